@@ -1,0 +1,178 @@
+// Package suites is the one place that knows each cipher suite: its IANA
+// name and code point, its key exchange, its AEAD and its PRF hash, and how
+// the server picks one (RFC 5246, Section 7.4.1.3).
+package suites
+
+import (
+	"crypto"
+	_ "crypto/sha256" // registers SHA-256 for crypto.Hash
+	_ "crypto/sha512" // registers SHA-384 for crypto.Hash
+	"fmt"
+	"strings"
+)
+
+// KeyExchange is how the pre-master secret reaches both sides.
+type KeyExchange string
+
+// Key exchanges.
+const (
+	// RSA is key transport: the client encrypts the pre-master secret
+	// under the server's RSA public key (RFC 5246, Section 7.4.7.1).
+	RSA KeyExchange = "RSA"
+)
+
+// Suite describes one cipher suite.
+type Suite struct {
+	ID          uint16
+	Name        string // IANA name
+	KeyExchange KeyExchange
+	Cipher      string      // "AES-128-GCM", "AES-256-GCM"
+	KeyLen      int         // AEAD key length in bytes
+	FixedIVLen  int         // implicit part of the nonce (RFC 5288, Section 3)
+	Hash        crypto.Hash // PRF and Finished hash
+	Strength    int         // security level in bits of the symmetric parts; higher wins
+}
+
+// TLS 1.2 suites with RSA key transport and AES-GCM (RFC 5288).
+var (
+	RSAWithAES128GCMSHA256 = &Suite{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", RSA, "AES-128-GCM", 16, 4, crypto.SHA256, 128}
+	RSAWithAES256GCMSHA384 = &Suite{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", RSA, "AES-256-GCM", 32, 4, crypto.SHA384, 256}
+)
+
+// All lists every suite the engine implements, strongest first.
+var All = []*Suite{RSAWithAES256GCMSHA384, RSAWithAES128GCMSHA256}
+
+// ByID returns the suite with code point id, or nil.
+func ByID(id uint16) *Suite {
+	for _, s := range All {
+		if s.ID == id {
+			return s
+		}
+	}
+	return nil
+}
+
+// ByName returns the suite with the IANA name (case-insensitive).
+func ByName(name string) (*Suite, error) {
+	for _, s := range All {
+		if strings.EqualFold(s.Name, name) {
+			return s, nil
+		}
+	}
+	return nil, fmt.Errorf("unknown cipher suite %q: choose one of %s", name, strings.Join(Names(All), ", "))
+}
+
+// ParseList turns IANA names into suites; an empty list means All.
+func ParseList(names []string) ([]*Suite, error) {
+	if len(names) == 0 {
+		return All, nil
+	}
+	out := make([]*Suite, 0, len(names))
+	for _, n := range names {
+		s, err := ByName(n)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Names returns the IANA names of list.
+func Names(list []*Suite) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// NameOf returns the IANA name of a code point, known to the engine or not.
+func NameOf(id uint16) string {
+	if s := ByID(id); s != nil {
+		return s.Name
+	}
+	if n, ok := otherNames[id]; ok {
+		return n
+	}
+	return fmt.Sprintf("0x%04x", id)
+}
+
+// otherNames names code points peers commonly offer that the engine does
+// not implement, so that the page can show a real client's list.
+var otherNames = map[uint16]string{
+	0x00ff: "TLS_EMPTY_RENEGOTIATION_INFO_SCSV",
+	0x002f: "TLS_RSA_WITH_AES_128_CBC_SHA",
+	0x0035: "TLS_RSA_WITH_AES_256_CBC_SHA",
+	0x000a: "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
+	0x1301: "TLS_AES_128_GCM_SHA256",
+	0x1302: "TLS_AES_256_GCM_SHA384",
+	0x1303: "TLS_CHACHA20_POLY1305_SHA256",
+	0xc02b: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+	0xc02c: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+	0xc02f: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+	0xc030: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+	0xcca8: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+	0xcca9: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+	0xc009: "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+	0xc00a: "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+	0xc013: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+	0xc014: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+}
+
+// Choice is the outcome of negotiation, with the reason in words.
+type Choice struct {
+	Suite  *Suite   // nil when nothing is shared
+	Common []*Suite // suites both sides support, strongest first
+	Reason string
+}
+
+// Negotiate picks the strongest suite that the client offered and the
+// server enables. The server decides (RFC 5246, Section 7.4.1.3); this
+// server ranks by symmetric strength, then by the client's order.
+func Negotiate(offered []uint16, enabled []*Suite) Choice {
+	var common []*Suite
+	for _, want := range All { // All is strongest first
+		if !contains(enabled, want) {
+			continue
+		}
+		for _, id := range offered {
+			if id == want.ID {
+				common = append(common, want)
+				break
+			}
+		}
+	}
+	if len(common) == 0 {
+		return Choice{Reason: "no suite the client offered is enabled on the server"}
+	}
+	best := common[0]
+	reason := fmt.Sprintf("%s is the only suite both sides support", best.Name)
+	if len(common) > 1 {
+		reason = fmt.Sprintf("%d suites are shared; %s has the strongest cipher (%s, %d-bit keys, %s for the PRF)",
+			len(common), best.Name, best.Cipher, best.KeyLen*8, hashName(best.Hash))
+	}
+	return Choice{Suite: best, Common: common, Reason: reason}
+}
+
+func contains(list []*Suite, s *Suite) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func hashName(h crypto.Hash) string {
+	switch h {
+	case crypto.SHA256:
+		return "SHA-256"
+	case crypto.SHA384:
+		return "SHA-384"
+	}
+	return h.String()
+}
+
+// HashName returns "SHA-256" or "SHA-384".
+func (s *Suite) HashName() string { return hashName(s.Hash) }

@@ -1,0 +1,392 @@
+package tls12
+
+import (
+	"crypto/hmac"
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+
+	"golang.org/x/crypto/cryptobyte"
+
+	"tlsplayground/playground/alert"
+	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/prf"
+	"tlsplayground/playground/record"
+	"tlsplayground/playground/suites"
+	"tlsplayground/playground/trace"
+)
+
+// signatureAlgorithms the client advertises (RFC 5246, Section 7.4.1.4.1).
+// RSA key transport signs nothing in the handshake; the list tells the
+// server which certificate signatures the client can check.
+var signatureAlgorithms = []uint16{0x0804, 0x0401, 0x0403, 0x0805, 0x0501, 0x0503, 0x0806, 0x0601, 0x0807}
+
+// sendClientHello is step 1: the client's random, its suites in preference
+// order and its extensions (RFC 5246, Section 7.4.1.2).
+func (c *Conn) sendClientHello() error {
+	c.sec.ClientRandom = make([]byte, 32)
+	if _, err := io.ReadFull(c.cfg.Rand, c.sec.ClientRandom); err != nil {
+		return alert.Wrap(alert.InternalError, "tls: no randomness for the client random", err)
+	}
+	m := &handshake.ClientHello{
+		Version:     record.VersionTLS12,
+		Random:      c.sec.ClientRandom,
+		Compression: []uint8{0},
+	}
+	for _, s := range c.cfg.suites() {
+		m.CipherSuites = append(m.CipherSuites, s.ID)
+	}
+	var exts []handshake.Extension
+	if c.cfg.ServerName != "" {
+		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: serverNameExtension(c.cfg.ServerName)})
+	}
+	var b cryptobyte.Builder
+	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		for _, a := range signatureAlgorithms {
+			b.AddUint16(a)
+		}
+	})
+	exts = append(exts, handshake.Extension{Type: handshake.ExtSignatureAlgorithms, Data: b.BytesOrPanic()})
+	if !c.cfg.DisableEMS {
+		exts = append(exts, handshake.Extension{Type: handshake.ExtExtendedMasterSecret})
+	}
+	exts = append(exts, handshake.Extension{Type: handshake.ExtRenegotiationInfo, Data: []byte{0}})
+	m.Extensions = exts
+	m.Raw = m.Marshal()
+	c.hello = m
+	c.clientVers = m.Version
+	wire := c.sendHandshake(m.Raw, "ClientHello", StepHello)
+	c.state = stateWaitServerHello
+
+	c.cfg.Trace.Add(StepHello, c.actor, "Sends ClientHello",
+		trace.Text("Version", "TLS 1.2 (0x0303)", "the highest version this client speaks"),
+		trace.Hex("Client random", m.Random, "32 fresh random bytes; they make this session's keys unique"),
+		trace.List("Offered cipher suites", suites.Names(c.cfg.suites()), "in the client's order of preference"),
+		trace.List("Extensions", describeExtensions(m.Extensions), ""),
+		trace.Text("Server name (SNI)", c.cfg.ServerName, "sent in the clear: an eavesdropper sees which site is visited"),
+		trace.Hex("Record on the wire", wire, "record header (5 bytes) + handshake header (4 bytes) + ClientHello"))
+	return nil
+}
+
+func serverNameExtension(name string) []byte {
+	var b cryptobyte.Builder
+	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddUint8(0) // host_name
+		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(name)) })
+	})
+	return b.BytesOrPanic()
+}
+
+// parseServerName returns the host_name in an SNI extension.
+func parseServerName(data []byte) (string, bool) {
+	s := cryptobyte.String(data)
+	var list cryptobyte.String
+	if !s.ReadUint16LengthPrefixed(&list) || !s.Empty() || list.Empty() {
+		return "", false
+	}
+	for !list.Empty() {
+		var typ uint8
+		var name cryptobyte.String
+		if !list.ReadUint8(&typ) || !list.ReadUint16LengthPrefixed(&name) {
+			return "", false
+		}
+		if typ == 0 {
+			return string(name), true
+		}
+	}
+	return "", true
+}
+
+func describeExtensions(exts []handshake.Extension) []string {
+	out := make([]string, 0, len(exts))
+	for _, e := range exts {
+		d := handshake.ExtensionName(e.Type)
+		switch e.Type {
+		case handshake.ExtServerName:
+			if n, ok := parseServerName(e.Data); ok {
+				d += ": " + n
+			}
+		case handshake.ExtExtendedMasterSecret:
+			d += ": bind the master secret to the whole handshake (RFC 7627)"
+		case handshake.ExtRenegotiationInfo:
+			d += ": secure renegotiation (RFC 5746)"
+		case handshake.ExtSignatureAlgorithms:
+			d += fmt.Sprintf(": %d schemes", (len(e.Data)-2)/2)
+		default:
+			d += fmt.Sprintf(" (%d bytes)", len(e.Data))
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+// readServerHello checks the server's choices: version, suite, extensions.
+func (c *Conn) readServerHello(raw []byte) error {
+	m, err := handshake.UnmarshalServerHello(raw)
+	if err != nil {
+		return err
+	}
+	if m.Version != record.VersionTLS12 {
+		return alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: server chose version 0x%04x; this client speaks only TLS 1.2", m.Version))
+	}
+	if _, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions); ok {
+		return alert.New(alert.IllegalParameter, "tls: server sent supported_versions in a TLS 1.2 ServerHello")
+	}
+	if m.Compression != 0 {
+		return alert.New(alert.IllegalParameter, "tls: server chose a compression method the client did not offer")
+	}
+	var suite *suites.Suite
+	for _, s := range c.cfg.suites() {
+		if s.ID == m.CipherSuite {
+			suite = s
+		}
+	}
+	if suite == nil {
+		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: server chose %s, which the client did not offer", suites.NameOf(m.CipherSuite)))
+	}
+	for _, e := range m.Extensions {
+		switch e.Type {
+		case handshake.ExtExtendedMasterSecret:
+			if c.cfg.DisableEMS || len(e.Data) != 0 {
+				return alert.New(alert.UnsupportedExtension, "tls: server sent extended_master_secret, which the client did not offer")
+			}
+			c.ems = true
+		case handshake.ExtRenegotiationInfo:
+			if len(e.Data) != 1 || e.Data[0] != 0 {
+				return alert.New(alert.HandshakeFailure, "tls: server's renegotiation_info is not empty on a new connection")
+			}
+		default:
+			if _, offered := handshake.Find(c.hello.Extensions, e.Type); !offered {
+				return alert.New(alert.UnsupportedExtension, "tls: server sent "+handshake.ExtensionName(e.Type)+", which the client did not offer")
+			}
+		}
+	}
+	c.suite = suite
+	c.sec.ServerRandom = m.Random
+	c.transcript = append(c.transcript, raw...)
+	c.state = stateWaitCertificate
+
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHello",
+		trace.Hex("Server random", m.Random, "the server's 32 random bytes"),
+		trace.Text("Chosen suite", suite.Name, ""),
+		trace.Hex("Session ID", m.SessionID, "empty: this server keeps no session cache"),
+		trace.List("Extensions", describeExtensions(m.Extensions), ""))
+	c.cfg.Trace.Add(StepNegotiate, c.actor, "Accepts the server's choice",
+		trace.Check("Suite was offered", true, suite.Name+" is in the client's list"),
+		trace.Check("Extended master secret", c.ems, emsText(c.ems)))
+	return nil
+}
+
+func emsText(on bool) string {
+	if on {
+		return "both sides agreed: the master secret will hash the whole handshake (RFC 7627)"
+	}
+	return "not negotiated: the master secret depends only on the pre-master secret and the two randoms"
+}
+
+// readCertificate is steps 2 and 3: the server's chain arrives, and the
+// client checks it against its own trust store and the host name it meant
+// to reach (RFC 5246, Section 7.4.2; RFC 5280, Section 6).
+func (c *Conn) readCertificate(raw []byte) error {
+	m, err := handshake.UnmarshalCertificate(raw)
+	if err != nil {
+		return err
+	}
+	if len(m.Certificates) == 0 {
+		return alert.New(alert.DecodeError, "tls: server sent an empty certificate chain")
+	}
+	c.transcript = append(c.transcript, raw...)
+	c.peerChain = m.Certificates
+
+	vals := []trace.Value{trace.Text("Chain length", fmt.Sprintf("%d certificate(s), leaf first", len(m.Certificates)), "the root is not sent: the client must already have it")}
+	for i, der := range m.Certificates {
+		label := "Leaf certificate"
+		if i > 0 {
+			label = fmt.Sprintf("Certificate %d", i+1)
+		}
+		if cert, err := x509.ParseCertificate(der); err == nil {
+			vals = append(vals, trace.Cert(label, pki.Describe(cert), ""), trace.PEM(label+" (PEM)", pki.CertPEM(der), ""))
+		} else {
+			vals = append(vals, trace.Hex(label+" (unparsable)", der, err.Error()))
+		}
+	}
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate", vals...)
+
+	res := pki.Verify(m.Certificates, c.cfg.Roots, c.cfg.ServerName, c.cfg.now())
+	checks := make([]trace.Value, 0, len(res.Checks)+2)
+	for _, ch := range res.Checks {
+		checks = append(checks, trace.Check(ch.Name, ch.OK, ch.Detail))
+	}
+	if !res.OK {
+		checks = append(checks, trace.Text("crypto/x509 says", res.Err.Error(), ""))
+		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
+		return alert.Wrap(verifyAlert(res.Err), "tls: the server's certificate is not trusted", res.Err)
+	}
+	leaf := res.Chain[0]
+	pub, ok := leaf.PublicKey.(*rsa.PublicKey)
+	if !ok {
+		return alert.New(alert.UnsupportedCertificate, fmt.Sprintf("tls: RSA key transport needs an RSA certificate, the server's holds a %s key", leaf.PublicKeyAlgorithm))
+	}
+	c.peerKey = pub
+	path := make([]string, len(res.Chain))
+	for i, cert := range res.Chain {
+		path[i] = cert.Subject.String()
+	}
+	checks = append(checks,
+		trace.List("Verified path", path, "from the leaf up to a root in the client's own trust store"),
+		trace.Text("crypto/x509 says", "ok", "x509.Certificate.Verify returned no error"),
+		trace.Hex("Server public key: modulus n", pub.N.Bytes(), fmt.Sprintf("%d-bit RSA modulus", pub.N.BitLen())),
+		trace.Text("Server public key: exponent e", fmt.Sprint(pub.E), ""))
+	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
+	c.state = stateWaitServerHelloDone
+	return nil
+}
+
+// verifyAlert maps crypto/x509's verdict to the alert crypto/tls would send.
+func verifyAlert(err error) alert.Alert {
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &ua):
+		return alert.UnknownCA
+	case errors.As(err, &ci) && ci.Reason == x509.Expired:
+		return alert.CertificateExpired
+	}
+	return alert.BadCertificate
+}
+
+// readServerHelloDone ends the server's flight; the client now sends its
+// key exchange, its ChangeCipherSpec and its Finished in one flight.
+func (c *Conn) readServerHelloDone(raw []byte) error {
+	if _, err := handshake.UnmarshalServerHelloDone(raw); err != nil {
+		return err
+	}
+	c.transcript = append(c.transcript, raw...)
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHelloDone: the server's flight is complete")
+	if err := c.sendClientKeyExchange(); err != nil {
+		return err
+	}
+	c.deriveKeys(StepEstablish)
+	if err := c.activateKeys(); err != nil {
+		return err
+	}
+	c.sendClientFinished()
+	c.state = stateWaitChangeCipherSpec
+	return nil
+}
+
+// sendClientKeyExchange is step 5: a 48-byte pre-master secret, the
+// client's version then 46 random bytes, encrypted with RSAES-PKCS1-v1_5
+// under the server's public key (RFC 5246, Section 7.4.7.1; RFC 8017,
+// Section 7.2.1).
+func (c *Conn) sendClientKeyExchange() error {
+	pms := make([]byte, 48)
+	pms[0], pms[1] = byte(c.clientVers>>8), byte(c.clientVers)
+	if _, err := io.ReadFull(c.cfg.Rand, pms[2:]); err != nil {
+		return alert.Wrap(alert.InternalError, "tls: no randomness for the pre-master secret", err)
+	}
+	em, ct, err := encryptPKCS1v15(c.cfg.Rand, c.peerKey, pms)
+	if err != nil {
+		return alert.Wrap(alert.InternalError, "tls: cannot encrypt the pre-master secret", err)
+	}
+	c.sec.PreMaster = pms
+	m := &handshake.ClientKeyExchange{EncryptedPreMaster: ct}
+	m.Raw = m.Marshal()
+	wire := c.sendHandshake(m.Raw, "ClientKeyExchange", StepKeyExchange)
+	k := (c.peerKey.N.BitLen() + 7) / 8
+	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Encrypts the pre-master secret with the server's public key and sends ClientKeyExchange",
+		trace.Secret("Pre-master secret", pms, "client version (03 03) + 46 random bytes: the \"session key\" of the articles"),
+		trace.Secret("Padded block EM", em, fmt.Sprintf("00 02 + %d nonzero random bytes + 00 + pre-master secret = %d bytes (PKCS#1 v1.5)", k-3-len(pms), k)),
+		trace.Hex("Encrypted pre-master secret", ct, fmt.Sprintf("EM^e mod n with the server's %d-bit key; only the private key can undo it", c.peerKey.N.BitLen())),
+		trace.Hex("Record on the wire", wire, ""))
+	return nil
+}
+
+// encryptPKCS1v15 pads msg as EM = 0x00 || 0x02 || PS || 0x00 || msg with PS
+// nonzero random bytes, and returns EM and EM^e mod n (RFC 8017,
+// Section 7.2.1). It is written out, not taken from crypto/rsa, so that the
+// page can show EM.
+func encryptPKCS1v15(rand io.Reader, pub *rsa.PublicKey, msg []byte) (em, ct []byte, err error) {
+	k := (pub.N.BitLen() + 7) / 8
+	if len(msg) > k-11 {
+		return nil, nil, errors.New("message too long for the RSA key")
+	}
+	em = make([]byte, k)
+	em[1] = 2
+	ps := em[2 : k-len(msg)-1]
+	if _, err := io.ReadFull(rand, ps); err != nil {
+		return nil, nil, err
+	}
+	for i := range ps {
+		for ps[i] == 0 {
+			var b [1]byte
+			if _, err := io.ReadFull(rand, b[:]); err != nil {
+				return nil, nil, err
+			}
+			ps[i] = b[0]
+		}
+	}
+	copy(em[k-len(msg):], msg)
+	m := new(big.Int).SetBytes(em)
+	cBig := new(big.Int).Exp(m, big.NewInt(int64(pub.E)), pub.N)
+	ct = cBig.FillBytes(make([]byte, k))
+	return em, ct, nil
+}
+
+// sendClientFinished sends ChangeCipherSpec, then Finished under the new keys.
+func (c *Conn) sendClientFinished() {
+	th := c.transcriptHash()
+	vd := prf.Finished(c.suite.Hash, c.sec.Master, prf.LabelClientFinished, th)
+	ccs := c.sendChangeCipherSpec(StepEstablish)
+	m := &handshake.Finished{VerifyData: vd}
+	m.Raw = m.Marshal()
+	wire := c.sendHandshake(m.Raw, "Finished", StepEstablish)
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends ChangeCipherSpec, then its Finished, the first encrypted message",
+		trace.Hex("ChangeCipherSpec record", ccs, "from now on this side encrypts"),
+		trace.Hex("Transcript hash", th, c.suite.HashName()+" of every handshake message so far"),
+		trace.Hex("Client verify_data", vd, "PRF(master, \"client finished\", transcript hash), 12 bytes"),
+		trace.Hex("Finished record on the wire", wire, "encrypted with client_write_key"))
+}
+
+// readFinished checks the peer's Finished against the transcript (RFC 5246,
+// Section 7.4.9). A mismatch means the two sides saw different handshakes or
+// derived different keys: decrypt_error.
+func (c *Conn) readFinished(raw []byte) error {
+	m, err := handshake.UnmarshalFinished(raw)
+	if err != nil {
+		return err
+	}
+	label, who := prf.LabelServerFinished, "server"
+	if !c.isClient {
+		label, who = prf.LabelClientFinished, "client"
+	}
+	th := c.transcriptHash()
+	want := prf.Finished(c.suite.Hash, c.sec.Master, label, th)
+	ok := hmac.Equal(want, m.VerifyData)
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives the "+who+"'s Finished and checks it",
+		trace.Hex("Received verify_data", m.VerifyData, "decrypted from the record"),
+		trace.Hex("Expected verify_data", want, "PRF(master, \""+label+"\", transcript hash) computed here"),
+		trace.Check("Finished matches", ok, finishedText(ok)))
+	if !ok {
+		return alert.New(alert.DecryptError, "tls: the "+who+"'s Finished does not match: the two sides saw different handshakes or hold different keys")
+	}
+	c.transcript = append(c.transcript, raw...)
+	if c.isClient {
+		c.state = stateEstablished
+		c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the connection is established",
+			trace.Text("Suite", c.suite.Name, ""))
+		return nil
+	}
+	return c.sendServerFinished()
+}
+
+func finishedText(ok bool) string {
+	if ok {
+		return "both sides saw the same handshake and hold the same master secret"
+	}
+	return "mismatch: a message was changed on the way, or the keys differ"
+}

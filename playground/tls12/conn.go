@@ -1,0 +1,541 @@
+// Package tls12 is the engine's TLS 1.2 client and server with RSA key
+// transport (RFC 5246), the classic handshake. A Conn is sans-I/O: it is fed
+// the bytes that arrive (Receive) and hands over the records to send
+// (TakeOutput), so that the same code runs over a TCP socket, inside a page
+// that plays both ends, or behind an HTTP handler. Every step records what
+// it did in a trace.Recorder.
+package tls12
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"tlsplayground/playground/alert"
+	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/prf"
+	"tlsplayground/playground/record"
+	"tlsplayground/playground/suites"
+	"tlsplayground/playground/trace"
+)
+
+// Teaching steps, as the seven-step articles number them.
+const (
+	StepHello       = 1 // the client contacts the server
+	StepCertificate = 2 // the server sends its certificate and public key
+	StepVerify      = 3 // the client checks the certificate against its trusted roots
+	StepNegotiate   = 4 // the strongest common cipher suite is chosen
+	StepKeyExchange = 5 // the client encrypts the pre-master secret with the server's public key
+	StepEstablish   = 6 // the server decrypts it; both derive keys and verify Finished
+	StepApplication = 7 // application data under symmetric encryption; keys discarded at the end
+)
+
+// maxHandshakeMessage bounds a single handshake message; a chain of a few
+// 4096-bit certificates fits easily.
+const maxHandshakeMessage = 1 << 16
+
+// Config holds what an endpoint is given. Rand and Time are injected so that a
+// session can be replayed.
+type Config struct {
+	Rand io.Reader        // required
+	Time func() time.Time // nil means time.Now
+
+	// Suites enabled on this side; nil means every suite the engine has.
+	// The client offers them in this order; the server picks the strongest
+	// shared one.
+	Suites []*suites.Suite
+	// DisableEMS turns off the extended master secret (RFC 7627).
+	DisableEMS bool
+
+	// Client side.
+	ServerName string         // sent in SNI and checked against the certificate
+	Roots      *x509.CertPool // the client's trust store
+
+	// Server side.
+	Certificates [][]byte // chain, leaf first
+	Key          *rsa.PrivateKey
+
+	// Trace receives every step; nil records nothing.
+	Trace *trace.Recorder
+}
+
+func (c *Config) now() time.Time {
+	if c.Time != nil {
+		return c.Time()
+	}
+	return time.Now()
+}
+
+func (c *Config) suites() []*suites.Suite {
+	if len(c.Suites) > 0 {
+		return c.Suites
+	}
+	return suites.All
+}
+
+// Out is one record the endpoint wants sent, with what it carries.
+type Out struct {
+	Wire      []byte // the record, header included
+	Name      string // "ClientHello", "ChangeCipherSpec", "ApplicationData", "Alert", ...
+	Step      int
+	Encrypted bool
+}
+
+// Secrets are the values both sides should agree on, exposed for the trace,
+// the key log and the session export.
+type Secrets struct {
+	ClientRandom, ServerRandom []byte
+	PreMaster                  []byte
+	Master                     []byte
+	SessionHash                []byte // EMS only
+	Keys                       prf.Keys
+}
+
+type state int
+
+const (
+	stateStart state = iota
+	stateWaitServerHello
+	stateWaitCertificate
+	stateWaitServerHelloDone
+	stateWaitClientHello
+	stateWaitClientKeyExchange
+	stateWaitChangeCipherSpec
+	stateWaitFinished
+	stateEstablished
+	stateClosed
+	stateFailed
+)
+
+// Conn is one endpoint of a TLS 1.2 connection.
+type Conn struct {
+	cfg      *Config
+	isClient bool
+	actor    string
+	state    state
+
+	inBuf   []byte // received bytes not yet a whole record
+	hsBuf   []byte // handshake bytes not yet a whole message
+	out     []Out
+	in      *record.Protector // nil until the peer's ChangeCipherSpec
+	write   *record.Protector // nil until our ChangeCipherSpec
+	nextIn  *record.Protector // keys waiting for the peer's ChangeCipherSpec
+	nextOut *record.Protector // keys waiting for our ChangeCipherSpec
+
+	transcript []byte // every handshake message so far, as sent
+	suite      *suites.Suite
+	ems        bool
+	sec        Secrets
+	clientVers uint16 // ClientHello.client_version, for the pre-master check
+
+	hello     *handshake.ClientHello
+	peerChain [][]byte
+	peerKey   *rsa.PublicKey
+	offered   []uint16
+	choice    suites.Choice
+
+	appData    [][]byte // application data received and not yet taken
+	peerClosed bool
+	err        error
+}
+
+// Client returns the client end of a connection. Call Start to send the
+// ClientHello.
+func Client(cfg *Config) *Conn {
+	return &Conn{cfg: cfg, isClient: true, actor: trace.Client, state: stateStart}
+}
+
+// Server returns the server end of a connection, waiting for a ClientHello.
+func Server(cfg *Config) *Conn {
+	return &Conn{cfg: cfg, actor: trace.Server, state: stateWaitClientHello}
+}
+
+// Suite returns the negotiated suite, or nil.
+func (c *Conn) Suite() *suites.Suite { return c.suite }
+
+// EMS reports whether the extended master secret was negotiated.
+func (c *Conn) EMS() bool { return c.ems }
+
+// Secrets returns the connection's secrets as this side knows them.
+func (c *Conn) Secrets() Secrets { return c.sec }
+
+// HandshakeComplete reports whether both Finished messages were verified.
+func (c *Conn) HandshakeComplete() bool { return c.state == stateEstablished || c.state == stateClosed }
+
+// PeerClosed reports whether the peer sent close_notify.
+func (c *Conn) PeerClosed() bool { return c.peerClosed }
+
+// Err returns the error that ended the connection, if any.
+func (c *Conn) Err() error { return c.err }
+
+// PeerChain returns the certificates the server sent (client side).
+func (c *Conn) PeerChain() [][]byte { return c.peerChain }
+
+// TakeOutput returns the records waiting to be sent and forgets them.
+func (c *Conn) TakeOutput() []Out {
+	o := c.out
+	c.out = nil
+	return o
+}
+
+// TakeApplicationData returns the application data received so far.
+func (c *Conn) TakeApplicationData() [][]byte {
+	d := c.appData
+	c.appData = nil
+	return d
+}
+
+// Start sends the ClientHello.
+func (c *Conn) Start() error {
+	if !c.isClient || c.state != stateStart {
+		return errors.New("tls: Start is for a new client connection")
+	}
+	return c.fail(c.sendClientHello())
+}
+
+// Receive processes bytes from the peer: whole records are handled now, a
+// partial one is kept for the next call. After an error the connection is
+// dead and an alert is waiting in the output (unless the peer sent one).
+func (c *Conn) Receive(data []byte) error {
+	if c.err != nil {
+		return c.err
+	}
+	c.inBuf = append(c.inBuf, data...)
+	for c.err == nil {
+		rec, n, err := record.Parse(c.inBuf)
+		if err != nil {
+			return c.fail(err)
+		}
+		if n == 0 {
+			break
+		}
+		c.inBuf = c.inBuf[n:]
+		if err := c.handleRecord(rec); err != nil {
+			return c.fail(err)
+		}
+	}
+	return c.err
+}
+
+// fail makes err sticky and queues the fatal alert it carries.
+func (c *Conn) fail(err error) error {
+	if err == nil {
+		return nil
+	}
+	c.err = err
+	c.state = stateFailed
+	var ae *alert.Error
+	if !errors.As(err, &ae) {
+		ae = alert.Wrap(alert.InternalError, "tls: internal error", err)
+		c.err = ae
+	}
+	if !ae.Received {
+		c.sendAlert(alert.LevelFatal, ae.Alert, c.currentStep())
+		c.cfg.Trace.Add(c.currentStep(), c.actor, "Aborts the connection with a fatal "+ae.Alert.String()+" alert",
+			trace.Text("Error", c.err.Error(), "the connection is dead; no plaintext from the failing record is released"))
+	}
+	c.discardKeys()
+	return c.err
+}
+
+func (c *Conn) currentStep() int {
+	switch c.state {
+	case stateStart, stateWaitClientHello:
+		return StepHello
+	case stateWaitServerHello, stateWaitCertificate, stateWaitServerHelloDone:
+		return StepCertificate
+	case stateWaitClientKeyExchange:
+		return StepKeyExchange
+	case stateWaitChangeCipherSpec, stateWaitFinished:
+		return StepEstablish
+	}
+	return StepApplication
+}
+
+func (c *Conn) handleRecord(rec record.Record) error {
+	encrypted := c.in != nil
+	payload := rec.Payload
+	if encrypted {
+		plain, _, err := c.in.Open(rec)
+		if err != nil {
+			return err
+		}
+		payload = plain
+	} else if len(payload) > record.MaxPlaintext {
+		return alert.New(alert.RecordOverflow, "tls: plaintext record longer than 16384 bytes")
+	}
+	switch rec.Type {
+	case record.TypeAlert:
+		return c.handleAlert(payload)
+	case record.TypeChangeCipherSpec:
+		return c.handleChangeCipherSpec(payload)
+	case record.TypeHandshake:
+		if len(payload) == 0 {
+			return alert.New(alert.UnexpectedMessage, "tls: empty handshake record")
+		}
+		c.hsBuf = append(c.hsBuf, payload...)
+		for c.err == nil && c.state != stateFailed {
+			typ, raw, n, err := handshake.Split(c.hsBuf, maxHandshakeMessage)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				break
+			}
+			c.hsBuf = c.hsBuf[n:]
+			if err := c.handleMessage(typ, raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	case record.TypeApplicationData:
+		if c.state != stateEstablished || !encrypted {
+			return alert.New(alert.UnexpectedMessage, "tls: application data before the handshake finished")
+		}
+		if len(payload) > 0 {
+			c.appData = append(c.appData, payload)
+		}
+		c.traceReceivedData(rec, payload)
+		return nil
+	}
+	return alert.New(alert.UnexpectedMessage, "tls: unexpected record type "+record.TypeName(rec.Type))
+}
+
+func (c *Conn) handleAlert(p []byte) error {
+	if len(p) != 2 {
+		return alert.New(alert.DecodeError, "tls: malformed alert record")
+	}
+	a := alert.Alert(p[1])
+	if a == alert.CloseNotify {
+		c.peerClosed = true
+		c.cfg.Trace.Add(StepApplication, c.actor, "Receives close_notify: the peer will send nothing more")
+		if c.state == stateEstablished {
+			return nil
+		}
+		return &alert.Error{Alert: a, Received: true, Msg: "tls: peer closed the connection before the handshake finished"}
+	}
+	if alert.Level(p[0]) == alert.LevelWarning && a != alert.HandshakeFailure {
+		return nil // warnings other than close_notify are ignored in TLS 1.2
+	}
+	return &alert.Error{Alert: a, Received: true, Msg: "tls: the peer sent the alert " + a.String()}
+}
+
+func (c *Conn) handleChangeCipherSpec(p []byte) error {
+	if len(p) != 1 || p[0] != 1 {
+		return alert.New(alert.DecodeError, "tls: malformed ChangeCipherSpec")
+	}
+	if c.state != stateWaitChangeCipherSpec || c.nextIn == nil {
+		return alert.New(alert.UnexpectedMessage, "tls: ChangeCipherSpec arrived out of order")
+	}
+	if len(c.hsBuf) != 0 {
+		return alert.New(alert.UnexpectedMessage, "tls: handshake message split across a key change")
+	}
+	c.in, c.nextIn = c.nextIn, nil
+	c.state = stateWaitFinished
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives ChangeCipherSpec: from now on the peer's records are encrypted",
+		trace.Text("Read key", keyName(!c.isClient), "the peer's write key is this side's read key"))
+	return nil
+}
+
+func keyName(client bool) string {
+	if client {
+		return "client_write_key + client_write_IV"
+	}
+	return "server_write_key + server_write_IV"
+}
+
+// handleMessage dispatches one handshake message by state.
+func (c *Conn) handleMessage(typ uint8, raw []byte) error {
+	if typ == handshake.TypeHelloRequest && c.isClient {
+		return alert.New(alert.UnexpectedMessage, "tls: renegotiation is not supported") // RFC 5746 peers may get no_renegotiation; we refuse plainly
+	}
+	switch c.state {
+	case stateWaitClientHello:
+		return c.expect(typ, handshake.TypeClientHello, raw, c.readClientHello)
+	case stateWaitServerHello:
+		return c.expect(typ, handshake.TypeServerHello, raw, c.readServerHello)
+	case stateWaitCertificate:
+		return c.expect(typ, handshake.TypeCertificate, raw, c.readCertificate)
+	case stateWaitServerHelloDone:
+		return c.expect(typ, handshake.TypeServerHelloDone, raw, c.readServerHelloDone)
+	case stateWaitClientKeyExchange:
+		return c.expect(typ, handshake.TypeClientKeyExchange, raw, c.readClientKeyExchange)
+	case stateWaitFinished:
+		return c.expect(typ, handshake.TypeFinished, raw, c.readFinished)
+	case stateWaitChangeCipherSpec:
+		return handshake.ErrUnexpected(typ, "ChangeCipherSpec")
+	}
+	return handshake.ErrUnexpected(typ, "no handshake message")
+}
+
+func (c *Conn) expect(got, want uint8, raw []byte, read func([]byte) error) error {
+	if got != want {
+		return handshake.ErrUnexpected(got, handshake.TypeName(want))
+	}
+	return read(raw)
+}
+
+// sendHandshake appends msg to the transcript and queues it, one message per
+// record (fragmented if longer than a record), encrypted once our
+// ChangeCipherSpec is sent.
+func (c *Conn) sendHandshake(raw []byte, name string, step int) []byte {
+	c.transcript = append(c.transcript, raw...)
+	var wire []byte
+	for off := 0; off < len(raw); off += record.MaxPlaintext {
+		end := min(off+record.MaxPlaintext, len(raw))
+		w := c.queue(record.TypeHandshake, raw[off:end], name, step)
+		wire = append(wire, w...)
+	}
+	return wire
+}
+
+// queue protects (if keys are on) and queues one record; it returns its wire bytes.
+func (c *Conn) queue(typ uint8, payload []byte, name string, step int) []byte {
+	rec := record.Record{Type: typ, Version: record.VersionTLS12, Payload: payload}
+	if typ == record.TypeHandshake && c.isClient && c.state == stateStart {
+		// Many servers expect the first record in TLS 1.0 format
+		// (RFC 5246, Appendix E.1); crypto/tls and OpenSSL do the same.
+		rec.Version = record.VersionTLS10
+	}
+	enc := false
+	if c.write != nil {
+		rec, _ = c.write.Seal(typ, record.VersionTLS12, payload)
+		enc = true
+	}
+	w := rec.Marshal()
+	c.out = append(c.out, Out{Wire: w, Name: name, Step: step, Encrypted: enc})
+	return w
+}
+
+func (c *Conn) sendAlert(level alert.Level, a alert.Alert, step int) {
+	c.queue(record.TypeAlert, []byte{byte(level), byte(a)}, "Alert", step)
+}
+
+// sendChangeCipherSpec sends the (unprotected) ChangeCipherSpec and turns
+// on this side's write protection for every record after it.
+func (c *Conn) sendChangeCipherSpec(step int) []byte {
+	w := c.queue(record.TypeChangeCipherSpec, []byte{1}, "ChangeCipherSpec", step)
+	c.write, c.nextOut = c.nextOut, nil
+	return w
+}
+
+// transcriptHash is Hash(handshake messages so far) with the suite's hash.
+func (c *Conn) transcriptHash() []byte {
+	h := c.suite.Hash.New()
+	h.Write(c.transcript)
+	return h.Sum(nil)
+}
+
+// Write sends application data, split into records of at most 16384 bytes.
+// It returns what went into each record, for the trace.
+func (c *Conn) Write(p []byte) ([]record.Detail, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
+	if c.state != stateEstablished {
+		return nil, errors.New("tls: cannot send application data: the handshake has not finished or the connection is closed")
+	}
+	var details []record.Detail
+	for off := 0; off < len(p) || (len(p) == 0 && off == 0); off += record.MaxPlaintext {
+		end := min(off+record.MaxPlaintext, len(p))
+		rec, d := c.write.Seal(record.TypeApplicationData, record.VersionTLS12, p[off:end])
+		w := rec.Marshal()
+		c.out = append(c.out, Out{Wire: w, Name: "ApplicationData", Step: StepApplication, Encrypted: true})
+		details = append(details, d)
+		c.cfg.Trace.Add(StepApplication, c.actor, "Encrypts and sends application data",
+			trace.Text("Plaintext", string(p[off:end]), fmt.Sprintf("%d bytes", end-off)),
+			trace.Text("Sequence number", fmt.Sprint(d.Seq), "counts records in this direction; it is never sent, only authenticated"),
+			trace.Hex("Nonce", d.Nonce, "implicit IV (4 bytes from the key block) + explicit nonce (8 bytes, sent in the record)"),
+			trace.Hex("Additional data", d.AAD, "seq_num + type + version + length: authenticated, not encrypted"),
+			trace.Hex("Ciphertext", d.Ciphertext, "AES-GCM encryption of the plaintext"),
+			trace.Hex("Tag", d.Tag, "16-byte GCM authentication tag"),
+			trace.Hex("Record on the wire", w, "header + explicit nonce + ciphertext + tag"))
+		if len(p) == 0 {
+			break
+		}
+	}
+	return details, nil
+}
+
+func (c *Conn) traceReceivedData(rec record.Record, plain []byte) {
+	if c.cfg.Trace == nil {
+		return
+	}
+	c.cfg.Trace.Add(StepApplication, c.actor, "Receives, authenticates and decrypts application data",
+		trace.Hex("Record received", rec.Marshal(), ""),
+		trace.Check("GCM tag", true, "the tag matches: the record is authentic and unchanged"),
+		trace.Text("Decrypted", string(plain), fmt.Sprintf("%d bytes", len(plain))))
+}
+
+// Close sends close_notify and throws this side's keys away.
+func (c *Conn) Close() error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.state == stateClosed {
+		return nil
+	}
+	c.sendAlert(alert.LevelWarning, alert.CloseNotify, StepApplication)
+	c.cfg.Trace.Add(StepApplication, c.actor, "Sends close_notify and discards its keys",
+		trace.Text("Keys", "write key, read key, IVs, master secret and pre-master secret overwritten with zeros", "a new session gets new randoms, new secrets and new keys"))
+	c.state = stateClosed
+	c.discardKeys()
+	return nil
+}
+
+func (c *Conn) discardKeys() {
+	c.write.Discard()
+	c.in.Discard()
+	c.nextIn.Discard()
+	c.nextOut.Discard()
+}
+
+// activateKeys builds both directions' protectors from the key block: the
+// write side is used after our ChangeCipherSpec, the read side after the peer's.
+func (c *Conn) activateKeys() error {
+	k := c.sec.Keys
+	cw, err := record.NewGCM(k.ClientWriteKey, k.ClientWriteIV)
+	if err != nil {
+		return alert.Wrap(alert.InternalError, "tls: cannot set up AES-GCM", err)
+	}
+	sw, err := record.NewGCM(k.ServerWriteKey, k.ServerWriteIV)
+	if err != nil {
+		return alert.Wrap(alert.InternalError, "tls: cannot set up AES-GCM", err)
+	}
+	if c.isClient {
+		c.nextOut, c.nextIn = cw, sw
+	} else {
+		c.nextOut, c.nextIn = sw, cw
+	}
+	return nil
+}
+
+// deriveKeys computes the master secret (extended when negotiated) and the
+// key block, and records them.
+func (c *Conn) deriveKeys(step int) {
+	s := c.suite
+	vals := []trace.Value{}
+	if c.ems {
+		c.sec.SessionHash = c.transcriptHash()
+		c.sec.Master = prf.ExtendedMasterSecret(s.Hash, c.sec.PreMaster, c.sec.SessionHash)
+		vals = append(vals,
+			trace.Hex("Session hash", c.sec.SessionHash, s.HashName()+" of every handshake message up to and including ClientKeyExchange (RFC 7627)"),
+			trace.Secret("Master secret", c.sec.Master, "PRF(pre-master, \"extended master secret\", session hash), 48 bytes"))
+	} else {
+		c.sec.Master = prf.MasterSecret(s.Hash, c.sec.PreMaster, c.sec.ClientRandom, c.sec.ServerRandom)
+		vals = append(vals,
+			trace.Secret("Master secret", c.sec.Master, "PRF(pre-master, \"master secret\", client random + server random), 48 bytes"))
+	}
+	c.sec.Keys = prf.KeyBlock(s.Hash, c.sec.Master, c.sec.ClientRandom, c.sec.ServerRandom, s.KeyLen, s.FixedIVLen)
+	k := c.sec.Keys
+	vals = append(vals,
+		trace.Secret("Key block", k.Block, fmt.Sprintf("PRF(master, \"key expansion\", server random + client random), %d bytes, cut into the four values below", len(k.Block))),
+		trace.Secret("client_write_key", k.ClientWriteKey, s.Cipher+" key for records from the client"),
+		trace.Secret("server_write_key", k.ServerWriteKey, s.Cipher+" key for records from the server"),
+		trace.Secret("client_write_IV", k.ClientWriteIV, "implicit part of the client's nonces (RFC 5288)"),
+		trace.Secret("server_write_IV", k.ServerWriteIV, "implicit part of the server's nonces (RFC 5288)"))
+	c.cfg.Trace.Add(step, c.actor, "Derives the master secret and the session keys with the TLS 1.2 PRF ("+s.HashName()+")", vals...)
+}

@@ -1,0 +1,86 @@
+package tls12
+
+import (
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Flush writes every queued record to w in one write.
+func (c *Conn) Flush(w io.Writer) error {
+	var buf []byte
+	for _, o := range c.TakeOutput() {
+		buf = append(buf, o.Wire...)
+	}
+	if len(buf) == 0 {
+		return nil
+	}
+	_, err := w.Write(buf)
+	return err
+}
+
+// Handshake runs the connection over a byte stream (a TCP socket, say)
+// until the handshake completes or fails. A failure's alert is written to
+// the stream before the error is returned.
+func (c *Conn) Handshake(rw io.ReadWriter) error {
+	if c.isClient && c.state == stateStart {
+		if err := c.Start(); err != nil {
+			return err
+		}
+	}
+	buf := make([]byte, 1<<15)
+	for {
+		if err := c.Flush(rw); err != nil {
+			return fmt.Errorf("tls: cannot write to the peer: %w", err)
+		}
+		if c.err != nil {
+			return c.err
+		}
+		if c.HandshakeComplete() {
+			return nil
+		}
+		n, rerr := rw.Read(buf)
+		if n > 0 {
+			c.Receive(buf[:n]) // an error is sticky: flushed and returned above
+			continue
+		}
+		if rerr != nil {
+			return fmt.Errorf("tls: the connection ended during the handshake: %w", rerr)
+		}
+	}
+}
+
+// ReadApplicationData reads from r until application data arrives, the peer
+// closes (io.EOF) or the connection fails.
+func (c *Conn) ReadApplicationData(rw io.ReadWriter) ([]byte, error) {
+	buf := make([]byte, 1<<15)
+	for {
+		if d := c.TakeApplicationData(); len(d) > 0 {
+			var out []byte
+			for _, p := range d {
+				out = append(out, p...)
+			}
+			return out, nil
+		}
+		if err := c.Flush(rw); err != nil {
+			return nil, err
+		}
+		if c.err != nil {
+			return nil, c.err
+		}
+		if c.peerClosed {
+			return nil, io.EOF
+		}
+		n, rerr := rw.Read(buf)
+		if n > 0 {
+			c.Receive(buf[:n])
+			continue
+		}
+		if rerr != nil {
+			if errors.Is(rerr, io.EOF) {
+				return nil, io.ErrUnexpectedEOF
+			}
+			return nil, rerr
+		}
+	}
+}

@@ -1,0 +1,232 @@
+package tls12
+
+import (
+	"crypto/rsa"
+	"crypto/subtle"
+	"fmt"
+	"io"
+
+	"tlsplayground/playground/alert"
+	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/prf"
+	"tlsplayground/playground/record"
+	"tlsplayground/playground/suites"
+	"tlsplayground/playground/trace"
+)
+
+// readClientHello is the server's side of steps 1 and 4: it reads what the
+// client offers, picks the version and the strongest shared suite, then
+// answers with its whole first flight.
+func (c *Conn) readClientHello(raw []byte) error {
+	m, err := handshake.UnmarshalClientHello(raw)
+	if err != nil {
+		return err
+	}
+	if err := c.checkClientVersion(m); err != nil {
+		return err
+	}
+	if !containsByte(m.Compression, 0) {
+		return alert.New(alert.IllegalParameter, "tls: client did not offer the null compression method")
+	}
+	c.hello = m
+	c.clientVers = m.Version
+	c.sec.ClientRandom = m.Random
+	c.offered = m.CipherSuites
+	c.transcript = append(c.transcript, raw...)
+
+	offeredNames := make([]string, len(m.CipherSuites))
+	for i, id := range m.CipherSuites {
+		offeredNames[i] = suites.NameOf(id)
+	}
+	sni := "(none)"
+	if d, ok := handshake.Find(m.Extensions, handshake.ExtServerName); ok {
+		if n, ok := parseServerName(d); ok {
+			sni = n
+		}
+	}
+	c.cfg.Trace.Add(StepHello, c.actor, "Receives ClientHello",
+		trace.Hex("Client random", m.Random, ""),
+		trace.Text("Server name asked for", sni, "a server hosting several sites picks its certificate with this"),
+		trace.List("Extensions", describeExtensions(m.Extensions), ""))
+
+	c.choice = suites.Negotiate(m.CipherSuites, c.cfg.suites())
+	common := suites.Names(c.choice.Common)
+	negotiation := []trace.Value{
+		trace.List("Client offers", offeredNames, "in the client's order of preference"),
+		trace.List("Server enables", suites.Names(c.cfg.suites()), ""),
+		trace.List("Shared", common, "strongest first"),
+	}
+	if c.choice.Suite == nil {
+		c.cfg.Trace.Add(StepNegotiate, c.actor, "Finds no cipher suite in common", append(negotiation, trace.Check("Common suite", false, c.choice.Reason))...)
+		return alert.New(alert.HandshakeFailure, "tls: no cipher suite in common: the client offers none that the server enables")
+	}
+	c.suite = c.choice.Suite
+	_, clientEMS := handshake.Find(m.Extensions, handshake.ExtExtendedMasterSecret)
+	c.ems = clientEMS && !c.cfg.DisableEMS
+	c.cfg.Trace.Add(StepNegotiate, c.actor, "Chooses the cipher suite", append(negotiation,
+		trace.Text("Chosen", c.suite.Name, c.choice.Reason),
+		trace.Text("Key exchange", "RSA key transport", "the client will encrypt the pre-master secret with the server's RSA public key"),
+		trace.Text("Record protection", c.suite.Cipher, "authenticated encryption: confidentiality and integrity in one"),
+		trace.Text("PRF hash", c.suite.HashName(), "used to derive keys and to hash the transcript"),
+		trace.Check("Extended master secret", c.ems, emsText(c.ems)))...)
+
+	if err := c.sendServerHello(); err != nil {
+		return err
+	}
+	c.sendCertificate()
+	c.sendServerHelloDone()
+	c.state = stateWaitClientKeyExchange
+	return nil
+}
+
+// checkClientVersion accepts a client that can speak TLS 1.2, in the legacy
+// version field or in supported_versions (RFC 8446, Section 4.2.1).
+func (c *Conn) checkClientVersion(m *handshake.ClientHello) error {
+	if d, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions); ok {
+		if len(d) < 3 || int(d[0]) != len(d)-1 || d[0]%2 != 0 {
+			return alert.New(alert.DecodeError, "tls: malformed supported_versions extension")
+		}
+		for i := 1; i+1 < len(d); i += 2 {
+			if uint16(d[i])<<8|uint16(d[i+1]) == record.VersionTLS12 {
+				return nil
+			}
+		}
+		return alert.New(alert.ProtocolVersion, "tls: the client does not offer TLS 1.2 in supported_versions")
+	}
+	if m.Version < record.VersionTLS12 {
+		return alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: client offers at most version 0x%04x; this server needs TLS 1.2", m.Version))
+	}
+	return nil
+}
+
+func containsByte(list []uint8, b uint8) bool {
+	for _, x := range list {
+		if x == b {
+			return true
+		}
+	}
+	return false
+}
+
+// sendServerHello sends the server's random and choices (RFC 5246, Section 7.4.1.3).
+func (c *Conn) sendServerHello() error {
+	c.sec.ServerRandom = make([]byte, 32)
+	if _, err := io.ReadFull(c.cfg.Rand, c.sec.ServerRandom); err != nil {
+		return alert.Wrap(alert.InternalError, "tls: no randomness for the server random", err)
+	}
+	m := &handshake.ServerHello{Version: record.VersionTLS12, Random: c.sec.ServerRandom, CipherSuite: c.suite.ID}
+	if c.ems {
+		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtExtendedMasterSecret})
+	}
+	// Secure renegotiation (RFC 5746, Section 3.6): answer the extension or
+	// the SCSV with an empty renegotiation_info.
+	d, hasExt := handshake.Find(c.hello.Extensions, handshake.ExtRenegotiationInfo)
+	if hasExt && (len(d) != 1 || d[0] != 0) {
+		return alert.New(alert.HandshakeFailure, "tls: client's renegotiation_info is not empty on a new connection")
+	}
+	if hasExt || containsUint16(c.hello.CipherSuites, 0x00ff) {
+		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtRenegotiationInfo, Data: []byte{0}})
+	}
+	m.Raw = m.Marshal()
+	wire := c.sendHandshake(m.Raw, "ServerHello", StepCertificate)
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends ServerHello",
+		trace.Hex("Server random", m.Random, "32 fresh random bytes from the server"),
+		trace.Text("Chosen suite", c.suite.Name, "the negotiation happens here, before the certificate is sent"),
+		trace.List("Extensions", describeExtensions(m.Extensions), ""),
+		trace.Hex("Record on the wire", wire, ""))
+	return nil
+}
+
+func containsUint16(list []uint16, v uint16) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// sendCertificate is step 2: the chain, leaf first; the public key rides in
+// the leaf (RFC 5246, Section 7.4.2).
+func (c *Conn) sendCertificate() {
+	m := &handshake.Certificate{Certificates: c.cfg.Certificates}
+	m.Raw = m.Marshal()
+	wire := c.sendHandshake(m.Raw, "Certificate", StepCertificate)
+	pub := &c.cfg.Key.PublicKey
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends its Certificate: the chain, with its public key inside the leaf",
+		trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(m.Certificates)), "leaf first; the root stays out, clients already have it"),
+		trace.Hex("Public key modulus n", pub.N.Bytes(), fmt.Sprintf("%d-bit RSA", pub.N.BitLen())),
+		trace.Hex("Record on the wire", wire, ""))
+}
+
+func (c *Conn) sendServerHelloDone() {
+	m := &handshake.ServerHelloDone{}
+	m.Raw = m.Marshal()
+	wire := c.sendHandshake(m.Raw, "ServerHelloDone", StepCertificate)
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends ServerHelloDone: its turn is over",
+		trace.Hex("Record on the wire", wire, "an empty handshake message: 4 header bytes"))
+}
+
+// readClientKeyExchange is step 6: the server decrypts the pre-master secret
+// with its private key. Following RFC 5246, Section 7.4.7.1, a bad padding or
+// length is not reported: the server goes on with a random pre-master
+// secret, in constant time, so that the only failure an attacker sees is the
+// Finished check, the same as for a wrong key (Bleichenbacher's attack).
+func (c *Conn) readClientKeyExchange(raw []byte) error {
+	m, err := handshake.UnmarshalClientKeyExchange(raw)
+	if err != nil {
+		return err
+	}
+	k := c.cfg.Key.Size()
+	if len(m.EncryptedPreMaster) != k {
+		return alert.New(alert.DecodeError, fmt.Sprintf("tls: encrypted pre-master secret is %d bytes, the %d-bit key needs %d", len(m.EncryptedPreMaster), k*8, k))
+	}
+	c.transcript = append(c.transcript, raw...)
+
+	pms := make([]byte, 48)
+	if _, err := io.ReadFull(c.cfg.Rand, pms); err != nil {
+		return alert.Wrap(alert.InternalError, "tls: no randomness for the countermeasure", err)
+	}
+	random := append([]byte(nil), pms...)
+	//lint:ignore SA1019 RSA key transport is the point of this handshake.
+	if err := rsa.DecryptPKCS1v15SessionKey(nil, c.cfg.Key, m.EncryptedPreMaster, pms); err != nil {
+		return alert.Wrap(alert.InternalError, "tls: RSA decryption failed", err)
+	}
+	// The version bytes are always ClientHello.client_version.
+	pms[0], pms[1] = byte(c.clientVers>>8), byte(c.clientVers)
+	c.sec.PreMaster = pms
+	replaced := subtle.ConstantTimeCompare(pms[2:], random[2:]) == 1 // for the trace only, after the fact
+	note := "decrypted with the private key: the same 48 bytes the client chose"
+	if replaced {
+		note = "the padding or length was wrong, so this is the random stand-in: the handshake will fail at Finished"
+	}
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Decrypts the pre-master secret with its private key",
+		trace.Hex("Encrypted pre-master secret", m.EncryptedPreMaster, "as received in ClientKeyExchange"),
+		trace.Secret("Pre-master secret", pms, note),
+		trace.Text("Countermeasure", "RFC 5246 §7.4.7.1", "decryption is constant time and never fails visibly: a bad padding gives a random pre-master secret, so an attacker cannot use the server as a padding oracle"))
+
+	c.deriveKeys(StepEstablish)
+	if err := c.activateKeys(); err != nil {
+		return err
+	}
+	c.state = stateWaitChangeCipherSpec
+	return nil
+}
+
+// sendServerFinished answers a verified client Finished with the server's
+// ChangeCipherSpec and Finished.
+func (c *Conn) sendServerFinished() error {
+	th := c.transcriptHash()
+	vd := prf.Finished(c.suite.Hash, c.sec.Master, prf.LabelServerFinished, th)
+	ccs := c.sendChangeCipherSpec(StepEstablish)
+	m := &handshake.Finished{VerifyData: vd}
+	m.Raw = m.Marshal()
+	wire := c.sendHandshake(m.Raw, "Finished", StepEstablish)
+	c.state = stateEstablished
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends ChangeCipherSpec and its Finished: the connection is established",
+		trace.Hex("ChangeCipherSpec record", ccs, ""),
+		trace.Hex("Transcript hash", th, c.suite.HashName()+" of every handshake message, the client's Finished included"),
+		trace.Hex("Server verify_data", vd, "PRF(master, \"server finished\", transcript hash), 12 bytes"),
+		trace.Hex("Finished record on the wire", wire, "encrypted with server_write_key"))
+	return nil
+}

@@ -1,0 +1,103 @@
+// Package trace is the teaching data model: what each side did at each of
+// the seven steps, with every value it used or produced. It is stable JSON,
+// read by the page and written into the session export.
+package trace
+
+import (
+	"encoding/hex"
+
+	"tlsplayground/playground/pki"
+)
+
+// Actors.
+const (
+	Client = "client"
+	Server = "server"
+	Wire   = "wire"
+)
+
+// Value kinds.
+const (
+	KindHex   = "hex"
+	KindText  = "text"
+	KindList  = "list"
+	KindPEM   = "pem"
+	KindCert  = "cert"
+	KindCheck = "check"
+)
+
+// Value is one labelled value shown in a step.
+type Value struct {
+	Label  string        `json:"label"`
+	Kind   string        `json:"kind"`
+	Hex    string        `json:"hex,omitempty"`
+	Len    int           `json:"len,omitempty"`
+	Text   string        `json:"text,omitempty"`
+	Items  []string      `json:"items,omitempty"`
+	Cert   *pki.CertInfo `json:"cert,omitempty"`
+	OK     *bool         `json:"ok,omitempty"`
+	Secret bool          `json:"secret,omitempty"`
+	Note   string        `json:"note,omitempty"`
+}
+
+// Event is one thing one side did.
+type Event struct {
+	Step   int     `json:"-"`
+	Actor  string  `json:"actor"`
+	Title  string  `json:"title"`
+	Values []Value `json:"values"`
+}
+
+// HexString is the one hex formatter of the engine: lower case, no separators.
+func HexString(b []byte) string { return hex.EncodeToString(b) }
+
+// Hex is a byte string shown in hex with its length.
+func Hex(label string, b []byte, note string) Value {
+	return Value{Label: label, Kind: KindHex, Hex: HexString(b), Len: len(b), Note: note}
+}
+
+// Secret is a byte string that must stay secret; the page marks it.
+func Secret(label string, b []byte, note string) Value {
+	v := Hex(label, b, note)
+	v.Secret = true
+	return v
+}
+
+// Text is a short human-readable value.
+func Text(label, text, note string) Value {
+	return Value{Label: label, Kind: KindText, Text: text, Note: note}
+}
+
+// List is an ordered list of short values.
+func List(label string, items []string, note string) Value {
+	return Value{Label: label, Kind: KindList, Items: items, Note: note}
+}
+
+// PEM is a PEM block.
+func PEM(label string, pem []byte, note string) Value {
+	return Value{Label: label, Kind: KindPEM, Text: string(pem), Note: note}
+}
+
+// Cert is a decoded certificate.
+func Cert(label string, info pki.CertInfo, note string) Value {
+	return Value{Label: label, Kind: KindCert, Cert: &info, Note: note}
+}
+
+// Check is a pass/fail check with what was compared.
+func Check(label string, ok bool, detail string) Value {
+	return Value{Label: label, Kind: KindCheck, OK: &ok, Text: detail}
+}
+
+// Recorder collects events. A nil *Recorder records nothing, so the engine
+// can run without a trace (interop, the terminal's quiet mode).
+type Recorder struct {
+	Events []Event
+}
+
+// Add records an event for teaching step n (1 to 7).
+func (r *Recorder) Add(step int, actor, title string, values ...Value) {
+	if r == nil {
+		return
+	}
+	r.Events = append(r.Events, Event{Step: step, Actor: actor, Title: title, Values: values})
+}
