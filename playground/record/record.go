@@ -163,6 +163,9 @@ func (p *Protector) Seal(typ uint8, vers uint16, plaintext []byte) (Record, Deta
 // Open checks and removes the protection of one record. On failure it
 // returns bad_record_mac and no plaintext.
 func (p *Protector) Open(r Record) ([]byte, Detail, error) {
+	if p.aead == nil {
+		return nil, Detail{}, alert.New(alert.UnexpectedMessage, "tls: record received after this direction's keys were discarded")
+	}
 	if len(r.Payload) < ExplicitNonceLen+TagLen {
 		return nil, Detail{}, alert.New(alert.BadRecordMAC, fmt.Sprintf("tls: protected record of %d bytes is shorter than its nonce and tag", len(r.Payload)))
 	}

@@ -159,11 +159,29 @@ func (c *Conn) Suite() *suites.Suite { return c.suite }
 // EMS reports whether the extended master secret was negotiated.
 func (c *Conn) EMS() bool { return c.ems }
 
-// Secrets returns the connection's secrets as this side knows them.
-func (c *Conn) Secrets() Secrets { return c.sec }
+// Secrets returns a copy of the connection's secrets as this side knows
+// them; after Close or a failure they are zeros.
+func (c *Conn) Secrets() Secrets {
+	cp := func(b []byte) []byte { return append([]byte(nil), b...) }
+	s := Secrets{ClientRandom: cp(c.sec.ClientRandom), ServerRandom: cp(c.sec.ServerRandom),
+		PreMaster: cp(c.sec.PreMaster), Master: cp(c.sec.Master), SessionHash: cp(c.sec.SessionHash)}
+	k := c.sec.Keys
+	s.Keys.Block = cp(k.Block)
+	n, iv := len(k.ClientWriteKey), len(k.ClientWriteIV)
+	if len(s.Keys.Block) == 2*n+2*iv {
+		b := s.Keys.Block
+		s.Keys.ClientWriteKey, s.Keys.ServerWriteKey = b[:n], b[n:2*n]
+		s.Keys.ClientWriteIV, s.Keys.ServerWriteIV = b[2*n:2*n+iv], b[2*n+iv:]
+	}
+	return s
+}
 
 // HandshakeComplete reports whether both Finished messages were verified.
 func (c *Conn) HandshakeComplete() bool { return c.state == stateEstablished || c.state == stateClosed }
+
+// Buffered returns how many received bytes wait for the rest of a record
+// or of a handshake message.
+func (c *Conn) Buffered() int { return len(c.inBuf) + len(c.hsBuf) }
 
 // PeerClosed reports whether the peer sent close_notify.
 func (c *Conn) PeerClosed() bool { return c.peerClosed }
@@ -256,6 +274,11 @@ func (c *Conn) currentStep() int {
 }
 
 func (c *Conn) handleRecord(rec record.Record) error {
+	// Only the records before the version is agreed may carry another
+	// 3.x version (RFC 5246, Appendix E.1); after that it must be TLS 1.2.
+	if rec.Version != record.VersionTLS12 && c.state != stateWaitClientHello && c.state != stateWaitServerHello {
+		return alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: record version 0x%04x after TLS 1.2 was agreed", rec.Version))
+	}
 	encrypted := c.in != nil
 	payload := rec.Payload
 	if encrypted {
@@ -312,7 +335,11 @@ func (c *Conn) handleAlert(p []byte) error {
 	if a == alert.CloseNotify {
 		c.peerClosed = true
 		c.cfg.Trace.Add(StepApplication, c.actor, "Receives close_notify: the peer will send nothing more")
-		if c.state == stateEstablished {
+		if c.state == stateEstablished || c.state == stateClosed {
+			c.in.Discard()
+			if c.state == stateClosed {
+				c.discardKeys()
+			}
 			return nil
 		}
 		return &alert.Error{Alert: a, Received: true, Msg: "tls: peer closed the connection before the handshake finished"}
@@ -479,10 +506,15 @@ func (c *Conn) Close() error {
 		return nil
 	}
 	c.sendAlert(alert.LevelWarning, alert.CloseNotify, StepApplication)
-	c.cfg.Trace.Add(StepApplication, c.actor, "Sends close_notify and discards its keys",
-		trace.Text("Keys", "write key, read key, IVs, master secret and pre-master secret overwritten with zeros", "a new session gets new randoms, new secrets and new keys"))
 	c.state = stateClosed
-	c.discardKeys()
+	c.write.Discard()
+	what := "its write key and IV are overwritten with zeros; it still reads until the peer's close_notify"
+	if c.peerClosed {
+		c.discardKeys()
+		what = "write key, read key, IVs, master secret and pre-master secret overwritten with zeros"
+	}
+	c.cfg.Trace.Add(StepApplication, c.actor, "Sends close_notify and discards its keys",
+		trace.Text("Keys", what, "a new session gets new randoms, new secrets and new keys"))
 	return nil
 }
 
@@ -491,6 +523,9 @@ func (c *Conn) discardKeys() {
 	c.in.Discard()
 	c.nextIn.Discard()
 	c.nextOut.Discard()
+	clear(c.sec.PreMaster)
+	clear(c.sec.Master)
+	clear(c.sec.Keys.Block) // the write keys and IVs are slices of it
 }
 
 // activateKeys builds both directions' protectors from the key block: the

@@ -1,0 +1,301 @@
+// Package pki is the playground's certificate authority and the client's
+// certificate checks: it issues a self-signed root and a server certificate
+// signed by it (NewSetup), decodes certificates for the page (Describe), and
+// validates a chain the way a TLS client does, RFC 5280 Section 6 through
+// crypto/x509, recording each check it performs (Verify).
+//
+// Randomness and time are injected through Options. Under the module's
+// GODEBUG cryptocustomrand=1, crypto/rsa reads the given reader, but
+// rsa.GenerateKey still skips one byte of it with probability 1/2
+// (crypto/internal/randutil.MaybeReadByte), so the same seed gives one of two
+// keys per generation: key generation is not reproducible from a seed. Given
+// the same keys (Options.CAKey, Options.Key), the rest of NewSetup is: the
+// same Rand and Now give the same certificates byte for byte.
+package pki
+
+import (
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net"
+	"time"
+)
+
+// DefaultServerName is the host name the server certificate is issued for
+// when Options.ServerName is empty.
+const DefaultServerName = "playground.test"
+
+// The root's distinguished name.
+const (
+	CACommonName   = "TLS Playground Root CA"
+	CAOrganization = "TLS Playground"
+)
+
+// Validity periods. Both start an hour before Options.Now, so that a client
+// whose clock is a little behind still accepts them.
+const (
+	backdate      = time.Hour
+	caValidity    = 10 // years
+	leafValidity  = 90 * 24 * time.Hour
+	serialBits    = 128
+	defaultKeyLen = 2048
+)
+
+// keySizes are the RSA modulus sizes, in bits, that NewSetup offers.
+var keySizes = []int{2048, 3072, 4096}
+
+// KeySizes returns the RSA modulus sizes, in bits, that NewSetup offers.
+func KeySizes() []int { return append([]int(nil), keySizes...) }
+
+// Stage names a step of NewSetup, reported through Options.Progress before
+// the step starts. Key generation is the slow one (hundreds of milliseconds
+// in WebAssembly).
+type Stage string
+
+const (
+	StageCAKey     Stage = "ca-key"     // generating the root's RSA key
+	StageServerKey Stage = "server-key" // generating the server's RSA key
+	StageCACert    Stage = "ca-cert"    // self-signing the root certificate
+	StageLeafCert  Stage = "leaf-cert"  // issuing the server certificate
+)
+
+// Options for NewSetup. The zero value is valid. Rand and Now are injected:
+// when set, NewSetup never reads crypto/rand or the clock for them.
+type Options struct {
+	ServerName string    // DNS name the server certificate is for; default "playground.test"
+	KeyBits    int       // server RSA key: 2048 (default), 3072 or 4096
+	CAKeyBits  int       // root RSA key: 2048 (default), 3072 or 4096
+	Rand       io.Reader // default crypto/rand.Reader
+	Now        time.Time // default time.Now(); notBefore = Now-1h, root valid 10 years, leaf 90 days
+
+	// CAKey and Key, when set, are used instead of generating keys (for
+	// instance keys generated while the page was idle). KeyBits and CAKeyBits,
+	// if set, must then match their sizes.
+	CAKey *rsa.PrivateKey
+	Key   *rsa.PrivateKey
+
+	// Progress, when set, is called before each Stage.
+	Progress func(Stage)
+}
+
+// Setup is a certificate authority and the server identity it issued.
+type Setup struct {
+	ServerName string
+
+	CAKey *rsa.PrivateKey   // the root's key
+	CA    *x509.Certificate // self-signed root: the client's trust anchor
+
+	Key  *rsa.PrivateKey   // the server's key
+	Leaf *x509.Certificate // the server certificate, signed by CA
+
+	// Chain is the certificate_list as the server sends it (RFC 8446,
+	// Section 4.4.2; RFC 5246, Section 7.4.2): DER, leaf first, without the
+	// root, which the client already has.
+	Chain [][]byte
+
+	// GeneratedIn is the wall time NewSetup took, measured with the real
+	// clock even when Options.Now is set.
+	GeneratedIn time.Duration
+}
+
+// NewSetup generates a root CA and a server key and certificate for
+// opt.ServerName signed by it.
+func NewSetup(opt Options) (*Setup, error) {
+	start := time.Now()
+
+	name := opt.ServerName
+	if name == "" {
+		name = DefaultServerName
+	}
+	if err := checkServerName(name); err != nil {
+		return nil, err
+	}
+	caBits, err := keySize("CA key", opt.CAKeyBits, opt.CAKey)
+	if err != nil {
+		return nil, err
+	}
+	bits, err := keySize("key", opt.KeyBits, opt.Key)
+	if err != nil {
+		return nil, err
+	}
+	random := opt.Rand
+	if random == nil {
+		random = rand.Reader
+	}
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	// Certificates carry whole seconds (RFC 5280, Section 4.1.2.5).
+	now = now.UTC().Truncate(time.Second)
+	progress := opt.Progress
+	if progress == nil {
+		progress = func(Stage) {}
+	}
+
+	// Serial numbers are drawn before the keys, so that they depend only on
+	// Rand and not on how many bytes key generation happened to read.
+	caSerial, err := newSerial(random)
+	if err != nil {
+		return nil, err
+	}
+	leafSerial, err := newSerial(random)
+	if err != nil {
+		return nil, err
+	}
+
+	s := &Setup{ServerName: name, CAKey: opt.CAKey, Key: opt.Key}
+	if s.CAKey == nil {
+		progress(StageCAKey)
+		if s.CAKey, err = rsa.GenerateKey(random, caBits); err != nil {
+			return nil, fmt.Errorf("pki: generating the CA's RSA-%d key: %w", caBits, err)
+		}
+	}
+	if s.Key == nil {
+		progress(StageServerKey)
+		if s.Key, err = rsa.GenerateKey(random, bits); err != nil {
+			return nil, fmt.Errorf("pki: generating the server's RSA-%d key: %w", bits, err)
+		}
+	}
+
+	notBefore := now.Add(-backdate)
+
+	// The root: RFC 5280, Section 4.2.1.9 (basicConstraints, cA TRUE, path
+	// length 0: it signs end-entity certificates only) and 4.2.1.3
+	// (keyCertSign, cRLSign).
+	progress(StageCACert)
+	caTemplate := &x509.Certificate{
+		SerialNumber: caSerial,
+		Subject: pkix.Name{
+			CommonName:   CACommonName,
+			Organization: []string{CAOrganization},
+		},
+		NotBefore:             notBefore,
+		NotAfter:              now.AddDate(caValidity, 0, 0),
+		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+		MaxPathLen:            0,
+		MaxPathLenZero:        true,
+		SignatureAlgorithm:    x509.SHA256WithRSA,
+	}
+	caDER, err := x509.CreateCertificate(random, caTemplate, caTemplate, &s.CAKey.PublicKey, s.CAKey)
+	if err != nil {
+		return nil, fmt.Errorf("pki: self-signing the root certificate: %w", err)
+	}
+	if s.CA, err = x509.ParseCertificate(caDER); err != nil {
+		return nil, fmt.Errorf("pki: parsing the root certificate just made: %w", err)
+	}
+
+	// The server certificate: its name in subjectAltName (RFC 6125, Section
+	// 6.4.4: clients match SANs, not the CN), digitalSignature for TLS 1.3 and
+	// ECDHE signatures, keyEncipherment for TLS 1.2 RSA key transport (RFC
+	// 5246, Section 7.4.7.1), and serverAuth (RFC 5280, Section 4.2.1.12).
+	progress(StageLeafCert)
+	leafTemplate := &x509.Certificate{
+		SerialNumber:          leafSerial,
+		Subject:               pkix.Name{CommonName: name},
+		DNSNames:              []string{name},
+		NotBefore:             notBefore,
+		NotAfter:              now.Add(leafValidity),
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		SignatureAlgorithm:    x509.SHA256WithRSA,
+	}
+	leafDER, err := x509.CreateCertificate(random, leafTemplate, s.CA, &s.Key.PublicKey, s.CAKey)
+	if err != nil {
+		return nil, fmt.Errorf("pki: issuing the certificate for %q: %w", name, err)
+	}
+	if s.Leaf, err = x509.ParseCertificate(leafDER); err != nil {
+		return nil, fmt.Errorf("pki: parsing the certificate for %q just made: %w", name, err)
+	}
+
+	s.Chain = [][]byte{leafDER}
+	s.GeneratedIn = time.Since(start)
+	return s, nil
+}
+
+// keySize returns the RSA modulus size to use for what ("key" or "CA key"),
+// given the requested bits and an optional pre-generated key.
+func keySize(what string, bits int, key *rsa.PrivateKey) (int, error) {
+	if key != nil {
+		have := key.N.BitLen()
+		if bits != 0 && bits != have {
+			return 0, fmt.Errorf("pki: %s size %d was asked for but the given %s is RSA-%d: set one or the other", what, bits, what, have)
+		}
+		bits = have
+	}
+	if bits == 0 {
+		return defaultKeyLen, nil
+	}
+	for _, b := range keySizes {
+		if bits == b {
+			return bits, nil
+		}
+	}
+	return 0, fmt.Errorf("pki: %s size %d is not offered: choose 2048, 3072 or 4096", what, bits)
+}
+
+// checkServerName rejects names that cannot be a certificate's dNSName
+// (RFC 5280, Section 4.2.1.6: an IA5String host name).
+func checkServerName(name string) error {
+	if net.ParseIP(name) != nil {
+		return fmt.Errorf("pki: server name %q is an IP address: give a DNS name such as %q", name, DefaultServerName)
+	}
+	if len(name) > 253 {
+		return fmt.Errorf("pki: server name %.20q… is %d characters: a DNS name has at most 253", name, len(name))
+	}
+	for _, r := range name {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.'
+		if !ok {
+			return fmt.Errorf("pki: server name %q contains %q: a DNS name has letters, digits, '-' and '.' only", name, r)
+		}
+	}
+	return nil
+}
+
+// newSerial returns a positive 128-bit serial number read from random
+// (RFC 5280, Section 4.1.2.2: unique, positive, at most 20 octets).
+func newSerial(random io.Reader) (*big.Int, error) {
+	b := make([]byte, serialBits/8)
+	for {
+		if _, err := io.ReadFull(random, b); err != nil {
+			return nil, fmt.Errorf("pki: reading a serial number from the random source: %w", err)
+		}
+		if n := new(big.Int).SetBytes(b); n.Sign() > 0 {
+			return n, nil
+		}
+	}
+}
+
+// Roots returns a pool holding only the root: the client's trust store.
+func (s *Setup) Roots() *x509.CertPool {
+	p := x509.NewCertPool()
+	p.AddCert(s.CA)
+	return p
+}
+
+// KeyPEM returns the server's private key as a PKCS #8 "PRIVATE KEY" PEM
+// block (RFC 5208, RFC 7468 Section 10).
+func (s *Setup) KeyPEM() []byte {
+	der, err := x509.MarshalPKCS8PrivateKey(s.Key)
+	if err != nil {
+		panic("pki: marshaling an RSA key as PKCS #8: " + err.Error()) // unreachable for RSA keys
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
+}
+
+// CertPEM returns der as a "CERTIFICATE" PEM block (RFC 7468, Section 5).
+func CertPEM(der []byte) []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+}
+
+// errNoCertificate is returned by Verify for an empty chain.
+var errNoCertificate = errors.New("pki: the server sent no certificate: a TLS client needs at least the server's own")

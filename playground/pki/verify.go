@@ -1,0 +1,359 @@
+package pki
+
+import (
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// VerifyResult is the client's check of the server's chain against its own
+// trust store.
+type VerifyResult struct {
+	// OK reports whether crypto/x509 accepted the chain for the server name
+	// at the given time (and a server name was given).
+	OK bool
+	// Err is why not: crypto/x509's error as it returned it, or a "pki:"
+	// error for a chain that does not parse or a missing server name.
+	Err error
+	// Chain is the verified path, leaf to root, when OK.
+	Chain []*x509.Certificate
+	// Checks are the individual checks, each computed on its own, in order:
+	// signatures, validity windows, host name, trust anchor, extended key
+	// usage, key usage. When crypto/x509 rejects the chain for a reason none
+	// of them covers, a last failing check says so.
+	Checks []Check
+}
+
+// Check is one step of certificate path validation as shown on the page.
+type Check struct {
+	Name   string `json:"name"`
+	OK     bool   `json:"ok"`
+	Detail string `json:"detail"`
+}
+
+// Verify checks a certificate chain as a TLS client does (RFC 5280, Section
+// 6; RFC 6125 for the name; RFC 8446, Section 4.4.2.2): chain is the DER
+// certificate_list the server sent, leaf first, the rest used as
+// intermediates; roots is the client's trust store (nil means an empty
+// one, never the system's); serverName is the host the client asked for.
+//
+// The verdict is crypto/x509's (Certificate.Verify with DNSName, Roots,
+// Intermediates, CurrentTime and KeyUsages serverAuth). The checks are
+// computed separately, so that a wrong host name fails only the host name
+// check. To check signatures and validity even when the chain is rejected,
+// the path is also built without the name and key usage requirements and,
+// failing that, at a time when every presented certificate is valid.
+func Verify(chain [][]byte, roots *x509.CertPool, serverName string, now time.Time) VerifyResult {
+	if len(chain) == 0 {
+		return VerifyResult{Err: errNoCertificate, Checks: []Check{{
+			Name: "certificate present", OK: false, Detail: "the Certificate message is empty",
+		}}}
+	}
+	certs := make([]*x509.Certificate, len(chain))
+	for i, der := range chain {
+		c, err := x509.ParseCertificate(der)
+		if err != nil {
+			err = fmt.Errorf("pki: certificate %d of %d (%s) does not parse: %w", i+1, len(chain), presentedRole(i), err)
+			return VerifyResult{Err: err, Checks: []Check{{
+				Name: "parse " + presentedRole(i), OK: false, Detail: err.Error(),
+			}}}
+		}
+		certs[i] = c
+	}
+	if roots == nil {
+		roots = x509.NewCertPool()
+	}
+	leaf := certs[0]
+	intermediates := x509.NewCertPool()
+	for _, c := range certs[1:] {
+		intermediates.AddCert(c)
+	}
+
+	var r VerifyResult
+	chains, err := leaf.Verify(x509.VerifyOptions{
+		DNSName:       serverName,
+		Roots:         roots,
+		Intermediates: intermediates,
+		CurrentTime:   now,
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	})
+	switch {
+	case err != nil:
+		r.Err = err
+	case serverName == "":
+		// crypto/x509 skips the name check for an empty DNSName; a TLS
+		// client must not (crypto/tls refuses to verify without ServerName).
+		r.Err = errors.New("pki: no server name to check the certificate against: a client must know which host it meant to reach")
+	default:
+		r.OK = true
+		r.Chain = chains[0]
+	}
+
+	path, pathErr := r.Chain, error(nil)
+	if path == nil {
+		path, pathErr = buildPath(certs, roots, intermediates, now)
+	}
+
+	r.Checks = append(r.Checks, signatureChecks(certs, path, pathErr)...)
+	r.Checks = append(r.Checks, validityChecks(certs, path, now)...)
+	r.Checks = append(r.Checks, hostnameCheck(leaf, serverName))
+	r.Checks = append(r.Checks, trustCheck(path, pathErr))
+	r.Checks = append(r.Checks, extKeyUsageCheck(certs, path))
+	r.Checks = append(r.Checks, keyUsageCheck(certs, path))
+
+	if r.Err != nil && allOK(r.Checks) {
+		r.Checks = append(r.Checks, Check{
+			Name:   "other path validation rules",
+			OK:     false,
+			Detail: r.Err.Error(),
+		})
+	}
+	return r
+}
+
+// buildPath finds a path from certs[0] to a root in roots, for the checks,
+// ignoring the host name and extended key usage. It tries at now, then at the
+// latest notBefore of the presented certificates, so that an expired leaf
+// still shows whose signature it carries.
+func buildPath(certs []*x509.Certificate, roots, intermediates *x509.CertPool, now time.Time) ([]*x509.Certificate, error) {
+	opts := x509.VerifyOptions{
+		Roots:         roots,
+		Intermediates: intermediates,
+		CurrentTime:   now,
+		KeyUsages:     []x509.ExtKeyUsage{x509.ExtKeyUsageAny},
+	}
+	chains, err := certs[0].Verify(opts)
+	if err == nil {
+		return chains[0], nil
+	}
+	var inside time.Time
+	for _, c := range certs {
+		if c.NotBefore.After(inside) {
+			inside = c.NotBefore
+		}
+	}
+	if inside.Equal(now) {
+		return nil, err
+	}
+	opts.CurrentTime = inside
+	chains, err2 := certs[0].Verify(opts)
+	if err2 != nil {
+		var invalid x509.CertificateInvalidError
+		if errors.As(err, &invalid) && invalid.Reason == x509.Expired {
+			return nil, err2 // the time was the first problem; say what the next one is
+		}
+		return nil, err
+	}
+	return chains[0], nil
+}
+
+// presentedRole names the i-th certificate of the certificate_list.
+func presentedRole(i int) string {
+	if i == 0 {
+		return "leaf"
+	}
+	return fmt.Sprintf("intermediate %d", i)
+}
+
+// pathRole names the i-th certificate of a path of n, leaf to root.
+func pathRole(i, n int) string {
+	switch {
+	case i == 0:
+		return "leaf"
+	case i == n-1:
+		return "root"
+	}
+	return fmt.Sprintf("intermediate %d", i)
+}
+
+// signatureChecks checks each certificate's signature with its issuer's
+// public key (RFC 5280, Section 6.1.3 (a)(1)). The root is a trust anchor:
+// its own signature is not part of path validation.
+func signatureChecks(certs, path []*x509.Certificate, pathErr error) []Check {
+	var checks []Check
+	if path != nil {
+		for i := 0; i+1 < len(path); i++ {
+			checks = append(checks, signatureCheck(path[i], path[i+1], "signature on "+pathRole(i, len(path))))
+		}
+		return checks
+	}
+	for i, c := range certs {
+		name := "signature on " + presentedRole(i)
+		if i+1 < len(certs) {
+			checks = append(checks, signatureCheck(c, certs[i+1], name))
+			continue
+		}
+		if selfSigned(c) {
+			checks = append(checks, signatureCheck(c, c, name))
+			continue
+		}
+		checks = append(checks, Check{
+			Name: name,
+			OK:   false,
+			Detail: fmt.Sprintf("issued by %q, but no acceptable path leads from it to the client's trust store, so there is no issuer key to check its signature with: %v",
+				c.Issuer.String(), pathErr),
+		})
+	}
+	return checks
+}
+
+func signatureCheck(c, issuer *x509.Certificate, name string) Check {
+	if err := c.CheckSignatureFrom(issuer); err != nil {
+		return Check{Name: name, OK: false, Detail: fmt.Sprintf("the %s signature does not verify with the %s key of %q: %v",
+			c.SignatureAlgorithm, publicKeyName(issuer), issuer.Subject.String(), err)}
+	}
+	return Check{Name: name, OK: true, Detail: fmt.Sprintf("the %s signature verifies with the %s key of %q",
+		c.SignatureAlgorithm, publicKeyName(issuer), issuer.Subject.String())}
+}
+
+func selfSigned(c *x509.Certificate) bool {
+	return c.CheckSignatureFrom(c) == nil
+}
+
+// validityChecks checks now against each certificate's validity period
+// (RFC 5280, Section 6.1.3 (a)(2)), for the path when there is one.
+func validityChecks(certs, path []*x509.Certificate, now time.Time) []Check {
+	list, role := pathOrPresented(certs, path)
+	checks := make([]Check, len(list))
+	at := now.UTC().Format(time.RFC3339)
+	for i, c := range list {
+		from, until := c.NotBefore.UTC().Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339)
+		ch := Check{Name: "validity of " + role(i)}
+		switch {
+		case now.Before(c.NotBefore):
+			ch.Detail = fmt.Sprintf("not yet valid at %s: valid from %s (in %s) until %s", at, from, c.NotBefore.Sub(now).Round(time.Second), until)
+		case now.After(c.NotAfter):
+			ch.Detail = fmt.Sprintf("expired at %s (%s before %s); it was valid from %s", until, now.Sub(c.NotAfter).Round(time.Second), at, from)
+		default:
+			ch.OK = true
+			ch.Detail = fmt.Sprintf("valid at %s: from %s until %s", at, from, until)
+		}
+		checks[i] = ch
+	}
+	return checks
+}
+
+// pathOrPresented returns the certificates to check, and their names: the
+// path when there is one, else the certificates the server sent.
+func pathOrPresented(certs, path []*x509.Certificate) ([]*x509.Certificate, func(int) string) {
+	if path != nil {
+		return path, func(i int) string { return pathRole(i, len(path)) }
+	}
+	return certs, presentedRole
+}
+
+// hostnameCheck matches the name the client asked for against the leaf's
+// subjectAltName (RFC 6125, Section 6; RFC 2818, Section 3.1).
+func hostnameCheck(leaf *x509.Certificate, serverName string) Check {
+	ch := Check{Name: "host name"}
+	if serverName == "" {
+		ch.Detail = "the client gave no server name, so nothing ties the certificate to the host it meant to reach"
+		return ch
+	}
+	if err := leaf.VerifyHostname(serverName); err != nil {
+		ch.Detail = err.Error()
+		return ch
+	}
+	ch.OK = true
+	ch.Detail = fmt.Sprintf("%q matches the certificate's names: %s", serverName, strings.Join(sanList(leaf), ", "))
+	return ch
+}
+
+func sanList(c *x509.Certificate) []string {
+	names := append([]string{}, c.DNSNames...)
+	for _, ip := range c.IPAddresses {
+		names = append(names, ip.String())
+	}
+	return names
+}
+
+// trustCheck reports whether the path ends at a certificate in the
+// client's trust store (RFC 5280, Section 6.1.1 (d): the trust anchor).
+func trustCheck(path []*x509.Certificate, pathErr error) Check {
+	ch := Check{Name: "trusted root"}
+	if path == nil {
+		ch.Detail = "no path to a certificate in the client's trust store: " + pathErr.Error()
+		return ch
+	}
+	ch.OK = true
+	root := path[len(path)-1]
+	ch.Detail = fmt.Sprintf("the chain ends at %q, which is in the client's trust store", root.Subject.String())
+	return ch
+}
+
+// extKeyUsageCheck checks that every certificate on the path (or, without
+// one, every certificate sent) that restricts its purposes allows serverAuth
+// (RFC 5280, Section 4.2.1.12; crypto/x509 applies it to the whole chain).
+func extKeyUsageCheck(certs, path []*x509.Certificate) Check {
+	ch := Check{Name: "extended key usage", OK: true}
+	list, roleOf := pathOrPresented(certs, path)
+	var parts []string
+	for i, c := range list {
+		role := roleOf(i)
+		names := extKeyUsageNames(c)
+		switch {
+		case len(names) == 0:
+			parts = append(parts, role+": none (no restriction)")
+		case hasEKU(c, x509.ExtKeyUsageServerAuth) || hasEKU(c, x509.ExtKeyUsageAny):
+			parts = append(parts, role+": "+strings.Join(names, ", "))
+		default:
+			ch.OK = false
+			parts = append(parts, role+": "+strings.Join(names, ", ")+" (serverAuth missing)")
+		}
+	}
+	ch.Detail = strings.Join(parts, "; ")
+	return ch
+}
+
+func hasEKU(c *x509.Certificate, u x509.ExtKeyUsage) bool {
+	for _, have := range c.ExtKeyUsage {
+		if have == u {
+			return true
+		}
+	}
+	return false
+}
+
+// keyUsageCheck checks the keyUsage extension (RFC 5280, Section 4.2.1.3):
+// a TLS server key signs (digitalSignature) or decrypts the premaster
+// secret (keyEncipherment, RFC 5246 RSA key exchange); an issuer's key
+// signs certificates (keyCertSign). crypto/x509 does not enforce keyUsage,
+// so this check can fail while the chain is accepted.
+func keyUsageCheck(certs, path []*x509.Certificate) Check {
+	ch := Check{Name: "key usage", OK: true}
+	list, roleOf := pathOrPresented(certs, path)
+	var parts []string
+	for i, c := range list {
+		role := roleOf(i)
+		if c.KeyUsage == 0 {
+			parts = append(parts, role+": none (no restriction)")
+			continue
+		}
+		desc := role + ": " + strings.Join(keyUsageNames(c.KeyUsage), ", ")
+		switch {
+		case i == 0 && c.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment) == 0:
+			ch.OK = false
+			desc += " (neither digitalSignature nor keyEncipherment: unusable for TLS)"
+		case i > 0 && c.KeyUsage&x509.KeyUsageCertSign == 0:
+			ch.OK = false
+			desc += " (certSign missing: may not issue certificates)"
+		}
+		parts = append(parts, desc)
+	}
+	ch.Detail = strings.Join(parts, "; ")
+	if !ch.OK {
+		ch.Detail += " (crypto/x509 does not enforce key usage)"
+	}
+	return ch
+}
+
+func allOK(checks []Check) bool {
+	for _, c := range checks {
+		if !c.OK {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,36 @@
+package session
+
+// StepText is what the page says about one of the seven steps: the sentence
+// the "how SSL/TLS works" articles give, and what the engine really does.
+type StepText struct {
+	N       int    `json:"n"`
+	Title   string `json:"title"`
+	Article string `json:"article"`
+	Really  string `json:"really"`
+}
+
+// classicSteps maps the seven steps of the articles onto TLS 1.2 with RSA key
+// transport (RFC 5246).
+var classicSteps = [7]StepText{
+	{1, "The client says hello",
+		"The client contacts the server using a secure (https) URL.",
+		"After the TCP connection, the client sends a ClientHello: the highest TLS version it speaks, 32 fresh random bytes (the client random), the cipher suites it supports in its order of preference, and extensions such as the server name (SNI). All of it travels in the clear."},
+	{2, "The server sends its certificate",
+		"The server sends its certificate and public key to the client.",
+		"The server answers with three messages in one flight: ServerHello (its own 32 random bytes and the suite it chose), Certificate (the chain, leaf first; the public key is inside the leaf) and ServerHelloDone. The root certificate is not sent: the client must already have it."},
+	{3, "The client checks the certificate",
+		"The client verifies the certificate with a trusted root certification authority.",
+		"Nothing is asked of the CA: the check happens locally, on the client, against a trust store that shipped with the browser or the operating system. The client checks each signature up the chain to a root it trusts, the validity dates, that the name it wanted is in the leaf's Subject Alternative Name, and that the certificate may be used for a TLS server. Here crypto/x509 does the check."},
+	{4, "Both agree on a cipher",
+		"The client and the server negotiate the strongest type of encryption both support.",
+		"The server decides, from the list the client sent, and announces its choice in ServerHello, so in the real protocol this happened before step 2. A cipher suite fixes everything at once: the key exchange (here RSA key transport), the record cipher (AES-GCM) and the hash for the key derivation (SHA-256 or SHA-384)."},
+	{5, "The client sends the session key, encrypted",
+		"The client encrypts a session (secret) key with the server's public key and sends it.",
+		"The \"session key\" is the pre-master secret: 48 bytes, the client's version then 46 random bytes. The client pads it (PKCS#1 v1.5) and encrypts it with the server's RSA public key from the certificate, in a ClientKeyExchange message. It is not used as a key itself: both sides derive the real keys from it."},
+	{6, "The server decrypts it: the session is established",
+		"The server decrypts the session key with its private key, and the secure session is established.",
+		"Only the private key can undo the encryption. Both sides then run the TLS 1.2 PRF: pre-master secret + both randoms (or, with the extended master secret, a hash of the whole handshake) give the 48-byte master secret, which expands into a write key and an IV for each direction. Each side sends ChangeCipherSpec and an encrypted Finished message holding a hash of everything said so far; checking the peer's Finished proves that both hold the same keys and saw the same handshake, untouched."},
+	{7, "Encrypted data flows; the keys are discarded",
+		"Client and server exchange data under symmetric encryption with the session key; at the end the keys are discarded.",
+		"Every record is encrypted and authenticated with AES-GCM under the sender's write key: a nonce made of the implicit IV and a per-record counter, additional data binding the sequence number and the record header, and a 16-byte tag that makes any change detectable. At the end each side sends close_notify and throws its keys away. A new session gets new randoms, a new pre-master secret and new keys, so the same message encrypts differently."},
+}
