@@ -2,7 +2,10 @@ module tlsplayground
 
 go 1.26.8
 
-require golang.org/x/crypto v0.59.0
+require (
+	github.com/hack-pad/safejs v0.1.0
+	golang.org/x/crypto v0.59.0
+)
 
 require golang.org/x/sys v0.50.0 // indirect
 

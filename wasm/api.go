@@ -1,0 +1,189 @@
+// Command wasm is the one Go program compiled to js/wasm. It is a thin
+// bridge: api.go turns JSON requests into calls to the engine in
+// playground/ and builds natively; main_js.go installs the API on
+// globalThis with safejs. There is no protocol logic here.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/rng"
+	"tlsplayground/playground/session"
+	"tlsplayground/playground/trace"
+)
+
+// API is the state behind globalThis.tlsPlayground: the current setup
+// (keys and certificates) and the current session. Calls are serialized
+// by the caller (one worker, one request at a time).
+type API struct {
+	setup *pki.Setup
+	sess  *session.Session
+	now   func() time.Time
+}
+
+// decode parses a JSON argument strictly; an empty argument is "{}".
+func decode(method, arg string, v any) error {
+	if arg == "" {
+		arg = "{}"
+	}
+	d := json.NewDecoder(bytes.NewReader([]byte(arg)))
+	d.DisallowUnknownFields()
+	if err := d.Decode(v); err != nil {
+		return fmt.Errorf("%s: bad argument %.80q: %v", method, arg, err)
+	}
+	return nil
+}
+
+func encode(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
+
+// SetupRequest is the argument of setup.
+type SetupRequest struct {
+	KeyBits    int    `json:"keyBits"`
+	ServerName string `json:"serverName"`
+	Seed       string `json:"seed"`
+}
+
+// CertOut is a certificate for the page: PEM and decoded fields.
+type CertOut struct {
+	PEM  string       `json:"pem"`
+	Cert pki.CertInfo `json:"cert"`
+}
+
+// KeyOut describes the server's key pair.
+type KeyOut struct {
+	Type       string `json:"type"`
+	Bits       int    `json:"bits"`
+	ModulusHex string `json:"modulusHex"`
+	Exponent   int    `json:"exponent"`
+	PEM        string `json:"pem"`
+}
+
+// SetupResponse is the result of setup.
+type SetupResponse struct {
+	ServerName  string  `json:"serverName"`
+	KeyBits     int     `json:"keyBits"`
+	GeneratedMs float64 `json:"generatedMs"`
+	CA          CertOut `json:"ca"`
+	Leaf        CertOut `json:"leaf"`
+	ServerKey   KeyOut  `json:"serverKey"`
+}
+
+// Setup creates the root CA, the server key and its certificate. progress,
+// if not nil, is told each stage as it starts.
+func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
+	var req SetupRequest
+	if err := decode("setup", arg, &req); err != nil {
+		return "", err
+	}
+	opt := pki.Options{KeyBits: req.KeyBits, ServerName: req.ServerName}
+	if req.Seed != "" {
+		seed, err := rng.ParseSeed(req.Seed)
+		if err != nil {
+			return "", fmt.Errorf("setup: %w", err)
+		}
+		opt.Rand = rng.New(seed)
+	}
+	if a.now != nil {
+		opt.Now = a.now()
+	}
+	if progress != nil {
+		opt.Progress = func(s pki.Stage) { progress(string(s)) }
+	}
+	s, err := pki.NewSetup(opt)
+	if err != nil {
+		return "", err
+	}
+	a.setup, a.sess = s, nil
+	return encode(SetupResponse{
+		ServerName:  s.ServerName,
+		KeyBits:     s.Key.N.BitLen(),
+		GeneratedMs: float64(s.GeneratedIn.Microseconds()) / 1000,
+		CA:          CertOut{PEM: string(pki.CertPEM(s.CA.Raw)), Cert: pki.Describe(s.CA)},
+		Leaf:        CertOut{PEM: string(pki.CertPEM(s.Leaf.Raw)), Cert: pki.Describe(s.Leaf)},
+		ServerKey: KeyOut{Type: "RSA", Bits: s.Key.N.BitLen(), ModulusHex: trace.HexString(s.Key.N.Bytes()),
+			Exponent: s.Key.E, PEM: string(s.KeyPEM())},
+	})
+}
+
+// SessionRequest is the argument of newSession.
+type SessionRequest struct {
+	Seed         string   `json:"seed"`
+	EMS          *bool    `json:"ems"`
+	ClientSuites []string `json:"clientSuites"`
+	ServerSuites []string `json:"serverSuites"`
+}
+
+// NewSession runs a new classic handshake with the current setup.
+func (a *API) NewSession(arg string) (string, error) {
+	var req SessionRequest
+	if err := decode("newSession", arg, &req); err != nil {
+		return "", err
+	}
+	if a.setup == nil {
+		return "", errors.New("newSession: no keys yet: call setup first")
+	}
+	opt := session.Options{ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites, Now: a.now}
+	if req.EMS != nil && !*req.EMS {
+		opt.DisableEMS = true
+	}
+	if req.Seed != "" {
+		seed, err := rng.ParseSeed(req.Seed)
+		if err != nil {
+			return "", fmt.Errorf("newSession: %w", err)
+		}
+		opt.Seed = seed
+	}
+	s, err := session.New(a.setup, opt)
+	if err != nil {
+		return "", fmt.Errorf("newSession: %w", err)
+	}
+	a.sess = s
+	return encode(s.Export())
+}
+
+// SendRequest is the argument of send.
+type SendRequest struct {
+	From string `json:"from"`
+	Text string `json:"text"`
+}
+
+// Send encrypts a message on one side and delivers it to the other.
+func (a *API) Send(arg string) (string, error) {
+	var req SendRequest
+	if err := decode("send", arg, &req); err != nil {
+		return "", err
+	}
+	if a.sess == nil {
+		return "", errors.New("send: no session: call newSession first")
+	}
+	ex, err := a.sess.Send(req.From, req.Text)
+	if err != nil {
+		return "", fmt.Errorf("send: %w", err)
+	}
+	return encode(ex)
+}
+
+// Close ends the session: close_notify both ways, keys discarded.
+func (a *API) Close() (string, error) {
+	if a.sess == nil {
+		return "", errors.New("close: no session: call newSession first")
+	}
+	a.sess.Close()
+	return encode(a.sess.Export())
+}
+
+// Export returns the session as JSON.
+func (a *API) Export() (string, error) {
+	if a.sess == nil {
+		return "", errors.New("exportSession: no session: call newSession first")
+	}
+	return encode(a.sess.Export())
+}

@@ -1,0 +1,65 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"tlsplayground/playground/session"
+)
+
+// TestAPI drives the bridge the way the page does, natively.
+func TestAPI(t *testing.T) {
+	a := &API{}
+	if _, err := a.NewSession(`{}`); err == nil || !strings.Contains(err.Error(), "setup first") {
+		t.Fatalf("newSession before setup: %v", err)
+	}
+	var stages []string
+	out, err := a.Setup(`{"keyBits":2048,"seed":"00"}`, func(s string) { stages = append(stages, s) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var su SetupResponse
+	if err := json.Unmarshal([]byte(out), &su); err != nil || su.KeyBits != 2048 || !strings.Contains(su.Leaf.PEM, "BEGIN CERTIFICATE") || len(stages) == 0 {
+		t.Fatalf("setup: %v %+v stages %v", err, su.KeyBits, stages)
+	}
+	out, err = a.NewSession(`{"seed":"0102","ems":false}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e session.Export
+	if err := json.Unmarshal([]byte(out), &e); err != nil || e.EMS || e.Error != nil || e.Seed != "0102" {
+		t.Fatalf("newSession: %v ems=%v err=%+v seed=%s", err, e.EMS, e.Error, e.Seed)
+	}
+	out, err = a.Send(`{"from":"server","text":"hi"}`)
+	if err != nil || !strings.Contains(out, `"decrypted":"hi"`) {
+		t.Fatalf("send: %v %s", err, out)
+	}
+	if out, err = a.Close(); err != nil || !strings.Contains(out, `"closed":true`) {
+		t.Fatalf("close: %v", err)
+	}
+}
+
+func TestAPIBadInput(t *testing.T) {
+	a := &API{}
+	for _, c := range []struct{ arg, want string }{
+		{`{"keyBits":1000}`, "1000"},
+		{`{"keyBits":"big"}`, "bad argument"},
+		{`{"bits":2048}`, "unknown field"},
+		{`not json`, "bad argument"},
+		{`{"seed":"xyz"}`, "not hex"},
+	} {
+		if _, err := a.Setup(c.arg, nil); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("setup(%s) = %v, want an error with %q", c.arg, err, c.want)
+		}
+	}
+	if _, err := a.Setup(`{}`, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.NewSession(`{"clientSuites":["TLS_FAKE"]}`); err == nil || !strings.Contains(err.Error(), "TLS_FAKE") {
+		t.Errorf("unknown suite: %v", err)
+	}
+	if _, err := a.Send(`{"from":"client","text":"x"}`); err == nil {
+		t.Error("send without a session succeeded")
+	}
+}
