@@ -1,0 +1,72 @@
+package session
+
+import (
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tlsplayground/playground/pcap"
+	"tlsplayground/playground/suites"
+)
+
+// needTool returns the path of an external program, skipping the test when
+// it is missing unless TLSPLAY_REQUIRE_TOOLS=1 (set by scripts/test.sh).
+func needTool(t *testing.T, name string) string {
+	t.Helper()
+	p, err := exec.LookPath(name)
+	if err != nil {
+		if os.Getenv("TLSPLAY_REQUIRE_TOOLS") == "1" {
+			t.Fatalf("%s is not installed (scripts/test.sh installs it)", name)
+		}
+		t.Skipf("%s is not installed", name)
+	}
+	return p
+}
+
+// TestTsharkDecryptsExport is the external judge of the export: its records,
+// written as a capture, decrypt in tshark with its key log line.
+func TestTsharkDecryptsExport(t *testing.T) {
+	tshark := needTool(t, "tshark")
+	for _, suite := range suites.All {
+		for _, ems := range []bool{true, false} {
+			s, err := New(testSetup(t), Options{ClientSuites: []string{suite.Name}, DisableEMS: !ems})
+			if err != nil {
+				t.Fatal(err)
+			}
+			up, down := "GET /secret HTTP/1.1 from the client", "HTTP/1.1 200 OK from the server"
+			if _, err := s.Send("client", up); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Send("server", down); err != nil {
+				t.Fatal(err)
+			}
+			s.Close()
+			e := s.Export()
+			var pkts []pcap.Packet
+			for _, r := range e.Records {
+				b, _ := hex.DecodeString(r.Hex)
+				pkts = append(pkts, pcap.Packet{FromClient: r.From == "client", Payload: b})
+			}
+			dir := t.TempDir()
+			capFile, keylog := filepath.Join(dir, "session.pcap"), filepath.Join(dir, "keylog.txt")
+			os.WriteFile(capFile, pcap.Write(pkts, time.Unix(1700000000, 0)), 0o644)
+			os.WriteFile(keylog, []byte(e.Keylog), 0o644)
+			out, err := exec.Command(tshark, "-n", "-r", capFile, "-o", "tls.keylog_file:"+keylog, "-q", "-z", "follow,tls,ascii,0").CombinedOutput()
+			if err != nil {
+				t.Fatalf("tshark: %v\n%s", err, out)
+			}
+			if !strings.Contains(string(out), up) || !strings.Contains(string(out), down) {
+				t.Fatalf("%s ems=%v: tshark did not decrypt both messages:\n%s", suite.Name, ems, out)
+			}
+			// Without the key log, the plaintext is not in the capture.
+			out, _ = exec.Command(tshark, "-n", "-r", capFile, "-q", "-z", "follow,tls,ascii,0").CombinedOutput()
+			if strings.Contains(string(out), up) {
+				t.Fatal("plaintext visible without the key log")
+			}
+		}
+	}
+}
