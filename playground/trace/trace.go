@@ -99,5 +99,8 @@ func (r *Recorder) Add(step int, actor, title string, values ...Value) {
 	if r == nil {
 		return
 	}
+	if values == nil {
+		values = []Value{} // JSON [] rather than null
+	}
 	r.Events = append(r.Events, Event{Step: step, Actor: actor, Title: title, Values: values})
 }

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# test.sh runs every test of the project, in order, stopping at the first failure:
+#
+#   deps      install what is missing: Debian's chromium, openssl, tshark (as root, via apt-get)
+#             and the npm dev dependencies in tests/ (npm ci)
+#   gofmt     every Go file is gofmt-formatted
+#   vet       go vet ./... natively, and for js/wasm on ./wasm/...
+#   go        go test ./... natively (TLSPLAY_REQUIRE_TOOLS=1: tests needing openssl/tshark fail, not skip)
+#   wasm      GOOS=js GOARCH=wasm go test ./wasm/... under Node
+#   build     scripts/build.sh (site/dist with engine.wasm)
+#   node      node --test tests/node/   (the built wasm through the JS API, under Node)
+#   browser   node --test tests/browser/ (Playwright + Debian's Chromium against the served site)
+#
+# Usage: bash scripts/test.sh [STAGE...]   (no argument: every stage; deps always runs)
+# Made for a fresh Debian machine with Go and Node, run as root (as CI does: .ci/run).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+export TLSPLAY_REQUIRE_TOOLS=1
+export DEBIAN_FRONTEND=noninteractive
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false NPM_CONFIG_UPDATE_NOTIFIER=false
+
+all_stages=(gofmt vet go wasm build node browser)
+if (($#)); then
+  for s in "$@"; do
+    [[ " ${all_stages[*]} " == *" $s "* ]] || { echo "test.sh: unknown stage \"$s\" (stages: ${all_stages[*]})" >&2; exit 2; }
+  done
+  stages=("$@")
+else
+  stages=("${all_stages[@]}")
+fi
+
+now_ms() { date +%s%3N; }
+fmt_ms() { awk -v ms="$1" 'BEGIN { printf "%.1f s", ms / 1000 }'; }
+
+summary=()
+current=""
+started=0
+total_start=$(now_ms)
+
+on_exit() {
+  local rc=$?
+  if ((rc != 0)) && [[ -n "$current" ]]; then
+    local took=$(( $(now_ms) - started ))
+    echo
+    echo "######## FAILED: stage \"$current\" after $(fmt_ms "$took") (exit $rc) ########"
+    summary+=("$(printf '%-8s FAILED  %s' "$current" "$(fmt_ms "$took")")")
+  fi
+  if ((${#summary[@]})); then
+    echo
+    echo "Stage times:"
+    printf '  %s\n' "${summary[@]}"
+    echo "  total    $(fmt_ms $(( $(now_ms) - total_start )))"
+  fi
+}
+trap on_exit EXIT
+
+begin() {
+  current="$1"
+  started=$(now_ms)
+  echo
+  echo "======== [$current] $2 ========"
+}
+end() {
+  local took=$(( $(now_ms) - started ))
+  echo "-------- [$current] ok in $(fmt_ms "$took")"
+  summary+=("$(printf '%-8s ok      %s' "$current" "$(fmt_ms "$took")")")
+  current=""
+}
+
+want() { [[ " ${stages[*]} " == *" $1 "* ]]; }
+
+# node_suite runs node --test on a folder, which must hold test files (an empty folder
+# would "pass" with 0 tests).
+node_suite() {
+  local dir="$1"
+  if [[ -z "$(find "$dir" -name '*.test.mjs' -not -path '*/node_modules/*' 2>/dev/null | head -1)" ]]; then
+    echo "test.sh: no *.test.mjs in $dir" >&2
+    return 1
+  fi
+  node --test "$dir/"
+}
+
+# ---- deps: install only what is missing -------------------------------------------------
+begin deps "install missing tools (apt: chromium openssl tshark; npm ci in tests/)"
+command -v go >/dev/null || { echo "test.sh: go not found on PATH (install Go first)" >&2; exit 1; }
+missing=()
+command -v openssl  >/dev/null || missing+=(openssl)
+command -v tshark   >/dev/null || missing+=(tshark)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v node     >/dev/null || missing+=(nodejs)
+command -v npm      >/dev/null || missing+=(npm)
+if ((${#missing[@]})); then
+  echo "installing with apt-get: ${missing[*]}"
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "test.sh: missing ${missing[*]}, and not root: install them (apt-get install ${missing[*]}) and run again" >&2
+    exit 1
+  fi
+  apt-get -o DPkg::Lock::Timeout=300 update -q
+  apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}"
+else
+  echo "apt: openssl, tshark, chromium, node, npm already installed"
+fi
+# npm ci when tests/node_modules is missing or older than the lock file.
+if [[ -f tests/package-lock.json ]]; then
+  if [[ ! -f tests/node_modules/.package-lock.json || tests/package-lock.json -nt tests/node_modules/.package-lock.json ]]; then
+    (cd tests && npm ci --no-audit --no-fund)
+  else
+    echo "npm: tests/node_modules is up to date"
+  fi
+elif [[ ! -d tests/node_modules ]]; then
+  (cd tests && npm install --no-audit --no-fund)
+fi
+echo "go $(go env GOVERSION), node $(node --version), $(openssl version | cut -d' ' -f1-2), $(tshark --version 2>/dev/null | head -1), $(chromium --version 2>/dev/null)"
+end
+
+# ---- gofmt --------------------------------------------------------------------------------
+if want gofmt; then
+  begin gofmt "gofmt -l (every Go file formatted)"
+  # The Go files git knows of (tracked or not ignored); without git, every .go file here.
+  gofiles=()
+  while IFS= read -r f; do [[ -f "$f" ]] && gofiles+=("$f"); done \
+    < <(git ls-files -co --exclude-standard -- '*.go' 2>/dev/null || true)
+  if ((${#gofiles[@]} == 0)); then gofiles=(.); fi
+  unformatted="$(gofmt -l "${gofiles[@]}")"
+  if [[ -n "$unformatted" ]]; then
+    echo "these files need gofmt -w:" >&2
+    echo "$unformatted" >&2
+    exit 1
+  fi
+  end
+fi
+
+# ---- vet ------------------------------------------------------------------------------------
+if want vet; then
+  begin vet "go vet ./... (native) and GOOS=js GOARCH=wasm go vet ./wasm/..."
+  go vet ./...
+  if [[ -d wasm ]]; then GOOS=js GOARCH=wasm go vet ./wasm/...; fi
+  end
+fi
+
+# ---- native Go tests ------------------------------------------------------------------------------
+if want go; then
+  begin go "go test ./... (native, TLSPLAY_REQUIRE_TOOLS=1)"
+  go test ./...
+  end
+fi
+
+# ---- Go tests of wasm/ under Node -------------------------------------------------------------
+if want wasm; then
+  begin wasm "GOOS=js GOARCH=wasm go test ./wasm/... (under Node)"
+  GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...
+  end
+fi
+
+# ---- build the site ---------------------------------------------------------------------------
+if want build || want node || want browser; then
+  begin build "scripts/build.sh (site/dist)"
+  bash scripts/build.sh
+  end
+fi
+
+# ---- Node suites against the built wasm ---------------------------------------------------------
+if want node; then
+  begin node "node --test tests/node/"
+  node_suite tests/node
+  end
+fi
+
+# ---- browser suites -------------------------------------------------------------------------------
+if want browser; then
+  begin browser "node --test tests/browser/ (Playwright + Chromium)"
+  node_suite tests/browser
+  end
+fi
+
+echo
+echo "All stages passed: ${stages[*]}"

@@ -1,0 +1,113 @@
+// engine.mjs loads the built engine (site/dist/engine.wasm) under Node the way the page's
+// worker does: Go's own wasm_exec.js glue from $(go env GOROOT)/lib/wasm, plus the
+// `workers.ready` import that github.com/syumai/workers expects. It returns a small wrapper
+// over globalThis.tlsPlayground (see the JS API in the README) that takes and returns
+// plain objects instead of JSON strings.
+//
+// Not a test file itself (node --test runs only *.test.mjs here).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const require = createRequire(import.meta.url);
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const wasmPath = path.join(repoRoot, 'site', 'dist', 'engine.wasm');
+
+/** goroot returns $(go env GOROOT); GOROOT in the environment wins when set. */
+export function goroot() {
+  if (process.env.GOROOT) return process.env.GOROOT;
+  return execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+}
+
+/** loadWasmExec defines globalThis.Go from Go's wasm_exec.js, as wasm_exec_node.js does. */
+export function loadWasmExec() {
+  if (typeof globalThis.Go === 'function') return;
+  const wasmExec = path.join(goroot(), 'lib', 'wasm', 'wasm_exec.js');
+  if (!fs.existsSync(wasmExec)) {
+    throw new Error(`${wasmExec} not found (Go 1.24+ keeps it in lib/wasm)`);
+  }
+  // Real fs, so that anything Go writes to stdout/stderr (a panic) shows up as such.
+  globalThis.fs ??= fs;
+  globalThis.require ??= require;
+  require(wasmExec);
+}
+
+/**
+ * loadEngine instantiates the wasm, runs Go (without awaiting: go.run resolves when the
+ * program exits) and waits until the program has installed globalThis.tlsPlayground.
+ */
+export async function loadEngine({ wasm = wasmPath, timeoutMs = 30_000 } = {}) {
+  if (!fs.existsSync(wasm)) {
+    throw new Error(`${wasm} not found: build it first with "bash scripts/build.sh"`);
+  }
+  loadWasmExec();
+  const go = new globalThis.Go();
+  const importObject = {
+    ...go.importObject,
+    // syumai/workers imports workers.ready; outside a Worker nothing needs to hear it.
+    workers: { ready() {} },
+  };
+  const t0 = performance.now();
+  const { instance } = await WebAssembly.instantiate(fs.readFileSync(wasm), importObject);
+
+  let exited = null;
+  let exitCode = null;
+  go.exit = (code) => {
+    exitCode = code;
+  };
+  const ready = new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`engine not ready after ${timeoutMs} ms (no globalThis.tlsPlayground)`)),
+      timeoutMs,
+    );
+    const done = () => {
+      if (!globalThis.tlsPlayground) return false;
+      clearTimeout(timer);
+      resolve(globalThis.tlsPlayground);
+      return true;
+    };
+    globalThis.tlsPlaygroundOnReady = done;
+    go.run(instance).then(
+      () => {
+        exited = `Go program exited (code ${exitCode ?? '?'})`;
+        clearTimeout(timer);
+        reject(new Error(`${exited} before installing globalThis.tlsPlayground`));
+      },
+      (err) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+    // go.run runs main synchronously up to its first block: the API may already be there.
+    queueMicrotask(done);
+  });
+  const api = await ready;
+  const readyMs = performance.now() - t0;
+
+  const call = async (method, arg) => {
+    if (exited) throw new Error(exited);
+    const fn = api[method];
+    if (typeof fn !== 'function') throw new Error(`globalThis.tlsPlayground.${method} is not a function`);
+    const json = arg === undefined ? undefined : typeof arg === 'string' ? arg : JSON.stringify(arg);
+    const out = json === undefined ? await fn.call(api) : await fn.call(api, json);
+    if (typeof out !== 'string') {
+      throw new Error(`tlsPlayground.${method} resolved ${typeof out}, want a JSON string`);
+    }
+    return JSON.parse(out);
+  };
+
+  return {
+    go,
+    api,
+    readyMs,
+    setup: (opts) => call('setup', opts),
+    newSession: (opts = {}) => call('newSession', opts),
+    send: (opts) => call('send', opts),
+    close: () => call('close'),
+    exportSession: () => call('exportSession'),
+    raw: api,
+  };
+}
