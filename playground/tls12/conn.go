@@ -137,6 +137,7 @@ type Conn struct {
 	offered   []uint16
 	choice    suites.Choice
 
+	failStep   int      // the teaching step a failure belongs to, when the state does not tell
 	appData    [][]byte // application data received and not yet taken
 	peerClosed bool
 	err        error
@@ -243,6 +244,7 @@ func (c *Conn) fail(err error) error {
 	if err == nil {
 		return nil
 	}
+	step := c.currentStep()
 	c.err = err
 	c.state = stateFailed
 	var ae *alert.Error
@@ -250,9 +252,11 @@ func (c *Conn) fail(err error) error {
 		ae = alert.Wrap(alert.InternalError, "tls: internal error", err)
 		c.err = ae
 	}
-	if !ae.Received {
-		c.sendAlert(alert.LevelFatal, ae.Alert, c.currentStep())
-		c.cfg.Trace.Add(c.currentStep(), c.actor, "Aborts the connection with a fatal "+ae.Alert.String()+" alert",
+	if ae.Received {
+		c.cfg.Trace.Add(step, c.actor, "Receives a fatal "+ae.Alert.String()+" alert from the peer and gives up")
+	} else {
+		c.sendAlert(alert.LevelFatal, ae.Alert, step)
+		c.cfg.Trace.Add(step, c.actor, "Aborts the connection with a fatal "+ae.Alert.String()+" alert",
 			trace.Text("Error", c.err.Error(), "the connection is dead; no plaintext from the failing record is released"))
 	}
 	c.discardKeys()
@@ -260,11 +264,16 @@ func (c *Conn) fail(err error) error {
 }
 
 func (c *Conn) currentStep() int {
+	if c.failStep != 0 {
+		return c.failStep
+	}
 	switch c.state {
 	case stateStart, stateWaitClientHello:
 		return StepHello
-	case stateWaitServerHello, stateWaitCertificate, stateWaitServerHelloDone:
+	case stateWaitServerHello, stateWaitServerHelloDone:
 		return StepCertificate
+	case stateWaitCertificate:
+		return StepVerify
 	case stateWaitClientKeyExchange:
 		return StepKeyExchange
 	case stateWaitChangeCipherSpec, stateWaitFinished:

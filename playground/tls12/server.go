@@ -58,6 +58,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	}
 	if c.choice.Suite == nil {
 		c.cfg.Trace.Add(StepNegotiate, c.actor, "Finds no cipher suite in common", append(negotiation, trace.Check("Common suite", false, c.choice.Reason))...)
+		c.failStep = StepNegotiate
 		return alert.New(alert.HandshakeFailure, "tls: no cipher suite in common: the client offers none that the server enables")
 	}
 	c.suite = c.choice.Suite

@@ -1,0 +1,114 @@
+// <tls-message-composer> is step 7's message box: the visitor types a message
+// and sends it as the client or as the server; each Exchange the engine
+// returns is shown with its nonce, additional data, ciphertext, tag, the
+// whole record, and the text the receiver decrypted.
+//
+// Properties: session (Session JSON), exchanges (Exchange JSON[]), step, busy.
+// Events: tls-send {from, text}.
+
+import { h, emit, classes } from '../dom.js';
+import { hexBlock } from './values.js';
+
+export class MessageComposer extends HTMLElement {
+  constructor() {
+    super();
+    this._session = null;
+    this._exchanges = [];
+    this._step = 1;
+    this._busy = false;
+  }
+
+  set session(v) { this._session = v; this.update(); }
+  set exchanges(v) { if (v !== this._exchanges) { this._exchanges = v || []; this.renderExchanges(); } }
+  set step(v) { this._step = v; this.update(); }
+  set busy(v) { this._busy = Boolean(v); this.update(); }
+
+  connectedCallback() {
+    if (!this.form) this.build();
+    this.update();
+    this.renderExchanges();
+  }
+
+  build() {
+    const id = `composer-${Math.random().toString(36).slice(2, 8)}`;
+    this.input = h('input', {
+      id, type: 'text', name: 'text', value: 'hello, server', maxlength: 2000,
+      autocomplete: 'off', spellcheck: 'false', 'data-testid': 'message-input',
+    });
+    this.asClient = h('button', { type: 'submit', value: 'client', class: 'client', 'data-testid': 'send-client' }, 'Send as client →');
+    this.asServer = h('button', { type: 'submit', value: 'server', class: 'server', 'data-testid': 'send-server' }, '← Send as server');
+    this.notice = h('p', { class: 'explanation notice' });
+    this.form = h('form', { class: 'composer', 'aria-labelledby': `${id}-title` },
+      h('h3', { id: `${id}-title` }, 'Send a message'),
+      h('p', { class: 'explanation' },
+        'Each message becomes one TLS application-data record, sealed with AES-GCM under the sender\'s write key and opened by the receiver. Press Enter to send as the client.'),
+      h('div', { class: 'compose-row' },
+        h('label', { for: id }, 'Message'),
+        this.input,
+        h('div', { class: 'send-buttons' }, this.asClient, this.asServer)),
+      this.notice);
+    this.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const from = (e.submitter && e.submitter.value) || 'client';
+      if (this._busy || !this.canSend()) return;
+      emit(this, 'tls-send', { from, text: this.input.value });
+    });
+    this.list = h('ol', { class: 'exchanges', 'aria-live': 'polite', 'aria-label': 'Messages sent' });
+    this.replaceChildren(this.form, this.list);
+  }
+
+  canSend() {
+    const s = this._session;
+    return Boolean(s && !s.closed && !s.error && s.suite);
+  }
+
+  update() {
+    if (!this.form) return;
+    this.hidden = this._step !== 7;
+    const s = this._session;
+    const disabled = this._busy || !this.canSend();
+    this.asClient.disabled = disabled;
+    this.asServer.disabled = disabled;
+    this.input.disabled = !this.canSend();
+    let text = '';
+    if (!s) text = 'The engine is not ready yet.';
+    else if (s.error) text = 'The handshake failed, so there are no keys to encrypt with.';
+    else if (s.closed) text = 'The connection is closed and both sides have thrown their keys away. Start a new session to send more.';
+    this.notice.textContent = text;
+    this.notice.hidden = !text;
+  }
+
+  renderExchanges() {
+    if (!this.list) return;
+    this.list.replaceChildren(...this._exchanges.map(renderExchange));
+  }
+}
+
+/**
+ * renderExchange shows one Exchange compactly: what was sealed, the AEAD's
+ * inputs and outputs, and what the receiver decrypted. The step's trace (in
+ * the step panel) explains each field at length.
+ */
+export function renderExchange(ex) {
+  const row = (label, body) => h('div', { class: 'value' }, h('dt', { class: 'label' }, label), h('dd', null, body));
+  const ok = ex.decrypted === ex.plaintext;
+  return h('li', { class: classes('exchange', 'record', ex.from) },
+    h('h4', null,
+      h('span', { class: classes('actor', ex.from) }, ex.from), ' → ',
+      h('span', { class: classes('actor', ex.to) }, ex.to),
+      h('span', { class: 'where' }, ` record ${ex.record + 1} of the connection · sequence number ${ex.seq}`)),
+    h('dl', { class: 'values compact' },
+      row('Plaintext', h('p', { class: 'text' }, h('q', null, ex.plaintext))),
+      row('Nonce', hexBlock(ex.nonceHex)),
+      row('Additional data', hexBlock(ex.aadHex)),
+      row('Ciphertext', hexBlock(ex.ciphertextHex)),
+      row('Tag', hexBlock(ex.tagHex)),
+      row('Record', hexBlock(ex.recordHex)),
+      row(`Decrypted by the ${ex.to}`,
+        h('p', { class: classes('text', 'decrypted', ok ? 'ok' : 'fail') },
+          h('output', { 'data-testid': 'decrypted' }, ex.decrypted),
+          h('span', { class: 'mark', 'aria-hidden': 'true' }, ok ? ' ✓' : ' ✗'),
+          h('span', { class: 'visually-hidden' }, ok ? ' (same as sent)' : ' (differs from what was sent)')))));
+}
+
+customElements.define('tls-message-composer', MessageComposer);

@@ -1,0 +1,161 @@
+// <tls-sequence-diagram> draws the handshake as a sequence diagram: a client
+// lane and a server lane, one arrow per Message of the session (wire order),
+// grouped in bands by teaching step. Encrypted messages are dashed and carry a
+// lock. A step with no message (work done locally) gets a note. The current
+// step is highlighted; clicking a band (or Enter on it) selects its step.
+//
+// Properties: session (Session JSON), step (1..7).
+// Events: tls-select-step {step}.
+
+import { s, emit, classes } from '../dom.js';
+import { byteLength } from '../hex.js';
+
+const W = 560;            // viewBox width
+const GUTTER = 44;        // step numbers live left of the client lane
+const CLIENT_X = 130;
+const SERVER_X = 500;
+const HEAD = 54;          // lane headers
+const ROW = 34;           // one message
+const NOTE = 38;          // one local-work note
+const BAND_PAD = 8;
+
+let instances = 0;
+
+export class SequenceDiagram extends HTMLElement {
+  constructor() {
+    super();
+    this._session = null;
+    this._step = 1;
+    this.uid = `seq${++instances}`;
+  }
+
+  set session(v) { if (v !== this._session) { this._session = v; this.render(); } }
+  get session() { return this._session; }
+  set step(v) { if (v !== this._step) { this._step = v; this.render(); } }
+  get step() { return this._step; }
+
+  connectedCallback() {
+    if (!this._wired) {
+      this._wired = true;
+      this.addEventListener('click', (e) => this.select(e));
+      this.addEventListener('keydown', (e) => {
+        if (e.key === 'Enter' || e.key === ' ') this.select(e);
+      });
+    }
+    this.render();
+  }
+
+  select(e) {
+    const band = e.target.closest && e.target.closest('[data-band]');
+    if (!band) return;
+    e.preventDefault();
+    emit(this, 'tls-select-step', { step: Number(band.dataset.band) });
+  }
+
+  render() {
+    if (!this.isConnected) return;
+    const session = this._session;
+    if (!session) {
+      this.replaceChildren(s('svg', { class: 'sequence empty', viewBox: `0 0 ${W} 120`, role: 'img', 'aria-label': 'The handshake diagram appears once the engine has run a session.' },
+        ...lanes(120),
+        s('text', { x: W / 2 + GUTTER / 2, y: 96, class: 'placeholder', 'text-anchor': 'middle' }, 'waiting for the engine…')));
+      return;
+    }
+
+    const byStep = new Map();
+    for (let n = 1; n <= 7; n++) byStep.set(n, []);
+    (session.messages || []).forEach((m) => {
+      if (!byStep.has(m.step)) byStep.set(m.step, []);
+      byStep.get(m.step).push(m);
+    });
+
+    const titleDesc = `Sequence diagram of a ${session.version || 'TLS'} handshake: ${(session.messages || []).length} messages between client and server.`;
+    const body = [];
+    let y = HEAD;
+    for (const [n, messages] of [...byStep.entries()].sort((a, b) => a[0] - b[0])) {
+      const stepInfo = (session.steps || []).find((st) => st.n === n) || { title: `Step ${n}` };
+      const height = BAND_PAD * 2 + (messages.length ? messages.length * ROW : NOTE);
+      const current = n === this._step;
+      // The whole band takes a click; the step number is the keyboard's button.
+      const band = s('g', { class: classes('band', current && 'current'), 'data-band': n },
+        s('rect', { class: 'band-bg', x: 2, y, width: W - 4, height, rx: 6 }),
+        s('g', {
+          class: 'step-button', tabindex: 0, role: 'button',
+          'aria-label': `Step ${n}: ${stepInfo.title}${messages.length ? `, ${messages.length} message${messages.length > 1 ? 's' : ''}` : ', nothing on the wire'}`,
+          'aria-current': current ? 'step' : null,
+        },
+        s('circle', { class: 'step-dot', cx: GUTTER / 2 + 2, cy: y + 8 + 12, r: 12 }),
+        s('text', { class: 'step-n', x: GUTTER / 2 + 2, y: y + 8 + 16.5, 'text-anchor': 'middle' }, String(n))));
+
+      let ry = y + BAND_PAD;
+      if (messages.length === 0) {
+        const reached = (stepInfo.events || []).length > 0;
+        let sub = 'done locally — nothing on the wire';
+        if (session.error && !reached) sub = 'not reached: the handshake failed';
+        else if (n === 7) sub = session.closed ? 'closed' : 'no application data yet: send a message';
+        band.append(note(ry, stepInfo.title, sub));
+      }
+      for (const m of messages) {
+        const record = (session.records || [])[m.record];
+        const fatal = Boolean(session.error && m.name === 'Alert' && m.from === session.error.side);
+        band.append(arrow(ry, m, record ? byteLength(record.hex) : 0, fatal));
+        ry += ROW;
+      }
+      body.push(band);
+      y += height + 4;
+    }
+    const height = y + 6;
+    this.replaceChildren(s('svg', {
+      class: 'sequence', viewBox: `0 0 ${W} ${height}`, role: 'group', 'aria-labelledby': `${this.uid}-title`,
+    },
+    s('title', { id: `${this.uid}-title` }, titleDesc),
+    ...lanes(height),
+    ...body));
+  }
+}
+
+/** lanes draws the two lane headers and lifelines. */
+function lanes(height) {
+  const head = (x, who, label) => s('g', { class: `lane ${who}` },
+    s('line', { class: 'lifeline', x1: x, y1: 40, x2: x, y2: height - 4 }),
+    s('rect', { class: 'lane-head', x: x - 56, y: 8, width: 112, height: 32, rx: 6 }),
+    s('text', { class: 'lane-label', x, y: 29, 'text-anchor': 'middle' }, label));
+  return [head(CLIENT_X, 'client', 'Client'), head(SERVER_X, 'server', 'Server')];
+}
+
+/** arrow draws one message from one lane to the other; fatal marks the alert that ended a failed handshake. */
+function arrow(y, m, bytes, fatal) {
+  const fromClient = m.from === 'client';
+  const x1 = fromClient ? CLIENT_X : SERVER_X;
+  const x2 = fromClient ? SERVER_X : CLIENT_X;
+  const ly = y + 24;             // the line
+  const dir = fromClient ? 1 : -1;
+  const tip = x2 - dir * 2;
+  const mid = (CLIENT_X + SERVER_X) / 2;
+  const g = s('g', { class: classes('message', m.from, m.encrypted && 'encrypted', fatal && 'fatal') },
+    s('line', { class: 'shaft', x1: x1 + dir * 4, y1: ly, x2: tip - dir * 8, y2: ly }),
+    s('polygon', { class: 'head', points: `${tip},${ly} ${tip - dir * 10},${ly - 5} ${tip - dir * 10},${ly + 5}` }),
+    s('text', { class: 'name', x: mid, y: ly - 6, 'text-anchor': 'middle' }, m.name),
+    bytes ? s('text', { class: 'size', x: x1 + dir * 8, y: ly - 6, 'text-anchor': fromClient ? 'start' : 'end' }, `${bytes} B`) : null);
+  if (m.encrypted) g.append(lock(mid - m.name.length * 3.9 - 16, ly - 17));
+  g.append(s('title', null, `${m.name} from ${m.from}${m.encrypted ? ', encrypted' : ''}${bytes ? `, record of ${bytes} bytes` : ''}`));
+  return g;
+}
+
+/** lock draws a small padlock with its top-left corner at (x, y). */
+function lock(x, y) {
+  return s('g', { class: 'lock', 'aria-hidden': 'true' },
+    s('path', { class: 'shackle', d: `M${x + 2.5},${y + 6} v-2.5 a3.5,3.5 0 0 1 7,0 v2.5` }),
+    s('rect', { class: 'body', x, y: y + 6, width: 12, height: 8, rx: 1.5 }));
+}
+
+/** note marks a step in which nothing is sent. */
+function note(y, title, sub) {
+  const mid = (CLIENT_X + SERVER_X) / 2;
+  return s('g', { class: 'note' },
+    s('rect', { x: CLIENT_X + 20, y: y + 2, width: SERVER_X - CLIENT_X - 40, height: NOTE - 6, rx: 5 }),
+    s('text', { class: 'note-title', x: mid, y: y + 16, 'text-anchor': 'middle' }, title),
+    s('text', { class: 'note-sub', x: mid, y: y + 29, 'text-anchor': 'middle' }, sub));
+}
+
+customElements.define('tls-sequence-diagram', SequenceDiagram);

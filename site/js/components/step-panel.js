@@ -1,0 +1,102 @@
+// <tls-step-panel> shows one of the seven steps of a session: what the
+// articles say, what really happens, each event with its values, and the
+// records that went over the wire during the step.
+//
+// Properties: session (Session JSON), step (1..7).
+// Attributes it sets: data-step (the step shown).
+
+import { h, classes } from '../dom.js';
+import { renderValue, hexBlock } from './values.js';
+import { byteLength, formatByteCount } from '../hex.js';
+
+let instances = 0;
+
+export class StepPanel extends HTMLElement {
+  constructor() {
+    super();
+    this.uid = `step-panel-${++instances}`;
+    this._session = null;
+    this._step = 1;
+  }
+
+  set session(v) { if (v !== this._session) { this._session = v; this.render(); } }
+  get session() { return this._session; }
+  set step(v) { if (v !== this._step) { this._step = v; this.render(); } }
+  get step() { return this._step; }
+
+  connectedCallback() { this.render(); }
+
+  render() {
+    if (!this.isConnected) return;
+    const n = this._step;
+    this.dataset.step = String(n);
+    this.setAttribute('data-testid', 'step-panel');
+    const session = this._session;
+    const step = session && (session.steps || []).find((st) => st.n === n);
+    const headingID = `${this.uid}-title`;
+    if (!step) {
+      this.replaceChildren(h('article', { class: 'step-panel pending', 'aria-labelledby': headingID },
+        h('p', { class: 'step-number' }, `Step ${n} of 7`),
+        h('h2', { id: headingID }, 'Waiting for the engine'),
+        h('p', { class: 'explanation' }, 'The values of this step appear here once the engine has run a handshake.')));
+      return;
+    }
+
+    const messages = (session.messages || []).filter((m) => m.step === n);
+    const events = step.events || [];
+    this.replaceChildren(h('article', { class: 'step-panel', 'aria-labelledby': headingID },
+      h('header', null,
+        h('p', { class: 'step-number' }, `Step ${n} of 7`),
+        h('h2', { id: headingID, tabindex: -1 }, step.title)),
+      h('div', { class: 'compare' },
+        h('section', { class: 'article-says' }, h('h3', null, 'What articles say'), h('p', null, step.article)),
+        h('section', { class: 'really-happens' }, h('h3', null, 'What really happens'), paragraphs(step.really))),
+      events.length
+        ? h('ol', { class: 'events', 'aria-label': `What happens in step ${n}` }, events.map(renderEvent))
+        : h('p', { class: 'explanation no-events' }, n === 7
+          ? 'No application data yet: type a message below and send it as the client or as the server.'
+          : 'Nothing was recorded for this step.'),
+      messages.length ? recordsOnTheWire(session, messages) : null));
+  }
+
+  /** focusHeading moves keyboard focus to the step's title (after a deep link). */
+  focusHeading() {
+    const heading = this.querySelector('h2');
+    if (heading) heading.focus();
+  }
+}
+
+function paragraphs(text) {
+  return (text || '').split(/\n\s*\n/).map((p) => h('p', null, p));
+}
+
+/** renderEvent shows what one actor did, with its values. */
+export function renderEvent(ev) {
+  return h('li', { class: classes('event', ev.actor) },
+    h('h3', null, h('span', { class: classes('actor', ev.actor) }, ev.actor), ' ', ev.title),
+    (ev.values || []).length ? h('dl', { class: 'values' }, ev.values.map(renderValue)) : null);
+}
+
+/** recordsOnTheWire lists the bytes of every record sent during the step. */
+function recordsOnTheWire(session, allMessages) {
+  // Several handshake messages may share one record: show each record once.
+  const seen = new Set();
+  const messages = allMessages.filter((m) => !seen.has(m.record) && seen.add(m.record));
+  const items = messages.map((m) => {
+    const names = allMessages.filter((o) => o.record === m.record).map((o) => o.name).join(' + ');
+    const record = (session.records || [])[m.record];
+    if (!record) return null;
+    const n = byteLength(record.hex);
+    return h('li', { class: classes('record', record.from) },
+      h('p', { class: 'label' },
+        h('span', { class: classes('actor', record.from) }, record.from), ' ',
+        names, m.encrypted ? ' (encrypted)' : '', ` · record ${m.record + 1} of the connection`),
+      hexBlock(record.hex, { len: n }));
+  });
+  const total = messages.reduce((sum, m) => sum + byteLength(((session.records || [])[m.record] || {}).hex), 0);
+  return h('details', { class: 'records' },
+    h('summary', null, `The records on the wire in this step (${messages.length}: ${formatByteCount(total)})`),
+    h('ol', { class: 'records' }, items));
+}
+
+customElements.define('tls-step-panel', StepPanel);

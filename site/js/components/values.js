@@ -1,0 +1,95 @@
+// values.js renders the engine's trace values (the Value objects of a Step's
+// events) as HTML. Every component that shows a value uses these functions, so
+// a hex string, a certificate or a check looks the same everywhere.
+
+import { h, classes } from '../dom.js';
+import { byteLength, formatByteCount, formatHex, previewHex, fingerprint } from '../hex.js';
+
+/** Hex strings longer than this many bytes are folded behind a <details>. */
+const FOLD_BYTES = 64;
+
+/**
+ * hexBlock shows bytes in hex with their count. Long strings show a one-line
+ * preview that opens to the full dump.
+ */
+export function hexBlock(hex, { len, testid } = {}) {
+  const n = len || byteLength(hex);
+  const count = h('span', { class: 'count' }, formatByteCount(n));
+  if (n === 0) return h('div', { class: 'hex empty' }, h('span', { class: 'explanation' }, 'empty'), count);
+  if (n <= FOLD_BYTES) {
+    return h('div', { class: 'hex' },
+      h('pre', { class: 'bytes', 'data-testid': testid }, formatHex(hex)), count);
+  }
+  return h('details', { class: 'hex folded' },
+    h('summary', null, h('code', { class: 'bytes preview' }, previewHex(hex, 12)), ' ', count),
+    h('pre', { class: 'bytes', 'data-testid': testid }, formatHex(hex)));
+}
+
+/** renderValue renders one Value as a <div> holding a <dt> and a <dd>, for a <dl class="values">. */
+export function renderValue(v) {
+  const label = h('dt', { class: 'label' },
+    v.label,
+    v.secret ? h('span', { class: 'secret-badge', title: 'secret: never sent in the clear' }, 'secret') : null);
+  return h('div', { class: classes('value', `kind-${v.kind}`, v.secret && 'secret') },
+    label,
+    h('dd', null, renderBody(v), v.note ? h('p', { class: 'explanation' }, v.note) : null));
+}
+
+function renderBody(v) {
+  switch (v.kind) {
+    case 'hex':
+      return hexBlock(v.hex || '', { len: v.len });
+    case 'text':
+      return h('p', { class: 'text' }, v.text || '');
+    case 'list':
+      return h('ol', { class: 'list' }, (v.items || []).map((item) => h('li', null, h('code', null, item))));
+    case 'pem':
+      return h('details', { class: 'pem' },
+        h('summary', null, pemSummary(v.text || '')),
+        h('pre', { class: 'pem', tabindex: 0, 'aria-label': `${v.label} (PEM)` }, v.text || ''));
+    case 'cert':
+      return v.cert ? certTable(v.cert) : h('p', null, '(no certificate)');
+    case 'check':
+      return h('p', { class: classes('check', v.ok ? 'ok' : 'fail') },
+        h('span', { class: 'mark', 'aria-hidden': 'true' }, v.ok ? '✓' : '✗'),
+        h('span', { class: 'visually-hidden' }, v.ok ? 'passed: ' : 'failed: '),
+        v.text || (v.ok ? 'passed' : 'failed'));
+    default:
+      return h('p', { class: 'text' }, v.text || (v.hex ? previewHex(v.hex) : JSON.stringify(v)));
+  }
+}
+
+function pemSummary(pem) {
+  const m = /-----BEGIN ([A-Z0-9 ]+)-----/.exec(pem);
+  return m ? `PEM: ${m[1].toLowerCase()} (${pem.trim().split('\n').length} lines)` : 'PEM';
+}
+
+/** formatDate shows an RFC 3339 time as YYYY-MM-DD HH:MM UTC. */
+function formatDate(rfc3339) {
+  const d = new Date(rfc3339);
+  if (Number.isNaN(d.getTime())) return rfc3339 || '';
+  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** certTable shows a decoded certificate (the contract's CertInfo). */
+export function certTable(c) {
+  const row = (name, ...value) => h('tr', null, h('th', { scope: 'row' }, name), h('td', null, ...value));
+  const codes = (list) => (list && list.length ? list.map((x, i) => [i ? ', ' : '', h('code', null, x)]) : '—');
+  return h('div', { class: 'cert' },
+    h('table', { class: 'cert' },
+      h('caption', null, c.isCA ? 'Certificate authority (CA) certificate' : 'Server (leaf) certificate'),
+      h('tbody', null,
+        row('Subject', h('code', null, c.subject || '')),
+        row('Issuer', h('code', null, c.issuer || ''),
+          c.subject && c.subject === c.issuer ? h('span', { class: 'explanation' }, ' (self-signed)') : null),
+        row('Valid', formatDate(c.notBefore), ' → ', formatDate(c.notAfter)),
+        row('Subject Alt Names', codes((c.dnsNames || []).map((n) => `DNS:${n}`))),
+        row('Public key', c.publicKey || ''),
+        row('Signature algorithm', c.signatureAlgorithm || ''),
+        row('CA', c.isCA ? 'yes' : 'no'),
+        row('Key usage', codes(c.keyUsage)),
+        row('Extended key usage', codes(c.extKeyUsage)),
+        row('Serial', h('code', { class: 'bytes' }, fingerprint(c.serial))),
+        row('SHA-256', h('code', { class: 'bytes fingerprint' }, fingerprint(c.sha256))))),
+    c.derHex ? h('div', { class: 'der' }, h('p', { class: 'label' }, 'DER encoding'), hexBlock(c.derHex)) : null);
+}

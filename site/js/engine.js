@@ -1,0 +1,117 @@
+// engine.js is the one module of the site that talks to the Go engine. The
+// engine runs in a Web Worker (engine-worker.js); this class turns its message
+// protocol into a small async API of parsed JSON objects. The shapes of the
+// objects (Setup, Session, Exchange) are documented in the project's contract
+// between the engine and the site.
+
+/**
+ * Engine starts the worker at construction. Every method returns a Promise;
+ * calls are queued by the worker and answered in order.
+ *
+ *   const engine = new Engine();
+ *   await engine.ready;                       // {ms}: time the worker took to install the engine
+ *   const setup = await engine.setup({keyBits: 2048});
+ *   const session = await engine.newSession({});
+ *   const exchange = await engine.send({from: 'client', text: 'hello'});
+ */
+export class Engine {
+  /**
+   * @param {object} [options]
+   * @param {string|URL} [options.wasm]  URL of engine.wasm (default: the build's, next to js/)
+   * @param {string|URL} [options.exec]  URL of Go's wasm_exec.js (default: the build's)
+   */
+  constructor(options = {}) {
+    const url = new URL('./engine-worker.js', import.meta.url);
+    if (options.wasm) url.searchParams.set('wasm', new URL(options.wasm, document.baseURI).href);
+    if (options.exec) url.searchParams.set('exec', new URL(options.exec, document.baseURI).href);
+    this.worker = new Worker(url); // classic: wasm_exec.js is loaded with importScripts
+    this.pending = new Map();
+    this.nextID = 1;
+    this.failed = null;
+
+    this.ready = new Promise((resolve, reject) => {
+      this.worker.addEventListener('message', (event) => {
+        const msg = event.data || {};
+        if (msg.type === 'ready') {
+          resolve({ ms: msg.ms });
+        } else if (msg.type === 'failed') {
+          this.fail(new Error(msg.error));
+          reject(this.failed);
+        } else if (msg.progress !== undefined) {
+          const call = this.pending.get(msg.id);
+          if (call && call.onProgress) call.onProgress(msg.progress);
+        } else if (this.pending.has(msg.id)) {
+          const { resolve: ok, reject: ko } = this.pending.get(msg.id);
+          this.pending.delete(msg.id);
+          if (msg.ok) ok(msg.result);
+          else ko(new Error(msg.error));
+        }
+      });
+      this.worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        this.fail(new Error(event.message || 'the engine worker failed to start'));
+        reject(this.failed);
+      });
+    });
+  }
+
+  /** fail rejects every pending call and every later one with err. */
+  fail(err) {
+    this.failed = this.failed || err;
+    for (const { reject } of this.pending.values()) reject(this.failed);
+    this.pending.clear();
+  }
+
+  /**
+   * call sends method(arg) to the worker and resolves with Go's JSON string.
+   * onProgress, if given, is told each stage the engine reports.
+   */
+  call(method, arg, onProgress) {
+    if (this.failed) return Promise.reject(this.failed);
+    return new Promise((resolve, reject) => {
+      const id = this.nextID++;
+      this.pending.set(id, { resolve, reject, onProgress });
+      this.worker.postMessage({ id, method, arg: arg === undefined ? undefined : JSON.stringify(arg) });
+    });
+  }
+
+  /** callJSON is call, with the result parsed. */
+  async callJSON(method, arg, onProgress) {
+    return JSON.parse(await this.call(method, arg, onProgress));
+  }
+
+  /**
+   * setup generates the CA, the server's key and its certificate:
+   * {keyBits, serverName?, seed?} → Setup. It is slow (RSA key generation);
+   * onProgress(stage) hears 'ca-key', 'server-key', 'ca-cert', 'leaf-cert'.
+   */
+  setup(opts = {}, { onProgress } = {}) {
+    return this.callJSON('setup', opts, onProgress);
+  }
+
+  /** newSession runs a whole handshake: {seed?, ems?, clientSuites?, serverSuites?} → Session. */
+  newSession(opts = {}) {
+    return this.callJSON('newSession', opts);
+  }
+
+  /** send encrypts one application-data record and decrypts it at the peer: {from, text} → Exchange. */
+  send({ from, text }) {
+    return this.callJSON('send', { from, text });
+  }
+
+  /** close sends close_notify both ways and discards the keys → the final Session. */
+  close() {
+    return this.callJSON('close');
+  }
+
+  /** exportSession returns the Session as it is now: this is the export format. */
+  exportSession() {
+    return this.callJSON('exportSession');
+  }
+
+  /** terminate stops the worker; the Engine cannot be used afterwards. */
+  terminate() {
+    this.fail(new Error('the engine was terminated'));
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,51 @@
+// hex.js is the site's one hex formatter. The engine hands every byte string
+// over as lower-case hex without separators (trace.HexString); this module
+// turns it into what the page shows: bytes grouped in pairs of hex digits,
+// a fixed number of bytes per line, and a byte count.
+
+/** byteLength returns how many bytes a hex string holds. */
+export function byteLength(hex) {
+  return Math.floor((hex || '').length / 2);
+}
+
+/** formatByteCount returns "1 byte", "32 bytes", "1,234 bytes". */
+export function formatByteCount(n) {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? 'byte' : 'bytes'}`;
+}
+
+/**
+ * formatHex groups a hex string into bytes separated by spaces, with an
+ * extra space every 8 bytes and a line break every perLine bytes (0: one line).
+ * formatHex('16030100', {perLine: 16}) === '16 03 01 00'.
+ */
+export function formatHex(hex, { perLine = 16 } = {}) {
+  const s = (hex || '').toLowerCase();
+  const lines = [];
+  let line = [];
+  for (let i = 0; i + 1 < s.length; i += 2) {
+    const b = i / 2;
+    if (perLine > 0 && b > 0 && b % perLine === 0) {
+      lines.push(line.join(''));
+      line = [];
+    }
+    if (line.length > 0) line.push(b % 8 === 0 ? '  ' : ' ');
+    line.push(s.slice(i, i + 2));
+  }
+  if (line.length > 0) lines.push(line.join(''));
+  return lines.join('\n');
+}
+
+/**
+ * previewHex returns the first maxBytes bytes of hex formatted on one line,
+ * followed by an ellipsis when the string is longer.
+ */
+export function previewHex(hex, maxBytes = 16) {
+  const n = byteLength(hex);
+  const shown = formatHex((hex || '').slice(0, maxBytes * 2), { perLine: 0 });
+  return n > maxBytes ? `${shown} …` : shown;
+}
+
+/** fingerprint formats a hash as colon-separated upper-case bytes (AB:CD:…). */
+export function fingerprint(hex) {
+  return ((hex || '').toUpperCase().match(/../g) || []).join(':');
+}
