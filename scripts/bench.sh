@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# bench.sh prints the numbers the README quotes: the wasm size, native
+# handshake benchmarks (the engine and crypto/tls), and the page in
+# Debian's Chromium (load to ready, handshake in the page).
+# Needs what scripts/test.sh installs (chromium, tests/node_modules).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+bash scripts/build.sh | grep 'engine.wasm'
+echo
+echo "== native (go test -bench) =="
+go test ./playground/session -run '^$' -bench 'Handshake' -benchtime 300x -count 5 | grep -E '^Benchmark'
+echo
+port="${PORT:-18093}"
+go build -o /tmp/tlsplay-serve ./scripts/serve
+/tmp/tlsplay-serve -addr "127.0.0.1:$port" -dir site/dist >/dev/null 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null' EXIT
+for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
+echo "== page (Chromium) =="
+(cd tests && node bench/page-bench.mjs "http://127.0.0.1:$port/" "${LOADS:-7}" "${HANDSHAKES:-40}")

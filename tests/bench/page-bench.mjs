@@ -1,0 +1,98 @@
+// page-bench.mjs measures the playground in Debian's Chromium and prints a
+// table: time from navigation to "engine ready" and to the first session on
+// screen, RSA key generation in the worker, and a full classic handshake
+// driven through the page's worker (key generation excluded).
+//
+// Run it with scripts/bench.sh (it builds and serves site/dist first), or:
+//   node tests/bench/page-bench.mjs http://127.0.0.1:8080/ [loads] [handshakes]
+import { chromium } from 'playwright-core';
+
+const url = process.argv[2] || 'http://127.0.0.1:8080/';
+const loads = Number(process.argv[3] || 7);
+const handshakes = Number(process.argv[4] || 40);
+
+const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))];
+  return { n: s.length, median: q(0.5), p90: q(0.9), min: s[0], max: s[s.length - 1] };
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+const rows = [];
+try {
+  const ready = [], shown = [];
+  for (let i = 0; i < loads; i++) {
+    const ctx = await browser.newContext();
+    const page = await ctx.newPage();
+    await page.goto(url);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+    const t = await page.evaluate(() => ({
+      ready: performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime,
+      shown: performance.now(),
+    }));
+    if (typeof t.ready !== 'number') throw new Error('the page set no tls-playground:engine-ready mark');
+    ready.push(t.ready);
+    shown.push(t.shown);
+    await ctx.close();
+  }
+  rows.push(['navigation → engine ready (wasm fetched, compiled, Go running)', stats(ready)]);
+  rows.push(['navigation → first session shown (incl. RSA-2048 setup)', stats(shown)]);
+
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 60_000 });
+  const r = await page.evaluate(async (n) => {
+    const w = new Worker('js/engine-worker.js');
+    let next = 1;
+    const pending = new Map();
+    const readyP = new Promise((res, rej) => {
+      w.onmessage = (e) => {
+        const m = e.data;
+        if (m.type === 'ready') return res();
+        if (m.type === 'failed') return rej(new Error(m.error));
+        if (m.id && 'ok' in m) {
+          const p = pending.get(m.id);
+          pending.delete(m.id);
+          m.ok ? p.res(m.result) : p.rej(new Error(m.error));
+        }
+      };
+    });
+    const call = (method, arg) => new Promise((res, rej) => {
+      const id = next++;
+      pending.set(id, { res, rej });
+      w.postMessage({ id, method, arg });
+    });
+    await readyP;
+    const setup = [];
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      await call('setup', JSON.stringify({ keyBits: 2048 }));
+      setup.push(performance.now() - t0);
+    }
+    const cold = [];
+    const hs = [];
+    for (let i = 0; i < n + 5; i++) {
+      const t0 = performance.now();
+      const s = JSON.parse(await call('newSession', '{}'));
+      const dt = performance.now() - t0;
+      if (s.error) throw new Error(s.error.message);
+      (i < 5 ? cold : hs).push(dt);
+    }
+    w.terminate();
+    return { setup, cold, hs };
+  }, handshakes);
+  rows.push(['RSA-2048 setup in the worker (CA + server key + certificates)', stats(r.setup)]);
+  rows.push(['classic handshake, first 5 after load (V8 warming up)', stats(r.cold)]);
+  rows.push(['classic handshake in the page, warm (through the worker, JSON included)', stats(r.hs)]);
+} finally {
+  await browser.close();
+}
+
+const f = (x) => x.toFixed(1).padStart(8);
+console.log(`Chromium ${url}\n`);
+console.log('| measurement | n | median ms | p90 ms | min ms | max ms |');
+console.log('|---|---|---|---|---|---|');
+for (const [name, s] of rows) console.log(`| ${name} | ${s.n} | ${f(s.median)} | ${f(s.p90)} | ${f(s.min)} | ${f(s.max)} |`);
