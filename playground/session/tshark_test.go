@@ -9,28 +9,15 @@ import (
 	"testing"
 	"time"
 
+	"tlsplayground/playground/internal/tooltest"
 	"tlsplayground/playground/pcap"
 	"tlsplayground/playground/suites"
 )
 
-// needTool returns the path of an external program, skipping the test when
-// it is missing unless TLSPLAY_REQUIRE_TOOLS=1 (set by scripts/test.sh).
-func needTool(t *testing.T, name string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("TLSPLAY_REQUIRE_TOOLS") == "1" {
-			t.Fatalf("%s is not installed (scripts/test.sh installs it)", name)
-		}
-		t.Skipf("%s is not installed", name)
-	}
-	return p
-}
-
 // TestTsharkDecryptsExport is the external judge of the export: its records,
 // written as a capture, decrypt in tshark with its key log line.
 func TestTsharkDecryptsExport(t *testing.T) {
-	tshark := needTool(t, "tshark")
+	tshark := tooltest.Need(t, "tshark")
 	for _, suite := range suites.All {
 		for _, ems := range []bool{true, false} {
 			s, err := New(testSetup(t), Options{ClientSuites: []string{suite.Name}, DisableEMS: !ems})

@@ -14,23 +14,12 @@ import (
 	"testing"
 	"time"
 
+	"tlsplayground/playground/internal/tooltest"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/tls12"
 )
-
-func needOpenSSL(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("openssl")
-	if err != nil {
-		if os.Getenv("TLSPLAY_REQUIRE_TOOLS") == "1" {
-			t.Fatal("openssl is not installed (scripts/test.sh installs it)")
-		}
-		t.Skip("openssl is not installed")
-	}
-	return p
-}
 
 // openSSLName is OpenSSL's name for a suite.
 var openSSLName = map[*suites.Suite]string{
@@ -59,7 +48,7 @@ func freePort(t *testing.T) string {
 // TestEngineClientAgainstOpenSSL: the engine's client talks to
 // `openssl s_server -rev`, which answers each line reversed.
 func TestEngineClientAgainstOpenSSL(t *testing.T) {
-	openssl := needOpenSSL(t)
+	openssl := tooltest.Need(t, "openssl")
 	s := setup(t)
 	cert, key, _ := writePEMs(t, s)
 	for _, suite := range suites.All {
@@ -119,7 +108,7 @@ func TestEngineClientAgainstOpenSSL(t *testing.T) {
 // TestOpenSSLClientAgainstEngineServer: `openssl s_client` verifies the
 // engine's chain against the CA and exchanges a line each way.
 func TestOpenSSLClientAgainstEngineServer(t *testing.T) {
-	openssl := needOpenSSL(t)
+	openssl := tooltest.Need(t, "openssl")
 	s := setup(t)
 	_, _, ca := writePEMs(t, s)
 	for _, suite := range suites.All {
