@@ -150,11 +150,11 @@ func readExtensions(s *cryptobyte.String) ([]Extension, bool) {
 	if s.Empty() {
 		return nil, true
 	}
+	exts := []Extension{} // present, perhaps empty: not nil
 	var block cryptobyte.String
 	if !s.ReadUint16LengthPrefixed(&block) {
 		return nil, false
 	}
-	var exts []Extension
 	seen := map[uint16]bool{}
 	for !block.Empty() {
 		var e Extension
@@ -172,8 +172,10 @@ func readExtensions(s *cryptobyte.String) ([]Extension, bool) {
 	return exts, true
 }
 
+// addExtensions writes the extensions block; a nil list writes none, an
+// empty non-nil list an empty block.
 func addExtensions(b *cryptobyte.Builder, exts []Extension) {
-	if len(exts) == 0 {
+	if exts == nil {
 		return
 	}
 	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
