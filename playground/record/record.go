@@ -7,8 +7,9 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/binary"
-	"errors"
 	"fmt"
+
+	"golang.org/x/crypto/chacha20poly1305"
 
 	"tlsplayground/playground/alert"
 )
@@ -94,6 +95,14 @@ func Parse(buf []byte) (r Record, n int, err error) {
 	return Record{Type: typ, Version: vers, Payload: p}, HeaderLen + length, nil
 }
 
+// Out is one record an endpoint wants sent, with what it carries.
+type Out struct {
+	Wire      []byte // the record, header included
+	Name      string // "ClientHello", "ChangeCipherSpec", "ApplicationData", "Alert", ...
+	Step      int    // the teaching step (1 to 7)
+	Encrypted bool
+}
+
 // Detail is everything that went into protecting one record, for the trace.
 type Detail struct {
 	Seq           uint64
@@ -102,32 +111,75 @@ type Detail struct {
 	AAD           []byte // seq_num || type || version || length
 	Ciphertext    []byte // without the tag
 	Tag           []byte
+	InnerType     uint8 // TLS 1.3: the real content type inside
+	Padding       int   // TLS 1.3: zero bytes after it
 }
 
-// Protector is one direction of record protection with an AES-GCM key.
-// The zero value is not usable; a nil *Protector means "no protection yet".
+// Protector is one direction of record protection: an AEAD key, its IV and
+// the sequence number. TLS 1.2 AES-GCM sends an 8-byte explicit nonce after
+// a 4-byte implicit one (RFC 5288, Section 3); TLS 1.2 ChaCha20-Poly1305
+// (RFC 7905, Section 2) and TLS 1.3 (RFC 8446, Section 5.3) XOR the
+// sequence number into a 12-byte IV. A nil *Protector means "no protection yet".
 type Protector struct {
-	aead    cipher.AEAD
-	fixedIV []byte
-	seq     uint64
-	key     []byte
+	aead     cipher.AEAD
+	fixedIV  []byte
+	explicit bool
+	seq      uint64
+	key      []byte
 }
 
-// NewGCM returns a Protector for AES-GCM with the key and the 4-byte
-// implicit IV from the key block.
-func NewGCM(key, fixedIV []byte) (*Protector, error) {
-	block, err := aes.NewCipher(key)
+// NewAEAD returns the AEAD of a suite: kind is suites.AESGCM ("AES-GCM") or
+// suites.ChaCha20Poly1305 ("ChaCha20-Poly1305").
+func NewAEAD(kind string, key []byte) (cipher.AEAD, error) {
+	switch kind {
+	case "AES-GCM":
+		block, err := aes.NewCipher(key)
+		if err != nil {
+			return nil, err
+		}
+		return cipher.NewGCM(block)
+	case "ChaCha20-Poly1305":
+		return chacha20poly1305.New(key)
+	}
+	return nil, fmt.Errorf("record: unknown AEAD %q", kind)
+}
+
+// New12 returns a TLS 1.2 Protector for the suite's AEAD, with the write key
+// and the implicit IV from the key block (4 bytes for AES-GCM, 12 for
+// ChaCha20-Poly1305).
+func New12(kind string, key, fixedIV []byte) (*Protector, error) {
+	aead, err := NewAEAD(kind, key)
 	if err != nil {
 		return nil, err
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, err
+	p := &Protector{aead: aead, fixedIV: append([]byte(nil), fixedIV...), key: append([]byte(nil), key...)}
+	switch {
+	case kind == "AES-GCM" && len(fixedIV) == 4:
+		p.explicit = true
+	case len(fixedIV) == aead.NonceSize():
+	default:
+		return nil, fmt.Errorf("record: %s needs a %d-byte IV, got %d", kind, aead.NonceSize(), len(fixedIV))
 	}
-	if len(fixedIV) != 4 {
-		return nil, errors.New("record: AES-GCM needs a 4-byte implicit IV")
+	return p, nil
+}
+
+// NewGCM returns a TLS 1.2 AES-GCM Protector (RFC 5288).
+func NewGCM(key, fixedIV []byte) (*Protector, error) { return New12("AES-GCM", key, fixedIV) }
+
+// nonce returns the per-record nonce and the explicit part sent on the wire.
+func (p *Protector) nonce() (nonce, explicit []byte) {
+	if p.explicit {
+		explicit = make([]byte, ExplicitNonceLen)
+		binary.BigEndian.PutUint64(explicit, p.seq)
+		return append(append([]byte(nil), p.fixedIV...), explicit...), explicit
 	}
-	return &Protector{aead: aead, fixedIV: append([]byte(nil), fixedIV...), key: append([]byte(nil), key...)}, nil
+	nonce = append([]byte(nil), p.fixedIV...)
+	var s [8]byte
+	binary.BigEndian.PutUint64(s[:], p.seq)
+	for i := range s {
+		nonce[len(nonce)-8+i] ^= s[i]
+	}
+	return nonce, nil
 }
 
 // Seq returns the sequence number of the next record.
@@ -144,16 +196,14 @@ func additionalData(seq uint64, typ uint8, vers uint16, n int) []byte {
 	return ad
 }
 
-// Seal protects one record. The explicit nonce is the sequence number,
-// which never repeats under one key (RFC 5288, Section 3).
+// Seal protects one TLS 1.2 record. With AES-GCM the explicit nonce is the
+// sequence number, which never repeats under one key (RFC 5288, Section 3).
 func (p *Protector) Seal(typ uint8, vers uint16, plaintext []byte) (Record, Detail) {
-	explicit := make([]byte, ExplicitNonceLen)
-	binary.BigEndian.PutUint64(explicit, p.seq)
-	nonce := append(append([]byte(nil), p.fixedIV...), explicit...)
+	nonce, explicit := p.nonce()
 	ad := additionalData(p.seq, typ, vers, len(plaintext))
 	payload := append([]byte(nil), explicit...)
 	payload = p.aead.Seal(payload, nonce, plaintext, ad)
-	ct := payload[ExplicitNonceLen:]
+	ct := payload[len(explicit):]
 	d := Detail{Seq: p.seq, Nonce: nonce, ExplicitNonce: explicit, AAD: ad,
 		Ciphertext: ct[:len(ct)-TagLen], Tag: ct[len(ct)-TagLen:]}
 	p.seq++
@@ -166,12 +216,15 @@ func (p *Protector) Open(r Record) ([]byte, Detail, error) {
 	if p.aead == nil {
 		return nil, Detail{}, alert.New(alert.UnexpectedMessage, "tls: record received after this direction's keys were discarded")
 	}
-	if len(r.Payload) < ExplicitNonceLen+TagLen {
+	nonce, explicit := p.nonce()
+	if len(r.Payload) < len(explicit)+TagLen {
 		return nil, Detail{}, alert.New(alert.BadRecordMAC, fmt.Sprintf("tls: protected record of %d bytes is shorter than its nonce and tag", len(r.Payload)))
 	}
-	explicit := r.Payload[:ExplicitNonceLen]
-	ct := r.Payload[ExplicitNonceLen:]
-	nonce := append(append([]byte(nil), p.fixedIV...), explicit...)
+	if p.explicit {
+		explicit = r.Payload[:ExplicitNonceLen]
+		nonce = append(append([]byte(nil), p.fixedIV...), explicit...)
+	}
+	ct := r.Payload[len(explicit):]
 	n := len(ct) - TagLen
 	if n > MaxPlaintext {
 		return nil, Detail{}, alert.New(alert.RecordOverflow, "tls: decrypted record would exceed 16384 bytes")
@@ -184,6 +237,75 @@ func (p *Protector) Open(r Record) ([]byte, Detail, error) {
 	}
 	p.seq++
 	return plain, d, nil
+}
+
+// Seal13 protects one TLS 1.3 record (RFC 8446, Section 5.2): the inner
+// plaintext is the content, its real type and padding zeros; the outer
+// header says application_data, and is the additional data.
+func (p *Protector) Seal13(typ uint8, plaintext []byte, padding int) (Record, Detail) {
+	inner := make([]byte, 0, len(plaintext)+1+padding)
+	inner = append(append(inner, plaintext...), typ)
+	inner = append(inner, make([]byte, padding)...)
+	nonce, _ := p.nonce()
+	ad := []byte{TypeApplicationData, 3, 3, 0, 0}
+	binary.BigEndian.PutUint16(ad[3:], uint16(len(inner)+p.aead.Overhead()))
+	payload := p.aead.Seal(nil, nonce, inner, ad)
+	n := len(payload) - TagLen
+	d := Detail{Seq: p.seq, Nonce: nonce, AAD: ad, Ciphertext: payload[:n], Tag: payload[n:], InnerType: typ, Padding: padding}
+	p.seq++
+	return Record{Type: TypeApplicationData, Version: VersionTLS12, Payload: payload}, d
+}
+
+// Open13 removes TLS 1.3 protection and returns the content and its real
+// type. A bad tag is bad_record_mac; an inner plaintext of only zeros is
+// unexpected_message (RFC 8446, Section 5.4).
+func (p *Protector) Open13(r Record) ([]byte, uint8, Detail, error) {
+	if p.aead == nil {
+		return nil, 0, Detail{}, alert.New(alert.UnexpectedMessage, "tls: record received after this direction's keys were discarded")
+	}
+	if r.Type != TypeApplicationData {
+		return nil, 0, Detail{}, alert.New(alert.UnexpectedMessage, "tls: unprotected "+TypeName(r.Type)+" record after keys were set")
+	}
+	if len(r.Payload) < TagLen+1 {
+		return nil, 0, Detail{}, alert.New(alert.BadRecordMAC, fmt.Sprintf("tls: protected record of %d bytes is shorter than its tag", len(r.Payload)))
+	}
+	if len(r.Payload) > MaxPlaintext+256 {
+		return nil, 0, Detail{}, alert.New(alert.RecordOverflow, "tls: protected record longer than 2^14 + 256 bytes")
+	}
+	nonce, _ := p.nonce()
+	ad := r.Marshal()[:HeaderLen]
+	n := len(r.Payload) - TagLen
+	d := Detail{Seq: p.seq, Nonce: nonce, AAD: ad, Ciphertext: r.Payload[:n], Tag: r.Payload[n:]}
+	inner, err := p.aead.Open(nil, nonce, r.Payload, ad)
+	if err != nil {
+		return nil, 0, d, alert.New(alert.BadRecordMAC, "tls: record authentication failed (bad_record_mac): the record was changed on the way or the two sides derived different keys")
+	}
+	p.seq++
+	i := len(inner) - 1
+	for i >= 0 && inner[i] == 0 {
+		i--
+	}
+	if i < 0 {
+		return nil, 0, d, alert.New(alert.UnexpectedMessage, "tls: protected record holds no content type")
+	}
+	d.InnerType, d.Padding = inner[i], len(inner)-1-i
+	if i > MaxPlaintext {
+		return nil, 0, d, alert.New(alert.RecordOverflow, "tls: decrypted record would exceed 16384 bytes")
+	}
+	return inner[:i], inner[i], d, nil
+}
+
+// New13 returns a TLS 1.3 Protector from a traffic key and IV (RFC 8446,
+// Section 7.3).
+func New13(kind string, key, iv []byte) (*Protector, error) {
+	aead, err := NewAEAD(kind, key)
+	if err != nil {
+		return nil, err
+	}
+	if len(iv) != aead.NonceSize() {
+		return nil, fmt.Errorf("record: %s needs a %d-byte IV, got %d", kind, aead.NonceSize(), len(iv))
+	}
+	return &Protector{aead: aead, fixedIV: append([]byte(nil), iv...), key: append([]byte(nil), key...)}, nil
 }
 
 // Discard overwrites the key material this direction holds: the end of a

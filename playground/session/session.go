@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"tlsplayground/playground/alert"
+	"tlsplayground/playground/endpoint"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/suites"
@@ -58,7 +59,8 @@ type Session struct {
 	setup          *pki.Setup
 	seed           []byte
 	rec            *trace.Recorder
-	client, server *tls12.Conn
+	client, server endpoint.Endpoint
+	client12       *tls12.Conn // the classic client, for its secrets
 	deliver        func(string, int, []byte) []byte
 	records        []Record
 	messages       []Message
@@ -74,11 +76,11 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 	if setup == nil {
 		return nil, errors.New("session: no setup: generate the keys and certificates first")
 	}
-	cs, err := suites.ParseList(opt.ClientSuites)
+	cs, err := suites.ParseList(opt.ClientSuites, suites.Classic)
 	if err != nil {
 		return nil, fmt.Errorf("client suites: %w", err)
 	}
-	ss, err := suites.ParseList(opt.ServerSuites)
+	ss, err := suites.ParseList(opt.ServerSuites, suites.Classic)
 	if err != nil {
 		return nil, fmt.Errorf("server suites: %w", err)
 	}
@@ -91,11 +93,12 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 		now = time.Now
 	}
 	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, deliver: opt.Deliver}
-	s.client = tls12.Client(&tls12.Config{
+	s.client12 = tls12.Client(&tls12.Config{
 		Rand: rng.New(append([]byte("client "), seed...)), Time: now,
 		Suites: cs, DisableEMS: opt.DisableEMS,
 		ServerName: setup.ServerName, Roots: setup.Roots(), Trace: s.rec,
 	})
+	s.client = s.client12
 	s.server = tls12.Server(&tls12.Config{
 		Rand: rng.New(append([]byte("server "), seed...)), Time: now,
 		Suites: ss, DisableEMS: opt.DisableEMS,
@@ -118,7 +121,7 @@ func (s *Session) checkStalled() {
 	}
 	for _, side := range []struct {
 		name string
-		c    *tls12.Conn
+		c    endpoint.Endpoint
 	}{{trace.Server, s.server}, {trace.Client, s.client}} {
 		if n := side.c.Buffered(); n > 0 {
 			s.err = &ErrorInfo{Side: side.name, Message: fmt.Sprintf("tls: the %s holds %d bytes of an incomplete record or message and waits for the rest: a length field promises more bytes than were sent; a real connection would time out", side.name, n)}
@@ -140,7 +143,7 @@ func (s *Session) pump() {
 }
 
 // carry moves from's pending records to to, one record at a time, in order.
-func (s *Session) carry(fromName string, from *tls12.Conn, toName string, to *tls12.Conn) bool {
+func (s *Session) carry(fromName string, from endpoint.Endpoint, toName string, to endpoint.Endpoint) bool {
 	out := from.TakeOutput()
 	for _, o := range out {
 		idx := len(s.records)
@@ -165,7 +168,7 @@ func (s *Session) carry(fromName string, from *tls12.Conn, toName string, to *tl
 // capture keeps the client's secrets for the export before the client
 // discards them (at close, or when the connection fails).
 func (s *Session) capture() {
-	if sec := s.client.Secrets(); len(sec.Master) > 0 && !allZero(sec.Master) {
+	if sec := s.client12.Secrets(); len(sec.Master) > 0 && !allZero(sec.Master) {
 		s.secrets = sec
 	} else if len(s.secrets.ClientRandom) == 0 {
 		s.secrets = sec
@@ -226,7 +229,7 @@ const MaxMessage = 1 << 16
 
 // Send encrypts text on one side and delivers it to the other.
 func (s *Session) Send(from, text string) (*Exchange, error) {
-	var src, dst *tls12.Conn
+	var src, dst endpoint.Endpoint
 	to := trace.Server
 	switch from {
 	case trace.Client:
@@ -349,7 +352,7 @@ func (s *Session) Export() *Export {
 	if st := s.client.Suite(); st != nil {
 		e.Suite = st.Name
 	}
-	e.EMS = s.client.EMS()
+	e.EMS = s.client12.EMS()
 	s.capture()
 	sec := s.secrets
 	if len(sec.Master) > 0 {

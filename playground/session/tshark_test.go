@@ -18,7 +18,7 @@ import (
 // written as a capture, decrypt in tshark with its key log line.
 func TestTsharkDecryptsExport(t *testing.T) {
 	tshark := tooltest.Need(t, "tshark")
-	for _, suite := range suites.All {
+	for _, suite := range suites.Classic {
 		for _, ems := range []bool{true, false} {
 			s, err := New(testSetup(t), Options{ClientSuites: []string{suite.Name}, DisableEMS: !ems})
 			if err != nil {

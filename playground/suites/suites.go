@@ -11,36 +11,107 @@ import (
 	"strings"
 )
 
-// KeyExchange is how the pre-master secret reaches both sides.
+// KeyExchange is how the pre-master (TLS 1.2) or shared secret reaches
+// both sides.
 type KeyExchange string
 
 // Key exchanges.
 const (
 	// RSA is key transport: the client encrypts the pre-master secret
-	// under the server's RSA public key (RFC 5246, Section 7.4.7.1).
+	// under the server's RSA public key (RFC 5246, Section 7.4.7.1). No
+	// forward secrecy.
 	RSA KeyExchange = "RSA"
+	// ECDHERSA and ECDHEECDSA are ephemeral elliptic-curve Diffie-Hellman
+	// signed with the certificate's RSA or ECDSA key (RFC 8422).
+	ECDHERSA   KeyExchange = "ECDHE_RSA"
+	ECDHEECDSA KeyExchange = "ECDHE_ECDSA"
+	// Any is TLS 1.3: the suite fixes only the AEAD and the hash; the key
+	// exchange (always ephemeral) and the signature are negotiated apart.
+	Any KeyExchange = "any"
+)
+
+// AEAD kinds.
+const (
+	AESGCM           = "AES-GCM"
+	ChaCha20Poly1305 = "ChaCha20-Poly1305"
+)
+
+// Protocol versions.
+const (
+	VersionTLS12 uint16 = 0x0303
+	VersionTLS13 uint16 = 0x0304
 )
 
 // Suite describes one cipher suite.
 type Suite struct {
 	ID          uint16
 	Name        string // IANA name
+	Version     uint16 // VersionTLS12 or VersionTLS13
 	KeyExchange KeyExchange
-	Cipher      string      // "AES-128-GCM", "AES-256-GCM"
+	Cipher      string      // "AES-128-GCM", "AES-256-GCM", "ChaCha20-Poly1305"
+	AEAD        string      // AESGCM or ChaCha20Poly1305
 	KeyLen      int         // AEAD key length in bytes
-	FixedIVLen  int         // implicit part of the nonce (RFC 5288, Section 3)
-	Hash        crypto.Hash // PRF and Finished hash
-	Strength    int         // security level in bits of the symmetric parts; higher wins
+	FixedIVLen  int         // TLS 1.2 implicit IV from the key block: 4 for GCM (RFC 5288), 12 for ChaCha20 (RFC 7905); 12 in TLS 1.3
+	Hash        crypto.Hash // PRF / HKDF and transcript hash
+	Strength    int         // security level in bits of the symmetric parts
 }
 
-// TLS 1.2 suites with RSA key transport and AES-GCM (RFC 5288).
+// ForwardSecret reports whether a stolen server key leaves past sessions safe.
+func (s *Suite) ForwardSecret() bool { return s.KeyExchange != RSA }
+
+// The suites the engine implements.
 var (
-	RSAWithAES128GCMSHA256 = &Suite{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", RSA, "AES-128-GCM", 16, 4, crypto.SHA256, 128}
-	RSAWithAES256GCMSHA384 = &Suite{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", RSA, "AES-256-GCM", 32, 4, crypto.SHA384, 256}
+	// TLS 1.2, RSA key transport, AES-GCM (RFC 5288).
+	RSAWithAES128GCMSHA256 = &Suite{0x009c, "TLS_RSA_WITH_AES_128_GCM_SHA256", VersionTLS12, RSA, "AES-128-GCM", AESGCM, 16, 4, crypto.SHA256, 128}
+	RSAWithAES256GCMSHA384 = &Suite{0x009d, "TLS_RSA_WITH_AES_256_GCM_SHA384", VersionTLS12, RSA, "AES-256-GCM", AESGCM, 32, 4, crypto.SHA384, 256}
+
+	// TLS 1.2, ECDHE (RFC 8422, RFC 5289, RFC 7905).
+	ECDHERSAWithAES128GCMSHA256          = &Suite{0xc02f, "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", VersionTLS12, ECDHERSA, "AES-128-GCM", AESGCM, 16, 4, crypto.SHA256, 128}
+	ECDHERSAWithAES256GCMSHA384          = &Suite{0xc030, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", VersionTLS12, ECDHERSA, "AES-256-GCM", AESGCM, 32, 4, crypto.SHA384, 256}
+	ECDHERSAWithChaCha20Poly1305SHA256   = &Suite{0xcca8, "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", VersionTLS12, ECDHERSA, "ChaCha20-Poly1305", ChaCha20Poly1305, 32, 12, crypto.SHA256, 256}
+	ECDHEECDSAWithAES128GCMSHA256        = &Suite{0xc02b, "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", VersionTLS12, ECDHEECDSA, "AES-128-GCM", AESGCM, 16, 4, crypto.SHA256, 128}
+	ECDHEECDSAWithAES256GCMSHA384        = &Suite{0xc02c, "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", VersionTLS12, ECDHEECDSA, "AES-256-GCM", AESGCM, 32, 4, crypto.SHA384, 256}
+	ECDHEECDSAWithChaCha20Poly1305SHA256 = &Suite{0xcca9, "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", VersionTLS12, ECDHEECDSA, "ChaCha20-Poly1305", ChaCha20Poly1305, 32, 12, crypto.SHA256, 256}
+
+	// TLS 1.3 (RFC 8446, Appendix B.4).
+	AES128GCMSHA256        = &Suite{0x1301, "TLS_AES_128_GCM_SHA256", VersionTLS13, Any, "AES-128-GCM", AESGCM, 16, 12, crypto.SHA256, 128}
+	AES256GCMSHA384        = &Suite{0x1302, "TLS_AES_256_GCM_SHA384", VersionTLS13, Any, "AES-256-GCM", AESGCM, 32, 12, crypto.SHA384, 256}
+	ChaCha20Poly1305SHA256 = &Suite{0x1303, "TLS_CHACHA20_POLY1305_SHA256", VersionTLS13, Any, "ChaCha20-Poly1305", ChaCha20Poly1305, 32, 12, crypto.SHA256, 256}
 )
 
-// All lists every suite the engine implements, strongest first.
-var All = []*Suite{RSAWithAES256GCMSHA384, RSAWithAES128GCMSHA256}
+// Suite lists by family, each strongest first.
+var (
+	Classic = []*Suite{RSAWithAES256GCMSHA384, RSAWithAES128GCMSHA256}
+	ECDHE   = []*Suite{
+		ECDHEECDSAWithAES256GCMSHA384, ECDHEECDSAWithChaCha20Poly1305SHA256, ECDHEECDSAWithAES128GCMSHA256,
+		ECDHERSAWithAES256GCMSHA384, ECDHERSAWithChaCha20Poly1305SHA256, ECDHERSAWithAES128GCMSHA256,
+	}
+	TLS13 = []*Suite{AES256GCMSHA384, ChaCha20Poly1305SHA256, AES128GCMSHA256}
+)
+
+// All lists every suite the engine knows, in the order a server of this
+// engine prefers them: TLS 1.3, then forward-secret TLS 1.2, then RSA key
+// transport; within each family the strongest cipher first.
+var All = concat(TLS13, ECDHE, Classic)
+
+func concat(lists ...[]*Suite) []*Suite {
+	var out []*Suite
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// ForVersion returns the suites of All for one protocol version.
+func ForVersion(v uint16) []*Suite {
+	var out []*Suite
+	for _, s := range All {
+		if s.Version == v {
+			out = append(out, s)
+		}
+	}
+	return out
+}
 
 // ByID returns the suite with code point id, or nil.
 func ByID(id uint16) *Suite {
@@ -62,10 +133,10 @@ func ByName(name string) (*Suite, error) {
 	return nil, fmt.Errorf("unknown cipher suite %q: choose one of %s", name, strings.Join(Names(All), ", "))
 }
 
-// ParseList turns IANA names into suites; an empty list means All.
-func ParseList(names []string) ([]*Suite, error) {
+// ParseList turns IANA names into suites; an empty list means def.
+func ParseList(names []string, def []*Suite) ([]*Suite, error) {
 	if len(names) == 0 {
-		return All, nil
+		return def, nil
 	}
 	out := make([]*Suite, 0, len(names))
 	for _, n := range names {
@@ -105,15 +176,6 @@ var otherNames = map[uint16]string{
 	0x002f: "TLS_RSA_WITH_AES_128_CBC_SHA",
 	0x0035: "TLS_RSA_WITH_AES_256_CBC_SHA",
 	0x000a: "TLS_RSA_WITH_3DES_EDE_CBC_SHA",
-	0x1301: "TLS_AES_128_GCM_SHA256",
-	0x1302: "TLS_AES_256_GCM_SHA384",
-	0x1303: "TLS_CHACHA20_POLY1305_SHA256",
-	0xc02b: "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
-	0xc02c: "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-	0xc02f: "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
-	0xc030: "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-	0xcca8: "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
-	0xcca9: "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
 	0xc009: "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
 	0xc00a: "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
 	0xc013: "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
@@ -127,9 +189,10 @@ type Choice struct {
 	Reason string
 }
 
-// Negotiate picks the strongest suite that the client offered and the
-// server enables. The server decides (RFC 5246, Section 7.4.1.3); this
-// server ranks by symmetric strength, then by the client's order.
+// Negotiate picks the suite the server prefers among those the client
+// offered and the server enables. The server decides (RFC 5246, Section
+// 7.4.1.3; RFC 8446, Section 4.1.1); this server ranks by the order of All:
+// forward secrecy first, then the strength of the cipher.
 func Negotiate(offered []uint16, enabled []*Suite) Choice {
 	var common []*Suite
 	for _, want := range All { // All is strongest first
@@ -149,8 +212,11 @@ func Negotiate(offered []uint16, enabled []*Suite) Choice {
 	best := common[0]
 	reason := fmt.Sprintf("%s is the only suite both sides support", best.Name)
 	if len(common) > 1 {
-		reason = fmt.Sprintf("%d suites are shared; %s has the strongest cipher (%s, %d-bit keys, %s for the PRF)",
-			len(common), best.Name, best.Cipher, best.KeyLen*8, hashName(best.Hash))
+		why := fmt.Sprintf("the strongest cipher (%s, %d-bit keys, %s)", best.Cipher, best.KeyLen*8, hashName(best.Hash))
+		if best.ForwardSecret() && !common[len(common)-1].ForwardSecret() {
+			why = "forward secrecy and " + why
+		}
+		reason = fmt.Sprintf("%d suites are shared; %s has %s", len(common), best.Name, why)
 	}
 	return Choice{Suite: best, Common: common, Reason: reason}
 }

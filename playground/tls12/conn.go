@@ -73,15 +73,7 @@ func (c *Config) suites() []*suites.Suite {
 	if len(c.Suites) > 0 {
 		return c.Suites
 	}
-	return suites.All
-}
-
-// Out is one record the endpoint wants sent, with what it carries.
-type Out struct {
-	Wire      []byte // the record, header included
-	Name      string // "ClientHello", "ChangeCipherSpec", "ApplicationData", "Alert", ...
-	Step      int
-	Encrypted bool
+	return suites.Classic
 }
 
 // Secrets are the values both sides should agree on, exposed for the trace,
@@ -119,7 +111,7 @@ type Conn struct {
 
 	inBuf   []byte // received bytes not yet a whole record
 	hsBuf   []byte // handshake bytes not yet a whole message
-	out     []Out
+	out     []record.Out
 	in      *record.Protector // nil until the peer's ChangeCipherSpec
 	write   *record.Protector // nil until our ChangeCipherSpec
 	nextIn  *record.Protector // keys waiting for the peer's ChangeCipherSpec
@@ -152,6 +144,18 @@ func Client(cfg *Config) *Conn {
 // Server returns the server end of a connection, waiting for a ClientHello.
 func Server(cfg *Config) *Conn {
 	return &Conn{cfg: cfg, actor: trace.Server, state: stateWaitClientHello}
+}
+
+// IsClient reports whether this is the client end.
+func (c *Conn) IsClient() bool { return c.isClient }
+
+// KeyLog returns the NSS key log line (CLIENT_RANDOM client_random
+// master_secret), or "" before the master secret exists.
+func (c *Conn) KeyLog() string {
+	if len(c.sec.Master) == 0 {
+		return ""
+	}
+	return "CLIENT_RANDOM " + trace.HexString(c.sec.ClientRandom) + " " + trace.HexString(c.sec.Master) + "\n"
 }
 
 // Suite returns the negotiated suite, or nil.
@@ -194,7 +198,7 @@ func (c *Conn) Err() error { return c.err }
 func (c *Conn) PeerChain() [][]byte { return c.peerChain }
 
 // TakeOutput returns the records waiting to be sent and forgets them.
-func (c *Conn) TakeOutput() []Out {
+func (c *Conn) TakeOutput() []record.Out {
 	o := c.out
 	c.out = nil
 	return o
@@ -442,7 +446,7 @@ func (c *Conn) queue(typ uint8, payload []byte, name string, step int) []byte {
 		enc = true
 	}
 	w := rec.Marshal()
-	c.out = append(c.out, Out{Wire: w, Name: name, Step: step, Encrypted: enc})
+	c.out = append(c.out, record.Out{Wire: w, Name: name, Step: step, Encrypted: enc})
 	return w
 }
 
@@ -479,7 +483,7 @@ func (c *Conn) Write(p []byte) ([]record.Detail, error) {
 		end := min(off+record.MaxPlaintext, len(p))
 		rec, d := c.write.Seal(record.TypeApplicationData, record.VersionTLS12, p[off:end])
 		w := rec.Marshal()
-		c.out = append(c.out, Out{Wire: w, Name: "ApplicationData", Step: StepApplication, Encrypted: true})
+		c.out = append(c.out, record.Out{Wire: w, Name: "ApplicationData", Step: StepApplication, Encrypted: true})
 		details = append(details, d)
 		c.cfg.Trace.Add(StepApplication, c.actor, "Encrypts and sends application data",
 			trace.Text("Plaintext", string(p[off:end]), fmt.Sprintf("%d bytes", end-off)),
@@ -541,13 +545,13 @@ func (c *Conn) discardKeys() {
 // write side is used after our ChangeCipherSpec, the read side after the peer's.
 func (c *Conn) activateKeys() error {
 	k := c.sec.Keys
-	cw, err := record.NewGCM(k.ClientWriteKey, k.ClientWriteIV)
+	cw, err := record.New12(c.suite.AEAD, k.ClientWriteKey, k.ClientWriteIV)
 	if err != nil {
-		return alert.Wrap(alert.InternalError, "tls: cannot set up AES-GCM", err)
+		return alert.Wrap(alert.InternalError, "tls: cannot set up the record cipher", err)
 	}
-	sw, err := record.NewGCM(k.ServerWriteKey, k.ServerWriteIV)
+	sw, err := record.New12(c.suite.AEAD, k.ServerWriteKey, k.ServerWriteIV)
 	if err != nil {
-		return alert.Wrap(alert.InternalError, "tls: cannot set up AES-GCM", err)
+		return alert.Wrap(alert.InternalError, "tls: cannot set up the record cipher", err)
 	}
 	if c.isClient {
 		c.nextOut, c.nextIn = cw, sw

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"tlsplayground/playground/endpoint"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/suites"
@@ -75,7 +76,7 @@ func stdConfig(s *pki.Setup, suite *suites.Suite) *tls.Config {
 // handshake with crypto/tls's server and exchanges data both ways.
 func TestEngineClientAgainstCryptoTLS(t *testing.T) {
 	s := setup(t)
-	for _, suite := range suites.All {
+	for _, suite := range suites.Classic {
 		for _, ems := range []bool{true, false} {
 			t.Run(suite.Name+map[bool]string{true: "/ems", false: "/no-ems"}[ems], func(t *testing.T) {
 				cc, sc := tcpPair(t)
@@ -101,7 +102,7 @@ func TestEngineClientAgainstCryptoTLS(t *testing.T) {
 					errc <- err
 				}()
 				c := tls12.Client(&tls12.Config{Rand: rng.New([]byte(t.Name())), ServerName: s.ServerName, Roots: s.Roots(), Suites: []*suites.Suite{suite}, DisableEMS: !ems})
-				if err := c.Handshake(cc); err != nil {
+				if err := endpoint.Handshake(c, cc); err != nil {
 					t.Fatalf("engine client: %v (server: %v)", err, <-errc)
 				}
 				if c.Suite() != suite || c.EMS() != ems {
@@ -110,7 +111,7 @@ func TestEngineClientAgainstCryptoTLS(t *testing.T) {
 				if _, err := c.Write([]byte("hello crypto/tls")); err != nil {
 					t.Fatal(err)
 				}
-				got, err := c.ReadApplicationData(cc)
+				got, err := endpoint.ReadApplicationData(c, cc)
 				if err != nil {
 					t.Fatalf("read: %v (server: %v)", err, <-errc)
 				}
@@ -122,7 +123,7 @@ func TestEngineClientAgainstCryptoTLS(t *testing.T) {
 				}
 				// close_notify reaches crypto/tls as a clean EOF.
 				c.Close()
-				c.Flush(cc)
+				endpoint.Flush(c, cc)
 				if _, err := srv.Read(make([]byte, 1)); err != io.EOF {
 					t.Fatalf("after close_notify crypto/tls read: %v", err)
 				}
@@ -135,7 +136,7 @@ func TestEngineClientAgainstCryptoTLS(t *testing.T) {
 // handshake with the engine's server.
 func TestCryptoTLSClientAgainstEngineServer(t *testing.T) {
 	s := setup(t)
-	for _, suite := range suites.All {
+	for _, suite := range suites.Classic {
 		for _, ems := range []bool{true, false} {
 			for _, maxVers := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 				name := suite.Name + map[bool]string{true: "/ems", false: "/no-ems"}[ems] + map[uint16]string{tls.VersionTLS12: "/max1.2", tls.VersionTLS13: "/max1.3"}[maxVers]
@@ -161,10 +162,10 @@ func TestCryptoTLSClientAgainstEngineServer(t *testing.T) {
 						errc <- err
 					}()
 					srv := tls12.Server(&tls12.Config{Rand: rng.New([]byte(t.Name())), Certificates: s.Chain, Key: s.Key, Suites: []*suites.Suite{suite}, DisableEMS: !ems})
-					if err := srv.Handshake(sc); err != nil {
+					if err := endpoint.Handshake(srv, sc); err != nil {
 						t.Fatalf("engine server: %v (client: %v)", err, <-errc)
 					}
-					msg, err := srv.ReadApplicationData(sc)
+					msg, err := endpoint.ReadApplicationData(srv, sc)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -172,7 +173,7 @@ func TestCryptoTLSClientAgainstEngineServer(t *testing.T) {
 						t.Fatalf("server got %q", msg)
 					}
 					srv.Write(append([]byte("echo: "), msg...))
-					srv.Flush(sc)
+					endpoint.Flush(srv, sc)
 					if err := <-errc; err != nil {
 						t.Fatalf("crypto/tls client: %v", err)
 					}
@@ -187,7 +188,7 @@ func TestCryptoTLSClientAgainstEngineServer(t *testing.T) {
 						t.Fatal("crypto/tls did not verify a chain")
 					}
 					cli.Close()
-					if _, err := srv.ReadApplicationData(sc); err != io.EOF {
+					if _, err := endpoint.ReadApplicationData(srv, sc); err != io.EOF {
 						t.Fatalf("after client close: %v", err)
 					}
 				})

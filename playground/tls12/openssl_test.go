@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"tlsplayground/playground/endpoint"
 	"tlsplayground/playground/internal/tooltest"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -51,7 +52,7 @@ func TestEngineClientAgainstOpenSSL(t *testing.T) {
 	openssl := tooltest.Need(t, "openssl")
 	s := setup(t)
 	cert, key, _ := writePEMs(t, s)
-	for _, suite := range suites.All {
+	for _, suite := range suites.Classic {
 		for _, ems := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/ems=%v", suite.Name, ems), func(t *testing.T) {
 				addr := freePort(t)
@@ -80,7 +81,7 @@ func TestEngineClientAgainstOpenSSL(t *testing.T) {
 				defer conn.Close()
 				conn.SetDeadline(time.Now().Add(15 * time.Second))
 				c := tls12.Client(&tls12.Config{Rand: rng.New([]byte(t.Name())), ServerName: s.ServerName, Roots: s.Roots(), Suites: []*suites.Suite{suite}, DisableEMS: !ems})
-				if err := c.Handshake(conn); err != nil {
+				if err := endpoint.Handshake(c, conn); err != nil {
 					t.Fatalf("handshake: %v\n%s", err, log.String())
 				}
 				if c.EMS() != ems {
@@ -89,7 +90,7 @@ func TestEngineClientAgainstOpenSSL(t *testing.T) {
 				c.Write([]byte("hello openssl\n"))
 				var got []byte
 				for !bytes.Contains(got, []byte("\n")) {
-					d, err := c.ReadApplicationData(conn)
+					d, err := endpoint.ReadApplicationData(c, conn)
 					if err != nil {
 						t.Fatalf("read: %v (got %q)\n%s", err, got, log.String())
 					}
@@ -99,7 +100,7 @@ func TestEngineClientAgainstOpenSSL(t *testing.T) {
 					t.Fatalf("got %q", got)
 				}
 				c.Close()
-				c.Flush(conn)
+				endpoint.Flush(c, conn)
 			})
 		}
 	}
@@ -111,7 +112,7 @@ func TestOpenSSLClientAgainstEngineServer(t *testing.T) {
 	openssl := tooltest.Need(t, "openssl")
 	s := setup(t)
 	_, _, ca := writePEMs(t, s)
-	for _, suite := range suites.All {
+	for _, suite := range suites.Classic {
 		for _, ems := range []bool{true, false} {
 			t.Run(fmt.Sprintf("%s/ems=%v", suite.Name, ems), func(t *testing.T) {
 				l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -138,7 +139,7 @@ func TestOpenSSLClientAgainstEngineServer(t *testing.T) {
 				defer conn.Close()
 				conn.SetDeadline(time.Now().Add(15 * time.Second))
 				srv := tls12.Server(&tls12.Config{Rand: rng.New([]byte(t.Name())), Certificates: s.Chain, Key: s.Key, Suites: []*suites.Suite{suite}, DisableEMS: !ems})
-				if err := srv.Handshake(conn); err != nil {
+				if err := endpoint.Handshake(srv, conn); err != nil {
 					t.Fatalf("handshake: %v\n%s", err, stderr.String())
 				}
 				if srv.EMS() != ems {
@@ -147,7 +148,7 @@ func TestOpenSSLClientAgainstEngineServer(t *testing.T) {
 				io.WriteString(stdin, "hello engine\n")
 				var got []byte
 				for !bytes.Contains(got, []byte("\n")) {
-					d, err := srv.ReadApplicationData(conn)
+					d, err := endpoint.ReadApplicationData(srv, conn)
 					if err != nil {
 						t.Fatalf("read: %v\n%s", err, stderr.String())
 					}
@@ -157,13 +158,13 @@ func TestOpenSSLClientAgainstEngineServer(t *testing.T) {
 					t.Fatalf("engine got %q", got)
 				}
 				srv.Write([]byte("hello openssl\n"))
-				srv.Flush(conn)
+				endpoint.Flush(srv, conn)
 				line, err := bufio.NewReader(stdout).ReadString('\n')
 				if err != nil || line != "hello openssl\n" {
 					t.Fatalf("openssl got %q, %v\n%s", line, err, stderr.String())
 				}
 				srv.Close()
-				srv.Flush(conn)
+				endpoint.Flush(srv, conn)
 				stdin.Close()
 				if strings.Contains(stderr.String(), "verify error") {
 					t.Fatalf("openssl reported: %s", stderr.String())

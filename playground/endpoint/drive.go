@@ -1,4 +1,4 @@
-package tls12
+package endpoint
 
 import (
 	"errors"
@@ -7,7 +7,7 @@ import (
 )
 
 // Flush writes every queued record to w in one write.
-func (c *Conn) Flush(w io.Writer) error {
+func Flush(c Endpoint, w io.Writer) error {
 	var buf []byte
 	for _, o := range c.TakeOutput() {
 		buf = append(buf, o.Wire...)
@@ -22,19 +22,20 @@ func (c *Conn) Flush(w io.Writer) error {
 // Handshake runs the connection over a byte stream (a TCP socket, say)
 // until the handshake completes or fails. A failure's alert is written to
 // the stream before the error is returned.
-func (c *Conn) Handshake(rw io.ReadWriter) error {
-	if c.isClient && c.state == stateStart {
+// A client's first flight is sent first.
+func Handshake(c Endpoint, rw io.ReadWriter) error {
+	if c.IsClient() {
 		if err := c.Start(); err != nil {
 			return err
 		}
 	}
 	buf := make([]byte, 1<<15)
 	for {
-		if err := c.Flush(rw); err != nil {
+		if err := Flush(c, rw); err != nil {
 			return fmt.Errorf("tls: cannot write to the peer: %w", err)
 		}
-		if c.err != nil {
-			return c.err
+		if err := c.Err(); err != nil {
+			return err
 		}
 		if c.HandshakeComplete() {
 			return nil
@@ -52,7 +53,7 @@ func (c *Conn) Handshake(rw io.ReadWriter) error {
 
 // ReadApplicationData reads from r until application data arrives, the peer
 // closes (io.EOF) or the connection fails.
-func (c *Conn) ReadApplicationData(rw io.ReadWriter) ([]byte, error) {
+func ReadApplicationData(c Endpoint, rw io.ReadWriter) ([]byte, error) {
 	buf := make([]byte, 1<<15)
 	for {
 		if d := c.TakeApplicationData(); len(d) > 0 {
@@ -62,13 +63,13 @@ func (c *Conn) ReadApplicationData(rw io.ReadWriter) ([]byte, error) {
 			}
 			return out, nil
 		}
-		if err := c.Flush(rw); err != nil {
+		if err := Flush(c, rw); err != nil {
 			return nil, err
 		}
-		if c.err != nil {
-			return nil, c.err
+		if err := c.Err(); err != nil {
+			return nil, err
 		}
-		if c.peerClosed {
+		if c.PeerClosed() {
 			return nil, io.EOF
 		}
 		n, rerr := rw.Read(buf)
