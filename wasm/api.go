@@ -46,6 +46,7 @@ func encode(v any) (string, error) {
 
 // SetupRequest is the argument of setup.
 type SetupRequest struct {
+	KeyType    string `json:"keyType"`
 	KeyBits    int    `json:"keyBits"`
 	ServerName string `json:"serverName"`
 	Seed       string `json:"seed"`
@@ -84,6 +85,11 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 		return "", err
 	}
 	opt := pki.Options{KeyBits: req.KeyBits, ServerName: req.ServerName}
+	if req.KeyType != "" && req.KeyType != "rsa" {
+		if err := setKeyType(&opt, req.KeyType); err != nil {
+			return "", err
+		}
+	}
 	if req.Seed != "" {
 		seed, err := rng.ParseSeed(req.Seed)
 		if err != nil {
@@ -115,6 +121,8 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 
 // SessionRequest is the argument of newSession.
 type SessionRequest struct {
+	Mode         string   `json:"mode"`
+	Group        string   `json:"group"`
 	Seed         string   `json:"seed"`
 	EMS          *bool    `json:"ems"`
 	ClientSuites []string `json:"clientSuites"`
@@ -130,7 +138,7 @@ func (a *API) NewSession(arg string) (string, error) {
 	if a.setup == nil {
 		return "", errors.New("newSession: no keys yet: call setup first")
 	}
-	opt := session.Options{ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites, Now: a.now}
+	opt := session.Options{Mode: req.Mode, Group: req.Group, ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites, Now: a.now}
 	if req.EMS != nil && !*req.EMS {
 		opt.DisableEMS = true
 	}

@@ -21,6 +21,8 @@ import (
 // Options choose a session. The zero value is a classic handshake with
 // every suite and the extended master secret, from a fresh random seed.
 type Options struct {
+	Mode         string   // ModeClassic (default), ModeECDHE or ModeTLS13
+	Group        string   // key exchange group for ECDHE and TLS 1.3; empty: the mode's default
 	Seed         []byte   // nil: a fresh random seed
 	DisableEMS   bool     // turn off RFC 7627 on both sides
 	ClientSuites []string // IANA names; empty: all
@@ -31,6 +33,13 @@ type Options struct {
 	// what is delivered (the network, where an attacker may stand).
 	Deliver func(from string, index int, wire []byte) []byte
 }
+
+// Modes.
+const (
+	ModeClassic = "classic" // TLS 1.2, RSA key transport
+	ModeECDHE   = "ecdhe"   // TLS 1.2, ephemeral ECDH signed by the server
+	ModeTLS13   = "tls13"   // TLS 1.3
+)
 
 // Record is one TLS record as it crossed the wire.
 type Record struct {
@@ -66,7 +75,8 @@ type Session struct {
 	messages       []Message
 	err            *ErrorInfo
 	closed         bool
-	secrets        tls12.Secrets // the client's, kept after it discards its own
+	mode           string
+	view           view // the client's view, kept after it discards its keys
 }
 
 // New runs a classic handshake between a fresh client and server built from
@@ -75,6 +85,19 @@ type Session struct {
 func New(setup *pki.Setup, opt Options) (*Session, error) {
 	if setup == nil {
 		return nil, errors.New("session: no setup: generate the keys and certificates first")
+	}
+	mode := opt.Mode
+	if mode == "" {
+		mode = ModeClassic
+	}
+	if _, ok := stepTexts[mode]; !ok {
+		return nil, fmt.Errorf("mode %q is not available: choose %q", mode, ModeClassic)
+	}
+	if opt.Group != "" && mode == ModeClassic {
+		return nil, fmt.Errorf("group %q: the classic handshake has no key exchange group (RSA key transport)", opt.Group)
+	}
+	if mode == ModeClassic && setup.Key == nil {
+		return nil, errors.New("the classic handshake needs an RSA server key (RSA key transport): run setup with keyType rsa")
 	}
 	cs, err := suites.ParseList(opt.ClientSuites, suites.Classic)
 	if err != nil {
@@ -92,7 +115,7 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, deliver: opt.Deliver}
+	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, deliver: opt.Deliver, mode: mode}
 	s.client12 = tls12.Client(&tls12.Config{
 		Rand: rng.New(append([]byte("client "), seed...)), Time: now,
 		Suites: cs, DisableEMS: opt.DisableEMS,
@@ -165,14 +188,30 @@ func (s *Session) carry(fromName string, from endpoint.Endpoint, toName string, 
 	return len(out) > 0
 }
 
-// capture keeps the client's secrets for the export before the client
-// discards them (at close, or when the connection fails).
+// capture keeps the client's view for the export before the client
+// discards its keys (at close, or when the connection fails): a view is
+// replaced only by one that still holds secrets.
 func (s *Session) capture() {
-	if sec := s.client12.Secrets(); len(sec.Master) > 0 && !allZero(sec.Master) {
-		s.secrets = sec
-	} else if len(s.secrets.ClientRandom) == 0 {
-		s.secrets = sec
+	var v view
+	switch {
+	case s.client12 != nil:
+		v = classicView(s.client12)
+	default:
+		return
 	}
+	if s.view.version == "" || hasSecrets(v) {
+		s.view = v
+	}
+}
+
+// hasSecrets reports whether a view holds a non-zero master secret.
+func hasSecrets(v view) bool {
+	for _, kv := range v.secrets {
+		if kv.Name == "masterSecret" {
+			return len(kv.Value) > 0 && !allZero(kv.Value)
+		}
+	}
+	return false
 }
 
 func allZero(b []byte) bool {
@@ -302,19 +341,31 @@ func (s *Session) Close() {
 // Export is the session as JSON: the page's data model and the file a
 // visitor downloads. Documented in README.md, "Session export".
 type Export struct {
-	Version  string     `json:"version"`
-	Mode     string     `json:"mode"`
-	Suite    string     `json:"suite"`
-	Seed     string     `json:"seed"`
-	EMS      bool       `json:"ems"`
-	Keylog   string     `json:"keylog"`
-	Closed   bool       `json:"closed"`
-	Error    *ErrorInfo `json:"error"`
-	Steps    []Step     `json:"steps"`
-	Messages []Message  `json:"messages"`
-	Records  []Record   `json:"records"`
-	Secrets  Secrets    `json:"secrets"`
-	Server   ServerInfo `json:"server"`
+	Version         string            `json:"version"`
+	Mode            string            `json:"mode"`
+	Suite           string            `json:"suite"`
+	Group           string            `json:"group"`
+	SignatureScheme string            `json:"signatureScheme"`
+	ForwardSecrecy  bool              `json:"forwardSecrecy"`
+	RoundTrips      int               `json:"roundTrips"`
+	HelloRetry      bool              `json:"helloRetry"`
+	Seed            string            `json:"seed"`
+	EMS             bool              `json:"ems"`
+	Keylog          string            `json:"keylog"`
+	Closed          bool              `json:"closed"`
+	Error           *ErrorInfo        `json:"error"`
+	Steps           []Step            `json:"steps"`
+	Messages        []Message         `json:"messages"`
+	Records         []Record          `json:"records"`
+	Secrets         map[string]string `json:"secrets"`
+	KeyShare        *trace.KeyShare   `json:"keyShare"`
+	KeySchedule     KeySchedule       `json:"keySchedule"`
+	Server          ServerInfo        `json:"server"`
+}
+
+// KeySchedule is the tree of derived values.
+type KeySchedule struct {
+	Nodes []trace.KSNode `json:"nodes"`
 }
 
 // Step is one of the seven steps with what each side did in it.
@@ -323,53 +374,95 @@ type Step struct {
 	Events []trace.Event `json:"events"`
 }
 
-// Secrets are the client's view of the session secrets (hex).
-type Secrets struct {
-	ClientRandom    string `json:"clientRandom"`
-	ServerRandom    string `json:"serverRandom"`
-	PreMasterSecret string `json:"preMasterSecret"`
-	MasterSecret    string `json:"masterSecret"`
-	SessionHash     string `json:"sessionHash,omitempty"`
-	KeyBlock        string `json:"keyBlock"`
-	ClientWriteKey  string `json:"clientWriteKey"`
-	ServerWriteKey  string `json:"serverWriteKey"`
-	ClientWriteIV   string `json:"clientWriteIV"`
-	ServerWriteIV   string `json:"serverWriteIV"`
-}
-
 // ServerInfo identifies the server the session talked to.
 type ServerInfo struct {
 	Name    string `json:"name"`
+	KeyType string `json:"keyType"`
 	KeyBits int    `json:"keyBits"`
 	CertPEM string `json:"certPem"`
 	RootPEM string `json:"rootPem"`
 }
 
-// Export returns the session as it is now.
-func (s *Session) Export() *Export {
-	e := &Export{Version: "TLS 1.2", Mode: "classic", Seed: trace.HexString(s.seed), Closed: s.closed, Error: s.err,
-		Messages: append([]Message{}, s.messages...), Records: append([]Record{}, s.records...)}
-	if st := s.client.Suite(); st != nil {
-		e.Suite = st.Name
-	}
-	e.EMS = s.client12.EMS()
-	s.capture()
-	sec := s.secrets
-	if len(sec.Master) > 0 {
-		e.Keylog = fmt.Sprintf("CLIENT_RANDOM %s %s\n", trace.HexString(sec.ClientRandom), trace.HexString(sec.Master))
+// view is what the export needs from the endpoints, taken before they
+// discard their keys.
+type view struct {
+	version, suite, group, scheme string
+	ems, helloRetry               bool
+	keylog                        string
+	secrets                       []trace.Named
+	schedule                      []trace.KSNode
+	keyShare                      *trace.KeyShare
+}
+
+// classicView reads a TLS 1.2 client's secrets.
+func classicView(c *tls12.Conn) view {
+	sec := c.Secrets()
+	v := view{version: "TLS 1.2", ems: c.EMS(), keylog: c.KeyLog()}
+	if st := c.Suite(); st != nil {
+		v.suite = st.Name
 	}
 	k := sec.Keys
-	e.Secrets = Secrets{
-		ClientRandom: trace.HexString(sec.ClientRandom), ServerRandom: trace.HexString(sec.ServerRandom),
-		PreMasterSecret: trace.HexString(sec.PreMaster), MasterSecret: trace.HexString(sec.Master),
-		SessionHash: trace.HexString(sec.SessionHash), KeyBlock: trace.HexString(k.Block),
-		ClientWriteKey: trace.HexString(k.ClientWriteKey), ServerWriteKey: trace.HexString(k.ServerWriteKey),
-		ClientWriteIV: trace.HexString(k.ClientWriteIV), ServerWriteIV: trace.HexString(k.ServerWriteIV),
+	v.secrets = []trace.Named{
+		trace.N("clientRandom", sec.ClientRandom), trace.N("serverRandom", sec.ServerRandom),
+		trace.N("preMasterSecret", sec.PreMaster), trace.N("masterSecret", sec.Master), trace.N("sessionHash", sec.SessionHash),
+		trace.N("keyBlock", k.Block), trace.N("clientWriteKey", k.ClientWriteKey), trace.N("serverWriteKey", k.ServerWriteKey),
+		trace.N("clientWriteIV", k.ClientWriteIV), trace.N("serverWriteIV", k.ServerWriteIV),
 	}
-	e.Server = ServerInfo{Name: s.setup.ServerName, KeyBits: s.setup.Key.N.BitLen(),
+	if len(sec.Master) == 0 {
+		return v
+	}
+	n := []trace.KSNode{
+		trace.Node("pms", "Pre-master secret", sec.PreMaster, true, "input"),
+		trace.Node("client_random", "Client random", sec.ClientRandom, false, "input"),
+		trace.Node("server_random", "Server random", sec.ServerRandom, false, "input"),
+	}
+	if c.EMS() {
+		n = append(n, trace.Node("session_hash", "Session hash", sec.SessionHash, false, "Hash(ClientHello … ClientKeyExchange)"),
+			trace.Node("master", "Master secret", sec.Master, true, `PRF("extended master secret")`, "pms", "session_hash"))
+	} else {
+		n = append(n, trace.Node("master", "Master secret", sec.Master, true, `PRF("master secret")`, "pms", "client_random", "server_random"))
+	}
+	n = append(n,
+		trace.Node("key_block", "Key block", k.Block, true, `PRF("key expansion")`, "master", "server_random", "client_random"),
+		trace.Node("client_write_key", "client_write_key", k.ClientWriteKey, true, "slice", "key_block"),
+		trace.Node("server_write_key", "server_write_key", k.ServerWriteKey, true, "slice", "key_block"),
+		trace.Node("client_write_iv", "client_write_IV", k.ClientWriteIV, true, "slice", "key_block"),
+		trace.Node("server_write_iv", "server_write_IV", k.ServerWriteIV, true, "slice", "key_block"))
+	v.schedule = n
+	return v
+}
+
+// Export returns the session as it is now.
+func (s *Session) Export() *Export {
+	s.capture()
+	v := s.view
+	e := &Export{Version: v.version, Mode: s.mode, Suite: v.suite, Group: v.group, SignatureScheme: v.scheme,
+		ForwardSecrecy: s.mode != ModeClassic, RoundTrips: 2, HelloRetry: v.helloRetry,
+		Seed: trace.HexString(s.seed), EMS: v.ems, Keylog: v.keylog, Closed: s.closed, Error: s.err,
+		Messages: append([]Message{}, s.messages...), Records: append([]Record{}, s.records...),
+		Secrets: map[string]string{}, KeyShare: v.keyShare, KeySchedule: KeySchedule{Nodes: v.schedule}}
+	if s.mode == ModeTLS13 {
+		e.RoundTrips = 1
+	}
+	if v.helloRetry {
+		e.RoundTrips++
+	}
+	if e.KeySchedule.Nodes == nil {
+		e.KeySchedule.Nodes = []trace.KSNode{}
+	}
+	for _, kv := range v.secrets {
+		if len(kv.Value) > 0 {
+			e.Secrets[kv.Name] = trace.HexString(kv.Value)
+		}
+	}
+	e.Server = ServerInfo{Name: s.setup.ServerName, KeyType: pki.Describe(s.setup.Leaf).PublicKey,
 		CertPEM: string(pki.CertPEM(s.setup.Chain[0])), RootPEM: string(pki.CertPEM(s.setup.CA.Raw))}
-	e.Steps = make([]Step, len(classicSteps))
-	for i, t := range classicSteps {
+	if s.setup.Key != nil {
+		e.Server.KeyBits = s.setup.Key.N.BitLen()
+	}
+	texts := stepTexts[s.mode]
+	e.Steps = make([]Step, len(texts))
+	for i, t := range texts {
 		e.Steps[i] = Step{StepText: t, Events: []trace.Event{}}
 	}
 	for _, ev := range s.rec.Events {

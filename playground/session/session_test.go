@@ -55,10 +55,10 @@ func TestClassicSession(t *testing.T) {
 		t.Fatalf("export: suite %q ems %v closed %v err %+v", e.Suite, e.EMS, e.Closed, e.Error)
 	}
 	if !regexp.MustCompile(`^CLIENT_RANDOM [0-9a-f]{64} [0-9a-f]{96}\n$`).MatchString(e.Keylog) ||
-		!strings.Contains(e.Keylog, e.Secrets.ClientRandom) || !strings.Contains(e.Keylog, e.Secrets.MasterSecret) {
+		!strings.Contains(e.Keylog, e.Secrets["clientRandom"]) || !strings.Contains(e.Keylog, e.Secrets["masterSecret"]) {
 		t.Fatalf("keylog %q", e.Keylog)
 	}
-	if strings.Trim(e.Secrets.MasterSecret, "0") == "" {
+	if strings.Trim(e.Secrets["masterSecret"], "0") == "" {
 		t.Fatal("export lost the master secret when the keys were discarded")
 	}
 	// Wire order: CH, SH, Cert, SHD, CKE, CCS, Fin, CCS, Fin, data, data, alert, alert.
@@ -120,7 +120,7 @@ func TestReplay(t *testing.T) {
 	if !bytes.Equal(ja, jb) {
 		t.Fatal("same seed, different records")
 	}
-	if bytes.Equal(ja, jc) || a.Secrets.ClientRandom == c.Secrets.ClientRandom || a.Secrets.MasterSecret == c.Secrets.MasterSecret {
+	if bytes.Equal(ja, jc) || a.Secrets["clientRandom"] == c.Secrets["clientRandom"] || a.Secrets["masterSecret"] == c.Secrets["masterSecret"] {
 		t.Fatal("different seeds, same session")
 	}
 	last := func(e *Export) string { return e.Records[len(e.Records)-1].Hex }

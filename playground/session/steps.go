@@ -11,7 +11,7 @@ type StepText struct {
 
 // classicSteps maps the seven steps of the articles onto TLS 1.2 with RSA key
 // transport (RFC 5246).
-var classicSteps = [7]StepText{
+var classicSteps = []StepText{
 	{1, "The client says hello",
 		"The client contacts the server using a secure (https) URL.",
 		"After the TCP connection, the client sends a ClientHello: the highest TLS version it speaks, 32 fresh random bytes (the client random), the cipher suites it supports in its order of preference, and extensions such as the server name (SNI). All of it travels in the clear."},
@@ -33,4 +33,9 @@ var classicSteps = [7]StepText{
 	{7, "Encrypted data flows; the keys are discarded",
 		"Client and server exchange data under symmetric encryption with the session key; at the end the keys are discarded.",
 		"Every record is encrypted and authenticated with AES-GCM under the sender's write key: a nonce made of the implicit IV and a per-record counter, additional data binding the sequence number and the record header, and a 16-byte tag that makes any change detectable. At the end each side sends close_notify and throws its keys away. A new session gets new randoms, a new pre-master secret and new keys, so the same message encrypts differently."},
+}
+
+// stepTexts holds the seven steps' texts for each mode.
+var stepTexts = map[string][]StepText{
+	ModeClassic: classicSteps,
 }

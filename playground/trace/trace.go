@@ -104,3 +104,44 @@ func (r *Recorder) Add(step int, actor, title string, values ...Value) {
 	}
 	r.Events = append(r.Events, Event{Step: step, Actor: actor, Title: title, Values: values})
 }
+
+// KSNode is one value of a key schedule, drawn as a node of a tree: inputs
+// at the top, traffic keys at the bottom.
+type KSNode struct {
+	ID         string   `json:"id"`
+	Label      string   `json:"label"`
+	Hex        string   `json:"hex"`
+	Secret     bool     `json:"secret"`
+	Op         string   `json:"op"`
+	From       []string `json:"from"`
+	Transcript string   `json:"transcript,omitempty"`
+}
+
+// Node returns a key schedule node computed by op from the parent nodes.
+func Node(id, label string, value []byte, secret bool, op string, from ...string) KSNode {
+	if from == nil {
+		from = []string{}
+	}
+	return KSNode{ID: id, Label: label, Hex: HexString(value), Secret: secret, Op: op, From: from}
+}
+
+// KeyShare is an ephemeral key exchange seen from both sides.
+type KeyShare struct {
+	Group         string `json:"group"`
+	ClientPublic  string `json:"clientPublic"`
+	ServerPublic  string `json:"serverPublic"`
+	ClientPrivate string `json:"clientPrivate"`
+	ServerPrivate string `json:"serverPrivate"`
+	ClientShared  string `json:"clientShared"`
+	ServerShared  string `json:"serverShared"`
+	Match         bool   `json:"match"`
+}
+
+// Named is a named byte string, for ordered lists of secrets.
+type Named struct {
+	Name  string
+	Value []byte
+}
+
+// N returns a Named.
+func N(name string, value []byte) Named { return Named{Name: name, Value: value} }
