@@ -1,6 +1,7 @@
 // Package pki is the playground's certificate authority and the client's
-// certificate checks: it issues a self-signed root and a server certificate
-// signed by it (NewSetup), decodes certificates for the page (Describe), and
+// certificate checks: it issues a self-signed RSA root and a server
+// certificate signed by it for an RSA, ECDSA P-256 or Ed25519 key
+// (NewSetup), decodes certificates for the page (Describe), and
 // validates a chain the way a TLS client does, RFC 5280 Section 6 through
 // crypto/x509, recording each check it performs (Verify).
 //
@@ -8,12 +9,18 @@
 // GODEBUG cryptocustomrand=1, crypto/rsa reads the given reader, but
 // rsa.GenerateKey still skips one byte of it with probability 1/2
 // (crypto/internal/randutil.MaybeReadByte), so the same seed gives one of two
-// keys per generation: key generation is not reproducible from a seed. Given
-// the same keys (Options.CAKey, Options.Key), the rest of NewSetup is: the
-// same Rand and Now give the same certificates byte for byte.
+// keys per generation: RSA key generation is not reproducible from a seed.
+// ECDSA and Ed25519 server keys are (NewSetup draws their scalar or seed from
+// Rand itself). Given the same keys (Options.CAKey, Options.Key or
+// Options.Signer), the rest of NewSetup is: the same Rand and Now give the
+// same certificates byte for byte.
 package pki
 
 import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
@@ -24,6 +31,7 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"strings"
 	"time"
 )
 
@@ -47,6 +55,16 @@ const (
 	defaultKeyLen = 2048
 )
 
+// Server key types (Options.KeyType).
+const (
+	KeyRSA     = "rsa"     // RSA (KeyBits): signs, and decrypts in RSA key transport
+	KeyECDSA   = "ecdsa"   // ECDSA on P-256: signs only
+	KeyEd25519 = "ed25519" // Ed25519 (RFC 8032): signs only
+)
+
+// KeyTypes returns the server key types NewSetup offers.
+func KeyTypes() []string { return []string{KeyRSA, KeyECDSA, KeyEd25519} }
+
 // keySizes are the RSA modulus sizes, in bits, that NewSetup offers.
 var keySizes = []int{2048, 3072, 4096}
 
@@ -60,7 +78,7 @@ type Stage string
 
 const (
 	StageCAKey     Stage = "ca-key"     // generating the root's RSA key
-	StageServerKey Stage = "server-key" // generating the server's RSA key
+	StageServerKey Stage = "server-key" // generating the server's key (RSA, ECDSA or Ed25519)
 	StageCACert    Stage = "ca-cert"    // self-signing the root certificate
 	StageLeafCert  Stage = "leaf-cert"  // issuing the server certificate
 )
@@ -69,7 +87,8 @@ const (
 // when set, NewSetup never reads crypto/rand or the clock for them.
 type Options struct {
 	ServerName string    // DNS name the server certificate is for; default "playground.test"
-	KeyBits    int       // server RSA key: 2048 (default), 3072 or 4096
+	KeyType    string    // server key: "rsa" (default), "ecdsa" (P-256) or "ed25519"; the root is always RSA
+	KeyBits    int       // server RSA key: 2048 (default), 3072 or 4096; only for "rsa"
 	CAKeyBits  int       // root RSA key: 2048 (default), 3072 or 4096
 	Rand       io.Reader // default crypto/rand.Reader
 	Now        time.Time // default time.Now(); notBefore = Now-1h, root valid 10 years, leaf 90 days
@@ -79,6 +98,11 @@ type Options struct {
 	// if set, must then match their sizes.
 	CAKey *rsa.PrivateKey
 	Key   *rsa.PrivateKey
+	// Signer, when set, is the server key of any offered type (an
+	// *rsa.PrivateKey, a P-256 *ecdsa.PrivateKey or an ed25519.PrivateKey),
+	// used instead of generating one. KeyType, if set, must match it; set
+	// Signer or Key, not both.
+	Signer crypto.Signer
 
 	// Progress, when set, is called before each Stage.
 	Progress func(Stage)
@@ -91,8 +115,10 @@ type Setup struct {
 	CAKey *rsa.PrivateKey   // the root's key
 	CA    *x509.Certificate // self-signed root: the client's trust anchor
 
-	Key  *rsa.PrivateKey   // the server's key
-	Leaf *x509.Certificate // the server certificate, signed by CA
+	KeyType string            // KeyRSA, KeyECDSA or KeyEd25519
+	Signer  crypto.Signer     // the server's key, whatever its type
+	Key     *rsa.PrivateKey   // the server's key when it is RSA, else nil
+	Leaf    *x509.Certificate // the server certificate, signed by CA
 
 	// Chain is the certificate_list as the server sends it (RFC 8446,
 	// Section 4.4.2; RFC 5246, Section 7.4.2): DER, leaf first, without the
@@ -120,9 +146,16 @@ func NewSetup(opt Options) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	bits, err := keySize("key", opt.KeyBits, opt.Key)
+	keyType, given, err := serverKeyType(opt)
 	if err != nil {
 		return nil, err
+	}
+	bits := 0
+	if keyType == KeyRSA {
+		rk, _ := given.(*rsa.PrivateKey)
+		if bits, err = keySize("key", opt.KeyBits, rk); err != nil {
+			return nil, err
+		}
 	}
 	random := opt.Rand
 	if random == nil {
@@ -150,19 +183,20 @@ func NewSetup(opt Options) (*Setup, error) {
 		return nil, err
 	}
 
-	s := &Setup{ServerName: name, CAKey: opt.CAKey, Key: opt.Key}
+	s := &Setup{ServerName: name, CAKey: opt.CAKey, KeyType: keyType, Signer: given}
 	if s.CAKey == nil {
 		progress(StageCAKey)
 		if s.CAKey, err = rsa.GenerateKey(random, caBits); err != nil {
 			return nil, fmt.Errorf("pki: generating the CA's RSA-%d key: %w", caBits, err)
 		}
 	}
-	if s.Key == nil {
+	if s.Signer == nil {
 		progress(StageServerKey)
-		if s.Key, err = rsa.GenerateKey(random, bits); err != nil {
-			return nil, fmt.Errorf("pki: generating the server's RSA-%d key: %w", bits, err)
+		if s.Signer, err = generateServerKey(random, keyType, bits); err != nil {
+			return nil, err
 		}
 	}
+	s.Key, _ = s.Signer.(*rsa.PrivateKey)
 
 	notBefore := now.Add(-backdate)
 
@@ -196,20 +230,26 @@ func NewSetup(opt Options) (*Setup, error) {
 	// The server certificate: its name in subjectAltName (RFC 6125, Section
 	// 6.4.4: clients match SANs, not the CN), digitalSignature for TLS 1.3 and
 	// ECDHE signatures, keyEncipherment for TLS 1.2 RSA key transport (RFC
-	// 5246, Section 7.4.7.1), and serverAuth (RFC 5280, Section 4.2.1.12).
+	// 5246, Section 7.4.7.1) when the key is RSA (an ECDSA or Ed25519 key
+	// cannot encrypt: RFC 5480, Section 3; RFC 8410, Section 5), and
+	// serverAuth (RFC 5280, Section 4.2.1.12).
 	progress(StageLeafCert)
+	usage := x509.KeyUsageDigitalSignature
+	if keyType == KeyRSA {
+		usage |= x509.KeyUsageKeyEncipherment
+	}
 	leafTemplate := &x509.Certificate{
 		SerialNumber:          leafSerial,
 		Subject:               pkix.Name{CommonName: name},
 		DNSNames:              []string{name},
 		NotBefore:             notBefore,
 		NotAfter:              now.Add(leafValidity),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
+		KeyUsage:              usage,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
 		SignatureAlgorithm:    x509.SHA256WithRSA,
 	}
-	leafDER, err := x509.CreateCertificate(random, leafTemplate, s.CA, &s.Key.PublicKey, s.CAKey)
+	leafDER, err := x509.CreateCertificate(random, leafTemplate, s.CA, s.Signer.Public(), s.CAKey)
 	if err != nil {
 		return nil, fmt.Errorf("pki: issuing the certificate for %q: %w", name, err)
 	}
@@ -220,6 +260,86 @@ func NewSetup(opt Options) (*Setup, error) {
 	s.Chain = [][]byte{leafDER}
 	s.GeneratedIn = time.Since(start)
 	return s, nil
+}
+
+// serverKeyType checks Options.KeyType against a given server key and
+// returns the type to use and the given key, if any.
+func serverKeyType(opt Options) (string, crypto.Signer, error) {
+	want := opt.KeyType
+	switch want {
+	case "", KeyRSA, KeyECDSA, KeyEd25519:
+	default:
+		return "", nil, fmt.Errorf("pki: key type %q is not offered: choose %s", opt.KeyType, strings.Join(KeyTypes(), ", "))
+	}
+	var given crypto.Signer
+	switch {
+	case opt.Key != nil && opt.Signer != nil:
+		return "", nil, errors.New("pki: both Key and Signer are set: give the server key once")
+	case opt.Key != nil:
+		given = opt.Key
+	case opt.Signer != nil:
+		given = opt.Signer
+	}
+	have := ""
+	switch k := given.(type) {
+	case nil:
+	case *rsa.PrivateKey:
+		have = KeyRSA
+	case *ecdsa.PrivateKey:
+		if k.Curve != elliptic.P256() {
+			return "", nil, fmt.Errorf("pki: the given ECDSA key is on %s: the playground uses P-256", k.Curve.Params().Name)
+		}
+		have = KeyECDSA
+	case ed25519.PrivateKey:
+		have = KeyEd25519
+	default:
+		return "", nil, fmt.Errorf("pki: the given server key is a %T: give an RSA, ECDSA P-256 or Ed25519 key", given)
+	}
+	switch {
+	case have == "" && want == "":
+		want = KeyRSA
+	case have == "":
+	case want == "":
+		want = have
+	case want != have:
+		return "", nil, fmt.Errorf("pki: key type %q was asked for but the given key is %s: set one or the other", opt.KeyType, have)
+	}
+	if want != KeyRSA && opt.KeyBits != 0 {
+		return "", nil, fmt.Errorf("pki: key size %d applies to RSA keys only: the %s key type has a fixed size", opt.KeyBits, want)
+	}
+	return want, given, nil
+}
+
+// generateServerKey makes the server's key. ECDSA and Ed25519 keys are read
+// straight from random (a P-256 scalar by rejection sampling, FIPS 186-5
+// Appendix A.2.2; an Ed25519 seed, RFC 8032 Section 5.1.5), so a seeded
+// setup replays them; crypto/ecdsa.GenerateKey would not (it may skip a
+// byte of a caller's reader).
+func generateServerKey(random io.Reader, keyType string, bits int) (crypto.Signer, error) {
+	switch keyType {
+	case KeyECDSA:
+		b := make([]byte, 32)
+		for i := 0; i < 100; i++ {
+			if _, err := io.ReadFull(random, b); err != nil {
+				return nil, fmt.Errorf("pki: generating the server's ECDSA P-256 key: %w", err)
+			}
+			if k, err := ecdsa.ParseRawPrivateKey(elliptic.P256(), b); err == nil {
+				return k, nil
+			}
+		}
+		return nil, errors.New("pki: generating the server's ECDSA P-256 key: no valid scalar in 100 tries: the random source is broken")
+	case KeyEd25519:
+		_, k, err := ed25519.GenerateKey(random)
+		if err != nil {
+			return nil, fmt.Errorf("pki: generating the server's Ed25519 key: %w", err)
+		}
+		return k, nil
+	}
+	k, err := rsa.GenerateKey(random, bits)
+	if err != nil {
+		return nil, fmt.Errorf("pki: generating the server's RSA-%d key: %w", bits, err)
+	}
+	return k, nil
 }
 
 // keySize returns the RSA modulus size to use for what ("key" or "CA key"),
@@ -282,12 +402,13 @@ func (s *Setup) Roots() *x509.CertPool {
 	return p
 }
 
-// KeyPEM returns the server's private key as a PKCS #8 "PRIVATE KEY" PEM
-// block (RFC 5208, RFC 7468 Section 10).
+// KeyPEM returns the server's private key, of any type, as a PKCS #8
+// "PRIVATE KEY" PEM block (RFC 5208, RFC 7468 Section 10; RFC 5915 for
+// ECDSA, RFC 8410 for Ed25519).
 func (s *Setup) KeyPEM() []byte {
-	der, err := x509.MarshalPKCS8PrivateKey(s.Key)
+	der, err := x509.MarshalPKCS8PrivateKey(s.Signer)
 	if err != nil {
-		panic("pki: marshaling an RSA key as PKCS #8: " + err.Error()) // unreachable for RSA keys
+		panic("pki: marshaling the server key as PKCS #8: " + err.Error()) // unreachable for the key types NewSetup makes
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der})
 }
