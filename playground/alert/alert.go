@@ -30,6 +30,7 @@ const (
 	ProtocolVersion        Alert = 70
 	InsufficientSecurity   Alert = 71
 	InternalError          Alert = 80
+	MissingExtension       Alert = 109
 	UnsupportedExtension   Alert = 110
 	UnrecognizedName       Alert = 112
 )
@@ -61,6 +62,7 @@ var names = map[Alert]string{
 	ProtocolVersion:        "protocol_version",
 	InsufficientSecurity:   "insufficient_security",
 	InternalError:          "internal_error",
+	MissingExtension:       "missing_extension",
 	UnsupportedExtension:   "unsupported_extension",
 	UnrecognizedName:       "unrecognized_name",
 }

@@ -13,16 +13,21 @@ import (
 
 // HandshakeType values (RFC 5246, Section 7.4).
 const (
-	TypeHelloRequest       uint8 = 0
-	TypeClientHello        uint8 = 1
-	TypeServerHello        uint8 = 2
-	TypeCertificate        uint8 = 11
-	TypeServerKeyExchange  uint8 = 12
-	TypeCertificateRequest uint8 = 13
-	TypeServerHelloDone    uint8 = 14
-	TypeCertificateVerify  uint8 = 15
-	TypeClientKeyExchange  uint8 = 16
-	TypeFinished           uint8 = 20
+	TypeHelloRequest        uint8 = 0
+	TypeClientHello         uint8 = 1
+	TypeServerHello         uint8 = 2
+	TypeNewSessionTicket    uint8 = 4
+	TypeEndOfEarlyData      uint8 = 5
+	TypeEncryptedExtensions uint8 = 8
+	TypeCertificate         uint8 = 11
+	TypeServerKeyExchange   uint8 = 12
+	TypeCertificateRequest  uint8 = 13
+	TypeServerHelloDone     uint8 = 14
+	TypeCertificateVerify   uint8 = 15
+	TypeClientKeyExchange   uint8 = 16
+	TypeFinished            uint8 = 20
+	TypeKeyUpdate           uint8 = 24
+	TypeMessageHash         uint8 = 254
 )
 
 // HeaderLen is the handshake message header: type and 24-bit length.
@@ -30,16 +35,21 @@ const HeaderLen = 4
 
 // messageNames is the one table of handshake message names.
 var messageNames = map[uint8]string{
-	TypeHelloRequest:       "HelloRequest",
-	TypeClientHello:        "ClientHello",
-	TypeServerHello:        "ServerHello",
-	TypeCertificate:        "Certificate",
-	TypeServerKeyExchange:  "ServerKeyExchange",
-	TypeCertificateRequest: "CertificateRequest",
-	TypeServerHelloDone:    "ServerHelloDone",
-	TypeCertificateVerify:  "CertificateVerify",
-	TypeClientKeyExchange:  "ClientKeyExchange",
-	TypeFinished:           "Finished",
+	TypeHelloRequest:        "HelloRequest",
+	TypeClientHello:         "ClientHello",
+	TypeServerHello:         "ServerHello",
+	TypeCertificate:         "Certificate",
+	TypeServerKeyExchange:   "ServerKeyExchange",
+	TypeCertificateRequest:  "CertificateRequest",
+	TypeServerHelloDone:     "ServerHelloDone",
+	TypeCertificateVerify:   "CertificateVerify",
+	TypeClientKeyExchange:   "ClientKeyExchange",
+	TypeFinished:            "Finished",
+	TypeNewSessionTicket:    "NewSessionTicket",
+	TypeEndOfEarlyData:      "EndOfEarlyData",
+	TypeEncryptedExtensions: "EncryptedExtensions",
+	TypeKeyUpdate:           "KeyUpdate",
+	TypeMessageHash:         "message_hash",
 }
 
 // TypeName names a handshake message type.
@@ -66,6 +76,10 @@ const (
 	ExtKeyShare             uint16 = 51
 	ExtRenegotiationInfo    uint16 = 0xff01
 	ExtStatusRequest        uint16 = 5
+	ExtPreSharedKey         uint16 = 41
+	ExtEarlyData            uint16 = 42
+	ExtCookie               uint16 = 44
+	ExtRecordSizeLimit      uint16 = 28
 )
 
 var extensionNames = map[uint16]string{
@@ -83,6 +97,10 @@ var extensionNames = map[uint16]string{
 	ExtPSKModes:             "psk_key_exchange_modes",
 	ExtKeyShare:             "key_share",
 	ExtRenegotiationInfo:    "renegotiation_info",
+	ExtPreSharedKey:         "pre_shared_key",
+	ExtEarlyData:            "early_data",
+	ExtCookie:               "cookie",
+	ExtRecordSizeLimit:      "record_size_limit",
 }
 
 // ExtensionName names an extension type.

@@ -1,0 +1,126 @@
+package handshake
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/crypto/cryptobyte"
+)
+
+// ServerNameExtension returns server_name extension data for one host name
+// (RFC 6066, Section 3).
+func ServerNameExtension(name string) []byte {
+	var b cryptobyte.Builder
+	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
+		b.AddUint8(0) // host_name
+		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(name)) })
+	})
+	return b.BytesOrPanic()
+}
+
+// ParseServerName returns the host_name in server_name extension data.
+func ParseServerName(data []byte) (string, bool) {
+	s := cryptobyte.String(data)
+	var list cryptobyte.String
+	if !s.ReadUint16LengthPrefixed(&list) || !s.Empty() || list.Empty() {
+		return "", false
+	}
+	for !list.Empty() {
+		var typ uint8
+		var name cryptobyte.String
+		if !list.ReadUint8(&typ) || !list.ReadUint16LengthPrefixed(&name) {
+			return "", false
+		}
+		if typ == 0 {
+			return string(name), true
+		}
+	}
+	return "", true
+}
+
+// Namer names code points of one kind (suites, groups, schemes); it lets
+// DescribeExtensions speak without importing those packages.
+type Namer func(uint16) string
+
+// Describers names the lists inside extensions; a nil entry prints hex.
+type Describers struct {
+	Group, Scheme, Version Namer
+}
+
+// DescribeExtensions gives one line per extension: its name and, for the
+// ones a learner cares about, what it says.
+func DescribeExtensions(exts []Extension, d Describers) []string {
+	out := make([]string, 0, len(exts))
+	names := func(vals []uint16, n Namer) string {
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			if n != nil {
+				parts[i] = n(v)
+			} else {
+				parts[i] = fmt.Sprintf("0x%04x", v)
+			}
+		}
+		return strings.Join(parts, ", ")
+	}
+	for _, e := range exts {
+		line := ExtensionName(e.Type)
+		switch e.Type {
+		case ExtServerName:
+			if n, ok := ParseServerName(e.Data); ok {
+				line += ": " + n
+			}
+		case ExtExtendedMasterSecret:
+			line += ": bind the master secret to the whole handshake (RFC 7627)"
+		case ExtRenegotiationInfo:
+			line += ": secure renegotiation (RFC 5746)"
+		case ExtSignatureAlgorithms:
+			if v, ok := ParseUint16List(e.Data, 2); ok {
+				line += ": " + names(v, d.Scheme)
+			}
+		case ExtSupportedGroups:
+			if v, ok := ParseUint16List(e.Data, 2); ok {
+				line += ": " + names(v, d.Group)
+			}
+		case ExtSupportedVersions:
+			if v, ok := ParseUint16List(e.Data, 1); ok {
+				line += ": " + names(v, d.Version)
+			} else if len(e.Data) == 2 {
+				line += ": " + names([]uint16{uint16(e.Data[0])<<8 | uint16(e.Data[1])}, d.Version)
+			}
+		case ExtKeyShare:
+			if ks, ok := ParseClientKeyShares(e.Data); ok {
+				parts := make([]string, len(ks))
+				for i, k := range ks {
+					parts[i] = fmt.Sprintf("%s (%d bytes)", names([]uint16{k.Group}, d.Group), len(k.Data))
+				}
+				line += ": " + strings.Join(parts, ", ")
+			} else if k, ok := ParseServerKeyShare(e.Data); ok {
+				line += fmt.Sprintf(": %s (%d bytes)", names([]uint16{k.Group}, d.Group), len(k.Data))
+			} else if len(e.Data) == 2 {
+				line += ": the server asks for " + names([]uint16{uint16(e.Data[0])<<8 | uint16(e.Data[1])}, d.Group)
+			}
+		default:
+			line += fmt.Sprintf(" (%d bytes)", len(e.Data))
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// VersionName names a protocol version.
+func VersionName(v uint16) string {
+	switch v {
+	case 0x0304:
+		return "TLS 1.3"
+	case 0x0303:
+		return "TLS 1.2"
+	case 0x0302:
+		return "TLS 1.1"
+	case 0x0301:
+		return "TLS 1.0"
+	}
+	if v&0x0f0f == 0x0a0a {
+		return fmt.Sprintf("GREASE 0x%04x", v)
+	}
+	return fmt.Sprintf("0x%04x", v)
+}

@@ -1,0 +1,475 @@
+package tls13
+
+import (
+	"bytes"
+	"crypto/hmac"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+
+	"tlsplayground/playground/alert"
+	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/kx"
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/record"
+	"tlsplayground/playground/sigscheme"
+	"tlsplayground/playground/suites"
+	"tlsplayground/playground/trace"
+)
+
+// describers names the lists inside extensions for the trace.
+var describers = handshake.Describers{Group: kx.NameOf, Scheme: sigscheme.NameOf, Version: handshake.VersionName}
+
+// sendClientHello is step 1: the client's random, its suites, and a key
+// share for the group it guesses the server will take (RFC 8446, Section 4.1.2).
+func (c *Conn) sendClientHello() error {
+	c.clientRandom = make([]byte, 32)
+	c.sessionID = make([]byte, 32) // a legacy session ID, for middlebox compatibility (Appendix D.4)
+	if _, err := io.ReadFull(c.cfg.Rand, c.clientRandom); err != nil {
+		return alert.Wrap(alert.InternalError, "tls: no randomness for the client random", err)
+	}
+	if _, err := io.ReadFull(c.cfg.Rand, c.sessionID); err != nil {
+		return alert.Wrap(alert.InternalError, "tls: no randomness", err)
+	}
+	shareGroups := c.cfg.KeyShares
+	if len(shareGroups) == 0 {
+		shareGroups = c.cfg.groups()[:1]
+	}
+	c.privates = map[uint16]*kx.Private{}
+	var shares []handshake.KeyShareEntry
+	for _, g := range shareGroups {
+		p, err := g.Generate(c.cfg.Rand)
+		if err != nil {
+			return alert.Wrap(alert.InternalError, "tls: cannot make a key share", err)
+		}
+		c.privates[g.ID] = p
+		shares = append(shares, handshake.KeyShareEntry{Group: g.ID, Data: p.Public})
+	}
+	m := c.buildClientHello(shares, nil)
+	wire := c.sendHandshake(m.Raw, "ClientHello", StepHello)
+	c.hello = m
+	c.state = stateWaitServerHello
+
+	vals := []trace.Value{
+		trace.Text("Versions", "TLS 1.3 (0x0304), in supported_versions", "legacy_version still says TLS 1.2 (0x0303), for old middleboxes"),
+		trace.Hex("Client random", c.clientRandom, "32 fresh random bytes"),
+		trace.Hex("Legacy session ID", c.sessionID, "random; only there so that middleboxes see a familiar TLS 1.2 shape"),
+		trace.List("Offered cipher suites", suites.Names(c.cfg.suites()), "TLS 1.3 suites name only the AEAD and the hash"),
+	}
+	for _, g := range shareGroups {
+		p := c.privates[g.ID]
+		vals = append(vals,
+			trace.Secret("Ephemeral private key ("+g.Name+")", p.Secret, "made for this connection only, never sent, thrown away after the handshake"),
+			trace.Hex("Key share ("+g.Name+")", p.Public, g.Note))
+	}
+	vals = append(vals,
+		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), ""),
+		trace.Hex("Record on the wire", wire, "in the clear"))
+	c.cfg.Trace.Add(StepHello, c.actor, "Sends ClientHello with its key share already inside", vals...)
+	return nil
+}
+
+// buildClientHello marshals a ClientHello with the given key shares (and
+// the server's cookie after a HelloRetryRequest).
+func (c *Conn) buildClientHello(shares []handshake.KeyShareEntry, cookie []byte) *handshake.ClientHello {
+	m := &handshake.ClientHello{Version: record.VersionTLS12, Random: c.clientRandom, SessionID: c.sessionID, Compression: []uint8{0}}
+	for _, s := range c.cfg.suites() {
+		m.CipherSuites = append(m.CipherSuites, s.ID)
+	}
+	var groups, schemes []uint16
+	for _, g := range c.cfg.groups() {
+		groups = append(groups, g.ID)
+	}
+	for _, s := range c.cfg.schemes() {
+		schemes = append(schemes, s.ID)
+	}
+	var exts []handshake.Extension
+	if c.cfg.ServerName != "" {
+		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: handshake.ServerNameExtension(c.cfg.ServerName)})
+	}
+	exts = append(exts,
+		handshake.Extension{Type: handshake.ExtSupportedVersions, Data: handshake.MarshalUint16List([]uint16{suites.VersionTLS13}, 1)},
+		handshake.Extension{Type: handshake.ExtSupportedGroups, Data: handshake.MarshalUint16List(groups, 2)},
+		handshake.Extension{Type: handshake.ExtSignatureAlgorithms, Data: handshake.MarshalUint16List(schemes, 2)},
+		handshake.Extension{Type: handshake.ExtKeyShare, Data: handshake.MarshalClientKeyShares(shares)})
+	if cookie != nil {
+		exts = append(exts, handshake.Extension{Type: handshake.ExtCookie, Data: cookie})
+	}
+	m.Extensions = exts
+	m.Raw = m.Marshal()
+	return m
+}
+
+// readServerHello reads the ServerHello, or a HelloRetryRequest, which is
+// a ServerHello with a special random (RFC 8446, Section 4.1.3).
+func (c *Conn) readServerHello(raw []byte) error {
+	m, err := handshake.UnmarshalServerHello(raw)
+	if err != nil {
+		return err
+	}
+	vd, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions)
+	if !ok {
+		return alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: the server answered with %s, not TLS 1.3: this client speaks only TLS 1.3 in this mode", handshake.VersionName(m.Version)))
+	}
+	if len(vd) != 2 || uint16(vd[0])<<8|uint16(vd[1]) != suites.VersionTLS13 {
+		return alert.New(alert.IllegalParameter, "tls: the server selected a version the client did not offer")
+	}
+	if m.Version != record.VersionTLS12 || m.Compression != 0 || !bytes.Equal(m.SessionID, c.sessionID) {
+		return alert.New(alert.IllegalParameter, "tls: ServerHello legacy fields are wrong (version, compression or the echoed session ID)")
+	}
+	var suite *suites.Suite
+	for _, s := range c.cfg.suites() {
+		if s.ID == m.CipherSuite {
+			suite = s
+		}
+	}
+	if suite == nil || (c.suite != nil && c.suite != suite) {
+		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: the server chose %s, which the client did not offer (or changed it after HelloRetryRequest)", suites.NameOf(m.CipherSuite)))
+	}
+	for _, e := range m.Extensions {
+		switch e.Type {
+		case handshake.ExtSupportedVersions, handshake.ExtKeyShare, handshake.ExtCookie:
+		default:
+			return alert.New(alert.UnsupportedExtension, "tls: the server sent "+handshake.ExtensionName(e.Type)+" in ServerHello")
+		}
+	}
+	c.suite = suite
+	if bytes.Equal(m.Random, handshake.HelloRetryRandom) {
+		return c.readHelloRetryRequest(m)
+	}
+	kd, ok := handshake.Find(m.Extensions, handshake.ExtKeyShare)
+	if !ok {
+		return alert.New(alert.MissingExtension, "tls: ServerHello has no key_share")
+	}
+	ks, ok := handshake.ParseServerKeyShare(kd)
+	if !ok {
+		return alert.New(alert.DecodeError, "tls: malformed key_share in ServerHello")
+	}
+	priv := c.privates[ks.Group]
+	if priv == nil {
+		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: the server's key share is for %s, for which the client sent none", kx.NameOf(ks.Group)))
+	}
+	c.serverRandom = m.Random
+	c.transcript = append(c.transcript, raw...)
+	c.group = priv.Group
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHello",
+		trace.Hex("Server random", m.Random, ""),
+		trace.Text("Chosen suite", suite.Name, ""),
+		trace.Text("Chosen group", priv.Group.Name, ""),
+		trace.Hex("Server key share", ks.Data, priv.Group.Note),
+		trace.Text("Downgrade check", "supported_versions says TLS 1.3", "a TLS 1.3 client checks that a 1.2 answer is not a downgrade (RFC 8446, Section 4.1.3)"))
+	c.cfg.Trace.Add(StepNegotiate, c.actor, "Accepts the server's choices",
+		trace.Check("Suite was offered", true, suite.Name),
+		trace.Check("Group was offered, with a key share", true, priv.Group.Name))
+
+	shared, err := priv.Shared(ks.Data)
+	if err != nil {
+		return alert.Wrap(alert.IllegalParameter, "tls: the server's key share is unusable", err)
+	}
+	c.share = &Share{Group: priv.Group, ClientPublic: priv.Public, ServerPublic: ks.Data, MyPrivate: priv.Secret, Shared: shared}
+	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Computes the shared secret from its private key and the server's key share",
+		trace.Secret("Client private key", priv.Secret, "generated for this connection; never left the client"),
+		trace.Hex("Server key share", ks.Data, "public: anyone on the path sees it"),
+		trace.Secret("Shared secret", shared, sharedNote(priv.Group)))
+	c.state = stateWaitEncryptedExtensions
+	return c.establishHandshakeKeys(StepKeyExchange)
+}
+
+func sharedNote(g *kx.Group) string {
+	if g.KEM {
+		return "ML-KEM-768 shared key (32 bytes) followed by the X25519 shared secret (32 bytes)"
+	}
+	return "the same value the server computes from its own private key and the client's share; it never travels"
+}
+
+// establishHandshakeKeys runs the key schedule up to the handshake traffic
+// secrets and turns on handshake encryption in both directions.
+func (c *Conn) establishHandshakeKeys(step int) error {
+	c.ks = NewSchedule(c.suite)
+	c.ks.Start(c.share.Shared)
+	th := c.transcriptHash()
+	c.ks.HandshakeTraffic(th)
+	read, write := c.ks.ServerHandshake, c.ks.ClientHandshake
+	rn, wn, rw, ww := "s_hs", "c_hs", "server handshake", "client handshake"
+	if !c.isClient {
+		read, write, rn, wn, rw, ww = write, read, wn, rn, ww, rw
+	}
+	if err := c.setKeys(read, false, rn, rw); err != nil {
+		return err
+	}
+	if err := c.setKeys(write, true, wn, ww); err != nil {
+		return err
+	}
+	c.cfg.Trace.Add(step, c.actor, "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted",
+		trace.Secret("Early secret", c.ks.Early, "HKDF-Extract(0, 0): no pre-shared key"),
+		trace.Secret("Handshake secret", c.ks.Handshake, "HKDF-Extract(Derive-Secret(early, \"derived\"), shared secret)"),
+		trace.Hex("Transcript hash (ClientHello…ServerHello)", th, ""),
+		trace.Secret("client_handshake_traffic_secret", c.ks.ClientHandshake, `Derive-Secret(handshake, "c hs traffic", transcript)`),
+		trace.Secret("server_handshake_traffic_secret", c.ks.ServerHandshake, `Derive-Secret(handshake, "s hs traffic", transcript)`),
+		trace.Secret("Server handshake key", lastNode(c.ks, "s_hs_key"), ""),
+		trace.Secret("Server handshake IV", lastNode(c.ks, "s_hs_iv"), ""),
+		trace.Secret("Client handshake key", lastNode(c.ks, "c_hs_key"), ""),
+		trace.Secret("Client handshake IV", lastNode(c.ks, "c_hs_iv"), ""))
+	return nil
+}
+
+// lastNode returns the value of the newest node with id.
+func lastNode(k *Schedule, id string) []byte {
+	for i := len(k.Nodes) - 1; i >= 0; i-- {
+		if k.Nodes[i].ID == id {
+			b, _ := hexDecode(k.Nodes[i].Hex)
+			return b
+		}
+	}
+	return nil
+}
+
+// readHelloRetryRequest: the server wants a key share for another group.
+// The client answers with a second ClientHello; the first is replaced in
+// the transcript by its hash (RFC 8446, Section 4.4.1).
+func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
+	if c.helloRetry {
+		return alert.New(alert.UnexpectedMessage, "tls: a second HelloRetryRequest")
+	}
+	kd, ok := handshake.Find(m.Extensions, handshake.ExtKeyShare)
+	if !ok || len(kd) != 2 {
+		return alert.New(alert.IllegalParameter, "tls: HelloRetryRequest does not name a group")
+	}
+	id := uint16(kd[0])<<8 | uint16(kd[1])
+	var g *kx.Group
+	for _, x := range c.cfg.groups() {
+		if x.ID == id {
+			g = x
+		}
+	}
+	if g == nil || c.privates[id] != nil {
+		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: HelloRetryRequest asks for %s, which the client did not offer or already sent", kx.NameOf(id)))
+	}
+	c.helloRetry = true
+	c.transcript = append(messageHash(c.suite, c.transcript), m.Raw...)
+	c.cfg.Trace.Add(StepNegotiate, c.actor, "Receives HelloRetryRequest: the server wants a key share for "+g.Name,
+		trace.Hex("Random", m.Random, "SHA-256(\"HelloRetryRequest\"): this ServerHello is a retry request"),
+		trace.Text("Suite", c.suite.Name, "already fixed"),
+		trace.Text("Requested group", g.Name, "the client's first guess was not one the server accepts: one extra round trip"))
+	p, err := g.Generate(c.cfg.Rand)
+	if err != nil {
+		return alert.Wrap(alert.InternalError, "tls: cannot make a key share", err)
+	}
+	c.privates = map[uint16]*kx.Private{g.ID: p}
+	cookie, _ := handshake.Find(m.Extensions, handshake.ExtCookie)
+	hello := c.buildClientHello([]handshake.KeyShareEntry{{Group: g.ID, Data: p.Public}}, cookie)
+	wire := c.sendHandshake(hello.Raw, "ClientHello", StepNegotiate)
+	c.hello = hello
+	c.cfg.Trace.Add(StepNegotiate, c.actor, "Sends a second ClientHello with a "+g.Name+" key share",
+		trace.Secret("Ephemeral private key ("+g.Name+")", p.Secret, ""),
+		trace.Hex("Key share ("+g.Name+")", p.Public, g.Note),
+		trace.Hex("Record on the wire", wire, ""))
+	return nil
+}
+
+// messageHash replaces the first ClientHello by a synthetic message_hash
+// message holding its hash (RFC 8446, Section 4.4.1).
+func messageHash(s *suites.Suite, ch1 []byte) []byte {
+	h := s.Hash.New()
+	h.Write(ch1)
+	sum := h.Sum(nil)
+	return append([]byte{handshake.TypeMessageHash, 0, 0, byte(len(sum))}, sum...)
+}
+
+func (c *Conn) readEncryptedExtensions(raw []byte) error {
+	m, err := handshake.UnmarshalEncryptedExtensions(raw)
+	if err != nil {
+		return err
+	}
+	for _, e := range m.Extensions {
+		switch e.Type {
+		case handshake.ExtKeyShare, handshake.ExtSupportedVersions, handshake.ExtCookie, handshake.ExtPreSharedKey, handshake.ExtSignatureAlgorithms:
+			return alert.New(alert.IllegalParameter, "tls: "+handshake.ExtensionName(e.Type)+" is not allowed in EncryptedExtensions")
+		}
+		if _, offered := handshake.Find(c.hello.Extensions, e.Type); !offered && e.Type != handshake.ExtServerName {
+			return alert.New(alert.UnsupportedExtension, "tls: the server sent "+handshake.ExtensionName(e.Type)+", which the client did not offer")
+		}
+	}
+	c.transcript = append(c.transcript, raw...)
+	c.state = stateWaitCertificate
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives EncryptedExtensions: the first encrypted message",
+		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), "whatever needs no key exchange travels here, hidden from eavesdroppers"))
+	return nil
+}
+
+// readCertificate is steps 2 and 3: the chain arrives encrypted, and the
+// client checks it against its own trust store.
+func (c *Conn) readCertificate(raw []byte) error {
+	m, err := handshake.UnmarshalCertificate13(raw)
+	if err != nil {
+		return err
+	}
+	if len(m.Context) != 0 {
+		return alert.New(alert.IllegalParameter, "tls: certificate_request_context must be empty in the server's Certificate")
+	}
+	chain := m.Certificates()
+	if len(chain) == 0 {
+		return alert.New(alert.DecodeError, "tls: the server sent an empty certificate chain")
+	}
+	c.transcript = append(c.transcript, raw...)
+	c.peerChain = chain
+	vals := []trace.Value{trace.Text("Chain length", fmt.Sprintf("%d certificate(s), leaf first", len(chain)), "encrypted on the wire in TLS 1.3: an eavesdropper does not see which certificate")}
+	for i, der := range chain {
+		label := "Leaf certificate"
+		if i > 0 {
+			label = fmt.Sprintf("Certificate %d", i+1)
+		}
+		if cert, err := x509.ParseCertificate(der); err == nil {
+			vals = append(vals, trace.Cert(label, pki.Describe(cert), ""), trace.PEM(label+" (PEM)", pki.CertPEM(der), ""))
+		} else {
+			vals = append(vals, trace.Hex(label+" (unparsable)", der, err.Error()))
+		}
+	}
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate", vals...)
+
+	res := pki.Verify(chain, c.cfg.Roots, c.cfg.ServerName, c.cfg.now())
+	checks := make([]trace.Value, 0, len(res.Checks)+2)
+	for _, ch := range res.Checks {
+		checks = append(checks, trace.Check(ch.Name, ch.OK, ch.Detail))
+	}
+	if !res.OK {
+		checks = append(checks, trace.Text("crypto/x509 says", res.Err.Error(), ""))
+		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
+		return alert.Wrap(verifyAlert(res.Err), "tls: the server's certificate is not trusted", res.Err)
+	}
+	c.peerKey = res.Chain[0].PublicKey
+	path := make([]string, len(res.Chain))
+	for i, cert := range res.Chain {
+		path[i] = cert.Subject.String()
+	}
+	checks = append(checks,
+		trace.List("Verified path", path, "from the leaf up to a root in the client's own trust store"),
+		trace.Text("crypto/x509 says", "ok", "x509.Certificate.Verify returned no error"),
+		trace.Text("Server public key", pki.Describe(res.Chain[0]).PublicKey, "it will check the CertificateVerify signature"))
+	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
+	c.state = stateWaitCertificateVerify
+	return nil
+}
+
+// verifyAlert maps crypto/x509's verdict to the alert crypto/tls would send.
+func verifyAlert(err error) alert.Alert {
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &ua):
+		return alert.UnknownCA
+	case errors.As(err, &ci) && ci.Reason == x509.Expired:
+		return alert.CertificateExpired
+	}
+	return alert.BadCertificate
+}
+
+// serverSignedContent is what CertificateVerify signs: 64 spaces, the
+// context string, a zero byte and the transcript hash (RFC 8446, Section 4.4.3).
+func serverSignedContent(th []byte) []byte {
+	b := bytes.Repeat([]byte{0x20}, 64)
+	b = append(b, "TLS 1.3, server CertificateVerify"...)
+	b = append(b, 0)
+	return append(b, th...)
+}
+
+// readCertificateVerify is step 6 for the client: the server proves it
+// holds the certificate's private key by signing the transcript.
+func (c *Conn) readCertificateVerify(raw []byte) error {
+	m, err := handshake.UnmarshalCertificateVerify(raw)
+	if err != nil {
+		return err
+	}
+	var scheme *sigscheme.Scheme
+	for _, s := range c.cfg.schemes() {
+		if s.ID == m.Scheme && s.TLS13 {
+			scheme = s
+		}
+	}
+	if scheme == nil || !scheme.Fits(c.peerKey) {
+		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: the server signed with %s, which the client did not offer or which does not fit its key", sigscheme.NameOf(m.Scheme)))
+	}
+	th := c.transcriptHash()
+	content := serverSignedContent(th)
+	verr := scheme.Verify(c.peerKey, content, m.Signature)
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Checks CertificateVerify: the server signed the handshake with its private key",
+		trace.Text("Signature scheme", scheme.Name, ""),
+		trace.Hex("Transcript hash (ClientHello…Certificate)", th, ""),
+		trace.Hex("Signed content", content, "64 spaces + \"TLS 1.3, server CertificateVerify\" + 00 + transcript hash"),
+		trace.Hex("Signature", m.Signature, ""),
+		trace.Check("Signature verifies with the certificate's public key", verr == nil, verifyText(verr)))
+	if verr != nil {
+		return alert.Wrap(alert.DecryptError, "tls: the server's CertificateVerify signature does not verify", verr)
+	}
+	c.scheme = scheme
+	c.transcript = append(c.transcript, raw...)
+	c.state = stateWaitFinished
+	return nil
+}
+
+func verifyText(err error) string {
+	if err == nil {
+		return "only the holder of the private key could have made it, over this very handshake"
+	}
+	return err.Error()
+}
+
+// readServerFinished checks the server's Finished, then sends the client's
+// and switches both directions to the application keys.
+func (c *Conn) readServerFinished(raw []byte) error {
+	m, err := handshake.UnmarshalFinished13(raw, c.suite.Hash.Size())
+	if err != nil {
+		return err
+	}
+	th := c.transcriptHash()
+	fk := c.ks.FinishedKey(c.ks.ServerHandshake, "s_hs", "server")
+	want := FinishedMAC(c.suite.Hash, fk, th)
+	ok := hmac.Equal(want, m.VerifyData)
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives the server's Finished and checks it",
+		trace.Secret("Server finished_key", fk, `HKDF-Expand-Label(server_handshake_traffic_secret, "finished")`),
+		trace.Hex("Transcript hash (ClientHello…CertificateVerify)", th, ""),
+		trace.Hex("Received verify_data", m.VerifyData, ""),
+		trace.Hex("Expected verify_data", want, "HMAC(finished_key, transcript hash)"),
+		trace.Check("Finished matches", ok, finishedText(ok)))
+	if !ok {
+		return alert.New(alert.DecryptError, "tls: the server's Finished does not match: the two sides saw different handshakes or hold different keys")
+	}
+	c.transcript = append(c.transcript, raw...)
+	th = c.transcriptHash()
+	c.ks.AppTraffic(th)
+	c.clientTraffic, c.serverTraffic = append([]byte(nil), c.ks.ClientApp...), append([]byte(nil), c.ks.ServerApp...)
+
+	cfk := c.ks.FinishedKey(c.ks.ClientHandshake, "c_hs", "client")
+	vd := FinishedMAC(c.suite.Hash, cfk, th)
+	fin := &handshake.Finished{VerifyData: vd}
+	fin.Raw = fin.Marshal()
+	wire := c.sendHandshake(fin.Raw, "Finished", StepEstablish)
+	c.ks.ResumptionMaster(c.transcriptHash())
+	if err := c.setKeys(c.clientTraffic, true, "c_ap", "client application"); err != nil {
+		return err
+	}
+	if err := c.setKeys(c.serverTraffic, false, "s_ap", "server application"); err != nil {
+		return err
+	}
+	c.state = stateEstablished
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends its Finished and switches to the application keys",
+		trace.Secret("Master secret", c.ks.Master, `HKDF-Extract(Derive-Secret(handshake, "derived"), 0)`),
+		trace.Hex("Transcript hash (ClientHello…server Finished)", th, ""),
+		trace.Secret("client_application_traffic_secret_0", c.ks.ClientApp, `Derive-Secret(master, "c ap traffic", transcript)`),
+		trace.Secret("server_application_traffic_secret_0", c.ks.ServerApp, `Derive-Secret(master, "s ap traffic", transcript)`),
+		trace.Secret("Client application key", lastNode(c.ks, "c_ap_key"), ""),
+		trace.Secret("Client application IV", lastNode(c.ks, "c_ap_iv"), ""),
+		trace.Secret("Server application key", lastNode(c.ks, "s_ap_key"), ""),
+		trace.Secret("Server application IV", lastNode(c.ks, "s_ap_iv"), ""),
+		trace.Hex("Client verify_data", vd, "HMAC(client finished_key, transcript hash)"),
+		trace.Hex("Finished record on the wire", wire, "encrypted with the client handshake key"))
+	return nil
+}
+
+func finishedText(ok bool) string {
+	if ok {
+		return "both sides saw the same handshake and hold the same keys"
+	}
+	return "mismatch: a message was changed on the way, or the keys differ"
+}

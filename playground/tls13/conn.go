@@ -1,0 +1,605 @@
+package tls13
+
+import (
+	"crypto"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"tlsplayground/playground/alert"
+	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/kx"
+	"tlsplayground/playground/record"
+	"tlsplayground/playground/sigscheme"
+	"tlsplayground/playground/suites"
+	"tlsplayground/playground/trace"
+)
+
+// Teaching steps: the seven steps of the articles, as TLS 1.3 fills them.
+const (
+	StepHello       = 1 // ClientHello, with the client's key shares already in it
+	StepCertificate = 2 // ServerHello, then the encrypted EncryptedExtensions and Certificate
+	StepVerify      = 3 // the client checks the chain against its trust store
+	StepNegotiate   = 4 // suite, group and signature scheme; HelloRetryRequest when needed
+	StepKeyExchange = 5 // both sides compute the (EC)DHE shared secret: nothing is encrypted with the server's key
+	StepEstablish   = 6 // CertificateVerify, Finished both ways, the key schedule
+	StepApplication = 7 // application data, KeyUpdate, close_notify
+)
+
+const maxHandshakeMessage = 1 << 17
+
+// Config holds what an endpoint is given.
+type Config struct {
+	Rand io.Reader        // required
+	Time func() time.Time // nil means time.Now
+
+	Suites []*suites.Suite // default suites.TLS13
+	// Groups are the key exchange groups, in order of preference; default
+	// kx.All. The client sends a key share for KeyShares of them (default:
+	// the first) and lists all in supported_groups.
+	Groups    []*kx.Group
+	KeyShares []*kx.Group
+	// SignatureSchemes the endpoint accepts or uses; default sigscheme.All.
+	SignatureSchemes []*sigscheme.Scheme
+
+	// Client side.
+	ServerName string
+	Roots      *x509.CertPool
+
+	// Server side.
+	Certificates [][]byte
+	Signer       crypto.Signer
+
+	Trace *trace.Recorder
+}
+
+func (c *Config) now() time.Time {
+	if c.Time != nil {
+		return c.Time()
+	}
+	return time.Now()
+}
+
+func (c *Config) suites() []*suites.Suite {
+	if len(c.Suites) > 0 {
+		return c.Suites
+	}
+	return suites.TLS13
+}
+
+func (c *Config) groups() []*kx.Group {
+	if len(c.Groups) > 0 {
+		return c.Groups
+	}
+	return kx.All
+}
+
+func (c *Config) schemes() []*sigscheme.Scheme {
+	if len(c.SignatureSchemes) > 0 {
+		return c.SignatureSchemes
+	}
+	return sigscheme.All
+}
+
+type state int
+
+const (
+	stateStart state = iota
+	stateWaitServerHello
+	stateWaitEncryptedExtensions
+	stateWaitCertificate
+	stateWaitCertificateVerify
+	stateWaitFinished
+	stateWaitClientHello
+	stateWaitClientFinished
+	stateEstablished
+	stateClosed
+	stateFailed
+)
+
+// Conn is one end of a TLS 1.3 connection.
+type Conn struct {
+	cfg      *Config
+	isClient bool
+	actor    string
+	state    state
+
+	inBuf, hsBuf []byte
+	out          []record.Out
+	in, write    *record.Protector
+
+	suite      *suites.Suite
+	group      *kx.Group
+	scheme     *sigscheme.Scheme
+	transcript []byte
+	ks         *Schedule
+	share      *Share
+
+	clientRandom, serverRandom, sessionID []byte
+	hello                                 *handshake.ClientHello
+	helloRetry                            bool
+	privates                              map[uint16]*kx.Private // the client's key shares by group
+	peerChain                             [][]byte
+	peerKey                               crypto.PublicKey
+
+	clientTraffic, serverTraffic []byte // current application traffic secrets
+	keyUpdates                   int
+
+	appData    [][]byte
+	peerClosed bool
+	failStep   int
+	err        error
+}
+
+// Share is the key exchange as this side saw it, for the page.
+type Share struct {
+	Group                      *kx.Group
+	ClientPublic, ServerPublic []byte
+	MyPrivate                  []byte
+	Shared                     []byte
+}
+
+// Client returns the client end of a connection; Start sends ClientHello.
+func Client(cfg *Config) *Conn {
+	return &Conn{cfg: cfg, isClient: true, actor: trace.Client, state: stateStart}
+}
+
+// Server returns the server end, waiting for a ClientHello.
+func Server(cfg *Config) *Conn {
+	return &Conn{cfg: cfg, actor: trace.Server, state: stateWaitClientHello}
+}
+
+// IsClient reports whether this is the client end.
+func (c *Conn) IsClient() bool { return c.isClient }
+
+// Suite returns the negotiated suite, or nil.
+func (c *Conn) Suite() *suites.Suite { return c.suite }
+
+// Group returns the key exchange group, or nil.
+func (c *Conn) Group() *kx.Group { return c.group }
+
+// Scheme returns the server's signature scheme, or nil.
+func (c *Conn) Scheme() *sigscheme.Scheme { return c.scheme }
+
+// HelloRetry reports whether a HelloRetryRequest happened.
+func (c *Conn) HelloRetry() bool { return c.helloRetry }
+
+// Schedule returns the key schedule (nil before ServerHello).
+func (c *Conn) Schedule() *Schedule { return c.ks }
+
+// KeyShare returns this side's view of the key exchange (nil before it).
+func (c *Conn) KeyShare() *Share { return c.share }
+
+// Randoms returns the client and server randoms.
+func (c *Conn) Randoms() (client, server []byte) { return c.clientRandom, c.serverRandom }
+
+// HandshakeComplete reports whether both Finished messages were verified.
+func (c *Conn) HandshakeComplete() bool {
+	return c.state == stateEstablished || c.state == stateClosed
+}
+
+// PeerClosed reports whether the peer sent close_notify.
+func (c *Conn) PeerClosed() bool { return c.peerClosed }
+
+// Err returns the error that ended the connection, if any.
+func (c *Conn) Err() error { return c.err }
+
+// Buffered counts received bytes waiting for the rest of a record or message.
+func (c *Conn) Buffered() int { return len(c.inBuf) + len(c.hsBuf) }
+
+// PeerChain returns the certificates the server sent (client side).
+func (c *Conn) PeerChain() [][]byte { return c.peerChain }
+
+// TakeOutput returns the records waiting to be sent.
+func (c *Conn) TakeOutput() []record.Out {
+	o := c.out
+	c.out = nil
+	return o
+}
+
+// TakeApplicationData returns the application data received so far.
+func (c *Conn) TakeApplicationData() [][]byte {
+	d := c.appData
+	c.appData = nil
+	return d
+}
+
+// KeyLog returns the NSS key log lines of the connection (the format
+// Wireshark reads for TLS 1.3).
+func (c *Conn) KeyLog() string {
+	if c.ks == nil || c.ks.ClientHandshake == nil {
+		return ""
+	}
+	cr := trace.HexString(c.clientRandom)
+	line := func(label string, secret []byte) string {
+		if len(secret) == 0 {
+			return ""
+		}
+		return label + " " + cr + " " + trace.HexString(secret) + "\n"
+	}
+	return line("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c.ks.ClientHandshake) +
+		line("SERVER_HANDSHAKE_TRAFFIC_SECRET", c.ks.ServerHandshake) +
+		line("CLIENT_TRAFFIC_SECRET_0", c.ks.ClientApp) +
+		line("SERVER_TRAFFIC_SECRET_0", c.ks.ServerApp) +
+		line("EXPORTER_SECRET", c.ks.Exporter)
+}
+
+// Start sends the ClientHello.
+func (c *Conn) Start() error {
+	if !c.isClient || c.state != stateStart {
+		return errors.New("tls: Start is for a new client connection")
+	}
+	return c.fail(c.sendClientHello())
+}
+
+// Receive processes bytes from the peer.
+func (c *Conn) Receive(data []byte) error {
+	if c.err != nil {
+		return c.err
+	}
+	c.inBuf = append(c.inBuf, data...)
+	for c.err == nil {
+		rec, n, err := record.Parse(c.inBuf)
+		if err != nil {
+			return c.fail(err)
+		}
+		if n == 0 {
+			break
+		}
+		c.inBuf = c.inBuf[n:]
+		if err := c.handleRecord(rec); err != nil {
+			return c.fail(err)
+		}
+	}
+	return c.err
+}
+
+func (c *Conn) fail(err error) error {
+	if err == nil {
+		return nil
+	}
+	step := c.currentStep()
+	c.err = err
+	c.state = stateFailed
+	var ae *alert.Error
+	if !errors.As(err, &ae) {
+		ae = alert.Wrap(alert.InternalError, "tls: internal error", err)
+		c.err = ae
+	}
+	if ae.Received {
+		c.cfg.Trace.Add(step, c.actor, "Receives a fatal "+ae.Alert.String()+" alert from the peer and gives up")
+	} else {
+		c.queue(record.TypeAlert, []byte{byte(alert.LevelFatal), byte(ae.Alert)}, "Alert", step)
+		c.cfg.Trace.Add(step, c.actor, "Aborts the connection with a fatal "+ae.Alert.String()+" alert",
+			trace.Text("Error", c.err.Error(), "the connection is dead; no plaintext from the failing record is released"))
+	}
+	c.discardKeys()
+	return c.err
+}
+
+func (c *Conn) currentStep() int {
+	if c.failStep != 0 {
+		return c.failStep
+	}
+	switch c.state {
+	case stateStart, stateWaitClientHello:
+		return StepHello
+	case stateWaitServerHello, stateWaitEncryptedExtensions:
+		return StepCertificate
+	case stateWaitCertificate:
+		return StepVerify
+	case stateWaitCertificateVerify, stateWaitFinished, stateWaitClientFinished:
+		return StepEstablish
+	}
+	return StepApplication
+}
+
+func (c *Conn) handleRecord(rec record.Record) error {
+	if rec.Version != record.VersionTLS12 && !(c.state == stateWaitClientHello && rec.Version>>8 == 3) {
+		return alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: record version 0x%04x; TLS 1.3 records say 0x0303", rec.Version))
+	}
+	// A ChangeCipherSpec of one byte 01 may arrive during the handshake for
+	// middlebox compatibility, and is dropped (RFC 8446, Section 5).
+	if rec.Type == record.TypeChangeCipherSpec {
+		if len(rec.Payload) == 1 && rec.Payload[0] == 1 && !c.HandshakeComplete() && c.state != stateStart && (c.isClient || c.hello != nil) {
+			c.cfg.Trace.Add(c.currentStep(), c.actor, "Ignores a ChangeCipherSpec record (sent only for middlebox compatibility in TLS 1.3)")
+			return nil
+		}
+		return alert.New(alert.UnexpectedMessage, "tls: unexpected ChangeCipherSpec record")
+	}
+	typ, payload := rec.Type, rec.Payload
+	if c.in != nil {
+		plain, inner, _, err := c.in.Open13(rec)
+		if err != nil {
+			return err
+		}
+		typ, payload = inner, plain
+	} else if rec.Type == record.TypeApplicationData {
+		return alert.New(alert.UnexpectedMessage, "tls: encrypted record before the keys were agreed")
+	}
+	switch typ {
+	case record.TypeAlert:
+		return c.handleAlert(payload)
+	case record.TypeHandshake:
+		if len(payload) == 0 {
+			return alert.New(alert.UnexpectedMessage, "tls: empty handshake record")
+		}
+		c.hsBuf = append(c.hsBuf, payload...)
+		for c.err == nil && c.state != stateFailed {
+			mt, raw, n, err := handshake.Split(c.hsBuf, maxHandshakeMessage)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				break
+			}
+			c.hsBuf = c.hsBuf[n:]
+			if err := c.handleMessage(mt, raw); err != nil {
+				return err
+			}
+		}
+		return nil
+	case record.TypeApplicationData:
+		if c.state != stateEstablished && c.state != stateClosed {
+			return alert.New(alert.UnexpectedMessage, "tls: application data before the handshake finished")
+		}
+		if len(payload) > 0 {
+			c.appData = append(c.appData, payload)
+		}
+		c.cfg.Trace.Add(StepApplication, c.actor, "Receives, authenticates and decrypts application data",
+			trace.Hex("Record received", rec.Marshal(), "the outer type says application_data whatever it carries"),
+			trace.Check("AEAD tag", true, "the tag matches: the record is authentic and unchanged"),
+			trace.Text("Decrypted", string(payload), fmt.Sprintf("%d bytes", len(payload))))
+		return nil
+	}
+	return alert.New(alert.UnexpectedMessage, "tls: unexpected record type "+record.TypeName(typ))
+}
+
+func (c *Conn) handleAlert(p []byte) error {
+	if len(p) != 2 {
+		return alert.New(alert.DecodeError, "tls: malformed alert record")
+	}
+	a := alert.Alert(p[1])
+	if a == alert.CloseNotify {
+		c.peerClosed = true
+		c.cfg.Trace.Add(StepApplication, c.actor, "Receives close_notify: the peer will send nothing more")
+		if c.HandshakeComplete() {
+			c.in.Discard()
+			if c.state == stateClosed {
+				c.discardKeys()
+			}
+			return nil
+		}
+		return &alert.Error{Alert: a, Received: true, Msg: "tls: peer closed the connection before the handshake finished"}
+	}
+	// Every other alert is fatal in TLS 1.3 (RFC 8446, Section 6.2).
+	return &alert.Error{Alert: a, Received: true, Msg: "tls: the peer sent the alert " + a.String()}
+}
+
+func (c *Conn) handleMessage(typ uint8, raw []byte) error {
+	switch c.state {
+	case stateWaitClientHello:
+		return c.expect(typ, handshake.TypeClientHello, raw, c.readClientHello)
+	case stateWaitServerHello:
+		return c.expect(typ, handshake.TypeServerHello, raw, c.readServerHello)
+	case stateWaitEncryptedExtensions:
+		return c.expect(typ, handshake.TypeEncryptedExtensions, raw, c.readEncryptedExtensions)
+	case stateWaitCertificate:
+		return c.expect(typ, handshake.TypeCertificate, raw, c.readCertificate)
+	case stateWaitCertificateVerify:
+		return c.expect(typ, handshake.TypeCertificateVerify, raw, c.readCertificateVerify)
+	case stateWaitFinished:
+		return c.expect(typ, handshake.TypeFinished, raw, c.readServerFinished)
+	case stateWaitClientFinished:
+		return c.expect(typ, handshake.TypeFinished, raw, c.readClientFinished)
+	case stateEstablished, stateClosed:
+		switch typ {
+		case handshake.TypeNewSessionTicket:
+			return c.readNewSessionTicket(raw)
+		case handshake.TypeKeyUpdate:
+			return c.readKeyUpdate(raw)
+		}
+	}
+	return handshake.ErrUnexpected(typ, "no handshake message")
+}
+
+func (c *Conn) expect(got, want uint8, raw []byte, read func([]byte) error) error {
+	if got != want {
+		return handshake.ErrUnexpected(got, handshake.TypeName(want))
+	}
+	return read(raw)
+}
+
+// sendHandshake adds a message to the transcript and queues it, one message
+// per record, encrypted once handshake keys are on.
+func (c *Conn) sendHandshake(raw []byte, name string, step int) []byte {
+	c.transcript = append(c.transcript, raw...)
+	var wire []byte
+	for off := 0; off < len(raw); off += record.MaxPlaintext {
+		end := min(off+record.MaxPlaintext, len(raw))
+		wire = append(wire, c.queue(record.TypeHandshake, raw[off:end], name, step)...)
+	}
+	return wire
+}
+
+// queue protects (once keys are on) and queues one record.
+func (c *Conn) queue(typ uint8, payload []byte, name string, step int) []byte {
+	var rec record.Record
+	enc := c.write != nil
+	if enc {
+		rec, _ = c.write.Seal13(typ, payload, 0)
+	} else {
+		rec = record.Record{Type: typ, Version: record.VersionTLS12, Payload: payload}
+		if c.isClient && c.state == stateStart {
+			rec.Version = record.VersionTLS10 // RFC 8446, Section 5.1: legacy_record_version of the first ClientHello
+		}
+	}
+	w := rec.Marshal()
+	c.out = append(c.out, record.Out{Wire: w, Name: name, Step: step, Encrypted: enc})
+	return w
+}
+
+func (c *Conn) transcriptHash() []byte {
+	h := c.suite.Hash.New()
+	h.Write(c.transcript)
+	return h.Sum(nil)
+}
+
+// setKeys installs a new protector for one direction from a traffic secret.
+func (c *Conn) setKeys(secret []byte, write bool, node, who string) error {
+	t := c.ks.Keys(c.suite, secret, node, who)
+	p, err := record.New13(c.suite.AEAD, t.Key, t.IV)
+	if err != nil {
+		return alert.Wrap(alert.InternalError, "tls: cannot set up the record cipher", err)
+	}
+	if write {
+		c.write.Discard()
+		c.write = p
+	} else {
+		c.in.Discard()
+		c.in = p
+	}
+	return nil
+}
+
+// Write sends application data, split into records of at most 16384 bytes.
+func (c *Conn) Write(p []byte) ([]record.Detail, error) {
+	if c.err != nil {
+		return nil, c.err
+	}
+	if c.state != stateEstablished {
+		return nil, errors.New("tls: cannot send application data: the handshake has not finished or the connection is closed")
+	}
+	var details []record.Detail
+	for off := 0; off < len(p) || off == 0; off += record.MaxPlaintext {
+		end := min(off+record.MaxPlaintext, len(p))
+		rec, d := c.write.Seal13(record.TypeApplicationData, p[off:end], 0)
+		w := rec.Marshal()
+		c.out = append(c.out, record.Out{Wire: w, Name: "ApplicationData", Step: StepApplication, Encrypted: true})
+		details = append(details, d)
+		c.cfg.Trace.Add(StepApplication, c.actor, "Encrypts and sends application data",
+			trace.Text("Plaintext", string(p[off:end]), fmt.Sprintf("%d bytes", end-off)),
+			trace.Text("Sequence number", fmt.Sprint(d.Seq), "counts records under this key; never sent, mixed into the nonce"),
+			trace.Hex("Nonce", d.Nonce, "the traffic IV XOR the sequence number: nothing of it is sent"),
+			trace.Hex("Additional data", d.AAD, "the record header itself: type 23, version 0x0303, length"),
+			trace.Hex("Ciphertext", d.Ciphertext, c.suite.Cipher+" encryption of the plaintext and its real content type (one byte, 0x17)"),
+			trace.Hex("Tag", d.Tag, "16-byte authentication tag"),
+			trace.Hex("Record on the wire", w, "header + ciphertext + tag"))
+		if len(p) == 0 {
+			break
+		}
+	}
+	return details, nil
+}
+
+// Close sends close_notify and discards this side's write key.
+func (c *Conn) Close() error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.state == stateClosed {
+		return nil
+	}
+	c.queue(record.TypeAlert, []byte{byte(alert.LevelWarning), byte(alert.CloseNotify)}, "Alert", StepApplication)
+	c.state = stateClosed
+	c.write.Discard()
+	what := "its write key and IV are overwritten with zeros; it still reads until the peer's close_notify"
+	if c.peerClosed {
+		c.discardKeys()
+		what = "every traffic key and secret overwritten with zeros"
+	}
+	c.cfg.Trace.Add(StepApplication, c.actor, "Sends close_notify and discards its keys",
+		trace.Text("Keys", what, "the ephemeral private key is already gone: nothing left can decrypt this session"))
+	return nil
+}
+
+func (c *Conn) discardKeys() {
+	c.write.Discard()
+	c.in.Discard()
+	if c.ks != nil {
+		for _, b := range [][]byte{c.ks.Early, c.ks.Handshake, c.ks.Master, c.ks.ClientHandshake, c.ks.ServerHandshake,
+			c.ks.ClientApp, c.ks.ServerApp, c.ks.Exporter, c.ks.Resumption, c.clientTraffic, c.serverTraffic} {
+			clear(b)
+		}
+	}
+	for _, p := range c.privates {
+		clear(p.Secret)
+	}
+}
+
+// KeyUpdate sends a KeyUpdate and moves this side's write key to the next
+// generation (RFC 8446, Section 4.6.3); with request, the peer is asked to
+// update its own.
+func (c *Conn) KeyUpdate(request bool) error {
+	if c.err != nil {
+		return c.err
+	}
+	if c.state != stateEstablished {
+		return errors.New("tls: KeyUpdate needs an established connection")
+	}
+	m := &handshake.KeyUpdate{UpdateRequest: request}
+	m.Raw = m.Marshal()
+	c.queue(record.TypeHandshake, m.Raw, "KeyUpdate", StepApplication)
+	return c.updateTraffic(true, request)
+}
+
+// updateTraffic moves one direction to the next traffic secret.
+func (c *Conn) updateTraffic(write, requested bool) error {
+	clientSide := c.isClient == write // which direction's secret moves
+	secret := &c.serverTraffic
+	who := "server"
+	if clientSide {
+		secret, who = &c.clientTraffic, "client"
+	}
+	old := *secret
+	*secret = NextTrafficSecret(c.suite.Hash, old)
+	c.keyUpdates++
+	node := fmt.Sprintf("%s_ap_%d", who[:1], c.keyUpdates)
+	c.ks.add(trace.Node(node, who+"_application_traffic_secret_N+1", *secret, true, `HKDF-Expand-Label("traffic upd")`, c.ks.Nodes[len(c.ks.Nodes)-1].ID))
+	if err := c.setKeys(*secret, write, node, who); err != nil {
+		return err
+	}
+	verb := "Receives KeyUpdate and moves its read key"
+	if write {
+		verb = "Sends KeyUpdate and moves its write key"
+	}
+	c.cfg.Trace.Add(StepApplication, c.actor, verb+" to the next generation",
+		trace.Secret("Old "+who+" traffic secret", old, ""),
+		trace.Secret("New "+who+" traffic secret", *secret, `HKDF-Expand-Label(old, "traffic upd", "", Hash.length)`),
+		trace.Check("Update requested from the peer", requested, "when set, the peer answers with its own KeyUpdate"))
+	clear(old)
+	return nil
+}
+
+func (c *Conn) readKeyUpdate(raw []byte) error {
+	m, err := handshake.UnmarshalKeyUpdate(raw)
+	if err != nil {
+		return err
+	}
+	if len(c.hsBuf) != 0 {
+		return alert.New(alert.UnexpectedMessage, "tls: KeyUpdate not at a record boundary")
+	}
+	if err := c.updateTraffic(false, m.UpdateRequest); err != nil {
+		return err
+	}
+	if m.UpdateRequest && c.state == stateEstablished {
+		return c.KeyUpdate(false)
+	}
+	return nil
+}
+
+func (c *Conn) readNewSessionTicket(raw []byte) error {
+	if !c.isClient {
+		return alert.New(alert.UnexpectedMessage, "tls: a client sent NewSessionTicket")
+	}
+	m, err := handshake.UnmarshalNewSessionTicket(raw)
+	if err != nil {
+		return err
+	}
+	c.cfg.Trace.Add(StepApplication, c.actor, "Receives a NewSessionTicket and sets it aside (this client does not resume sessions)",
+		trace.Text("Lifetime", fmt.Sprintf("%d s", m.Lifetime), ""),
+		trace.Hex("Ticket", m.Ticket, "opaque to the client: the server's sealed session state"))
+	return nil
+}

@@ -1,0 +1,334 @@
+package tls13
+
+import (
+	"crypto/hmac"
+	"crypto/x509"
+	"fmt"
+	"io"
+
+	"tlsplayground/playground/alert"
+	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/kx"
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/record"
+	"tlsplayground/playground/sigscheme"
+	"tlsplayground/playground/suites"
+	"tlsplayground/playground/trace"
+)
+
+// readClientHello is the server's side of steps 1 and 4: it picks the
+// suite, the group and the signature scheme; when the client sent no key
+// share it can use, it asks for one with a HelloRetryRequest.
+func (c *Conn) readClientHello(raw []byte) error {
+	m, err := handshake.UnmarshalClientHello(raw)
+	if err != nil {
+		return err
+	}
+	first := c.hello == nil
+	vd, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions)
+	versions, vok := handshake.ParseUint16List(vd, 1)
+	if !ok || !vok || !containsUint16(versions, suites.VersionTLS13) {
+		return alert.New(alert.ProtocolVersion, "tls: the client does not offer TLS 1.3 (supported_versions): this server speaks only TLS 1.3 in this mode")
+	}
+	if len(m.Compression) != 1 || m.Compression[0] != 0 {
+		return alert.New(alert.IllegalParameter, "tls: TLS 1.3 allows only the null compression method")
+	}
+	if !first && (!equalUint16(m.CipherSuites, c.hello.CipherSuites) || string(m.Random) != string(c.hello.Random)) {
+		return alert.New(alert.IllegalParameter, "tls: the second ClientHello changed more than the key share")
+	}
+	if first {
+		c.clientRandom = m.Random
+	}
+	c.transcript = append(c.transcript, raw...)
+	c.sessionID = m.SessionID
+	c.hello = m
+
+	offered := make([]string, len(m.CipherSuites))
+	for i, id := range m.CipherSuites {
+		offered[i] = suites.NameOf(id)
+	}
+	sni := "(none)"
+	if d, ok := handshake.Find(m.Extensions, handshake.ExtServerName); ok {
+		if n, ok := handshake.ParseServerName(d); ok {
+			sni = n
+		}
+	}
+	title := "Receives ClientHello"
+	if !first {
+		title = "Receives the second ClientHello"
+	}
+	c.cfg.Trace.Add(StepHello, c.actor, title,
+		trace.Hex("Client random", m.Random, ""),
+		trace.Text("Server name asked for", sni, "sent in the clear, even in TLS 1.3 (Encrypted Client Hello hides it; not used here)"),
+		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), ""))
+
+	// The cipher suite: the strongest one both sides have.
+	choice := suites.Negotiate(m.CipherSuites, c.cfg.suites())
+	if choice.Suite == nil {
+		c.failStep = StepNegotiate
+		c.cfg.Trace.Add(StepNegotiate, c.actor, "Finds no TLS 1.3 cipher suite in common",
+			trace.List("Client offers", offered, ""), trace.List("Server enables", suites.Names(c.cfg.suites()), ""))
+		return alert.New(alert.HandshakeFailure, "tls: no cipher suite in common: the client offers none that the server enables")
+	}
+	if !first && choice.Suite != c.suite {
+		return alert.New(alert.IllegalParameter, "tls: the suite changed after HelloRetryRequest")
+	}
+	c.suite = choice.Suite
+
+	// The signature scheme for CertificateVerify.
+	sd, _ := handshake.Find(m.Extensions, handshake.ExtSignatureAlgorithms)
+	clientSchemes, _ := handshake.ParseUint16List(sd, 2)
+	scheme, err := sigscheme.Choose(c.cfg.schemes(), clientSchemes, c.cfg.Signer.Public(), true)
+	if err != nil {
+		c.failStep = StepNegotiate
+		return alert.Wrap(alert.HandshakeFailure, "tls: no signature scheme in common for the server's key", err)
+	}
+	c.scheme = scheme
+
+	// The group: a key share the server accepts, in the server's order;
+	// failing that, a HelloRetryRequest for a group the client supports.
+	kd, _ := handshake.Find(m.Extensions, handshake.ExtKeyShare)
+	shares, ok := handshake.ParseClientKeyShares(kd)
+	if !ok {
+		return alert.New(alert.DecodeError, "tls: malformed key_share in ClientHello")
+	}
+	gd, _ := handshake.Find(m.Extensions, handshake.ExtSupportedGroups)
+	clientGroups, _ := handshake.ParseUint16List(gd, 2)
+	for _, ks := range shares {
+		if !containsUint16(clientGroups, ks.Group) {
+			return alert.New(alert.IllegalParameter, "tls: a key share for a group missing from supported_groups")
+		}
+	}
+	var group *kx.Group
+	var share []byte
+	for _, g := range c.cfg.groups() {
+		for _, ks := range shares {
+			if ks.Group == g.ID {
+				group, share = g, ks.Data
+				break
+			}
+		}
+		if group != nil {
+			break
+		}
+	}
+	shareNames := make([]string, len(shares))
+	for i, ks := range shares {
+		shareNames[i] = kx.NameOf(ks.Group)
+	}
+	groupNames := make([]string, len(clientGroups))
+	for i, id := range clientGroups {
+		groupNames[i] = kx.NameOf(id)
+	}
+	serverGroups := make([]string, len(c.cfg.groups()))
+	for i, g := range c.cfg.groups() {
+		serverGroups[i] = g.Name
+	}
+	negotiation := []trace.Value{
+		trace.List("Client offers suites", offered, ""),
+		trace.List("Server enables suites", suites.Names(c.cfg.suites()), ""),
+		trace.Text("Chosen suite", c.suite.Name, choice.Reason),
+		trace.List("Client's groups", groupNames, "supported_groups"),
+		trace.List("Client sent key shares for", shareNames, "key_share: the client's guess"),
+		trace.List("Server accepts groups", serverGroups, "in the server's order of preference"),
+		trace.Text("Signature scheme", scheme.Name, "the first of the server's schemes that the client accepts and that fits the server's key"),
+	}
+	if group == nil {
+		if !first {
+			return alert.New(alert.IllegalParameter, "tls: the second ClientHello still has no key share the server asked for")
+		}
+		for _, g := range c.cfg.groups() {
+			if containsUint16(clientGroups, g.ID) {
+				group = g
+				break
+			}
+		}
+		if group == nil {
+			c.failStep = StepNegotiate
+			c.cfg.Trace.Add(StepNegotiate, c.actor, "Finds no key exchange group in common", negotiation...)
+			return alert.New(alert.HandshakeFailure, "tls: no key exchange group in common")
+		}
+		c.cfg.Trace.Add(StepNegotiate, c.actor, "No usable key share: asks for "+group.Name+" with a HelloRetryRequest",
+			append(negotiation, trace.Text("Chosen group", group.Name, "the client supports it but sent no share for it: one more round trip"))...)
+		return c.sendHelloRetryRequest(group)
+	}
+	c.group = group
+	c.cfg.Trace.Add(StepNegotiate, c.actor, "Chooses suite, group and signature scheme",
+		append(negotiation, trace.Text("Chosen group", group.Name, group.Note))...)
+	return c.sendServerFlight(share)
+}
+
+func containsUint16(list []uint16, v uint16) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func equalUint16(a, b []uint16) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// sendHelloRetryRequest asks the client for a key share in group.
+func (c *Conn) sendHelloRetryRequest(g *kx.Group) error {
+	c.helloRetry = true
+	c.transcript = messageHash(c.suite, c.transcript)
+	m := &handshake.ServerHello{Version: record.VersionTLS12, Random: handshake.HelloRetryRandom, SessionID: c.sessionID, CipherSuite: c.suite.ID,
+		Extensions: []handshake.Extension{
+			{Type: handshake.ExtSupportedVersions, Data: []byte{0x03, 0x04}},
+			{Type: handshake.ExtKeyShare, Data: []byte{byte(g.ID >> 8), byte(g.ID)}},
+		}}
+	m.Raw = m.Marshal()
+	wire := c.sendHandshake(m.Raw, "HelloRetryRequest", StepNegotiate)
+	c.cfg.Trace.Add(StepNegotiate, c.actor, "Sends HelloRetryRequest",
+		trace.Hex("Random", m.Random, "the fixed value SHA-256(\"HelloRetryRequest\") marks this ServerHello as a retry request"),
+		trace.Text("Requested group", g.Name, ""),
+		trace.Hex("Record on the wire", wire, ""))
+	return nil
+}
+
+// sendServerFlight is ServerHello, then, under the handshake keys,
+// EncryptedExtensions, Certificate, CertificateVerify and Finished.
+func (c *Conn) sendServerFlight(clientShare []byte) error {
+	mine, shared, err := c.group.Respond(c.cfg.Rand, clientShare)
+	if err != nil {
+		return alert.Wrap(alert.IllegalParameter, "tls: the client's key share is unusable", err)
+	}
+	c.share = &Share{Group: c.group, ClientPublic: clientShare, ServerPublic: mine.Public, MyPrivate: mine.Secret, Shared: shared}
+	c.serverRandom = make([]byte, 32)
+	if _, err := io.ReadFull(c.cfg.Rand, c.serverRandom); err != nil {
+		return alert.Wrap(alert.InternalError, "tls: no randomness for the server random", err)
+	}
+	sh := &handshake.ServerHello{Version: record.VersionTLS12, Random: c.serverRandom, SessionID: c.sessionID, CipherSuite: c.suite.ID,
+		Extensions: []handshake.Extension{
+			{Type: handshake.ExtSupportedVersions, Data: []byte{0x03, 0x04}},
+			{Type: handshake.ExtKeyShare, Data: handshake.MarshalServerKeyShare(handshake.KeyShareEntry{Group: c.group.ID, Data: mine.Public})},
+		}}
+	sh.Raw = sh.Marshal()
+	wire := c.sendHandshake(sh.Raw, "ServerHello", StepCertificate)
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends ServerHello with its own key share",
+		trace.Hex("Server random", c.serverRandom, ""),
+		trace.Text("Chosen suite", c.suite.Name, ""),
+		trace.Hex("Server key share ("+c.group.Name+")", mine.Public, c.group.Note),
+		trace.Hex("Record on the wire", wire, "the last message in the clear"))
+	keyNote := "made for this connection only; it is gone after the handshake"
+	if c.group.KEM {
+		keyNote = "the ML-KEM encapsulation randomness and the X25519 private key, made for this connection only"
+	}
+	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Computes the shared secret from the client's key share",
+		trace.Secret("Server private key", mine.Secret, keyNote),
+		trace.Hex("Client key share", clientShare, "public"),
+		trace.Secret("Shared secret", shared, sharedNote(c.group)))
+	if err := c.establishHandshakeKeys(StepKeyExchange); err != nil {
+		return err
+	}
+
+	ee := &handshake.EncryptedExtensions{Extensions: []handshake.Extension{}}
+	ee.Raw = ee.Marshal()
+	wire = c.sendHandshake(ee.Raw, "EncryptedExtensions", StepCertificate)
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends EncryptedExtensions (empty), encrypted",
+		trace.Hex("Record on the wire", wire, "outer type application_data; the real type is inside"))
+
+	cert := &handshake.Certificate13{Context: []byte{}}
+	for _, der := range c.cfg.Certificates {
+		cert.Entries = append(cert.Entries, handshake.CertificateEntry{Data: der})
+	}
+	cert.Raw = cert.Marshal()
+	wire = c.sendHandshake(cert.Raw, "Certificate", StepCertificate)
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends its Certificate, encrypted",
+		trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(cert.Entries)), "leaf first; the root stays out"),
+		trace.Text("Public key", leafKey(c.cfg.Certificates), "used only to sign; TLS 1.3 never encrypts a secret with it"),
+		trace.Hex("Record on the wire", wire, "encrypted with the server handshake key"))
+
+	th := c.transcriptHash()
+	content := serverSignedContent(th)
+	sig, err := c.scheme.Sign(c.cfg.Rand, c.cfg.Signer, content)
+	if err != nil {
+		return alert.Wrap(alert.InternalError, "tls: cannot sign CertificateVerify", err)
+	}
+	cv := &handshake.CertificateVerify{Scheme: c.scheme.ID, Signature: sig}
+	cv.Raw = cv.Marshal()
+	wire = c.sendHandshake(cv.Raw, "CertificateVerify", StepEstablish)
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Signs the transcript with its private key: CertificateVerify",
+		trace.Text("Signature scheme", c.scheme.Name, ""),
+		trace.Hex("Transcript hash (ClientHello…Certificate)", th, ""),
+		trace.Hex("Signed content", content, "64 spaces + context string + 00 + transcript hash"),
+		trace.Hex("Signature", sig, "this is where the private key is used: to sign, not to decrypt"),
+		trace.Hex("Record on the wire", wire, ""))
+
+	th = c.transcriptHash()
+	fk := c.ks.FinishedKey(c.ks.ServerHandshake, "s_hs", "server")
+	vd := FinishedMAC(c.suite.Hash, fk, th)
+	fin := &handshake.Finished{VerifyData: vd}
+	fin.Raw = fin.Marshal()
+	wire = c.sendHandshake(fin.Raw, "Finished", StepEstablish)
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends its Finished",
+		trace.Secret("Server finished_key", fk, `HKDF-Expand-Label(server_handshake_traffic_secret, "finished")`),
+		trace.Hex("Transcript hash (ClientHello…CertificateVerify)", th, ""),
+		trace.Hex("Server verify_data", vd, "HMAC(finished_key, transcript hash)"),
+		trace.Hex("Record on the wire", wire, ""))
+
+	th = c.transcriptHash()
+	c.ks.AppTraffic(th)
+	c.clientTraffic, c.serverTraffic = append([]byte(nil), c.ks.ClientApp...), append([]byte(nil), c.ks.ServerApp...)
+	if err := c.setKeys(c.serverTraffic, true, "s_ap", "server application"); err != nil {
+		return err
+	}
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Derives the application traffic secrets",
+		trace.Secret("Master secret", c.ks.Master, ""),
+		trace.Hex("Transcript hash (ClientHello…server Finished)", th, ""),
+		trace.Secret("client_application_traffic_secret_0", c.ks.ClientApp, ""),
+		trace.Secret("server_application_traffic_secret_0", c.ks.ServerApp, ""))
+	c.state = stateWaitClientFinished
+	return nil
+}
+
+// readClientFinished completes the handshake on the server.
+func (c *Conn) readClientFinished(raw []byte) error {
+	m, err := handshake.UnmarshalFinished13(raw, c.suite.Hash.Size())
+	if err != nil {
+		return err
+	}
+	th := c.transcriptHash()
+	fk := c.ks.FinishedKey(c.ks.ClientHandshake, "c_hs", "client")
+	want := FinishedMAC(c.suite.Hash, fk, th)
+	ok := hmac.Equal(want, m.VerifyData)
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives the client's Finished and checks it",
+		trace.Hex("Received verify_data", m.VerifyData, ""),
+		trace.Hex("Expected verify_data", want, "HMAC(client finished_key, transcript hash)"),
+		trace.Check("Finished matches", ok, finishedText(ok)))
+	if !ok {
+		return alert.New(alert.DecryptError, "tls: the client's Finished does not match: the two sides saw different handshakes or hold different keys")
+	}
+	c.transcript = append(c.transcript, raw...)
+	c.ks.ResumptionMaster(c.transcriptHash())
+	if err := c.setKeys(c.clientTraffic, false, "c_ap", "client application"); err != nil {
+		return err
+	}
+	c.state = stateEstablished
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the connection is established",
+		trace.Text("Suite", c.suite.Name, ""), trace.Text("Group", c.group.Name, ""), trace.Text("Signature", c.scheme.Name, ""))
+	return nil
+}
+
+// leafKey describes the public key in the leaf certificate.
+func leafKey(chain [][]byte) string {
+	if len(chain) == 0 {
+		return "none"
+	}
+	cert, err := x509.ParseCertificate(chain[0])
+	if err != nil {
+		return "unparsable certificate"
+	}
+	return pki.Describe(cert).PublicKey
+}
