@@ -60,16 +60,39 @@ type CertOut struct {
 
 // KeyOut describes the server's key pair.
 type KeyOut struct {
-	Type       string `json:"type"`
+	Type       string `json:"type"` // "RSA", "ECDSA", "Ed25519"
 	Bits       int    `json:"bits"`
-	ModulusHex string `json:"modulusHex"`
-	Exponent   int    `json:"exponent"`
+	ModulusHex string `json:"modulusHex,omitempty"` // RSA
+	Exponent   int    `json:"exponent,omitempty"`   // RSA
+	PublicHex  string `json:"publicHex"`            // the public key as the certificate carries it (SubjectPublicKeyInfo, DER)
 	PEM        string `json:"pem"`
+}
+
+func keyBits(s *pki.Setup) int {
+	if s.Key != nil {
+		return s.Key.N.BitLen()
+	}
+	return 0
+}
+
+// serverKey describes the server's key pair for the page.
+func serverKey(s *pki.Setup) KeyOut {
+	k := KeyOut{PEM: string(s.KeyPEM()), PublicHex: trace.HexString(s.Leaf.RawSubjectPublicKeyInfo)}
+	switch s.KeyType {
+	case pki.KeyRSA:
+		k.Type, k.Bits, k.ModulusHex, k.Exponent = "RSA", s.Key.N.BitLen(), trace.HexString(s.Key.N.Bytes()), s.Key.E
+	case pki.KeyECDSA:
+		k.Type, k.Bits = "ECDSA", 256
+	default:
+		k.Type, k.Bits = "Ed25519", 256
+	}
+	return k
 }
 
 // SetupResponse is the result of setup.
 type SetupResponse struct {
 	ServerName  string  `json:"serverName"`
+	KeyType     string  `json:"keyType"`
 	KeyBits     int     `json:"keyBits"`
 	GeneratedMs float64 `json:"generatedMs"`
 	CA          CertOut `json:"ca"`
@@ -84,12 +107,7 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 	if err := decode("setup", arg, &req); err != nil {
 		return "", err
 	}
-	opt := pki.Options{KeyBits: req.KeyBits, ServerName: req.ServerName}
-	if req.KeyType != "" && req.KeyType != "rsa" {
-		if err := setKeyType(&opt, req.KeyType); err != nil {
-			return "", err
-		}
-	}
+	opt := pki.Options{KeyType: req.KeyType, KeyBits: req.KeyBits, ServerName: req.ServerName}
 	if req.Seed != "" {
 		seed, err := rng.ParseSeed(req.Seed)
 		if err != nil {
@@ -110,12 +128,12 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 	a.setup, a.sess = s, nil
 	return encode(SetupResponse{
 		ServerName:  s.ServerName,
-		KeyBits:     s.Key.N.BitLen(),
+		KeyType:     s.KeyType,
+		KeyBits:     keyBits(s),
 		GeneratedMs: float64(s.GeneratedIn.Microseconds()) / 1000,
 		CA:          CertOut{PEM: string(pki.CertPEM(s.CA.Raw)), Cert: pki.Describe(s.CA)},
 		Leaf:        CertOut{PEM: string(pki.CertPEM(s.Leaf.Raw)), Cert: pki.Describe(s.Leaf)},
-		ServerKey: KeyOut{Type: "RSA", Bits: s.Key.N.BitLen(), ModulusHex: trace.HexString(s.Key.N.Bytes()),
-			Exponent: s.Key.E, PEM: string(s.KeyPEM())},
+		ServerKey:   serverKey(s),
 	})
 }
 

@@ -6,8 +6,8 @@ import (
 )
 
 // keyTypes are the server key types the tests cover.
-var keyTypes = []string{"rsa"}
+var keyTypes = pki.KeyTypes()
 
 func newSetup(keyType string) (*pki.Setup, error) {
-	return pki.NewSetup(pki.Options{Rand: rng.New([]byte("tls13 " + keyType))})
+	return pki.NewSetup(pki.Options{KeyType: keyType, Rand: rng.New([]byte("tls13 " + keyType))})
 }
