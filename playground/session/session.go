@@ -7,14 +7,17 @@ package session
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/tls12"
+	"tlsplayground/playground/tls13"
 	"tlsplayground/playground/trace"
 )
 
@@ -22,7 +25,8 @@ import (
 // every suite and the extended master secret, from a fresh random seed.
 type Options struct {
 	Mode         string   // ModeClassic (default), ModeECDHE or ModeTLS13
-	Group        string   // key exchange group for ECDHE and TLS 1.3; empty: the mode's default
+	Group        string   // the group of the client's key share (ECDHE, TLS 1.3); empty: the mode's default
+	ServerGroups []string // groups the server accepts; empty: all (a TLS 1.3 server without Group here asks again: HelloRetryRequest)
 	Seed         []byte   // nil: a fresh random seed
 	DisableEMS   bool     // turn off RFC 7627 on both sides
 	ClientSuites []string // IANA names; empty: all
@@ -69,7 +73,9 @@ type Session struct {
 	seed           []byte
 	rec            *trace.Recorder
 	client, server endpoint.Endpoint
-	client12       *tls12.Conn // the classic client, for its secrets
+	client12       *tls12.Conn // the TLS 1.2 client, for its secrets
+	client13       *tls13.Conn // the TLS 1.3 ends, for their secrets
+	server13       *tls13.Conn
 	deliver        func(string, int, []byte) []byte
 	records        []Record
 	messages       []Message
@@ -91,21 +97,26 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 		mode = ModeClassic
 	}
 	if _, ok := stepTexts[mode]; !ok {
-		return nil, fmt.Errorf("mode %q is not available: choose %q", mode, ModeClassic)
+		return nil, fmt.Errorf("mode %q is not available: choose %s", mode, strings.Join(Modes(), ", "))
 	}
-	if opt.Group != "" && mode == ModeClassic {
+	if (opt.Group != "" || len(opt.ServerGroups) > 0) && mode == ModeClassic {
 		return nil, fmt.Errorf("group %q: the classic handshake has no key exchange group (RSA key transport)", opt.Group)
 	}
 	if mode == ModeClassic && setup.Key == nil {
 		return nil, errors.New("the classic handshake needs an RSA server key (RSA key transport): run setup with keyType rsa")
 	}
-	cs, err := suites.ParseList(opt.ClientSuites, suites.Classic)
+	defSuites := map[string][]*suites.Suite{ModeClassic: suites.Classic, ModeECDHE: suites.ECDHE, ModeTLS13: suites.TLS13}[mode]
+	cs, err := suites.ParseList(opt.ClientSuites, defSuites)
 	if err != nil {
 		return nil, fmt.Errorf("client suites: %w", err)
 	}
-	ss, err := suites.ParseList(opt.ServerSuites, suites.Classic)
+	ss, err := suites.ParseList(opt.ServerSuites, defSuites)
 	if err != nil {
 		return nil, fmt.Errorf("server suites: %w", err)
+	}
+	group, serverGroups, err := groupsFor(mode, opt.Group, opt.ServerGroups)
+	if err != nil {
+		return nil, err
 	}
 	seed := opt.Seed
 	if len(seed) == 0 {
@@ -116,17 +127,33 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 		now = time.Now
 	}
 	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, deliver: opt.Deliver, mode: mode}
-	s.client12 = tls12.Client(&tls12.Config{
-		Rand: rng.New(append([]byte("client "), seed...)), Time: now,
-		Suites: cs, DisableEMS: opt.DisableEMS,
-		ServerName: setup.ServerName, Roots: setup.Roots(), Trace: s.rec,
-	})
-	s.client = s.client12
-	s.server = tls12.Server(&tls12.Config{
-		Rand: rng.New(append([]byte("server "), seed...)), Time: now,
-		Suites: ss, DisableEMS: opt.DisableEMS,
-		Certificates: setup.Chain, Key: setup.Key, Trace: s.rec,
-	})
+	crand, srand := rng.New(append([]byte("client "), seed...)), rng.New(append([]byte("server "), seed...))
+	switch mode {
+	case ModeClassic:
+		s.client12 = tls12.Client(&tls12.Config{
+			Rand: crand, Time: now, Suites: cs, DisableEMS: opt.DisableEMS,
+			ServerName: setup.ServerName, Roots: setup.Roots(), Trace: s.rec,
+		})
+		s.client = s.client12
+		s.server = tls12.Server(&tls12.Config{
+			Rand: srand, Time: now, Suites: ss, DisableEMS: opt.DisableEMS,
+			Certificates: setup.Chain, Key: setup.Key, Trace: s.rec,
+		})
+	case ModeTLS13:
+		s.client13 = tls13.Client(&tls13.Config{
+			Rand: crand, Time: now, Suites: cs, Groups: kx.All, KeyShares: []*kx.Group{group},
+			ServerName: setup.ServerName, Roots: setup.Roots(), Trace: s.rec,
+		})
+		s.server13 = tls13.Server(&tls13.Config{
+			Rand: srand, Time: now, Suites: ss, Groups: serverGroups,
+			Certificates: setup.Chain, Signer: setup.Signer, Trace: s.rec,
+		})
+		s.client, s.server = s.client13, s.server13
+	default:
+		if err := s.newECDHE(crand, srand, now, cs, ss, group, serverGroups, opt); err != nil {
+			return nil, err
+		}
+	}
 	if err := s.client.Start(); err != nil {
 		s.noteError(trace.Client, err)
 	}
@@ -196,6 +223,8 @@ func (s *Session) capture() {
 	switch {
 	case s.client12 != nil:
 		v = classicView(s.client12)
+	case s.client13 != nil:
+		v = tls13View(s.client13, s.server13)
 	default:
 		return
 	}
@@ -320,6 +349,33 @@ func (s *Session) Send(from, text string) (*Exchange, error) {
 		return ex, fmt.Errorf("%s failed: %s", s.err.Side, s.err.Message)
 	}
 	return ex, nil
+}
+
+// KeyUpdate has one side of a TLS 1.3 session move to fresh keys and ask
+// the peer to do the same (RFC 8446, Section 4.6.3).
+func (s *Session) KeyUpdate(from string) error {
+	var c *tls13.Conn
+	switch {
+	case s.client13 == nil:
+		return errors.New("KeyUpdate exists only in TLS 1.3: choose the tls13 mode")
+	case from == trace.Client:
+		c = s.client13
+	case from == trace.Server:
+		c = s.server13
+	default:
+		return fmt.Errorf("sender %q is neither \"client\" nor \"server\"", from)
+	}
+	if s.closed || !s.Established() {
+		return errors.New("KeyUpdate needs an established, open connection")
+	}
+	if err := c.KeyUpdate(true); err != nil {
+		return err
+	}
+	s.pump()
+	if s.err != nil {
+		return fmt.Errorf("%s failed: %s", s.err.Side, s.err.Message)
+	}
+	return nil
 }
 
 // Close has both sides send close_notify and discard their keys.

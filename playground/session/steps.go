@@ -39,3 +39,30 @@ var classicSteps = []StepText{
 var stepTexts = map[string][]StepText{
 	ModeClassic: classicSteps,
 }
+
+// tls13Steps maps the seven steps onto TLS 1.3 (RFC 8446).
+var tls13Steps = []StepText{
+	{1, "The client says hello, and already sends a key share",
+		"The client contacts the server using a secure (https) URL.",
+		"The ClientHello says TLS 1.3 in supported_versions and lists the suites, the groups and the signature schemes it accepts. Unlike TLS 1.2 it already carries a key share: a fresh ephemeral public key for the group the client guesses the server will take (here by default the post-quantum hybrid X25519MLKEM768, as browsers send today). The private half never leaves the client."},
+	{2, "The server answers, and from then on everything is encrypted",
+		"The server sends its certificate and public key to the client.",
+		"ServerHello carries the server's random, the chosen suite and the server's own key share: the last message in the clear. Both sides can now compute the shared secret, so EncryptedExtensions, Certificate, CertificateVerify and Finished all travel encrypted under the handshake keys. An eavesdropper does not even see which certificate was sent."},
+	{3, "The client checks the certificate",
+		"The client verifies the certificate with a trusted root certification authority.",
+		"As in TLS 1.2, the check is local: crypto/x509 follows the chain to a root in the client's own trust store, checks the dates, the host name in the Subject Alternative Name and the serverAuth usage. The CA is never contacted."},
+	{4, "Both agree on cipher, group and signature",
+		"The client and the server negotiate the strongest type of encryption both support.",
+		"The server picks the AEAD and hash (the cipher suite), the key exchange group and the signature scheme separately, from the client's lists. If the client sent no key share the server accepts, the server answers with a HelloRetryRequest naming a group, and the client sends a second ClientHello: one extra round trip."},
+	{5, "No secret is encrypted with the server's key: both compute it",
+		"The client encrypts a session (secret) key with the server's public key and sends it.",
+		"This is the step TLS 1.3 changed. Nothing is encrypted with the server's certificate key. Each side combines its own ephemeral private key with the other's public key share (Diffie-Hellman; with ML-KEM, an encapsulation) and gets the same shared secret, which never travels. The ephemeral keys are thrown away after the handshake: that is forward secrecy."},
+	{6, "The server proves its identity; Finished both ways",
+		"The server decrypts the session key with its private key, and the secure session is established.",
+		"The server's private key is used to sign, not to decrypt: CertificateVerify is a signature over the hash of the whole handshake so far, checked with the certificate's public key. HKDF turns the shared secret into the handshake secret, then the master secret, and from each a traffic secret per direction. Each side's Finished is an HMAC over the transcript; checking the peer's proves both hold the same keys and saw the same handshake."},
+	{7, "Encrypted data flows; the keys are discarded",
+		"Client and server exchange data under symmetric encryption with the session key; at the end the keys are discarded.",
+		"Records are protected with the suite's AEAD under the application traffic keys. The nonce is the traffic IV XOR the record counter, and the real content type travels encrypted inside, so every record looks like application data. KeyUpdate moves a direction to fresh keys without a new handshake. At the end each side sends close_notify and erases its keys; since the ephemeral private keys are already gone, even the server's certificate key cannot decrypt this session later."},
+}
+
+func init() { stepTexts[ModeTLS13] = tls13Steps }

@@ -18,9 +18,21 @@ import (
 // written as a capture, decrypt in tshark with its key log line.
 func TestTsharkDecryptsExport(t *testing.T) {
 	tshark := tooltest.Need(t, "tshark")
+	type run struct {
+		mode, suite string
+		ems         bool
+	}
+	var runs []run
 	for _, suite := range suites.Classic {
-		for _, ems := range []bool{true, false} {
-			s, err := New(testSetup(t), Options{ClientSuites: []string{suite.Name}, DisableEMS: !ems})
+		runs = append(runs, run{ModeClassic, suite.Name, true}, run{ModeClassic, suite.Name, false})
+	}
+	for _, suite := range suites.TLS13 {
+		runs = append(runs, run{ModeTLS13, suite.Name, false})
+	}
+	for _, r := range runs {
+		suite, ems := r.suite, r.ems
+		{
+			s, err := New(testSetup(t), Options{Mode: r.mode, ClientSuites: []string{suite}, DisableEMS: !ems})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -30,6 +42,16 @@ func TestTsharkDecryptsExport(t *testing.T) {
 			}
 			if _, err := s.Send("server", down); err != nil {
 				t.Fatal(err)
+			}
+			if r.mode == ModeTLS13 {
+				// After a KeyUpdate the capture needs the next traffic
+				// secret, which tshark derives itself.
+				if err := s.KeyUpdate("client"); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.Send("client", "after the key update"); err != nil {
+					t.Fatal(err)
+				}
 			}
 			s.Close()
 			e := s.Export()
@@ -46,8 +68,8 @@ func TestTsharkDecryptsExport(t *testing.T) {
 			if err != nil {
 				t.Fatalf("tshark: %v\n%s", err, out)
 			}
-			if !strings.Contains(string(out), up) || !strings.Contains(string(out), down) {
-				t.Fatalf("%s ems=%v: tshark did not decrypt both messages:\n%s", suite.Name, ems, out)
+			if !strings.Contains(string(out), up) || !strings.Contains(string(out), down) || (r.mode == ModeTLS13 && !strings.Contains(string(out), "after the key update")) {
+				t.Fatalf("%s %s ems=%v: tshark did not decrypt both messages:\n%s", r.mode, suite, ems, out)
 			}
 			// Without the key log, the plaintext is not in the capture.
 			out, _ = exec.Command(tshark, "-n", "-r", capFile, "-q", "-z", "follow,tls,ascii,0").CombinedOutput()
