@@ -141,6 +141,7 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 type SessionRequest struct {
 	Mode         string   `json:"mode"`
 	Group        string   `json:"group"`
+	ServerGroups []string `json:"serverGroups"`
 	Seed         string   `json:"seed"`
 	EMS          *bool    `json:"ems"`
 	ClientSuites []string `json:"clientSuites"`
@@ -156,7 +157,7 @@ func (a *API) NewSession(arg string) (string, error) {
 	if a.setup == nil {
 		return "", errors.New("newSession: no keys yet: call setup first")
 	}
-	opt := session.Options{Mode: req.Mode, Group: req.Group, ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites, Now: a.now}
+	opt := session.Options{Mode: req.Mode, Group: req.Group, ServerGroups: req.ServerGroups, ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites, Now: a.now}
 	if req.EMS != nil && !*req.EMS {
 		opt.DisableEMS = true
 	}
@@ -195,6 +196,27 @@ func (a *API) Send(arg string) (string, error) {
 		return "", fmt.Errorf("send: %w", err)
 	}
 	return encode(ex)
+}
+
+// KeyUpdateRequest is the argument of keyUpdate.
+type KeyUpdateRequest struct {
+	From string `json:"from"`
+}
+
+// KeyUpdate has one side of a TLS 1.3 session move to fresh keys; it
+// returns the session export.
+func (a *API) KeyUpdate(arg string) (string, error) {
+	var req KeyUpdateRequest
+	if err := decode("keyUpdate", arg, &req); err != nil {
+		return "", err
+	}
+	if a.sess == nil {
+		return "", errors.New("keyUpdate: no session: call newSession first")
+	}
+	if err := a.sess.KeyUpdate(req.From); err != nil {
+		return "", fmt.Errorf("keyUpdate: %w", err)
+	}
+	return encode(a.sess.Export())
 }
 
 // Close ends the session: close_notify both ways, keys discarded.

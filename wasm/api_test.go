@@ -35,6 +35,9 @@ func TestAPI(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"decrypted":"hi"`) {
 		t.Fatalf("send: %v %s", err, out)
 	}
+	if _, err := a.KeyUpdate(`{"from":"client"}`); err == nil || !strings.Contains(err.Error(), "TLS 1.3") {
+		t.Fatalf("keyUpdate in classic: %v", err)
+	}
 	if out, err = a.Close(); err != nil || !strings.Contains(out, `"closed":true`) {
 		t.Fatalf("close: %v", err)
 	}
@@ -61,5 +64,29 @@ func TestAPIBadInput(t *testing.T) {
 	}
 	if _, err := a.Send(`{"from":"client","text":"x"}`); err == nil {
 		t.Error("send without a session succeeded")
+	}
+}
+
+func TestAPITLS13(t *testing.T) {
+	a := &API{}
+	if _, err := a.Setup(`{"keyType":"ecdsa"}`, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.NewSession(`{"mode":"tls13","group":"x25519","serverGroups":["secp256r1"]}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var e session.Export
+	if err := json.Unmarshal([]byte(out), &e); err != nil || e.Version != "TLS 1.3" || !e.HelloRetry || e.SignatureScheme != "ecdsa_secp256r1_sha256" || e.Error != nil {
+		t.Fatalf("tls13: %v %+v", err, e.Error)
+	}
+	if out, err = a.KeyUpdate(`{"from":"server"}`); err != nil || !strings.Contains(out, "KeyUpdate") {
+		t.Fatalf("keyUpdate: %v", err)
+	}
+	if out, err = a.Send(`{"from":"client","text":"after update"}`); err != nil || !strings.Contains(out, `"decrypted":"after update"`) {
+		t.Fatalf("send: %v", err)
+	}
+	if _, err := a.NewSession(`{"mode":"classic"}`); err == nil || !strings.Contains(err.Error(), "RSA") {
+		t.Fatalf("classic with an ECDSA key: %v", err)
 	}
 }

@@ -43,6 +43,7 @@ func install(api *API) error {
 		},
 		"newSession":    func(args []safejs.Value) (string, error) { return api.NewSession(stringArg(args)) },
 		"send":          func(args []safejs.Value) (string, error) { return api.Send(stringArg(args)) },
+		"keyUpdate":     func(args []safejs.Value) (string, error) { return api.KeyUpdate(stringArg(args)) },
 		"close":         func([]safejs.Value) (string, error) { return api.Close() },
 		"exportSession": func([]safejs.Value) (string, error) { return api.Export() },
 	}
