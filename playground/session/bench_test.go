@@ -5,57 +5,87 @@ import (
 	"io"
 	"net"
 	"testing"
+
+	"tlsplayground/playground/pki"
 )
 
-// BenchmarkClassicHandshake is a full classic handshake in one process, key
-// generation excluded (the setup is made once): ClientHello to both
-// Finished verified, plus one message each way.
-func BenchmarkClassicHandshake(b *testing.B) {
-	setup := testSetup(b)
-	for b.Loop() {
-		s, err := New(setup, Options{})
-		if err != nil || !s.Established() {
-			b.Fatal(err, s.Export().Error)
-		}
-		if _, err := s.Send("client", "ping"); err != nil {
-			b.Fatal(err)
-		}
+// The handshakes timed, engine and crypto/tls alike: one message each way
+// after the handshake, key generation excluded (the setup is made once).
+var benchCases = []struct {
+	name, mode, group string
+	keyType            string
+	std                *tls.Config // crypto/tls's version of the same handshake
+}{
+	{"classic-rsa2048", ModeClassic, "", pki.KeyRSA, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_256_GCM_SHA384}}},
+	{"ecdhe-rsa2048-x25519", ModeECDHE, "x25519", pki.KeyRSA, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384}, CurvePreferences: []tls.CurveID{tls.X25519}}},
+	{"tls13-rsa2048-x25519", ModeTLS13, "x25519", pki.KeyRSA, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519}}},
+	{"tls13-ecdsa-x25519", ModeTLS13, "x25519", pki.KeyECDSA, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519}}},
+	{"tls13-ecdsa-mlkem", ModeTLS13, "X25519MLKEM768", pki.KeyECDSA, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519MLKEM768}}},
+}
+
+// BenchmarkHandshake is a full handshake by the engine, both ends in one
+// process with the page's trace recorded, per mode.
+func BenchmarkHandshake(b *testing.B) {
+	for _, c := range benchCases {
+		b.Run(c.name, func(b *testing.B) {
+			setup := setupOf(b, c.keyType)
+			if _, err := New(setup, Options{Mode: c.mode, Group: c.group}); err != nil {
+				b.Skip(err) // a mode not built yet
+			}
+			for b.Loop() {
+				s, err := New(setup, Options{Mode: c.mode, Group: c.group})
+				if err != nil || !s.Established() {
+					b.Fatal(err, s.Export().Error)
+				}
+				if _, err := s.Send("client", "ping"); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := s.Send("server", "pong"); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 
-// BenchmarkCryptoTLSClassicHandshake is the same handshake (TLS 1.2, RSA key
-// transport, same key and chain) between two crypto/tls ends over net.Pipe,
-// for comparison.
-func BenchmarkCryptoTLSClassicHandshake(b *testing.B) {
-	setup := testSetup(b)
-	cfg := &tls.Config{
-		MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12,
-		CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_256_GCM_SHA384},
-		RootCAs:      setup.Roots(), ServerName: setup.ServerName,
-		Certificates: []tls.Certificate{{Certificate: setup.Chain, PrivateKey: setup.Key}},
-	}
-	for b.Loop() {
-		c1, c2 := net.Pipe()
-		srv, cli := tls.Server(c2, cfg), tls.Client(c1, cfg)
-		done := make(chan error, 1)
-		go func() {
-			err := srv.Handshake()
-			if err == nil {
-				buf := make([]byte, 4)
-				_, err = io.ReadFull(srv, buf)
+// BenchmarkCryptoTLSHandshake is the same handshakes between two crypto/tls
+// ends over net.Pipe, for comparison.
+func BenchmarkCryptoTLSHandshake(b *testing.B) {
+	for _, c := range benchCases {
+		b.Run(c.name, func(b *testing.B) {
+			setup := setupOf(b, c.keyType)
+			cfg := c.std.Clone()
+			cfg.RootCAs, cfg.ServerName = setup.Roots(), setup.ServerName
+			cfg.Certificates = []tls.Certificate{{Certificate: setup.Chain, PrivateKey: setup.Signer}}
+			for b.Loop() {
+				c1, c2 := net.Pipe()
+				srv, cli := tls.Server(c2, cfg), tls.Client(c1, cfg)
+				done := make(chan error, 1)
+				go func() {
+					err := srv.Handshake()
+					if err == nil {
+						buf := make([]byte, 4)
+						if _, err = io.ReadFull(srv, buf); err == nil {
+							_, err = srv.Write([]byte("pong"))
+						}
+					}
+					done <- err
+				}()
+				if err := cli.Handshake(); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := cli.Write([]byte("ping")); err != nil {
+					b.Fatal(err)
+				}
+				if _, err := io.ReadFull(cli, make([]byte, 4)); err != nil {
+					b.Fatal(err)
+				}
+				if err := <-done; err != nil {
+					b.Fatal(err)
+				}
+				c1.Close() // close the raw pipe: tls.Conn.Close on a pipe stalls (DESIGN.md)
+				c2.Close()
 			}
-			done <- err
-		}()
-		if err := cli.Handshake(); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := cli.Write([]byte("ping")); err != nil {
-			b.Fatal(err)
-		}
-		if err := <-done; err != nil {
-			b.Fatal(err)
-		}
-		c1.Close() // close the raw pipe: tls.Conn.Close on a pipe stalls (DESIGN.md)
-		c2.Close()
+		})
 	}
 }
