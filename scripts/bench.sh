@@ -8,8 +8,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/build.sh | grep 'engine.wasm'
 echo
-echo "== native (go test -bench) =="
-go test ./playground/session -run '^$' -bench 'Handshake' -benchtime 300x -count 5 | grep -E '^Benchmark'
+echo "== native (go test -bench): the engine and crypto/tls, same handshakes =="
+go test ./playground/session -run '^$' -bench 'Handshake' -benchtime 300x -count 3 | grep -E '^Benchmark'
+echo
+echo "== Go wasm under Node (go test -bench with go_js_wasm_exec): the engine and crypto/tls =="
+GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./playground/session \
+  -run '^$' -bench 'Handshake' -benchtime 100x | grep -E '^Benchmark'
 echo
 port="${PORT:-18093}"
 go build -o /tmp/tlsplay-serve ./scripts/serve

@@ -73,20 +73,45 @@ try {
       setup.push(performance.now() - t0);
     }
     const cold = [];
-    const hs = [];
-    for (let i = 0; i < n + 5; i++) {
+    const modes = {};
+    const cases = [
+      ['classic', { mode: 'classic' }],
+      ['ecdhe (x25519)', { mode: 'ecdhe', group: 'x25519' }],
+      ['tls13 (x25519)', { mode: 'tls13', group: 'x25519' }],
+      ['tls13 (X25519MLKEM768)', { mode: 'tls13', group: 'X25519MLKEM768' }],
+    ];
+    for (let i = 0; i < 5; i++) {
       const t0 = performance.now();
       const s = JSON.parse(await call('newSession', '{}'));
-      const dt = performance.now() - t0;
+      cold.push(performance.now() - t0);
       if (s.error) throw new Error(s.error.message);
-      (i < 5 ? cold : hs).push(dt);
+    }
+    for (const [name, arg] of cases) {
+      const times = [];
+      try {
+        for (let i = 0; i < n; i++) {
+          const t0 = performance.now();
+          const s = JSON.parse(await call('newSession', JSON.stringify(arg)));
+          times.push(performance.now() - t0);
+          if (s.error) throw new Error(s.error.message);
+        }
+        modes[name] = times;
+      } catch (err) {
+        modes[name] = String(err.message || err);
+      }
     }
     w.terminate();
-    return { setup, cold, hs };
+    return { setup, cold, modes };
   }, handshakes);
   rows.push(['RSA-2048 setup in the worker (CA + server key + certificates)', stats(r.setup)]);
   rows.push(['classic handshake, first 5 after load (V8 warming up)', stats(r.cold)]);
-  rows.push(['classic handshake in the page, warm (through the worker, JSON included)', stats(r.hs)]);
+  for (const [name, times] of Object.entries(r.modes)) {
+    if (typeof times === 'string') {
+      console.error(`${name}: ${times}`);
+      continue;
+    }
+    rows.push([`${name} handshake in the page, RSA-2048 server key, warm (worker + JSON included)`, stats(times)]);
+  }
 } finally {
   await browser.close();
 }
