@@ -9,8 +9,6 @@ import (
 	"io"
 	"math/big"
 
-	"golang.org/x/crypto/cryptobyte"
-
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/pki"
@@ -20,14 +18,21 @@ import (
 	"tlsplayground/playground/trace"
 )
 
-// signatureAlgorithms the client advertises (RFC 5246, Section 7.4.1.4.1).
-// RSA key transport signs nothing in the handshake; the list tells the
-// server which certificate signatures the client can check.
-var signatureAlgorithms = []uint16{0x0804, 0x0401, 0x0403, 0x0805, 0x0501, 0x0503, 0x0806, 0x0601, 0x0807}
-
 // sendClientHello is step 1: the client's random, its suites in preference
-// order and its extensions (RFC 5246, Section 7.4.1.2).
+// order and its extensions (RFC 5246, Section 7.4.1.2). The client
+// advertises in signature_algorithms (Section 7.4.1.4.1) the schemes it can
+// verify: RSA key transport signs nothing in the handshake, ECDHE's
+// ServerKeyExchange does. With ECDHE suites it adds supported_groups and
+// ec_point_formats (RFC 8422, Section 5.1).
 func (c *Conn) sendClientHello() error {
+	offer := c.cfg.suites()
+	if len(offer) == 0 {
+		return alert.New(alert.InternalError, "tls: no TLS 1.2 cipher suite is enabled on the client")
+	}
+	ecdhe := offersECDHE(offer)
+	if ecdhe && len(c.cfg.groups()) == 0 {
+		return alert.New(alert.InternalError, "tls: ECDHE suites are enabled but no TLS 1.2 group is: X25519MLKEM768 exists only in TLS 1.3")
+	}
 	c.sec.ClientRandom = make([]byte, 32)
 	if _, err := io.ReadFull(c.cfg.Rand, c.sec.ClientRandom); err != nil {
 		return alert.Wrap(alert.InternalError, "tls: no randomness for the client random", err)
@@ -37,20 +42,27 @@ func (c *Conn) sendClientHello() error {
 		Random:      c.sec.ClientRandom,
 		Compression: []uint8{0},
 	}
-	for _, s := range c.cfg.suites() {
+	for _, s := range offer {
 		m.CipherSuites = append(m.CipherSuites, s.ID)
 	}
 	var exts []handshake.Extension
 	if c.cfg.ServerName != "" {
 		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: serverNameExtension(c.cfg.ServerName)})
 	}
-	var b cryptobyte.Builder
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-		for _, a := range signatureAlgorithms {
-			b.AddUint16(a)
+	if ecdhe {
+		var ids []uint16
+		for _, g := range c.cfg.groups() {
+			ids = append(ids, g.ID)
 		}
-	})
-	exts = append(exts, handshake.Extension{Type: handshake.ExtSignatureAlgorithms, Data: b.BytesOrPanic()})
+		exts = append(exts,
+			handshake.Extension{Type: handshake.ExtSupportedGroups, Data: marshalUint16s(ids)},
+			handshake.Extension{Type: handshake.ExtECPointFormats, Data: []byte{1, handshake.PointFormatUncompressed}})
+	}
+	var schemes []uint16
+	for _, s := range c.cfg.schemes() {
+		schemes = append(schemes, s.ID)
+	}
+	exts = append(exts, handshake.Extension{Type: handshake.ExtSignatureAlgorithms, Data: marshalUint16s(schemes)})
 	if !c.cfg.DisableEMS {
 		exts = append(exts, handshake.Extension{Type: handshake.ExtExtendedMasterSecret})
 	}
@@ -62,66 +74,19 @@ func (c *Conn) sendClientHello() error {
 	wire := c.sendHandshake(m.Raw, "ClientHello", StepHello)
 	c.state = stateWaitServerHello
 
-	c.cfg.Trace.Add(StepHello, c.actor, "Sends ClientHello",
+	vals := []trace.Value{
 		trace.Text("Version", "TLS 1.2 (0x0303)", "the highest version this client speaks"),
 		trace.Hex("Client random", m.Random, "32 fresh random bytes; they make this session's keys unique"),
-		trace.List("Offered cipher suites", suites.Names(c.cfg.suites()), "in the client's order of preference"),
+		trace.List("Offered cipher suites", suites.Names(offer), "in the client's order of preference"),
+	}
+	if ecdhe {
+		vals = append(vals, trace.List("Supported groups", groupNames(c.cfg.groups()), "for ECDHE: the curves on which the client can make an ephemeral key, preferred first"))
+	}
+	c.cfg.Trace.Add(StepHello, c.actor, "Sends ClientHello", append(vals,
 		trace.List("Extensions", describeExtensions(m.Extensions), ""),
 		trace.Text("Server name (SNI)", c.cfg.ServerName, "sent in the clear: an eavesdropper sees which site is visited"),
-		trace.Hex("Record on the wire", wire, "record header (5 bytes) + handshake header (4 bytes) + ClientHello"))
+		trace.Hex("Record on the wire", wire, "record header (5 bytes) + handshake header (4 bytes) + ClientHello"))...)
 	return nil
-}
-
-func serverNameExtension(name string) []byte {
-	var b cryptobyte.Builder
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-		b.AddUint8(0) // host_name
-		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(name)) })
-	})
-	return b.BytesOrPanic()
-}
-
-// parseServerName returns the host_name in an SNI extension.
-func parseServerName(data []byte) (string, bool) {
-	s := cryptobyte.String(data)
-	var list cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&list) || !s.Empty() || list.Empty() {
-		return "", false
-	}
-	for !list.Empty() {
-		var typ uint8
-		var name cryptobyte.String
-		if !list.ReadUint8(&typ) || !list.ReadUint16LengthPrefixed(&name) {
-			return "", false
-		}
-		if typ == 0 {
-			return string(name), true
-		}
-	}
-	return "", true
-}
-
-func describeExtensions(exts []handshake.Extension) []string {
-	out := make([]string, 0, len(exts))
-	for _, e := range exts {
-		d := handshake.ExtensionName(e.Type)
-		switch e.Type {
-		case handshake.ExtServerName:
-			if n, ok := parseServerName(e.Data); ok {
-				d += ": " + n
-			}
-		case handshake.ExtExtendedMasterSecret:
-			d += ": bind the master secret to the whole handshake (RFC 7627)"
-		case handshake.ExtRenegotiationInfo:
-			d += ": secure renegotiation (RFC 5746)"
-		case handshake.ExtSignatureAlgorithms:
-			d += fmt.Sprintf(": %d schemes", (len(e.Data)-2)/2)
-		default:
-			d += fmt.Sprintf(" (%d bytes)", len(e.Data))
-		}
-		out = append(out, d)
-	}
-	return out
 }
 
 // readServerHello checks the server's choices: version, suite, extensions.
@@ -159,6 +124,19 @@ func (c *Conn) readServerHello(raw []byte) error {
 			if len(e.Data) != 1 || e.Data[0] != 0 {
 				return alert.New(alert.HandshakeFailure, "tls: server's renegotiation_info is not empty on a new connection")
 			}
+		case handshake.ExtECPointFormats:
+			// RFC 8422, Section 5.2: the server's list must allow the one
+			// format the client offered.
+			if _, offered := handshake.Find(c.hello.Extensions, e.Type); !offered {
+				return alert.New(alert.UnsupportedExtension, "tls: server sent ec_point_formats, which the client did not offer")
+			}
+			f, ok := parsePointFormats(e.Data)
+			if !ok {
+				return alert.New(alert.DecodeError, "tls: malformed ec_point_formats extension in ServerHello")
+			}
+			if suite.ForwardSecret() && !containsByte(f, handshake.PointFormatUncompressed) {
+				return alert.New(alert.IllegalParameter, "tls: server's ec_point_formats does not allow uncompressed points")
+			}
 		default:
 			if _, offered := handshake.Find(c.hello.Extensions, e.Type); !offered {
 				return alert.New(alert.UnsupportedExtension, "tls: server sent "+handshake.ExtensionName(e.Type)+", which the client did not offer")
@@ -177,6 +155,7 @@ func (c *Conn) readServerHello(raw []byte) error {
 		trace.List("Extensions", describeExtensions(m.Extensions), ""))
 	c.cfg.Trace.Add(StepNegotiate, c.actor, "Accepts the server's choice",
 		trace.Check("Suite was offered", true, suite.Name+" is in the client's list"),
+		trace.Text("Key exchange", kxName(suite), kxNote(suite)),
 		trace.Check("Extended master secret", c.ems, emsText(c.ems)))
 	return nil
 }
@@ -227,22 +206,23 @@ func (c *Conn) readCertificate(raw []byte) error {
 		return alert.Wrap(verifyAlert(res.Err), "tls: the server's certificate is not trusted", res.Err)
 	}
 	leaf := res.Chain[0]
-	pub, ok := leaf.PublicKey.(*rsa.PublicKey)
-	if !ok {
-		return alert.New(alert.UnsupportedCertificate, fmt.Sprintf("tls: RSA key transport needs an RSA certificate, the server's holds a %s key", leaf.PublicKeyAlgorithm))
+	if !keyFits(c.suite, leaf.PublicKey) {
+		return alert.New(alert.UnsupportedCertificate, fmt.Sprintf("tls: %s needs %s certificate key; the server's is %s", c.suite.Name, keyNeeded(c.suite), publicKeyName(leaf.PublicKey)))
 	}
-	c.peerKey = pub
+	c.peerKey = leaf.PublicKey
 	path := make([]string, len(res.Chain))
 	for i, cert := range res.Chain {
 		path[i] = cert.Subject.String()
 	}
 	checks = append(checks,
 		trace.List("Verified path", path, "from the leaf up to a root in the client's own trust store"),
-		trace.Text("crypto/x509 says", "ok", "x509.Certificate.Verify returned no error"),
-		trace.Hex("Server public key: modulus n", pub.N.Bytes(), fmt.Sprintf("%d-bit RSA modulus", pub.N.BitLen())),
-		trace.Text("Server public key: exponent e", fmt.Sprint(pub.E), ""))
+		trace.Text("crypto/x509 says", "ok", "x509.Certificate.Verify returned no error"))
+	checks = append(checks, publicKeyValues("Server public key", c.peerKey)...)
 	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
 	c.state = stateWaitServerHelloDone
+	if c.suite.ForwardSecret() {
+		c.state = stateWaitServerKeyExchange
+	}
 	return nil
 }
 
@@ -267,7 +247,12 @@ func (c *Conn) readServerHelloDone(raw []byte) error {
 	}
 	c.transcript = append(c.transcript, raw...)
 	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHelloDone: the server's flight is complete")
-	if err := c.sendClientKeyExchange(); err != nil {
+	send := c.sendClientKeyExchange
+	if c.suite.ForwardSecret() {
+		send = c.sendClientKeyExchangeECDHE
+	}
+	if err := send(); err != nil {
+		c.failStep = StepKeyExchange
 		return err
 	}
 	c.deriveKeys(StepEstablish)
@@ -284,12 +269,13 @@ func (c *Conn) readServerHelloDone(raw []byte) error {
 // under the server's public key (RFC 5246, Section 7.4.7.1; RFC 8017,
 // Section 7.2.1).
 func (c *Conn) sendClientKeyExchange() error {
+	pub := c.peerKey.(*rsa.PublicKey) // readCertificate checked
 	pms := make([]byte, 48)
 	pms[0], pms[1] = byte(c.clientVers>>8), byte(c.clientVers)
 	if _, err := io.ReadFull(c.cfg.Rand, pms[2:]); err != nil {
 		return alert.Wrap(alert.InternalError, "tls: no randomness for the pre-master secret", err)
 	}
-	em, ct, err := encryptPKCS1v15(c.cfg.Rand, c.peerKey, pms)
+	em, ct, err := encryptPKCS1v15(c.cfg.Rand, pub, pms)
 	if err != nil {
 		return alert.Wrap(alert.InternalError, "tls: cannot encrypt the pre-master secret", err)
 	}
@@ -297,11 +283,11 @@ func (c *Conn) sendClientKeyExchange() error {
 	m := &handshake.ClientKeyExchange{EncryptedPreMaster: ct}
 	m.Raw = m.Marshal()
 	wire := c.sendHandshake(m.Raw, "ClientKeyExchange", StepKeyExchange)
-	k := (c.peerKey.N.BitLen() + 7) / 8
+	k := (pub.N.BitLen() + 7) / 8
 	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Encrypts the pre-master secret with the server's public key and sends ClientKeyExchange",
 		trace.Secret("Pre-master secret", pms, "client version (03 03) + 46 random bytes: the \"session key\" of the articles"),
 		trace.Secret("Padded block EM", em, fmt.Sprintf("00 02 + %d nonzero random bytes + 00 + pre-master secret = %d bytes (PKCS#1 v1.5)", k-3-len(pms), k)),
-		trace.Hex("Encrypted pre-master secret", ct, fmt.Sprintf("EM^e mod n with the server's %d-bit key; only the private key can undo it", c.peerKey.N.BitLen())),
+		trace.Hex("Encrypted pre-master secret", ct, fmt.Sprintf("EM^e mod n with the server's %d-bit key; only the private key can undo it", pub.N.BitLen())),
 		trace.Hex("Record on the wire", wire, ""))
 	return nil
 }

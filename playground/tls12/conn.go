@@ -1,5 +1,8 @@
-// Package tls12 is the engine's TLS 1.2 client and server with RSA key
-// transport (RFC 5246), the classic handshake. A Conn is sans-I/O: it is fed
+// Package tls12 is the engine's TLS 1.2 client and server (RFC 5246), with
+// two key exchanges: RSA key transport, the classic handshake, and
+// ephemeral elliptic-curve Diffie-Hellman signed with the certificate's key
+// (ECDHE_RSA and ECDHE_ECDSA, RFC 8422), the common TLS 1.2 deployment. A
+// Conn is sans-I/O: it is fed
 // the bytes that arrive (Receive) and hands over the records to send
 // (TakeOutput), so that the same code runs over a TCP socket, inside a page
 // that plays both ends, or behind an HTTP handler. Every step records what
@@ -7,6 +10,7 @@
 package tls12
 
 import (
+	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
 	"errors"
@@ -16,8 +20,10 @@ import (
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/kx"
 	"tlsplayground/playground/prf"
 	"tlsplayground/playground/record"
+	"tlsplayground/playground/sigscheme"
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/trace"
 )
@@ -28,8 +34,8 @@ const (
 	StepCertificate = 2 // the server sends its certificate and public key
 	StepVerify      = 3 // the client checks the certificate against its trusted roots
 	StepNegotiate   = 4 // the strongest common cipher suite is chosen
-	StepKeyExchange = 5 // the client encrypts the pre-master secret with the server's public key
-	StepEstablish   = 6 // the server decrypts it; both derive keys and verify Finished
+	StepKeyExchange = 5 // RSA: the client encrypts the pre-master secret with the server's public key; ECDHE: both send ephemeral public keys, the server's signed
+	StepEstablish   = 6 // RSA: the server decrypts it; both derive keys and verify Finished
 	StepApplication = 7 // application data under symmetric encryption; keys discarded at the end
 )
 
@@ -43,20 +49,32 @@ type Config struct {
 	Rand io.Reader        // required
 	Time func() time.Time // nil means time.Now
 
-	// Suites enabled on this side; nil means every suite the engine has.
-	// The client offers them in this order; the server picks the strongest
-	// shared one.
+	// Suites enabled on this side (TLS 1.2 ones; others are ignored). nil
+	// means every TLS 1.2 suite the engine has: the client offers them all,
+	// the server enables those its key can serve. The client offers them in
+	// this order; the server picks the strongest shared one it can use.
 	Suites []*suites.Suite
 	// DisableEMS turns off the extended master secret (RFC 7627).
 	DisableEMS bool
+	// Groups for ECDHE, in order of preference; nil means DefaultGroups.
+	// KEM groups (X25519MLKEM768) exist only in TLS 1.3 and are skipped.
+	Groups []*kx.Group
+	// SignatureSchemes for the ServerKeyExchange signature, in order of
+	// preference: those the client offers in signature_algorithms, those
+	// the server may sign with. nil means sigscheme.All.
+	SignatureSchemes []*sigscheme.Scheme
 
 	// Client side.
 	ServerName string         // sent in SNI and checked against the certificate
 	Roots      *x509.CertPool // the client's trust store
 
 	// Server side.
-	Certificates [][]byte // chain, leaf first
-	Key          *rsa.PrivateKey
+	Certificates [][]byte        // chain, leaf first
+	Key          *rsa.PrivateKey // decrypts RSA key transport; signs ECDHE_RSA when Signer is nil
+	// Signer is the certificate's private key for ECDHE signatures: an
+	// *rsa.PrivateKey (ECDHE_RSA), a P-256 *ecdsa.PrivateKey or an
+	// ed25519.PrivateKey (ECDHE_ECDSA, RFC 8422, Section 2). nil means Key.
+	Signer crypto.Signer
 
 	// Trace receives every step; nil records nothing.
 	Trace *trace.Recorder
@@ -69,11 +87,64 @@ func (c *Config) now() time.Time {
 	return time.Now()
 }
 
+// DefaultGroups are the ECDHE groups used when Config.Groups is nil.
+var DefaultGroups = []*kx.Group{kx.X25519, kx.P256}
+
+// suites returns the TLS 1.2 suites enabled on this side, in order.
 func (c *Config) suites() []*suites.Suite {
-	if len(c.Suites) > 0 {
-		return c.Suites
+	list := c.Suites
+	if len(list) == 0 {
+		list = suites.ForVersion(suites.VersionTLS12)
 	}
-	return suites.Classic
+	out := make([]*suites.Suite, 0, len(list))
+	for _, s := range list {
+		if s.Version == suites.VersionTLS12 {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// groups returns the ECDHE groups, without the TLS 1.3-only KEM groups.
+func (c *Config) groups() []*kx.Group {
+	list := c.Groups
+	if len(list) == 0 {
+		list = DefaultGroups
+	}
+	out := make([]*kx.Group, 0, len(list))
+	for _, g := range list {
+		if !g.KEM {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+func (c *Config) schemes() []*sigscheme.Scheme {
+	if len(c.SignatureSchemes) > 0 {
+		return c.SignatureSchemes
+	}
+	return sigscheme.All
+}
+
+// signer returns the server's signing key: Signer, else Key, else nil.
+func (c *Config) signer() crypto.Signer {
+	if c.Signer != nil {
+		return c.Signer
+	}
+	if c.Key != nil {
+		return c.Key
+	}
+	return nil
+}
+
+// rsaKey returns the server's RSA key for key transport, or nil.
+func (c *Config) rsaKey() *rsa.PrivateKey {
+	if c.Key != nil {
+		return c.Key
+	}
+	k, _ := c.Signer.(*rsa.PrivateKey)
+	return k
 }
 
 // Secrets are the values both sides should agree on, exposed for the trace,
@@ -92,6 +163,7 @@ const (
 	stateStart state = iota
 	stateWaitServerHello
 	stateWaitCertificate
+	stateWaitServerKeyExchange
 	stateWaitServerHelloDone
 	stateWaitClientHello
 	stateWaitClientKeyExchange
@@ -125,9 +197,16 @@ type Conn struct {
 
 	hello     *handshake.ClientHello
 	peerChain [][]byte
-	peerKey   *rsa.PublicKey
+	peerKey   crypto.PublicKey // the leaf's key (client side)
 	offered   []uint16
 	choice    suites.Choice
+
+	// ECDHE (RFC 8422): the group and signature scheme agreed, this side's
+	// ephemeral key, and what the page shows of the exchange.
+	group  *kx.Group
+	scheme *sigscheme.Scheme
+	eph    *kx.Private
+	kex    *ECDHE
 
 	failStep   int      // the teaching step a failure belongs to, when the state does not tell
 	appData    [][]byte // application data received and not yet taken
@@ -278,7 +357,7 @@ func (c *Conn) currentStep() int {
 		return StepCertificate
 	case stateWaitCertificate:
 		return StepVerify
-	case stateWaitClientKeyExchange:
+	case stateWaitServerKeyExchange, stateWaitClientKeyExchange:
 		return StepKeyExchange
 	case stateWaitChangeCipherSpec, stateWaitFinished:
 		return StepEstablish
@@ -376,11 +455,33 @@ func (c *Conn) handleChangeCipherSpec(p []byte) error {
 	c.in, c.nextIn = c.nextIn, nil
 	c.state = stateWaitFinished
 	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives ChangeCipherSpec: from now on the peer's records are encrypted",
-		trace.Text("Read key", keyName(!c.isClient), "the peer's write key is this side's read key"))
+		trace.Text("Read key", writeKeyName(!c.isClient), "the peer's write key is this side's read key"))
 	return nil
 }
 
-func keyName(client bool) string {
+// recordNotes explain a suite's record protection in the trace.
+type recordNotes struct {
+	cipher, nonce, tag, tagName, wire, iv string
+}
+
+// notesFor returns the notes for AES-GCM (RFC 5288) or ChaCha20-Poly1305
+// (RFC 7905).
+func notesFor(s *suites.Suite) recordNotes {
+	if s != nil && s.AEAD == suites.ChaCha20Poly1305 {
+		return recordNotes{cipher: "ChaCha20",
+			nonce: "the 12-byte write IV XOR the sequence number: nothing of it is sent (RFC 7905)",
+			tag:   "16-byte Poly1305 authentication tag", tagName: "Poly1305 tag",
+			wire: "header + ciphertext + tag",
+			iv:   "12-byte IV, XORed with the sequence number to make the nonce of"}
+	}
+	return recordNotes{cipher: "AES-GCM",
+		nonce: "implicit IV (4 bytes from the key block) + explicit nonce (8 bytes, sent in the record)",
+		tag:   "16-byte GCM authentication tag", tagName: "GCM tag",
+		wire: "header + explicit nonce + ciphertext + tag",
+		iv:   "implicit part (RFC 5288) of the nonces of"}
+}
+
+func writeKeyName(client bool) string {
 	if client {
 		return "client_write_key + client_write_IV"
 	}
@@ -399,6 +500,8 @@ func (c *Conn) handleMessage(typ uint8, raw []byte) error {
 		return c.expect(typ, handshake.TypeServerHello, raw, c.readServerHello)
 	case stateWaitCertificate:
 		return c.expect(typ, handshake.TypeCertificate, raw, c.readCertificate)
+	case stateWaitServerKeyExchange:
+		return c.expect(typ, handshake.TypeServerKeyExchange, raw, c.readServerKeyExchange)
 	case stateWaitServerHelloDone:
 		return c.expect(typ, handshake.TypeServerHelloDone, raw, c.readServerHelloDone)
 	case stateWaitClientKeyExchange:
@@ -485,14 +588,15 @@ func (c *Conn) Write(p []byte) ([]record.Detail, error) {
 		w := rec.Marshal()
 		c.out = append(c.out, record.Out{Wire: w, Name: "ApplicationData", Step: StepApplication, Encrypted: true})
 		details = append(details, d)
+		n := notesFor(c.suite)
 		c.cfg.Trace.Add(StepApplication, c.actor, "Encrypts and sends application data",
 			trace.Text("Plaintext", string(p[off:end]), fmt.Sprintf("%d bytes", end-off)),
 			trace.Text("Sequence number", fmt.Sprint(d.Seq), "counts records in this direction; it is never sent, only authenticated"),
-			trace.Hex("Nonce", d.Nonce, "implicit IV (4 bytes from the key block) + explicit nonce (8 bytes, sent in the record)"),
+			trace.Hex("Nonce", d.Nonce, n.nonce),
 			trace.Hex("Additional data", d.AAD, "seq_num + type + version + length: authenticated, not encrypted"),
-			trace.Hex("Ciphertext", d.Ciphertext, "AES-GCM encryption of the plaintext"),
-			trace.Hex("Tag", d.Tag, "16-byte GCM authentication tag"),
-			trace.Hex("Record on the wire", w, "header + explicit nonce + ciphertext + tag"))
+			trace.Hex("Ciphertext", d.Ciphertext, n.cipher+" encryption of the plaintext"),
+			trace.Hex("Tag", d.Tag, n.tag),
+			trace.Hex("Record on the wire", w, n.wire))
 		if len(p) == 0 {
 			break
 		}
@@ -506,7 +610,7 @@ func (c *Conn) traceReceivedData(rec record.Record, plain []byte) {
 	}
 	c.cfg.Trace.Add(StepApplication, c.actor, "Receives, authenticates and decrypts application data",
 		trace.Hex("Record received", rec.Marshal(), ""),
-		trace.Check("GCM tag", true, "the tag matches: the record is authentic and unchanged"),
+		trace.Check(notesFor(c.suite).tagName, true, "the tag matches: the record is authentic and unchanged"),
 		trace.Text("Decrypted", string(plain), fmt.Sprintf("%d bytes", len(plain))))
 }
 
@@ -525,6 +629,9 @@ func (c *Conn) Close() error {
 	if c.peerClosed {
 		c.discardKeys()
 		what = "write key, read key, IVs, master secret and pre-master secret overwritten with zeros"
+		if c.kex != nil {
+			what = "write key, read key, IVs, master secret, shared secret and ephemeral private key overwritten with zeros"
+		}
 	}
 	c.cfg.Trace.Add(StepApplication, c.actor, "Sends close_notify and discards its keys",
 		trace.Text("Keys", what, "a new session gets new randoms, new secrets and new keys"))
@@ -536,9 +643,13 @@ func (c *Conn) discardKeys() {
 	c.in.Discard()
 	c.nextIn.Discard()
 	c.nextOut.Discard()
-	clear(c.sec.PreMaster)
+	clear(c.sec.PreMaster) // for ECDHE also the shared secret in kex
 	clear(c.sec.Master)
 	clear(c.sec.Keys.Block) // the write keys and IVs are slices of it
+	if c.eph != nil {
+		clear(c.eph.Secret) // also kex.Private
+		c.eph = nil
+	}
 }
 
 // activateKeys builds both directions' protectors from the key block: the
@@ -583,7 +694,7 @@ func (c *Conn) deriveKeys(step int) {
 		trace.Secret("Key block", k.Block, fmt.Sprintf("PRF(master, \"key expansion\", server random + client random), %d bytes, cut into the four values below", len(k.Block))),
 		trace.Secret("client_write_key", k.ClientWriteKey, s.Cipher+" key for records from the client"),
 		trace.Secret("server_write_key", k.ServerWriteKey, s.Cipher+" key for records from the server"),
-		trace.Secret("client_write_IV", k.ClientWriteIV, "implicit part of the client's nonces (RFC 5288)"),
-		trace.Secret("server_write_IV", k.ServerWriteIV, "implicit part of the server's nonces (RFC 5288)"))
+		trace.Secret("client_write_IV", k.ClientWriteIV, notesFor(s).iv+" the client's records"),
+		trace.Secret("server_write_IV", k.ServerWriteIV, notesFor(s).iv+" the server's records"))
 	c.cfg.Trace.Add(step, c.actor, "Derives the master secret and the session keys with the TLS 1.2 PRF ("+s.HashName()+")", vals...)
 }

@@ -3,15 +3,23 @@ package tls12_test
 import (
 	"testing"
 
+	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/record"
 	"tlsplayground/playground/rng"
+	"tlsplayground/playground/suites"
 	"tlsplayground/playground/tls12"
 )
 
 // flights returns the records of a real handshake, as seeds: what the
-// server receives and what the client receives.
-func flights(t testing.TB) (toServer, toClient [][]byte) {
+// server receives and what the client receives. With classic, the suites
+// are RSA key transport; otherwise the defaults (ECDHE_RSA over x25519).
+func flights(t testing.TB, classic bool) (toServer, toClient [][]byte) {
 	s := setup(t)
-	c := tls12.Client(&tls12.Config{Rand: rng.New([]byte("fuzz")), ServerName: s.ServerName, Roots: s.Roots()})
+	cfg := &tls12.Config{Rand: rng.New([]byte("fuzz")), ServerName: s.ServerName, Roots: s.Roots()}
+	if classic {
+		cfg.Suites = suites.Classic
+	}
+	c := tls12.Client(cfg)
 	srv := tls12.Server(&tls12.Config{Rand: rng.New([]byte("fuzz srv")), Certificates: s.Chain, Key: s.Key})
 	c.Start()
 	for i := 0; i < 4; i++ {
@@ -33,9 +41,11 @@ func flights(t testing.TB) (toServer, toClient [][]byte) {
 // FuzzServerReceive feeds arbitrary bytes to a fresh server: it may fail,
 // never panic, and a failure always queues an alert.
 func FuzzServerReceive(f *testing.F) {
-	toServer, _ := flights(f)
-	for _, r := range toServer {
-		f.Add(r)
+	for _, classic := range []bool{true, false} {
+		toServer, _ := flights(f, classic)
+		for _, r := range toServer {
+			f.Add(r)
+		}
 	}
 	f.Add([]byte{22, 3, 1, 0, 0})
 	s := setup(f)
@@ -50,14 +60,19 @@ func FuzzServerReceive(f *testing.F) {
 // FuzzClientReceive feeds arbitrary bytes to a client that has sent its
 // ClientHello.
 func FuzzClientReceive(f *testing.F) {
-	_, toClient := flights(f)
-	var first []byte
-	for _, r := range toClient[:3] {
-		first = append(first, r...)
-	}
-	f.Add(first)
-	for _, r := range toClient {
-		f.Add(r)
+	for _, classic := range []bool{true, false} {
+		_, toClient := flights(f, classic)
+		var first []byte // the server's first flight: up to ServerHelloDone
+		for _, r := range toClient {
+			first = append(first, r...)
+			if len(r) == record.HeaderLen+handshake.HeaderLen && r[record.HeaderLen] == handshake.TypeServerHelloDone {
+				break
+			}
+		}
+		f.Add(first)
+		for _, r := range toClient {
+			f.Add(r)
+		}
 	}
 	s := setup(f)
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"io"
+	"strings"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
@@ -49,24 +50,43 @@ func (c *Conn) readClientHello(raw []byte) error {
 		trace.Text("Server name asked for", sni, "a server hosting several sites picks its certificate with this"),
 		trace.List("Extensions", describeExtensions(m.Extensions), ""))
 
-	c.choice = suites.Negotiate(m.CipherSuites, c.cfg.suites())
-	common := suites.Names(c.choice.Common)
+	ec, err := c.negotiateECDHE(m)
+	if err != nil {
+		c.failStep = StepNegotiate
+		return err
+	}
+	usable, unusable, reasons := c.usableSuites(ec)
+	c.choice = suites.Negotiate(m.CipherSuites, usable)
 	negotiation := []trace.Value{
 		trace.List("Client offers", offeredNames, "in the client's order of preference"),
 		trace.List("Server enables", suites.Names(c.cfg.suites()), ""),
-		trace.List("Shared", common, "strongest first"),
 	}
+	if len(unusable) > 0 {
+		negotiation = append(negotiation, trace.List("Not usable here", unusable, "enabled, but this server's key, or what the client offers for ECDHE, rules them out"))
+	}
+	negotiation = append(negotiation, trace.List("Shared", suites.Names(c.choice.Common), "strongest first"))
 	if c.choice.Suite == nil {
+		msg := "tls: no cipher suite in common: the client offers none that the server enables and can use"
+		if len(reasons) > 0 {
+			msg += " (" + strings.Join(reasons, "; ") + ")"
+		}
 		c.cfg.Trace.Add(StepNegotiate, c.actor, "Finds no cipher suite in common", append(negotiation, trace.Check("Common suite", false, c.choice.Reason))...)
 		c.failStep = StepNegotiate
-		return alert.New(alert.HandshakeFailure, "tls: no cipher suite in common: the client offers none that the server enables")
+		return alert.New(alert.HandshakeFailure, msg)
 	}
 	c.suite = c.choice.Suite
 	_, clientEMS := handshake.Find(m.Extensions, handshake.ExtExtendedMasterSecret)
 	c.ems = clientEMS && !c.cfg.DisableEMS
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Chooses the cipher suite", append(negotiation,
+	negotiation = append(negotiation,
 		trace.Text("Chosen", c.suite.Name, c.choice.Reason),
-		trace.Text("Key exchange", "RSA key transport", "the client will encrypt the pre-master secret with the server's RSA public key"),
+		trace.Text("Key exchange", kxName(c.suite), kxNote(c.suite)))
+	if c.suite.ForwardSecret() {
+		c.group, c.scheme = ec.group, ec.scheme
+		negotiation = append(negotiation,
+			trace.Text("Group", c.group.Name, ec.groupWhy),
+			trace.Text("Signature scheme", c.scheme.Name, ec.schemeWhy))
+	}
+	c.cfg.Trace.Add(StepNegotiate, c.actor, "Chooses the cipher suite", append(negotiation,
 		trace.Text("Record protection", c.suite.Cipher, "authenticated encryption: confidentiality and integrity in one"),
 		trace.Text("PRF hash", c.suite.HashName(), "used to derive keys and to hash the transcript"),
 		trace.Check("Extended master secret", c.ems, emsText(c.ems)))...)
@@ -75,6 +95,12 @@ func (c *Conn) readClientHello(raw []byte) error {
 		return err
 	}
 	c.sendCertificate()
+	if c.suite.ForwardSecret() {
+		if err := c.sendServerKeyExchange(); err != nil {
+			c.failStep = StepKeyExchange
+			return err
+		}
+	}
 	c.sendServerHelloDone()
 	c.state = stateWaitClientKeyExchange
 	return nil
@@ -128,6 +154,10 @@ func (c *Conn) sendServerHello() error {
 	if hasExt || containsUint16(c.hello.CipherSuites, 0x00ff) {
 		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtRenegotiationInfo, Data: []byte{0}})
 	}
+	// RFC 8422, Section 5.2: with an ECDHE suite, answer ec_point_formats.
+	if _, ok := handshake.Find(c.hello.Extensions, handshake.ExtECPointFormats); ok && c.suite.ForwardSecret() {
+		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtECPointFormats, Data: []byte{1, handshake.PointFormatUncompressed}})
+	}
 	m.Raw = m.Marshal()
 	wire := c.sendHandshake(m.Raw, "ServerHello", StepCertificate)
 	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends ServerHello",
@@ -153,11 +183,12 @@ func (c *Conn) sendCertificate() {
 	m := &handshake.Certificate{Certificates: c.cfg.Certificates}
 	m.Raw = m.Marshal()
 	wire := c.sendHandshake(m.Raw, "Certificate", StepCertificate)
-	pub := &c.cfg.Key.PublicKey
+	vals := []trace.Value{trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(m.Certificates)), "leaf first; the root stays out, clients already have it")}
+	if k := c.serverKey(); k != nil {
+		vals = append(vals, publicKeyValues("Public key", k.Public())...)
+	}
 	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends its Certificate: the chain, with its public key inside the leaf",
-		trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(m.Certificates)), "leaf first; the root stays out, clients already have it"),
-		trace.Hex("Public key modulus n", pub.N.Bytes(), fmt.Sprintf("%d-bit RSA", pub.N.BitLen())),
-		trace.Hex("Record on the wire", wire, ""))
+		append(vals, trace.Hex("Record on the wire", wire, ""))...)
 }
 
 func (c *Conn) sendServerHelloDone() {
@@ -174,11 +205,15 @@ func (c *Conn) sendServerHelloDone() {
 // secret, in constant time, so that the only failure an attacker sees is the
 // Finished check, the same as for a wrong key (Bleichenbacher's attack).
 func (c *Conn) readClientKeyExchange(raw []byte) error {
+	if c.suite.ForwardSecret() {
+		return c.readClientKeyExchangeECDHE(raw)
+	}
 	m, err := handshake.UnmarshalClientKeyExchange(raw)
 	if err != nil {
 		return err
 	}
-	k := c.cfg.Key.Size()
+	key := c.cfg.rsaKey() // usableSuites checked
+	k := key.Size()
 	if len(m.EncryptedPreMaster) != k {
 		return alert.New(alert.DecodeError, fmt.Sprintf("tls: encrypted pre-master secret is %d bytes, the %d-bit key needs %d", len(m.EncryptedPreMaster), k*8, k))
 	}
@@ -190,7 +225,7 @@ func (c *Conn) readClientKeyExchange(raw []byte) error {
 	}
 	random := append([]byte(nil), pms...)
 	//lint:ignore SA1019 RSA key transport is the point of this handshake.
-	if err := rsa.DecryptPKCS1v15SessionKey(nil, c.cfg.Key, m.EncryptedPreMaster, pms); err != nil {
+	if err := rsa.DecryptPKCS1v15SessionKey(nil, key, m.EncryptedPreMaster, pms); err != nil {
 		return alert.Wrap(alert.InternalError, "tls: RSA decryption failed", err)
 	}
 	// The version bytes are always ClientHello.client_version.

@@ -1,0 +1,83 @@
+package tls12
+
+import (
+	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"fmt"
+
+	"tlsplayground/playground/sigscheme"
+	"tlsplayground/playground/suites"
+	"tlsplayground/playground/trace"
+)
+
+// keyFits reports whether a certificate key can serve the suite: RSA key
+// transport and ECDHE_RSA need RSA; ECDHE_ECDSA needs ECDSA or EdDSA (RFC
+// 8422, Section 2). The engine's ECDSA is P-256 only.
+func keyFits(s *suites.Suite, pub crypto.PublicKey) bool {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return s.KeyExchange == suites.RSA || s.KeyExchange == suites.ECDHERSA
+	case *ecdsa.PublicKey:
+		return s.KeyExchange == suites.ECDHEECDSA && sigscheme.ECDSAP256SHA256.Fits(k)
+	case ed25519.PublicKey:
+		return s.KeyExchange == suites.ECDHEECDSA
+	}
+	return false
+}
+
+func keyNeeded(s *suites.Suite) string {
+	if s.KeyExchange == suites.ECDHEECDSA {
+		return "an ECDSA P-256 or Ed25519"
+	}
+	return "an RSA"
+}
+
+// publicKeyName names a public key: "RSA-2048", "ECDSA P-256", "Ed25519".
+func publicKeyName(pub crypto.PublicKey) string {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return fmt.Sprintf("RSA-%d", k.N.BitLen())
+	case *ecdsa.PublicKey:
+		return "ECDSA " + k.Curve.Params().Name
+	case ed25519.PublicKey:
+		return "Ed25519"
+	}
+	return fmt.Sprintf("%T", pub)
+}
+
+// publicKeyValues shows a public key in the trace.
+func publicKeyValues(label string, pub crypto.PublicKey) []trace.Value {
+	switch k := pub.(type) {
+	case *rsa.PublicKey:
+		return []trace.Value{
+			trace.Hex(label+": modulus n", k.N.Bytes(), fmt.Sprintf("%d-bit RSA modulus", k.N.BitLen())),
+			trace.Text(label+": exponent e", fmt.Sprint(k.E), "")}
+	case *ecdsa.PublicKey:
+		if b, err := k.Bytes(); err == nil {
+			return []trace.Value{trace.Hex(label, b, "ECDSA "+k.Curve.Params().Name+" point: 04 + x + y (uncompressed); it can sign and verify, not encrypt")}
+		}
+	case ed25519.PublicKey:
+		return []trace.Value{trace.Hex(label, k, "Ed25519 public key (RFC 8032): 32 bytes; it can sign and verify, not encrypt")}
+	}
+	return []trace.Value{trace.Text(label, publicKeyName(pub), "")}
+}
+
+// kxName and kxNote say what a suite's key exchange is.
+func kxName(s *suites.Suite) string {
+	switch s.KeyExchange {
+	case suites.ECDHERSA:
+		return "ECDHE, signed with RSA"
+	case suites.ECDHEECDSA:
+		return "ECDHE, signed with ECDSA or EdDSA"
+	}
+	return "RSA key transport"
+}
+
+func kxNote(s *suites.Suite) string {
+	if s.ForwardSecret() {
+		return "each side makes an ephemeral key pair and sends its public half; the server signs its own with the certificate's key; the shared secret never travels, and erasing the ephemeral keys gives forward secrecy"
+	}
+	return "the client will encrypt the pre-master secret with the server's RSA public key: whoever gets that key later can decrypt a recording of this session"
+}
