@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -48,6 +49,24 @@ func writePEMs(t *testing.T, s *pki.Setup) (cert, key, ca string) {
 	return
 }
 
+// lockedBuffer collects a process's output while the test reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
 func freePort(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -70,7 +89,7 @@ func engineClientVsOpenSSL(t *testing.T, s *pki.Setup, cfg *tls12.Config, args .
 	defer cancel()
 	cmd := exec.CommandContext(ctx, openssl, append([]string{"s_server", "-accept", addr, "-cert", cert, "-key", key,
 		"-tls1_2", "-rev", "-naccept", "1"}, args...)...)
-	var log bytes.Buffer
+	var log lockedBuffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -129,7 +148,7 @@ func openSSLClientVsEngineServer(t *testing.T, s *pki.Setup, cfg *tls12.Config, 
 		"-CAfile", ca, "-verify_return_error", "-verify_hostname", s.ServerName, "-tls1_2", "-quiet"}, args...)...)
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
-	var stderr bytes.Buffer
+	var stderr lockedBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
