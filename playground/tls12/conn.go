@@ -70,10 +70,11 @@ type Config struct {
 
 	// Server side.
 	Certificates [][]byte        // chain, leaf first
-	Key          *rsa.PrivateKey // decrypts RSA key transport; signs ECDHE_RSA when Signer is nil
-	// Signer is the certificate's private key for ECDHE signatures: an
-	// *rsa.PrivateKey (ECDHE_RSA), a P-256 *ecdsa.PrivateKey or an
-	// ed25519.PrivateKey (ECDHE_ECDSA, RFC 8422, Section 2). nil means Key.
+	Key          *rsa.PrivateKey // the certificate's key when Signer is nil (RSA only)
+	// Signer is the certificate's private key: an *rsa.PrivateKey (RSA key
+	// transport decrypts with it, ECDHE_RSA signs with it), a P-256
+	// *ecdsa.PrivateKey or an ed25519.PrivateKey (ECDHE_ECDSA, RFC 8422,
+	// Section 2). nil means Key.
 	Signer crypto.Signer
 
 	// Trace receives every step; nil records nothing.
@@ -138,12 +139,10 @@ func (c *Config) signer() crypto.Signer {
 	return nil
 }
 
-// rsaKey returns the server's RSA key for key transport, or nil.
+// rsaKey returns the certificate's key when it is RSA, for key transport,
+// or nil.
 func (c *Config) rsaKey() *rsa.PrivateKey {
-	if c.Key != nil {
-		return c.Key
-	}
-	k, _ := c.Signer.(*rsa.PrivateKey)
+	k, _ := c.signer().(*rsa.PrivateKey)
 	return k
 }
 
