@@ -17,6 +17,21 @@ const CurveTypeNamedCurve uint8 = 3
 // 5.1.2); x25519 keys are always sent as their 32 bytes.
 const PointFormatUncompressed uint8 = 0
 
+// PointFormatsExtension is ec_point_formats data offering uncompressed
+// points only (RFC 8422, Section 5.1.2).
+func PointFormatsExtension() []byte { return []byte{1, PointFormatUncompressed} }
+
+// ParsePointFormats reads ec_point_formats data: a non-empty list of
+// one-byte formats.
+func ParsePointFormats(data []byte) ([]uint8, bool) {
+	s := cryptobyte.String(data)
+	var list cryptobyte.String
+	if !s.ReadUint8LengthPrefixed(&list) || !s.Empty() || len(list) == 0 {
+		return nil, false
+	}
+	return append([]uint8{}, list...), true
+}
+
 // ServerKeyExchange is the TLS 1.2 ECDHE ServerKeyExchange: the server's
 // ephemeral public key on a named curve (ServerECDHParams) and its signature,
 // with the certificate's key, over both randoms and those parameters (RFC

@@ -113,3 +113,14 @@ func FuzzUnmarshalECDHE(f *testing.F) {
 		}
 	})
 }
+
+func TestPointFormats(t *testing.T) {
+	if f, ok := ParsePointFormats(PointFormatsExtension()); !ok || len(f) != 1 || f[0] != PointFormatUncompressed {
+		t.Fatalf("ParsePointFormats(PointFormatsExtension()) = %v, %v", f, ok)
+	}
+	for _, bad := range [][]byte{nil, {0}, {2, 0}, {1, 0, 0}} {
+		if _, ok := ParsePointFormats(bad); ok {
+			t.Errorf("ParsePointFormats(%x) accepted", bad)
+		}
+	}
+}

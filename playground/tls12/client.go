@@ -47,7 +47,7 @@ func (c *Conn) sendClientHello() error {
 	}
 	var exts []handshake.Extension
 	if c.cfg.ServerName != "" {
-		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: serverNameExtension(c.cfg.ServerName)})
+		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: handshake.ServerNameExtension(c.cfg.ServerName)})
 	}
 	if ecdhe {
 		var ids []uint16
@@ -55,14 +55,14 @@ func (c *Conn) sendClientHello() error {
 			ids = append(ids, g.ID)
 		}
 		exts = append(exts,
-			handshake.Extension{Type: handshake.ExtSupportedGroups, Data: marshalUint16s(ids)},
-			handshake.Extension{Type: handshake.ExtECPointFormats, Data: []byte{1, handshake.PointFormatUncompressed}})
+			handshake.Extension{Type: handshake.ExtSupportedGroups, Data: handshake.MarshalUint16List(ids, 2)},
+			handshake.Extension{Type: handshake.ExtECPointFormats, Data: handshake.PointFormatsExtension()})
 	}
 	var schemes []uint16
 	for _, s := range c.cfg.schemes() {
 		schemes = append(schemes, s.ID)
 	}
-	exts = append(exts, handshake.Extension{Type: handshake.ExtSignatureAlgorithms, Data: marshalUint16s(schemes)})
+	exts = append(exts, handshake.Extension{Type: handshake.ExtSignatureAlgorithms, Data: handshake.MarshalUint16List(schemes, 2)})
 	if !c.cfg.DisableEMS {
 		exts = append(exts, handshake.Extension{Type: handshake.ExtExtendedMasterSecret})
 	}
@@ -130,7 +130,7 @@ func (c *Conn) readServerHello(raw []byte) error {
 			if _, offered := handshake.Find(c.hello.Extensions, e.Type); !offered {
 				return alert.New(alert.UnsupportedExtension, "tls: server sent ec_point_formats, which the client did not offer")
 			}
-			f, ok := parsePointFormats(e.Data)
+			f, ok := handshake.ParsePointFormats(e.Data)
 			if !ok {
 				return alert.New(alert.DecodeError, "tls: malformed ec_point_formats extension in ServerHello")
 			}

@@ -65,13 +65,13 @@ func (c *Conn) negotiateECDHE(m *handshake.ClientHello) (ecdheChoice, error) {
 	var theirs []uint16
 	if sentGroups {
 		var ok bool
-		if theirs, ok = parseUint16s(data); !ok {
+		if theirs, ok = handshake.ParseUint16List(data, 2); !ok {
 			return ch, alert.New(alert.DecodeError, "tls: malformed supported_groups extension")
 		}
 		ch.clientGroups = theirs
 	}
 	if d, ok := handshake.Find(m.Extensions, handshake.ExtECPointFormats); ok {
-		f, ok := parsePointFormats(d)
+		f, ok := handshake.ParsePointFormats(d)
 		if !ok {
 			return ch, alert.New(alert.DecodeError, "tls: malformed ec_point_formats extension")
 		}
@@ -107,7 +107,7 @@ func (c *Conn) negotiateECDHE(m *handshake.ClientHello) (ecdheChoice, error) {
 	case !sentSchemes:
 		ch.schemeWhy = "the client sent no signature_algorithms, which in TLS 1.2 means SHA-1 signatures, and this engine signs with none (RFC 5246, Section 7.4.1.4.1)"
 	default:
-		ids, ok := parseUint16s(d)
+		ids, ok := handshake.ParseUint16List(d, 2)
 		if !ok {
 			return ch, alert.New(alert.DecodeError, "tls: malformed signature_algorithms extension")
 		}

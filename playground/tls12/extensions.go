@@ -5,10 +5,7 @@
 package tls12
 
 import (
-	"fmt"
 	"strings"
-
-	"golang.org/x/crypto/cryptobyte"
 
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/kx"
@@ -27,44 +24,6 @@ func offersECDHE(list []*suites.Suite) bool {
 	return false
 }
 
-// marshalUint16s writes a list of code points with a two-byte length, as in
-// supported_groups and signature_algorithms.
-func marshalUint16s(vals []uint16) []byte {
-	var b cryptobyte.Builder
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-		for _, v := range vals {
-			b.AddUint16(v)
-		}
-	})
-	return b.BytesOrPanic()
-}
-
-// parseUint16s reads such a list; it must be whole, even and non-empty.
-func parseUint16s(data []byte) ([]uint16, bool) {
-	s := cryptobyte.String(data)
-	var list cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&list) || !s.Empty() || len(list) == 0 || len(list)%2 != 0 {
-		return nil, false
-	}
-	var out []uint16
-	for !list.Empty() {
-		var v uint16
-		list.ReadUint16(&v)
-		out = append(out, v)
-	}
-	return out, true
-}
-
-// parsePointFormats reads ec_point_formats (RFC 8422, Section 5.1.2).
-func parsePointFormats(data []byte) ([]uint8, bool) {
-	s := cryptobyte.String(data)
-	var list cryptobyte.String
-	if !s.ReadUint8LengthPrefixed(&list) || !s.Empty() || len(list) == 0 {
-		return nil, false
-	}
-	return append([]uint8{}, list...), true
-}
-
 func groupNames(gs []*kx.Group) []string {
 	out := make([]string, len(gs))
 	for i, g := range gs {
@@ -81,66 +40,19 @@ func namesOf(ids []uint16, name func(uint16) string) string {
 	return strings.Join(parts, ", ")
 }
 
-func serverNameExtension(name string) []byte {
-	var b cryptobyte.Builder
-	b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
-		b.AddUint8(0) // host_name
-		b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes([]byte(name)) })
-	})
-	return b.BytesOrPanic()
-}
+// describers name the code points inside extensions for the trace.
+var describers = handshake.Describers{Group: kx.NameOf, Scheme: sigscheme.NameOf, Version: handshake.VersionName}
 
-// parseServerName returns the host_name in an SNI extension.
-func parseServerName(data []byte) (string, bool) {
-	s := cryptobyte.String(data)
-	var list cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&list) || !s.Empty() || list.Empty() {
-		return "", false
-	}
-	for !list.Empty() {
-		var typ uint8
-		var name cryptobyte.String
-		if !list.ReadUint8(&typ) || !list.ReadUint16LengthPrefixed(&name) {
-			return "", false
-		}
-		if typ == 0 {
-			return string(name), true
-		}
-	}
-	return "", true
-}
-
+// describeExtensions gives one line per extension, as the trace shows them.
 func describeExtensions(exts []handshake.Extension) []string {
-	out := make([]string, 0, len(exts))
-	for _, e := range exts {
-		d := handshake.ExtensionName(e.Type)
-		switch e.Type {
-		case handshake.ExtServerName:
-			if n, ok := parseServerName(e.Data); ok {
-				d += ": " + n
-			}
-		case handshake.ExtExtendedMasterSecret:
-			d += ": bind the master secret to the whole handshake (RFC 7627)"
-		case handshake.ExtRenegotiationInfo:
-			d += ": secure renegotiation (RFC 5746)"
-		case handshake.ExtSignatureAlgorithms:
-			if ids, ok := parseUint16s(e.Data); ok {
-				d += ": " + namesOf(ids, sigscheme.NameOf)
-			}
-		case handshake.ExtSupportedGroups:
-			if ids, ok := parseUint16s(e.Data); ok {
-				d += ": " + namesOf(ids, kx.NameOf)
-			}
-		case handshake.ExtECPointFormats:
-			if f, ok := parsePointFormats(e.Data); ok && len(f) == 1 && f[0] == handshake.PointFormatUncompressed {
-				d += ": uncompressed points only"
-			} else {
-				d += fmt.Sprintf(" (%d bytes)", len(e.Data))
-			}
-		default:
-			d += fmt.Sprintf(" (%d bytes)", len(e.Data))
+	lines := handshake.DescribeExtensions(exts, describers)
+	for i, e := range exts {
+		if e.Type != handshake.ExtECPointFormats {
+			continue
 		}
-		out = append(out, d)
+		if f, ok := handshake.ParsePointFormats(e.Data); ok && len(f) == 1 && f[0] == handshake.PointFormatUncompressed {
+			lines[i] = handshake.ExtensionName(e.Type) + ": uncompressed points only"
+		}
 	}
-	return out
+	return lines
 }

@@ -41,7 +41,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	}
 	sni := "(none)"
 	if d, ok := handshake.Find(m.Extensions, handshake.ExtServerName); ok {
-		if n, ok := parseServerName(d); ok {
+		if n, ok := handshake.ParseServerName(d); ok {
 			sni = n
 		}
 	}
@@ -156,7 +156,7 @@ func (c *Conn) sendServerHello() error {
 	}
 	// RFC 8422, Section 5.2: with an ECDHE suite, answer ec_point_formats.
 	if _, ok := handshake.Find(c.hello.Extensions, handshake.ExtECPointFormats); ok && c.suite.ForwardSecret() {
-		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtECPointFormats, Data: []byte{1, handshake.PointFormatUncompressed}})
+		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtECPointFormats, Data: handshake.PointFormatsExtension()})
 	}
 	m.Raw = m.Marshal()
 	wire := c.sendHandshake(m.Raw, "ServerHello", StepCertificate)
