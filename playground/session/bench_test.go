@@ -13,8 +13,8 @@ import (
 // after the handshake, key generation excluded (the setup is made once).
 var benchCases = []struct {
 	name, mode, group string
-	keyType            string
-	std                *tls.Config // crypto/tls's version of the same handshake
+	keyType           string
+	std               *tls.Config // crypto/tls's version of the same handshake
 }{
 	{"classic-rsa2048", ModeClassic, "", pki.KeyRSA, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_256_GCM_SHA384}}},
 	{"ecdhe-rsa2048-x25519", ModeECDHE, "x25519", pki.KeyRSA, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384}, CurvePreferences: []tls.CurveID{tls.X25519}}},

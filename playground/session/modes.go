@@ -7,7 +7,9 @@ import (
 	"time"
 
 	"tlsplayground/playground/kx"
+	"tlsplayground/playground/pki"
 	"tlsplayground/playground/suites"
+	"tlsplayground/playground/tls12"
 	"tlsplayground/playground/tls13"
 	"tlsplayground/playground/trace"
 )
@@ -138,7 +140,41 @@ func splitUnderscore(s string) []string {
 
 // newECDHE builds the TLS 1.2 ECDHE ends.
 func (s *Session) newECDHE(crand, srand io.Reader, now func() time.Time, cs, ss []*suites.Suite, group *kx.Group, serverGroups []*kx.Group, opt Options) error {
-	return fmt.Errorf("mode %q is not available yet", ModeECDHE)
+	// An ECDSA certificate's curve must be in the client's supported_groups (RFC 8422, Section 5.1).
+	cg := []*kx.Group{group}
+	if s.setup.KeyType == pki.KeyECDSA && group != kx.P256 {
+		cg = append(cg, kx.P256)
+	}
+	s.client12 = tls12.Client(&tls12.Config{Rand: crand, Time: now, Suites: cs, Groups: cg, DisableEMS: opt.DisableEMS,
+		ServerName: s.setup.ServerName, Roots: s.setup.Roots(), Trace: s.rec})
+	s.server12 = tls12.Server(&tls12.Config{Rand: srand, Time: now, Suites: ss, Groups: serverGroups, DisableEMS: opt.DisableEMS,
+		Certificates: s.setup.Chain, Signer: s.setup.Signer, Trace: s.rec})
+	s.client, s.server = s.client12, s.server12
+	return nil
+}
+
+// ecdheView adds the ECDHE exchange to the classic view; the server erases its
+// private key and shared secret before the client does, so prev keeps them.
+func ecdheView(c, srv *tls12.Conn, prev *trace.KeyShare) view {
+	v := classicView(c)
+	ck := c.ECDHE()
+	if ck == nil {
+		return v
+	}
+	v.group = ck.Group.Name
+	if ck.Scheme != nil {
+		v.scheme = ck.Scheme.Name
+	}
+	ks := &trace.KeyShare{Group: ck.Group.Name, ClientPublic: trace.HexString(ck.ClientPublic), ServerPublic: trace.HexString(ck.ServerPublic),
+		ClientPrivate: trace.HexString(ck.Private), ClientShared: trace.HexString(ck.Shared)}
+	if sk := srv.ECDHE(); sk != nil && len(sk.Shared) > 0 && !allZero(sk.Shared) {
+		ks.ServerPrivate, ks.ServerShared = trace.HexString(sk.Private), trace.HexString(sk.Shared)
+	} else if prev != nil {
+		ks.ServerPrivate, ks.ServerShared = prev.ServerPrivate, prev.ServerShared
+	}
+	ks.Match = ks.ClientShared != "" && ks.ClientShared == ks.ServerShared
+	v.keyShare = ks
+	return v
 }
 
 func hexDecode(s string) ([]byte, error) { return hex.DecodeString(s) }

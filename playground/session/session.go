@@ -74,6 +74,7 @@ type Session struct {
 	rec            *trace.Recorder
 	client, server endpoint.Endpoint
 	client12       *tls12.Conn // the TLS 1.2 client, for its secrets
+	server12       *tls12.Conn // the TLS 1.2 server (ECDHE), for its key share
 	client13       *tls13.Conn // the TLS 1.3 ends, for their secrets
 	server13       *tls13.Conn
 	deliver        func(string, int, []byte) []byte
@@ -221,6 +222,8 @@ func (s *Session) carry(fromName string, from endpoint.Endpoint, toName string, 
 func (s *Session) capture() {
 	var v view
 	switch {
+	case s.server12 != nil:
+		v = ecdheView(s.client12, s.server12, s.view.keyShare)
 	case s.client12 != nil:
 		v = classicView(s.client12)
 	case s.client13 != nil:

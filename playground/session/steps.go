@@ -65,4 +65,33 @@ var tls13Steps = []StepText{
 		"Records are protected with the suite's AEAD under the application traffic keys. The nonce is the traffic IV XOR the record counter, and the real content type travels encrypted inside, so every record looks like application data. KeyUpdate moves a direction to fresh keys without a new handshake. At the end each side sends close_notify and erases its keys; since the ephemeral private keys are already gone, even the server's certificate key cannot decrypt this session later."},
 }
 
-func init() { stepTexts[ModeTLS13] = tls13Steps }
+func init() {
+	stepTexts[ModeTLS13] = tls13Steps
+	stepTexts[ModeECDHE] = ecdheSteps
+}
+
+// ecdheSteps maps the seven steps onto TLS 1.2 with ephemeral ECDH
+// (RFC 8422): the common TLS 1.2 deployment.
+var ecdheSteps = []StepText{
+	{1, "The client says hello",
+		"The client contacts the server using a secure (https) URL.",
+		"The ClientHello is the one of the classic handshake, plus the groups the client can do Diffie-Hellman with (supported_groups) and the point formats. It offers ECDHE suites: the key exchange will be ephemeral."},
+	{2, "The server sends its certificate, and a fresh public key",
+		"The server sends its certificate and public key to the client.",
+		"ServerHello, Certificate and ServerHelloDone as before, with one more message between them: ServerKeyExchange. It carries an ephemeral ECDH public key made for this connection only, signed with the certificate's private key. So the server sends two public keys: the long-term one in the certificate, and the throwaway one for the key exchange."},
+	{3, "The client checks the certificate",
+		"The client verifies the certificate with a trusted root certification authority.",
+		"Locally, against the client's own trust store, as in every mode. It matters even more here: the certificate's key is what vouches for the ephemeral key in ServerKeyExchange."},
+	{4, "Both agree on a cipher",
+		"The client and the server negotiate the strongest type of encryption both support.",
+		"The server picks an ECDHE suite that fits its key (ECDHE_RSA for an RSA certificate, ECDHE_ECDSA for an ECDSA one), a group both support, and a signature scheme the client accepts. All of it is announced in the clear."},
+	{5, "No secret is encrypted with the server's key: both compute it",
+		"The client encrypts a session (secret) key with the server's public key and sends it.",
+		"The client checks the ServerKeyExchange signature with the certificate's public key, makes its own ephemeral key pair and sends the public half in ClientKeyExchange. Each side combines its private key with the other's public key and gets the same shared secret: that is the pre-master secret. It never travels, and nothing is encrypted with the certificate's key."},
+	{6, "Keys derived, Finished both ways",
+		"The server decrypts the session key with its private key, and the secure session is established.",
+		"The server's private key only signed; it decrypts nothing. From the pre-master secret both sides run the same TLS 1.2 PRF as in the classic handshake: master secret (extended, RFC 7627), key block, write keys and IVs. ChangeCipherSpec and Finished both ways prove the keys and the handshake match."},
+	{7, "Encrypted data flows; the keys are discarded",
+		"Client and server exchange data under symmetric encryption with the session key; at the end the keys are discarded.",
+		"Records are protected as in the classic handshake (AES-GCM with an explicit nonce, or ChaCha20-Poly1305 with a nonce from the sequence number). When the session ends the ephemeral private keys are gone, so a server key stolen later cannot recompute this session's secret: forward secrecy, already in TLS 1.2."},
+}

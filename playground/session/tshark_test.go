@@ -26,6 +26,9 @@ func TestTsharkDecryptsExport(t *testing.T) {
 	for _, suite := range suites.Classic {
 		runs = append(runs, run{ModeClassic, suite.Name, true}, run{ModeClassic, suite.Name, false})
 	}
+	for _, suite := range []string{"TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"} {
+		runs = append(runs, run{ModeECDHE, suite, true})
+	}
 	for _, suite := range suites.TLS13 {
 		runs = append(runs, run{ModeTLS13, suite.Name, false})
 	}
