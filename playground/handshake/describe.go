@@ -73,6 +73,12 @@ func DescribeExtensions(exts []Extension, d Describers) []string {
 			line += ": bind the master secret to the whole handshake (RFC 7627)"
 		case ExtRenegotiationInfo:
 			line += ": secure renegotiation (RFC 5746)"
+		case ExtECPointFormats:
+			if f, ok := ParsePointFormats(e.Data); ok && len(f) == 1 && f[0] == PointFormatUncompressed {
+				line += ": uncompressed points only"
+			} else {
+				line += fmt.Sprintf(" (%d bytes)", len(e.Data))
+			}
 		case ExtSignatureAlgorithms:
 			if v, ok := ParseUint16List(e.Data, 2); ok {
 				line += ": " + names(v, d.Scheme)

@@ -45,14 +45,5 @@ var describers = handshake.Describers{Group: kx.NameOf, Scheme: sigscheme.NameOf
 
 // describeExtensions gives one line per extension, as the trace shows them.
 func describeExtensions(exts []handshake.Extension) []string {
-	lines := handshake.DescribeExtensions(exts, describers)
-	for i, e := range exts {
-		if e.Type != handshake.ExtECPointFormats {
-			continue
-		}
-		if f, ok := handshake.ParsePointFormats(e.Data); ok && len(f) == 1 && f[0] == handshake.PointFormatUncompressed {
-			lines[i] = handshake.ExtensionName(e.Type) + ": uncompressed points only"
-		}
-	}
-	return lines
+	return handshake.DescribeExtensions(exts, describers)
 }
