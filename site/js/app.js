@@ -1,7 +1,14 @@
 // app.js wires the page: it starts the engine, keeps the page's state (the
-// setup, the session, the current step, the messages sent) and hands it to
-// every mounted component. Components never talk to the engine; they emit
-// events (tls-command, tls-select-step, tls-send) that land here.
+// handshake chosen, the setup, the session, the current step, the messages
+// sent, the comparison) and hands it to every mounted component. Components
+// never talk to the engine; they emit events (tls-command, tls-select-step,
+// tls-send, tls-compare) that land here.
+//
+// The URL's fragment holds what a link may choose, as URL parameters:
+//   #step=5                        classic handshake, step 5 (the first links)
+//   #mode=tls13&step=5             mode: classic | ecdhe | tls13
+//   #mode=ecdhe&group=secp256r1&key=ecdsa&step=2   group and server key type
+//   #compare                       the side-by-side comparison, run on arrival
 
 import { Engine } from './engine.js';
 import './components/sequence-diagram.js';
@@ -9,18 +16,29 @@ import './components/step-panel.js';
 import './components/message-composer.js';
 import './components/controls.js';
 import './components/session-summary.js';
+import './components/key-share.js';
+import './components/key-schedule.js';
+import './components/comparison.js';
+import { normalizeConfig, modeInfo, KEY_TYPES } from './components/mode-switch.js';
 
 const STEPS = 7;
 const RUN_ALL_DELAY_MS = 450;
+
+const SERVER_NAME = 'playground.test';
+const initial = parseHash();
 
 const state = {
   ready: false,      // a first session is shown
   busy: false,       // the engine is working for us
   setup: null,
+  setupFor: null,    // {keyType, keyBits} the current setup was made for
   session: null,
-  step: stepFromHash() || 1,
+  refusal: null,     // {title, message}: the engine refused the handshake asked for
+  step: initial.step || 1,
   exchanges: [],
-  keyBits: 2048,
+  // The handshake asked for (the mode switch shows it).
+  ...normalizeConfig({ mode: initial.mode, group: initial.group, keyType: initial.key, keyBits: initial.bits }),
+  compare: { busy: false, status: '', error: '', result: null },
 };
 
 const $ = (sel) => document.querySelector(sel);
@@ -41,25 +59,53 @@ function render() {
     el.session = session; el.exchanges = state.exchanges; el.step = step; el.busy = state.busy;
   }
   for (const el of all('tls-session-summary')) { el.setup = setup; el.session = session; }
+  for (const el of all('tls-key-share')) { el.session = session; el.step = step; }
+  for (const el of all('tls-key-schedule')) { el.session = session; }
   for (const el of all('tls-controls')) {
     el.state = {
-      step, ready: state.ready, busy: state.busy, keyBits: state.keyBits,
-      closed: Boolean(session && session.closed), failed: Boolean(session && session.error),
+      step, ready: state.ready, busy: state.busy, hasSession: Boolean(session),
+      closed: Boolean(session && session.closed), failed: Boolean(session && session.error) || !session,
     };
   }
+  for (const el of all('tls-mode-switch')) {
+    el.state = {
+      mode: state.mode, group: state.group, keyType: state.keyType, keyBits: state.keyBits,
+      ready: state.ready, busy: state.busy,
+    };
+  }
+  for (const el of all('tls-comparison')) el.state = { ...state.compare, ready: state.ready };
+  const notice = state.refusal ? 'No handshake to show: the engine refused the one asked for (see the message above).' : '';
+  for (const el of all('tls-step-panel, tls-sequence-diagram')) el.notice = notice;
   for (const a of all('[data-step-link]')) {
-    if (Number(a.dataset.stepLink) === step) a.setAttribute('aria-current', 'step');
+    const n = Number(a.dataset.stepLink);
+    a.setAttribute('href', hashFor({ ...state, step: n }));
+    if (n === step) a.setAttribute('aria-current', 'step');
     else a.removeAttribute('aria-current');
   }
-  renderError(session && session.error);
+  // What is shown, for scripts and tests: the mode asked for, the session's, and whether the engine works.
+  document.body.dataset.mode = state.mode;
+  document.body.dataset.sessionMode = session ? session.mode : '';
+  document.body.dataset.sessionGroup = session ? session.group || '' : '';
+  document.body.dataset.sessionSeed = session ? session.seed || '' : '';
+  document.body.dataset.busy = String(state.busy);
+  renderError(session && session.error, state.refusal);
 }
 
-function renderError(error) {
-  errorEl.hidden = !error;
-  if (!error) { errorEl.replaceChildren(); return; }
+function renderError(error, refusal) {
+  errorEl.hidden = !error && !refusal;
+  if (!error && !refusal) { errorEl.replaceChildren(); return; }
   const strong = document.createElement('strong');
-  strong.textContent = `The handshake failed: the ${error.side} sent the alert “${error.alert}”.`;
   const p = document.createElement('p');
+  if (refusal) {
+    strong.textContent = refusal.title;
+    p.textContent = refusal.message;
+    const hint = document.createElement('p');
+    hint.className = 'hint';
+    hint.textContent = 'Choose another handshake or server key above.';
+    errorEl.replaceChildren(strong, p, hint);
+    return;
+  }
+  strong.textContent = `The handshake failed: the ${error.side} sent the alert “${error.alert}”.`;
   p.textContent = error.message;
   errorEl.replaceChildren(strong, p);
 }
@@ -80,17 +126,48 @@ function setStatus(text, { since, busy = false } = {}) {
   }
 }
 
-// ---- steps -------------------------------------------------------------------
+// ---- the URL's fragment ----------------------------------------------------------
 
-function stepFromHash() {
-  const m = /^#step=([1-7])$/.exec(location.hash);
-  return m ? Number(m[1]) : 0;
+/**
+ * parseHash reads the fragment as URL parameters. Absent parameters are
+ * null (step: 0), so that a bare #step=3 keeps the mode already shown.
+ */
+function parseHash() {
+  const p = new URLSearchParams(location.hash.replace(/^#/, ''));
+  const step = Number(p.get('step'));
+  return {
+    step: Number.isInteger(step) && step >= 1 && step <= STEPS ? step : 0,
+    mode: p.get('mode'),
+    group: p.get('group'),
+    key: p.get('key'),
+    bits: p.get('bits') ? Number(p.get('bits')) : null,
+    compare: p.has('compare'),
+  };
 }
 
-function setStep(n) {
+/** hashFor is the fragment that links to a step of a configuration; the classic defaults stay #step=N. */
+function hashFor({ mode, group, keyType, keyBits, step }) {
+  const p = new URLSearchParams();
+  const m = modeInfo(mode);
+  if (m.id !== 'classic') p.set('mode', m.id);
+  if (group && group !== m.defaultGroup) p.set('group', group);
+  if (keyType && keyType !== 'rsa') p.set('key', keyType);
+  if (keyType === 'rsa' && keyBits && keyBits !== 2048) p.set('bits', String(keyBits));
+  p.set('step', String(step));
+  return `#${p}`;
+}
+
+function writeHash() {
+  const want = hashFor(state);
+  if (location.hash !== want) history.replaceState(null, '', want);
+}
+
+// ---- steps -------------------------------------------------------------------
+
+function setStep(n, { hash = true } = {}) {
   const step = Math.min(STEPS, Math.max(1, n));
   state.step = step;
-  if (location.hash !== `#step=${step}`) history.replaceState(null, '', `#step=${step}`);
+  if (hash) writeHash();
   render();
 }
 
@@ -127,41 +204,90 @@ async function work(label, fn, { timed = false } = {}) {
   }
 }
 
+/** keyName names a server key for people: RSA-2048, ECDSA P-256, Ed25519. */
+function keyName(keyType, keyBits) {
+  return keyType === 'rsa' ? `RSA-${keyBits}` : KEY_TYPES[keyType] || keyType;
+}
+
 /** What the engine is doing at each stage of setup (pki.Stage). */
 const SETUP_STAGES = {
-  'ca-key': () => 'Generating the root CA’s RSA key',
-  'server-key': (bits) => `Generating the server’s RSA-${bits} key`,
+  'ca-key': () => 'Generating the root CA’s key',
+  'server-key': (name) => `Generating the server’s ${name} key`,
   'ca-cert': () => 'Self-signing the root certificate',
   'leaf-cert': () => 'Issuing the server’s certificate, signed by the root',
 };
 
-async function runSetup(keyBits) {
+/** runSetup makes the CA, the server key and its certificate for the key type and size asked for. */
+async function runSetup() {
   const t0 = performance.now();
-  state.keyBits = keyBits;
+  const { keyType, keyBits } = state;
+  const name = keyName(keyType, keyBits);
   const onProgress = (stage) => {
-    const text = SETUP_STAGES[stage] ? SETUP_STAGES[stage](keyBits) : stage;
+    const text = SETUP_STAGES[stage] ? SETUP_STAGES[stage](name) : stage;
     statusEl.querySelector('.status-text').textContent = `${text} in the worker…`;
     statusEl.dataset.stage = stage;
   };
-  const setup = await work(`Generating RSA keys (${keyBits}-bit server key) and certificates in the worker`,
-    () => engine.setup({ keyBits, serverName: 'playground.test' }, { onProgress }), { timed: true });
-  delete statusEl.dataset.stage;
+  const opts = { keyType, serverName: SERVER_NAME };
+  if (keyType === 'rsa') opts.keyBits = keyBits;
+  let setup;
+  try {
+    setup = await work(`Generating keys (${name} server key) and certificates in the worker`,
+      () => engine.setup(opts, { onProgress }), { timed: true });
+  } catch (err) {
+    refuse(`The engine could not make a ${name} server key.`, err);
+    throw err;
+  } finally {
+    delete statusEl.dataset.stage;
+  }
   state.setup = setup;
+  state.setupFor = { keyType, keyBits };
   const took = performance.now() - t0;
-  setStatus(`Root CA, RSA-${keyBits} server key and certificate ready in ${(took / 1000).toFixed(2)} s.`);
+  setStatus(`Root CA, ${name} server key and certificate ready in ${(took / 1000).toFixed(2)} s.`);
   return setup;
 }
 
+/** refuse shows why the engine could not do what the visitor asked, in place of a session. */
+function refuse(title, err) {
+  state.session = null;
+  state.exchanges = [];
+  state.refusal = { title, message: err.message };
+  render();
+}
+
 async function newSession() {
-  const session = await work('Running a new handshake', () => engine.newSession({}));
+  const { mode, group } = state;
+  const opts = { mode };
+  if (mode !== 'classic') opts.group = group;
+  let session;
+  try {
+    session = await work(`Running a new ${modeInfo(mode).label} handshake`, () => engine.newSession(opts));
+  } catch (err) {
+    refuse(`The engine could not run the ${modeInfo(mode).label} handshake (${modeInfo(mode).sub}).`, err);
+    throw err;
+  }
   state.session = session;
+  state.refusal = null;
   state.exchanges = [];
   const s = session.error
     ? `The handshake failed (${session.error.alert}).`
-    : `New session: ${session.version}, ${session.suite}. New randoms, new secrets, new keys.`;
+    : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys.`;
   setStatus(s);
   render();
   return session;
+}
+
+/**
+ * configure switches to the handshake asked for (made consistent first): a
+ * new server key when the key type or size changed, then a new session.
+ */
+async function configure(requested) {
+  const next = normalizeConfig({ ...state, ...requested });
+  Object.assign(state, next);
+  writeHash();
+  render();
+  const f = state.setupFor;
+  if (!f || f.keyType !== next.keyType || (next.keyType === 'rsa' && f.keyBits !== next.keyBits)) await runSetup();
+  await newSession();
 }
 
 async function send(from, text) {
@@ -226,7 +352,7 @@ document.addEventListener('tls-command', (e) => {
     case 'close': guard(closeConnection); break;
     case 'export': guard(() => exportSession()); break;
     case 'copy': guard(() => exportSession({ copy: true })); break;
-    case 'key-size': guard(async () => { await runSetup(value); await newSession(); }); break;
+    case 'configure': guard(() => configure(value)); break;
     default: break;
   }
 });
@@ -235,14 +361,25 @@ document.addEventListener('tls-select-step', (e) => { stopRunAll(); setStep(e.de
 
 document.addEventListener('tls-send', (e) => guard(() => send(e.detail.from, e.detail.text)));
 
+document.addEventListener('tls-compare', (e) => runComparison(e.detail.text));
+
 // A step link (the list of seven, or a deep link typed in) moves the panel,
-// and keyboard focus with it, so the next Tab continues inside the step.
+// and keyboard focus with it, so the next Tab continues inside the step. A
+// link that names a mode, group or key switches the handshake first.
 window.addEventListener('hashchange', () => {
-  const n = stepFromHash();
-  if (!n) return;
+  const p = parseHash();
+  if (p.compare) { showComparison(); return; }
   stopRunAll();
-  setStep(n);
-  if (state.ready) document.querySelector('tls-step-panel')?.focusHeading();
+  const asked = {
+    mode: p.mode ?? state.mode, group: p.group ?? state.group,
+    keyType: p.key ?? state.keyType, keyBits: p.bits ?? state.keyBits,
+  };
+  const next = normalizeConfig(asked);
+  const changed = ['mode', 'group', 'keyType', 'keyBits'].some((k) => next[k] !== state[k]);
+  if (p.step) state.step = p.step;
+  if (changed && state.ready) guard(() => configure(next));
+  else setStep(state.step);
+  if (state.ready && p.step) document.querySelector('tls-step-panel')?.focusHeading();
 });
 
 document.addEventListener('keydown', (e) => {
@@ -252,6 +389,60 @@ document.addEventListener('keydown', (e) => {
   if (e.key === 'ArrowRight') { stopRunAll(); setStep(state.step + 1); e.preventDefault(); }
   if (e.key === 'ArrowLeft') { stopRunAll(); setStep(state.step - 1); e.preventDefault(); }
 });
+
+// ---- the comparison --------------------------------------------------------------
+
+// The comparison runs in an engine of its own (a second worker), so that its
+// two sessions never replace the one the visitor is stepping through.
+let compareEngine = null;
+let compareSetup = null;
+
+function setCompare(v) {
+  state.compare = { ...state.compare, ...v };
+  render();
+}
+
+/** runComparison runs a classic and a TLS 1.3 handshake with the same key and sends text over each. */
+async function runComparison(text) {
+  if (state.compare.busy) return;
+  setCompare({ busy: true, error: '', status: 'Starting a second engine for the comparison…' });
+  try {
+    if (!compareEngine) {
+      compareEngine = new Engine();
+      await compareEngine.ready;
+    }
+    if (!compareSetup) {
+      setCompare({ status: 'Generating an RSA-2048 server key and its certificate for both handshakes…' });
+      compareSetup = await compareEngine.setup({ keyType: 'rsa', keyBits: 2048, serverName: SERVER_NAME });
+    }
+    const result = {};
+    for (const mode of ['classic', 'tls13']) {
+      const label = `${modeInfo(mode).label} (${modeInfo(mode).sub})`;
+      setCompare({ status: `Running the ${label} handshake and sending the message…` });
+      let session;
+      try {
+        session = await compareEngine.newSession({ mode });
+      } catch (err) {
+        throw new Error(`the ${label} handshake: ${err.message}`);
+      }
+      if (session.error) throw new Error(`the ${label} handshake failed: ${session.error.message}`);
+      const exchange = await compareEngine.send({ from: 'client', text });
+      result[mode] = { session: await compareEngine.exportSession(), exchange };
+    }
+    setCompare({ busy: false, result, text, status: `Both handshakes ran with the same RSA-2048 server key and carried “${text}”.` });
+  } catch (err) {
+    setCompare({ busy: false, result: null, error: err.message, status: '' });
+  }
+}
+
+/** showComparison scrolls to the comparison and runs it once. */
+function showComparison() {
+  const el = document.querySelector('tls-comparison');
+  if (!el) return;
+  el.scrollIntoView({ block: 'start' });
+  el.focusHeading();
+  if (state.ready && !state.compare.result && !state.compare.busy) runComparison(el.state.text);
+}
 
 // ---- start ---------------------------------------------------------------------
 
@@ -263,12 +454,21 @@ async function start() {
   performance.mark('tls-playground:engine-ready');
   document.body.dataset.engineReadyMs = String(Math.round(performance.now()));
   setStatus(`Engine ready in ${Math.round(performance.now())} ms after navigation (${Math.round(ms)} ms in the worker).`);
-  await runSetup(state.keyBits);
-  await newSession();
-  state.ready = true;
-  setStep(state.step);
-  document.body.dataset.state = 'ready';
-  performance.mark('tls-playground:ready');
+  state.ready = true; // from here on the controls work, even if the handshake asked for is refused
+  try {
+    await runSetup();
+    await newSession();
+  } catch (err) {
+    // The handshake a link asked for was refused: the page works, the message says why.
+    setStatus(`Error: ${err.message}`);
+    statusEl.dataset.error = 'true';
+  } finally {
+    const compare = parseHash().compare;
+    setStep(state.step, { hash: !compare });
+    document.body.dataset.state = 'ready';
+    performance.mark('tls-playground:ready');
+    if (compare) showComparison();
+  }
 }
 
 start().catch((err) => {

@@ -1,19 +1,18 @@
-// <tls-controls> holds the page's buttons: step navigation, session commands,
-// export, and the server's key size. It holds no state of its own: the page
-// sets `state` and listens for tls-command events.
+// <tls-controls> holds the page's buttons: step navigation, session commands
+// and export (the handshake and the server's key are chosen in
+// <tls-mode-switch>). It holds no state of its own: the page sets `state` and
+// listens for tls-command events.
 //
-// Property: state = {step, ready, busy, closed, failed, keyBits}.
+// Property: state = {step, ready, busy, closed, failed}.
 // Events: tls-command {command: 'prev'|'next'|'run-all'|'new-session'|'close'|
-//         'export'|'copy'|'key-size', value?}.
+//         'export'|'copy'}.
 
 import { h, emit } from '../dom.js';
-
-const KEY_SIZES = [2048, 3072, 4096];
 
 export class Controls extends HTMLElement {
   constructor() {
     super();
-    this._state = { step: 1, ready: false, busy: false, closed: false, failed: false, keyBits: 2048 };
+    this._state = { step: 1, ready: false, busy: false, closed: false, failed: false };
   }
 
   set state(v) { this._state = { ...this._state, ...v }; this.update(); }
@@ -39,11 +38,6 @@ export class Controls extends HTMLElement {
       export: button('export', 'Export session'),
       copy: button('copy', 'Copy JSON'),
     };
-    const selectID = `key-size-${Math.random().toString(36).slice(2, 8)}`;
-    this.keySize = h('select', { id: selectID, 'data-testid': 'key-size' },
-      KEY_SIZES.map((bits) => h('option', { value: bits }, `RSA-${bits}`)));
-    this.keySize.addEventListener('change', () =>
-      emit(this, 'tls-command', { command: 'key-size', value: Number(this.keySize.value) }));
     this.position = h('span', { class: 'position', 'aria-live': 'polite' });
 
     this.replaceChildren(h('div', { class: 'controls' },
@@ -52,14 +46,12 @@ export class Controls extends HTMLElement {
       h('div', { class: 'group', role: 'group', 'aria-label': 'Session' },
         this.buttons['new-session'], this.buttons.close),
       h('div', { class: 'group', role: 'group', 'aria-label': 'Export' },
-        this.buttons.export, this.buttons.copy),
-      h('div', { class: 'group key-size' },
-        h('label', { for: selectID }, 'Server key'), this.keySize)));
+        this.buttons.export, this.buttons.copy)));
   }
 
   update() {
     if (!this.buttons) return;
-    const { step, ready, busy, closed, failed, keyBits } = this._state;
+    const { step, ready, busy, closed, failed } = this._state;
     const idle = ready && !busy;
     const focused = this.contains(document.activeElement) ? document.activeElement : null;
     this.buttons.prev.disabled = !idle || step <= 1;
@@ -67,10 +59,8 @@ export class Controls extends HTMLElement {
     this.buttons['run-all'].disabled = !idle;
     this.buttons['new-session'].disabled = !idle;
     this.buttons.close.disabled = !idle || closed || failed;
-    this.buttons.export.disabled = !idle;
-    this.buttons.copy.disabled = !idle;
-    this.keySize.disabled = !idle;
-    if (Number(this.keySize.value) !== keyBits) this.keySize.value = String(keyBits);
+    this.buttons.export.disabled = !idle || !this._state.hasSession;
+    this.buttons.copy.disabled = !idle || !this._state.hasSession;
     this.position.textContent = `Step ${step} of 7`;
     this.keepFocus(focused);
   }

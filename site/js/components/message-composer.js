@@ -40,8 +40,7 @@ export class MessageComposer extends HTMLElement {
     this.notice = h('p', { class: 'explanation notice' });
     this.form = h('form', { class: 'composer', 'aria-labelledby': `${id}-title` },
       h('h3', { id: `${id}-title` }, 'Send a message'),
-      h('p', { class: 'explanation' },
-        'Each message becomes one TLS application-data record, sealed with AES-GCM under the sender\'s write key and opened by the receiver. Press Enter to send as the client.'),
+      this.about = h('p', { class: 'explanation' }),
       h('div', { class: 'compose-row' },
         h('label', { for: id }, 'Message'),
         this.input,
@@ -74,6 +73,7 @@ export class MessageComposer extends HTMLElement {
     if (!s) text = 'The engine is not ready yet.';
     else if (s.error) text = 'The handshake failed, so there are no keys to encrypt with.';
     else if (s.closed) text = 'The connection is closed and both sides have thrown their keys away. Start a new session to send more.';
+    this.about.textContent = `Each message becomes one TLS application-data record, sealed with ${aeadOf(s && s.suite)} under the sender's ${s && s.version === 'TLS 1.3' ? 'application traffic key' : 'write key'} and opened by the receiver. Press Enter to send as the client.`;
     this.notice.textContent = text;
     this.notice.hidden = !text;
   }
@@ -82,6 +82,13 @@ export class MessageComposer extends HTMLElement {
     if (!this.list) return;
     this.list.replaceChildren(...this._exchanges.map(renderExchange));
   }
+}
+
+/** aeadOf names the record cipher of an IANA suite name (the engine's suite table is the authority). */
+function aeadOf(suite) {
+  const m = /(AES_(128|256)_GCM|CHACHA20_POLY1305)/.exec(suite || '');
+  if (!m) return 'the suite\'s cipher';
+  return m[1] === 'CHACHA20_POLY1305' ? 'ChaCha20-Poly1305' : `AES-${m[2]}-GCM`;
 }
 
 /**

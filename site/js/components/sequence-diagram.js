@@ -4,7 +4,7 @@
 // lock. A step with no message (work done locally) gets a note. The current
 // step is highlighted; clicking a band (or Enter on it) selects its step.
 //
-// Properties: session (Session JSON), step (1..7).
+// Properties: session (Session JSON), step (1..7), notice (why there is no session).
 // Events: tls-select-step {step}.
 
 import { s, emit, classes } from '../dom.js';
@@ -33,6 +33,8 @@ export class SequenceDiagram extends HTMLElement {
   get session() { return this._session; }
   set step(v) { if (v !== this._step) { this._step = v; this.render(); } }
   get step() { return this._step; }
+  /** notice, when set and there is no session, replaces "waiting for the engine". */
+  set notice(v) { if (v !== this._notice) { this._notice = v; if (!this._session) this.render(); } }
 
   connectedCallback() {
     if (!this._wired) {
@@ -58,7 +60,7 @@ export class SequenceDiagram extends HTMLElement {
     if (!session) {
       this.replaceChildren(s('svg', { class: 'sequence empty', viewBox: `0 0 ${W} 120`, role: 'img', 'aria-label': 'The handshake diagram appears once the engine has run a session.' },
         ...lanes(120),
-        s('text', { x: W / 2 + GUTTER / 2, y: 96, class: 'placeholder', 'text-anchor': 'middle' }, 'waiting for the engine…')));
+        s('text', { x: W / 2 + GUTTER / 2, y: 96, class: 'placeholder', 'text-anchor': 'middle' }, this._notice ? 'no handshake to show' : 'waiting for the engine…')));
       return;
     }
 
@@ -105,12 +107,14 @@ export class SequenceDiagram extends HTMLElement {
       y += height + 4;
     }
     const height = y + 6;
-    this.replaceChildren(s('svg', {
+    const svg = s('svg', {
       class: 'sequence', viewBox: `0 0 ${W} ${height}`, role: 'group', 'aria-labelledby': `${this.uid}-title`,
     },
     s('title', { id: `${this.uid}-title` }, titleDesc),
     ...lanes(height),
-    ...body));
+    ...body);
+    this.replaceChildren(svg);
+    fitNotes(svg);
   }
 }
 
@@ -156,6 +160,21 @@ function note(y, title, sub) {
     s('rect', { x: CLIENT_X + 20, y: y + 2, width: SERVER_X - CLIENT_X - 40, height: NOTE - 6, rx: 5 }),
     s('text', { class: 'note-title', x: mid, y: y + 16, 'text-anchor': 'middle' }, title),
     s('text', { class: 'note-sub', x: mid, y: y + 29, 'text-anchor': 'middle' }, sub));
+}
+
+/** fitNotes squeezes a note's text that is wider than its box (a long step title), once laid out. */
+function fitNotes(svg) {
+  const max = SERVER_X - CLIENT_X - 48;
+  requestAnimationFrame(() => {
+    for (const t of svg.querySelectorAll('.note text')) {
+      let len = 0;
+      try { len = t.getComputedTextLength(); } catch { len = 0; }
+      if (len > max) {
+        t.setAttribute('textLength', String(max));
+        t.setAttribute('lengthAdjust', 'spacingAndGlyphs');
+      }
+    }
+  });
 }
 
 customElements.define('tls-sequence-diagram', SequenceDiagram);

@@ -1,7 +1,7 @@
 // <tls-session-summary> shows the facts of the session as a whole: protocol,
-// cipher suite, extended master secret, the server's key, the seed that
-// replays it, the NSS key log line that lets Wireshark decrypt it, and the
-// secrets both sides derived.
+// cipher suite, key exchange, forward secrecy, round trips, the server's key,
+// the seed that replays it, the NSS key log that lets Wireshark decrypt it,
+// and every secret both sides derived (whatever the mode records).
 //
 // Properties: session (Session JSON), setup (Setup JSON).
 
@@ -9,18 +9,60 @@ import { h } from '../dom.js';
 import { hexBlock } from './values.js';
 import { byteLength, formatByteCount } from '../hex.js';
 
-/** Labels of the session's secrets, in the order they come into being. */
+/**
+ * Labels of the secrets the page knows, in the order they come into being.
+ * Any other key of session.secrets is shown after them, its name spelled out
+ * (the engine decides what a mode records).
+ */
 const SECRETS = [
-  ['clientRandom', 'Client random', false],
-  ['serverRandom', 'Server random', false],
-  ['preMasterSecret', 'Pre-master secret', true],
-  ['sessionHash', 'Session hash (extended master secret)', false],
-  ['masterSecret', 'Master secret', true],
-  ['clientWriteKey', 'Client write key', true],
-  ['serverWriteKey', 'Server write key', true],
-  ['clientWriteIV', 'Client write IV', true],
-  ['serverWriteIV', 'Server write IV', true],
+  ['clientRandom', 'Client random'],
+  ['serverRandom', 'Server random'],
+  ['sharedSecret', 'Shared secret (key exchange)'],
+  ['preMasterSecret', 'Pre-master secret'],
+  ['sessionHash', 'Session hash (extended master secret)'],
+  ['earlySecret', 'Early secret'],
+  ['handshakeSecret', 'Handshake secret'],
+  ['clientHandshakeTrafficSecret', 'Client handshake traffic secret'],
+  ['serverHandshakeTrafficSecret', 'Server handshake traffic secret'],
+  ['masterSecret', 'Master secret'],
+  ['keyBlock', 'Key block'],
+  ['clientApplicationTrafficSecret', 'Client application traffic secret'],
+  ['serverApplicationTrafficSecret', 'Server application traffic secret'],
+  ['clientWriteKey', 'Client write key'],
+  ['serverWriteKey', 'Server write key'],
+  ['clientWriteIV', 'Client write IV'],
+  ['serverWriteIV', 'Server write IV'],
 ];
+const KNOWN = new Map(SECRETS);
+
+/** secretLabel spells out a secret's key: clientHandshakeKey → "Client handshake key". */
+function secretLabel(key) {
+  if (KNOWN.has(key)) return KNOWN.get(key);
+  const words = key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').split(' ');
+  return words.map((w, i) => (/^[A-Z0-9]{2,}$/.test(w) ? w : i ? w.toLowerCase() : w.charAt(0).toUpperCase() + w.slice(1))).join(' ');
+}
+
+/** isSecret tells whether a value must never be sent in the clear (randoms and hashes are public). */
+function isSecret(key) {
+  return !/random|hash/i.test(key);
+}
+
+/** orderedSecrets lists session.secrets as [key, hex]: the known ones in order, then the rest. */
+function orderedSecrets(secrets) {
+  const keys = Object.keys(secrets || {}).filter((k) => secrets[k]);
+  const known = SECRETS.map(([k]) => k).filter((k) => keys.includes(k));
+  const rest = keys.filter((k) => !KNOWN.has(k)).sort();
+  return [...known, ...rest].map((k) => [k, secrets[k]]);
+}
+
+/** serverKeyName describes the setup's key: RSA-2048, ECDSA P-256, Ed25519. */
+function serverKeyName(setup) {
+  const key = setup.serverKey || {};
+  const type = key.type || 'RSA';
+  if (type === 'RSA') return `RSA-${key.bits || setup.keyBits}`;
+  if (type === 'ECDSA') return 'ECDSA P-256';
+  return type;
+}
 
 let instances = 0;
 
@@ -52,22 +94,29 @@ export class SessionSummary extends HTMLElement {
       h('dl', { class: 'facts' },
         fact('Protocol', session.version || '—'),
         wide('Cipher suite', h('code', { 'data-testid': 'suite' }, session.suite || 'none negotiated')),
-        fact('Extended master secret', session.ems ? 'yes (RFC 7627)' : 'no'),
-        setup ? fact('Server key', `${setup.serverKey ? setup.serverKey.type : 'RSA'}-${setup.keyBits}`,
+        fact('Key exchange', session.mode === 'classic' || !session.group ? 'RSA key transport' : h('code', null, session.group)),
+        session.signatureScheme ? fact('Server signature', h('code', null, session.signatureScheme)) : null,
+        fact('Forward secrecy', session.forwardSecrecy
+          ? 'yes: the ephemeral keys are gone'
+          : 'no: the server key decrypts a recording'),
+        typeof session.roundTrips === 'number'
+          ? fact('Round trips before data', String(session.roundTrips), session.helloRetry ? ' (with a HelloRetryRequest)' : '') : null,
+        session.version === 'TLS 1.2' ? fact('Extended master secret', session.ems ? 'yes (RFC 7627)' : 'no') : null,
+        setup ? fact('Server key', serverKeyName(setup),
           typeof setup.generatedMs === 'number' ? `, generated in ${Math.round(setup.generatedMs)} ms` : '') : null,
         fact('Records', `${(session.records || []).length} (${formatByteCount(wire)} on the wire)`),
         fact('State', session.error ? 'failed' : session.closed ? 'closed: keys discarded' : 'open'),
         wide('Seed (replays this session)', h('code', null, session.seed || '—'))),
       h('h3', null, 'Key log'),
       h('p', { class: 'explanation' },
-        'The NSS key log line: give it to Wireshark (Preferences → Protocols → TLS → (Pre)-Master-Secret log filename) with the exported records and every byte decrypts.'),
+        `The NSS key log ${(session.keylog || '').trim().split('\n').length > 1 ? 'lines' : 'line'}: give ${(session.keylog || '').trim().split('\n').length > 1 ? 'them' : 'it'} to Wireshark (Preferences → Protocols → TLS → (Pre)-Master-Secret log filename) with the exported records and every byte decrypts.`),
       h('pre', { class: 'keylog bytes', 'data-testid': 'keylog' }, session.keylog || '(none)'),
       h('details', { class: 'secrets' },
         h('summary', null, 'Every secret of this session'),
-        h('dl', { class: 'values' }, SECRETS.filter(([k]) => secrets[k]).map(([k, label, secret]) =>
-          h('div', { class: secret ? 'value secret' : 'value' },
-            h('dt', { class: 'label' }, label, secret ? h('span', { class: 'secret-badge' }, 'secret') : null),
-            h('dd', null, hexBlock(secrets[k]))))))));
+        h('dl', { class: 'values' }, orderedSecrets(secrets).map(([k, hex]) =>
+          h('div', { class: isSecret(k) ? 'value secret' : 'value', 'data-secret': k },
+            h('dt', { class: 'label' }, secretLabel(k), isSecret(k) ? h('span', { class: 'secret-badge' }, 'secret') : null),
+            h('dd', null, hexBlock(hex))))))));
   }
 }
 

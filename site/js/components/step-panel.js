@@ -2,7 +2,7 @@
 // articles say, what really happens, each event with its values, and the
 // records that went over the wire during the step.
 //
-// Properties: session (Session JSON), step (1..7).
+// Properties: session (Session JSON), step (1..7), notice (why there is no session).
 // Attributes it sets: data-step (the step shown).
 
 import { h, classes } from '../dom.js';
@@ -23,6 +23,8 @@ export class StepPanel extends HTMLElement {
   get session() { return this._session; }
   set step(v) { if (v !== this._step) { this._step = v; this.render(); } }
   get step() { return this._step; }
+  /** notice, when set and there is no session, says why there is none. */
+  set notice(v) { if (v !== this._notice) { this._notice = v; if (!this._session) this.render(); } }
 
   connectedCallback() { this.render(); }
 
@@ -37,8 +39,8 @@ export class StepPanel extends HTMLElement {
     if (!step) {
       this.replaceChildren(h('article', { class: 'step-panel pending', 'aria-labelledby': headingID },
         h('p', { class: 'step-number' }, `Step ${n} of 7`),
-        h('h2', { id: headingID }, 'Waiting for the engine'),
-        h('p', { class: 'explanation' }, 'The values of this step appear here once the engine has run a handshake.')));
+        h('h2', { id: headingID, tabindex: -1 }, this._notice ? 'No handshake' : 'Waiting for the engine'),
+        h('p', { class: 'explanation' }, this._notice || 'The values of this step appear here once the engine has run a handshake.')));
       return;
     }
 

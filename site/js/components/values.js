@@ -9,20 +9,20 @@ import { byteLength, formatByteCount, formatHex, previewHex, fingerprint } from 
 const FOLD_BYTES = 64;
 
 /**
- * hexBlock shows bytes in hex with their count. Long strings show a one-line
- * preview that opens to the full dump.
+ * hexBlock shows bytes in hex with their count, perLine bytes a line. Long
+ * strings show a one-line preview that opens to the full dump.
  */
-export function hexBlock(hex, { len, testid } = {}) {
+export function hexBlock(hex, { len, testid, perLine = 16 } = {}) {
   const n = len || byteLength(hex);
   const count = h('span', { class: 'count' }, formatByteCount(n));
   if (n === 0) return h('div', { class: 'hex empty' }, h('span', { class: 'explanation' }, 'empty'), count);
   if (n <= FOLD_BYTES) {
     return h('div', { class: 'hex' },
-      h('pre', { class: 'bytes', 'data-testid': testid }, formatHex(hex)), count);
+      h('pre', { class: 'bytes', 'data-testid': testid }, formatHex(hex, { perLine })), count);
   }
   return h('details', { class: 'hex folded' },
-    h('summary', null, h('code', { class: 'bytes preview' }, previewHex(hex, 12)), ' ', count),
-    h('pre', { class: 'bytes', 'data-testid': testid }, formatHex(hex)));
+    h('summary', null, h('code', { class: 'bytes preview' }, previewHex(hex, Math.min(12, perLine || 12))), ' ', count),
+    h('pre', { class: 'bytes', 'data-testid': testid }, formatHex(hex, { perLine })));
 }
 
 /** renderValue renders one Value as a <div> holding a <dt> and a <dd>, for a <dl class="values">. */
