@@ -3,11 +3,11 @@ package tls12_test
 import (
 	"crypto/tls"
 	"io"
-	"net"
 	"testing"
 	"time"
 
 	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/internal/interop"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -29,36 +29,7 @@ func setup(t testing.TB) *pki.Setup {
 	return testSetup
 }
 
-func tcpPair(t *testing.T) (client, server net.Conn) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	ch := make(chan net.Conn, 1)
-	go func() {
-		c, err := l.Accept()
-		if err != nil {
-			ch <- nil
-			return
-		}
-		ch <- c
-	}()
-	client, err = net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	server = <-ch
-	if server == nil {
-		t.Fatal("accept failed")
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	client.SetDeadline(deadline)
-	server.SetDeadline(deadline)
-	t.Cleanup(func() { client.Close(); server.Close() })
-	return client, server
-}
+var tcpPair = interop.TCPPair
 
 func stdConfig(s *pki.Setup, suite *suites.Suite) *tls.Config {
 	return &tls.Config{

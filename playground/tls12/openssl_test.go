@@ -1,22 +1,10 @@
 package tls12_test
 
 import (
-	"bufio"
-	"bytes"
-	"context"
 	"fmt"
-	"io"
-	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"strings"
-	"sync"
 	"testing"
-	"time"
 
-	"tlsplayground/playground/endpoint"
-	"tlsplayground/playground/internal/tooltest"
+	"tlsplayground/playground/internal/interop"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -40,154 +28,19 @@ var openSSLName = map[*suites.Suite]string{
 // openSSLGroup is OpenSSL's name for a group (-groups).
 var openSSLGroup = map[*kx.Group]string{kx.X25519: "X25519", kx.P256: "P-256"}
 
-func writePEMs(t *testing.T, s *pki.Setup) (cert, key, ca string) {
-	dir := t.TempDir()
-	cert, key, ca = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem"), filepath.Join(dir, "ca.pem")
-	os.WriteFile(cert, pki.CertPEM(s.Chain[0]), 0o600)
-	os.WriteFile(key, s.KeyPEM(), 0o600)
-	os.WriteFile(ca, pki.CertPEM(s.CA.Raw), 0o600)
-	return
-}
-
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func freePort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return l.Addr().String()
-}
-
-// engineClientVsOpenSSL runs the engine's client against `openssl s_server
-// -rev` (which answers each line reversed), started with the setup's
-// certificate and key and the extra args; a line goes each way, then the
-// client closes.
+// engineClientVsOpenSSL runs the engine's client against s_server -rev.
 func engineClientVsOpenSSL(t *testing.T, s *pki.Setup, cfg *tls12.Config, args ...string) *tls12.Conn {
 	t.Helper()
-	openssl := tooltest.Need(t, "openssl")
-	cert, key, _ := writePEMs(t, s)
-	addr := freePort(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, openssl, append([]string{"s_server", "-accept", addr, "-cert", cert, "-key", key,
-		"-tls1_2", "-rev", "-naccept", "1"}, args...)...)
-	var log lockedBuffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Wait()
-	defer cancel()
-	var conn net.Conn
-	var err error
-	for i := 0; i < 100; i++ {
-		if conn, err = net.Dial("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("s_server did not start: %v\n%s", err, log.String())
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(15 * time.Second))
 	c := tls12.Client(cfg)
-	if err := endpoint.Handshake(c, conn); err != nil {
-		t.Fatalf("handshake: %v\n%s", err, log.String())
-	}
-	c.Write([]byte("hello openssl\n"))
-	var got []byte
-	for !bytes.Contains(got, []byte("\n")) {
-		d, err := endpoint.ReadApplicationData(c, conn)
-		if err != nil {
-			t.Fatalf("read: %v (got %q)\n%s", err, got, log.String())
-		}
-		got = append(got, d...)
-	}
-	if string(got) != "lssnepo olleh\n" {
-		t.Fatalf("got %q", got)
-	}
-	c.Close()
-	endpoint.Flush(c, conn)
+	interop.ClientVsOpenSSLServer(t, s, c, append([]string{"-tls1_2"}, args...)...)
 	return c
 }
 
-// openSSLClientVsEngineServer runs `openssl s_client` with the extra args,
-// verifying the engine's chain against the CA and the host name, against
-// the engine's server; a line goes each way, then the server closes.
+// openSSLClientVsEngineServer runs s_client against the engine's server.
 func openSSLClientVsEngineServer(t *testing.T, s *pki.Setup, cfg *tls12.Config, args ...string) *tls12.Conn {
 	t.Helper()
-	openssl := tooltest.Need(t, "openssl")
-	_, _, ca := writePEMs(t, s)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, openssl, append([]string{"s_client", "-connect", l.Addr().String(), "-servername", s.ServerName,
-		"-CAfile", ca, "-verify_return_error", "-verify_hostname", s.ServerName, "-tls1_2", "-quiet"}, args...)...)
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	var stderr lockedBuffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Wait()
-	conn, err := l.Accept()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(15 * time.Second))
 	srv := tls12.Server(cfg)
-	if err := endpoint.Handshake(srv, conn); err != nil {
-		t.Fatalf("handshake: %v\n%s", err, stderr.String())
-	}
-	io.WriteString(stdin, "hello engine\n")
-	var got []byte
-	for !bytes.Contains(got, []byte("\n")) {
-		d, err := endpoint.ReadApplicationData(srv, conn)
-		if err != nil {
-			t.Fatalf("read: %v\n%s", err, stderr.String())
-		}
-		got = append(got, d...)
-	}
-	if string(got) != "hello engine\n" {
-		t.Fatalf("engine got %q", got)
-	}
-	srv.Write([]byte("hello openssl\n"))
-	endpoint.Flush(srv, conn)
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil || line != "hello openssl\n" {
-		t.Fatalf("openssl got %q, %v\n%s", line, err, stderr.String())
-	}
-	srv.Close()
-	endpoint.Flush(srv, conn)
-	stdin.Close()
-	if strings.Contains(stderr.String(), "verify error") {
-		t.Fatalf("openssl reported: %s", stderr.String())
-	}
+	interop.OpenSSLClientVsServer(t, s, srv, append([]string{"-tls1_2"}, args...)...)
 	return srv
 }
 

@@ -4,11 +4,10 @@ import (
 	"crypto/tls"
 	"fmt"
 	"io"
-	"net"
 	"testing"
-	"time"
 
 	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/internal/interop"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -32,32 +31,7 @@ func setup(t testing.TB, keyType string) *pki.Setup {
 	return s
 }
 
-func tcpPair(t *testing.T) (client, server net.Conn) {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	ch := make(chan net.Conn, 1)
-	go func() {
-		c, _ := l.Accept()
-		ch <- c
-	}()
-	client, err = net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	server = <-ch
-	if server == nil {
-		t.Fatal("accept failed")
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	client.SetDeadline(deadline)
-	server.SetDeadline(deadline)
-	t.Cleanup(func() { client.Close(); server.Close() })
-	return client, server
-}
+var tcpPair = interop.TCPPair
 
 var curveIDs = map[*kx.Group]tls.CurveID{kx.X25519: tls.X25519, kx.P256: tls.CurveP256, kx.X25519MLKEM768: tls.X25519MLKEM768}
 
