@@ -129,8 +129,8 @@ function renderTable(result) {
         if (!cert) return h('p', null, 'not sent');
         return h('p', { class: classes('verdict', cert.encrypted ? 'good' : 'bad'), 'data-encrypted': String(cert.encrypted) },
           cert.encrypted
-            ? 'Encrypted: an eavesdropper does not see which certificate (which site) the server presented.'
-            : 'In the clear: anyone on the path reads the certificate, and with it which site this is.');
+            ? 'Encrypted: an eavesdropper cannot read the certificate. (The name asked for still travels in the clear in the ClientHello’s server_name, unless Encrypted Client Hello is used.)'
+            : 'In the clear: anyone on the path reads the certificate — the site’s names, its public key, the CA that signed it.');
       }),
       row('Your message', 'compare-message', (s, ex) => (ex ? [
         h('p', null, 'Sent as record ', String(ex.record + 1), ', ', formatByteCount(byteLength(ex.recordHex)), ' on the wire: ',

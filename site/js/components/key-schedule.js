@@ -41,6 +41,11 @@ export class KeySchedule extends HTMLElement {
       this.addEventListener('keydown', (e) => {
         if (e.key === 'Enter' || e.key === ' ') this.pick(e);
         if (e.key === 'Escape' && this._selected) { this.select(null); e.preventDefault(); }
+        if (e.key.startsWith('Arrow') && this.move(e)) {
+          // The arrows move within the tree here, not between the page's steps.
+          e.preventDefault();
+          e.stopPropagation();
+        }
       });
     }
     this.render();
@@ -58,6 +63,30 @@ export class KeySchedule extends HTMLElement {
       const target = this.querySelector(`g[data-node="${CSS.escape(jump.dataset.goto)}"]`);
       if (target) target.focus(); else this.select(jump.dataset.goto);
     }
+  }
+
+  /**
+   * move follows an arrow key from the focused node: left and right along
+   * its row, up to its first parent, down to its first child. The tree is
+   * one Tab stop (a roving tabindex); the arrows do the rest.
+   */
+  move(e) {
+    const g = e.target.closest && e.target.closest('g[data-key]');
+    const it = g && this.layout && this.layout.byKey.get(g.dataset.key);
+    if (!it) return false;
+    let next = null;
+    if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+      const row = this.layout.rows[it.layer];
+      next = row[row.indexOf(it) + (e.key === 'ArrowLeft' ? -1 : 1)];
+    } else if (e.key === 'ArrowUp') {
+      next = it.parents[0];
+    } else if (e.key === 'ArrowDown') {
+      next = it.children[0];
+    }
+    if (!next) return true;
+    const target = this.querySelector(`g[data-key="${CSS.escape(next.key)}"]`);
+    if (target) target.focus(); // focusin selects it and makes it the Tab stop
+    return true;
   }
 
   render() {
@@ -102,6 +131,9 @@ export class KeySchedule extends HTMLElement {
     }
     this.edgeEls = [...svg.querySelectorAll('path.ks-edge')];
     fitText(svg);
+    // On a narrow screen the tree scrolls sideways: start at its trunk, in the middle.
+    const scroller = this.querySelector('.ks-scroll');
+    requestAnimationFrame(() => { scroller.scrollLeft = (scroller.scrollWidth - scroller.clientWidth) / 2; });
     this.select(this._selected);
   }
 
@@ -133,8 +165,13 @@ export class KeySchedule extends HTMLElement {
       e.classList.toggle('dim', Boolean(node) && !on);
     }
     this.dataset.selected = this._selected || '';
+    // One Tab stop: the focused value, else the selected one, else the first.
+    const active = document.activeElement;
+    const focused = active && this.contains(active) && active.closest('g[data-key]');
+    const stop = focused || (this._selected && (this.nodeEls.get(this._selected) || [])[0]) || this.querySelector('g[data-key]');
+    for (const g of this.querySelectorAll('g[data-key]')) g.setAttribute('tabindex', g === stop ? '0' : '-1');
     this.detail.replaceChildren(...(node ? this.describe(node) : [
-      h('p', { class: 'explanation' }, 'Select a value in the tree (click it, or Tab to it) to see its bytes, the operation that made it and what it was made from.'),
+      h('p', { class: 'explanation' }, 'Select a value in the tree (click it, or Tab to the tree and move with the arrow keys) to see its bytes, the operation that made it and what it was made from.'),
     ]));
   }
 
@@ -184,7 +221,8 @@ const SIDE_RANK = { client: 0, neutral: 1, server: 2 };
  * before server, and spaced by isotonic regression so that each sits as
  * close as it can to the middle of its parents.
  *
- * Returns {items: [{key, node, layer, x, y}], edges: [{from, to}], width, height}.
+ * Returns {items: [{key, node, layer, x, y, parents, children}], edges: [{from, to}],
+ * rows (items by layer, left to right), byKey, width, height}.
  */
 export function layoutTree(nodes) {
   const byID = new Map(nodes.map((n) => [n.id, n]));
@@ -250,13 +288,13 @@ export function layoutTree(nodes) {
   const place = (row, desired) => {
     row.forEach((it) => { it.want = desired(it); it.rank = it.side; });
     // An input with no position yet goes next to the values it is mixed
-    // with (the key exchange's secret beside "derived"), on their side.
+    // with (the key exchange's secret beside "derived"; the client random
+    // left of the master secret, the server random right of it).
     for (const it of row) {
       if (!Number.isNaN(it.want)) continue;
       const partners = it.children.flatMap((c) => c.parents).filter((p) => p !== it && !Number.isNaN(p.want ?? NaN) && p.layer === it.layer);
       if (partners.length) {
         it.want = mean(partners.map((p) => p.want));
-        it.rank = partners[0].side;
       } else {
         it.want = it.index * PITCH_X;
       }
@@ -284,8 +322,9 @@ export function layoutTree(nodes) {
     it.x = it.x - minX + PAD + NODE_W / 2;
     it.y = PAD + it.layer * ROW_H;
   }
+  layers.forEach((row) => row.sort((a, b) => a.x - b.x));
   return {
-    items, edges,
+    items, edges, rows: layers, byKey: new Map(items.map((it) => [it.key, it])),
     width: Math.round(maxX - minX + NODE_W + 2 * PAD),
     height: PAD * 2 + (layers.length - 1) * ROW_H + NODE_H,
   };
@@ -336,7 +375,7 @@ function drawTree(layout, uid, session) {
     const labelY = lines.length > 1 ? it.y + 19 : it.y + 24;
     return s('g', {
       class: classes('ks-node', sideOf(n), input && 'input', n.secret && 'secret'),
-      'data-node': n.id, 'data-key': it.key, tabindex: 0, role: 'button', 'aria-pressed': 'false',
+      'data-node': n.id, 'data-key': it.key, tabindex: -1, role: 'button', 'aria-pressed': 'false',
       'aria-label': `${n.label}${n.secret ? ' (secret)' : ''}: ${input ? 'input' : `made by ${op}`}`,
     },
     s('title', null, `${n.label}\n${op}`),

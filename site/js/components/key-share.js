@@ -12,6 +12,9 @@ import { hexBlock } from './values.js';
 import { byteLength } from '../hex.js';
 import { GROUPS } from './mode-switch.js';
 
+/** FUNCTION names the key agreement of each group, as a formula's function. */
+const FUNCTION = { x25519: 'X25519', secp256r1: 'ECDH-P256' };
+
 /** KEY_SHARE_STEP is the step that answers "the client encrypts a session key". */
 export const KEY_SHARE_STEP = 5;
 
@@ -57,7 +60,7 @@ export class KeyShare extends HTMLElement {
           secret: true, testid: `shared-${who}`,
           note: hybrid
             ? `From its own private key and the ${peer}'s share: ML-KEM ${who === 'client' ? 'decapsulation' : 'encapsulation'} and X25519, concatenated.`
-            : `${group}(${who} private key, ${peer} public key).`,
+            : `${FUNCTION[ks.group] || group}(${who}'s private key, ${peer}'s public key).`,
         })));
 
     const same = ks.match && ks.clientShared === ks.serverShared;
