@@ -95,6 +95,7 @@ export class SequenceDiagram extends HTMLElement {
         let sub = 'done locally — nothing on the wire';
         if (session.error && !reached) sub = 'not reached: the handshake failed';
         else if (n === 7) sub = session.closed ? 'closed' : 'no application data yet: send a message';
+        else if (session.keyShare && n === 5) sub = 'computed locally from the key shares already sent';
         band.append(note(ry, stepInfo.title, sub));
       }
       for (const m of messages) {
