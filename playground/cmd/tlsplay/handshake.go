@@ -1,0 +1,139 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/rng"
+	"tlsplayground/playground/session"
+	"tlsplayground/playground/suites"
+	"tlsplayground/playground/trace"
+)
+
+const handshakeSynopsis = "handshake [--mode classic|ecdhe|tls13] [--suite NAME] [--group NAME] [--server-groups a,b] [--key rsa|ecdsa|ed25519] [--bits 2048] [--no-ems] [--seed HEX] [--message TEXT] [--json]"
+
+// handshake plays both ends in this process through the session, as the
+// page does: it prints the seven steps, sends --message both ways, closes
+// and prints the key log; --json prints the session export instead.
+func (c *cli) handshake(args []string) error {
+	cmd := c.newCommand("handshake", handshakeSynopsis)
+	mode := cmd.String("mode", session.ModeClassic, "classic (TLS 1.2, RSA key transport), ecdhe (TLS 1.2, ephemeral ECDH) or tls13")
+	suite := cmd.String("suite", "", "cipher suites the client offers, IANA names, comma-separated (default: all of the mode's)")
+	group := cmd.String("group", "", "the group of the client's key share: x25519, secp256r1, X25519MLKEM768 (tls13 only) (default: the mode's)")
+	serverGroups := cmd.String("server-groups", "", "groups the server accepts, comma-separated; leaving out the client's group makes a TLS 1.3 server ask again (HelloRetryRequest)")
+	keyType := cmd.String("key", pki.KeyRSA, "the server's key: rsa, ecdsa (P-256) or ed25519")
+	bits := cmd.Int("bits", 2048, "RSA key size: 2048, 3072 or 4096")
+	noEMS := cmd.Bool("no-ems", false, "turn off the extended master secret (RFC 7627) on both sides (TLS 1.2)")
+	seedHex := cmd.String("seed", "", "hex seed for the session's randomness, to replay a session (default: a fresh one)")
+	message := cmd.String("message", "hello from the terminal", "text sent from the client to the server and back after the handshake (empty: none)")
+	asJSON := cmd.Bool("json", false, "print the session export (the page's Export session file) and nothing else")
+	if _, err := cmd.parse(args, 0); err != nil {
+		return err
+	}
+	if err := checkMode(*mode); err != nil {
+		return err
+	}
+	if !slices.Contains(session.Modes(), *mode) {
+		return usageErr(fmt.Sprintf("mode %q is not available in the engine's session yet", *mode), "choose "+strings.Join(session.Modes(), " or "))
+	}
+	ss, err := parseSuites(*mode, *suite)
+	if err != nil {
+		return err
+	}
+	if _, err := parseGroup(*mode, *group); err != nil {
+		return err
+	}
+	sg := splitList(*serverGroups)
+	for _, g := range sg {
+		if _, err := parseGroup(*mode, g); err != nil {
+			return err
+		}
+	}
+	if *noEMS && *mode == session.ModeTLS13 {
+		return usageErr("--no-ems: TLS 1.3 has no extended master secret to turn off (its key schedule always hashes the handshake)", "leave out --no-ems, or choose --mode classic or --mode ecdhe")
+	}
+	if err := checkKeyType(*keyType); err != nil {
+		return err
+	}
+	if err := keyFitsMode(*mode, *keyType); err != nil {
+		return err
+	}
+	var seed []byte
+	if *seedHex != "" {
+		if seed, err = rng.ParseSeed(*seedHex); err != nil {
+			return usageErr("--seed: "+err.Error(), "give the seed printed by an earlier run, or leave it out")
+		}
+	}
+	opt := pki.Options{KeyType: *keyType, Now: c.now()}
+	if *keyType == pki.KeyRSA {
+		opt.KeyBits = *bits
+	} else if set(cmd, "bits") {
+		return usageErr(fmt.Sprintf("--bits %d: %s keys have a fixed size", *bits, *keyType), "leave out --bits, or use --key rsa")
+	}
+	setup, err := c.newSetup(opt)
+	if err != nil {
+		return usageErr(strings.TrimPrefix(err.Error(), "pki: "), "run \"tlsplay handshake -h\" for the flags")
+	}
+
+	sess, err := session.New(setup, session.Options{
+		Mode: *mode, Group: *group, ServerGroups: sg, ClientSuites: suites.Names(ss),
+		DisableEMS: *noEMS, Seed: seed, Now: c.now,
+	})
+	if err != nil {
+		return usageErr(err.Error(), "run \"tlsplay handshake -h\" for the flags")
+	}
+	var exchanges []*session.Exchange
+	var sendErr error
+	if sess.Established() && *message != "" {
+		for _, from := range []string{trace.Client, trace.Server} {
+			ex, err := sess.Send(from, *message)
+			if ex != nil {
+				exchanges = append(exchanges, ex)
+			}
+			if err != nil {
+				sendErr = fmt.Errorf("sending %q from the %s: %w", *message, from, err)
+				break
+			}
+		}
+	}
+	sess.Close()
+	e := sess.Export()
+
+	if *asJSON {
+		enc := json.NewEncoder(c.stdout)
+		enc.SetEscapeHTML(false) // as JSON.stringify writes the page's file
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(e); err != nil {
+			return err
+		}
+	} else {
+		p := &printer{w: c.stdout}
+		p.summary(e)
+		p.steps(e)
+		if len(exchanges) > 0 {
+			p.printf("\nMessages:\n")
+			for _, ex := range exchanges {
+				p.printf("   %s → %s: %q, %s on the wire, decrypted by the %s as %q\n",
+					ex.From, ex.To, ex.Plaintext, bytesCount(len(ex.RecordHex)/2), ex.To, ex.Decrypted)
+			}
+		}
+		p.keylog("", e.Keylog)
+	}
+	if e.Error != nil {
+		return handshakeFailure(e.Error)
+	}
+	return sendErr
+}
+
+// handshakeFailure says which side failed, why, and with which alert.
+func handshakeFailure(info *session.ErrorInfo) error {
+	msg := fmt.Sprintf("handshake failed: the %s gave up: %s", info.Side, strings.TrimPrefix(info.Message, "tls: "))
+	if info.Alert != "" {
+		msg += fmt.Sprintf(" (alert %s sent)", info.Alert)
+	}
+	return errors.New(msg)
+}
