@@ -95,3 +95,6 @@ var ecdheSteps = []StepText{
 		"Client and server exchange data under symmetric encryption with the session key; at the end the keys are discarded.",
 		"Records are protected as in the classic handshake (AES-GCM with an explicit nonce, or ChaCha20-Poly1305 with a nonce from the sequence number). When the session ends the ephemeral private keys are gone, so a server key stolen later cannot recompute this session's secret: forward secrecy, already in TLS 1.2."},
 }
+
+// StepTexts returns the seven steps' texts for a mode (nil for an unknown mode).
+func StepTexts(mode string) []StepText { return stepTexts[mode] }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
@@ -46,7 +47,7 @@ func (c *Conn) sendClientHello() error {
 		m.CipherSuites = append(m.CipherSuites, s.ID)
 	}
 	var exts []handshake.Extension
-	if c.cfg.ServerName != "" {
+	if c.cfg.ServerName != "" && net.ParseIP(c.cfg.ServerName) == nil { // no IP addresses in SNI (RFC 6066, Section 3)
 		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: handshake.ServerNameExtension(c.cfg.ServerName)})
 	}
 	if ecdhe {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
@@ -85,7 +86,7 @@ func (c *Conn) buildClientHello(shares []handshake.KeyShareEntry, cookie []byte)
 		schemes = append(schemes, s.ID)
 	}
 	var exts []handshake.Extension
-	if c.cfg.ServerName != "" {
+	if c.cfg.ServerName != "" && net.ParseIP(c.cfg.ServerName) == nil { // no IP addresses in SNI (RFC 6066, Section 3)
 		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: handshake.ServerNameExtension(c.cfg.ServerName)})
 	}
 	exts = append(exts,

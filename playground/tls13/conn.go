@@ -297,7 +297,9 @@ func (c *Conn) currentStep() int {
 }
 
 func (c *Conn) handleRecord(rec record.Record) error {
-	if rec.Version != record.VersionTLS12 && !(c.state == stateWaitClientHello && rec.Version>>8 == 3) {
+	// The record version is ignored until the hellos are exchanged (RFC 8446, Section 5.1).
+	early := c.state == stateWaitClientHello || c.state == stateWaitServerHello
+	if rec.Version != record.VersionTLS12 && !(early && rec.Version>>8 == 3) {
 		return alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: record version 0x%04x; TLS 1.3 records say 0x0303", rec.Version))
 	}
 	// A ChangeCipherSpec of one byte 01 may arrive during the handshake for
@@ -310,6 +312,13 @@ func (c *Conn) handleRecord(rec record.Record) error {
 		return alert.New(alert.UnexpectedMessage, "tls: unexpected ChangeCipherSpec record")
 	}
 	typ, payload := rec.Type, rec.Payload
+	if c.in != nil && rec.Type == record.TypeAlert && len(rec.Payload) == 2 && c.state == stateWaitClientFinished {
+		// A client that rejects the server's certificate may send its
+		// alert unprotected (OpenSSL does): say so rather than call it an
+		// unexpected record.
+		a := alert.Alert(rec.Payload[1])
+		return &alert.Error{Alert: a, Received: true, Msg: "tls: the peer sent the alert " + a.String() + " (unprotected)"}
+	}
 	if c.in != nil {
 		plain, inner, _, err := c.in.Open13(rec)
 		if err != nil {

@@ -84,7 +84,7 @@ func (c *cli) connect(args []string) error {
 
 	rec := &trace.Recorder{}
 	cl := newClient(clientOptions{mode: *mode, suites: ss, group: g, serverName: name, roots: roots, rec: rec})
-	live := &liveTrace{rec: rec, out: out}
+	live := &liveTrace{rec: rec, out: out, mode: *mode}
 	tc := &tracedConn{Conn: nc, live: live}
 	nc.SetDeadline(time.Now().Add(*timeout))
 	herr := endpoint.Handshake(cl, tc)

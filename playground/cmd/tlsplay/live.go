@@ -7,6 +7,7 @@ import (
 	"net"
 	"sync"
 
+	"tlsplayground/playground/session"
 	"tlsplayground/playground/trace"
 )
 
@@ -17,7 +18,9 @@ type liveTrace struct {
 	rec  *trace.Recorder
 	out  io.Writer // one Write per event
 	tag  string    // before each event, e.g. "#3 " for a server's third connection
+	mode string    // the session mode, for the steps' titles
 	done int
+	last int // the step of the last event printed
 }
 
 // flush prints the events recorded since the last flush.
@@ -27,6 +30,10 @@ func (l *liveTrace) flush() {
 		var b bytes.Buffer
 		p := &printer{w: &b}
 		p.printf("\n")
+		if texts := session.StepTexts(l.mode); ev.Step != l.last && ev.Step >= 1 && ev.Step <= len(texts) {
+			p.printf("%s── step %d: %s\n", l.tag, ev.Step, texts[ev.Step-1].Title)
+		}
+		l.last = ev.Step
 		p.event("", fmt.Sprintf("%s[step %d] ", l.tag, ev.Step), ev)
 		l.out.Write(b.Bytes())
 	}

@@ -191,7 +191,7 @@ func (s *server) handle(n int, nc net.Conn) error {
 	say("connection from %s", peer)
 	rec := &trace.Recorder{}
 	srv := newServer(s.mode, s.id, rec)
-	live := &liveTrace{rec: rec, out: s.out, tag: tag}
+	live := &liveTrace{rec: rec, out: s.out, tag: tag, mode: s.mode}
 	tc := &tracedConn{Conn: nc, live: live}
 	defer live.flush()
 
