@@ -106,6 +106,7 @@ export async function loadEngine({ wasm = wasmPath, timeoutMs = 30_000 } = {}) {
     setup: (opts) => call('setup', opts),
     newSession: (opts = {}) => call('newSession', opts),
     send: (opts) => call('send', opts),
+    keyUpdate: (opts) => call('keyUpdate', opts),
     close: () => call('close'),
     exportSession: () => call('exportSession'),
     raw: api,
