@@ -1,0 +1,337 @@
+// Package httpserver puts the engine's server behind a net/http Handler:
+// each client flight is an HTTP POST whose body is the raw TLS records, and
+// the response body is the server's next flight. The server keeps nothing
+// in memory between requests (on Cloudflare Workers and in the page every
+// request runs in a fresh Go instance): the connection's state travels
+// with the client in a sealed token, as TLS session tickets and QUIC retry
+// tokens do, and a fresh server rebuilds it by replaying the client's bytes
+// into a server seeded the same way.
+package httpserver
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"tlsplayground/playground/alert"
+	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/kx"
+	"tlsplayground/playground/rng"
+	"tlsplayground/playground/suites"
+	"tlsplayground/playground/tls12"
+	"tlsplayground/playground/tls13"
+	"tlsplayground/playground/trace"
+)
+
+// Routes, headers and the content type.
+const (
+	PathInfo    = "/tls/info"
+	PathFlight  = "/tls/flight"
+	HeaderToken = "Tls-Playground-Token"
+	HeaderState = "Tls-Playground-State"
+	HeaderTrace = "Tls-Playground-Trace"
+	ContentType = "application/octet-stream"
+)
+
+// Modes the server speaks.
+const (
+	ModeClassic = "classic"
+	ModeECDHE   = "ecdhe"
+	ModeTLS13   = "tls13"
+)
+
+// Options tune the handler; the zero value is the production default.
+type Options struct {
+	Now      func() time.Time // default time.Now
+	MaxBody  int64            // default 64 KiB
+	TokenTTL time.Duration    // default 10 minutes
+	// MaxClientBytes bounds what a token carries (the client's bytes so
+	// far); a longer connection must start again. Default 24 KiB.
+	MaxClientBytes int
+}
+
+type handler struct {
+	id  *Identity
+	opt Options
+}
+
+// New returns the handler for an identity.
+func New(id *Identity, opt Options) http.Handler {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.MaxBody == 0 {
+		opt.MaxBody = 64 << 10
+	}
+	if opt.TokenTTL == 0 {
+		opt.TokenTTL = 10 * time.Minute
+	}
+	if opt.MaxClientBytes == 0 {
+		opt.MaxClientBytes = 24 << 10
+	}
+	return &handler{id: id, opt: opt}
+}
+
+// apiError is the JSON body of every error.
+type apiError struct {
+	Status  int    `json:"-"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+	Alert   string `json:"alert,omitempty"`
+	Records string `json:"records,omitempty"` // hex of the server's alert record
+}
+
+func fail(status int, code, format string, args ...any) *apiError {
+	return &apiError{Status: status, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func cors(h http.Header) {
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Content-Type, "+HeaderToken+", "+HeaderTrace)
+	h.Set("Access-Control-Expose-Headers", HeaderToken+", "+HeaderState+", "+HeaderTrace)
+	h.Set("Access-Control-Max-Age", "600")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	writeJSON(w, e.Status, map[string]*apiError{"error": e})
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	cors(w.Header())
+	defer func() {
+		if v := recover(); v != nil {
+			writeError(w, fail(http.StatusInternalServerError, "internal", "the server failed unexpectedly (%v); please report it", v))
+		}
+	}()
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	switch r.URL.Path {
+	case PathInfo:
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			writeError(w, fail(http.StatusMethodNotAllowed, "wrong_method", "%s %s: use GET", r.Method, PathInfo))
+			return
+		}
+		h.info(w)
+	case PathFlight:
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", "POST, OPTIONS")
+			writeError(w, fail(http.StatusMethodNotAllowed, "wrong_method", "%s %s: send each flight with POST", r.Method, PathFlight))
+			return
+		}
+		if e := h.flight(w, r); e != nil {
+			writeError(w, e)
+		}
+	default:
+		writeError(w, fail(http.StatusNotFound, "not_found", "no route %q: the routes are GET %s and POST %s", r.URL.Path, PathInfo, PathFlight))
+	}
+}
+
+// Info is the body of GET /tls/info.
+type Info struct {
+	ServerName string   `json:"serverName"`
+	Modes      []string `json:"modes"`
+	CertPEM    string   `json:"certPem"`
+	MaxBody    int64    `json:"maxBody"`
+	TokenTTL   int      `json:"tokenTtlSeconds"`
+}
+
+func (h *handler) info(w http.ResponseWriter) {
+	var pemChain strings.Builder
+	for _, der := range h.id.Chain {
+		pemChain.WriteString("-----BEGIN CERTIFICATE-----\n")
+		enc := base64.StdEncoding.EncodeToString(der)
+		for len(enc) > 64 {
+			pemChain.WriteString(enc[:64] + "\n")
+			enc = enc[64:]
+		}
+		pemChain.WriteString(enc + "\n-----END CERTIFICATE-----\n")
+	}
+	writeJSON(w, http.StatusOK, Info{ServerName: h.id.ServerName, Modes: []string{ModeClassic, ModeECDHE, ModeTLS13},
+		CertPEM: pemChain.String(), MaxBody: h.opt.MaxBody, TokenTTL: int(h.opt.TokenTTL.Seconds())})
+}
+
+// flight handles one client flight.
+func (h *handler) flight(w http.ResponseWriter, r *http.Request) *apiError {
+	if ct := r.Header.Get("Content-Type"); ct == "" {
+		return fail(http.StatusUnsupportedMediaType, "wrong_content_type", "no Content-Type: send the TLS records as %s", ContentType)
+	} else if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != ContentType {
+		return fail(http.StatusUnsupportedMediaType, "wrong_content_type", "Content-Type %q: send the TLS records as %s", ct, ContentType)
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, h.opt.MaxBody+1))
+	if err != nil {
+		return fail(http.StatusBadRequest, "bad_body", "cannot read the request body: %v", err)
+	}
+	if int64(len(body)) > h.opt.MaxBody {
+		return fail(http.StatusRequestEntityTooLarge, "body_too_large", "the flight is larger than %d bytes", h.opt.MaxBody)
+	}
+	if len(body) == 0 {
+		return fail(http.StatusBadRequest, "empty_body", "the body is empty: send the client's TLS records")
+	}
+	now := h.opt.Now()
+	q := r.URL.Query()
+	st, e := h.state(r.Header.Get(HeaderToken), q.Get("mode"), q.Get("group"), now)
+	if e != nil {
+		return e
+	}
+	if len(st.Client)+len(body) > h.opt.MaxClientBytes {
+		return fail(http.StatusRequestEntityTooLarge, "connection_too_long", "this connection has carried %d client bytes; the limit is %d: start a new connection", len(st.Client)+len(body), h.opt.MaxClientBytes)
+	}
+
+	rec := &trace.Recorder{}
+	srv, err := h.server(st, rec)
+	if err != nil {
+		return fail(http.StatusBadRequest, "bad_mode", "%v", err)
+	}
+	// Rebuild the connection: the same seed and the same client bytes give
+	// the same server, byte for byte. What it said before was already sent.
+	if len(st.Client) > 0 {
+		if err := srv.Receive(st.Client); err != nil {
+			return fail(http.StatusConflict, "bad_token", "the connection in the token cannot be rebuilt: %v", err)
+		}
+		respond(srv)
+		srv.TakeOutput()
+	}
+	before := len(rec.Events)
+	rerr := srv.Receive(body)
+	if rerr == nil {
+		respond(srv)
+	}
+	var out []byte
+	for _, o := range srv.TakeOutput() {
+		out = append(out, o.Wire...)
+	}
+	if rerr != nil {
+		a, _ := alert.Of(rerr)
+		status, code := http.StatusUnprocessableEntity, "tls_alert"
+		if a == alert.UnexpectedMessage {
+			status, code = http.StatusConflict, "out_of_order"
+		}
+		return &apiError{Status: status, Code: code, Message: rerr.Error(), Alert: a.String(), Records: trace.HexString(out)}
+	}
+	st.Client = append(st.Client, body...)
+	st.Flights++
+	st.Expires = now.Add(h.opt.TokenTTL)
+	token, err := seal(h.id.TokenKey, st)
+	if err != nil {
+		return fail(http.StatusInternalServerError, "internal", "cannot seal the connection state: %v", err)
+	}
+	hdr := w.Header()
+	hdr.Set(HeaderToken, token)
+	state := "handshake"
+	switch {
+	case srv.PeerClosed():
+		state = "closed"
+	case srv.HandshakeComplete():
+		state = "established"
+	}
+	hdr.Set(HeaderState, state)
+	if r.Header.Get(HeaderTrace) == "1" {
+		events, _ := json.Marshal(rec.Events[before:])
+		hdr.Set(HeaderTrace, base64.RawURLEncoding.EncodeToString(events))
+	}
+	hdr.Set("Content-Type", ContentType)
+	hdr.Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	w.Write(out)
+	return nil
+}
+
+// state opens the token, or starts a new connection when there is none.
+func (h *handler) state(token, mode, group string, now time.Time) (*connState, *apiError) {
+	if token == "" {
+		if mode == "" {
+			mode = ModeTLS13
+		}
+		switch mode {
+		case ModeClassic, ModeECDHE, ModeTLS13:
+		default:
+			return nil, fail(http.StatusBadRequest, "bad_mode", "mode %q: choose classic, ecdhe or tls13", mode)
+		}
+		if mode == ModeClassic && !isRSA(h.id) {
+			return nil, fail(http.StatusBadRequest, "bad_mode", "this server's key is not RSA, so it cannot do the classic handshake (RSA key transport): choose ecdhe or tls13")
+		}
+		if group != "" {
+			if _, err := kx.ByName(group); err != nil {
+				return nil, fail(http.StatusBadRequest, "bad_mode", "%v", err)
+			}
+		}
+		st := &connState{Mode: mode, Group: group, Seed: make([]byte, 32)}
+		if _, err := io.ReadFull(rand.Reader, st.Seed); err != nil {
+			return nil, fail(http.StatusInternalServerError, "internal", "no randomness: %v", err)
+		}
+		return st, nil
+	}
+	st, err := open(h.id.TokenKey, token)
+	if err != nil {
+		return nil, fail(http.StatusBadRequest, "bad_token", "%v", err)
+	}
+	if now.After(st.Expires) {
+		return nil, fail(http.StatusGone, "expired_token", "the token expired at %s: start a new connection", st.Expires.UTC().Format(time.RFC3339))
+	}
+	if mode != "" && mode != st.Mode {
+		return nil, fail(http.StatusBadRequest, "bad_mode", "mode %q does not match the connection's %q", mode, st.Mode)
+	}
+	return st, nil
+}
+
+// server builds the server end for a connection state.
+func (h *handler) server(st *connState, rec *trace.Recorder) (endpoint.Endpoint, error) {
+	r := rng.New(st.Seed)
+	now := h.opt.Now
+	switch st.Mode {
+	case ModeTLS13:
+		var groups []*kx.Group
+		if st.Group != "" {
+			g, err := kx.ByName(st.Group)
+			if err != nil {
+				return nil, err
+			}
+			groups = []*kx.Group{g}
+		}
+		return tls13.Server(&tls13.Config{Rand: r, Time: now, Groups: groups, Certificates: h.id.Chain, Signer: h.id.Signer, Trace: rec}), nil
+	case ModeECDHE, ModeClassic:
+		cfg := &tls12.Config{Rand: r, Time: now, Certificates: h.id.Chain, Signer: h.id.Signer, Trace: rec, Suites: suites.ECDHE}
+		if st.Mode == ModeClassic {
+			cfg.Suites = suites.Classic
+		}
+		if k, ok := rsaKey(h.id); ok {
+			cfg.Key = k
+		}
+		if st.Group != "" {
+			g, err := kx.ByName(st.Group)
+			if err != nil {
+				return nil, err
+			}
+			cfg.Groups = []*kx.Group{g}
+		}
+		return tls12.Server(cfg), nil
+	}
+	return nil, fmt.Errorf("mode %q: choose classic, ecdhe or tls13", st.Mode)
+}
+
+// respond is the server's application: it answers each message it
+// receives, and a close_notify with its own.
+func respond(srv endpoint.Endpoint) {
+	for _, msg := range srv.TakeApplicationData() {
+		srv.Write([]byte(fmt.Sprintf("server received %d bytes: %s", len(msg), msg)))
+	}
+	if srv.PeerClosed() && srv.Err() == nil {
+		srv.Close()
+	}
+}

@@ -1,0 +1,120 @@
+package httpserver
+
+import (
+	"crypto"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Identity is what a server is: its name, its certificate chain, its
+// private key, and the key that seals connection state into tokens. On
+// Cloudflare it comes from the Worker's secrets; in the page, from the
+// page's own setup step.
+type Identity struct {
+	ServerName string
+	Chain      [][]byte // leaf first
+	Signer     crypto.Signer
+	TokenKey   []byte // 32 bytes
+}
+
+// Environment variable names of an identity (Worker secrets, .dev.vars).
+const (
+	EnvCertPEM  = "TLS_CERT_PEM"
+	EnvKeyPEM   = "TLS_KEY_PEM"
+	EnvTokenKey = "TOKEN_KEY"
+)
+
+// IdentityFromEnv reads an identity from TLS_CERT_PEM, TLS_KEY_PEM and
+// TOKEN_KEY (64 hex characters).
+func IdentityFromEnv(getenv func(string) string) (*Identity, error) {
+	cert, key, tk := getenv(EnvCertPEM), getenv(EnvKeyPEM), getenv(EnvTokenKey)
+	var missing []string
+	for name, v := range map[string]string{EnvCertPEM: cert, EnvKeyPEM: key, EnvTokenKey: tk} {
+		if strings.TrimSpace(v) == "" {
+			missing = append(missing, name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, fmt.Errorf("httpserver: the server has no %s: set them as secrets (wrangler secret put) or in .dev.vars", strings.Join(sortStrings(missing), ", "))
+	}
+	return IdentityFromPEM([]byte(cert), []byte(key), tk)
+}
+
+func sortStrings(s []string) []string {
+	for i := range s {
+		for j := i + 1; j < len(s); j++ {
+			if s[j] < s[i] {
+				s[i], s[j] = s[j], s[i]
+			}
+		}
+	}
+	return s
+}
+
+// IdentityFromPEM builds an identity from a PEM chain (leaf first), a PEM
+// private key (PKCS#8, PKCS#1 or SEC 1) and a hex token key.
+func IdentityFromPEM(certPEM, keyPEM []byte, tokenKeyHex string) (*Identity, error) {
+	id := &Identity{}
+	for rest := certPEM; ; {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type == "CERTIFICATE" {
+			id.Chain = append(id.Chain, b.Bytes)
+		}
+	}
+	if len(id.Chain) == 0 {
+		return nil, errors.New("httpserver: the certificate PEM holds no CERTIFICATE block")
+	}
+	leaf, err := x509.ParseCertificate(id.Chain[0])
+	if err != nil {
+		return nil, fmt.Errorf("httpserver: the leaf certificate does not parse: %w", err)
+	}
+	if len(leaf.DNSNames) > 0 {
+		id.ServerName = leaf.DNSNames[0]
+	}
+	kb, _ := pem.Decode(keyPEM)
+	if kb == nil {
+		return nil, errors.New("httpserver: the key PEM holds no PEM block")
+	}
+	var key any
+	switch kb.Type {
+	case "PRIVATE KEY":
+		key, err = x509.ParsePKCS8PrivateKey(kb.Bytes)
+	case "RSA PRIVATE KEY":
+		key, err = x509.ParsePKCS1PrivateKey(kb.Bytes)
+	case "EC PRIVATE KEY":
+		key, err = x509.ParseECPrivateKey(kb.Bytes)
+	default:
+		return nil, fmt.Errorf("httpserver: key PEM block %q is not a private key", kb.Type)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("httpserver: the private key does not parse: %w", err)
+	}
+	signer, ok := key.(crypto.Signer)
+	if !ok {
+		return nil, errors.New("httpserver: the private key cannot sign")
+	}
+	if !publicKeysEqual(signer.Public(), leaf.PublicKey) {
+		return nil, errors.New("httpserver: the private key does not match the leaf certificate")
+	}
+	id.Signer = signer
+	tk, err := hex.DecodeString(strings.TrimSpace(tokenKeyHex))
+	if err != nil || len(tk) != 32 {
+		return nil, errors.New("httpserver: TOKEN_KEY must be 64 hex characters (32 bytes); make one with: openssl rand -hex 32")
+	}
+	id.TokenKey = tk
+	return id, nil
+}
+
+func publicKeysEqual(a, b crypto.PublicKey) bool {
+	type equaler interface{ Equal(crypto.PublicKey) bool }
+	e, ok := a.(equaler)
+	return ok && e.Equal(b)
+}
