@@ -130,3 +130,26 @@ func VersionName(v uint16) string {
 	}
 	return fmt.Sprintf("0x%04x", v)
 }
+
+// RecordName names what a record carries, for the sequence diagram: the
+// handshake message that starts in it (or "continuation" when the record
+// holds only the rest of an earlier one), or the content type.
+func RecordName(contentType uint8, payload []byte, continuation bool) string {
+	switch contentType {
+	case 20:
+		return "ChangeCipherSpec"
+	case 21:
+		return "Alert"
+	case 23:
+		return "ApplicationData"
+	case 22:
+		if continuation || len(payload) == 0 {
+			return "HandshakeContinuation"
+		}
+		if payload[0] == TypeServerHello && len(payload) >= 38 && string(payload[6:38]) == string(HelloRetryRandom) {
+			return "HelloRetryRequest"
+		}
+		return TypeName(payload[0])
+	}
+	return fmt.Sprintf("content_type(%d)", contentType)
+}

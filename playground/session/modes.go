@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+	"tlsplayground/playground/alert"
+	wire "tlsplayground/playground/record"
 
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
@@ -85,7 +87,11 @@ func tls13View(c, srv *tls13.Conn) view {
 	cr, sr := c.Randoms()
 	cp := func(b []byte) []byte { return append([]byte(nil), b...) }
 	v.secrets = []trace.Named{trace.N("clientRandom", cp(cr)), trace.N("serverRandom", cp(sr))}
-	if cs, ss := c.KeyShare(), srv.KeyShare(); cs != nil {
+	var ss *tls13.Share
+	if srv != nil {
+		ss = srv.KeyShare()
+	}
+	if cs := c.KeyShare(); cs != nil {
 		v.secrets = append(v.secrets, trace.N("sharedSecret", cp(cs.Shared)))
 		ks := &trace.KeyShare{Group: cs.Group.Name, ClientPublic: trace.HexString(cs.ClientPublic), ServerPublic: trace.HexString(cs.ServerPublic),
 			ClientPrivate: trace.HexString(cs.MyPrivate), ClientShared: trace.HexString(cs.Shared)}
@@ -167,7 +173,9 @@ func ecdheView(c, srv *tls12.Conn, prev *trace.KeyShare) view {
 	}
 	ks := &trace.KeyShare{Group: ck.Group.Name, ClientPublic: trace.HexString(ck.ClientPublic), ServerPublic: trace.HexString(ck.ServerPublic),
 		ClientPrivate: trace.HexString(ck.Private), ClientShared: trace.HexString(ck.Shared)}
-	if sk := srv.ECDHE(); sk != nil && len(sk.Shared) > 0 && !allZero(sk.Shared) {
+	if srv == nil {
+		// A remote server: its side is not known here.
+	} else if sk := srv.ECDHE(); sk != nil && len(sk.Shared) > 0 && !allZero(sk.Shared) {
 		ks.ServerPrivate, ks.ServerShared = trace.HexString(sk.Private), trace.HexString(sk.Shared)
 	} else if prev != nil {
 		ks.ServerPrivate, ks.ServerShared = prev.ServerPrivate, prev.ServerShared
@@ -178,3 +186,21 @@ func ecdheView(c, srv *tls12.Conn, prev *trace.KeyShare) view {
 }
 
 func hexDecode(s string) ([]byte, error) { return hex.DecodeString(s) }
+
+// toRecords converts named received records.
+func toRecords(outs []wire.Out) []recvRecord {
+	rs := make([]recvRecord, len(outs))
+	for i, o := range outs {
+		rs[i] = recvRecord{name: o.Name, hex: trace.HexString(o.Wire), step: o.Step, encrypted: o.Encrypted}
+	}
+	return rs
+}
+
+// alertOf names the alert an error carries.
+func alertOf(err error) (string, bool) {
+	a, ok := alert.Of(err)
+	if !ok {
+		return "", false
+	}
+	return a.String(), true
+}

@@ -494,13 +494,22 @@ func classicView(c *tls12.Conn) view {
 // Export returns the session as it is now.
 func (s *Session) Export() *Export {
 	s.capture()
-	v := s.view
-	e := &Export{Version: v.version, Mode: s.mode, Suite: v.suite, Group: v.group, SignatureScheme: v.scheme,
-		ForwardSecrecy: s.mode != ModeClassic, RoundTrips: 2, HelloRetry: v.helloRetry,
-		Seed: trace.HexString(s.seed), EMS: v.ems, Keylog: v.keylog, Closed: s.closed, Error: s.err,
-		Messages: append([]Message{}, s.messages...), Records: append([]Record{}, s.records...),
-		Secrets: map[string]string{}, KeyShare: v.keyShare, KeySchedule: KeySchedule{Nodes: v.schedule}}
-	if s.mode == ModeTLS13 {
+	server := ServerInfo{Name: s.setup.ServerName, KeyType: pki.Describe(s.setup.Leaf).PublicKey,
+		CertPEM: string(pki.CertPEM(s.setup.Chain[0])), RootPEM: string(pki.CertPEM(s.setup.CA.Raw))}
+	if s.setup.Key != nil {
+		server.KeyBits = s.setup.Key.N.BitLen()
+	}
+	return buildExport(s.mode, s.seed, s.view, s.messages, s.records, s.err, s.closed, s.rec.Events, server)
+}
+
+// buildExport assembles the export from a view and the wire.
+func buildExport(mode string, seed []byte, v view, messages []Message, records []Record, err *ErrorInfo, closed bool, events []trace.Event, server ServerInfo) *Export {
+	e := &Export{Version: v.version, Mode: mode, Suite: v.suite, Group: v.group, SignatureScheme: v.scheme,
+		ForwardSecrecy: mode != ModeClassic, RoundTrips: 2, HelloRetry: v.helloRetry,
+		Seed: trace.HexString(seed), EMS: v.ems, Keylog: v.keylog, Closed: closed, Error: err,
+		Messages: append([]Message{}, messages...), Records: append([]Record{}, records...),
+		Secrets: map[string]string{}, KeyShare: v.keyShare, KeySchedule: KeySchedule{Nodes: v.schedule}, Server: server}
+	if mode == ModeTLS13 {
 		e.RoundTrips = 1
 	}
 	if v.helloRetry {
@@ -514,17 +523,12 @@ func (s *Session) Export() *Export {
 			e.Secrets[kv.Name] = trace.HexString(kv.Value)
 		}
 	}
-	e.Server = ServerInfo{Name: s.setup.ServerName, KeyType: pki.Describe(s.setup.Leaf).PublicKey,
-		CertPEM: string(pki.CertPEM(s.setup.Chain[0])), RootPEM: string(pki.CertPEM(s.setup.CA.Raw))}
-	if s.setup.Key != nil {
-		e.Server.KeyBits = s.setup.Key.N.BitLen()
-	}
-	texts := stepTexts[s.mode]
+	texts := stepTexts[mode]
 	e.Steps = make([]Step, len(texts))
 	for i, t := range texts {
 		e.Steps[i] = Step{StepText: t, Events: []trace.Event{}}
 	}
-	for _, ev := range s.rec.Events {
+	for _, ev := range events {
 		if ev.Step >= 1 && ev.Step <= len(e.Steps) {
 			e.Steps[ev.Step-1].Events = append(e.Steps[ev.Step-1].Events, ev)
 		}

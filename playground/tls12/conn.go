@@ -207,8 +207,9 @@ type Conn struct {
 	eph    *kx.Private
 	kex    *ECDHE
 
-	failStep   int      // the teaching step a failure belongs to, when the state does not tell
-	appData    [][]byte // application data received and not yet taken
+	failStep   int          // the teaching step a failure belongs to, when the state does not tell
+	appData    [][]byte     // application data received and not yet taken
+	received   []record.Out // every record received, named, in order
 	peerClosed bool
 	err        error
 }
@@ -280,6 +281,14 @@ func (c *Conn) TakeOutput() []record.Out {
 	o := c.out
 	c.out = nil
 	return o
+}
+
+// TakeReceived returns the records received since the last call, each
+// named by what it carried (for a client whose server is elsewhere).
+func (c *Conn) TakeReceived() []record.Out {
+	r := c.received
+	c.received = nil
+	return r
 }
 
 // TakeApplicationData returns the application data received so far.
@@ -381,6 +390,7 @@ func (c *Conn) handleRecord(rec record.Record) error {
 	} else if len(payload) > record.MaxPlaintext {
 		return alert.New(alert.RecordOverflow, "tls: plaintext record longer than 16384 bytes")
 	}
+	c.received = append(c.received, record.Out{Wire: rec.Marshal(), Name: handshake.RecordName(rec.Type, payload, len(c.hsBuf) > 0), Step: c.currentStep(), Encrypted: encrypted})
 	switch rec.Type {
 	case record.TypeAlert:
 		return c.handleAlert(payload)

@@ -128,6 +128,7 @@ type Conn struct {
 	keyUpdates                   int
 
 	appData    [][]byte
+	received   []record.Out // every record received, named, in order
 	peerClosed bool
 	failStep   int
 	err        error
@@ -197,6 +198,14 @@ func (c *Conn) TakeOutput() []record.Out {
 	o := c.out
 	c.out = nil
 	return o
+}
+
+// TakeReceived returns the records received since the last call, each
+// named by what it carried (for a client whose server is elsewhere).
+func (c *Conn) TakeReceived() []record.Out {
+	r := c.received
+	c.received = nil
+	return r
 }
 
 // TakeApplicationData returns the application data received so far.
@@ -307,6 +316,7 @@ func (c *Conn) handleRecord(rec record.Record) error {
 	if rec.Type == record.TypeChangeCipherSpec {
 		if len(rec.Payload) == 1 && rec.Payload[0] == 1 && !c.HandshakeComplete() && c.state != stateStart && (c.isClient || c.hello != nil) {
 			c.cfg.Trace.Add(c.currentStep(), c.actor, "Ignores a ChangeCipherSpec record (sent only for middlebox compatibility in TLS 1.3)")
+			c.received = append(c.received, record.Out{Wire: rec.Marshal(), Name: "ChangeCipherSpec", Step: c.currentStep()})
 			return nil
 		}
 		return alert.New(alert.UnexpectedMessage, "tls: unexpected ChangeCipherSpec record")
@@ -328,6 +338,7 @@ func (c *Conn) handleRecord(rec record.Record) error {
 	} else if rec.Type == record.TypeApplicationData {
 		return alert.New(alert.UnexpectedMessage, "tls: encrypted record before the keys were agreed")
 	}
+	c.received = append(c.received, record.Out{Wire: rec.Marshal(), Name: handshake.RecordName(typ, payload, len(c.hsBuf) > 0), Step: c.currentStep(), Encrypted: c.in != nil})
 	switch typ {
 	case record.TypeAlert:
 		return c.handleAlert(payload)

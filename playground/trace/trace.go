@@ -42,7 +42,7 @@ type Value struct {
 
 // Event is one thing one side did.
 type Event struct {
-	Step   int     `json:"-"`
+	Step   int     `json:"step"`
 	Actor  string  `json:"actor"`
 	Title  string  `json:"title"`
 	Values []Value `json:"values"`
