@@ -21,9 +21,11 @@ import (
 // (keys and certificates) and the current session. Calls are serialized
 // by the caller (one worker, one request at a time).
 type API struct {
-	setup *pki.Setup
-	sess  *session.Session
-	now   func() time.Time
+	setup    *pki.Setup
+	sess     *session.Session
+	remote   *session.Remote
+	tokenKey []byte // seals the in-page server's connection state
+	now      func() time.Time
 }
 
 // decode parses a JSON argument strictly; an empty argument is "{}".
@@ -125,7 +127,7 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	a.setup, a.sess = s, nil
+	a.setup, a.sess, a.tokenKey = s, nil, nil
 	return encode(SetupResponse{
 		ServerName:  s.ServerName,
 		KeyType:     s.KeyType,
