@@ -16,12 +16,12 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"strings"
 	"time"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/endpoint"
 	"tlsplayground/playground/kx"
+	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/tls12"
@@ -147,23 +147,22 @@ type Info struct {
 	ServerName string   `json:"serverName"`
 	Modes      []string `json:"modes"`
 	CertPEM    string   `json:"certPem"`
+	RootPEM    string   `json:"rootPem,omitempty"` // the root CA, when the server publishes it: trust it only if you trust this server's operator
 	MaxBody    int64    `json:"maxBody"`
 	TokenTTL   int      `json:"tokenTtlSeconds"`
 }
 
 func (h *handler) info(w http.ResponseWriter) {
-	var pemChain strings.Builder
+	var chain []byte
 	for _, der := range h.id.Chain {
-		pemChain.WriteString("-----BEGIN CERTIFICATE-----\n")
-		enc := base64.StdEncoding.EncodeToString(der)
-		for len(enc) > 64 {
-			pemChain.WriteString(enc[:64] + "\n")
-			enc = enc[64:]
-		}
-		pemChain.WriteString(enc + "\n-----END CERTIFICATE-----\n")
+		chain = append(chain, pki.CertPEM(der)...)
 	}
-	writeJSON(w, http.StatusOK, Info{ServerName: h.id.ServerName, Modes: []string{ModeClassic, ModeECDHE, ModeTLS13},
-		CertPEM: pemChain.String(), MaxBody: h.opt.MaxBody, TokenTTL: int(h.opt.TokenTTL.Seconds())})
+	info := Info{ServerName: h.id.ServerName, Modes: []string{ModeClassic, ModeECDHE, ModeTLS13},
+		CertPEM: string(chain), MaxBody: h.opt.MaxBody, TokenTTL: int(h.opt.TokenTTL.Seconds())}
+	if h.id.Root != nil {
+		info.RootPEM = string(pki.CertPEM(h.id.Root))
+	}
+	writeJSON(w, http.StatusOK, info)
 }
 
 // flight handles one client flight.

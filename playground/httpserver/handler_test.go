@@ -32,7 +32,7 @@ func newFixture(t *testing.T, keyType string) *fixture {
 		t.Fatal(err)
 	}
 	var chain []byte
-	for _, der := range s.Chain {
+	for _, der := range append(s.Chain, s.CA.Raw) {
 		chain = append(chain, pki.CertPEM(der)...)
 	}
 	id, err := IdentityFromPEM(chain, s.KeyPEM(), strings.Repeat("ab", 32))
@@ -226,7 +226,8 @@ func TestBadInput(t *testing.T) {
 func TestInfoAndCORS(t *testing.T) {
 	f := newFixture(t, pki.KeyEd25519)
 	resp, v := post(t, f, "GET", PathInfo, "", "", nil)
-	if resp.StatusCode != 200 || v["serverName"] != f.setup.ServerName || !strings.Contains(v["certPem"].(string), "BEGIN CERTIFICATE") {
+	if resp.StatusCode != 200 || v["serverName"] != f.setup.ServerName || !strings.Contains(v["certPem"].(string), "BEGIN CERTIFICATE") ||
+		v["rootPem"] != string(pki.CertPEM(f.setup.CA.Raw)) || len(f.id.Chain) != 1 {
 		t.Fatalf("info: %d %v", resp.StatusCode, v)
 	}
 	req, _ := http.NewRequest("OPTIONS", f.srv.URL+PathFlight, nil)

@@ -16,7 +16,8 @@ import (
 // page's own setup step.
 type Identity struct {
 	ServerName string
-	Chain      [][]byte // leaf first
+	Chain      [][]byte // leaf first, as the server sends it
+	Root       []byte   // the self-signed root, when the PEM ends with one: not sent, published at /tls/info
 	Signer     crypto.Signer
 	TokenKey   []byte // 32 bytes
 }
@@ -55,7 +56,8 @@ func sortStrings(s []string) []string {
 	return s
 }
 
-// IdentityFromPEM builds an identity from a PEM chain (leaf first), a PEM
+// IdentityFromPEM builds an identity from a PEM chain (leaf first, the root
+// last if the server should publish it for clients to trust), a PEM
 // private key (PKCS#8, PKCS#1 or SEC 1) and a hex token key.
 func IdentityFromPEM(certPEM, keyPEM []byte, tokenKeyHex string) (*Identity, error) {
 	id := &Identity{}
@@ -71,6 +73,11 @@ func IdentityFromPEM(certPEM, keyPEM []byte, tokenKeyHex string) (*Identity, err
 	}
 	if len(id.Chain) == 0 {
 		return nil, errors.New("httpserver: the certificate PEM holds no CERTIFICATE block")
+	}
+	if n := len(id.Chain); n > 1 {
+		if last, err := x509.ParseCertificate(id.Chain[n-1]); err == nil && last.IsCA && last.CheckSignatureFrom(last) == nil {
+			id.Root, id.Chain = id.Chain[n-1], id.Chain[:n-1]
+		}
 	}
 	leaf, err := x509.ParseCertificate(id.Chain[0])
 	if err != nil {

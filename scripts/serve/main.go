@@ -19,23 +19,27 @@ import (
 	"time"
 )
 
-// CSP is the Content-Security-Policy of every page; keep it identical to netlify.toml.
+// CSP is the Content-Security-Policy of every page; keep it identical to
+// netlify.toml. connect-src lets the page reach a TLS Playground server that
+// the visitor names (a Worker over https, or one on this machine); nothing
+// is fetched from elsewhere unless the visitor asks.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-	"img-src 'self' data:; connect-src 'self'; worker-src 'self'; base-uri 'none'; " +
+	"img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*; worker-src 'self'; base-uri 'none'; " +
 	"form-action 'none'; frame-ancestors 'self'"
 
 func main() {
 	addr := flag.String("addr", ":8080", "address to listen on (host:port or :port)")
 	dir := flag.String("dir", "site/dist", "folder to serve (built by scripts/build.sh)")
+	tlsServer := flag.Bool("tls-server", true, "also serve the engine's TLS server over HTTP at /tls/ (a fresh RSA-2048 identity), so the page can use \"server: at URL\" with this very address")
 	flag.Parse()
 
-	if err := run(*addr, *dir); err != nil {
+	if err := run(*addr, *dir, *tlsServer); err != nil {
 		fmt.Fprintf(os.Stderr, "serve: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(addr, dir string) error {
+func run(addr, dir string, tlsServer bool) error {
 	index := filepath.Join(dir, "index.html")
 	if _, err := os.Stat(index); err != nil {
 		return fmt.Errorf("%q not found: build the site first with \"bash scripts/build.sh\"", index)
@@ -45,8 +49,20 @@ func run(addr, dir string) error {
 		return err
 	}
 	log.Printf("serving %s at %s", dir, displayURL(ln.Addr()))
+	handler := Handler(dir)
+	if tlsServer {
+		tls, root, err := tlsHandler()
+		if err != nil {
+			return err
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/tls/", tls)
+		mux.Handle("/", handler)
+		handler = mux
+		log.Printf("the engine's TLS server answers at %stls/flight; its root CA (trust it in the page's \"at URL\" setting) is at %s", displayURL(ln.Addr()), root)
+	}
 	srv := &http.Server{
-		Handler:           Handler(dir),
+		Handler:           handler,
 		ReadHeaderTimeout: 10 * time.Second,
 	}
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
