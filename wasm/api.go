@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"time"
 
+	"tlsplayground/playground/eve"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/session"
@@ -236,4 +237,17 @@ func (a *API) Export() (string, error) {
 		return "", errors.New("exportSession: no session: call newSession first")
 	}
 	return encode(a.sess.Export())
+}
+
+// Eve has the eavesdropper decrypt the current session's recording with the
+// server's private key, as if it leaked later.
+func (a *API) Eve() (string, error) {
+	if a.sess == nil || a.setup == nil {
+		return "", errors.New("eve: no session: call newSession first")
+	}
+	var recs []eve.Record
+	for _, r := range a.sess.Export().Records {
+		recs = append(recs, eve.Record{From: r.From, Hex: r.Hex})
+	}
+	return encode(eve.Decrypt(recs, a.setup.Signer))
 }
