@@ -143,12 +143,48 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 // SessionRequest is the argument of newSession.
 type SessionRequest struct {
 	Mode         string   `json:"mode"`
+	Tamper       []Tamper `json:"tamper"`
 	Group        string   `json:"group"`
 	ServerGroups []string `json:"serverGroups"`
 	Seed         string   `json:"seed"`
 	EMS          *bool    `json:"ems"`
 	ClientSuites []string `json:"clientSuites"`
 	ServerSuites []string `json:"serverSuites"`
+}
+
+// Tamper changes one byte of one record on the wire, before the receiver
+// sees it: the byte at Offset of record number Record (wire order, header
+// included) is XORed with XOR (default 0x01), or set to Value.
+type Tamper struct {
+	Record int  `json:"record"`
+	Offset int  `json:"offset"`
+	XOR    int  `json:"xor"`
+	Value  *int `json:"value"`
+}
+
+// deliverTampered returns a Deliver hook applying the changes.
+func deliverTampered(changes []Tamper) (func(string, int, []byte) []byte, error) {
+	for _, c := range changes {
+		if c.Record < 0 || c.Offset < 0 || c.XOR < 0 || c.XOR > 255 || (c.Value != nil && (*c.Value < 0 || *c.Value > 255)) {
+			return nil, fmt.Errorf("newSession: tamper %+v: record and offset must be ≥ 0 and bytes 0–255", c)
+		}
+	}
+	return func(_ string, idx int, wire []byte) []byte {
+		for _, c := range changes {
+			if c.Record != idx || c.Offset >= len(wire) {
+				continue
+			}
+			switch {
+			case c.Value != nil:
+				wire[c.Offset] = byte(*c.Value)
+			case c.XOR != 0:
+				wire[c.Offset] ^= byte(c.XOR)
+			default:
+				wire[c.Offset] ^= 1
+			}
+		}
+		return wire
+	}, nil
 }
 
 // NewSession runs a new classic handshake with the current setup.
@@ -163,6 +199,13 @@ func (a *API) NewSession(arg string) (string, error) {
 	opt := session.Options{Mode: req.Mode, Group: req.Group, ServerGroups: req.ServerGroups, ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites, Now: a.now}
 	if req.EMS != nil && !*req.EMS {
 		opt.DisableEMS = true
+	}
+	if len(req.Tamper) > 0 {
+		d, err := deliverTampered(req.Tamper)
+		if err != nil {
+			return "", err
+		}
+		opt.Deliver = d
 	}
 	if req.Seed != "" {
 		seed, err := rng.ParseSeed(req.Seed)
