@@ -142,14 +142,15 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 
 // SessionRequest is the argument of newSession.
 type SessionRequest struct {
-	Mode         string   `json:"mode"`
-	Tamper       []Tamper `json:"tamper"`
-	Group        string   `json:"group"`
-	ServerGroups []string `json:"serverGroups"`
-	Seed         string   `json:"seed"`
-	EMS          *bool    `json:"ems"`
-	ClientSuites []string `json:"clientSuites"`
-	ServerSuites []string `json:"serverSuites"`
+	Mode          string   `json:"mode"`
+	PaddingOracle bool     `json:"paddingOracle"`
+	Tamper        []Tamper `json:"tamper"`
+	Group         string   `json:"group"`
+	ServerGroups  []string `json:"serverGroups"`
+	Seed          string   `json:"seed"`
+	EMS           *bool    `json:"ems"`
+	ClientSuites  []string `json:"clientSuites"`
+	ServerSuites  []string `json:"serverSuites"`
 }
 
 // Tamper changes one byte of one record on the wire, before the receiver
@@ -200,6 +201,7 @@ func (a *API) NewSession(arg string) (string, error) {
 	if req.EMS != nil && !*req.EMS {
 		opt.DisableEMS = true
 	}
+	opt.PaddingOracle = req.PaddingOracle
 	if len(req.Tamper) > 0 {
 		d, err := deliverTampered(req.Tamper)
 		if err != nil {

@@ -29,9 +29,12 @@ type Options struct {
 	ServerGroups []string // groups the server accepts; empty: all (a TLS 1.3 server without Group here asks again: HelloRetryRequest)
 	Seed         []byte   // nil: a fresh random seed
 	DisableEMS   bool     // turn off RFC 7627 on both sides
-	ClientSuites []string // IANA names; empty: all
-	ServerSuites []string // IANA names; empty: all
-	Now          func() time.Time
+	// PaddingOracle runs a DELIBERATELY LEAKY classic server that reports a
+	// bad PKCS#1 padding with its own alert (the Bleichenbacher demonstration).
+	PaddingOracle bool
+	ClientSuites  []string // IANA names; empty: all
+	ServerSuites  []string // IANA names; empty: all
+	Now           func() time.Time
 
 	// Deliver, when set, sees every record before the peer does and returns
 	// what is delivered (the network, where an attacker may stand).
@@ -137,7 +140,7 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 		})
 		s.client = s.client12
 		s.server = tls12.Server(&tls12.Config{
-			Rand: srand, Time: now, Suites: ss, DisableEMS: opt.DisableEMS,
+			Rand: srand, Time: now, Suites: ss, DisableEMS: opt.DisableEMS, PaddingOracle: opt.PaddingOracle,
 			Certificates: setup.Chain, Key: setup.Key, Trace: s.rec,
 		})
 	case ModeTLS13:

@@ -56,6 +56,11 @@ type Config struct {
 	Suites []*suites.Suite
 	// DisableEMS turns off the extended master secret (RFC 7627).
 	DisableEMS bool
+	// PaddingOracle makes the server DELIBERATELY VULNERABLE, for the page's
+	// Bleichenbacher demonstration only: it checks the PKCS#1 v1.5 padding
+	// of the ClientKeyExchange in the open and answers a bad padding with
+	// its own alert, telling an attacker one bit about any ciphertext.
+	PaddingOracle bool
 	// Groups for ECDHE, in order of preference; nil means DefaultGroups.
 	// KEM groups (X25519MLKEM768) exist only in TLS 1.3 and are skipped.
 	Groups []*kx.Group

@@ -224,6 +224,15 @@ func (c *Conn) readClientKeyExchange(raw []byte) error {
 		return alert.Wrap(alert.InternalError, "tls: no randomness for the countermeasure", err)
 	}
 	random := append([]byte(nil), pms...)
+	if c.cfg.PaddingOracle {
+		if plain, err := rsa.DecryptPKCS1v15(nil, key, m.EncryptedPreMaster); err != nil || len(plain) != 48 {
+			c.cfg.Trace.Add(StepEstablish, c.actor, "LEAKY ORACLE: reports that the padding is wrong",
+				trace.Check("PKCS#1 v1.5 padding", false, "this deliberately vulnerable server answers a bad padding with its own alert, before any key is derived"),
+				trace.Text("What it leaks", "whether the ciphertext decrypts to 00 02 …", "one bit per query; Bleichenbacher (1998) showed that about a million such queries decrypt any recorded ClientKeyExchange"))
+			c.failStep = StepEstablish
+			return alert.New(alert.DecryptError, "tls: bad PKCS#1 padding in ClientKeyExchange (this server is a deliberately leaky padding oracle)")
+		}
+	}
 	//lint:ignore SA1019 RSA key transport is the point of this handshake.
 	if err := rsa.DecryptPKCS1v15SessionKey(nil, key, m.EncryptedPreMaster, pms); err != nil {
 		return alert.Wrap(alert.InternalError, "tls: RSA decryption failed", err)
