@@ -152,7 +152,7 @@ func (s *Session) newECDHE(crand, srand io.Reader, now func() time.Time, cs, ss 
 		cg = append(cg, kx.P256)
 	}
 	s.client12 = tls12.Client(&tls12.Config{Rand: crand, Time: now, Suites: cs, Groups: cg, DisableEMS: opt.DisableEMS,
-		ServerName: s.setup.ServerName, Roots: s.setup.Roots(), Trace: s.rec})
+		ServerName: s.setup.ServerName, Roots: s.roots, Trace: s.rec})
 	s.server12 = tls12.Server(&tls12.Config{Rand: srand, Time: now, Suites: ss, Groups: serverGroups, DisableEMS: opt.DisableEMS,
 		Certificates: s.setup.Chain, Signer: s.setup.Signer, Trace: s.rec})
 	s.client, s.server = s.client12, s.server12

@@ -5,6 +5,7 @@
 package session
 
 import (
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"strings"
@@ -32,9 +33,12 @@ type Options struct {
 	// PaddingOracle runs a DELIBERATELY LEAKY classic server that reports a
 	// bad PKCS#1 padding with its own alert (the Bleichenbacher demonstration).
 	PaddingOracle bool
-	ClientSuites  []string // IANA names; empty: all
-	ServerSuites  []string // IANA names; empty: all
-	Now           func() time.Time
+	// ClientRoots replaces the client's trust store (default: the setup's
+	// root alone). Mallory's scenarios use it.
+	ClientRoots  *x509.CertPool
+	ClientSuites []string // IANA names; empty: all
+	ServerSuites []string // IANA names; empty: all
+	Now          func() time.Time
 
 	// Deliver, when set, sees every record before the peer does and returns
 	// what is delivered (the network, where an attacker may stand).
@@ -86,7 +90,8 @@ type Session struct {
 	err            *ErrorInfo
 	closed         bool
 	mode           string
-	view           view // the client's view, kept after it discards its keys
+	roots          *x509.CertPool // the client's trust store
+	view           view           // the client's view, kept after it discards its keys
 }
 
 // New runs a classic handshake between a fresh client and server built from
@@ -132,11 +137,16 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 	}
 	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, deliver: opt.Deliver, mode: mode}
 	crand, srand := rng.New(append([]byte("client "), seed...)), rng.New(append([]byte("server "), seed...))
+	roots := opt.ClientRoots
+	if roots == nil {
+		roots = setup.Roots()
+	}
+	s.roots = roots
 	switch mode {
 	case ModeClassic:
 		s.client12 = tls12.Client(&tls12.Config{
 			Rand: crand, Time: now, Suites: cs, DisableEMS: opt.DisableEMS,
-			ServerName: setup.ServerName, Roots: setup.Roots(), Trace: s.rec,
+			ServerName: setup.ServerName, Roots: roots, Trace: s.rec,
 		})
 		s.client = s.client12
 		s.server = tls12.Server(&tls12.Config{
@@ -146,7 +156,7 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 	case ModeTLS13:
 		s.client13 = tls13.Client(&tls13.Config{
 			Rand: crand, Time: now, Suites: cs, Groups: kx.All, KeyShares: []*kx.Group{group},
-			ServerName: setup.ServerName, Roots: setup.Roots(), Trace: s.rec,
+			ServerName: setup.ServerName, Roots: roots, Trace: s.rec,
 		})
 		s.server13 = tls13.Server(&tls13.Config{
 			Rand: srand, Time: now, Suites: ss, Groups: serverGroups,
