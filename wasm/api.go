@@ -25,7 +25,9 @@ type API struct {
 	setup    *pki.Setup
 	sess     *session.Session
 	remote   *session.Remote
-	tokenKey []byte // seals the in-page server's connection state
+	mitm     *session.MITM
+	mallory  *pki.Setup // Mallory's own root and key
+	tokenKey []byte     // seals the in-page server's connection state
 	now      func() time.Time
 }
 
@@ -295,4 +297,67 @@ func (a *API) Eve() (string, error) {
 		recs = append(recs, eve.Record{From: r.From, Hex: r.Hex})
 	}
 	return encode(eve.Decrypt(recs, a.setup.Signer))
+}
+
+// MITMRequest is the argument of mitm.
+type MITMRequest struct {
+	Mode         string `json:"mode"`
+	TrustMallory bool   `json:"trustMallory"`
+	Rewrite      bool   `json:"rewrite"` // Mallory turns "100" into "10000"
+	Seed         string `json:"seed"`
+}
+
+// MITM runs Mallory in the middle with the current setup: her own root and
+// key (made once), a certificate for the server's name.
+func (a *API) MITM(arg string) (string, error) {
+	var req MITMRequest
+	if err := decode("mitm", arg, &req); err != nil {
+		return "", err
+	}
+	if a.setup == nil {
+		return "", errors.New("mitm: no keys yet: call setup first")
+	}
+	if a.mallory == nil || a.mallory.ServerName != a.setup.ServerName {
+		m, err := pki.NewSetup(pki.Options{ServerName: a.setup.ServerName})
+		if err != nil {
+			return "", fmt.Errorf("mitm: %w", err)
+		}
+		a.mallory = m
+	}
+	opt := session.Options{Mode: req.Mode, Now: a.now}
+	if req.Seed != "" {
+		seed, err := rng.ParseSeed(req.Seed)
+		if err != nil {
+			return "", fmt.Errorf("mitm: %w", err)
+		}
+		opt.Seed = seed
+	}
+	m, err := session.NewMITM(a.setup, a.mallory, req.TrustMallory, opt)
+	if err != nil {
+		return "", fmt.Errorf("mitm: %w", err)
+	}
+	if req.Rewrite {
+		m.Rewrite = session.UpperRewrite
+	}
+	a.mitm = m
+	return encode(m.Export())
+}
+
+// MITMSend carries a message through Mallory.
+func (a *API) MITMSend(arg string) (string, error) {
+	var req SendRequest
+	if err := decode("mitmSend", arg, &req); err != nil {
+		return "", err
+	}
+	if a.mitm == nil {
+		return "", errors.New("mitmSend: no interception running: call mitm first")
+	}
+	got, err := a.mitm.Send(req.From, req.Text)
+	if err != nil {
+		return "", fmt.Errorf("mitmSend: %w", err)
+	}
+	return encode(struct {
+		Delivered string              `json:"delivered"`
+		Session   *session.MITMExport `json:"session"`
+	}{got, a.mitm.Export()})
 }

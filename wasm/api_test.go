@@ -112,3 +112,29 @@ func TestTamper(t *testing.T) {
 		t.Fatal("negative record accepted")
 	}
 }
+
+func TestMITMAndEve(t *testing.T) {
+	a := &API{}
+	if _, err := a.Setup(`{}`, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.MITM(`{"mode":"tls13"}`)
+	if err != nil || !strings.Contains(out, "unknown_ca") {
+		t.Fatalf("untrusted mallory: %v %.300s", err, out)
+	}
+	if _, err := a.MITM(`{"mode":"tls13","trustMallory":true,"rewrite":true}`); err != nil {
+		t.Fatal(err)
+	}
+	out, err = a.MITMSend(`{"from":"client","text":"send 100"}`)
+	if err != nil || !strings.Contains(out, `"delivered":"send 10000"`) {
+		t.Fatalf("mitmSend: %v %.200s", err, out)
+	}
+	if _, err := a.NewSession(`{"mode":"classic"}`); err != nil {
+		t.Fatal(err)
+	}
+	a.Send(`{"from":"client","text":"secret"}`)
+	out, err = a.Eve()
+	if err != nil || !strings.Contains(out, `"ok":true`) || !strings.Contains(out, "secret") {
+		t.Fatalf("eve: %v %.300s", err, out)
+	}
+}
