@@ -16,6 +16,12 @@ var HelloRetryRandom = []byte{
 	0xc2, 0xa2, 0x11, 0x16, 0x7a, 0xbb, 0x8c, 0x5e, 0x07, 0x9e, 0x09, 0xe2, 0xc8, 0xa8, 0x33, 0x9c,
 }
 
+// DowngradeTLS12 is what a server that supports TLS 1.3 puts in the last 8
+// bytes of its random when it negotiates TLS 1.2 (RFC 8446, Section 4.1.3):
+// "DOWNGRD" and 01. A client that offered TLS 1.3 and sees it knows someone
+// removed TLS 1.3 from its ClientHello.
+var DowngradeTLS12 = []byte{0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01}
+
 // KeyShareEntry is one key share (RFC 8446, Section 4.2.8).
 type KeyShareEntry struct {
 	Group uint16

@@ -1,6 +1,7 @@
 package tls12
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/rsa"
 	"crypto/x509"
@@ -101,6 +102,12 @@ func (c *Conn) readServerHello(raw []byte) error {
 	}
 	if _, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions); ok {
 		return alert.New(alert.IllegalParameter, "tls: server sent supported_versions in a TLS 1.2 ServerHello")
+	}
+	if c.cfg.OfferedTLS13 && len(m.Random) == 32 && bytes.Equal(m.Random[24:], handshake.DowngradeTLS12) {
+		c.cfg.Trace.Add(StepCertificate, c.actor, "Detects a downgrade in ServerHello.random",
+			trace.Hex("Server random", m.Random, "its last 8 bytes say DOWNGRD 01: the server speaks TLS 1.3, yet it answered with TLS 1.2"),
+			trace.Check("No downgrade sentinel", false, "the client offered TLS 1.3: someone between the two removed it from the ClientHello"))
+		return alert.New(alert.IllegalParameter, "tls: downgrade detected: the server supports TLS 1.3 (DOWNGRD sentinel in ServerHello.random, RFC 8446 4.1.3) but was offered only TLS 1.2")
 	}
 	if m.Compression != 0 {
 		return alert.New(alert.IllegalParameter, "tls: server chose a compression method the client did not offer")

@@ -61,6 +61,12 @@ type Config struct {
 	// of the ClientKeyExchange in the open and answers a bad padding with
 	// its own alert, telling an attacker one bit about any ciphertext.
 	PaddingOracle bool
+	// DowngradeSentinel: this server also speaks TLS 1.3, so when it settles
+	// for TLS 1.2 it marks its random (RFC 8446, Section 4.1.3).
+	DowngradeSentinel bool
+	// OfferedTLS13: this client offered TLS 1.3 too, so it checks the
+	// server's random for the downgrade sentinel.
+	OfferedTLS13 bool
 	// Groups for ECDHE, in order of preference; nil means DefaultGroups.
 	// KEM groups (X25519MLKEM768) exist only in TLS 1.3 and are skipped.
 	Groups []*kx.Group
@@ -223,6 +229,23 @@ type Conn struct {
 // ClientHello.
 func Client(cfg *Config) *Conn {
 	return &Conn{cfg: cfg, isClient: true, actor: trace.Client, state: stateStart}
+}
+
+// ClientAfterHello continues as a TLS 1.2 client after a ClientHello that
+// another client (one that offered TLS 1.3 as well) already sent: the
+// server answered with TLS 1.2.
+func ClientAfterHello(cfg *Config, clientHello []byte) (*Conn, error) {
+	m, err := handshake.UnmarshalClientHello(clientHello)
+	if err != nil {
+		return nil, err
+	}
+	c := Client(cfg)
+	c.hello = m
+	c.clientVers = m.Version
+	c.sec.ClientRandom = m.Random
+	c.transcript = append([]byte(nil), clientHello...)
+	c.state = stateWaitServerHello
+	return c, nil
 }
 
 // Server returns the server end of a connection, waiting for a ClientHello.

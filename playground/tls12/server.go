@@ -141,6 +141,9 @@ func (c *Conn) sendServerHello() error {
 	if _, err := io.ReadFull(c.cfg.Rand, c.sec.ServerRandom); err != nil {
 		return alert.Wrap(alert.InternalError, "tls: no randomness for the server random", err)
 	}
+	if c.cfg.DowngradeSentinel {
+		copy(c.sec.ServerRandom[24:], handshake.DowngradeTLS12)
+	}
 	m := &handshake.ServerHello{Version: record.VersionTLS12, Random: c.sec.ServerRandom, CipherSuite: c.suite.ID}
 	if c.ems {
 		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtExtendedMasterSecret})

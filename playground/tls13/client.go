@@ -78,6 +78,13 @@ func (c *Conn) buildClientHello(shares []handshake.KeyShareEntry, cookie []byte)
 	for _, s := range c.cfg.suites() {
 		m.CipherSuites = append(m.CipherSuites, s.ID)
 	}
+	versions := []uint16{suites.VersionTLS13}
+	if len(c.cfg.TLS12Suites) > 0 {
+		versions = append(versions, suites.VersionTLS12)
+		for _, s := range c.cfg.TLS12Suites {
+			m.CipherSuites = append(m.CipherSuites, s.ID)
+		}
+	}
 	var groups, schemes []uint16
 	for _, g := range c.cfg.groups() {
 		groups = append(groups, g.ID)
@@ -90,12 +97,19 @@ func (c *Conn) buildClientHello(shares []handshake.KeyShareEntry, cookie []byte)
 		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: handshake.ServerNameExtension(c.cfg.ServerName)})
 	}
 	exts = append(exts,
-		handshake.Extension{Type: handshake.ExtSupportedVersions, Data: handshake.MarshalUint16List([]uint16{suites.VersionTLS13}, 1)},
+		handshake.Extension{Type: handshake.ExtSupportedVersions, Data: handshake.MarshalUint16List(versions, 1)},
 		handshake.Extension{Type: handshake.ExtSupportedGroups, Data: handshake.MarshalUint16List(groups, 2)},
 		handshake.Extension{Type: handshake.ExtSignatureAlgorithms, Data: handshake.MarshalUint16List(schemes, 2)},
 		handshake.Extension{Type: handshake.ExtKeyShare, Data: handshake.MarshalClientKeyShares(shares)})
 	if cookie != nil {
 		exts = append(exts, handshake.Extension{Type: handshake.ExtCookie, Data: cookie})
+	}
+	if len(c.cfg.TLS12Suites) > 0 {
+		// What a TLS 1.2 server needs too (RFC 8422, RFC 7627, RFC 5746).
+		exts = append(exts,
+			handshake.Extension{Type: handshake.ExtECPointFormats, Data: []byte{1, 0}},
+			handshake.Extension{Type: handshake.ExtExtendedMasterSecret},
+			handshake.Extension{Type: handshake.ExtRenegotiationInfo, Data: []byte{0}})
 	}
 	m.Extensions = exts
 	m.Raw = m.Marshal()

@@ -44,6 +44,11 @@ type Config struct {
 	// SignatureSchemes the endpoint accepts or uses; default sigscheme.All.
 	SignatureSchemes []*sigscheme.Scheme
 
+	// TLS12Suites, when set, has the client offer TLS 1.2 as well, with
+	// these suites (see package dual, which continues in TLS 1.2 when the
+	// server answers so).
+	TLS12Suites []*suites.Suite
+
 	// Client side.
 	ServerName string
 	Roots      *x509.CertPool
