@@ -361,3 +361,36 @@ func (a *API) MITMSend(arg string) (string, error) {
 		Session   *session.MITMExport `json:"session"`
 	}{got, a.mitm.Export()})
 }
+
+// DowngradeRequest is the argument of downgrade.
+type DowngradeRequest struct {
+	Strip bool   `json:"strip"` // Mallory removes TLS 1.3 from the ClientHello
+	Seed  string `json:"seed"`
+}
+
+// Downgrade runs a client offering TLS 1.3 and 1.2 against a server that
+// speaks both, with or without Mallory stripping TLS 1.3; the session it
+// makes becomes the current one.
+func (a *API) Downgrade(arg string) (string, error) {
+	var req DowngradeRequest
+	if err := decode("downgrade", arg, &req); err != nil {
+		return "", err
+	}
+	if a.setup == nil {
+		return "", errors.New("downgrade: no keys yet: call setup first")
+	}
+	opt := session.Options{Now: a.now}
+	if req.Seed != "" {
+		seed, err := rng.ParseSeed(req.Seed)
+		if err != nil {
+			return "", fmt.Errorf("downgrade: %w", err)
+		}
+		opt.Seed = seed
+	}
+	s, err := session.NewDowngrade(a.setup, req.Strip, opt)
+	if err != nil {
+		return "", fmt.Errorf("downgrade: %w", err)
+	}
+	a.sess = s
+	return encode(s.Export())
+}

@@ -138,3 +138,12 @@ func TestMITMAndEve(t *testing.T) {
 		t.Fatalf("eve: %v %.300s", err, out)
 	}
 }
+
+func TestDowngradeAPI(t *testing.T) {
+	a := &API{}
+	a.Setup(`{}`, nil)
+	out, err := a.Downgrade(`{"strip":true}`)
+	if err != nil || !strings.Contains(out, "downgrade detected") || !strings.Contains(out, `"alert":"illegal_parameter"`) {
+		t.Fatalf("%v %.300s", err, out)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tlsplayground/playground/alert"
+	"tlsplayground/playground/dual"
 	"tlsplayground/playground/endpoint"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
@@ -84,6 +85,8 @@ type Session struct {
 	server12       *tls12.Conn // the TLS 1.2 server (ECDHE), for its key share
 	client13       *tls13.Conn // the TLS 1.3 ends, for their secrets
 	server13       *tls13.Conn
+	dualC          *dual.Client // the version-negotiating ends (NewDowngrade)
+	dualS          *dual.Server
 	deliver        func(string, int, []byte) []byte
 	records        []Record
 	messages       []Message
@@ -235,6 +238,11 @@ func (s *Session) carry(fromName string, from endpoint.Endpoint, toName string, 
 func (s *Session) capture() {
 	var v view
 	switch {
+	case s.dualC != nil:
+		if s.dualC.Version() == 0 {
+			return
+		}
+		v, s.mode = dualView(s.dualC, s.dualS, s.view.keyShare)
 	case s.server12 != nil:
 		v = ecdheView(s.client12, s.server12, s.view.keyShare)
 	case s.client12 != nil:
