@@ -6,7 +6,7 @@
 #   gofmt     every Go file is gofmt-formatted
 #   vet       go vet ./... natively, and for js/wasm on ./wasm/...
 #   go        go test ./... natively (TLSPLAY_REQUIRE_TOOLS=1: tests needing openssl/tshark fail, not skip)
-#   wasm      GOOS=js GOARCH=wasm go test ./wasm/... under Node
+#   wasm      GOOS=js GOARCH=wasm go test ./wasm/... under Node (scripts/go_js_wasm_exec)
 #   build     scripts/build.sh (site/dist with engine.wasm)
 #   node      node --test tests/node/   (the built wasm through the JS API, under Node)
 #   browser   node --test tests/browser/ (Playwright + Debian's Chromium against the served site)
@@ -152,7 +152,9 @@ fi
 # ---- Go tests of wasm/ under Node -------------------------------------------------------------
 if want wasm; then
   begin wasm "GOOS=js GOARCH=wasm go test ./wasm/... (under Node)"
-  GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./wasm/...
+  # scripts/go_js_wasm_exec: Go's go_js_wasm_exec plus the globalThis.context that
+  # github.com/syumai/workers reads at init (./wasm imports it for the server role).
+  GOOS=js GOARCH=wasm go test -exec="$root/scripts/go_js_wasm_exec" ./wasm/...
   end
 fi
 

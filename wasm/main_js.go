@@ -8,8 +8,16 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// main installs globalThis.tlsPlayground and keeps the program alive.
+// main plays one of two roles, chosen by the loader before the program
+// starts: with globalThis.tlsPlaygroundRole === "server" it answers one HTTP
+// request with the engine's server (server_js.go); otherwise it installs
+// globalThis.tlsPlayground, the page's client API, and keeps the program
+// alive.
 func main() {
+	if isServerRole() {
+		serve()
+		return
+	}
 	api := &API{}
 	if err := install(api); err != nil {
 		if console, cerr := safejs.Global().Get("console"); cerr == nil {

@@ -1,0 +1,90 @@
+package main
+
+// The server role's logic that builds natively: where the identity comes
+// from, and what the server answers when it has none. server_js.go reads
+// the JS side (the role, the page's identity, the Worker's env) and serves
+// the handler with github.com/syumai/workers.
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"tlsplayground/playground/httpserver"
+)
+
+// Globals the server role reads at startup (set by site/js/server-runtime.js
+// in the page, by scripts/cloudflare/worker.mjs on Cloudflare).
+const (
+	// roleGlobal is "server" for an instance that serves one request.
+	roleGlobal = "tlsPlaygroundRole"
+	// identityGlobal is the in-page server's identity:
+	// {certPem, keyPem, tokenKey} (strings; tokenKey is 64 hex characters).
+	identityGlobal = "tlsPlaygroundServerIdentity"
+)
+
+// pageIdentity is globalThis.tlsPlaygroundServerIdentity.
+type pageIdentity struct {
+	CertPEM  string
+	KeyPEM   string
+	TokenKey string
+}
+
+// errNoIdentity is the reason when neither the page nor the Worker gave an identity.
+var errNoIdentity = errors.New("the server has no identity: in the page, set globalThis." + identityGlobal +
+	" = {certPem, keyPem, tokenKey}; on Cloudflare, set the secrets " + httpserver.EnvCertPEM + ", " +
+	httpserver.EnvKeyPEM + " and " + httpserver.EnvTokenKey + " (wrangler secret put, or .dev.vars locally)")
+
+// serverIdentity picks the identity: the page's when it set one, else the
+// Worker's environment. getenv may be nil (no environment at all).
+func serverIdentity(page *pageIdentity, getenv func(string) string) (*httpserver.Identity, error) {
+	if page != nil {
+		id, err := httpserver.IdentityFromPEM([]byte(page.CertPEM), []byte(page.KeyPEM), page.TokenKey)
+		if err != nil {
+			return nil, errors.New("globalThis." + identityGlobal + ": " + err.Error())
+		}
+		return id, nil
+	}
+	if getenv == nil {
+		return nil, errNoIdentity
+	}
+	return httpserver.IdentityFromEnv(getenv)
+}
+
+// serverHandler returns what the server role serves: the engine's server
+// behind HTTP, or, when the identity is missing or bad, a handler that
+// answers every request with the contract's JSON error (500 internal) and
+// the reason, so that a misconfigured Worker says what is wrong instead of
+// crashing.
+func serverHandler(page *pageIdentity, getenv func(string) string, opt httpserver.Options) http.Handler {
+	id, err := serverIdentity(page, getenv)
+	if err != nil {
+		return misconfigured(err)
+	}
+	return httpserver.New(id, opt)
+}
+
+// misconfigured answers every request with 500 and err's message, with the
+// same CORS headers as the real handler (a page on another origin can read it).
+func misconfigured(err error) http.Handler {
+	type apiError struct {
+		Code    string `json:"code"`
+		Message string `json:"message"`
+	}
+	body, _ := json.Marshal(map[string]apiError{"error": {Code: "internal", Message: err.Error()}})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Access-Control-Allow-Origin", "*")
+		h.Set("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+		h.Set("Access-Control-Allow-Headers", "Content-Type, "+httpserver.HeaderToken+", "+httpserver.HeaderTrace)
+		h.Set("Access-Control-Expose-Headers", httpserver.HeaderToken+", "+httpserver.HeaderState+", "+httpserver.HeaderTrace)
+		if r.Method == http.MethodOptions {
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		h.Set("Content-Type", "application/json; charset=utf-8")
+		h.Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusInternalServerError)
+		w.Write(append(body, '\n'))
+	})
+}

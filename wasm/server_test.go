@@ -1,0 +1,89 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"tlsplayground/playground/httpserver"
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/rng"
+)
+
+func testIdentityPEM(t *testing.T) (cert, key string) {
+	t.Helper()
+	s, err := pki.NewSetup(pki.Options{KeyType: pki.KeyECDSA, Rand: rng.New([]byte("wasm server role"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chain []byte
+	for _, der := range append(s.Chain, s.CA.Raw) {
+		chain = append(chain, pki.CertPEM(der)...)
+	}
+	return string(chain), string(s.KeyPEM())
+}
+
+func TestServerIdentitySources(t *testing.T) {
+	cert, key := testIdentityPEM(t)
+	tk := strings.Repeat("0f", 32)
+	env := map[string]string{httpserver.EnvCertPEM: cert, httpserver.EnvKeyPEM: key, httpserver.EnvTokenKey: tk}
+
+	// The page's identity wins, and needs no environment.
+	if id, err := serverIdentity(&pageIdentity{CertPEM: cert, KeyPEM: key, TokenKey: tk}, nil); err != nil || id.ServerName == "" {
+		t.Fatalf("page identity: %v", err)
+	}
+	// The Worker's environment.
+	if _, err := serverIdentity(nil, func(k string) string { return env[k] }); err != nil {
+		t.Fatalf("env identity: %v", err)
+	}
+	// Neither.
+	if _, err := serverIdentity(nil, nil); err != errNoIdentity {
+		t.Fatalf("no identity: %v", err)
+	}
+	// A bad page identity names the global.
+	if _, err := serverIdentity(&pageIdentity{CertPEM: cert, KeyPEM: key, TokenKey: "abc"}, nil); err == nil || !strings.Contains(err.Error(), identityGlobal) {
+		t.Fatalf("bad page identity: %v", err)
+	}
+	// An empty environment names what is missing.
+	if _, err := serverIdentity(nil, func(string) string { return "" }); err == nil || !strings.Contains(err.Error(), httpserver.EnvTokenKey) {
+		t.Fatalf("empty env: %v", err)
+	}
+}
+
+func TestServerHandler(t *testing.T) {
+	cert, key := testIdentityPEM(t)
+	h := serverHandler(&pageIdentity{CertPEM: cert, KeyPEM: key, TokenKey: strings.Repeat("0f", 32)}, nil, httpserver.Options{})
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, httpserver.PathInfo, nil))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", httpserver.PathInfo, rec.Code, rec.Body)
+	}
+}
+
+// Without an identity every request gets the contract's JSON error with the
+// reason, and CORS headers, so that a misconfigured Worker says what is wrong.
+func TestMisconfigured(t *testing.T) {
+	h := serverHandler(nil, nil, httpserver.Options{})
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{{"GET", httpserver.PathInfo, 500}, {"POST", httpserver.PathFlight, 500}, {"OPTIONS", httpserver.PathFlight, 204}} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(c.method, c.path, nil))
+		if rec.Code != c.status || rec.Header().Get("Access-Control-Allow-Origin") != "*" {
+			t.Fatalf("%s %s: %d, CORS %q", c.method, c.path, rec.Code, rec.Header().Get("Access-Control-Allow-Origin"))
+		}
+		if c.status != 500 {
+			continue
+		}
+		var v struct {
+			Error struct{ Code, Message string }
+		}
+		if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil || v.Error.Code != "internal" ||
+			!strings.Contains(v.Error.Message, identityGlobal) || !strings.Contains(v.Error.Message, httpserver.EnvCertPEM) {
+			t.Fatalf("%s %s: body %s (%v)", c.method, c.path, rec.Body, err)
+		}
+	}
+}
