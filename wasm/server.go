@@ -59,9 +59,30 @@ func serverIdentity(page *pageIdentity, getenv func(string) string) (*httpserver
 func serverHandler(page *pageIdentity, getenv func(string) string, opt httpserver.Options) http.Handler {
 	id, err := serverIdentity(page, getenv)
 	if err != nil {
-		return misconfigured(err)
+		return skipEmptyWrites(misconfigured(err))
 	}
-	return httpserver.New(id, opt)
+	return skipEmptyWrites(httpserver.New(id, opt))
+}
+
+// skipEmptyWrites drops zero-length writes to the response. Under
+// github.com/syumai/workers v0.32.0 an empty Write reaches JS as a stream
+// pull that enqueues nothing, and a ReadableStream that follows the
+// Streams spec (browsers, Node; not workerd) then never pulls again: the
+// response body hangs. The flight handler writes an empty body whenever
+// the server has nothing to send (TLS 1.3, after the client's Finished).
+func skipEmptyWrites(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(nonEmptyWriter{w}, r)
+	})
+}
+
+type nonEmptyWriter struct{ http.ResponseWriter }
+
+func (w nonEmptyWriter) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 // misconfigured answers every request with 500 and err's message, with the

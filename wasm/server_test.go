@@ -87,3 +87,28 @@ func TestMisconfigured(t *testing.T) {
 		}
 	}
 }
+
+// countingWriter counts the writes that reach the library's ResponseWriter.
+type countingWriter struct {
+	*httptest.ResponseRecorder
+	writes int
+}
+
+func (w *countingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return w.ResponseRecorder.Write(p)
+}
+
+func TestSkipEmptyWrites(t *testing.T) {
+	h := skipEmptyWrites(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK)
+		w.Write(nil)
+		w.Write([]byte{})
+		w.Write([]byte("x"))
+	}))
+	w := &countingWriter{ResponseRecorder: httptest.NewRecorder()}
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, httpserver.PathFlight, nil))
+	if w.writes != 1 || w.Body.String() != "x" || w.Code != http.StatusOK {
+		t.Fatalf("%d writes reached the writer, body %q, status %d", w.writes, w.Body, w.Code)
+	}
+}
