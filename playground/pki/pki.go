@@ -125,6 +125,11 @@ type Setup struct {
 	// root, which the client already has.
 	Chain [][]byte
 
+	// TrustedRoots, when set, is the client's trust store in place of CA
+	// alone: a scenario in which the client trusts another root
+	// (NewScenarioSetup). Roots returns it.
+	TrustedRoots []*x509.Certificate
+
 	// GeneratedIn is the wall time NewSetup took, measured with the real
 	// clock even when Options.Now is set.
 	GeneratedIn time.Duration
@@ -395,9 +400,16 @@ func newSerial(random io.Reader) (*big.Int, error) {
 	}
 }
 
-// Roots returns a pool holding only the root: the client's trust store.
+// Roots returns the client's trust store: a pool holding only the root, or
+// the TrustedRoots when they are set.
 func (s *Setup) Roots() *x509.CertPool {
 	p := x509.NewCertPool()
+	if s.TrustedRoots != nil {
+		for _, c := range s.TrustedRoots {
+			p.AddCert(c)
+		}
+		return p
+	}
 	p.AddCert(s.CA)
 	return p
 }

@@ -1,6 +1,8 @@
 package pki
 
 import (
+	"bytes"
+	"crypto/rsa"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -12,17 +14,20 @@ import (
 // trust store.
 type VerifyResult struct {
 	// OK reports whether crypto/x509 accepted the chain for the server name
-	// at the given time (and a server name was given).
+	// at the given time (and a server name was given), and the client's key
+	// strength policy did too.
 	OK bool
 	// Err is why not: crypto/x509's error as it returned it, or a "pki:"
-	// error for a chain that does not parse or a missing server name.
+	// error for a chain that does not parse, a missing server name or, when
+	// crypto/x509 accepts the chain, a key that is too short (*WeakKeyError).
 	Err error
 	// Chain is the verified path, leaf to root, when OK.
 	Chain []*x509.Certificate
 	// Checks are the individual checks, each computed on its own, in order:
 	// signatures, validity windows, host name, trust anchor, extended key
-	// usage, key usage. When crypto/x509 rejects the chain for a reason none
-	// of them covers, a last failing check says so.
+	// usage, key usage; then key strength, only when it refuses a key. When
+	// crypto/x509 rejects the chain for a reason none of them covers, a last
+	// failing check says so.
 	Checks []Check
 }
 
@@ -40,11 +45,14 @@ type Check struct {
 // one, never the system's); serverName is the host the client asked for.
 //
 // The verdict is crypto/x509's (Certificate.Verify with DNSName, Roots,
-// Intermediates, CurrentTime and KeyUsages serverAuth). The checks are
-// computed separately, so that a wrong host name fails only the host name
-// check. To check signatures and validity even when the chain is rejected,
-// the path is also built without the name and key usage requirements and,
-// failing that, at a time when every presented certificate is valid.
+// Intermediates, CurrentTime and KeyUsages serverAuth), with one policy of
+// the client's own on top: a chain it accepts is still refused when an RSA
+// key on it is shorter than MinRSABits (crypto/x509 has no minimum above
+// crypto/rsa's 1024 bits). The checks are computed separately, so that a
+// wrong host name fails only the host name check. To check signatures and
+// validity even when the chain is rejected, the path is also built without
+// the name and key usage requirements and, failing that, at a time when
+// every presented certificate is valid.
 func Verify(chain [][]byte, roots *x509.CertPool, serverName string, now time.Time) VerifyResult {
 	if len(chain) == 0 {
 		return VerifyResult{Err: errNoCertificate, Checks: []Check{{
@@ -102,6 +110,15 @@ func Verify(chain [][]byte, roots *x509.CertPool, serverName string, now time.Ti
 	r.Checks = append(r.Checks, trustCheck(path, pathErr))
 	r.Checks = append(r.Checks, extKeyUsageCheck(certs, path))
 	r.Checks = append(r.Checks, keyUsageCheck(certs, path))
+	// The key strength policy is listed only when it refuses a key, so that
+	// the checks of every chain crypto/x509 and the policy both accept are
+	// the ones above.
+	if ch, err := keyStrengthCheck(certs, path); err != nil {
+		r.Checks = append(r.Checks, ch)
+		if r.OK {
+			r.OK, r.Chain, r.Err = false, nil, err
+		}
+	}
 
 	if r.Err != nil && allOK(r.Checks) {
 		r.Checks = append(r.Checks, Check{
@@ -187,6 +204,15 @@ func signatureChecks(certs, path []*x509.Certificate, pathErr error) []Check {
 		}
 		if selfSigned(c) {
 			checks = append(checks, signatureCheck(c, c, name))
+			continue
+		}
+		if bytes.Equal(c.RawIssuer, c.RawSubject) && c.CheckSignature(c.SignatureAlgorithm, c.RawTBSCertificate, c.Signature) == nil {
+			// A self-signed end-entity certificate: CheckSignatureFrom
+			// refuses it as its own issuer (it is no CA), but the signature
+			// is sound; it is the trust that is missing.
+			checks = append(checks, Check{Name: name, OK: true, Detail: fmt.Sprintf(
+				"self-signed: the %s signature verifies with the certificate's own %s key, which proves only that the sender holds that key",
+				c.SignatureAlgorithm, publicKeyName(c))})
 			continue
 		}
 		checks = append(checks, Check{
@@ -347,6 +373,52 @@ func keyUsageCheck(certs, path []*x509.Certificate) Check {
 		ch.Detail += " (crypto/x509 does not enforce key usage)"
 	}
 	return ch
+}
+
+// MinRSABits is the smallest RSA modulus, in bits, that Verify accepts
+// anywhere on the path. crypto/x509 accepts whatever crypto/rsa does (1024
+// bits and up); the CA/Browser Forum's Baseline Requirements have demanded
+// 2048 bits of publicly trusted certificates since 2014, Apple's platforms
+// refuse shorter RSA keys for TLS, and so does OpenSSL at security level 2.
+const MinRSABits = 2048
+
+// WeakKeyError is Verify's verdict on a chain that crypto/x509 accepts but
+// that holds an RSA key shorter than MinRSABits: the client's policy, not
+// RFC 5280's.
+type WeakKeyError struct {
+	Role    string // "leaf", "intermediate 1", "root"
+	Subject string
+	Bits    int
+}
+
+func (e *WeakKeyError) Error() string {
+	return fmt.Sprintf("pki: the %s certificate %q has an RSA-%d key: this client refuses RSA keys shorter than %d bits, the minimum for public certificates since 2014",
+		e.Role, e.Subject, e.Bits, MinRSABits)
+}
+
+// keyStrengthCheck applies the client's key size policy (MinRSABits) to the
+// path or, without one, to the certificates sent. It returns an error, and
+// the failing check, when a key is too short.
+func keyStrengthCheck(certs, path []*x509.Certificate) (Check, error) {
+	list, roleOf := pathOrPresented(certs, path)
+	var weak []string
+	var first *WeakKeyError
+	for i, c := range list {
+		k, ok := c.PublicKey.(*rsa.PublicKey)
+		if !ok || k.N.BitLen() >= MinRSABits {
+			continue
+		}
+		weak = append(weak, fmt.Sprintf("%s: RSA-%d", roleOf(i), k.N.BitLen()))
+		if first == nil {
+			first = &WeakKeyError{Role: roleOf(i), Subject: c.Subject.String(), Bits: k.N.BitLen()}
+		}
+	}
+	if first == nil {
+		return Check{Name: "key strength", OK: true, Detail: fmt.Sprintf("no RSA key shorter than %d bits", MinRSABits)}, nil
+	}
+	return Check{Name: "key strength", OK: false, Detail: fmt.Sprintf(
+		"%s (RSA keys shorter than %d bits are refused: the client's policy, as browsers' root programs require; crypto/x509 alone accepts 1024 bits)",
+		strings.Join(weak, "; "), MinRSABits)}, first
 }
 
 func allOK(checks []Check) bool {
