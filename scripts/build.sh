@@ -3,6 +3,9 @@
 #   site/dist/engine.wasm   the Go program in ./wasm, compiled for js/wasm
 #   site/dist/wasm_exec.js  Go's JS glue, copied from $(go env GOROOT)/lib/wasm
 #   site/dist/...           everything else in site/ (HTML, CSS, ES modules), copied as is
+#                           (js/server-runtime.js runs engine.wasm's server role in the page)
+# and then the Cloudflare Worker from the same engine.wasm into scripts/cloudflare/dist/
+# (scripts/cloudflare/build.sh; ignored by git too).
 # It needs only Go and bash; node is used, when present, to report the brotli size.
 # Safe to run again: site/dist is rebuilt from scratch each time.
 set -euo pipefail
@@ -65,3 +68,7 @@ else
   echo "build.sh: engine.wasm $raw bytes raw ($(mib "$raw")); brotli size not measured (no brotli or node)"
 fi
 echo "build.sh: site built in $dist/"
+
+# The same engine.wasm serves the page's in-page server (site/js/server-runtime.js, copied with
+# the site) and the Cloudflare Worker: assemble the Worker in scripts/cloudflare/dist/ from it.
+bash scripts/cloudflare/build.sh --wasm "$wasm"

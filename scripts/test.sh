@@ -10,6 +10,9 @@
 #   build     scripts/build.sh (site/dist with engine.wasm)
 #   node      node --test tests/node/   (the built wasm through the JS API, under Node)
 #   browser   node --test tests/browser/ (Playwright + Debian's Chromium against the served site)
+#   workerd   node --test tests/workerd/ (the Cloudflare Worker under workerd on 127.0.0.1: the
+#             engine's native client over HTTP, bad input, a bounded load run of TLSPLAY_LOAD_N
+#             handshakes, default 200; scripts/load.sh runs 1,000)
 #
 # Usage: bash scripts/test.sh [STAGE...]   (no argument: every stage; deps always runs)
 # Made for a fresh Debian machine with Go and Node, run as root (as CI does: .ci/run).
@@ -23,7 +26,7 @@ export DEBIAN_FRONTEND=noninteractive
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 export NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false NPM_CONFIG_UPDATE_NOTIFIER=false
 
-all_stages=(gofmt vet go wasm build node browser)
+all_stages=(gofmt vet go wasm build node browser workerd)
 if (($#)); then
   for s in "$@"; do
     [[ " ${all_stages[*]} " == *" $s "* ]] || { echo "test.sh: unknown stage \"$s\" (stages: ${all_stages[*]})" >&2; exit 2; }
@@ -159,8 +162,8 @@ if want wasm; then
 fi
 
 # ---- build the site ---------------------------------------------------------------------------
-if want build || want node || want browser; then
-  begin build "scripts/build.sh (site/dist)"
+if want build || want node || want browser || want workerd; then
+  begin build "scripts/build.sh (site/dist and the Worker in scripts/cloudflare/dist)"
   bash scripts/build.sh
   end
 fi
@@ -176,6 +179,13 @@ fi
 if want browser; then
   begin browser "node --test tests/browser/ (Playwright + Chromium)"
   node_suite tests/browser
+  end
+fi
+
+# ---- the Cloudflare Worker under workerd --------------------------------------------------------
+if want workerd; then
+  begin workerd "node --test tests/workerd/ (the Worker under workerd, real HTTP, bounded load)"
+  node_suite tests/workerd
   end
 fi
 
