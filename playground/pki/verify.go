@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"tlsplayground/playground/alert"
 )
 
 // VerifyResult is the client's check of the server's chain against its own
@@ -428,4 +429,21 @@ func allOK(checks []Check) bool {
 		}
 	}
 	return true
+}
+
+// Alert is the alert a TLS client sends when it refuses the chain, as
+// crypto/tls chooses it: unknown_ca when no path leads to a trusted root
+// (a changed signature looks exactly like that: no trusted key verifies
+// it), certificate_expired for a validity window, bad_certificate for
+// everything else (RFC 8446, Section 6.2).
+func (r VerifyResult) Alert() alert.Alert {
+	var ua x509.UnknownAuthorityError
+	var ci x509.CertificateInvalidError
+	switch {
+	case errors.As(r.Err, &ua):
+		return alert.UnknownCA
+	case errors.As(r.Err, &ci) && ci.Reason == x509.Expired:
+		return alert.CertificateExpired
+	}
+	return alert.BadCertificate
 }

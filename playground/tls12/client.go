@@ -211,7 +211,7 @@ func (c *Conn) readCertificate(raw []byte) error {
 	if !res.OK {
 		checks = append(checks, trace.Text("crypto/x509 says", res.Err.Error(), ""))
 		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
-		return alert.Wrap(verifyAlert(res.Err), "tls: the server's certificate is not trusted", res.Err)
+		return alert.Wrap(res.Alert(), "tls: the server's certificate is not trusted", res.Err)
 	}
 	leaf := res.Chain[0]
 	if !keyFits(c.suite, leaf.PublicKey) {
@@ -232,19 +232,6 @@ func (c *Conn) readCertificate(raw []byte) error {
 		c.state = stateWaitServerKeyExchange
 	}
 	return nil
-}
-
-// verifyAlert maps crypto/x509's verdict to the alert crypto/tls would send.
-func verifyAlert(err error) alert.Alert {
-	var ua x509.UnknownAuthorityError
-	var ci x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &ua):
-		return alert.UnknownCA
-	case errors.As(err, &ci) && ci.Reason == x509.Expired:
-		return alert.CertificateExpired
-	}
-	return alert.BadCertificate
 }
 
 // readServerHelloDone ends the server's flight; the client now sends its

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/x509"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -351,7 +350,7 @@ func (c *Conn) readCertificate(raw []byte) error {
 	if !res.OK {
 		checks = append(checks, trace.Text("crypto/x509 says", res.Err.Error(), ""))
 		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
-		return alert.Wrap(verifyAlert(res.Err), "tls: the server's certificate is not trusted", res.Err)
+		return alert.Wrap(res.Alert(), "tls: the server's certificate is not trusted", res.Err)
 	}
 	c.peerKey = res.Chain[0].PublicKey
 	path := make([]string, len(res.Chain))
@@ -365,19 +364,6 @@ func (c *Conn) readCertificate(raw []byte) error {
 	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
 	c.state = stateWaitCertificateVerify
 	return nil
-}
-
-// verifyAlert maps crypto/x509's verdict to the alert crypto/tls would send.
-func verifyAlert(err error) alert.Alert {
-	var ua x509.UnknownAuthorityError
-	var ci x509.CertificateInvalidError
-	switch {
-	case errors.As(err, &ua):
-		return alert.UnknownCA
-	case errors.As(err, &ci) && ci.Reason == x509.Expired:
-		return alert.CertificateExpired
-	}
-	return alert.BadCertificate
 }
 
 // serverSignedContent is what CertificateVerify signs: 64 spaces, the
