@@ -44,6 +44,9 @@ export async function loadEngine({ wasm = wasmPath, timeoutMs = 30_000 } = {}) {
     throw new Error(`${wasm} not found: build it first with "bash scripts/build.sh"`);
   }
   loadWasmExec();
+  // github.com/syumai/workers (the server role, wasm/server_js.go) reads
+  // globalThis.context.binding when the program starts, whatever its role.
+  globalThis.context ??= { binding: {} };
   const go = new globalThis.Go();
   const importObject = {
     ...go.importObject,
