@@ -12,7 +12,7 @@
 #   browser   node --test tests/browser/ (Playwright + Debian's Chromium against the served site)
 #   workerd   node --test tests/workerd/ (the Cloudflare Worker under workerd on 127.0.0.1: the
 #             engine's native client over HTTP, bad input, a bounded load run of TLSPLAY_LOAD_N
-#             handshakes, default 200; scripts/load.sh runs 1,000)
+#             handshakes from 8 clients, default 1000, about 30 s; scripts/load.sh for more)
 #
 # Usage: bash scripts/test.sh [STAGE...]   (no argument: every stage; deps always runs)
 # Made for a fresh Debian machine with Go and Node, run as root (as CI does: .ci/run).
