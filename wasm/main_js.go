@@ -54,6 +54,17 @@ func install(api *API) error {
 		"keyUpdate":     func(args []safejs.Value) (string, error) { return api.KeyUpdate(stringArg(args)) },
 		"close":         func([]safejs.Value) (string, error) { return api.Close() },
 		"exportSession": func([]safejs.Value) (string, error) { return api.Export() },
+		// A client whose server answers over HTTP (the page carries the flights).
+		"serverIdentity": func([]safejs.Value) (string, error) { return api.ServerIdentity() },
+		"remoteStart":    func(args []safejs.Value) (string, error) { return api.RemoteStart(stringArg(args)) },
+		"remoteDeliver":  func(args []safejs.Value) (string, error) { return api.RemoteDeliver(stringArg(args)) },
+		"remoteSend":     func(args []safejs.Value) (string, error) { return api.RemoteSend(stringArg(args)) },
+		"remoteClose":    func([]safejs.Value) (string, error) { return api.RemoteClose() },
+		// Eve and Mallory.
+		"eve":       func([]safejs.Value) (string, error) { return api.Eve() },
+		"mitm":      func(args []safejs.Value) (string, error) { return api.MITM(stringArg(args)) },
+		"mitmSend":  func(args []safejs.Value) (string, error) { return api.MITMSend(stringArg(args)) },
+		"downgrade": func(args []safejs.Value) (string, error) { return api.Downgrade(stringArg(args)) },
 	}
 	calls := make(chan func()) // one call at a time, in order
 	go func() {
