@@ -8,7 +8,13 @@
 //   #step=5                        classic handshake, step 5 (the first links)
 //   #mode=tls13&step=5             mode: classic | ecdhe | tls13
 //   #mode=ecdhe&group=secp256r1&key=ecdsa&step=2   group and server key type
+//   #server=page&mode=tls13        where the server runs: local (both ends in one
+//                                  engine, the default), page (in this page, over
+//                                  HTTP), or a URL (server=https://…)
 //   #compare                       the side-by-side comparison, run on arrival
+//
+// With the server behind HTTP, the engine worker carries every flight
+// (network.js); the page shows each HTTP exchange in the Network panel.
 
 import { Engine } from './engine.js';
 import './components/sequence-diagram.js';
@@ -19,12 +25,17 @@ import './components/session-summary.js';
 import './components/key-share.js';
 import './components/key-schedule.js';
 import './components/comparison.js';
+import './components/server-switch.js';
+import './components/network-panel.js';
 import { normalizeConfig, modeInfo, KEY_TYPES } from './components/mode-switch.js';
+import { normalizeBase, pemBlocks, sha256Hex } from './network.js';
+import { formatMs, totals } from './components/network-panel.js';
 
 const STEPS = 7;
 const RUN_ALL_DELAY_MS = 450;
 
 const SERVER_NAME = 'playground.test';
+const TRUST_STORE = 'tls-playground:trusted-roots';
 const initial = parseHash();
 
 const state = {
@@ -39,6 +50,11 @@ const state = {
   // The handshake asked for (the mode switch shows it).
   ...normalizeConfig({ mode: initial.mode, group: initial.group, keyType: initial.key, keyBits: initial.bits }),
   compare: { busy: false, status: '', error: '', result: null },
+  // Where the server runs: 'local' | 'page' | 'url' (serverURL: the base URL).
+  ...parseServer(initial.server),
+  capabilities: null, // what the engine can do: {remote, pageServer}
+  notice: '',         // why no handshake is shown (not an error): e.g. waiting for trust
+  net: { info: null, infoFor: '', infoError: '', trust: null, exchanges: [], timing: null, failed: false },
 };
 
 const $ = (sel) => document.querySelector(sel);
@@ -55,10 +71,28 @@ function render() {
   const { session, step, setup } = state;
   for (const el of all('tls-sequence-diagram')) { el.session = session; el.step = step; }
   for (const el of all('tls-step-panel')) { el.session = session; el.step = step; }
+  const remote = state.server !== 'local' && session && state.net.exchanges.length ? state.server : false;
   for (const el of all('tls-message-composer')) {
-    el.session = session; el.exchanges = state.exchanges; el.step = step; el.busy = state.busy;
+    el.session = session; el.exchanges = state.exchanges; el.step = step; el.busy = state.busy; el.remote = remote;
   }
-  for (const el of all('tls-session-summary')) { el.setup = setup; el.session = session; }
+  for (const el of all('tls-session-summary')) {
+    el.setup = state.server === 'url' ? null : setup;
+    el.session = session;
+    el.network = state.server === 'local' ? null : { server: state.server, base: state.serverURL, exchanges: state.net.exchanges };
+  }
+  for (const el of all('tls-server-switch')) {
+    el.state = {
+      server: state.server, url: state.serverURL, defaultURL: location.origin,
+      info: state.server === 'url' ? state.net.info : null, infoError: state.server === 'url' ? state.net.infoError : '',
+      trust: state.net.trust, ready: state.ready, busy: state.busy, capabilities: state.capabilities,
+    };
+  }
+  for (const el of all('tls-network')) {
+    el.state = {
+      server: state.server, base: state.serverURL, exchanges: state.net.exchanges, busy: state.busy,
+      failed: state.net.failed || !session || Boolean(session.error),
+    };
+  }
   for (const el of all('tls-key-share')) { el.session = session; el.step = step; }
   for (const el of all('tls-key-schedule')) { el.session = session; }
   for (const el of all('tls-controls')) {
@@ -70,11 +104,11 @@ function render() {
   for (const el of all('tls-mode-switch')) {
     el.state = {
       mode: state.mode, group: state.group, keyType: state.keyType, keyBits: state.keyBits,
-      ready: state.ready, busy: state.busy,
+      ready: state.ready, busy: state.busy, fixedKey: state.server === 'url',
     };
   }
   for (const el of all('tls-comparison')) el.state = { ...state.compare, ready: state.ready };
-  const notice = state.refusal ? 'No handshake to show: the engine refused the one asked for (see the message above).' : '';
+  const notice = state.refusal ? 'No handshake to show: the engine refused the one asked for (see the message above).' : state.notice;
   for (const el of all('tls-step-panel, tls-sequence-diagram')) el.notice = notice;
   for (const a of all('[data-step-link]')) {
     const n = Number(a.dataset.stepLink);
@@ -88,6 +122,8 @@ function render() {
   document.body.dataset.sessionGroup = session ? session.group || '' : '';
   document.body.dataset.sessionSeed = session ? session.seed || '' : '';
   document.body.dataset.busy = String(state.busy);
+  document.body.dataset.server = state.server;
+  document.body.dataset.exchanges = String(state.net.exchanges.length);
   renderError(session && session.error, state.refusal);
 }
 
@@ -105,9 +141,17 @@ function renderError(error, refusal) {
     errorEl.replaceChildren(strong, p, hint);
     return;
   }
-  strong.textContent = `The handshake failed: the ${error.side} sent the alert “${error.alert}”.`;
+  if (error.alert) strong.textContent = `The handshake failed: the ${error.side} sent the alert “${error.alert}”.`;
+  else if (error.side === 'network') strong.textContent = 'The request did not reach the server.';
+  else strong.textContent = `The ${error.side} refused the request.`;
   p.textContent = error.message;
   errorEl.replaceChildren(strong, p);
+  if (state.server !== 'local') {
+    const hint = document.createElement('p');
+    hint.className = 'hint';
+    hint.textContent = 'The Network panel below shows the request and the server’s answer. New session starts a new connection.';
+    errorEl.append(hint);
+  }
 }
 
 /** setStatus shows what the engine is doing; with since, an elapsed-time counter runs. */
@@ -141,13 +185,27 @@ function parseHash() {
     group: p.get('group'),
     key: p.get('key'),
     bits: p.get('bits') ? Number(p.get('bits')) : null,
+    server: p.get('server'),
     compare: p.has('compare'),
   };
 }
 
+/** parseServer reads the fragment's server=: local (or absent), page, or a URL. */
+function parseServer(value) {
+  if (!value || value === 'local') return { server: 'local', serverURL: '' };
+  if (value === 'page') return { server: 'page', serverURL: '' };
+  try {
+    return { server: 'url', serverURL: normalizeBase(value) };
+  } catch {
+    return { server: 'local', serverURL: '' };
+  }
+}
+
 /** hashFor is the fragment that links to a step of a configuration; the classic defaults stay #step=N. */
-function hashFor({ mode, group, keyType, keyBits, step }) {
+function hashFor({ mode, group, keyType, keyBits, step, server, serverURL }) {
   const p = new URLSearchParams();
+  if (server === 'page') p.set('server', 'page');
+  if (server === 'url' && serverURL) p.set('server', serverURL);
   const m = modeInfo(mode);
   if (m.id !== 'classic') p.set('mode', m.id);
   if (group && group !== m.defaultGroup) p.set('group', group);
@@ -255,6 +313,7 @@ function refuse(title, err) {
 }
 
 async function newSession() {
+  if (state.server !== 'local') return newRemoteSession();
   const { mode, group } = state;
   const opts = { mode };
   if (mode !== 'classic') opts.group = group;
@@ -267,13 +326,187 @@ async function newSession() {
   }
   state.session = session;
   state.refusal = null;
+  state.notice = '';
   state.exchanges = [];
+  state.net = { ...state.net, exchanges: [], timing: null, failed: false };
   const s = session.error
     ? `The handshake failed (${session.error.alert}).`
     : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys.`;
   setStatus(s);
   render();
   return session;
+}
+
+// ---- a server behind HTTP ------------------------------------------------------
+
+/** serverLabel says where the server is, for sentences: "in this page" or "at http://…". */
+function serverLabel() {
+  return state.server === 'page' ? 'the in-page server' : `the server at ${state.serverURL}`;
+}
+
+/**
+ * newRemoteSession runs a handshake with the server in this page or at the
+ * URL, every flight an HTTP request. For a URL, the client trusts only the
+ * root the visitor accepted: until then there is no handshake.
+ */
+async function newRemoteSession() {
+  const { mode, group } = state;
+  const opts = { server: state.server, mode };
+  if (mode !== 'classic') opts.group = group;
+  if (state.server === 'page') {
+    opts.serverName = SERVER_NAME;
+  } else {
+    if (state.net.infoFor !== state.serverURL || !state.net.info) await loadServerInfo();
+    if (!state.net.info) return null;
+    if (!state.net.trust || !state.net.trust.trusted) {
+      waitFor(`No handshake yet: ${serverLabel()} answered; trust its root CA (under Server, above) and the client connects.`);
+      setStatus(`${cap(serverLabel())} is ${state.net.info.info.serverName}. Check its root CA and trust it to connect.`);
+      return null;
+    }
+    Object.assign(opts, { url: state.serverURL, serverName: state.net.info.info.serverName, trustPem: state.net.trust.pem });
+  }
+  const label = `${modeInfo(mode).label} (${modeInfo(mode).sub})`;
+  let result;
+  try {
+    result = await work(`Running a new ${label} handshake with ${serverLabel()}, one HTTP request per flight`, () => engine.connect(opts));
+  } catch (err) {
+    refuse(`The client could not run the ${label} handshake with ${serverLabel()}.`, err);
+    throw err;
+  }
+  const { session, timing } = result;
+  state.session = session;
+  state.refusal = null;
+  state.notice = '';
+  state.exchanges = [];
+  state.net = { ...state.net, exchanges: result.exchanges, timing, failed: Boolean(session.error) };
+  const t = totals(result.exchanges).handshake;
+  setStatus(session.error
+    ? `The handshake with ${serverLabel()} failed${session.error.alert ? ` (${session.error.alert})` : ''}: see the Network panel.`
+    : `New session with ${serverLabel()}: ${session.version}, ${session.suite}. ${t.n} HTTP round trip${t.n > 1 ? 's' : ''} in ${formatMs(t.ms)}.`);
+  render();
+  return session;
+}
+
+function cap(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
+
+/** waitFor shows no session, and why, without an error. */
+function waitFor(notice) {
+  state.session = null;
+  state.exchanges = [];
+  state.refusal = null;
+  state.notice = notice;
+  state.net = { ...state.net, exchanges: [], timing: null, failed: false };
+  render();
+}
+
+/** trustedRoots reads the roots the visitor trusted, by server URL: {url: {fingerprint, pem, at}}. */
+function trustedRoots() {
+  try {
+    return JSON.parse(localStorage.getItem(TRUST_STORE) || '{}') || {};
+  } catch {
+    return {};
+  }
+}
+
+function saveTrustedRoots(roots) {
+  try {
+    localStorage.setItem(TRUST_STORE, JSON.stringify(roots));
+  } catch {
+    // No storage (private mode, a sandboxed frame): trust lasts for this page only.
+  }
+}
+
+/** loadServerInfo asks the server at the URL for GET /tls/info and decides whether its root is already trusted. */
+async function loadServerInfo() {
+  const url = state.serverURL;
+  state.net = { ...state.net, info: null, infoFor: url, infoError: '', trust: null };
+  let out;
+  try {
+    allowedByCSP(url);
+    out = await work(`Asking ${url}/tls/info who the server is`, () => engine.serverInfo({ server: 'url', url }));
+  } catch (err) {
+    state.net = { ...state.net, infoError: err.message };
+    waitFor(`No handshake: ${url} did not answer as a TLS Playground server (see Server, above).`);
+    setStatus(`Error: ${err.message}`);
+    statusEl.dataset.error = 'true';
+    return;
+  }
+  const pem = out.info.rootPem || '';
+  const known = trustedRoots()[url];
+  let trust = { trusted: false, pem, fingerprint: out.rootFingerprint };
+  if (known && pem && (out.rootFingerprint ? known.fingerprint === out.rootFingerprint : known.pem === pem)) {
+    trust = { ...trust, trusted: true, remembered: known.at };
+  } else if (known && pem) {
+    trust = { ...trust, changed: { was: known.fingerprint || '', now: out.rootFingerprint || '' } };
+  } else if (known && !pem && known.pem) {
+    trust = { trusted: true, pem: known.pem, fingerprint: known.fingerprint, remembered: known.at };
+  }
+  state.net = { ...state.net, info: out, trust };
+  render();
+}
+
+/** trustRoot makes pem the client's one trusted root for this server, remembers it, and connects. */
+async function trustRoot(pem) {
+  const text = (pem || '').trim();
+  if (!/-----BEGIN CERTIFICATE-----/.test(text)) throw new Error('that is not a certificate in PEM (-----BEGIN CERTIFICATE-----)');
+  const fingerprint = await rootFingerprint(text);
+  state.net = { ...state.net, trust: { trusted: true, pem: `${text}\n`, fingerprint } };
+  const roots = trustedRoots();
+  roots[state.serverURL] = { fingerprint, pem: `${text}\n`, at: Date.now() };
+  saveTrustedRoots(roots);
+  await newSession();
+}
+
+/** rootFingerprint is the SHA-256 of the first certificate in pem, hex ('' outside a secure context). */
+async function rootFingerprint(pem) {
+  const cert = pemBlocks(pem).find((b) => b.type === 'CERTIFICATE');
+  return cert ? sha256Hex(cert.der) : '';
+}
+
+function forgetTrust() {
+  const roots = trustedRoots();
+  delete roots[state.serverURL];
+  saveTrustedRoots(roots);
+  state.net = { ...state.net, trust: { trusted: false, pem: state.net.info ? state.net.info.info.rootPem || '' : '', fingerprint: state.net.info ? state.net.info.rootFingerprint : '' } };
+  setStatus('Forgotten: the next connection to this server asks you again.');
+  render();
+}
+
+/**
+ * allowedByCSP throws when the page's Content-Security-Policy (connect-src
+ * 'self' https: http://localhost:* http://127.0.0.1:*) would block the URL,
+ * so that the visitor reads why instead of "Failed to fetch".
+ */
+function allowedByCSP(base) {
+  const u = new URL(base);
+  if (u.origin === location.origin || u.protocol === 'https:') return;
+  if (u.hostname === 'localhost' || u.hostname === '127.0.0.1') return;
+  throw new Error(`${base}: this page may reach a server over https://, or over http:// only on this machine (localhost, 127.0.0.1); its Content-Security-Policy blocks the rest`);
+}
+
+/** chooseServer switches where the server runs, then runs a new session there. */
+async function chooseServer({ server, url }) {
+  const next = parseServer(server === 'url' ? url || location.origin : server);
+  if (server === 'url' && next.server !== 'url') throw new Error(`“${url}” is not an http:// or https:// URL`);
+  const changed = next.server !== state.server || next.serverURL !== state.serverURL;
+  Object.assign(state, next);
+  if (changed) state.net = { ...state.net, info: null, infoFor: '', infoError: '', trust: null };
+  writeHash();
+  render();
+  if (next.server === 'url') await loadServerInfo();
+  await newSession();
+}
+
+async function probe(kind) {
+  const result = await work(kind === 'tamper' ? 'Resending the last flight with a tampered token' : 'Replaying the last flight',
+    () => engine.probe({ kind }));
+  state.net = { ...state.net, exchanges: result.exchanges };
+  const ex = result.exchange;
+  const err = ex.response && ex.response.json && ex.response.json.error;
+  setStatus(ex.response
+    ? `Probe: ${serverLabel()} answered ${ex.response.status}${err ? ` ${err.code}: ${err.message}` : ex.same ? ', with the same bytes as the first time' : ''}.`
+    : `Probe: no answer (${ex.error}).`);
+  render();
 }
 
 /**
@@ -291,6 +524,7 @@ async function configure(requested) {
 }
 
 async function send(from, text) {
+  if (state.server !== 'local') { await sendRemote(text); return; }
   const exchange = await work(`Encrypting as the ${from}`, () => engine.send({ from, text }));
   state.exchanges = [...state.exchanges, exchange];
   state.session = await engine.exportSession();
@@ -298,14 +532,45 @@ async function send(from, text) {
   render();
 }
 
+/** sendRemote sends text to the server behind HTTP, which answers it. */
+async function sendRemote(text) {
+  const result = await work(`Sending ${new TextEncoder().encode(text).length} bytes to ${serverLabel()} in an HTTP request`,
+    () => engine.message({ text }));
+  const { session } = result;
+  const added = result.exchanges.slice(result.exchanges.length - result.added);
+  const hexOf = (records) => records.map((r) => (session.records[r.record] || {}).hex || '');
+  const ex = added[added.length - 1];
+  state.session = session;
+  state.net = { ...state.net, exchanges: result.exchanges, failed: Boolean(session.error) };
+  state.exchanges = [...state.exchanges, {
+    remote: true, text, reply: result.received,
+    sentHex: hexOf(added.flatMap((e) => e.sent)), receivedHex: hexOf(added.flatMap((e) => e.received)),
+    http: ex ? { n: ex.n, status: ex.response ? ex.response.status : 0, ms: ex.ms } : null,
+  }];
+  setStatus(session.error
+    ? `The message did not get through: ${session.error.message}`
+    : `The client sent ${new TextEncoder().encode(text).length} bytes; ${serverLabel()} answered in ${ex ? formatMs(ex.ms) : '—'}: “${result.received}”.`);
+  render();
+}
+
 async function closeConnection() {
+  if (state.server !== 'local') {
+    const result = await work(`Closing the connection with ${serverLabel()}`, () => engine.disconnect());
+    state.session = result.session;
+    state.net = { ...state.net, exchanges: result.exchanges };
+    setStatus('Connection closed: the client sent close_notify in a last request, the server answered with its own; the client threw its keys away.');
+    setStep(STEPS);
+    return;
+  }
   state.session = await work('Closing the connection', () => engine.close());
   setStatus('Connection closed: both sides sent close_notify and threw their keys away.');
   setStep(STEPS);
 }
 
 async function exportSession({ copy = false } = {}) {
-  const session = await engine.exportSession();
+  const session = state.server === 'local'
+    ? await engine.exportSession()
+    : { ...state.session, network: { server: state.server, url: state.serverURL || undefined, exchanges: state.net.exchanges } };
   const json = `${JSON.stringify(session, null, 2)}\n`;
   if (copy) {
     try {
@@ -353,6 +618,10 @@ document.addEventListener('tls-command', (e) => {
     case 'export': guard(() => exportSession()); break;
     case 'copy': guard(() => exportSession({ copy: true })); break;
     case 'configure': guard(() => configure(value)); break;
+    case 'server': guard(() => chooseServer(value)); break;
+    case 'trust': guard(() => trustRoot(value.pem)); break;
+    case 'forget-trust': forgetTrust(); break;
+    case 'probe': guard(() => probe(value)); break;
     default: break;
   }
 });
@@ -376,8 +645,15 @@ window.addEventListener('hashchange', () => {
   };
   const next = normalizeConfig(asked);
   const changed = ['mode', 'group', 'keyType', 'keyBits'].some((k) => next[k] !== state[k]);
+  const server = p.server === null ? null : parseServer(p.server);
+  const moved = server && (server.server !== state.server || server.serverURL !== state.serverURL);
   if (p.step) state.step = p.step;
-  if (changed && state.ready) guard(() => configure(next));
+  if (moved && state.ready) {
+    guard(async () => {
+      Object.assign(state, next);
+      await chooseServer({ server: server.server, url: server.serverURL });
+    });
+  } else if (changed && state.ready) guard(() => configure(next));
   else setStep(state.step);
   if (state.ready && p.step) document.querySelector('tls-step-panel')?.focusHeading();
 });
@@ -455,6 +731,10 @@ async function start() {
   document.body.dataset.engineReadyMs = String(Math.round(performance.now()));
   setStatus(`Engine ready in ${Math.round(performance.now())} ms after navigation (${Math.round(ms)} ms in the worker).`);
   state.ready = true; // from here on the controls work, even if the handshake asked for is refused
+  state.capabilities = await engine.capabilities().catch(() => ({ remote: false, pageServer: false }));
+  if (state.server !== 'local' && !(state.server === 'page' ? state.capabilities.pageServer : state.capabilities.remote)) {
+    Object.assign(state, { server: 'local', serverURL: '' });
+  }
   try {
     await runSetup();
     await newSession();

@@ -12,6 +12,17 @@
 //   worker → page  {id, progress}                a stage of a slow call (setup: 'ca-key',
 //                                                'server-key', 'ca-cert', 'leaf-cert')
 //
+// Methods are Go's (globalThis.tlsPlayground), except those named net.*: the
+// page's network layer (network.js), which runs here, beside the Go client,
+// so that a flight goes from Go to fetch and back without crossing to the
+// page. Their argument and result are JSON too:
+//   net.capabilities  → {remote, pageServer}: what this engine can do
+//   net.info          {server: 'page'|'url', url} → {info, exchange, rootFingerprint, chainFingerprints}
+//   net.connect       {server, url, mode, group, serverName, trustPem, seed?} → Connection result
+//   net.send          {text} → Connection result      net.close → Connection result
+//   net.probe         {kind: 'tamper'|'replay'} → {exchanges, exchange}
+// (see network.js for the shapes).
+//
 // The URLs of the engine and of Go's glue default to the build layout
 // (site/dist/engine.wasm and site/dist/wasm_exec.js next to site/dist/js/) and
 // can be given as ?wasm=…&exec=… on this script's URL.
@@ -35,6 +46,10 @@ async function start() {
   // the page's instance does not use it, but the import must resolve.
   const importObject = { ...go.importObject, workers: { ready: () => {} } };
 
+  // github.com/syumai/workers reads globalThis.context.binding when the
+  // program starts, whatever its role (wasm/server_js.go).
+  globalThis.context ??= { binding: {} };
+
   const installed = new Promise((resolve) => {
     if (globalThis.tlsPlaygroundReady && globalThis.tlsPlayground) {
       resolve();
@@ -43,7 +58,8 @@ async function start() {
     globalThis.tlsPlaygroundOnReady = () => resolve();
   });
 
-  const instance = await instantiate(wasmURL, importObject);
+  const { instance, module } = await instantiate(wasmURL, importObject);
+  engineModule = module;
   const exited = go.run(instance).then(() => {
     throw new Error('the Go engine exited');
   });
@@ -56,13 +72,13 @@ async function start() {
 /**
  * instantiate compiles the module while it downloads when the server sends
  * application/wasm; if streaming is refused (another Content-Type, an old
- * browser), it downloads the bytes and compiles them.
+ * browser), it downloads the bytes and compiles them. It resolves
+ * {module, instance}: the in-page server instantiates the same module again.
  */
 async function instantiate(url, importObject) {
   if (WebAssembly.instantiateStreaming) {
     try {
-      const { instance } = await WebAssembly.instantiateStreaming(fetch(url), importObject);
-      return instance;
+      return await WebAssembly.instantiateStreaming(fetch(url), importObject);
     } catch (err) {
       // A wrong Content-Type or HTTP status is a TypeError; anything else (a link error) is final.
       if (!(err instanceof TypeError)) throw err;
@@ -70,8 +86,90 @@ async function instantiate(url, importObject) {
   }
   const response = await fetch(url);
   if (!response.ok) throw new Error(`fetching ${url}: HTTP ${response.status}`);
-  const { instance } = await WebAssembly.instantiate(await response.arrayBuffer(), importObject);
-  return instance;
+  return WebAssembly.instantiate(await response.arrayBuffer(), importObject);
+}
+
+// ---- the network layer (net.* methods) ---------------------------------------
+
+let engineModule = null; // the compiled engine.wasm: the in-page server runs it too
+let network = null;      // network.js, loaded on first use
+let pageServer = null;   // {server, transport} for the current setup
+let connection = null;   // the current Connection
+let queue = Promise.resolve(); // net.* calls run one at a time, in order
+
+async function loadNetwork() {
+  network ??= await import('./network.js');
+  return network;
+}
+
+/** hasRemote reports whether the Go client has the remote API. */
+function hasRemote(api) {
+  return ['remoteStart', 'remoteDeliver', 'remoteSend', 'remoteClose'].every((m) => typeof api[m] === 'function');
+}
+
+/** inPageTransport returns the transport to the in-page server, made for the current setup. */
+async function inPageTransport(api) {
+  if (pageServer) return pageServer.transport;
+  if (typeof api.serverIdentity !== 'function') throw new Error('this engine has no serverIdentity(): it cannot run the in-page server');
+  const identity = JSON.parse(await api.serverIdentity(''));
+  const { createInPageServer } = await import('./server-runtime.js');
+  const net = await loadNetwork();
+  let transport;
+  const server = createInPageServer({
+    module: engineModule,
+    identity,
+    onRequest: ({ ms }) => { if (transport) transport.lastServerMs = ms; },
+  });
+  transport = new net.Transport('page', net.PAGE_ORIGIN, (req) => server.fetch(req));
+  pageServer = { server, transport, trustPem: identity.trustPem };
+  return transport;
+}
+
+async function transportFor(api, { server, url }) {
+  const net = await loadNetwork();
+  if (server === 'page') return inPageTransport(api);
+  if (server === 'url') return net.urlTransport(url);
+  throw new Error(`unknown server ${JSON.stringify(server)}: page or url`);
+}
+
+const NET = {
+  async capabilities(api) {
+    return { remote: hasRemote(api), pageServer: hasRemote(api) && typeof api.serverIdentity === 'function' };
+  },
+  async info(api, arg) {
+    const net = await loadNetwork();
+    const transport = await transportFor(api, arg);
+    const out = await net.serverInfo(transport);
+    if (arg.server === 'page') out.trustPem = pageServer.trustPem;
+    return out;
+  },
+  async connect(api, arg) {
+    if (!hasRemote(api)) throw new Error('this engine has no remote API (remoteStart…): rebuild engine.wasm');
+    const net = await loadNetwork();
+    const transport = await transportFor(api, arg);
+    connection = new net.Connection(api, transport, { mode: arg.mode, group: arg.group });
+    const trustPem = arg.server === 'page' ? pageServer.trustPem : arg.trustPem;
+    return connection.start({ serverName: arg.serverName, trustPem, seed: arg.seed });
+  },
+  async send(api, arg) {
+    if (!connection) throw new Error('no connection: connect first');
+    return connection.send(arg.text);
+  },
+  async close() {
+    if (!connection) throw new Error('no connection: connect first');
+    return connection.close();
+  },
+  async probe(api, arg) {
+    if (!connection) throw new Error('no connection: connect first');
+    return connection.probe(arg.kind);
+  },
+};
+
+/** callNet runs a net.* method, after the ones before it. */
+function callNet(name, api, arg) {
+  const run = queue.then(() => NET[name](api, arg ? JSON.parse(arg) : {}));
+  queue = run.catch(() => {});
+  return run.then((result) => JSON.stringify(result));
 }
 
 const started = start();
@@ -86,6 +184,12 @@ self.onmessage = async (event) => {
   try {
     await started;
     const api = globalThis.tlsPlayground;
+    if (typeof method === 'string' && method.startsWith('net.') && Object.hasOwn(NET, method.slice(4))) {
+      self.postMessage({ id, ok: true, result: await callNet(method.slice(4), api, arg) });
+      return;
+    }
+    // A new setup is a new server key: the in-page server takes it up on its next use.
+    if (method === 'setup') pageServer = null;
     if (typeof api[method] !== 'function') throw new Error(`unknown method ${JSON.stringify(method)}`);
     // Every method gets a progress callback after its argument; setup reports
     // its stages through it (Go ignores arguments a method does not use).

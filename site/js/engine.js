@@ -109,6 +109,46 @@ export class Engine {
     return this.callJSON('exportSession');
   }
 
+  // ---- a server behind HTTP (network.js, in the worker) ----------------------
+
+  /** capabilities tells what this engine can do: {remote, pageServer}. */
+  capabilities() {
+    return this.callJSON('net.capabilities');
+  }
+
+  /**
+   * serverInfo asks a server for GET /tls/info: {server: 'page'|'url', url?}
+   * → {info, exchange, rootFingerprint, chainFingerprints, trustPem?}.
+   */
+  serverInfo({ server, url }) {
+    return this.callJSON('net.info', { server, url });
+  }
+
+  /**
+   * connect runs a handshake with a server behind HTTP, every flight a real
+   * request: {server: 'page'|'url', url?, mode, group?, serverName, trustPem?, seed?}
+   * → {session, exchanges, received, timing, established}. The in-page server
+   * uses the current setup's key and is trusted through its own root.
+   */
+  connect(opts) {
+    return this.callJSON('net.connect', opts);
+  }
+
+  /** message sends text to the server of the connection; it answers: → {session, exchanges, received}. */
+  message({ text }) {
+    return this.callJSON('net.send', { text });
+  }
+
+  /** disconnect sends close_notify to the server of the connection: → {session, exchanges}. */
+  disconnect() {
+    return this.callJSON('net.close');
+  }
+
+  /** probe resends the last flight changed ('tamper': the token; 'replay': as it was) → {exchanges, exchange}. */
+  probe({ kind }) {
+    return this.callJSON('net.probe', { kind });
+  }
+
   /** terminate stops the worker; the Engine cannot be used afterwards. */
   terminate() {
     this.fail(new Error('the engine was terminated'));

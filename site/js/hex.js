@@ -1,7 +1,15 @@
 // hex.js is the site's one hex formatter. The engine hands every byte string
-// over as lower-case hex without separators (trace.HexString); this module
-// turns it into what the page shows: bytes grouped in pairs of hex digits,
+// over as lower-case hex without separators (trace.HexString), and toHex
+// makes the same from bytes the page holds; this module turns it into what
+// the page shows: bytes grouped in pairs of hex digits,
 // a fixed number of bytes per line, and a byte count.
+
+/** toHex turns bytes (a Uint8Array) into the engine's form: lower-case hex without separators. */
+export function toHex(bytes) {
+  let s = '';
+  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  return s;
+}
 
 /** byteLength returns how many bytes a hex string holds. */
 export function byteLength(hex) {

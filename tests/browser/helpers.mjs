@@ -10,12 +10,18 @@
 //   const site = useSite();                  // registers before/after hooks
 //   const { page, problems } = await site.openPage(t);
 //   await page.goto(`${site.origin}/#step=2`);
+//
+//   useSite({ go: true }) serves the site with the project's own server
+//   (go run ./scripts/serve, built once into a temporary file), which also
+//   answers as the engine's TLS server at /tls/ on the same origin.
 
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -28,7 +34,7 @@ const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 // CSP is the policy of scripts/serve and netlify.toml.
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-  "img-src 'self' data:; connect-src 'self'; worker-src 'self'; base-uri 'none'; " +
+  "img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*; worker-src 'self'; base-uri 'none'; " +
   "form-action 'none'; frame-ancestors 'self'";
 
 const TYPES = {
@@ -71,14 +77,49 @@ async function serve(dir) {
   return { server, origin: `http://127.0.0.1:${server.address().port}` };
 }
 
+/**
+ * serveGo builds scripts/serve into a temporary file and runs it on
+ * 127.0.0.1 and a free port: the site, and the engine's TLS server at /tls/.
+ */
+async function serveGo(dir) {
+  const bin = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'tls-playground-serve-')), 'serve');
+  execFileSync('go', ['build', '-o', bin, './scripts/serve'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(bin, ['-addr', '127.0.0.1:0', '-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const origin = await new Promise((resolve, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`scripts/serve did not start within 30 s:\n${log}`)), 30_000);
+    child.stderr.on('data', (chunk) => {
+      log += chunk;
+      const m = /serving .* at (http:\/\/127\.0\.0\.1:\d+)\//.exec(log);
+      if (m && /tls\/flight/.test(log)) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`scripts/serve exited (${code}):\n${log}`));
+    });
+  });
+  child.stderr.resume();
+  return {
+    origin,
+    close: async () => {
+      child.kill();
+      await fs.rm(path.dirname(bin), { recursive: true, force: true });
+    },
+  };
+}
+
 let browser;
 let site;
 
 /**
  * useSite registers the hooks that serve the site and start Chromium for the
  * test file, and returns {origin, openPage} (origin is set once the hooks ran).
+ * With {go: true}, the site is served by scripts/serve (with /tls/).
  */
-export function useSite() {
+export function useSite({ go = false } = {}) {
   const handle = { origin: '', openPage };
   before(async () => {
     assert.ok(existsSync(path.join(dist, 'index.html')) && existsSync(path.join(dist, 'engine.wasm')),
@@ -86,7 +127,12 @@ export function useSite() {
     assert.ok(existsSync(executablePath),
       `${executablePath} not found: install Chromium with "apt-get install -y chromium" (or set CHROMIUM)`);
     await fs.mkdir(out, { recursive: true });
-    site = await serve(dist);
+    if (go) {
+      const s = await serveGo(dist);
+      site = { origin: s.origin, server: { close: (done) => s.close().then(done) } };
+    } else {
+      site = await serve(dist);
+    }
     handle.origin = site.origin;
     browser = await chromium.launch({
       executablePath,

@@ -3,7 +3,14 @@
 // returns is shown with its nonce, additional data, ciphertext, tag, the
 // whole record, and the text the receiver decrypted.
 //
-// Properties: session (Session JSON), exchanges (Exchange JSON[]), step, busy.
+// When the server answers over HTTP (remote), only the client sends: the
+// message travels in a POST and the server answers it by itself ("server
+// received N bytes: …"); each item then shows the message, the record that
+// carried it, the server's answer as the client decrypted it, and its record.
+//
+// Properties: session (Session JSON), exchanges (Exchange JSON[], or remote
+// items {remote: true, text, reply, sentHex[], receivedHex[], http: {n, status, ms}}),
+// step, busy, remote (false, or 'page' | 'url').
 // Events: tls-send {from, text}.
 
 import { h, emit, classes } from '../dom.js';
@@ -16,12 +23,14 @@ export class MessageComposer extends HTMLElement {
     this._exchanges = [];
     this._step = 1;
     this._busy = false;
+    this._remote = false;
   }
 
   set session(v) { this._session = v; this.update(); }
   set exchanges(v) { if (v !== this._exchanges) { this._exchanges = v || []; this.renderExchanges(); } }
   set step(v) { this._step = v; this.update(); }
   set busy(v) { this._busy = Boolean(v); this.update(); }
+  set remote(v) { this._remote = v || false; this.update(); }
 
   connectedCallback() {
     if (!this.form) this.build();
@@ -68,19 +77,24 @@ export class MessageComposer extends HTMLElement {
     const disabled = this._busy || !this.canSend();
     this.asClient.disabled = disabled;
     this.asServer.disabled = disabled;
+    this.asServer.hidden = Boolean(this._remote);
+    this.asClient.textContent = this._remote ? 'Send to the server →' : 'Send as client →';
     this.input.disabled = !this.canSend();
     let text = '';
     if (!s) text = 'The engine is not ready yet.';
     else if (s.error) text = 'The handshake failed, so there are no keys to encrypt with.';
     else if (s.closed) text = 'The connection is closed and both sides have thrown their keys away. Start a new session to send more.';
-    this.about.textContent = `Each message becomes one TLS application-data record, sealed with ${aeadOf(s && s.suite)} under the sender's ${s && s.version === 'TLS 1.3' ? 'application traffic key' : 'write key'} and opened by the receiver. Press Enter to send as the client.`;
+    const key = s && s.version === 'TLS 1.3' ? 'application traffic key' : 'write key';
+    this.about.textContent = this._remote
+      ? `Your message becomes one TLS application-data record, sealed with ${aeadOf(s && s.suite)} under the client's ${key}, and travels in an HTTP POST to the server ${this._remote === 'page' ? 'in this page' : 'at the URL'}. The server decrypts it and answers by itself: its answer comes back in the response, and the client decrypts it.`
+      : `Each message becomes one TLS application-data record, sealed with ${aeadOf(s && s.suite)} under the sender's ${key} and opened by the receiver. Press Enter to send as the client.`;
     this.notice.textContent = text;
     this.notice.hidden = !text;
   }
 
   renderExchanges() {
     if (!this.list) return;
-    this.list.replaceChildren(...this._exchanges.map(renderExchange));
+    this.list.replaceChildren(...this._exchanges.map((ex) => (ex.remote ? renderRemote(ex) : renderExchange(ex))));
   }
 }
 
@@ -116,6 +130,34 @@ export function renderExchange(ex) {
           h('output', { 'data-testid': 'decrypted' }, ex.decrypted),
           h('span', { class: 'mark', 'aria-hidden': 'true' }, ok ? ' ✓' : ' ✗'),
           h('span', { class: 'visually-hidden' }, ok ? ' (same as sent)' : ' (differs from what was sent)')))));
+}
+
+/**
+ * renderRemote shows one message to a server behind HTTP and the server's
+ * answer: the text, the record that carried it, the answer the client
+ * decrypted, and the record it came in.
+ */
+export function renderRemote(ex) {
+  const row = (label, body) => h('div', { class: 'value' }, h('dt', { class: 'label' }, label), h('dd', null, body));
+  const records = (list) => (list || []).map((hex) => hexBlock(hex));
+  const http = ex.http
+    ? ` · HTTP request #${ex.http.n}: ${ex.http.status || 'no answer'}, ${ex.http.ms.toFixed(1)} ms round trip`
+    : '';
+  return h('li', { class: classes('exchange', 'record', 'remote', 'client') },
+    h('h4', null,
+      h('span', { class: classes('actor', 'client') }, 'client'), ' → ',
+      h('span', { class: classes('actor', 'server') }, 'server'), ' → ',
+      h('span', { class: classes('actor', 'client') }, 'client'),
+      h('span', { class: 'where' }, http)),
+    h('dl', { class: 'values compact' },
+      row('You sent', h('p', { class: 'text' }, h('q', { 'data-testid': 'sent-text' }, ex.text))),
+      row('Record sent', records(ex.sentHex)),
+      row('The server answered', ex.reply
+        ? h('p', { class: classes('text', 'decrypted', 'ok') },
+          h('output', { 'data-testid': 'reply' }, ex.reply),
+          h('span', { class: 'explanation' }, ' (decrypted by the client)'))
+        : h('p', { class: 'text explanation', 'data-testid': 'reply' }, 'no answer')),
+      row('Record received', records(ex.receivedHex))));
 }
 
 customElements.define('tls-message-composer', MessageComposer);

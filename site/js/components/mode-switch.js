@@ -6,7 +6,8 @@
 // engine decides everything else. It holds no state of its own: the page sets
 // `state` and listens for tls-command events.
 //
-// Property: state = {mode, group, keyType, keyBits, ready, busy}.
+// Property: state = {mode, group, keyType, keyBits, ready, busy, fixedKey}
+// (fixedKey: the server is elsewhere and has its own key; the key choice is off).
 // Events: tls-command {command: 'configure', value: {mode, group, keyType, keyBits}}.
 
 import { h, emit } from '../dom.js';
@@ -133,7 +134,7 @@ export class ModeSwitch extends HTMLElement {
 
   update() {
     if (!this.form) return;
-    const { mode, group, keyType, keyBits, ready, busy } = this._state;
+    const { mode, group, keyType, keyBits, ready, busy, fixedKey } = this._state;
     const m = modeInfo(mode);
     const idle = ready && !busy;
     const focused = this.contains(document.activeElement) ? document.activeElement : null;
@@ -146,11 +147,11 @@ export class ModeSwitch extends HTMLElement {
     this.group.disabled = !idle || m.groups.length === 0;
     for (const opt of this.keyType.options) opt.disabled = !m.keyTypes.includes(opt.value);
     this.keyType.value = keyType;
-    this.keyType.disabled = !idle || m.keyTypes.length < 2;
+    this.keyType.disabled = !idle || m.keyTypes.length < 2 || Boolean(fixedKey);
     this.keySize.value = String(keyBits);
-    this.keySize.disabled = !idle || keyType !== 'rsa';
-    this.keySize.hidden = keyType !== 'rsa';
-    this.hint.textContent = hintFor(m, keyType);
+    this.keySize.disabled = !idle || keyType !== 'rsa' || Boolean(fixedKey);
+    this.keySize.hidden = keyType !== 'rsa' || Boolean(fixedKey);
+    this.hint.textContent = hintFor(m, keyType, fixedKey);
     // A control disabled while the engine works gives focus back once it is done.
     if (focused && focused.disabled) this._restore = focused;
     else if (this._restore && !this._restore.disabled) {
@@ -160,14 +161,18 @@ export class ModeSwitch extends HTMLElement {
   }
 }
 
-function hintFor(m, keyType) {
+function hintFor(m, keyType, fixedKey) {
+  const key = fixedKey ? 'its own' : `its ${KEY_TYPES[keyType]}`;
+  const elsewhere = fixedKey
+    ? ' The server at the URL has its own key and certificate (step 2 shows them): the key choice applies to a server in this page.'
+    : '';
   if (m.id === 'classic') {
-    return 'The classic handshake needs an RSA server key: the client encrypts the pre-master secret with it. There is no key exchange group.';
+    return `The classic handshake needs an RSA server key: the client encrypts the pre-master secret with it. There is no key exchange group.${elsewhere}`;
   }
   if (m.id === 'ecdhe') {
-    return `Both sides make a fresh key pair for this connection only; the server signs its share with its ${KEY_TYPES[keyType]} key. TLS 1.2 signs with RSA or ECDSA (not Ed25519 here).`;
+    return `Both sides make a fresh key pair for this connection only; the server signs its share with ${key} key. TLS 1.2 signs with RSA or ECDSA (not Ed25519 here).${elsewhere}`;
   }
-  return `The key shares travel in the two hellos; the server proves it holds the ${KEY_TYPES[keyType]} key with a signature (CertificateVerify).`;
+  return `The key shares travel in the two hellos; the server proves it holds ${key} key with a signature (CertificateVerify).${elsewhere}`;
 }
 
 customElements.define('tls-mode-switch', ModeSwitch);

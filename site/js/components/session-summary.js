@@ -3,11 +3,17 @@
 // the seed that replays it, the NSS key log that lets Wireshark decrypt it,
 // and every secret both sides derived (whatever the mode records).
 //
-// Properties: session (Session JSON), setup (Setup JSON).
+// With the server behind HTTP, it also says where the server is and what
+// the round trips cost: the handshake's total and per-round-trip time, and
+// the messages'.
+//
+// Properties: session (Session JSON), setup (Setup JSON), network (null, or
+// {server: 'page'|'url', base, exchanges}: network.js Exchange[]).
 
 import { h } from '../dom.js';
 import { hexBlock } from './values.js';
 import { byteLength, formatByteCount } from '../hex.js';
+import { formatMs, totals } from './network-panel.js';
 
 /**
  * Labels of the secrets the page knows, in the order they come into being.
@@ -74,6 +80,18 @@ function serverKeyName(setup) {
   return type;
 }
 
+/** networkFacts describes the server behind HTTP and the time its round trips took. */
+function networkFacts(network, fact) {
+  if (!network) return [fact('Server', 'in the same engine as the client (no HTTP)')];
+  const t = totals(network.exchanges);
+  const rt = ({ n, ms }) => `${n} round trip${n === 1 ? '' : 's'}, ${formatMs(ms)}${n > 1 ? ` (${formatMs(ms / n)} each)` : ''}`;
+  return [
+    fact('Server', network.server === 'page' ? 'in this page, over HTTP (a fresh Go instance per request)' : h('code', null, network.base)),
+    t.handshake.n ? h('div', { 'data-testid': 'latency-handshake' }, h('dt', null, 'Handshake over HTTP'), h('dd', null, rt(t.handshake))) : null,
+    t.data.n ? h('div', { 'data-testid': 'latency-data' }, h('dt', null, 'Messages over HTTP'), h('dd', null, rt(t.data))) : null,
+  ];
+}
+
 let instances = 0;
 
 export class SessionSummary extends HTMLElement {
@@ -84,6 +102,11 @@ export class SessionSummary extends HTMLElement {
 
   set session(v) { if (v !== this._session) { this._session = v; this.render(); } }
   set setup(v) { if (v !== this._setup) { this._setup = v; this.render(); } }
+  set network(v) {
+    const same = v === this._network || (v && this._network && v.exchanges === this._network.exchanges && v.server === this._network.server);
+    this._network = v;
+    if (!same) this.render();
+  }
 
   connectedCallback() { this.render(); }
 
@@ -115,8 +138,9 @@ export class SessionSummary extends HTMLElement {
         setup ? fact('Server key', serverKeyName(setup),
           typeof setup.generatedMs === 'number' ? `, generated in ${Math.round(setup.generatedMs)} ms` : '') : null,
         fact('Records', `${(session.records || []).length} (${formatByteCount(wire)} on the wire)`),
+        ...networkFacts(this._network, fact),
         fact('State', session.error ? 'failed' : session.closed ? 'closed: keys discarded' : 'open'),
-        wide('Seed (replays this session)', h('code', null, session.seed || '—'))),
+        wide(this._network ? 'Client’s seed (the server’s randomness is its own)' : 'Seed (replays this session)', h('code', null, session.seed || '—'))),
       h('h3', null, 'Key log'),
       h('p', { class: 'explanation' },
         `The NSS key log ${(session.keylog || '').trim().split('\n').length > 1 ? 'lines' : 'line'}: give ${(session.keylog || '').trim().split('\n').length > 1 ? 'them' : 'it'} to Wireshark (Preferences → Protocols → TLS → (Pre)-Master-Secret log filename) with the exported records and every byte decrypts.`),
