@@ -65,6 +65,9 @@ func install(api *API) error {
 		"mitm":      func(args []safejs.Value) (string, error) { return api.MITM(stringArg(args)) },
 		"mitmSend":  func(args []safejs.Value) (string, error) { return api.MITMSend(stringArg(args)) },
 		"downgrade": func(args []safejs.Value) (string, error) { return api.Downgrade(stringArg(args)) },
+		// The gallery of failures (certificates, negotiation).
+		"scenarios":   func([]safejs.Value) (string, error) { return api.Scenarios() },
+		"runScenario": func(args []safejs.Value) (string, error) { return api.RunScenario(stringArg(args)) },
 	}
 	calls := make(chan func()) // one call at a time, in order
 	go func() {

@@ -1,0 +1,55 @@
+package main
+
+import (
+	"fmt"
+
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/rng"
+	"tlsplayground/playground/scenario"
+)
+
+// The scenario API: the gallery of failures (playground/scenario) for the
+// page's certificate failures and the no-common-suite case.
+
+// Scenarios returns the catalogue, in teaching order.
+func (a *API) Scenarios() (string, error) {
+	return encode(scenario.All())
+}
+
+// ScenarioRequest is the argument of runScenario.
+type ScenarioRequest struct {
+	ID   string `json:"id"`
+	Mode string `json:"mode"` // one of the scenario's modes; empty: its first
+	Seed string `json:"seed"` // the session's seed; empty: a fresh one
+}
+
+// RunScenario mints the scenario's certificates and runs its handshake:
+// → scenario.Result. The current setup's keys, when there is one, are
+// reused so that no RSA key is generated.
+func (a *API) RunScenario(arg string) (string, error) {
+	var req ScenarioRequest
+	if err := decode("runScenario", arg, &req); err != nil {
+		return "", err
+	}
+	sc, err := scenario.Lookup(req.ID)
+	if err != nil {
+		return "", fmt.Errorf("runScenario: %w", err)
+	}
+	opt := scenario.Options{Mode: req.Mode}
+	if req.Seed != "" {
+		if opt.Seed, err = rng.ParseSeed(req.Seed); err != nil {
+			return "", fmt.Errorf("runScenario: %w", err)
+		}
+	}
+	if a.setup != nil {
+		opt.PKI = pki.Options{ServerName: a.setup.ServerName, CAKey: a.setup.CAKey, Key: a.setup.Key}
+	}
+	if a.now != nil {
+		opt.PKI.Now = a.now()
+	}
+	r, err := sc.Run(opt)
+	if err != nil {
+		return "", fmt.Errorf("runScenario: %w", err)
+	}
+	return encode(r)
+}
