@@ -10,13 +10,12 @@ package eve
 import (
 	"crypto"
 	"crypto/rsa"
-	"crypto/x509"
 	"encoding/hex"
-	"encoding/pem"
 	"errors"
 	"fmt"
 
 	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/pki"
 	"tlsplayground/playground/prf"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/suites"
@@ -53,32 +52,13 @@ func (r *Result) step(title string, values ...trace.Value) {
 	r.Steps = append(r.Steps, trace.Event{Step: len(r.Steps) + 1, Actor: "eve", Title: title, Values: values})
 }
 
-// ParseKey reads a leaked private key in PEM (PKCS#8, PKCS#1 or SEC 1).
+// ParseKey reads a leaked private key in PEM.
 func ParseKey(keyPEM []byte) (crypto.Signer, error) {
-	b, _ := pem.Decode(keyPEM)
-	if b == nil {
-		return nil, errors.New("eve: the leaked key is not PEM")
-	}
-	var k any
-	var err error
-	switch b.Type {
-	case "PRIVATE KEY":
-		k, err = x509.ParsePKCS8PrivateKey(b.Bytes)
-	case "RSA PRIVATE KEY":
-		k, err = x509.ParsePKCS1PrivateKey(b.Bytes)
-	case "EC PRIVATE KEY":
-		k, err = x509.ParseECPrivateKey(b.Bytes)
-	default:
-		return nil, fmt.Errorf("eve: PEM block %q is not a private key", b.Type)
-	}
+	k, err := pki.ParseKeyPEM(keyPEM)
 	if err != nil {
-		return nil, fmt.Errorf("eve: the leaked key does not parse: %w", err)
+		return nil, fmt.Errorf("eve: the leaked key: %v", err)
 	}
-	s, ok := k.(crypto.Signer)
-	if !ok {
-		return nil, errors.New("eve: unsupported key type")
-	}
-	return s, nil
+	return k, nil
 }
 
 // hello is what Eve reads from the clear part of the handshake.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"tlsplayground/playground/pki"
 )
 
 // Identity is what a server is: its name, its certificate chain, its
@@ -86,27 +87,9 @@ func IdentityFromPEM(certPEM, keyPEM []byte, tokenKeyHex string) (*Identity, err
 	if len(leaf.DNSNames) > 0 {
 		id.ServerName = leaf.DNSNames[0]
 	}
-	kb, _ := pem.Decode(keyPEM)
-	if kb == nil {
-		return nil, errors.New("httpserver: the key PEM holds no PEM block")
-	}
-	var key any
-	switch kb.Type {
-	case "PRIVATE KEY":
-		key, err = x509.ParsePKCS8PrivateKey(kb.Bytes)
-	case "RSA PRIVATE KEY":
-		key, err = x509.ParsePKCS1PrivateKey(kb.Bytes)
-	case "EC PRIVATE KEY":
-		key, err = x509.ParseECPrivateKey(kb.Bytes)
-	default:
-		return nil, fmt.Errorf("httpserver: key PEM block %q is not a private key", kb.Type)
-	}
+	signer, err := pki.ParseKeyPEM(keyPEM)
 	if err != nil {
-		return nil, fmt.Errorf("httpserver: the private key does not parse: %w", err)
-	}
-	signer, ok := key.(crypto.Signer)
-	if !ok {
-		return nil, errors.New("httpserver: the private key cannot sign")
+		return nil, fmt.Errorf("httpserver: the private key: %v", err)
 	}
 	if !publicKeysEqual(signer.Public(), leaf.PublicKey) {
 		return nil, errors.New("httpserver: the private key does not match the leaf certificate")

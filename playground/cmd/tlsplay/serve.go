@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto"
-	"crypto/ecdsa"
-	"crypto/ed25519"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
@@ -334,34 +332,7 @@ func loadIdentity(certFile, keyFile string) (identity, error) {
 }
 
 // parseKey reads the first private key in a PEM file.
-func parseKey(data []byte) (crypto.Signer, error) {
-	for rest := data; ; {
-		var b *pem.Block
-		if b, rest = pem.Decode(rest); b == nil {
-			return nil, errors.New("no PEM private key in it")
-		}
-		var k any
-		var err error
-		switch b.Type {
-		case "PRIVATE KEY":
-			k, err = x509.ParsePKCS8PrivateKey(b.Bytes)
-		case "RSA PRIVATE KEY":
-			k, err = x509.ParsePKCS1PrivateKey(b.Bytes)
-		case "EC PRIVATE KEY":
-			k, err = x509.ParseECPrivateKey(b.Bytes)
-		default:
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("the %s does not parse: %v", strings.ToLower(b.Type), err)
-		}
-		switch k := k.(type) {
-		case *rsa.PrivateKey, *ecdsa.PrivateKey, ed25519.PrivateKey:
-			return k.(crypto.Signer), nil
-		}
-		return nil, fmt.Errorf("a %T is not a key the engine signs with: give an RSA, ECDSA P-256 or Ed25519 key", k)
-	}
-}
+func parseKey(data []byte) (crypto.Signer, error) { return pki.ParseKeyPEM(data) }
 
 func samePublic(a, b crypto.PublicKey) bool {
 	eq, ok := a.(interface{ Equal(crypto.PublicKey) bool })
