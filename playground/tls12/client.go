@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/hmac"
 	"crypto/rsa"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -189,27 +188,12 @@ func (c *Conn) readCertificate(raw []byte) error {
 	c.transcript = append(c.transcript, raw...)
 	c.peerChain = m.Certificates
 
-	vals := []trace.Value{trace.Text("Chain length", fmt.Sprintf("%d certificate(s), leaf first", len(m.Certificates)), "the root is not sent: the client must already have it")}
-	for i, der := range m.Certificates {
-		label := "Leaf certificate"
-		if i > 0 {
-			label = fmt.Sprintf("Certificate %d", i+1)
-		}
-		if cert, err := x509.ParseCertificate(der); err == nil {
-			vals = append(vals, trace.Cert(label, pki.Describe(cert), ""), trace.PEM(label+" (PEM)", pki.CertPEM(der), ""))
-		} else {
-			vals = append(vals, trace.Hex(label+" (unparsable)", der, err.Error()))
-		}
-	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate", vals...)
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate",
+		trace.Chain(m.Certificates, "the root is not sent: the client must already have it")...)
 
 	res := pki.Verify(m.Certificates, c.cfg.Roots, c.cfg.ServerName, c.cfg.now())
-	checks := make([]trace.Value, 0, len(res.Checks)+2)
-	for _, ch := range res.Checks {
-		checks = append(checks, trace.Check(ch.Name, ch.OK, ch.Detail))
-	}
+	checks := trace.Verification(res)
 	if !res.OK {
-		checks = append(checks, trace.Text("crypto/x509 says", res.Err.Error(), ""))
 		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
 		return alert.Wrap(res.Alert(), "tls: the server's certificate is not trusted", res.Err)
 	}
@@ -218,13 +202,6 @@ func (c *Conn) readCertificate(raw []byte) error {
 		return alert.New(alert.UnsupportedCertificate, fmt.Sprintf("tls: %s needs %s certificate key; the server's is %s", c.suite.Name, keyNeeded(c.suite), publicKeyName(leaf.PublicKey)))
 	}
 	c.peerKey = leaf.PublicKey
-	path := make([]string, len(res.Chain))
-	for i, cert := range res.Chain {
-		path[i] = cert.Subject.String()
-	}
-	checks = append(checks,
-		trace.List("Verified path", path, "from the leaf up to a root in the client's own trust store"),
-		trace.Text("crypto/x509 says", "ok", "x509.Certificate.Verify returned no error"))
 	checks = append(checks, publicKeyValues("Server public key", c.peerKey)...)
 	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
 	c.state = stateWaitServerHelloDone

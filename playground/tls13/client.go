@@ -3,7 +3,6 @@ package tls13
 import (
 	"bytes"
 	"crypto/hmac"
-	"crypto/x509"
 	"fmt"
 	"io"
 	"net"
@@ -328,39 +327,17 @@ func (c *Conn) readCertificate(raw []byte) error {
 	}
 	c.transcript = append(c.transcript, raw...)
 	c.peerChain = chain
-	vals := []trace.Value{trace.Text("Chain length", fmt.Sprintf("%d certificate(s), leaf first", len(chain)), "encrypted on the wire in TLS 1.3: an eavesdropper does not see which certificate")}
-	for i, der := range chain {
-		label := "Leaf certificate"
-		if i > 0 {
-			label = fmt.Sprintf("Certificate %d", i+1)
-		}
-		if cert, err := x509.ParseCertificate(der); err == nil {
-			vals = append(vals, trace.Cert(label, pki.Describe(cert), ""), trace.PEM(label+" (PEM)", pki.CertPEM(der), ""))
-		} else {
-			vals = append(vals, trace.Hex(label+" (unparsable)", der, err.Error()))
-		}
-	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate", vals...)
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate",
+		trace.Chain(chain, "encrypted on the wire in TLS 1.3: an eavesdropper does not see which certificate")...)
 
 	res := pki.Verify(chain, c.cfg.Roots, c.cfg.ServerName, c.cfg.now())
-	checks := make([]trace.Value, 0, len(res.Checks)+2)
-	for _, ch := range res.Checks {
-		checks = append(checks, trace.Check(ch.Name, ch.OK, ch.Detail))
-	}
+	checks := trace.Verification(res)
 	if !res.OK {
-		checks = append(checks, trace.Text("crypto/x509 says", res.Err.Error(), ""))
 		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
 		return alert.Wrap(res.Alert(), "tls: the server's certificate is not trusted", res.Err)
 	}
 	c.peerKey = res.Chain[0].PublicKey
-	path := make([]string, len(res.Chain))
-	for i, cert := range res.Chain {
-		path[i] = cert.Subject.String()
-	}
-	checks = append(checks,
-		trace.List("Verified path", path, "from the leaf up to a root in the client's own trust store"),
-		trace.Text("crypto/x509 says", "ok", "x509.Certificate.Verify returned no error"),
-		trace.Text("Server public key", pki.Describe(res.Chain[0]).PublicKey, "it will check the CertificateVerify signature"))
+	checks = append(checks, trace.Text("Server public key", pki.Describe(res.Chain[0]).PublicKey, "it will check the CertificateVerify signature"))
 	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
 	c.state = stateWaitCertificateVerify
 	return nil

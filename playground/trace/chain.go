@@ -1,0 +1,45 @@
+package trace
+
+import (
+	"crypto/x509"
+	"fmt"
+
+	"tlsplayground/playground/pki"
+)
+
+// Chain describes a certificate chain as the server sent it: each
+// certificate decoded and in PEM, leaf first. note says what travels.
+func Chain(chain [][]byte, note string) []Value {
+	vals := []Value{Text("Chain length", fmt.Sprintf("%d certificate(s), leaf first", len(chain)), note)}
+	for i, der := range chain {
+		label := "Leaf certificate"
+		if i > 0 {
+			label = fmt.Sprintf("Certificate %d", i+1)
+		}
+		if cert, err := x509.ParseCertificate(der); err == nil {
+			vals = append(vals, Cert(label, pki.Describe(cert), ""), PEM(label+" (PEM)", pki.CertPEM(der), ""))
+		} else {
+			vals = append(vals, Hex(label+" (unparsable)", der, err.Error()))
+		}
+	}
+	return vals
+}
+
+// Verification describes a client's check of a chain: each check, and
+// crypto/x509's verdict; when it passed, the verified path.
+func Verification(res pki.VerifyResult) []Value {
+	vals := make([]Value, 0, len(res.Checks)+2)
+	for _, ch := range res.Checks {
+		vals = append(vals, Check(ch.Name, ch.OK, ch.Detail))
+	}
+	if !res.OK {
+		return append(vals, Text("crypto/x509 says", res.Err.Error(), ""))
+	}
+	path := make([]string, len(res.Chain))
+	for i, cert := range res.Chain {
+		path[i] = cert.Subject.String()
+	}
+	return append(vals,
+		List("Verified path", path, "from the leaf up to a root in the client's own trust store"),
+		Text("crypto/x509 says", "ok", "x509.Certificate.Verify returned no error"))
+}
