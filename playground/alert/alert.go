@@ -106,3 +106,13 @@ func Of(err error) (Alert, bool) {
 	}
 	return 0, false
 }
+
+// Normalize returns err as an *Error; an error without an alert becomes
+// internal_error (the engine failed, not the peer).
+func Normalize(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return Wrap(InternalError, "tls: internal error", err)
+}

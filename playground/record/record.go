@@ -318,3 +318,23 @@ func (p *Protector) Discard() {
 	clear(p.fixedIV)
 	p.aead = nil
 }
+
+// Drain appends data to *buf and calls handle for each whole record at
+// its front, in order, keeping a partial record for later. It stops at the
+// first error, from a malformed record or from handle.
+func Drain(buf *[]byte, data []byte, handle func(Record) error) error {
+	*buf = append(*buf, data...)
+	for {
+		rec, n, err := Parse(*buf)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			return nil
+		}
+		*buf = (*buf)[n:]
+		if err := handle(rec); err != nil {
+			return err
+		}
+	}
+}

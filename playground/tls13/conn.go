@@ -253,21 +253,10 @@ func (c *Conn) Receive(data []byte) error {
 	if c.err != nil {
 		return c.err
 	}
-	c.inBuf = append(c.inBuf, data...)
-	for c.err == nil {
-		rec, n, err := record.Parse(c.inBuf)
-		if err != nil {
-			return c.fail(err)
-		}
-		if n == 0 {
-			break
-		}
-		c.inBuf = c.inBuf[n:]
-		if err := c.handleRecord(rec); err != nil {
-			return c.fail(err)
-		}
+	if err := record.Drain(&c.inBuf, data, c.handleRecord); err != nil {
+		return c.fail(err)
 	}
-	return c.err
+	return nil
 }
 
 func (c *Conn) fail(err error) error {
@@ -275,20 +264,12 @@ func (c *Conn) fail(err error) error {
 		return nil
 	}
 	step := c.currentStep()
-	c.err = err
-	c.state = stateFailed
-	var ae *alert.Error
-	if !errors.As(err, &ae) {
-		ae = alert.Wrap(alert.InternalError, "tls: internal error", err)
-		c.err = ae
-	}
-	if ae.Received {
-		c.cfg.Trace.Add(step, c.actor, "Receives a fatal "+ae.Alert.String()+" alert from the peer and gives up")
-	} else {
+	ae := alert.Normalize(err)
+	c.err, c.state = ae, stateFailed
+	if !ae.Received {
 		c.queue(record.TypeAlert, []byte{byte(alert.LevelFatal), byte(ae.Alert)}, "Alert", step)
-		c.cfg.Trace.Add(step, c.actor, "Aborts the connection with a fatal "+ae.Alert.String()+" alert",
-			trace.Text("Error", c.err.Error(), "the connection is dead; no plaintext from the failing record is released"))
 	}
+	c.cfg.Trace.Failure(step, c.actor, ae.Alert.String(), ae.Received, ae)
 	c.discardKeys()
 	return c.err
 }

@@ -145,3 +145,14 @@ type Named struct {
 
 // N returns a Named.
 func N(name string, value []byte) Named { return Named{Name: name, Value: value} }
+
+// Failure records how a side failed: with the alert it sent, or on the
+// alert it received.
+func (r *Recorder) Failure(step int, actor string, a string, received bool, err error) {
+	if received {
+		r.Add(step, actor, "Receives a fatal "+a+" alert from the peer and gives up")
+		return
+	}
+	r.Add(step, actor, "Aborts the connection with a fatal "+a+" alert",
+		Text("Error", err.Error(), "the connection is dead; no plaintext from the failing record is released"))
+}
