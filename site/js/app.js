@@ -12,6 +12,10 @@
 //                                  engine, the default), page (in this page, over
 //                                  HTTP), or a URL (server=https://…)
 //   #compare                       the side-by-side comparison, run on arrival
+//   #attack=eve|mallory|downgrade|certificates|tamper|bleichenbacher
+//                                  the attack lab (lab.js), on that attack
+//   #scenario=expired              a certificate failure, run on arrival
+//                                  (#mode=… chooses the handshake it runs in)
 //
 // With the server behind HTTP, the engine worker carries every flight
 // (network.js); the page shows each HTTP exchange in the Network panel.
@@ -27,9 +31,11 @@ import './components/key-schedule.js';
 import './components/comparison.js';
 import './components/server-switch.js';
 import './components/network-panel.js';
+import './components/attack-lab.js';
 import { normalizeConfig, modeInfo, KEY_TYPES } from './components/mode-switch.js';
 import { normalizeBase, pemBlocks, sha256Hex } from './network.js';
 import { formatMs, totals } from './components/network-panel.js';
+import { createLab } from './lab.js';
 
 const STEPS = 7;
 const RUN_ALL_DELAY_MS = 450;
@@ -44,7 +50,8 @@ const state = {
   setup: null,
   setupFor: null,    // {keyType, keyBits} the current setup was made for
   session: null,
-  refusal: null,     // {title, message}: the engine refused the handshake asked for
+  sessionOpts: null, // the newSession options of the session on screen (without its seed)
+  work: '',          // what the engine is doing for us, while busy     // {title, message}: the engine refused the handshake asked for
   step: initial.step || 1,
   exchanges: [],
   // The handshake asked for (the mode switch shows it).
@@ -64,6 +71,16 @@ const errorEl = $('.session-error');
 
 let engine;
 let runAllTimer = 0;
+
+// The attack lab: Eve, Mallory, certificate failures, tampering (lab.js).
+const lab = createLab({
+  state,
+  engine: () => engine,
+  work: (label, fn) => work(label, fn),
+  setStatus: (text) => setStatus(text),
+  render: () => render(),
+  configure: (requested) => configure(requested),
+});
 
 // ---- rendering -------------------------------------------------------------
 
@@ -108,6 +125,13 @@ function render() {
     };
   }
   for (const el of all('tls-comparison')) el.state = { ...state.compare, ready: state.ready };
+  const labView = { ...lab.view(), work: state.work };
+  for (const el of all('tls-attack-lab')) el.state = labView;
+  for (const a of all('[data-attack-link]')) {
+    if (a.dataset.attackLink === lab.attack) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  document.body.dataset.attack = lab.attack || '';
   const notice = state.refusal ? 'No handshake to show: the engine refused the one asked for (see the message above).' : state.notice;
   for (const el of all('tls-step-panel, tls-sequence-diagram')) el.notice = notice;
   for (const a of all('[data-step-link]')) {
@@ -187,6 +211,8 @@ function parseHash() {
     bits: p.get('bits') ? Number(p.get('bits')) : null,
     server: p.get('server'),
     compare: p.has('compare'),
+    attack: p.get('attack'),
+    scenario: p.get('scenario'),
   };
 }
 
@@ -252,12 +278,14 @@ function runAll() {
 /** work runs one engine call with the controls disabled and reports failure in the status line. */
 async function work(label, fn, { timed = false } = {}) {
   state.busy = true;
+  state.work = label;
   render();
   setStatus(`${label}…`, { busy: true, since: timed ? performance.now() : undefined });
   try {
     return await fn();
   } finally {
     state.busy = false;
+    state.work = '';
     render();
   }
 }
@@ -325,10 +353,12 @@ async function newSession() {
     throw err;
   }
   state.session = session;
+  state.sessionOpts = opts;
   state.refusal = null;
   state.notice = '';
   state.exchanges = [];
   state.net = { ...state.net, exchanges: [], timing: null, failed: false };
+  await lab.onNewSession();
   const s = session.error
     ? `The handshake failed (${session.error.alert}).`
     : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys.`;
@@ -375,10 +405,12 @@ async function newRemoteSession() {
   }
   const { session, timing } = result;
   state.session = session;
+  state.sessionOpts = null;
   state.refusal = null;
   state.notice = '';
   state.exchanges = [];
   state.net = { ...state.net, exchanges: result.exchanges, timing, failed: Boolean(session.error) };
+  await lab.onNewSession();
   const t = totals(result.exchanges).handshake;
   setStatus(session.error
     ? `The handshake with ${serverLabel()} failed${session.error.alert ? ` (${session.error.alert})` : ''}: see the Network panel.`
@@ -528,6 +560,7 @@ async function send(from, text) {
   const exchange = await work(`Encrypting as the ${from}`, () => engine.send({ from, text }));
   state.exchanges = [...state.exchanges, exchange];
   state.session = await engine.exportSession();
+  lab.onSessionGrew();
   setStatus(`The ${from} sent ${new TextEncoder().encode(text).length} bytes in record ${exchange.record + 1}; the ${exchange.to} decrypted it.`);
   render();
 }
@@ -563,6 +596,7 @@ async function closeConnection() {
     return;
   }
   state.session = await work('Closing the connection', () => engine.close());
+  lab.onSessionGrew();
   setStatus('Connection closed: both sides sent close_notify and threw their keys away.');
   setStep(STEPS);
 }
@@ -632,6 +666,34 @@ document.addEventListener('tls-send', (e) => guard(() => send(e.detail.from, e.d
 
 document.addEventListener('tls-compare', (e) => runComparison(e.detail.text));
 
+document.addEventListener('tls-attack', (e) => guard(() => labAction(() => lab.handle(e.detail))));
+
+/** labAction runs an attack; its failure is shown in the lab as well as in the status line. */
+async function labAction(fn) {
+  lab.setError('');
+  try {
+    await fn();
+  } catch (err) {
+    lab.setError(err.message);
+    render();
+    throw err;
+  }
+  if (lab.attack) history.replaceState(null, '', lab.hash());
+  render();
+}
+
+/**
+ * openLab shows an attack (or a scenario) of the lab, scrolls to it, moves
+ * keyboard focus there, and runs what it runs on arrival.
+ */
+async function openLab({ attack, scenario }) {
+  const running = lab.open({ attack, scenario });
+  const section = document.getElementById('attacks');
+  if (section) section.scrollIntoView({ block: 'start' });
+  document.querySelector('tls-attack-lab')?.focusPanel();
+  await labAction(() => running);
+}
+
 // A step link (the list of seven, or a deep link typed in) moves the panel,
 // and keyboard focus with it, so the next Tab continues inside the step. A
 // link that names a mode, group or key switches the handshake first.
@@ -639,6 +701,16 @@ window.addEventListener('hashchange', () => {
   const p = parseHash();
   if (p.compare) { showComparison(); return; }
   stopRunAll();
+  if (p.attack || p.scenario) {
+    const want = normalizeConfig({ mode: p.mode ?? state.mode, group: p.group ?? state.group, keyType: state.keyType, keyBits: state.keyBits });
+    const link = location.hash;
+    guard(async () => {
+      if (state.ready && (want.mode !== state.mode || want.group !== state.group)) await configure(want);
+      if (location.hash !== link) history.replaceState(null, '', link);
+      await openLab(p);
+    });
+    return;
+  }
   const asked = {
     mode: p.mode ?? state.mode, group: p.group ?? state.group,
     keyType: p.key ?? state.keyType, keyBits: p.bits ?? state.keyBits,
@@ -743,11 +815,12 @@ async function start() {
     setStatus(`Error: ${err.message}`);
     statusEl.dataset.error = 'true';
   } finally {
-    const compare = parseHash().compare;
-    setStep(state.step, { hash: !compare });
+    const { compare, attack, scenario } = parseHash();
+    setStep(state.step, { hash: !compare && !attack && !scenario });
     document.body.dataset.state = 'ready';
     performance.mark('tls-playground:ready');
     if (compare) showComparison();
+    if (attack || scenario) guard(() => openLab({ attack, scenario }));
   }
 }
 

@@ -35,6 +35,17 @@ function append(el, children) {
   }
 }
 
+/**
+ * fill replaces el's children with children, taken as h() takes them:
+ * strings, nodes, arrays of them; null, undefined and false are skipped
+ * (Element.replaceChildren would print them).
+ */
+export function fill(el, ...children) {
+  el.replaceChildren();
+  append(el, children);
+  return el;
+}
+
 /** classes joins the truthy class names given. */
 export function classes(...names) {
   return names.filter(Boolean).join(' ');

@@ -89,7 +89,13 @@ export class Engine {
     return this.callJSON('setup', opts, onProgress);
   }
 
-  /** newSession runs a whole handshake: {seed?, ems?, clientSuites?, serverSuites?} → Session. */
+  /**
+   * newSession runs a whole handshake: {mode?, group?, seed?, ems?, clientSuites?,
+   * serverSuites?, tamper?: [{record, offset, xor|value}], paddingOracle?} → Session.
+   * tamper changes one byte of record N (wire order, header included) before
+   * its receiver sees it; paddingOracle makes the classic server a deliberately
+   * leaky Bleichenbacher oracle.
+   */
   newSession(opts = {}) {
     return this.callJSON('newSession', opts);
   }
@@ -107,6 +113,54 @@ export class Engine {
   /** exportSession returns the Session as it is now: this is the export format. */
   exportSession() {
     return this.callJSON('exportSession');
+  }
+
+  // ---- attacks (the page's attack lab, lab.js) --------------------------------
+
+  /**
+   * eve has the eavesdropper decrypt the current session's recording with the
+   * server's private key, as if it leaked later → {ok, verdict, steps: [Event],
+   * plaintexts: [{record, from, type, text, hex}]}.
+   */
+  eve() {
+    return this.callJSON('eve');
+  }
+
+  /**
+   * mitm runs Mallory in the middle with the current setup:
+   * {mode, trustMallory, rewrite, seed?} → {trustMallory, left: Session
+   * (client ↔ Mallory), right: Session|null (Mallory ↔ server), mallory: [Event], malloryRootPem}.
+   */
+  mitm(opts) {
+    return this.callJSON('mitm', opts);
+  }
+
+  /** mitmSend carries a message through Mallory: {from, text} → {delivered, session: the mitm result}. */
+  mitmSend({ from, text }) {
+    return this.callJSON('mitmSend', { from, text });
+  }
+
+  /**
+   * downgrade runs a client offering TLS 1.3 and 1.2 against a server speaking
+   * both, Mallory stripping TLS 1.3 when strip: {strip, seed?} → Session. It
+   * becomes the current session.
+   */
+  downgrade(opts) {
+    return this.callJSON('downgrade', opts);
+  }
+
+  /** scenarios lists the gallery of failures: → [Scenario] (id, title, defect, side, alert, error, browser, why…). */
+  scenarios() {
+    return this.callJSON('scenarios');
+  }
+
+  /**
+   * runScenario mints a scenario's certificates and runs its handshake:
+   * {id, mode?, seed?} → {id, mode, established, verification, clientSuites,
+   * serverSuites, chain, trustStore, session}. The current session is left alone.
+   */
+  runScenario(opts) {
+    return this.callJSON('runScenario', opts);
   }
 
   // ---- a server behind HTTP (network.js, in the worker) ----------------------

@@ -57,3 +57,48 @@ export function previewHex(hex, maxBytes = 16) {
 export function fingerprint(hex) {
   return ((hex || '').toUpperCase().match(/../g) || []).join(':');
 }
+
+/** bytesOf splits a hex string into its bytes, two digits each: bytesOf('1603') → ['16', '03']. */
+export function bytesOf(hex) {
+  return (hex || '').toLowerCase().match(/../g) || [];
+}
+
+/** byteHex formats one byte (0–255) as two lower-case hex digits: byteHex(10) → '0a'. */
+export function byteHex(n) {
+  return (n & 0xff).toString(16).padStart(2, '0');
+}
+
+/** byteAt returns the byte at offset of a hex string (a number), or NaN past its end. */
+export function byteAt(hex, offset) {
+  return parseInt((hex || '').slice(offset * 2, offset * 2 + 2), 16);
+}
+
+/** parseByte reads one byte typed in hex ('7f', '0x7F', '7') → 0–255, or NaN. */
+export function parseByte(text) {
+  const m = /^\s*(?:0x)?([0-9a-f]{1,2})\s*$/i.exec(text || '');
+  return m ? parseInt(m[1], 16) : NaN;
+}
+
+/** asciiOf shows bytes as ASCII, with '·' for every byte that is not printable. */
+export function asciiOf(hex) {
+  return bytesOf(hex).map((b) => {
+    const n = parseInt(b, 16);
+    return n >= 0x20 && n < 0x7f ? String.fromCharCode(n) : '·';
+  }).join('');
+}
+
+/** textHex is the hex of a string's UTF-8 bytes: textHex('ok') → '6f6b'. */
+export function textHex(text) {
+  return toHex(new TextEncoder().encode(text || ''));
+}
+
+/** findHex returns the byte offset of needle inside hex (on a byte boundary), or -1. */
+export function findHex(hex, needle) {
+  if (!needle) return -1;
+  const h = (hex || '').toLowerCase();
+  const n = needle.toLowerCase();
+  for (let i = h.indexOf(n); i >= 0; i = h.indexOf(n, i + 1)) {
+    if (i % 2 === 0) return i / 2;
+  }
+  return -1;
+}

@@ -1,0 +1,211 @@
+// <tls-eve> is Eve, the passive eavesdropper. First, the session on screen
+// as she records it: every record header, the handshake fields that travel
+// in the clear, and the encrypted records as opaque bytes. Then "later, the
+// server's private key leaks": her attempt to decrypt the recording step by
+// step — it works on a classic session, and fails on ECDHE and TLS 1.3,
+// which the panel explains with the values of the session on screen.
+//
+// Property: state (lab.view()): uses ready, busy, local, session, eve.result.
+// Events: tls-attack {action: 'eve-leak'} | {action: 'eve-mode', mode};
+//         tls-send {from: 'client', text} (a message for Eve to read).
+
+import { h, fill, emit, classes } from '../dom.js';
+import { byteLength, formatByteCount, previewHex } from '../hex.js';
+import { renderEvent } from './step-panel.js';
+import { isEncrypted } from './wire.js';
+
+const MODES = [
+  ['classic', 'a classic session (TLS 1.2, RSA key transport)'],
+  ['ecdhe', 'a TLS 1.2 ECDHE session'],
+  ['tls13', 'a TLS 1.3 session'],
+];
+
+export class EvePanel extends HTMLElement {
+  constructor() {
+    super();
+    this._state = {};
+  }
+
+  set state(v) {
+    const prev = this._state;
+    this._state = v;
+    if (!this.form) this.build();
+    if (v.session !== prev.session || v.eve?.result !== prev.eve?.result || v.local !== prev.local) this.renderBody();
+    this.update();
+  }
+
+  build() {
+    this.input = h('input', {
+      type: 'text', id: 'eve-secret', value: 'GET /account?pin=4321', maxlength: 200, autocomplete: 'off',
+      spellcheck: 'false', 'data-testid': 'eve-secret',
+    });
+    this.sendButton = h('button', { type: 'submit', class: 'client', 'data-testid': 'eve-send' }, 'Send it as the client');
+    this.form = h('form', { class: 'compose-row eve-send' },
+      h('label', { for: 'eve-secret' }, 'A secret for Eve to find'), this.input, this.sendButton);
+    this.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      if (this.input.value) emit(this, 'tls-send', { from: 'client', text: this.input.value });
+    });
+    this.leakButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'eve-leak' }, 'Give Eve the server’s private key');
+    this.leakButton.addEventListener('click', () => emit(this, 'tls-attack', { action: 'eve-leak' }));
+    this.modeButtons = MODES.map(([mode, label]) => {
+      const b = h('button', { type: 'button', 'data-mode': mode, 'data-testid': `eve-mode-${mode}` }, `Record ${label} and try again`);
+      b.addEventListener('click', () => emit(this, 'tls-attack', { action: 'eve-mode', mode }));
+      return b;
+    });
+    this.notice = h('p', { class: 'notice', hidden: true });
+    this.summary = h('p', { class: 'wire-summary', 'data-testid': 'eve-summary' });
+    this.wire = document.createElement('tls-wire');
+    this.wire.view = 'eve';
+    this.result = h('div', { class: 'eve-result', 'aria-live': 'polite' });
+    fill(this, h('article', { class: 'attack eve', 'aria-labelledby': 'eve-title' },
+      h('header', null,
+        h('h3', { id: 'eve-title', tabindex: -1 }, h('span', { class: 'actor eve' }, 'Eve'), ' the eavesdropper: records now, decrypts later'),
+        h('p', { class: 'explanation' },
+          'Eve is on the path — a café’s Wi-Fi, an internet exchange, a tap on a cable — and keeps a copy of every byte. She cannot change anything. Storage is cheap, so she records everything, in case she gets a key one day.')),
+      this.notice,
+      h('section', { class: 'attack-step' },
+        h('h4', null, '1. What Eve recorded: the session on screen, as she sees it'),
+        this.summary,
+        this.form,
+        this.wire),
+      h('section', { class: 'attack-step' },
+        h('h4', null, '2. Later, the server’s private key leaks'),
+        h('p', { class: 'explanation' },
+          'A breach, a backup tape, a decommissioned disk, a court order: Eve obtains the private key of the server’s certificate, perhaps years after the recording. What does the recording give up?'),
+        h('div', { class: 'actions' }, this.leakButton),
+        this.result)));
+  }
+
+  update() {
+    const { ready, busy, local, session } = this._state;
+    const idle = ready && !busy && local;
+    this.leakButton.disabled = !idle || !session;
+    this.sendButton.disabled = !idle || !session || Boolean(session.error) || Boolean(session.closed);
+    for (const b of this.modeButtons) b.disabled = !idle;
+  }
+
+  renderBody() {
+    const { session, local, eve } = this._state;
+    this.notice.hidden = local !== false;
+    this.notice.textContent = local === false
+      ? 'Eve reads the session of the engine in this page. Choose “Server: in one engine” above to record one.'
+      : '';
+    this.wire.session = local ? session : null;
+    fill(this.summary, ...(session && local ? summary(session) : []));
+    const result = eve && eve.result;
+    if (!result) {
+      fill(this.result);
+      return;
+    }
+    fill(this.result, renderResult(result, result.recorded), h('div', { class: 'actions try-other' },
+      h('p', { class: 'label' }, 'Try the same on another handshake (the session above changes):'),
+      this.modeButtons.filter((b) => !result.recorded || b.dataset.mode !== result.recorded.mode)));
+  }
+}
+
+/** summary counts what Eve can read of the session. */
+function summary(session) {
+  const records = session.records || [];
+  let clear = 0;
+  let opaque = 0;
+  let opaqueBytes = 0;
+  records.forEach((r, i) => {
+    if (isEncrypted(session, i)) {
+      opaque++;
+      opaqueBytes += byteLength(r.hex);
+    } else clear++;
+  });
+  return [
+    h('strong', null, `${session.version || 'TLS'}, ${session.suite || 'no suite'}`), ': ',
+    `${records.length} records on the wire. Eve reads ${clear} in the clear; ${opaque} ${opaque === 1 ? 'is' : 'are'} encrypted (${formatByteCount(opaqueBytes)} she cannot read without keys).`,
+  ];
+}
+
+/** renderResult shows Eve's verdict, her steps and what she read. */
+function renderResult(result, session) {
+  const steps = (result.steps || []).map((ev) => {
+    const recordList = (ev.values || []).length && ev.values.every((v) => /^Record \d+/.test(v.label));
+    if (recordList) {
+      // The engine numbers records from 0 here; the page says #1 for the first.
+      return h('li', { class: classes('event', ev.actor) },
+        h('h3', null, h('span', { class: classes('actor', ev.actor) }, ev.actor), ' ', ev.title),
+        plaintexts(result.plaintexts || []));
+    }
+    return renderEvent(ev);
+  });
+  return h('div', { class: 'eve-outcome' },
+    h('p', { class: classes('verdict', result.ok ? 'bad' : 'good'), 'data-testid': 'eve-verdict', 'data-ok': String(result.ok) },
+      result.ok ? 'Eve decrypted the recording. ' : 'Eve cannot decrypt the recording. ',
+      h('span', { class: 'verdict-detail' }, result.verdict)),
+    h('ol', { class: 'events eve-steps', 'aria-label': 'What Eve does with the leaked key' }, steps),
+    session ? forwardSecrecy(result, session) : null);
+}
+
+/** plaintexts lists the records Eve decrypted. */
+function plaintexts(list) {
+  if (!list.length) return h('p', { class: 'explanation' }, 'Nothing to decrypt.');
+  return h('table', { class: 'plaintexts', 'data-testid': 'eve-plaintexts' },
+    h('thead', null, h('tr', null, h('th', { scope: 'col' }, 'Record'), h('th', { scope: 'col' }, 'From'),
+      h('th', { scope: 'col' }, 'Type'), h('th', { scope: 'col' }, 'What Eve reads'))),
+    h('tbody', null, list.map((p) => h('tr', { class: p.type === 'application_data' ? 'data' : null },
+      h('td', null, `#${p.record + 1}`),
+      h('td', null, h('span', { class: classes('actor', p.from) }, p.from)),
+      h('td', null, h('code', null, p.type)),
+      h('td', null, p.type === 'application_data' ? h('output', { class: 'stolen' }, p.text) : p.text)))));
+}
+
+/** valueOf finds a recorded value by label in a list of events. */
+function valueOf(events, label) {
+  for (const ev of events || []) {
+    for (const v of ev.values || []) if (v.label === label) return v;
+  }
+  return null;
+}
+
+/**
+ * forwardSecrecy explains the outcome with the session's own values: the
+ * encrypted pre-master secret Eve opened, or the key shares she has and the
+ * private halves that are gone.
+ */
+function forwardSecrecy(result, session) {
+  const code = (hex, n = 12) => h('code', { class: 'bytes' }, previewHex(hex, n));
+  const cke = (session.messages || []).find((m) => m.name === 'ClientKeyExchange');
+  if (result.ok) {
+    const enc = valueOf(result.steps, 'Encrypted pre-master secret');
+    const pms = valueOf(result.steps, 'Pre-master secret');
+    const same = pms && session.secrets && pms.hex === session.secrets.preMasterSecret;
+    return h('section', { class: 'fs-explained no-fs', 'data-testid': 'eve-fs', 'data-forward-secrecy': 'false' },
+      h('h4', null, 'Why it worked: no forward secrecy'),
+      h('p', null,
+        'The pre-master secret crossed the wire ', cke ? `in record #${cke.record + 1} (ClientKeyExchange)` : 'in the ClientKeyExchange',
+        ', encrypted with the server’s RSA public key: ', enc ? code(enc.hex) : '…',
+        ` (${enc ? formatByteCount(byteLength(enc.hex)) : ''}). The leaked private key opens it: `, pms ? code(pms.hex) : '…',
+        same ? ' — exactly the value the client chose in step 5 above.' : '.'),
+      h('p', null,
+        'Everything else follows from it and from the two randoms, which were in the clear. That key protects every session the server ever made with it: one leak opens all the recordings at once. The client did everything right; the design is the problem, which is why TLS 1.3 removed RSA key transport.'));
+  }
+  const ks = session.keyShare;
+  if (!ks) {
+    return h('section', { class: 'fs-explained', 'data-testid': 'eve-fs', 'data-forward-secrecy': 'true' },
+      h('p', null, 'The key exchange was ephemeral: the leaked key only signed.'));
+  }
+  const hybrid = /mlkem/i.test(ks.group || '');
+  const sig = session.version === 'TLS 1.3' ? 'the CertificateVerify message' : 'the ServerKeyExchange';
+  return h('section', { class: 'fs-explained fs', 'data-testid': 'eve-fs', 'data-forward-secrecy': 'true' },
+    h('h4', null, 'Why it failed: forward secrecy'),
+    h('p', null,
+      'Eve recorded both key shares: the client’s ', code(ks.clientPublic), ` (${formatByteCount(byteLength(ks.clientPublic))}, in the ClientHello) and the server’s `,
+      code(ks.serverPublic), ` (${formatByteCount(byteLength(ks.serverPublic))}, in the ${session.version === 'TLS 1.3' ? 'ServerHello' : 'ServerKeyExchange'}).`),
+    h('p', null,
+      'The shared secret ', code(ks.clientShared || (session.secrets || {}).preMasterSecret || ''),
+      ` — shown here only because this page plays both ends — is computed from those shares with ephemeral private keys that never left their side (the client’s `,
+      ks.clientPrivate ? code(ks.clientPrivate, 8) : '…',
+      '). Those private keys lived in memory for one handshake and were erased; they were never sent and never stored.'),
+    h('p', null,
+      `The key that leaked is the certificate’s ${session.server && session.server.keyType ? session.server.keyType : ''} key. In this handshake it only signed ${sig}: nothing was encrypted with it, so it opens nothing. With it Eve could impersonate the server in new connections until the certificate is revoked — she cannot reach back into this one.`),
+    hybrid ? h('p', { class: 'explanation' },
+      `${ks.group} is hybrid: X25519 and ML-KEM-768 together, so a recording made today stays sealed even against a future quantum computer that breaks X25519, unless it breaks ML-KEM as well.`) : null);
+}
+
+customElements.define('tls-eve', EvePanel);

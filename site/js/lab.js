@@ -1,0 +1,367 @@
+// lab.js runs the attacks of the page's attack lab (<tls-attack-lab>):
+// Eve, Mallory, the downgrade, the certificate failures, tampering and
+// Bleichenbacher. It is app.js's helper, not a component: it calls the
+// engine (through the page's Engine), keeps what each attack produced, and
+// hands a view of it to the components, which only emit tls-attack events.
+//
+// The engine holds one current session: the one the stepper shows. Eve reads
+// that session's recording. Tampering, Bleichenbacher and the downgrade run
+// handshakes of their own in the same engine (same seed, so every byte is
+// identical up to the change), and then restore the session on screen by
+// running it again from its seed (and resending the messages sent in step 7),
+// so that what the stepper shows is always what the engine holds.
+//
+// Links (the URL's fragment):
+//   #attack=eve | mallory | downgrade | certificates | tamper | bleichenbacher
+//   #scenario=<id>        a certificate failure (or no-common-suite), run on arrival
+//   #mode=classic&…       as everywhere on the page: the handshake the attacks use
+
+import { recordName } from './components/wire.js';
+import { presetsFor } from './components/tamper-panel.js';
+
+/** ATTACKS are the lab's views, in the order of its menu. */
+export const ATTACKS = ['eve', 'mallory', 'downgrade', 'certificates', 'tamper', 'bleichenbacher'];
+
+/** TITLES name each view, for the status line. */
+const TITLES = {
+  eve: 'Eve, the eavesdropper',
+  mallory: 'Mallory in the middle',
+  downgrade: 'The downgrade attempt',
+  certificates: 'Certificate failures',
+  tamper: 'Tampering with the wire',
+  bleichenbacher: 'Bleichenbacher’s padding oracle',
+};
+
+/**
+ * createLab returns the lab's controller. app gives it the page:
+ *   state      the page's state (read: session, exchanges, sessionOpts, mode, group, server, ready, busy)
+ *   engine()   the page's Engine
+ *   work(label, fn), setStatus(text), render(), configure(requested)
+ */
+export function createLab(app) {
+  const lab = {
+    attack: null,
+    scenario: null,
+    eve: { result: null },
+    mallory: { result: null, sends: [], rewrite: true, mode: '' },
+    downgrade: { clean: null, stripped: null },
+    tamper: { custom: null, ems: true, result: null },
+    bleich: { base: null, offset: -1, real: null, leaky: null, change: null, seed: '' },
+    certs: { catalogue: null, result: null, mode: '', error: '' },
+    error: '', // the last attack that failed, and why
+  };
+  const engine = () => app.engine();
+  const st = () => app.state;
+  const local = () => st().server === 'local';
+
+  // ---- the session on screen ----------------------------------------------------
+
+  /** screenOpts are the newSession options of the session on screen, without its seed. */
+  function screenOpts() {
+    const s = st();
+    return { ...(s.sessionOpts || { mode: s.mode }) };
+  }
+
+  /**
+   * restore makes the engine's current session the one on screen again:
+   * the same handshake from the same seed, the same messages resent.
+   */
+  async function restore() {
+    const s = st();
+    if (!local() || !s.session || !s.session.seed) return;
+    const e = engine();
+    let session = await e.newSession({ ...screenOpts(), seed: s.session.seed });
+    const exchanges = [];
+    for (const ex of s.exchanges) {
+      try {
+        exchanges.push(await e.send({ from: ex.from, text: ex.plaintext }));
+      } catch {
+        break;
+      }
+    }
+    if (s.session.closed) session = await e.close();
+    else if (exchanges.length) session = await e.exportSession();
+    s.session = session;
+    s.exchanges = exchanges;
+  }
+
+  // ---- opening a view -------------------------------------------------------------
+
+  /** open shows an attack (or a scenario) and runs what it runs on arrival. */
+  async function open({ attack, scenario }) {
+    lab.attack = scenario ? 'certificates' : (ATTACKS.includes(attack) ? attack : 'eve');
+    lab.scenario = scenario || (lab.attack === 'certificates' ? lab.scenario : null);
+    app.render();
+    if (!st().ready) return;
+    switch (lab.attack) {
+      case 'mallory':
+        if (!lab.mallory.result || lab.mallory.mode !== st().mode) await mitm({ trust: false });
+        break;
+      case 'downgrade':
+        if (!lab.downgrade.stripped) await downgrade();
+        break;
+      case 'certificates':
+        await catalogue();
+        if (lab.scenario) await runScenario(lab.scenario);
+        break;
+      case 'bleichenbacher':
+        if (!lab.bleich.real) await bleichenbacher({});
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** hash is the fragment that links to what the lab shows. */
+  function hash() {
+    const p = new URLSearchParams();
+    if (st().mode && st().mode !== 'classic') p.set('mode', st().mode);
+    if (lab.attack === 'certificates' && lab.scenario) p.set('scenario', lab.scenario);
+    else if (lab.attack) p.set('attack', lab.attack);
+    return `#${p}`;
+  }
+
+  // ---- Eve --------------------------------------------------------------------------
+
+  async function eve() {
+    if (!local()) throw new Error('Eve reads the session of the engine in this page: choose “Server: in one engine” above');
+    const result = await app.work('Eve decrypts the recording with the leaked server key', () => engine().eve());
+    lab.eve = { result: { ...result, recorded: st().session } };
+    app.setStatus(result.ok
+      ? `Eve read the recording: ${result.verdict}.`
+      : `Eve failed: ${result.verdict}.`);
+  }
+
+  /** eveIn records a new session in mode (the one on screen changes) and lets the key leak. */
+  async function eveIn(mode) {
+    await app.configure({ mode });
+    await eve();
+  }
+
+  // ---- Mallory ---------------------------------------------------------------------
+
+  async function mitm({ trust, rewrite = lab.mallory.rewrite }) {
+    const mode = st().mode;
+    const first = !lab.mallory.result;
+    const label = trust
+      ? 'Mallory intercepts again: the client now trusts her root'
+      : `Mallory intercepts a ${mode} handshake${first ? ' (she makes her own root CA and key first)' : ''}`;
+    const result = await app.work(label, () => engine().mitm({ mode, trustMallory: trust, rewrite }));
+    lab.mallory = { result, sends: [], rewrite, mode };
+    app.setStatus(result.right
+      ? 'Mallory is in the middle: two sessions, and neither end can tell.'
+      : `The client refused Mallory: ${result.left.error ? result.left.error.alert : 'no error'}.`);
+  }
+
+  async function mitmSend({ from, text }) {
+    const out = await app.work(`The ${from} sends a message through Mallory`, () => engine().mitmSend({ from, text }));
+    lab.mallory = { ...lab.mallory, result: out.session, sends: [...lab.mallory.sends, { from, text, delivered: out.delivered }] };
+    app.setStatus(out.delivered === text
+      ? `Mallory read “${text}” and passed it on unchanged.`
+      : `Mallory read “${text}” and delivered “${out.delivered}”.`);
+  }
+
+  // ---- the downgrade --------------------------------------------------------------
+
+  async function downgrade() {
+    const seed = local() && st().session ? st().session.seed : undefined;
+    await app.work('A client offering TLS 1.3 and 1.2, with and without Mallory stripping TLS 1.3', async () => {
+      const clean = await engine().downgrade({ strip: false, seed });
+      const stripped = await engine().downgrade({ strip: true, seed });
+      lab.downgrade = { clean, stripped };
+      await restore();
+    });
+    const e = lab.downgrade.stripped.error;
+    app.setStatus(e ? `Downgrade detected: the client sent ${e.alert}.` : 'The downgrade was not detected.');
+  }
+
+  // ---- certificate failures ----------------------------------------------------------
+
+  async function catalogue() {
+    if (lab.certs.catalogue) return;
+    lab.certs = { ...lab.certs, catalogue: await engine().scenarios() };
+  }
+
+  async function runScenario(id) {
+    const mode = st().mode;
+    lab.scenario = id;
+    lab.certs = { ...lab.certs, result: null, error: '', mode };
+    app.render();
+    try {
+      const result = await app.work(`Minting the certificates of “${id}” and running a ${mode} handshake`,
+        () => engine().runScenario({ id, mode }));
+      lab.certs = { ...lab.certs, result };
+      const e = result.session.error;
+      app.setStatus(e ? `${id}: the ${e.side} sent ${e.alert}.` : `${id}: the handshake completed.`);
+    } catch (err) {
+      lab.certs = { ...lab.certs, error: err.message };
+      throw err;
+    }
+  }
+
+  // ---- tampering --------------------------------------------------------------------------
+
+  /** tamperBase is the session whose bytes the learner picks from: the one on screen, or one without EMS. */
+  function tamperBase() {
+    return lab.tamper.custom ? lab.tamper.custom.session : st().session;
+  }
+
+  /** setEMS switches the extended master secret of the handshake to tamper with (TLS 1.2). */
+  async function setEMS(ems) {
+    const s = st().session;
+    if (ems) {
+      lab.tamper = { ...lab.tamper, custom: null, ems: true, result: null };
+      return;
+    }
+    const opts = { ...screenOpts(), ems: false };
+    const session = await app.work('Running the same handshake without the extended master secret', async () => {
+      const out = await engine().newSession({ ...opts, seed: s.seed });
+      await restore();
+      return out;
+    });
+    lab.tamper = { ...lab.tamper, custom: { session, opts }, ems: false, result: null };
+  }
+
+  /** tamper runs the base handshake again with one byte changed on the wire. */
+  async function tamper({ record, offset, value }) {
+    const base = tamperBase();
+    if (!base) throw new Error('no session to tamper with yet');
+    const custom = lab.tamper.custom;
+    const opts = custom ? custom.opts : screenOpts();
+    const resend = custom ? [] : st().exchanges;
+    const from = parseInt(base.records[record].hex.slice(offset * 2, offset * 2 + 2), 16);
+    const replay = [];
+    const session = await app.work(`Running the handshake again with byte ${offset} of record ${record + 1} changed`, async () => {
+      let out = await engine().newSession({ ...opts, seed: base.seed, tamper: [{ record, offset, value }] });
+      if (!out.error && resend.length) {
+        for (const ex of resend) {
+          try {
+            const got = await engine().send({ from: ex.from, text: ex.plaintext });
+            replay.push({ from: ex.from, text: ex.plaintext, decrypted: got.decrypted, record: got.record });
+          } catch (err) {
+            replay.push({ from: ex.from, text: ex.plaintext, decrypted: null, record: ex.record, error: err.message });
+            break;
+          }
+        }
+        out = await engine().exportSession();
+      }
+      await restore();
+      return out;
+    });
+    lab.tamper = { ...lab.tamper, result: { session, change: { record, offset, from, to: value, name: recordName(base, record) }, replay, base } };
+    const e = session.error;
+    app.setStatus(e
+      ? `Record ${record + 1}, byte ${offset} changed: the ${e.side} ${e.alert ? `sent ${e.alert}` : 'waits for more bytes'}.`
+      : `Record ${record + 1}, byte ${offset} changed: nobody noticed.`);
+  }
+
+  /** presets are the ready-made changes for the base session (tamper-panel.js). */
+  function presets() {
+    const t = lab.tamper;
+    return presetsFor(tamperBase(), { exchanges: t.custom ? [] : st().exchanges, onScreen: !t.custom });
+  }
+
+  /** tamperPreset runs a ready-made change, first without EMS when it needs that. */
+  async function tamperPreset(id) {
+    let p = presets().find((x) => x.id === id);
+    if (!p) throw new Error(`no ready-made change ${JSON.stringify(id)} for this session`);
+    if (p.ems === false && lab.tamper.ems) {
+      await setEMS(false);
+      p = presets().find((x) => x.id === id);
+      if (!p) throw new Error(`no ready-made change ${JSON.stringify(id)} without the extended master secret`);
+    }
+    await tamper(p);
+  }
+
+  // ---- Bleichenbacher ---------------------------------------------------------------------
+
+  /** bleichenbacher changes one byte of the ClientKeyExchange for the real and the leaky server. */
+  async function bleichenbacher({ offset, value }) {
+    const s = st().session;
+    const seed = s && local() ? s.seed : undefined;
+    const onScreen = local() && s && s.mode === 'classic' && !s.error;
+    await app.work('Sending a changed ClientKeyExchange to the real server and to the padding oracle', async () => {
+      let base = onScreen ? s : lab.bleich.seed === seed && lab.bleich.base;
+      if (!base) base = await engine().newSession({ mode: 'classic', seed });
+      const cke = (base.messages || []).find((m) => m.name === 'ClientKeyExchange');
+      if (!cke) throw new Error('the classic handshake has no ClientKeyExchange');
+      const hex = base.records[cke.record].hex;
+      let at = offset;
+      if (at === undefined || at < 0) at = Math.floor(hex.length / 4); // the middle of the record: inside the encrypted pre-master secret
+      const from = parseInt(hex.slice(at * 2, at * 2 + 2), 16);
+      const to = value === undefined ? from ^ 0x01 : value;
+      const change = [{ record: cke.record, offset: at, value: to }];
+      const real = await engine().newSession({ mode: 'classic', seed: base.seed, tamper: change });
+      const leaky = await engine().newSession({ mode: 'classic', seed: base.seed, tamper: change, paddingOracle: true });
+      await restore();
+      lab.bleich = { base, seed, offset: at, real, leaky, change: { record: cke.record, offset: at, from, to, name: 'ClientKeyExchange' } };
+    });
+    const { real, leaky } = lab.bleich;
+    app.setStatus(`Real server: ${real.error ? real.error.alert : 'no error'}; padding oracle: ${leaky.error ? leaky.error.alert : 'no error'}.`);
+  }
+
+  // ---- events and hooks ------------------------------------------------------------------
+
+  /** handle runs what a tls-attack event asks for. */
+  async function handle({ action, ...arg }) {
+    switch (action) {
+      case 'eve-leak': return eve();
+      case 'eve-mode': return eveIn(arg.mode);
+      case 'mallory-run': return mitm({ trust: Boolean(arg.trust), rewrite: arg.rewrite ?? lab.mallory.rewrite });
+      case 'mallory-send': return mitmSend(arg);
+      case 'downgrade-run': return downgrade();
+      case 'scenario-run': return runScenario(arg.id);
+      case 'tamper-ems': return setEMS(Boolean(arg.ems));
+      case 'tamper-run': return tamper(arg);
+      case 'tamper-preset': return tamperPreset(arg.id);
+      case 'bleichenbacher-run': return bleichenbacher(arg);
+      default: throw new Error(`unknown attack action ${JSON.stringify(action)}`);
+    }
+  }
+
+  /** onNewSession forgets what belonged to the previous session on screen. */
+  async function onNewSession() {
+    lab.eve = { result: null };
+    lab.tamper = { custom: null, ems: true, result: null };
+    lab.bleich = { ...lab.bleich, real: null, leaky: null, change: null };
+    if (!lab.attack || !st().ready) return;
+    // A view that runs on arrival follows the handshake chosen above.
+    if (lab.attack === 'certificates' && lab.scenario && lab.certs.mode !== st().mode) await runScenario(lab.scenario);
+    if (lab.attack === 'mallory' && lab.mallory.result && lab.mallory.mode !== st().mode) await mitm({ trust: false });
+  }
+
+  /** onSessionGrew: a message was sent or the connection closed; Eve's last attempt is out of date. */
+  function onSessionGrew() {
+    lab.eve = { result: null };
+    lab.tamper = { ...lab.tamper, result: null };
+  }
+
+  /** view is what <tls-attack-lab> shows. */
+  function view() {
+    const s = st();
+    return {
+      attack: lab.attack,
+      ready: s.ready,
+      busy: s.busy,
+      local: local(),
+      mode: s.mode,
+      session: s.session,
+      exchanges: s.exchanges,
+      eve: lab.eve,
+      mallory: lab.mallory,
+      downgrade: lab.downgrade,
+      certs: { ...lab.certs, id: lab.scenario },
+      tamper: { ...lab.tamper, base: tamperBase() },
+      bleich: lab.bleich,
+      error: lab.error,
+    };
+  }
+
+  return {
+    open, handle, view, hash, onNewSession, onSessionGrew,
+    setError(message) { lab.error = message || ''; },
+    title: (a) => TITLES[a] || a,
+    get attack() { return lab.attack; },
+  };
+}
+
