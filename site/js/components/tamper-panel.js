@@ -257,6 +257,7 @@ export class TamperPanel extends HTMLElement {
     const t = this._state.tamper || {};
     const r = t.result;
     if (!r) { fill(this.result); return; }
+    this.dataset.runs = String(Number(this.dataset.runs || 0) + 1); // for scripts: a new result is shown
     const { session, change, replay } = r;
     const e = session.error;
     const legacy = !e && (change.record === 0 || change.record === 1) && (change.offset === 1 || change.offset === 2);
