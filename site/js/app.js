@@ -688,9 +688,11 @@ async function labAction(fn) {
  */
 async function openLab({ attack, scenario }) {
   const running = lab.open({ attack, scenario });
-  const section = document.getElementById('attacks');
-  if (section) section.scrollIntoView({ block: 'start' });
-  document.querySelector('tls-attack-lab')?.focusPanel();
+  const labEl = document.querySelector('tls-attack-lab');
+  // A scenario's link lands on its result (below the list on a narrow screen).
+  const target = (scenario && labEl && labEl.querySelector('.scenario-result')) || document.getElementById('attacks');
+  if (target) target.scrollIntoView({ block: 'start' });
+  labEl?.focusPanel();
   await labAction(() => running);
 }
 

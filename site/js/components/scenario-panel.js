@@ -87,7 +87,7 @@ export class ScenarioPanel extends HTMLElement {
     fill(this.body, 
       h('h4', null, sc.title),
       h('p', { class: 'defect' }, h('strong', null, 'What is wrong: '), sc.defect),
-      h('p', { class: 'explanation' }, `Ran a ${m.label} handshake (${m.sub}) with the engine’s client and server.`),
+      h('p', { class: 'explanation' }, `Ran a ${m.id === 'classic' ? 'classic' : m.label} handshake (${m.sub}) with the engine’s client and server.`),
       e ? refusal(e, { testid: 'scenario-refusal' })
         : h('p', { class: 'verdict good', 'data-testid': 'scenario-ok' }, 'The handshake completed: the client accepted the chain.'),
       h('dl', { class: 'scenario-facts' },
@@ -101,7 +101,7 @@ export class ScenarioPanel extends HTMLElement {
         fact('Why the check exists', 'scenario-why', sc.why)),
       result.clientSuites && sc.category === 'negotiation' ? suites(result) : null,
       v ? checks(v) : null,
-      chain(result),
+      chain(result, !sc.category || sc.category === 'certificate'),
       wire(result.session));
   }
 }
@@ -129,12 +129,14 @@ function checks(v) {
 }
 
 /** chain shows the certificates the server sent and the client's trust store. */
-function chain(result) {
+function chain(result, sent) {
   const certs = (list) => (list || []).map((c) => h('details', { class: 'cert-detail' },
     h('summary', null, h('code', null, c.subject), ' issued by ', h('code', null, c.issuer)),
     certTable(c)));
   return h('div', { class: 'scenario-chain' },
-    h('section', null, h('h5', null, `The server sends (${(result.chain || []).length})`), certs(result.chain)),
+    h('section', null, h('h5', null, sent
+      ? `The server sends (${(result.chain || []).length})`
+      : 'The server would have sent (it never got that far)'), certs(result.chain)),
     h('section', null, h('h5', null, 'The client trusts'), certs(result.trustStore)));
 }
 

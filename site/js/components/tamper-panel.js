@@ -132,8 +132,8 @@ export class TamperPanel extends HTMLElement {
     this.records.addEventListener('tls-pick-record', (e) => {
       e.stopPropagation();
       this.pick = { record: e.detail.record, offset: 0 };
-      this.renderPick();
       this.value.value = this.defaultValue();
+      this.renderPick();
       this.picker.querySelector('button.byte')?.focus();
     });
     this.picker = document.createElement('tls-byte-picker');
@@ -187,7 +187,7 @@ export class TamperPanel extends HTMLElement {
 
   update() {
     const { ready, busy, local } = this._state;
-    const idle = ready && !busy;
+    const idle = ready && !busy && local !== false;
     this.runButton.disabled = !idle || this.pick.record < 0 || Number.isNaN(parseByte(this.value.value));
     for (const b of this.presets.querySelectorAll('button')) b.disabled = !idle;
     this.ems.disabled = !idle;
@@ -345,6 +345,7 @@ export class BleichenbacherPanel extends HTMLElement {
       if (!Number.isNaN(value)) emit(this, 'tls-attack', { action: 'bleichenbacher-run', offset: this.offset, value });
     });
     this.pickTitle = h('h5', { class: 'pick-title' });
+    this.baseNote = h('p', { class: 'explanation' });
     this.result = h('div', { class: 'bleich-outcome', 'aria-live': 'polite' });
     fill(this, h('article', { class: 'attack bleichenbacher', 'aria-labelledby': 'bleich-title' },
       h('header', null,
@@ -353,7 +354,7 @@ export class BleichenbacherPanel extends HTMLElement {
           'In the classic handshake the client encrypts the 48-byte pre-master secret with RSA PKCS#1 v1.5: the block is 00 02, random non-zero padding, 00, then the secret. In 1998 Daniel Bleichenbacher showed that a server which reveals whether a ciphertext’s padding is correct is an oracle: by sending about a million modified copies of a recorded ClientKeyExchange and watching the answers, an attacker decrypts it — and with it the recorded session — without ever holding the private key.')),
       h('section', { class: 'attack-step' },
         h('h4', null, 'Change a byte of the encrypted pre-master secret'),
-        this.pickTitle, this.picker, this.form),
+        this.pickTitle, this.baseNote, this.picker, this.form),
       this.result,
       h('section', { class: 'attack-step why-retired' },
         h('h4', null, 'Why this retired RSA key transport'),
@@ -374,7 +375,11 @@ export class BleichenbacherPanel extends HTMLElement {
       this.pickTitle.textContent = 'Preparing a classic handshake…';
       return;
     }
-    this.pickTitle.textContent = `Record #${change.record + 1}: ClientKeyExchange, from the client (seed ${base.seed})`;
+    this.pickTitle.textContent = `Record #${change.record + 1}: ClientKeyExchange, from the client`;
+    const onScreen = this._state.session && this._state.local && this._state.session.seed === base.seed && this._state.session.mode === 'classic';
+    this.baseNote.textContent = onScreen
+      ? 'This is the ClientKeyExchange of the session on screen; both servers get it with one byte changed.'
+      : `Only the classic handshake has a ClientKeyExchange: this is a classic handshake run ${this._state.local && this._state.session ? 'from the seed of the session on screen' : 'for this demonstration'}; the session above is not touched.`;
     this.picker.hex = this.cke();
     this.picker.fields = recordFields(base, change.record);
     this.offset = offset;

@@ -235,19 +235,28 @@ export const CHECKS = {
 
 /**
  * REFINED names the check more exactly where the engine's message says
- * which one it was: decrypt_error covers Finished, signatures and the
- * leaky padding oracle.
+ * which one it was ([alert, message pattern, check]): decrypt_error covers
+ * Finished, signatures and the leaky padding oracle; handshake_failure
+ * covers negotiation and renegotiation_info.
  */
 const REFINED = [
-  [/PKCS#1 padding/, {
+  ['handshake_failure', /no cipher suite in common/, {
+    check: 'cipher suite negotiation',
+    text: 'The server picks one of the suites the client offers that it also enables itself. There is none, so it refuses the ClientHello before sending anything else.',
+  }],
+  ['handshake_failure', /renegotiation_info/, {
+    check: 'secure renegotiation (RFC 5746)',
+    text: 'On a new connection the renegotiation_info extension must be empty; the changed byte made it claim an earlier connection that does not exist.',
+  }],
+  ['decrypt_error', /PKCS#1 padding/, {
     check: 'the PKCS#1 v1.5 padding of the decrypted pre-master secret',
     text: 'Not a MAC or a signature: this server reports, with an alert of its own, that the RSA-decrypted block does not start with 00 02 — exactly the one bit Bleichenbacher’s attack needs. The real server never reveals it.',
   }],
-  [/Finished/, {
+  ['decrypt_error', /Finished/, {
     check: 'the Finished check (a MAC of the whole handshake)',
     text: 'Finished carries a MAC of every handshake message, keyed by the master secret. The keys still agree here, but the two sides saw different handshake bytes, so the MACs differ.',
   }],
-  [/signature/i, {
+  ['decrypt_error', /signature/i, {
     check: 'a signature check with the certificate’s key',
     text: 'The server signs its key exchange (ServerKeyExchange in TLS 1.2, CertificateVerify in TLS 1.3) with its certificate’s key. A changed byte in what was signed, or in the signature, and it no longer verifies.',
   }],
@@ -261,8 +270,8 @@ const REFINED = [
 export function refusal(error, { labels = DEFAULT_LABELS, change = null, testid = 'refusal' } = {}) {
   if (!error) return null;
   const who = sideLabel(error.side, labels);
-  const refined = error.alert === 'decrypt_error' && REFINED.find(([re]) => re.test(error.message || ''));
-  const info = refined ? refined[1] : CHECKS[error.alert || ''] || { check: error.alert, text: '' };
+  const refined = REFINED.find(([alert, re]) => alert === error.alert && re.test(error.message || ''));
+  const info = refined ? refined[2] : CHECKS[error.alert || ''] || { check: error.alert, text: '' };
   const head = error.alert
     ? [who, ' refused it and sent the fatal alert ', h('code', { class: 'alert-name' }, error.alert)]
     : [who, ' waits for more bytes: no alert was sent'];
