@@ -88,7 +88,7 @@ export class ScenarioPanel extends HTMLElement {
       h('h4', null, sc.title),
       h('p', { class: 'defect' }, h('strong', null, 'What is wrong: '), sc.defect),
       h('p', { class: 'explanation' }, `Ran a ${m.id === 'classic' ? 'classic' : m.label} handshake (${m.sub}) with the engine’s client and server.`),
-      e ? refusal(e, { testid: 'scenario-refusal' })
+      e ? refusal(e, { testid: 'scenario-refusal', failed: v ? (v.checks || []).filter((c) => !c.ok).map((c) => c.name) : [] })
         : h('p', { class: 'verdict good', 'data-testid': 'scenario-ok' }, 'The handshake completed: the client accepted the chain.'),
       h('dl', { class: 'scenario-facts' },
         v ? fact('Verification error (crypto/x509)', 'scenario-error', v.ok ? 'none: the chain verifies' : h('code', null, v.error)) : null,

@@ -117,7 +117,7 @@ export function recordFields(session, index, exchanges = []) {
   };
   add(0, 1, 'Record header: content type', `${type} = ${CONTENT_TYPES[type] || 'unknown'}`);
   add(1, 3, 'Record header: legacy version', 'read before any key exists; TLS 1.3 still writes 03 03 (or 03 01 in a ClientHello)');
-  add(3, HEADER, 'Record header: length', `${fieldLength(hex, 3, HEADER)} bytes follow`);
+  add(3, HEADER, 'Record header: length', follow(fieldLength(hex, 3, HEADER)));
   if (n <= HEADER) return fields;
 
   const encrypted = isEncrypted(session, index);
@@ -141,7 +141,7 @@ export function recordFields(session, index, exchanges = []) {
     const name = messagesOf(session, index)[0]?.name || 'handshake message';
     add(HEADER, HEADER + 1, `Handshake header: message type (${name})`);
     add(HEADER + 1, HEADER + HANDSHAKE_HEADER, 'Handshake header: message length',
-      `${fieldLength(hex, HEADER + 1, HEADER + HANDSHAKE_HEADER)} bytes follow`);
+      follow(fieldLength(hex, HEADER + 1, HEADER + HANDSHAKE_HEADER)));
     add(HEADER + HANDSHAKE_HEADER, n, `${name} body`);
   } else if (type === 20) {
     add(HEADER, n, 'ChangeCipherSpec (always 01)', 'from the next record on, this side encrypts');
@@ -172,6 +172,11 @@ export function recordFields(session, index, exchanges = []) {
     }
   }
   return fields.sort((a, b) => a.start - b.start || b.end - a.end);
+}
+
+/** follow says how many bytes a length field announces: "1 byte follows", "53 bytes follow". */
+function follow(n) {
+  return `${formatByteCount(n)} ${n === 1 ? 'follows' : 'follow'}`;
 }
 
 /** fieldsAt returns the fields that hold byte offset, outermost first. */
@@ -265,9 +270,10 @@ const REFINED = [
 /**
  * refusal renders the side that refused, the alert it sent, the engine's
  * exact message, and which check that is. change ({name, record}) is the
- * record that was changed on the way, when there was one.
+ * record that was changed on the way, when there was one; failed names the
+ * client's checks that failed (a certificate scenario's verification).
  */
-export function refusal(error, { labels = DEFAULT_LABELS, change = null, testid = 'refusal' } = {}) {
+export function refusal(error, { labels = DEFAULT_LABELS, change = null, testid = 'refusal', failed = [] } = {}) {
   if (!error) return null;
   const who = sideLabel(error.side, labels);
   const refined = REFINED.find(([alert, re]) => alert === error.alert && re.test(error.message || ''));
@@ -281,7 +287,8 @@ export function refusal(error, { labels = DEFAULT_LABELS, change = null, testid 
     : null;
   return h('div', { class: 'refusal', 'data-testid': testid, 'data-side': error.side || '', 'data-alert': error.alert || '' },
     h('p', { class: 'refusal-head' }, h('span', { class: classes('actor', actorClass(error.side, labels)) }, who), ' ', ...head.slice(1)),
-    h('p', { class: 'refusal-check' }, h('span', { class: 'label' }, 'The check that failed: '), info.check),
+    h('p', { class: 'refusal-check' }, h('span', { class: 'label' }, 'The check that failed: '), info.check,
+      failed.length ? [' — ', failed.map((name, i) => [i ? ', ' : '', h('strong', null, name)])] : null),
     h('pre', { class: 'engine-message', 'data-testid': `${testid}-message` }, error.message),
     info.text ? h('p', { class: 'explanation' }, info.text) : null,
     certificateNote);
@@ -385,7 +392,7 @@ function eveBody(session, i, enc) {
   const type = parseInt(r.hex.slice(0, 2), 16);
   const header = h('p', { class: 'eve-header' },
     h('code', { class: 'bytes' }, formatHex(r.hex.slice(0, HEADER * 2), { perLine: 0 })), ' ',
-    h('span', { class: 'explanation' }, `record header, always in the clear: ${CONTENT_TYPES[type] || 'unknown type'}, ${formatByteCount(fieldLength(r.hex, 3, HEADER))} follow`));
+    h('span', { class: 'explanation' }, `record header, always in the clear: ${CONTENT_TYPES[type] || 'unknown type'}, ${follow(fieldLength(r.hex, 3, HEADER))}`));
   if (enc) {
     return h('div', { class: 'eve-body opaque' }, header,
       h('p', null, h('code', { class: 'bytes opaque-bytes' }, previewHex(r.hex.slice(HEADER * 2), 16)),
