@@ -79,20 +79,20 @@ export class EvePanel extends HTMLElement {
 
   update() {
     const { ready, busy, local, session } = this._state;
-    const idle = ready && !busy && local;
-    this.leakButton.disabled = !idle || !session;
+    const idle = ready && !busy;
+    this.leakButton.disabled = !idle || !local || !session;
     this.sendButton.disabled = !idle || !session || Boolean(session.error) || Boolean(session.closed);
-    for (const b of this.modeButtons) b.disabled = !idle;
+    for (const b of this.modeButtons) b.disabled = !idle || !local;
   }
 
   renderBody() {
     const { session, local, eve } = this._state;
     this.notice.hidden = local !== false;
     this.notice.textContent = local === false
-      ? 'Eve reads the session of the engine in this page. Choose “Server: in one engine” above to record one.'
+      ? 'Below is the session with the server over HTTP, as Eve records it. Her attempt with the leaked key runs on sessions of the engine in this page: choose “Server: in one engine” above to try it.'
       : '';
-    this.wire.session = local ? session : null;
-    fill(this.summary, ...(session && local ? summary(session) : []));
+    this.wire.session = session;
+    fill(this.summary, ...(session ? summary(session) : []));
     const result = eve && eve.result;
     if (!result) {
       fill(this.result);
