@@ -119,7 +119,7 @@ func TestMITMAndEve(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, err := a.MITM(`{"mode":"tls13"}`)
-	if err != nil || !strings.Contains(out, "unknown_ca") {
+	if err != nil || !strings.Contains(out, "bad_certificate") {
 		t.Fatalf("untrusted mallory: %v %.300s", err, out)
 	}
 	if _, err := a.MITM(`{"mode":"tls13","trustMallory":true,"rewrite":true}`); err != nil {

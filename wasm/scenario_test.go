@@ -30,7 +30,7 @@ func TestScenarioAPI(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, c := range []struct{ arg, side, alert, err string }{
-		{`{"id":"expired","mode":"classic","seed":"01"}`, "client", "certificate_expired", "x509: certificate has expired"},
+		{`{"id":"expired","mode":"classic","seed":"01"}`, "client", "bad_certificate", "x509: certificate has expired"},
 		{`{"id":"wrong-host"}`, "client", "bad_certificate", "not playground.test"},
 		{`{"id":"no-common-suite","mode":"ecdhe"}`, "server", "handshake_failure", "no cipher suite in common"},
 		{`{"id":"valid","mode":"tls13"}`, "", "", ""},
@@ -75,7 +75,7 @@ func TestScenarioAPI(t *testing.T) {
 // TestScenarioWithoutSetup runs a scenario before any setup: it makes its own keys.
 func TestScenarioWithoutSetup(t *testing.T) {
 	out, err := (&API{}).RunScenario(`{"id":"self-signed"}`)
-	if err != nil || !strings.Contains(out, `"alert":"unknown_ca"`) {
+	if err != nil || !strings.Contains(out, `"alert":"bad_certificate"`) {
 		t.Fatalf("%v %.200s", err, out)
 	}
 }

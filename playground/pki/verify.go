@@ -431,19 +431,11 @@ func allOK(checks []Check) bool {
 	return true
 }
 
-// Alert is the alert a TLS client sends when it refuses the chain, as
-// crypto/tls chooses it: unknown_ca when no path leads to a trusted root
-// (a changed signature looks exactly like that: no trusted key verifies
-// it), certificate_expired for a validity window, bad_certificate for
-// everything else (RFC 8446, Section 6.2).
+// Alert is the alert a TLS client sends when it refuses the chain. Like
+// crypto/tls, this client sends bad_certificate whatever the reason: an
+// unknown issuer, a broken signature and an expired certificate look alike
+// to the peer (RFC 8446, Section 6.2 allows the more specific alerts; the
+// page shows crypto/x509's exact reason beside it).
 func (r VerifyResult) Alert() alert.Alert {
-	var ua x509.UnknownAuthorityError
-	var ci x509.CertificateInvalidError
-	switch {
-	case errors.As(r.Err, &ua):
-		return alert.UnknownCA
-	case errors.As(r.Err, &ci) && ci.Reason == x509.Expired:
-		return alert.CertificateExpired
-	}
 	return alert.BadCertificate
 }

@@ -90,7 +90,7 @@ var all = []Scenario{
 		ID: "expired", kind: pki.ScenarioExpired, Category: Certificate, Modes: certModes,
 		Title:  "An expired certificate",
 		Defect: "The server's certificate stopped being valid ten days ago.",
-		Side:   trace.Client, Alert: "certificate_expired", StoppedBy: byX509,
+		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byX509,
 		Error:   "x509: certificate has expired or is not yet valid: current time",
 		Browser: Browser{Chrome: "NET::ERR_CERT_DATE_INVALID", Firefox: "SEC_ERROR_EXPIRED_CERTIFICATE"},
 		Why: "A CA vouches for a key only for a limited time, so that a stolen key or a wrongly issued certificate stops working " +
@@ -101,10 +101,10 @@ var all = []Scenario{
 		ID: "not-yet-valid", kind: pki.ScenarioNotYetValid, Category: Certificate, Modes: certModes,
 		Title:  "A certificate that is not yet valid",
 		Defect: "The server's certificate becomes valid only in two days: from the client's point of view, it comes from the future.",
-		Side:   trace.Client, Alert: "certificate_expired", StoppedBy: byX509,
+		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byX509,
 		Error: "x509: certificate has expired or is not yet valid: current time",
 		Browser: Browser{Chrome: "NET::ERR_CERT_DATE_INVALID", Firefox: "MOZILLA_PKIX_ERROR_NOT_YET_VALID_CERTIFICATE",
-			Note: "crypto/x509 reports both ends of the validity period with one reason (Expired), so this engine's client sends certificate_expired; crypto/tls itself sends bad_certificate."},
+			Note: "crypto/x509 reports both ends of the validity period with one reason (Expired); the client sends bad_certificate, as crypto/tls does for every refused chain."},
 		Why: "The validity period has two ends, and a certificate is worth nothing before it starts. " +
 			"In real life this error nearly always means that the client's clock is wrong — a dead clock battery, a device that has not synchronised yet — " +
 			"which is why Chrome says \"Your clock is behind\" when it can tell.",
@@ -124,7 +124,7 @@ var all = []Scenario{
 		ID: "self-signed", kind: pki.ScenarioSelfSigned, Category: Certificate, Modes: certModes,
 		Title:  "A self-signed certificate",
 		Defect: "The server's certificate is signed with its own key: no CA vouches for it.",
-		Side:   trace.Client, Alert: "unknown_ca", StoppedBy: byX509,
+		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byX509,
 		Error:   "x509: certificate signed by unknown authority",
 		Browser: Browser{Chrome: "NET::ERR_CERT_AUTHORITY_INVALID", Firefox: "MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT"},
 		Why: "A self-signed certificate proves only that the sender holds the matching key, and an attacker in the middle can say the same of hers. " +
@@ -135,7 +135,7 @@ var all = []Scenario{
 		ID: "untrusted-root", kind: pki.ScenarioUntrustedRoot, Category: Certificate, Modes: certModes,
 		Title:  "An untrusted root",
 		Defect: "The chain is complete and correctly signed, but it ends at \"" + pki.UntrustedCommonName + "\", which is not in the client's trust store.",
-		Side:   trace.Client, Alert: "unknown_ca", StoppedBy: byX509,
+		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byX509,
 		Error:   "x509: certificate signed by unknown authority",
 		Browser: Browser{Chrome: "NET::ERR_CERT_AUTHORITY_INVALID", Firefox: "SEC_ERROR_UNKNOWN_ISSUER"},
 		Why: "Anyone can make a root certificate with any name, so a chain that ends at a root the client does not already trust proves nothing. " +
@@ -146,7 +146,7 @@ var all = []Scenario{
 		ID: "missing-intermediate", kind: pki.ScenarioMissingIntermediate, Category: Certificate, Modes: certModes,
 		Title:  "A missing intermediate",
 		Defect: "The leaf was issued by an intermediate CA under a trusted root, but the server sends the leaf alone.",
-		Side:   trace.Client, Alert: "unknown_ca", StoppedBy: byX509,
+		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byX509,
 		Error: "x509: certificate signed by unknown authority",
 		Browser: Browser{Chrome: "NET::ERR_CERT_AUTHORITY_INVALID", Firefox: "SEC_ERROR_UNKNOWN_ISSUER",
 			Note: "Browsers often hide this mistake: Chrome fetches the missing certificate from the address in the leaf's Authority Information Access extension, and Firefox ships the intermediates of public CAs, " +
@@ -158,10 +158,10 @@ var all = []Scenario{
 		ID: "tampered-signature", kind: pki.ScenarioTamperedSignature, Category: Certificate, Modes: certModes,
 		Title:  "A tampered signature",
 		Defect: "One byte of the CA's signature on the server's certificate was changed; the certificate still parses.",
-		Side:   trace.Client, Alert: "unknown_ca", StoppedBy: byX509,
+		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byX509,
 		Error: "x509: certificate signed by unknown authority (possibly because of \"crypto/rsa: verification error\"",
 		Browser: Browser{Chrome: "NET::ERR_CERT_AUTHORITY_INVALID", Firefox: "SEC_ERROR_BAD_SIGNATURE",
-			Note: "crypto/x509 reports no issuer whose key verifies the signature, hence unknown_ca; crypto/tls itself sends bad_certificate."},
+			Note: "crypto/x509 words it as an unknown authority: no trusted key verifies the changed signature. The client sends bad_certificate, as crypto/tls does."},
 		Why: "The CA's signature is what binds the name to the key. Change one bit of the certificate or of the signature and it no longer verifies with the issuer's public key. " +
 			"If clients skipped this check, anyone could edit a genuine certificate — put in their own key — and keep the CA's endorsement.",
 	},
@@ -169,7 +169,7 @@ var all = []Scenario{
 		ID: "intermediate-not-ca", kind: pki.ScenarioIntermediateNotCA, Category: Certificate, Modes: certModes,
 		Title:  "An intermediate without CA:true",
 		Defect: "The certificate that signed the server's says in its basicConstraints that it is not a CA (CA:FALSE), though its key usage claims certificate signing.",
-		Side:   trace.Client, Alert: "unknown_ca", StoppedBy: byX509,
+		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byX509,
 		Error:   "x509: invalid signature: parent certificate cannot sign this kind of certificate",
 		Browser: Browser{Chrome: "NET::ERR_CERT_INVALID", Firefox: "SEC_ERROR_CA_CERT_INVALID"},
 		Why: "basicConstraints CA:TRUE is what allows a certificate to issue others; every ordinary site's certificate says CA:FALSE. " +
@@ -203,7 +203,7 @@ var all = []Scenario{
 		ID: "sha1", kind: pki.ScenarioSHA1, Category: Certificate, Modes: certModes,
 		Title:  "A SHA-1 signature",
 		Defect: "The root signed the server's certificate with SHA-1 (sha1WithRSAEncryption).",
-		Side:   trace.Client, Alert: "unknown_ca", StoppedBy: byX509,
+		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byX509,
 		Error: "x509: cannot verify signature: insecure algorithm SHA1-RSA",
 		Browser: Browser{Chrome: "NET::ERR_CERT_WEAK_SIGNATURE_ALGORITHM", Firefox: "SEC_ERROR_CERT_SIGNATURE_ALGORITHM_DISABLED",
 			Note: "crypto/x509 has refused SHA-1 signatures since Go 1.18; browsers stopped accepting SHA-1 certificates in 2017."},

@@ -43,17 +43,17 @@ func testOptions(t *testing.T, id, mode string) Options {
 // apart from the times in the validity errors).
 var want = map[string]struct{ side, alert, err string }{
 	"valid":                {},
-	"expired":              {"client", "certificate_expired", "x509: certificate has expired or is not yet valid: current time 2026-03-14T15:09:26Z is after 2026-03-04T15:09:26Z"},
-	"not-yet-valid":        {"client", "certificate_expired", "x509: certificate has expired or is not yet valid: current time 2026-03-14T15:09:26Z is before 2026-03-16T15:09:26Z"},
+	"expired":              {"client", "bad_certificate", "x509: certificate has expired or is not yet valid: current time 2026-03-14T15:09:26Z is after 2026-03-04T15:09:26Z"},
+	"not-yet-valid":        {"client", "bad_certificate", "x509: certificate has expired or is not yet valid: current time 2026-03-14T15:09:26Z is before 2026-03-16T15:09:26Z"},
 	"wrong-host":           {"client", "bad_certificate", "x509: certificate is valid for other.test, not playground.test"},
-	"self-signed":          {"client", "unknown_ca", "x509: certificate signed by unknown authority"},
-	"untrusted-root":       {"client", "unknown_ca", "x509: certificate signed by unknown authority"},
-	"missing-intermediate": {"client", "unknown_ca", "x509: certificate signed by unknown authority"},
-	"tampered-signature":   {"client", "unknown_ca", `x509: certificate signed by unknown authority (possibly because of "crypto/rsa: verification error" while trying to verify candidate authority certificate "TLS Playground Root CA")`},
-	"intermediate-not-ca":  {"client", "unknown_ca", `x509: certificate signed by unknown authority (possibly because of "x509: invalid signature: parent certificate cannot sign this kind of certificate" while trying to verify candidate authority certificate "TLS Playground Intermediate CA")`},
+	"self-signed":          {"client", "bad_certificate", "x509: certificate signed by unknown authority"},
+	"untrusted-root":       {"client", "bad_certificate", "x509: certificate signed by unknown authority"},
+	"missing-intermediate": {"client", "bad_certificate", "x509: certificate signed by unknown authority"},
+	"tampered-signature":   {"client", "bad_certificate", `x509: certificate signed by unknown authority (possibly because of "crypto/rsa: verification error" while trying to verify candidate authority certificate "TLS Playground Root CA")`},
+	"intermediate-not-ca":  {"client", "bad_certificate", `x509: certificate signed by unknown authority (possibly because of "x509: invalid signature: parent certificate cannot sign this kind of certificate" while trying to verify candidate authority certificate "TLS Playground Intermediate CA")`},
 	"no-server-auth":       {"client", "bad_certificate", "x509: certificate specifies an incompatible key usage"},
 	"rsa-1024":             {"client", "bad_certificate", `pki: the leaf certificate "CN=playground.test" has an RSA-1024 key: this client refuses RSA keys shorter than 2048 bits, the minimum for public certificates since 2014`},
-	"sha1":                 {"client", "unknown_ca", `x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm SHA1-RSA" while trying to verify candidate authority certificate "TLS Playground Root CA")`},
+	"sha1":                 {"client", "bad_certificate", `x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm SHA1-RSA" while trying to verify candidate authority certificate "TLS Playground Root CA")`},
 	"no-common-suite":      {"server", "handshake_failure", "tls: no cipher suite in common: the client offers none that the server enables"},
 }
 
@@ -231,7 +231,7 @@ func TestCatalogue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{`"id":"expired"`, `"alert":"certificate_expired"`, `"chrome":"NET::ERR_CERT_DATE_INVALID"`, `"mode":"tls13"`,
+	for _, key := range []string{`"id":"expired"`, `"alert":"bad_certificate"`, `"chrome":"NET::ERR_CERT_DATE_INVALID"`, `"mode":"tls13"`,
 		`"verification":{"ok":false,"error":"x509: certificate has expired`, `"trustStore":[{`, `"chain":[{`, `"session":{`} {
 		if !strings.Contains(string(j), key) {
 			t.Errorf("JSON lacks %s", key)

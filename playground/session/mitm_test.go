@@ -22,7 +22,7 @@ func TestMITM(t *testing.T) {
 			t.Fatal(err)
 		}
 		e := m.Export()
-		if m.Right != nil || e.Left.Error == nil || e.Left.Error.Side != "client" || e.Left.Error.Alert != "unknown_ca" ||
+		if m.Right != nil || e.Left.Error == nil || e.Left.Error.Side != "client" || e.Left.Error.Alert != "bad_certificate" ||
 			!strings.Contains(e.Left.Error.Message, "x509: certificate signed by unknown authority") {
 			t.Fatalf("%s, untrusted: %+v", mode, e.Left.Error)
 		}

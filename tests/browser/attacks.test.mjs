@@ -23,17 +23,17 @@ const site = useSite();
  */
 const SCENARIOS = {
   valid: null,
-  expired: ['client', 'certificate_expired', 'x509: certificate has expired or is not yet valid: current time'],
-  'not-yet-valid': ['client', 'certificate_expired', 'x509: certificate has expired or is not yet valid: current time'],
+  expired: ['client', 'bad_certificate', 'x509: certificate has expired or is not yet valid: current time'],
+  'not-yet-valid': ['client', 'bad_certificate', 'x509: certificate has expired or is not yet valid: current time'],
   'wrong-host': ['client', 'bad_certificate', 'x509: certificate is valid for other.test, not playground.test'],
-  'self-signed': ['client', 'unknown_ca', 'x509: certificate signed by unknown authority'],
-  'untrusted-root': ['client', 'unknown_ca', 'x509: certificate signed by unknown authority'],
-  'missing-intermediate': ['client', 'unknown_ca', 'x509: certificate signed by unknown authority'],
-  'tampered-signature': ['client', 'unknown_ca', 'crypto/rsa: verification error'],
-  'intermediate-not-ca': ['client', 'unknown_ca', 'parent certificate cannot sign this kind of certificate'],
+  'self-signed': ['client', 'bad_certificate', 'x509: certificate signed by unknown authority'],
+  'untrusted-root': ['client', 'bad_certificate', 'x509: certificate signed by unknown authority'],
+  'missing-intermediate': ['client', 'bad_certificate', 'x509: certificate signed by unknown authority'],
+  'tampered-signature': ['client', 'bad_certificate', 'crypto/rsa: verification error'],
+  'intermediate-not-ca': ['client', 'bad_certificate', 'parent certificate cannot sign this kind of certificate'],
   'no-server-auth': ['client', 'bad_certificate', 'x509: certificate specifies an incompatible key usage'],
   'rsa-1024': ['client', 'bad_certificate', 'RSA-1024 key'],
-  sha1: ['client', 'unknown_ca', 'insecure algorithm SHA1-RSA'],
+  sha1: ['client', 'bad_certificate', 'insecure algorithm SHA1-RSA'],
   'no-common-suite': ['server', 'handshake_failure', 'no cipher suite in common'],
 };
 
@@ -99,7 +99,7 @@ test('certificate failures: every scenario from its link shows the error, the al
   await page.locator('[data-testid="scenario-result"][data-scenario="expired"][data-state="done"]').waitFor({ timeout: 30_000 });
   await idle(page);
   assert.match(await page.getByTestId('scenario-result').textContent(), /Ran a TLS 1\.3 handshake/);
-  assert.equal((await refusalOf(page, 'scenario-refusal')).alert, 'certificate_expired');
+  assert.equal((await refusalOf(page, 'scenario-refusal')).alert, 'bad_certificate');
   t.diagnostic(`${ids.length} scenarios in ${Date.now() - t0} ms (with the page load)`);
   assert.deepEqual(problems, [], 'no console error, page error, CSP violation or foreign request');
 });
@@ -149,13 +149,13 @@ test('Eve: the wire as she sees it, the leaked key opens a classic session, not 
   assert.deepEqual(problems, []);
 });
 
-test('Mallory: refused with x509’s error and unknown_ca, then trusted: two sessions, messages read and rewritten', async (t) => {
+test('Mallory: refused with x509’s error and bad_certificate, then trusted: two sessions, messages read and rewritten', async (t) => {
   const { page, problems } = await site.openPage(t);
   await page.goto(`${site.origin}/#attack=mallory`);
   await waitReady(page);
   const r = await refusalOf(page, 'mallory-refusal');
   assert.equal(r.side, 'client');
-  assert.equal(r.alert, 'unknown_ca');
+  assert.equal(r.alert, 'bad_certificate');
   assert.match(r.text, /x509: certificate signed by unknown authority/);
   assert.ok(await page.locator('[data-testid="mallory-left"] .wire-record.fatal').count() === 1, 'the alert on the wire');
 
@@ -215,7 +215,7 @@ test('tampering: each kind of change trips its check, no plaintext is released, 
   const cases = [
     ['aead', 'server', 'bad_record_mac', /AEAD tag/],
     ['appdata', 'server', 'bad_record_mac', /application received nothing — the record was refused/],
-    ['certificate', 'client', 'unknown_ca', /crypto\/tls’s own client sends bad_certificate/],
+    ['certificate', 'client', 'bad_certificate', /Like crypto\/tls, the client sends bad_certificate/],
     ['length', 'server', 'decode_error', /malformed ClientHello/],
     ['grow', 'server', '', /waits for more bytes/],
     ['finished', 'server', 'decrypt_error', /Finished/],

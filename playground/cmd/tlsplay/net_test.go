@@ -193,7 +193,7 @@ func TestConnectRejectsCertificate(t *testing.T) {
 	addr := goServer(t, cfg)
 	var out, errb bytes.Buffer
 	code := run([]string{"connect", addr, "--servername", "playground.test", "--cafile", writeCA(t, other)}, &out, &errb)
-	oneLineErr(t, code, errb.String(), `tlsplay: 127\.0\.0\.1:\d+: certificate rejected: x509: certificate signed by unknown authority.* \(alert unknown_ca sent\)`)
+	oneLineErr(t, code, errb.String(), `tlsplay: 127\.0\.0\.1:\d+: certificate rejected: x509: certificate signed by unknown authority.* \(alert bad_certificate sent\)`)
 	if !strings.Contains(out.String(), "✗ not trusted") {
 		t.Errorf("the chain's verdict is missing:\n%s", out.String())
 	}
@@ -267,7 +267,7 @@ func TestServeClientRejects(t *testing.T) {
 		t.Fatalf("connect with the wrong CA: exit %d", code)
 	}
 	code := <-done
-	oneLineErr(t, code, serr.String(), `tlsplay: 127\.0\.0\.1:\d+: the client sent a fatal unknown_ca alert: it refused the handshake`)
+	oneLineErr(t, code, serr.String(), `tlsplay: 127\.0\.0\.1:\d+: the client sent a fatal bad_certificate alert: it refused the handshake`)
 	if !strings.Contains(sout.String(), "#1 hint: the client does not accept the certificate") {
 		t.Errorf("serve gives no hint:\n%s", sout.String())
 	}

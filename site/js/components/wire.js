@@ -225,8 +225,8 @@ export const CHECKS = {
     text: 'crypto/x509 looks for an issuer whose key verifies the certificate’s signature, and a path from it to a root in the client’s trust store. A certificate signed by a stranger and a genuine one whose signature was changed look the same: no trusted key verifies them.',
   },
   bad_certificate: {
-    check: 'certificate verification',
-    text: 'The certificate is refused: wrong name, wrong key usage, a weak key — anything but an unknown issuer or an expired validity.',
+    check: 'certificate verification (crypto/x509)',
+    text: 'The chain is refused; crypto/x509’s exact reason is above: an unknown issuer, a signature that no trusted key verifies (a changed byte looks just like a stranger’s certificate), dates, the name, the key usage or a weak key. Like crypto/tls, the client sends bad_certificate whatever the reason: the peer only learns that its certificate was refused.',
   },
   certificate_expired: {
     check: 'certificate verification: the validity period',
@@ -281,17 +281,12 @@ export function refusal(error, { labels = DEFAULT_LABELS, change = null, testid 
   const head = error.alert
     ? [who, ' refused it and sent the fatal alert ', h('code', { class: 'alert-name' }, error.alert)]
     : [who, ' waits for more bytes: no alert was sent'];
-  const certificateNote = change && /Certificate$/.test(change.name) && error.alert === 'unknown_ca'
-    ? h('p', { class: 'explanation' },
-      'Why unknown_ca and not bad_certificate: the engine maps crypto/x509’s “signed by unknown authority” to unknown_ca. crypto/tls’s own client sends bad_certificate for every verification failure; either tells the server only that its certificate was refused.')
-    : null;
   return h('div', { class: 'refusal', 'data-testid': testid, 'data-side': error.side || '', 'data-alert': error.alert || '' },
     h('p', { class: 'refusal-head' }, h('span', { class: classes('actor', actorClass(error.side, labels)) }, who), ' ', ...head.slice(1)),
     h('p', { class: 'refusal-check' }, h('span', { class: 'label' }, 'The check that failed: '), info.check,
       failed.length ? [' — ', failed.map((name, i) => [i ? ', ' : '', h('strong', null, name)])] : null),
     h('pre', { class: 'engine-message', 'data-testid': `${testid}-message` }, error.message),
-    info.text ? h('p', { class: 'explanation' }, info.text) : null,
-    certificateNote);
+    info.text ? h('p', { class: 'explanation' }, info.text) : null);
 }
 
 // ---- <tls-wire> --------------------------------------------------------------
