@@ -11,6 +11,7 @@ import (
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
+	"tlsplayground/playground/sigscheme"
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/tls13"
 )
@@ -214,4 +215,33 @@ func TestHelloRetryRequest(t *testing.T) {
 func TestKeyUpdate(t *testing.T) {
 	s := setup(t, "rsa")
 	runAgainstStdServer(t, clientConfig(t, s), stdConfig(s), true)
+}
+
+// TestSignatureSchemes: every TLS 1.3 signature scheme both the engine and
+// crypto/tls support, each way (the key type fixes ECDSA and Ed25519; an RSA
+// key can sign rsa_pss_rsae_sha256 or _sha384).
+func TestSignatureSchemes(t *testing.T) {
+	for _, c := range []struct {
+		keyType string
+		scheme  *sigscheme.Scheme
+	}{
+		{"rsa", sigscheme.RSAPSSRSAESHA256}, {"rsa", sigscheme.RSAPSSRSAESHA384},
+		{"ecdsa", sigscheme.ECDSAP256SHA256}, {"ed25519", sigscheme.Ed25519},
+	} {
+		s := setup(t, c.keyType)
+		t.Run("engine-client/"+c.scheme.Name, func(t *testing.T) {
+			cfg := clientConfig(t, s)
+			cfg.SignatureSchemes = []*sigscheme.Scheme{c.scheme}
+			if cl := runAgainstStdServer(t, cfg, stdConfig(s), false); cl.Scheme() != c.scheme {
+				t.Fatalf("signed with %v", cl.Scheme())
+			}
+		})
+		t.Run("engine-server/"+c.scheme.Name, func(t *testing.T) {
+			cfg := serverConfig(t, s)
+			cfg.SignatureSchemes = []*sigscheme.Scheme{c.scheme}
+			if srv := runAgainstStdClient(t, cfg, stdConfig(s)); srv.Scheme() != c.scheme {
+				t.Fatalf("signed with %v", srv.Scheme())
+			}
+		})
+	}
 }
