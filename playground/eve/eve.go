@@ -159,7 +159,7 @@ func Decrypt(records []Record, key crypto.Signer) *Result {
 	}
 	vals := make([]trace.Value, 0, len(r.Plaintexts))
 	for _, p := range r.Plaintexts {
-		vals = append(vals, trace.Text(fmt.Sprintf("Record #%d, from the %s (%s)", p.Record+1, p.From, p.Type), p.Text, ""))
+		vals = append(vals, trace.Text(fmt.Sprintf("Record %d, from the %s (%s)", p.Record+1, p.From, p.Type), p.Text, ""))
 	}
 	r.step("Decrypts every recorded record", vals...)
 	r.OK = true
