@@ -135,47 +135,84 @@ type Setup struct {
 	GeneratedIn time.Duration
 }
 
+// resolved is Options checked, with its defaults filled in.
+type resolved struct {
+	name         string
+	caBits, bits int // bits: the server's RSA key size (0 for other types)
+	keyType      string
+	given        crypto.Signer // a server key given in Options, or nil
+	random       io.Reader
+	now          time.Time // whole seconds, UTC
+	progress     func(Stage)
+}
+
+// resolve checks opt and fills in its defaults.
+func resolve(opt Options) (*resolved, error) {
+	r := &resolved{name: opt.ServerName, random: opt.Rand, now: opt.Now, progress: opt.Progress}
+	if r.name == "" {
+		r.name = DefaultServerName
+	}
+	if err := checkServerName(r.name); err != nil {
+		return nil, err
+	}
+	var err error
+	if r.caBits, err = keySize("CA key", opt.CAKeyBits, opt.CAKey); err != nil {
+		return nil, err
+	}
+	if r.keyType, r.given, err = serverKeyType(opt); err != nil {
+		return nil, err
+	}
+	if r.keyType == KeyRSA {
+		rk, _ := r.given.(*rsa.PrivateKey)
+		if r.bits, err = keySize("key", opt.KeyBits, rk); err != nil {
+			return nil, err
+		}
+	}
+	if r.random == nil {
+		r.random = rand.Reader
+	}
+	if r.now.IsZero() {
+		r.now = time.Now()
+	}
+	// Certificates carry whole seconds (RFC 5280, Section 4.1.2.5).
+	r.now = r.now.UTC().Truncate(time.Second)
+	if r.progress == nil {
+		r.progress = func(Stage) {}
+	}
+	return r, nil
+}
+
+// keys returns a Setup holding the CA key (caKey, or a new one) and the
+// server key (the given one, or a new one).
+func (r *resolved) keys(caKey *rsa.PrivateKey) (*Setup, error) {
+	s := &Setup{ServerName: r.name, CAKey: caKey, KeyType: r.keyType, Signer: r.given}
+	var err error
+	if s.CAKey == nil {
+		r.progress(StageCAKey)
+		if s.CAKey, err = rsa.GenerateKey(r.random, r.caBits); err != nil {
+			return nil, fmt.Errorf("pki: generating the CA's RSA-%d key: %w", r.caBits, err)
+		}
+	}
+	if s.Signer == nil {
+		r.progress(StageServerKey)
+		if s.Signer, err = generateServerKey(r.random, r.keyType, r.bits); err != nil {
+			return nil, err
+		}
+	}
+	s.Key, _ = s.Signer.(*rsa.PrivateKey)
+	return s, nil
+}
+
 // NewSetup generates a root CA and a server key and certificate for
 // opt.ServerName signed by it.
 func NewSetup(opt Options) (*Setup, error) {
 	start := time.Now()
 
-	name := opt.ServerName
-	if name == "" {
-		name = DefaultServerName
-	}
-	if err := checkServerName(name); err != nil {
-		return nil, err
-	}
-	caBits, err := keySize("CA key", opt.CAKeyBits, opt.CAKey)
+	r, err := resolve(opt)
 	if err != nil {
 		return nil, err
 	}
-	keyType, given, err := serverKeyType(opt)
-	if err != nil {
-		return nil, err
-	}
-	bits := 0
-	if keyType == KeyRSA {
-		rk, _ := given.(*rsa.PrivateKey)
-		if bits, err = keySize("key", opt.KeyBits, rk); err != nil {
-			return nil, err
-		}
-	}
-	random := opt.Rand
-	if random == nil {
-		random = rand.Reader
-	}
-	now := opt.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	// Certificates carry whole seconds (RFC 5280, Section 4.1.2.5).
-	now = now.UTC().Truncate(time.Second)
-	progress := opt.Progress
-	if progress == nil {
-		progress = func(Stage) {}
-	}
+	name, keyType, random, now, progress := r.name, r.keyType, r.random, r.now, r.progress
 
 	// Serial numbers are drawn before the keys, so that they depend only on
 	// Rand and not on how many bytes key generation happened to read.
@@ -188,20 +225,10 @@ func NewSetup(opt Options) (*Setup, error) {
 		return nil, err
 	}
 
-	s := &Setup{ServerName: name, CAKey: opt.CAKey, KeyType: keyType, Signer: given}
-	if s.CAKey == nil {
-		progress(StageCAKey)
-		if s.CAKey, err = rsa.GenerateKey(random, caBits); err != nil {
-			return nil, fmt.Errorf("pki: generating the CA's RSA-%d key: %w", caBits, err)
-		}
+	s, err := r.keys(opt.CAKey)
+	if err != nil {
+		return nil, err
 	}
-	if s.Signer == nil {
-		progress(StageServerKey)
-		if s.Signer, err = generateServerKey(random, keyType, bits); err != nil {
-			return nil, err
-		}
-	}
-	s.Key, _ = s.Signer.(*rsa.PrivateKey)
 
 	notBefore := now.Add(-backdate)
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto"
 	"crypto/ecdsa"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"crypto/x509/pkix"
@@ -112,57 +111,19 @@ func NewScenarioSetup(kind string, opt Options) (*Setup, error) {
 		opt.KeyType, opt.KeyBits, opt.Key, opt.Signer = KeyRSA, 0, nil, nil
 	}
 
-	name := opt.ServerName
-	if name == "" {
-		name = DefaultServerName
-	}
-	if err := checkServerName(name); err != nil {
-		return nil, err
-	}
-	caBits, err := keySize("CA key", opt.CAKeyBits, opt.CAKey)
+	r, err := resolve(opt)
 	if err != nil {
 		return nil, err
-	}
-	keyType, given, err := serverKeyType(opt)
-	if err != nil {
-		return nil, err
-	}
-	bits := 0
-	if keyType == KeyRSA {
-		rk, _ := given.(*rsa.PrivateKey)
-		if bits, err = keySize("key", opt.KeyBits, rk); err != nil {
-			return nil, err
-		}
 	}
 	if weak {
-		bits = weakKeyBits
+		r.bits = weakKeyBits
 	}
-	m := &minter{random: opt.Rand, now: opt.Now, progress: opt.Progress}
-	if m.random == nil {
-		m.random = rand.Reader
+	name, keyType := r.name, r.keyType
+	m := &minter{random: r.random, now: r.now, progress: r.progress}
+	s, err := r.keys(opt.CAKey)
+	if err != nil {
+		return nil, err
 	}
-	if m.now.IsZero() {
-		m.now = time.Now()
-	}
-	m.now = m.now.UTC().Truncate(time.Second)
-	if m.progress == nil {
-		m.progress = func(Stage) {}
-	}
-
-	s := &Setup{ServerName: name, CAKey: opt.CAKey, KeyType: keyType, Signer: given}
-	if s.CAKey == nil {
-		m.progress(StageCAKey)
-		if s.CAKey, err = rsa.GenerateKey(m.random, caBits); err != nil {
-			return nil, fmt.Errorf("pki: generating the CA's RSA-%d key: %w", caBits, err)
-		}
-	}
-	if s.Signer == nil {
-		m.progress(StageServerKey)
-		if s.Signer, err = generateServerKey(m.random, keyType, bits); err != nil {
-			return nil, err
-		}
-	}
-	s.Key, _ = s.Signer.(*rsa.PrivateKey)
 
 	m.progress(StageCACert)
 	rootName := pkix.Name{CommonName: CACommonName, Organization: []string{CAOrganization}}

@@ -1,8 +1,6 @@
 package session
 
 import (
-	"time"
-
 	"tlsplayground/playground/dual"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
@@ -19,14 +17,7 @@ import (
 // its random (the downgrade sentinel), and the client, which did offer
 // TLS 1.3, aborts (RFC 8446, Section 4.1.3).
 func NewDowngrade(setup *pki.Setup, strip bool, opt Options) (*Session, error) {
-	seed := opt.Seed
-	if len(seed) == 0 {
-		seed = rng.NewSeed()
-	}
-	now := opt.Now
-	if now == nil {
-		now = time.Now
-	}
+	seed, now := seedAndClock(opt.Seed, opt.Now)
 	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, mode: ModeTLS13, roots: setup.Roots()}
 	cfg12 := &tls12.Config{Rand: rng.New(append([]byte("client12 "), seed...)), Time: now, Groups: []*kx.Group{kx.X25519, kx.P256},
 		ServerName: setup.ServerName, Roots: s.roots, Trace: s.rec}

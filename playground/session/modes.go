@@ -3,14 +3,10 @@ package session
 import (
 	"encoding/hex"
 	"fmt"
-	"io"
-	"time"
 	"tlsplayground/playground/alert"
 	wire "tlsplayground/playground/record"
 
 	"tlsplayground/playground/kx"
-	"tlsplayground/playground/pki"
-	"tlsplayground/playground/suites"
 	"tlsplayground/playground/tls12"
 	"tlsplayground/playground/tls13"
 	"tlsplayground/playground/trace"
@@ -142,21 +138,6 @@ func splitUnderscore(s string) []string {
 		}
 	}
 	return append(out, s[start:])
-}
-
-// newECDHE builds the TLS 1.2 ECDHE ends.
-func (s *Session) newECDHE(crand, srand io.Reader, now func() time.Time, cs, ss []*suites.Suite, group *kx.Group, serverGroups []*kx.Group, opt Options) error {
-	// An ECDSA certificate's curve must be in the client's supported_groups (RFC 8422, Section 5.1).
-	cg := []*kx.Group{group}
-	if s.setup.KeyType == pki.KeyECDSA && group != kx.P256 {
-		cg = append(cg, kx.P256)
-	}
-	s.client12 = tls12.Client(&tls12.Config{Rand: crand, Time: now, Suites: cs, Groups: cg, DisableEMS: opt.DisableEMS,
-		ServerName: s.setup.ServerName, Roots: s.roots, Trace: s.rec})
-	s.server12 = tls12.Server(&tls12.Config{Rand: srand, Time: now, Suites: ss, Groups: serverGroups, DisableEMS: opt.DisableEMS,
-		Certificates: s.setup.Chain, Signer: s.setup.Signer, Trace: s.rec})
-	s.client, s.server = s.client12, s.server12
-	return nil
 }
 
 // ecdheView adds the ECDHE exchange to the classic view; the server erases its

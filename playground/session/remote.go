@@ -82,33 +82,24 @@ func NewRemote(opt RemoteOptions) (*Remote, error) {
 	if err != nil {
 		return nil, err
 	}
-	seed := opt.Seed
-	if len(seed) == 0 {
-		seed = rng.NewSeed()
-	}
-	now := opt.Now
-	if now == nil {
-		now = time.Now
-	}
+	seed, now := seedAndClock(opt.Seed, opt.Now)
 	r := &Remote{mode: mode, seed: seed, rec: &trace.Recorder{}, server: ServerInfo{Name: opt.ServerName, RootPEM: opt.TrustPEM}}
 	crand := rng.New(append([]byte("client "), seed...))
+	cp := clientParams{mode: mode, rand: crand, now: now, suites: suites.Classic, group: group,
+		serverName: opt.ServerName, roots: roots, rec: r.rec}
 	switch mode {
 	case ModeTLS13:
-		r.client13 = tls13.Client(&tls13.Config{Rand: crand, Time: now, Groups: kx.All, KeyShares: []*kx.Group{group},
-			ServerName: opt.ServerName, Roots: roots, Trace: r.rec})
-		r.client = r.client13
-	default:
-		cs := suites.Classic
-		var groups []*kx.Group
-		if mode == ModeECDHE {
-			cs, groups = suites.ECDHE, []*kx.Group{group, kx.P256}
-			if group == kx.P256 {
-				groups = groups[:1]
-			}
-		}
-		r.client12 = tls12.Client(&tls12.Config{Rand: crand, Time: now, Suites: cs, Groups: groups,
-			ServerName: opt.ServerName, Roots: roots, Trace: r.rec})
+		cp.suites = suites.TLS13
+	case ModeECDHE:
+		// The server's key type is unknown here: offer P-256 too, which an
+		// ECDSA certificate needs (RFC 8422, Section 5.1).
+		cp.suites, cp.alsoGroups = suites.ECDHE, []*kx.Group{kx.P256}
+	}
+	r.client12, r.client13 = newClient(cp)
+	if r.client12 != nil {
 		r.client = r.client12
+	} else {
+		r.client = r.client13
 	}
 	if err := r.client.Start(); err != nil {
 		r.note(err)

@@ -130,14 +130,7 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	seed := opt.Seed
-	if len(seed) == 0 {
-		seed = rng.NewSeed()
-	}
-	now := opt.Now
-	if now == nil {
-		now = time.Now
-	}
+	seed, now := seedAndClock(opt.Seed, opt.Now)
 	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, deliver: opt.Deliver, mode: mode}
 	crand, srand := rng.New(append([]byte("client "), seed...)), rng.New(append([]byte("server "), seed...))
 	roots := opt.ClientRoots
@@ -145,31 +138,33 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 		roots = setup.Roots()
 	}
 	s.roots = roots
+	cp := clientParams{mode: mode, rand: crand, now: now, suites: cs, group: group, disableEMS: opt.DisableEMS,
+		serverName: setup.ServerName, roots: roots, rec: s.rec}
 	switch mode {
 	case ModeClassic:
-		s.client12 = tls12.Client(&tls12.Config{
-			Rand: crand, Time: now, Suites: cs, DisableEMS: opt.DisableEMS,
-			ServerName: setup.ServerName, Roots: roots, Trace: s.rec,
-		})
+		s.client12, _ = newClient(cp)
 		s.client = s.client12
 		s.server = tls12.Server(&tls12.Config{
 			Rand: srand, Time: now, Suites: ss, DisableEMS: opt.DisableEMS, PaddingOracle: opt.PaddingOracle,
 			Certificates: setup.Chain, Key: setup.Key, Trace: s.rec,
 		})
 	case ModeTLS13:
-		s.client13 = tls13.Client(&tls13.Config{
-			Rand: crand, Time: now, Suites: cs, Groups: kx.All, KeyShares: []*kx.Group{group},
-			ServerName: setup.ServerName, Roots: roots, Trace: s.rec,
-		})
+		_, s.client13 = newClient(cp)
 		s.server13 = tls13.Server(&tls13.Config{
 			Rand: srand, Time: now, Suites: ss, Groups: serverGroups,
 			Certificates: setup.Chain, Signer: setup.Signer, Trace: s.rec,
 		})
 		s.client, s.server = s.client13, s.server13
 	default:
-		if err := s.newECDHE(crand, srand, now, cs, ss, group, serverGroups, opt); err != nil {
-			return nil, err
+		// An ECDSA certificate's curve must be in the client's
+		// supported_groups (RFC 8422, Section 5.1).
+		if setup.KeyType == pki.KeyECDSA {
+			cp.alsoGroups = []*kx.Group{kx.P256}
 		}
+		s.client12, _ = newClient(cp)
+		s.server12 = tls12.Server(&tls12.Config{Rand: srand, Time: now, Suites: ss, Groups: serverGroups, DisableEMS: opt.DisableEMS,
+			Certificates: setup.Chain, Signer: setup.Signer, Trace: s.rec})
+		s.client, s.server = s.client12, s.server12
 	}
 	if err := s.client.Start(); err != nil {
 		s.noteError(trace.Client, err)

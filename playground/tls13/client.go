@@ -396,25 +396,11 @@ func verifyText(err error) string {
 // readServerFinished checks the server's Finished, then sends the client's
 // and switches both directions to the application keys.
 func (c *Conn) readServerFinished(raw []byte) error {
-	m, err := handshake.UnmarshalFinished13(raw, c.suite.Hash.Size())
-	if err != nil {
+	if err := c.checkFinished(raw, c.ks.ServerHandshake, "s_hs", "server"); err != nil {
 		return err
 	}
-	th := c.transcriptHash()
-	fk := c.ks.FinishedKey(c.ks.ServerHandshake, "s_hs", "server")
-	want := FinishedMAC(c.suite.Hash, fk, th)
-	ok := hmac.Equal(want, m.VerifyData)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives the server's Finished and checks it",
-		trace.Secret("Server finished_key", fk, `HKDF-Expand-Label(server_handshake_traffic_secret, "finished")`),
-		trace.Hex("Transcript hash (ClientHello…CertificateVerify)", th, ""),
-		trace.Hex("Received verify_data", m.VerifyData, ""),
-		trace.Hex("Expected verify_data", want, "HMAC(finished_key, transcript hash)"),
-		trace.Check("Finished matches", ok, finishedText(ok)))
-	if !ok {
-		return alert.New(alert.DecryptError, "tls: the server's Finished does not match: the two sides saw different handshakes or hold different keys")
-	}
 	c.transcript = append(c.transcript, raw...)
-	th = c.transcriptHash()
+	th := c.transcriptHash()
 	c.ks.AppTraffic(th)
 	c.clientTraffic, c.serverTraffic = append([]byte(nil), c.ks.ClientApp...), append([]byte(nil), c.ks.ServerApp...)
 
@@ -442,6 +428,30 @@ func (c *Conn) readServerFinished(raw []byte) error {
 		trace.Secret("Server application IV", lastNode(c.ks, "s_ap_iv"), ""),
 		trace.Hex("Client verify_data", vd, "HMAC(client finished_key, transcript hash)"),
 		trace.Hex("Finished record on the wire", wire, "encrypted with the client handshake key"))
+	return nil
+}
+
+// checkFinished checks the peer's Finished: verify_data must be the HMAC,
+// under the finished key of the peer's handshake traffic secret, of the
+// transcript so far (RFC 8446, Section 4.4.4). A mismatch is decrypt_error.
+func (c *Conn) checkFinished(raw, secret []byte, node, who string) error {
+	m, err := handshake.UnmarshalFinished13(raw, c.suite.Hash.Size())
+	if err != nil {
+		return err
+	}
+	th := c.transcriptHash()
+	fk := c.ks.FinishedKey(secret, node, who)
+	want := FinishedMAC(c.suite.Hash, fk, th)
+	ok := hmac.Equal(want, m.VerifyData)
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives the "+who+"'s Finished and checks it",
+		trace.Secret(who+" finished_key", fk, `HKDF-Expand-Label(`+who+`_handshake_traffic_secret, "finished")`),
+		trace.Hex("Transcript hash (up to the Finished)", th, ""),
+		trace.Hex("Received verify_data", m.VerifyData, ""),
+		trace.Hex("Expected verify_data", want, "HMAC(finished_key, transcript hash)"),
+		trace.Check("Finished matches", ok, finishedText(ok)))
+	if !ok {
+		return alert.New(alert.DecryptError, "tls: the "+who+"'s Finished does not match: the two sides saw different handshakes or hold different keys")
+	}
 	return nil
 }
 

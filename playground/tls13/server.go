@@ -1,7 +1,6 @@
 package tls13
 
 import (
-	"crypto/hmac"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -295,20 +294,8 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 
 // readClientFinished completes the handshake on the server.
 func (c *Conn) readClientFinished(raw []byte) error {
-	m, err := handshake.UnmarshalFinished13(raw, c.suite.Hash.Size())
-	if err != nil {
+	if err := c.checkFinished(raw, c.ks.ClientHandshake, "c_hs", "client"); err != nil {
 		return err
-	}
-	th := c.transcriptHash()
-	fk := c.ks.FinishedKey(c.ks.ClientHandshake, "c_hs", "client")
-	want := FinishedMAC(c.suite.Hash, fk, th)
-	ok := hmac.Equal(want, m.VerifyData)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives the client's Finished and checks it",
-		trace.Hex("Received verify_data", m.VerifyData, ""),
-		trace.Hex("Expected verify_data", want, "HMAC(client finished_key, transcript hash)"),
-		trace.Check("Finished matches", ok, finishedText(ok)))
-	if !ok {
-		return alert.New(alert.DecryptError, "tls: the client's Finished does not match: the two sides saw different handshakes or hold different keys")
 	}
 	c.transcript = append(c.transcript, raw...)
 	c.ks.ResumptionMaster(c.transcriptHash())
