@@ -15,7 +15,6 @@ import (
 	"fmt"
 
 	"tlsplayground/playground/handshake"
-	"tlsplayground/playground/pki"
 	"tlsplayground/playground/prf"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/suites"
@@ -50,15 +49,6 @@ func (r *Result) step(title string, values ...trace.Value) {
 		values = []trace.Value{}
 	}
 	r.Steps = append(r.Steps, trace.Event{Step: len(r.Steps) + 1, Actor: "eve", Title: title, Values: values})
-}
-
-// ParseKey reads a leaked private key in PEM.
-func ParseKey(keyPEM []byte) (crypto.Signer, error) {
-	k, err := pki.ParseKeyPEM(keyPEM)
-	if err != nil {
-		return nil, fmt.Errorf("eve: the leaked key: %v", err)
-	}
-	return k, nil
 }
 
 // hello is what Eve reads from the clear part of the handshake.

@@ -68,9 +68,6 @@ func KeyTypes() []string { return []string{KeyRSA, KeyECDSA, KeyEd25519} }
 // keySizes are the RSA modulus sizes, in bits, that NewSetup offers.
 var keySizes = []int{2048, 3072, 4096}
 
-// KeySizes returns the RSA modulus sizes, in bits, that NewSetup offers.
-func KeySizes() []int { return append([]int(nil), keySizes...) }
-
 // Stage names a step of NewSetup, reported through Options.Progress before
 // the step starts. Key generation is the slow one (hundreds of milliseconds
 // in WebAssembly).

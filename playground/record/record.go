@@ -163,9 +163,6 @@ func New12(kind string, key, fixedIV []byte) (*Protector, error) {
 	return p, nil
 }
 
-// NewGCM returns a TLS 1.2 AES-GCM Protector (RFC 5288).
-func NewGCM(key, fixedIV []byte) (*Protector, error) { return New12("AES-GCM", key, fixedIV) }
-
 // nonce returns the per-record nonce and the explicit part sent on the wire.
 func (p *Protector) nonce() (nonce, explicit []byte) {
 	if p.explicit {
