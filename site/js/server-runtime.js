@@ -53,15 +53,10 @@
 // Runs in a Web Worker (classic or module) or on the main thread. No third-party
 // code, no eval: CSP `script-src 'self' 'wasm-unsafe-eval'` suffices.
 
+import { toHex } from './hex.js';
+
 const ROLE = 'tlsPlaygroundRole';
 const IDENTITY = 'tlsPlaygroundServerIdentity';
-
-/** toHex returns a Uint8Array as lowercase hex. */
-function toHex(bytes) {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
 
 /** normalizeIdentity checks the identity's shape; Go checks its contents. */
 function normalizeIdentity(identity) {
