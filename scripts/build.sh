@@ -8,12 +8,17 @@
 # (scripts/cloudflare/build.sh; ignored by git too).
 # It needs only Go and bash; node is used, when present, to report the brotli size.
 # Safe to run again: site/dist is rebuilt from scratch each time.
+#
+# TLSPLAY_DIST=DIR builds into DIR instead of site/dist (a private build, e.g. for tests:
+# TLS_PLAYGROUND_DIST=DIR node --test tests/browser/...); the Cloudflare Worker is then not
+# rebuilt unless TLSPLAY_CLOUDFLARE=1.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-dist="site/dist"
+dist="${TLSPLAY_DIST:-site/dist}"
+dist="${dist%/}"
 goroot="$(go env GOROOT)"
 wasm_exec="$goroot/lib/wasm/wasm_exec.js"
 
@@ -21,7 +26,8 @@ wasm_exec="$goroot/lib/wasm/wasm_exec.js"
 [[ -f "$wasm_exec" ]] || { echo "build.sh: $wasm_exec not found (Go 1.24+ keeps it in lib/wasm)" >&2; exit 1; }
 
 # Build into a temporary folder, then swap it in, so a failed build never leaves a half-built dist.
-tmp="$(mktemp -d "site/.dist.XXXXXX")"
+mkdir -p "$(dirname "$dist")"
+tmp="$(mktemp -d "$(dirname "$dist")/.$(basename "$dist").XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 
 # Copy the site's sources: everything in site/ except dist/ and our temporary folder.
