@@ -25,7 +25,15 @@
 //
 // The URLs of the engine and of Go's glue default to the build layout
 // (site/dist/engine.wasm and site/dist/wasm_exec.js next to site/dist/js/) and
-// can be given as ?wasm=…&exec=… on this script's URL.
+// can be given as ?wasm=…&exec=… on this script's URL. The engine can also come
+// as bytes (the single-file edition): with ?wasm=message, or when a bundle that
+// includes this script set self.tlsPlaygroundWorker = {wasm: 'message'} before
+// it, the worker waits for its first message
+//   page → worker  {type: 'wasm', bytes: ArrayBuffer}   engine.wasm itself
+// and fetches nothing. Go's glue is loaded only if self.Go is not defined yet
+// (a bundle defines it), and the modules this worker loads lazily
+// (network.js, server-runtime.js) come from self.__tlsModules when a bundle
+// filled it (name → function returning the module's exports), else import().
 'use strict';
 
 // The page's Content-Security-Policy binds this worker too. Report a violation
@@ -35,12 +43,31 @@ self.addEventListener('securitypolicyviolation', (e) => {
 });
 
 const params = new URLSearchParams(self.location.search);
-const wasmURL = new URL(params.get('wasm') || '../engine.wasm', self.location.href).href;
-const execURL = new URL(params.get('exec') || '../wasm_exec.js', self.location.href).href;
+const config = self.tlsPlaygroundWorker || {};
+const wasmFromMessage = params.get('wasm') === 'message' || config.wasm === 'message';
+
+/** url resolves a URL given on this script's URL, or the build's default, against the script. */
+function url(given, fallback) {
+  return new URL(given || fallback, self.location.href).href;
+}
+
+// With the engine posted as bytes, its first message brings it.
+let receiveWasm;
+const wasmMessage = new Promise((resolve) => { receiveWasm = resolve; });
 
 /** start loads Go's glue and the engine and resolves once globalThis.tlsPlayground exists. */
 async function start() {
-  importScripts(execURL);
+  if (typeof WebAssembly !== 'object') {
+    throw new Error('this browser has no WebAssembly in Web Workers (it may be turned off, e.g. by a security setting), and the engine is Go compiled to WebAssembly: allow WebAssembly for this page, or use another browser');
+  }
+  if (typeof self.Go !== 'function') {
+    const execURL = url(params.get('exec'), '../wasm_exec.js');
+    try {
+      importScripts(execURL);
+    } catch (err) {
+      throw new Error(`could not load Go's glue from ${execURL}: ${err.message}`);
+    }
+  }
   const go = new Go();
   // A binary that also serves as a syumai/workers handler imports workers.ready;
   // the page's instance does not use it, but the import must resolve.
@@ -58,7 +85,9 @@ async function start() {
     globalThis.tlsPlaygroundOnReady = () => resolve();
   });
 
-  const { instance, module } = await instantiate(wasmURL, importObject);
+  const { instance, module } = wasmFromMessage
+    ? await instantiateBytes(await wasmMessage, importObject)
+    : await instantiate(url(params.get('wasm'), '../engine.wasm'), importObject);
   engineModule = module;
   const exited = go.run(instance).then(() => {
     throw new Error('the Go engine exited');
@@ -70,23 +99,65 @@ async function start() {
 }
 
 /**
- * instantiate compiles the module while it downloads when the server sends
- * application/wasm; if streaming is refused (another Content-Type, an old
- * browser), it downloads the bytes and compiles them. It resolves
+ * instantiate fetches the engine and compiles it while it downloads when the
+ * server sends application/wasm (else from the whole download). It resolves
  * {module, instance}: the in-page server instantiates the same module again.
+ * Each failure says which: the fetch (URL and HTTP status) or the compilation.
  */
-async function instantiate(url, importObject) {
-  if (WebAssembly.instantiateStreaming) {
+async function instantiate(wasmURL, importObject) {
+  let response;
+  try {
+    response = await fetch(wasmURL);
+  } catch (err) {
+    throw new Error(`could not fetch the engine from ${wasmURL}: ${err.message} (is the site's server running, and is the page online or installed?)`);
+  }
+  if (!response.ok) {
+    throw new Error(`fetching the engine from ${wasmURL} failed: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} (the site is incomplete: build it with scripts/build.sh, or reload)`);
+  }
+  const type = response.headers.get('Content-Type') || '';
+  if (WebAssembly.instantiateStreaming && /^application\/wasm\b/i.test(type)) {
     try {
-      return await WebAssembly.instantiateStreaming(fetch(url), importObject);
+      return await WebAssembly.instantiateStreaming(response, importObject);
     } catch (err) {
-      // A wrong Content-Type or HTTP status is a TypeError; anything else (a link error) is final.
-      if (!(err instanceof TypeError)) throw err;
+      throw compileError(wasmURL, err);
     }
   }
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`fetching ${url}: HTTP ${response.status}`);
-  return WebAssembly.instantiate(await response.arrayBuffer(), importObject);
+  let bytes;
+  try {
+    bytes = await response.arrayBuffer();
+  } catch (err) {
+    throw new Error(`could not fetch the engine from ${wasmURL}: the download broke off: ${err.message}`);
+  }
+  return instantiateBytes(bytes, importObject, wasmURL);
+}
+
+/** instantiateBytes compiles and instantiates engine.wasm given as bytes. */
+async function instantiateBytes(bytes, importObject, from = 'the bytes the page gave') {
+  if (!(bytes instanceof ArrayBuffer) && !ArrayBuffer.isView(bytes)) {
+    throw new Error(`the page gave the engine as ${Object.prototype.toString.call(bytes)}, not an ArrayBuffer`);
+  }
+  try {
+    return await WebAssembly.instantiate(bytes, importObject);
+  } catch (err) {
+    throw compileError(from, err);
+  }
+}
+
+/** compileError says that the engine was fetched but could not be compiled or linked. */
+function compileError(from, err) {
+  if (err instanceof WebAssembly.LinkError) {
+    return new Error(`the engine (${from}) does not fit Go's glue (wasm_exec.js): ${err.message} (rebuild the site so both come from the same Go)`);
+  }
+  return new Error(`the engine (${from}) could not be compiled: ${err.message}`);
+}
+
+/**
+ * lazyModule loads one of the site's modules on first use: from the bundle's
+ * registry (self.__tlsModules) in the single-file edition, else with import().
+ */
+function lazyModule(name, load) {
+  const bundled = self.__tlsModules && self.__tlsModules[name];
+  return bundled ? Promise.resolve().then(bundled) : load();
 }
 
 // ---- the network layer (net.* methods) ---------------------------------------
@@ -98,7 +169,7 @@ let connection = null;   // the current Connection
 let queue = Promise.resolve(); // net.* calls run one at a time, in order
 
 async function loadNetwork() {
-  network ??= await import('./network.js');
+  network ??= await lazyModule('network.js', () => import('./network.js'));
   return network;
 }
 
@@ -112,7 +183,7 @@ async function inPageTransport(api) {
   if (pageServer) return pageServer.transport;
   if (typeof api.serverIdentity !== 'function') throw new Error('this engine has no serverIdentity(): it cannot run the in-page server');
   const identity = JSON.parse(await api.serverIdentity(''));
-  const { createInPageServer } = await import('./server-runtime.js');
+  const { createInPageServer } = await lazyModule('server-runtime.js', () => import('./server-runtime.js'));
   const net = await loadNetwork();
   let transport;
   const server = createInPageServer({
@@ -180,7 +251,11 @@ started.then(
 );
 
 self.onmessage = async (event) => {
-  const { id, method, arg } = event.data || {};
+  const { type, id, method, arg } = event.data || {};
+  if (type === 'wasm') {
+    receiveWasm(event.data.bytes);
+    return;
+  }
   try {
     await started;
     const api = globalThis.tlsPlayground;

@@ -4,6 +4,35 @@
 // objects (Setup, Session, Exchange) are documented in the project's contract
 // between the engine and the site.
 
+// The engine's code reaches the worker in one of two ways:
+//   - by URL (the default): the worker is js/engine-worker.js and fetches
+//     ../engine.wasm and ../wasm_exec.js itself;
+//   - as bytes: a page that carries the engine inside it (the single-file
+//     edition) gives a worker (or its script's URL, e.g. a blob: URL of a
+//     bundled worker) and the wasm's bytes, which are posted (transferred) to
+//     the worker as its first message.
+// configureEngine sets the options every later `new Engine()` starts from, so a
+// page can choose the way before the code that creates engines runs.
+
+let defaults = {};
+
+/**
+ * configureEngine sets the default options of every Engine created afterwards
+ * (an Engine's own options override them). It returns the defaults in force.
+ *
+ *   configureEngine({worker: blobURL, wasmBytes: () => inflate()});
+ *
+ * @param {EngineOptions} options
+ */
+export function configureEngine(options = {}) {
+  defaults = { ...defaults, ...options };
+  return { ...defaults };
+}
+
+// The page's modules ran (boot.js, a classic script, waits for this flag to
+// tell a page whose modules never ran, e.g. opened from file://).
+if (typeof document !== 'undefined') document.documentElement.dataset.modules = 'ran';
+
 /**
  * Engine starts the worker at construction. Every method returns a Promise;
  * calls are queued by the worker and answered in order.
@@ -13,46 +42,91 @@
  *   const setup = await engine.setup({keyBits: 2048});
  *   const session = await engine.newSession({});
  *   const exchange = await engine.send({from: 'client', text: 'hello'});
+ *
+ * If the engine cannot start (no Web Workers, no WebAssembly, the wasm could
+ * not be fetched or compiled), `ready` rejects with an error that says what
+ * failed, and so does every call.
  */
 export class Engine {
   /**
-   * @param {object} [options]
-   * @param {string|URL} [options.wasm]  URL of engine.wasm (default: the build's, next to js/)
-   * @param {string|URL} [options.exec]  URL of Go's wasm_exec.js (default: the build's)
+   * @typedef {object} EngineOptions
+   * @property {string|URL} [wasm]  URL of engine.wasm (default: the build's, next to js/)
+   * @property {string|URL} [exec]  URL of Go's wasm_exec.js (default: the build's)
+   * @property {Worker|string|URL|(() => Worker)} [worker]  the engine worker: a Worker
+   *   (for one Engine), a function that creates one, or its classic script's URL (e.g.
+   *   a blob: URL of a bundled worker that defines Go's glue itself). Default:
+   *   js/engine-worker.js.
+   * @property {ArrayBuffer|ArrayBufferView|(() => Promise<ArrayBuffer|ArrayBufferView>)} [wasmBytes]
+   *   engine.wasm itself, instead of its URL: a buffer (copied for each Engine), or a
+   *   function that resolves a fresh one (transferred to the worker). The worker must
+   *   expect it: engine-worker.js does when its URL ends ?wasm=message (added here to
+   *   a worker URL) or when a bundle set self.tlsPlaygroundWorker = {wasm: 'message'}.
    */
+  /** @param {EngineOptions} [options] */
   constructor(options = {}) {
-    const url = new URL('./engine-worker.js', import.meta.url);
-    if (options.wasm) url.searchParams.set('wasm', new URL(options.wasm, document.baseURI).href);
-    if (options.exec) url.searchParams.set('exec', new URL(options.exec, document.baseURI).href);
-    this.worker = new Worker(url); // classic: wasm_exec.js is loaded with importScripts
+    const opts = { ...defaults, ...options };
     this.pending = new Map();
     this.nextID = 1;
     this.failed = null;
+    this.worker = null;
 
-    this.ready = new Promise((resolve, reject) => {
-      this.worker.addEventListener('message', (event) => {
-        const msg = event.data || {};
-        if (msg.type === 'ready') {
-          resolve({ ms: msg.ms });
-        } else if (msg.type === 'failed') {
-          this.fail(new Error(msg.error));
-          reject(this.failed);
-        } else if (msg.progress !== undefined) {
-          const call = this.pending.get(msg.id);
-          if (call && call.onProgress) call.onProgress(msg.progress);
-        } else if (this.pending.has(msg.id)) {
-          const { resolve: ok, reject: ko } = this.pending.get(msg.id);
-          this.pending.delete(msg.id);
-          if (msg.ok) ok(msg.result);
-          else ko(new Error(msg.error));
-        }
-      });
-      this.worker.addEventListener('error', (event) => {
-        event.preventDefault();
-        this.fail(new Error(event.message || 'the engine worker failed to start'));
-        reject(this.failed);
-      });
+    let settle;
+    this.ready = new Promise((resolve, reject) => { settle = { resolve, reject }; });
+    // A page that never awaits ready still hears of a failure through its calls.
+    this.ready.catch(() => {});
+    const failStart = (err) => {
+      this.fail(err);
+      settle.reject(this.failed);
+    };
+
+    if (typeof Worker === 'undefined') {
+      failStart(new Error('this browser cannot run Web Workers, which the engine runs in: open the page in a current Chromium, Firefox or Safari'));
+      return;
+    }
+    if (typeof WebAssembly !== 'object') {
+      failStart(new Error('this browser has no WebAssembly (it may be turned off, e.g. by a security setting), and the engine is Go compiled to WebAssembly: allow WebAssembly for this page, or use another browser'));
+      return;
+    }
+    try {
+      this.worker = createWorker(opts);
+    } catch (err) {
+      failStart(new Error(`the engine worker could not be created: ${err.message}`));
+      return;
+    }
+
+    this.worker.addEventListener('message', (event) => {
+      const msg = event.data || {};
+      if (msg.type === 'ready') {
+        settle.resolve({ ms: msg.ms });
+      } else if (msg.type === 'failed') {
+        failStart(new Error(msg.error));
+      } else if (msg.progress !== undefined) {
+        const call = this.pending.get(msg.id);
+        if (call && call.onProgress) call.onProgress(msg.progress);
+      } else if (this.pending.has(msg.id)) {
+        const { resolve: ok, reject: ko } = this.pending.get(msg.id);
+        this.pending.delete(msg.id);
+        if (msg.ok) ok(msg.result);
+        else ko(new Error(msg.error));
+      }
     });
+    this.worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      const where = typeof opts.worker === 'string' || opts.worker instanceof URL ? ` (${opts.worker})` : '';
+      failStart(new Error(event.message
+        ? `the engine worker failed: ${event.message}`
+        : `the engine worker${where} did not start: its script could not be loaded or was blocked`));
+    });
+
+    if (opts.wasmBytes !== undefined) {
+      wasmBuffer(opts.wasmBytes).then(
+        (buffer) => this.worker.postMessage({ type: 'wasm', bytes: buffer }, [buffer]),
+        (err) => {
+          failStart(new Error(`the engine's code could not be read: ${err.message}`));
+          this.worker.terminate();
+        },
+      );
+    }
   }
 
   /** fail rejects every pending call and every later one with err. */
@@ -206,6 +280,39 @@ export class Engine {
   /** terminate stops the worker; the Engine cannot be used afterwards. */
   terminate() {
     this.fail(new Error('the engine was terminated'));
-    this.worker.terminate();
+    this.worker?.terminate();
   }
+}
+
+/** createWorker starts the engine worker that opts name (see EngineOptions.worker). */
+function createWorker(opts) {
+  const { worker } = opts;
+  if (typeof worker === 'function') return worker();
+  if (worker && typeof worker === 'object' && !(worker instanceof URL)) return worker; // a Worker
+  if (worker) {
+    const url = new URL(worker, document.baseURI);
+    if (opts.wasmBytes !== undefined && url.protocol !== 'blob:' && url.protocol !== 'data:') url.searchParams.set('wasm', 'message');
+    return new Worker(url);
+  }
+  const url = new URL('./engine-worker.js', import.meta.url);
+  if (opts.wasmBytes !== undefined) url.searchParams.set('wasm', 'message');
+  else if (opts.wasm) url.searchParams.set('wasm', new URL(opts.wasm, document.baseURI).href);
+  if (opts.exec) url.searchParams.set('exec', new URL(opts.exec, document.baseURI).href);
+  return new Worker(url); // classic: wasm_exec.js is loaded with importScripts
+}
+
+/**
+ * wasmBuffer resolves the ArrayBuffer to transfer to a worker: the function's
+ * result as it is (it is the caller's fresh copy), a given buffer copied (it may
+ * serve several engines).
+ */
+async function wasmBuffer(source) {
+  const fresh = typeof source === 'function';
+  const value = fresh ? await source() : source;
+  if (value instanceof ArrayBuffer) return fresh ? value : value.slice(0);
+  if (ArrayBuffer.isView(value)) {
+    const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+    return fresh && whole ? value.buffer : value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength);
+  }
+  throw new TypeError(`wasmBytes gave ${Object.prototype.toString.call(value)}, not an ArrayBuffer`);
 }
