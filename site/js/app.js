@@ -17,8 +17,16 @@
 //   #scenario=expired              a certificate failure, run on arrival
 //                                  (#mode=… chooses the handshake it runs in)
 //
+//   #view=schedule                 the key schedule (views.js lists every view)
+//
 // With the server behind HTTP, the engine worker carries every flight
 // (network.js); the page shows each HTTP exchange in the Network panel.
+//
+// The same module drives the full page (index.html) and each embed view
+// (embed.html: embed.js mounts the elements of one view, marks <html
+// data-embed> and imports this module). The page's state covers whatever
+// elements are mounted; an element that is absent is simply not rendered.
+// An embed never scrolls or focuses its host: see reveal().
 
 import { Engine } from './engine.js';
 import './components/sequence-diagram.js';
@@ -36,6 +44,8 @@ import { normalizeConfig, modeInfo, KEY_TYPES } from './components/mode-switch.j
 import { normalizeBase, pemBlocks, sha256Hex } from './network.js';
 import { formatMs, totals } from './components/network-panel.js';
 import { createLab } from './lab.js';
+import { fragmentFor } from './views.js';
+import './components/embed-code.js';
 
 const STEPS = 7;
 const RUN_ALL_DELAY_MS = 450;
@@ -63,6 +73,9 @@ const state = {
   notice: '',         // why no handshake is shown (not an error): e.g. waiting for trust
   net: { info: null, infoFor: '', infoError: '', trust: null, exchanges: [], timing: null, failed: false },
 };
+
+/** embedded: this document is an embed view (embed.html), a guest in someone else's page. */
+const embedded = document.documentElement.hasAttribute('data-embed');
 
 const $ = (sel) => document.querySelector(sel);
 const all = (sel) => document.querySelectorAll(sel);
@@ -132,6 +145,11 @@ function render() {
     else a.removeAttribute('aria-current');
   }
   document.body.dataset.attack = lab.attack || '';
+  // "Embed this": each <tls-embed-code for="step|schedule|compare|attack"> offers exactly what is on screen.
+  for (const el of all('tls-embed-code')) {
+    el.fragment = fragmentFor(el.getAttribute('for') || 'step', state, { attack: lab.attack, scenario: lab.scenario });
+    if (el.getAttribute('for') === 'attack') el.hidden = !lab.attack;
+  }
   const notice = state.refusal ? 'No handshake to show: the engine refused the one asked for (see the message above).' : state.notice;
   for (const el of all('tls-step-panel, tls-sequence-diagram')) el.notice = notice;
   for (const a of all('[data-step-link]')) {
@@ -194,6 +212,53 @@ function setStatus(text, { since, busy = false } = {}) {
   }
 }
 
+// ---- where the visitor looks ------------------------------------------------------
+
+/**
+ * reveal brings el into view. In the full page it scrolls el to the top (the
+ * headings' scroll-margin keeps them clear of the sticky controls). An embed
+ * is a guest: it scrolls only its own window (scrollIntoView would scroll the
+ * host page too) and usually has nothing to scroll, since the host script
+ * sizes it to its content.
+ */
+function reveal(el, { onlyIfHidden = false } = {}) {
+  if (!el) return;
+  const box = el.getBoundingClientRect();
+  if (onlyIfHidden && box.top >= stickyBottom() && box.top < innerHeight * 0.75) return;
+  const behavior = onlyIfHidden && !matchMedia('(prefers-reduced-motion: reduce)').matches ? 'smooth' : 'auto';
+  if (!embedded) { el.scrollIntoView({ block: 'start', behavior }); return; }
+  const top = box.top + scrollY - stickyBottom();
+  if (Math.abs(top - scrollY) > 1) scrollTo({ top: Math.max(0, top), behavior });
+}
+
+/** stickyBottom is where the content below the sticky controls bar begins (px from the viewport's top). */
+function stickyBottom() {
+  const bar = $('tls-controls .controls');
+  if (!bar || getComputedStyle(bar).position !== 'sticky') return 0;
+  return Math.max(0, bar.getBoundingClientRect().bottom);
+}
+
+/**
+ * mayFocus says whether moving keyboard focus on arrival is polite: always
+ * in the full page; in an embed only once the visitor is inside it (focusing
+ * an element of an iframe would focus, and scroll to, the iframe in its host).
+ */
+function mayFocus() {
+  return !embedded || document.hasFocus();
+}
+
+/** landOnStep brings the step's text into view after a deep link, Next or Previous. */
+function landOnStep({ onlyIfHidden = false } = {}) {
+  reveal($('tls-step-panel'), { onlyIfHidden });
+}
+
+// A visitor who scrolls or presses a key before the engine is ready has chosen
+// where to look: arrival scrolling stops there.
+let visitorMoved = false;
+for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown']) {
+  addEventListener(type, () => { visitorMoved = true; }, { once: true, passive: true, capture: true });
+}
+
 // ---- the URL's fragment ----------------------------------------------------------
 
 /**
@@ -210,9 +275,10 @@ function parseHash() {
     key: p.get('key'),
     bits: p.get('bits') ? Number(p.get('bits')) : null,
     server: p.get('server'),
-    compare: p.has('compare'),
+    compare: p.has('compare') || p.get('view') === 'compare',
     attack: p.get('attack'),
     scenario: p.get('scenario'),
+    view: p.get('view'),
   };
 }
 
@@ -644,8 +710,8 @@ document.addEventListener('tls-command', (e) => {
   const { command, value } = e.detail;
   if (command !== 'run-all') stopRunAll();
   switch (command) {
-    case 'prev': setStep(state.step - 1); break;
-    case 'next': setStep(state.step + 1); break;
+    case 'prev': setStep(state.step - 1); landOnStep({ onlyIfHidden: true }); break;
+    case 'next': setStep(state.step + 1); landOnStep({ onlyIfHidden: true }); break;
     case 'run-all': runAll(); break;
     case 'new-session': guard(newSession); break;
     case 'close': guard(closeConnection); break;
@@ -660,7 +726,7 @@ document.addEventListener('tls-command', (e) => {
   }
 });
 
-document.addEventListener('tls-select-step', (e) => { stopRunAll(); setStep(e.detail.step); });
+document.addEventListener('tls-select-step', (e) => { stopRunAll(); setStep(e.detail.step); landOnStep({ onlyIfHidden: true }); });
 
 document.addEventListener('tls-send', (e) => guard(() => send(e.detail.from, e.detail.text)));
 
@@ -691,8 +757,8 @@ async function openLab({ attack, scenario }) {
   const labEl = document.querySelector('tls-attack-lab');
   // A scenario's link lands on its result (below the list on a narrow screen).
   const target = (scenario && labEl && labEl.querySelector('.scenario-result')) || document.getElementById('attacks');
-  if (target) target.scrollIntoView({ block: 'start' });
-  labEl?.focusPanel();
+  if (!embedded) reveal(target);
+  if (mayFocus()) labEl?.focusPanel();
   await labAction(() => running);
 }
 
@@ -729,21 +795,25 @@ window.addEventListener('hashchange', () => {
     });
   } else if (changed && state.ready) guard(() => configure(next));
   else setStep(state.step);
-  if (state.ready && p.step) document.querySelector('tls-step-panel')?.focusHeading();
+  if (p.view === 'schedule') { reveal($('tls-key-schedule')); return; }
+  if (p.step || p.mode) landOnStep();
+  if (state.ready && p.step && mayFocus()) document.querySelector('tls-step-panel')?.focusHeading();
 });
 
 document.addEventListener('keydown', (e) => {
   if (!state.ready || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
   const t = e.target;
   if (t && (t.closest('input, select, textarea, [contenteditable]'))) return;
-  if (e.key === 'ArrowRight') { stopRunAll(); setStep(state.step + 1); e.preventDefault(); }
-  if (e.key === 'ArrowLeft') { stopRunAll(); setStep(state.step - 1); e.preventDefault(); }
+  if (e.key === 'ArrowRight') { stopRunAll(); setStep(state.step + 1); landOnStep({ onlyIfHidden: true }); e.preventDefault(); }
+  if (e.key === 'ArrowLeft') { stopRunAll(); setStep(state.step - 1); landOnStep({ onlyIfHidden: true }); e.preventDefault(); }
 });
 
 // ---- the comparison --------------------------------------------------------------
 
 // The comparison runs in an engine of its own (a second worker), so that its
-// two sessions never replace the one the visitor is stepping through.
+// two sessions never replace the one the visitor is stepping through. A view
+// with nothing else that holds a session (the comparison's embed) lends it
+// the page's engine instead of starting a second one.
 let compareEngine = null;
 let compareSetup = null;
 
@@ -758,7 +828,7 @@ async function runComparison(text) {
   setCompare({ busy: true, error: '', status: 'Starting a second engine for the comparison…' });
   try {
     if (!compareEngine) {
-      compareEngine = new Engine();
+      compareEngine = showsSession() ? new Engine() : engine;
       await compareEngine.ready;
     }
     if (!compareSetup) {
@@ -789,15 +859,26 @@ async function runComparison(text) {
 function showComparison() {
   const el = document.querySelector('tls-comparison');
   if (!el) return;
-  el.scrollIntoView({ block: 'start' });
-  el.focusHeading();
+  if (!embedded) reveal(el);
+  if (mayFocus()) el.focusHeading();
   if (state.ready && !state.compare.result && !state.compare.busy) runComparison(el.state.text);
 }
 
 // ---- start ---------------------------------------------------------------------
 
+/** showsSession says whether this view has an element that shows the session on screen. */
+function showsSession() {
+  return Boolean($('tls-step-panel, tls-sequence-diagram, tls-key-schedule, tls-attack-lab, tls-session-summary'));
+}
+
 async function start() {
   render();
+  // A deep link to a step lands on it now (the seven steps are text before the
+  // engine runs) and again once the session is drawn, unless the visitor has
+  // started scrolling by then.
+  const arrival = parseHash();
+  const deepStep = Boolean(arrival.step || arrival.mode) && !arrival.compare && !arrival.attack && !arrival.scenario && !arrival.view;
+  if (deepStep && !embedded) landOnStep();
   setStatus('Loading the engine (Go compiled to WebAssembly)…', { busy: true, since: performance.now() });
   engine = new Engine();
   const { ms } = await engine.ready;
@@ -810,17 +891,23 @@ async function start() {
     Object.assign(state, { server: 'local', serverURL: '' });
   }
   try {
-    await runSetup();
-    await newSession();
+    if (showsSession()) {
+      await runSetup();
+      await newSession();
+    } else {
+      setStatus('Engine ready.');
+    }
   } catch (err) {
     // The handshake a link asked for was refused: the page works, the message says why.
     setStatus(`Error: ${err.message}`);
     statusEl.dataset.error = 'true';
   } finally {
-    const { compare, attack, scenario } = parseHash();
-    setStep(state.step, { hash: !compare && !attack && !scenario });
+    const { compare, attack, scenario, view } = parseHash();
+    setStep(state.step, { hash: !compare && !attack && !scenario && !view });
     document.body.dataset.state = 'ready';
     performance.mark('tls-playground:ready');
+    if (deepStep && !embedded && !visitorMoved) landOnStep();
+    if (view === 'schedule' && !embedded && !visitorMoved) reveal($('tls-key-schedule'));
     if (compare) showComparison();
     if (attack || scenario) guard(() => openLab({ attack, scenario }));
   }
@@ -828,6 +915,8 @@ async function start() {
 
 start().catch((err) => {
   document.body.dataset.state = 'failed';
-  setStatus(`The engine could not start: ${err.message}. The seven steps above still explain the handshake.`);
+  setStatus(embedded
+    ? `The engine could not start: ${err.message}. Open the full page (link above) to read the seven steps.`
+    : `The engine could not start: ${err.message}. The seven steps above still explain the handshake.`);
   statusEl.dataset.error = 'true';
 });

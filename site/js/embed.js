@@ -1,0 +1,90 @@
+// embed.js boots an embed view (embed.html): one focused view of the
+// playground, without the page's chrome, made to live in an iframe of someone
+// else's page. It reads the view from the fragment (views.js: the same links
+// as the full page), mounts that view's elements, starts the page's controller
+// (app.js, which renders whatever elements are mounted) and tells the host
+// page its height whenever it changes.
+//
+// The message to the host (the host script tls-playground.js listens for it):
+//   {type: 'tls-playground:resize', version: 1, height, view}
+// height: the embed's content height in CSS pixels; view: the view's kind.
+// It is posted to the parent with targetOrigin '*': it says nothing secret,
+// and the embed cannot know its host. The host accepts it only from its own
+// iframes of this site (checking event.origin and event.source).
+//
+// An embed never scrolls or focuses its host: app.js never calls
+// scrollIntoView here, and moves focus only once the visitor is inside.
+
+import { h } from './dom.js';
+import { parseView, titleOf } from './views.js';
+
+const view = parseView(location.hash);
+
+/** mount builds the elements of a view into main. */
+function mount(kind) {
+  switch (kind) {
+    case 'compare':
+      return [h('tls-comparison', { id: 'compare' })];
+    case 'schedule':
+      return [h('tls-key-schedule', { id: 'key-schedule' })];
+    case 'attack':
+    case 'scenario':
+      return [h('section', { class: 'attacks', id: 'attacks', 'aria-label': 'Attack lab' }, h('tls-attack-lab'))];
+    default:
+      return [
+        h('tls-controls'),
+        h('div', { class: 'stage' },
+          h('section', { class: 'diagram', 'aria-labelledby': 'diagram-title' },
+            h('h2', { id: 'diagram-title', class: 'visually-hidden' }, 'On the wire'),
+            h('tls-sequence-diagram')),
+          h('section', { class: 'detail' },
+            h('tls-step-panel', { id: 'step-panel' }),
+            h('tls-key-share'),
+            h('tls-message-composer'))),
+      ];
+  }
+}
+
+const main = document.getElementById('view');
+main.replaceChildren(...mount(view.kind));
+document.documentElement.dataset.view = view.kind;
+document.querySelector('.embed-title').textContent = titleOf(view);
+document.title = `TLS Playground: ${titleOf(view)}`;
+// "TLS Playground" opens the full page at the same view.
+document.querySelector('.embed-brand').href = `./${location.hash}`;
+
+// ---- the host's iframe follows the content's height ----------------------------
+
+let reported = -1;
+let timer = 0;
+
+/** measure posts the content height to the host when it changed. */
+function measure() {
+  timer = 0;
+  const height = Math.ceil(document.documentElement.getBoundingClientRect().height);
+  if (height === reported || window.parent === window) return;
+  reported = height;
+  window.parent.postMessage({ type: 'tls-playground:resize', version: 1, height, view: view.kind }, '*');
+}
+
+/**
+ * report measures soon, once for a burst of changes. Browsers pause rendering
+ * (and with it ResizeObserver and requestAnimationFrame) in a cross-origin
+ * iframe that is off screen, so changes to the DOM are watched too and
+ * measured on a timer: an embed below the fold still reports its height.
+ */
+function report() {
+  if (!timer) timer = setTimeout(measure, 30);
+}
+
+new ResizeObserver(report).observe(document.documentElement);
+new MutationObserver(report).observe(document.body, { childList: true, subtree: true, attributes: true, characterData: true });
+addEventListener('resize', report);
+addEventListener('load', report);
+report();
+
+import('./app.js').catch((err) => {
+  document.body.dataset.state = 'failed';
+  const status = document.querySelector('#engine-status .status-text');
+  if (status) status.textContent = `The playground could not start: ${err.message}. Open the full page (link above).`;
+});
