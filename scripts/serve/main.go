@@ -1,7 +1,7 @@
 // Command serve serves the built site (site/dist, see scripts/build.sh) on
-// localhost with the same headers that netlify.toml sets in production:
-// application/wasm for .wasm, the Content-Security-Policy, nosniff, and, for
-// development, no caching.
+// localhost with the headers it has in production (site.Handler: the one
+// table in site/site.go, which netlify.toml mirrors), and the engine's TLS
+// server at /tls/.
 //
 //	go run ./scripts/serve [-addr :8080] [-dir site/dist]
 package main
@@ -11,21 +11,14 @@ import (
 	"flag"
 	"fmt"
 	"log"
-	"mime"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
 	"time"
-)
 
-// CSP is the Content-Security-Policy of every page; keep it identical to
-// netlify.toml. connect-src lets the page reach a TLS Playground server that
-// the visitor names (a Worker over https, or one on this machine); nothing
-// is fetched from elsewhere unless the visitor asks.
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-	"img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*; worker-src 'self'; base-uri 'none'; " +
-	"form-action 'none'; frame-ancestors 'self'"
+	"tlsplayground/site"
+)
 
 func main() {
 	addr := flag.String("addr", ":8080", "address to listen on (host:port or :port)")
@@ -49,16 +42,11 @@ func run(addr, dir string, tlsServer bool) error {
 		return err
 	}
 	log.Printf("serving %s at %s", dir, displayURL(ln.Addr()))
-	handler := Handler(dir)
+	handler, root, err := newHandler(dir, tlsServer)
+	if err != nil {
+		return err
+	}
 	if tlsServer {
-		tls, root, err := tlsHandler()
-		if err != nil {
-			return err
-		}
-		mux := http.NewServeMux()
-		mux.Handle("/tls/", tls)
-		mux.Handle("/", handler)
-		handler = mux
 		log.Printf("the engine's TLS server answers at %stls/flight; its root CA (trust it in the page's \"at URL\" setting) is at %s", displayURL(ln.Addr()), root)
 	}
 	srv := &http.Server{
@@ -71,31 +59,28 @@ func run(addr, dir string, tlsServer bool) error {
 	return nil
 }
 
+// newHandler serves the built site in dir with the production headers
+// (site.Handler) and, with tlsServer, the engine's TLS server at /tls/; it
+// returns the path of that server's root CA.
+func newHandler(dir string, tlsServer bool) (http.Handler, string, error) {
+	handler := site.Handler(os.DirFS(dir))
+	if !tlsServer {
+		return handler, "", nil
+	}
+	tls, root, err := tlsHandler()
+	if err != nil {
+		return nil, "", err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/tls/", tls)
+	mux.Handle("/", handler)
+	return mux, root, nil
+}
+
 // displayURL turns a listener address into a URL a person can open.
 func displayURL(a net.Addr) string {
 	if tcp, ok := a.(*net.TCPAddr); ok && tcp.IP.IsUnspecified() {
 		return fmt.Sprintf("http://localhost:%d/", tcp.Port)
 	}
 	return "http://" + a.String() + "/"
-}
-
-// Handler serves the files in dir with the production headers.
-func Handler(dir string) http.Handler {
-	// Go's table already knows .wasm and .mjs on most systems; make sure, since
-	// the browser refuses WebAssembly.instantiateStreaming and module scripts
-	// served with the wrong type.
-	_ = mime.AddExtensionType(".wasm", "application/wasm")
-	_ = mime.AddExtensionType(".mjs", "text/javascript; charset=utf-8")
-	_ = mime.AddExtensionType(".js", "text/javascript; charset=utf-8")
-	files := http.FileServer(http.Dir(dir))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", CSP)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Cache-Control", "no-store")
-		if filepath.Ext(r.URL.Path) == ".wasm" {
-			h.Set("Content-Type", "application/wasm")
-		}
-		files.ServeHTTP(w, r)
-	})
 }

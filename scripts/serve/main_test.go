@@ -5,59 +5,43 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
+
+	"tlsplayground/site"
 )
 
-func TestHandlerHeaders(t *testing.T) {
+// TestServe: the site with the production headers (site.Handler; site/site_test.go
+// checks them against netlify.toml), and the engine's TLS server beside it at /tls/.
+func TestServe(t *testing.T) {
 	dir := t.TempDir()
-	for name, body := range map[string]string{
-		"index.html":  "<!doctype html><title>t</title>",
-		"engine.wasm": "\x00asm\x01\x00\x00\x00",
-		"app.js":      "export {};",
-	} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte("<!doctype html><title>t</title>"), 0o644); err != nil {
+		t.Fatal(err)
 	}
-	srv := httptest.NewServer(Handler(dir))
-	defer srv.Close()
-
-	for _, tc := range []struct{ path, contentType string }{
-		{"/", "text/html; charset=utf-8"},
-		{"/engine.wasm", "application/wasm"},
-		{"/app.js", "text/javascript; charset=utf-8"},
-	} {
-		resp, err := http.Get(srv.URL + tc.path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Errorf("GET %s: status %d, want 200", tc.path, resp.StatusCode)
-		}
-		for header, want := range map[string]string{
-			"Content-Type":            tc.contentType,
-			"Content-Security-Policy": CSP,
-			"X-Content-Type-Options":  "nosniff",
-			"Cache-Control":           "no-store",
-		} {
-			if got := resp.Header.Get(header); got != want {
-				t.Errorf("GET %s: %s = %q, want %q", tc.path, header, got, want)
-			}
-		}
-	}
-}
-
-// TestCSPMatchesNetlify keeps the dev server's policy identical to production's.
-func TestCSPMatchesNetlify(t *testing.T) {
-	toml, err := os.ReadFile("../../netlify.toml")
+	h, root, err := newHandler(dir, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{CSP, "nosniff", `Content-Type = "application/wasm"`, `publish = "site/dist"`} {
-		if !strings.Contains(string(toml), want) {
-			t.Errorf("netlify.toml does not contain %q", want)
-		}
+	if _, err := os.Stat(root); err != nil {
+		t.Errorf("root CA: %v", err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+
+	resp, err := http.Get(srv.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Security-Policy") != site.PageCSP || resp.Header.Get("Cache-Control") != site.Revalidate {
+		t.Errorf("GET /: %d, CSP %q, Cache-Control %q", resp.StatusCode, resp.Header.Get("Content-Security-Policy"), resp.Header.Get("Cache-Control"))
+	}
+
+	resp, err = http.Get(srv.URL + "/tls/info")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("GET /tls/info: status %d, want 200 (the engine's TLS server)", resp.StatusCode)
 	}
 }
