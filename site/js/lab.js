@@ -362,6 +362,7 @@ export function createLab(app) {
     setError(message) { lab.error = message || ''; },
     title: (a) => TITLES[a] || a,
     get attack() { return lab.attack; },
+    get scenario() { return lab.scenario; },
   };
 }
 

@@ -108,7 +108,7 @@ test('four views embedded in a strict-CSP page of another origin', async (t) => 
   assert.match(tls13.iframe, /embed\.html#mode=tls13&amp;step=5"/);
   assert.match(tls13.element, new RegExp(`<script src="${site.origin}/tls-playground.js" defer></script>`));
 
-  await page.evaluate(() => { location.hash = '#step=3'; });
+  await page.evaluate(() => { location.hash = '#mode=classic&step=3'; });
   await page.waitForSelector('body[data-session-mode="classic"][data-busy="false"] tls-step-panel[data-step="3"]');
   const classic = await snippet(page, 'step');
   assert.match(classic.element, /<tls-playground step="3"><\/tls-playground>/);
