@@ -294,6 +294,9 @@ function createWorker(opts) {
     if (opts.wasmBytes !== undefined && url.protocol !== 'blob:' && url.protocol !== 'data:') url.searchParams.set('wasm', 'message');
     return new Worker(url);
   }
+  if (location.protocol === 'file:' && opts.wasmBytes === undefined) {
+    throw new Error('a page opened from file:// cannot fetch the engine: open tls-playground.html instead (the single-file edition, in the same folder), or run “tlsplay web”');
+  }
   const url = new URL('./engine-worker.js', import.meta.url);
   if (opts.wasmBytes !== undefined) url.searchParams.set('wasm', 'message');
   else if (opts.wasm) url.searchParams.set('wasm', new URL(opts.wasm, document.baseURI).href);
