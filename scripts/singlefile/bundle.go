@@ -1,0 +1,530 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+)
+
+// This file bundles ES modules into one script: each module becomes a
+// function in a registry (its imports become lookups in the registry, its
+// exports the object it returns), evaluated on first use, dependencies
+// first, as the browser would. It handles the syntax the site uses:
+//
+//	import { a, b as c } from './x.js';   (also across lines)
+//	import * as ns from './x.js';
+//	import './x.js';                      (for its side effects)
+//	import('./x.js')                      (a dynamic import of a literal path)
+//	export function f / export async function f / export function* f / export class C
+//	export const a = …, b = …;
+//	export { a, b as c };
+//
+// and fails, naming the file and line, on anything else: a default import or
+// export, export let/var, re-exports, import attributes, a bare specifier (a
+// package: only the site's own code is bundled), a path outside the root, an
+// import cycle, a name a module imports but the other does not export,
+// top-level await, and (in a classic script) import.meta.
+
+// registryName is the bundle's one global name inside its scope; no module may use it.
+const registryName = "__tls"
+
+// module is one parsed module.
+type module struct {
+	name    string // path relative to the root, e.g. "components/wire.js"
+	src     string
+	imports []importDecl
+	dynamic []string          // modules it imports with import()
+	exports map[string]string // exported name → local name
+	order   []string          // exported names, in source order
+	cuts    []cut             // source ranges to replace
+}
+
+// importDecl is a static import: the target module and how its exports bind.
+type importDecl struct {
+	from  string
+	line  int
+	all   string      // import * as all
+	names [][2]string // {imported, local}
+}
+
+// cut replaces src[start:end] with text.
+type cut struct {
+	start, end int
+	text       string
+}
+
+// bundler loads modules from a file system rooted at the site's js/ folder.
+type bundler struct {
+	fsys    fs.FS
+	classic bool // the bundle is a classic script (a worker): no import.meta
+	mods    map[string]*module
+}
+
+func newBundler(fsys fs.FS, classic bool) *bundler {
+	return &bundler{fsys: fsys, classic: classic, mods: map[string]*module{}}
+}
+
+// resolve turns a specifier written in module from into a module name.
+func resolve(from, spec string, line int) (string, error) {
+	if !strings.HasPrefix(spec, "./") && !strings.HasPrefix(spec, "../") {
+		return "", fmt.Errorf("%s:%d: import of %q: only relative paths to the site's own modules (./ or ../) can be bundled", from, line, spec)
+	}
+	name := path.Join(path.Dir(from), spec)
+	if name == ".." || strings.HasPrefix(name, "../") {
+		return "", fmt.Errorf("%s:%d: import of %q leaves the site's js/ folder", from, line, spec)
+	}
+	return name, nil
+}
+
+// add loads name and, recursively, every module it imports (statically or
+// with import()), then checks the graph: no cycle, every imported name exported.
+func (b *bundler) add(name string) error {
+	if err := b.load(name); err != nil {
+		return err
+	}
+	if err := b.checkCycles(); err != nil {
+		return err
+	}
+	return b.checkNames()
+}
+
+func (b *bundler) load(name string) error {
+	if _, ok := b.mods[name]; ok {
+		return nil
+	}
+	data, err := fs.ReadFile(b.fsys, name)
+	if err != nil {
+		return fmt.Errorf("reading module %s: %w", name, err)
+	}
+	m, err := parseModule(name, string(data), b.classic)
+	if err != nil {
+		return err
+	}
+	b.mods[name] = m
+	deps := append([]string(nil), m.dynamic...)
+	for _, imp := range m.imports {
+		deps = append(deps, imp.from)
+	}
+	for _, dep := range deps {
+		if err := b.load(dep); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkCycles fails on a cycle of static imports (dynamic imports are evaluated
+// later, on demand, and may point back).
+func (b *bundler) checkCycles() error {
+	const (
+		visiting = 1
+		done     = 2
+	)
+	state := map[string]int{}
+	var stack []string
+	var visit func(string) error
+	visit = func(name string) error {
+		switch state[name] {
+		case visiting:
+			i := 0
+			for stack[i] != name {
+				i++
+			}
+			return fmt.Errorf("import cycle: %s -> %s (a bundle evaluates each module once, after its imports; break the cycle)", strings.Join(stack[i:], " -> "), name)
+		case done:
+			return nil
+		}
+		state[name] = visiting
+		stack = append(stack, name)
+		for _, imp := range b.mods[name].imports {
+			if err := visit(imp.from); err != nil {
+				return err
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[name] = done
+		return nil
+	}
+	for _, name := range b.sorted() {
+		if err := visit(name); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkNames fails when a module imports a name the other module does not export.
+func (b *bundler) checkNames() error {
+	for _, name := range b.sorted() {
+		m := b.mods[name]
+		for _, imp := range m.imports {
+			target := b.mods[imp.from]
+			for _, n := range imp.names {
+				if _, ok := target.exports[n[0]]; !ok {
+					return fmt.Errorf("%s:%d: imports %s from %s, which does not export it", name, imp.line, n[0], imp.from)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (b *bundler) sorted() []string {
+	names := make([]string, 0, len(b.mods))
+	for n := range b.mods {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// parseModule finds the import and export statements of a module.
+func parseModule(name, src string, classic bool) (*module, error) {
+	toks, err := tokenize(name, src)
+	if err != nil {
+		return nil, err
+	}
+	m := &module{name: name, src: src, exports: map[string]string{}}
+	fail := func(t token, format string, args ...any) error {
+		return fmt.Errorf("%s:%d: %s", name, t.line, fmt.Sprintf(format, args...))
+	}
+	is := func(i int, kind tokKind, text string) bool {
+		return i < len(toks) && toks[i].kind == kind && toks[i].text == text
+	}
+	export := func(t token, exported, local string) error {
+		if _, dup := m.exports[exported]; dup {
+			return fail(t, "%s is exported twice", exported)
+		}
+		m.exports[exported] = local
+		m.order = append(m.order, exported)
+		return nil
+	}
+	// end returns the index after a statement ending at token i (an optional semicolon).
+	end := func(i int) int {
+		if is(i, tokPunct, ";") {
+			return i + 1
+		}
+		return i
+	}
+	// remove cuts tokens [from, to) out, keeping their line breaks.
+	remove := func(from, to int) {
+		start, stop := toks[from].start, toks[to-1].end
+		m.cuts = append(m.cuts, cut{start, stop, strings.Repeat("\n", strings.Count(src[start:stop], "\n"))})
+	}
+
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if t.kind != tokIdent || i > 0 && is(i-1, tokPunct, ".") || is(i+1, tokPunct, ":") {
+			continue // not a name, or a property (x.import, {export: …})
+		}
+		switch t.text {
+		case registryName:
+			return nil, fail(t, "the name %s is reserved for the bundle's registry", registryName)
+		case "await":
+			if t.depth == 0 {
+				return nil, fail(t, "top-level await cannot be bundled (each module becomes a plain function)")
+			}
+		case "import":
+			if is(i+1, tokPunct, ".") {
+				if classic {
+					return nil, fail(t, "import.meta cannot be used in a classic script bundle")
+				}
+				continue // import.meta: the inline module script has its own
+			}
+			if is(i+1, tokPunct, "(") {
+				if i+3 >= len(toks) || toks[i+2].kind != tokString || !is(i+3, tokPunct, ")") {
+					return nil, fail(t, "import() of something other than one string literal cannot be bundled")
+				}
+				target, err := resolve(name, unquote(toks[i+2].text), t.line)
+				if err != nil {
+					return nil, err
+				}
+				m.dynamic = append(m.dynamic, target)
+				m.cuts = append(m.cuts, cut{t.start, toks[i+3].end, fmt.Sprintf("%s.dynamic(%q)", registryName, target)})
+				i += 3
+				continue
+			}
+			if t.depth != 0 {
+				return nil, fail(t, "an import statement must be at the top level")
+			}
+			decl := importDecl{line: t.line}
+			j := i + 1
+			switch {
+			case j < len(toks) && toks[j].kind == tokString: // import './x.js';
+			case is(j, tokPunct, "*"):
+				if !is(j+1, tokIdent, "as") || j+2 >= len(toks) || toks[j+2].kind != tokIdent || !is(j+3, tokIdent, "from") {
+					return nil, fail(t, "expected import * as NAME from '…'")
+				}
+				decl.all = toks[j+2].text
+				j += 4
+			case is(j, tokPunct, "{"):
+				j++
+				for !is(j, tokPunct, "}") {
+					if j >= len(toks) || toks[j].kind != tokIdent {
+						return nil, fail(t, "expected a name in import { … }")
+					}
+					imported, local := toks[j].text, toks[j].text
+					j++
+					if is(j, tokIdent, "as") {
+						if j+1 >= len(toks) || toks[j+1].kind != tokIdent {
+							return nil, fail(t, "expected a name after as in import { … }")
+						}
+						local = toks[j+1].text
+						j += 2
+					}
+					decl.names = append(decl.names, [2]string{imported, local})
+					if is(j, tokPunct, ",") {
+						j++
+					} else if !is(j, tokPunct, "}") {
+						return nil, fail(t, "expected , or } in import { … }")
+					}
+				}
+				j++
+				if !is(j, tokIdent, "from") {
+					return nil, fail(t, "expected from after import { … }")
+				}
+				j++
+			case j < len(toks) && toks[j].kind == tokIdent:
+				return nil, fail(t, "default imports (import %s from …) cannot be bundled: the site's modules use named exports", toks[j].text)
+			default:
+				return nil, fail(t, "an import statement this bundler does not understand")
+			}
+			if j >= len(toks) || toks[j].kind != tokString {
+				return nil, fail(t, "expected the module's path as a string")
+			}
+			target, err := resolve(name, unquote(toks[j].text), t.line)
+			if err != nil {
+				return nil, err
+			}
+			decl.from = target
+			if is(j+1, tokIdent, "with") || is(j+1, tokIdent, "assert") {
+				return nil, fail(t, "import attributes (with { … }) cannot be bundled")
+			}
+			stop := end(j + 1)
+			remove(i, stop)
+			m.imports = append(m.imports, decl)
+			i = stop - 1
+		case "export":
+			if t.depth != 0 {
+				continue // a method or property named export: statements are at the top level
+			}
+			j := i + 1
+			if j >= len(toks) {
+				return nil, fail(t, "export at the end of the file")
+			}
+			next := toks[j]
+			switch {
+			case next.kind == tokIdent && (next.text == "function" || next.text == "class" || next.text == "async"):
+				k := j + 1
+				if next.text == "async" {
+					if !is(k, tokIdent, "function") {
+						return nil, fail(t, "expected export async function NAME")
+					}
+					k++
+				}
+				if next.text != "class" && is(k, tokPunct, "*") {
+					k++
+				}
+				if k >= len(toks) || toks[k].kind != tokIdent {
+					return nil, fail(t, "an exported %s needs a name", next.text)
+				}
+				if err := export(t, toks[k].text, toks[k].text); err != nil {
+					return nil, err
+				}
+				m.cuts = append(m.cuts, cut{t.start, next.start, ""})
+			case next.kind == tokIdent && next.text == "const":
+				k := j + 1
+				if k >= len(toks) || toks[k].kind != tokIdent {
+					return nil, fail(t, "export const with a destructuring pattern cannot be bundled: export each name")
+				}
+				if err := export(t, toks[k].text, toks[k].text); err != nil {
+					return nil, err
+				}
+				// Further declarators: , NAME = at the statement's own depth, up to its semicolon.
+				for k++; ; k++ {
+					if k >= len(toks) {
+						return nil, fail(t, "export const without a closing semicolon")
+					}
+					if toks[k].depth != 0 {
+						continue
+					}
+					if is(k, tokPunct, ";") {
+						break
+					}
+					if is(k, tokPunct, ",") {
+						if k+2 >= len(toks) || toks[k+1].kind != tokIdent || !is(k+2, tokPunct, "=") {
+							return nil, fail(toks[k], "export const: expected , NAME = (a destructuring pattern cannot be bundled)")
+						}
+						if err := export(toks[k], toks[k+1].text, toks[k+1].text); err != nil {
+							return nil, err
+						}
+					}
+				}
+				m.cuts = append(m.cuts, cut{t.start, next.start, ""})
+			case next.kind == tokIdent && (next.text == "let" || next.text == "var"):
+				return nil, fail(t, "export %s cannot be bundled (its importers would not see it change): use export const or a function", next.text)
+			case next.kind == tokPunct && next.text == "{":
+				k := j + 1
+				for !is(k, tokPunct, "}") {
+					if k >= len(toks) || toks[k].kind != tokIdent {
+						return nil, fail(t, "expected a name in export { … }")
+					}
+					local, exported := toks[k].text, toks[k].text
+					k++
+					if is(k, tokIdent, "as") {
+						if k+1 >= len(toks) || toks[k+1].kind != tokIdent {
+							return nil, fail(t, "expected a name after as in export { … }")
+						}
+						exported = toks[k+1].text
+						k += 2
+					}
+					if exported == "default" {
+						return nil, fail(t, "a default export cannot be bundled: use a named export")
+					}
+					if err := export(t, exported, local); err != nil {
+						return nil, err
+					}
+					if is(k, tokPunct, ",") {
+						k++
+					} else if !is(k, tokPunct, "}") {
+						return nil, fail(t, "expected , or } in export { … }")
+					}
+				}
+				if is(k+1, tokIdent, "from") {
+					return nil, fail(t, "re-exports (export { … } from …) cannot be bundled: import, then export")
+				}
+				stop := end(k + 1)
+				remove(i, stop)
+				i = stop - 1
+			case next.kind == tokIdent && next.text == "default":
+				return nil, fail(t, "a default export cannot be bundled: use a named export")
+			case next.kind == tokPunct && next.text == "*":
+				return nil, fail(t, "export * cannot be bundled: import, then export")
+			default:
+				return nil, fail(t, "an export statement this bundler does not understand")
+			}
+		}
+	}
+	// The dynamic imports' cuts are interleaved with the statements' ones: order them.
+	sort.Slice(m.cuts, func(a, b int) bool { return m.cuts[a].start < m.cuts[b].start })
+	for _, e := range m.order {
+		if local := m.exports[e]; !m.imported(local) && !declares(toks, m.cuts, local) {
+			return nil, fmt.Errorf("%s: exports %s, which it does not declare", name, local)
+		}
+	}
+	return m, nil
+}
+
+// imported reports whether local is bound by one of the module's imports.
+func (m *module) imported(local string) bool {
+	for _, imp := range m.imports {
+		if imp.all == local {
+			return true
+		}
+		for _, n := range imp.names {
+			if n[1] == local {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// declares reports whether the module names local outside its import and
+// export syntax (a loose check that catches a typo in export { … }).
+func declares(toks []token, cuts []cut, local string) bool {
+next:
+	for _, t := range toks {
+		if t.kind != tokIdent || t.text != local {
+			continue
+		}
+		for _, c := range cuts {
+			if t.start >= c.start && t.end <= c.end {
+				continue next
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// unquote returns the value of a string literal without escapes (a module path).
+func unquote(lit string) string { return lit[1 : len(lit)-1] }
+
+// body returns the module's source with its import and export syntax cut out.
+func (m *module) body() string {
+	var sb strings.Builder
+	at := 0
+	for _, c := range m.cuts {
+		sb.WriteString(m.src[at:c.start])
+		sb.WriteString(c.text)
+		at = c.end
+	}
+	sb.WriteString(m.src[at:])
+	return sb.String()
+}
+
+// registryPrelude defines the registry: define(name, factory), load(name)
+// (evaluates a module once and returns its exports, frozen like a module
+// namespace) and dynamic(name) (load, as a promise, like import()).
+const registryPrelude = `const ` + registryName + ` = (() => {
+  const factories = new Map();
+  const loaded = new Map();
+  const load = (name) => {
+    if (!loaded.has(name)) {
+      const factory = factories.get(name);
+      if (!factory) throw new Error('the bundle has no module ' + name);
+      loaded.set(name, null);
+      loaded.set(name, Object.freeze(Object.assign(Object.create(null), factory())));
+    }
+    return loaded.get(name);
+  };
+  return {
+    define: (name, factory) => factories.set(name, factory),
+    load,
+    dynamic: (name) => Promise.resolve().then(() => load(name)),
+  };
+})();
+`
+
+// write returns the bundle's text: the registry and every module, without
+// evaluating any (the caller appends what to load).
+func (b *bundler) write() string {
+	var sb strings.Builder
+	sb.WriteString(registryPrelude)
+	for _, name := range b.sorted() {
+		m := b.mods[name]
+		fmt.Fprintf(&sb, "\n// ---- js/%s\n%s.define(%q, function () {\n'use strict';\n", name, registryName, name)
+		for _, imp := range m.imports {
+			switch {
+			case imp.all != "":
+				fmt.Fprintf(&sb, "const %s = %s.load(%q);\n", imp.all, registryName, imp.from)
+			case len(imp.names) > 0:
+				var parts []string
+				for _, n := range imp.names {
+					if n[0] == n[1] {
+						parts = append(parts, n[0])
+					} else {
+						parts = append(parts, n[0]+": "+n[1])
+					}
+				}
+				fmt.Fprintf(&sb, "const { %s } = %s.load(%q);\n", strings.Join(parts, ", "), registryName, imp.from)
+			default:
+				fmt.Fprintf(&sb, "%s.load(%q);\n", registryName, imp.from)
+			}
+		}
+		sb.WriteString(m.body())
+		var exports []string
+		for _, e := range m.order {
+			if local := m.exports[e]; local == e {
+				exports = append(exports, e)
+			} else {
+				exports = append(exports, e+": "+local)
+			}
+		}
+		fmt.Fprintf(&sb, "\nreturn { %s };\n});\n", strings.Join(exports, ", "))
+	}
+	return sb.String()
+}

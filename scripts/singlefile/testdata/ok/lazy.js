@@ -1,0 +1,4 @@
+import { log } from './log.js';
+
+log('lazy');
+export const value = 42;

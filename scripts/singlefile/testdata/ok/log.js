@@ -1,0 +1,2 @@
+export const seen = [];
+export function log(what) { seen.push(what); }
