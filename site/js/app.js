@@ -215,27 +215,28 @@ function setStatus(text, { since, busy = false } = {}) {
 // ---- where the visitor looks ------------------------------------------------------
 
 /**
- * reveal brings el into view. In the full page it scrolls el to the top (the
- * headings' scroll-margin keeps them clear of the sticky controls). An embed
- * is a guest: it scrolls only its own window (scrollIntoView would scroll the
- * host page too) and usually has nothing to scroll, since the host script
- * sizes it to its content.
+ * reveal brings el to the top of the view, just below the sticky controls
+ * (with onlyIfHidden, only when it is not already in the upper part of the
+ * view). It never calls scrollIntoView, which in an embed would scroll the
+ * host page too; an embed that the host script sizes to its content has
+ * nothing to scroll.
  */
 function reveal(el, { onlyIfHidden = false } = {}) {
   if (!el) return;
   const box = el.getBoundingClientRect();
-  if (onlyIfHidden && box.top >= stickyBottom() && box.top < innerHeight * 0.75) return;
+  const clear = stickyHeight();
+  if (onlyIfHidden && box.top >= clear && box.top < innerHeight * 0.6) return;
   const behavior = onlyIfHidden && !matchMedia('(prefers-reduced-motion: reduce)').matches ? 'smooth' : 'auto';
-  if (!embedded) { el.scrollIntoView({ block: 'start', behavior }); return; }
-  const top = box.top + scrollY - stickyBottom();
-  if (Math.abs(top - scrollY) > 1) scrollTo({ top: Math.max(0, top), behavior });
+  // window.scrollTo moves this document only: in an iframe, never the host.
+  const top = Math.max(0, box.top + scrollY - clear - 8);
+  if (Math.abs(top - scrollY) > 1) scrollTo({ top, behavior });
 }
 
-/** stickyBottom is where the content below the sticky controls bar begins (px from the viewport's top). */
-function stickyBottom() {
-  const bar = $('tls-controls .controls');
+/** stickyHeight is the height of the controls bar when it sticks to the top (0 if it does not). */
+function stickyHeight() {
+  const bar = $('tls-controls');
   if (!bar || getComputedStyle(bar).position !== 'sticky') return 0;
-  return Math.max(0, bar.getBoundingClientRect().bottom);
+  return bar.getBoundingClientRect().height;
 }
 
 /**
@@ -252,11 +253,11 @@ function landOnStep({ onlyIfHidden = false } = {}) {
   reveal($('tls-step-panel'), { onlyIfHidden });
 }
 
-// A visitor who scrolls or presses a key before the engine is ready has chosen
-// where to look: arrival scrolling stops there.
+// A visitor who scrolls or presses a key while a link's view is still being
+// made has chosen where to look: arrival scrolling stops there.
 let visitorMoved = false;
 for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown']) {
-  addEventListener(type, () => { visitorMoved = true; }, { once: true, passive: true, capture: true });
+  addEventListener(type, () => { visitorMoved = true; }, { passive: true, capture: true });
 }
 
 // ---- the URL's fragment ----------------------------------------------------------
@@ -755,11 +756,15 @@ async function labAction(fn) {
 async function openLab({ attack, scenario }) {
   const running = lab.open({ attack, scenario });
   const labEl = document.querySelector('tls-attack-lab');
-  // A scenario's link lands on its result (below the list on a narrow screen).
-  const target = (scenario && labEl && labEl.querySelector('.scenario-result')) || document.getElementById('attacks');
-  if (!embedded) reveal(target);
+  // An attack's link lands on its panel; a scenario's on its result (which a
+  // narrow screen shows next to the chosen case). Once the attack has run, the
+  // view is brought back if the layout moved it, unless the visitor scrolled.
+  const target = () => (scenario && labEl && labEl.querySelector('.scenario-result')) || labEl || document.getElementById('attacks');
+  visitorMoved = false;
+  if (!embedded) reveal(target());
   if (mayFocus()) labEl?.focusPanel();
   await labAction(() => running);
+  if (!embedded && !visitorMoved) reveal(target(), { onlyIfHidden: true });
 }
 
 // A step link (the list of seven, or a deep link typed in) moves the panel,

@@ -1,0 +1,87 @@
+// Arrival and reading position, in Debian's Chromium at 1280 and 390 px wide:
+// every kind of deep link (a step, a step of another mode, the comparison, the
+// key schedule, an attack, a scenario) lands with its view in the viewport
+// once the page has run it, below the sticky controls; a plain visit stays at
+// the top; and on a phone Next and Previous keep the step's text in view.
+// Fails on any console error, CSP violation or request leaving this machine.
+//
+//   bash scripts/build.sh && node --test tests/browser/landing.test.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { useSite, out, waitReady } from './helpers.mjs';
+
+const site = useSite();
+
+// Each link: the element that must be in view, and what shows it has run.
+const LINKS = [
+  { hash: '#step=5', target: 'tls-step-panel h2', ready: 'tls-step-panel[data-step="5"] .step-panel:not(.pending)' },
+  { hash: '#mode=tls13&step=5', target: 'tls-step-panel h2', ready: 'body[data-session-mode="tls13"] tls-step-panel[data-step="5"] .step-panel:not(.pending)' },
+  { hash: '#compare', target: 'tls-comparison h2', ready: 'tls-comparison[data-state="done"]' },
+  { hash: '#view=schedule&mode=tls13', target: 'tls-key-schedule h2', ready: 'body[data-session-mode="tls13"][data-busy="false"] tls-key-schedule svg' },
+  { hash: '#attack=eve', target: 'tls-attack-lab h3', ready: 'tls-eve [data-testid="wire-eve"]' },
+  { hash: '#scenario=expired', target: '.scenario-result', ready: '[data-testid="scenario-result"][data-scenario="expired"][data-state="done"]' },
+];
+
+/** placement says where el is: its top relative to the viewport, and the bottom of the sticky controls. */
+function placement(page, selector) {
+  return page.evaluate((sel) => {
+    const el = [...document.querySelectorAll(sel)].find((e) => e.getClientRects().length);
+    const bar = document.querySelector('tls-controls');
+    const sticky = bar && getComputedStyle(bar).position === 'sticky' ? Math.max(0, bar.getBoundingClientRect().bottom) : 0;
+    return el ? { top: el.getBoundingClientRect().top, sticky, height: innerHeight, scrollY } : null;
+  }, selector);
+}
+
+function assertInView(where, what) {
+  assert.ok(where, `${what}: the element is on the page`);
+  assert.ok(where.top >= where.sticky - 4, `${what}: its top (${Math.round(where.top)} px) is not under the sticky controls (${Math.round(where.sticky)} px)`);
+  assert.ok(where.top < where.height * 0.6, `${what}: its top (${Math.round(where.top)} px) is in the upper part of the ${where.height} px viewport`);
+}
+
+for (const [width, height] of [[1280, 900], [390, 844]]) {
+  test(`deep links land on their view at ${width} px`, async (t) => {
+    const { page, problems } = await site.openPage(t);
+    await page.setViewportSize({ width, height });
+    for (const link of LINKS) {
+      await page.goto('about:blank');
+      await page.goto(`${site.origin}/${link.hash}`);
+      await waitReady(page);
+      await page.waitForSelector(link.ready, { timeout: 60_000 });
+      await page.waitForFunction(() => document.body.dataset.busy === 'false', null, { timeout: 30_000 });
+      // Arrival scrolling is instant; give layout one frame to settle.
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      assertInView(await placement(page, link.target), `${link.hash} at ${width} px`);
+      await page.screenshot({ path: path.join(out, `landing-${width}-${link.hash.replace(/[^a-z0-9]+/gi, '-')}.png`) });
+    }
+    assert.deepEqual(problems, [], problems.join('\n'));
+  });
+}
+
+test('a plain visit stays at the top', async (t) => {
+  const { page, problems } = await site.openPage(t);
+  await page.goto(site.origin);
+  await waitReady(page);
+  assert.equal(await page.evaluate(() => scrollY), 0);
+  assert.deepEqual(problems, [], problems.join('\n'));
+});
+
+test('on a phone, Next and Previous keep the step text in view', async (t) => {
+  const { page, problems } = await site.openPage(t);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(`${site.origin}/#step=1`);
+  await waitReady(page);
+  for (const [command, step] of [['next', 2], ['next', 3], ['next', 4], ['prev', 3]]) {
+    await page.click(`tls-controls button[data-command="${command}"]:visible`);
+    await page.waitForSelector(`tls-step-panel[data-step="${step}"] .step-panel:not(.pending) h2`);
+    // Smooth scrolling may be running: wait until the position stops changing.
+    await page.waitForFunction(() => new Promise((r) => {
+      const y = scrollY;
+      setTimeout(() => r(scrollY === y), 150);
+    }), null, { timeout: 5_000 });
+    assertInView(await placement(page, 'tls-step-panel h2'), `after ${command} to step ${step}`);
+  }
+  await page.screenshot({ path: path.join(out, 'landing-390-next.png') });
+  assert.deepEqual(problems, [], problems.join('\n'));
+});
