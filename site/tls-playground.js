@@ -1,19 +1,11 @@
-// tls-playground.js: the host script for embedding TLS Playground in a page.
-//
-//   <script src="https://SITE/tls-playground.js" defer></script>
-//   <tls-playground mode="tls13" step="5"></tls-playground>
-//
-// It defines <tls-playground> (attributes: view="step|compare|schedule", mode,
-// group, key, bits, step, attack, scenario; height: the height before the
-// embed reports its own; loading="lazy|eager"), which makes a sandboxed
-// iframe of SITE/embed.html in its shadow root, and it sizes every TLS
-// Playground iframe of the page (its own, and plain iframes pasted from the
-// site) to its content. An embed reports its height with
-//   postMessage({type: 'tls-playground:resize', version: 1, height, view})
-// and this script believes it only from an iframe of SITE: the message's
-// origin must be SITE's and its source one of those iframes' windows.
-// It needs no style-src or script-src beyond SITE itself: styles are set
-// through the CSSOM. Put SITE in the host page's frame-src.
+// tls-playground.js embeds TLS Playground: <tls-playground mode="tls13" step="5">
+// (also view=, group=, key=, bits=, attack=, scenario=, height=, loading=) makes
+// a sandboxed iframe of this site's embed.html, and every such iframe on the
+// page (pasted ones too) takes the height its embed reports with
+// postMessage({type: 'tls-playground:resize', version: 1, height, view}),
+// believed only from this site's origin and from one of those iframes.
+// Styles go through the CSSOM: the host's CSP needs only this site in
+// script-src and frame-src. README: "Embed it in your blog".
 (() => {
   'use strict';
   const script = document.currentScript;
@@ -24,7 +16,7 @@
   const HEIGHTS = { compare: 900, schedule: 700, attack: 900, scenario: 900 };
   const frames = new Set(); // iframes made by <tls-playground>
 
-  /** ourFrames lists the iframes this script may size: its own and pasted ones of SITE. */
+  /** ourFrames lists the iframes this script may size: its own and pasted ones of this site. */
   function ourFrames() {
     const pasted = [...document.querySelectorAll('iframe')].filter((f) => f.src.startsWith(embedURL));
     return [...frames, ...pasted];
@@ -62,7 +54,7 @@
 
     attributeChangedCallback() { if (this.frame) this.update(); }
 
-    /** fragment is the view's URL fragment, from the attributes (the page's own link format). */
+    /** fragment is the view's link, from the attributes (the page's own format). */
     fragment() {
       const p = new URLSearchParams();
       for (const name of ATTRS) {
