@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bash scripts/build.sh | grep 'engine.wasm'
+bash scripts/build.sh | grep -E 'engine.wasm|precache'
 echo
 echo "== native (go test -bench): the engine and crypto/tls, same handshakes =="
 go test ./playground/session -run '^$' -bench 'Handshake' -benchtime 300x -count 3 | grep -E '^Benchmark'

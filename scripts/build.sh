@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # build.sh builds the static site into site/dist/ (ignored by git):
-#   site/dist/engine.wasm   the Go program in ./wasm, compiled for js/wasm
-#   site/dist/wasm_exec.js  Go's JS glue, copied from $(go env GOROOT)/lib/wasm
-#   site/dist/...           everything else in site/ (HTML, CSS, ES modules), copied as is
-#                           (js/server-runtime.js runs engine.wasm's server role in the page)
-# and then the Cloudflare Worker from the same engine.wasm into scripts/cloudflare/dist/
+#   1. the engine: the Go program in ./wasm, compiled for js/wasm;
+#   2. the site's layout (go run ./scripts/sitebuild): the pages (index.html, embed.html), sw.js,
+#      the manifest and icons at fixed names; the page's code (js/, css/, img/ and Go's
+#      wasm_exec.js) in assets/<hash>/ and the engine in assets/engine-<hash>.wasm, named by
+#      their content so that they can be cached for good; build.json says which is which
+#      (scripts and tests read the engine's name from it).
+# and then the Cloudflare Worker from the same engine into scripts/cloudflare/dist/
 # (scripts/cloudflare/build.sh; ignored by git too).
 # It needs only Go and bash; node is used, when present, to report the brotli size.
-# Safe to run again: site/dist is rebuilt from scratch each time.
+# Safe to run again: the dist is rebuilt in a temporary folder and swapped in.
 #
 # TLSPLAY_DIST=DIR builds into DIR instead of site/dist (a private build, e.g. for tests:
 # TLS_PLAYGROUND_DIST=DIR node --test tests/browser/...); the Cloudflare Worker is then not
@@ -25,34 +27,22 @@ wasm_exec="$goroot/lib/wasm/wasm_exec.js"
 [[ -f wasm/main.go ]] || { echo "build.sh: wasm/main.go not found (run from a checkout of the project)" >&2; exit 1; }
 [[ -f "$wasm_exec" ]] || { echo "build.sh: $wasm_exec not found (Go 1.24+ keeps it in lib/wasm)" >&2; exit 1; }
 
-# Build into a temporary folder, then swap it in, so a failed build never leaves a half-built dist.
-mkdir -p "$(dirname "$dist")"
-tmp="$(mktemp -d "$(dirname "$dist")/.$(basename "$dist").XXXXXX")"
+# The engine, into a temporary folder; sitebuild copies it into the dist under its hash.
+tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# Copy the site's sources: everything in site/ except dist/ and our temporary folder.
-shopt -s dotglob nullglob
-for entry in site/*; do
-  name="$(basename "$entry")"
-  case "$name" in
-    dist|.dist.*) continue ;;
-  esac
-  cp -R "$entry" "$tmp/"
-done
-shopt -u dotglob nullglob
-
-cp "$wasm_exec" "$tmp/wasm_exec.js"
-
-echo "build.sh: GOOS=js GOARCH=wasm go build ./wasm -> $dist/engine.wasm"
+echo "build.sh: GOOS=js GOARCH=wasm go build ./wasm"
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/engine.wasm" ./wasm
 
-rm -rf "$dist"
-mv "$tmp" "$dist"
-chmod 755 "$dist"
+# The site around it (a temporary folder swapped in: a failed build leaves the dist as it was).
+go run ./scripts/sitebuild -site site -wasm "$tmp/engine.wasm" -wasm-exec "$wasm_exec" -out "$dist"
+rm -rf "$tmp"
 trap - EXIT
 
 # Report the size a visitor downloads: raw, and brotli (what Netlify serves to browsers).
-wasm="$dist/engine.wasm"
+engine="$(sed -n 's/^  "engine": "\(.*\)",$/\1/p' "$dist/build.json")"
+[[ -n "$engine" && -f "$dist/$engine" ]] || { echo "build.sh: $dist/build.json names no engine" >&2; exit 1; }
+wasm="$dist/$engine"
 raw=$(wc -c <"$wasm" | tr -d ' ')
 if command -v brotli >/dev/null 2>&1; then
   br=$(brotli -c -q 11 "$wasm" | wc -c | tr -d ' ')
@@ -69,12 +59,17 @@ else
 fi
 mib() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
 if [[ -n "$br" ]]; then
-  echo "build.sh: engine.wasm $raw bytes raw ($(mib "$raw")), $br bytes brotli ($(mib "$br"))"
+  echo "build.sh: engine.wasm ($engine) $raw bytes raw ($(mib "$raw")), $br bytes brotli ($(mib "$br"))"
 else
-  echo "build.sh: engine.wasm $raw bytes raw ($(mib "$raw")); brotli size not measured (no brotli or node)"
+  echo "build.sh: engine.wasm ($engine) $raw bytes raw ($(mib "$raw")); brotli size not measured (no brotli or node)"
 fi
 echo "build.sh: site built in $dist/"
 
-# The same engine.wasm serves the page's in-page server (site/js/server-runtime.js, copied with
-# the site) and the Cloudflare Worker: assemble the Worker in scripts/cloudflare/dist/ from it.
-bash scripts/cloudflare/build.sh --wasm "$wasm"
+# The same engine serves the page's in-page server (site/js/server-runtime.js, copied with
+# the site) and the Cloudflare Worker: assemble the Worker in scripts/cloudflare/dist/ from it
+# (not for a private build, which would overwrite the one Worker build of the checkout).
+if [[ "$dist" == "site/dist" || "${TLSPLAY_CLOUDFLARE:-}" == 1 ]]; then
+  bash scripts/cloudflare/build.sh --wasm "$wasm"
+else
+  echo "build.sh: private build (TLSPLAY_DIST): the Cloudflare Worker is not rebuilt (TLSPLAY_CLOUDFLARE=1 to rebuild it)"
+fi

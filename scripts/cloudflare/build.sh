@@ -9,7 +9,7 @@
 # wrangler.toml points at dist/entry.mjs; wrangler runs this script before `wrangler dev|deploy`.
 #
 # Usage: bash scripts/cloudflare/build.sh [--wasm PATH]
-#   --wasm PATH   use an engine.wasm already built (scripts/build.sh passes site/dist/engine.wasm)
+#   --wasm PATH   use an engine.wasm already built (scripts/build.sh passes the dist's assets/engine-<hash>.wasm)
 #                 instead of compiling ./wasm again
 # Needs only Go and bash (node, when present, reports the gzip size Cloudflare's limit counts).
 set -euo pipefail

@@ -1,6 +1,8 @@
-// helpers.mjs is what every browser test shares: a static server for the
-// built site with the production CSP, Debian's Chromium driven by
-// playwright-core, and a page that records every problem a test must fail on.
+// helpers.mjs is what every browser test shares: the built site served by the
+// project's own server (scripts/serve: site.Handler, the production headers of
+// site/site.go that netlify.toml mirrors, so there is no second copy of the
+// CSP here), Debian's Chromium driven by playwright-core, and a page that
+// records every problem a test must fail on.
 // Not a test file itself (node --test runs only *.test.mjs).
 //
 // Environment: TLS_PLAYGROUND_DIST (default site/dist), CHROMIUM (default
@@ -11,15 +13,15 @@
 //   const { page, problems } = await site.openPage(t);
 //   await page.goto(`${site.origin}/#step=2`);
 //
-//   useSite({ go: true }) serves the site with the project's own server
-//   (go run ./scripts/serve, built once into a temporary file), which also
-//   answers as the engine's TLS server at /tls/ on the same origin.
+//   useSite({ go: true }) also runs the engine's TLS server at /tls/ on the
+//   same origin (scripts/serve -tls-server). useSite({ prepare }) serves the
+//   folder that `await prepare(dist)` returns instead of the dist itself
+//   (a copy a test may rebuild); site.dir is the folder served.
 
 import { before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,71 +29,46 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '../..');
-const dist = path.resolve(process.env.TLS_PLAYGROUND_DIST || path.join(root, 'site/dist'));
+export const root = path.resolve(here, '../..');
+export const dist = path.resolve(process.env.TLS_PLAYGROUND_DIST || path.join(root, 'site/dist'));
 export const out = path.join(here, 'out');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
-// CSP is the policy of scripts/serve and netlify.toml.
-const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; " +
-  "img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*; worker-src 'self'; base-uri 'none'; " +
-  "form-action 'none'; frame-ancestors 'self'";
+/** build reads dir/build.json (scripts/sitebuild): {version, engine, assets, precache, sizes}. */
+export function build(dir = dist) {
+  const file = path.join(dir, 'build.json');
+  assert.ok(existsSync(file), `${file} not found: build the site first with "bash scripts/build.sh"`);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
 
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.wasm': 'application/wasm',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.txt': 'text/plain; charset=utf-8',
-};
+let serveBinary;
 
-/** serve starts a static server for dir on 127.0.0.1 and a free port. */
-async function serve(dir) {
-  const server = http.createServer(async (req, res) => {
-    const { pathname } = new URL(req.url, 'http://127.0.0.1');
-    let file = path.join(dir, decodeURIComponent(pathname));
-    if (!file.startsWith(dir + path.sep) && file !== dir) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      if ((await fs.stat(file)).isDirectory()) file = path.join(file, 'index.html');
-      const body = await fs.readFile(file);
-      res.writeHead(200, {
-        'Content-Type': TYPES[path.extname(file)] || 'application/octet-stream',
-        'Content-Security-Policy': CSP,
-        'X-Content-Type-Options': 'nosniff',
-        'Cache-Control': 'no-store',
-      });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-    }
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+/** serveBin builds scripts/serve once per test process, into a temporary folder. */
+async function serveBin() {
+  serveBinary ??= (async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tls-playground-serve-'));
+    const bin = path.join(dir, 'serve');
+    execFileSync('go', ['build', '-o', bin, './scripts/serve'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    return bin;
+  })();
+  return serveBinary;
 }
 
 /**
- * serveGo builds scripts/serve into a temporary file and runs it on
- * 127.0.0.1 and a free port: the site, and the engine's TLS server at /tls/.
+ * serve runs scripts/serve for dir on 127.0.0.1 and a free port (with tls,
+ * the engine's TLS server at /tls/ too) and resolves {origin, close}.
  */
-async function serveGo(dir) {
-  const bin = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'tls-playground-serve-')), 'serve');
-  execFileSync('go', ['build', '-o', bin, './scripts/serve'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-  const child = spawn(bin, ['-addr', '127.0.0.1:0', '-dir', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+export async function serve(dir, { tls = false } = {}) {
+  const bin = await serveBin();
+  const child = spawn(bin, ['-addr', '127.0.0.1:0', '-dir', dir, `-tls-server=${tls}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   const origin = await new Promise((resolve, reject) => {
     let log = '';
     const timer = setTimeout(() => reject(new Error(`scripts/serve did not start within 30 s:\n${log}`)), 30_000);
     child.stderr.on('data', (chunk) => {
       log += chunk;
       const m = /serving .* at (http:\/\/127\.0\.0\.1:\d+)\//.exec(log);
-      if (m && /tls\/flight/.test(log)) {
+      if (m && (!tls || /tls\/flight/.test(log))) {
         clearTimeout(timer);
         resolve(m[1]);
       }
@@ -104,10 +81,11 @@ async function serveGo(dir) {
   child.stderr.resume();
   return {
     origin,
-    close: async () => {
+    close: () => new Promise((resolve) => {
+      if (child.exitCode !== null) { resolve(); return; }
+      child.once('exit', resolve);
       child.kill();
-      await fs.rm(path.dirname(bin), { recursive: true, force: true });
-    },
+    }),
   };
 }
 
@@ -116,23 +94,20 @@ let site;
 
 /**
  * useSite registers the hooks that serve the site and start Chromium for the
- * test file, and returns {origin, openPage} (origin is set once the hooks ran).
- * With {go: true}, the site is served by scripts/serve (with /tls/).
+ * test file, and returns {origin, dir, openPage} (origin and dir are set once
+ * the hooks ran). With {go: true}, the engine's TLS server answers at /tls/.
  */
-export function useSite({ go = false } = {}) {
-  const handle = { origin: '', openPage };
+export function useSite({ go = false, prepare } = {}) {
+  const handle = { origin: '', dir: '', openPage };
   before(async () => {
-    assert.ok(existsSync(path.join(dist, 'index.html')) && existsSync(path.join(dist, 'engine.wasm')),
-      `${dist} has no index.html or engine.wasm: build the site first with "bash scripts/build.sh"`);
+    const b = build(dist);
+    assert.ok(existsSync(path.join(dist, 'index.html')) && existsSync(path.join(dist, b.engine)),
+      `${dist} has no index.html or ${b.engine}: build the site first with "bash scripts/build.sh"`);
     assert.ok(existsSync(executablePath),
       `${executablePath} not found: install Chromium with "apt-get install -y chromium" (or set CHROMIUM)`);
     await fs.mkdir(out, { recursive: true });
-    if (go) {
-      const s = await serveGo(dist);
-      site = { origin: s.origin, server: { close: (done) => s.close().then(done) } };
-    } else {
-      site = await serve(dist);
-    }
+    handle.dir = prepare ? await prepare(dist) : dist;
+    site = await serve(handle.dir, { tls: go });
     handle.origin = site.origin;
     browser = await chromium.launch({
       executablePath,
@@ -143,7 +118,7 @@ export function useSite({ go = false } = {}) {
   });
   after(async () => {
     await browser?.close();
-    await new Promise((resolve) => (site ? site.server.close(resolve) : resolve()));
+    await site?.close();
   });
   return handle;
 }

@@ -1,4 +1,5 @@
-// engine.mjs loads the built engine (site/dist/engine.wasm) under Node the way the page's
+// engine.mjs loads the built engine (site/dist/assets/engine-<hash>.wasm, named in the
+// dist's build.json; TLS_PLAYGROUND_DIST for another dist) under Node the way the page's
 // worker does: Go's own wasm_exec.js glue from $(go env GOROOT)/lib/wasm, plus the
 // `workers.ready` import that github.com/syumai/workers expects. It returns a small wrapper
 // over globalThis.tlsPlayground (see the JS API in the README) that takes and returns
@@ -14,7 +15,17 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const wasmPath = path.join(repoRoot, 'site', 'dist', 'engine.wasm');
+export const distDir = path.resolve(process.env.TLS_PLAYGROUND_DIST || path.join(repoRoot, 'site', 'dist'));
+
+/**
+ * wasmPath is the built engine: the file the dist's build.json names (scripts/sitebuild), or,
+ * when there is no build yet, build.json itself, so that "not found: build it first" names it.
+ */
+export const wasmPath = (() => {
+  const build = path.join(distDir, 'build.json');
+  if (!fs.existsSync(build)) return build;
+  return path.join(distDir, JSON.parse(fs.readFileSync(build, 'utf8')).engine);
+})();
 
 /** goroot returns $(go env GOROOT); GOROOT in the environment wins when set. */
 export function goroot() {

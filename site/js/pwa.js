@@ -1,0 +1,89 @@
+// pwa.js registers the service worker (sw.js at the site's root) so that the
+// page works offline after one visit, and offers a new version when one has
+// been deployed: "A new version is ready — Reload". The new version waits,
+// complete, in its own cache until the visitor presses Reload; then the page
+// reloads once, onto the new shell and the new engine together.
+//
+// It does nothing from file:, where service workers do not exist, in a
+// browser without them, and inside a frame (an embed uses the network and the
+// HTTP cache; only the full page installs a worker). A failure to register is
+// a warning on the console: the page works without it.
+//
+// <html data-sw> says where it stands: 'off' (not here), 'registered',
+// 'controlled' (this page is served by the worker), 'update-ready', 'failed'.
+
+import { h, fill } from './dom.js';
+
+const root = document.documentElement;
+
+function supported() {
+  if (window.top !== window) return false;
+  if (location.protocol !== 'https:' && location.protocol !== 'http:') return false;
+  return 'serviceWorker' in navigator;
+}
+
+/** offer shows the prompt for the worker waiting in registration. */
+function offer(registration, status) {
+  root.dataset.sw = 'update-ready';
+  const button = h('button', { type: 'button', class: 'pwa-reload', 'data-testid': 'pwa-reload' }, 'Reload');
+  button.addEventListener('click', () => {
+    const waiting = registration.waiting;
+    if (!waiting) {
+      location.reload();
+      return;
+    }
+    button.disabled = true;
+    reloadOnChange = true;
+    waiting.postMessage({ type: 'skip-waiting' });
+  });
+  fill(status, h('span', { class: 'pwa-card' }, 'A new version is ready — ', button));
+}
+
+// Reload once when the worker that controls this page changes, unless this is
+// the first visit's worker taking over a page it already matches.
+const hadController = supported() && !!navigator.serviceWorker.controller;
+let reloadOnChange = hadController;
+let reloaded = false;
+
+async function start() {
+  if (!supported()) {
+    root.dataset.sw = 'off';
+    return;
+  }
+  const status = h('div', { class: 'pwa-update', role: 'status', 'aria-live': 'polite', 'data-testid': 'pwa-update' });
+  document.body.append(status);
+
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (!reloadOnChange) {
+      root.dataset.sw = 'controlled';
+      return;
+    }
+    if (reloaded) return;
+    reloaded = true;
+    location.reload();
+  });
+
+  let registration;
+  try {
+    registration = await navigator.serviceWorker.register(new URL('sw.js', document.baseURI));
+  } catch (err) {
+    root.dataset.sw = 'failed';
+    console.warn(`offline use is off: the service worker could not be registered (${(err && err.message) || err})`);
+    return;
+  }
+  root.dataset.sw = navigator.serviceWorker.controller ? 'controlled' : 'registered';
+
+  const watch = (worker) => {
+    worker.addEventListener('statechange', () => {
+      if (worker.state === 'installed' && navigator.serviceWorker.controller) offer(registration, status);
+    });
+  };
+  if (registration.waiting && navigator.serviceWorker.controller) offer(registration, status);
+  if (registration.installing) watch(registration.installing);
+  registration.addEventListener('updatefound', () => watch(registration.installing));
+
+  // Back online (a classroom's network returns): look for a new version.
+  window.addEventListener('online', () => registration.update().catch(() => {}));
+}
+
+start();
