@@ -4,6 +4,7 @@
 //	tlsplay handshake [--mode classic|ecdhe|tls13] [--json] ...
 //	tlsplay connect HOST:PORT [--mode tls13|ecdhe|classic] [--request TEXT] ...
 //	tlsplay serve ADDR [--mode tls13|ecdhe|classic] [--once] ...
+//	tlsplay web [ADDR] [--no-open]
 //
 // handshake plays both ends in one process, as the page does, and prints
 // the seven steps with every value (--json: the session export, the same
@@ -53,13 +54,14 @@ Usage:
     tlsplay handshake [flags]         run a client and a server in this process and print the seven steps
     tlsplay connect HOST:PORT [flags] run the engine's client against a TLS server
     tlsplay serve ADDR [flags]        run the engine's server (for openssl s_client, curl, a browser)
+    tlsplay web [ADDR] [--no-open]    serve the playground's page on this machine and open it (a classroom without network)
 
 Run "tlsplay COMMAND -h" for a command's flags.
 `
 
 func (c *cli) run(args []string) int {
 	if len(args) == 0 {
-		return c.fail(usageErr("no command given", "choose handshake, connect or serve; run \"tlsplay -h\" for help"))
+		return c.fail(usageErr("no command given", "choose handshake, connect, serve or web; run \"tlsplay -h\" for help"))
 	}
 	var err error
 	switch args[0] {
@@ -72,8 +74,10 @@ func (c *cli) run(args []string) int {
 		err = c.connect(args[1:])
 	case "serve":
 		err = c.serve(args[1:])
+	case "web":
+		err = c.web(args[1:])
 	default:
-		err = usageErr(fmt.Sprintf("unknown command %q", args[0]), "choose handshake, connect or serve; run \"tlsplay -h\" for help")
+		err = usageErr(fmt.Sprintf("unknown command %q", args[0]), "choose handshake, connect, serve or web; run \"tlsplay -h\" for help")
 	}
 	return c.fail(err)
 }
