@@ -73,3 +73,6 @@ if [[ "$dist" == "site/dist" || "${TLSPLAY_CLOUDFLARE:-}" == 1 ]]; then
 else
   echo "build.sh: private build (TLSPLAY_DIST): the Cloudflare Worker is not rebuilt (TLSPLAY_CLOUDFLARE=1 to rebuild it)"
 fi
+
+# The single-file edition (scripts/singlefile): the page with the engine inside, for file:// and a USB stick.
+go run ./scripts/singlefile -site site -wasm "$wasm" -exec "$wasm_exec" -o "$dist/tls-playground.html"

@@ -3,7 +3,7 @@
 package site
 
 import (
-	"embed"
+	goembed "embed" // named: site.go has a func embed
 	"fmt"
 	"io/fs"
 )
@@ -12,7 +12,7 @@ import (
 // after scripts/build.sh has built site/dist).
 //
 //go:embed all:dist
-var dist embed.FS
+var dist goembed.FS
 
 // Built returns the site compiled into this binary: the contents of site/dist.
 func Built() (fs.FS, error) {
