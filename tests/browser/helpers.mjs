@@ -89,6 +89,14 @@ export async function serve(dir, { tls = false } = {}) {
   };
 }
 
+/** launchOptions start Debian's Chromium headless, offline from anything but this machine. */
+export const launchOptions = {
+  executablePath,
+  headless: true,
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+};
+
 let browser;
 let site;
 
@@ -109,12 +117,7 @@ export function useSite({ go = false, prepare } = {}) {
     handle.dir = prepare ? await prepare(dist) : dist;
     site = await serve(handle.dir, { tls: go });
     handle.origin = site.origin;
-    browser = await chromium.launch({
-      executablePath,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await chromium.launch(launchOptions);
   });
   after(async () => {
     await browser?.close();
