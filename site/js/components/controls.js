@@ -1,13 +1,17 @@
 // <tls-controls> holds the page's buttons: step navigation, session commands
 // and export (the handshake and the server's key are chosen in
 // <tls-mode-switch>). It holds no state of its own: the page sets `state` and
-// listens for tls-command events.
+// listens for tls-command events. On a narrow screen (a phone) it is one row:
+// ← Step N of 7 →, and a "More" button that opens the rest as a menu (Escape,
+// a command, or leaving it closes it).
 //
 // Property: state = {step, ready, busy, closed, failed}.
 // Events: tls-command {command: 'prev'|'next'|'run-all'|'new-session'|'close'|
 //         'export'|'copy'}.
 
 import { h, emit } from '../dom.js';
+
+let instances = 0;
 
 export class Controls extends HTMLElement {
   constructor() {
@@ -24,29 +28,67 @@ export class Controls extends HTMLElement {
   }
 
   build() {
+    const id = `controls-${++instances}`;
     const button = (command, label, extra = {}) => {
       const b = h('button', { type: 'button', 'data-command': command, 'data-testid': command, ...extra }, label);
-      b.addEventListener('click', () => emit(this, 'tls-command', { command }));
+      b.addEventListener('click', () => {
+        emit(this, 'tls-command', { command });
+        // A command chosen from the "More" menu closes it; focus goes back to its button.
+        if (this.more.contains(b) && this.open) this.toggle(false, { focus: true });
+      });
       return b;
     };
+    // On a phone the words "Previous" and "Next" are read, not shown (.wide-only).
     this.buttons = {
-      prev: button('prev', '← Previous', { 'aria-keyshortcuts': 'ArrowLeft' }),
-      next: button('next', 'Next →', { 'aria-keyshortcuts': 'ArrowRight' }),
+      prev: button('prev', ['← ', h('span', { class: 'wide-only' }, 'Previous')], { 'aria-keyshortcuts': 'ArrowLeft' }),
+      next: button('next', [h('span', { class: 'wide-only' }, 'Next'), ' →'], { 'aria-keyshortcuts': 'ArrowRight' }),
       'run-all': button('run-all', 'Run all ▸▸'),
       'new-session': button('new-session', 'New session'),
       close: button('close', 'Close connection'),
       export: button('export', 'Export session'),
       copy: button('copy', 'Copy JSON'),
     };
-    this.position = h('span', { class: 'position', 'aria-live': 'polite' });
-
-    this.replaceChildren(h('div', { class: 'controls' },
-      h('div', { class: 'group', role: 'group', 'aria-label': 'Steps' },
-        this.buttons.prev, this.position, this.buttons.next, this.buttons['run-all']),
+    // The step is announced by <tls-step-panel> (with its title): no live region here.
+    this.position = h('span', { class: 'position' });
+    // On a narrow screen the bar is one row: the step buttons, and "More" for the rest.
+    this.moreToggle = h('button', {
+      type: 'button', class: 'more-toggle', 'aria-expanded': 'false', 'aria-controls': `${id}-more`, 'data-testid': 'controls-more',
+    }, 'More', h('span', { 'aria-hidden': 'true' }, ' ▾'));
+    this.moreToggle.addEventListener('click', () => this.toggle(!this.open));
+    this.more = h('div', { class: 'more', id: `${id}-more` },
+      h('div', { class: 'group', role: 'group', 'aria-label': 'Run' }, this.buttons['run-all']),
       h('div', { class: 'group', role: 'group', 'aria-label': 'Session' },
         this.buttons['new-session'], this.buttons.close),
       h('div', { class: 'group', role: 'group', 'aria-label': 'Export' },
-        this.buttons.export, this.buttons.copy)));
+        this.buttons.export, this.buttons.copy));
+    this.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.open) {
+        this.toggle(false, { focus: true });
+        e.preventDefault();
+      }
+    });
+    // Focus or a click leaving the bar closes the menu.
+    this.addEventListener('focusout', (e) => {
+      if (this.open && e.relatedTarget && !this.contains(e.relatedTarget)) this.toggle(false);
+    });
+    document.addEventListener('pointerdown', (e) => {
+      if (this.open && !this.contains(e.target)) this.toggle(false);
+    });
+
+    this.replaceChildren(h('div', { class: 'controls' },
+      h('div', { class: 'group steps-group', role: 'group', 'aria-label': 'Steps' },
+        this.buttons.prev, this.position, this.buttons.next),
+      this.moreToggle,
+      this.more));
+  }
+
+  /** open tells whether the "More" menu is open (it only shows as a menu on a narrow screen). */
+  get open() { return this.moreToggle.getAttribute('aria-expanded') === 'true'; }
+
+  toggle(open, { focus = false } = {}) {
+    this.moreToggle.setAttribute('aria-expanded', String(open));
+    this.more.classList.toggle('open', open);
+    if (focus) this.moreToggle.focus();
   }
 
   update() {

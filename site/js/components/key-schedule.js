@@ -11,6 +11,7 @@
 
 import { h, s, classes } from '../dom.js';
 import { hexBlock } from './values.js';
+import { scrollable } from './scroll-hint.js';
 
 const NODE_W = 172;
 const NODE_H = 58;
@@ -122,7 +123,9 @@ export class KeySchedule extends HTMLElement {
         h('li', { class: 'client' }, 'client\'s'),
         h('li', { class: 'server' }, 'server\'s'),
         h('li', { class: 'neutral' }, 'shared by both')),
-      h('div', { class: 'ks-scroll' }, svg),
+      // Shown only while the tree is wider than its box (.ks-scroll.scrolls).
+      h('p', { class: 'ks-hint', 'aria-hidden': 'true' }, 'The tree is wider than the screen: swipe it sideways →'),
+      scrollable(h('div', { class: 'ks-scroll' }, svg), 'Key schedule tree'),
       this.detail));
     this.nodeEls = new Map();
     for (const g of svg.querySelectorAll('g[data-node]')) {
@@ -188,10 +191,10 @@ export class KeySchedule extends HTMLElement {
           h('dd', null, isInput(node) ? h('p', null, 'an input of the key schedule', node.op && node.op !== 'input' ? [': ', h('code', null, node.op)] : '') : h('p', null, h('code', null, node.op || '')))),
         parents.length ? h('div', { class: 'value' }, h('dt', { class: 'label' }, 'From'), h('dd', null, list(parents))) : null,
         node.transcript ? h('div', { class: 'value' }, h('dt', { class: 'label' }, 'Transcript hash'),
-          h('dd', null, hexBlock(node.transcript),
+          h('dd', null, hexBlock(node.transcript, { label: 'Transcript hash' }),
             h('p', { class: 'explanation' }, 'The hash of the handshake messages so far: this value is bound to exactly this conversation.'))) : null,
         h('div', { class: classes('value', node.secret && 'secret') }, h('dt', { class: 'label' }, 'Value'),
-          h('dd', null, hexBlock(node.hex || '', { testid: 'ks-hex' }))),
+          h('dd', null, hexBlock(node.hex || '', { testid: 'ks-hex', label: node.label }))),
         children.length ? h('div', { class: 'value' }, h('dt', { class: 'label' }, 'Used for'), h('dd', null, list(children))) : null),
     ];
   }
@@ -373,14 +376,17 @@ function drawTree(layout, uid, session) {
     const input = isInput(n);
     const op = input ? (n.op && n.op !== 'input' ? n.op : 'input') : n.op || '';
     const labelY = lines.length > 1 ? it.y + 19 : it.y + 24;
+    // The name starts with the text shown (the label, then the operation), as speech input expects.
     return s('g', {
       class: classes('ks-node', sideOf(n), input && 'input', n.secret && 'secret'),
       'data-node': n.id, 'data-key': it.key, tabindex: -1, role: 'button', 'aria-pressed': 'false',
-      'aria-label': `${n.label}${n.secret ? ' (secret)' : ''}: ${input ? 'input' : `made by ${op}`}`,
+      'aria-label': `${n.label}: ${op}${input && op !== 'input' ? ' (an input)' : ''}${n.secret ? ', a secret' : ''}`,
     },
     s('title', null, `${n.label}\n${op}`),
     s('rect', { class: 'box', x: left, y: it.y, width: NODE_W, height: NODE_H, rx: input ? 14 : 6 }),
-    ...lines.map((line, i) => s('text', { class: 'ks-label', x: it.x, y: labelY + i * 15, 'text-anchor': 'middle', 'data-fit': NODE_W - 12 }, line)),
+    // One text, a line per tspan, so that a wrapped label still reads as one word.
+    s('text', { class: 'ks-label', x: it.x, y: labelY, 'text-anchor': 'middle' },
+      ...lines.map((line, i) => s('tspan', { x: it.x, dy: i ? 15 : null, 'data-fit': NODE_W - 12 }, line))),
     s('text', { class: 'ks-op', x: it.x, y: it.y + NODE_H - 8, 'text-anchor': 'middle', 'data-fit': NODE_W - 12 }, op));
   });
   return s('svg', {
@@ -410,7 +416,7 @@ function wrap(text, max) {
 /** fitText squeezes any text wider than its data-fit width (once laid out). */
 function fitText(svg) {
   requestAnimationFrame(() => {
-    for (const t of svg.querySelectorAll('text[data-fit]')) {
+    for (const t of svg.querySelectorAll('[data-fit]')) {
       const max = Number(t.dataset.fit);
       let len = 0;
       try { len = t.getComputedTextLength(); } catch { len = 0; }

@@ -113,7 +113,7 @@ function value(label, hex, { secret = false, note, testid } = {}) {
   return h('div', { class: classes('value', 'kind-hex', secret && 'secret') },
     h('dt', { class: 'label' }, label,
       secret ? h('span', { class: 'secret-badge', title: 'secret: never sent in the clear' }, 'secret') : null),
-    h('dd', null, hexBlock(hex || '', { testid, perLine: 8 }), note ? h('p', { class: 'explanation' }, note) : null));
+    h('dd', null, hexBlock(hex || '', { testid, perLine: 8, label }), note ? h('p', { class: 'explanation' }, note) : null));
 }
 
 customElements.define('tls-key-share', KeyShare);

@@ -3,7 +3,9 @@
 // (#scenario=<id>). The chosen one is minted with crypto/x509 in the page
 // and run; the panel shows the exact verification error, the alert sent,
 // what a browser would show and why the check exists — all from the
-// catalogue and the run, nothing written here.
+// catalogue and the run, nothing written here. Beside the list on a wide
+// screen; on a narrow one (one column) the result comes right after the case
+// chosen, inside its list item, instead of below all of them.
 //
 // Property: state (lab.view()): uses ready, busy, mode, certs =
 //   {catalogue: [Scenario], id, result, error, mode}.
@@ -13,6 +15,9 @@ import { h, fill, emit, classes } from '../dom.js';
 import { certTable } from './values.js';
 import { refusal } from './wire.js';
 import { modeInfo } from './mode-switch.js';
+
+/** ONE_COLUMN is when .scenario-layout is one column (playground.css). */
+const ONE_COLUMN = '(max-width: 820px)';
 
 export class ScenarioPanel extends HTMLElement {
   constructor() {
@@ -28,6 +33,7 @@ export class ScenarioPanel extends HTMLElement {
     const p = prev.certs || {};
     if (c.catalogue !== p.catalogue || c.id !== p.id) this.renderList();
     if (c.result !== p.result || c.id !== p.id || c.error !== p.error || c.catalogue !== p.catalogue) this.renderResult();
+    this.place();
     this.again.disabled = !v.ready || v.busy || !c.id;
     this.detail.dataset.state = v.busy && !c.result ? 'busy' : c.result ? 'done' : c.error ? 'failed' : 'idle';
   }
@@ -39,14 +45,35 @@ export class ScenarioPanel extends HTMLElement {
     this.body = h('div', { class: 'scenario-body' });
     this.detail = h('section', { class: 'scenario-result', 'aria-live': 'polite', 'data-testid': 'scenario-result' }, this.body,
       h('div', { class: 'actions' }, this.again));
+    this.oneColumn = matchMedia(ONE_COLUMN);
+    this.oneColumn.addEventListener('change', () => this.place());
+    this.layout = h('div', { class: 'scenario-layout' },
+      h('nav', { 'aria-label': 'Scenarios' }, this.list),
+      this.detail);
     fill(this, h('article', { class: 'attack scenarios', 'aria-labelledby': 'scenarios-title' },
       h('header', null,
         h('h3', { id: 'scenarios-title', tabindex: -1 }, 'Certificate failures, and no common cipher suite'),
         h('p', { class: 'explanation' },
           'Step 3 only makes sense when you watch it fail. Each case below mints a fresh chain with crypto/x509, here in the page, with exactly one thing wrong, and runs a real handshake against it in the handshake chosen above. The certificates are made relative to the current time, so none of them ever expires by accident.')),
-      h('div', { class: 'scenario-layout' },
-        h('nav', { 'aria-label': 'Scenarios' }, this.list),
-        this.detail)));
+      this.layout));
+  }
+
+  /**
+   * place puts the result beside the list (wide), or in one column right
+   * after the chosen case, inside its list item, so that it appears where
+   * the visitor tapped (narrow). Without a chosen case it stays below the list.
+   */
+  place() {
+    const id = (this._state.certs || {}).id;
+    const link = id && this.list.querySelector(`[data-scenario-link="${CSS.escape(id)}"]`);
+    const item = this.oneColumn.matches && link ? link.closest('li') : null;
+    const parent = item || this.layout;
+    if (this.detail.parentNode !== parent) {
+      const focused = this.detail.contains(document.activeElement) ? document.activeElement : null;
+      parent.append(this.detail);
+      if (focused) focused.focus({ preventScroll: true });
+    }
+    this.detail.classList.toggle('inline', Boolean(item));
   }
 
   renderList() {

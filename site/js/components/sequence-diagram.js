@@ -2,7 +2,11 @@
 // lane and a server lane, one arrow per Message of the session (wire order),
 // grouped in bands by teaching step. Encrypted messages are dashed and carry a
 // lock. A step with no message (work done locally) gets a note. The current
-// step is highlighted; clicking a band (or Enter on it) selects its step.
+// step is highlighted; clicking a band selects its step. For the keyboard,
+// each step's number and each message is a button (Tab, then Enter or Space
+// selects the step; focus stays where it was when the diagram redraws). In a
+// narrow box (a phone) the diagram is drawn narrower, so that its text keeps a
+// readable size instead of shrinking with the whole drawing.
 //
 // Properties: session (Session JSON), step (1..7), notice (why there is no session).
 // Events: tls-select-step {step}.
@@ -10,14 +14,13 @@
 import { s, emit, classes } from '../dom.js';
 import { byteLength } from '../hex.js';
 
-const W = 560;            // viewBox width
-const GUTTER = 44;        // step numbers live left of the client lane
-const CLIENT_X = 130;
-const SERVER_X = 500;
-const HEAD = 54;          // lane headers
-const ROW = 34;           // one message
-const NOTE = 38;          // one local-work note
-const BAND_PAD = 8;
+// Two geometries: WIDE for a box of NARROW_BELOW px or more, NARROW below it.
+// W: viewBox width; GUTTER: the step numbers, left of the client lane; HEAD: the
+// lane headers; ROW: one message; NOTE: one local-work note; LANE: a header's width;
+// NOTE_X: how far a note reaches beyond the lanes (negative: inside them).
+const WIDE = { W: 560, GUTTER: 44, CLIENT_X: 130, SERVER_X: 500, HEAD: 54, ROW: 34, NOTE: 38, BAND_PAD: 8, LANE: 112, NOTE_X: -20 };
+const NARROW = { W: 360, GUTTER: 36, CLIENT_X: 84, SERVER_X: 306, HEAD: 50, ROW: 30, NOTE: 36, BAND_PAD: 6, LANE: 96, NOTE_X: 36 };
+const NARROW_BELOW = 500;
 
 let instances = 0;
 
@@ -43,8 +46,18 @@ export class SequenceDiagram extends HTMLElement {
       this.addEventListener('keydown', (e) => {
         if (e.key === 'Enter' || e.key === ' ') this.select(e);
       });
+      // Redraw when the box crosses NARROW_BELOW (a phone turned, a window resized).
+      if (typeof ResizeObserver === 'function') {
+        new ResizeObserver(() => { if (this.geometry() !== this._geometry) this.render(); }).observe(this);
+      }
     }
     this.render();
+  }
+
+  /** geometry is the drawing's geometry for the box's current width. */
+  geometry() {
+    const width = this.clientWidth;
+    return width && width < NARROW_BELOW ? NARROW : WIDE;
   }
 
   select(e) {
@@ -57,18 +70,25 @@ export class SequenceDiagram extends HTMLElement {
   render() {
     if (!this.isConnected) return;
     const session = this._session;
+    const g = this.geometry();
+    this._geometry = g;
+    const { W, GUTTER, HEAD, ROW, NOTE, BAND_PAD } = g;
+    this.dataset.layout = g === NARROW ? 'narrow' : 'wide';
     if (!session) {
       this.replaceChildren(s('svg', { class: 'sequence empty', viewBox: `0 0 ${W} 120`, role: 'img', 'aria-label': 'The handshake diagram appears once the engine has run a session.' },
-        ...lanes(120),
+        ...lanes(g, 120),
         s('text', { x: W / 2 + GUTTER / 2, y: 96, class: 'placeholder', 'text-anchor': 'middle' }, this._notice ? 'no handshake to show' : 'waiting for the engine…')));
       return;
     }
+    // Keyboard focus survives the redraw: the same step or message gets it back.
+    const active = document.activeElement;
+    const focusKey = active && this.contains(active) && active.dataset ? active.dataset.focusKey : '';
 
     const byStep = new Map();
     for (let n = 1; n <= 7; n++) byStep.set(n, []);
-    (session.messages || []).forEach((m) => {
+    (session.messages || []).forEach((m, i) => {
       if (!byStep.has(m.step)) byStep.set(m.step, []);
-      byStep.get(m.step).push(m);
+      byStep.get(m.step).push({ ...m, index: i });
     });
 
     const titleDesc = `Sequence diagram of a ${session.version || 'TLS'} handshake: ${(session.messages || []).length} messages between client and server.`;
@@ -82,7 +102,7 @@ export class SequenceDiagram extends HTMLElement {
       const band = s('g', { class: classes('band', current && 'current'), 'data-band': n },
         s('rect', { class: 'band-bg', x: 2, y, width: W - 4, height, rx: 6 }),
         s('g', {
-          class: 'step-button', tabindex: 0, role: 'button',
+          class: 'step-button', tabindex: 0, role: 'button', 'data-focus-key': `step-${n}`,
           'aria-label': `Step ${n}: ${stepInfo.title}${messages.length ? `, ${messages.length} message${messages.length > 1 ? 's' : ''}` : ', nothing on the wire'}`,
           'aria-current': current ? 'step' : null,
         },
@@ -96,12 +116,12 @@ export class SequenceDiagram extends HTMLElement {
         if (session.error && !reached) sub = 'not reached: the handshake failed';
         else if (n === 7) sub = session.closed ? 'closed' : 'no application data yet: send a message';
         else if (session.keyShare && n === 5) sub = 'computed locally from the key shares already sent';
-        band.append(note(ry, stepInfo.title, sub));
+        band.append(note(g, ry, stepInfo.title, sub));
       }
       for (const m of messages) {
         const record = (session.records || [])[m.record];
         const fatal = Boolean(session.error && m.name === 'Alert' && m.from === session.error.side);
-        band.append(arrow(ry, m, record ? byteLength(record.hex) : 0, fatal));
+        band.append(arrow(g, ry, m, record ? byteLength(record.hex) : 0, fatal, n, stepInfo.title, current));
         ry += ROW;
       }
       body.push(band);
@@ -112,32 +132,46 @@ export class SequenceDiagram extends HTMLElement {
       class: 'sequence', viewBox: `0 0 ${W} ${height}`, role: 'group', 'aria-labelledby': `${this.uid}-title`,
     },
     s('title', { id: `${this.uid}-title` }, titleDesc),
-    ...lanes(height),
+    ...lanes(g, height),
     ...body);
     this.replaceChildren(svg);
-    fitNotes(svg);
+    if (focusKey) {
+      const again = svg.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`);
+      if (again) again.focus({ preventScroll: true });
+    }
+    fitNotes(g, svg);
   }
 }
 
 /** lanes draws the two lane headers and lifelines. */
-function lanes(height) {
+function lanes({ CLIENT_X, SERVER_X, LANE }, height) {
   const head = (x, who, label) => s('g', { class: `lane ${who}` },
     s('line', { class: 'lifeline', x1: x, y1: 40, x2: x, y2: height - 4 }),
-    s('rect', { class: 'lane-head', x: x - 56, y: 8, width: 112, height: 32, rx: 6 }),
+    s('rect', { class: 'lane-head', x: x - LANE / 2, y: 8, width: LANE, height: 32, rx: 6 }),
     s('text', { class: 'lane-label', x, y: 29, 'text-anchor': 'middle' }, label));
   return [head(CLIENT_X, 'client', 'Client'), head(SERVER_X, 'server', 'Server')];
 }
 
-/** arrow draws one message from one lane to the other; fatal marks the alert that ended a failed handshake. */
-function arrow(y, m, bytes, fatal) {
+/**
+ * arrow draws one message from one lane to the other, as a button that selects
+ * its step n; fatal marks the alert that ended a failed handshake.
+ */
+function arrow({ CLIENT_X, SERVER_X, ROW }, y, m, bytes, fatal, n, title, current) {
   const fromClient = m.from === 'client';
   const x1 = fromClient ? CLIENT_X : SERVER_X;
   const x2 = fromClient ? SERVER_X : CLIENT_X;
-  const ly = y + 24;             // the line
+  const ly = y + ROW - 10;       // the line
   const dir = fromClient ? 1 : -1;
   const tip = x2 - dir * 2;
   const mid = (CLIENT_X + SERVER_X) / 2;
-  const g = s('g', { class: classes('message', m.from, m.encrypted && 'encrypted', fatal && 'fatal') },
+  // The name starts with the text shown (name, size), as speech input expects.
+  const name = `${m.name}${bytes ? ` ${bytes} B` : ''}: ${m.encrypted ? 'encrypted, ' : ''}from the ${m.from} to the ${fromClient ? 'server' : 'client'}, step ${n}: ${title}`;
+  const g = s('g', {
+    class: classes('message', m.from, m.encrypted && 'encrypted', fatal && 'fatal'),
+    tabindex: 0, role: 'button', 'aria-label': name, 'aria-current': current ? 'step' : null,
+    'data-focus-key': `message-${m.index}`, 'data-step': n,
+  },
+    s('rect', { class: 'focus-ring', x: Math.min(x1, x2) - 6, y: y + 1, width: Math.abs(x2 - x1) + 12, height: ROW - 2, rx: 5 }),
     s('line', { class: 'shaft', x1: x1 + dir * 4, y1: ly, x2: tip - dir * 8, y2: ly }),
     s('polygon', { class: 'head', points: `${tip},${ly} ${tip - dir * 10},${ly - 5} ${tip - dir * 10},${ly + 5}` }),
     s('text', { class: 'name', x: mid, y: ly - 6, 'text-anchor': 'middle' }, m.name),
@@ -155,17 +189,17 @@ function lock(x, y) {
 }
 
 /** note marks a step in which nothing is sent. */
-function note(y, title, sub) {
+function note({ CLIENT_X, SERVER_X, NOTE, NOTE_X }, y, title, sub) {
   const mid = (CLIENT_X + SERVER_X) / 2;
   return s('g', { class: 'note' },
-    s('rect', { x: CLIENT_X + 20, y: y + 2, width: SERVER_X - CLIENT_X - 40, height: NOTE - 6, rx: 5 }),
+    s('rect', { x: CLIENT_X - NOTE_X, y: y + 2, width: SERVER_X - CLIENT_X + 2 * NOTE_X, height: NOTE - 6, rx: 5 }),
     s('text', { class: 'note-title', x: mid, y: y + 16, 'text-anchor': 'middle' }, title),
     s('text', { class: 'note-sub', x: mid, y: y + 29, 'text-anchor': 'middle' }, sub));
 }
 
 /** fitNotes squeezes a note's text that is wider than its box (a long step title), once laid out. */
-function fitNotes(svg) {
-  const max = SERVER_X - CLIENT_X - 48;
+function fitNotes({ CLIENT_X, SERVER_X, NOTE_X }, svg) {
+  const max = SERVER_X - CLIENT_X + 2 * NOTE_X - 8;
   requestAnimationFrame(() => {
     for (const t of svg.querySelectorAll('.note text')) {
       let len = 0;

@@ -2,6 +2,10 @@
 // articles say, what really happens, each event with its values, and the
 // records that went over the wire during the step.
 //
+// A change of step is announced to screen readers ("Step 5 of 7: <title>") in
+// a polite live region that the panel keeps across renders; a render of the
+// same step (a new session, say) announces nothing.
+//
 // Properties: session (Session JSON), step (1..7), notice (why there is no session).
 // Attributes it sets: data-step (the step shown).
 
@@ -30,14 +34,24 @@ export class StepPanel extends HTMLElement {
 
   render() {
     if (!this.isConnected) return;
+    if (!this.live) {
+      this.live = h('p', { class: 'visually-hidden', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-testid': 'step-announce' });
+      this.content = h('div', { class: 'step-content' });
+      this.replaceChildren(this.live, this.content);
+    }
     const n = this._step;
     this.dataset.step = String(n);
     this.setAttribute('data-testid', 'step-panel');
     const session = this._session;
     const step = session && (session.steps || []).find((st) => st.n === n);
     const headingID = `${this.uid}-title`;
+    // Announced: a move from a step shown to another (not the first session's arrival).
+    if (step) {
+      if (this._shown !== undefined && this._shown !== n) this.live.textContent = `Step ${n} of 7: ${step.title}`;
+      this._shown = n;
+    }
     if (!step) {
-      this.replaceChildren(h('article', { class: 'step-panel pending', 'aria-labelledby': headingID },
+      this.content.replaceChildren(h('article', { class: 'step-panel pending', 'aria-labelledby': headingID },
         h('p', { class: 'step-number' }, `Step ${n} of 7`),
         h('h2', { id: headingID, tabindex: -1 }, this._notice ? 'No handshake' : 'Waiting for the engine'),
         h('p', { class: 'explanation' }, this._notice || 'The values of this step appear here once the engine has run a handshake.')));
@@ -46,7 +60,7 @@ export class StepPanel extends HTMLElement {
 
     const messages = (session.messages || []).filter((m) => m.step === n);
     const events = step.events || [];
-    this.replaceChildren(h('article', { class: 'step-panel', 'aria-labelledby': headingID },
+    this.content.replaceChildren(h('article', { class: 'step-panel', 'aria-labelledby': headingID },
       h('header', null,
         h('p', { class: 'step-number' }, `Step ${n} of 7`),
         h('h2', { id: headingID, tabindex: -1 }, step.title)),
@@ -93,7 +107,7 @@ function recordsOnTheWire(session, allMessages) {
       h('p', { class: 'label' },
         h('span', { class: classes('actor', record.from) }, record.from), ' ',
         names, m.encrypted ? ' (encrypted)' : '', ` · record ${m.record + 1} of the connection`),
-      hexBlock(record.hex, { len: n }));
+      hexBlock(record.hex, { len: n, label: `Record ${m.record + 1}` }));
   });
   const total = messages.reduce((sum, m) => sum + byteLength(((session.records || [])[m.record] || {}).hex), 0);
   return h('details', { class: 'records' },

@@ -4,6 +4,7 @@
 
 import { h, classes } from '../dom.js';
 import { byteLength, formatByteCount, formatHex, previewHex, fingerprint } from '../hex.js';
+import { scrollable } from './scroll-hint.js';
 
 /** Hex strings longer than this many bytes are folded behind a <details>. */
 const FOLD_BYTES = 64;
@@ -12,17 +13,18 @@ const FOLD_BYTES = 64;
  * hexBlock shows bytes in hex with their count, perLine bytes a line. Long
  * strings show a one-line preview that opens to the full dump.
  */
-export function hexBlock(hex, { len, testid, perLine = 16 } = {}) {
+export function hexBlock(hex, { len, testid, perLine = 16, label = 'Bytes' } = {}) {
   const n = len || byteLength(hex);
+  // A dump wider than its box scrolls inside it (scroll-hint.js), labelled for the keyboard.
+  const dump = () => scrollable(h('pre', { class: 'bytes', 'data-testid': testid }, formatHex(hex, { perLine })), `${label} in hex`);
   const count = h('span', { class: 'count' }, formatByteCount(n));
   if (n === 0) return h('div', { class: 'hex empty' }, h('span', { class: 'explanation' }, 'empty'), count);
   if (n <= FOLD_BYTES) {
-    return h('div', { class: 'hex' },
-      h('pre', { class: 'bytes', 'data-testid': testid }, formatHex(hex, { perLine })), count);
+    return h('div', { class: 'hex' }, dump(), count);
   }
   return h('details', { class: 'hex folded' },
     h('summary', null, h('code', { class: 'bytes preview' }, previewHex(hex, Math.min(12, perLine || 12))), ' ', count),
-    h('pre', { class: 'bytes', 'data-testid': testid }, formatHex(hex, { perLine })));
+    dump());
 }
 
 /** renderValue renders one Value as a <div> holding a <dt> and a <dd>, for a <dl class="values">. */
@@ -38,7 +40,7 @@ export function renderValue(v) {
 function renderBody(v) {
   switch (v.kind) {
     case 'hex':
-      return hexBlock(v.hex || '', { len: v.len });
+      return hexBlock(v.hex || '', { len: v.len, label: v.label });
     case 'text':
       return h('p', { class: 'text' }, v.text || '');
     case 'list':
@@ -46,7 +48,7 @@ function renderBody(v) {
     case 'pem':
       return h('details', { class: 'pem' },
         h('summary', null, pemSummary(v.text || '')),
-        h('pre', { class: 'pem', tabindex: 0, 'aria-label': `${v.label} (PEM)` }, v.text || ''));
+        scrollable(h('pre', { class: 'pem' }, v.text || ''), `${v.label} (PEM)`));
     case 'cert':
       return v.cert ? certTable(v.cert) : h('p', null, '(no certificate)');
     case 'check':
@@ -91,5 +93,5 @@ export function certTable(c) {
         row('Extended key usage', codes(c.extKeyUsage)),
         row('Serial', h('code', { class: 'bytes' }, fingerprint(c.serial))),
         row('SHA-256', h('code', { class: 'bytes fingerprint' }, fingerprint(c.sha256))))),
-    c.derHex ? h('div', { class: 'der' }, h('p', { class: 'label' }, 'DER encoding'), hexBlock(c.derHex)) : null);
+    c.derHex ? h('div', { class: 'der' }, h('p', { class: 'label' }, 'DER encoding'), hexBlock(c.derHex, { label: 'DER encoding' })) : null);
 }

@@ -23,6 +23,7 @@
 //   messagesOf, isEncrypted, recordName, sideLabel
 
 import { h, fill, s as svg, emit, classes } from '../dom.js';
+import { scrollable } from './scroll-hint.js';
 import {
   byteLength, formatByteCount, formatHex, previewHex, bytesOf, byteHex, findHex, textHex,
 } from '../hex.js';
@@ -449,13 +450,14 @@ export class BytePicker extends HTMLElement {
     }, b));
     const rows = [];
     for (let i = 0; i < bytes.length; i += PER_LINE) {
-      rows.push(h('div', { class: 'byte-row', role: 'row' },
+      rows.push(h('div', { class: 'byte-row' },
         h('span', { class: 'offset', 'aria-hidden': 'true' }, String(i).padStart(4, '0')),
         h('span', { class: 'byte-cells' }, this.buttons.slice(i, i + PER_LINE))));
     }
     this.legend = h('p', { class: 'byte-legend', 'aria-live': 'polite', 'data-testid': 'byte-legend' });
     fill(this, 
-      h('div', { class: 'byte-grid', role: 'group', 'aria-label': this._label }, rows),
+      // Wider than a phone: it scrolls inside its box, shaded at the edge (its buttons are the keyboard's way in).
+      scrollable(h('div', { class: 'byte-grid', role: 'group', 'aria-label': this._label }, rows), this._label, { focus: false }),
       this.legend);
     if (this._selected >= bytes.length) this._selected = 0;
     this.paint();
