@@ -7,7 +7,7 @@
 #   vet       go vet ./... natively, and for js/wasm on ./wasm/...
 #   go        go test ./... natively (TLSPLAY_REQUIRE_TOOLS=1: tests needing openssl/tshark fail, not skip)
 #   wasm      GOOS=js GOARCH=wasm go test ./wasm/... under Node (scripts/go_js_wasm_exec)
-#   build     scripts/build.sh (site/dist with engine.wasm)
+#   build     scripts/build.sh (site/dist: content-hashed, with the engine and sw.js; build.json names them)
 #   node      node --test tests/node/   (the built wasm through the JS API, under Node)
 #   browser   node --test tests/browser/ (Playwright + Debian's Chromium against the served site)
 #   workerd   node --test tests/workerd/ (the Cloudflare Worker under workerd on 127.0.0.1: the

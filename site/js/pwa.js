@@ -39,6 +39,20 @@ function offer(registration, status) {
   fill(status, h('span', { class: 'pwa-card' }, 'A new version is ready — ', button));
 }
 
+/** engineSettled resolves once the page has its engine or has given up (body[data-state] is no longer 'loading'). */
+function engineSettled() {
+  const settled = () => document.body.dataset.state !== 'loading';
+  if (settled()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const observer = new MutationObserver(() => {
+      if (!settled()) return;
+      observer.disconnect();
+      resolve();
+    });
+    observer.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+  });
+}
+
 // Reload once when the worker that controls this page changes, unless this is
 // the first visit's worker taking over a page it already matches.
 const hadController = supported() && !!navigator.serviceWorker.controller;
@@ -62,6 +76,10 @@ async function start() {
     reloaded = true;
     location.reload();
   });
+
+  // On a first visit the worker downloads everything again (from the HTTP cache when it can):
+  // let the page's own engine download finish first, so they do not compete.
+  await engineSettled();
 
   let registration;
   try {
