@@ -215,7 +215,8 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	}
 
 	// The pages, pointing at it.
-	ref := regexp.MustCompile(`(\s(?:src|href)=")(?:\./)?((?:` + strings.Join(hashedDirs, "|") + `)/[^"]*")`)
+	// (any attribute: src, href, and the like of an og:image)
+	ref := regexp.MustCompile(`(\s[a-zA-Z][a-zA-Z0-9:_-]*=")(?:\./)?((?:` + strings.Join(hashedDirs, "|") + `)/[^"]*")`)
 	for p, data := range pages {
 		out[p] = ref.ReplaceAll(data, []byte("${1}"+b.Assets+"${2}"))
 	}
@@ -279,14 +280,17 @@ func skip(rel string, d fs.DirEntry) bool {
 	}
 }
 
-// attr finds the src and href attributes of a page.
-var attr = regexp.MustCompile(`\s(?:src|href)="([^"]*)"`)
+// attr finds the src and href attributes of a page; scheme, a URL's scheme.
+var (
+	attr   = regexp.MustCompile(`\s(?:src|href)="([^"]*)"`)
+	scheme = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
+)
 
 // checkRefs fails when a page refers to a file of this site that the build does not have.
 func checkRefs(page string, files map[string][]byte) error {
 	for _, m := range attr.FindAllSubmatch(files[page], -1) {
 		ref := string(m[1])
-		if ref == "" || strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "/") || regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`).MatchString(ref) {
+		if ref == "" || strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "/") || scheme.MatchString(ref) {
 			continue // in the page, absolute, or another scheme (https:, mailto:, data:)
 		}
 		p, _, _ := strings.Cut(ref, "#")
