@@ -107,6 +107,8 @@ test('offline after one visit: every mode and Eve, from the service worker', asy
   await page.reload();
   await waitReady(page);
   assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser is offline');
+  const ready = await page.evaluate(() => performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime);
+  if (ready) t.diagnostic(`offline reload: engine ready ${Math.round(ready)} ms after navigation, everything from the service worker`);
   assert.deepEqual(engines, [b.engine, b.engine], 'offline, the same engine again');
 
   await t.test('classic', async () => {
