@@ -88,7 +88,7 @@ export class Engine {
       return;
     }
     try {
-      this.worker = createWorker(opts);
+      ({ worker: this.worker, url: this.workerURL } = createWorker(opts));
     } catch (err) {
       failStart(new Error(`the engine worker could not be created: ${err.message}`));
       return;
@@ -112,7 +112,7 @@ export class Engine {
     });
     this.worker.addEventListener('error', (event) => {
       event.preventDefault();
-      const where = typeof opts.worker === 'string' || opts.worker instanceof URL ? ` (${opts.worker})` : '';
+      const where = this.workerURL ? ` (${this.workerURL})` : '';
       failStart(new Error(event.message
         ? `the engine worker failed: ${event.message}`
         : `the engine worker${where} did not start: its script could not be loaded or was blocked`));
@@ -284,15 +284,15 @@ export class Engine {
   }
 }
 
-/** createWorker starts the engine worker that opts name (see EngineOptions.worker). */
+/** createWorker starts the engine worker that opts name (see EngineOptions.worker) → {worker, url?}. */
 function createWorker(opts) {
   const { worker } = opts;
-  if (typeof worker === 'function') return worker();
-  if (worker && typeof worker === 'object' && !(worker instanceof URL)) return worker; // a Worker
+  if (typeof worker === 'function') return { worker: worker() };
+  if (worker && typeof worker === 'object' && !(worker instanceof URL)) return { worker }; // a Worker
   if (worker) {
     const url = new URL(worker, document.baseURI);
     if (opts.wasmBytes !== undefined && url.protocol !== 'blob:' && url.protocol !== 'data:') url.searchParams.set('wasm', 'message');
-    return new Worker(url);
+    return { worker: new Worker(url), url: url.href };
   }
   if (location.protocol === 'file:' && opts.wasmBytes === undefined) {
     throw new Error('a page opened from file:// cannot fetch the engine: open tls-playground.html instead (the single-file edition, in the same folder), or run “tlsplay web”');
@@ -301,7 +301,8 @@ function createWorker(opts) {
   if (opts.wasmBytes !== undefined) url.searchParams.set('wasm', 'message');
   else if (opts.wasm) url.searchParams.set('wasm', new URL(opts.wasm, document.baseURI).href);
   if (opts.exec) url.searchParams.set('exec', new URL(opts.exec, document.baseURI).href);
-  return new Worker(url); // classic: wasm_exec.js is loaded with importScripts
+  // classic: wasm_exec.js is loaded with importScripts
+  return { worker: new Worker(url), url: url.href };
 }
 
 /**

@@ -221,6 +221,16 @@ test('an engine that answers 404 is named, with its status', async (t) => {
   assert.match(s.text, /fetching the engine from http:\/\/127\.0\.0\.1:\d+\/\S*engine\S*\.wasm failed: HTTP 404/);
 });
 
+test('a worker script that cannot load is named', async (t) => {
+  const { page } = await site.openPage(t);
+  await page.context().route(/\/js\/engine-worker\.js(\?.*)?$/, (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }));
+  await page.goto(`${web.origin}/`);
+  await page.waitForSelector('body[data-state="failed"]', { timeout: 30_000 });
+  const s = await status(page);
+  assert.equal(s.error, 'true');
+  assert.match(s.text, /the engine worker \(http:\/\/127\.0\.0\.1:\d+\/\S*engine-worker\.js\) did not start/);
+});
+
 test('modules that never run are reported', async (t) => {
   const { page } = await site.openPage(t);
   await page.context().route(/\/js\/app\.js$/, (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' }));
