@@ -46,8 +46,11 @@ const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src
 	"img-src 'self' data:; connect-src 'self' https: http://localhost:* http://127.0.0.1:*; worker-src 'self'; " +
 	"base-uri 'none'; form-action 'none'"
 
+// FrameSelf is the framing policy of the pages that only this site may frame.
+const FrameSelf = "frame-ancestors 'self'"
+
 // PageCSP is CSP for the pages that only this site may frame.
-const PageCSP = CSP + "; frame-ancestors 'self'"
+const PageCSP = CSP + "; " + FrameSelf
 
 // Cache-Control values.
 const (
@@ -88,6 +91,9 @@ var Rules = []Rule{
 	// The host script that blog pages load from anywhere: a module import needs CORS.
 	{"/tls-playground.js", with(revalidated(), "Access-Control-Allow-Origin", "*")},
 	{"/build.json", revalidated()},
+	// The single-file edition (scripts/singlefile), to download: its own <meta> CSP allows its
+	// inline code by hash, which a 'self' policy here would block; only the framing is added.
+	{"/tls-playground.html", map[string]string{"Cache-Control": Revalidate, "Content-Security-Policy": FrameSelf}},
 }
 
 func page() map[string]string {

@@ -22,6 +22,7 @@ var distFS = fstest.MapFS{
 	"manifest.webmanifest":              {Data: []byte(`{"name":"TLS Playground"}`)},
 	"tls-playground.js":                 {Data: []byte("customElements;")},
 	"build.json":                        {Data: []byte(`{"version":"x"}`)},
+	"tls-playground.html":               {Data: []byte("<!doctype html><title>single file</title>")},
 	"favicon.svg":                       {Data: []byte("<svg xmlns='http://www.w3.org/2000/svg'/>")},
 	"icons/icon-192.png":                {Data: []byte("\x89PNG\r\n\x1a\n")},
 	"assets/0123456789ab/js/app.js":     {Data: []byte("export {};")},
@@ -35,7 +36,7 @@ var distFS = fstest.MapFS{
 // paths are the requests the checks make: every kind of file, and the pretty URLs.
 var paths = []string{
 	"/", "/index.html", "/index", "/embed.html", "/embed", "/sw.js", "/manifest.webmanifest",
-	"/tls-playground.js", "/build.json", "/favicon.svg", "/icons/icon-192.png",
+	"/tls-playground.js", "/build.json", "/favicon.svg", "/icons/icon-192.png", "/tls-playground.html",
 	"/assets/0123456789ab/js/app.js", "/assets/0123456789ab/js/c/panel.js",
 	"/assets/0123456789ab/css/page.css", "/assets/0123456789ab/img/a.png",
 	"/assets/0123456789ab/wasm_exec.js", "/assets/engine-0123456789ab.wasm",
@@ -208,6 +209,10 @@ func TestPolicy(t *testing.T) {
 		case "/", "/index.html", "/index":
 			if csp != PageCSP {
 				t.Errorf("%s: CSP %q, want %q", p, csp, PageCSP)
+			}
+		case "/tls-playground.html":
+			if csp != FrameSelf {
+				t.Errorf("%s: CSP %q, want only %q (the file has its own)", p, csp, FrameSelf)
 			}
 		case "/embed.html", "/embed":
 			if csp != CSP || framed {

@@ -77,3 +77,12 @@ test('a repeat visit takes the hashed files from the HTTP cache; the page is rev
   assert.ok(doc.transfer > 0, 'the page itself is revalidated with the server');
   assert.ok(doc.transfer < 1000, `the page's revalidation costs no body (304): ${doc.transfer} bytes`);
 });
+
+test('the single-file edition, downloaded from the site, runs under its own CSP and the site\'s framing policy', async (t) => {
+  const { page, problems } = await site.openPage(t);
+  const res = await page.goto(`${site.origin}/tls-playground.html#step=2`);
+  assert.equal(res.headers()['content-security-policy'], "frame-ancestors 'self'");
+  await page.waitForSelector('body[data-state="ready"], body[data-state="failed"]', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-state'), 'ready', await page.textContent('[data-testid="engine-status"]'));
+  assert.deepEqual(problems, [], 'no console error, page error, CSP violation or foreign request');
+});
