@@ -124,7 +124,7 @@ export class KeySchedule extends HTMLElement {
         h('li', { class: 'server' }, 'server\'s'),
         h('li', { class: 'neutral' }, 'shared by both')),
       // Shown only while the tree is wider than its box (.ks-scroll.scrolls).
-      h('p', { class: 'ks-hint', 'aria-hidden': 'true' }, 'The tree is wider than the screen: swipe it sideways →'),
+      h('p', { class: 'ks-hint', 'aria-hidden': 'true' }, 'Swipe sideways to see the whole tree →'),
       scrollable(h('div', { class: 'ks-scroll' }, svg), 'Key schedule tree'),
       this.detail));
     this.nodeEls = new Map();
@@ -376,17 +376,17 @@ function drawTree(layout, uid, session) {
     const input = isInput(n);
     const op = input ? (n.op && n.op !== 'input' ? n.op : 'input') : n.op || '';
     const labelY = lines.length > 1 ? it.y + 19 : it.y + 24;
-    // The name starts with the text shown (the label, then the operation), as speech input expects.
+    // The name starts with the text shown (the label, then the operation), as speech input
+    // expects; no <title> inside (it would count as shown text).
     return s('g', {
       class: classes('ks-node', sideOf(n), input && 'input', n.secret && 'secret'),
       'data-node': n.id, 'data-key': it.key, tabindex: -1, role: 'button', 'aria-pressed': 'false',
       'aria-label': `${n.label}: ${op}${input && op !== 'input' ? ' (an input)' : ''}${n.secret ? ', a secret' : ''}`,
     },
-    s('title', null, `${n.label}\n${op}`),
     s('rect', { class: 'box', x: left, y: it.y, width: NODE_W, height: NODE_H, rx: input ? 14 : 6 }),
     // One text, a line per tspan, so that a wrapped label still reads as one word.
     s('text', { class: 'ks-label', x: it.x, y: labelY, 'text-anchor': 'middle' },
-      ...lines.map((line, i) => s('tspan', { x: it.x, dy: i ? 15 : null, 'data-fit': NODE_W - 12 }, line))),
+      ...lines.map((line, i) => s('tspan', { x: it.x, dy: i ? 15 : null, 'data-fit': NODE_W - 12 }, line)), ' '),
     s('text', { class: 'ks-op', x: it.x, y: it.y + NODE_H - 8, 'text-anchor': 'middle', 'data-fit': NODE_W - 12 }, op));
   });
   return s('svg', {

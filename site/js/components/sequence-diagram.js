@@ -20,7 +20,7 @@ import { byteLength } from '../hex.js';
 // NOTE_X: how far a note reaches beyond the lanes (negative: inside them).
 const WIDE = { W: 560, GUTTER: 44, CLIENT_X: 130, SERVER_X: 500, HEAD: 54, ROW: 34, NOTE: 38, BAND_PAD: 8, LANE: 112, NOTE_X: -20 };
 const NARROW = { W: 360, GUTTER: 36, CLIENT_X: 84, SERVER_X: 306, HEAD: 50, ROW: 30, NOTE: 36, BAND_PAD: 6, LANE: 96, NOTE_X: 36 };
-const NARROW_BELOW = 500;
+const NARROW_BELOW = 420;
 
 let instances = 0;
 
@@ -164,7 +164,8 @@ function arrow({ CLIENT_X, SERVER_X, ROW }, y, m, bytes, fatal, n, title, curren
   const dir = fromClient ? 1 : -1;
   const tip = x2 - dir * 2;
   const mid = (CLIENT_X + SERVER_X) / 2;
-  // The name starts with the text shown (name, size), as speech input expects.
+  // The name starts with the text shown (name, size), as speech input expects; no <title>
+  // inside (it would count as shown text).
   const name = `${m.name}${bytes ? ` ${bytes} B` : ''}: ${m.encrypted ? 'encrypted, ' : ''}from the ${m.from} to the ${fromClient ? 'server' : 'client'}, step ${n}: ${title}`;
   const g = s('g', {
     class: classes('message', m.from, m.encrypted && 'encrypted', fatal && 'fatal'),
@@ -174,10 +175,10 @@ function arrow({ CLIENT_X, SERVER_X, ROW }, y, m, bytes, fatal, n, title, curren
     s('rect', { class: 'focus-ring', x: Math.min(x1, x2) - 6, y: y + 1, width: Math.abs(x2 - x1) + 12, height: ROW - 2, rx: 5 }),
     s('line', { class: 'shaft', x1: x1 + dir * 4, y1: ly, x2: tip - dir * 8, y2: ly }),
     s('polygon', { class: 'head', points: `${tip},${ly} ${tip - dir * 10},${ly - 5} ${tip - dir * 10},${ly + 5}` }),
-    s('text', { class: 'name', x: mid, y: ly - 6, 'text-anchor': 'middle' }, m.name),
+    // The trailing space (not drawn) keeps the name and the size apart when read as one text.
+    s('text', { class: 'name', x: mid, y: ly - 6, 'text-anchor': 'middle' }, `${m.name} `),
     bytes ? s('text', { class: 'size', x: x1 + dir * 8, y: ly - 6, 'text-anchor': fromClient ? 'start' : 'end' }, `${bytes} B`) : null);
   if (m.encrypted) g.append(lock(mid - m.name.length * 3.9 - 16, ly - 17));
-  g.append(s('title', null, `${m.name} from ${m.from}${m.encrypted ? ', encrypted' : ''}${bytes ? `, record of ${bytes} bytes` : ''}`));
   return g;
 }
 
