@@ -325,7 +325,8 @@ func build(fsys fs.FS, wasm []byte, glue string) (*page, error) {
 	out.WriteString("<!doctype html>\n")
 	fmt.Fprintf(&out, "<html%s data-edition=\"single-file\">\n<head>\n", strings.TrimRight(htmlTag[1], " \t\r\n/"))
 	fmt.Fprintf(&out, "  %s\n", charset)
-	fmt.Fprintf(&out, "  <meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n", html.EscapeString(csp))
+	// In a double-quoted attribute only & and " need escaping (the policy's quotes stay readable).
+	fmt.Fprintf(&out, "  <meta http-equiv=\"Content-Security-Policy\" content=\"%s\">\n", strings.NewReplacer("&", "&amp;", `"`, "&quot;").Replace(csp))
 	out.WriteString("  <!-- The TLS Playground, single-file edition: open this file in a browser; it needs no server and no network.\n" +
 		"       Made by scripts/singlefile from the site's sources; the engine (Go compiled to WebAssembly) is inside. -->\n")
 	for _, m := range metas {
