@@ -145,8 +145,10 @@ function render() {
     else a.removeAttribute('aria-current');
   }
   document.body.dataset.attack = lab.attack || '';
-  // "Embed this": each <tls-embed-code for="step|schedule|compare|attack"> offers exactly what is on screen.
+  // "Embed this": each <tls-embed-code for="step|schedule|compare|attack"> offers exactly what is on screen
+  // (not in a copy opened from a file, which has no address another page could embed).
   for (const el of all('tls-embed-code')) {
+    if (location.protocol === 'file:') { el.hidden = true; continue; }
     el.fragment = fragmentFor(el.getAttribute('for') || 'step', state, { attack: lab.attack, scenario: lab.scenario });
     if (el.getAttribute('for') === 'attack') el.hidden = !lab.attack;
   }
