@@ -12,11 +12,18 @@
 // it gets the shade only.
 
 const bare = new WeakSet(); // boxes that get the shade only
+const shown = new WeakSet(); // boxes measured in the page at least once
 
 const watched = new WeakMap(); // el -> label
 
 const resized = typeof ResizeObserver === 'function'
-  ? new ResizeObserver((entries) => { for (const e of entries) refresh(e.target); })
+  ? new ResizeObserver((entries) => {
+    for (const e of entries) {
+      // A box taken out of the page (a redraw) reports a size of 0 once: let it go.
+      if (e.target.isConnected) refresh(e.target);
+      else if (shown.has(e.target)) resized.unobserve(e.target);
+    }
+  })
   : null;
 
 /** scrollable watches el, a box with overflow-x: auto, and returns it. */
@@ -39,6 +46,7 @@ export function refresh(el) {
   if (!watched.has(el)) return;
   requestAnimationFrame(() => {
     if (!el.isConnected) return;
+    shown.add(el);
     const over = el.scrollWidth > el.clientWidth + 1;
     el.classList.toggle('scrolls', over);
     if (bare.has(el)) return;
