@@ -18,6 +18,11 @@
 import { h } from './dom.js';
 import { parseView, titleOf } from './views.js';
 
+// The modules run: boot.js (the classic script that reports a page that
+// cannot start) waits for this mark, which engine.js sets only once app.js
+// loads, a moment later here.
+document.documentElement.dataset.modules = 'ran';
+
 const view = parseView(location.hash);
 
 /** mount builds the elements of a view into main. */
