@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # bench.sh prints the numbers the README quotes: the wasm size, native
 # handshake benchmarks (the engine and crypto/tls), and the page in
-# Debian's Chromium (load to ready, handshake in the page).
+# Debian's Chromium (load to ready, handshake in the page, a repeat visit from the
+# service worker), and an embed in a host page of another origin (bytes before
+# its engine starts, time to usable).
 # Needs what scripts/test.sh installs (chromium, tests/node_modules).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -23,3 +25,6 @@ trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
 echo "== page (Chromium) =="
 (cd tests && node bench/page-bench.mjs "http://127.0.0.1:$port/" "${LOADS:-7}" "${HANDSHAKES:-40}")
+echo
+echo "== embed (Chromium): a host page on another origin with one <tls-playground> =="
+(cd tests && node bench/embed-bench.mjs "http://127.0.0.1:$port/" "$PWD/../site/dist" "${LOADS:-7}")
