@@ -30,6 +30,8 @@ const (
 	ProtocolVersion        Alert = 70
 	InsufficientSecurity   Alert = 71
 	InternalError          Alert = 80
+	InappropriateFallback  Alert = 86  // RFC 7507, Section 2
+	NoRenegotiation        Alert = 100 // a warning in TLS 1.2 (RFC 5246, Section 7.2.2)
 	MissingExtension       Alert = 109
 	UnsupportedExtension   Alert = 110
 	UnrecognizedName       Alert = 112
@@ -62,6 +64,8 @@ var names = map[Alert]string{
 	ProtocolVersion:        "protocol_version",
 	InsufficientSecurity:   "insufficient_security",
 	InternalError:          "internal_error",
+	InappropriateFallback:  "inappropriate_fallback",
+	NoRenegotiation:        "no_renegotiation",
 	MissingExtension:       "missing_extension",
 	UnsupportedExtension:   "unsupported_extension",
 	UnrecognizedName:       "unrecognized_name",
