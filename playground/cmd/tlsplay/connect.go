@@ -14,6 +14,7 @@ import (
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/session"
 	"tlsplayground/playground/tls12"
@@ -62,11 +63,17 @@ func (c *cli) connect(args []string) error {
 	}
 	req, err := unescape(*request)
 	if err != nil {
-		return usageErr(fmt.Sprintf("--request %q: %v", *request, err), `escapes are \r, \n, \t, \\ and \xHH`)
+		return usageErr(fmt.Sprintf("--request %.40q: %v", *request, err), `escapes are \r, \n, \t, \\ and \xHH`)
 	}
-	name := *serverName
+	if err := limits.Size("--request", len(req), limits.Message, "the engine splits it into records of at most 16384 bytes, RFC 8446 §5.1"); err != nil {
+		return usageErr(err.Error(), "send a shorter request")
+	}
+	name, nameArg := *serverName, "--servername"
 	if name == "" {
-		name = host
+		name, nameArg = host, "the host in HOST:PORT"
+	}
+	if err := limits.CheckServerName(nameArg, name); err != nil {
+		return usageErr(err.Error(), "give the DNS name the server's certificate is for, e.g. --servername example.com")
 	}
 	roots, trust, err := loadRoots(*caFile)
 	if err != nil {
@@ -192,9 +199,9 @@ func loadRoots(caFile string) (*x509.CertPool, string, error) {
 		}
 		return pool, "the system roots", nil
 	}
-	pem, err := os.ReadFile(caFile)
+	pem, err := limits.ReadFile("--cafile", caFile, limits.PEM)
 	if err != nil {
-		return nil, "", usageErr(fmt.Sprintf("--cafile: %v", err), "give a PEM file of CA certificates, such as the one tlsplay serve writes")
+		return nil, "", usageErr(err.Error(), "give a PEM file of CA certificates, such as the one tlsplay serve writes")
 	}
 	pool := x509.NewCertPool()
 	if !pool.AppendCertsFromPEM(pem) {

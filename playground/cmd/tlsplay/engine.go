@@ -10,6 +10,7 @@ import (
 
 	"tlsplayground/playground/endpoint"
 	"tlsplayground/playground/kx"
+	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/session"
 	"tlsplayground/playground/suites"
@@ -53,6 +54,9 @@ func parseSuites(mode, value string) ([]*suites.Suite, error) {
 	}
 	fam := modeSuites[mode]
 	hint := fmt.Sprintf("the %s mode offers %s", mode, strings.Join(suites.Names(fam), ", "))
+	if err := limits.CheckList("--suite", names); err != nil {
+		return nil, usageErr(err.Error(), hint)
+	}
 	var out []*suites.Suite
 	for _, n := range names {
 		s, err := suites.ByName(n)

@@ -7,8 +7,8 @@ import (
 	"slices"
 	"strings"
 
+	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
-	"tlsplayground/playground/rng"
 	"tlsplayground/playground/session"
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/trace"
@@ -48,6 +48,9 @@ func (c *cli) handshake(args []string) error {
 		return err
 	}
 	sg := splitList(*serverGroups)
+	if err := limits.CheckList("--server-groups", sg); err != nil {
+		return usageErr(err.Error(), "name each group once, for example: --server-groups secp256r1,x25519")
+	}
 	for _, g := range sg {
 		if _, err := parseGroup(*mode, g); err != nil {
 			return err
@@ -64,9 +67,12 @@ func (c *cli) handshake(args []string) error {
 	}
 	var seed []byte
 	if *seedHex != "" {
-		if seed, err = rng.ParseSeed(*seedHex); err != nil {
-			return usageErr("--seed: "+err.Error(), "give the seed printed by an earlier run, or leave it out")
+		if seed, err = limits.ParseSeed("--seed", *seedHex); err != nil {
+			return usageErr(err.Error(), "give the seed printed by an earlier run, or leave it out")
 		}
+	}
+	if err := limits.Size("--message", len(*message), limits.Message, "the engine splits it into records of at most 16384 bytes, RFC 8446 §5.1"); err != nil {
+		return usageErr(err.Error(), "send a shorter message")
 	}
 	opt := pki.Options{KeyType: *keyType, Now: c.now()}
 	if *keyType == pki.KeyRSA {

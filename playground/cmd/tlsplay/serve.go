@@ -14,21 +14,17 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"sync"
 	"time"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/session"
 	"tlsplayground/playground/trace"
 )
 
-const serveSynopsis = "serve ADDR [--mode tls13|ecdhe|classic] [--key rsa|ecdsa|ed25519] [--cert FILE --keyfile FILE] [--name HOST] [--once]"
-
-// idleTimeout bounds each step of a connection the server waits for: the
-// handshake, the request, the client's close_notify.
-const idleTimeout = 30 * time.Second
+const serveSynopsis = "serve ADDR [--mode tls13|ecdhe|classic] [--key rsa|ecdsa|ed25519] [--cert FILE --keyfile FILE] [--name HOST] [--once] [--max-conns 100] [--handshake-timeout 10s] [--idle-timeout 30s]"
 
 // helloBody is the first line of every answer.
 const helloBody = "hello from the TLS Playground engine"
@@ -45,9 +41,23 @@ func (c *cli) serve(args []string) error {
 	keyFile := cmd.String("keyfile", "", "PEM private key of the --cert leaf (PKCS #8, PKCS #1 or SEC 1)")
 	name := cmd.String("name", pki.DefaultServerName, "the host name the generated certificate is issued for")
 	once := cmd.Bool("once", false, "exit after one connection (status 1 if it failed)")
+	maxConns := cmd.Int("max-conns", defaultMaxConns, "connections handled at once; more wait in the listen queue until one ends")
+	handshakeTimeout := cmd.Duration("handshake-timeout", defaultHandshakeTimeout, "limit for a client's whole handshake; a client that sends nothing is dropped after it")
+	idleTimeout := cmd.Duration("idle-timeout", defaultIdleTimeout, "limit for the request after the handshake, and for the client's close_notify")
 	pos, err := cmd.parse(args, 1)
 	if err != nil {
 		return err
+	}
+	if *maxConns < 1 {
+		return usageErr(fmt.Sprintf("--max-conns %d: give at least 1", *maxConns), "for example: --max-conns 100")
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--handshake-timeout", *handshakeTimeout}, {"--idle-timeout", *idleTimeout}} {
+		if d.v <= 0 {
+			return usageErr(fmt.Sprintf("%s %s: give a positive duration", d.name, d.v), "for example: "+d.name+" 10s")
+		}
 	}
 	addr := pos[0]
 	if _, err := checkAddr(addr); err != nil {
@@ -74,6 +84,9 @@ func (c *cli) serve(args []string) error {
 	} else {
 		if err := checkKeyType(*keyType); err != nil {
 			return err
+		}
+		if err := limits.CheckServerName("--name", *name); err != nil {
+			return usageErr(err.Error(), "give a DNS name such as playground.test")
 		}
 		if err := keyFitsMode(*mode, *keyType); err != nil {
 			return err
@@ -114,37 +127,23 @@ func (c *cli) serve(args []string) error {
 
 	out := &lockedWriter{w: c.stdout}
 	leaf, _ := x509.ParseCertificate(id.chain[0])
-	s := &server{mode: *mode, id: id, out: out}
+	s := &server{mode: *mode, id: id, out: out,
+		limits: serveLimits{maxConns: *maxConns, handshakeTimeout: *handshakeTimeout, idleTimeout: *idleTimeout}.withDefaults()}
 	s.banner(ln.Addr().(*net.TCPAddr), leaf, caPath, *once)
 
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for n := 1; ; n++ {
-		nc, err := ln.Accept()
-		if err != nil {
-			if ctx.Err() != nil {
-				fmt.Fprintf(out, "\nStopped.\n")
-				return nil
-			}
-			return fmt.Errorf("%s: accepting a connection: %v", addr, err)
-		}
-		if *once {
-			ln.Close()
-			return s.handle(n, nc)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.handle(n, nc)
-		}()
+	err = s.acceptLoop(ctx, ln, *once)
+	if ctx.Err() != nil {
+		fmt.Fprintf(out, "\nStopped.\n")
 	}
+	return err
 }
 
 // server is what every connection of serve shares.
 type server struct {
-	mode string
-	id   identity
-	out  io.Writer
+	mode   string
+	id     identity
+	out    io.Writer
+	limits serveLimits
 }
 
 // banner says what is served, where, and how to trust it.
@@ -175,6 +174,10 @@ func (s *server) banner(at *net.TCPAddr, leaf *x509.Certificate, caPath string, 
 		stop = "exits after one connection"
 	}
 	p.printf("\nListening on %s (%s)\n", at, stop)
+	if !once {
+		p.printf("Each client: the handshake within %s, the request within %s; %d clients at once, more wait their turn\n",
+			s.limits.handshakeTimeout, s.limits.idleTimeout, s.limits.maxConns)
+	}
 	s.out.Write(b.Bytes())
 }
 
@@ -193,13 +196,15 @@ func (s *server) handle(n int, nc net.Conn) error {
 	tc := &tracedConn{Conn: nc, live: live}
 	defer live.flush()
 
-	nc.SetDeadline(time.Now().Add(idleTimeout))
+	// One deadline for the whole handshake, not one per read: a client
+	// that sends a byte now and then cannot keep its slot.
+	nc.SetDeadline(time.Now().Add(s.limits.handshakeTimeout))
 	if err := endpoint.Handshake(srv, tc); err != nil {
 		live.flush()
 		if e := srv.Err(); e != nil {
 			err = e // why the engine gave up, rather than the failed write of its alert
 		}
-		ferr := failure(peer, "client", idleTimeout, err)
+		ferr := failure(peer, "client", s.limits.handshakeTimeout, err)
 		say("✗ %s", ferr)
 		if a, ok := alert.Of(err); ok && isCertificateAlert(a) {
 			say("hint: the client does not accept the certificate: give it the root CA (curl --cacert FILE, openssl s_client -CAfile FILE) and the name the certificate is for")
@@ -210,12 +215,12 @@ func (s *server) handle(n int, nc net.Conn) error {
 	say("established: %s", established(srv))
 	keylog := srv.KeyLog() // before close_notify, which erases the secrets
 
-	nc.SetDeadline(time.Now().Add(idleTimeout))
+	nc.SetDeadline(time.Now().Add(s.limits.idleTimeout))
 	req, rerr := readRequest(srv, tc)
 	live.flush()
 	if len(req) == 0 {
 		if rerr != nil && !errors.Is(rerr, io.EOF) {
-			err := failure(peer, "client", idleTimeout, rerr)
+			err := failure(peer, "client", s.limits.idleTimeout, rerr)
 			say("✗ %s", err)
 			return err
 		}
@@ -231,7 +236,7 @@ func (s *server) handle(n int, nc net.Conn) error {
 		srv.Close()
 	}
 	if err := endpoint.Flush(srv, tc); err != nil {
-		return failure(peer, "client", idleTimeout, err)
+		return failure(peer, "client", s.limits.idleTimeout, err)
 	}
 	drain(srv, tc)
 	live.flush()
@@ -296,9 +301,9 @@ func drain(srv conn, nc *tracedConn) {
 
 // loadIdentity reads a certificate chain and its private key from PEM files.
 func loadIdentity(certFile, keyFile string) (identity, error) {
-	certPEM, err := os.ReadFile(certFile)
+	certPEM, err := limits.ReadFile("--cert", certFile, limits.PEM)
 	if err != nil {
-		return identity{}, usageErr(fmt.Sprintf("--cert: %v", err), "give a PEM certificate chain, leaf first")
+		return identity{}, usageErr(err.Error(), "give a PEM certificate chain, leaf first")
 	}
 	var chain [][]byte
 	for rest := certPEM; ; {
@@ -317,9 +322,9 @@ func loadIdentity(certFile, keyFile string) (identity, error) {
 	if err != nil {
 		return identity{}, usageErr(fmt.Sprintf("--cert %q: the first certificate does not parse: %v", certFile, err), "give a PEM certificate chain, leaf first")
 	}
-	keyPEM, err := os.ReadFile(keyFile)
+	keyPEM, err := limits.ReadFile("--keyfile", keyFile, limits.PEM)
 	if err != nil {
-		return identity{}, usageErr(fmt.Sprintf("--keyfile: %v", err), "give the leaf's private key as PEM")
+		return identity{}, usageErr(err.Error(), "give the leaf's private key as PEM")
 	}
 	signer, err := parseKey(keyPEM)
 	if err != nil {
