@@ -68,7 +68,7 @@ export class Comparison extends HTMLElement {
     this.replaceChildren(h('section', { class: 'comparison', 'aria-labelledby': `${id}-title` },
       h('h2', { id: `${id}-title`, tabindex: -1 }, 'Classic against TLS 1.3, on the same message'),
       h('p', { class: 'explanation' },
-        'The page runs two fresh handshakes with the same server key and certificate, one classic and one TLS 1.3, and sends your message over each. It uses an engine of its own: the session above is not touched.'),
+        'The page runs two fresh handshakes with the same server key and certificate, one classic and one TLS 1.3, and sends your message over each, apart from the session you step through (which they do not touch).'),
       this.form, this.status, this.body));
   }
 
