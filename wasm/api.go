@@ -9,9 +9,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"tlsplayground/playground/eve"
+	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/session"
@@ -31,17 +33,49 @@ type API struct {
 	now      func() time.Time
 }
 
-// decode parses a JSON argument strictly; an empty argument is "{}".
+// decode parses a JSON argument strictly: one JSON object whose fields v
+// names; an empty argument is "{}". The JavaScript side has already checked
+// that the argument is a string (main_js.go).
 func decode(method, arg string, v any) error {
-	if arg == "" {
+	if err := limits.Size(method+": the argument", len(arg), limits.Argument, "4 MiB holds the largest trust store or flight"); err != nil {
+		return err
+	}
+	if strings.TrimSpace(arg) == "" {
 		arg = "{}"
+	}
+	if t := strings.TrimLeft(arg, " \t\r\n"); t[0] != '{' {
+		return fmt.Errorf("%s: the argument must be a JSON object such as {} (got %.40q)", method, arg)
 	}
 	d := json.NewDecoder(bytes.NewReader([]byte(arg)))
 	d.DisallowUnknownFields()
 	if err := d.Decode(v); err != nil {
 		return fmt.Errorf("%s: bad argument %.80q: %v", method, arg, err)
 	}
+	if d.More() {
+		return fmt.Errorf("%s: bad argument %.80q: more than one JSON value", method, arg)
+	}
 	return nil
+}
+
+// noArgument checks the argument of a method that takes none: nothing, ""
+// or "{}".
+func noArgument(method, arg string) error {
+	return decode(method, arg, &struct{}{})
+}
+
+// seed reads an optional seed argument.
+func seed(method, s string) ([]byte, error) {
+	if s == "" {
+		return nil, nil
+	}
+	return limits.ParseSeed(method+": seed", s)
+}
+
+// checkText bounds a message the user typed. The engine splits it into
+// records of at most 2^14 bytes (RFC 8446, Section 5.1), so a long one
+// spans several records.
+func checkText(method, text string) error {
+	return limits.Size(method+": text", len(text), limits.Message, "the engine splits it into records of at most 16384 bytes, RFC 8446 §5.1")
 }
 
 func encode(v any) (string, error) {
@@ -113,12 +147,17 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 		return "", err
 	}
 	opt := pki.Options{KeyType: req.KeyType, KeyBits: req.KeyBits, ServerName: req.ServerName}
-	if req.Seed != "" {
-		seed, err := rng.ParseSeed(req.Seed)
-		if err != nil {
-			return "", fmt.Errorf("setup: %w", err)
+	if req.ServerName != "" {
+		if err := limits.CheckServerName("setup: serverName", req.ServerName); err != nil {
+			return "", err
 		}
-		opt.Rand = rng.New(seed)
+	}
+	sd, err := seed("setup", req.Seed)
+	if err != nil {
+		return "", err
+	}
+	if sd != nil {
+		opt.Rand = rng.New(sd)
 	}
 	if a.now != nil {
 		opt.Now = a.now()
@@ -193,11 +232,23 @@ func deliverTampered(changes []Tamper) (func(string, int, []byte) []byte, error)
 // NewSession runs a new classic handshake with the current setup.
 func (a *API) NewSession(arg string) (string, error) {
 	var req SessionRequest
-	if err := decode("newSession", arg, &req); err != nil {
+	err := decode("newSession", arg, &req)
+	if err != nil {
 		return "", err
 	}
 	if a.setup == nil {
 		return "", errors.New("newSession: no keys yet: call setup first")
+	}
+	for _, l := range []struct {
+		name  string
+		items []string
+	}{{"serverGroups", req.ServerGroups}, {"clientSuites", req.ClientSuites}, {"serverSuites", req.ServerSuites}} {
+		if err := limits.CheckList("newSession: "+l.name, l.items); err != nil {
+			return "", err
+		}
+	}
+	if len(req.Tamper) > limits.List {
+		return "", &limits.Error{Arg: "newSession: tamper", What: "entries", Got: len(req.Tamper), Limit: limits.List, Why: "one per byte to change"}
 	}
 	opt := session.Options{Mode: req.Mode, Group: req.Group, ServerGroups: req.ServerGroups, ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites, Now: a.now}
 	if req.EMS != nil && !*req.EMS {
@@ -211,12 +262,8 @@ func (a *API) NewSession(arg string) (string, error) {
 		}
 		opt.Deliver = d
 	}
-	if req.Seed != "" {
-		seed, err := rng.ParseSeed(req.Seed)
-		if err != nil {
-			return "", fmt.Errorf("newSession: %w", err)
-		}
-		opt.Seed = seed
+	if opt.Seed, err = seed("newSession", req.Seed); err != nil {
+		return "", err
 	}
 	s, err := session.New(a.setup, opt)
 	if err != nil {
@@ -236,6 +283,9 @@ type SendRequest struct {
 func (a *API) Send(arg string) (string, error) {
 	var req SendRequest
 	if err := decode("send", arg, &req); err != nil {
+		return "", err
+	}
+	if err := checkText("send", req.Text); err != nil {
 		return "", err
 	}
 	if a.sess == nil {
@@ -325,12 +375,9 @@ func (a *API) MITM(arg string) (string, error) {
 		a.mallory = m
 	}
 	opt := session.Options{Mode: req.Mode, Now: a.now}
-	if req.Seed != "" {
-		seed, err := rng.ParseSeed(req.Seed)
-		if err != nil {
-			return "", fmt.Errorf("mitm: %w", err)
-		}
-		opt.Seed = seed
+	var err error
+	if opt.Seed, err = seed("mitm", req.Seed); err != nil {
+		return "", err
 	}
 	m, err := session.NewMITM(a.setup, a.mallory, req.TrustMallory, opt)
 	if err != nil {
@@ -347,6 +394,9 @@ func (a *API) MITM(arg string) (string, error) {
 func (a *API) MITMSend(arg string) (string, error) {
 	var req SendRequest
 	if err := decode("mitmSend", arg, &req); err != nil {
+		return "", err
+	}
+	if err := checkText("mitmSend", req.Text); err != nil {
 		return "", err
 	}
 	if a.mitm == nil {
@@ -380,12 +430,9 @@ func (a *API) Downgrade(arg string) (string, error) {
 		return "", errors.New("downgrade: no keys yet: call setup first")
 	}
 	opt := session.Options{Now: a.now}
-	if req.Seed != "" {
-		seed, err := rng.ParseSeed(req.Seed)
-		if err != nil {
-			return "", fmt.Errorf("downgrade: %w", err)
-		}
-		opt.Seed = seed
+	var err error
+	if opt.Seed, err = seed("downgrade", req.Seed); err != nil {
+		return "", err
 	}
 	s, err := session.NewDowngrade(a.setup, req.Strip, opt)
 	if err != nil {

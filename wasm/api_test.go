@@ -49,7 +49,7 @@ func TestAPIBadInput(t *testing.T) {
 		{`{"keyBits":1000}`, "1000"},
 		{`{"keyBits":"big"}`, "bad argument"},
 		{`{"bits":2048}`, "unknown field"},
-		{`not json`, "bad argument"},
+		{`not json`, "the argument must be a JSON object"},
 		{`{"seed":"xyz"}`, "not hex"},
 	} {
 		if _, err := a.Setup(c.arg, nil); err == nil || !strings.Contains(err.Error(), c.want) {

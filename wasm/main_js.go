@@ -29,8 +29,12 @@ func main() {
 }
 
 // install sets globalThis.tlsPlayground: each method takes one JSON string
-// and returns a Promise of a JSON string, rejected with an Error carrying
-// the engine's message.
+// (or nothing) and returns a Promise of a JSON string, rejected with an
+// Error carrying the engine's message. An argument of another type (a
+// number, null, a plain object) is refused with an error naming the method
+// and the argument: "newSession: the argument must be a JSON string (got
+// number)". Further arguments are ignored, except setup's second: a
+// progress callback, which must be a function when it is given.
 func install(api *API) error {
 	obj, err := safejs.Global().Get("Object")
 	if err != nil {
@@ -40,34 +44,41 @@ func install(api *API) error {
 	if err != nil {
 		return err
 	}
-	methods := map[string]func(args []safejs.Value) (string, error){
-		"setup": func(args []safejs.Value) (string, error) {
+	// Each method gets its argument checked: a JSON string, "" when none.
+	methods := map[string]func(arg string, args []safejs.Value) (string, error){
+		"setup": func(arg string, args []safejs.Value) (string, error) {
 			var progress func(string)
-			if len(args) > 1 && args[1].Type() == safejs.TypeFunction {
-				cb := args[1]
-				progress = func(stage string) { _, _ = cb.Invoke(stage) }
+			if len(args) > 1 {
+				switch t := args[1].Type(); t {
+				case safejs.TypeUndefined:
+				case safejs.TypeFunction:
+					cb := args[1]
+					progress = func(stage string) { _, _ = cb.Invoke(stage) }
+				default:
+					return "", typeError("setup", "the second argument (the progress callback) must be a function", t)
+				}
 			}
-			return api.Setup(stringArg(args), progress)
+			return api.Setup(arg, progress)
 		},
-		"newSession":    func(args []safejs.Value) (string, error) { return api.NewSession(stringArg(args)) },
-		"send":          func(args []safejs.Value) (string, error) { return api.Send(stringArg(args)) },
-		"keyUpdate":     func(args []safejs.Value) (string, error) { return api.KeyUpdate(stringArg(args)) },
-		"close":         func([]safejs.Value) (string, error) { return api.Close() },
-		"exportSession": func([]safejs.Value) (string, error) { return api.Export() },
+		"newSession":    func(arg string, _ []safejs.Value) (string, error) { return api.NewSession(arg) },
+		"send":          func(arg string, _ []safejs.Value) (string, error) { return api.Send(arg) },
+		"keyUpdate":     func(arg string, _ []safejs.Value) (string, error) { return api.KeyUpdate(arg) },
+		"close":         none("close", api.Close),
+		"exportSession": none("exportSession", api.Export),
 		// A client whose server answers over HTTP (the page carries the flights).
-		"serverIdentity": func([]safejs.Value) (string, error) { return api.ServerIdentity() },
-		"remoteStart":    func(args []safejs.Value) (string, error) { return api.RemoteStart(stringArg(args)) },
-		"remoteDeliver":  func(args []safejs.Value) (string, error) { return api.RemoteDeliver(stringArg(args)) },
-		"remoteSend":     func(args []safejs.Value) (string, error) { return api.RemoteSend(stringArg(args)) },
-		"remoteClose":    func([]safejs.Value) (string, error) { return api.RemoteClose() },
+		"serverIdentity": none("serverIdentity", api.ServerIdentity),
+		"remoteStart":    func(arg string, _ []safejs.Value) (string, error) { return api.RemoteStart(arg) },
+		"remoteDeliver":  func(arg string, _ []safejs.Value) (string, error) { return api.RemoteDeliver(arg) },
+		"remoteSend":     func(arg string, _ []safejs.Value) (string, error) { return api.RemoteSend(arg) },
+		"remoteClose":    none("remoteClose", api.RemoteClose),
 		// Eve and Mallory.
-		"eve":       func([]safejs.Value) (string, error) { return api.Eve() },
-		"mitm":      func(args []safejs.Value) (string, error) { return api.MITM(stringArg(args)) },
-		"mitmSend":  func(args []safejs.Value) (string, error) { return api.MITMSend(stringArg(args)) },
-		"downgrade": func(args []safejs.Value) (string, error) { return api.Downgrade(stringArg(args)) },
+		"eve":       none("eve", api.Eve),
+		"mitm":      func(arg string, _ []safejs.Value) (string, error) { return api.MITM(arg) },
+		"mitmSend":  func(arg string, _ []safejs.Value) (string, error) { return api.MITMSend(arg) },
+		"downgrade": func(arg string, _ []safejs.Value) (string, error) { return api.Downgrade(arg) },
 		// The gallery of failures (certificates, negotiation).
-		"scenarios":   func([]safejs.Value) (string, error) { return api.Scenarios() },
-		"runScenario": func(args []safejs.Value) (string, error) { return api.RunScenario(stringArg(args)) },
+		"scenarios":   none("scenarios", api.Scenarios),
+		"runScenario": func(arg string, _ []safejs.Value) (string, error) { return api.RunScenario(arg) },
 	}
 	calls := make(chan func()) // one call at a time, in order
 	go func() {
@@ -76,7 +87,6 @@ func install(api *API) error {
 		}
 	}()
 	for name, fn := range methods {
-		fn := fn
 		f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 			p, err := newPromise(func(resolve, reject func(any)) {
 				calls <- func() {
@@ -85,7 +95,12 @@ func install(api *API) error {
 							reject(jsError(fmt.Sprintf("internal error in the engine (please report it): %v", r)))
 						}
 					}()
-					out, err := fn(args)
+					arg, err := argument(name, args)
+					if err != nil {
+						reject(jsError(err.Error()))
+						return
+					}
+					out, err := fn(arg, args)
 					if err != nil {
 						reject(jsError(err.Error()))
 						return
@@ -117,12 +132,37 @@ func install(api *API) error {
 	return nil
 }
 
-func stringArg(args []safejs.Value) string {
-	if len(args) == 0 || args[0].Type() != safejs.TypeString {
-		return ""
+// argument returns the first argument of a call to method: a string, or
+// "" when there is none (undefined). Any other type is refused, naming the
+// method and the type JavaScript's typeof gives (null for null).
+func argument(method string, args []safejs.Value) (string, error) {
+	if len(args) == 0 {
+		return "", nil
 	}
-	s, _ := args[0].String()
-	return s
+	switch t := args[0].Type(); t {
+	case safejs.TypeUndefined:
+		return "", nil
+	case safejs.TypeString:
+		return args[0].String()
+	default:
+		return "", typeError(method, "the argument must be a JSON string", t)
+	}
+}
+
+// typeError says that a value of type t is not what method takes.
+func typeError(method, want string, t safejs.Type) error {
+	return fmt.Errorf("%s: %s (got %s)", method, want, t)
+}
+
+// none adapts a method that takes no argument: it accepts nothing, "" or
+// "{}", as decode does for the others.
+func none(method string, f func() (string, error)) func(string, []safejs.Value) (string, error) {
+	return func(arg string, _ []safejs.Value) (string, error) {
+		if err := noArgument(method, arg); err != nil {
+			return "", err
+		}
+		return f()
+	}
 }
 
 // newPromise returns new Promise(executor); the executor's body runs in a

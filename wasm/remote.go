@@ -8,8 +8,8 @@ import (
 	"errors"
 	"fmt"
 
+	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
-	"tlsplayground/playground/rng"
 	"tlsplayground/playground/session"
 	"tlsplayground/playground/trace"
 )
@@ -44,13 +44,18 @@ func (a *API) RemoteStart(arg string) (string, error) {
 	if err := decode("remoteStart", arg, &req); err != nil {
 		return "", err
 	}
-	opt := session.RemoteOptions{Mode: req.Mode, Group: req.Group, ServerName: req.ServerName, TrustPEM: req.TrustPEM, Now: a.now}
-	if req.Seed != "" {
-		seed, err := rng.ParseSeed(req.Seed)
-		if err != nil {
-			return "", fmt.Errorf("remoteStart: %w", err)
+	if req.ServerName != "" {
+		if err := limits.CheckServerName("remoteStart: serverName", req.ServerName); err != nil {
+			return "", err
 		}
-		opt.Seed = seed
+	}
+	if err := limits.Size("remoteStart: trustPem", len(req.TrustPEM), limits.PEM, "a trust store of a few roots is a few kilobytes"); err != nil {
+		return "", err
+	}
+	opt := session.RemoteOptions{Mode: req.Mode, Group: req.Group, ServerName: req.ServerName, TrustPEM: req.TrustPEM, Now: a.now}
+	var err error
+	if opt.Seed, err = seed("remoteStart", req.Seed); err != nil {
+		return "", err
 	}
 	r, err := session.NewRemote(opt)
 	if err != nil {
@@ -83,7 +88,16 @@ func (a *API) RemoteDeliver(arg string) (string, error) {
 	if a.remote == nil {
 		return "", errors.New("remoteDeliver: no remote session: call remoteStart first")
 	}
+	if err := limits.Size("remoteDeliver: records", base64.StdEncoding.DecodedLen(len(req.Records)), limits.Flight, "a server's flight is a few kilobytes"); err != nil {
+		return "", err
+	}
+	if err := limits.Size("remoteDeliver: trace", len(req.Trace), limits.Flight, "the Tls-Playground-Trace header of one answer"); err != nil {
+		return "", err
+	}
 	if req.Error != nil {
+		if err := limits.Size("remoteDeliver: error.records", len(req.Error.Records)/2, limits.Flight, "the server's alert record"); err != nil {
+			return "", err
+		}
 		if req.Error.Records != "" {
 			if b, err := hex.DecodeString(req.Error.Records); err == nil {
 				a.remote.Deliver(b, nil)
@@ -120,6 +134,9 @@ type RemoteSendRequest struct {
 func (a *API) RemoteSend(arg string) (string, error) {
 	var req RemoteSendRequest
 	if err := decode("remoteSend", arg, &req); err != nil {
+		return "", err
+	}
+	if err := checkText("remoteSend", req.Text); err != nil {
 		return "", err
 	}
 	if a.remote == nil {

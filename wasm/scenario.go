@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 
+	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
-	"tlsplayground/playground/rng"
 	"tlsplayground/playground/scenario"
 )
 
@@ -15,6 +15,9 @@ import (
 func (a *API) Scenarios() (string, error) {
 	return encode(scenario.All())
 }
+
+// maxScenarioID bounds a scenario id (the longest is far shorter).
+const maxScenarioID = 64
 
 // ScenarioRequest is the argument of runScenario.
 type ScenarioRequest struct {
@@ -31,15 +34,16 @@ func (a *API) RunScenario(arg string) (string, error) {
 	if err := decode("runScenario", arg, &req); err != nil {
 		return "", err
 	}
+	if err := limits.Size("runScenario: id", len(req.ID), maxScenarioID, "an id is a short name from scenarios()"); err != nil {
+		return "", err
+	}
 	sc, err := scenario.Lookup(req.ID)
 	if err != nil {
 		return "", fmt.Errorf("runScenario: %w", err)
 	}
 	opt := scenario.Options{Mode: req.Mode}
-	if req.Seed != "" {
-		if opt.Seed, err = rng.ParseSeed(req.Seed); err != nil {
-			return "", fmt.Errorf("runScenario: %w", err)
-		}
+	if opt.Seed, err = seed("runScenario", req.Seed); err != nil {
+		return "", err
 	}
 	if a.setup != nil {
 		opt.PKI = pki.Options{ServerName: a.setup.ServerName, CAKey: a.setup.CAKey, Key: a.setup.Key}
