@@ -87,7 +87,9 @@ func TestAPILimits(t *testing.T) {
 		{"remoteStart seed of 65 bytes", func() (string, error) {
 			return a.RemoteStart(`{"serverName":"playground.test","trustPem":` + trust + `,"seed":"` + seed130 + `"}`)
 		}, "remoteStart: seed is 130 hex digits"},
-		{"remoteDeliver records over 1 MiB", func() (string, error) { return a.RemoteDeliver(`{"records":"` + strings.Repeat("AAAA", (1<<20)/3+1) + `"}`) }, "remoteDeliver: records is 1048578 bytes: the limit is 1048576"},
+		{"remoteDeliver records over 1 MiB", func() (string, error) {
+			return a.RemoteDeliver(`{"records":"` + strings.Repeat("AAAA", (1<<20)/3+1) + `"}`)
+		}, "remoteDeliver: records is 1048578 bytes: the limit is 1048576"},
 		{"remoteDeliver trace over 1 MiB", func() (string, error) { return a.RemoteDeliver(`{"trace":"` + long(1<<20+1) + `"}`) }, "remoteDeliver: trace is 1048577 bytes"},
 		{"remoteSend text of 65,537 bytes", func() (string, error) { return a.RemoteSend(`{"text":"` + long(65537) + `"}`) }, "remoteSend: text is 65537 bytes"},
 		{"runScenario id of 70,000 bytes", func() (string, error) { return a.RunScenario(`{"id":"` + long(70000) + `"}`) }, "runScenario: id is 70000 bytes: the limit is 64"},
