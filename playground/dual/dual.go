@@ -33,6 +33,10 @@ func firstMessage(buf []byte) (typ uint8, raw []byte, ok bool, err error) {
 		if rec.Type != record.TypeHandshake {
 			return 0, nil, false, alert.New(alert.UnexpectedMessage, "tls: the first record is not a handshake record")
 		}
+		if len(rec.Payload) > record.MaxPlaintext {
+			// RFC 5246, Section 6.2.1; RFC 8446, Section 5.1.
+			return 0, nil, false, alert.New(alert.RecordOverflow, "tls: plaintext record longer than 16384 bytes")
+		}
 		hs = append(hs, rec.Payload...)
 		t, m, mn, err := handshake.Split(hs, 1<<17)
 		if err != nil {
@@ -67,6 +71,7 @@ type Server struct {
 	cfg13             *tls13.Config
 	buf               []byte
 	err               error
+	out               []record.Out // the fatal alert, when the ClientHello itself is refused
 }
 
 // NewServer returns a server speaking both versions; the TLS 1.2 config
@@ -99,20 +104,17 @@ func (s *Server) Receive(data []byte) error {
 	s.buf = append(s.buf, data...)
 	typ, raw, ok, err := firstMessage(s.buf)
 	if err != nil {
-		s.err = err
-		return err
+		return s.fail(err)
 	}
 	if !ok {
 		return nil
 	}
 	if typ != handshake.TypeClientHello {
-		s.err = handshake.ErrUnexpected(typ, "ClientHello")
-		return s.err
+		return s.fail(handshake.ErrUnexpected(typ, "ClientHello"))
 	}
 	m, err := handshake.UnmarshalClientHello(raw)
 	if err != nil {
-		s.err = err
-		return err
+		return s.fail(err)
 	}
 	if offersTLS13(m) {
 		s.Endpoint = tls13.Server(s.cfg13)
@@ -211,6 +213,16 @@ func (c *Client) Receive(data []byte) error {
 	return c.Endpoint.Receive(buf)
 }
 
+// fail refuses the first flight before either end exists: the error
+// becomes sticky and its fatal alert is queued, in the clear.
+func (s *Server) fail(err error) error {
+	ae := alert.Normalize(err)
+	s.err, s.buf = ae, nil
+	rec := record.Record{Type: record.TypeAlert, Version: record.VersionTLS12, Payload: []byte{byte(alert.LevelFatal), byte(ae.Alert)}}
+	s.out = append(s.out, record.Out{Wire: rec.Marshal(), Name: "Alert", Step: 1})
+	return s.err
+}
+
 // The server's methods before the ClientHello chose its end.
 
 func (s *Server) Err() error {
@@ -222,7 +234,9 @@ func (s *Server) Err() error {
 
 func (s *Server) TakeOutput() []record.Out {
 	if s.Endpoint == nil {
-		return nil
+		o := s.out
+		s.out = nil
+		return o
 	}
 	return s.Endpoint.TakeOutput()
 }

@@ -51,10 +51,7 @@ func (c *Conn) sendClientHello() error {
 		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: handshake.ServerNameExtension(c.cfg.ServerName)})
 	}
 	if ecdhe {
-		var ids []uint16
-		for _, g := range c.cfg.groups() {
-			ids = append(ids, g.ID)
-		}
+		ids := c.supportedGroups(offer)
 		exts = append(exts,
 			handshake.Extension{Type: handshake.ExtSupportedGroups, Data: handshake.MarshalUint16List(ids, 2)},
 			handshake.Extension{Type: handshake.ExtECPointFormats, Data: handshake.PointFormatsExtension()})
@@ -82,6 +79,9 @@ func (c *Conn) sendClientHello() error {
 	}
 	if ecdhe {
 		vals = append(vals, trace.List("Supported groups", groupNames(c.cfg.groups()), "for ECDHE: the curves on which the client can make an ephemeral key, preferred first"))
+		if len(c.certOnly) > 0 {
+			vals = append(vals, trace.List("Certificate curves", namesList(c.certOnly), "listed in supported_groups too, after the groups above: the client verifies ECDSA certificates on them, but makes no ephemeral key on them (RFC 8422, Section 5.1.1)"))
+		}
 	}
 	c.cfg.Trace.Add(StepHello, c.actor, "Sends ClientHello", append(vals,
 		trace.List("Extensions", describeExtensions(m.Extensions), ""),
@@ -123,13 +123,25 @@ func (c *Conn) readServerHello(raw []byte) error {
 	for _, e := range m.Extensions {
 		switch e.Type {
 		case handshake.ExtExtendedMasterSecret:
-			if c.cfg.DisableEMS || len(e.Data) != 0 {
+			if _, offered := handshake.Find(c.hello.Extensions, e.Type); !offered {
 				return alert.New(alert.UnsupportedExtension, "tls: server sent extended_master_secret, which the client did not offer")
+			}
+			if len(e.Data) != 0 { // RFC 7627, Section 5.1: extension_data is empty
+				return alert.New(alert.DecodeError, "tls: server's extended_master_secret extension is not empty (RFC 7627, Section 5.1)")
 			}
 			c.ems = true
 		case handshake.ExtRenegotiationInfo:
-			if len(e.Data) != 1 || e.Data[0] != 0 {
-				return alert.New(alert.HandshakeFailure, "tls: server's renegotiation_info is not empty on a new connection")
+			if err := checkRenegotiationInfo(e.Data, "server"); err != nil {
+				return err
+			}
+		case handshake.ExtServerName:
+			// RFC 6066, Section 3: a server that used the name answers
+			// with an empty server_name.
+			if _, offered := handshake.Find(c.hello.Extensions, e.Type); !offered {
+				return alert.New(alert.UnsupportedExtension, "tls: server sent server_name, which the client did not offer")
+			}
+			if len(e.Data) != 0 {
+				return alert.New(alert.DecodeError, "tls: server's server_name extension is not empty (RFC 6066, Section 3)")
 			}
 		case handshake.ExtECPointFormats:
 			// RFC 8422, Section 5.2: the server's list must allow the one
@@ -219,6 +231,9 @@ func (c *Conn) readServerHelloDone(raw []byte) error {
 	}
 	c.transcript = append(c.transcript, raw...)
 	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHelloDone: the server's flight is complete")
+	if c.certReq != nil {
+		c.sendEmptyCertificate()
+	}
 	send := c.sendClientKeyExchange
 	if c.suite.ForwardSecret() {
 		send = c.sendClientKeyExchangeECDHE

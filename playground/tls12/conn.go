@@ -210,6 +210,7 @@ type Conn struct {
 	peerKey   crypto.PublicKey // the leaf's key (client side)
 	offered   []uint16
 	choice    suites.Choice
+	certOnly  []uint16 // curves the client listed in supported_groups for ECDSA certificates only
 
 	// ECDHE (RFC 8422): the group and signature scheme agreed, this side's
 	// ephemeral key, and what the page shows of the exchange.
@@ -217,6 +218,10 @@ type Conn struct {
 	scheme *sigscheme.Scheme
 	eph    *kx.Private
 	kex    *ECDHE
+
+	// certReq is the server's CertificateRequest (RFC 5246, Section
+	// 7.4.4), or nil; the client answers it with an empty Certificate.
+	certReq *handshake.CertificateRequest12
 
 	failStep   int          // the teaching step a failure belongs to, when the state does not tell
 	appData    [][]byte     // application data received and not yet taken
@@ -354,8 +359,9 @@ func (c *Conn) fail(err error) error {
 	}
 	step := c.currentStep()
 	ae := alert.Normalize(err)
+	closed := c.state == stateClosed // our close_notify went out and our write key is gone: nothing more is sent
 	c.err, c.state = ae, stateFailed
-	if !ae.Received {
+	if !ae.Received && !closed {
 		c.sendAlert(alert.LevelFatal, ae.Alert, step)
 	}
 	c.cfg.Trace.Failure(step, c.actor, ae.Alert.String(), ae.Received, ae)
@@ -425,7 +431,9 @@ func (c *Conn) handleRecord(rec record.Record) error {
 		}
 		return nil
 	case record.TypeApplicationData:
-		if c.state != stateEstablished || !encrypted {
+		// After our own close_notify the peer may still send data until
+		// its close_notify (RFC 5246, Section 7.2.1).
+		if (c.state != stateEstablished && c.state != stateClosed) || !encrypted {
 			return alert.New(alert.UnexpectedMessage, "tls: application data before the handshake finished")
 		}
 		if len(payload) > 0 {
@@ -508,8 +516,8 @@ func writeKeyName(client bool) string {
 
 // handleMessage dispatches one handshake message by state.
 func (c *Conn) handleMessage(typ uint8, raw []byte) error {
-	if typ == handshake.TypeHelloRequest && c.isClient {
-		return alert.New(alert.UnexpectedMessage, "tls: renegotiation is not supported") // RFC 5746 peers may get no_renegotiation; we refuse plainly
+	if typ == handshake.TypeHelloRequest {
+		return c.readHelloRequest(raw)
 	}
 	switch c.state {
 	case stateWaitClientHello:
@@ -521,6 +529,9 @@ func (c *Conn) handleMessage(typ uint8, raw []byte) error {
 	case stateWaitServerKeyExchange:
 		return c.expect(typ, handshake.TypeServerKeyExchange, raw, c.readServerKeyExchange)
 	case stateWaitServerHelloDone:
+		if typ == handshake.TypeCertificateRequest && c.certReq == nil {
+			return c.readCertificateRequest(raw)
+		}
 		return c.expect(typ, handshake.TypeServerHelloDone, raw, c.readServerHelloDone)
 	case stateWaitClientKeyExchange:
 		return c.expect(typ, handshake.TypeClientKeyExchange, raw, c.readClientKeyExchange)
@@ -528,6 +539,10 @@ func (c *Conn) handleMessage(typ uint8, raw []byte) error {
 		return c.expect(typ, handshake.TypeFinished, raw, c.readFinished)
 	case stateWaitChangeCipherSpec:
 		return handshake.ErrUnexpected(typ, "ChangeCipherSpec")
+	case stateEstablished:
+		if typ == handshake.TypeClientHello && !c.isClient {
+			return c.refuseRenegotiation(raw)
+		}
 	}
 	return handshake.ErrUnexpected(typ, "no handshake message")
 }

@@ -147,7 +147,7 @@ func (c *Conn) usableSuites(ec ecdheChoice) (usable []*suites.Suite, unusable, r
 		case s.ForwardSecret() && ec.scheme == nil:
 			why = ec.schemeWhy
 		case s.KeyExchange == suites.ECDHEECDSA && !certCurveOffered(key.Public(), ec.clientGroups):
-			why = "the certificate's ECDSA key is on secp256r1, which the client's supported_groups (" + namesOf(ec.clientGroups, kx.NameOf) + ") leaves out"
+			why = "the certificate's ECDSA key is on " + kx.NameOf(ecdsaCurves[key.Public().(*ecdsa.PublicKey).Curve]) + ", which the client's supported_groups (" + namesOf(ec.clientGroups, kx.NameOf) + ") leaves out"
 		}
 		if why == "" {
 			usable = append(usable, s)
@@ -166,10 +166,11 @@ func (c *Conn) usableSuites(ec ecdheChoice) (usable []*suites.Suite, unusable, r
 // certCurveOffered reports whether an ECDSA key's curve is in the client's
 // supported_groups; other keys, or no extension, impose nothing.
 func certCurveOffered(pub crypto.PublicKey, clientGroups []uint16) bool {
-	if _, ok := pub.(*ecdsa.PublicKey); !ok || clientGroups == nil {
+	k, ok := pub.(*ecdsa.PublicKey)
+	if !ok || clientGroups == nil {
 		return true
 	}
-	return containsUint16(clientGroups, kx.P256.ID) // keyFits allows P-256 only
+	return containsUint16(clientGroups, ecdsaCurves[k.Curve])
 }
 
 func containsString(list []string, s string) bool {
@@ -242,17 +243,20 @@ func (c *Conn) readServerKeyExchange(raw []byte) error {
 	}
 	g := kx.ByID(m.Group)
 	if g == nil || !containsGroup(c.cfg.groups(), g) {
+		if containsUint16(c.certOnly, m.Group) {
+			return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: server chose the group %s for ECDHE, which the client listed in supported_groups for ECDSA certificates only: it cannot make an ephemeral key on it", kx.NameOf(m.Group)))
+		}
 		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: server chose the group %s, which the client did not offer", kx.NameOf(m.Group)))
 	}
 	scheme := sigscheme.ByID(m.Scheme)
 	if scheme == nil || !containsScheme(c.cfg.schemes(), scheme) {
 		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: server signed its key exchange with %s, which the client did not offer", sigscheme.NameOf(m.Scheme)))
 	}
-	if !scheme.Fits(c.peerKey) {
+	if !fits12(scheme, c.peerKey) {
 		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: server signed with %s, which does not fit its certificate's %s key", scheme.Name, publicKeyName(c.peerKey)))
 	}
 	signed := m.SignedMessage(c.sec.ClientRandom, c.sec.ServerRandom)
-	verr := scheme.Verify(c.peerKey, signed, m.Signature)
+	verr := verify12(scheme, c.peerKey, signed, m.Signature)
 	ok := verr == nil
 	c.kex = &ECDHE{Group: g, ServerPublic: m.Public, Scheme: scheme, Signature: m.Signature, SignedMessage: signed, SignatureOK: ok}
 	verdict := "verified with the " + publicKeyName(c.peerKey) + " key of the certificate checked in step 3: the ephemeral key is the server's, unchanged"

@@ -316,7 +316,7 @@ func TestECDHEServerKeyTypes(t *testing.T) {
 	}{
 		{"ecdsa key, classic client", pki.KeyECDSA, suites.Classic, nil, "RSA key transport needs an RSA key; this server's is ECDSA P-256"},
 		{"ecdsa key, ECDHE_RSA client", pki.KeyECDSA, []*suites.Suite{suites.ECDHERSAWithAES128GCMSHA256}, nil, "needs an RSA certificate key; this server's is ECDSA P-256"},
-		{"rsa key, ECDHE_ECDSA client", pki.KeyRSA, []*suites.Suite{suites.ECDHEECDSAWithAES128GCMSHA256}, nil, "needs an ECDSA P-256 or Ed25519 certificate key; this server's is RSA-2048"},
+		{"rsa key, ECDHE_ECDSA client", pki.KeyRSA, []*suites.Suite{suites.ECDHEECDSAWithAES128GCMSHA256}, nil, "needs an ECDSA (P-256, P-384, P-521) or Ed25519 certificate key; this server's is RSA-2048"},
 		{"rsa key, ECDSA first", pki.KeyRSA, []*suites.Suite{suites.ECDHEECDSAWithAES256GCMSHA384, suites.RSAWithAES128GCMSHA256, suites.ECDHERSAWithChaCha20Poly1305SHA256}, suites.ECDHERSAWithChaCha20Poly1305SHA256, ""},
 		{"ed25519 key, ChaCha", pki.KeyEd25519, []*suites.Suite{suites.ECDHEECDSAWithChaCha20Poly1305SHA256}, suites.ECDHEECDSAWithChaCha20Poly1305SHA256, ""},
 		{"ecdsa key, client without secp256r1", pki.KeyECDSA, suites.ECDHE, nil, "the certificate's ECDSA key is on secp256r1, which the client's supported_groups (x25519) leaves out"},
@@ -438,7 +438,7 @@ func TestECDHETamper(t *testing.T) {
 		{"P-256 point byte", kx.P256, pki.KeyECDSA, "ServerKeyExchange", func(b []byte) { b[4+30] ^= 1 }, "client", alert.DecryptError, "ServerKeyExchange signature does not verify"},
 		{"group not offered", kx.X25519, pki.KeyRSA, "ServerKeyExchange", func(b []byte) { b[2] = 0x18 }, "client", alert.IllegalParameter, "server chose the group secp384r1, which the client did not offer"},
 		{"explicit curve", kx.X25519, pki.KeyRSA, "ServerKeyExchange", func(b []byte) { b[0] = 1 }, "client", alert.IllegalParameter, "only named curves"},
-		{"scheme not offered", kx.X25519, pki.KeyRSA, "ServerKeyExchange", func(b []byte) { b[4+32+1] = 0x06 }, "client", alert.IllegalParameter, "rsa_pss_rsae_sha512, which the client did not offer"},
+		{"scheme not offered", kx.X25519, pki.KeyRSA, "ServerKeyExchange", func(b []byte) { b[4+32], b[4+32+1] = 0x02, 0x01 }, "client", alert.IllegalParameter, "rsa_pkcs1_sha1, which the client did not offer"},
 		{"client P-256 point off the curve", kx.P256, pki.KeyRSA, "ClientKeyExchange", func(b []byte) { b[40] ^= 1 }, "server", alert.IllegalParameter, "the client's ephemeral public key is not a usable secp256r1 key"},
 		{"client x25519 key too short", kx.X25519, pki.KeyRSA, "ClientKeyExchange", func(b []byte) { b[0] = 31 }, "server", alert.DecodeError, "malformed ClientKeyExchange"},
 	} {

@@ -24,6 +24,44 @@ func offersECDHE(list []*suites.Suite) bool {
 	return false
 }
 
+// supportedGroups returns the client's supported_groups: its ECDHE groups
+// and, with the default groups and an ECDHE_ECDSA suite offered, then the
+// curves of the ECDSA certificates it verifies (P-384, P-521) that are not
+// among them. The extension names the curves a client supports for ECDSA
+// certificates too (RFC 8422, Section 5.1.1), and servers refuse a
+// certificate whose curve is not listed; c.certOnly keeps those the client
+// listed for certificates only.
+func (c *Conn) supportedGroups(offer []*suites.Suite) []uint16 {
+	var ids []uint16
+	for _, g := range c.cfg.groups() {
+		ids = append(ids, g.ID)
+	}
+	c.certOnly = nil
+	if len(c.cfg.Groups) != 0 {
+		return ids
+	}
+	for _, s := range offer {
+		if s.KeyExchange != suites.ECDHEECDSA {
+			continue
+		}
+		for _, id := range certCurveIDs {
+			if !containsUint16(ids, id) {
+				c.certOnly = append(c.certOnly, id)
+			}
+		}
+		break
+	}
+	return append(ids, c.certOnly...)
+}
+
+func namesList(ids []uint16) []string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = kx.NameOf(id)
+	}
+	return out
+}
+
 func groupNames(gs []*kx.Group) []string {
 	out := make([]string, len(gs))
 	for i, g := range gs {

@@ -4,7 +4,9 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
+	"crypto/elliptic"
 	"crypto/rsa"
+	"errors"
 	"fmt"
 
 	"tlsplayground/playground/sigscheme"
@@ -13,14 +15,15 @@ import (
 )
 
 // keyFits reports whether a certificate key can serve the suite: RSA key
-// transport and ECDHE_RSA need RSA; ECDHE_ECDSA needs ECDSA or EdDSA (RFC
-// 8422, Section 2). The engine's ECDSA is P-256 only.
+// transport and ECDHE_RSA need RSA; ECDHE_ECDSA needs ECDSA (on P-256,
+// P-384 or P-521) or EdDSA (RFC 8422, Section 2).
 func keyFits(s *suites.Suite, pub crypto.PublicKey) bool {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		return s.KeyExchange == suites.RSA || s.KeyExchange == suites.ECDHERSA
 	case *ecdsa.PublicKey:
-		return s.KeyExchange == suites.ECDHEECDSA && sigscheme.ECDSAP256SHA256.Fits(k)
+		_, ok := ecdsaCurves[k.Curve]
+		return s.KeyExchange == suites.ECDHEECDSA && ok
 	case ed25519.PublicKey:
 		return s.KeyExchange == suites.ECDHEECDSA
 	}
@@ -29,9 +32,41 @@ func keyFits(s *suites.Suite, pub crypto.PublicKey) bool {
 
 func keyNeeded(s *suites.Suite) string {
 	if s.KeyExchange == suites.ECDHEECDSA {
-		return "an ECDSA P-256 or Ed25519"
+		return "an ECDSA (P-256, P-384, P-521) or Ed25519"
 	}
 	return "an RSA"
+}
+
+// ecdsaCurves are the curves of the ECDSA certificate keys the engine
+// takes, with their supported_groups code points (RFC 8422, Section 5.1.1).
+var ecdsaCurves = map[elliptic.Curve]uint16{elliptic.P256(): 0x0017, elliptic.P384(): 0x0018, elliptic.P521(): 0x0019}
+
+// certCurveIDs lists ecdsaCurves' code points in order.
+var certCurveIDs = []uint16{0x0017, 0x0018, 0x0019}
+
+// fits12 reports whether the scheme can sign with pub in TLS 1.2. There an
+// ECDSA scheme names only the hash: "the old semantics did not constrain
+// the signing curve" (RFC 8446, Section 4.2.3), so ecdsa_secp256r1_sha256
+// is SHA-256 with ECDSA on whatever curve the key is.
+func fits12(s *sigscheme.Scheme, pub crypto.PublicKey) bool {
+	if k, ok := pub.(*ecdsa.PublicKey); ok && s.Curve != nil {
+		_, known := ecdsaCurves[k.Curve]
+		return known
+	}
+	return s.Fits(pub)
+}
+
+// verify12 checks a TLS 1.2 signature with the semantics of fits12: "MUST
+// be prepared to accept a signature that uses any curve that they
+// advertise in the supported_groups extension" (RFC 8446, Section 4.2.3).
+func verify12(s *sigscheme.Scheme, pub crypto.PublicKey, msg, sig []byte) error {
+	if k, ok := pub.(*ecdsa.PublicKey); ok && s.Curve != nil {
+		if !ecdsa.VerifyASN1(k, s.Digest(msg), sig) {
+			return errors.New("ecdsa: signature does not verify")
+		}
+		return nil
+	}
+	return s.Verify(pub, msg, sig)
 }
 
 // publicKeyName names a public key: "RSA-2048", "ECDSA P-256", "Ed25519".

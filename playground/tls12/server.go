@@ -27,7 +27,10 @@ func (c *Conn) readClientHello(raw []byte) error {
 		return err
 	}
 	if !containsByte(m.Compression, 0) {
-		return alert.New(alert.IllegalParameter, "tls: client did not offer the null compression method")
+		return alert.New(alert.IllegalParameter, "tls: client did not offer the null compression method (RFC 5246, Section 7.4.1.2)")
+	}
+	if err := c.checkClientExtensions(m); err != nil {
+		return err
 	}
 	c.hello = m
 	c.clientVers = m.Version
@@ -149,12 +152,10 @@ func (c *Conn) sendServerHello() error {
 		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtExtendedMasterSecret})
 	}
 	// Secure renegotiation (RFC 5746, Section 3.6): answer the extension or
-	// the SCSV with an empty renegotiation_info.
-	d, hasExt := handshake.Find(c.hello.Extensions, handshake.ExtRenegotiationInfo)
-	if hasExt && (len(d) != 1 || d[0] != 0) {
-		return alert.New(alert.HandshakeFailure, "tls: client's renegotiation_info is not empty on a new connection")
-	}
-	if hasExt || containsUint16(c.hello.CipherSuites, 0x00ff) {
+	// the SCSV with an empty renegotiation_info (checkClientExtensions
+	// checked the client's).
+	_, hasExt := handshake.Find(c.hello.Extensions, handshake.ExtRenegotiationInfo)
+	if hasExt || containsUint16(c.hello.CipherSuites, scsvRenegotiation) {
 		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtRenegotiationInfo, Data: []byte{0}})
 	}
 	// RFC 8422, Section 5.2: with an ECDHE suite, answer ec_point_formats.
