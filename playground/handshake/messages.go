@@ -62,45 +62,55 @@ func TypeName(t uint8) string {
 
 // Extension types (IANA TLS ExtensionType Values).
 const (
-	ExtServerName           uint16 = 0
-	ExtSupportedGroups      uint16 = 10
-	ExtECPointFormats       uint16 = 11
-	ExtSignatureAlgorithms  uint16 = 13
-	ExtALPN                 uint16 = 16
-	ExtSCT                  uint16 = 18
-	ExtEncryptThenMAC       uint16 = 22
-	ExtExtendedMasterSecret uint16 = 23
-	ExtSessionTicket        uint16 = 35
-	ExtSupportedVersions    uint16 = 43
-	ExtPSKModes             uint16 = 45
-	ExtKeyShare             uint16 = 51
-	ExtRenegotiationInfo    uint16 = 0xff01
-	ExtStatusRequest        uint16 = 5
-	ExtPreSharedKey         uint16 = 41
-	ExtEarlyData            uint16 = 42
-	ExtCookie               uint16 = 44
-	ExtRecordSizeLimit      uint16 = 28
+	ExtServerName              uint16 = 0
+	ExtSupportedGroups         uint16 = 10
+	ExtECPointFormats          uint16 = 11
+	ExtSignatureAlgorithms     uint16 = 13
+	ExtALPN                    uint16 = 16
+	ExtSCT                     uint16 = 18
+	ExtEncryptThenMAC          uint16 = 22
+	ExtExtendedMasterSecret    uint16 = 23
+	ExtSessionTicket           uint16 = 35
+	ExtSupportedVersions       uint16 = 43
+	ExtPSKModes                uint16 = 45
+	ExtKeyShare                uint16 = 51
+	ExtRenegotiationInfo       uint16 = 0xff01
+	ExtStatusRequest           uint16 = 5
+	ExtPreSharedKey            uint16 = 41
+	ExtEarlyData               uint16 = 42
+	ExtCookie                  uint16 = 44
+	ExtRecordSizeLimit         uint16 = 28
+	ExtPadding                 uint16 = 21 // RFC 7685
+	ExtCertificateAuthorities  uint16 = 47
+	ExtOIDFilters              uint16 = 48
+	ExtPostHandshakeAuth       uint16 = 49
+	ExtSignatureAlgorithmsCert uint16 = 50
 )
 
 var extensionNames = map[uint16]string{
-	ExtServerName:           "server_name",
-	ExtStatusRequest:        "status_request",
-	ExtSupportedGroups:      "supported_groups",
-	ExtECPointFormats:       "ec_point_formats",
-	ExtSignatureAlgorithms:  "signature_algorithms",
-	ExtALPN:                 "application_layer_protocol_negotiation",
-	ExtSCT:                  "signed_certificate_timestamp",
-	ExtEncryptThenMAC:       "encrypt_then_mac",
-	ExtExtendedMasterSecret: "extended_master_secret",
-	ExtSessionTicket:        "session_ticket",
-	ExtSupportedVersions:    "supported_versions",
-	ExtPSKModes:             "psk_key_exchange_modes",
-	ExtKeyShare:             "key_share",
-	ExtRenegotiationInfo:    "renegotiation_info",
-	ExtPreSharedKey:         "pre_shared_key",
-	ExtEarlyData:            "early_data",
-	ExtCookie:               "cookie",
-	ExtRecordSizeLimit:      "record_size_limit",
+	ExtServerName:              "server_name",
+	ExtStatusRequest:           "status_request",
+	ExtSupportedGroups:         "supported_groups",
+	ExtECPointFormats:          "ec_point_formats",
+	ExtSignatureAlgorithms:     "signature_algorithms",
+	ExtALPN:                    "application_layer_protocol_negotiation",
+	ExtSCT:                     "signed_certificate_timestamp",
+	ExtEncryptThenMAC:          "encrypt_then_mac",
+	ExtExtendedMasterSecret:    "extended_master_secret",
+	ExtSessionTicket:           "session_ticket",
+	ExtSupportedVersions:       "supported_versions",
+	ExtPSKModes:                "psk_key_exchange_modes",
+	ExtKeyShare:                "key_share",
+	ExtRenegotiationInfo:       "renegotiation_info",
+	ExtPreSharedKey:            "pre_shared_key",
+	ExtEarlyData:               "early_data",
+	ExtCookie:                  "cookie",
+	ExtRecordSizeLimit:         "record_size_limit",
+	ExtPadding:                 "padding",
+	ExtCertificateAuthorities:  "certificate_authorities",
+	ExtOIDFilters:              "oid_filters",
+	ExtPostHandshakeAuth:       "post_handshake_auth",
+	ExtSignatureAlgorithmsCert: "signature_algorithms_cert",
 }
 
 // ExtensionName names an extension type.

@@ -1,7 +1,11 @@
 package handshake
 
 import (
+	"fmt"
+
 	"golang.org/x/crypto/cryptobyte"
+
+	"tlsplayground/playground/alert"
 )
 
 // This file holds the TLS 1.3 messages (RFC 8446, Section 4) and the
@@ -40,8 +44,9 @@ func MarshalClientKeyShares(shares []KeyShareEntry) []byte {
 	return b.BytesOrPanic()
 }
 
-// ParseClientKeyShares parses the client's key_share extension data,
-// rejecting a group offered twice.
+// ParseClientKeyShares parses the client's key_share extension data. A
+// group offered twice parses (it is illegal_parameter, not decode_error,
+// RFC 8446, Section 4.2.8: see DuplicateGroup).
 func ParseClientKeyShares(data []byte) ([]KeyShareEntry, bool) {
 	s := cryptobyte.String(data)
 	var list cryptobyte.String
@@ -49,18 +54,30 @@ func ParseClientKeyShares(data []byte) ([]KeyShareEntry, bool) {
 		return nil, false
 	}
 	var out []KeyShareEntry
-	seen := map[uint16]bool{}
 	for !list.Empty() {
 		var k KeyShareEntry
 		var d cryptobyte.String
-		if !list.ReadUint16(&k.Group) || !list.ReadUint16LengthPrefixed(&d) || len(d) == 0 || seen[k.Group] {
+		if !list.ReadUint16(&k.Group) || !list.ReadUint16LengthPrefixed(&d) || len(d) == 0 {
 			return nil, false
 		}
-		seen[k.Group] = true
 		k.Data = append([]byte{}, d...)
 		out = append(out, k)
 	}
 	return out, true
+}
+
+// DuplicateGroup returns a group that has more than one key share, if any
+// (RFC 8446, Section 4.2.8: "Clients MUST NOT offer multiple KeyShareEntry
+// values for the same group").
+func DuplicateGroup(shares []KeyShareEntry) (uint16, bool) {
+	seen := map[uint16]bool{}
+	for _, k := range shares {
+		if seen[k.Group] {
+			return k.Group, true
+		}
+		seen[k.Group] = true
+	}
+	return 0, false
 }
 
 // MarshalServerKeyShare is the server's key_share extension data.
@@ -335,11 +352,59 @@ func (m *KeyUpdate) Marshal() []byte {
 	})
 }
 
-// UnmarshalKeyUpdate parses raw (header included).
+// UnmarshalKeyUpdate parses raw (header included). A request_update other
+// than update_not_requested (0) or update_requested (1) is illegal_parameter
+// (RFC 8446, Section 4.6.3).
 func UnmarshalKeyUpdate(raw []byte) (*KeyUpdate, error) {
 	s, err := body(raw, TypeKeyUpdate)
-	if err != nil || len(s) != 1 || s[0] > 1 {
+	if err != nil || len(s) != 1 {
 		return nil, errDecode("KeyUpdate")
 	}
+	if s[0] > 1 {
+		return nil, alert.New(alert.IllegalParameter, fmt.Sprintf("tls: KeyUpdate request_update is %d: RFC 8446, Section 4.6.3 allows only 0 and 1", s[0]))
+	}
 	return &KeyUpdate{Raw: raw, UpdateRequest: s[0] == 1}, nil
+}
+
+// CertificateRequest13 is the TLS 1.3 CertificateRequest (RFC 8446,
+// Section 4.3.2): the server asks for a client certificate. The context is
+// echoed in the client's Certificate; signature_algorithms must be among the
+// extensions.
+type CertificateRequest13 struct {
+	Raw        []byte
+	Context    []byte
+	Extensions []Extension
+}
+
+func (*CertificateRequest13) Type() uint8 { return TypeCertificateRequest }
+
+func (m *CertificateRequest13) Marshal() []byte {
+	return wrap(TypeCertificateRequest, func(b *cryptobyte.Builder) {
+		b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(m.Context) })
+		exts := m.Extensions
+		if exts == nil {
+			exts = []Extension{}
+		}
+		addExtensions(b, exts)
+	})
+}
+
+// UnmarshalCertificateRequest13 parses raw (header included).
+func UnmarshalCertificateRequest13(raw []byte) (*CertificateRequest13, error) {
+	s, err := body(raw, TypeCertificateRequest)
+	if err != nil {
+		return nil, err
+	}
+	m := &CertificateRequest13{Raw: raw}
+	var ctx cryptobyte.String
+	if !s.ReadUint8LengthPrefixed(&ctx) || s.Empty() {
+		return nil, errDecode("CertificateRequest")
+	}
+	m.Context = append([]byte{}, ctx...)
+	exts, ok := readExtensions(&s)
+	if !ok || !s.Empty() {
+		return nil, errDecode("CertificateRequest")
+	}
+	m.Extensions = exts
+	return m, nil
 }

@@ -240,22 +240,34 @@ func (p *Protector) Open(r Record) ([]byte, Detail, error) {
 // plaintext is the content, its real type and padding zeros; the outer
 // header says application_data, and is the additional data.
 func (p *Protector) Seal13(typ uint8, plaintext []byte, padding int) (Record, Detail) {
+	return p.Seal13Version(typ, plaintext, padding, VersionTLS12)
+}
+
+// Seal13Version is Seal13 with another legacy_record_version in the header
+// (and so in the additional data). RFC 8446, Section 5.1 has every TLS 1.3
+// record say 0x0303 and the receiver ignore the field: the tests use it to
+// play a peer that says something else.
+func (p *Protector) Seal13Version(typ uint8, plaintext []byte, padding int, vers uint16) (Record, Detail) {
 	inner := make([]byte, 0, len(plaintext)+1+padding)
 	inner = append(append(inner, plaintext...), typ)
 	inner = append(inner, make([]byte, padding)...)
 	nonce, _ := p.nonce()
-	ad := []byte{TypeApplicationData, 3, 3, 0, 0}
+	ad := []byte{TypeApplicationData, byte(vers >> 8), byte(vers), 0, 0}
 	binary.BigEndian.PutUint16(ad[3:], uint16(len(inner)+p.aead.Overhead()))
 	payload := p.aead.Seal(nil, nonce, inner, ad)
 	n := len(payload) - TagLen
 	d := Detail{Seq: p.seq, Nonce: nonce, AAD: ad, Ciphertext: payload[:n], Tag: payload[n:], InnerType: typ, Padding: padding}
 	p.seq++
-	return Record{Type: TypeApplicationData, Version: VersionTLS12, Payload: payload}, d
+	return Record{Type: TypeApplicationData, Version: vers, Payload: payload}, d
 }
 
 // Open13 removes TLS 1.3 protection and returns the content and its real
 // type. A bad tag is bad_record_mac; an inner plaintext of only zeros is
-// unexpected_message (RFC 8446, Section 5.4).
+// unexpected_message (RFC 8446, Section 5.4). A ciphertext over 2^14 + 256
+// bytes (Section 5.2), or an inner plaintext over 2^14 + 1 bytes even when
+// padding is what makes it so (Section 5.4), is record_overflow. The header's
+// legacy_record_version is not checked (Section 5.1: it is ignored), but it
+// is part of the additional data, as sent.
 func (p *Protector) Open13(r Record) ([]byte, uint8, Detail, error) {
 	if p.aead == nil {
 		return nil, 0, Detail{}, alert.New(alert.UnexpectedMessage, "tls: record received after this direction's keys were discarded")
@@ -267,7 +279,7 @@ func (p *Protector) Open13(r Record) ([]byte, uint8, Detail, error) {
 		return nil, 0, Detail{}, alert.New(alert.BadRecordMAC, fmt.Sprintf("tls: protected record of %d bytes is shorter than its tag", len(r.Payload)))
 	}
 	if len(r.Payload) > MaxPlaintext+256 {
-		return nil, 0, Detail{}, alert.New(alert.RecordOverflow, "tls: protected record longer than 2^14 + 256 bytes")
+		return nil, 0, Detail{}, alert.New(alert.RecordOverflow, fmt.Sprintf("tls: protected record of %d bytes is longer than 2^14 + 256 (RFC 8446, Section 5.2)", len(r.Payload)))
 	}
 	nonce, _ := p.nonce()
 	ad := r.Marshal()[:HeaderLen]
@@ -278,6 +290,10 @@ func (p *Protector) Open13(r Record) ([]byte, uint8, Detail, error) {
 		return nil, 0, d, alert.New(alert.BadRecordMAC, "tls: record authentication failed (bad_record_mac): the record was changed on the way or the two sides derived different keys")
 	}
 	p.seq++
+	if len(inner) > MaxPlaintext+1 {
+		return nil, 0, d, alert.New(alert.RecordOverflow, fmt.Sprintf(
+			"tls: the decrypted record holds %d bytes of content, type and padding: more than 2^14 + 1 (RFC 8446, Section 5.4: padding does not lift the limit)", len(inner)))
+	}
 	i := len(inner) - 1
 	for i >= 0 && inner[i] == 0 {
 		i--
@@ -286,9 +302,6 @@ func (p *Protector) Open13(r Record) ([]byte, uint8, Detail, error) {
 		return nil, 0, d, alert.New(alert.UnexpectedMessage, "tls: protected record holds no content type")
 	}
 	d.InnerType, d.Padding = inner[i], len(inner)-1-i
-	if i > MaxPlaintext {
-		return nil, 0, d, alert.New(alert.RecordOverflow, "tls: decrypted record would exceed 16384 bytes")
-	}
 	return inner[:i], inner[i], d, nil
 }
 

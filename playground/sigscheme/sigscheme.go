@@ -21,7 +21,7 @@ type Scheme struct {
 	ID   uint16
 	Name string
 	Hash crypto.Hash // 0 for Ed25519 (it hashes internally)
-	kind string      // "pss", "pkcs1", "ecdsa", "ed25519"
+	kind string      // "pss" (rsaEncryption key), "pss-pss" (RSASSA-PSS key), "pkcs1", "ecdsa", "ed25519"
 	// Curve is the ECDSA curve the scheme fixes.
 	Curve elliptic.Curve
 	// TLS13 reports whether TLS 1.3 allows it in CertificateVerify
@@ -29,18 +29,36 @@ type Scheme struct {
 	TLS13 bool
 }
 
-// The schemes the engine can sign and verify.
+// The schemes the engine can verify, and sign with when it holds the key
+// (RFC 8446, Section 4.2.3). rsa_pss_rsae_* sign with an RSA key whose
+// certificate says rsaEncryption, rsa_pss_pss_* with one whose certificate
+// says RSASSA-PSS (RFC 4055); an ECDSA scheme fixes the curve; rsa_pkcs1_*
+// appear in TLS 1.3 only in certificates, never in CertificateVerify.
 var (
 	RSAPSSRSAESHA256 = &Scheme{0x0804, "rsa_pss_rsae_sha256", crypto.SHA256, "pss", nil, true}
 	RSAPSSRSAESHA384 = &Scheme{0x0805, "rsa_pss_rsae_sha384", crypto.SHA384, "pss", nil, true}
+	RSAPSSRSAESHA512 = &Scheme{0x0806, "rsa_pss_rsae_sha512", crypto.SHA512, "pss", nil, true}
+	RSAPSSPSSSHA256  = &Scheme{0x0809, "rsa_pss_pss_sha256", crypto.SHA256, "pss-pss", nil, true}
+	RSAPSSPSSSHA384  = &Scheme{0x080a, "rsa_pss_pss_sha384", crypto.SHA384, "pss-pss", nil, true}
+	RSAPSSPSSSHA512  = &Scheme{0x080b, "rsa_pss_pss_sha512", crypto.SHA512, "pss-pss", nil, true}
 	RSAPKCS1SHA256   = &Scheme{0x0401, "rsa_pkcs1_sha256", crypto.SHA256, "pkcs1", nil, false}
 	RSAPKCS1SHA384   = &Scheme{0x0501, "rsa_pkcs1_sha384", crypto.SHA384, "pkcs1", nil, false}
+	RSAPKCS1SHA512   = &Scheme{0x0601, "rsa_pkcs1_sha512", crypto.SHA512, "pkcs1", nil, false}
 	ECDSAP256SHA256  = &Scheme{0x0403, "ecdsa_secp256r1_sha256", crypto.SHA256, "ecdsa", elliptic.P256(), true}
+	ECDSAP384SHA384  = &Scheme{0x0503, "ecdsa_secp384r1_sha384", crypto.SHA384, "ecdsa", elliptic.P384(), true}
+	ECDSAP521SHA512  = &Scheme{0x0603, "ecdsa_secp521r1_sha512", crypto.SHA512, "ecdsa", elliptic.P521(), true}
 	Ed25519          = &Scheme{0x0807, "ed25519", 0, "ed25519", nil, true}
 )
 
-// All lists the schemes in the engine's order of preference.
-var All = []*Scheme{Ed25519, ECDSAP256SHA256, RSAPSSRSAESHA256, RSAPSSRSAESHA384, RSAPKCS1SHA256, RSAPKCS1SHA384}
+// All lists the schemes in the engine's order of preference: what a
+// client offers in signature_algorithms and what a server picks from. The
+// schemes of the first engine (Ed25519, P-256, PSS and PKCS#1 with SHA-256
+// and SHA-384) keep their order, so a server with one of those keys signs as
+// before.
+var All = []*Scheme{
+	Ed25519, ECDSAP256SHA256, RSAPSSRSAESHA256, RSAPSSRSAESHA384, RSAPKCS1SHA256, RSAPKCS1SHA384,
+	ECDSAP384SHA384, ECDSAP521SHA512, RSAPSSRSAESHA512, RSAPSSPSSSHA256, RSAPSSPSSSHA384, RSAPSSPSSSHA512, RSAPKCS1SHA512,
+}
 
 // ByID returns the scheme with the code point, or nil.
 func ByID(id uint16) *Scheme {
@@ -57,9 +75,8 @@ func NameOf(id uint16) string {
 	if s := ByID(id); s != nil {
 		return s.Name
 	}
-	names := map[uint16]string{0x0503: "ecdsa_secp384r1_sha384", 0x0603: "ecdsa_secp521r1_sha512", 0x0806: "rsa_pss_rsae_sha512",
-		0x0601: "rsa_pkcs1_sha512", 0x0808: "ed448", 0x0809: "rsa_pss_pss_sha256", 0x080a: "rsa_pss_pss_sha384", 0x080b: "rsa_pss_pss_sha512",
-		0x0201: "rsa_pkcs1_sha1", 0x0203: "ecdsa_sha1"}
+	names := map[uint16]string{0x0808: "ed448", 0x0201: "rsa_pkcs1_sha1", 0x0203: "ecdsa_sha1",
+		0x081a: "ecdsa_brainpoolP256r1tls13_sha256", 0x081b: "ecdsa_brainpoolP384r1tls13_sha384", 0x081c: "ecdsa_brainpoolP512r1tls13_sha512"}
 	if n, ok := names[id]; ok {
 		return n
 	}
@@ -71,6 +88,9 @@ func (s *Scheme) Fits(pub crypto.PublicKey) bool {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		return s.kind == "pss" || s.kind == "pkcs1"
+	case *RSAPSSPublicKey:
+		// RFC 4055, Section 3.1: parameters in the key restrict the hash.
+		return s.kind == "pss-pss" && (k.Hash == 0 || k.Hash == s.Hash)
 	case *ecdsa.PublicKey:
 		return s.kind == "ecdsa" && k.Curve == s.Curve
 	case ed25519.PublicKey:
@@ -133,6 +153,8 @@ func (s *Scheme) Verify(pub crypto.PublicKey, msg, sig []byte) error {
 	switch s.kind {
 	case "pss":
 		return rsa.VerifyPSS(pub.(*rsa.PublicKey), s.Hash, s.Digest(msg), sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+	case "pss-pss":
+		return rsa.VerifyPSS(pub.(*RSAPSSPublicKey).PublicKey, s.Hash, s.Digest(msg), sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
 	case "pkcs1":
 		return rsa.VerifyPKCS1v15(pub.(*rsa.PublicKey), s.Hash, s.Digest(msg), sig)
 	case "ecdsa":

@@ -110,6 +110,9 @@ func (c *Conn) buildClientHello(shares []handshake.KeyShareEntry, cookie []byte)
 			handshake.Extension{Type: handshake.ExtRenegotiationInfo, Data: []byte{0}})
 	}
 	m.Extensions = exts
+	if c.cfg.helloHook != nil {
+		c.cfg.helloHook(m, c.hello != nil)
+	}
 	m.Raw = m.Marshal()
 	return m
 }
@@ -245,9 +248,28 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 	if c.helloRetry {
 		return alert.New(alert.UnexpectedMessage, "tls: a second HelloRetryRequest")
 	}
-	kd, ok := handshake.Find(m.Extensions, handshake.ExtKeyShare)
-	if !ok || len(kd) != 2 {
-		return alert.New(alert.IllegalParameter, "tls: HelloRetryRequest does not name a group")
+	cookie, hasCookie := handshake.Find(m.Extensions, handshake.ExtCookie)
+	if hasCookie && !validCookie(cookie) {
+		return alert.New(alert.DecodeError, "tls: malformed cookie in HelloRetryRequest")
+	}
+	kd, hasShare := handshake.Find(m.Extensions, handshake.ExtKeyShare)
+	if !hasShare && !hasCookie {
+		return alert.New(alert.IllegalParameter, "tls: a HelloRetryRequest that asks for neither a key share nor a cookie would not change the ClientHello (RFC 8446, Section 4.1.4)")
+	}
+	c.helloRetry = true
+	c.transcript = append(messageHash(c.suite, c.transcript), m.Raw...)
+	if !hasShare {
+		// Only a cookie: the second ClientHello repeats the key shares.
+		kd, _ := handshake.Find(c.hello.Extensions, handshake.ExtKeyShare)
+		shares, _ := handshake.ParseClientKeyShares(kd)
+		c.cfg.Trace.Add(StepNegotiate, c.actor, "Receives HelloRetryRequest: the server wants its cookie echoed",
+			trace.Hex("Random", m.Random, "SHA-256(\"HelloRetryRequest\"): this ServerHello is a retry request"),
+			trace.Text("Suite", c.suite.Name, "already fixed"),
+			trace.Hex("Cookie", cookie, "opaque to the client: it sends it back in the second ClientHello"))
+		return c.sendSecondClientHello(shares, cookie, "Sends a second ClientHello with the cookie and the same key shares")
+	}
+	if len(kd) != 2 {
+		return alert.New(alert.DecodeError, "tls: the key_share of a HelloRetryRequest is one group (RFC 8446, Section 4.2.8)")
 	}
 	id := uint16(kd[0])<<8 | uint16(kd[1])
 	var g *kx.Group
@@ -257,10 +279,10 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 		}
 	}
 	if g == nil || c.privates[id] != nil {
+		// RFC 8446, Section 4.2.8: a group not in supported_groups, or one
+		// the client already sent a share for, is illegal_parameter.
 		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: HelloRetryRequest asks for %s, which the client did not offer or already sent", kx.NameOf(id)))
 	}
-	c.helloRetry = true
-	c.transcript = append(messageHash(c.suite, c.transcript), m.Raw...)
 	c.cfg.Trace.Add(StepNegotiate, c.actor, "Receives HelloRetryRequest: the server wants a key share for "+g.Name,
 		trace.Hex("Random", m.Random, "SHA-256(\"HelloRetryRequest\"): this ServerHello is a retry request"),
 		trace.Text("Suite", c.suite.Name, "already fixed"),
@@ -269,16 +291,30 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 	if err != nil {
 		return alert.Wrap(alert.InternalError, "tls: cannot make a key share", err)
 	}
+	for _, old := range c.privates {
+		clear(old.Secret)
+	}
 	c.privates = map[uint16]*kx.Private{g.ID: p}
-	cookie, _ := handshake.Find(m.Extensions, handshake.ExtCookie)
-	hello := c.buildClientHello([]handshake.KeyShareEntry{{Group: g.ID, Data: p.Public}}, cookie)
+	return c.sendSecondClientHello([]handshake.KeyShareEntry{{Group: g.ID, Data: p.Public}}, cookie, "Sends a second ClientHello with a "+g.Name+" key share",
+		trace.Secret("Ephemeral private key ("+g.Name+")", p.Secret, ""),
+		trace.Hex("Key share ("+g.Name+")", p.Public, g.Note))
+}
+
+// sendSecondClientHello answers a HelloRetryRequest: the first ClientHello
+// with the key shares replaced and the server's cookie added, and nothing
+// else changed (RFC 8446, Section 4.1.2).
+func (c *Conn) sendSecondClientHello(shares []handshake.KeyShareEntry, cookie []byte, title string, vals ...trace.Value) error {
+	hello := c.buildClientHello(shares, cookie)
 	wire := c.sendHandshake(hello.Raw, "ClientHello", StepNegotiate)
 	c.hello = hello
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Sends a second ClientHello with a "+g.Name+" key share",
-		trace.Secret("Ephemeral private key ("+g.Name+")", p.Secret, ""),
-		trace.Hex("Key share ("+g.Name+")", p.Public, g.Note),
-		trace.Hex("Record on the wire", wire, ""))
+	c.cfg.Trace.Add(StepNegotiate, c.actor, title, append(vals, trace.Hex("Record on the wire", wire, ""))...)
 	return nil
+}
+
+// validCookie checks the cookie extension's data: cookie<1..2^16-1> (RFC
+// 8446, Section 4.2.2).
+func validCookie(d []byte) bool {
+	return len(d) >= 3 && int(d[0])<<8|int(d[1]) == len(d)-2
 }
 
 // messageHash replaces the first ClientHello by a synthetic message_hash
@@ -311,6 +347,41 @@ func (c *Conn) readEncryptedExtensions(raw []byte) error {
 	return nil
 }
 
+// readCertificateRequest reads the server's request for a client
+// certificate (RFC 8446, Section 4.3.2), which comes between
+// EncryptedExtensions and the server's Certificate. This client has no
+// certificate: it will answer with an empty Certificate carrying the
+// request's context and no CertificateVerify (Section 4.4.2), and the server
+// decides whether to go on without one.
+func (c *Conn) readCertificateRequest(raw []byte) error {
+	m, err := handshake.UnmarshalCertificateRequest13(raw)
+	if err != nil {
+		return err
+	}
+	sd, ok := handshake.Find(m.Extensions, handshake.ExtSignatureAlgorithms)
+	if !ok {
+		return alert.New(alert.MissingExtension, "tls: CertificateRequest without signature_algorithms (RFC 8446, Section 4.3.2)")
+	}
+	schemes, ok := handshake.ParseUint16List(sd, 2)
+	if !ok {
+		return alert.New(alert.DecodeError, "tls: malformed signature_algorithms in CertificateRequest")
+	}
+	c.transcript = append(c.transcript, raw...)
+	c.certRequest = m
+	names := make([]string, len(schemes))
+	for i, id := range schemes {
+		names[i] = sigscheme.NameOf(id)
+	}
+	vals := []trace.Value{
+		trace.Hex("certificate_request_context", m.Context, "echoed in the client's Certificate; empty during the handshake"),
+		trace.List("Signature schemes the server accepts", names, "signature_algorithms: what a client certificate's CertificateVerify could use"),
+		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), ""),
+		trace.Text("Client certificate", "none: this client has no certificate", "it will answer with an empty Certificate and no CertificateVerify (RFC 8446, Section 4.4.2); the server decides whether that is enough"),
+	}
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives CertificateRequest: the server asks for a client certificate", vals...)
+	return nil
+}
+
 // readCertificate is steps 2 and 3: the chain arrives encrypted, and the
 // client checks it against its own trust store.
 func (c *Conn) readCertificate(raw []byte) error {
@@ -336,7 +407,10 @@ func (c *Conn) readCertificate(raw []byte) error {
 		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
 		return alert.Wrap(res.Alert(), "tls: the server's certificate is not trusted", res.Err)
 	}
-	c.peerKey = res.Chain[0].PublicKey
+	if c.peerKey, err = sigscheme.CertificateKey(res.Chain[0]); err != nil {
+		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
+		return alert.Wrap(alert.UnsupportedCertificate, "tls: the server's certificate holds a key this client cannot use", err)
+	}
 	checks = append(checks, trace.Text("Server public key", pki.Describe(res.Chain[0]).PublicKey, "it will check the CertificateVerify signature"))
 	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
 	c.state = stateWaitCertificateVerify
@@ -361,12 +435,17 @@ func (c *Conn) readCertificateVerify(raw []byte) error {
 	}
 	var scheme *sigscheme.Scheme
 	for _, s := range c.cfg.schemes() {
-		if s.ID == m.Scheme && s.TLS13 {
+		if s.ID == m.Scheme {
 			scheme = s
 		}
 	}
-	if scheme == nil || !scheme.Fits(c.peerKey) {
-		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: the server signed with %s, which the client did not offer or which does not fit its key", sigscheme.NameOf(m.Scheme)))
+	switch {
+	case scheme == nil:
+		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: the server signed with %s, which the client did not offer (RFC 8446, Section 4.4.3)", sigscheme.NameOf(m.Scheme)))
+	case !scheme.TLS13:
+		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: the server signed CertificateVerify with %s, which TLS 1.3 allows only in certificates (RFC 8446, Section 4.2.3)", scheme.Name))
+	case !scheme.Fits(c.peerKey):
+		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: the server signed with %s, which does not fit its certificate's key", scheme.Name))
 	}
 	th := c.transcriptHash()
 	content := serverSignedContent(th)
@@ -404,8 +483,12 @@ func (c *Conn) readServerFinished(raw []byte) error {
 	c.ks.AppTraffic(th)
 	c.clientTraffic, c.serverTraffic = append([]byte(nil), c.ks.ClientApp...), append([]byte(nil), c.ks.ServerApp...)
 
+	if c.certRequest != nil {
+		c.sendEmptyCertificate()
+	}
+	thFinished := c.transcriptHash()
 	cfk := c.ks.FinishedKey(c.ks.ClientHandshake, "c_hs", "client")
-	vd := FinishedMAC(c.suite.Hash, cfk, th)
+	vd := FinishedMAC(c.suite.Hash, cfk, thFinished)
 	fin := &handshake.Finished{VerifyData: vd}
 	fin.Raw = fin.Marshal()
 	wire := c.sendHandshake(fin.Raw, "Finished", StepEstablish)
@@ -429,6 +512,20 @@ func (c *Conn) readServerFinished(raw []byte) error {
 		trace.Hex("Client verify_data", vd, "HMAC(client finished_key, transcript hash)"),
 		trace.Hex("Finished record on the wire", wire, "encrypted with the client handshake key"))
 	return nil
+}
+
+// sendEmptyCertificate answers a CertificateRequest without a certificate:
+// a Certificate message with the request's context and an empty list, and
+// no CertificateVerify (RFC 8446, Section 4.4.2). It enters the transcript
+// before the client's Finished.
+func (c *Conn) sendEmptyCertificate() {
+	m := &handshake.Certificate13{Context: c.certRequest.Context}
+	m.Raw = m.Marshal()
+	wire := c.sendHandshake(m.Raw, "Certificate", StepEstablish)
+	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends an empty Certificate: it has no client certificate",
+		trace.Hex("certificate_request_context", m.Context, "the one the server's CertificateRequest carried"),
+		trace.Text("Certificate list", "empty", "no CertificateVerify follows: there is no key to sign with"),
+		trace.Hex("Record on the wire", wire, "encrypted with the client handshake key"))
 }
 
 // checkFinished checks the peer's Finished: verify_data must be the HMAC,

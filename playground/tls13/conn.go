@@ -30,6 +30,16 @@ const (
 
 const maxHandshakeMessage = 1 << 17
 
+// maxEarlyDataSkipped bounds the 0-RTT data a server that refuses it skips
+// (RFC 8446, Section 4.2.10): the RFC leaves the bound to the server's
+// max_early_data_size, and this server never allows early data in a
+// ticket. It counts as max_early_data_size does (Section 4.6.1: plaintext
+// only), bounded from above: a record it cannot decrypt counts its
+// ciphertext less the tag and the content type byte. 16384 bytes lets a
+// client's first flight carry one full record of early data; past it the
+// server answers unexpected_message, as BoringSSL does.
+const maxEarlyDataSkipped = 1 << 14
+
 // Config holds what an endpoint is given.
 type Config struct {
 	Rand io.Reader        // required
@@ -58,6 +68,12 @@ type Config struct {
 	Signer       crypto.Signer
 
 	Trace *trace.Recorder
+
+	// helloHook, set only by the tests (export_test.go), changes each
+	// ClientHello before it is marshaled: a client that offers what the
+	// engine does not (early_data, a pre_shared_key), with a consistent
+	// transcript.
+	helloHook func(m *handshake.ClientHello, retry bool)
 }
 
 func (c *Config) now() time.Time {
@@ -125,6 +141,10 @@ type Conn struct {
 	clientRandom, serverRandom, sessionID []byte
 	hello                                 *handshake.ClientHello
 	helloRetry                            bool
+	retryGroup                            *kx.Group // the group a server's HelloRetryRequest asked for
+	certRequest                           *handshake.CertificateRequest13
+	skipEarly                             bool // the client offered early_data, which this server skips
+	earlySkipped                          int
 	privates                              map[uint16]*kx.Private // the client's key shares by group
 	peerChain                             [][]byte
 	peerKey                               crypto.PublicKey
@@ -291,11 +311,16 @@ func (c *Conn) currentStep() int {
 	return StepApplication
 }
 
+// handleRecord reads one record. Its legacy_record_version is not checked:
+// RFC 8446, Section 5.1 has it "ignored for all purposes" (record.Parse
+// only refuses a major version other than 3, which is not TLS at all); on a
+// protected record it is part of the additional data, as sent.
 func (c *Conn) handleRecord(rec record.Record) error {
-	// The record version is ignored until the hellos are exchanged (RFC 8446, Section 5.1).
-	early := c.state == stateWaitClientHello || c.state == stateWaitServerHello
-	if rec.Version != record.VersionTLS12 && !(early && rec.Version>>8 == 3) {
-		return alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: record version 0x%04x; TLS 1.3 records say 0x0303", rec.Version))
+	// An unprotected record carries at most 2^14 bytes (RFC 8446, Section
+	// 5.1); a protected one is checked by Open13 (Section 5.2).
+	if (rec.Type != record.TypeApplicationData || c.in == nil && !c.skipEarly) && len(rec.Payload) > record.MaxPlaintext {
+		return alert.New(alert.RecordOverflow, fmt.Sprintf("tls: %s record of %d bytes: a record in the clear carries at most 2^14 = 16384 (RFC 8446, Section 5.1)",
+			record.TypeName(rec.Type), len(rec.Payload)))
 	}
 	// A ChangeCipherSpec of one byte 01 may arrive during the handshake for
 	// middlebox compatibility, and is dropped (RFC 8446, Section 5).
@@ -318,10 +343,19 @@ func (c *Conn) handleRecord(rec record.Record) error {
 	if c.in != nil {
 		plain, inner, _, err := c.in.Open13(rec)
 		if err != nil {
+			if c.skipEarly && isBadRecordMAC(err) {
+				return c.skipEarlyData(rec)
+			}
 			return err
 		}
+		// The first record that opens under the handshake key starts the
+		// client's second flight: no more early data (RFC 8446, Section 4.2.10).
+		c.skipEarly = false
 		typ, payload = inner, plain
 	} else if rec.Type == record.TypeApplicationData {
+		if c.skipEarly {
+			return c.skipEarlyData(rec)
+		}
 		return alert.New(alert.UnexpectedMessage, "tls: encrypted record before the keys were agreed")
 	}
 	c.received = append(c.received, record.Out{Wire: rec.Marshal(), Name: handshake.RecordName(typ, payload, len(c.hsBuf) > 0), Step: c.currentStep(), Encrypted: c.in != nil})
@@ -342,6 +376,10 @@ func (c *Conn) handleRecord(rec record.Record) error {
 				break
 			}
 			c.hsBuf = c.hsBuf[n:]
+			if len(c.hsBuf) > 0 && precedesKeyChange(mt) {
+				return alert.New(alert.UnexpectedMessage, fmt.Sprintf(
+					"tls: %s is followed by more handshake bytes in its record: handshake messages must not span a key change (RFC 8446, Section 5.1)", handshake.TypeName(mt)))
+			}
 			if err := c.handleMessage(mt, raw); err != nil {
 				return err
 			}
@@ -361,6 +399,47 @@ func (c *Conn) handleRecord(rec record.Record) error {
 		return nil
 	}
 	return alert.New(alert.UnexpectedMessage, "tls: unexpected record type "+record.TypeName(typ))
+}
+
+// precedesKeyChange reports whether a message of type t can be the last
+// one under the current read key, and must therefore end its record (RFC
+// 8446, Section 5.1: ClientHello, EndOfEarlyData, ServerHello, Finished and
+// KeyUpdate). A HelloRetryRequest changes no key but is a ServerHello, and
+// a ClientHello answered by one is a ClientHello: the rule holds for them
+// too, as the RFC words it for the message types.
+func precedesKeyChange(t uint8) bool {
+	switch t {
+	case handshake.TypeClientHello, handshake.TypeServerHello, handshake.TypeFinished,
+		handshake.TypeKeyUpdate, handshake.TypeEndOfEarlyData:
+		return true
+	}
+	return false
+}
+
+// skipEarlyData drops a 0-RTT record that this server, which accepts no
+// early data, cannot decrypt (RFC 8446, Section 4.2.10): after a
+// HelloRetryRequest, every application_data record before the second
+// ClientHello; otherwise each record that fails to open under the client's
+// handshake key, until one opens. At most maxEarlyDataSkipped bytes.
+func (c *Conn) skipEarlyData(rec record.Record) error {
+	if len(rec.Payload) > record.MaxPlaintext+256 {
+		return alert.New(alert.RecordOverflow, fmt.Sprintf("tls: protected record of %d bytes is longer than 2^14 + 256 (RFC 8446, Section 5.2)", len(rec.Payload)))
+	}
+	c.earlySkipped += max(len(rec.Payload)-record.TagLen-1, 0)
+	if c.earlySkipped > maxEarlyDataSkipped {
+		return alert.New(alert.UnexpectedMessage, fmt.Sprintf(
+			"tls: more than %d bytes of early data that cannot be decrypted: this server accepts no 0-RTT data and skips at most that much (RFC 8446, Section 4.2.10)", maxEarlyDataSkipped))
+	}
+	c.received = append(c.received, record.Out{Wire: rec.Marshal(), Name: "ApplicationData", Step: c.currentStep()})
+	c.cfg.Trace.Add(c.currentStep(), c.actor, "Skips a 0-RTT early data record it cannot decrypt",
+		trace.Text("Record", fmt.Sprintf("application_data, %d bytes", len(rec.Payload)), "sealed under the client's early traffic key, which this server does not have: it accepts no early data"),
+		trace.Text("Skipped so far", fmt.Sprintf("at most %d of %d bytes", c.earlySkipped, maxEarlyDataSkipped), "RFC 8446, Section 4.2.10: skip up to a limit, then go on with the handshake"))
+	return nil
+}
+
+func isBadRecordMAC(err error) bool {
+	a, ok := alert.Of(err)
+	return ok && a == alert.BadRecordMAC
 }
 
 func (c *Conn) handleAlert(p []byte) error {
@@ -393,6 +472,9 @@ func (c *Conn) handleMessage(typ uint8, raw []byte) error {
 	case stateWaitEncryptedExtensions:
 		return c.expect(typ, handshake.TypeEncryptedExtensions, raw, c.readEncryptedExtensions)
 	case stateWaitCertificate:
+		if typ == handshake.TypeCertificateRequest && c.isClient && c.certRequest == nil {
+			return c.readCertificateRequest(raw)
+		}
 		return c.expect(typ, handshake.TypeCertificate, raw, c.readCertificate)
 	case stateWaitCertificateVerify:
 		return c.expect(typ, handshake.TypeCertificateVerify, raw, c.readCertificateVerify)
@@ -583,9 +665,6 @@ func (c *Conn) readKeyUpdate(raw []byte) error {
 	m, err := handshake.UnmarshalKeyUpdate(raw)
 	if err != nil {
 		return err
-	}
-	if len(c.hsBuf) != 0 {
-		return alert.New(alert.UnexpectedMessage, "tls: KeyUpdate not at a record boundary")
 	}
 	if err := c.updateTraffic(false, m.UpdateRequest); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package tls13
 
 import (
+	"bytes"
 	"crypto/x509"
 	"fmt"
 	"io"
@@ -24,16 +25,15 @@ func (c *Conn) readClientHello(raw []byte) error {
 		return err
 	}
 	first := c.hello == nil
-	vd, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions)
-	versions, vok := handshake.ParseUint16List(vd, 1)
-	if !ok || !vok || !containsUint16(versions, suites.VersionTLS13) {
-		return alert.New(alert.ProtocolVersion, "tls: the client does not offer TLS 1.3 (supported_versions): this server speaks only TLS 1.3 in this mode")
+	p, err := parseClientHello13(m)
+	if err != nil {
+		return err
 	}
-	if len(m.Compression) != 1 || m.Compression[0] != 0 {
-		return alert.New(alert.IllegalParameter, "tls: TLS 1.3 allows only the null compression method")
-	}
-	if !first && (!equalUint16(m.CipherSuites, c.hello.CipherSuites) || string(m.Random) != string(c.hello.Random)) {
-		return alert.New(alert.IllegalParameter, "tls: the second ClientHello changed more than the key share")
+	if !first {
+		if err := c.checkSecondClientHello(m, p); err != nil {
+			return err
+		}
+		c.skipEarly = false
 	}
 	if first {
 		c.clientRandom = m.Random
@@ -60,6 +60,11 @@ func (c *Conn) readClientHello(raw []byte) error {
 		trace.Hex("Client random", m.Random, ""),
 		trace.Text("Server name asked for", sni, "sent in the clear, even in TLS 1.3 (Encrypted Client Hello hides it; not used here)"),
 		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), ""))
+	if first && p.earlyData {
+		c.skipEarly = true
+		c.cfg.Trace.Add(StepHello, c.actor, "Declines the client's early data (0-RTT)",
+			trace.Text("early_data", "offered by the client, not accepted", "this server never accepts 0-RTT data: it leaves early_data out of EncryptedExtensions and skips the records it cannot decrypt, up to "+fmt.Sprint(maxEarlyDataSkipped)+" bytes (RFC 8446, Section 4.2.10)"))
+	}
 
 	// The cipher suite: the strongest one both sides have.
 	choice := suites.Negotiate(m.CipherSuites, c.cfg.suites())
@@ -75,9 +80,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	c.suite = choice.Suite
 
 	// The signature scheme for CertificateVerify.
-	sd, _ := handshake.Find(m.Extensions, handshake.ExtSignatureAlgorithms)
-	clientSchemes, _ := handshake.ParseUint16List(sd, 2)
-	scheme, err := sigscheme.Choose(c.cfg.schemes(), clientSchemes, c.cfg.Signer.Public(), true)
+	scheme, err := sigscheme.Choose(c.cfg.schemes(), p.schemes, c.cfg.Signer.Public(), true)
 	if err != nil {
 		c.failStep = StepNegotiate
 		return alert.Wrap(alert.HandshakeFailure, "tls: no signature scheme in common for the server's key", err)
@@ -86,18 +89,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 
 	// The group: a key share the server accepts, in the server's order;
 	// failing that, a HelloRetryRequest for a group the client supports.
-	kd, _ := handshake.Find(m.Extensions, handshake.ExtKeyShare)
-	shares, ok := handshake.ParseClientKeyShares(kd)
-	if !ok {
-		return alert.New(alert.DecodeError, "tls: malformed key_share in ClientHello")
-	}
-	gd, _ := handshake.Find(m.Extensions, handshake.ExtSupportedGroups)
-	clientGroups, _ := handshake.ParseUint16List(gd, 2)
-	for _, ks := range shares {
-		if !containsUint16(clientGroups, ks.Group) {
-			return alert.New(alert.IllegalParameter, "tls: a key share for a group missing from supported_groups")
-		}
-	}
+	shares, clientGroups := p.shares, p.groups
 	var group *kx.Group
 	var share []byte
 	for _, g := range c.cfg.groups() {
@@ -157,6 +149,139 @@ func (c *Conn) readClientHello(raw []byte) error {
 	return c.sendServerFlight(share)
 }
 
+// helloParams is what a TLS 1.3 server reads from a ClientHello's
+// extensions.
+type helloParams struct {
+	schemes, groups []uint16
+	shares          []handshake.KeyShareEntry
+	earlyData       bool
+}
+
+// parseClientHello13 checks a ClientHello against the rules of RFC 8446
+// that do not depend on the server's configuration, each failure with the
+// alert the RFC names, and returns the lists the server negotiates from.
+func parseClientHello13(m *handshake.ClientHello) (*helloParams, error) {
+	vd, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions)
+	if !ok {
+		return nil, alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: the client offers %s only (no supported_versions): this server speaks only TLS 1.3 in this mode", handshake.VersionName(m.Version)))
+	}
+	versions, ok := handshake.ParseUint16List(vd, 1)
+	if !ok {
+		return nil, alert.New(alert.DecodeError, "tls: malformed supported_versions in ClientHello")
+	}
+	if !containsUint16(versions, suites.VersionTLS13) {
+		return nil, alert.New(alert.ProtocolVersion, "tls: the client does not offer TLS 1.3 (supported_versions): this server speaks only TLS 1.3 in this mode")
+	}
+	// RFC 8446, Section 4.1.2: legacy_version is 0x0303; Appendix D.5: a
+	// client that says less is not a TLS 1.3 client.
+	if m.Version < record.VersionTLS12 {
+		return nil, alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: ClientHello legacy_version is %s: a TLS 1.3 ClientHello says 0x0303 (RFC 8446, Section 4.1.2 and Appendix D.5)", handshake.VersionName(m.Version)))
+	}
+	if len(m.Compression) != 1 || m.Compression[0] != 0 {
+		return nil, alert.New(alert.IllegalParameter, "tls: TLS 1.3 allows only the null compression method (RFC 8446, Section 4.1.2)")
+	}
+	for i, e := range m.Extensions {
+		if e.Type == handshake.ExtPreSharedKey && i != len(m.Extensions)-1 {
+			return nil, alert.New(alert.IllegalParameter, "tls: pre_shared_key is not the last extension of the ClientHello (RFC 8446, Section 4.2.11)")
+		}
+	}
+	if d, ok := handshake.Find(m.Extensions, handshake.ExtServerName); ok {
+		if _, ok := handshake.ParseServerName(d); !ok {
+			return nil, alert.New(alert.DecodeError, "tls: malformed server_name in ClientHello (RFC 6066, Section 3)")
+		}
+	}
+	// RFC 8446, Section 9.2: without pre_shared_key (and this server does
+	// no PSK) a ClientHello has signature_algorithms and supported_groups,
+	// and key_share with supported_groups; else missing_extension.
+	p := &helloParams{}
+	for _, x := range []struct {
+		ext  uint16
+		list *[]uint16
+	}{{handshake.ExtSignatureAlgorithms, &p.schemes}, {handshake.ExtSupportedGroups, &p.groups}} {
+		d, ok := handshake.Find(m.Extensions, x.ext)
+		if !ok {
+			return nil, alert.New(alert.MissingExtension, "tls: ClientHello without "+handshake.ExtensionName(x.ext)+" (RFC 8446, Section 9.2)")
+		}
+		if *x.list, ok = handshake.ParseUint16List(d, 2); !ok {
+			return nil, alert.New(alert.DecodeError, "tls: malformed "+handshake.ExtensionName(x.ext)+" in ClientHello: an empty list, an odd length or a length that does not match")
+		}
+	}
+	kd, ok := handshake.Find(m.Extensions, handshake.ExtKeyShare)
+	if !ok {
+		return nil, alert.New(alert.MissingExtension, "tls: ClientHello without key_share (RFC 8446, Section 9.2)")
+	}
+	if p.shares, ok = handshake.ParseClientKeyShares(kd); !ok {
+		return nil, alert.New(alert.DecodeError, "tls: malformed key_share in ClientHello")
+	}
+	if g, dup := handshake.DuplicateGroup(p.shares); dup {
+		return nil, alert.New(alert.IllegalParameter, "tls: two key shares for "+kx.NameOf(g)+" (RFC 8446, Section 4.2.8)")
+	}
+	for _, ks := range p.shares {
+		if !containsUint16(p.groups, ks.Group) {
+			return nil, alert.New(alert.IllegalParameter, "tls: a key share for "+kx.NameOf(ks.Group)+", which supported_groups does not list (RFC 8446, Section 4.2.8)")
+		}
+	}
+	_, p.earlyData = handshake.Find(m.Extensions, handshake.ExtEarlyData)
+	return p, nil
+}
+
+// checkSecondClientHello compares the ClientHello that answers a
+// HelloRetryRequest with the first (RFC 8446, Section 4.1.2): the same
+// except that key_share is one share for the group the server asked for,
+// early_data is gone, a cookie the server sent is echoed, pre_shared_key
+// may change and padding may come, go or change. Anything else is
+// illegal_parameter.
+func (c *Conn) checkSecondClientHello(m *handshake.ClientHello, p *helloParams) error {
+	first := c.hello
+	changed := func(what string) error {
+		return alert.New(alert.IllegalParameter, "tls: the second ClientHello changed "+what+": after a HelloRetryRequest only the key share, early_data, the cookie, pre_shared_key and padding may change (RFC 8446, Section 4.1.2)")
+	}
+	switch {
+	case m.Version != first.Version:
+		return changed("legacy_version")
+	case !bytes.Equal(m.Random, first.Random):
+		return changed("the random")
+	case !bytes.Equal(m.SessionID, first.SessionID):
+		return changed("legacy_session_id")
+	case !equalUint16(m.CipherSuites, first.CipherSuites):
+		return changed("the cipher suites")
+	case !bytes.Equal(m.Compression, first.Compression):
+		return changed("the compression methods")
+	}
+	if _, ok := handshake.Find(m.Extensions, handshake.ExtEarlyData); ok {
+		return alert.New(alert.IllegalParameter, "tls: early_data in the second ClientHello (RFC 8446, Section 4.2.10: a client must not offer it after a HelloRetryRequest)")
+	}
+	if _, ok := handshake.Find(m.Extensions, handshake.ExtCookie); ok {
+		return alert.New(alert.IllegalParameter, "tls: the second ClientHello has a cookie this server never sent (RFC 8446, Section 4.2.2)")
+	}
+	if len(p.shares) != 1 || p.shares[0].Group != c.retryGroup.ID {
+		return alert.New(alert.IllegalParameter, "tls: the second ClientHello must hold exactly one key share, for "+c.retryGroup.Name+", the group the HelloRetryRequest asked for (RFC 8446, Section 4.2.8)")
+	}
+	may := map[uint16]bool{handshake.ExtKeyShare: true, handshake.ExtEarlyData: true, handshake.ExtCookie: true,
+		handshake.ExtPreSharedKey: true, handshake.ExtPadding: true}
+	rest := func(exts []handshake.Extension) map[uint16][]byte {
+		out := map[uint16][]byte{}
+		for _, e := range exts {
+			if !may[e.Type] {
+				out[e.Type] = e.Data
+			}
+		}
+		return out
+	}
+	a, b := rest(first.Extensions), rest(m.Extensions)
+	for t, d := range a {
+		if d2, ok := b[t]; !ok || !bytes.Equal(d, d2) {
+			return changed(handshake.ExtensionName(t))
+		}
+	}
+	for t := range b {
+		if _, ok := a[t]; !ok {
+			return changed(handshake.ExtensionName(t) + " (added)")
+		}
+	}
+	return nil
+}
+
 func containsUint16(list []uint16, v uint16) bool {
 	for _, x := range list {
 		if x == v {
@@ -181,6 +306,7 @@ func equalUint16(a, b []uint16) bool {
 // sendHelloRetryRequest asks the client for a key share in group.
 func (c *Conn) sendHelloRetryRequest(g *kx.Group) error {
 	c.helloRetry = true
+	c.retryGroup = g
 	c.transcript = messageHash(c.suite, c.transcript)
 	m := &handshake.ServerHello{Version: record.VersionTLS12, Random: handshake.HelloRetryRandom, SessionID: c.sessionID, CipherSuite: c.suite.ID,
 		Extensions: []handshake.Extension{
