@@ -46,13 +46,44 @@ const (
 	ModeTLS13   = "tls13"
 )
 
+// MaxClientBytes bounds what the client of one connection sends in all
+// its flights together, and so the largest flight: the token carries every
+// client byte so far and travels in an HTTP header, base64url-encoded (4/3
+// of it: about 33 KB at this limit, under MaxHeaderBytes and Cloudflare's
+// 128 KB of request headers). A connection that needs more starts again.
+// GET /tls/info advertises it as maxBody.
+const MaxClientBytes = 24 << 10
+
+// MaxHeaderBytes bounds a request's header (the request line and every
+// field), checked by the handler so that an over-long header gets the
+// contract's JSON error (431 headers_too_large) like every other failure.
+// A server in front (net/http, Cloudflare, Node) has its own limit above
+// which it answers by itself, before any handler runs, in its own format:
+// give net/http ServerMaxHeaderBytes so that the handler's limit is the one
+// a client meets first.
+const MaxHeaderBytes = 64 << 10
+
+// ServerMaxHeaderBytes is what scripts/serve and tlsplay web set as
+// http.Server.MaxHeaderBytes: four times the handler's limit, so that a
+// header between the two gets the JSON 431. Beyond it (net/http adds 4 KiB
+// of slack) net/http answers a plain-text 431 itself.
+const ServerMaxHeaderBytes = 4 * MaxHeaderBytes
+
+// ReplayProtection is what GET /tls/info says about replays. The server is
+// stateless: a (token, flight) pair sent again is processed again and gets
+// the same answer, byte for byte (the server is rebuilt from the token's
+// seed and the client's bytes). It is the replay property of TLS 1.3 0-RTT
+// data (RFC 8446, Section 8) and of any server that keeps no state; binding
+// a token to a single use needs shared state, such as a Durable Object on
+// Cloudflare, which this server does not use.
+const ReplayProtection = "none: stateless tokens; a (token, flight) pair sent again is processed again and answered identically, like TLS 1.3 0-RTT data (RFC 8446 §8)"
+
 // Options tune the handler; the zero value is the production default.
 type Options struct {
 	Now      func() time.Time // default time.Now
-	MaxBody  int64            // default 64 KiB
 	TokenTTL time.Duration    // default 10 minutes
-	// MaxClientBytes bounds what a token carries (the client's bytes so
-	// far); a longer connection must start again. Default 24 KiB.
+	// MaxClientBytes bounds the bytes of a connection's client flights
+	// together, and so of each request body. Default MaxClientBytes.
 	MaxClientBytes int
 }
 
@@ -66,14 +97,11 @@ func New(id *Identity, opt Options) http.Handler {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	if opt.MaxBody == 0 {
-		opt.MaxBody = 64 << 10
-	}
 	if opt.TokenTTL == 0 {
 		opt.TokenTTL = 10 * time.Minute
 	}
 	if opt.MaxClientBytes == 0 {
-		opt.MaxClientBytes = 24 << 10
+		opt.MaxClientBytes = MaxClientBytes
 	}
 	return &handler{id: id, opt: opt}
 }
@@ -117,6 +145,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			writeError(w, fail(http.StatusInternalServerError, "internal", "the server failed unexpectedly (%v); please report it", v))
 		}
 	}()
+	if n := headerSize(r); n > MaxHeaderBytes {
+		writeError(w, fail(http.StatusRequestHeaderFieldsTooLarge, "headers_too_large",
+			"the request's header is %d bytes: the limit is %d (the largest field this server needs, %s, is at most about %d bytes)", n, MaxHeaderBytes, HeaderToken, base64.RawURLEncoding.EncodedLen(MaxClientBytes+128)))
+		return
+	}
 	if r.Method == http.MethodOptions {
 		w.WriteHeader(http.StatusNoContent)
 		return
@@ -142,14 +175,37 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// headerSize is the size of a request's header as it came on the wire:
+// the request line and each field with its ": " and CRLF.
+func headerSize(r *http.Request) int {
+	uri := r.RequestURI
+	if uri == "" {
+		uri = r.URL.RequestURI()
+	}
+	n := len(r.Method) + 1 + len(uri) + 1 + len(r.Proto) + 2
+	n += len("Host: ") + len(r.Host) + 2
+	for k, vs := range r.Header {
+		for _, v := range vs {
+			n += len(k) + 2 + len(v) + 2
+		}
+	}
+	return n
+}
+
 // Info is the body of GET /tls/info.
 type Info struct {
 	ServerName string   `json:"serverName"`
 	Modes      []string `json:"modes"`
 	CertPEM    string   `json:"certPem"`
 	RootPEM    string   `json:"rootPem,omitempty"` // the root CA, when the server publishes it: trust it only if you trust this server's operator
-	MaxBody    int64    `json:"maxBody"`
-	TokenTTL   int      `json:"tokenTtlSeconds"`
+	// MaxBody is the largest flight, and MaxConnectionBytes what all the
+	// client's flights of one connection may add up to: the same number
+	// (MaxClientBytes), since the token carries them all.
+	MaxBody            int    `json:"maxBody"`
+	MaxConnectionBytes int    `json:"maxConnectionBytes"`
+	MaxHeaderBytes     int    `json:"maxHeaderBytes"`
+	TokenTTL           int    `json:"tokenTtlSeconds"`
+	ReplayProtection   string `json:"replayProtection"`
 }
 
 func (h *handler) info(w http.ResponseWriter) {
@@ -158,7 +214,8 @@ func (h *handler) info(w http.ResponseWriter) {
 		chain = append(chain, pki.CertPEM(der)...)
 	}
 	info := Info{ServerName: h.id.ServerName, Modes: []string{ModeClassic, ModeECDHE, ModeTLS13},
-		CertPEM: string(chain), MaxBody: h.opt.MaxBody, TokenTTL: int(h.opt.TokenTTL.Seconds())}
+		CertPEM: string(chain), MaxBody: h.opt.MaxClientBytes, MaxConnectionBytes: h.opt.MaxClientBytes, MaxHeaderBytes: MaxHeaderBytes,
+		TokenTTL: int(h.opt.TokenTTL.Seconds()), ReplayProtection: ReplayProtection}
 	if h.id.Root != nil {
 		info.RootPEM = string(pki.CertPEM(h.id.Root))
 	}
@@ -172,12 +229,12 @@ func (h *handler) flight(w http.ResponseWriter, r *http.Request) *apiError {
 	} else if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != ContentType {
 		return fail(http.StatusUnsupportedMediaType, "wrong_content_type", "Content-Type %q: send the TLS records as %s", ct, ContentType)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, h.opt.MaxBody+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(h.opt.MaxClientBytes)+1))
 	if err != nil {
 		return fail(http.StatusBadRequest, "bad_body", "cannot read the request body: %v", err)
 	}
-	if int64(len(body)) > h.opt.MaxBody {
-		return fail(http.StatusRequestEntityTooLarge, "body_too_large", "the flight is larger than %d bytes", h.opt.MaxBody)
+	if len(body) > h.opt.MaxClientBytes {
+		return fail(http.StatusRequestEntityTooLarge, "body_too_large", "the flight is larger than %d bytes, the most one connection's client may send (maxBody in %s)", h.opt.MaxClientBytes, PathInfo)
 	}
 	if len(body) == 0 {
 		return fail(http.StatusBadRequest, "empty_body", "the body is empty: send the client's TLS records")

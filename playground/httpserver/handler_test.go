@@ -2,9 +2,7 @@ package httpserver
 
 import (
 	"context"
-	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -101,6 +99,7 @@ func TestHandshakes(t *testing.T) {
 
 func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
+// post sends one request and decodes its JSON body.
 func post(t *testing.T, f *fixture, method, path, ctype, token string, body []byte) (*http.Response, map[string]any) {
 	t.Helper()
 	req, _ := http.NewRequest(method, f.srv.URL+path, strings.NewReader(string(body)))
@@ -118,128 +117,6 @@ func post(t *testing.T, f *fixture, method, path, ctype, token string, body []by
 	var v map[string]any
 	json.NewDecoder(resp.Body).Decode(&v)
 	return resp, v
-}
-
-func errCode(v map[string]any) string {
-	if e, ok := v["error"].(map[string]any); ok {
-		code, _ := e["code"].(string)
-		return code
-	}
-	return ""
-}
-
-// TestBadInput: every bad request gets its status and JSON code, and the
-// server goes on serving.
-func TestBadInput(t *testing.T) {
-	ctx := context.Background()
-	f := newFixture(t, pki.KeyRSA)
-	// A real ClientHello, and a token after the first flight.
-	cl := f.client(ModeTLS13)
-	cl.EP.Start()
-	var ch []byte
-	for _, o := range cl.EP.TakeOutput() {
-		ch = append(ch, o.Wire...)
-	}
-	in, err := cl.Post(ctx, ch)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl.EP.Receive(in)
-	token1 := cl.Token()
-
-	other := newFixture(t, pki.KeyRSA)
-	other.id.TokenKey[0] ^= 1
-	otherTok, _ := seal(other.id.TokenKey, &connState{Mode: ModeTLS13, Seed: make([]byte, 32), Expires: f.now.Add(time.Hour)})
-	expired, _ := seal(f.id.TokenKey, &connState{Mode: ModeTLS13, Seed: make([]byte, 32), Client: ch, Expires: f.now.Add(-time.Second)})
-
-	finishedFirst := append([]byte{22, 3, 3, 0, 36, 20, 0, 0, 32}, make([]byte, 32)...)
-	cases := []struct {
-		name                string
-		method, path, ctype string
-		token               string
-		body                []byte
-		status              int
-		code                string
-	}{
-		{"empty body", "POST", PathFlight, ContentType, "", nil, 400, "empty_body"},
-		{"garbage", "POST", PathFlight, ContentType, "", []byte("GET / HTTP/1.1\r\n\r\n"), 409, "out_of_order"},
-		{"garbage record", "POST", PathFlight, ContentType, "", []byte{22, 3, 3, 0, 5, 1, 0, 0, 1, 0}, 422, "tls_alert"},
-		{"oversize", "POST", PathFlight, ContentType, "", make([]byte, 70<<10), 413, "body_too_large"},
-		{"wrong method", "GET", PathFlight, ContentType, "", nil, 405, "wrong_method"},
-		{"wrong content type", "POST", PathFlight, "text/plain", "", ch, 415, "wrong_content_type"},
-		{"no content type", "POST", PathFlight, "", "", ch, 415, "wrong_content_type"},
-		{"bad mode", "POST", PathFlight + "?mode=ssl3", ContentType, "", ch, 400, "bad_mode"},
-		{"tampered token", "POST", PathFlight, ContentType, token1[:len(token1)-2] + "AA", ch, 400, "bad_token"},
-		{"truncated token", "POST", PathFlight, ContentType, token1[:20], ch, 400, "bad_token"},
-		{"not base64", "POST", PathFlight, ContentType, "***", ch, 400, "bad_token"},
-		{"foreign token", "POST", PathFlight, ContentType, otherTok, ch, 400, "bad_token"},
-		{"expired token", "POST", PathFlight, ContentType, expired, ch, 410, "expired_token"},
-		// A Finished as the first flight, before any ClientHello.
-		{"flight out of order", "POST", PathFlight, ContentType, "", finishedFirst, 409, "out_of_order"},
-		// The token says the ClientHello was received: a new ClientHello record is refused.
-		{"hello again", "POST", PathFlight, ContentType, token1, ch, 422, "tls_alert"},
-		{"unknown route", "GET", "/nope", "", "", nil, 404, "not_found"},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			resp, v := post(t, f, c.method, c.path, c.ctype, c.token, c.body)
-			if resp.StatusCode != c.status || errCode(v) != c.code {
-				t.Fatalf("got %d %q (%v), want %d %q", resp.StatusCode, errCode(v), v, c.status, c.code)
-			}
-			if resp.Header.Get("Access-Control-Allow-Origin") != "*" {
-				t.Fatal("no CORS header on an error")
-			}
-		})
-	}
-
-	// The connection whose ClientHello went through still completes.
-	if err := cl.flush(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if reply, err := cl.Send(ctx, "still here"); err != nil || !strings.HasSuffix(reply, "still here") {
-		t.Fatalf("after the bad requests: %q %v", reply, err)
-	}
-
-	// A replayed token with a new record: the rebuilt connection expects an
-	// earlier record number, so the record fails authentication.
-	old := cl.Token()
-	if _, err := cl.Send(ctx, "one"); err != nil {
-		t.Fatal(err)
-	}
-	cl.SetToken(old)
-	_, err = cl.Send(ctx, "two")
-	var he *Error
-	if !errors.As(err, &he) || he.Status != 422 || he.Alert != "bad_record_mac" {
-		t.Fatalf("replayed token: %v", err)
-	}
-	if _, err := hex.DecodeString(he.Records); err != nil || he.Records == "" {
-		t.Fatalf("no alert record in the error: %q", he.Records)
-	}
-
-	// And a fresh connection works afterwards.
-	fresh := f.client(ModeClassic)
-	if err := fresh.Handshake(ctx); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func TestInfoAndCORS(t *testing.T) {
-	f := newFixture(t, pki.KeyEd25519)
-	resp, v := post(t, f, "GET", PathInfo, "", "", nil)
-	if resp.StatusCode != 200 || v["serverName"] != f.setup.ServerName || !strings.Contains(v["certPem"].(string), "BEGIN CERTIFICATE") ||
-		v["rootPem"] != string(pki.CertPEM(f.setup.CA.Raw)) || len(f.id.Chain) != 1 {
-		t.Fatalf("info: %d %v", resp.StatusCode, v)
-	}
-	req, _ := http.NewRequest("OPTIONS", f.srv.URL+PathFlight, nil)
-	r2, err := http.DefaultClient.Do(req)
-	if err != nil || r2.StatusCode != 204 || !strings.Contains(r2.Header.Get("Access-Control-Expose-Headers"), HeaderToken) {
-		t.Fatalf("preflight: %v %v", err, r2.Header)
-	}
-	// An Ed25519 server cannot do RSA key transport.
-	resp, v = post(t, f, "POST", PathFlight+"?mode=classic", ContentType, "", []byte{22})
-	if resp.StatusCode != 400 || errCode(v) != "bad_mode" {
-		t.Fatalf("classic with ed25519: %d %v", resp.StatusCode, v)
-	}
 }
 
 func TestIdentityErrors(t *testing.T) {

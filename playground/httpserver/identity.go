@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
 )
 
@@ -61,6 +63,14 @@ func sortStrings(s []string) []string {
 // last if the server should publish it for clients to trust), a PEM
 // private key (PKCS#8, PKCS#1 or SEC 1) and a hex token key.
 func IdentityFromPEM(certPEM, keyPEM []byte, tokenKeyHex string) (*Identity, error) {
+	for _, in := range []struct {
+		name string
+		n    int
+	}{{"the certificate PEM (" + EnvCertPEM + ")", len(certPEM)}, {"the private key PEM (" + EnvKeyPEM + ")", len(keyPEM)}} {
+		if err := limits.Size(in.name, in.n, limits.PEM, ""); err != nil {
+			return nil, fmt.Errorf("httpserver: %w", err)
+		}
+	}
 	id := &Identity{}
 	for rest := certPEM; ; {
 		var b *pem.Block

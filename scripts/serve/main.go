@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"tlsplayground/playground/httpserver"
 	"tlsplayground/site"
 )
 
@@ -49,14 +50,23 @@ func run(addr, dir string, tlsServer bool) error {
 	if tlsServer {
 		log.Printf("the engine's TLS server answers at %stls/flight; its root CA (trust it in the page's \"at URL\" setting) is at %s", displayURL(ln.Addr()), root)
 	}
-	srv := &http.Server{
-		Handler:           handler,
-		ReadHeaderTimeout: 10 * time.Second,
-	}
-	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+	if err := newServer(handler).Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// newServer is the HTTP server for handler.
+func newServer(handler http.Handler) *http.Server {
+	return &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		// The TLS server's handler refuses a header over
+		// httpserver.MaxHeaderBytes with its JSON 431; net/http's own limit
+		// is above it, so that only a far larger header gets net/http's
+		// plain-text 431 (no handler runs for it).
+		MaxHeaderBytes: httpserver.ServerMaxHeaderBytes,
+	}
 }
 
 // newHandler serves the built site in dir with the production headers

@@ -5,8 +5,10 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"tlsplayground/playground/httpserver"
 	"tlsplayground/site"
 )
 
@@ -24,7 +26,9 @@ func TestServe(t *testing.T) {
 	if _, err := os.Stat(root); err != nil {
 		t.Errorf("root CA: %v", err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewUnstartedServer(h)
+	srv.Config = newServer(h)
+	srv.Start()
 	defer srv.Close()
 
 	resp, err := http.Get(srv.URL + "/")
@@ -43,5 +47,23 @@ func TestServe(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Errorf("GET /tls/info: status %d, want 200 (the engine's TLS server)", resp.StatusCode)
+	}
+
+	// A header over the TLS server's limit gets its JSON 431; one over
+	// net/http's (httpserver.ServerMaxHeaderBytes) gets net/http's own.
+	for _, c := range []struct {
+		pad  int
+		json bool
+	}{{100 << 10, true}, {httpserver.ServerMaxHeaderBytes + 8<<10, false}} {
+		req, _ := http.NewRequest("GET", srv.URL+"/tls/info", nil)
+		req.Header.Set("X-Padding", strings.Repeat("p", c.pad))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if isJSON := strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json"); resp.StatusCode != 431 || isJSON != c.json {
+			t.Errorf("a %d-byte header: %d %q, want 431, JSON %v", c.pad, resp.StatusCode, resp.Header.Get("Content-Type"), c.json)
+		}
 	}
 }

@@ -78,7 +78,10 @@ func (c *cli) web(args []string) error {
 	mux := http.NewServeMux()
 	mux.Handle("/tls/", tlsServer)
 	mux.Handle("/", site.Handler(fsys))
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	// The TLS server refuses a header over httpserver.MaxHeaderBytes with its
+	// JSON 431; net/http's own limit is above it (a far larger header gets
+	// net/http's plain-text 431, before any handler runs).
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: httpserver.ServerMaxHeaderBytes}
 
 	at := ln.Addr().(*net.TCPAddr)
 	url := pageURL(at)

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"tlsplayground/playground/httpserver"
 )
 
 var webURL = regexp.MustCompile(`The TLS Playground is at (http://127\.0\.0\.1:(\d+)/)`)
@@ -92,6 +94,25 @@ func TestWebServes(t *testing.T) {
 	}
 	if resp, body := get(t, url+"tls/info"); resp.StatusCode != 200 || !strings.Contains(body, "BEGIN CERTIFICATE") {
 		t.Errorf("GET /tls/info: %d %q", resp.StatusCode, body)
+	}
+	// A header over the TLS server's limit gets its JSON 431; one over
+	// net/http's (httpserver.ServerMaxHeaderBytes) gets net/http's own.
+	for _, c := range []struct {
+		pad  int
+		json bool
+	}{{100 << 10, true}, {httpserver.ServerMaxHeaderBytes + 8<<10, false}} {
+		req, _ := http.NewRequest("GET", url+"tls/info", nil)
+		req.Header.Set("X-Padding", strings.Repeat("p", c.pad))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		isJSON := strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") && strings.Contains(string(body), `"headers_too_large"`)
+		if resp.StatusCode != 431 || isJSON != c.json {
+			t.Errorf("a %d-byte header: %d %q %.100q, want 431, JSON %v", c.pad, resp.StatusCode, resp.Header.Get("Content-Type"), body, c.json)
+		}
 	}
 	if resp, _ := get(t, url+"nothing-here"); resp.StatusCode != 404 {
 		t.Errorf("GET /nothing-here: %d", resp.StatusCode)

@@ -32,7 +32,7 @@ func TestAgainstHandler(t *testing.T) {
 	if err := os.WriteFile(trust, pki.CertPEM(s.CA.Raw), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := cmdCheck([]string{"-url", srv.URL, "-trust", trust}); err != nil {
+	if err := cmdCheck([]string{"-url", srv.URL, "-trust", trust, "-strict"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmdLoad([]string{"-url", srv.URL, "-trust", trust, "-n", "40", "-c", "4"}); err != nil {

@@ -79,6 +79,8 @@ type info struct {
 	Modes      []string `json:"modes"`
 	CertPEM    string   `json:"certPem"`
 	MaxBody    int64    `json:"maxBody"`
+	// ReplayProtection says what a replayed (token, flight) gets.
+	ReplayProtection string `json:"replayProtection"`
 }
 
 func (t *target) info(ctx context.Context) (*info, error) {
