@@ -15,6 +15,7 @@ import (
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/prf"
 	"tlsplayground/playground/record"
+	"tlsplayground/playground/sigscheme"
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/trace"
 )
@@ -209,11 +210,16 @@ func (c *Conn) readCertificate(raw []byte) error {
 		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
 		return alert.Wrap(res.Alert(), "tls: the server's certificate is not trusted", res.Err)
 	}
-	leaf := res.Chain[0]
-	if !keyFits(c.suite, leaf.PublicKey) {
-		return alert.New(alert.UnsupportedCertificate, fmt.Sprintf("tls: %s needs %s certificate key; the server's is %s", c.suite.Name, keyNeeded(c.suite), publicKeyName(leaf.PublicKey)))
+	// An RSASSA-PSS key (RFC 4055), which crypto/x509 leaves unparsed,
+	// comes back as a *sigscheme.RSAPSSPublicKey.
+	pub, err := sigscheme.CertificateKey(res.Chain[0])
+	if err != nil {
+		return alert.Wrap(alert.UnsupportedCertificate, "tls: the server's certificate key cannot be used", err)
 	}
-	c.peerKey = leaf.PublicKey
+	if !keyFits(c.suite, pub) {
+		return alert.New(alert.UnsupportedCertificate, fmt.Sprintf("tls: %s needs %s certificate key; the server's is %s", c.suite.Name, keyNeeded(c.suite), publicKeyName(pub)))
+	}
+	c.peerKey = pub
 	checks = append(checks, publicKeyValues("Server public key", c.peerKey)...)
 	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
 	c.state = stateWaitServerHelloDone

@@ -21,6 +21,10 @@ func keyFits(s *suites.Suite, pub crypto.PublicKey) bool {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		return s.KeyExchange == suites.RSA || s.KeyExchange == suites.ECDHERSA
+	case *sigscheme.RSAPSSPublicKey:
+		// It signs (rsa_pss_pss_*, RFC 8446, Section 4.2.3) but may not
+		// decrypt: ECDHE_RSA, never RSA key transport.
+		return s.KeyExchange == suites.ECDHERSA
 	case *ecdsa.PublicKey:
 		_, ok := ecdsaCurves[k.Curve]
 		return s.KeyExchange == suites.ECDHEECDSA && ok
@@ -74,6 +78,8 @@ func publicKeyName(pub crypto.PublicKey) string {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
 		return fmt.Sprintf("RSA-%d", k.N.BitLen())
+	case *sigscheme.RSAPSSPublicKey:
+		return fmt.Sprintf("RSASSA-PSS-%d", k.N.BitLen())
 	case *ecdsa.PublicKey:
 		return "ECDSA " + k.Curve.Params().Name
 	case ed25519.PublicKey:
@@ -88,6 +94,10 @@ func publicKeyValues(label string, pub crypto.PublicKey) []trace.Value {
 	case *rsa.PublicKey:
 		return []trace.Value{
 			trace.Hex(label+": modulus n", k.N.Bytes(), fmt.Sprintf("%d-bit RSA modulus", k.N.BitLen())),
+			trace.Text(label+": exponent e", fmt.Sprint(k.E), "")}
+	case *sigscheme.RSAPSSPublicKey:
+		return []trace.Value{
+			trace.Hex(label+": modulus n", k.N.Bytes(), fmt.Sprintf("%d-bit RSA modulus of an RSASSA-PSS key (RFC 4055): it may only make PSS signatures", k.N.BitLen())),
 			trace.Text(label+": exponent e", fmt.Sprint(k.E), "")}
 	case *ecdsa.PublicKey:
 		if b, err := k.Bytes(); err == nil {
