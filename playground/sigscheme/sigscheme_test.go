@@ -14,7 +14,9 @@ func TestSignVerify(t *testing.T) {
 	rk, _ := rsa.GenerateKey(rand.Reader, 2048)
 	ek, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	_, edk, _ := ed25519.GenerateKey(rand.Reader)
-	keys := []crypto.Signer{rk, ek, edk}
+	ek384, _ := ecdsa.GenerateKey(elliptic.P384(), rand.Reader)
+	ek521, _ := ecdsa.GenerateKey(elliptic.P521(), rand.Reader)
+	keys := []crypto.Signer{rk, ek, edk, ek384, ek521}
 	msg := []byte("the transcript")
 	for _, s := range All {
 		for _, k := range keys {

@@ -101,8 +101,16 @@ func readLine(t testing.TB, ep endpoint.Endpoint, conn net.Conn, log *lockedBuff
 // way, then the client closes.
 func ClientVsOpenSSLServer(t testing.TB, s *pki.Setup, c endpoint.Endpoint, args ...string) {
 	t.Helper()
-	openssl := tooltest.Need(t, "openssl")
 	cert, key, _ := WritePEMs(t, s)
+	ClientVsOpenSSLServerFiles(t, cert, key, c, args...)
+}
+
+// ClientVsOpenSSLServerFiles is ClientVsOpenSSLServer with the certificate
+// and key given as PEM files, for keys the pki package does not make (an
+// RSASSA-PSS key made by openssl itself).
+func ClientVsOpenSSLServerFiles(t testing.TB, cert, key string, c endpoint.Endpoint, args ...string) {
+	t.Helper()
+	openssl := tooltest.Need(t, "openssl")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
