@@ -488,7 +488,10 @@ func (c *Conn) handleMessage(typ uint8, raw []byte) error {
 			return c.readNewSessionTicket(raw)
 		case handshake.TypeKeyUpdate:
 			return c.readKeyUpdate(raw)
+		case handshake.TypeCertificateRequest:
+			return alert.New(alert.UnexpectedMessage, "tls: a CertificateRequest after the handshake, which this client did not allow: it sent no post_handshake_auth (RFC 8446, Section 4.6.2)")
 		}
+		return alert.New(alert.UnexpectedMessage, "tls: received "+handshake.TypeName(typ)+" after the handshake: only NewSessionTicket and KeyUpdate may come then (RFC 8446, Section 4.6)")
 	}
 	return handshake.ErrUnexpected(typ, "no handshake message")
 }

@@ -189,6 +189,11 @@ func negativeCases() []negCase {
 			m.Extensions = append([]handshake.Extension{{Type: handshake.ExtPreSharedKey, Data: fakePSK()}}, m.Extensions...)
 			return serverGets(t, nil, helloRecord(m))
 		}},
+		{"RFC 8446 §4.2.9 pre_shared_key without psk_key_exchange_modes", alert.MissingExtension, func(t *testing.T) (*tls13.Conn, error) {
+			m := engineHello(t)
+			m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtPreSharedKey, Data: fakePSK()})
+			return serverGets(t, nil, helloRecord(m))
+		}},
 		{"RFC 6066 §3 malformed server_name", alert.DecodeError, helloWith(handshake.ExtServerName, []byte{0, 9, 0, 0, 9, 'x'})},
 
 		// HelloRetryRequest (RFC 8446, Sections 4.1.2 and 4.1.4).
@@ -287,6 +292,12 @@ func negativeCases() []negCase {
 			cli, srv := established(t)
 			p := protector(t, srv, srv.Schedule().ServerApp)
 			return cli, cli.Receive(seal(p, record.TypeHandshake, []byte{handshake.TypeKeyUpdate, 0, 0, 1, 255}, 0, record.VersionTLS12))
+		}},
+
+		{"RFC 8446 §4.6.2 post-handshake CertificateRequest the client did not allow", alert.UnexpectedMessage, func(t *testing.T) (*tls13.Conn, error) {
+			cli, srv := established(t)
+			p := protector(t, srv, srv.Schedule().ServerApp)
+			return cli, cli.Receive(seal(p, record.TypeHandshake, certificateRequest([]byte{1}), 0, record.VersionTLS12))
 		}},
 
 		// Early data the server does not accept (RFC 8446, Section 4.2.10).

@@ -185,6 +185,13 @@ func parseClientHello13(m *handshake.ClientHello) (*helloParams, error) {
 			return nil, alert.New(alert.IllegalParameter, "tls: pre_shared_key is not the last extension of the ClientHello (RFC 8446, Section 4.2.11)")
 		}
 	}
+	// This server resumes no session and ignores a pre_shared_key, but
+	// still holds the client to the rule that comes with it.
+	if _, psk := handshake.Find(m.Extensions, handshake.ExtPreSharedKey); psk {
+		if _, modes := handshake.Find(m.Extensions, handshake.ExtPSKModes); !modes {
+			return nil, alert.New(alert.MissingExtension, "tls: pre_shared_key without psk_key_exchange_modes (RFC 8446, Section 4.2.9)")
+		}
+	}
 	if d, ok := handshake.Find(m.Extensions, handshake.ExtServerName); ok {
 		if _, ok := handshake.ParseServerName(d); !ok {
 			return nil, alert.New(alert.DecodeError, "tls: malformed server_name in ClientHello (RFC 6066, Section 3)")
