@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # test.sh runs every test of the project, in order, stopping at the first failure:
 #
-#   deps      install what is missing: Debian's chromium, openssl, tshark (as root, via apt-get)
+#   deps      install what is missing: Debian's chromium, openssl, tshark, gnutls-bin (as root, via apt-get)
 #             and the npm dev dependencies in tests/ (npm ci)
 #   gofmt     every Go file is gofmt-formatted
 #   vet       go vet ./... natively, and for js/wasm on ./wasm/...
-#   go        go test ./... natively (TLSPLAY_REQUIRE_TOOLS=1: tests needing openssl/tshark fail, not skip)
+#   go        go test ./... natively (TLSPLAY_REQUIRE_TOOLS=1: tests needing openssl/tshark/gnutls fail, not skip)
 #   wasm      GOOS=js GOARCH=wasm go test ./wasm/... under Node (scripts/go_js_wasm_exec)
 #   build     scripts/build.sh (site/dist: content-hashed, with the engine and sw.js; build.json names them)
 #   node      node --test tests/node/   (the built wasm through the JS API, under Node)
@@ -15,6 +15,7 @@
 #             handshakes from 8 clients, default 1000, about 30 s; scripts/load.sh for more)
 #
 # Usage: bash scripts/test.sh [STAGE...]   (no argument: every stage; deps always runs)
+# Fuzzing is not a stage (it runs for minutes): bash scripts/fuzz.sh [FUZZTIME].
 # Made for a fresh Debian machine with Go and Node, run as root (as CI does: .ci/run).
 set -euo pipefail
 
@@ -88,11 +89,13 @@ node_suite() {
 }
 
 # ---- deps: install only what is missing -------------------------------------------------
-begin deps "install missing tools (apt: chromium openssl tshark; npm ci in tests/)"
+begin deps "install missing tools (apt: chromium openssl tshark gnutls-bin; npm ci in tests/)"
 command -v go >/dev/null || { echo "test.sh: go not found on PATH (install Go first)" >&2; exit 1; }
 missing=()
 command -v openssl  >/dev/null || missing+=(openssl)
 command -v tshark   >/dev/null || missing+=(tshark)
+# gnutls-cli and gnutls-serv: the peer matrix (playground/interop).
+{ command -v gnutls-cli >/dev/null && command -v gnutls-serv >/dev/null; } || missing+=(gnutls-bin)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v node     >/dev/null || missing+=(nodejs)
 command -v npm      >/dev/null || missing+=(npm)
@@ -105,7 +108,7 @@ if ((${#missing[@]})); then
   apt-get -o DPkg::Lock::Timeout=300 update -q
   apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends "${missing[@]}"
 else
-  echo "apt: openssl, tshark, chromium, node, npm already installed"
+  echo "apt: openssl, tshark, gnutls-bin, chromium, node, npm already installed"
 fi
 # npm ci when tests/node_modules is missing or older than the lock file.
 if [[ -f tests/package-lock.json ]]; then
@@ -117,7 +120,7 @@ if [[ -f tests/package-lock.json ]]; then
 elif [[ ! -d tests/node_modules ]]; then
   (cd tests && npm install --no-audit --no-fund)
 fi
-echo "go $(go env GOVERSION), node $(node --version), $(openssl version | cut -d' ' -f1-2), $(tshark --version 2>/dev/null | head -1), $(chromium --version 2>/dev/null)"
+echo "go $(go env GOVERSION), node $(node --version), $(openssl version | cut -d' ' -f1-2), $(gnutls-cli --version 2>/dev/null | head -1), $(tshark --version 2>/dev/null | head -1), $(chromium --version 2>/dev/null)"
 end
 
 # ---- gofmt --------------------------------------------------------------------------------
