@@ -10,6 +10,8 @@ import (
 	"encoding/hex"
 	"strconv"
 	"time"
+
+	"tlsplayground/playground/sigscheme"
 )
 
 // CertInfo is a certificate decoded for the page. Lists are never null in
@@ -139,6 +141,11 @@ func publicKeyName(c *x509.Certificate) string {
 			return "X25519"
 		}
 		return "ECDH"
+	}
+	if k, err := sigscheme.CertificateKey(c); err == nil {
+		if pk, ok := k.(*sigscheme.RSAPSSPublicKey); ok {
+			return "RSA-PSS-" + strconv.Itoa(pk.N.BitLen())
+		}
 	}
 	return c.PublicKeyAlgorithm.String()
 }

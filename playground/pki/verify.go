@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 	"tlsplayground/playground/alert"
+	"tlsplayground/playground/sigscheme"
 )
 
 // VerifyResult is the client's check of the server's chain against its own
@@ -406,6 +407,12 @@ func keyStrengthCheck(certs, path []*x509.Certificate) (Check, error) {
 	var first *WeakKeyError
 	for i, c := range list {
 		k, ok := c.PublicKey.(*rsa.PublicKey)
+		if pss, err := sigscheme.CertificateKey(c); err == nil && c.PublicKey == nil {
+			// An RSASSA-PSS key (RFC 4055), which crypto/x509 leaves unparsed.
+			if pk, isPSS := pss.(*sigscheme.RSAPSSPublicKey); isPSS {
+				k, ok = pk.PublicKey, true
+			}
+		}
 		if !ok || k.N.BitLen() >= MinRSABits {
 			continue
 		}

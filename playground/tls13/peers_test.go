@@ -140,10 +140,15 @@ func TestVerifiedSignatureSchemes(t *testing.T) {
 		}
 		t.Run("openssl/rsa-pss key/"+name, func(t *testing.T) {
 			cert, key := rsaPSSCertificate(t, rsaSetup, c.keygenMD)
-			cl := tls13.Client(clientConfig(t, rsaSetup))
+			cfg := clientConfig(t, rsaSetup)
+			cfg.Trace = &trace.Recorder{}
+			cl := tls13.Client(cfg)
 			interop.ClientVsOpenSSLServerFiles(t, cert, key, cl, "-tls1_3", "-sigalgs", c.sigalgs)
 			if cl.Scheme() != c.scheme {
 				t.Fatalf("signed with %v", cl.Scheme())
+			}
+			if !hasValue(cfg.Trace, "Server public key", "RSA-PSS-2048") {
+				t.Fatal("the trace does not name the RSA-PSS key")
 			}
 		})
 	}
@@ -224,4 +229,17 @@ func rsaPSSCertificate(t *testing.T, base *pki.Setup, keygenMD string) (cert, ke
 		}
 	}
 	return cert, key
+}
+
+// hasValue reports whether an event of r has a value labelled label whose
+// text is text.
+func hasValue(r *trace.Recorder, label, text string) bool {
+	for _, e := range r.Events {
+		for _, v := range e.Values {
+			if v.Label == label && v.Text == text {
+				return true
+			}
+		}
+	}
+	return false
 }
