@@ -12,21 +12,14 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launch, stats } from './chromium.mjs';
 
 const site = new URL(process.argv[2] || 'http://127.0.0.1:8080/');
 const dist = path.resolve(process.argv[3] || 'site/dist');
 const loads = Number(process.argv[4] || 7);
 const VIEWS = [['classic, step 5', 'step="5"'], ['TLS 1.3, step 5', 'mode="tls13" step="5"']];
 
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-function stats(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))];
-  return { n: s.length, median: q(0.5), p90: q(0.9), min: s[0], max: s[s.length - 1] };
-}
 
 /** sizes gives a built file's bytes raw and brotli-11 (what Netlify serves a browser). */
 function sizes(urlPath) {
@@ -46,7 +39,7 @@ const server = http.createServer((req, res) => {
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const host = `http://127.0.0.1:${server.address().port}/`;
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+const browser = await launch();
 const rows = [];
 let before = null;
 try {

@@ -5,22 +5,15 @@
 //
 // Run it with scripts/bench.sh (it builds and serves site/dist first), or:
 //   node tests/bench/page-bench.mjs http://127.0.0.1:8080/ [loads] [handshakes]
-import { chromium } from 'playwright-core';
+import { launch, stats } from './chromium.mjs';
 
 const url = process.argv[2] || 'http://127.0.0.1:8080/';
 const loads = Number(process.argv[3] || 7);
 const handshakes = Number(process.argv[4] || 40);
 
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-function stats(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))];
-  return { n: s.length, median: q(0.5), p90: q(0.9), min: s[0], max: s[s.length - 1] };
-}
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+const browser = await launch();
 const rows = [];
 try {
   const ready = [], shown = [];

@@ -21,7 +21,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { useSite, out, waitReady, waitStep } from './helpers.mjs';
+import { useSite, out, waitReady, waitStep, idle, ATTACKS } from './helpers.mjs';
 
 const site = useSite();
 const require = createRequire(import.meta.url);
@@ -30,10 +30,6 @@ const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.resolve(process.env.TLS_PLAYGROUND_DIST || path.join(here, '../../site/dist'));
 
-/** idle waits until the engine is not working for the page. */
-async function idle(page) {
-  await page.waitForFunction(() => document.body.dataset.busy === 'false', null, { timeout: 30_000 });
-}
 
 /**
  * axe runs axe-core on the whole document in the light and the dark colour
@@ -107,29 +103,6 @@ test('axe: the comparison once it ran', async (t) => {
   assert.deepEqual(problems, []);
 });
 
-/** ATTACKS: each attack's link, what shows it arrived, and what runs it further. */
-const ATTACKS = [
-  ['eve', 'tls-eve [data-testid="wire-eve"]', async (page) => {
-    await page.getByTestId('eve-send').click();
-    await page.locator('tls-eve').getByTestId('eve-leak').click();
-    await page.getByTestId('eve-verdict').waitFor({ timeout: 20_000 });
-  }],
-  ['mallory', '[data-testid="mallory-refusal"]', async (page) => {
-    await page.getByTestId('mallory-trust').click();
-    await page.getByTestId('mallory-sessions').waitFor({ timeout: 30_000 });
-    await idle(page);
-    await page.getByTestId('mallory-input').fill('Transfer 100 EUR to Bob');
-    await page.getByTestId('mallory-send-client').click();
-    await page.getByTestId('mallory-delivered').first().waitFor({ timeout: 20_000 });
-  }],
-  ['downgrade', '[data-testid="downgrade-refusal"]', null],
-  ['certificates', 'tls-scenarios [data-scenario-link]', null],
-  ['tamper', '[data-testid="tamper-preset-aead"]', async (page) => {
-    await page.getByTestId('tamper-preset-aead').click();
-    await page.getByTestId('tamper-result').waitFor({ timeout: 30_000 });
-  }],
-  ['bleichenbacher', '[data-testid="bleich-leaky-refusal"]', null],
-];
 
 for (const [attack, ready, run] of ATTACKS) {
   test(`axe: the attack ${attack}, once it ran`, async (t) => {

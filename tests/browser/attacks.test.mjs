@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useSite, out, waitReady } from './helpers.mjs';
+import { useSite, out, waitReady, idle } from './helpers.mjs';
 
 const site = useSite();
 
@@ -42,10 +42,6 @@ async function go(page, hash) {
   await page.evaluate((h) => { location.hash = h; }, hash);
 }
 
-/** idle waits until the engine is not working for the page. */
-async function idle(page) {
-  await page.waitForFunction(() => document.body.dataset.busy === 'false', null, { timeout: 30_000 });
-}
 
 /** refusalOf reads a refusal block: {side, alert, text}. */
 async function refusalOf(page, testid) {

@@ -20,7 +20,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { useSite, root, dist, out, waitReady, waitStep } from './helpers.mjs';
+import { useSite, root, dist, out, waitReady, waitStep, chooseMode } from './helpers.mjs';
 
 const site = useSite();
 const single = path.join(dist, 'tls-playground.html');
@@ -30,14 +30,7 @@ const single = path.join(dist, 'tls-playground.html');
  * steps and sends a message from the client, which the server decrypts.
  */
 async function runMode(page, mode) {
-  if (!(await page.getByTestId(`mode-${mode}`).isChecked())) {
-    const seed = await page.getAttribute('body', 'data-session-seed');
-    await page.getByTestId(`mode-${mode}`).check();
-    await page.waitForFunction(({ mode, seed }) => {
-      const b = document.body.dataset;
-      return b.busy === 'false' && b.sessionMode === mode && b.sessionSeed !== seed;
-    }, { mode, seed }, { timeout: 30_000 });
-  }
+  await chooseMode(page, mode);
   assert.equal(await page.getAttribute('body', 'data-session-mode'), mode);
   assert.equal(await page.locator('[data-testid="session-error"]').isHidden(), true, `${mode}: no error is shown`);
   await page.locator('[data-step-link="1"]').click();

@@ -192,3 +192,46 @@ export function stepOf(page) {
 export async function waitStep(page, n) {
   await page.waitForSelector(`tls-step-panel[data-step="${n}"] .step-panel h2`, { timeout: 10_000 });
 }
+
+/** idle waits until the engine is not working for the page. */
+export async function idle(page) {
+  await page.waitForFunction(() => document.body.dataset.busy === 'false', null, { timeout: 30_000 });
+}
+
+/** chooseMode selects a mode with the mode switch (if it is not on screen) and waits for its new session. */
+export async function chooseMode(page, mode) {
+  if (await page.getByTestId(`mode-${mode}`).isChecked()) return;
+  const seed = await page.getAttribute('body', 'data-session-seed');
+  await page.getByTestId(`mode-${mode}`).check();
+  await page.waitForFunction(({ mode, seed }) => {
+    const b = document.body.dataset;
+    return b.busy === 'false' && b.sessionMode === mode && b.sessionSeed !== seed;
+  }, { mode, seed }, { timeout: 30_000 });
+}
+
+/**
+ * ATTACKS lists each attack of the lab: its name (#attack=NAME), what shows it
+ * arrived, and what runs it further (null: it runs on arrival).
+ */
+export const ATTACKS = [
+  ['eve', 'tls-eve [data-testid="wire-eve"]', async (page) => {
+    await page.getByTestId('eve-send').click();
+    await page.locator('tls-eve').getByTestId('eve-leak').click();
+    await page.getByTestId('eve-verdict').waitFor({ timeout: 20_000 });
+  }],
+  ['mallory', '[data-testid="mallory-refusal"]', async (page) => {
+    await page.getByTestId('mallory-trust').click();
+    await page.getByTestId('mallory-sessions').waitFor({ timeout: 30_000 });
+    await idle(page);
+    await page.getByTestId('mallory-input').fill('Transfer 100 EUR to Bob');
+    await page.getByTestId('mallory-send-client').click();
+    await page.getByTestId('mallory-delivered').first().waitFor({ timeout: 20_000 });
+  }],
+  ['downgrade', '[data-testid="downgrade-refusal"]', null],
+  ['certificates', 'tls-scenarios [data-scenario-link]', null],
+  ['tamper', '[data-testid="tamper-preset-aead"]', async (page) => {
+    await page.getByTestId('tamper-preset-aead').click();
+    await page.getByTestId('tamper-result').waitFor({ timeout: 30_000 });
+  }],
+  ['bleichenbacher', '[data-testid="bleich-leaky-refusal"]', null],
+];

@@ -16,7 +16,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useSite, out, waitReady, waitStep } from './helpers.mjs';
+import { useSite, out, waitReady, waitStep, idle, ATTACKS } from './helpers.mjs';
 
 const site = useSite();
 
@@ -24,10 +24,6 @@ const WIDTH = 390;
 const HEIGHT = 844;
 const BAR_MAX = 64;
 
-/** idle waits until the engine is not working for the page. */
-async function idle(page) {
-  await page.waitForFunction(() => document.body.dataset.busy === 'false', null, { timeout: 30_000 });
-}
 
 /** go follows a link of the page (a fragment), as a click on it would. */
 async function go(page, hash) {
@@ -159,28 +155,6 @@ test(`at ${WIDTH} px, the comparison once it ran fits`, async (t) => {
   assert.deepEqual(problems, []);
 });
 
-// Each attack, from its link, with what shows it arrived and what runs it further.
-const ATTACKS = [
-  ['eve', 'tls-eve [data-testid="wire-eve"]', async (page) => {
-    await page.getByTestId('eve-send').click();
-    await page.locator('tls-eve').getByTestId('eve-leak').click();
-    await page.getByTestId('eve-verdict').waitFor({ timeout: 20_000 });
-  }],
-  ['mallory', '[data-testid="mallory-refusal"]', async (page) => {
-    await page.getByTestId('mallory-trust').click();
-    await page.getByTestId('mallory-sessions').waitFor({ timeout: 30_000 });
-    await idle(page);
-    await page.getByTestId('mallory-send-client').click();
-    await page.getByTestId('mallory-delivered').first().waitFor({ timeout: 20_000 });
-  }],
-  ['downgrade', '[data-testid="downgrade-refusal"]', null],
-  ['certificates', 'tls-scenarios [data-scenario-link]', null],
-  ['tamper', '[data-testid="tamper-preset-aead"]', async (page) => {
-    await page.getByTestId('tamper-preset-aead').click();
-    await page.getByTestId('tamper-result').waitFor({ timeout: 30_000 });
-  }],
-  ['bleichenbacher', '[data-testid="bleich-leaky-refusal"]', null],
-];
 
 test(`at ${WIDTH} px, every attack fits once it ran`, async (t) => {
   const { page, problems } = await open(t, '', 'body[data-session-mode="classic"]');

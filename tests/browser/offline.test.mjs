@@ -25,7 +25,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useSite, build, launchOptions, out, root, waitReady, waitStep } from './helpers.mjs';
+import { useSite, build, launchOptions, out, root, waitReady, waitStep, chooseMode } from './helpers.mjs';
 
 const site = useSite({
   // A copy of the dist, which the second test rebuilds.
@@ -59,17 +59,6 @@ function stored(page) {
     for (const name of await caches.keys()) out[name] = (await (await caches.open(name)).keys()).length;
     return out;
   });
-}
-
-/** choose selects a mode with the mode switch and waits for its session. */
-async function choose(page, mode) {
-  if (await page.getByTestId(`mode-${mode}`).isChecked()) return;
-  const seed = await page.getAttribute('body', 'data-session-seed');
-  await page.getByTestId(`mode-${mode}`).check();
-  await page.waitForFunction(({ mode, seed }) => {
-    const b = document.body.dataset;
-    return b.busy === 'false' && b.sessionMode === mode && b.sessionSeed !== seed;
-  }, { mode, seed }, { timeout: 30_000 });
 }
 
 /** handshake runs the session of the mode shown to step 7 and sends a message each way. */
@@ -112,19 +101,19 @@ test('offline after one visit: every mode and Eve, from the service worker', asy
   assert.deepEqual(engines, [b.engine, b.engine], 'offline, the same engine again');
 
   await t.test('classic', async () => {
-    await choose(page, 'classic');
+    await chooseMode(page, 'classic');
     await handshake(page, 'classic');
   });
   await t.test('TLS 1.2 + ECDHE', async () => {
-    await choose(page, 'ecdhe');
+    await chooseMode(page, 'ecdhe');
     await handshake(page, 'ecdhe');
   });
   await t.test('TLS 1.3', async () => {
-    await choose(page, 'tls13');
+    await chooseMode(page, 'tls13');
     await handshake(page, 'tls13');
   });
   await t.test('Eve, on a classic session', async () => {
-    await choose(page, 'classic');
+    await chooseMode(page, 'classic');
     await page.evaluate(() => { location.hash = '#attack=eve'; });
     const eve = page.locator('tls-eve');
     await eve.getByTestId('wire-eve').waitFor({ timeout: 30_000 });
