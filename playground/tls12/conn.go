@@ -224,6 +224,7 @@ type Conn struct {
 	certReq *handshake.CertificateRequest12
 
 	failStep   int          // the teaching step a failure belongs to, when the state does not tell
+	ignored    int          // records in a row that carried nothing to act on (see ignore)
 	appData    [][]byte     // application data received and not yet taken
 	received   []record.Out // every record received, named, in order
 	peerClosed bool
@@ -436,9 +437,11 @@ func (c *Conn) handleRecord(rec record.Record) error {
 		if (c.state != stateEstablished && c.state != stateClosed) || !encrypted {
 			return alert.New(alert.UnexpectedMessage, "tls: application data before the handshake finished")
 		}
-		if len(payload) > 0 {
-			c.appData = append(c.appData, payload)
+		if len(payload) == 0 {
+			return c.ignore("an empty application data record")
 		}
+		c.ignored = 0
+		c.appData = append(c.appData, payload)
 		c.traceReceivedData(rec, payload)
 		return nil
 	}
@@ -463,9 +466,25 @@ func (c *Conn) handleAlert(p []byte) error {
 		return &alert.Error{Alert: a, Received: true, Msg: "tls: peer closed the connection before the handshake finished"}
 	}
 	if alert.Level(p[0]) == alert.LevelWarning && a != alert.HandshakeFailure {
-		return nil // warnings other than close_notify are ignored in TLS 1.2
+		return c.ignore("a warning alert") // warnings other than close_notify are ignored in TLS 1.2
 	}
 	return &alert.Error{Alert: a, Received: true, Msg: "tls: the peer sent the alert " + a.String()}
+}
+
+// maxIgnored bounds the records in a row that carry nothing: warning
+// alerts, empty application data, HelloRequests and renegotiating
+// ClientHellos refused. RFC 5246 sets no bound; without one a peer could
+// keep a connection busy, and have this end answer each refusal, forever.
+// crypto/tls uses the same bound (maxUselessRecords).
+const maxIgnored = 16
+
+// ignore counts one more record that carried nothing to act on.
+func (c *Conn) ignore(what string) error {
+	c.ignored++
+	if c.ignored > maxIgnored {
+		return alert.New(alert.UnexpectedMessage, fmt.Sprintf("tls: more than %d records in a row carried nothing to act on (the last: %s)", maxIgnored, what))
+	}
+	return nil
 }
 
 func (c *Conn) handleChangeCipherSpec(p []byte) error {

@@ -15,3 +15,8 @@ func (c *Conn) SendHandshakeForTest(raw []byte, name string) {
 // SetPreMasterVersionForTest makes the client put v, not the version of
 // its ClientHello, in the pre-master secret it sends.
 func (c *Conn) SetPreMasterVersionForTest(v uint16) { c.clientVers = v }
+
+// SendWarningForTest queues a warning alert from c.
+func (c *Conn) SendWarningForTest(a uint8) {
+	c.queue(record.TypeAlert, []byte{1, a}, "Alert", StepApplication)
+}

@@ -218,6 +218,25 @@ func engineClientHello(t *testing.T) *handshake.ClientHello {
 	return m
 }
 
+// flood establishes a pair, then makes the peer of side send n records
+// made by send; the tested end is side.
+func flood(side string, n int, send func(from *tls12.Conn)) func(t *testing.T) negRun {
+	return func(t *testing.T) negRun {
+		c, srv, crec, srec := established(t, suites.ECDHE)
+		tested, peer, rec := c, srv, crec
+		if side == trace.Server {
+			tested, peer, rec = srv, c, srec
+		}
+		for i := 0; i < n; i++ {
+			send(peer)
+		}
+		for _, o := range peer.TakeOutput() {
+			tested.Receive(o.Wire)
+		}
+		return negRun{tested, peer, rec}
+	}
+}
+
 // bigClientHello is the engine's ClientHello padded (RFC 7685) to size
 // bytes.
 func bigClientHello(t *testing.T, size int) []byte {
@@ -292,6 +311,12 @@ func negativeCases() []negCase {
 			func(t *testing.T) negRun {
 				return renegotiate(trace.Server, engineClientHello(t).Raw, "ClientHello")(t)
 			}},
+		{"RFC 5746 §4.2 17 HelloRequests in a row (bound of 16, as crypto/tls)", alert.UnexpectedMessage, fatal, "more than 16 records in a row carried nothing to act on (the last: a HelloRequest)",
+			flood(trace.Client, 17, func(srv *tls12.Conn) { srv.SendHandshakeForTest(helloRequest, "HelloRequest") })},
+		{"RFC 5246 §7.2.2 17 warning alerts in a row (bound of 16, as crypto/tls)", alert.UnexpectedMessage, fatal, "(the last: a warning alert)",
+			flood(trace.Server, 17, func(c *tls12.Conn) { c.SendWarningForTest(90) })}, // user_canceled
+		{"RFC 5246 §6.2.1 17 empty application data records in a row (bound of 16, as crypto/tls)", alert.UnexpectedMessage, fatal, "(the last: an empty application data record)",
+			flood(trace.Client, 17, func(srv *tls12.Conn) { srv.Write(nil) })},
 		{"RFC 5246 §7.4.1.1 HelloRequest with a body", alert.DecodeError, fatal, "malformed HelloRequest",
 			tamperRun(pki.KeyRSA, classic1, trace.Client, onRecord(trace.Server, "Certificate", prepend(msg(handshake.TypeHelloRequest, []byte{0}))), nil)},
 		{"RFC 5246 §7.4.1.1 HelloRequest sent to a server", alert.UnexpectedMessage, fatal, "only a server sends",
@@ -546,5 +571,19 @@ func TestLargeClientHelloFragmented(t *testing.T) {
 	}
 	if out := srv.TakeOutput(); len(out) == 0 || out[0].Name != "ServerHello" {
 		t.Fatalf("the server answered %v", out)
+	}
+}
+
+// TestIgnoredRecordsBoundResets: the bound counts records in a row; data
+// in between starts it again (RFC 5246, Section 6.2.1 allows empty
+// application data records).
+func TestIgnoredRecordsBoundResets(t *testing.T) {
+	c, srv, _, _ := established(t, suites.ECDHE)
+	for round := 0; round < 3; round++ {
+		for i := 0; i < 8; i++ { // 16 in a row
+			srv.Write(nil)
+			srv.SendWarningForTest(90)
+		}
+		exchange(t, c, srv)
 	}
 }

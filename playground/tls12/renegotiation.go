@@ -23,6 +23,9 @@ func (c *Conn) readHelloRequest(raw []byte) error {
 	if _, err := handshake.UnmarshalHelloRequest(raw); err != nil {
 		return err
 	}
+	if err := c.ignore("a HelloRequest"); err != nil {
+		return err
+	}
 	switch c.state {
 	case stateEstablished:
 		c.sendAlert(alert.LevelWarning, alert.NoRenegotiation, StepApplication)
@@ -44,6 +47,9 @@ func (c *Conn) readHelloRequest(raw []byte) error {
 // nothing (RFC 5746, Section 4.4; RFC 5246, Section 7.2.2). The client
 // may go on or close.
 func (c *Conn) refuseRenegotiation(raw []byte) error {
+	if err := c.ignore("a renegotiating ClientHello"); err != nil {
+		return err
+	}
 	c.sendAlert(alert.LevelWarning, alert.NoRenegotiation, StepApplication)
 	c.cfg.Trace.Add(StepApplication, c.actor, "Receives a ClientHello on the established connection and declines to renegotiate: sends a no_renegotiation warning",
 		trace.Text("ClientHello", "the client asks for a new handshake on this connection", "RFC 5246, Section 7.4.1.2"),
