@@ -35,6 +35,7 @@ const (
 	MissingExtension       Alert = 109
 	UnsupportedExtension   Alert = 110
 	UnrecognizedName       Alert = 112
+	CertificateRequired    Alert = 116 // TLS 1.3: a server that requires a client certificate got none (RFC 8446, Section 4.4.2.4)
 )
 
 // Level is an AlertLevel: 1 is a warning, 2 is fatal.
@@ -69,6 +70,7 @@ var names = map[Alert]string{
 	MissingExtension:       "missing_extension",
 	UnsupportedExtension:   "unsupported_extension",
 	UnrecognizedName:       "unrecognized_name",
+	CertificateRequired:    "certificate_required",
 }
 
 // String returns the RFC name of the alert, such as "bad_record_mac".

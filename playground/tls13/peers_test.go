@@ -66,7 +66,7 @@ func TestCertificateRequest(t *testing.T) {
 			_, err = endpoint.ReadApplicationData(c, cc)
 		}
 		var ae *alert.Error
-		if !errors.As(err, &ae) || !ae.Received || ae.Alert != 116 {
+		if !errors.As(err, &ae) || !ae.Received || ae.Alert != alert.CertificateRequired {
 			t.Fatalf("got %v, want the server's certificate_required", err)
 		}
 	})
