@@ -11,9 +11,10 @@ import (
 
 // FuzzUnmarshal (messages_test.go) and FuzzUnmarshalECDHE (ecdhe_test.go)
 // each try one parser per message type. These targets try every parser a
-// peer can reach on the same bytes, the TLS 1.3 ones included (Finished
-// of both hash sizes, Certificate with its request context, KeyUpdate,
-// NewSessionTicket), Split that frames them, and the parsers of the
+// peer can reach on the same bytes, both versions' where they differ
+// (Finished of both hash sizes, Certificate with its request context,
+// CertificateRequest of TLS 1.2 and 1.3), HelloRequest, KeyUpdate,
+// NewSessionTicket, Split that frames them, and the parsers of the
 // extensions inside them. Seeds in testdata/fuzz/ are the handshake
 // messages of two real captures, decrypted with their key logs
 // (scripts/fuzzseed).
@@ -26,8 +27,13 @@ var parsers = map[uint8][]func([]byte) (handshake.Message, error){
 		func(b []byte) (handshake.Message, error) { return handshake.UnmarshalCertificate(b) },
 		func(b []byte) (handshake.Message, error) { return handshake.UnmarshalCertificate13(b) },
 	},
+	handshake.TypeHelloRequest:      {func(b []byte) (handshake.Message, error) { return handshake.UnmarshalHelloRequest(b) }},
 	handshake.TypeServerKeyExchange: {func(b []byte) (handshake.Message, error) { return handshake.UnmarshalServerKeyExchange(b) }},
-	handshake.TypeServerHelloDone:   {func(b []byte) (handshake.Message, error) { return handshake.UnmarshalServerHelloDone(b) }},
+	handshake.TypeCertificateRequest: {
+		func(b []byte) (handshake.Message, error) { return handshake.UnmarshalCertificateRequest12(b) },
+		func(b []byte) (handshake.Message, error) { return handshake.UnmarshalCertificateRequest13(b) },
+	},
+	handshake.TypeServerHelloDone: {func(b []byte) (handshake.Message, error) { return handshake.UnmarshalServerHelloDone(b) }},
 	handshake.TypeClientKeyExchange: {
 		func(b []byte) (handshake.Message, error) { return handshake.UnmarshalClientKeyExchange(b) },
 		func(b []byte) (handshake.Message, error) { return handshake.UnmarshalClientKeyExchangeECDHE(b) },
@@ -53,6 +59,8 @@ func extensionsOf(m handshake.Message) []handshake.Extension {
 	case *handshake.EncryptedExtensions:
 		return m.Extensions
 	case *handshake.NewSessionTicket:
+		return m.Extensions
+	case *handshake.CertificateRequest13:
 		return m.Extensions
 	case *handshake.Certificate13:
 		var out []handshake.Extension
@@ -89,6 +97,11 @@ func FuzzMessages(f *testing.F) {
 		&handshake.KeyUpdate{UpdateRequest: true},
 		&handshake.Finished{VerifyData: make([]byte, 32)},
 		&handshake.ServerKeyExchange{Group: 0x1d, Public: make([]byte, 32), Scheme: 0x0804, Signature: make([]byte, 256)},
+		&handshake.HelloRequest{},
+		&handshake.CertificateRequest12{CertificateTypes: []uint8{handshake.CertTypeRSASign, handshake.CertTypeECDSASign},
+			SignatureSchemes: []uint16{0x0804, 0x0403}, CertificateAuthorities: [][]byte{{0x30, 0x00}}},
+		&handshake.CertificateRequest13{Context: []byte{}, Extensions: []handshake.Extension{
+			{Type: handshake.ExtSignatureAlgorithms, Data: handshake.MarshalUint16List([]uint16{0x0804, 0x0403}, 2)}}},
 	} {
 		f.Add(m.Marshal())
 	}
