@@ -5,7 +5,8 @@
 // script and a frame, pastes that code. Each embed becomes usable and runs
 // its handshake, nothing reports a console error or a CSP violation, the
 // host never scrolls and never loses focus to an embed, and each iframe is as
-// tall as its content, at 1280 px and again after the host shrinks to 390 px.
+// tall as its content, at 1280 px and again after the host shrinks to 390 px
+// and to an embed 280 px wide.
 // Screenshots: tests/browser/out/embed-*.png.
 //
 //   bash scripts/build.sh && node --test tests/browser/embed.test.mjs
@@ -183,6 +184,17 @@ test('four views embedded in a strict-CSP page of another origin', async (t) => 
     assert.ok(x.overflow <= 0, `${x.url}: ${x.overflow} px wider than its iframe at 390 px`);
   }
   await hostPage.screenshot({ path: path.join(out, 'embed-host-390.png') });
+
+  // The narrowest an embed is made for: 280 px inside the host's column.
+  await hostPage.setViewportSize({ width: 294, height: 800 });
+  for (const { frame } of frames) {
+    const w = await frame.evaluate(() => innerWidth);
+    assert.ok(w >= 270 && w <= 280, `${frame.url()}: the embed is ${w} px wide`);
+  }
+  for (const x of await settle(hostPage, frames)) {
+    assert.ok(Math.abs(x.outer - x.inner) <= 3, `${x.url}: iframe ${x.outer} px for ${x.inner} px of content at 280 px`);
+    assert.ok(x.overflow <= 0, `${x.url}: ${x.overflow} px wider than its 280 px iframe`);
+  }
   assert.deepEqual(blog.problems, [], `the host page or an embed reported problems:\n${blog.problems.join('\n')}`);
 });
 
