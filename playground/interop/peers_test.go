@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -378,8 +379,53 @@ func runEngineClient(t *testing.T, p peer, c peerCase, s *pki.Setup) (string, er
 	}
 	ep.Close()
 	endpoint.Flush(ep, conn)
+	if p.name == "gnutls" {
+		if err := checkGnuTLSView(ep, log); err != nil {
+			return "", err
+		}
+	}
 	return note, nil
 }
+
+// gnutlsDescription matches the line GnuTLS prints for a connection,
+// "- Description: (TLS1.3-X.509)-(ECDHE-X25519)-(RSA-PSS-RSAE-SHA256)-(AES-256-GCM)"
+// or, for RSA key transport, "(TLS1.2-X.509)-(RSA)-(AES-256-GCM)":
+// version, key exchange, [signature,] cipher.
+var gnutlsDescription = regexp.MustCompile(`- Description: \((TLS1\.[23])-X\.509\)-\(([A-Z0-9-]+)\)(?:-\([A-Za-z0-9-]+\))?-\(([A-Z0-9-]+)\)`)
+
+// checkGnuTLSView checks that GnuTLS saw the version, key exchange and
+// cipher the engine negotiated: the other side's own account of the
+// connection. GnuTLS prints it once the handshake is done, so the log is
+// polled for a moment.
+func checkGnuTLSView(ep endpoint.Endpoint, log func() string) error {
+	var m []string
+	for i := 0; i < 250 && m == nil; i++ {
+		if m = gnutlsDescription.FindStringSubmatch(log()); m == nil {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if m == nil {
+		return fmt.Errorf("GnuTLS printed no description of the connection:\n%s", log())
+	}
+	suite := ep.Suite()
+	version, kx := "TLS1.2", "RSA"
+	switch conn := ep.(type) {
+	case *tls13.Conn:
+		version, kx = "TLS1.3", "ECDHE-"+gnutlsCurve[conn.Group()]
+	case *tls12.Conn:
+		if e := conn.ECDHE(); e != nil {
+			kx = "ECDHE-" + gnutlsCurve[e.Group]
+		}
+	}
+	cipher := strings.ToUpper(suite.Cipher)
+	if m[1] != version || m[2] != kx || m[3] != cipher {
+		return fmt.Errorf("GnuTLS saw %s %s %s, the engine %s %s %s", m[1], m[2], m[3], version, kx, cipher)
+	}
+	return nil
+}
+
+// gnutlsCurve is GnuTLS's name for a group in its description.
+var gnutlsCurve = map[*kx.Group]string{kx.X25519: "X25519", kx.P256: "SECP256R1"}
 
 // checkCertRequest checks, in the engine client's trace, that it received
 // a CertificateRequest and answered with an empty Certificate exactly when
@@ -531,7 +577,9 @@ func startServer(t *testing.T, bin string, args ...string) (*lockedBuffer, error
 // clientExchange runs a client process whose stdin/stdout carry the
 // application data: it sends "hello engine\n" once the engine server has
 // finished the handshake, and must print the engine's line.
-func clientExchange(t *testing.T, p peer, c peerCase, s *pki.Setup, bin string, args func(addr string) []string) (string, error) {
+// view, when set, is the client's log: GnuTLS's account of the connection,
+// checked against the engine's (checkGnuTLSView).
+func clientExchange(t *testing.T, p peer, c peerCase, s *pki.Setup, bin string, args func(addr string) []string, view func() string) (string, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err
@@ -592,6 +640,11 @@ func clientExchange(t *testing.T, p peer, c peerCase, s *pki.Setup, bin string, 
 	}
 	srv.Close()
 	endpoint.Flush(srv, conn)
+	if view != nil {
+		if err := checkGnuTLSView(srv, view); err != nil {
+			return "", err
+		}
+	}
 	return note, nil
 }
 
@@ -717,14 +770,14 @@ func gnutlsClient(t *testing.T, p peer, c peerCase, s *pki.Setup) (string, error
 	}
 	_, _, ca := writePEMs(t, s)
 	logfile := filepath.Join(t.TempDir(), "gnutls-cli.log")
+	log := func() string { b, _ := os.ReadFile(logfile); return string(b) }
 	note, err := clientExchange(t, p, c, s, bin, func(addr string) []string {
 		host, port, _ := net.SplitHostPort(addr)
 		return []string{"--logfile", logfile, "--x509cafile", ca, "--verify-hostname", s.ServerName, "--sni-hostname", s.ServerName,
 			"--priority", gnutlsPriority(c), "-p", port, host}
-	})
+	}, log)
 	if err != nil {
-		log, _ := os.ReadFile(logfile)
-		return "", fmt.Errorf("%w\ngnutls-cli log:\n%s", err, log)
+		return "", fmt.Errorf("%w\ngnutls-cli log:\n%s", err, log())
 	}
 	return note, nil
 }
@@ -739,7 +792,7 @@ func opensslClient(t *testing.T, p peer, c peerCase, s *pki.Setup) (string, erro
 	return clientExchange(t, p, c, s, bin, func(addr string) []string {
 		return append([]string{"s_client", "-connect", addr, "-servername", s.ServerName, "-CAfile", ca,
 			"-verify_return_error", "-verify_hostname", s.ServerName, "-quiet"}, opensslArgs(c)...)
-	})
+	}, nil)
 }
 
 // stdConfig is crypto/tls's configuration for a case.
