@@ -52,7 +52,9 @@ for entry in "${targets[@]}"; do
   log="$(mktemp)"
   args=(-run '^$' -fuzz "^$t\$" -fuzztime "$fuzztime" -fuzzminimizetime=0)
   [[ -n "$parallel" ]] && args+=(-parallel "$parallel")
-  go test "$pkg" "${args[@]}" 2>&1 | tee "$log" | grep -E '^(fuzz: elapsed: [0-9]+m?[0-9]*s, execs|---|    |Failing input|FAIL|ok|PASS)' | grep -v 'gathering baseline' | tail -n +1 | awk 'NR % 10 == 1 || /FAIL|Failing|---|ok/'
+  # Progress every 30 s (go test prints it every 3 s), failures in full.
+  go test "$pkg" "${args[@]}" 2>&1 | tee "$log" |
+    awk '/^fuzz: elapsed: .*execs/ { if (n++ % 10 == 0) { print; fflush() } next } /gathering baseline/ { next } { print; fflush() }'
   status="${PIPESTATUS[0]}"
   # The last progress line: "fuzz: elapsed: 5m0s, execs: 1234567 (0/sec), new interesting: 12 (total: 40)"
   last="$(grep -E '^fuzz: elapsed: .*execs: [0-9]+' "$log" | tail -1)"
