@@ -25,16 +25,7 @@ func jsonString(s string) string { b, _ := json.Marshal(s); return string(b) }
 // ("internal error"). A 70,000-byte serverName in remoteStart and a list of
 // 40,000 suites in newSession used to panic in cryptobyte.
 func TestAPILimits(t *testing.T) {
-	a := &API{}
-	if _, err := a.Setup(`{"keyType":"ecdsa"}`, nil); err != nil {
-		t.Fatal(err)
-	}
-	out, err := a.ServerIdentity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var id ServerIdentity
-	json.Unmarshal([]byte(out), &id)
+	a, id := withIdentity(t)
 	trust := jsonString(id.TrustPEM)
 	long := func(n int) string { return strings.Repeat("a", n) }
 	list := func(item string, n int) string {

@@ -14,16 +14,7 @@ import (
 // TestRemoteAPI drives the remote API the way the page's worker does,
 // against the handler built from serverIdentity.
 func TestRemoteAPI(t *testing.T) {
-	a := &API{}
-	if _, err := a.Setup(`{"keyType":"ecdsa"}`, nil); err != nil {
-		t.Fatal(err)
-	}
-	out, err := a.ServerIdentity()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var id ServerIdentity
-	json.Unmarshal([]byte(out), &id)
+	a, id := withIdentity(t)
 	ident, err := httpserver.IdentityFromPEM([]byte(id.CertPEM), []byte(id.KeyPEM), id.TokenKey)
 	if err != nil {
 		t.Fatal(err)
@@ -33,7 +24,7 @@ func TestRemoteAPI(t *testing.T) {
 	hc := &httpserver.Client{BaseURL: srv.URL, Mode: "tls13", Trace: true}
 
 	arg, _ := json.Marshal(RemoteStartRequest{Mode: "tls13", ServerName: ident.ServerName, TrustPEM: id.TrustPEM})
-	out, err = a.RemoteStart(string(arg))
+	out, err := a.RemoteStart(string(arg))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,4 +57,23 @@ func TestRemoteAPI(t *testing.T) {
 	if _, err := a.RemoteDeliver(`{"records":"***"}`); err == nil {
 		t.Fatal("bad base64 accepted")
 	}
+}
+
+// withIdentity is an API after setup (an ECDSA key) with the in-page
+// server's identity.
+func withIdentity(t *testing.T) (*API, ServerIdentity) {
+	t.Helper()
+	a := &API{}
+	if _, err := a.Setup(`{"keyType":"ecdsa"}`, nil); err != nil {
+		t.Fatal(err)
+	}
+	out, err := a.ServerIdentity()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id ServerIdentity
+	if err := json.Unmarshal([]byte(out), &id); err != nil {
+		t.Fatal(err)
+	}
+	return a, id
 }

@@ -33,7 +33,7 @@ type server struct {
 
 func newServer(t *testing.T, keyType string, opt httpserver.Options) *server {
 	t.Helper()
-	s, err := pki.NewSetup(pki.Options{KeyType: keyType, Rand: rng.New([]byte("contract " + keyType))})
+	s, err := pki.NewSetup(pki.Options{KeyType: keyType, Rand: rng.New([]byte("httpserver " + keyType))})
 	if err != nil {
 		t.Fatal(err)
 	}

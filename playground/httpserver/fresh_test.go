@@ -1,4 +1,4 @@
-package httpserver
+package httpserver_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"tlsplayground/playground/httpserver"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/tls13"
 )
@@ -15,7 +16,7 @@ import (
 // TestFresh: a fresh server completes a handshake with a client that trusts
 // only the root it returned, and publishes that root at /tls/info.
 func TestFresh(t *testing.T) {
-	h, rootPEM, err := Fresh()
+	h, rootPEM, err := httpserver.Fresh()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,12 +32,11 @@ func TestFresh(t *testing.T) {
 	}
 	roots := x509.NewCertPool()
 	roots.AddCert(root)
-	c := &Client{BaseURL: srv.URL, Mode: ModeTLS13, EP: tls13.Client(&tls13.Config{Rand: rand.Reader, ServerName: pki.DefaultServerName, Roots: roots})}
+	c := &httpserver.Client{BaseURL: srv.URL, Mode: httpserver.ModeTLS13, EP: tls13.Client(&tls13.Config{Rand: rand.Reader, ServerName: pki.DefaultServerName, Roots: roots})}
 	if err := c.Handshake(context.Background()); err != nil {
 		t.Fatalf("handshake with a client that trusts the returned root: %v", err)
 	}
-	resp, v := post(t, &fixture{srv: srv}, "GET", PathInfo, "", "", nil)
-	if resp.StatusCode != 200 || v["rootPem"] != string(rootPEM) {
-		t.Fatalf("info: %d, rootPem %v", resp.StatusCode, v["rootPem"])
+	if got := info(t, srv.URL).RootPEM; got != string(rootPEM) {
+		t.Fatalf("info: rootPem %q", got)
 	}
 }
