@@ -68,8 +68,9 @@ func BadRequests(in Inputs) []Case {
 		{Name: "foreign token", Method: "POST", Path: flight, ContentType: ct, Token: in.Foreign, Body: ch, Status: 400, Code: "bad_token"},
 		{Name: "expired token", Method: "POST", Path: flight, ContentType: ct, Token: in.Expired, Body: ch, Status: 410, Code: "expired_token"},
 		{Name: "flight out of order", Method: "POST", Path: flight, ContentType: ct, Body: finishedFirst, Status: 409, Code: "out_of_order"},
-		// The token says the ClientHello was received: a new ClientHello record is refused.
-		{Name: "replayed token, ClientHello again", Method: "POST", Path: flight, ContentType: ct, Token: in.Token, Body: ch, Status: 422, Code: "tls_alert"},
+		// The token says the ClientHello was received and the server's keys are set: a
+		// plaintext ClientHello record is unexpected (RFC 8446 §5: unexpected_message).
+		{Name: "replayed token, ClientHello again", Method: "POST", Path: flight, ContentType: ct, Token: in.Token, Body: ch, Status: 409, Code: "out_of_order"},
 		{Name: "unknown route", Method: "GET", Path: "/nope", Status: 404, Code: "not_found"},
 	}
 	out := cases[:0]
