@@ -39,7 +39,7 @@ func installedMethods(t *testing.T) []string {
 // an error naming the method and the type, before doing anything.
 func TestArgumentTypes(t *testing.T) {
 	names := installedMethods(t)
-	if len(names) != 17 {
+	if len(names) != 18 {
 		t.Fatalf("%d methods (%v): add the new ones to this test's expectations", len(names), names)
 	}
 	obj, _ := safejs.Global().Get("Object")
@@ -95,6 +95,9 @@ func TestLimitsThroughJS(t *testing.T) {
 		{"newSession", `{"seed":"` + strings.Repeat("ab", 65) + `"}`, "newSession: seed is 130 hex digits: the limit is 128"},
 		{"send", `{"from":"client","text":"` + strings.Repeat("x", 65537) + `"}`, "send: text is 65537 bytes: the limit is 65536"},
 		{"runScenario", `{"id":"` + long + `"}`, "runScenario: id is 70000 bytes: the limit is 64"},
+		{"setup", `{"caKeyPem":"` + strings.Repeat("A", 1<<20+1) + `"}`, "setup: caKeyPem is 1048577 bytes: the limit is 1048576"},
+		{"setup", `{"keyPem":"` + strings.Repeat("A", 1<<20+1) + `"}`, "setup: keyPem is 1048577 bytes: the limit is 1048576"},
+		{"generateKey", `{"bits":1024}`, "generateKey: bits 1024 is not offered: choose 2048, 3072 or 4096"},
 	} {
 		_, err := await(t, c.method, c.arg)
 		if err == nil || !strings.Contains(err.Error(), c.want) || strings.Contains(err.Error(), "internal error") {

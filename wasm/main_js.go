@@ -60,6 +60,7 @@ func install(api *API) error {
 			}
 			return api.Setup(arg, progress)
 		},
+		"generateKey":   func(arg string, _ []safejs.Value) (string, error) { return api.GenerateKey(arg) },
 		"newSession":    func(arg string, _ []safejs.Value) (string, error) { return api.NewSession(arg) },
 		"send":          func(arg string, _ []safejs.Value) (string, error) { return api.Send(arg) },
 		"keyUpdate":     func(arg string, _ []safejs.Value) (string, error) { return api.KeyUpdate(arg) },

@@ -46,6 +46,8 @@ import { formatMs, totals } from './components/network-panel.js';
 import { createLab } from './lab.js';
 import { fragmentFor } from './views.js';
 import './components/embed-code.js';
+import { STARTER_KEYS } from './starter-keys.js';
+import { loadKey, saveKey } from './keystore.js';
 
 const STEPS = 7;
 const RUN_ALL_DELAY_MS = 450;
@@ -372,11 +374,120 @@ const SETUP_STAGES = {
   'leaf-cert': () => 'Issuing the server’s certificate, signed by the root',
 };
 
-/** runSetup makes the CA, the server key and its certificate for the key type and size asked for. */
+// ---- keys ----------------------------------------------------------------------
+//
+// Nobody waits for RSA key generation. The keys a setup uses come from the
+// keyring: the root CA's key ('ca') and a server key per RSA size
+// ('rsa-2048', …), each {pem, bits, createdAt, source}, where source is
+//   'starter'   the pair shipped with the page (starter-keys.js): everyone has it;
+//   'generated' made by the engine in this browser during this visit;
+//   'kept'      made in this browser on an earlier visit and kept (keystore.js).
+// A first visit starts with the starter pair, then the engine makes a fresh
+// pair in the worker while the visitor reads (makeFreshKeys); the next
+// session (New session, or any change of handshake) uses it. A later visit
+// finds the kept pair and generates nothing. ECDSA and Ed25519 server keys
+// are made on demand (milliseconds); an RSA size never made before is
+// generated on demand, with progress, and kept.
+
+const keyring = {};
+const starterAt = Date.parse(STARTER_KEYS.made);
+let freshKeys = null; // the promise of makeFreshKeys, once started
+
+/** loadKeyring fills the keyring from the keys kept in this browser (unless starterOnly), and the starter pair where none is kept. */
+async function loadKeyring({ starterOnly = false } = {}) {
+  const starter = (pem) => ({ pem, bits: STARTER_KEYS.bits, createdAt: starterAt, source: 'starter' });
+  const kept = starterOnly ? [] : await Promise.all(['ca', 'rsa-2048', 'rsa-3072', 'rsa-4096'].map((n) => loadKey(n)));
+  for (const k of kept) if (k) keyring[k.name] = { ...k, source: 'kept' };
+  if (!keyring.ca) keyring.ca = starter(STARTER_KEYS.ca);
+  if (!keyring['rsa-2048']) keyring['rsa-2048'] = starter(STARTER_KEYS.server);
+}
+
+/** keep records a key the engine just made, in the keyring and (if the browser lets it) across visits. */
+function keep(name, pem, bits) {
+  const rec = { name, pem, bits, createdAt: Date.now(), source: 'generated' };
+  keyring[name] = rec;
+  saveKey(rec).catch(() => {});
+  return rec;
+}
+
+/** utc formats a time as "2026-11-30 04:40 UTC" (no locale formatting: ICU is slow to start). */
+function utc(ms) {
+  return `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** keyOrigin says, for people, where a key came from and when it was made. */
+function keyOrigin(rec) {
+  if (rec.source === 'starter') return `the starter key shipped with this page, made ${utc(rec.createdAt)}: everyone has it`;
+  if (rec.source === 'kept') return `generated in this browser on ${utc(rec.createdAt)}, kept since`;
+  return `generated in this browser at ${utc(rec.createdAt)}`;
+}
+
+/** setupKeys is what runSetup would use now: {ca, server} keyring records (server null: generate). */
+function setupKeys(keyType, keyBits) {
+  return { ca: keyring.ca || null, server: keyType === 'rsa' ? keyring[`rsa-${keyBits}`] || null : null };
+}
+
+/** keysChanged says whether the keyring holds keys newer than the current setup's (a fresh pair made since). */
+function keysChanged() {
+  const used = state.setupKeys;
+  if (!used || !state.setupFor) return false;
+  const now = setupKeys(state.setupFor.keyType, state.setupFor.keyBits);
+  return now.ca !== used.ca || (state.setupFor.keyType === 'rsa' && now.server !== used.server);
+}
+
+/** markKey tells scripts and tests which key the session on screen uses. */
+function markKey() {
+  const o = state.setup && state.setup.keyOrigin;
+  document.body.dataset.keySource = o ? o.source : '';
+  document.body.dataset.keyCreated = o && o.createdAt ? new Date(o.createdAt).toISOString() : '';
+  document.body.dataset.keyFingerprint = state.setup ? state.setup.serverKey.fingerprint || '' : '';
+  // Which keys the setup generated itself ('' when it was given both).
+  document.body.dataset.setupGenerated = state.setup
+    ? [!state.setup.caKeyGiven && 'ca', !state.setup.keyGiven && 'server'].filter(Boolean).join(' ') : '';
+}
+
+/**
+ * makeFreshKeys has the engine make the visitor's own RSA-2048 pair (the
+ * root's key, then the server's) in the worker, after the first session is on
+ * screen, replacing starter keys; each is kept. The page stays usable: the
+ * controls work, and a call made meanwhile waits at most for the key being made.
+ */
+function makeFreshKeys() {
+  if (freshKeys) return freshKeys;
+  const todo = ['ca', 'rsa-2048'].filter((n) => !keyring[n] || keyring[n].source === 'starter');
+  if (!todo.length) return (freshKeys = Promise.resolve());
+  freshKeys = (async () => {
+    document.body.dataset.keyGeneration = 'running';
+    const since = performance.now();
+    let ms = 0;
+    try {
+      for (const name of todo) {
+        setStatus(name === 'ca'
+          ? 'Making a fresh RSA-2048 key of your own in the worker (the root CA’s, then the server’s); the session on screen uses the starter key shipped with this page…'
+          : 'Making a fresh RSA-2048 server key of your own in the worker…', { busy: true, since });
+        const g = await engine.generateKey({ bits: 2048 });
+        ms += g.ms;
+        keep(name, g.pem, g.bits);
+      }
+    } catch (err) {
+      document.body.dataset.keyGeneration = 'failed';
+      setStatus(`Could not make a fresh key (${err.message}): sessions keep the starter key shipped with this page.`);
+      return;
+    }
+    document.body.dataset.keyGeneration = 'done';
+    if (!state.busy) {
+      setStatus(`Your own RSA-2048 keys are ready (made in the worker in ${(ms / 1000).toFixed(2)} s) and kept in this browser: the next session uses them (New session).`);
+    }
+  })();
+  return freshKeys;
+}
+
+/** runSetup makes the CA, the server key and its certificate for the key type and size asked for, with the keyring's keys. */
 async function runSetup() {
   const t0 = performance.now();
   const { keyType, keyBits } = state;
   const name = keyName(keyType, keyBits);
+  const keys = setupKeys(keyType, keyBits);
   const onProgress = (stage) => {
     const text = SETUP_STAGES[stage] ? SETUP_STAGES[stage](name) : stage;
     statusEl.querySelector('.status-text').textContent = `${text} in the worker…`;
@@ -384,20 +495,47 @@ async function runSetup() {
   };
   const opts = { keyType, serverName: SERVER_NAME };
   if (keyType === 'rsa') opts.keyBits = keyBits;
+  if (keys.ca) opts.caKeyPem = keys.ca.pem;
+  if (keys.server) opts.keyPem = keys.server.pem;
+  const generates = !keys.ca || (keyType === 'rsa' && !keys.server);
   let setup;
   try {
-    setup = await work(`Generating keys (${name} server key) and certificates in the worker`,
-      () => engine.setup(opts, { onProgress }), { timed: true });
+    try {
+      setup = await work(generates
+        ? `Generating keys (${name} server key) and certificates in the worker`
+        : `Signing the certificates for the ${name} server key`,
+      () => engine.setup(opts, { onProgress }), { timed: generates });
+    } catch (err) {
+      // A kept key the engine refuses (a damaged store): forget it here and generate.
+      const bad = [keys.ca, keys.server].filter((k) => k && k.source === 'kept');
+      if (!bad.length) throw err;
+      for (const n of Object.keys(keyring)) if (bad.includes(keyring[n])) delete keyring[n];
+      await loadKeyring({ starterOnly: true });
+      return runSetup();
+    }
   } catch (err) {
     refuse(`The engine could not make a ${name} server key.`, err);
     throw err;
   } finally {
     delete statusEl.dataset.stage;
   }
+  if (!setup.caKeyGiven) keys.ca = keep('ca', setup.caKeyPem, 2048);
+  let server = keys.server;
+  if (!setup.keyGiven) {
+    // An RSA key is kept; an ECDSA or Ed25519 key takes milliseconds and is made anew.
+    server = keyType === 'rsa' ? keep(`rsa-${keyBits}`, setup.serverKey.pem, keyBits)
+      : { pem: setup.serverKey.pem, createdAt: Date.now(), source: 'generated' };
+  }
+  setup.keyOrigin = { source: server.source, createdAt: server.createdAt, text: keyOrigin(server) };
+  setup.keyOrigin.caText = keyOrigin(keys.ca);
   state.setup = setup;
   state.setupFor = { keyType, keyBits };
+  state.setupKeys = { ca: keys.ca, server };
+  markKey();
   const took = performance.now() - t0;
-  setStatus(`Root CA, ${name} server key and certificate ready in ${(took / 1000).toFixed(2)} s.`);
+  setStatus(generates
+    ? `Root CA, ${name} server key and certificate ready in ${(took / 1000).toFixed(2)} s.`
+    : `Certificates signed in ${Math.round(took)} ms for the ${name} server key: ${setup.keyOrigin.text}.`);
   return setup;
 }
 
@@ -410,6 +548,8 @@ function refuse(title, err) {
 }
 
 async function newSession() {
+  // A fresh key pair made since the current setup: this session uses it.
+  if (state.server !== 'url' && keysChanged()) await runSetup();
   if (state.server !== 'local') return newRemoteSession();
   const { mode, group } = state;
   const opts = { mode };
@@ -430,7 +570,7 @@ async function newSession() {
   await lab.onNewSession();
   const s = session.error
     ? `The handshake failed (${session.error.alert}).`
-    : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys.`;
+    : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys; the server key is ${state.setup.keyOrigin.text}.`;
   setStatus(s);
   render();
   return session;
@@ -839,8 +979,12 @@ async function runComparison(text) {
       await compareEngine.ready;
     }
     if (!compareSetup) {
-      setCompare({ status: 'Generating an RSA-2048 server key and its certificate for both handshakes…' });
-      compareSetup = await compareEngine.setup({ keyType: 'rsa', keyBits: 2048, serverName: SERVER_NAME });
+      // The page's own RSA-2048 pair (kept, fresh or the starter), so nobody waits for key generation.
+      if (!keyring.ca) await loadKeyring();
+      const keys = setupKeys('rsa', 2048);
+      setCompare({ status: 'Signing the certificates of the RSA-2048 server key for both handshakes…' });
+      compareSetup = await compareEngine.setup({ keyType: 'rsa', keyBits: 2048, serverName: SERVER_NAME, caKeyPem: keys.ca.pem, keyPem: keys.server.pem });
+      compareSetup.keyOrigin = { source: keys.server.source, createdAt: keys.server.createdAt, text: keyOrigin(keys.server) };
     }
     const result = {};
     for (const mode of ['classic', 'tls13']) {
@@ -856,7 +1000,7 @@ async function runComparison(text) {
       const exchange = await compareEngine.send({ from: 'client', text });
       result[mode] = { session: await compareEngine.exportSession(), exchange };
     }
-    setCompare({ busy: false, result, text, status: `Both handshakes ran with the same RSA-2048 server key and carried “${text}”.` });
+    setCompare({ busy: false, result, text, status: `Both handshakes ran with the same RSA-2048 server key (${compareSetup.keyOrigin.text}) and carried “${text}”.` });
   } catch (err) {
     setCompare({ busy: false, result: null, error: err.message, status: '' });
   }
@@ -888,6 +1032,8 @@ async function start() {
   if (deepStep && !embedded) landOnStep();
   setStatus('Loading the engine (Go compiled to WebAssembly)…', { busy: true, since: performance.now() });
   engine = new Engine();
+  // The keys kept in this browser (or the starter pair) are read while the engine starts.
+  const keysLoaded = showsSession() ? loadKeyring() : null;
   const { ms } = await engine.ready;
   performance.mark('tls-playground:engine-ready');
   document.body.dataset.engineReadyMs = String(Math.round(performance.now()));
@@ -899,6 +1045,7 @@ async function start() {
   }
   try {
     if (showsSession()) {
+      await keysLoaded;
       await runSetup();
       await newSession();
     } else {
@@ -917,6 +1064,11 @@ async function start() {
     if (view === 'schedule' && !embedded && !visitorMoved) reveal($('tls-key-schedule'));
     if (compare) showComparison();
     if (attack || scenario) guard(() => openLab({ attack, scenario }));
+    // The first session is on screen: now the engine makes the visitor's own
+    // keys, if this browser has none yet (an embed, a guest in another page,
+    // keeps whatever it has and generates nothing unasked).
+    // It starts once the session has been painted.
+    if (state.setup && !embedded) requestAnimationFrame(() => setTimeout(() => makeFreshKeys(), 0));
   }
 }
 

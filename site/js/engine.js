@@ -156,11 +156,22 @@ export class Engine {
 
   /**
    * setup generates the CA, the server's key and its certificate:
-   * {keyBits, serverName?, seed?} → Setup. It is slow (RSA key generation);
-   * onProgress(stage) hears 'ca-key', 'server-key', 'ca-cert', 'leaf-cert'.
+   * {keyType?, keyBits?, serverName?, seed?, caKeyPem?, keyPem?} → Setup. It is
+   * slow when it generates RSA keys; given caKeyPem and keyPem (keys made
+   * earlier, PEM) it only signs the two certificates. onProgress(stage) hears
+   * 'ca-key', 'server-key' (only for a key it generates), 'ca-cert', 'leaf-cert'.
+   * Setup.caKeyPem is the root's key, caKeyGiven/keyGiven say which keys were given.
    */
   setup(opts = {}, { onProgress } = {}) {
     return this.callJSON('setup', opts, onProgress);
+  }
+
+  /**
+   * generateKey makes an RSA key pair ahead, leaving the setup and the
+   * session alone: {bits?: 2048|3072|4096} → {bits, pem (PKCS #8), ms}.
+   */
+  generateKey(opts = {}) {
+    return this.callJSON('generateKey', opts);
   }
 
   /**

@@ -118,6 +118,7 @@ export async function loadEngine({ wasm = wasmPath, timeoutMs = 30_000 } = {}) {
     api,
     readyMs,
     setup: (opts) => call('setup', opts),
+    generateKey: (opts = {}) => call('generateKey', opts),
     newSession: (opts = {}) => call('newSession', opts),
     send: (opts) => call('send', opts),
     keyUpdate: (opts) => call('keyUpdate', opts),

@@ -80,6 +80,16 @@ function serverKeyName(setup) {
   return type;
 }
 
+/**
+ * keyOriginText says where the server key came from and when it was made
+ * (app.js sets setup.keyOrigin from the keys it gave the engine), or how long
+ * the engine took to make it.
+ */
+function keyOriginText(setup) {
+  if (setup.keyOrigin) return `: ${setup.keyOrigin.text}`;
+  return typeof setup.generatedMs === 'number' ? `, generated in ${Math.round(setup.generatedMs)} ms` : '';
+}
+
 /** networkFacts describes the server behind HTTP and the time its round trips took. */
 function networkFacts(network, fact) {
   if (!network) return [fact('Server', 'in the same engine as the client (no HTTP)')];
@@ -135,8 +145,10 @@ export class SessionSummary extends HTMLElement {
         typeof session.roundTrips === 'number'
           ? fact('Round trips before data', String(session.roundTrips), session.helloRetry ? ' (with a HelloRetryRequest)' : '') : null,
         session.version === 'TLS 1.2' ? fact('Extended master secret', session.ems ? 'yes (RFC 7627)' : 'no') : null,
-        setup ? fact('Server key', serverKeyName(setup),
-          typeof setup.generatedMs === 'number' ? `, generated in ${Math.round(setup.generatedMs)} ms` : '') : null,
+        setup ? h('div', { class: 'wide' }, h('dt', null, 'Server key'), h('dd', { 'data-testid': 'key-origin', 'data-key-source': setup.keyOrigin ? setup.keyOrigin.source : null },
+          serverKeyName(setup), keyOriginText(setup))) : null,
+        setup && setup.serverKey && setup.serverKey.fingerprint
+          ? wide('Server key fingerprint (SHA-256 of the public key)', h('code', { 'data-testid': 'key-fingerprint' }, setup.serverKey.fingerprint)) : null,
         fact('Records', `${(session.records || []).length} (${formatByteCount(wire)} on the wire)`),
         ...networkFacts(this._network, fact),
         fact('State', session.error ? 'failed' : session.closed ? 'closed: keys discarded' : 'open'),

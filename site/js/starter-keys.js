@@ -1,0 +1,69 @@
+// starter-keys.js is the key pair the page starts with on a first visit, so
+// that the first handshake never waits for RSA key generation: a root CA key
+// and a server key, RSA-2048, made once (2026-11-30, openssl genpkey) and
+// shipped with the site. Everyone who loads the page has them, so they are
+// labelled as such wherever they are used; meanwhile the engine makes a
+// fresh pair of the visitor's own (app.js, keystore.js).
+
+export const STARTER_KEYS = {
+  made: '2026-11-30T04:40:00Z',
+  bits: 2048,
+  ca: `-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQDhHdkx8KDagvJE
+q+COZy/6G8xdFycIW1bL9TsfzqnDwDR07on13UqC3ZhNrf6i3ERWtejbkyNey+Rb
+5k6zjv+g0xRlB4YTW80SZSPtsfDIyAjD+fhzb9hLH3GRgpmRilXIXAW7VfDSnCvt
+vl/qwJrwnKukPZwLA2hg/hqe8kdBEzXN5lYBqoCsTB0dxTteJ1kMV49dZkRIbRzU
+Q478VEOazklHHR8kHHefOiXP5D7GC0ErmGhAh8bCcpUV4kc0AAlPln1grEDSPFOH
+zbsTpl7nFTDlas2uWt9LPvf7p9CQ+kVeO0jLgfb4R6/kAdEIWNStkIelqAxvKZLU
+u84IoB9NAgMBAAECggEAakBw1cHp4gjhOWlYhU4N1oJNXHjDiw21c3HNVK9x8Dsl
+ZzV5d0rZ0tetfaiMoajONpEIla6miKU6pOeYqOZrICjQnPjGnxd6vN5w7U1JxTKo
+9Hrk+fNFxvtR2qimPAvrfjR03h1rm7RrhXyQABilaMDBwLT1lDspBnKY9QGMgRkh
+jdT42iRMOeajdUaUpl+WgXtcuDtiYJEhAbtShryyJK6DFZB8cKIy6Ln5D/iTIzoT
+PuAlxCZCsmakpDQjNYmKEKzXZR6j4w6VneGs+erZ6pWEaloA/vjEDEl5SDpPCXfD
+wSc8j5ERQTTcvsYTJAdKVHl4iy1+qgTWr8Tht4VO3wKBgQD+vqG/4qS9nEyqFzqC
+7BA39UbU6yEdP++R9b2nGTJEw7TSDND+wCu2yz1YbhelqDELD0KR2seW8a+VyeGf
+Fb+CGF9y+8RG/J8Fdsx1pUisZ7hFLWX9UtbsyOaoD2J+IOufJRz4iMhiRUKjE5nf
+dMNqSpiSUqq1Q3V18guJk1kRzwKBgQDiOdcCcAkuWyy+2P1vmIbTBW4bD4PPT6s3
+shtTAhzLgTNhTcIMXHyW+f4FRmiLIbUQe98FTLpO0gu7NOflOBRlJkhshzXSGnvx
+Tu/G2P4MO0OFf3LDUIfoQTD5s3V3SOJO75kO+fPGj3kUx1hfdysU2u6dTGsHZsyG
+jK3Dln5QIwKBgDx9c9cmsEu9845oGaLA/1DqUzl349MYPYEBQ1mMaB1gA23lUTNM
+2pR7SkPXUJIrkAm6Q+pycvZqyXDeEU8/UMxJkVCya/cXQYOApChDaTBXKLB0iUVQ
+CG0Nf4fkr1SX6JtPqsNxZ3O+UoZ6vw0KouR4diY4rwR/0kKBiS/P51SNAoGAe5g4
+FLfa/D2Jw7bPN5HwTwfPcO9YBwIyu9oNvZsQ2kn7JTUTSCebVey80Gr4INNIlfnn
+DYEu5HMzP5MXAo9R7TUuKkTwrZoUjvCeZVgV697Q8/V+YKD1r3k2ZaWbDpF+OrwC
+NkFu4tNtxmFmsblsixdVeBDRBJkwMm5XXN0yo1sCgYBHAOxzo1EVzUVNysHR0zmy
+QbecnihoQ/g8K0Vfp36fyej7qw7hwXsDJJMl5G03JgHeUHAuhK6v6k1rKXRifj3J
+QuYpQ0tMbalkQS7/cRLxuv+aIfqk//5SkkEuloAz3ldNAS/Fi+cvqXAieb22J3u3
+cCvsn0ileJqr7Iy7oOtXCg==
+-----END PRIVATE KEY-----
+`,
+  server: `-----BEGIN PRIVATE KEY-----
+MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQCDc0cZfy7GJCj5
+Gm2l+h7gYzkqSvkR46GWabjhaQ8ah7IL7TEbrwYUBfabOm2blLeJo0t9tL7l8eGZ
+hhzbC83lNy0eAY4H93X0rNS2RKN7lfzVGLEwStN9CAVhCNP8lmyOBs8zP2JWf+Zj
+mJFsSEoxxjWo8cKI80LalRMKGwWrWQewlm5kE7klSL19wlFxa9W4h2WZwMqA8wQU
+89XNsfjJAroRcP3j2LT1xtE8fBjWOFw5na1Q6DgoKm2vnVz5zy6qimB8Z57JCAjQ
+CcEwFjMmG5CrntKem1WcoawxvtMjt9OYFSSf1Y+xwu0uL3X71opnAGSsGpPlFowj
+3kWnP9j3AgMBAAECggEAJSvhlLOy4eQS1BJlpFRdC93zKeMGmMjyhkrCNbfURg/O
+SPIbe3UcdmgTSuUUXrUIy7qqG9OTUgn63kOfAFBPunxGXWBaLiWLrRN8mUhCpK2O
+0CHJ5VqbgJVWlBB/hcNx0h3Z1OedItHLMCnSIbk1herDfNFUzg5gPth+CFMI4OGF
++ed1dkv0W5ZOP1hD70iaR2HOefgAloNfA/QrySr49w5ioASymZIX1IDUOuxfAklF
+sOYBoz7bFUYg7+9zcAR9T21pfE7dxhmjexOOH7T0aHmRwSWQilHBMJSrXqxgxbNk
+Fen4ASo1reLu9i4CTybYQYOpctttrt3khU87rNdR1QKBgQC5rrRqds2tiR1UWCF8
+DTr3uYeaKVelIZMXOqfD7lRcC7AZE2JUQ8716Gmo7p/nFBkNF8LAc+nF7p07MjGe
+0grdDY4QdPfZ/Jh8fSzu2JhIJ7JCJKQfXz2g7IAj5m0cGzh7b4ao1BQNGaoMShyI
+nUiKaLHMot9zrfDAA5Xsc1SHKwKBgQC1OvKX7cdqCf367SpEj/OmxswpWMv16K6i
+cQHt15B41K06xfg/mi9zqc6qz6+CJq5j8KYEzjv13ARWG3ovx4BITdSs/40Ue400
+awWjUts4WcubnGSQl0O+OoKoAykcWQV6IrZyhnF/Rw0o5kVMbp/pGW5b1FAYIybF
+1Mt7G3EPZQKBgEr0GgIL+RS/D6bXeJTR5mbPbsytOaL//ZdX5xbxYv5Q/YHx0DSB
+ts6PRe+ae9PUyhP97nCvmcN7gd6+cUdSNG5tJVbBULee/pLqGLRFnJsr4wpOLi43
+zPHj5goX3x2EY3V4XJxUF8/99yXE2OXQz9KHVpZrfNX+dfuctu1e1NVHAoGAPi7+
+xGCjFuBc1DeCVEosaSI3NUyxlywCl9w8tDZN7RfUZKE+/9vQwlgWgIeIihjpp4MQ
+BAAblM2sczs0XqaOfsCt47o/1zJZjg3WvmaUr64n7bnoy7ALX39GC44iEgb9mR3G
+Cl/VG73uZwUz6/jdR6chNcMQxGdzS1grhY8x6P0CgYEAhE1Mn09gKF7KC5ygMDH9
+P+l3HkO25hlr9VGXeg7FhFsfWOB0K8Vcl0DcmsGEr5wZ77YpWPa6lkfBE6COiYms
+cx7dBzBNVnmUGRWBiQ+vGCH9ff04NN19AFPFtj8yXoyxe21hAPpcFNxqIM9AgRaV
+zJzoSxBqJawIN3VZSAY0BVk=
+-----END PRIVATE KEY-----
+`,
+};
