@@ -21,6 +21,7 @@ import (
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/internal/interop"
 	"tlsplayground/playground/internal/tooltest"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
@@ -509,24 +510,6 @@ func dialRetry(addr string) (net.Conn, error) {
 
 // ---- processes -------------------------------------------------------------
 
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // need finds a tool. A missing one skips the case (its cell says "not
 // run"), or fails it with TLSPLAY_REQUIRE_TOOLS=1.
 func need(t *testing.T, name string) (string, error) {
@@ -561,10 +544,10 @@ func freePort(t *testing.T) string {
 }
 
 // startServer runs a server process until the test ends.
-func startServer(t *testing.T, bin string, args ...string) (*lockedBuffer, error) {
+func startServer(t *testing.T, bin string, args ...string) (*interop.LockedBuffer, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	cmd := exec.CommandContext(ctx, bin, args...)
-	log := &lockedBuffer{}
+	log := &interop.LockedBuffer{}
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		cancel()
@@ -590,7 +573,7 @@ func clientExchange(t *testing.T, p peer, c peerCase, s *pki.Setup, bin string, 
 	cmd := exec.CommandContext(ctx, bin, args(l.Addr().String())...)
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
-	stderr := &lockedBuffer{}
+	stderr := &interop.LockedBuffer{}
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		return "", err
@@ -828,7 +811,7 @@ func stdServer(t *testing.T, c peerCase, s *pki.Setup) (string, func(string) str
 	if err != nil {
 		return "", nil, nil, err
 	}
-	log := &lockedBuffer{}
+	log := &interop.LockedBuffer{}
 	done := make(chan struct{})
 	t.Cleanup(func() { l.Close(); <-done })
 	go func() {

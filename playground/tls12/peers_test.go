@@ -1,7 +1,6 @@
 package tls12_test
 
 import (
-	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -15,9 +14,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -262,7 +259,7 @@ func TestSignatureSchemesOpenSSL(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			s := setup(t)
-			cert, key := rsaPSSCertificate(t, s, tc.keygenMD)
+			cert, key := interop.RSAPSSCertificate(t, s, tc.keygenMD)
 			c := tls12.Client(&tls12.Config{Rand: rng.New([]byte(t.Name())), ServerName: s.ServerName, Roots: s.Roots()})
 			interop.ClientVsOpenSSLServerFiles(t, cert, key, c, "-tls1_2", "-cipher", "ECDHE-RSA-AES128-GCM-SHA256", "-sigalgs", tc.sigalgs)
 			if k := c.ECDHE(); k == nil || k.Scheme != tc.scheme || !k.SignatureOK {
@@ -272,51 +269,12 @@ func TestSignatureSchemesOpenSSL(t *testing.T) {
 	}
 }
 
-// rsaPSSCertificate has openssl make an RSASSA-PSS key (restricted to
-// keygenMD when set) and base's CA sign a certificate for it; it returns
-// the certificate and key files.
-func rsaPSSCertificate(t *testing.T, base *pki.Setup, keygenMD string) (cert, key string) {
-	t.Helper()
-	openssl := tooltest.Need(t, "openssl")
-	dir := t.TempDir()
-	caCert, caKey := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca.key")
-	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	csr, ext := filepath.Join(dir, "cert.csr"), filepath.Join(dir, "ext")
-	caDER, err := x509.MarshalPKCS8PrivateKey(base.CAKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for path, data := range map[string][]byte{
-		caCert: pki.CertPEM(base.CA.Raw),
-		caKey:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: caDER}),
-		ext:    []byte("subjectAltName=DNS:" + base.ServerName + "\nextendedKeyUsage=serverAuth\n"),
-	} {
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	genpkey := []string{"genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key}
-	if keygenMD != "" {
-		genpkey = append(genpkey, "-pkeyopt", "rsa_pss_keygen_md:"+keygenMD, "-pkeyopt", "rsa_pss_keygen_mgf1_md:"+keygenMD)
-	}
-	for _, args := range [][]string{
-		genpkey,
-		{"req", "-new", "-key", key, "-subj", "/CN=" + base.ServerName, "-out", csr},
-		{"x509", "-req", "-in", csr, "-CA", caCert, "-CAkey", caKey, "-set_serial", "7", "-days", "2", "-extfile", ext, "-out", cert},
-	} {
-		if out, err := exec.Command(openssl, args...).CombinedOutput(); err != nil {
-			t.Fatalf("openssl %s: %v\n%s", args[0], err, out)
-		}
-	}
-	return cert, key
-}
-
 // TestRSAPSSKeyRefusedForKeyTransport: an RSASSA-PSS certificate key may
 // sign but not decrypt (RFC 4055, Section 1.2): offered for RSA key
 // transport, it is unsupported_certificate.
 func TestRSAPSSKeyRefusedForKeyTransport(t *testing.T) {
 	s := setup(t)
-	certFile, _ := rsaPSSCertificate(t, s, "")
+	certFile, _ := interop.RSAPSSCertificate(t, s, "")
 	p, err := os.ReadFile(certFile)
 	if err != nil {
 		t.Fatal(err)
@@ -334,26 +292,8 @@ func TestRSAPSSKeyRefusedForKeyTransport(t *testing.T) {
 	}
 }
 
-// syncLog collects a process's output while the test reads it.
-type syncLog struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *syncLog) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *syncLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
 // waitFor polls log until it holds want, for up to 10 seconds.
-func waitFor(t *testing.T, log *syncLog, want string) {
+func waitFor(t *testing.T, log *interop.LockedBuffer, want string) {
 	t.Helper()
 	for i := 0; i < 500 && !strings.Contains(log.String(), want); i++ {
 		time.Sleep(20 * time.Millisecond)
@@ -365,7 +305,7 @@ func waitFor(t *testing.T, log *syncLog, want string) {
 
 // openSSL starts openssl with args, its standard input a pipe and its
 // output collected; it is killed when the test ends.
-func openSSL(t *testing.T, args ...string) (io.WriteCloser, *syncLog) {
+func openSSL(t *testing.T, args ...string) (io.WriteCloser, *interop.LockedBuffer) {
 	t.Helper()
 	bin := tooltest.Need(t, "openssl")
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -374,7 +314,7 @@ func openSSL(t *testing.T, args ...string) (io.WriteCloser, *syncLog) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &syncLog{}
+	log := &interop.LockedBuffer{}
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -7,19 +7,14 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
-	"encoding/pem"
 	"errors"
 	"math/big"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/endpoint"
 	"tlsplayground/playground/internal/interop"
-	"tlsplayground/playground/internal/tooltest"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/sigscheme"
@@ -139,7 +134,7 @@ func TestVerifiedSignatureSchemes(t *testing.T) {
 			name += "/key restricted to " + c.keygenMD
 		}
 		t.Run("openssl/rsa-pss key/"+name, func(t *testing.T) {
-			cert, key := rsaPSSCertificate(t, rsaSetup, c.keygenMD)
+			cert, key := interop.RSAPSSCertificate(t, rsaSetup, c.keygenMD)
 			cfg := clientConfig(t, rsaSetup)
 			cfg.Trace = &trace.Recorder{}
 			cl := tls13.Client(cfg)
@@ -190,45 +185,6 @@ func issue(t *testing.T, base *pki.Setup, key crypto.Signer, sigAlg x509.Signatu
 	s := *base
 	s.Signer, s.Key, s.Leaf, s.Chain, s.KeyType = key, nil, leaf, [][]byte{der}, pki.KeyECDSA
 	return &s
-}
-
-// rsaPSSCertificate has openssl make an RSASSA-PSS key (restricted to
-// keygenMD when set) and base's CA sign a certificate for it; it returns
-// the certificate and key files.
-func rsaPSSCertificate(t *testing.T, base *pki.Setup, keygenMD string) (cert, key string) {
-	t.Helper()
-	openssl := tooltest.Need(t, "openssl")
-	dir := t.TempDir()
-	caCert, caKey := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca.key")
-	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
-	csr, ext := filepath.Join(dir, "cert.csr"), filepath.Join(dir, "ext")
-	caDER, err := x509.MarshalPKCS8PrivateKey(base.CAKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for path, data := range map[string][]byte{
-		caCert: pki.CertPEM(base.CA.Raw),
-		caKey:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: caDER}),
-		ext:    []byte("subjectAltName=DNS:" + base.ServerName + "\nextendedKeyUsage=serverAuth\n"),
-	} {
-		if err := os.WriteFile(path, data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	genpkey := []string{"genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key}
-	if keygenMD != "" {
-		genpkey = append(genpkey, "-pkeyopt", "rsa_pss_keygen_md:"+keygenMD, "-pkeyopt", "rsa_pss_keygen_mgf1_md:"+keygenMD)
-	}
-	for _, args := range [][]string{
-		genpkey,
-		{"req", "-new", "-key", key, "-subj", "/CN=" + base.ServerName, "-out", csr},
-		{"x509", "-req", "-in", csr, "-CA", caCert, "-CAkey", caKey, "-set_serial", "7", "-days", "2", "-extfile", ext, "-out", cert},
-	} {
-		if out, err := exec.Command(openssl, args...).CombinedOutput(); err != nil {
-			t.Fatalf("openssl %s: %v\n%s", args[0], err, out)
-		}
-	}
-	return cert, key
 }
 
 // hasValue reports whether an event of r has a value labelled label whose

@@ -7,6 +7,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/x509"
+	"encoding/pem"
 	"io"
 	"net"
 	"os"
@@ -63,26 +65,26 @@ func WritePEMs(t testing.TB, s *pki.Setup) (cert, key, ca string) {
 	return
 }
 
-// lockedBuffer collects a process's output while the test reads it.
-type lockedBuffer struct {
+// LockedBuffer collects a process's output while the test reads it.
+type LockedBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+func (b *LockedBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *lockedBuffer) String() string {
+func (b *LockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
 
 // readLine reads application data until a newline.
-func readLine(t testing.TB, ep endpoint.Endpoint, conn net.Conn, log *lockedBuffer) string {
+func readLine(t testing.TB, ep endpoint.Endpoint, conn net.Conn, log *LockedBuffer) string {
 	t.Helper()
 	var got []byte
 	for !bytes.Contains(got, []byte("\n")) {
@@ -121,7 +123,7 @@ func ClientVsOpenSSLServerFiles(t testing.TB, cert, key string, c endpoint.Endpo
 	defer cancel()
 	cmd := exec.CommandContext(ctx, openssl, append([]string{"s_server", "-accept", addr, "-cert", cert, "-key", key,
 		"-rev", "-naccept", "1"}, args...)...)
-	var log lockedBuffer
+	var log LockedBuffer
 	cmd.Stdout, cmd.Stderr = &log, &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -169,7 +171,7 @@ func OpenSSLClientVsServer(t testing.TB, s *pki.Setup, srv endpoint.Endpoint, ar
 		"-CAfile", ca, "-verify_return_error", "-verify_hostname", s.ServerName, "-quiet"}, args...)...)
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
-	var stderr lockedBuffer
+	var stderr LockedBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -200,4 +202,43 @@ func OpenSSLClientVsServer(t testing.TB, s *pki.Setup, srv endpoint.Endpoint, ar
 	if strings.Contains(stderr.String(), "verify error") {
 		t.Fatalf("openssl reported: %s", stderr.String())
 	}
+}
+
+// RSAPSSCertificate has openssl make an RSASSA-PSS key (restricted to
+// keygenMD when set) and base's CA sign a certificate for it; it returns
+// the certificate and key files.
+func RSAPSSCertificate(t testing.TB, base *pki.Setup, keygenMD string) (cert, key string) {
+	t.Helper()
+	openssl := tooltest.Need(t, "openssl")
+	dir := t.TempDir()
+	caCert, caKey := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "ca.key")
+	cert, key = filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+	csr, ext := filepath.Join(dir, "cert.csr"), filepath.Join(dir, "ext")
+	caDER, err := x509.MarshalPKCS8PrivateKey(base.CAKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, data := range map[string][]byte{
+		caCert: pki.CertPEM(base.CA.Raw),
+		caKey:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: caDER}),
+		ext:    []byte("subjectAltName=DNS:" + base.ServerName + "\nextendedKeyUsage=serverAuth\n"),
+	} {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	genpkey := []string{"genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", key}
+	if keygenMD != "" {
+		genpkey = append(genpkey, "-pkeyopt", "rsa_pss_keygen_md:"+keygenMD, "-pkeyopt", "rsa_pss_keygen_mgf1_md:"+keygenMD)
+	}
+	for _, args := range [][]string{
+		genpkey,
+		{"req", "-new", "-key", key, "-subj", "/CN=" + base.ServerName, "-out", csr},
+		{"x509", "-req", "-in", csr, "-CA", caCert, "-CAkey", caKey, "-set_serial", "7", "-days", "2", "-extfile", ext, "-out", cert},
+	} {
+		if out, err := exec.Command(openssl, args...).CombinedOutput(); err != nil {
+			t.Fatalf("openssl %s: %v\n%s", args[0], err, out)
+		}
+	}
+	return cert, key
 }
