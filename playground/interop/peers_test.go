@@ -834,7 +834,7 @@ func stdServer(t *testing.T, c peerCase, s *pki.Setup) (string, func(string) str
 
 // stdClient runs a crypto/tls client against the engine server.
 func stdClient(t *testing.T, p peer, c peerCase, s *pki.Setup) (string, error) {
-	cc, sc := tcpPair(t)
+	cc, sc := interop.TCPPair(t)
 	cli := tls.Client(cc, stdConfig(c, s))
 	errc := make(chan error, 1)
 	line := "hello " + p.name + "\n"
@@ -873,28 +873,4 @@ func stdClient(t *testing.T, p peer, c peerCase, s *pki.Setup) (string, error) {
 		return "", err
 	}
 	return note, nil
-}
-
-// tcpPair returns the two ends of a TCP connection on 127.0.0.1.
-func tcpPair(t *testing.T) (client, server net.Conn) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	ch := make(chan net.Conn, 1)
-	go func() {
-		c, _ := l.Accept()
-		ch <- c
-	}()
-	client, err = net.Dial("tcp", l.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	server = <-ch
-	deadline := time.Now().Add(20 * time.Second)
-	client.SetDeadline(deadline)
-	server.SetDeadline(deadline)
-	t.Cleanup(func() { client.Close(); server.Close() })
-	return client, server
 }
