@@ -570,7 +570,7 @@ async function newSession() {
   await lab.onNewSession();
   const s = session.error
     ? `The handshake failed (${session.error.alert}).`
-    : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys; the server key is ${state.setup.keyOrigin.text}.`;
+    : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys. Server key: ${state.setup.keyOrigin.text}.`;
   setStatus(s);
   render();
   return session;
