@@ -72,7 +72,7 @@ test('the first session uses the starter key, a fresh key is made in the backgro
   const made = await body(page, 'key-created');
   const shown = `${made.slice(0, 16).replace('T', ' ')} UTC`;
   assert.match(await origin(page), new RegExp(`RSA-2048: generated in this browser at ${shown}`));
-  assert.match(await page.textContent('[data-testid="engine-status"]'), /the server key is generated in this browser at/);
+  assert.match(await page.textContent('[data-testid="engine-status"]'), /Server key: generated in this browser at/);
   // The certificate on screen carries that key.
   const modulus = await page.evaluate(() => document.body.dataset.keyFingerprint);
   assert.equal(modulus, fresh);
