@@ -1,8 +1,16 @@
 // Package kx is the ephemeral key exchange: the named groups X25519,
 // secp256r1 and the post-quantum hybrid X25519MLKEM768, as TLS 1.3 key
-// shares (RFC 8446, Section 4.2.8) and TLS 1.2 ECDHE (RFC 8422). Every
-// value is kept so that the page can show both sides' keys and the shared
-// secret.
+// shares (RFC 8446, Section 4.2.8) and TLS 1.2 ECDHE (RFC 8422).
+//
+// Key erasure: the connections call Private.Erase as soon as the shared
+// secret has been turned into the next secret of the key schedule. Erase
+// overwrites with zeros the private-key bytes this package holds and drops
+// its crypto/ecdh and crypto/mlkem key objects. Those two packages keep
+// their own copies of the private key inside the key objects, which Go gives
+// no way to zero: once dropped they wait for the garbage collector, which
+// may also have copied memory while it was live. What the page shows of a
+// key (the trace) is a separate teaching copy, which a real implementation
+// would not keep.
 package kx
 
 import (
@@ -83,11 +91,49 @@ const (
 type Private struct {
 	Group  *Group
 	Public []byte // the key share as sent
-	// Secret is the private part, for the page (the X25519 scalar, the
-	// P-256 scalar, or the ML-KEM seed followed by the X25519 scalar).
+	// Secret is the private part (the X25519 scalar, the P-256 scalar, or
+	// the ML-KEM seed followed by the X25519 scalar; for a server's hybrid
+	// share, the encapsulation randomness followed by the X25519 scalar).
+	// Erase overwrites it with zeros.
 	Secret []byte
 	ec     *ecdh.PrivateKey
 	dk     *mlkem.DecapsulationKey768
+}
+
+// Erase overwrites the private-key bytes with zeros and drops the
+// crypto/ecdh and crypto/mlkem key objects, after which Shared fails. The
+// copies those packages made inside the key objects cannot be zeroed from
+// here; they are left to the garbage collector.
+func (p *Private) Erase() {
+	if p == nil {
+		return
+	}
+	clear(p.Secret)
+	p.ec, p.dk = nil, nil
+}
+
+// Erased reports whether Erase ran: the key objects are gone and the
+// private bytes are zeros.
+func (p *Private) Erased() bool {
+	if p.ec != nil || p.dk != nil {
+		return false
+	}
+	for _, b := range p.Secret {
+		if b != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// joinErase returns a then b in a fresh slice and overwrites a and b with
+// zeros, so that only the result holds the secret.
+func joinErase(a, b []byte) []byte {
+	out := make([]byte, 0, len(a)+len(b))
+	out = append(append(out, a...), b...)
+	clear(a)
+	clear(b)
+	return out
 }
 
 func (g *Group) curve() ecdh.Curve {
@@ -135,7 +181,7 @@ func (g *Group) Generate(rand io.Reader) (*Private, error) {
 		if p.ec, x, err = newEC(ecdh.X25519(), rand, 32); err != nil {
 			return nil, err
 		}
-		p.Secret = append(seed, x...)
+		p.Secret = joinErase(seed, x)
 		p.Public = append(p.dk.EncapsulationKey().Bytes(), p.ec.PublicKey().Bytes()...)
 	default:
 		return nil, fmt.Errorf("kx: group %s is not implemented", g.Name)
@@ -161,6 +207,9 @@ func ecShared(k *ecdh.PrivateKey, peer []byte) ([]byte, error) {
 // and X25519. The hybrid secret is the ML-KEM secret then the X25519 one
 // (draft-ietf-tls-ecdhe-mlkem, Section 3).
 func (p *Private) Shared(peer []byte) ([]byte, error) {
+	if p.ec == nil {
+		return nil, errors.New("kx: the ephemeral private key was already erased")
+	}
 	if !p.Group.KEM {
 		return ecShared(p.ec, peer)
 	}
@@ -173,9 +222,10 @@ func (p *Private) Shared(peer []byte) ([]byte, error) {
 	}
 	k2, err := ecShared(p.ec, peer[mlkemCTLen:])
 	if err != nil {
+		clear(k1)
 		return nil, err
 	}
-	return append(k1, k2...), nil
+	return joinErase(k1, k2), nil
 }
 
 // Respond is the server side of TLS 1.3 key exchange: from the client's
@@ -213,8 +263,9 @@ func (g *Group) Respond(rand io.Reader, clientShare []byte) (mine *Private, shar
 	}
 	k2, err := ecShared(ec, clientShare[mlkemEKLen:])
 	if err != nil {
+		clear(k1)
 		return nil, nil, err
 	}
-	mine = &Private{Group: g, Public: append(ct, ec.PublicKey().Bytes()...), Secret: append(m, x...), ec: ec}
-	return mine, append(k1, k2...), nil
+	mine = &Private{Group: g, Public: append(ct, ec.PublicKey().Bytes()...), Secret: joinErase(m, x), ec: ec}
+	return mine, joinErase(k1, k2), nil
 }

@@ -98,8 +98,13 @@ func tls13View(c, srv *tls13.Conn) view {
 		v.keyShare = ks
 	}
 	if k := c.Schedule(); k != nil {
+		// The early and handshake secrets are zeroed once the master
+		// secret exists: the export reads them from the key schedule's
+		// nodes, the teaching copy.
+		early, _ := hexDecode(nodeHex(k.Nodes, "early"))
+		hs, _ := hexDecode(nodeHex(k.Nodes, "handshake"))
 		for _, kv := range []trace.Named{
-			trace.N("earlySecret", k.Early), trace.N("handshakeSecret", k.Handshake), trace.N("masterSecret", k.Master),
+			trace.N("earlySecret", early), trace.N("handshakeSecret", hs), trace.N("masterSecret", k.Master),
 			trace.N("clientHandshakeTrafficSecret", k.ClientHandshake), trace.N("serverHandshakeTrafficSecret", k.ServerHandshake),
 			trace.N("clientApplicationTrafficSecret", k.ClientApp), trace.N("serverApplicationTrafficSecret", k.ServerApp),
 			trace.N("exporterMasterSecret", k.Exporter), trace.N("resumptionMasterSecret", k.Resumption),
@@ -116,6 +121,16 @@ func tls13View(c, srv *tls13.Conn) view {
 		v.schedule = append([]trace.KSNode(nil), k.Nodes...)
 	}
 	return v
+}
+
+// nodeHex returns the hex of the first node with id, or "".
+func nodeHex(nodes []trace.KSNode, id string) string {
+	for _, n := range nodes {
+		if n.ID == id {
+			return n.Hex
+		}
+	}
+	return ""
 }
 
 // camel turns a node id such as "c_hs_key" into "clientHandshakeKey".

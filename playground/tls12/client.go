@@ -282,6 +282,7 @@ func (c *Conn) sendClientKeyExchange() error {
 		trace.Secret("Padded block EM", em, fmt.Sprintf("00 02 + %d nonzero random bytes + 00 + pre-master secret = %d bytes (PKCS#1 v1.5)", k-3-len(pms), k)),
 		trace.Hex("Encrypted pre-master secret", ct, fmt.Sprintf("EM^e mod n with the server's %d-bit key; only the private key can undo it", pub.N.BitLen())),
 		trace.Hex("Record on the wire", wire, ""))
+	clear(em) // it holds the pre-master secret too
 	return nil
 }
 

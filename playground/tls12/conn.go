@@ -219,6 +219,14 @@ type Conn struct {
 	eph    *kx.Private
 	kex    *ECDHE
 
+	// shownPreMaster is the pre-master secret as the page shows it: a
+	// teaching copy, kept until the keys are discarded, which a real
+	// implementation would not keep. sec.PreMaster itself is zeroed as
+	// soon as the master secret is derived.
+	shownPreMaster []byte
+	erasures       []Erasure
+	beforeErase    func() // tests only (export_test.go)
+
 	// certReq is the server's CertificateRequest (RFC 5246, Section
 	// 7.4.4), or nil; the client answers it with an empty Certificate.
 	certReq *handshake.CertificateRequest12
@@ -278,11 +286,15 @@ func (c *Conn) Suite() *suites.Suite { return c.suite }
 func (c *Conn) EMS() bool { return c.ems }
 
 // Secrets returns a copy of the connection's secrets as this side knows
-// them; after Close or a failure they are zeros.
+// them; after Close or a failure they are zeros. PreMaster is the teaching
+// copy: the connection zeroes its own as soon as the master secret exists.
 func (c *Conn) Secrets() Secrets {
-	cp := func(b []byte) []byte { return append([]byte(nil), b...) }
+	pms := c.sec.PreMaster
+	if c.shownPreMaster != nil {
+		pms = c.shownPreMaster
+	}
 	s := Secrets{ClientRandom: cp(c.sec.ClientRandom), ServerRandom: cp(c.sec.ServerRandom),
-		PreMaster: cp(c.sec.PreMaster), Master: cp(c.sec.Master), SessionHash: cp(c.sec.SessionHash)}
+		PreMaster: cp(pms), Master: cp(c.sec.Master), SessionHash: cp(c.sec.SessionHash)}
 	k := c.sec.Keys
 	s.Keys.Block = cp(k.Block)
 	n, iv := len(k.ClientWriteKey), len(k.ClientWriteIV)
@@ -677,17 +689,64 @@ func (c *Conn) Close() error {
 	c.sendAlert(alert.LevelWarning, alert.CloseNotify, StepApplication)
 	c.state = stateClosed
 	c.write.Discard()
-	what := "its write key and IV are overwritten with zeros; it still reads until the peer's close_notify"
+	what := "its write key and IV are overwritten with zeros and its write cipher dropped; it still reads until the peer's close_notify"
 	if c.peerClosed {
 		c.discardKeys()
-		what = "write key, read key, IVs, master secret and pre-master secret overwritten with zeros"
-		if c.kex != nil {
-			what = "write key, read key, IVs, master secret, shared secret and ephemeral private key overwritten with zeros"
-		}
+		what = "write key, read key, IVs and master secret overwritten with zeros; both cipher objects dropped"
+	}
+	already := "the pre-master secret was already zeroed in step 6, right after the master secret was derived"
+	if c.kex != nil {
+		already = "the ephemeral private key and the shared secret (the pre-master secret) were already zeroed in step 6, right after the master secret was derived"
 	}
 	c.cfg.Trace.Add(StepApplication, c.actor, "Sends close_notify and discards its keys",
-		trace.Text("Keys", what, "a new session gets new randoms, new secrets and new keys"))
+		trace.Text("Keys", what, already),
+		trace.Text("What Go cannot promise", "copies outside the engine's reach", "the AES or ChaCha20 key schedule inside a dropped cipher object, and the copy crypto/ecdh made of the private key, wait for the garbage collector; this page's trace is a teaching copy a real implementation would not keep"))
 	return nil
+}
+
+// Erasure says what the connection overwrote with zeros, and at which
+// teaching step.
+type Erasure struct {
+	Step int
+	What []string
+}
+
+// Erasures lists what the connection has overwritten with zeros so far.
+func (c *Conn) Erasures() []Erasure { return c.erasures }
+
+// eraseKeyExchange overwrites the pre-master secret (for ECDHE, the shared
+// secret) and this side's ephemeral private key with zeros, and drops the
+// key object, once the master secret is derived: the key block and
+// Finished need only the master secret (RFC 5246, Sections 6.3 and 8.1).
+// With ECDHE this is what makes forward secrecy true of the engine's
+// memory; with RSA key transport the server's long-term key can decrypt
+// the pre-master secret again from a recording anyway.
+func (c *Conn) eraseKeyExchange(step int) {
+	if c.beforeErase != nil {
+		c.beforeErase()
+	}
+	c.shownPreMaster = cp(c.sec.PreMaster)
+	clear(c.sec.PreMaster)
+	what := []string{"the pre-master secret"}
+	title := "Erases the pre-master secret"
+	note := "in the engine's own memory, right after the master secret was derived: nothing later needs it"
+	if c.kex != nil {
+		what = []string{"the shared secret (the pre-master secret)"}
+		title = "Erases its ephemeral private key and the shared secret"
+	}
+	if c.eph != nil {
+		c.eph.Erase()
+		what = append([]string{"the " + c.actor + "'s ephemeral private key (" + c.eph.Group.Name + ")"}, what...)
+	}
+	c.erasures = append(c.erasures, Erasure{Step: step, What: what})
+	vals := []trace.Value{trace.List("Overwritten with zeros", what, note)}
+	if c.eph != nil {
+		vals = append(vals, trace.Text("Key object", "dropped", "crypto/ecdh keeps its own copy of the private key inside the key object; Go cannot zero it, so it waits for the garbage collector, which may also have copied memory earlier"))
+	} else if !c.isClient {
+		vals = append(vals, trace.Text("Forward secrecy", "none", "erasing it does not help against a later theft: the server's RSA key decrypts the recorded ClientKeyExchange again"))
+	}
+	vals = append(vals, trace.Text("This page", "still shows the values", "the trace is a teaching copy that a real implementation would not keep"))
+	c.cfg.Trace.Add(step, c.actor, title, vals...)
 }
 
 func (c *Conn) discardKeys() {
@@ -695,12 +754,15 @@ func (c *Conn) discardKeys() {
 	c.in.Discard()
 	c.nextIn.Discard()
 	c.nextOut.Discard()
-	clear(c.sec.PreMaster) // for ECDHE also the shared secret in kex
+	clear(c.sec.PreMaster) // zeroed already once the master secret exists
 	clear(c.sec.Master)
 	clear(c.sec.Keys.Block) // the write keys and IVs are slices of it
-	if c.eph != nil {
-		clear(c.eph.Secret) // also kex.Private
-		c.eph = nil
+	c.eph.Erase()
+	// The teaching copies go too.
+	clear(c.shownPreMaster)
+	if c.kex != nil {
+		clear(c.kex.Private)
+		clear(c.kex.Shared)
 	}
 }
 
@@ -749,4 +811,5 @@ func (c *Conn) deriveKeys(step int) {
 		trace.Secret("client_write_IV", k.ClientWriteIV, notesFor(s).iv+" the client's records"),
 		trace.Secret("server_write_IV", k.ServerWriteIV, notesFor(s).iv+" the server's records"))
 	c.cfg.Trace.Add(step, c.actor, "Derives the master secret and the session keys with the TLS 1.2 PRF ("+s.HashName()+")", vals...)
+	c.eraseKeyExchange(step)
 }

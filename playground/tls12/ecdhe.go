@@ -17,8 +17,10 @@ import (
 // ECDHE is one side's record of an ephemeral elliptic-curve Diffie-Hellman
 // exchange (RFC 8422), for the page and the session export. Private is this
 // side's ephemeral private key and Shared the ECDH result, which is the
-// pre-master secret; the connection overwrites both with zeros when it
-// discards its keys.
+// pre-master secret. Both are teaching copies, which a real implementation
+// would not keep: the connection's own private key and shared secret are
+// overwritten with zeros as soon as the master secret is derived (see
+// Erasures), and these copies when it discards its keys at the end.
 type ECDHE struct {
 	Group         *kx.Group
 	ClientPublic  []byte
@@ -37,12 +39,13 @@ func (c *Conn) ECDHE() *ECDHE {
 	if c.kex == nil {
 		return nil
 	}
-	cp := func(b []byte) []byte { return append([]byte(nil), b...) }
 	k := *c.kex
 	k.ClientPublic, k.ServerPublic, k.Private, k.Shared = cp(k.ClientPublic), cp(k.ServerPublic), cp(k.Private), cp(k.Shared)
 	k.Signature, k.SignedMessage = cp(k.Signature), cp(k.SignedMessage)
 	return &k
 }
+
+func cp(b []byte) []byte { return append([]byte(nil), b...) }
 
 // ecdheChoice is what the server can use for ECDHE with this client: a
 // group and a signature scheme, or why not.
@@ -218,11 +221,11 @@ func (c *Conn) sendServerKeyExchange() error {
 	m.Signature = sig
 	m.Raw = m.Marshal()
 	wire := c.sendHandshake(m.Raw, "ServerKeyExchange", StepKeyExchange)
-	c.kex = &ECDHE{Group: c.group, ServerPublic: eph.Public, Private: eph.Secret, Scheme: c.scheme,
+	c.kex = &ECDHE{Group: c.group, ServerPublic: eph.Public, Private: cp(eph.Secret), Scheme: c.scheme,
 		Signature: sig, SignedMessage: signed, SignatureOK: true}
 	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Makes an ephemeral "+c.group.Name+" key pair, signs the public key with the certificate's key and sends ServerKeyExchange",
 		trace.Text("Group", c.group.Name, c.group.Note),
-		trace.Secret("Server ephemeral private key", eph.Secret, "fresh for this connection and never sent; erased when the connection ends, so a key stolen later cannot rebuild this session (forward secrecy)"),
+		trace.Secret("Server ephemeral private key", eph.Secret, "fresh for this connection and never sent; overwritten with zeros as soon as the master secret is derived, so a key stolen later cannot rebuild this session (forward secrecy)"),
 		trace.Hex("Server ephemeral public key", eph.Public, publicNote(c.group)),
 		trace.Hex("Signed data", signed, "client random + server random + ServerECDHParams (curve type 3, group, public key): the randoms tie the key to this handshake"),
 		trace.Text("Signature scheme", c.scheme.Name, "one the client listed in signature_algorithms"),
@@ -312,13 +315,13 @@ func (c *Conn) sendClientKeyExchangeECDHE() error {
 		return alert.Wrap(alert.IllegalParameter, "tls: the server's ephemeral public key is not a usable "+c.group.Name+" key", err)
 	}
 	c.sec.PreMaster = shared
-	c.kex.ClientPublic, c.kex.Private, c.kex.Shared = eph.Public, eph.Secret, shared
+	c.kex.ClientPublic, c.kex.Private, c.kex.Shared = eph.Public, cp(eph.Secret), cp(shared)
 	m := &handshake.ClientKeyExchangeECDHE{Public: eph.Public}
 	m.Raw = m.Marshal()
 	wire := c.sendHandshake(m.Raw, "ClientKeyExchange", StepKeyExchange)
 	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Makes its own ephemeral key pair, computes the shared secret and sends its public key in ClientKeyExchange",
 		trace.Text("Group", c.group.Name, "the server's choice"),
-		trace.Secret("Client ephemeral private key", eph.Secret, "fresh for this connection and never sent"),
+		trace.Secret("Client ephemeral private key", eph.Secret, "fresh for this connection and never sent; overwritten with zeros as soon as the master secret is derived"),
 		trace.Hex("Client ephemeral public key", eph.Public, publicNote(c.group)),
 		trace.Secret("Shared secret", shared, sharedNote(c.group, "the client's", "the server's")+": the pre-master secret; it never travels"),
 		trace.Hex("Record on the wire", wire, "an eavesdropper sees both public keys and still cannot compute the shared secret"))
@@ -340,7 +343,7 @@ func (c *Conn) readClientKeyExchangeECDHE(raw []byte) error {
 	}
 	c.transcript = append(c.transcript, raw...)
 	c.sec.PreMaster = shared
-	c.kex.ClientPublic, c.kex.Shared = m.Public, shared
+	c.kex.ClientPublic, c.kex.Shared = m.Public, cp(shared)
 	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Receives the client's ephemeral public key and computes the same shared secret",
 		trace.Hex("Client ephemeral public key", m.Public, "from ClientKeyExchange"),
 		trace.Secret("Shared secret", shared, sharedNote(c.group, "the server's", "the client's")+": the same bytes the client computed, now the pre-master secret"))

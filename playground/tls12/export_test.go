@@ -1,6 +1,9 @@
 package tls12
 
-import "tlsplayground/playground/record"
+import (
+	"tlsplayground/playground/kx"
+	"tlsplayground/playground/record"
+)
 
 // Hooks for the tests of package tls12_test: they let a test play a peer
 // that does what the engine never does.
@@ -20,3 +23,15 @@ func (c *Conn) SetPreMasterVersionForTest(v uint16) { c.clientVers = v }
 func (c *Conn) SendWarningForTest(a uint8) {
 	c.queue(record.TypeAlert, []byte{1, a}, "Alert", StepApplication)
 }
+
+// EphemeralForTest is what the engine itself holds of the key exchange:
+// this side's ephemeral key (nil for RSA key transport) and the
+// pre-master secret (for ECDHE, the shared secret), the very slices, not
+// copies.
+func (c *Conn) EphemeralForTest() (eph *kx.Private, preMaster []byte) {
+	return c.eph, c.sec.PreMaster
+}
+
+// BeforeEraseForTest has c call f just before it erases its key exchange
+// secrets.
+func (c *Conn) BeforeEraseForTest(f func()) { c.beforeErase = f }

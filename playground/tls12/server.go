@@ -229,7 +229,9 @@ func (c *Conn) readClientKeyExchange(raw []byte) error {
 	}
 	random := append([]byte(nil), pms...)
 	if c.cfg.PaddingOracle {
-		if plain, err := rsa.DecryptPKCS1v15(nil, key, m.EncryptedPreMaster); err != nil || len(plain) != 48 {
+		plain, err := rsa.DecryptPKCS1v15(nil, key, m.EncryptedPreMaster)
+		clear(plain)
+		if err != nil || len(plain) != 48 {
 			c.cfg.Trace.Add(StepEstablish, c.actor, "LEAKY ORACLE: reports that the padding is wrong",
 				trace.Check("PKCS#1 v1.5 padding", false, "this deliberately vulnerable server answers a bad padding with its own alert, before any key is derived"),
 				trace.Text("What it leaks", "whether the ciphertext decrypts to 00 02 …", "one bit per query; Bleichenbacher (1998) showed that about a million such queries decrypt any recorded ClientKeyExchange"))
@@ -245,6 +247,7 @@ func (c *Conn) readClientKeyExchange(raw []byte) error {
 	pms[0], pms[1] = byte(c.clientVers>>8), byte(c.clientVers)
 	c.sec.PreMaster = pms
 	replaced := subtle.ConstantTimeCompare(pms[2:], random[2:]) == 1 // for the trace only, after the fact
+	clear(random)
 	note := "decrypted with the private key: the same 48 bytes the client chose"
 	if replaced {
 		note = "the padding or length was wrong, so this is the random stand-in: the handshake will fail at Finished"

@@ -59,7 +59,7 @@ func (c *Conn) sendClientHello() error {
 	for _, g := range shareGroups {
 		p := c.privates[g.ID]
 		vals = append(vals,
-			trace.Secret("Ephemeral private key ("+g.Name+")", p.Secret, "made for this connection only, never sent, thrown away after the handshake"),
+			trace.Secret("Ephemeral private key ("+g.Name+")", p.Secret, "made for this connection only and never sent; overwritten with zeros as soon as the handshake secret is derived from it"),
 			trace.Hex("Key share ("+g.Name+")", p.Public, g.Note))
 	}
 	vals = append(vals,
@@ -183,7 +183,8 @@ func (c *Conn) readServerHello(raw []byte) error {
 	if err != nil {
 		return alert.Wrap(alert.IllegalParameter, "tls: the server's key share is unusable", err)
 	}
-	c.share = &Share{Group: priv.Group, ClientPublic: priv.Public, ServerPublic: ks.Data, MyPrivate: priv.Secret, Shared: shared}
+	c.shared = shared
+	c.share = newShare(priv.Group, priv.Public, ks.Data, priv.Secret, shared)
 	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Computes the shared secret from its private key and the server's key share",
 		trace.Secret("Client private key", priv.Secret, "generated for this connection; never left the client"),
 		trace.Hex("Server key share", ks.Data, "public: anyone on the path sees it"),
@@ -203,7 +204,7 @@ func sharedNote(g *kx.Group) string {
 // secrets and turns on handshake encryption in both directions.
 func (c *Conn) establishHandshakeKeys(step int) error {
 	c.ks = NewSchedule(c.suite)
-	c.ks.Start(c.share.Shared)
+	c.ks.Start(c.shared)
 	th := c.transcriptHash()
 	c.ks.HandshakeTraffic(th)
 	read, write := c.ks.ServerHandshake, c.ks.ClientHandshake
@@ -227,6 +228,7 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 		trace.Secret("Server handshake IV", lastNode(c.ks, "s_hs_iv"), ""),
 		trace.Secret("Client handshake key", lastNode(c.ks, "c_hs_key"), ""),
 		trace.Secret("Client handshake IV", lastNode(c.ks, "c_hs_iv"), ""))
+	c.eraseEphemeral(step)
 	return nil
 }
 
@@ -291,10 +293,14 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 	if err != nil {
 		return alert.Wrap(alert.InternalError, "tls: cannot make a key share", err)
 	}
+	var dropped []string
 	for _, old := range c.privates {
-		clear(old.Secret)
+		old.Erase()
+		dropped = append(dropped, old.Group.Name)
 	}
 	c.privates = map[uint16]*kx.Private{g.ID: p}
+	c.cfg.Trace.Add(StepNegotiate, c.actor, "Erases the key shares the server did not take",
+		trace.List("Zeroed", dropped, "the private key bytes of each unused share, overwritten now: they were never used"))
 	return c.sendSecondClientHello([]handshake.KeyShareEntry{{Group: g.ID, Data: p.Public}}, cookie, "Sends a second ClientHello with a "+g.Name+" key share",
 		trace.Secret("Ephemeral private key ("+g.Name+")", p.Secret, ""),
 		trace.Hex("Key share ("+g.Name+")", p.Public, g.Note))

@@ -146,6 +146,10 @@ type Conn struct {
 	skipEarly                             bool // the client offered early_data, which this server skips
 	earlySkipped                          int
 	privates                              map[uint16]*kx.Private // the client's key shares by group
+	mine                                  *kx.Private            // the server's key share
+	shared                                []byte                 // the (EC)DHE shared secret, until the handshake secret is derived
+	erasures                              []Erasure
+	beforeErase                           func() // tests only (export_test.go)
 	peerChain                             [][]byte
 	peerKey                               crypto.PublicKey
 
@@ -159,12 +163,71 @@ type Conn struct {
 	err        error
 }
 
-// Share is the key exchange as this side saw it, for the page.
+// Share is the key exchange as this side saw it: a teaching copy for the
+// page, taken when the shared secret was computed and kept, like the trace,
+// so that the page can show it. A real implementation keeps no such copy;
+// the connection's own private key and shared secret are overwritten with
+// zeros as soon as the handshake secret is derived (see Erasures).
 type Share struct {
 	Group                      *kx.Group
 	ClientPublic, ServerPublic []byte
 	MyPrivate                  []byte
 	Shared                     []byte
+}
+
+func newShare(g *kx.Group, clientPublic, serverPublic, private, shared []byte) *Share {
+	cp := func(b []byte) []byte { return append([]byte(nil), b...) }
+	return &Share{Group: g, ClientPublic: cp(clientPublic), ServerPublic: cp(serverPublic), MyPrivate: cp(private), Shared: cp(shared)}
+}
+
+// Erasure says what the connection overwrote with zeros, and at which
+// teaching step.
+type Erasure struct {
+	Step int
+	What []string
+}
+
+// Erasures lists what the connection has overwritten with zeros so far,
+// in order.
+func (c *Conn) Erasures() []Erasure { return c.erasures }
+
+// eraseEphemeral overwrites the ephemeral private keys, the shared secret,
+// the early secret and the handshake secret with zeros, and drops the key
+// objects, once the handshake traffic secrets and the master secret have
+// been derived: nothing later needs them (RFC 8446, Section 7.1: every
+// later secret comes from the master secret). Forward secrecy depends on
+// it: a memory dump after this point finds no key that turns the recorded
+// key shares into the shared secret.
+func (c *Conn) eraseEphemeral(step int) {
+	if c.beforeErase != nil {
+		c.beforeErase()
+	}
+	var what []string
+	for _, g := range kx.All { // in a fixed order, for a stable trace
+		if p := c.privates[g.ID]; p != nil {
+			p.Erase()
+			what = append(what, "the client's ephemeral private key ("+g.Name+")")
+		}
+	}
+	for _, p := range c.privates {
+		p.Erase() // a group outside kx.All cannot be made, but be sure
+	}
+	if c.mine != nil {
+		c.mine.Erase()
+		what = append(what, "the server's ephemeral private key ("+c.mine.Group.Name+")")
+	}
+	clear(c.shared)
+	what = append(what, "the shared secret")
+	if c.ks != nil {
+		clear(c.ks.Early)
+		clear(c.ks.Handshake)
+		what = append(what, "the early secret", "the handshake secret")
+	}
+	c.erasures = append(c.erasures, Erasure{Step: step, What: what})
+	c.cfg.Trace.Add(step, c.actor, "Erases its ephemeral private key and the shared secret",
+		trace.List("Overwritten with zeros", what, "in the engine's own memory, right after the handshake and master secrets were derived: nothing later needs them"),
+		trace.Text("Key objects", "dropped", "crypto/ecdh and crypto/mlkem keep their own copies inside the key objects; Go cannot zero those, so they wait for the garbage collector, which may also have copied memory earlier"),
+		trace.Text("This page", "still shows the values", "the trace is a teaching copy that a real implementation would not keep"))
 }
 
 // Client returns the client end of a connection; Start sends ClientHello.
@@ -596,16 +659,19 @@ func (c *Conn) Close() error {
 	c.queue(record.TypeAlert, []byte{byte(alert.LevelWarning), byte(alert.CloseNotify)}, "Alert", StepApplication)
 	c.state = stateClosed
 	c.write.Discard()
-	what := "its write key and IV are overwritten with zeros; it still reads until the peer's close_notify"
+	what := "its write key and IV are overwritten with zeros and its write cipher dropped; it still reads until the peer's close_notify"
 	if c.peerClosed {
 		c.discardKeys()
-		what = "every traffic key and secret overwritten with zeros"
+		what = "every traffic key, IV and secret it held overwritten with zeros; both cipher objects dropped"
 	}
 	c.cfg.Trace.Add(StepApplication, c.actor, "Sends close_notify and discards its keys",
-		trace.Text("Keys", what, "the ephemeral private key is already gone: nothing left can decrypt this session"))
+		trace.Text("Keys", what, "the ephemeral private key and the shared secret were already zeroed in step 5, right after the handshake secret was derived"),
+		trace.Text("What Go cannot promise", "copies outside the engine's reach", "the AES or ChaCha20 key schedule inside a dropped cipher object, and the copies crypto/ecdh and crypto/mlkem made of the private key, wait for the garbage collector; this page's trace is a teaching copy a real implementation would not keep"))
 	return nil
 }
 
+// discardKeys overwrites every secret the connection still holds with
+// zeros and drops the record ciphers (at close, or when it fails).
 func (c *Conn) discardKeys() {
 	c.write.Discard()
 	c.in.Discard()
@@ -616,8 +682,10 @@ func (c *Conn) discardKeys() {
 		}
 	}
 	for _, p := range c.privates {
-		clear(p.Secret)
+		p.Erase()
 	}
+	c.mine.Erase()
+	clear(c.shared)
 }
 
 // KeyUpdate sends a KeyUpdate and moves this side's write key to the next

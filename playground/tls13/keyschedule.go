@@ -33,7 +33,10 @@ const (
 // Schedule is the TLS 1.3 key schedule of one connection for one suite's
 // hash (RFC 8446, Section 7.1): early secret → handshake secret → master
 // secret, each traffic secret derived from one of them and a transcript
-// hash. Every value it computes is kept as a node for the page's tree.
+// hash. Every value it computes is also kept, as hex, in a node for the
+// page's tree: a teaching copy that a real implementation would not keep.
+// The connection overwrites Early and Handshake with zeros once the
+// handshake traffic secrets and the master secret exist.
 type Schedule struct {
 	hash  crypto.Hash
 	Nodes []trace.KSNode
@@ -99,6 +102,7 @@ func (k *Schedule) Start(shared []byte) {
 	k.add(trace.Node("derived_early", "derived", derived, true, `Derive-Secret("derived", "")`, "early"))
 	k.add(trace.Node("shared", "(EC)DHE shared secret", shared, true, "input"))
 	k.add(trace.Node("handshake", "Handshake secret", k.Handshake, true, "HKDF-Extract(derived, shared)", "derived_early", "shared"))
+	clear(derived) // an intermediate: the node keeps the page's copy
 }
 
 // HandshakeTraffic derives both handshake traffic secrets from the
@@ -115,6 +119,7 @@ func (k *Schedule) HandshakeTraffic(th []byte) {
 	k.Master = Extract(k.hash, derived, make([]byte, k.hash.Size()))
 	k.add(trace.Node("derived_hs", "derived", derived, true, `Derive-Secret("derived", "")`, "handshake"))
 	k.add(trace.Node("master", "Master secret", k.Master, true, "HKDF-Extract(derived, 0)", "derived_hs"))
+	clear(derived)
 }
 
 // AppTraffic derives the application traffic secrets and the exporter

@@ -336,7 +336,8 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	if err != nil {
 		return alert.Wrap(alert.IllegalParameter, "tls: the client's key share is unusable", err)
 	}
-	c.share = &Share{Group: c.group, ClientPublic: clientShare, ServerPublic: mine.Public, MyPrivate: mine.Secret, Shared: shared}
+	c.mine, c.shared = mine, shared
+	c.share = newShare(c.group, clientShare, mine.Public, mine.Secret, shared)
 	c.serverRandom = make([]byte, 32)
 	if _, err := io.ReadFull(c.cfg.Rand, c.serverRandom); err != nil {
 		return alert.Wrap(alert.InternalError, "tls: no randomness for the server random", err)
@@ -353,9 +354,9 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 		trace.Text("Chosen suite", c.suite.Name, ""),
 		trace.Hex("Server key share ("+c.group.Name+")", mine.Public, c.group.Note),
 		trace.Hex("Record on the wire", wire, "the last message in the clear"))
-	keyNote := "made for this connection only; it is gone after the handshake"
+	keyNote := "made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
 	if c.group.KEM {
-		keyNote = "the ML-KEM encapsulation randomness and the X25519 private key, made for this connection only"
+		keyNote = "the ML-KEM encapsulation randomness and the X25519 private key, made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
 	}
 	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Computes the shared secret from the client's key share",
 		trace.Secret("Server private key", mine.Secret, keyNote),
