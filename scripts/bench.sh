@@ -1,14 +1,22 @@
 #!/usr/bin/env bash
-# bench.sh prints the numbers the README quotes: the wasm size, native
-# handshake benchmarks (the engine and crypto/tls), and the page in
-# Debian's Chromium (load to ready, handshake in the page, a repeat visit from the
-# service worker), and an embed in a host page of another origin (bytes before
-# its engine starts, time to usable).
+# bench.sh prints the numbers the README quotes: the wasm size and where it
+# goes per Go package, native handshake benchmarks (the engine and crypto/tls),
+# the page beside the two rivals of ../shared/rivals in one Chromium run (issue
+# 9's table, with a ratio column), the long tasks of every flow, the page alone
+# (load to ready, handshake in the page, a repeat visit from the service worker),
+# and an embed in a host page of another origin (bytes before its engine starts,
+# time to usable). The Worker's figures: scripts/load.sh.
 # Needs what scripts/test.sh installs (chromium, tests/node_modules).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/build.sh | grep -E 'engine.wasm|precache'
+echo
+echo "== the engine's bytes per Go package (the same build with its name section kept) =="
+named="$(mktemp -d)"
+GOOS=js GOARCH=wasm go build -trimpath -ldflags='-w' -o "$named/engine.wasm" ./wasm
+node tests/bench/wasm-size.mjs "$named/engine.wasm" "${SIZE_ROWS:-30}"
+rm -rf "$named"
 echo
 echo "== native (go test -bench): the engine and crypto/tls, same handshakes =="
 go test ./playground/session -run '^$' -bench 'Handshake' -benchtime 300x -count 3 | grep -E '^Benchmark'
@@ -23,6 +31,17 @@ go build -o /tmp/tlsplay-serve ./scripts/serve
 pid=$!
 trap 'kill $pid 2>/dev/null' EXIT
 for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
+rivals="$(cd "${RIVALS:-../shared/rivals}" 2>/dev/null && pwd || true)"
+if [[ -n "$rivals" ]]; then
+  echo "== beside the rivals (Chromium, one run, interleaved): issue 9's table =="
+  (cd tests && node bench/rivals-bench.mjs "http://127.0.0.1:$port/" "$rivals" "${LOADS:-7}" "${CLICKS:-10}")
+else
+  echo "== beside the rivals: skipped, ${RIVALS:-../shared/rivals} not found (RIVALS=DIR) =="
+fi
+echo
+echo "== long tasks per flow (Chromium) =="
+(cd tests && node bench/flows-bench.mjs "http://127.0.0.1:$port/" "${FLOW_RUNS:-3}")
+echo
 echo "== page (Chromium) =="
 (cd tests && node bench/page-bench.mjs "http://127.0.0.1:$port/" "${LOADS:-7}" "${HANDSHAKES:-40}")
 echo

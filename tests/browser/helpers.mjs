@@ -235,3 +235,38 @@ export const ATTACKS = [
   }],
   ['bleichenbacher', '[data-testid="bleich-leaky-refusal"]', null],
 ];
+
+/**
+ * FLOWS lists what a visitor does after the page is ready, each as [name, run]:
+ * New session, Run all, the mode switches, the comparison, every attack. The
+ * long-task bench (tests/bench/flows-bench.mjs) and guard (longtasks.test.mjs)
+ * run them in this order.
+ */
+export const FLOWS = [
+  ['"New session"', async (page) => {
+    const seed = await page.getAttribute('body', 'data-session-seed');
+    await page.getByTestId('new-session').click();
+    await page.waitForFunction((s) => document.body.dataset.sessionSeed !== s && document.body.dataset.busy === 'false', seed);
+  }],
+  ['"Run all"', async (page) => {
+    await page.getByTestId('run-all').click();
+    await idle(page);
+  }],
+  ['mode switch → ECDHE', (page) => chooseMode(page, 'ecdhe')],
+  ['mode switch → TLS 1.3', (page) => chooseMode(page, 'tls13')],
+  ['mode switch → classic', (page) => chooseMode(page, 'classic')],
+  ['the comparison (#compare)', async (page) => {
+    await page.evaluate(() => { location.hash = '#compare'; });
+    await page.waitForSelector('tls-comparison[data-state="done"], tls-comparison[data-state="failed"]', { timeout: 60_000 });
+    await idle(page);
+  }],
+  ...ATTACKS.map(([attack, ready, run]) => [`attack: ${attack}`, async (page) => {
+    await page.evaluate((a) => { location.hash = `#attack=${a}`; }, attack);
+    await page.waitForSelector(ready, { timeout: 60_000 });
+    await idle(page);
+    if (run) {
+      await run(page);
+      await idle(page);
+    }
+  }]),
+];

@@ -1,0 +1,62 @@
+// flows-bench.mjs drives every flow of the playground in Chromium and prints,
+// per flow, the main thread's long tasks (the browser's own longtask entries:
+// tasks over 50 ms) and how long the flow took: load, "New session", "Run all",
+// each mode switch, the comparison and every attack of the lab. Issue 9's goal
+// is zero tasks over 50 ms in each; the browser suite only guards against gross
+// regressions (tests/browser/longtasks.test.mjs), this is where the number is read.
+//
+//   node tests/bench/flows-bench.mjs PLAYGROUND_URL [repeats]
+import { launch, stats } from './chromium.mjs';
+import { FLOWS, idle } from '../browser/helpers.mjs';
+
+const url = process.argv[2] || 'http://127.0.0.1:18093/';
+const repeats = Number(process.argv[3] || 3);
+
+const observe = () => {
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+};
+
+const flows = [['load → first session shown', null], ...FLOWS];
+
+const rows = new Map(flows.map(([name]) => [name, { count: [], max: [], took: [] }]));
+const browser = await launch();
+try {
+  for (let i = 0; i < repeats; i++) {
+    const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await ctx.addInitScript(observe);
+    const page = await ctx.newPage();
+    const t0 = Date.now();
+    await page.goto(url);
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+    await idle(page);
+    for (const [name, run] of flows) {
+      const r = rows.get(name);
+      let took = Date.now() - t0;
+      if (run) {
+        await page.evaluate(() => { window.__longtasks.length = 0; });
+        const s = Date.now();
+        await run(page);
+        took = Date.now() - s;
+      }
+      await page.waitForTimeout(150); // the last longtask entries arrive after the task
+      const lt = await page.evaluate(() => window.__longtasks.slice());
+      r.count.push(lt.length);
+      r.max.push(lt.length ? Math.max(...lt) : 0);
+      r.took.push(took);
+    }
+    await ctx.close();
+  }
+} finally {
+  await browser.close();
+}
+
+const f = (xs) => Math.round(stats(xs).median).toLocaleString('en');
+console.log(`Chromium ${url}, ${repeats} runs of every flow; medians (worst run in brackets)\n`);
+console.log('| flow | long tasks > 50 ms | longest task ms | flow took ms (Playwright round trips included) |');
+console.log('|---|---|---|---|');
+for (const [name, r] of rows) {
+  console.log(`| ${name} | ${f(r.count)} (${Math.max(...r.count)}) | ${f(r.max)} (${Math.round(Math.max(...r.max))}) | ${f(r.took)} |`);
+}

@@ -1,0 +1,188 @@
+// rivals-bench.mjs loads the playground and the two rivals kept in
+// ../shared/rivals (crypto-lab-tls-handshake and The Illustrated TLS 1.3) in
+// the same Chromium, interleaved, and prints issue 9's table with a ratio
+// column (playground ÷ crypto-lab): on a shared machine only ratios from one
+// run mean anything.
+//
+//   node tests/bench/rivals-bench.mjs PLAYGROUND_URL RIVALS_DIR [loads] [clicks]
+//
+// The rivals are served by this script (plain static files, as their builds
+// expect: crypto-lab under /crypto-lab-tls-handshake/, its Vite base).
+// "Usable" is each page's own moment: the playground's tls-playground:ready
+// mark (the first complete session on screen); crypto-lab's first live
+// handshake rendered (its message list and step detail); the Illustrated
+// page's load event. Bytes: every response the first visit received, page and
+// service worker, each compressed with brotli quality 11 (what a CDN would send).
+// Long tasks: the browser's own longtask entries (tasks over 50 ms).
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { launch, stats } from './chromium.mjs';
+
+const playgroundURL = process.argv[2] || 'http://127.0.0.1:18093/';
+const rivalsDir = path.resolve(process.argv[3] || '../../shared/rivals');
+const loads = Number(process.argv[4] || 7);
+const clicks = Number(process.argv[5] || 10);
+
+const types = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml',
+  '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
+};
+const mounts = [
+  ['/crypto-lab-tls-handshake/', 'crypto-lab-tls-handshake/dist'],
+  ['/illustrated-tls13/', 'illustrated-tls13/site'],
+];
+const server = http.createServer((req, res) => {
+  const p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  const m = mounts.find(([prefix]) => p.startsWith(prefix));
+  let file = m && path.join(rivalsDir, m[1], p.slice(m[0].length));
+  if (file && !file.startsWith(path.join(rivalsDir, m[1]))) file = null;
+  if (file && (p.endsWith('/') || fs.statSync(file, { throwIfNoEntry: false })?.isDirectory())) file = path.join(file, 'index.html');
+  fs.readFile(file || '/nonexistent', (err, body) => {
+    if (err) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+    res.end(body);
+  });
+});
+await new Promise((r) => server.listen(0, '127.0.0.1', r));
+const rivalsBase = `http://127.0.0.1:${server.address().port}`;
+
+// Each subject: where it lives, when it is usable, and (if it has one) its "New session".
+const subjects = {
+  playground: {
+    url: playgroundURL,
+    usable: async (page) => {
+      await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+      return page.evaluate(() => ({
+        usable: performance.getEntriesByName('tls-playground:ready')[0]?.startTime,
+        engine: performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime,
+      }));
+    },
+    // The session's seed is on <body>; the page is updated when it changed and the page is not busy.
+    newSession: { button: '[data-testid="new-session"]', before: () => document.body.dataset.sessionSeed,
+      done: (b) => document.body.dataset.sessionSeed !== b && document.body.dataset.busy === 'false' },
+  },
+  'crypto-lab': {
+    url: `${rivalsBase}/crypto-lab-tls-handshake/`,
+    usable: async (page) => {
+      // Its first live handshake: the message list and the step detail rendered.
+      await page.waitForFunction(() => document.querySelectorAll('.msg').length >= 8 && document.querySelector('#resetBtn'), null, { timeout: 60_000, polling: 'raf' });
+      return page.evaluate(() => ({ usable: performance.now() }));
+    },
+    newSession: { button: '#resetBtn', before: () => document.querySelector('#app').textContent,
+      done: (b) => document.querySelector('#app').textContent !== b },
+  },
+  illustrated: {
+    url: `${rivalsBase}/illustrated-tls13/`,
+    usable: async (page) => {
+      await page.waitForLoadState('load');
+      return page.evaluate(() => ({ usable: performance.getEntriesByType('navigation')[0].loadEventEnd }));
+    },
+  },
+};
+
+const longtaskObserver = () => {
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push([e.startTime, e.duration]);
+  }).observe({ type: 'longtask', buffered: true });
+};
+const brotli = (buf) => zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+
+const results = Object.fromEntries(Object.keys(subjects).map((k) => [k, {
+  bytes: [], usable: [], engine: [], ltCount: [], ltTotal: [], ltMax: [], click: [], clickLtCount: [], clickLtMax: [], offline: null,
+}]));
+
+const browser = await launch();
+try {
+  for (let i = 0; i < loads; i++) {
+    for (const [name, s] of Object.entries(subjects)) {
+      const ctx = await browser.newContext();
+      await ctx.addInitScript(longtaskObserver);
+      const bodies = new Map();
+      const pending = [];
+      ctx.on('response', (r) => {
+        if (bodies.has(r.url())) return;
+        bodies.set(r.url(), 0);
+        pending.push(r.body().then((b) => bodies.set(r.url(), brotli(b)), () => {}));
+      });
+      const page = await ctx.newPage();
+      await page.goto(s.url);
+      const t = await s.usable(page);
+      const r = results[name];
+      r.usable.push(t.usable);
+      if (typeof t.engine === 'number') r.engine.push(t.engine);
+      const lt = await page.evaluate((u) => window.__longtasks.filter(([start]) => start < u), t.usable);
+      r.ltCount.push(lt.length);
+      r.ltTotal.push(lt.reduce((a, [, d]) => a + d, 0));
+      r.ltMax.push(lt.reduce((a, [, d]) => Math.max(a, d), 0));
+      if (i === 0) {
+        // The first visit's bytes, once everything it asked for (the service worker's precache too) arrived.
+        await page.waitForTimeout(name === 'playground' ? 3000 : 500);
+        await Promise.all(pending);
+        r.bytes.push([...bodies.values()].reduce((a, b) => a + b, 0));
+      }
+      if (i === 0 && s.newSession) {
+        for (let c = 0; c < clicks; c++) {
+          const m = await page.evaluate(async ({ button, before, done }) => {
+            // eslint-disable-next-line no-new-func
+            const b = new Function(`return (${before})()`)();
+            const isDone = new Function('b', `return (${done})(b)`);
+            const from = window.__longtasks.length;
+            const t0 = performance.now();
+            document.querySelector(button).click();
+            await new Promise((resolve) => {
+              const tick = () => (isDone(b) ? resolve() : requestAnimationFrame(tick));
+              requestAnimationFrame(tick);
+            });
+            const took = performance.now() - t0;
+            await new Promise((r2) => setTimeout(r2, 100)); // let the longtask entries arrive
+            const lt = window.__longtasks.slice(from).filter(([start]) => start >= t0);
+            return { took, n: lt.length, max: lt.reduce((a, [, d]) => Math.max(a, d), 0) };
+          }, { button: s.newSession.button, before: String(s.newSession.before), done: String(s.newSession.done) });
+          r.click.push(m.took);
+          r.clickLtCount.push(m.n);
+          r.clickLtMax.push(m.max);
+        }
+      }
+      if (i === 0) {
+        // A repeat visit with the network gone: usable again, or not.
+        await ctx.setOffline(true);
+        try {
+          await page.reload({ timeout: 20_000 });
+          await s.usable(page);
+          r.offline = 'works';
+        } catch {
+          r.offline = 'fails';
+        }
+      }
+      await ctx.close();
+    }
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+
+const ms = (xs) => (xs.length ? `${Math.round(stats(xs).median).toLocaleString('en')} (${Math.round(stats(xs).p90).toLocaleString('en')})` : '—');
+const med = (xs) => (xs.length ? stats(xs).median : NaN);
+const ratio = (k) => {
+  const a = med(results.playground[k]);
+  const b = med(results['crypto-lab'][k]);
+  return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : '—';
+};
+const kb = (xs) => (xs.length ? `${Math.round(xs[0] / 1024).toLocaleString('en')} KB` : '—');
+const lt = (r) => `${Math.round(med(r.ltCount))} / ${Math.round(med(r.ltTotal))} ms (max ${Math.round(med(r.ltMax))})`;
+const names = Object.keys(subjects);
+const row = (label, f, ratioKey) => `| ${label} | ${names.map((n) => f(results[n])).join(' | ')} | ${ratioKey ? ratio(ratioKey) : '—'} |`;
+console.log(`Chromium, ${loads} interleaved loads each, ${clicks} "New session" clicks; median (p90) unless said\n`);
+console.log(`| | ${names.join(' | ')} | playground ÷ crypto-lab |`);
+console.log(`|---|${names.map(() => '---').join('|')}|---|`);
+console.log(row('bytes of the first visit, brotli-11', (r) => kb(r.bytes), 'bytes'));
+console.log(row('usable (ms from navigation)', (r) => ms(r.usable), 'usable'));
+console.log(row('engine ready (ms)', (r) => ms(r.engine)));
+console.log(row('long tasks before usable (count / total, median)', lt));
+console.log(row('"New session" click → page updated (ms)', (r) => ms(r.click), 'click'));
+console.log(row('long tasks during one new session (count, max ms; median)', (r) => (r.click.length ? `${med(r.clickLtCount)}, ${Math.round(med(r.clickLtMax))}` : '—')));
+console.log(row('repeat visit, offline', (r) => r.offline || '—'));
