@@ -1,13 +1,24 @@
 // Package eve is the passive eavesdropper. She holds a recorded session
-// (every record, as on the wire) and, later, the server's leaked private
-// key. Against RSA key transport that is enough to decrypt everything: the
-// pre-master secret travelled encrypted under that key. Against ephemeral
-// key exchange (ECDHE, TLS 1.3) it is not: the key only ever signed, and
-// the ephemeral private keys that made the shared secret are gone. That
-// difference is forward secrecy.
+// (every record, as on the wire) and, later, a leaked key.
+//
+// With the server's certificate key (Decrypt): against RSA key transport
+// that is enough to decrypt everything, since the pre-master secret
+// travelled encrypted under that key. Against ephemeral key exchange (ECDHE,
+// TLS 1.3) it is not: the key only ever signed, and the ephemeral private
+// keys that made the shared secret were overwritten by both ends as soon as
+// the next secret was derived. That difference is forward secrecy.
+//
+// With the token key of the HTTP server (DecryptWithTokenKey): that server
+// keeps no state and seals its whole randomness for the connection into a
+// token the client carries. Whoever later holds the long-lived token key
+// opens a recorded token, makes the server's ephemeral key again, and
+// decrypts even an ECDHE or TLS 1.3 session: forward secrecy does not hold
+// there, exactly the weakness of a leaked TLS 1.2 session-ticket key (RFC
+// 5077, Section 5.5; RFC 8446, Section E.5).
 package eve
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rsa"
 	"encoding/hex"
@@ -58,7 +69,14 @@ type hello struct {
 	suite                      *suites.Suite
 	ems                        bool
 	ckeRaw                     []byte
-	transcript                 []byte // handshake messages up to and including ClientKeyExchange
+	transcript                 []byte // handshake messages up to and including ClientKeyExchange (TLS 1.3: ServerHello)
+
+	// What the token attack reads too.
+	skeRaw       []byte                    // TLS 1.2 ECDHE: ServerKeyExchange
+	clientShares []handshake.KeyShareEntry // TLS 1.3: the last ClientHello's key shares
+	serverShare  handshake.KeyShareEntry   // TLS 1.3: ServerHello's key share
+	helloRetry   bool
+	afterHello   int // TLS 1.3: the index of the first record after ServerHello
 }
 
 // Decrypt tries to read a recorded session with the server's leaked key.
@@ -71,14 +89,14 @@ func Decrypt(records []Record, key crypto.Signer) *Result {
 	}
 	if h.version == suites.VersionTLS13 {
 		r.step("Gives up: this is TLS 1.3",
-			trace.Text("Why", "In TLS 1.3 the shared secret comes from ephemeral key shares; the server's certificate key only signed the handshake.", "the key shares are public, but turning them into the secret needs one of the two ephemeral private keys, erased after the handshake"),
+			trace.Text("Why", "In TLS 1.3 the shared secret comes from ephemeral key shares; the server's certificate key only signed the handshake.", "the key shares are public, but turning them into the secret needs one of the two ephemeral private keys, which both ends overwrote with zeros as soon as the handshake secret was derived"),
 			trace.Check("Session decrypted", false, "forward secrecy: a key stolen later does not open recorded sessions"))
 		r.Verdict = "cannot decrypt: TLS 1.3 uses ephemeral key exchange, and the leaked key only signs"
 		return r
 	}
 	if h.suite.KeyExchange != suites.RSA {
 		r.step("Gives up: the key exchange was ephemeral ("+string(h.suite.KeyExchange)+")",
-			trace.Text("Why", "ServerKeyExchange carried a fresh ECDH public key, signed with the certificate's key; the pre-master secret is the ECDH result, never sent.", "with the leaked key Eve could only forge signatures for new connections, not recompute old secrets"),
+			trace.Text("Why", "ServerKeyExchange carried a fresh ECDH public key, signed with the certificate's key; the pre-master secret is the ECDH result, never sent, and both ends overwrote their ephemeral private keys once the master secret was derived.", "with the leaked key Eve could only forge signatures for new connections, not recompute old secrets"),
 			trace.Check("Session decrypted", false, "forward secrecy, already in TLS 1.2 with ECDHE"))
 		r.Verdict = "cannot decrypt: the key exchange was ephemeral (ECDHE), and the leaked key only signs"
 		return r
@@ -102,6 +120,17 @@ func Decrypt(records []Record, key crypto.Signer) *Result {
 	r.step("Decrypts the ClientKeyExchange with the leaked private key",
 		trace.Hex("Encrypted pre-master secret", cke.EncryptedPreMaster, "recorded from the wire in step 5"),
 		trace.Secret("Pre-master secret", pms, "exactly what the client chose: the leaked key opens it, years later if need be"))
+	decrypt12(r, h, pms, records)
+	if r.OK {
+		r.Verdict = fmt.Sprintf("decrypted %d records: RSA key transport has no forward secrecy", len(r.Plaintexts))
+	}
+	return r
+}
+
+// decrypt12 derives the master secret and the key block from the
+// pre-master secret and the recorded hellos, and decrypts every record
+// after each side's ChangeCipherSpec.
+func decrypt12(r *Result, h *hello, pms []byte, records []Record) {
 	var master []byte
 	if h.ems {
 		hh := h.suite.Hash.New()
@@ -143,7 +172,7 @@ func Decrypt(records []Record, key crypto.Signer) *Result {
 		plain, _, err := p.Open(rec)
 		if err != nil {
 			r.Verdict = fmt.Sprintf("record %d did not decrypt: %v", i, err)
-			return r
+			return
 		}
 		r.Plaintexts = append(r.Plaintexts, Plaintext{Record: i, From: rr.From, Type: record.TypeName(rec.Type), Text: printable(rec.Type, plain), Hex: trace.HexString(plain)})
 	}
@@ -153,8 +182,6 @@ func Decrypt(records []Record, key crypto.Signer) *Result {
 	}
 	r.step("Decrypts every recorded record", vals...)
 	r.OK = true
-	r.Verdict = fmt.Sprintf("decrypted %d records: RSA key transport has no forward secrecy", len(r.Plaintexts))
-	return r
 }
 
 // printable shows application data as text and the rest by name.
@@ -182,7 +209,7 @@ func readClear(records []Record, r *Result) (*hello, error) {
 	h := &hello{}
 	var buf []byte
 	var vals []trace.Value
-	for _, rr := range records {
+	for i, rr := range records {
 		raw, err := hex.DecodeString(rr.Hex)
 		if err != nil {
 			return nil, errors.New("eve: a recorded record is not hex")
@@ -207,26 +234,56 @@ func readClear(records []Record, r *Result) (*hello, error) {
 			switch typ {
 			case handshake.TypeClientHello:
 				if m, err := handshake.UnmarshalClientHello(msg); err == nil {
-					h.clientRandom = m.Random
-					vals = append(vals, trace.Hex("Client random", m.Random, "ClientHello, in the clear"))
+					if h.clientRandom == nil {
+						h.clientRandom = m.Random
+						vals = append(vals, trace.Hex("Client random", m.Random, "ClientHello, in the clear"))
+					}
+					if d, ok := handshake.Find(m.Extensions, handshake.ExtKeyShare); ok {
+						h.clientShares, _ = handshake.ParseClientKeyShares(d)
+					}
 				}
 			case handshake.TypeServerHello:
 				m, err := handshake.UnmarshalServerHello(msg)
 				if err != nil {
 					return nil, errors.New("eve: the recorded ServerHello does not parse")
 				}
-				h.serverRandom, h.version = m.Random, m.Version
+				h.version = m.Version
 				if d, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions); ok && len(d) == 2 {
 					h.version = uint16(d[0])<<8 | uint16(d[1])
 				}
 				h.suite = suites.ByID(m.CipherSuite)
+				if h.version == suites.VersionTLS13 && bytes.Equal(m.Random, handshake.HelloRetryRandom) {
+					// RFC 8446, Section 4.4.1: the first ClientHello is
+					// replaced in the transcript by its hash.
+					if h.suite == nil {
+						return nil, errors.New("eve: the recorded HelloRetryRequest names a suite Eve does not know")
+					}
+					hh := h.suite.Hash.New()
+					hh.Write(h.transcript)
+					sum := hh.Sum(nil)
+					h.transcript = append([]byte{handshake.TypeMessageHash, 0, 0, byte(len(sum))}, sum...)
+					h.transcript = append(h.transcript, msg...)
+					h.helloRetry = true
+					continue
+				}
+				h.serverRandom = m.Random
 				_, h.ems = handshake.Find(m.Extensions, handshake.ExtExtendedMasterSecret)
 				vals = append(vals, trace.Hex("Server random", m.Random, "ServerHello, in the clear"),
 					trace.Text("Cipher suite", suites.NameOf(m.CipherSuite), "ServerHello, in the clear"))
 				if h.version == suites.VersionTLS13 {
+					if d, ok := handshake.Find(m.Extensions, handshake.ExtKeyShare); ok {
+						h.serverShare, _ = handshake.ParseServerKeyShare(d)
+					}
+					h.transcript = append(h.transcript, msg...)
+					h.afterHello = i + 1
+					if h.suite == nil || h.clientRandom == nil {
+						return nil, errors.New("eve: the recording has no ClientHello, or a suite Eve does not know")
+					}
 					r.step("Reads the hellos (everything after them is encrypted)", vals...)
 					return h, nil
 				}
+			case handshake.TypeServerKeyExchange:
+				h.skeRaw = msg
 			case handshake.TypeClientKeyExchange:
 				h.ckeRaw = msg
 			}

@@ -22,7 +22,6 @@ import (
 	"tlsplayground/playground/endpoint"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
-	"tlsplayground/playground/rng"
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/tls12"
 	"tlsplayground/playground/tls13"
@@ -348,7 +347,7 @@ func (h *handler) state(token, mode, group string, now time.Time) (*connState, *
 
 // server builds the server end for a connection state.
 func (h *handler) server(st *connState, rec *trace.Recorder) (endpoint.Endpoint, error) {
-	r := rng.New(st.Seed)
+	r := ServerRand(st.Seed)
 	now := h.opt.Now
 	switch st.Mode {
 	case ModeTLS13:

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/cryptobyte"
+
+	"tlsplayground/playground/rng"
 )
 
 // tokenVersion is the first byte of every sealed token.
@@ -31,6 +33,35 @@ type connState struct {
 	Expires time.Time
 	Flights int
 }
+
+// TokenContents is what a token holds, readable by whoever has the token
+// key: the server's whole randomness for the connection (Seed) and every
+// byte the client sent. That is why forward secrecy does not hold for a
+// connection to this server: a recorded session and a later leak of the
+// long-lived token key rebuild the server's ephemeral key, as a leaked TLS
+// 1.2 session-ticket key does (RFC 5077, Section 5.5; RFC 8446, Section
+// E.5). Package eve demonstrates it.
+type TokenContents struct {
+	Mode, Group string
+	Seed        []byte
+	Client      []byte
+	Expires     time.Time
+	Flights     int
+}
+
+// OpenToken opens a token with the token key, as an attacker who stole
+// the key would.
+func OpenToken(key []byte, token string) (*TokenContents, error) {
+	st, err := open(key, token)
+	if err != nil {
+		return nil, err
+	}
+	return &TokenContents{Mode: st.Mode, Group: st.Group, Seed: st.Seed, Client: st.Client, Expires: st.Expires, Flights: st.Flights}, nil
+}
+
+// ServerRand is the server's randomness for a connection: everything it
+// draws comes from the seed in the token.
+func ServerRand(seed []byte) io.Reader { return rng.New(seed) }
 
 var (
 	errTokenSyntax  = errors.New("the token is not valid base64url")

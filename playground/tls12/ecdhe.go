@@ -4,6 +4,7 @@ import (
 	"crypto"
 	"crypto/ecdsa"
 	"fmt"
+	"io"
 	"strings"
 
 	"tlsplayground/playground/alert"
@@ -201,6 +202,20 @@ func publicNote(g *kx.Group) string {
 		return "65 bytes: 04 + x + y, the private scalar times the curve's base point (uncompressed)"
 	}
 	return "32 bytes: X25519(private key, 9), the private key times the base point"
+}
+
+// ServerEphemeral makes again the ephemeral key a TLS 1.2 ECDHE server of
+// this engine makes from rand (its Config.Rand): the server draws its
+// 32-byte random first (sendServerHello), then this key
+// (sendServerKeyExchange), and nothing in between. Whoever holds the
+// server's randomness (the seed sealed in an HTTP server's token) holds
+// the key; package eve shows it.
+func ServerEphemeral(rand io.Reader, g *kx.Group) (*kx.Private, error) {
+	var random [32]byte
+	if _, err := io.ReadFull(rand, random[:]); err != nil {
+		return nil, err
+	}
+	return g.Generate(rand)
 }
 
 // sendServerKeyExchange is the server's half of step 5 (RFC 8422, Section

@@ -329,10 +329,20 @@ func (c *Conn) sendHelloRetryRequest(g *kx.Group) error {
 	return nil
 }
 
+// ServerKeyShare is the server's key exchange: its key share and the
+// shared secret, from the client's share. It is the first thing a server
+// of this engine draws from Config.Rand, so that whoever holds the
+// server's randomness (a seeded reader, the seed sealed in an HTTP
+// server's token) can make the same key share again, and with it the
+// shared secret: package eve shows it.
+func ServerKeyShare(rand io.Reader, g *kx.Group, clientShare []byte) (*kx.Private, []byte, error) {
+	return g.Respond(rand, clientShare)
+}
+
 // sendServerFlight is ServerHello, then, under the handshake keys,
 // EncryptedExtensions, Certificate, CertificateVerify and Finished.
 func (c *Conn) sendServerFlight(clientShare []byte) error {
-	mine, shared, err := c.group.Respond(c.cfg.Rand, clientShare)
+	mine, shared, err := ServerKeyShare(c.cfg.Rand, c.group, clientShare)
 	if err != nil {
 		return alert.Wrap(alert.IllegalParameter, "tls: the client's key share is unusable", err)
 	}
