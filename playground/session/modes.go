@@ -70,7 +70,7 @@ func groupsFor(mode, group string, server []string) (*kx.Group, []*kx.Group, err
 // tls13View reads a TLS 1.3 session: the client's secrets and both sides'
 // key shares.
 func tls13View(c, srv *tls13.Conn) view {
-	v := view{version: "TLS 1.3", keylog: c.KeyLog(), helloRetry: c.HelloRetry()}
+	v := view{version: "TLS 1.3", keylog: c.KeyLog(), helloRetry: c.HelloRetry(), established: c.HandshakeComplete()}
 	if st := c.Suite(); st != nil {
 		v.suite = st.Name
 	}

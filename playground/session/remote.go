@@ -226,7 +226,7 @@ func (r *Remote) capture() {
 // events where the server shared them.
 func (r *Remote) Export() *Export {
 	r.capture()
-	e := buildExport(r.mode, r.seed, r.view, r.messages, r.records, r.err, r.closed, r.rec.Events, r.server)
+	e := buildExport(r.mode, r.seed, r.view, r.messages, r.records, r.err, r.closed, r.rec.Events, r.server, true)
 	var chain [][]byte
 	if r.client12 != nil {
 		chain = r.client12.PeerChain()

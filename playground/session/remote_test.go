@@ -53,6 +53,12 @@ func TestRemote(t *testing.T) {
 			if !r.Established() {
 				t.Fatalf("not established: %+v", r.Export().Error)
 			}
+			// Over HTTP the server's randomness is in the token: no
+			// forward secrecy, whatever the key exchange.
+			if e := r.Export(); e.ForwardSecrecy || e.KeyState != KeysOpen ||
+				(mode == ModeClassic) != (e.ForwardSecrecyReason == FSRSAKeyTransport) || (mode != ModeClassic) != (e.ForwardSecrecyReason == FSTokenKey) || e.ForwardSecrecyNote == "" {
+				t.Fatalf("%s over HTTP: forward secrecy %v (%s), keys %s", mode, e.ForwardSecrecy, e.ForwardSecrecyReason, e.KeyState)
+			}
 			if err := r.Write("hello over HTTP"); err != nil {
 				t.Fatal(err)
 			}
@@ -63,7 +69,7 @@ func TestRemote(t *testing.T) {
 			r.Close()
 			exchange()
 			e := r.Export()
-			if e.Error != nil || !e.Closed || e.Suite == "" || e.Keylog == "" {
+			if e.Error != nil || !e.Closed || e.Suite == "" || e.Keylog == "" || e.KeyState != KeysDiscarded {
 				t.Fatalf("export: err %+v closed %v suite %q", e.Error, e.Closed, e.Suite)
 			}
 			var server, client int

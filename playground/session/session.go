@@ -422,6 +422,14 @@ type Export struct {
 	Group           string            `json:"group"`
 	SignatureScheme string            `json:"signatureScheme"`
 	ForwardSecrecy  bool              `json:"forwardSecrecy"`
+	// ForwardSecrecyReason is why, as a stable code the page keys on:
+	// FSEphemeral, FSRSAKeyTransport or FSTokenKey. ForwardSecrecyNote says
+	// it in words.
+	ForwardSecrecyReason string `json:"forwardSecrecyReason"`
+	ForwardSecrecyNote   string `json:"forwardSecrecyNote"`
+	// KeyState is what the client holds at this moment: KeysHandshake,
+	// KeysOpen or KeysDiscarded.
+	KeyState string `json:"keyState"`
 	RoundTrips      int               `json:"roundTrips"`
 	HelloRetry      bool              `json:"helloRetry"`
 	Seed            string            `json:"seed"`
@@ -436,6 +444,55 @@ type Export struct {
 	KeyShare        *trace.KeyShare   `json:"keyShare"`
 	KeySchedule     KeySchedule       `json:"keySchedule"`
 	Server          ServerInfo        `json:"server"`
+}
+
+// Forward secrecy reasons (Export.ForwardSecrecyReason).
+const (
+	// FSEphemeral: ephemeral key exchange, whose private keys and shared
+	// secret both ends erase as soon as the next secret is derived.
+	FSEphemeral = "ephemeral"
+	// FSRSAKeyTransport: the pre-master secret travelled encrypted under
+	// the server's long-term RSA key.
+	FSRSAKeyTransport = "rsa-key-transport"
+	// FSTokenKey: the HTTP server seals its whole randomness into a token
+	// under a long-lived token key (package httpserver).
+	FSTokenKey = "token-key"
+)
+
+// Key states (Export.KeyState).
+const (
+	KeysHandshake = "handshake" // before the handshake completed
+	// KeysOpen: the ephemeral private keys and the shared secret are
+	// erased; the traffic keys stay in memory while the connection is open.
+	KeysOpen      = "open"
+	KeysDiscarded = "discarded" // closed or failed: the keys are overwritten
+)
+
+// forwardSecrecy says whether a recorded session stays secret when a
+// long-lived key leaks later, and why.
+func forwardSecrecy(mode string, overHTTP bool) (bool, string, string) {
+	switch {
+	case mode == ModeClassic:
+		return false, FSRSAKeyTransport, "no: the client encrypted the pre-master secret under the server's RSA key, so whoever obtains that key later decrypts every recorded session (RFC 5246, Section 7.4.7.1)"
+	case overHTTP:
+		return false, FSTokenKey, "no: this server keeps no state between requests and seals all its randomness for the connection into the token, under a long-lived token key; a recorded session plus a later leak of that key rebuilds its ephemeral key and decrypts everything, the weakness of a leaked TLS session-ticket key (RFC 5077, Section 5.5; RFC 8446, Appendix E.5)"
+	}
+	when := "the master secret"
+	if mode == ModeTLS13 {
+		when = "the handshake secret"
+	}
+	return true, FSEphemeral, "yes: the key exchange was ephemeral, and both ends overwrote their ephemeral private keys and the shared secret as soon as " + when + " was derived; the server's certificate key only signed, so stealing it later does not decrypt a recording"
+}
+
+// keyState says what the client holds now.
+func keyState(v view, err *ErrorInfo, closed bool) string {
+	switch {
+	case err != nil || closed:
+		return KeysDiscarded
+	case v.established:
+		return KeysOpen
+	}
+	return KeysHandshake
 }
 
 // KeySchedule is the tree of derived values.
@@ -462,7 +519,7 @@ type ServerInfo struct {
 // discard their keys.
 type view struct {
 	version, suite, group, scheme string
-	ems, helloRetry               bool
+	ems, helloRetry, established  bool
 	keylog                        string
 	secrets                       []trace.Named
 	schedule                      []trace.KSNode
@@ -472,7 +529,7 @@ type view struct {
 // classicView reads a TLS 1.2 client's secrets.
 func classicView(c *tls12.Conn) view {
 	sec := c.Secrets()
-	v := view{version: "TLS 1.2", ems: c.EMS(), keylog: c.KeyLog()}
+	v := view{version: "TLS 1.2", ems: c.EMS(), keylog: c.KeyLog(), established: c.HandshakeComplete()}
 	if st := c.Suite(); st != nil {
 		v.suite = st.Name
 	}
@@ -515,13 +572,16 @@ func (s *Session) Export() *Export {
 	if s.setup.Key != nil {
 		server.KeyBits = s.setup.Key.N.BitLen()
 	}
-	return buildExport(s.mode, s.seed, s.view, s.messages, s.records, s.err, s.closed, s.rec.Events, server)
+	return buildExport(s.mode, s.seed, s.view, s.messages, s.records, s.err, s.closed, s.rec.Events, server, false)
 }
 
 // buildExport assembles the export from a view and the wire.
-func buildExport(mode string, seed []byte, v view, messages []Message, records []Record, err *ErrorInfo, closed bool, events []trace.Event, server ServerInfo) *Export {
+// overHTTP is set for a client whose server is the stateless HTTP server.
+func buildExport(mode string, seed []byte, v view, messages []Message, records []Record, err *ErrorInfo, closed bool, events []trace.Event, server ServerInfo, overHTTP bool) *Export {
+	fs, fsWhy, fsNote := forwardSecrecy(mode, overHTTP)
 	e := &Export{Version: v.version, Mode: mode, Suite: v.suite, Group: v.group, SignatureScheme: v.scheme,
-		ForwardSecrecy: mode != ModeClassic, RoundTrips: 2, HelloRetry: v.helloRetry,
+		ForwardSecrecy: fs, ForwardSecrecyReason: fsWhy, ForwardSecrecyNote: fsNote, KeyState: keyState(v, err, closed),
+		RoundTrips: 2, HelloRetry: v.helloRetry,
 		Seed: trace.HexString(seed), EMS: v.ems, Keylog: v.keylog, Closed: closed, Error: err,
 		Messages: append([]Message{}, messages...), Records: append([]Record{}, records...),
 		Secrets: map[string]string{}, KeyShare: v.keyShare, KeySchedule: KeySchedule{Nodes: v.schedule}, Server: server}
