@@ -416,12 +416,12 @@ func (s *Session) Close() {
 // Export is the session as JSON: the page's data model and the file a
 // visitor downloads. Documented in README.md, "Session export".
 type Export struct {
-	Version         string            `json:"version"`
-	Mode            string            `json:"mode"`
-	Suite           string            `json:"suite"`
-	Group           string            `json:"group"`
-	SignatureScheme string            `json:"signatureScheme"`
-	ForwardSecrecy  bool              `json:"forwardSecrecy"`
+	Version         string `json:"version"`
+	Mode            string `json:"mode"`
+	Suite           string `json:"suite"`
+	Group           string `json:"group"`
+	SignatureScheme string `json:"signatureScheme"`
+	ForwardSecrecy  bool   `json:"forwardSecrecy"`
 	// ForwardSecrecyReason is why, as a stable code the page keys on:
 	// FSEphemeral, FSRSAKeyTransport or FSTokenKey. ForwardSecrecyNote says
 	// it in words.
@@ -429,21 +429,21 @@ type Export struct {
 	ForwardSecrecyNote   string `json:"forwardSecrecyNote"`
 	// KeyState is what the client holds at this moment: KeysHandshake,
 	// KeysOpen or KeysDiscarded.
-	KeyState string `json:"keyState"`
-	RoundTrips      int               `json:"roundTrips"`
-	HelloRetry      bool              `json:"helloRetry"`
-	Seed            string            `json:"seed"`
-	EMS             bool              `json:"ems"`
-	Keylog          string            `json:"keylog"`
-	Closed          bool              `json:"closed"`
-	Error           *ErrorInfo        `json:"error"`
-	Steps           []Step            `json:"steps"`
-	Messages        []Message         `json:"messages"`
-	Records         []Record          `json:"records"`
-	Secrets         map[string]string `json:"secrets"`
-	KeyShare        *trace.KeyShare   `json:"keyShare"`
-	KeySchedule     KeySchedule       `json:"keySchedule"`
-	Server          ServerInfo        `json:"server"`
+	KeyState    string            `json:"keyState"`
+	RoundTrips  int               `json:"roundTrips"`
+	HelloRetry  bool              `json:"helloRetry"`
+	Seed        string            `json:"seed"`
+	EMS         bool              `json:"ems"`
+	Keylog      string            `json:"keylog"`
+	Closed      bool              `json:"closed"`
+	Error       *ErrorInfo        `json:"error"`
+	Steps       []Step            `json:"steps"`
+	Messages    []Message         `json:"messages"`
+	Records     []Record          `json:"records"`
+	Secrets     map[string]string `json:"secrets"`
+	KeyShare    *trace.KeyShare   `json:"keyShare"`
+	KeySchedule KeySchedule       `json:"keySchedule"`
+	Server      ServerInfo        `json:"server"`
 }
 
 // Forward secrecy reasons (Export.ForwardSecrecyReason).
