@@ -195,5 +195,5 @@ func bytesN(n int) string {
 	if n == 1 {
 		return "1 byte"
 	}
-	return bytesN(n)
+	return strconv.Itoa(n) + " bytes"
 }
