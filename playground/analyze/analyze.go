@@ -56,15 +56,13 @@ type Tree struct {
 // suite from the hellos and reassembles each direction's handshake
 // messages. Feed it every record of the connection in order.
 type Analyzer struct {
-	version    uint16        // negotiated; 0 until the ServerHello
-	suiteID    uint16        // negotiated cipher suite
-	suite      *suites.Suite // nil when the engine does not implement it
-	helloRetry bool          // the last ServerHello was a HelloRetryRequest
-	etm        bool          // encrypt_then_mac negotiated (RFC 7366)
-	hashLen    int           // the suite's hash size (TLS 1.3 Finished)
-	kxRSA      bool          // TLS 1.2 RSA key transport
-	certType   string        // "rsa", "ecdsa", ... of the server's key, for ServerKeyExchange
-	dir        [2]direction  // 0: server to client, 1: client to server
+	version    uint16       // negotiated; 0 until the ServerHello
+	suiteID    uint16       // negotiated cipher suite
+	helloRetry bool         // the last ServerHello was a HelloRetryRequest
+	etm        bool         // encrypt_then_mac negotiated (RFC 7366)
+	kxRSA      bool         // TLS 1.2 RSA key transport
+	group      int          // TLS 1.2: the curve of the ServerKeyExchange, which the ClientKeyExchange uses too
+	dir        [2]direction // 0: server to client, 1: client to server
 }
 
 // direction is one side's sending state.
@@ -322,7 +320,7 @@ func (a *Analyzer) encryptedFragment(c *cur, n int) {
 		return
 	}
 	explicit := record.ExplicitNonceLen
-	if a.suite != nil && a.suite.AEAD == suites.ChaCha20Poly1305 {
+	if p := suites.ProtectionOf(a.suiteID); p != nil && p.Mode == suites.ChaCha20Poly1305 {
 		explicit = 0 // RFC 7905, Section 2: the nonce is the sequence number
 	}
 	if n < explicit+record.TagLen {

@@ -23,6 +23,7 @@ const (
 	extALPS                 uint16 = 17613  // draft-vvv-tls-alps, the current one
 	extECH                  uint16 = 0xfe0d // draft-ietf-tls-esni
 	extECHOuterExtensions   uint16 = 0xfd00 // draft-ietf-tls-esni, inside the encrypted ClientHelloInner only
+	extTrustAnchors         uint16 = 0xca34 // draft-ietf-tls-trust-anchor-ids, Chromium's experimental code point
 )
 
 // extraExtNames names the extensions handshake.ExtensionName does not.
@@ -33,6 +34,7 @@ var extraExtNames = map[uint16]string{
 	extALPS:                 "application_settings",
 	extECH:                  "encrypted_client_hello",
 	extECHOuterExtensions:   "ech_outer_extensions",
+	extTrustAnchors:         "trust_anchors",
 }
 
 var extTable = map[uint16]extension{
@@ -76,6 +78,7 @@ var extTable = map[uint16]extension{
 	extALPSOld:                          {"application_settings", (*Analyzer).extALPS},
 	extALPS:                             {"application_settings", (*Analyzer).extALPS},
 	extECH:                              {"encrypted_client_hello", (*Analyzer).extECH},
+	extTrustAnchors:                     {"trust_anchors", (*Analyzer).extTrustAnchors},
 	extECHOuterExtensions: {"ech_outer_extensions", func(a *Analyzer, c *cur) {
 		list(c, "ext.ech_outer_extensions.list", "ext.ech_outer_extensions.type", 1, 2, extName)
 	}},
@@ -470,4 +473,22 @@ func quote(b []byte) string {
 	}
 	s.WriteByte('"')
 	return s.String()
+}
+
+// extTrustAnchors reads a TrustAnchorIDList: the roots a client trusts,
+// each a relative OID (draft-ietf-tls-trust-anchor-ids, Section 4.1); a
+// server's acknowledgement is empty.
+func (a *Analyzer) extTrustAnchors(c *cur) {
+	if c.end == c.off {
+		return
+	}
+	in, _ := c.vec("ext.trust_anchors.list", 2)
+	for in.more() {
+		id, _ := in.vec("ext.trust_anchors.id", 1)
+		if f, b := id.takeRest("ext.trust_anchors.id.data"); f != nil && b != nil {
+			f.Value = relativeOID(b)
+		}
+		id.done()
+	}
+	in.done()
 }

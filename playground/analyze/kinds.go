@@ -223,6 +223,10 @@ var kinds = map[string]info{
 	"ext.ech_outer_extensions.list":                  {"extension types", "the copied types", "draft-ietf-tls-esni §5.1"},
 	"ext.ech_outer_extensions.type":                  {"extension type", "one copied type", "draft-ietf-tls-esni §5.1"},
 
+	"ext.trust_anchors":      {"trust_anchors", "the root CAs the client trusts, by short ids, so the server can pick a certificate chain that ends in one", "draft-ietf-tls-trust-anchor-ids §4.1"},
+	"ext.trust_anchors.list": {"trust anchor ids", "the ids of the roots", "draft-ietf-tls-trust-anchor-ids §4.1"},
+	"ext.trust_anchors.id":   {"trust anchor id", "one root's id: a relative object identifier", "draft-ietf-tls-trust-anchor-ids §3"},
+
 	// ASN.1 DER (X.690) and X.509 (RFC 5280).
 	"asn1.tag":                    {"tag", "what kind of ASN.1 value follows", "X.690 §8.1.2"},
 	"asn1.length":                 {"length", "how many bytes the value has", "X.690 §8.1.3"},

@@ -26,14 +26,9 @@ func (a *Analyzer) learn(fromClient bool, typ uint8, raw []byte) {
 	}
 	a.helloRetry = bytes.Equal(sh.Random, handshake.HelloRetryRandom)
 	a.suiteID = sh.CipherSuite
-	a.suite = suites.ByID(sh.CipherSuite)
 	_, a.etm = handshake.Find(sh.Extensions, handshake.ExtEncryptThenMAC)
 	name := suites.NameOf(sh.CipherSuite)
 	a.kxRSA = strings.HasPrefix(name, "TLS_RSA_")
-	a.hashLen = 32
-	if strings.HasSuffix(name, "SHA384") {
-		a.hashLen = 48
-	}
 }
 
 // version reads a 2-byte ProtocolVersion.
@@ -82,7 +77,9 @@ func greased(f *Field) {
 	f.Kind += ".grease"
 	f.Name, f.Explain, f.RFC = "", "", ""
 	describe(f)
-	f.Value = "GREASE " + f.Value
+	if !strings.HasPrefix(f.Value, "GREASE") {
+		f.Value = "GREASE " + f.Value
+	}
 }
 
 func suiteName(v int) string  { return withCode(suites.NameOf(uint16(v)), v) }
@@ -263,6 +260,7 @@ func (a *Analyzer) serverKeyExchange(c *cur) {
 	gf, group, ok := p.num("server_key_exchange.named_curve", 2)
 	if ok {
 		gf.Value = groupName(group)
+		a.group = group // the ClientKeyExchange's point is in it too
 	}
 	in, _ := p.vec("server_key_exchange.public", 1)
 	keyExchange(in, group, false)
@@ -324,7 +322,7 @@ func (a *Analyzer) clientKeyExchange(c *cur) {
 		return
 	}
 	in, _ := c.vec("client_key_exchange.ecdh_yc", 1)
-	keyExchange(in, 0, true)
+	keyExchange(in, a.group, true)
 	in.done()
 }
 

@@ -1,8 +1,6 @@
 package analyze
 
 import (
-	"strings"
-
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/suites"
 )
@@ -51,29 +49,27 @@ type cbcSuite struct {
 	mac           string
 }
 
-// cbc returns the CBC layout of the negotiated suite, or nil for AEAD
-// suites. The engine implements no CBC suite; captures of other
-// implementations use them, and their IANA names say the cipher and MAC
-// (RFC 5246, Appendix C).
+// cbc returns the CBC layout of the negotiated suite (suites.ProtectionOf
+// knows the CBC suites real peers negotiate), or nil for AEAD suites.
 func (a *Analyzer) cbc() *cbcSuite {
-	if a.suiteID == 0 || a.version == suites.VersionTLS13 {
+	if a.version == suites.VersionTLS13 {
 		return nil
 	}
-	name := suites.NameOf(a.suiteID)
-	if !strings.Contains(name, "_CBC_") {
+	p := suites.ProtectionOf(a.suiteID)
+	if p == nil || p.Mode != suites.CBC {
 		return nil
 	}
-	iv := 16
-	if strings.Contains(name, "3DES") {
-		iv = 8
+	return &cbcSuite{p.BlockLen(), p.MACLen(), "HMAC-" + hashName(p.MACLen())}
+}
+
+func hashName(n int) string {
+	switch n {
+	case 20:
+		return "SHA1"
+	case 32:
+		return "SHA256"
+	case 48:
+		return "SHA384"
 	}
-	switch {
-	case strings.HasSuffix(name, "_SHA"):
-		return &cbcSuite{iv, 20, "HMAC-SHA1"}
-	case strings.HasSuffix(name, "_SHA256"):
-		return &cbcSuite{iv, 32, "HMAC-SHA256"}
-	case strings.HasSuffix(name, "_SHA384"):
-		return &cbcSuite{iv, 48, "HMAC-SHA384"}
-	}
-	return nil
+	return itoa(8*n) + "-bit"
 }

@@ -178,6 +178,27 @@ func oidString(b []byte) string {
 	return s.String()
 }
 
+// relativeOID decodes a RELATIVE-OID (X.690, Section 8.20): arcs only.
+func relativeOID(b []byte) string {
+	var s strings.Builder
+	v := 0
+	for _, x := range b {
+		v = v<<7 | int(x&0x7f)
+		if x&0x80 != 0 {
+			if v > 1<<40 {
+				return hexValue(b)
+			}
+			continue
+		}
+		if s.Len() > 0 {
+			s.WriteByte('.')
+		}
+		s.WriteString(strconv.Itoa(v))
+		v = 0
+	}
+	return s.String()
+}
+
 // derTime shows a UTCTime or GeneralizedTime (RFC 5280, Section 4.1.2.5).
 func derTime(tag byte, b []byte) string {
 	s := string(b)
