@@ -285,6 +285,7 @@ var checkNames = []string{
 	"validity of root",
 	"host name",
 	"trusted root",
+	"basic constraints",
 	"extended key usage",
 	"key usage",
 }
@@ -381,7 +382,7 @@ func TestVerifyOtherCA(t *testing.T) {
 		t.Logf("%-20s %v  %s", c.Name, c.OK, c.Detail)
 	}
 	// No path: the checks cover the leaf alone.
-	want := []string{"signature on leaf", "validity of leaf", "host name", "trusted root", "extended key usage", "key usage"}
+	want := []string{"signature on leaf", "validity of leaf", "host name", "trusted root", "basic constraints", "extended key usage", "key usage"}
 	var names []string
 	for _, c := range r.Checks {
 		names = append(names, c.Name)
@@ -431,7 +432,7 @@ func TestVerifyPathLength(t *testing.T) {
 		t.Fatalf("Verify: ok %v, err %v; want too many intermediates", r.OK, r.Err)
 	}
 	for _, c := range r.Checks {
-		failing := c.Name == "signature on intermediate 1" || c.Name == "trusted root"
+		failing := c.Name == "signature on intermediate 1" || c.Name == "trusted root" || c.Name == "basic constraints"
 		if c.OK == failing {
 			t.Errorf("check %q: ok %v (%s)", c.Name, c.OK, c.Detail)
 		}
@@ -439,8 +440,8 @@ func TestVerifyPathLength(t *testing.T) {
 	for _, c := range r.Checks {
 		t.Logf("%-28s %v  %s", c.Name, c.OK, c.Detail)
 	}
-	if n := len(r.Checks); n != 8 {
-		t.Errorf("%d checks, want 8: %+v", n, r.Checks)
+	if n := len(r.Checks); n != 9 {
+		t.Errorf("%d checks, want 9: %+v", n, r.Checks)
 	}
 }
 

@@ -48,7 +48,7 @@ func TestScenarioVerify(t *testing.T) {
 		{ScenarioTamperedSignature, `x509: certificate signed by unknown authority (possibly because of "crypto/rsa: verification error" while trying to verify candidate authority certificate "TLS Playground Root CA")`,
 			unknownAuthority, []string{"signature on leaf", "trusted root"}},
 		{ScenarioIntermediateNotCA, `x509: certificate signed by unknown authority (possibly because of "x509: invalid signature: parent certificate cannot sign this kind of certificate" while trying to verify candidate authority certificate "TLS Playground Intermediate CA")`,
-			unknownAuthority, []string{"signature on leaf", "signature on intermediate 1", "trusted root"}},
+			unknownAuthority, []string{"signature on leaf", "signature on intermediate 1", "trusted root", "basic constraints"}},
 		{ScenarioNoServerAuth, "x509: certificate specifies an incompatible key usage",
 			reason(x509.IncompatibleUsage), []string{"extended key usage"}},
 		{ScenarioRSA1024, `pki: the leaf certificate "CN=playground.test" has an RSA-1024 key: this client refuses RSA keys shorter than 2048 bits, the minimum for public certificates since 2014`,

@@ -26,8 +26,8 @@ type VerifyResult struct {
 	// Chain is the verified path, leaf to root, when OK.
 	Chain []*x509.Certificate
 	// Checks are the individual checks, each computed on its own, in order:
-	// signatures, validity windows, host name, trust anchor, extended key
-	// usage, key usage; then key strength, only when it refuses a key. When
+	// signatures, validity windows, host name, trust anchor, basic
+	// constraints, extended key usage, key usage; then key strength, only when it refuses a key. When
 	// crypto/x509 rejects the chain for a reason none of them covers, a last
 	// failing check says so.
 	Checks []Check
@@ -110,6 +110,7 @@ func Verify(chain [][]byte, roots *x509.CertPool, serverName string, now time.Ti
 	r.Checks = append(r.Checks, validityChecks(certs, path, now)...)
 	r.Checks = append(r.Checks, hostnameCheck(leaf, serverName))
 	r.Checks = append(r.Checks, trustCheck(path, pathErr))
+	r.Checks = append(r.Checks, basicConstraintsCheck(certs, path, pathErr))
 	r.Checks = append(r.Checks, extKeyUsageCheck(certs, path))
 	r.Checks = append(r.Checks, keyUsageCheck(certs, path))
 	// The key strength policy is listed only when it refuses a key, so that
@@ -308,6 +309,52 @@ func trustCheck(path []*x509.Certificate, pathErr error) Check {
 	ch.OK = true
 	root := path[len(path)-1]
 	ch.Detail = fmt.Sprintf("the chain ends at %q, which is in the client's trust store", root.Subject.String())
+	return ch
+}
+
+// basicConstraintsCheck checks that every issuer on the path (or, without
+// one, every certificate sent after the leaf) is a CA: basicConstraints
+// present with cA TRUE (RFC 5280, Sections 4.2.1.9 and 6.1.4 (k)), and that
+// no issuer's pathLenConstraint is exceeded below it (6.1.4 (l), (m)).
+// crypto/x509 enforces the same while building the path; this check names
+// the rule on its own.
+func basicConstraintsCheck(certs, path []*x509.Certificate, pathErr error) Check {
+	ch := Check{Name: "basic constraints", OK: true}
+
+	list, roleOf := pathOrPresented(certs, path)
+	var parts []string
+	for i, c := range list {
+		role := roleOf(i)
+		switch {
+		case i == 0:
+			if c.BasicConstraintsValid && c.IsCA {
+				parts = append(parts, role+": CA:TRUE (a CA certificate used as a server's)")
+			} else {
+				parts = append(parts, role+": not a CA")
+			}
+		case !c.BasicConstraintsValid || !c.IsCA:
+			ch.OK = false
+			state := "CA:FALSE"
+			if !c.BasicConstraintsValid {
+				state = "no basicConstraints"
+			}
+			parts = append(parts, role+": "+state+" (may not issue certificates)")
+		case c.MaxPathLen >= 0 && (c.MaxPathLen > 0 || c.MaxPathLenZero) && i-1 > c.MaxPathLen:
+			ch.OK = false
+			parts = append(parts, fmt.Sprintf("%s: CA:TRUE, pathlen %d, but %d CA certificates below it", role, c.MaxPathLen, i-1))
+		case c.MaxPathLen > 0 || c.MaxPathLenZero:
+			parts = append(parts, fmt.Sprintf("%s: CA:TRUE, pathlen %d", role, c.MaxPathLen))
+		default:
+			parts = append(parts, role+": CA:TRUE")
+		}
+	}
+	var invalid x509.CertificateInvalidError
+	if errors.As(pathErr, &invalid) && invalid.Reason == x509.TooManyIntermediates {
+		// The limit belongs to an issuer that is on no path: name the error.
+		ch.OK = false
+		parts = append(parts, pathErr.Error())
+	}
+	ch.Detail = strings.Join(parts, "; ")
 	return ch
 }
 
