@@ -80,7 +80,10 @@ export class MalloryPanel extends HTMLElement {
       h('header', null,
         h('h3', { id: 'mallory-title', tabindex: -1 }, h('span', { class: 'actor mallory' }, 'Mallory'), ' in the middle'),
         h('p', { class: 'explanation' },
-          'Mallory controls a hop between the client and the server — a rogue Wi-Fi access point, a compromised router — and can read, drop and rewrite every byte. Against TLS her plan is to answer the client herself, with a certificate for the server’s name that she made under her own root CA, and to open her own connection to the real server.')),
+          'Mallory controls a hop between the client and the server — a rogue Wi-Fi access point, a compromised router — and can read, drop and rewrite every byte. Against TLS her plan is to answer the client herself, with a certificate for the server’s name that she made under her own root CA, and to open her own connection to the real server.'),
+        h('p', { class: 'explanation', 'data-testid': 'mallory-hsts' },
+          'Her easiest attack does not touch TLS at all. A visitor who types the bare name starts with plain http://, and Mallory can keep the whole visit on HTTP (SSL stripping): TLS never starts, so none of its checks run. ',
+          'Real sites close that door with HSTS, a header that tells the browser to use only https:// for the host from then on, and browsers’ preload lists cover even the first visit. This page starts TLS directly, so it shows the harder attack.')),
       this.body));
   }
 
@@ -118,7 +121,7 @@ export class MalloryPanel extends HTMLElement {
     const second = h('section', { class: 'attack-step' },
       h('h4', null, refused ? '2. Add Mallory’s root to the client’s trust store' : '2. Mallory’s root is in the client’s trust store'),
       h('p', null,
-        'This is how interception happens for real. A company installs its TLS proxy’s root on every laptop it manages, so that the proxy can read and filter all traffic; antivirus software and parental-control tools do the same. Sometimes a root is preinstalled without the owner’s knowledge: in 2015 Lenovo shipped laptops with Superfish, adware that installed its own root — with the same private key on every machine — to inject ads into encrypted pages. In 2019 Kazakhstan asked its citizens to install a national root so that their traffic could be intercepted; browsers blocked it. The padlock only says that a root in the trust store vouches for the certificate — whoever controls the trust store controls that.'),
+        'This is how interception happens for real. A company installs its TLS proxy’s root on every laptop it manages, so that the proxy can read and filter all traffic; antivirus software and parental-control tools do the same. Sometimes a root is preinstalled without the owner’s knowledge: in 2015 Lenovo shipped laptops with Superfish, adware that installed its own root — with the same private key on every machine — to inject ads into encrypted pages. In 2019 Kazakhstan asked its citizens to install a national root so that their traffic could be intercepted; browsers blocked it. The padlock only says that a root in the trust store vouches for the certificate — whoever controls the trust store controls that. Not even Certificate Transparency helps: browsers require SCTs, proof that a certificate was logged in public, only under the public roots they ship, and exempt a root added locally, so Mallory’s certificates need none.'),
       h('label', { class: 'check-row' }, this.rewrite, ' Mallory rewrites what she forwards (“100” becomes “10000”)'),
       h('div', { class: 'actions' }, refused ? this.trustButton : this.untrustButton),
       h('details', { class: 'pem' }, h('summary', null, 'Mallory’s root certificate (PEM)'),
@@ -204,7 +207,10 @@ export class DowngradePanel extends HTMLElement {
         h('p', { class: 'explanation' },
           'Mallory cannot break TLS 1.3, so she tries to make both ends settle for TLS 1.2, with its older options. The ClientHello is in the clear and not yet authenticated: she deletes the TLS 1.3 parts (supported_versions, the key share, the TLS 1.3 suites). The server sees a client that offers only TLS 1.2 and answers in TLS 1.2.'),
         h('p', { class: 'explanation' },
-          'RFC 8446, Section 4.1.3 closes this: a server that speaks TLS 1.3 but negotiates TLS 1.2 writes a sentinel into the last 8 bytes of its random, 44 4F 57 4E 47 52 44 01 — “DOWNGRD” and 01. The random is covered by the server’s signature in ServerKeyExchange, so Mallory cannot remove it, and a client that offered TLS 1.3 aborts when it sees it.')),
+          'RFC 8446, Section 4.1.3 closes this: a server that speaks TLS 1.3 but negotiates TLS 1.2 writes a sentinel into the last 8 bytes of its random, 44 4F 57 4E 47 52 44 01 — “DOWNGRD” and 01. The random is covered by the server’s signature in ServerKeyExchange, so Mallory cannot remove it, and a client that offered TLS 1.3 aborts when it sees it.'),
+        h('p', { class: 'explanation', 'data-testid': 'downgrade-limits' },
+          'The RFC calls this limited protection, on top of what Finished already gives. The Finished messages cover the ClientHello Mallory edited, so the two ends would notice at the end of the handshake anyway — unless she could break the downgraded key exchange while the handshake runs and forge Finished too; the signed sentinel does not depend on those keys. ',
+          'And it protects only an ephemeral key exchange like this one (ECDHE): with static RSA key transport nothing signs the server’s random, so the sentinel adds nothing: Mallory could rewrite it, and only Finished would stand in her way.')),
       this.body,
       h('div', { class: 'actions' }, this.runButton)));
   }

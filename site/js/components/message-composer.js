@@ -15,6 +15,7 @@
 
 import { h, emit, classes } from '../dom.js';
 import { hexBlock } from './values.js';
+import { byteLength } from '../hex.js';
 
 export class MessageComposer extends HTMLElement {
   constructor() {
@@ -83,7 +84,7 @@ export class MessageComposer extends HTMLElement {
     let text = '';
     if (!s) text = 'The engine is not ready yet.';
     else if (s.error) text = 'The handshake failed, so there are no keys to encrypt with.';
-    else if (s.closed) text = 'The connection is closed and both sides have thrown their keys away. Start a new session to send more.';
+    else if (s.closed) text = 'The connection is closed and both sides have overwritten their keys with zeros. Start a new session to send more.';
     const key = s && s.version === 'TLS 1.3' ? 'application traffic key' : 'write key';
     this.about.textContent = this._remote
       ? `Your message becomes one TLS application-data record, sealed with ${aeadOf(s && s.suite)} under the client's ${key}, and travels in an HTTP POST to the server ${this._remote === 'page' ? 'in this page' : 'at the URL'}. The server decrypts it and answers by itself: its answer comes back in the response, and the client decrypts it.`
@@ -120,8 +121,12 @@ export function renderExchange(ex) {
       h('span', { class: 'where' }, ` record ${ex.record + 1} of the connection · sequence number ${ex.seq}`)),
     h('dl', { class: 'values compact' },
       row('Plaintext', h('p', { class: 'text' }, h('q', null, ex.plaintext))),
-      row('Nonce', hexBlock(ex.nonceHex, { label: 'Nonce' })),
-      row('Additional data', hexBlock(ex.aadHex, { label: 'Additional data' })),
+      row('Nonce', [hexBlock(ex.nonceHex, { label: 'Nonce' }), h('p', { class: 'explanation' }, ex.explicitNonceHex
+        ? `The implicit IV, then the 8-byte explicit nonce ${ex.explicitNonceHex}: this record's sequence number, which also travels on the wire in front of the ciphertext.`
+        : 'The IV XOR the sequence number: nothing of it travels on the wire.')]),
+      row('Additional data', [hexBlock(ex.aadHex, { label: 'Additional data' }), h('p', { class: 'explanation' }, byteLength(ex.aadHex) === 13
+        ? 'Sequence number, record type, version and the plaintext\'s length (not the ciphertext\'s): authenticated, not encrypted.'
+        : 'The record header as sent: authenticated, not encrypted.')]),
       row('Ciphertext', hexBlock(ex.ciphertextHex, { label: 'Ciphertext' })),
       row('Tag', hexBlock(ex.tagHex, { label: 'Tag' })),
       row('Record', hexBlock(ex.recordHex, { label: 'Record' })),

@@ -1,6 +1,8 @@
 // <tls-step-panel> shows one of the seven steps of a session: what the
-// articles say, what really happens, each event with its values, and the
-// records that went over the wire during the step.
+// articles say, what really happens (each glossary term linked to its entry
+// the first time it appears, and the RFC sections the text rests on), each
+// event with its values, and the records that went over the wire during the
+// step.
 //
 // A change of step is announced to screen readers ("Step 5 of 7: <title>") in
 // a polite live region that the panel keeps across renders; a render of the
@@ -12,6 +14,7 @@
 import { h, classes } from '../dom.js';
 import { renderValue, hexBlock } from './values.js';
 import { byteLength, formatByteCount } from '../hex.js';
+import { linkTerms, citations } from './glossary.js';
 
 let instances = 0;
 
@@ -66,7 +69,8 @@ export class StepPanel extends HTMLElement {
         h('h2', { id: headingID, tabindex: -1 }, step.title)),
       h('div', { class: 'compare' },
         h('section', { class: 'article-says' }, h('h3', null, 'What articles say'), h('p', null, step.article)),
-        h('section', { class: 'really-happens' }, h('h3', null, 'What really happens'), paragraphs(step.really))),
+        h('section', { class: 'really-happens' }, h('h3', null, 'What really happens'), paragraphs(step.really),
+          (step.rfc || []).length ? h('p', { class: 'rfc-cites', 'data-testid': 'step-rfc' }, 'In the RFCs: ', citations(step.rfc)) : null)),
       events.length
         ? h('ol', { class: 'events', 'aria-label': `What happens in step ${n}` }, events.map(renderEvent))
         : h('p', { class: 'explanation no-events' }, n === 7
@@ -82,8 +86,10 @@ export class StepPanel extends HTMLElement {
   }
 }
 
+/** paragraphs splits a text at blank lines, linking each glossary term once across them. */
 function paragraphs(text) {
-  return (text || '').split(/\n\s*\n/).map((p) => h('p', null, p));
+  const seen = new Set();
+  return (text || '').split(/\n\s*\n/).map((p) => h('p', null, linkTerms(p, seen)));
 }
 
 /** renderEvent shows what one actor did, with its values. */
