@@ -1,6 +1,7 @@
 // Package suites is the one place that knows each cipher suite: its IANA
-// name and code point, its key exchange, its AEAD and its PRF hash, and how
-// the server picks one (RFC 5246, Section 7.4.1.3).
+// name and code point, its key exchange, its AEAD and its PRF hash, and the
+// rules by which a server picks one (RFC 5246, Section 7.4.1.3; RFC 8446,
+// Section 4.1.1).
 package suites
 
 import (
@@ -79,7 +80,8 @@ var (
 	ChaCha20Poly1305SHA256 = &Suite{0x1303, "TLS_CHACHA20_POLY1305_SHA256", VersionTLS13, Any, "ChaCha20-Poly1305", ChaCha20Poly1305, 32, 12, crypto.SHA256, 256}
 )
 
-// Suite lists by family, each strongest first.
+// Suite lists by family, each in this engine's default order of
+// preference (see All).
 var (
 	Classic = []*Suite{RSAWithAES256GCMSHA384, RSAWithAES128GCMSHA256}
 	ECDHE   = []*Suite{
@@ -90,8 +92,15 @@ var (
 )
 
 // All lists every suite the engine knows, in the order a server of this
-// engine prefers them: TLS 1.3, then forward-secret TLS 1.2, then RSA key
-// transport; within each family the strongest cipher first.
+// engine prefers them when it is not told otherwise: TLS 1.3, then
+// forward-secret TLS 1.2, then RSA key transport; within each family
+// AES-256-GCM, then ChaCha20-Poly1305, then AES-128-GCM. That last order
+// is a stated choice, not a ranking by strength: AES-256-GCM and
+// ChaCha20-Poly1305 both have 256-bit keys and no known weakness. Go's
+// crypto/tls, for one, puts AES-GCM first when the processor has AES
+// instructions and ChaCha20-Poly1305 first when it does not, where
+// ChaCha20 is the faster in software. A server's own list (its Config's
+// Suites) is its order of preference; see Negotiate.
 var All = concat(TLS13, ECDHE, Classic)
 
 func concat(lists ...[]*Suite) []*Suite {
@@ -182,43 +191,106 @@ var otherNames = map[uint16]string{
 	0xc014: "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
 }
 
+// Order is the rule by which a server picks one suite among those both
+// sides support. RFC 5246, Section 7.4.1.3 and RFC 8446, Section 4.1.1
+// only say that the server selects one the client offered; the rule is
+// the server's.
+type Order string
+
+// Orders.
+const (
+	// ServerOrder: the server's first preference that the client also
+	// offers (the default, and crypto/tls's for TLS 1.3).
+	ServerOrder Order = "server"
+	// ClientOrder: the client's first choice that the server supports
+	// (what OpenSSL does without SSL_OP_CIPHER_SERVER_PREFERENCE).
+	ClientOrder Order = "client"
+)
+
+// Rule says the order in words.
+func (o Order) Rule() string {
+	if o == ClientOrder {
+		return "the client's order: its first choice that the server supports"
+	}
+	return "the server's order: its first preference that the client also offers"
+}
+
+// ParseOrder reads "server" (or "") and "client".
+func ParseOrder(s string) (Order, error) {
+	switch Order(s) {
+	case "", ServerOrder:
+		return ServerOrder, nil
+	case ClientOrder:
+		return ClientOrder, nil
+	}
+	return "", fmt.Errorf("suite order %q: choose server (the server's preference) or client (the client's)", s)
+}
+
 // Choice is the outcome of negotiation, with the reason in words.
 type Choice struct {
 	Suite  *Suite   // nil when nothing is shared
-	Common []*Suite // suites both sides support, strongest first
+	Common []*Suite // suites both sides support, in the order the rule ranks them
+	Order  Order    // the rule that picked Suite
 	Reason string
 }
 
-// Negotiate picks the suite the server prefers among those the client
-// offered and the server enables. The server decides (RFC 5246, Section
-// 7.4.1.3; RFC 8446, Section 4.1.1); this server ranks by the order of All:
-// forward secrecy first, then the strength of the cipher.
-func Negotiate(offered []uint16, enabled []*Suite) Choice {
+// Negotiate picks a suite among those the client offered (in its order of
+// preference) and the server enables (in the server's order of
+// preference), by the rule order: the server's first preference the
+// client also offers, or the client's first choice the server supports.
+// The server decides either way (RFC 5246, Section 7.4.1.3; RFC 8446,
+// Section 4.1.1).
+func Negotiate(offered []uint16, enabled []*Suite, order Order) Choice {
+	if order == "" {
+		order = ServerOrder
+	}
 	var common []*Suite
-	for _, want := range All { // All is strongest first
-		if !contains(enabled, want) {
-			continue
-		}
+	if order == ClientOrder {
 		for _, id := range offered {
-			if id == want.ID {
-				common = append(common, want)
-				break
+			for _, s := range enabled {
+				if s.ID == id && !contains(common, s) {
+					common = append(common, s)
+				}
+			}
+		}
+	} else {
+		for _, s := range enabled {
+			for _, id := range offered {
+				if id == s.ID && !contains(common, s) {
+					common = append(common, s)
+					break
+				}
 			}
 		}
 	}
 	if len(common) == 0 {
-		return Choice{Reason: "no suite the client offered is enabled on the server"}
+		return Choice{Order: order, Reason: "no suite the client offered is enabled on the server"}
 	}
 	best := common[0]
 	reason := fmt.Sprintf("%s is the only suite both sides support", best.Name)
 	if len(common) > 1 {
-		why := fmt.Sprintf("the strongest cipher (%s, %d-bit keys, %s)", best.Cipher, best.KeyLen*8, hashName(best.Hash))
-		if best.ForwardSecret() && !common[len(common)-1].ForwardSecret() {
-			why = "forward secrecy and " + why
+		if order == ClientOrder {
+			reason = fmt.Sprintf("%d suites are shared and this server honours the client's order: %s is the client's first choice the server supports", len(common), best.Name)
+		} else {
+			reason = fmt.Sprintf("%d suites are shared and this server picks by its own order of preference: %s is the server's first preference the client also offers", len(common), best.Name)
+			if first := firstOffered(offered, common); first != nil && first != best {
+				reason += fmt.Sprintf(" (the client listed %s first)", first.Name)
+			}
 		}
-		reason = fmt.Sprintf("%d suites are shared; %s has %s", len(common), best.Name, why)
 	}
-	return Choice{Suite: best, Common: common, Reason: reason}
+	return Choice{Suite: best, Common: common, Order: order, Reason: reason}
+}
+
+// firstOffered returns the first suite of offered that is in list.
+func firstOffered(offered []uint16, list []*Suite) *Suite {
+	for _, id := range offered {
+		for _, s := range list {
+			if s.ID == id {
+				return s
+			}
+		}
+	}
+	return nil
 }
 
 func contains(list []*Suite, s *Suite) bool {

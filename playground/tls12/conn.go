@@ -33,7 +33,7 @@ const (
 	StepHello       = 1 // the client contacts the server
 	StepCertificate = 2 // the server sends its certificate and public key
 	StepVerify      = 3 // the client checks the certificate against its trusted roots
-	StepNegotiate   = 4 // the strongest common cipher suite is chosen
+	StepNegotiate   = 4 // the server picks a common cipher suite by its rule (suites.Order)
 	StepKeyExchange = 5 // RSA: the client encrypts the pre-master secret with the server's public key; ECDHE: both send ephemeral public keys, the server's signed
 	StepEstablish   = 6 // RSA: the server decrypts it; both derive keys and verify Finished
 	StepApplication = 7 // application data under symmetric encryption; keys discarded at the end
@@ -52,7 +52,7 @@ type Config struct {
 	// Suites enabled on this side (TLS 1.2 ones; others are ignored). nil
 	// means every TLS 1.2 suite the engine has: the client offers them all,
 	// the server enables those its key can serve. The client offers them in
-	// this order; the server picks the strongest shared one it can use.
+	// this order; the server picks one it can use by SuiteOrder.
 	Suites []*suites.Suite
 	// DisableEMS turns off the extended master secret (RFC 7627).
 	DisableEMS bool
@@ -67,6 +67,10 @@ type Config struct {
 	// OfferedTLS13: this client offered TLS 1.3 too, so it checks the
 	// server's random for the downgrade sentinel.
 	OfferedTLS13 bool
+	// SuiteOrder is the server's rule for picking a suite: its own order
+	// of preference, Suites (suites.ServerOrder, the default), or the
+	// client's order (suites.ClientOrder).
+	SuiteOrder suites.Order
 	// Groups for ECDHE, in order of preference; nil means DefaultGroups.
 	// KEM groups (X25519MLKEM768) exist only in TLS 1.3 and are skipped.
 	Groups []*kx.Group

@@ -59,15 +59,16 @@ func (c *Conn) readClientHello(raw []byte) error {
 		return err
 	}
 	usable, unusable, reasons := c.usableSuites(ec)
-	c.choice = suites.Negotiate(m.CipherSuites, usable)
+	c.choice = suites.Negotiate(m.CipherSuites, usable, c.cfg.SuiteOrder)
 	negotiation := []trace.Value{
 		trace.List("Client offers", offeredNames, "in the client's order of preference"),
-		trace.List("Server enables", suites.Names(c.cfg.suites()), ""),
+		trace.List("Server enables", suites.Names(c.cfg.suites()), "in the server's order of preference"),
+		trace.Text("Rule", c.choice.Order.Rule(), "RFC 5246, Section 7.4.1.3 lets the server choose; the rule is its own"),
 	}
 	if len(unusable) > 0 {
 		negotiation = append(negotiation, trace.List("Not usable here", unusable, "enabled, but this server's key, or what the client offers for ECDHE, rules them out"))
 	}
-	negotiation = append(negotiation, trace.List("Shared", suites.Names(c.choice.Common), "strongest first"))
+	negotiation = append(negotiation, trace.List("Shared", suites.Names(c.choice.Common), "in the order the rule ranks them"))
 	if c.choice.Suite == nil {
 		msg := "tls: no cipher suite in common: the client offers none that the server enables and can use"
 		if len(reasons) > 0 {

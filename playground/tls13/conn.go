@@ -45,7 +45,11 @@ type Config struct {
 	Rand io.Reader        // required
 	Time func() time.Time // nil means time.Now
 
-	Suites []*suites.Suite // default suites.TLS13
+	Suites []*suites.Suite // default suites.TLS13; a server's order of preference
+	// SuiteOrder is the server's rule for picking a suite: its own order
+	// of preference, Suites (suites.ServerOrder, the default), or the
+	// client's order (suites.ClientOrder).
+	SuiteOrder suites.Order
 	// Groups are the key exchange groups, in order of preference; default
 	// kx.All. The client sends a key share for KeyShares of them (default:
 	// the first) and lists all in supported_groups.

@@ -66,8 +66,8 @@ func (c *Conn) readClientHello(raw []byte) error {
 			trace.Text("early_data", "offered by the client, not accepted", "this server never accepts 0-RTT data: it leaves early_data out of EncryptedExtensions and skips the records it cannot decrypt, up to "+fmt.Sprint(maxEarlyDataSkipped)+" bytes (RFC 8446, Section 4.2.10)"))
 	}
 
-	// The cipher suite: the strongest one both sides have.
-	choice := suites.Negotiate(m.CipherSuites, c.cfg.suites())
+	// The cipher suite, by the server's rule (RFC 8446, Section 4.1.1).
+	choice := suites.Negotiate(m.CipherSuites, c.cfg.suites(), c.cfg.SuiteOrder)
 	if choice.Suite == nil {
 		c.failStep = StepNegotiate
 		c.cfg.Trace.Add(StepNegotiate, c.actor, "Finds no TLS 1.3 cipher suite in common",
@@ -117,7 +117,8 @@ func (c *Conn) readClientHello(raw []byte) error {
 	}
 	negotiation := []trace.Value{
 		trace.List("Client offers suites", offered, ""),
-		trace.List("Server enables suites", suites.Names(c.cfg.suites()), ""),
+		trace.List("Server enables suites", suites.Names(c.cfg.suites()), "in the server's order of preference"),
+		trace.Text("Suite rule", choice.Order.Rule(), "RFC 8446, Section 4.1.1 lets the server choose; the rule is its own"),
 		trace.Text("Chosen suite", c.suite.Name, choice.Reason),
 		trace.List("Client's groups", groupNames, "supported_groups"),
 		trace.List("Client sent key shares for", shareNames, "key_share: the client's guess"),
