@@ -29,12 +29,15 @@ func main() {
 }
 
 // install sets globalThis.tlsPlayground: each method takes one JSON string
-// (or nothing) and returns a Promise of a JSON string, rejected with an
-// Error carrying the engine's message. An argument of another type (a
+// (or nothing) and returns a Promise of a JSON string (sessionCapture: of an
+// object holding a Uint8Array, wire_js.go), rejected with an Error carrying
+// the engine's message. An argument of another type (a
 // number, null, a plain object) is refused with an error naming the method
 // and the argument: "newSession: the argument must be a JSON string (got
-// number)". Further arguments are ignored, except setup's second: a
-// progress callback, which must be a function when it is given.
+// number)". Further arguments are ignored, except setup's and
+// importCapture's second: a progress callback, which must be a function
+// when it is given; and importCapture's third and fourth: the capture and
+// the key log, Uint8Arrays.
 func install(api *API) error {
 	obj, err := safejs.Global().Get("Object")
 	if err != nil {
@@ -81,13 +84,22 @@ func install(api *API) error {
 		"scenarios":   none("scenarios", api.Scenarios),
 		"runScenario": func(arg string, _ []safejs.Value) (string, error) { return api.RunScenario(arg) },
 	}
+	// The methods that carry bytes (wire_js.go): Uint8Arrays in, and a plain
+	// object with Uint8Arrays out where the result is large.
+	all := map[string]func(string, []safejs.Value) (any, error){}
+	for name, fn := range methods {
+		all[name] = func(arg string, args []safejs.Value) (any, error) { return fn(arg, args) }
+	}
+	for name, fn := range wireMethods(api) {
+		all[name] = fn
+	}
 	calls := make(chan func()) // one call at a time, in order
 	go func() {
 		for f := range calls {
 			f()
 		}
 	}()
-	for name, fn := range methods {
+	for name, fn := range all {
 		f, err := safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 			p, err := newPromise(func(resolve, reject func(any)) {
 				calls <- func() {
@@ -106,7 +118,12 @@ func install(api *API) error {
 						reject(jsError(err.Error()))
 						return
 					}
-					resolve(out)
+					v, err := toJS(out)
+					if err != nil {
+						reject(jsError(fmt.Sprintf("%s: returning the result: %v", name, err)))
+						return
+					}
+					resolve(v)
 				}
 			})
 			if err != nil {

@@ -1,0 +1,297 @@
+package main
+
+// The wire views' methods (registered in main_js.go through wire_js.go):
+// analyze, sessionCapture, importCapture, browserHello and
+// describeCertificates. Each turns one JSON argument (and, for
+// importCapture, bytes) into a call to the engine's packages; there is no
+// protocol logic here.
+
+import (
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"sync"
+
+	"tlsplayground/playground/analyze"
+	"tlsplayground/playground/decrypt"
+	"tlsplayground/playground/limits"
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/session"
+	"tlsplayground/playground/trace"
+)
+
+// wireState is what the wire methods keep between calls: the analyses
+// made (one per connection, newest first) and the imported capture.
+type wireState struct {
+	analyses []*analysis
+	imported *importedCapture
+}
+
+// keptAnalyses bounds the connections whose trees stay cached: the session
+// on screen, Mallory's two, a tampered one, an imported one and a few more.
+const keptAnalyses = 8
+
+var (
+	wireMu     sync.Mutex
+	wireStates = map[*API]*wireState{}
+)
+
+// wire returns a's wire state. (It lives beside API rather than in it so
+// that api.go needs no field for it; calls are serialized by the caller.)
+func (a *API) wire() *wireState {
+	wireMu.Lock()
+	defer wireMu.Unlock()
+	w := wireStates[a]
+	if w == nil {
+		w = &wireState{}
+		wireStates[a] = w
+	}
+	return w
+}
+
+// analysis is one connection analysed: every record's tree, in wire order.
+type analysis struct {
+	key   [32]byte
+	from  []string // "client" or "server", per record
+	recs  []analyze.Record
+	trees []*analyze.Tree
+	// decrypted and errs say, per record, whether its plaintext was
+	// recovered and, when not, why (for an encrypted record).
+	decrypted []bool
+	errs      []string
+}
+
+// connection is the input of an analysis: the records as they crossed the
+// wire and the NSS key log that opens them ("" when there is none).
+type connection struct {
+	records []session.Record
+	keylog  string
+}
+
+// analysisKey names a connection by its bytes and its keys: the same key,
+// the same trees.
+func analysisKey(c connection) [32]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "%d\n%s\n", len(c.keylog), c.keylog)
+	for _, r := range c.records {
+		fmt.Fprintf(h, "%s %s\n", r.From, r.Hex)
+	}
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// analysed returns the analysis of c, from the cache when it was made before.
+func (w *wireState) analysed(c connection) (*analysis, error) {
+	key := analysisKey(c)
+	for i, x := range w.analyses {
+		if x.key == key {
+			copy(w.analyses[1:i+1], w.analyses[:i])
+			w.analyses[0] = x
+			return x, nil
+		}
+	}
+	recs := make([]analyze.Record, len(c.records))
+	from := make([]string, len(c.records))
+	for i, r := range c.records {
+		b, err := hex.DecodeString(r.Hex)
+		if err != nil {
+			return nil, fmt.Errorf("record %d is not hex: %v", i, err)
+		}
+		if r.From != "client" && r.From != "server" {
+			return nil, fmt.Errorf("record %d: from is %q: client or server", i, r.From)
+		}
+		recs[i] = analyze.Record{FromClient: r.From == "client", Wire: b}
+		from[i] = r.From
+	}
+	decrypted, errs := plaintexts(recs, c.keylog)
+	x := &analysis{key: key, from: from, recs: recs, decrypted: decrypted, errs: errs}
+	a := analyze.New()
+	for _, r := range recs {
+		x.trees = append(x.trees, a.Record(r))
+	}
+	w.analyses = append([]*analysis{x}, w.analyses...)
+	if len(w.analyses) > keptAnalyses {
+		w.analyses = w.analyses[:keptAnalyses]
+	}
+	return x, nil
+}
+
+// plaintexts opens the records with the key log (playground/decrypt), as
+// Wireshark would: it sets each record's Plaintext, and says per record
+// whether it was decrypted and, for an encrypted one that was not, why.
+func plaintexts(recs []analyze.Record, keylog string) ([]bool, []string) {
+	ok, why := make([]bool, len(recs)), make([]string, len(recs))
+	if keylog == "" {
+		return ok, why
+	}
+	kl, err := decrypt.ParseKeyLog([]byte(keylog))
+	if err != nil {
+		for i := range why {
+			why[i] = "the key log does not parse: " + err.Error()
+		}
+		return ok, why
+	}
+	in := make([]decrypt.Record, len(recs))
+	for i, r := range recs {
+		in[i] = decrypt.Record{FromClient: r.FromClient, Wire: r.Wire}
+	}
+	res := decrypt.Connection(in, kl)
+	for i := range recs {
+		if i >= len(res.Records) {
+			break
+		}
+		rr := res.Records[i]
+		if rr.Plaintext != nil {
+			recs[i].Plaintext = rr.Plaintext
+			ok[i] = true
+		} else if rr.Encrypted {
+			why[i] = rr.Err
+		}
+	}
+	return ok, why
+}
+
+// AnalyzeRequest is the argument of analyze: one record of one connection.
+type AnalyzeRequest struct {
+	// Source names the connection: "session" (the default) the current
+	// session; "mitm-left" and "mitm-right" Mallory's two (client ↔ Mallory,
+	// Mallory ↔ server); "import" a connection of the imported capture
+	// (Connection); "records" the records given here, with their key log,
+	// for a session the page holds and the engine no longer does (a tampered
+	// run, a scenario's handshake).
+	Source     string           `json:"source"`
+	Record     int              `json:"record"`
+	Connection int              `json:"connection"`
+	Records    []session.Record `json:"records"`
+	Keylog     string           `json:"keylog"`
+}
+
+// AnalyzeResponse is one record's annotated tree.
+type AnalyzeResponse struct {
+	Record  int           `json:"record"`
+	Records int           `json:"records"` // how many records the connection has
+	From    string        `json:"from"`    // "client" or "server"
+	Tree    *analyze.Tree `json:"tree"`
+	// WireHex and PlainHex are the bytes the tree's offsets count in: the
+	// record as it crossed the wire, and its plaintext when it was opened.
+	WireHex  string `json:"wireHex"`
+	PlainHex string `json:"plainHex,omitempty"`
+	// Decrypted: Tree.Plain is the record's plaintext. DecryptError says
+	// why an encrypted record was not opened (no key log, a changed byte…).
+	Decrypted    bool   `json:"decrypted"`
+	DecryptError string `json:"decryptError,omitempty"`
+}
+
+// maxRecords bounds the records a page may give analyze: a session of the
+// playground has a few dozen; a capture's connections stay in the engine.
+const maxRecords = 4096
+
+// Analyze returns one record's tree: its wire bytes field by field, and its
+// plaintext's when the key log opens it. The page asks per record, as it
+// shows each one.
+func (a *API) Analyze(arg string) (string, error) {
+	var req AnalyzeRequest
+	if err := decode("analyze", arg, &req); err != nil {
+		return "", err
+	}
+	w := a.wire()
+	var x *analysis
+	switch req.Source {
+	case "", "session", "mitm-left", "mitm-right", "records":
+		if req.Source != "records" && (req.Records != nil || req.Keylog != "") {
+			return "", errors.New(`analyze: records and keylog go with source "records" only`)
+		}
+		c, err := a.connectionOf("analyze", req)
+		if err != nil {
+			return "", err
+		}
+		if x, err = w.analysed(c); err != nil {
+			return "", fmt.Errorf("analyze: %v", err)
+		}
+	case "import":
+		var err error
+		if x, err = w.importedAnalysis(req.Connection); err != nil {
+			return "", fmt.Errorf("analyze: %v", err)
+		}
+	default:
+		return "", fmt.Errorf("analyze: source %q: session, mitm-left, mitm-right, import or records", req.Source)
+	}
+	if req.Record < 0 || req.Record >= len(x.trees) {
+		return "", fmt.Errorf("analyze: record %d: the connection has %d records (0 to %d)", req.Record, len(x.trees), len(x.trees)-1)
+	}
+	i := req.Record
+	return encode(AnalyzeResponse{Record: i, Records: len(x.trees), From: x.from[i], Tree: x.trees[i],
+		WireHex: trace.HexString(x.recs[i].Wire), PlainHex: trace.HexString(x.recs[i].Plaintext),
+		Decrypted: x.decrypted[i], DecryptError: x.errs[i]})
+}
+
+// connectionOf returns the records and key log of the session req names.
+func (a *API) connectionOf(method string, req AnalyzeRequest) (connection, error) {
+	var s *session.Session
+	switch req.Source {
+	case "records":
+		if len(req.Records) > maxRecords {
+			return connection{}, &limits.Error{Arg: method + ": records", What: "entries", Got: len(req.Records), Limit: maxRecords, Why: "a session of the playground has a few dozen"}
+		}
+		return connection{records: req.Records, keylog: req.Keylog}, nil
+	case "mitm-left", "mitm-right":
+		if a.mitm == nil {
+			return connection{}, fmt.Errorf("%s: no interception yet: call mitm first", method)
+		}
+		s = a.mitm.Left
+		if req.Source == "mitm-right" {
+			if s = a.mitm.Right; s == nil {
+				return connection{}, fmt.Errorf("%s: Mallory has no session with the server: the client refused her", method)
+			}
+		}
+	default:
+		if a.sess == nil {
+			return connection{}, fmt.Errorf("%s: no session: call newSession first", method)
+		}
+		s = a.sess
+	}
+	ex := s.Export()
+	return connection{records: ex.Records, keylog: ex.Keylog}, nil
+}
+
+// DescribeRequest is the argument of describeCertificates.
+type DescribeRequest struct {
+	PEM string `json:"pem"`
+}
+
+// DescribeCertificates decodes every certificate of a PEM text with
+// crypto/x509 (the page parses no certificate itself): subject, issuer,
+// validity, key, SHA-256 fingerprint…, in the order they come. A block
+// that is not a certificate is skipped; one that does not parse is an
+// error.
+func (a *API) DescribeCertificates(arg string) (string, error) {
+	var req DescribeRequest
+	if err := decode("describeCertificates", arg, &req); err != nil {
+		return "", err
+	}
+	if err := limits.Size("describeCertificates: pem", len(req.PEM), limits.PEM, "a chain in PEM is a few kilobytes"); err != nil {
+		return "", err
+	}
+	out := []pki.CertInfo{}
+	rest := []byte(req.PEM)
+	for n := 1; ; n++ {
+		var b *pem.Block
+		b, rest = pem.Decode(rest)
+		if b == nil {
+			break
+		}
+		if b.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(b.Bytes)
+		if err != nil {
+			return "", fmt.Errorf("describeCertificates: PEM block %d is not a certificate crypto/x509 can read: %v", n, err)
+		}
+		out = append(out, pki.Describe(c))
+	}
+	return encode(out)
+}
