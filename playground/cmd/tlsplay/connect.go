@@ -22,7 +22,7 @@ import (
 	"tlsplayground/playground/trace"
 )
 
-const connectSynopsis = "connect HOST:PORT [--mode tls13|ecdhe|classic] [--servername NAME] [--cafile FILE] [--group NAME] [--suite NAME] [--request TEXT] [--timeout 10s]"
+const connectSynopsis = "connect HOST:PORT [--mode tls13|ecdhe|classic] [--servername NAME] [--cafile FILE] [--group NAME] [--suite NAME] [--request TEXT] [--timeout 10s] [--pcapng FILE]"
 
 // responseLines is how many lines of the response connect prints.
 const responseLines = 12
@@ -38,6 +38,7 @@ func (c *cli) connect(args []string) error {
 	suite := cmd.String("suite", "", "cipher suites the client offers, IANA names, comma-separated (default: all of the mode's)")
 	request := cmd.String("request", "", `application data to send after the handshake, with \r \n \t escapes, e.g. "GET / HTTP/1.0\r\nHost: example.com\r\n\r\n"`)
 	timeout := cmd.Duration("timeout", 10*time.Second, "limit for connecting, for the handshake, and for the response")
+	pcapngPath := cmd.String("pcapng", "", pcapngUsage)
 	pos, err := cmd.parse(args, 1)
 	if err != nil {
 		return err
@@ -79,6 +80,12 @@ func (c *cli) connect(args []string) error {
 	if err != nil {
 		return err
 	}
+	var capture *captureFile
+	if *pcapngPath != "" {
+		if capture, err = createCapture(*pcapngPath); err != nil {
+			return err
+		}
+	}
 
 	out := c.stdout
 	fmt.Fprintf(out, "Connecting to %s as %q with the engine's client (%s), trusting %s\n", addr, name, modeNames[*mode], trust)
@@ -92,47 +99,61 @@ func (c *cli) connect(args []string) error {
 	rec := &trace.Recorder{}
 	cl := newClient(clientOptions{mode: *mode, suites: ss, group: g, serverName: name, roots: roots, rec: rec})
 	live := &liveTrace{rec: rec, out: out, mode: *mode}
-	tc := &tracedConn{Conn: nc, live: live}
-	nc.SetDeadline(time.Now().Add(*timeout))
-	herr := endpoint.Handshake(cl, tc)
-	live.flush()
+	wire := &wireLog{localIsClient: true}
+	tc := &tracedConn{Conn: nc, live: live, wire: wire}
+	var keylog string
+	err = func() error {
+		nc.SetDeadline(time.Now().Add(*timeout))
+		herr := endpoint.Handshake(cl, tc)
+		live.flush()
 
-	p := &printer{w: out}
-	if chain := cl.PeerChain(); len(chain) > 0 {
-		p.printf("\nThe server's chain, as sent (leaf first), checked against %s:\n", trust)
-		p.chain("   ", chain)
-		if res := pki.Verify(chain, roots, name, c.now()); res.OK {
-			path := make([]string, len(res.Chain))
-			for i, cert := range res.Chain {
-				path[i] = cert.Subject.String()
+		p := &printer{w: out}
+		if chain := cl.PeerChain(); len(chain) > 0 {
+			p.printf("\nThe server's chain, as sent (leaf first), checked against %s:\n", trust)
+			p.chain("   ", chain)
+			if res := pki.Verify(chain, roots, name, c.now()); res.OK {
+				path := make([]string, len(res.Chain))
+				for i, cert := range res.Chain {
+					path[i] = cert.Subject.String()
+				}
+				p.wrap("   ✓ verified for "+strconv.Quote(name)+": ", "       ", strings.Join(path, " → "))
+			} else {
+				p.wrap("   ✗ not trusted for "+strconv.Quote(name)+": ", "       ", res.Err.Error())
 			}
-			p.wrap("   ✓ verified for "+strconv.Quote(name)+": ", "       ", strings.Join(path, " → "))
-		} else {
-			p.wrap("   ✗ not trusted for "+strconv.Quote(name)+": ", "       ", res.Err.Error())
 		}
-	}
-	if herr != nil {
-		if e := cl.Err(); e != nil {
-			herr = e // why the engine gave up, rather than the failed write of its alert
+		if herr != nil {
+			if e := cl.Err(); e != nil {
+				herr = e // why the engine gave up, rather than the failed write of its alert
+			}
+			return failure(addr, "server", *timeout, herr)
 		}
-		return failure(addr, "server", *timeout, herr)
-	}
-	p.printf("\nEstablished: %s\n", established(cl))
-	keylog := cl.KeyLog() // before close_notify, which erases the secrets
+		p.printf("\nEstablished: %s\n", established(cl))
+		keylog = cl.KeyLog() // before close_notify, which erases the secrets
 
-	if req != "" {
-		if err := c.exchange(p, cl, tc, req, *timeout); err != nil {
-			return failure(addr, "server", *timeout, err)
+		if req != "" {
+			if err := c.exchange(p, cl, tc, req, *timeout); err != nil {
+				return failure(addr, "server", *timeout, err)
+			}
 		}
+		nc.SetDeadline(time.Now().Add(*timeout))
+		if cl.Err() == nil {
+			cl.Close() // close_notify, also in answer to the server's
+			endpoint.Flush(cl, tc)
+		}
+		live.flush()
+		p.keylog("", keylog)
+		return nil
+	}()
+	if capture != nil {
+		if keylog == "" {
+			keylog = cl.KeyLog() // a failed handshake: what secrets there were
+		}
+		if _, werr := capture.add(wire.conn(nc), keylog); werr != nil {
+			return werr
+		}
+		fmt.Fprintf(out, "\nCapture written to %s (%s), the key log inside: tshark -r %s -q -z follow,tls,ascii,0\n", *pcapngPath, bytesCount(wire.bytes), *pcapngPath)
 	}
-	nc.SetDeadline(time.Now().Add(*timeout))
-	if cl.Err() == nil {
-		cl.Close() // close_notify, also in answer to the server's
-		endpoint.Flush(cl, tc)
-	}
-	live.flush()
-	p.keylog("", keylog)
-	return nil
+	return err
 }
 
 // exchange sends the request and prints the first lines of the response.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 
@@ -14,7 +15,7 @@ import (
 	"tlsplayground/playground/trace"
 )
 
-const handshakeSynopsis = "handshake [--mode classic|ecdhe|tls13] [--suite NAME] [--group NAME] [--server-groups a,b] [--key rsa|ecdsa|ed25519] [--bits 2048] [--no-ems] [--seed HEX] [--message TEXT] [--json]"
+const handshakeSynopsis = "handshake [--mode classic|ecdhe|tls13] [--suite NAME] [--group NAME] [--server-groups a,b] [--key rsa|ecdsa|ed25519] [--bits 2048] [--no-ems] [--seed HEX] [--message TEXT] [--json] [--bytes] [--pcapng FILE]"
 
 // handshake plays both ends in this process through the session, as the
 // page does: it prints the seven steps, sends --message both ways, closes
@@ -31,8 +32,13 @@ func (c *cli) handshake(args []string) error {
 	seedHex := cmd.String("seed", "", "hex seed for the session's randomness, to replay a session (default: a fresh one)")
 	message := cmd.String("message", "hello from the terminal", "text sent from the client to the server and back after the handshake (empty: none)")
 	asJSON := cmd.Bool("json", false, "print the session export (the page's Export session file) and nothing else")
+	showBytes := cmd.Bool("bytes", false, "also print every record byte by byte: each field's offset, bytes, name, value, explanation and RFC section, encrypted records decrypted")
+	pcapngPath := cmd.String("pcapng", "", "write the session to FILE as pcapng, its key log inside: Wireshark and tshark open it decrypted (tshark -r FILE -q -z follow,tls,ascii,0)")
 	if _, err := cmd.parse(args, 0); err != nil {
 		return err
+	}
+	if *asJSON && *showBytes {
+		return usageErr("--json and --bytes: --json prints the session export alone", "leave out one of them")
 	}
 	if err := checkMode(*mode); err != nil {
 		return err
@@ -85,6 +91,12 @@ func (c *cli) handshake(args []string) error {
 		return usageErr(strings.TrimPrefix(err.Error(), "pki: "), "run \"tlsplay handshake -h\" for the flags")
 	}
 
+	if *pcapngPath != "" {
+		if _, err := createCapture(*pcapngPath); err != nil {
+			return err
+		}
+	}
+
 	sess, err := session.New(setup, session.Options{
 		Mode: *mode, Group: *group, ServerGroups: sg, ClientSuites: suites.Names(ss),
 		DisableEMS: *noEMS, Seed: seed, Now: c.now,
@@ -127,7 +139,20 @@ func (c *cli) handshake(args []string) error {
 					ex.From, ex.To, ex.Plaintext, bytesCount(len(ex.RecordHex)/2), ex.To, ex.Decrypted)
 			}
 		}
+		if *showBytes {
+			if err := p.recordBytes(e); err != nil {
+				return err
+			}
+		}
 		p.keylog("", e.Keylog)
+	}
+	if *pcapngPath != "" {
+		if err := os.WriteFile(*pcapngPath, sess.PCAPNG(), 0o644); err != nil {
+			return fmt.Errorf("--pcapng: cannot write the capture: %v", err)
+		}
+		if !*asJSON {
+			fmt.Fprintf(c.stdout, "\nCapture written to %s, the key log inside: tshark -r %s -q -z follow,tls,ascii,0\n", *pcapngPath, *pcapngPath)
+		}
 	}
 	if e.Error != nil {
 		return handshakeFailure(e.Error)

@@ -39,20 +39,26 @@ func (l *liveTrace) flush() {
 	}
 }
 
-// tracedConn flushes the live trace before each read and write.
+// tracedConn flushes the live trace before each read and write, and
+// records the bytes for --pcapng.
 type tracedConn struct {
 	net.Conn
 	live *liveTrace
+	wire *wireLog // nil: not recorded
 }
 
 func (t *tracedConn) Read(p []byte) (int, error) {
 	t.live.flush()
-	return t.Conn.Read(p)
+	n, err := t.Conn.Read(p)
+	t.wire.note(false, p[:n])
+	return n, err
 }
 
 func (t *tracedConn) Write(p []byte) (int, error) {
 	t.live.flush()
-	return t.Conn.Write(p)
+	n, err := t.Conn.Write(p)
+	t.wire.note(true, p[:n])
+	return n, err
 }
 
 // lockedWriter serializes writes from concurrent connections, so that each

@@ -24,7 +24,7 @@ import (
 	"tlsplayground/playground/trace"
 )
 
-const serveSynopsis = "serve ADDR [--mode tls13|ecdhe|classic] [--key rsa|ecdsa|ed25519] [--cert FILE --keyfile FILE] [--name HOST] [--once] [--max-conns 100] [--handshake-timeout 10s] [--idle-timeout 30s]"
+const serveSynopsis = "serve ADDR [--mode tls13|ecdhe|classic] [--key rsa|ecdsa|ed25519] [--cert FILE --keyfile FILE] [--name HOST] [--once] [--max-conns 100] [--handshake-timeout 10s] [--idle-timeout 30s] [--pcapng FILE]"
 
 // helloBody is the first line of every answer.
 const helloBody = "hello from the TLS Playground engine"
@@ -44,6 +44,7 @@ func (c *cli) serve(args []string) error {
 	maxConns := cmd.Int("max-conns", defaultMaxConns, "connections handled at once; more wait in the listen queue until one ends")
 	handshakeTimeout := cmd.Duration("handshake-timeout", defaultHandshakeTimeout, "limit for a client's whole handshake; a client that sends nothing is dropped after it")
 	idleTimeout := cmd.Duration("idle-timeout", defaultIdleTimeout, "limit for the request after the handshake, and for the client's close_notify")
+	pcapngPath := cmd.String("pcapng", "", "write every connection to FILE as pcapng, with the key logs inside, rewritten after each one: Wireshark and tshark open it decrypted")
 	pos, err := cmd.parse(args, 1)
 	if err != nil {
 		return err
@@ -112,6 +113,13 @@ func (c *cli) serve(args []string) error {
 		id = identity{chain: setup.Chain, signer: setup.Signer}
 	}
 
+	var capture *captureFile
+	if *pcapngPath != "" {
+		if capture, err = createCapture(*pcapngPath); err != nil {
+			return err
+		}
+	}
+
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %v", addr, dialReason(err))
@@ -127,7 +135,7 @@ func (c *cli) serve(args []string) error {
 
 	out := &lockedWriter{w: c.stdout}
 	leaf, _ := x509.ParseCertificate(id.chain[0])
-	s := &server{mode: *mode, id: id, out: out,
+	s := &server{mode: *mode, id: id, out: out, capture: capture,
 		limits: serveLimits{maxConns: *maxConns, handshakeTimeout: *handshakeTimeout, idleTimeout: *idleTimeout}.withDefaults()}
 	s.banner(ln.Addr().(*net.TCPAddr), leaf, caPath, *once)
 
@@ -140,10 +148,11 @@ func (c *cli) serve(args []string) error {
 
 // server is what every connection of serve shares.
 type server struct {
-	mode   string
-	id     identity
-	out    io.Writer
-	limits serveLimits
+	mode    string
+	id      identity
+	out     io.Writer
+	limits  serveLimits
+	capture *captureFile // --pcapng, or nil
 }
 
 // banner says what is served, where, and how to trust it.
@@ -173,6 +182,9 @@ func (s *server) banner(at *net.TCPAddr, leaf *x509.Certificate, caPath string, 
 	if once {
 		stop = "exits after one connection"
 	}
+	if s.capture != nil {
+		p.printf("\nEach connection is added to %s when it ends, its key log inside: tshark -r %s -q -z follow,tls,ascii,0\n", s.capture.path, s.capture.path)
+	}
 	p.printf("\nListening on %s (%s)\n", at, stop)
 	if !once {
 		p.printf("Each client: the handshake within %s, the request within %s; %d clients at once, more wait their turn\n",
@@ -193,7 +205,23 @@ func (s *server) handle(n int, nc net.Conn) error {
 	rec := &trace.Recorder{}
 	srv := newServer(s.mode, s.id, rec)
 	live := &liveTrace{rec: rec, out: s.out, tag: tag, mode: s.mode}
-	tc := &tracedConn{Conn: nc, live: live}
+	var wire *wireLog
+	var keylog string
+	if s.capture != nil {
+		wire = &wireLog{}
+		defer func() {
+			if keylog == "" {
+				keylog = srv.KeyLog() // a failed handshake: what secrets there were
+			}
+			switch added, err := s.capture.add(wire.conn(nc), keylog); {
+			case err != nil:
+				say("✗ %v", err)
+			case !added:
+				say("not added to the capture: it holds %d connections or %s already", maxCapturedConns, bytesCount(maxCapturedBytes))
+			}
+		}()
+	}
+	tc := &tracedConn{Conn: nc, live: live, wire: wire}
 	defer live.flush()
 
 	// One deadline for the whole handshake, not one per read: a client
@@ -213,7 +241,7 @@ func (s *server) handle(n int, nc net.Conn) error {
 	}
 	live.flush()
 	say("established: %s", established(srv))
-	keylog := srv.KeyLog() // before close_notify, which erases the secrets
+	keylog = srv.KeyLog() // before close_notify, which erases the secrets
 
 	nc.SetDeadline(time.Now().Add(s.limits.idleTimeout))
 	req, rerr := readRequest(srv, tc)
