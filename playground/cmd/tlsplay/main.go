@@ -5,6 +5,7 @@
 //	tlsplay connect HOST:PORT [--mode tls13|ecdhe|classic] [--request TEXT] ...
 //	tlsplay serve ADDR [--mode tls13|ecdhe|classic] [--once] ...
 //	tlsplay web [ADDR] [--no-open]
+//	tlsplay glossary
 //
 // handshake plays both ends in one process, as the page does, and prints
 // the seven steps with every value (--json: the session export, the same
@@ -55,13 +56,14 @@ Usage:
     tlsplay connect HOST:PORT [flags] run the engine's client against a TLS server
     tlsplay serve ADDR [flags]        run the engine's server (for openssl s_client, curl, a browser)
     tlsplay web [ADDR] [--no-open]    serve the playground's page on this machine and open it (a classroom without network)
+    tlsplay glossary                  print the terms the steps use, each with its RFC sections
 
 Run "tlsplay COMMAND -h" for a command's flags.
 `
 
 func (c *cli) run(args []string) int {
 	if len(args) == 0 {
-		return c.fail(usageErr("no command given", "choose handshake, connect, serve or web; run \"tlsplay -h\" for help"))
+		return c.fail(usageErr("no command given", "choose handshake, connect, serve, web or glossary; run \"tlsplay -h\" for help"))
 	}
 	var err error
 	switch args[0] {
@@ -76,8 +78,10 @@ func (c *cli) run(args []string) int {
 		err = c.serve(args[1:])
 	case "web":
 		err = c.web(args[1:])
+	case "glossary":
+		err = c.glossary(args[1:])
 	default:
-		err = usageErr(fmt.Sprintf("unknown command %q", args[0]), "choose handshake, connect, serve or web; run \"tlsplay -h\" for help")
+		err = usageErr(fmt.Sprintf("unknown command %q", args[0]), "choose handshake, connect, serve, web or glossary; run \"tlsplay -h\" for help")
 	}
 	return c.fail(err)
 }
