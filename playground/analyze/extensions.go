@@ -125,7 +125,9 @@ func (a *Analyzer) extension(c *cur) {
 	ext, known := extTable[uint16(typ)]
 	kind := "ext." + ext.id
 	switch {
-	case typ >= 0 && isGREASE(typ):
+	case typ < 0: // the type continues in the next record
+		kind, known = "ext", true
+	case isGREASE(typ):
 		kind, known = "ext.grease", true
 	case !known:
 		kind = "ext.unknown"
@@ -134,9 +136,12 @@ func (a *Analyzer) extension(c *cur) {
 	over := o+declared > c.end
 	e := c.open(kind, min(declared, c.end-o))
 	name := extName(typ)
+	if typ < 0 {
+		name = "extension"
+	}
 	e.f.Name = name
 	e.f.Unknown = !known
-	if tf, _ := e.take("ext.type", 2); tf != nil {
+	if tf, _ := e.take("ext.type", 2); tf != nil && typ >= 0 {
 		tf.Value = name + " (" + itoa(typ) + ")"
 		if !known {
 			tf.Unknown = true
