@@ -129,7 +129,7 @@ var kinds = map[string]info{
 	"ec_point.y":                           {"Y", "the point's y coordinate", "SEC 1 §2.3.3"},
 
 	// Extensions (RFC 8446, Section 4.2, and the RFC of each).
-	"ext":        {"extension", "one extension, cut by the end of the record: its type is completed in the next", "RFC 8446 §4.2"},
+	"ext":                                            {"extension", "one extension, cut by the end of the record: its type is completed in the next", "RFC 8446 §4.2"},
 	"ext.type":                                       {"extension type", "which extension this is", "RFC 8446 §4.2"},
 	"ext.length":                                     {"extension length", "how many bytes of extension data follow", "RFC 8446 §4.2"},
 	"ext.unknown":                                    {"unknown extension", "an extension this analyser does not know; a peer ignores those it does not know", "RFC 8446 §4.2"},
