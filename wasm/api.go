@@ -11,6 +11,7 @@ import (
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"errors"
@@ -36,6 +37,9 @@ type API struct {
 	mitm     *session.MITM
 	mallory  *pki.Setup // Mallory's own root and key
 	tokenKey []byte     // seals the in-page server's connection state
+	// remoteToken is the last token the remote session's server sent, as
+	// Eve records it beside the records (remoteDeliver's token).
+	remoteToken string
 	now      func() time.Time
 }
 
@@ -292,6 +296,9 @@ type SessionRequest struct {
 	EMS           *bool    `json:"ems"`
 	ClientSuites  []string `json:"clientSuites"`
 	ServerSuites  []string `json:"serverSuites"`
+	// SuiteOrder is how the server picks the suite: "server" (default,
+	// its own order of preference) or "client" (the client's order).
+	SuiteOrder string `json:"suiteOrder"`
 }
 
 // Tamper changes one byte of one record on the wire, before the receiver
@@ -350,7 +357,8 @@ func (a *API) NewSession(arg string) (string, error) {
 	if len(req.Tamper) > limits.List {
 		return "", &limits.Error{Arg: "newSession: tamper", What: "entries", Got: len(req.Tamper), Limit: limits.List, Why: "one per byte to change"}
 	}
-	opt := session.Options{Mode: req.Mode, Group: req.Group, ServerGroups: req.ServerGroups, ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites, Now: a.now}
+	opt := session.Options{Mode: req.Mode, Group: req.Group, ServerGroups: req.ServerGroups, ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites,
+		SuiteOrder: req.SuiteOrder, Now: a.now}
 	if req.EMS != nil && !*req.EMS {
 		opt.DisableEMS = true
 	}
@@ -447,6 +455,46 @@ func (a *API) Eve() (string, error) {
 		recs = append(recs, eve.Record{From: r.From, Hex: r.Hex})
 	}
 	return encode(eve.Decrypt(recs, a.setup.Signer))
+}
+
+// EveTokenKeyRequest is the argument of eveTokenKey.
+type EveTokenKeyRequest struct {
+	// TokenKey is the leaked token key, 64 hex characters; empty: the
+	// in-page server's own (the page made it, so it can leak it).
+	TokenKey string `json:"tokenKey"`
+}
+
+// EveTokenKey has the eavesdropper decrypt the current remote session (a
+// server over HTTP) with the records and a token she recorded and the
+// server's token key, as if it leaked later: for ECDHE and TLS 1.3 it
+// succeeds, since the token holds the server's randomness.
+func (a *API) EveTokenKey(arg string) (string, error) {
+	var req EveTokenKeyRequest
+	if err := decode("eveTokenKey", arg, &req); err != nil {
+		return "", err
+	}
+	if a.remote == nil {
+		return "", errors.New("eveTokenKey: no session over HTTP: start one with the server in this page or at a URL")
+	}
+	if a.remoteToken == "" {
+		return "", errors.New("eveTokenKey: no token recorded yet: the handshake must get past the first flight")
+	}
+	key := a.tokenKey
+	if req.TokenKey != "" {
+		k, err := hex.DecodeString(strings.TrimSpace(req.TokenKey))
+		if err != nil || len(k) != 32 {
+			return "", errors.New("eveTokenKey: tokenKey must be 64 hex characters (32 bytes)")
+		}
+		key = k
+	}
+	if key == nil {
+		return "", errors.New("eveTokenKey: no token key: this page's server has not run yet; give the key of the server at the URL")
+	}
+	var recs []eve.Record
+	for _, r := range a.remote.Export().Records {
+		recs = append(recs, eve.Record{From: r.From, Hex: r.Hex})
+	}
+	return encode(eve.DecryptWithTokenKey(recs, a.remoteToken, key))
 }
 
 // MITMRequest is the argument of mitm.

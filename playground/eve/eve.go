@@ -49,6 +49,9 @@ type Plaintext struct {
 
 // Result is Eve's attempt, step by step.
 type Result struct {
+	// Leaked names the key Eve holds, a stable code the page keys on:
+	// LeakedServerKey (Decrypt) or LeakedTokenKey (DecryptWithTokenKey).
+	Leaked     string        `json:"leaked"`
 	OK         bool          `json:"ok"`
 	Verdict    string        `json:"verdict"`
 	Steps      []trace.Event `json:"steps"`
@@ -61,6 +64,12 @@ func (r *Result) step(title string, values ...trace.Value) {
 	}
 	r.Steps = append(r.Steps, trace.Event{Step: len(r.Steps) + 1, Actor: "eve", Title: title, Values: values})
 }
+
+// What Eve holds (Result.Leaked).
+const (
+	LeakedServerKey = "server-key" // the certificate's private key
+	LeakedTokenKey  = "token-key"  // the HTTP server's token key
+)
 
 // hello is what Eve reads from the clear part of the handshake.
 type hello struct {
@@ -81,7 +90,7 @@ type hello struct {
 
 // Decrypt tries to read a recorded session with the server's leaked key.
 func Decrypt(records []Record, key crypto.Signer) *Result {
-	r := &Result{Plaintexts: []Plaintext{}}
+	r := &Result{Leaked: LeakedServerKey, Plaintexts: []Plaintext{}}
 	h, err := readClear(records, r)
 	if err != nil {
 		r.Verdict = err.Error()

@@ -27,7 +27,7 @@ import (
 // does not help: the client chose the pre-master secret (the certificate's
 // key opens it, see Decrypt).
 func DecryptWithTokenKey(records []Record, token string, tokenKey []byte) *Result {
-	r := &Result{Plaintexts: []Plaintext{}}
+	r := &Result{Leaked: LeakedTokenKey, Plaintexts: []Plaintext{}}
 	h, err := readClear(records, r)
 	if err != nil {
 		r.Verdict = err.Error()

@@ -37,8 +37,12 @@ type Options struct {
 	// ClientRoots replaces the client's trust store (default: the setup's
 	// root alone). Mallory's scenarios use it.
 	ClientRoots  *x509.CertPool
-	ClientSuites []string // IANA names; empty: all
-	ServerSuites []string // IANA names; empty: all
+	ClientSuites []string // IANA names, in the client's order of preference; empty: all
+	ServerSuites []string // IANA names, in the server's order of preference; empty: all
+	// SuiteOrder is how the server picks a suite: "server" (default: its
+	// first preference the client also offers) or "client" (the client's
+	// first choice the server supports).
+	SuiteOrder string
 	Now          func() time.Time
 
 	// Deliver, when set, sees every record before the peer does and returns
@@ -126,6 +130,10 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("server suites: %w", err)
 	}
+	order, err := suites.ParseOrder(opt.SuiteOrder)
+	if err != nil {
+		return nil, err
+	}
 	group, serverGroups, err := groupsFor(mode, opt.Group, opt.ServerGroups)
 	if err != nil {
 		return nil, err
@@ -145,13 +153,13 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 		s.client12, _ = newClient(cp)
 		s.client = s.client12
 		s.server = tls12.Server(&tls12.Config{
-			Rand: srand, Time: now, Suites: ss, DisableEMS: opt.DisableEMS, PaddingOracle: opt.PaddingOracle,
+			Rand: srand, Time: now, Suites: ss, SuiteOrder: order, DisableEMS: opt.DisableEMS, PaddingOracle: opt.PaddingOracle,
 			Certificates: setup.Chain, Key: setup.Key, Trace: s.rec,
 		})
 	case ModeTLS13:
 		_, s.client13 = newClient(cp)
 		s.server13 = tls13.Server(&tls13.Config{
-			Rand: srand, Time: now, Suites: ss, Groups: serverGroups,
+			Rand: srand, Time: now, Suites: ss, SuiteOrder: order, Groups: serverGroups,
 			Certificates: setup.Chain, Signer: setup.Signer, Trace: s.rec,
 		})
 		s.client, s.server = s.client13, s.server13
@@ -162,7 +170,7 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 			cp.alsoGroups = []*kx.Group{kx.P256}
 		}
 		s.client12, _ = newClient(cp)
-		s.server12 = tls12.Server(&tls12.Config{Rand: srand, Time: now, Suites: ss, Groups: serverGroups, DisableEMS: opt.DisableEMS,
+		s.server12 = tls12.Server(&tls12.Config{Rand: srand, Time: now, Suites: ss, SuiteOrder: order, Groups: serverGroups, DisableEMS: opt.DisableEMS,
 			Certificates: setup.Chain, Signer: setup.Signer, Trace: s.rec})
 		s.client, s.server = s.client12, s.server12
 	}
