@@ -40,7 +40,7 @@ type API struct {
 	// remoteToken is the last token the remote session's server sent, as
 	// Eve records it beside the records (remoteDeliver's token).
 	remoteToken string
-	now      func() time.Time
+	now         func() time.Time
 }
 
 // decode parses a JSON argument strictly: one JSON object whose fields v

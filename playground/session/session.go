@@ -43,7 +43,7 @@ type Options struct {
 	// first preference the client also offers) or "client" (the client's
 	// first choice the server supports).
 	SuiteOrder string
-	Now          func() time.Time
+	Now        func() time.Time
 
 	// Deliver, when set, sees every record before the peer does and returns
 	// what is delivered (the network, where an attacker may stand).
