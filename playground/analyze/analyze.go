@@ -60,6 +60,7 @@ type Analyzer struct {
 	suiteID    uint16       // negotiated cipher suite
 	helloRetry bool         // the last ServerHello was a HelloRetryRequest
 	etm        bool         // encrypt_then_mac negotiated (RFC 7366)
+	offered13  bool         // the ClientHello offers TLS 1.3
 	kxRSA      bool         // TLS 1.2 RSA key transport
 	group      int          // TLS 1.2: the curve of the ServerKeyExchange, which the ClientKeyExchange uses too
 	dir        [2]direction // 0: server to client, 1: client to server
@@ -123,13 +124,13 @@ func (a *Analyzer) Record(r Record) *Tree {
 	root.Name = record.TypeName(typ) + " record"
 	if encrypted {
 		root.Name = "encrypted record"
-		if a.version == suites.VersionTLS13 {
+		if a.tls13() {
 			root.Name = "encrypted record (TLS 1.3)"
 		}
 		a.encryptedFragment(c, len(frag))
 		if r.Plaintext != nil {
 			t.Plain = a.plaintext(r.FromClient, typ, r.Plaintext)
-		} else if typ == record.TypeHandshake || a.version == suites.VersionTLS13 {
+		} else if typ == record.TypeHandshake || a.tls13() {
 			// Handshake bytes we cannot read: the stream loses its place.
 			d.stream.lost = true
 		}
@@ -140,7 +141,7 @@ func (a *Analyzer) Record(r Record) *Tree {
 		root.Name = "record of unknown type " + itoa(int(typ))
 	}
 	a.content(c, r.FromClient, typ, record.HeaderLen)
-	if typ == record.TypeChangeCipherSpec && a.version != suites.VersionTLS13 {
+	if typ == record.TypeChangeCipherSpec && !a.tls13() {
 		d.encrypted = true
 	}
 	return t
@@ -148,12 +149,20 @@ func (a *Analyzer) Record(r Record) *Tree {
 
 // isEncrypted says whether a record of outer type typ is protected: in TLS
 // 1.3 every application_data record after the hellos (RFC 8446, Section
-// 5.2); in TLS 1.2 everything after the sender's ChangeCipherSpec.
+// 5.2); in TLS 1.2 everything after the sender's ChangeCipherSpec. Before
+// the ServerHello an application_data record can only be 0-RTT data,
+// encrypted (RFC 8446, Section 4.2.10).
 func (a *Analyzer) isEncrypted(d *direction, typ uint8) bool {
-	if a.version == suites.VersionTLS13 {
+	if a.tls13() || (a.version == 0 && typ == record.TypeApplicationData) {
 		return typ == record.TypeApplicationData
 	}
 	return d.encrypted
+}
+
+// tls13 reports TLS 1.3: negotiated, or offered by the client before the
+// ServerHello says (its 0-RTT records are TLS 1.3 records).
+func (a *Analyzer) tls13() bool {
+	return a.version == suites.VersionTLS13 || (a.version == 0 && a.offered13)
 }
 
 // plaintext analyses a decrypted fragment.
@@ -162,7 +171,7 @@ func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 	describe(root)
 	p := &parser{buf: pt, a: a}
 	c := &cur{p: p, f: root, end: len(pt)}
-	if a.version == suites.VersionTLS13 {
+	if a.tls13() {
 		// TLSInnerPlaintext: content, the real type, zeros (RFC 8446, Section 5.2).
 		i := len(pt) - 1
 		for i >= 0 && pt[i] == 0 {
@@ -289,7 +298,7 @@ func (a *Analyzer) content(c *cur, fromClient bool, typ uint8, base int) {
 // encryptedFragment lays out a protected fragment (RFC 5246, Sections
 // 6.2.3.2-3; RFC 8446, Section 5.2).
 func (a *Analyzer) encryptedFragment(c *cur, n int) {
-	if a.version == suites.VersionTLS13 {
+	if a.tls13() {
 		if n < record.TagLen {
 			c.malformedRest("at least a 16-byte AEAD tag (RFC 8446, Section 5.2)")
 			return

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
 	"tlsplayground/playground/handshake"
@@ -13,6 +14,14 @@ import (
 // learn takes what the analyser needs from a complete message: the
 // version, the suite and the options the ServerHello settles.
 func (a *Analyzer) learn(fromClient bool, typ uint8, raw []byte) {
+	if fromClient && typ == handshake.TypeClientHello {
+		if ch, err := handshake.UnmarshalClientHello(raw); err == nil {
+			v, _ := handshake.Find(ch.Extensions, handshake.ExtSupportedVersions)
+			vs, _ := handshake.ParseUint16List(v, 1)
+			a.offered13 = slices.Contains(vs, suites.VersionTLS13)
+		}
+		return
+	}
 	if fromClient || typ != handshake.TypeServerHello {
 		return
 	}
@@ -111,7 +120,8 @@ func (a *Analyzer) serverHello(c *cur) {
 		f.Value = hexOf(f, b)
 		switch {
 		case bytes.Equal(b, handshake.HelloRetryRandom):
-			c.f.Kind, c.f.Name = "handshake.hello_retry_request", "HelloRetryRequest"
+			c.f.Kind, c.f.Name, c.f.Explain, c.f.RFC = "handshake.hello_retry_request", "HelloRetryRequest", "", ""
+			describe(c.f)
 			f.Value = "SHA-256(\"HelloRetryRequest\"): this ServerHello is a HelloRetryRequest"
 			c.p.msgType = typeHelloRetry
 		case b != nil && bytes.Equal(b[24:], handshake.DowngradeTLS12):
@@ -174,7 +184,7 @@ func (a *Analyzer) certificate13(c *cur) {
 	in, _ := c.vec("certificate.certificate_list", 3)
 	for i := 0; in.more(); i++ {
 		e := in.open("certificate.entry", entryLen(in))
-		e.f.Name = certName(i)
+		e.f.Name = "certificate entry " + itoa(i+1)
 		a.certData(e, i)
 		a.extensions(e, "certificate.entry.extensions")
 		e.done()

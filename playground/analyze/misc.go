@@ -52,7 +52,7 @@ type cbcSuite struct {
 // cbc returns the CBC layout of the negotiated suite (suites.ProtectionOf
 // knows the CBC suites real peers negotiate), or nil for AEAD suites.
 func (a *Analyzer) cbc() *cbcSuite {
-	if a.version == suites.VersionTLS13 {
+	if a.tls13() {
 		return nil
 	}
 	p := suites.ProtectionOf(a.suiteID)

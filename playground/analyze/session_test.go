@@ -119,3 +119,67 @@ func TestSessionsEveryByte(t *testing.T) {
 		})
 	}
 }
+
+// exportRecords converts an export's records.
+func exportRecords(t *testing.T, e *session.Export) []Record {
+	var out []Record
+	for _, r := range e.Records {
+		out = append(out, Record{FromClient: r.From == "client", Wire: mustHex(t, r.Hex)})
+	}
+	return out
+}
+
+// TestAttackSessionsEveryByte: the attack lab's sessions (the downgrade
+// with and without Mallory, both of Mallory's connections in the
+// man-in-the-middle, the padding oracle) are covered too.
+func TestAttackSessionsEveryByte(t *testing.T) {
+	check := func(name string, recs []Record) {
+		t.Helper()
+		if len(recs) == 0 {
+			t.Fatalf("%s: no records", name)
+		}
+		a := New()
+		for i, r := range recs {
+			tr := a.Record(r)
+			checkTree(t, name+" record "+itoa(i), tr.Wire, len(r.Wire), false)
+			if t.Failed() {
+				t.Log(dump(t, tr))
+				t.FailNow()
+			}
+		}
+	}
+	for _, strip := range []bool{false, true} {
+		s, err := session.NewDowngrade(testSetup(t), strip, session.Options{Seed: []byte("downgrade")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		check("downgrade", exportRecords(t, s.Export()))
+	}
+	mallory, err := pki.NewSetup(pki.Options{Rand: rng.New([]byte("analyze mallory"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, trust := range []bool{false, true} {
+		for _, mode := range []string{session.ModeClassic, session.ModeTLS13} {
+			m, err := session.NewMITM(testSetup(t), mallory, trust, session.Options{Mode: mode, Seed: []byte("mitm")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if trust {
+				if _, err := m.Send("client", "hello through Mallory"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e := m.Export()
+			check("mitm left "+mode, exportRecords(t, e.Left))
+			if e.Right != nil {
+				check("mitm right "+mode, exportRecords(t, e.Right))
+			}
+		}
+	}
+	s, err := session.New(testSetup(t), session.Options{Mode: session.ModeClassic, PaddingOracle: true, Seed: []byte("oracle")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("padding oracle", exportRecords(t, s.Export()))
+}

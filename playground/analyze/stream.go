@@ -138,7 +138,7 @@ func (a *Analyzer) message(c *cur) (uint8, int) {
 		parse(m)
 	}
 	m.done()
-	if a.version != 0x0304 {
+	if !a.tls13() {
 		version12(m.f)
 	}
 	return typ, start + 4 + n
@@ -147,7 +147,7 @@ func (a *Analyzer) message(c *cur) (uint8, int) {
 // body returns the parser of a message body, given what the connection
 // has negotiated.
 func (a *Analyzer) body(typ uint8) func(*cur) {
-	tls13 := a.version == 0x0304
+	tls13 := a.tls13()
 	switch typ {
 	case handshake.TypeClientHello:
 		return a.clientHello
