@@ -3,10 +3,14 @@
 // in the clear, and the encrypted records as opaque bytes. Then "later, the
 // server's private key leaks": her attempt to decrypt the recording step by
 // step — it works on a classic session, and fails on ECDHE and TLS 1.3,
-// which the panel explains with the values of the session on screen.
+// which the panel explains with the values of the session on screen. With
+// the server behind HTTP there is a second key to leak, the server's token
+// key: the token Eve recorded holds all the server's randomness, and with
+// the key she decrypts even ECDHE and TLS 1.3 (result.leaked 'token-key').
 //
 // Property: state (lab.view()): uses ready, busy, local, session, eve.result.
-// Events: tls-attack {action: 'eve-leak'} | {action: 'eve-mode', mode};
+// Events: tls-attack {action: 'eve-leak'} | {action: 'eve-mode', mode} |
+//         {action: 'eve-token'} (the session over HTTP: leak the token key);
 //         tls-send {from: 'client', text} (a message for Eve to read).
 
 import { h, fill, emit, classes } from '../dom.js';
@@ -48,6 +52,13 @@ export class EvePanel extends HTMLElement {
     });
     this.leakButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'eve-leak' }, 'Give Eve the server’s private key');
     this.leakButton.addEventListener('click', () => emit(this, 'tls-attack', { action: 'eve-leak' }));
+    this.tokenButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'eve-token-leak' }, 'Give Eve the server’s token key');
+    this.tokenButton.addEventListener('click', () => emit(this, 'tls-attack', { action: 'eve-token' }));
+    this.tokenStep = h('section', { class: 'attack-step eve-token', hidden: true },
+      h('h4', null, 'Over HTTP: the token key leaks'),
+      h('p', { class: 'explanation' },
+        'The server behind HTTP keeps nothing between requests: it seals its state — including the seed of all its randomness for this connection — into the token the client sends back with every flight. Eve recorded the tokens with the records. If the server’s long-lived token key leaks, she opens a token, makes the server’s ephemeral key again from the seed, and the forward secrecy of ECDHE and TLS 1.3 is gone: the weakness of a leaked TLS session-ticket key (RFC 5077 §5.5, RFC 8446 Appendix E.5).'),
+      h('div', { class: 'actions' }, this.tokenButton));
     this.modeButtons = MODES.map(([mode, label]) => {
       const b = h('button', { type: 'button', 'data-mode': mode, 'data-testid': `eve-mode-${mode}` }, `Record ${label} and try again`);
       b.addEventListener('click', () => emit(this, 'tls-attack', { action: 'eve-mode', mode }));
@@ -73,14 +84,17 @@ export class EvePanel extends HTMLElement {
         h('h4', null, '2. Later, the server’s private key leaks'),
         h('p', { class: 'explanation' },
           'A breach, a backup tape, a decommissioned disk, a court order: Eve obtains the private key of the server’s certificate, perhaps years after the recording. What does the recording give up?'),
-        h('div', { class: 'actions' }, this.leakButton),
-        this.result)));
+        h('div', { class: 'actions' }, this.leakButton)),
+      this.tokenStep,
+      this.result));
   }
 
   update() {
     const { ready, busy, local, session } = this._state;
     const idle = ready && !busy;
     this.leakButton.disabled = !idle || !local || !session;
+    this.tokenStep.hidden = local !== false;
+    this.tokenButton.disabled = !idle || local !== false || !session || !(session.records || []).length;
     this.sendButton.disabled = !idle || !session || Boolean(session.error) || Boolean(session.closed);
     for (const b of this.modeButtons) b.disabled = !idle || !local;
   }
@@ -89,7 +103,7 @@ export class EvePanel extends HTMLElement {
     const { session, local, eve } = this._state;
     this.notice.hidden = local !== false;
     this.notice.textContent = local === false
-      ? 'Below is the session with the server over HTTP, as Eve records it. Her attempt with the leaked key runs on sessions of the engine in this page: choose “Server: in one engine” above to try it.'
+      ? 'Below is the session with the server over HTTP, as Eve records it. Her attempt with the leaked certificate key runs on sessions of the engine in this page (choose “Server: in one engine” above); over HTTP she can try the server’s token key instead (below).'
       : '';
     this.wire.session = session;
     fill(this.summary, ...(session ? summary(session) : []));
@@ -98,7 +112,7 @@ export class EvePanel extends HTMLElement {
       fill(this.result);
       return;
     }
-    fill(this.result, renderResult(result, result.recorded), h('div', { class: 'actions try-other' },
+    fill(this.result, renderResult(result, result.recorded), result.leaked === 'token-key' ? null : h('div', { class: 'actions try-other' },
       h('p', { class: 'label' }, 'Try the same on another handshake (the session above changes):'),
       this.modeButtons.filter((b) => !result.recorded || b.dataset.mode !== result.recorded.mode)));
   }
@@ -139,7 +153,7 @@ function renderResult(result, session) {
       result.ok ? 'Eve decrypted the recording. ' : 'Eve cannot decrypt the recording. ',
       h('span', { class: 'verdict-detail' }, result.verdict)),
     h('ol', { class: 'events eve-steps', 'aria-label': 'What Eve does with the leaked key' }, steps),
-    session ? forwardSecrecy(result, session) : null);
+    session ? (result.leaked === 'token-key' ? tokenKeyExplained(result, session) : forwardSecrecy(result, session)) : null);
 }
 
 /** plaintexts lists the records Eve decrypted. */
@@ -201,11 +215,36 @@ function forwardSecrecy(result, session) {
       'The shared secret ', code(ks.clientShared || (session.secrets || {}).preMasterSecret || ''),
       ` — shown here only because this page plays both ends — is computed from those shares with ephemeral private keys that never left their side (the client’s `,
       ks.clientPrivate ? code(ks.clientPrivate, 8) : '…',
-      '). Those private keys lived in memory for one handshake and were erased; they were never sent and never stored.'),
+      `). Each side overwrote its private key and the shared secret with zeros as soon as the ${session.version === 'TLS 1.3' ? 'handshake secret' : 'master secret'} was derived from them, inside the handshake (the “Erases” events of the steps); they were never sent and never stored.`),
+    h('p', { class: 'explanation' },
+      'What Go cannot promise: the crypto/ecdh and crypto/mlkem key objects keep their own copies of a private key, which the engine can drop but not overwrite, and the garbage collector may have copied memory; those linger until it reclaims them. The values on this page are teaching copies a real implementation would not keep.'),
     h('p', null,
       `The key that leaked is the certificate’s ${session.server && session.server.keyType ? session.server.keyType : ''} key. In this handshake it only signed ${sig}: nothing was encrypted with it, so it opens nothing. With it Eve could impersonate the server in new connections until the certificate is revoked — she cannot reach back into this one.`),
     hybrid ? h('p', { class: 'explanation' },
       `${ks.group} is hybrid: X25519 and ML-KEM-768 together, so a recording made today stays sealed even against a future quantum computer that breaks X25519, unless it breaks ML-KEM as well.`) : null);
+}
+
+/**
+ * tokenKeyExplained says why the token key opened (or did not open) a
+ * session over HTTP, with the values Eve computed.
+ */
+function tokenKeyExplained(result, session) {
+  const code = (hex, n = 12) => h('code', { class: 'bytes' }, previewHex(hex, n));
+  if (!result.ok) {
+    return h('section', { class: 'fs-explained', 'data-testid': 'eve-fs', 'data-forward-secrecy': String(session.mode !== 'classic') },
+      h('p', null, session.mode === 'classic'
+        ? 'In the classic handshake the client chose the pre-master secret: the server’s randomness does not contain it, so the token key does not help. The certificate’s RSA key does (no forward secrecy either way).'
+        : 'The key did not open the token: it is not this server’s token key.'));
+  }
+  const seed = valueOf(result.steps, 'Server seed');
+  const priv = valueOf(result.steps, 'Server ephemeral private key');
+  return h('section', { class: 'fs-explained no-fs', 'data-testid': 'eve-fs', 'data-forward-secrecy': 'false' },
+    h('h4', null, 'Why it worked: the server’s randomness was in the token'),
+    h('p', null,
+      'The token holds the seed ', seed ? code(seed.hex) : '…', ' from which the server drew every random value of this connection. From it Eve drew the server’s ephemeral private key again, ',
+      priv ? code(priv.hex, 8) : '…', ', exactly as the server did, and checked its public half against the key share on the wire. The server erased its own copy; the seed brought it back.'),
+    h('p', null,
+      'A long-lived key that protects the state of many connections is what forward secrecy means to avoid. Real servers meet the same problem with TLS session tickets: rotate the ticket key often and erase old ones, or resume without tickets. A server that keeps its state in memory, not in the client’s hands, has no such key to leak.'));
 }
 
 customElements.define('tls-eve', EvePanel);

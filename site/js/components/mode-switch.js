@@ -6,9 +6,14 @@
 // engine decides everything else. It holds no state of its own: the page sets
 // `state` and listens for tls-command events.
 //
-// Property: state = {mode, group, keyType, keyBits, ready, busy, fixedKey}
-// (fixedKey: the server is elsewhere and has its own key; the key choice is off).
-// Events: tls-command {command: 'configure', value: {mode, group, keyType, keyBits}}.
+// It also offers the rule by which the server picks the cipher suite: its
+// own order of preference (the default) or the client's order (RFC 5246
+// §7.4.1.3 and RFC 8446 §4.1.1 leave the rule to the server).
+//
+// Property: state = {mode, group, keyType, keyBits, suiteOrder, ready, busy, fixedKey}
+// (fixedKey: the server is elsewhere and has its own key; the key choice and
+// the suite rule are off).
+// Events: tls-command {command: 'configure', value: {mode, group, keyType, keyBits, suiteOrder}}.
 
 import { h, emit } from '../dom.js';
 
@@ -43,6 +48,12 @@ export const KEY_TYPES = { rsa: 'RSA', ecdsa: 'ECDSA P-256', ed25519: 'Ed25519' 
 
 const KEY_SIZES = [2048, 3072, 4096];
 
+/** SUITE_ORDERS are the server's rules for picking a suite (newSession's suiteOrder). */
+export const SUITE_ORDERS = {
+  server: 'its own order of preference',
+  client: 'the client’s order',
+};
+
 /** modeInfo returns the MODES entry for id (classic for an unknown id). */
 export function modeInfo(id) {
   return MODES.find((m) => m.id === id) || MODES[0];
@@ -53,13 +64,14 @@ export function modeInfo(id) {
  * becomes classic, a key type the mode cannot use becomes RSA, a group the
  * mode does not offer becomes the mode's default.
  */
-export function normalizeConfig({ mode, group, keyType, keyBits }) {
+export function normalizeConfig({ mode, group, keyType, keyBits, suiteOrder }) {
   const m = modeInfo(mode);
   return {
     mode: m.id,
     group: m.groups.includes(group) ? group : m.defaultGroup,
     keyType: m.keyTypes.includes(keyType) ? keyType : 'rsa',
     keyBits: KEY_SIZES.includes(Number(keyBits)) ? Number(keyBits) : 2048,
+    suiteOrder: suiteOrder === 'client' ? 'client' : 'server',
   };
 }
 
@@ -69,7 +81,7 @@ export class ModeSwitch extends HTMLElement {
   constructor() {
     super();
     this.uid = `mode-switch-${++instances}`;
-    this._state = { mode: 'classic', group: '', keyType: 'rsa', keyBits: 2048, ready: false, busy: false };
+    this._state = { mode: 'classic', group: '', keyType: 'rsa', keyBits: 2048, suiteOrder: 'server', ready: false, busy: false };
   }
 
   set state(v) { this._state = { ...this._state, ...v }; this.update(); }
@@ -99,6 +111,8 @@ export class ModeSwitch extends HTMLElement {
       Object.entries(KEY_TYPES).map(([value, label]) => h('option', { value }, label)));
     this.keySize = h('select', { id: `${id}-key-size`, 'data-testid': 'key-size', 'aria-label': 'RSA key size' },
       KEY_SIZES.map((bits) => h('option', { value: bits }, `${bits} bits`)));
+    this.suiteOrder = h('select', { id: `${id}-suite-order`, 'data-testid': 'suite-order' },
+      Object.entries(SUITE_ORDERS).map(([value, label]) => h('option', { value }, label)));
     this.hint = h('p', { class: 'explanation mode-hint', id: `${id}-hint` });
 
     this.form = h('form', { class: 'mode-switch', 'aria-labelledby': `${id}-title` },
@@ -110,6 +124,8 @@ export class ModeSwitch extends HTMLElement {
         h('div', { class: 'option' }, h('label', { for: this.group.id }, 'Key exchange group'), this.group),
         h('div', { class: 'option' },
           h('label', { for: this.keyType.id }, 'Server key'), this.keyType, this.keySize),
+        h('div', { class: 'option' },
+          h('label', { for: this.suiteOrder.id }, 'The server picks the cipher suite by'), this.suiteOrder),
         this.hint));
     this.form.addEventListener('submit', (e) => e.preventDefault());
     this.form.addEventListener('change', (e) => this.changed(e.target));
@@ -125,6 +141,7 @@ export class ModeSwitch extends HTMLElement {
       group: this.group.value,
       keyType: this.keyType.value,
       keyBits: Number(this.keySize.value),
+      suiteOrder: this.suiteOrder.value,
     };
     // Coming from classic (no group), a mode starts with its own default group.
     if (target && target.type === 'radio' && !current.group) next.group = '';
@@ -151,6 +168,8 @@ export class ModeSwitch extends HTMLElement {
     this.keySize.value = String(keyBits);
     this.keySize.disabled = !idle || keyType !== 'rsa' || Boolean(fixedKey);
     this.keySize.hidden = keyType !== 'rsa' || Boolean(fixedKey);
+    if (this._state.suiteOrder) this.suiteOrder.value = this._state.suiteOrder;
+    this.suiteOrder.disabled = !idle || Boolean(fixedKey);
     this.hint.textContent = hintFor(m, keyType, fixedKey);
     // A control disabled while the engine works gives focus back once it is done.
     if (focused && focused.disabled) this._restore = focused;

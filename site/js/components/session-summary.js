@@ -102,6 +102,40 @@ function networkFacts(network, fact) {
   ];
 }
 
+/**
+ * forwardSecrecyText says whether a later leak of a long-lived key decrypts
+ * a recording of this session, keyed on the engine's reason code
+ * (forwardSecrecyReason); the engine's own note is the fallback.
+ */
+function forwardSecrecyText(session) {
+  switch (session.forwardSecrecyReason) {
+    case 'ephemeral':
+      return 'yes: the key exchange was ephemeral, and both sides erased its private keys and the shared secret inside the handshake. The server’s certificate key only signed, so stealing it later does not decrypt a recording.';
+    case 'rsa-key-transport':
+      return 'no: the pre-master secret travelled encrypted under the server’s RSA key; whoever obtains that key later decrypts every recording.';
+    case 'token-key':
+      return 'no: the server behind HTTP keeps no state between requests and seals all its randomness for the connection into the token, under a long-lived token key. A recording plus a later leak of that key rebuilds the server’s ephemeral key and decrypts everything — the weakness of a leaked session-ticket key (RFC 5077 §5.5). Eve shows it in the attack lab.';
+    default:
+      return session.forwardSecrecyNote || (session.forwardSecrecy ? 'yes' : 'no');
+  }
+}
+
+/** keyStateText says what the client holds at this moment (keyState). */
+function keyStateText(session) {
+  switch (session.keyState) {
+    case 'open':
+      return session.mode === 'classic'
+        ? 'connection open: the pre-master secret is already erased; the traffic keys stay in memory until the connection closes'
+        : 'connection open: the ephemeral private keys and the shared secret are already erased; the traffic keys stay in memory until the connection closes';
+    case 'discarded':
+      return session.error ? 'the handshake failed: every key it had was overwritten with zeros' : 'closed: every traffic key and secret overwritten with zeros';
+    case 'handshake':
+      return 'the handshake has not completed';
+    default:
+      return '—';
+  }
+}
+
 let instances = 0;
 
 export class SessionSummary extends HTMLElement {
@@ -139,9 +173,10 @@ export class SessionSummary extends HTMLElement {
         wide('Cipher suite', h('code', { 'data-testid': 'suite' }, session.suite || 'none negotiated')),
         fact('Key exchange', session.mode === 'classic' || !session.group ? 'RSA key transport' : h('code', null, session.group)),
         session.signatureScheme ? fact('Server signature', h('code', null, session.signatureScheme)) : null,
-        fact('Forward secrecy', session.forwardSecrecy
-          ? 'yes: the ephemeral keys are gone'
-          : 'no: the server key decrypts a recording'),
+        h('div', { class: 'wide', 'data-testid': 'forward-secrecy', 'data-forward-secrecy': String(Boolean(session.forwardSecrecy)), 'data-reason': session.forwardSecrecyReason || '' },
+          h('dt', null, 'Forward secrecy'), h('dd', null, forwardSecrecyText(session))),
+        h('div', { class: 'wide', 'data-testid': 'key-state', 'data-key-state': session.keyState || '' },
+          h('dt', null, 'Keys now'), h('dd', null, keyStateText(session))),
         typeof session.roundTrips === 'number'
           ? fact('Round trips before data', String(session.roundTrips), session.helloRetry ? ' (with a HelloRetryRequest)' : '') : null,
         session.version === 'TLS 1.2' ? fact('Extended master secret', session.ems ? 'yes (RFC 7627)' : 'no') : null,
@@ -151,7 +186,7 @@ export class SessionSummary extends HTMLElement {
           ? wide('Server key fingerprint (SHA-256 of the public key)', h('code', { 'data-testid': 'key-fingerprint' }, setup.serverKey.fingerprint)) : null,
         fact('Records', `${(session.records || []).length} (${formatByteCount(wire)} on the wire)`),
         ...networkFacts(this._network, fact),
-        fact('State', session.error ? 'failed' : session.closed ? 'closed: keys discarded' : 'open'),
+        fact('State', session.error ? 'failed' : session.closed ? 'closed' : 'open'),
         wide(this._network ? 'Client’s seed (the server’s randomness is its own)' : 'Seed (replays this session)', h('code', null, session.seed || '—'))),
       h('h3', null, 'Key log'),
       h('p', { class: 'explanation' },
