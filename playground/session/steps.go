@@ -33,7 +33,8 @@ const (
 	// selects corrects the articles' "the strongest" (RFC 5246 §7.4.1.3,
 	// RFC 8446 §4.1.1).
 	selects = "Nothing in the RFCs says \"the strongest\": they say only that the server selects from what the client offers. " +
-		"Real servers follow either their own order of preference or the client's; the server's event below names the rule this one used."
+		"Real servers follow either their own order of preference or the client's; the switch \"The server picks the cipher suite by\" chooses which for this page, and the server's event below names the rule it used. " +
+		"(AES-256-GCM and ChaCha20-Poly1305, for one, both use 256-bit keys: \"stronger\" is not a question the protocol asks.)"
 
 	// webPKI is what a browser adds to the local chain check (RFC 5280 §5,
 	// §4.2.2.1; RFC 6960; RFC 6066 §8; RFC 6962).
