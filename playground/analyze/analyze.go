@@ -10,6 +10,8 @@
 package analyze
 
 import (
+	"strings"
+
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/suites"
@@ -127,6 +129,9 @@ func (a *Analyzer) Record(r Record) *Tree {
 		if a.tls13() {
 			root.Name = "encrypted record (TLS 1.3)"
 		}
+		if p := suites.ProtectionOf(a.suiteID); p != nil {
+			root.Value = p.Cipher
+		}
 		a.encryptedFragment(c, len(frag))
 		if r.Plaintext != nil {
 			t.Plain = a.plaintext(r.FromClient, typ, r.Plaintext)
@@ -141,6 +146,7 @@ func (a *Analyzer) Record(r Record) *Tree {
 		root.Name = "record of unknown type " + itoa(int(typ))
 	}
 	a.content(c, r.FromClient, typ, record.HeaderLen)
+	root.Value = summary(root)
 	if typ == record.TypeChangeCipherSpec && !a.tls13() {
 		d.encrypted = true
 	}
@@ -190,6 +196,7 @@ func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 			inner.f.Name = record.TypeName(typ) + " content"
 			a.content(inner, fromClient, typ, 0)
 			inner.done()
+			root.Value = summary(inner.f)
 		}
 		f, _ := c.take("inner.type", 1)
 		f.Value = record.TypeName(typ)
@@ -225,6 +232,7 @@ func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 			inner.f.Name = record.TypeName(outer) + " content"
 			a.content(inner, fromClient, outer, 0)
 			inner.done()
+			root.Value = summary(inner.f)
 		}
 		if macLen > 0 {
 			c.take("cbc.mac", macLen)
@@ -243,6 +251,7 @@ func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 		inner.f.Name = record.TypeName(outer) + " content"
 		a.content(inner, fromClient, outer, 0)
 		inner.done()
+		root.Value = summary(inner.f)
 	}
 	return root
 }
@@ -343,4 +352,26 @@ func (a *Analyzer) encryptedFragment(c *cur, n int) {
 		c.take("aead.ciphertext", n-explicit-record.TagLen)
 	}
 	c.take("aead.tag", record.TagLen)
+}
+
+// summary says in a few words what a record's content holds: its handshake
+// messages, its alert, or nothing.
+func summary(f *Field) string {
+	var parts []string
+	for _, c := range f.Children {
+		switch {
+		case strings.HasPrefix(c.Kind, "handshake.") && c.Kind != "handshake.fragment":
+			n := c.Name
+			if c.Continued {
+				n += " (part)"
+			}
+			parts = append(parts, n)
+		case c.Kind == "handshake.fragment":
+			parts = append(parts, "part of a handshake message")
+		case c.Kind == "alert" && len(c.Children) == 2:
+			level, _, _ := strings.Cut(c.Children[0].Value, " (")
+			parts = append(parts, level+" alert "+c.Children[1].Value)
+		}
+	}
+	return strings.Join(parts, ", ")
 }

@@ -15,7 +15,7 @@ var kinds = map[string]info{
 	// Records (RFC 8446, Section 5; RFC 5246, Section 6.2).
 	"record":                 {"record", "one TLS record: a 5-byte header, then up to 16 KiB of content", "RFC 8446 §5.1"},
 	"record.type":            {"content type", "what the record carries: handshake (22), alert (21), change_cipher_spec (20) or application_data (23)", "RFC 8446 §5.1"},
-	"record.version":         {"legacy record version", "a version number kept for old middleboxes; TLS 1.3 writes 0x0303 (TLS 1.2) here and ignores it", "RFC 8446 §5.1"},
+	"record.version":         {"legacy record version", "a version number kept for old middleboxes: TLS 1.3 writes 0x0303 (TLS 1.2), or 0x0301 in a first ClientHello, and ignores it", "RFC 8446 §5.1"},
 	"record.length":          {"record length", "how many bytes of content follow this 5-byte header", "RFC 8446 §5.1"},
 	"ccs.value":              {"change_cipher_spec", "one byte, 1: from the next record on, this side encrypts (in TLS 1.3 it only calms middleboxes)", "RFC 5246 §7.1"},
 	"alert":                  {"alert", "a warning or an error: level and description", "RFC 8446 §6"},
@@ -45,6 +45,7 @@ var kinds = map[string]info{
 	// Handshake messages (RFC 8446, Section 4; RFC 5246, Section 7.4).
 	"handshake.type":                   {"handshake type", "which handshake message this is", "RFC 8446 §4"},
 	"handshake.length":                 {"message length", "how many bytes of the message follow this 4-byte header (3 bytes: messages may span records)", "RFC 8446 §4"},
+	"handshake.fragment":               {"part of a handshake message", "the middle of a long handshake message; its fields are shown in the record that completes it", "RFC 8446 §5.1"},
 	"handshake.unknown":                {"unknown handshake message", "a handshake message type this analyser does not know", "RFC 8446 §4"},
 	"handshake.unknown.body":           {"message body", "the body of an unknown message, shown raw", "RFC 8446 §4"},
 	"handshake.hello_request":          {"HelloRequest", "the server asks the client to start a new handshake (TLS 1.2 renegotiation)", "RFC 5246 §7.4.1.1"},

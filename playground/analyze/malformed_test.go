@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"tlsplayground/playground/session"
 )
@@ -98,4 +99,51 @@ func FuzzRecord(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLongMessages: a message too long to reassemble, and a long one cut
+// into many small records, are analysed in bounded work and still use
+// every byte of every record.
+func TestLongMessages(t *testing.T) {
+	// A ClientHello whose cipher suite list holds 30000 entries: every
+	// record reparsed would be quadratic.
+	n := 60000
+	body := []byte{3, 3}
+	body = append(body, make([]byte, 32)...)
+	body = append(body, 0, byte(n>>8), byte(n))
+	for i := 0; i < n/2; i++ {
+		body = append(body, 0x13, 0x01)
+	}
+	body = append(body, 1, 0)
+	ch := append([]byte{1, byte(len(body) >> 16), byte(len(body) >> 8), byte(len(body))}, body...)
+	var recs []Record
+	for off := 0; off < len(ch); off += 50 {
+		part := ch[off:min(off+50, len(ch))]
+		recs = append(recs, Record{FromClient: true, Wire: append([]byte{22, 3, 1, 0, byte(len(part))}, part...)})
+	}
+	start := time.Now()
+	analyseAll(t, "long ClientHello", recs)
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("%d records of one message took %v", len(recs), d)
+	}
+	// The last record completes the message: its fields are all there.
+	a := New()
+	var last *Tree
+	for _, r := range recs {
+		last = a.Record(r)
+	}
+	seen := map[string]int{}
+	kindsSeen(last.Wire, seen)
+	if seen["client_hello.cipher_suite"] == 0 || seen["handshake.fragment"] != 0 {
+		t.Errorf("the last record: %v", seen)
+	}
+	// A header that claims 16 MiB: not reassembled; the records after it
+	// are read afresh.
+	huge := []byte{22, 3, 1, 0, 8, 11, 0xff, 0xff, 0xff, 1, 2, 3, 4}
+	analyseAll(t, "huge", []Record{{FromClient: false, Wire: huge}, {FromClient: false, Wire: []byte{22, 3, 3, 0, 4, 14, 0, 0, 0}}})
+	a = New()
+	a.Record(Record{Wire: huge})
+	if tr := a.Record(Record{Wire: []byte{22, 3, 3, 0, 4, 14, 0, 0, 0}}); tr.Wire.Children[3].Kind != "handshake.server_hello_done" {
+		t.Errorf("after an over-long message: %s", dump(t, tr))
+	}
 }

@@ -8,9 +8,19 @@ import (
 // messages may be split across records or share one). buf starts at the
 // first message not yet complete.
 type stream struct {
-	buf  []byte
-	lost bool // a handshake record could not be read: resynchronise on the next
+	buf    []byte
+	lost   bool // a handshake record could not be read: resynchronise on the next
+	parses int  // how often the message at the start of buf was parsed incomplete
 }
+
+// Bounds on reassembly, so a crafted capture cannot make the analyser
+// quadratic: a message longer than maxMessage is not reassembled, and one
+// still incomplete after maxParses records is parsed again only when its
+// last record arrives (the records between show its bytes as one leaf).
+const (
+	maxMessage = 1 << 17 // a long certificate chain is 20-30 KB
+	maxParses  = 32
+)
 
 // unbounded is the end of the stream cursor: messages declare their own
 // lengths, and may run past the bytes known so far.
@@ -28,6 +38,12 @@ func (a *Analyzer) handshakeContent(s *stream, fromClient bool, content []byte) 
 	rs := len(s.buf)
 	s.buf = append(s.buf, content...)
 	re := len(s.buf)
+	if rs > 0 && s.parses >= maxParses && len(s.buf) >= 4 && 4+msgLen(s.buf) > re {
+		// Deep inside a long message: its bytes, without re-parsing it.
+		return []*Field{{Length: len(content), Kind: "handshake.fragment", Name: "part of a handshake message",
+			Value: bytesN(len(content)), Continued: true,
+			Explain: "the middle of a long handshake message; its fields are shown in the record that completes it", RFC: "RFC 8446 §5.1"}}
+	}
 	root := &Field{Name: "handshake messages"}
 	p := &parser{buf: s.buf, a: a, fromClient: fromClient}
 	c := &cur{p: p, f: root, end: unbounded}
@@ -42,6 +58,11 @@ func (a *Analyzer) handshakeContent(s *stream, fromClient bool, content []byte) 
 		a.learn(fromClient, typ, s.buf[start:end])
 		c.off = end
 	}
+	if keep == 0 {
+		s.parses++
+	} else {
+		s.parses = 0
+	}
 	var out []*Field
 	for _, f := range root.Children {
 		if g := clip(f, rs, re); g != nil {
@@ -50,8 +71,14 @@ func (a *Analyzer) handshakeContent(s *stream, fromClient bool, content []byte) 
 		}
 	}
 	s.buf = append([]byte(nil), s.buf[keep:]...)
+	if len(s.buf) >= 4 && msgLen(s.buf) > maxMessage {
+		s.buf, s.lost = nil, true // too long to reassemble: resynchronise after it
+	}
 	return out
 }
+
+// msgLen is the body length in a handshake header.
+func msgLen(b []byte) int { return int(b[1])<<16 | int(b[2])<<8 | int(b[3]) }
 
 // clip returns the part of f inside [lo, hi), or nil when there is none.
 func clip(f *Field, lo, hi int) *Field {
@@ -111,7 +138,7 @@ func (a *Analyzer) message(c *cur) (uint8, int) {
 	}
 	n := -1
 	if start+4 <= len(buf) {
-		n = int(buf[start+1])<<16 | int(buf[start+2])<<8 | int(buf[start+3])
+		n = msgLen(buf[start:])
 	}
 	m := c.open("handshake."+kind, 4+max(n, 0))
 	name := handshake.TypeName(typ)
