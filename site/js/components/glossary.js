@@ -130,8 +130,18 @@ export class Glossary extends HTMLElement {
       this.built = true;
       this.render();
       this.onHash = () => this.follow(location.hash);
-      // The page may be opened on #glossary-<id>; app.js rewrites the fragment once it runs.
+      // The page may be opened on #glossary-<id>: show it now, and again once
+      // the page is ready (its first session may have scrolled to the step).
       requestAnimationFrame(() => this.follow(initialHash));
+      const settled = () => ['ready', 'failed'].includes(document.body.dataset.state);
+      if (/^#glossary-/.test(initialHash) && !settled()) {
+        const ready = new MutationObserver(() => {
+          if (!settled()) return;
+          ready.disconnect();
+          this.follow(initialHash);
+        });
+        ready.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+      }
     }
     window.addEventListener('hashchange', this.onHash);
   }
