@@ -41,7 +41,7 @@ func mustExt(t *testing.T, h *Hello, typ uint16) []byte {
 	t.Helper()
 	d, ok := h.find(typ)
 	if !ok {
-		t.Fatalf("the bundled hello has no %s extension", extName(typ))
+		t.Fatalf("the bundled hello has no extension %d", typ)
 	}
 	return d
 }
@@ -100,16 +100,27 @@ func TestBundledKeyShares(t *testing.T) {
 	}
 }
 
+// TestBundledALPNAndECH reads the extensions through the analyzer's fields.
 func TestBundledALPNAndECH(t *testing.T) {
 	h := bundled(t)
-	if got := describeProtocols(mustExt(t, h, handshake.ExtALPN)); got != "h2\nhttp/1.1" {
+	ext := func(typ uint16) string { return describe(h.field(typ), mustExt(t, h, typ)) }
+	if got := ext(handshake.ExtALPN); got != "\"h2\"\n\"http/1.1\"" {
 		t.Errorf("ALPN %q, want h2 then http/1.1", got)
 	}
-	if got := describeECH(mustExt(t, h, extECH)); !strings.HasPrefix(got, "outer\nHPKE ") {
+	if got := ext(extECH); !strings.HasPrefix(got, "ECH type: outer (0)\nKDF: HKDF-SHA256") || !strings.Contains(got, "payload: ") {
 		t.Errorf("encrypted_client_hello reads %q: want an outer ECHClientHello (GREASE)", got)
 	}
-	if got := describeCompression(mustExt(t, h, extCompressCertificate)); !strings.Contains(got, "brotli") {
+	if got := ext(extCompressCertificate); got != "brotli (2)" {
 		t.Errorf("compress_certificate %q, want brotli", got)
+	}
+	if got := ext(handshake.ExtExtendedMasterSecret); got != "empty" {
+		t.Errorf("extended_master_secret %q, want empty", got)
+	}
+	if got := ext(extTrustAnchors); !strings.Contains(got, "… and ") || strings.Count(got, "\n") != maxLines-1 {
+		t.Errorf("trust_anchors %q: want %d lines, the last counting the rest", got, maxLines)
+	}
+	if got := ext(handshake.ExtRenegotiationInfo); got != "renegotiated connection: 0 bytes" {
+		t.Errorf("renegotiation_info %q", got)
 	}
 }
 
@@ -146,14 +157,14 @@ func TestComparisonRows(t *testing.T) {
 		"legacy_session_id": {[]string{"32 bytes: "}, []string{"32 bytes: "}},
 		"cipher_suites":     {[]string{"GREASE 0x", "TLS_AES_128_GCM_SHA256", "TLS_ECDHE_"}, []string{"TLS_AES_128_GCM_SHA256"}},
 		"grease_extensions": {[]string{"GREASE 0x", "extension 1 of"}, []string{"none"}},
-		"key_share": {[]string{"X25519MLKEM768: 1216 bytes = ML-KEM-768 encapsulation key (1184) ‖ X25519 (32)", "x25519: 32 bytes", "GREASE"},
+		"key_share": {[]string{"X25519MLKEM768: 1216 bytes = ML-KEM-768 encapsulation key (1184) ‖ X25519 public key (32)", "x25519: 32 bytes", "GREASE"},
 			[]string{"X25519MLKEM768: 1216 bytes"}},
-		"alpn":                 {[]string{"h2\nhttp/1.1"}, []string{notSent}},
-		"ech":                  {[]string{"outer", "config_id"}, []string{notSent}},
+		"alpn":                 {[]string{"\"h2\"\n\"http/1.1\""}, []string{notSent}},
+		"ech":                  {[]string{"outer", "config id: "}, []string{notSent}},
 		"supported_versions":   {[]string{"TLS 1.3 (0x0304)", "TLS 1.2"}, []string{"TLS 1.3 (0x0304)"}},
 		"server_name":          {[]string{"playground.test"}, []string{"playground.test"}},
 		"compress_certificate": {[]string{"brotli"}, []string{notSent}},
-		"alps":                 {[]string{"h2"}, []string{notSent}},
+		"alps":                 {[]string{"\"h2\""}, []string{notSent}},
 		"extension_order":      {[]string{"key_share", "GREASE"}, []string{"key_share"}},
 		"change_cipher_spec":   {[]string{"ChangeCipherSpec"}, []string{"no ChangeCipherSpec"}},
 	}
@@ -186,7 +197,7 @@ func TestComparisonRows(t *testing.T) {
 	// Every extension either side sent has a row.
 	for _, e := range bundled(t).Extensions {
 		if _, ok := m[fmt.Sprintf("ext_%d", e.Type)]; !ok && !known[e.Type] && !IsGREASE(e.Type) {
-			t.Errorf("extension %s has no row", extName(e.Type))
+			t.Errorf("extension %d has no row", e.Type)
 		}
 	}
 }

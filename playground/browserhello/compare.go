@@ -5,8 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"golang.org/x/crypto/cryptobyte"
-
+	"tlsplayground/playground/analyze"
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/sigscheme"
@@ -56,28 +55,18 @@ const (
 	extTrustAnchors        uint16 = 0xca34 // draft-ietf-tls-trust-anchor-ids, experimental code point
 )
 
-var otherExtensions = map[uint16]string{
-	extCompressCertificate: "compress_certificate",
-	extALPSOld:             "application_settings (old code point)",
-	extALPS:                "application_settings",
-	extECH:                 "encrypted_client_hello",
-	extTrustAnchors:        "trust_anchors",
-}
-
 // IsGREASE reports whether v is one of the sixteen reserved GREASE values
 // 0x0a0a, 0x1a1a, … 0xfafa (RFC 8701, Section 2).
 func IsGREASE(v uint16) bool { return v&0x0f0f == 0x0a0a && v>>8 == v&0xff }
 
 func grease(v uint16) string { return fmt.Sprintf("GREASE 0x%04x", v) }
 
-func extName(t uint16) string {
-	if IsGREASE(t) {
+// extName names extension i of h as the analyzer does (GREASE with its value).
+func (h *Hello) extName(i int) string {
+	if t := h.Extensions[i].Type; IsGREASE(t) {
 		return grease(t)
 	}
-	if n, ok := otherExtensions[t]; ok {
-		return n
-	}
-	return handshake.ExtensionName(t)
+	return h.Fields[i].Name
 }
 
 func suiteName(id uint16) string {
@@ -94,16 +83,9 @@ func groupName(id uint16) string {
 	return kx.NameOf(id)
 }
 
-// mldsaSchemes are the ML-DSA signature schemes (draft-ietf-tls-mldsa),
-// which the engine neither signs nor verifies with.
-var mldsaSchemes = map[uint16]string{0x0904: "mldsa44", 0x0905: "mldsa65", 0x0906: "mldsa87"}
-
 func schemeName(id uint16) string {
 	if IsGREASE(id) {
 		return grease(id)
-	}
-	if n, ok := mldsaSchemes[id]; ok {
-		return n
 	}
 	return sigscheme.NameOf(id)
 }
@@ -132,6 +114,16 @@ func lines(vals []uint16, name func(uint16) string) string {
 
 // find returns the data of the first extension of type t.
 func (h *Hello) find(t uint16) ([]byte, bool) { return handshake.Find(h.Extensions, t) }
+
+// field returns the analyzer's field of the first extension of type t.
+func (h *Hello) field(t uint16) *analyze.Field {
+	for i, e := range h.Extensions {
+		if e.Type == t {
+			return h.Fields[i]
+		}
+	}
+	return nil
+}
 
 // Compare puts the browser's hello beside the engine's; both are records
 // or handshake messages (see Parse). The labels name the two sides.
@@ -191,7 +183,7 @@ var rowMakers = []func(b, e *Hello) []Row{
 	extRow("server_name", "server_name", handshake.ExtServerName, describeServerName,
 		"The host name the client wants, in the clear, so that one address can serve many sites with the right certificate.",
 		"RFC 6066, Section 3"),
-	extRow("alpn", "application_layer_protocol_negotiation (ALPN)", handshake.ExtALPN, describeProtocols,
+	extRow("alpn", "application_layer_protocol_negotiation (ALPN)", handshake.ExtALPN, describe,
 		"The application protocols the client speaks, best first, so that the server can pick HTTP/2 inside the handshake instead of after it.",
 		"RFC 7301, Section 3.1"),
 	extRow("supported_groups", "supported_groups", handshake.ExtSupportedGroups, describeList(2, groupName),
@@ -204,30 +196,30 @@ var rowMakers = []func(b, e *Hello) []Row{
 	extRow("supported_versions", "supported_versions", handshake.ExtSupportedVersions, describeList(1, versionName),
 		"The versions the client really speaks, best first: this list, not legacy_version, negotiates TLS 1.3.",
 		"RFC 8446, Section 4.2.1"),
-	extRow("psk_key_exchange_modes", "psk_key_exchange_modes", handshake.ExtPSKModes, describePSKModes,
+	extRow("psk_key_exchange_modes", "psk_key_exchange_modes", handshake.ExtPSKModes, describe,
 		"How a resumed session may use a ticket's pre-shared key: psk_dhe_ke adds a fresh (EC)DHE exchange, so resumption keeps forward secrecy.",
 		"RFC 8446, Section 4.2.9"),
-	extRow("compress_certificate", "compress_certificate", extCompressCertificate, describeCompression,
+	extRow("compress_certificate", "compress_certificate", extCompressCertificate, describe,
 		"The algorithms the server may compress its Certificate message with, which saves kilobytes of the first round trip.",
 		"RFC 8879, Section 3"),
 	alpsRow,
 	echRow,
-	extRow("status_request", "status_request", handshake.ExtStatusRequest, describeStatusRequest,
+	extRow("status_request", "status_request", handshake.ExtStatusRequest, describe,
 		"Asks the server to staple a fresh OCSP response to its certificate, so the client need not ask the CA whether it was revoked.",
 		"RFC 6066, Section 8"),
-	extRow("signed_certificate_timestamp", "signed_certificate_timestamp (SCT)", handshake.ExtSCT, describeEmpty("empty: asks for timestamps"),
+	extRow("signed_certificate_timestamp", "signed_certificate_timestamp (SCT)", handshake.ExtSCT, describe,
 		"Asks for Certificate Transparency timestamps, proof that the certificate was logged publicly; Chromium requires them for publicly trusted certificates.",
 		"RFC 6962, Section 3.3.1"),
-	extRow("extended_master_secret", "extended_master_secret", handshake.ExtExtendedMasterSecret, describeEmpty("empty: offers it"),
+	extRow("extended_master_secret", "extended_master_secret", handshake.ExtExtendedMasterSecret, describe,
 		"In TLS 1.2, binds the master secret to the whole handshake (the triple-handshake fix); TLS 1.3 does that by design and ignores it.",
 		"RFC 7627, Section 5.1"),
-	extRow("renegotiation_info", "renegotiation_info", handshake.ExtRenegotiationInfo, describeRenegotiation,
+	extRow("renegotiation_info", "renegotiation_info", handshake.ExtRenegotiationInfo, describe,
 		"In TLS 1.2, ties a renegotiation to the connection it renegotiates; TLS 1.3 has no renegotiation.",
 		"RFC 5746, Section 3.4"),
-	extRow("session_ticket", "session_ticket", handshake.ExtSessionTicket, describeEmpty("empty: would take a ticket"),
+	extRow("session_ticket", "session_ticket", handshake.ExtSessionTicket, describe,
 		"In TLS 1.2, asks for a session ticket to resume with later; TLS 1.3 sends tickets after the handshake instead.",
 		"RFC 5077, Section 3.2"),
-	extRow("ec_point_formats", "ec_point_formats", handshake.ExtECPointFormats, describePointFormats,
+	extRow("ec_point_formats", "ec_point_formats", handshake.ExtECPointFormats, describe,
 		"In TLS 1.2, the elliptic curve point encodings the client reads; only uncompressed points are left.",
 		"RFC 8422, Section 5.1.2"),
 	paddingRow,
@@ -256,17 +248,17 @@ func presence(inB, inE bool, both, browserOnly, engineOnly, neither string) stri
 }
 
 // extRow makes the row of one extension from a describer of its data.
-func extRow(id, field string, t uint16, describe func([]byte) string, about, rfc string) func(b, e *Hello) []Row {
+func extRow(id, field string, t uint16, describe func(*analyze.Field, []byte) string, about, rfc string) func(b, e *Hello) []Row {
 	return func(b, e *Hello) []Row {
 		bd, inB := b.find(t)
 		ed, inE := e.find(t)
-		val := func(d []byte, ok bool) string {
+		val := func(h *Hello, d []byte, ok bool) string {
 			if !ok {
 				return notSent
 			}
-			return describe(d)
+			return describe(h.field(t), d)
 		}
-		r := Row{ID: id, Field: field, Browser: val(bd, inB), Engine: val(ed, inE), About: about, RFC: rfc}
+		r := Row{ID: id, Field: field, Browser: val(b, bd, inB), Engine: val(e, ed, inE), About: about, RFC: rfc}
 		r.Same = r.Browser == r.Engine
 		r.Note = presence(inB, inE, sameOr(r.Same, "Both send the same.", "Both send it, with different values."),
 			extNotes[id].browserOnly, extNotes[id].engineOnly, "Neither sends it.")
@@ -488,8 +480,8 @@ func compressionRow(b, e *Hello) []Row {
 func extensionOrderRow(b, e *Hello) []Row {
 	names := func(h *Hello) string {
 		out := make([]string, len(h.Extensions))
-		for i, x := range h.Extensions {
-			out[i] = extName(x.Type)
+		for i := range h.Extensions {
+			out[i] = h.extName(i)
 		}
 		return strings.Join(out, "\n")
 	}
@@ -535,9 +527,17 @@ func keyShareRow(b, e *Hello) []Row {
 		if !ok {
 			return fmt.Sprintf("malformed (%d bytes)", len(d)), nil, true
 		}
+		var entries []*analyze.Field
+		if f := child(h.field(handshake.ExtKeyShare), "ext.key_share.client_shares"); f != nil {
+			entries = content(f.Children)
+		}
 		out := make([]string, len(ks))
 		for i, k := range ks {
-			out[i] = describeShare(k)
+			var entry *analyze.Field
+			if len(entries) == len(ks) {
+				entry = entries[i]
+			}
+			out[i] = describeShare(k, entry)
 		}
 		return strings.Join(out, "\n"), ks, true
 	}
@@ -565,16 +565,22 @@ func keyShareRow(b, e *Hello) []Row {
 	return []Row{r}
 }
 
-// describeShare names one key share and its size; the hybrid's two halves
-// are named in the order they are concatenated (draft-ietf-tls-ecdhe-mlkem,
-// Section 3: the ML-KEM-768 encapsulation key, then the X25519 share).
-func describeShare(k handshake.KeyShareEntry) string {
+// describeShare names one key share and its size and, where the analyzer
+// splits it (a hybrid: draft-ietf-tls-ecdhe-mlkem, Section 3), its parts in
+// the order they are concatenated.
+func describeShare(k handshake.KeyShareEntry, entry *analyze.Field) string {
 	s := fmt.Sprintf("%s: %s", groupName(k.Group), bytesCount(len(k.Data)))
-	switch {
-	case IsGREASE(k.Group):
-		s += " (a meaningless share for a meaningless group)"
-	case k.Group == kx.X25519MLKEM768.ID && len(k.Data) == 1184+32:
-		s += " = ML-KEM-768 encapsulation key (1184) ‖ X25519 (32)"
+	if IsGREASE(k.Group) {
+		return s + " (a meaningless share for a meaningless group)"
+	}
+	if ex := child(entry, "ext.key_share.key_exchange"); ex != nil {
+		if parts := content(ex.Children); len(parts) > 1 {
+			names := make([]string, len(parts))
+			for i, p := range parts {
+				names[i] = fmt.Sprintf("%s (%d)", p.Name, p.Length)
+			}
+			s += " = " + strings.Join(names, " ‖ ")
+		}
 	}
 	return s
 }
@@ -584,13 +590,13 @@ func alpsRow(b, e *Hello) []Row {
 	if _, ok := b.find(extALPSOld); ok {
 		t = extALPSOld
 	}
-	return extRow("alps", "application_settings (ALPS)", t, describeProtocols,
+	return extRow("alps", "application_settings (ALPS)", t, describe,
 		"Application-Layer Protocol Settings: lets HTTP/2 settings travel inside the encrypted handshake, for the protocols listed (a Chromium experiment).",
 		"draft-vvv-tls-alps")(b, e)
 }
 
 func echRow(b, e *Hello) []Row {
-	r := extRow("ech", "encrypted_client_hello (ECH)", extECH, describeECH,
+	r := extRow("ech", "encrypted_client_hello (ECH)", extECH, describe,
 		"Encrypts the real ClientHello, the server name included, to a key the site publishes in DNS; without such a key a client sends GREASE ECH, random bytes shaped like the real thing, so that real ECH does not stand out.",
 		"RFC 9849, Sections 5 and 6.2")(b, e)
 	if _, ok := b.find(extECH); ok && r[0].Engine == notSent {
@@ -600,7 +606,7 @@ func echRow(b, e *Hello) []Row {
 }
 
 func paddingRow(b, e *Hello) []Row {
-	r := extRow("padding", "padding", handshake.ExtPadding, func(d []byte) string { return fmt.Sprintf("%d zero bytes", len(d)) },
+	r := extRow("padding", "padding", handshake.ExtPadding, describe,
 		"Zero bytes that push a ClientHello out of the 256–511 byte range, which some old servers mishandled; a hello with a post-quantum key share is far larger already.",
 		"RFC 7685, Section 4")(b, e)
 	if r[0].Browser == notSent && r[0].Engine == notSent {
@@ -622,13 +628,13 @@ func otherRows(b, e *Hello) []Row {
 			seen[x.Type] = true
 			bd, inB := b.find(x.Type)
 			ed, inE := e.find(x.Type)
-			val := func(d []byte, ok bool) string {
+			val := func(h *Hello, d []byte, ok bool) string {
 				if !ok {
 					return notSent
 				}
-				return shortHex(d)
+				return describe(h.field(x.Type), d)
 			}
-			r := Row{ID: fmt.Sprintf("ext_%d", x.Type), Field: extName(x.Type), Browser: val(bd, inB), Engine: val(ed, inE), RFC: "IANA TLS ExtensionType Values"}
+			r := Row{ID: fmt.Sprintf("ext_%d", x.Type), Field: h.field(x.Type).Name, Browser: val(b, bd, inB), Engine: val(e, ed, inE), RFC: "IANA TLS ExtensionType Values"}
 			r.Same = r.Browser == r.Engine
 			r.About, r.RFC = otherAbout(x.Type)
 			r.Note = presence(inB, inE, sameOr(r.Same, "Both send the same.", "Both send it, with different values."),
@@ -637,14 +643,6 @@ func otherRows(b, e *Hello) []Row {
 		}
 	}
 	return out
-}
-
-// shortHex shows an unknown extension's data, cut after 48 bytes.
-func shortHex(d []byte) string {
-	if len(d) <= 48 {
-		return fmt.Sprintf("%s: %s", bytesCount(len(d)), trace.HexString(d))
-	}
-	return fmt.Sprintf("%d bytes: %s…", len(d), trace.HexString(d[:48]))
 }
 
 func otherAbout(t uint16) (about, rfc string) {
@@ -672,14 +670,12 @@ func otherAbout(t uint16) (about, rfc string) {
 	return "An extension this table has no words for; its bytes are shown as sent.", "IANA TLS ExtensionType Values"
 }
 
-// Describers of extension data: each turns the bytes into the value a
-// student reads, or says that they do not parse.
+// Describers of extension data. The lists of code points (groups, schemes,
+// versions) are read with the engine's handshake package and named by the
+// one package that knows each kind; every other extension is described from
+// the analyzer's fields (playground/analyze), so no extension is parsed here.
 
-func malformed(d []byte) string {
-	return fmt.Sprintf("malformed (%d bytes): %s", len(d), trace.HexString(d))
-}
-
-func describeServerName(d []byte) string {
+func describeServerName(_ *analyze.Field, d []byte) string {
 	n, ok := handshake.ParseServerName(d)
 	if !ok {
 		return malformed(d)
@@ -687,8 +683,12 @@ func describeServerName(d []byte) string {
 	return n
 }
 
-func describeList(lenBytes int, name func(uint16) string) func([]byte) string {
-	return func(d []byte) string {
+func malformed(d []byte) string {
+	return fmt.Sprintf("malformed (%s): %s", bytesCount(len(d)), trace.HexString(d))
+}
+
+func describeList(lenBytes int, name func(uint16) string) func(*analyze.Field, []byte) string {
+	return func(_ *analyze.Field, d []byte) string {
 		v, ok := handshake.ParseUint16List(d, lenBytes)
 		if !ok {
 			return malformed(d)
@@ -697,149 +697,82 @@ func describeList(lenBytes int, name func(uint16) string) func([]byte) string {
 	}
 }
 
-// describeProtocols reads a ProtocolNameList (RFC 7301, Section 3.1), the
-// form ALPN and ALPS share.
-func describeProtocols(d []byte) string {
-	s := cryptobyte.String(d)
-	var list cryptobyte.String
-	if !s.ReadUint16LengthPrefixed(&list) || !s.Empty() {
-		return malformed(d)
-	}
-	var out []string
-	for !list.Empty() {
-		var p cryptobyte.String
-		if !list.ReadUint8LengthPrefixed(&p) || len(p) == 0 {
-			return malformed(d)
-		}
-		out = append(out, string(p))
-	}
-	return strings.Join(out, "\n")
-}
+// maxLines bounds the lines of one described extension.
+const maxLines = 12
 
-func describePSKModes(d []byte) string {
-	s := cryptobyte.String(d)
-	var modes cryptobyte.String
-	if !s.ReadUint8LengthPrefixed(&modes) || !s.Empty() {
+// describe turns an extension's field into the lines a student reads: the
+// values the analyzer decoded (each named, unless they are all of one kind,
+// as the items of a list are), leaving out the extension's type and length
+// and every length prefix; a long byte string is counted, not shown.
+func describe(f *analyze.Field, d []byte) string {
+	if f == nil {
 		return malformed(d)
 	}
-	var out []string
-	for _, m := range modes {
-		switch m {
-		case 0:
-			out = append(out, "psk_ke (0): resumption without a new key exchange")
-		case 1:
-			out = append(out, "psk_dhe_ke (1): resumption with a new (EC)DHE exchange")
+	type item struct {
+		kind, name, value string
+		empty             bool // a vector with nothing but its length
+	}
+	var items []item
+	var walk func(f *analyze.Field)
+	walk = func(f *analyze.Field) {
+		body := content(f.Children)
+		switch {
+		case len(f.Children) > 0 && len(body) == 0: // only a length prefix: say how long
+			items = append(items, item{f.Kind, f.Name, bytesCount(f.Length - f.Children[0].Length), true})
+		case len(body) == 0:
+			v := f.Value
+			if v == "" || len(v) > 40 && isHex(v) {
+				v = bytesCount(f.Length)
+			}
+			items = append(items, item{f.Kind, f.Name, v, false})
 		default:
-			out = append(out, fmt.Sprintf("%d", m))
+			for _, c := range body {
+				walk(c)
+			}
 		}
 	}
-	return strings.Join(out, "\n")
-}
-
-func describeCompression(d []byte) string {
-	s := cryptobyte.String(d)
-	var algs cryptobyte.String
-	if !s.ReadUint8LengthPrefixed(&algs) || !s.Empty() || len(algs)%2 != 0 {
-		return malformed(d)
+	for _, c := range content(f.Children) {
+		walk(c)
+	}
+	if len(items) == 0 {
+		return "empty"
+	}
+	same := true
+	for _, it := range items {
+		same = same && it.kind == items[0].kind && !it.empty
 	}
 	var out []string
-	for !algs.Empty() {
-		var a uint16
-		algs.ReadUint16(&a)
-		switch a {
-		case 1:
-			out = append(out, "zlib (1)")
-		case 2:
-			out = append(out, "brotli (2)")
-		case 3:
-			out = append(out, "zstd (3)")
-		default:
-			out = append(out, fmt.Sprintf("0x%04x", a))
+	for i, it := range items {
+		if i == maxLines-1 && len(items) > maxLines {
+			out = append(out, fmt.Sprintf("… and %d more", len(items)-i))
+			break
+		}
+		if same {
+			out = append(out, it.value)
+		} else {
+			out = append(out, it.name+": "+it.value)
 		}
 	}
 	return strings.Join(out, "\n")
 }
 
-func describeStatusRequest(d []byte) string {
-	if len(d) == 5 && d[0] == 1 && d[1] == 0 && d[2] == 0 && d[3] == 0 && d[4] == 0 {
-		return "OCSP, any responder, no request extensions"
-	}
-	if len(d) > 0 && d[0] == 1 {
-		return fmt.Sprintf("OCSP (%d bytes of responder IDs and extensions)", len(d)-1)
-	}
-	return malformed(d)
-}
-
-func describeEmpty(empty string) func([]byte) string {
-	return func(d []byte) string {
-		if len(d) == 0 {
-			return empty
+// content leaves out an extension's type and length and every length prefix.
+func content(fs []*analyze.Field) []*analyze.Field {
+	var out []*analyze.Field
+	for _, f := range fs {
+		if f.Kind == "ext.type" || strings.HasSuffix(f.Kind, "length") {
+			continue
 		}
-		return fmt.Sprintf("%d bytes: %s", len(d), trace.HexString(d))
+		out = append(out, f)
 	}
+	return out
 }
 
-func describeRenegotiation(d []byte) string {
-	if len(d) == 1 && d[0] == 0 {
-		return "empty renegotiated_connection: a first handshake"
+func isHex(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune("0123456789abcdef", r) {
+			return false
+		}
 	}
-	return fmt.Sprintf("%d bytes: %s", len(d), trace.HexString(d))
-}
-
-func describePointFormats(d []byte) string {
-	f, ok := handshake.ParsePointFormats(d)
-	if !ok {
-		return malformed(d)
-	}
-	if len(f) == 1 && f[0] == handshake.PointFormatUncompressed {
-		return "uncompressed"
-	}
-	return fmt.Sprintf("%v", f)
-}
-
-// describeECH reads an ECHClientHello (RFC 9849, Section 5): an outer one
-// carries the HPKE suite, the config ID, the encapsulated key and the
-// encrypted inner hello; an inner one is a single byte.
-func describeECH(d []byte) string {
-	s := cryptobyte.String(d)
-	var typ uint8
-	if !s.ReadUint8(&typ) {
-		return malformed(d)
-	}
-	if typ == 1 {
-		return "inner (the encrypted hello's marker)"
-	}
-	var kdf, aead uint16
-	var config uint8
-	var enc, payload cryptobyte.String
-	if typ != 0 || !s.ReadUint16(&kdf) || !s.ReadUint16(&aead) || !s.ReadUint8(&config) ||
-		!s.ReadUint16LengthPrefixed(&enc) || !s.ReadUint16LengthPrefixed(&payload) || !s.Empty() {
-		return malformed(d)
-	}
-	return fmt.Sprintf("outer\nHPKE %s, %s\nconfig_id 0x%02x\nenc: %d bytes\npayload: %d bytes", hpkeKDF(kdf), hpkeAEAD(aead), config, len(enc), len(payload))
-}
-
-// hpkeKDF and hpkeAEAD name HPKE identifiers (RFC 9180, Section 7).
-func hpkeKDF(id uint16) string {
-	switch id {
-	case 1:
-		return "HKDF-SHA256"
-	case 2:
-		return "HKDF-SHA384"
-	case 3:
-		return "HKDF-SHA512"
-	}
-	return fmt.Sprintf("KDF 0x%04x", id)
-}
-
-func hpkeAEAD(id uint16) string {
-	switch id {
-	case 1:
-		return "AES-128-GCM"
-	case 2:
-		return "AES-256-GCM"
-	case 3:
-		return "ChaCha20-Poly1305"
-	}
-	return fmt.Sprintf("AEAD 0x%04x", id)
+	return true
 }

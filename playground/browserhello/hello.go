@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strings"
 
+	"tlsplayground/playground/analyze"
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
@@ -39,7 +40,8 @@ func ChromiumSource() string { return strings.TrimSpace(chromiumNote) }
 // few kilobytes, so more than this many records is not one.
 const maxRecords = 8
 
-// Hello is a ClientHello and the bytes it came from.
+// Hello is a ClientHello, the bytes it came from, and the analyzer's
+// fields of each of its extensions.
 type Hello struct {
 	*handshake.ClientHello
 	// RecordVersion is the legacy_record_version of the first record, or 0
@@ -47,6 +49,9 @@ type Hello struct {
 	RecordVersion uint16
 	// Records counts the records the message spanned (0: none were given).
 	Records int
+	// Fields are the analyzer's fields of the extensions (playground/analyze),
+	// in the order of ClientHello.Extensions.
+	Fields []*analyze.Field
 }
 
 // Parse reads a ClientHello from b: either the records that carry it (the
@@ -99,7 +104,48 @@ func Parse(b []byte) (*Hello, error) {
 		return nil, fmt.Errorf("the ClientHello does not parse: %w", err)
 	}
 	h.ClientHello = m
+	if h.Fields, err = extensionFields(msg, len(m.Extensions)); err != nil {
+		return nil, err
+	}
 	return h, nil
+}
+
+// extensionFields has the analyzer read the message (in one record of its
+// own, so that no field is cut by a record boundary) and returns the field
+// of each extension, in order.
+func extensionFields(msg []byte, n int) ([]*analyze.Field, error) {
+	if len(msg) > record.MaxPlaintext {
+		return nil, fmt.Errorf("a ClientHello of %d bytes: this comparison reads hellos of up to %d bytes", len(msg), record.MaxPlaintext)
+	}
+	wire := append([]byte{record.TypeHandshake, 3, 1, byte(len(msg) >> 8), byte(len(msg))}, msg...)
+	t := analyze.New().Record(analyze.Record{FromClient: true, Wire: wire})
+	hello := child(t.Wire, "handshake.client_hello")
+	exts := child(hello, "client_hello.extensions")
+	var out []*analyze.Field
+	if exts != nil {
+		for _, f := range exts.Children {
+			if f.Kind != "client_hello.extensions.length" {
+				out = append(out, f)
+			}
+		}
+	}
+	if len(out) != n {
+		return nil, fmt.Errorf("the analyzer read %d extensions where the ClientHello has %d", len(out), n)
+	}
+	return out, nil
+}
+
+// child returns f's first child of the kind, or nil.
+func child(f *analyze.Field, kind string) *analyze.Field {
+	if f == nil {
+		return nil
+	}
+	for _, c := range f.Children {
+		if c.Kind == kind {
+			return c
+		}
+	}
+	return nil
 }
 
 // EngineHello returns the records of the ClientHello the engine's client
