@@ -1,6 +1,8 @@
 package session
 
 import (
+	"bytes"
+	"crypto/ecdh"
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
@@ -8,6 +10,8 @@ import (
 	"testing"
 
 	"tlsplayground/playground/glossary"
+	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/kx"
 )
 
 // TestStepTextsCite checks every step text of every mode, in both of its
@@ -165,5 +169,65 @@ func TestStepTextsClaims(t *testing.T) {
 				t.Errorf("%s does not mention %q", where, w)
 			}
 		}
+	}
+}
+
+// TestTLS13ClaimsOnTheWire backs what steps 1 and 2 of TLS 1.3 say this
+// engine does: one key share (the hybrid, ML-KEM part first), a 32-byte
+// legacy session ID, the server name in the clear, and no compatibility-mode
+// ChangeCipherSpec (RFC 8446, Appendix D.4) either way.
+func TestTLS13ClaimsOnTheWire(t *testing.T) {
+	s, err := New(testSetup(t), Options{Mode: ModeTLS13, Seed: []byte("tls13 wire")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := s.Export()
+	if e.Error != nil || e.Group != "X25519MLKEM768" {
+		t.Fatalf("error %+v, group %q", e.Error, e.Group)
+	}
+	for _, m := range e.Messages {
+		if m.Name == "ChangeCipherSpec" {
+			t.Errorf("the %s sent a ChangeCipherSpec; step 2 says the engine sends none", m.From)
+		}
+	}
+	rec, _ := hex.DecodeString(e.Records[0].Hex)
+	ch, err := handshake.UnmarshalClientHello(rec[5:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ch.SessionID) != 32 {
+		t.Errorf("legacy session ID of %d bytes, want 32", len(ch.SessionID))
+	}
+	d, ok := handshake.Find(ch.Extensions, handshake.ExtKeyShare)
+	shares, _ := handshake.ParseClientKeyShares(d)
+	if !ok || len(shares) != 1 || shares[0].Group != kx.X25519MLKEM768.ID || len(shares[0].Data) != 1184+32 {
+		t.Fatalf("key shares %+v: want one X25519MLKEM768 share of 1216 bytes", shares)
+	}
+	// The order the page labels (key-share.js HYBRID): X25519 of the
+	// client's X25519 private key (after the 64-byte ML-KEM seed) and the
+	// server's X25519 key (after the 1088-byte ciphertext) is the second
+	// half of the shared secret.
+	unhex := func(s string) []byte { b, _ := hex.DecodeString(s); return b }
+	priv, serverShare, shared := unhex(e.KeyShare.ClientPrivate), unhex(e.KeyShare.ServerPublic), unhex(e.KeyShare.ClientShared)
+	if len(priv) != 64+32 || len(serverShare) != 1088+32 || len(shared) != 64 {
+		t.Fatalf("private %d, server share %d, shared %d bytes: want 96, 1120, 64", len(priv), len(serverShare), len(shared))
+	}
+	k, err := ecdh.X25519().NewPrivateKey(priv[64:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	pub, err := ecdh.X25519().NewPublicKey(serverShare[1088:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := k.ECDH(pub)
+	if err != nil || !bytes.Equal(x, shared[32:]) || bytes.Equal(x, shared[:32]) {
+		t.Errorf("X25519 of the parts is %x, shared secret %x: the X25519 part is not where the page says", x, shared)
+	}
+	if !bytes.Equal(k.PublicKey().Bytes(), shares[0].Data[1184:]) {
+		t.Error("the client's X25519 key is not the last 32 bytes of its share on the wire")
+	}
+	if _, ok := handshake.Find(ch.Extensions, handshake.ExtServerName); !ok {
+		t.Error("no server_name in the ClientHello")
 	}
 }
