@@ -8,7 +8,8 @@
 // key: the token Eve recorded holds all the server's randomness, and with
 // the key she decrypts even ECDHE and TLS 1.3 (result.leaked 'token-key').
 //
-// Property: state (lab.view()): uses ready, busy, local, session, eve.result.
+// Property: state (lab.view()): uses ready, busy, local, session, eve.result,
+// canLeakToken (the server is the page's own, whose token key the page holds).
 // Events: tls-attack {action: 'eve-leak'} | {action: 'eve-mode', mode} |
 //         {action: 'eve-token'} (the session over HTTP: leak the token key);
 //         tls-send {from: 'client', text} (a message for Eve to read).
@@ -94,6 +95,8 @@ export class EvePanel extends HTMLElement {
     const idle = ready && !busy;
     this.leakButton.disabled = !idle || !local || !session;
     this.tokenStep.hidden = local !== false;
+    // The page holds the token key of its own server only (lab.view's canLeakToken).
+    this.tokenButton.hidden = !this._state.canLeakToken;
     this.tokenButton.disabled = !idle || local !== false || !session || !(session.records || []).length;
     this.sendButton.disabled = !idle || !session || Boolean(session.error) || Boolean(session.closed);
     for (const b of this.modeButtons) b.disabled = !idle || !local;

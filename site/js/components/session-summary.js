@@ -114,19 +114,20 @@ function forwardSecrecyText(session) {
     case 'rsa-key-transport':
       return 'no: the pre-master secret travelled encrypted under the server’s RSA key; whoever obtains that key later decrypts every recording.';
     case 'token-key':
-      return 'no: the server behind HTTP keeps no state between requests and seals all its randomness for the connection into the token, under a long-lived token key. A recording plus a later leak of that key rebuilds the server’s ephemeral key and decrypts everything — the weakness of a leaked session-ticket key (RFC 5077 §5.5). Eve shows it in the attack lab.';
+      return 'no: the server behind HTTP keeps no state between requests and seals all its randomness for the connection into the token, under a long-lived token key. A recording plus a later leak of that key rebuilds the server’s ephemeral key and decrypts everything — the weakness of a leaked session-ticket key (RFC 5077 §5.5).';
     default:
       return session.forwardSecrecyNote || (session.forwardSecrecy ? 'yes' : 'no');
   }
 }
 
-/** keyStateText says what the client holds at this moment (keyState). */
-function keyStateText(session) {
+/** keyStateText says what the client holds at this moment (keyState); remote: the server is elsewhere. */
+function keyStateText(session, remote) {
   switch (session.keyState) {
     case 'open':
-      return session.mode === 'classic'
-        ? 'connection open: the pre-master secret is already erased; the traffic keys stay in memory until the connection closes'
-        : 'connection open: the ephemeral private keys and the shared secret are already erased; the traffic keys stay in memory until the connection closes';
+      if (session.mode === 'classic') return 'connection open: the pre-master secret is already erased; the traffic keys stay in memory until the connection closes';
+      return remote
+        ? 'connection open: the client’s ephemeral private key and its shared secret are already erased; its traffic keys stay in memory until the connection closes'
+        : 'connection open: both ephemeral private keys and the shared secret are already erased; the traffic keys stay in memory until the connection closes';
     case 'discarded':
       return session.error ? 'the handshake failed: every key it had was overwritten with zeros' : 'closed: every traffic key and secret overwritten with zeros';
     case 'handshake':
@@ -176,7 +177,7 @@ export class SessionSummary extends HTMLElement {
         h('div', { class: 'wide', 'data-testid': 'forward-secrecy', 'data-forward-secrecy': String(Boolean(session.forwardSecrecy)), 'data-reason': session.forwardSecrecyReason || '' },
           h('dt', null, 'Forward secrecy'), h('dd', null, forwardSecrecyText(session))),
         h('div', { class: 'wide', 'data-testid': 'key-state', 'data-key-state': session.keyState || '' },
-          h('dt', null, 'Keys now'), h('dd', null, keyStateText(session))),
+          h('dt', null, 'Keys now'), h('dd', null, keyStateText(session, Boolean(this._network)))),
         typeof session.roundTrips === 'number'
           ? fact('Round trips before data', String(session.roundTrips), session.helloRetry ? ' (with a HelloRetryRequest)' : '') : null,
         session.version === 'TLS 1.2' ? fact('Extended master secret', session.ems ? 'yes (RFC 7627)' : 'no') : null,
