@@ -16,8 +16,8 @@ import (
 )
 
 // readClientHello is the server's side of steps 1 and 4: it reads what the
-// client offers, picks the version and the strongest shared suite, then
-// answers with its whole first flight.
+// client offers, picks the version and a shared suite by its rule
+// (Config.SuiteOrder), then answers with its whole first flight.
 func (c *Conn) readClientHello(raw []byte) error {
 	m, err := handshake.UnmarshalClientHello(raw)
 	if err != nil {
