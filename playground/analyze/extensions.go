@@ -196,6 +196,9 @@ func protocolList(c *cur, k string) {
 		p, _ := in.vec("ext.alpn.protocol_name", 1)
 		if f, b := p.takeRest("ext.alpn.protocol_name.data"); f != nil && b != nil {
 			f.Value = quote(b)
+			if len(b) == 2 && isGREASE(int(u16(b))) {
+				greased(p.f)
+			}
 		}
 		p.done()
 	}

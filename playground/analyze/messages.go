@@ -74,8 +74,8 @@ func list(c *cur, k, item string, lenBytes, n int, name func(int) string) {
 			break
 		}
 		f.Value = name(v)
-		if n == 2 && isGREASE(v) {
-			greased(f)
+		if (n == 2 && isGREASE(v)) || (n == 1 && item == "ext.psk_key_exchange_modes.mode" && v%0x1f == 0x0b) {
+			greased(f) // RFC 8701, Section 2: 0x?A?A, and 0x0B + 0x1F·k for the 1-byte PSK modes
 		}
 	}
 	in.done()

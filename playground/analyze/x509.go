@@ -150,6 +150,9 @@ func derValue(tag byte, b []byte) string {
 	case 0x05:
 		return "NULL"
 	}
+	if tag&0xe0 == 0x80 && printable(b) {
+		return quote(b) // a context-specific string: a DNS name or URI in subjectAltName, AIA, CRL points
+	}
 	return hexValue(b)
 }
 
@@ -386,9 +389,14 @@ func spki(c *cur) {
 		}
 		n := v.end - v.off
 		if n > 1 && n%2 == 1 && v.p.buf[v.off] == 4 {
-			v.take("ec_point.form", 1)
-			v.take("ec_point.x", n/2)
-			v.take("ec_point.y", n/2)
+			for _, p := range []struct {
+				k string
+				n int
+			}{{"ec_point.form", 1}, {"ec_point.x", n / 2}, {"ec_point.y", n / 2}} {
+				if f, b := v.take(p.k, p.n); f != nil {
+					f.Value = hexOf(f, b)
+				}
+			}
 			return
 		}
 		bytesRest(v, "asn1.spki.key_bits")
@@ -490,4 +498,13 @@ var oidNames = map[string]string{
 	"1.3.6.1.5.5.7.48.2":      "caIssuers",
 	"1.3.6.1.4.1.11129.2.4.2": "signedCertificateTimestampList",
 	"2.23.140.1.2.1":          "domain-validated",
+}
+
+func printable(b []byte) bool {
+	for _, x := range b {
+		if x < 0x20 || x >= 0x7f {
+			return false
+		}
+	}
+	return len(b) > 0
 }
