@@ -51,6 +51,8 @@ type Scenario struct {
 
 	Browser Browser `json:"browser"` // what a browser would show
 	Why     string  `json:"why"`     // why the check exists, in plain sentences
+	// RFC names the sections the check rests on, as "RFC 5280 §6.1".
+	RFC []string `json:"rfc"`
 
 	kind   string                 // the pki scenario; "" for a valid setup
 	suites map[string][2][]string // per mode: the client's and the server's suites; nil: all
@@ -85,6 +87,7 @@ var all = []Scenario{
 			Note: "Every other certificate scenario breaks exactly one thing in this chain."},
 		Why: "This is the chain every other scenario breaks. The client trusts a few roots, not the sites themselves: " +
 			"it accepts the server's key because a root it already has vouches, through an intermediate, for the server's name.",
+		RFC: []string{"RFC 5280 §6.1", "RFC 8446 §4.4.2"},
 	},
 	{
 		ID: "expired", kind: pki.ScenarioExpired, Category: Certificate, Modes: certModes,
@@ -96,6 +99,7 @@ var all = []Scenario{
 		Why: "A CA vouches for a key only for a limited time, so that a stolen key or a wrongly issued certificate stops working " +
 			"on its own, and the holder has to prove again that the name is theirs. " +
 			"Browsers capped public certificates at 398 days in 2020, and the CA/Browser Forum has voted to lower the cap in steps to 47 days by 2029.",
+		RFC: []string{"RFC 5280 §4.1.2.5", "RFC 5280 §6.1.3"},
 	},
 	{
 		ID: "not-yet-valid", kind: pki.ScenarioNotYetValid, Category: Certificate, Modes: certModes,
@@ -108,6 +112,7 @@ var all = []Scenario{
 		Why: "The validity period has two ends, and a certificate is worth nothing before it starts. " +
 			"In real life this error nearly always means that the client's clock is wrong — a dead clock battery, a device that has not synchronised yet — " +
 			"which is why Chrome says \"Your clock is behind\" when it can tell.",
+		RFC: []string{"RFC 5280 §4.1.2.5", "RFC 5280 §6.1.3"},
 	},
 	{
 		ID: "wrong-host", kind: pki.ScenarioWrongHost, Category: Certificate, Modes: certModes,
@@ -119,6 +124,7 @@ var all = []Scenario{
 		Why: "A trusted certificate only proves that a CA checked who controls the names written in it. " +
 			"Without the host name check, anyone holding a valid certificate for their own domain — which takes a minute to get — could impersonate every other site. " +
 			"Clients match the names of the subjectAltName extension: Chrome (since version 58) and Go (since 1.15) ignore the common name.",
+		RFC: []string{"RFC 6125 §6", "RFC 5280 §4.2.1.6"},
 	},
 	{
 		ID: "self-signed", kind: pki.ScenarioSelfSigned, Category: Certificate, Modes: certModes,
@@ -130,6 +136,7 @@ var all = []Scenario{
 		Why: "A self-signed certificate proves only that the sender holds the matching key, and an attacker in the middle can say the same of hers. " +
 			"Trust has to come from something the attacker cannot make: a root the client already has. " +
 			"That is why development tools such as mkcert install a local root instead of skipping the check.",
+		RFC: []string{"RFC 5280 §6.1"},
 	},
 	{
 		ID: "untrusted-root", kind: pki.ScenarioUntrustedRoot, Category: Certificate, Modes: certModes,
@@ -141,6 +148,7 @@ var all = []Scenario{
 		Why: "Anyone can make a root certificate with any name, so a chain that ends at a root the client does not already trust proves nothing. " +
 			"The trust store, the short list of roots that ships with the browser or the operating system, anchors the whole system: " +
 			"whoever adds a root to it — a corporate TLS proxy, some malware — can impersonate any site to that client.",
+		RFC: []string{"RFC 5280 §6.1.1"},
 	},
 	{
 		ID: "missing-intermediate", kind: pki.ScenarioMissingIntermediate, Category: Certificate, Modes: certModes,
@@ -153,6 +161,7 @@ var all = []Scenario{
 				"so the site works in a browser and fails in curl, Go or Python. This leaf has no such address, so a browser would fail too."},
 		Why: "The client trusts roots, not intermediates: the server must send every certificate between its own and the root (RFC 8446, Section 4.4.2). " +
 			"Without the intermediate no path leads to a trusted root, although every certificate involved is genuine.",
+		RFC: []string{"RFC 8446 §4.4.2", "RFC 5246 §7.4.2", "RFC 5280 §4.2.2.1"},
 	},
 	{
 		ID: "tampered-signature", kind: pki.ScenarioTamperedSignature, Category: Certificate, Modes: certModes,
@@ -164,6 +173,7 @@ var all = []Scenario{
 			Note: "crypto/x509 words it as an unknown authority: no trusted key verifies the changed signature. The client sends bad_certificate, as crypto/tls does."},
 		Why: "The CA's signature is what binds the name to the key. Change one bit of the certificate or of the signature and it no longer verifies with the issuer's public key. " +
 			"If clients skipped this check, anyone could edit a genuine certificate — put in their own key — and keep the CA's endorsement.",
+		RFC: []string{"RFC 5280 §4.1.1.3", "RFC 5280 §6.1.3"},
 	},
 	{
 		ID: "intermediate-not-ca", kind: pki.ScenarioIntermediateNotCA, Category: Certificate, Modes: certModes,
@@ -174,6 +184,7 @@ var all = []Scenario{
 		Browser: Browser{Chrome: "NET::ERR_CERT_INVALID", Firefox: "SEC_ERROR_CA_CERT_INVALID"},
 		Why: "basicConstraints CA:TRUE is what allows a certificate to issue others; every ordinary site's certificate says CA:FALSE. " +
 			"In 2002 Moxie Marlinspike showed that Internet Explorer did not check it: with the certificate of his own site he signed one for any other site, and IE accepted it.",
+		RFC: []string{"RFC 5280 §4.2.1.9", "RFC 5280 §6.1.4"},
 	},
 	{
 		ID: "no-server-auth", kind: pki.ScenarioNoServerAuth, Category: Certificate, Modes: certModes,
@@ -185,6 +196,7 @@ var all = []Scenario{
 		Why: "Extended key usage limits what a certificate may be used for. " +
 			"A certificate issued for something else — a client's login, signing code or e-mail — must not let its holder run a server under that name, " +
 			"so a TLS client requires serverAuth (crypto/x509 checks it on every certificate of the chain).",
+		RFC: []string{"RFC 5280 §4.2.1.12"},
 	},
 	{
 		ID: "rsa-1024", kind: pki.ScenarioRSA1024, Category: Certificate, Modes: certModes,
@@ -198,6 +210,7 @@ var all = []Scenario{
 				"No public CA may issue such a certificate (the CA/Browser Forum's Baseline Requirements ask for 2048 bits since 2014), and Apple's platforms refuse RSA keys under 2048 bits for TLS."},
 		Why: "The server's key is its whole identity: whoever factors the modulus has the private key, can sign as the server and, in the classic handshake, decrypt every recorded session. " +
 			"A 768-bit RSA modulus was factored in public in 2009 and 1024 bits is within reach of a well-funded attacker, so the minimum became 2048.",
+		RFC: []string{"RFC 8446 §4.4.2.4"},
 	},
 	{
 		ID: "sha1", kind: pki.ScenarioSHA1, Category: Certificate, Modes: certModes,
@@ -209,6 +222,7 @@ var all = []Scenario{
 			Note: "crypto/x509 has refused SHA-1 signatures since Go 1.18; browsers stopped accepting SHA-1 certificates in 2017."},
 		Why: "A CA signs a hash of the certificate, so two certificates with the same hash share one signature: an attacker who gets an innocent certificate signed can move the signature to a forged one. " +
 			"That was done with MD5 in 2008 to make a rogue CA certificate; SHA-1 collisions were shown in 2017 (SHAttered) and with chosen prefixes in 2020.",
+		RFC: []string{"RFC 8446 §4.2.3", "RFC 9155 §2"},
 	},
 	{
 		ID: "no-common-suite", Category: Negotiation, Modes: []string{session.ModeTLS13, session.ModeECDHE, session.ModeClassic},
@@ -220,6 +234,7 @@ var all = []Scenario{
 			Note: "The server refuses the ClientHello: no certificate is ever sent."},
 		Why: "Each side lists the cipher suites it will use and the server picks one from both lists; with nothing in common it must stop rather than use something the client did not offer. " +
 			"It happens when one side has retired suites the other still depends on: RC4 and 3DES were removed this way, and Go 1.22 switched off RSA key exchange.",
+		RFC: []string{"RFC 5246 §7.4.1.3", "RFC 8446 §4.1.1"},
 		suites: map[string][2][]string{
 			session.ModeTLS13: {
 				{suites.AES128GCMSHA256.Name},
@@ -240,6 +255,7 @@ func All() []Scenario {
 	out := make([]Scenario, len(all))
 	for i, s := range all {
 		s.Modes = slices.Clone(s.Modes)
+		s.RFC = slices.Clone(s.RFC)
 		out[i] = s
 	}
 	return out

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"tlsplayground/playground/glossary"
 
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -291,6 +292,16 @@ func TestKeyTypes(t *testing.T) {
 			if _, err := sc.Run(Options{Mode: session.ModeClassic, PKI: pki.Options{KeyType: kt, CAKey: keys.CAKey}}); err == nil {
 				t.Errorf("%s %s: classic mode ran without an RSA key", kt, id)
 			}
+		}
+	}
+}
+
+// TestScenariosCite: every scenario names the RFC sections its check rests
+// on, written as the page links them.
+func TestScenariosCite(t *testing.T) {
+	for _, s := range All() {
+		if err := glossary.CheckCitations(s.RFC); err != nil {
+			t.Errorf("scenario %q: %v", s.ID, err)
 		}
 	}
 }

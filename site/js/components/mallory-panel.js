@@ -13,6 +13,7 @@ import { h, fill, emit, classes } from '../dom.js';
 import { formatHex, previewHex, asciiOf, fingerprint } from '../hex.js';
 import { renderEvent } from './step-panel.js';
 import { refusal } from './wire.js';
+import { linkTerms } from './glossary.js';
 
 const LEFT = { client: 'Client', server: 'Mallory' };
 const RIGHT = { client: 'Mallory', server: 'Server' };
@@ -81,9 +82,9 @@ export class MalloryPanel extends HTMLElement {
         h('h3', { id: 'mallory-title', tabindex: -1 }, h('span', { class: 'actor mallory' }, 'Mallory'), ' in the middle'),
         h('p', { class: 'explanation' },
           'Mallory controls a hop between the client and the server — a rogue Wi-Fi access point, a compromised router — and can read, drop and rewrite every byte. Against TLS her plan is to answer the client herself, with a certificate for the server’s name that she made under her own root CA, and to open her own connection to the real server.'),
-        h('p', { class: 'explanation', 'data-testid': 'mallory-hsts' },
-          'Her easiest attack does not touch TLS at all. A visitor who types the bare name starts with plain http://, and Mallory can keep the whole visit on HTTP (SSL stripping): TLS never starts, so none of its checks run. ',
-          'Real sites close that door with HSTS, a header that tells the browser to use only https:// for the host from then on, and browsers’ preload lists cover even the first visit. This page starts TLS directly, so it shows the harder attack.')),
+        h('p', { class: 'explanation', 'data-testid': 'mallory-hsts' }, linkTerms(
+          'Her easiest attack does not touch TLS at all. A visitor who types the bare name starts with plain http://, and Mallory can keep the whole visit on HTTP (SSL stripping): TLS never starts, so none of its checks run. ' +
+          'Real sites close that door with HSTS, a header that tells the browser to use only https:// for the host from then on, and browsers’ preload lists cover even the first visit. This page starts TLS directly, so it shows the harder attack.'))),
       this.body));
   }
 
@@ -208,9 +209,9 @@ export class DowngradePanel extends HTMLElement {
           'Mallory cannot break TLS 1.3, so she tries to make both ends settle for TLS 1.2, with its older options. The ClientHello is in the clear and not yet authenticated: she deletes the TLS 1.3 parts (supported_versions, the key share, the TLS 1.3 suites). The server sees a client that offers only TLS 1.2 and answers in TLS 1.2.'),
         h('p', { class: 'explanation' },
           'RFC 8446, Section 4.1.3 closes this: a server that speaks TLS 1.3 but negotiates TLS 1.2 writes a sentinel into the last 8 bytes of its random, 44 4F 57 4E 47 52 44 01 — “DOWNGRD” and 01. The random is covered by the server’s signature in ServerKeyExchange, so Mallory cannot remove it, and a client that offered TLS 1.3 aborts when it sees it.'),
-        h('p', { class: 'explanation', 'data-testid': 'downgrade-limits' },
-          'The RFC calls this limited protection, on top of what Finished already gives. The Finished messages cover the ClientHello Mallory edited, so the two ends would notice at the end of the handshake anyway — unless she could break the downgraded key exchange while the handshake runs and forge Finished too; the signed sentinel does not depend on those keys. ',
-          'And it protects only an ephemeral key exchange like this one (ECDHE): with static RSA key transport nothing signs the server’s random, so the sentinel adds nothing: Mallory could rewrite it, and only Finished would stand in her way.')),
+        h('p', { class: 'explanation', 'data-testid': 'downgrade-limits' }, linkTerms(
+          'The RFC calls this limited protection, on top of what Finished already gives. The Finished messages cover the ClientHello Mallory edited, so the two ends would notice at the end of the handshake anyway — unless she could break the downgraded key exchange while the handshake runs and forge Finished too; the signed sentinel does not depend on those keys. ' +
+          'And it protects only an ephemeral key exchange like this one (ECDHE): with static RSA key transport nothing signs the server’s random, so the sentinel adds nothing: Mallory could rewrite it, and only Finished would stand in her way.'))),
       this.body,
       h('div', { class: 'actions' }, this.runButton)));
   }

@@ -12,6 +12,7 @@
 // Events: tls-attack {action: 'scenario-run', id} (Run again).
 
 import { h, fill, emit, classes } from '../dom.js';
+import { linkTerms, citations } from './glossary.js';
 import { certTable } from './values.js';
 import { refusal } from './wire.js';
 import { modeInfo } from './mode-switch.js';
@@ -125,7 +126,8 @@ export class ScenarioPanel extends HTMLElement {
           h('span', { class: 'browser' }, 'Chrome: ', h('code', null, sc.browser.chrome)), h('br'),
           h('span', { class: 'browser' }, 'Firefox: ', h('code', null, sc.browser.firefox)),
           sc.browser.note ? h('span', { class: 'explanation note' }, sc.browser.note) : null),
-        fact('Why the check exists', 'scenario-why', sc.why)),
+        fact('Why the check exists', 'scenario-why', linkTerms(sc.why)),
+        (sc.rfc || []).length ? fact('In the RFCs', 'scenario-rfc', h('span', { class: 'rfc-cites' }, citations(sc.rfc))) : null),
       result.clientSuites && sc.category === 'negotiation' ? suites(result) : null,
       v ? checks(v) : null,
       chain(result, !sc.category || sc.category === 'certificate'),
