@@ -16,21 +16,25 @@
 // the engine runs (as analysis.js's connectAnalyzer):
 //
 //   connectCapture({
-//     importCapture(file, keylog, {name, keylogName, onProgress}) → Promise<Import>,
-//     browserHello(arg) → Promise<Comparison>,   // <tls-hello-compare>
+//     importCapture: (file, keylog, opts) => engine.importCapture(file, keylog, opts),
+//     browserHello: (opts) => engine.browserHello(opts),   // <tls-hello-compare>
 //   });
 //
-// file and keylog are Uint8Arrays (keylog may be undefined); onProgress(done,
-// total) hears the bytes parsed so far. Import (the engine's JSON, fields
-// read defensively here): {importId?, connections: [Connection], problems?},
-// Connection: {client, server, sni, version, suite, decrypted, why,
-// records: [{from, hex}], messages: [Message], finished: [{side, ok,
-// expected, got, how}], keySchedule: [KSNode] or {nodes}, problems: [string]}.
+// file and keylog are Uint8Arrays (keylog may be undefined); opts {name,
+// onProgress} hears [done, total] as the engine reads. The Import is
+// playground/capture's Summary: {format, frames, keyLogLines,
+// embeddedKeyLogLines, connections: [Connection], other: [{client, server,
+// bytes, why}], problems}, Connection: {index, client, server, sni, version,
+// suite, decrypted, records: [{from, length, type, encrypted, decrypted,
+// key, seq, err, note}], messages: [Message], finished: [{side, expected,
+// got, ok, how}], keySchedule: {nodes}, problems}. A record's bytes and
+// fields come one at a time, when shown (analysis.js, source 'import').
 //
 // Events: tls-capture-connection {importId, connection, label, show} on the
 // document when a connection is chosen (<tls-hello-compare> offers its
 // ClientHello); connection null when the capture is closed.
-// Attributes it sets: data-state ('idle' | 'busy' | 'done' | 'failed').
+// Attributes it sets: data-state ('idle' | 'busy' | 'done' | 'failed'),
+// data-runs (how many imports have finished, for whoever waits for the next).
 
 import { h, fill, classes, emit } from '../dom.js';
 import { formatByteCount } from '../hex.js';
@@ -206,6 +210,7 @@ export class CaptureImport extends HTMLElement {
   }
 
   fail(message) {
+    this.dataset.runs = String(Number(this.dataset.runs || 0) + 1);
     this.dataset.state = 'failed';
     this.progress.hidden = true;
     this.status.textContent = '';
@@ -239,7 +244,8 @@ export class CaptureImport extends HTMLElement {
       const result = await engine.importCapture(file, keys, {
         name: capture.name,
         keylogName: keylog ? keylog.name : '',
-        onProgress: (done, total) => {
+        onProgress: (p, maybeTotal) => {
+          const [done, total] = Array.isArray(p) ? p : [p, maybeTotal];
           if (!total) return;
           this.progress.max = total;
           this.progress.value = done;
@@ -251,17 +257,16 @@ export class CaptureImport extends HTMLElement {
       this.fail(err.message || String(err));
       return;
     }
-    this.progress.hidden = true;
-    this.dataset.state = 'done';
     const conns = this.result.connections || [];
-    const ms = Math.round(performance.now() - started);
-    this.status.textContent = conns.length
-      ? `${capture.name}: ${conns.length} TLS connection${conns.length === 1 ? '' : 's'}, read in ${ms} ms.`
-      : '';
     if (!conns.length) {
       this.fail(noTLS(this.result, capture.name));
       return;
     }
+    this.progress.hidden = true;
+    const ms = Math.round(performance.now() - started);
+    this.status.textContent = `${capture.name}: ${conns.length} TLS connection${conns.length === 1 ? '' : 's'}, read in ${ms} ms.`;
+    this.dataset.runs = String(Number(this.dataset.runs || 0) + 1);
+    this.dataset.state = 'done';
     this.update();
     this.renderList();
     this.choose(0);
@@ -287,8 +292,24 @@ export class CaptureImport extends HTMLElement {
       const b = e.target.closest && e.target.closest('button[data-choose]');
       if (b) this.choose(Number(b.dataset.choose), { focus: true });
     });
-    fill(this.list, h('div', { class: 'import-table-wrap' }, table),
-      problems.length ? h('ul', { class: 'import-problems' }, problems.map((p) => h('li', null, p))) : null);
+    const other = this.result.other || [];
+    const r = this.result;
+    const keys = r.keyLogLines || r.embeddedKeyLogLines
+      ? `${r.keyLogLines || 0} key log lines${r.embeddedKeyLogLines ? ` (${r.embeddedKeyLogLines} embedded in the capture)` : ''}`
+      : 'no key log';
+    fill(this.list,
+      h('p', { class: 'explanation', 'data-testid': 'import-file-summary' },
+        [r.format, r.frames !== undefined ? `${r.frames} frames` : '', keys].filter(Boolean).join(' · ')),
+      h('div', { class: 'import-table-wrap' }, table),
+      other.length ? h('details', { class: 'import-other' },
+        h('summary', null, `${other.length} other TCP stream${other.length === 1 ? '' : 's'} without TLS`),
+        h('ul', null, other.map((o) => h('li', null, `${o.client} → ${o.server} (${formatByteCount(o.bytes || 0)}): ${o.why}`)))) : null,
+      null);
+    // What went wrong with the file as a whole (cut short, unreadable packets) comes first.
+    if (problems.length) {
+      this.list.prepend(h('div', { class: 'import-warning', role: 'status', 'data-testid': 'import-warning' },
+        h('strong', null, 'Read with problems:'), h('ul', null, problems.map((p) => h('li', null, p)))));
+    }
   }
 
   /** choose shows connection i: diagram, records, Finished checks, key schedule. */
@@ -348,14 +369,28 @@ function decrypted(c) {
   return Boolean(c.records && c.records.some((r) => r.decrypted));
 }
 
+/** counts are the connection's encrypted records and how many of them were opened. */
+function counts(c) {
+  const recs = c.records || [];
+  return { encrypted: recs.filter((r) => r.encrypted).length, opened: recs.filter((r) => r.decrypted).length };
+}
+
+/** why says why a connection's records stay closed: the first record's reason, else the first problem. */
+function why(c) {
+  const r = (c.records || []).find((x) => x.err);
+  return (r && r.err) || (c.problems && c.problems[0]) || 'no key for it in the key log';
+}
+
 function decryptText(c) {
-  if (decrypted(c)) return c.decryptedRecords !== undefined ? `yes (${c.decryptedRecords} of ${c.encryptedRecords} records)` : 'yes';
-  return `no: ${c.why || (c.problems && c.problems[0]) || 'no key for it in the key log'}`;
+  const { encrypted, opened } = counts(c);
+  if (!encrypted) return 'nothing encrypted';
+  if (decrypted(c)) return `yes: ${opened} of ${encrypted} encrypted records`;
+  return `no (${opened} of ${encrypted}): ${why(c)}`;
 }
 
 /** noTLS says why a capture with no TLS connection shows nothing. */
 function noTLS(result, name) {
-  const p = (result.problems || [])[0];
+  const p = (result.problems || [])[0] || ((result.other || [])[0] || {}).why;
   return p || `${name} holds no TLS connection: no TCP stream in it starts with a TLS record. Was the capture filtered, or is the site's traffic QUIC (HTTP/3, UDP)? Start the browser with --disable-quic, or filter on tcp port 443.`;
 }
 
@@ -365,7 +400,10 @@ function summaryText(c) {
   if (c.version) parts.push(c.version);
   if (c.suite) parts.push(c.suite);
   if (c.group) parts.push(c.group);
-  return `${parts.join(' · ')}. ${decrypted(c) ? 'Decrypted with the key log.' : `Not decrypted: ${c.why || 'no key log for it'}.`}`;
+  const { encrypted, opened } = counts(c);
+  let dec = 'Nothing was encrypted.';
+  if (encrypted) dec = decrypted(c) ? `All ${encrypted} encrypted records decrypted with the key log.` : `${opened} of ${encrypted} encrypted records decrypted: ${why(c)}.`;
+  return `${parts.join(' · ')}. ${dec}`;
 }
 
 /** finishedList shows each Finished check: recomputed from the key log, beside the one sent. */
@@ -396,7 +434,7 @@ function scheduleNodes(c) {
  * this connection (analysis.js).
  */
 function asSession(result, c, i) {
-  const records = (c.records || []).map((r) => ({ from: r.from, hex: r.hex || '' }));
+  const records = (c.records || []).map((r) => ({ from: r.from, hex: r.hex || '', length: r.length }));
   return {
     source: 'import', importId: result.importId, connection: i,
     version: c.version || '', mode: /1\.3/.test(c.version || '') ? 'tls13' : 'ecdhe', suite: c.suite || '',

@@ -115,10 +115,10 @@ export class HelloCompare extends HTMLElement {
       this.status.textContent = 'Waiting for the engine…';
       return;
     }
-    const arg = this.source === 'import' && this.imported
-      ? { browser: 'import', importId: this.imported.importId, connection: this.imported.connection }
-      : { browser: 'bundled' };
-    const key = JSON.stringify(arg);
+    const imported = this.source === 'import' && this.imported;
+    // The engine's side is its own tls13 hello; the browser's the bundled one, or the capture's.
+    const arg = imported ? { connection: this.imported.connection } : {};
+    const key = imported ? `import|${this.imported.importId}|${this.imported.connection}` : 'bundled';
     if (!this.results.has(key)) this.results.set(key, engine.browserHello(arg));
     const mine = this.results.get(key);
     this.pending = mine;
