@@ -54,14 +54,31 @@ func (a *API) wire() *wireState {
 
 // analysis is one connection analysed: every record's tree, in wire order.
 type analysis struct {
-	key   [32]byte
-	from  []string // "client" or "server", per record
-	recs  []analyze.Record
-	trees []*analyze.Tree
-	// decrypted and errs say, per record, whether its plaintext was
-	// recovered and, when not, why (for an encrypted record).
-	decrypted []bool
-	errs      []string
+	key  [32]byte
+	recs []analyze.Record // Plaintext set where the key log opened it
+	done []*analysisRecord
+	// lazy, when set, makes record i's analysis on demand (an imported
+	// capture's connection may have thousands of records); else done holds
+	// every record.
+	lazy func(i int) (*analysisRecord, error)
+}
+
+// analysisRecord is one record's analysis.
+type analysisRecord struct {
+	tree *analyze.Tree
+	from string // "client" or "server"
+	// decrypted says the plaintext was recovered; err, for an encrypted
+	// record that was not, why.
+	decrypted bool
+	err       string
+}
+
+// record returns record i's analysis.
+func (x *analysis) record(i int) (*analysisRecord, error) {
+	if x.lazy != nil {
+		return x.lazy(i)
+	}
+	return x.done[i], nil
 }
 
 // connection is the input of an analysis: the records as they crossed the
@@ -95,7 +112,6 @@ func (w *wireState) analysed(c connection) (*analysis, error) {
 		}
 	}
 	recs := make([]analyze.Record, len(c.records))
-	from := make([]string, len(c.records))
 	for i, r := range c.records {
 		b, err := hex.DecodeString(r.Hex)
 		if err != nil {
@@ -105,13 +121,12 @@ func (w *wireState) analysed(c connection) (*analysis, error) {
 			return nil, fmt.Errorf("record %d: from is %q: client or server", i, r.From)
 		}
 		recs[i] = analyze.Record{FromClient: r.From == "client", Wire: b}
-		from[i] = r.From
 	}
 	decrypted, errs := plaintexts(recs, c.keylog)
-	x := &analysis{key: key, from: from, recs: recs, decrypted: decrypted, errs: errs}
+	x := &analysis{key: key, recs: recs}
 	a := analyze.New()
-	for _, r := range recs {
-		x.trees = append(x.trees, a.Record(r))
+	for i, r := range recs {
+		x.done = append(x.done, &analysisRecord{tree: a.Record(r), from: c.records[i].From, decrypted: decrypted[i], err: errs[i]})
 	}
 	w.analyses = append([]*analysis{x}, w.analyses...)
 	if len(w.analyses) > keptAnalyses {
@@ -220,13 +235,18 @@ func (a *API) Analyze(arg string) (string, error) {
 	default:
 		return "", fmt.Errorf("analyze: source %q: session, mitm-left, mitm-right, import or records", req.Source)
 	}
-	if req.Record < 0 || req.Record >= len(x.trees) {
-		return "", fmt.Errorf("analyze: record %d: the connection has %d records (0 to %d)", req.Record, len(x.trees), len(x.trees)-1)
+	n := len(x.recs)
+	if req.Record < 0 || req.Record >= n {
+		return "", fmt.Errorf("analyze: record %d: the connection has %d records (0 to %d)", req.Record, n, n-1)
 	}
 	i := req.Record
-	return encode(AnalyzeResponse{Record: i, Records: len(x.trees), From: x.from[i], Tree: x.trees[i],
+	r, err := x.record(i)
+	if err != nil {
+		return "", fmt.Errorf("analyze: %v", err)
+	}
+	return encode(AnalyzeResponse{Record: i, Records: n, From: r.from, Tree: r.tree,
 		WireHex: trace.HexString(x.recs[i].Wire), PlainHex: trace.HexString(x.recs[i].Plaintext),
-		Decrypted: x.decrypted[i], DecryptError: x.errs[i]})
+		Decrypted: r.decrypted, DecryptError: r.err})
 }
 
 // connectionOf returns the records and key log of the session req names.

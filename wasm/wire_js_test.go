@@ -121,4 +121,26 @@ func TestWireMethodsThroughJS(t *testing.T) {
 			t.Errorf("importCapture(%v): %v, want %q", c.args, err, c.want)
 		}
 	}
+
+	// A real capture and its key log, as Uint8Arrays; progress is told [done, total].
+	var calls int
+	progress, _ := safejs.FuncOf(func(_ safejs.Value, a []safejs.Value) any {
+		if len(a) == 2 {
+			calls++
+		}
+		return nil
+	})
+	defer progress.Release()
+	pcap13 := jsBytes(t, readCapture(t, "illustrated-tls13", "capture.pcap"))
+	keys := jsBytes(t, readCapture(t, "illustrated-tls13", "keylog.txt"))
+	out, err = await(t, "importCapture", `{"name":"capture.pcap"}`, progress.Value(), pcap13, keys)
+	if err != nil || !strings.Contains(out, `"importId":1`) || !strings.Contains(out, `"decrypted":true`) || calls == 0 {
+		t.Fatalf("importCapture: %v %.300s (progress %d)", err, out, calls)
+	}
+	if out, err := await(t, "analyze", `{"source":"import","connection":0,"record":0}`); err != nil || !strings.Contains(out, `"kind":"client_hello.random"`) {
+		t.Errorf("analyze an imported record: %v %.200s", err, out)
+	}
+	if _, err := await(t, "importCapture", `{"name":"notes.txt"}`, progress.Value(), jsBytes(t, []byte("not a capture at all"))); err == nil || !strings.HasPrefix(err.Error(), "importCapture: notes.txt: ") {
+		t.Errorf("not a capture: %v", err)
+	}
 }

@@ -3,6 +3,8 @@ package main
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -268,5 +270,81 @@ func TestSessionCapture(t *testing.T) {
 	}
 	if m.Streams != 2 || !strings.HasPrefix(m.Name, "tls-playground-mallory-ecdhe") || strings.Count(m.Keylog, "CLIENT_RANDOM ") != 2 {
 		t.Errorf("Mallory's capture: %d streams, %q, key log %q", m.Streams, m.Name, m.Keylog)
+	}
+}
+
+// capturesDir holds the real captures the team shares (The Illustrated
+// TLS 1.2 and TLS 1.3 connections, with their key logs).
+const capturesDir = "../../shared/testdata/captures"
+
+func readCapture(t *testing.T, name, file string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(capturesDir, name, file))
+	if err != nil {
+		t.Skipf("the shared captures are not here: %v", err)
+	}
+	return b
+}
+
+// TestImportCapture: a real capture with its key log: its connection is
+// summarised, every record's tree is there when asked for, every encrypted
+// record decrypted; the browser's side of the hello comparison can be its
+// ClientHello; a new import replaces the old; bad files say what is wrong.
+func TestImportCapture(t *testing.T) {
+	a := &API{}
+	for _, name := range []string{"illustrated-tls12", "illustrated-tls13"} {
+		var calls int
+		out, err := a.ImportCapture(`{"name":"capture.pcap"}`, readCapture(t, name, "capture.pcap"), readCapture(t, name, "keylog.txt"), func(done, total int) { calls++ })
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		var sum struct {
+			ImportID    int `json:"importId"`
+			Connections []struct {
+				Decrypted bool `json:"decrypted"`
+				Records   []struct {
+					Encrypted bool `json:"encrypted"`
+				} `json:"records"`
+			} `json:"connections"`
+		}
+		if err := json.Unmarshal([]byte(out), &sum); err != nil || len(sum.Connections) != 1 || !sum.Connections[0].Decrypted || calls == 0 {
+			t.Fatalf("%s: %v, %.300s (progress called %d times)", name, err, out, calls)
+		}
+		if want := map[string]int{"illustrated-tls12": 1, "illustrated-tls13": 2}[name]; sum.ImportID != want {
+			t.Errorf("%s: import id %d, want %d", name, sum.ImportID, want)
+		}
+		recs := sum.Connections[0].Records
+		for i := len(recs) - 1; i >= 0; i-- { // backwards: the analyzer starts over, and must give the same
+			r := analyzed(t, a, `{"source":"import","connection":0,"record":`+itoa(i)+`}`)
+			if r.Records != len(recs) || r.Tree == nil || r.Tree.Wire == nil || r.Tree.Wire.Length*2 != len(r.WireHex) {
+				t.Fatalf("%s record %d: %+v", name, i, r)
+			}
+			if recs[i].Encrypted && (!r.Decrypted || r.Tree.Plain == nil || r.PlainHex == "") {
+				t.Errorf("%s record %d: encrypted, not decrypted: %s", name, i, r.DecryptError)
+			}
+		}
+		if out, err := a.BrowserHello(`{"connection":0}`); err != nil || !strings.Contains(out, "The imported capture") {
+			t.Errorf("%s: browserHello with the imported hello: %v %.200s", name, err, out)
+		}
+	}
+	for _, c := range []struct{ arg, want string }{
+		{`{"source":"import","connection":1}`, "analyze: connection 1 does not exist: the capture has 1 TLS connections"},
+		{`{"source":"import","connection":0,"record":500}`, "analyze: record 500: the connection has"},
+	} {
+		if _, err := a.Analyze(c.arg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("analyze(%s) = %v, want %q", c.arg, err, c.want)
+		}
+	}
+	if _, err := a.BrowserHello(`{"connection":3}`); err == nil || !strings.Contains(err.Error(), "browserHello: connection 3 does not exist") {
+		t.Errorf("browserHello of a connection that is not there: %v", err)
+	}
+	if _, err := a.ImportCapture(`{"name":"notes.txt"}`, []byte("these are my notes, not a capture"), nil, nil); err == nil || !strings.HasPrefix(err.Error(), "importCapture: notes.txt: ") {
+		t.Errorf("not a capture: %v", err)
+	}
+	if _, err := a.ImportCapture(`{"name":"x"}`, nil, nil, nil); err == nil || !strings.Contains(err.Error(), "empty") {
+		t.Errorf("an empty file: %v", err)
+	}
+	if _, err := a.ImportCapture(`{"file":"x"}`, []byte{1}, nil, nil); err == nil || !strings.Contains(err.Error(), "unknown field") {
+		t.Errorf("an unknown field: %v", err)
 	}
 }
