@@ -255,14 +255,19 @@ func (g *Group) Respond(rand io.Reader, clientShare []byte) (mine *Private, shar
 	// seeded session replays; the bytes come from the session's reader.
 	k1, ct, err := mlkemtest.Encapsulate768(ek, m)
 	if err != nil {
+		clear(m)
 		return nil, nil, err
 	}
 	ec, x, err := newEC(ecdh.X25519(), rand, 32)
 	if err != nil {
+		clear(m)
+		clear(k1)
 		return nil, nil, err
 	}
 	k2, err := ecShared(ec, clientShare[mlkemEKLen:])
 	if err != nil {
+		clear(m)
+		clear(x)
 		clear(k1)
 		return nil, nil, err
 	}

@@ -110,7 +110,7 @@ function networkFacts(network, fact) {
 function forwardSecrecyText(session) {
   switch (session.forwardSecrecyReason) {
     case 'ephemeral':
-      return 'yes: the key exchange was ephemeral, and both sides erased its private keys and the shared secret inside the handshake. The server’s certificate key only signed, so stealing it later does not decrypt a recording.';
+      return 'yes: the key exchange was ephemeral, and both sides erased their ephemeral private keys and the shared secret inside the handshake. The server’s certificate key only signed, so stealing it later does not decrypt a recording.';
     case 'rsa-key-transport':
       return 'no: the pre-master secret travelled encrypted under the server’s RSA key; whoever obtains that key later decrypts every recording.';
     case 'token-key':
