@@ -41,3 +41,37 @@ func TestAgreement(t *testing.T) {
 		t.Fatal("all-zero x25519 share accepted")
 	}
 }
+
+// TestErase: Erase zeroes the private bytes in place (the slice the
+// caller holds) and drops the key objects; an erased key computes nothing.
+// The shared secret of each side is fresh memory of the caller's.
+func TestErase(t *testing.T) {
+	for _, g := range All {
+		r := rng.New([]byte("erase " + g.Name))
+		c, err := g.Generate(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, shared, err := g.Respond(r, c.Public)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs, err := c.Shared(s.Public)
+		if err != nil || !bytes.Equal(cs, shared) {
+			t.Fatalf("%s: agreement: %v", g.Name, err)
+		}
+		for _, p := range []*Private{c, s} {
+			held := p.Secret
+			if len(bytes.Trim(held, "\x00")) == 0 || p.Erased() {
+				t.Fatalf("%s: zero or erased before Erase", g.Name)
+			}
+			p.Erase()
+			if len(bytes.Trim(held, "\x00")) != 0 || !p.Erased() {
+				t.Fatalf("%s: %x survived Erase", g.Name, held)
+			}
+		}
+		if _, err := c.Shared(s.Public); err == nil {
+			t.Fatalf("%s: an erased key computed a shared secret", g.Name)
+		}
+	}
+}
