@@ -197,3 +197,32 @@ func bytesN(n int) string {
 	}
 	return strconv.Itoa(n) + " bytes"
 }
+
+// code and pair are table rows: static data, with no code to build them
+// (the page's engine ships this package).
+type code struct {
+	v int
+	s string
+}
+
+type pair struct{ k, v string }
+
+// nameOf looks v up in a table of codes.
+func nameOf(t []code, v int) (string, bool) {
+	for _, c := range t {
+		if c.v == v {
+			return c.s, true
+		}
+	}
+	return "", false
+}
+
+// valueOf looks k up in a table of pairs.
+func valueOf(t []pair, k string) (string, bool) {
+	for _, p := range t {
+		if p.k == k {
+			return p.v, true
+		}
+	}
+	return "", false
+}

@@ -10,6 +10,7 @@ import (
 // extension is what the analyser knows of one extension type: its machine
 // id (the Kind is "ext."+id) and how to read its data.
 type extension struct {
+	code  uint16
 	id    string
 	parse func(a *Analyzer, c *cur)
 }
@@ -27,59 +28,59 @@ const (
 )
 
 // extraExtNames names the extensions handshake.ExtensionName does not.
-var extraExtNames = map[uint16]string{
-	extCompressCertificate:  "compress_certificate",
-	extDelegatedCredentials: "delegated_credentials",
-	extALPSOld:              "application_settings (old code point)",
-	extALPS:                 "application_settings",
-	extECH:                  "encrypted_client_hello",
-	extECHOuterExtensions:   "ech_outer_extensions",
-	extTrustAnchors:         "trust_anchors",
+var extraExtNames = []code{
+	{int(extCompressCertificate), "compress_certificate"},
+	{int(extDelegatedCredentials), "delegated_credentials"},
+	{int(extALPSOld), "application_settings (old code point)"},
+	{int(extALPS), "application_settings"},
+	{int(extECH), "encrypted_client_hello"},
+	{int(extECHOuterExtensions), "ech_outer_extensions"},
+	{int(extTrustAnchors), "trust_anchors"},
 }
 
-var extTable = map[uint16]extension{
-	handshake.ExtServerName:    {"server_name", (*Analyzer).extServerName},
-	handshake.ExtStatusRequest: {"status_request", (*Analyzer).extStatusRequest},
-	handshake.ExtSupportedGroups: {"supported_groups", func(a *Analyzer, c *cur) {
+var extTable = []extension{
+	{handshake.ExtServerName, "server_name", (*Analyzer).extServerName},
+	{handshake.ExtStatusRequest, "status_request", (*Analyzer).extStatusRequest},
+	{handshake.ExtSupportedGroups, "supported_groups", func(a *Analyzer, c *cur) {
 		list(c, "ext.supported_groups.named_group_list", "ext.supported_groups.group", 2, 2, groupName)
 	}},
-	handshake.ExtECPointFormats: {"ec_point_formats", func(a *Analyzer, c *cur) {
+	{handshake.ExtECPointFormats, "ec_point_formats", func(a *Analyzer, c *cur) {
 		list(c, "ext.ec_point_formats.list", "ext.ec_point_formats.format", 1, 1, pointFormatName)
 	}},
-	handshake.ExtSignatureAlgorithms: {"signature_algorithms", func(a *Analyzer, c *cur) {
+	{handshake.ExtSignatureAlgorithms, "signature_algorithms", func(a *Analyzer, c *cur) {
 		list(c, "ext.signature_algorithms.list", "ext.signature_algorithms.scheme", 2, 2, schemeName)
 	}},
-	handshake.ExtSignatureAlgorithmsCert: {"signature_algorithms_cert", func(a *Analyzer, c *cur) {
+	{handshake.ExtSignatureAlgorithmsCert, "signature_algorithms_cert", func(a *Analyzer, c *cur) {
 		list(c, "ext.signature_algorithms.list", "ext.signature_algorithms.scheme", 2, 2, schemeName)
 	}},
-	handshake.ExtALPN:                 {"alpn", func(a *Analyzer, c *cur) { protocolList(c, "ext.alpn.protocol_name_list") }},
-	handshake.ExtSCT:                  {"signed_certificate_timestamp", (*Analyzer).extSCT},
-	handshake.ExtPadding:              {"padding", func(a *Analyzer, c *cur) { zeros(c, "ext.padding.zeros") }},
-	handshake.ExtEncryptThenMAC:       {"encrypt_then_mac", nil},
-	handshake.ExtExtendedMasterSecret: {"extended_master_secret", nil},
-	extCompressCertificate: {"compress_certificate", func(a *Analyzer, c *cur) {
+	{handshake.ExtALPN, "alpn", func(a *Analyzer, c *cur) { protocolList(c, "ext.alpn.protocol_name_list") }},
+	{handshake.ExtSCT, "signed_certificate_timestamp", (*Analyzer).extSCT},
+	{handshake.ExtPadding, "padding", func(a *Analyzer, c *cur) { zeros(c, "ext.padding.zeros") }},
+	{handshake.ExtEncryptThenMAC, "encrypt_then_mac", nil},
+	{handshake.ExtExtendedMasterSecret, "extended_master_secret", nil},
+	{extCompressCertificate, "compress_certificate", func(a *Analyzer, c *cur) {
 		list(c, "ext.compress_certificate.algorithms", "ext.compress_certificate.algorithm", 1, 2, certCompressionName)
 	}},
-	handshake.ExtRecordSizeLimit:   {"record_size_limit", (*Analyzer).extRecordSizeLimit},
-	extDelegatedCredentials:        {"delegated_credentials", (*Analyzer).extDelegatedCredentials},
-	handshake.ExtSessionTicket:     {"session_ticket", func(a *Analyzer, c *cur) { bytesRest(c, "ext.session_ticket.ticket") }},
-	handshake.ExtPreSharedKey:      {"pre_shared_key", (*Analyzer).extPreSharedKey},
-	handshake.ExtEarlyData:         {"early_data", (*Analyzer).extEarlyData},
-	handshake.ExtSupportedVersions: {"supported_versions", (*Analyzer).extSupportedVersions},
-	handshake.ExtCookie:            {"cookie", func(a *Analyzer, c *cur) { opaque(c, "ext.cookie.cookie", 2) }},
-	handshake.ExtPSKModes: {"psk_key_exchange_modes", func(a *Analyzer, c *cur) {
+	{handshake.ExtRecordSizeLimit, "record_size_limit", (*Analyzer).extRecordSizeLimit},
+	{extDelegatedCredentials, "delegated_credentials", (*Analyzer).extDelegatedCredentials},
+	{handshake.ExtSessionTicket, "session_ticket", func(a *Analyzer, c *cur) { bytesRest(c, "ext.session_ticket.ticket") }},
+	{handshake.ExtPreSharedKey, "pre_shared_key", (*Analyzer).extPreSharedKey},
+	{handshake.ExtEarlyData, "early_data", (*Analyzer).extEarlyData},
+	{handshake.ExtSupportedVersions, "supported_versions", (*Analyzer).extSupportedVersions},
+	{handshake.ExtCookie, "cookie", func(a *Analyzer, c *cur) { opaque(c, "ext.cookie.cookie", 2) }},
+	{handshake.ExtPSKModes, "psk_key_exchange_modes", func(a *Analyzer, c *cur) {
 		list(c, "ext.psk_key_exchange_modes.ke_modes", "ext.psk_key_exchange_modes.mode", 1, 1, pskModeName)
 	}},
-	handshake.ExtCertificateAuthorities: {"certificate_authorities", func(a *Analyzer, c *cur) { distinguishedNames(c, "ext.certificate_authorities.authorities") }},
-	handshake.ExtOIDFilters:             {"oid_filters", func(a *Analyzer, c *cur) { bytesRest(c, "ext.oid_filters.filters") }},
-	handshake.ExtPostHandshakeAuth:      {"post_handshake_auth", nil},
-	handshake.ExtKeyShare:               {"key_share", (*Analyzer).extKeyShare},
-	handshake.ExtRenegotiationInfo:      {"renegotiation_info", func(a *Analyzer, c *cur) { opaque(c, "ext.renegotiation_info.renegotiated_connection", 1) }},
-	extALPSOld:                          {"application_settings", (*Analyzer).extALPS},
-	extALPS:                             {"application_settings", (*Analyzer).extALPS},
-	extECH:                              {"encrypted_client_hello", (*Analyzer).extECH},
-	extTrustAnchors:                     {"trust_anchors", (*Analyzer).extTrustAnchors},
-	extECHOuterExtensions: {"ech_outer_extensions", func(a *Analyzer, c *cur) {
+	{handshake.ExtCertificateAuthorities, "certificate_authorities", func(a *Analyzer, c *cur) { distinguishedNames(c, "ext.certificate_authorities.authorities") }},
+	{handshake.ExtOIDFilters, "oid_filters", func(a *Analyzer, c *cur) { bytesRest(c, "ext.oid_filters.filters") }},
+	{handshake.ExtPostHandshakeAuth, "post_handshake_auth", nil},
+	{handshake.ExtKeyShare, "key_share", (*Analyzer).extKeyShare},
+	{handshake.ExtRenegotiationInfo, "renegotiation_info", func(a *Analyzer, c *cur) { opaque(c, "ext.renegotiation_info.renegotiated_connection", 1) }},
+	{extALPSOld, "application_settings", (*Analyzer).extALPS},
+	{extALPS, "application_settings", (*Analyzer).extALPS},
+	{extECH, "encrypted_client_hello", (*Analyzer).extECH},
+	{extTrustAnchors, "trust_anchors", (*Analyzer).extTrustAnchors},
+	{extECHOuterExtensions, "ech_outer_extensions", func(a *Analyzer, c *cur) {
 		list(c, "ext.ech_outer_extensions.list", "ext.ech_outer_extensions.type", 1, 2, extName)
 	}},
 }
@@ -89,7 +90,7 @@ func extName(t int) string {
 	if isGREASE(t) {
 		return "GREASE"
 	}
-	if n, ok := extraExtNames[uint16(t)]; ok {
+	if n, ok := nameOf(extraExtNames, t); ok {
 		return n
 	}
 	n := handshake.ExtensionName(uint16(t))
@@ -122,7 +123,14 @@ func (a *Analyzer) extension(c *cur) {
 	if o+4 <= len(buf) {
 		n = int(u16(buf[o+2:]))
 	}
-	ext, known := extTable[uint16(typ)]
+	var ext extension
+	known := false
+	for _, e := range extTable {
+		if int(e.code) == typ {
+			ext, known = e, true
+			break
+		}
+	}
 	kind := "ext." + ext.id
 	switch {
 	case typ < 0: // the type continues in the next record
@@ -434,12 +442,12 @@ func (a *Analyzer) extECH(c *cur) {
 
 // HPKE identifiers (RFC 9180, Section 7).
 var (
-	hpkeKDFs  = map[int]string{1: "HKDF-SHA256", 2: "HKDF-SHA384", 3: "HKDF-SHA512"}
-	hpkeAEADs = map[int]string{1: "AES-128-GCM", 2: "AES-256-GCM", 3: "ChaCha20Poly1305"}
+	hpkeKDFs  = []code{{1, "HKDF-SHA256"}, {2, "HKDF-SHA384"}, {3, "HKDF-SHA512"}}
+	hpkeAEADs = []code{{1, "AES-128-GCM"}, {2, "AES-256-GCM"}, {3, "ChaCha20Poly1305"}}
 )
 
-func hpkeName(v int, names map[int]string) string {
-	if n, ok := names[v]; ok {
+func hpkeName(v int, names []code) string {
+	if n, ok := nameOf(names, v); ok {
 		return n + " (" + itoa(v) + ")"
 	}
 	return itoa(v)

@@ -2,7 +2,6 @@ package analyze
 
 import (
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"testing"
 )
@@ -91,4 +90,22 @@ func mustHex(t *testing.T, s string) []byte {
 	return b
 }
 
-var _ = fmt.Sprint
+// TestKindsTable: the table is sorted and each kind is there once (lookup
+// searches it by halves), and every entry has a name, an explanation and
+// a section.
+func TestKindsTable(t *testing.T) {
+	for i, in := range kinds {
+		if i > 0 && kinds[i-1].kind >= in.kind {
+			t.Errorf("kinds: %q after %q: keep the table sorted, each kind once", in.kind, kinds[i-1].kind)
+		}
+		if in.name == "" || in.explain == "" || (in.rfc == "" && in.kind != "malformed") {
+			t.Errorf("kinds: %q lacks a name, explanation or section", in.kind)
+		}
+		if got, _, ok := lookup(in.kind); !ok || got.kind != in.kind {
+			t.Errorf("lookup(%q) = %q, %v", in.kind, got.kind, ok)
+		}
+	}
+	if _, _, ok := lookup("no.such.kind"); ok {
+		t.Error("lookup found a kind that is not in the table")
+	}
+}

@@ -45,7 +45,7 @@ func TestMalformed(t *testing.T) {
 	for i, r := range recs {
 		base := append([]Record(nil), recs[:i]...)
 		w := r.Wire
-		step := max(1, len(w)/97) // about a hundred positions per record
+		step := max(1, len(w)/40) // about forty positions per record
 		for cut := 0; cut < len(w); cut += step {
 			analyseAll(t, "cut", append(base, Record{FromClient: r.FromClient, Wire: w[:cut]}))
 		}

@@ -103,23 +103,23 @@ func clip(f *Field, lo, hi int) *Field {
 
 // msgKinds are the machine ids of the handshake messages; their names come
 // from handshake.TypeName.
-var msgKinds = map[uint8]string{
-	handshake.TypeHelloRequest:        "hello_request",
-	handshake.TypeClientHello:         "client_hello",
-	handshake.TypeServerHello:         "server_hello",
-	handshake.TypeNewSessionTicket:    "new_session_ticket",
-	handshake.TypeEndOfEarlyData:      "end_of_early_data",
-	handshake.TypeEncryptedExtensions: "encrypted_extensions",
-	handshake.TypeCertificate:         "certificate",
-	handshake.TypeServerKeyExchange:   "server_key_exchange",
-	handshake.TypeCertificateRequest:  "certificate_request",
-	handshake.TypeServerHelloDone:     "server_hello_done",
-	handshake.TypeCertificateVerify:   "certificate_verify",
-	handshake.TypeClientKeyExchange:   "client_key_exchange",
-	handshake.TypeFinished:            "finished",
-	handshake.TypeKeyUpdate:           "key_update",
-	typeCompressedCertificate:         "compressed_certificate",
-	handshake.TypeMessageHash:         "message_hash",
+var msgKinds = []code{
+	{int(handshake.TypeHelloRequest), "hello_request"},
+	{int(handshake.TypeClientHello), "client_hello"},
+	{int(handshake.TypeServerHello), "server_hello"},
+	{int(handshake.TypeNewSessionTicket), "new_session_ticket"},
+	{int(handshake.TypeEndOfEarlyData), "end_of_early_data"},
+	{int(handshake.TypeEncryptedExtensions), "encrypted_extensions"},
+	{int(handshake.TypeCertificate), "certificate"},
+	{int(handshake.TypeServerKeyExchange), "server_key_exchange"},
+	{int(handshake.TypeCertificateRequest), "certificate_request"},
+	{int(handshake.TypeServerHelloDone), "server_hello_done"},
+	{int(handshake.TypeCertificateVerify), "certificate_verify"},
+	{int(handshake.TypeClientKeyExchange), "client_key_exchange"},
+	{int(handshake.TypeFinished), "finished"},
+	{int(handshake.TypeKeyUpdate), "key_update"},
+	{int(typeCompressedCertificate), "compressed_certificate"},
+	{int(handshake.TypeMessageHash), "message_hash"},
 }
 
 // typeCompressedCertificate is RFC 8879's CompressedCertificate, which
@@ -132,7 +132,7 @@ const typeCompressedCertificate uint8 = 25
 func (a *Analyzer) message(c *cur) (uint8, int) {
 	buf, start := c.p.buf, c.off
 	typ := buf[start]
-	kind, known := msgKinds[typ]
+	kind, known := nameOf(msgKinds, int(typ))
 	if !known {
 		kind = "unknown"
 	}
@@ -239,7 +239,7 @@ func keyUpdateRequest(v int) string {
 
 // version12 gives TLS 1.2 sections to the fields whose layout is TLS 1.2's.
 func version12(f *Field) {
-	if r, ok := rfc12[f.Kind]; ok {
+	if r, ok := valueOf(rfc12, f.Kind); ok {
 		f.RFC = r
 	}
 	for _, c := range f.Children {

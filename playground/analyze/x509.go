@@ -139,7 +139,7 @@ func derValue(tag byte, b []byte) string {
 		return hexValue(b)
 	case 0x06:
 		oid := oidString(b)
-		if n, ok := oidNames[oid]; ok {
+		if n, ok := valueOf(oidNames, oid); ok {
 			return n + " (" + oid + ")"
 		}
 		return oid
@@ -248,16 +248,16 @@ func universalKind(tag byte) string {
 	return "asn1.other"
 }
 
-var tagNames = map[byte]string{
-	0x01: "BOOLEAN", 0x02: "INTEGER", 0x03: "BIT STRING", 0x04: "OCTET STRING", 0x05: "NULL",
-	0x06: "OBJECT IDENTIFIER", 0x0c: "UTF8String", 0x13: "PrintableString", 0x14: "TeletexString",
-	0x16: "IA5String", 0x17: "UTCTime", 0x18: "GeneralizedTime", 0x1a: "VisibleString",
-	0x1e: "BMPString", 0x30: "SEQUENCE", 0x31: "SET",
+var tagNames = []code{
+	{0x01, "BOOLEAN"}, {0x02, "INTEGER"}, {0x03, "BIT STRING"}, {0x04, "OCTET STRING"}, {0x05, "NULL"},
+	{0x06, "OBJECT IDENTIFIER"}, {0x0c, "UTF8String"}, {0x13, "PrintableString"}, {0x14, "TeletexString"},
+	{0x16, "IA5String"}, {0x17, "UTCTime"}, {0x18, "GeneralizedTime"}, {0x1a, "VisibleString"},
+	{0x1e, "BMPString"}, {0x30, "SEQUENCE"}, {0x31, "SET"},
 }
 
 // tagName names a DER tag.
 func tagName(tag byte) string {
-	if n, ok := tagNames[tag]; ok {
+	if n, ok := nameOf(tagNames, int(tag)); ok {
 		return n + " (" + hexValue([]byte{tag}) + ")"
 	}
 	if tag&0xc0 == 0x80 {
@@ -359,7 +359,7 @@ func name(c *cur) {
 // shortAttr turns "commonName (2.5.4.3)" into "CN".
 func shortAttr(v string) string {
 	if i := strings.Index(v, " ("); i > 0 {
-		if s, ok := attrShort[v[:i]]; ok {
+		if s, ok := valueOf(attrShort, v[:i]); ok {
 			return s
 		}
 		return v[:i]
@@ -367,8 +367,8 @@ func shortAttr(v string) string {
 	return v
 }
 
-var attrShort = map[string]string{"commonName": "CN", "countryName": "C", "organizationName": "O",
-	"organizationalUnitName": "OU", "localityName": "L", "stateOrProvinceName": "ST"}
+var attrShort = []pair{{"commonName", "CN"}, {"countryName", "C"}, {"organizationName", "O"},
+	{"organizationalUnitName", "OU"}, {"localityName", "L"}, {"stateOrProvinceName", "ST"}}
 
 // spki reads a SubjectPublicKeyInfo: the key's algorithm and its bits.
 func spki(c *cur) {
@@ -468,36 +468,36 @@ func distinguishedNames(c *cur, k string) {
 }
 
 // oidNames names the object identifiers a certificate usually holds.
-var oidNames = map[string]string{
-	"2.5.4.3": "commonName", "2.5.4.5": "serialNumber", "2.5.4.6": "countryName", "2.5.4.7": "localityName",
-	"2.5.4.8": "stateOrProvinceName", "2.5.4.10": "organizationName", "2.5.4.11": "organizationalUnitName",
-	"1.2.840.113549.1.9.1":   "emailAddress",
-	"1.2.840.113549.1.1.1":   "rsaEncryption",
-	"1.2.840.113549.1.1.5":   "sha1WithRSAEncryption",
-	"1.2.840.113549.1.1.10":  "RSASSA-PSS",
-	"1.2.840.113549.1.1.11":  "sha256WithRSAEncryption",
-	"1.2.840.113549.1.1.12":  "sha384WithRSAEncryption",
-	"1.2.840.113549.1.1.13":  "sha512WithRSAEncryption",
-	"1.2.840.10045.2.1":      "ecPublicKey",
-	"1.2.840.10045.3.1.7":    "prime256v1 (P-256)",
-	"1.3.132.0.34":           "secp384r1 (P-384)",
-	"1.3.132.0.35":           "secp521r1 (P-521)",
-	"1.2.840.10045.4.3.2":    "ecdsa-with-SHA256",
-	"1.2.840.10045.4.3.3":    "ecdsa-with-SHA384",
-	"1.2.840.10045.4.3.4":    "ecdsa-with-SHA512",
-	"1.3.101.112":            "Ed25519",
-	"2.16.840.1.101.3.4.2.1": "sha256", "2.16.840.1.101.3.4.2.2": "sha384", "2.16.840.1.101.3.4.2.3": "sha512",
-	"1.2.840.113549.1.1.8": "mgf1",
-	"2.5.29.14":            "subjectKeyIdentifier", "2.5.29.15": "keyUsage", "2.5.29.17": "subjectAltName",
-	"2.5.29.19": "basicConstraints", "2.5.29.31": "cRLDistributionPoints", "2.5.29.32": "certificatePolicies",
-	"2.5.29.35": "authorityKeyIdentifier", "2.5.29.37": "extKeyUsage",
-	"1.3.6.1.5.5.7.1.1":       "authorityInfoAccess",
-	"1.3.6.1.5.5.7.3.1":       "serverAuth",
-	"1.3.6.1.5.5.7.3.2":       "clientAuth",
-	"1.3.6.1.5.5.7.48.1":      "ocsp",
-	"1.3.6.1.5.5.7.48.2":      "caIssuers",
-	"1.3.6.1.4.1.11129.2.4.2": "signedCertificateTimestampList",
-	"2.23.140.1.2.1":          "domain-validated",
+var oidNames = []pair{
+	{"2.5.4.3", "commonName"}, {"2.5.4.5", "serialNumber"}, {"2.5.4.6", "countryName"}, {"2.5.4.7", "localityName"},
+	{"2.5.4.8", "stateOrProvinceName"}, {"2.5.4.10", "organizationName"}, {"2.5.4.11", "organizationalUnitName"},
+	{"1.2.840.113549.1.9.1", "emailAddress"},
+	{"1.2.840.113549.1.1.1", "rsaEncryption"},
+	{"1.2.840.113549.1.1.5", "sha1WithRSAEncryption"},
+	{"1.2.840.113549.1.1.10", "RSASSA-PSS"},
+	{"1.2.840.113549.1.1.11", "sha256WithRSAEncryption"},
+	{"1.2.840.113549.1.1.12", "sha384WithRSAEncryption"},
+	{"1.2.840.113549.1.1.13", "sha512WithRSAEncryption"},
+	{"1.2.840.10045.2.1", "ecPublicKey"},
+	{"1.2.840.10045.3.1.7", "prime256v1 (P-256)"},
+	{"1.3.132.0.34", "secp384r1 (P-384)"},
+	{"1.3.132.0.35", "secp521r1 (P-521)"},
+	{"1.2.840.10045.4.3.2", "ecdsa-with-SHA256"},
+	{"1.2.840.10045.4.3.3", "ecdsa-with-SHA384"},
+	{"1.2.840.10045.4.3.4", "ecdsa-with-SHA512"},
+	{"1.3.101.112", "Ed25519"},
+	{"2.16.840.1.101.3.4.2.1", "sha256"}, {"2.16.840.1.101.3.4.2.2", "sha384"}, {"2.16.840.1.101.3.4.2.3", "sha512"},
+	{"1.2.840.113549.1.1.8", "mgf1"},
+	{"2.5.29.14", "subjectKeyIdentifier"}, {"2.5.29.15", "keyUsage"}, {"2.5.29.17", "subjectAltName"},
+	{"2.5.29.19", "basicConstraints"}, {"2.5.29.31", "cRLDistributionPoints"}, {"2.5.29.32", "certificatePolicies"},
+	{"2.5.29.35", "authorityKeyIdentifier"}, {"2.5.29.37", "extKeyUsage"},
+	{"1.3.6.1.5.5.7.1.1", "authorityInfoAccess"},
+	{"1.3.6.1.5.5.7.3.1", "serverAuth"},
+	{"1.3.6.1.5.5.7.3.2", "clientAuth"},
+	{"1.3.6.1.5.5.7.48.1", "ocsp"},
+	{"1.3.6.1.5.5.7.48.2", "caIssuers"},
+	{"1.3.6.1.4.1.11129.2.4.2", "signedCertificateTimestampList"},
+	{"2.23.140.1.2.1", "domain-validated"},
 }
 
 func printable(b []byte) bool {
