@@ -288,3 +288,101 @@ func TestBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestPCAPNGWithKeyLog: the page's own download (a pcapng file with the key
+// log inside, playground/session PCAPNG) opens decrypted with no key log
+// file, after a KeyUpdate too; the attack lab's file gives two connections.
+func TestPCAPNGWithKeyLog(t *testing.T) {
+	setup := testSetup(t)
+	for _, mode := range []string{session.ModeClassic, session.ModeECDHE, session.ModeTLS13} {
+		s, err := session.New(setup, session.Options{Mode: mode, Seed: []byte("pcapng " + mode)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Send("client", "typed by the test"); err != nil {
+			t.Fatal(err)
+		}
+		if mode == session.ModeTLS13 {
+			if err := s.KeyUpdate("client"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Send("client", ", and after the update"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s.Close()
+		res, err := capture.Open(s.PCAPNG(), nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Format != "pcapng" || res.Embedded == 0 || len(res.Connections) != 1 {
+			t.Fatalf("%s: format %s, %d embedded key log lines, %d connections", mode, res.Format, res.Embedded, len(res.Connections))
+		}
+		c := res.Connections[0]
+		checkConnection(t, mode, c)
+		var typed []byte
+		for _, r := range c.Decrypt.Records {
+			if r.ContentType == 23 && r.FromClient {
+				typed = append(typed, r.Content...)
+			}
+		}
+		want := "typed by the test"
+		if mode == session.ModeTLS13 {
+			want += ", and after the update"
+		}
+		if string(typed) != want {
+			t.Errorf("%s: the client sent %q, want %q", mode, typed, want)
+		}
+	}
+
+	mallory, err := pki.NewSetup(pki.Options{Rand: rng.New([]byte("capture tests: mallory"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := session.NewMITM(setup, mallory, true, session.Options{Mode: session.ModeTLS13})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Send("client", "secret"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := capture.Open(m.PCAPNG(), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Connections) != 2 || res.Connections[0].Client == res.Connections[1].Client {
+		t.Fatalf("attack lab: %d connections", len(res.Connections))
+	}
+	for i, c := range res.Connections {
+		checkConnection(t, "attack lab connection "+string(rune('0'+i)), c)
+	}
+}
+
+// TestLargeCapture: a connection of a few thousand records opens within
+// the bounds, with progress, and the limit on records is reported.
+func TestLargeCapture(t *testing.T) {
+	s, err := session.New(testSetup(t), session.Options{Mode: session.ModeTLS13, Seed: []byte("large")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := strings.Repeat("x", 16000)
+	for i := 0; i < 150; i++ { // 150 × 4 records of up to 16 KB each
+		if _, err := s.Send("server", chunk+chunk+chunk+chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	file := s.PCAPNG()
+	start := time.Now()
+	res, err := capture.Open(file, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	c := res.Connections[0]
+	checkConnection(t, "large", c)
+	t.Logf("%d bytes, %d records: opened and decrypted in %v", len(file), len(c.Records), took)
+	if took > 20*time.Second {
+		t.Errorf("opening %d bytes took %v", len(file), took)
+	}
+}
