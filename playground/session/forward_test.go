@@ -32,3 +32,37 @@ func TestForwardSecrecyExport(t *testing.T) {
 		t.Fatalf("failed: error %v, keys %s", e.Error, e.KeyState)
 	}
 }
+
+// TestErasureInSteps: the export shows each side's erasure in the step
+// where it happens: step 5 in TLS 1.3 (the handshake secret), step 6 in
+// TLS 1.2 (the master secret).
+func TestErasureInSteps(t *testing.T) {
+	setup := testSetup(t)
+	for mode, want := range map[string]struct {
+		step  int
+		title string
+	}{
+		ModeTLS13:   {5, "Erases its ephemeral private key and the shared secret"},
+		ModeECDHE:   {6, "Erases its ephemeral private key and the shared secret"},
+		ModeClassic: {6, "Erases the pre-master secret"},
+	} {
+		s, err := New(setup, Options{Mode: mode, Seed: []byte("erase " + mode)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sides := map[string]bool{}
+		for _, st := range s.Export().Steps {
+			for _, ev := range st.Events {
+				if ev.Title == want.title {
+					if ev.Step != want.step {
+						t.Errorf("%s: %s erases in step %d, want %d", mode, ev.Actor, ev.Step, want.step)
+					}
+					sides[ev.Actor] = true
+				}
+			}
+		}
+		if !sides["client"] || !sides["server"] {
+			t.Errorf("%s: erasure events from %v", mode, sides)
+		}
+	}
+}
