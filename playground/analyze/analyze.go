@@ -175,6 +175,9 @@ func (a *Analyzer) tls13() bool {
 func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 	root := &Field{Length: len(pt), Kind: "plaintext"}
 	describe(root)
+	if !a.tls13() {
+		root.RFC = "RFC 5246 §6.2.3"
+	}
 	p := &parser{buf: pt, a: a}
 	c := &cur{p: p, f: root, end: len(pt)}
 	if a.tls13() {
