@@ -33,13 +33,14 @@ func fprint(w io.Writer, f *Field, b []byte, depth int) error {
 	}
 	var line strings.Builder
 	fmt.Fprintf(&line, "%04x  %s%s", f.Offset, strings.Repeat("  ", depth), f.Name)
-	if f.Value != "" {
-		line.WriteString(" = " + f.Value)
+	leaf := len(f.Children) == 0 && f.Offset+f.Length <= len(b)
+	if f.Value != "" && !(leaf && f.Value == hexValue(b[f.Offset:f.Offset+f.Length])) {
+		line.WriteString(" = " + f.Value) // a value that is just the hex is shown once, below
 	}
 	if f.Continued {
 		line.WriteString(" (continued across records)")
 	}
-	if len(f.Children) == 0 && f.Offset+f.Length <= len(b) {
+	if leaf {
 		h := hexValue(b[f.Offset:min(f.Offset+f.Length, f.Offset+maxHex)])
 		if f.Length > maxHex {
 			h = hexValue(b[f.Offset:f.Offset+maxHex]) + "… (" + itoa(f.Length) + " bytes)"
