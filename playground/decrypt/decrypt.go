@@ -129,6 +129,7 @@ type conn struct {
 	said     map[string]bool
 	finished [2]bool
 	usedHS   bool // a client record opened under the client handshake key: no more early data
+	early    []int // the records of 0-RTT data
 }
 
 // Connection reads one recorded connection: records in the order they
@@ -202,6 +203,9 @@ func (c *conn) record(i int, r Record) {
 		res.Encrypted = true
 		o, name, note, err := c.open(side, hdr, payload)
 		res.Note = note
+		if note != "" && side == client {
+			c.early = append(c.early, i) // whether the server took it is known later
+		}
 		if err != "" {
 			res.Err = err
 			return
@@ -218,7 +222,7 @@ func (c *conn) record(i int, r Record) {
 	case record.TypeHandshake:
 		c.handshakeData(i, side, content)
 	case record.TypeChangeCipherSpec:
-		if c.tls13() || c.res.Version == 0 && c.res.HelloRetry {
+		if c.tls13() || c.res.Version == 0 { // TLS 1.2 sends none before ServerHello
 			res.Note = "middlebox compatibility ChangeCipherSpec (RFC 8446, Appendix D.4): sent in the clear and ignored"
 			return
 		}
@@ -253,11 +257,7 @@ func (c *conn) open(side int, hdr, payload []byte) (o opened, key, note, errText
 	earlyPossible := side == client && c.res.EarlyData && !c.usedHS && !c.finished[client]
 	if d.early != nil && earlyPossible {
 		if o, err := d.early.try(hdr, payload); err == nil {
-			note := "0-RTT early data (RFC 8446, Section 4.2.10)"
-			if !c.res.EarlyAccepted && c.res.Version != 0 {
-				note = "0-RTT early data that the server rejected: it skipped this record (RFC 8446, Section 4.2.10)"
-			}
-			return o, d.early.name, note, ""
+			return o, d.early.name, "0-RTT early data (RFC 8446, Section 4.2.10)", ""
 		}
 	}
 	if earlyPossible && d.early == nil {
@@ -875,6 +875,11 @@ func (c *conn) finished12(side int, raw []byte) {
 
 // end reports what the whole connection left unsaid.
 func (c *conn) end() {
+	for _, i := range c.early {
+		if c.res.Version != 0 && !c.res.EarlyAccepted {
+			c.res.Records[i].Note = "0-RTT early data that the server rejected: it skipped this record (RFC 8446, Section 4.2.10)"
+		}
+	}
 	for side := range c.dirs {
 		if n := len(c.dirs[side].hsBuf); n > 0 && !c.stopped {
 			c.problem("the %s's last handshake message is incomplete: %d bytes of it are in the capture", sideName[side], n)
