@@ -128,7 +128,7 @@ type conn struct {
 	problems []string
 	said     map[string]bool
 	finished [2]bool
-	usedHS   bool // a client record opened under the client handshake key: no more early data
+	usedHS   bool  // a client record opened under the client handshake key: no more early data
 	early    []int // the records of 0-RTT data
 }
 
