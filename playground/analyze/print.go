@@ -34,8 +34,11 @@ func fprint(w io.Writer, f *Field, b []byte, depth int) error {
 	var line strings.Builder
 	fmt.Fprintf(&line, "%04x  %s%s", f.Offset, strings.Repeat("  ", depth), f.Name)
 	leaf := len(f.Children) == 0 && f.Offset+f.Length <= len(b)
-	if f.Value != "" && !(leaf && f.Value == hexValue(b[f.Offset:f.Offset+f.Length])) {
-		line.WriteString(" = " + f.Value) // a value that is just the hex is shown once, below
+	if f.Value != "" {
+		line.WriteString(" = " + f.Value)
+	}
+	if leaf && f.Value == hexValue(b[f.Offset:f.Offset+f.Length]) {
+		leaf = false // the value is the hex already: shown once
 	}
 	if f.Continued {
 		line.WriteString(" (continued across records)")
