@@ -600,7 +600,7 @@ func echRow(b, e *Hello) []Row {
 		"Encrypts the real ClientHello, the server name included, to a key the site publishes in DNS; without such a key a client sends GREASE ECH, random bytes shaped like the real thing, so that real ECH does not stand out.",
 		"RFC 9849, Sections 5 and 6.2")(b, e)
 	if _, ok := b.find(extECH); ok && r[0].Engine == notSent {
-		r[0].Note = "The engine does not implement ECH. The browser's bytes cannot tell real ECH from GREASE by design; for the bundled hello it is GREASE, because playground.test publishes no ECH key."
+		r[0].Note = "The engine does not implement ECH. Real ECH and GREASE look alike on the wire, by design; a browser sends GREASE when the site publishes no ECH key, as playground.test does not."
 	}
 	return r
 }
