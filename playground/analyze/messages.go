@@ -290,10 +290,15 @@ func ecParamsLen(c *cur) int {
 // signature reads a DigitallySigned: scheme and signature (RFC 5246,
 // Section 4.7; RFC 8446, Section 4.4.3).
 func (a *Analyzer) signature(c *cur, k string) {
-	if f, v, ok := c.num(k+".algorithm", 2); ok {
+	f, v, ok := c.num(k+".algorithm", 2)
+	if ok {
 		f.Value = schemeName(v)
 	}
-	opaque(c, k+".signature", 2)
+	in, _ := c.vec(k+".signature", 2)
+	if !(ok && v&0xff == 0x03 && v>>8 >= 4 && v>>8 <= 6 && ecdsaSignature(in)) { // ecdsa_secp*_sha*
+		bytesRest(in, k+".signature.data")
+	}
+	in.done()
 }
 
 func (a *Analyzer) certificateRequest13(c *cur) {

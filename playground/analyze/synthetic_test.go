@@ -352,8 +352,8 @@ func TestKeyTypes(t *testing.T) {
 				checkTree(t, kt+" "+opt.Mode+" record "+itoa(i), tr.Wire, len(r.Wire), false)
 				kindsSeen(tr.Wire, seen)
 			}
-			if opt.Mode == session.ModeECDHE && (seen["asn1.spki"] == 0 || seen["server_key_exchange.signature"] == 0) {
-				t.Errorf("%s %s: no certificate or signature", kt, opt.ClientSuites)
+			if opt.Mode == session.ModeECDHE && (seen["asn1.spki"] == 0 || seen["server_key_exchange.signature"] == 0 || seen["asn1.ecdsa.s"] == 0 || seen["ec_point.y"] == 0) {
+				t.Errorf("%s %s: no certificate, ECDSA signature (r, s) or EC key: %v", kt, opt.ClientSuites, seen)
 			}
 		}
 	}

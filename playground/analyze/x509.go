@@ -274,8 +274,17 @@ func tagName(tag byte) string {
 func certificateDER(c *cur) {
 	tlv(c, "asn1.certificate", func(v *cur) {
 		tlv(v, "asn1.tbs_certificate", tbsCertificate)
-		tlv(v, "asn1.signature_algorithm", algorithmIdentifier)
-		tlv(v, "asn1.signature_value", bitString)
+		alg, _ := tlv(v, "asn1.signature_algorithm", algorithmIdentifier)
+		ecdsa := alg != nil && strings.HasPrefix(alg.Value, "ecdsa")
+		tlv(v, "asn1.signature_value", func(s *cur) {
+			if f, v, ok := s.num("asn1.bit_string.unused_bits", 1); ok {
+				f.Value = itoa(v)
+			}
+			if ecdsa && ecdsaSignature(s) {
+				return
+			}
+			bytesRest(s, "asn1.signature_value.value")
+		})
 	})
 	c.done()
 }
@@ -414,6 +423,19 @@ func bitString(c *cur) {
 	if f, b := c.takeRest(c.f.Kind + ".value"); f != nil {
 		f.Value = hexOf(f, b)
 	}
+}
+
+// ecdsaSignature reads an ECDSA signature, the DER of r and s (RFC 5480,
+// Section 2.2; RFC 8446, Section 4.2.3), when the rest of c is one.
+func ecdsaSignature(c *cur) bool {
+	if !c.more() || c.p.buf[c.off] != 0x30 || !derComplete(c.p.buf, c.off, c.end) {
+		return false
+	}
+	tlv(c, "asn1.ecdsa_signature", func(v *cur) {
+		tlv(v, "asn1.ecdsa.r", nil)
+		tlv(v, "asn1.ecdsa.s", nil)
+	})
+	return true
 }
 
 // certExtension reads one certificate Extension (RFC 5280, Section 4.1):
