@@ -7,6 +7,20 @@
 // messages are parsed from each direction's handshake byte stream and
 // projected onto each record, so a message split across records, or several
 // messages in one record, still give each record a tree of its own.
+//
+// Each field's Kind is a stable machine id (the table in kinds.go lists
+// them all): "record" and "record.*" for the header; "handshake.<message>"
+// (handshake.client_hello, handshake.hello_retry_request, ...) with
+// "handshake.type" and "handshake.length", then "<message>.<field>"
+// (client_hello.random); "ext.<extension>" (ext.key_share, ext.grease,
+// ext.unknown) with "ext.type", "ext.length" and "ext.<extension>.<field>";
+// "key_share.*" and "ec_point.*" for public keys; "asn1.*" for DER
+// (asn1.tbs_certificate, asn1.spki, asn1.tag, asn1.length); "aead.*",
+// "cbc.*", "tls13.encrypted_record" and "inner.*" for protection; "alert",
+// "alert.*", "ccs.value", "app_data"; "malformed" for bytes that do not
+// parse. A kind ending in ".length" is a vector's length prefix, ".data"
+// or ".value" its contents, ".grease" a GREASE value (RFC 8701) in that
+// slot.
 package analyze
 
 import (
