@@ -78,6 +78,7 @@ type Analyzer struct {
 	etm        bool         // encrypt_then_mac negotiated (RFC 7366)
 	offered13  bool         // the ClientHello offers TLS 1.3
 	kxRSA      bool         // TLS 1.2 RSA key transport
+	kxDHE      bool         // TLS 1.2 finite-field DHE (captures of other peers)
 	group      int          // TLS 1.2: the curve of the ServerKeyExchange, which the ClientKeyExchange uses too
 	dir        [2]direction // 0: server to client, 1: client to server
 }

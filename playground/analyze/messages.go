@@ -38,6 +38,7 @@ func (a *Analyzer) learn(fromClient bool, typ uint8, raw []byte) {
 	_, a.etm = handshake.Find(sh.Extensions, handshake.ExtEncryptThenMAC)
 	name := suites.NameOf(sh.CipherSuite)
 	a.kxRSA = strings.HasPrefix(name, "TLS_RSA_")
+	a.kxDHE = strings.HasPrefix(name, "TLS_DHE_")
 }
 
 // version reads a 2-byte ProtocolVersion.
@@ -254,6 +255,16 @@ func certCompressionName(v int) string {
 // serverKeyExchange reads ServerECDHParams and their signature (RFC 8422,
 // Section 5.4).
 func (a *Analyzer) serverKeyExchange(c *cur) {
+	if a.kxDHE {
+		// ServerDHParams: finite-field Diffie-Hellman (RFC 5246, Section 7.4.3).
+		p := c.open("server_key_exchange.params", dhParamsLen(c))
+		opaque(p, "server_key_exchange.dh_p", 2)
+		opaque(p, "server_key_exchange.dh_g", 2)
+		opaque(p, "server_key_exchange.dh_ys", 2)
+		p.done()
+		a.signature(c, "server_key_exchange")
+		return
+	}
 	p := c.open("server_key_exchange.params", ecParamsLen(c))
 	f, v, ok := p.num("server_key_exchange.curve_type", 1)
 	if !ok {
@@ -277,6 +288,18 @@ func (a *Analyzer) serverKeyExchange(c *cur) {
 	in.done()
 	p.done()
 	a.signature(c, "server_key_exchange")
+}
+
+// dhParamsLen is the size of ServerDHParams at the cursor, as far as known.
+func dhParamsLen(c *cur) int {
+	b, o := c.p.buf, c.off
+	for i := 0; i < 3; i++ {
+		if o+2 > len(b) {
+			return c.end - c.off
+		}
+		o += 2 + int(u16(b[o:]))
+	}
+	return o - c.off
 }
 
 func ecParamsLen(c *cur) int {
@@ -331,6 +354,10 @@ func (a *Analyzer) clientKeyExchange(c *cur) {
 	if a.suiteID == 0 { // suite unknown: tell by the layout
 		b := c.p.buf[c.off:min(c.end, len(c.p.buf))]
 		rsa = len(b) >= 2 && int(u16(b))+2 == c.end-c.off
+	}
+	if a.kxDHE {
+		opaque(c, "client_key_exchange.dh_yc", 2)
+		return
 	}
 	if rsa {
 		opaque(c, "client_key_exchange.encrypted_pre_master_secret", 2)

@@ -297,6 +297,35 @@ func TestEveryMessageAndExtension(t *testing.T) {
 		}
 	}
 
+	// TLS 1.2 with finite-field DHE (a capture of another peer).
+	shDHE := msg(handshake.TypeServerHello, func(b *cryptobyte.Builder) {
+		b.AddUint16(0x0303)
+		b.AddBytes(random)
+		b.AddUint8LengthPrefixed(raw(nil))
+		b.AddUint16(0x009e) // TLS_DHE_RSA_WITH_AES_128_GCM_SHA256
+		b.AddUint8(0)
+	})
+	ske := msg(handshake.TypeServerKeyExchange, func(b *cryptobyte.Builder) {
+		b.AddUint16LengthPrefixed(raw(bytes.Repeat([]byte{0xff}, 256)))
+		b.AddUint16LengthPrefixed(raw([]byte{2}))
+		b.AddUint16LengthPrefixed(raw(bytes.Repeat([]byte{3}, 256)))
+		b.AddUint16(0x0804)
+		b.AddUint16LengthPrefixed(raw(bytes.Repeat([]byte{4}, 256)))
+	})
+	cke := msg(handshake.TypeClientKeyExchange, func(b *cryptobyte.Builder) {
+		b.AddUint16LengthPrefixed(raw(bytes.Repeat([]byte{5}, 256)))
+	})
+	a = New()
+	for i, r := range []Record{plainRecord(22, false, append(bytes.Clone(shDHE), ske...)), plainRecord(22, true, cke)} {
+		tr := a.Record(r)
+		checkTree(t, "dhe record "+itoa(i), tr.Wire, len(r.Wire), false)
+		kindsSeen(tr.Wire, seen)
+		if t.Failed() {
+			t.Log(dump(t, tr))
+			t.FailNow()
+		}
+	}
+
 	// Every message and extension kind is named by these connections, the
 	// sessions and Chromium's hello together.
 	for _, k := range []string{
@@ -313,6 +342,7 @@ func TestEveryMessageAndExtension(t *testing.T) {
 		"ext.status_request.ocsp_response", "ext.signed_certificate_timestamp.sct", "ext.trust_anchors",
 		"certificate_request.certificate_type", "certificate_request.certificate_authorities", "new_session_ticket.ticket_lifetime_hint",
 		"inner.padding", "alert.level", "unknown.content",
+		"server_key_exchange.dh_p", "server_key_exchange.dh_ys", "client_key_exchange.dh_yc",
 	} {
 		if seen[k] == 0 {
 			t.Errorf("no %s field", k)
