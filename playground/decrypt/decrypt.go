@@ -130,6 +130,9 @@ type conn struct {
 	finished [2]bool
 	usedHS   bool  // a client record opened under the client handshake key: no more early data
 	early    []int // the records of 0-RTT data
+	// rsaPending: no CLIENT_RANDOM line, but the key log has RSA lines,
+	// looked up by the ClientKeyExchange.
+	rsaPending bool
 }
 
 // Connection reads one recorded connection: records in the order they
@@ -190,7 +193,6 @@ func (c *conn) record(i int, r Record) {
 
 	encrypted := false
 	switch {
-	case c.stopped:
 	case c.tls13():
 		encrypted = typ == record.TypeApplicationData
 	case c.res.Version == 0 && side == client && c.res.EarlyData && typ == record.TypeApplicationData:
@@ -269,6 +271,9 @@ func (c *conn) open(side int, hdr, payload []byte) (o opened, key, note, errText
 			why = "not decrypted: no keys for this connection"
 		}
 		return opened{}, "", "", why
+	}
+	if c.stopped {
+		return opened{}, "", "", "not decrypted: it belongs to the second handshake (renegotiation), which this reader does not follow"
 	}
 	label := labelOf(d.cur.name)
 	c.problem("the %s's records do not decrypt under the key log's %s: that line belongs to another connection, or the records were changed", sideName[side], label)
@@ -463,7 +468,7 @@ func (c *conn) clientHello(raw []byte) {
 	switch {
 	case len(c.kl.Entries) == 0:
 		c.problem("no key log: the encrypted records stay encrypted; give the key log this connection's client or server wrote (SSLKEYLOGFILE)")
-	case !c.kl.HasRandom(ch.Random):
+	case !c.kl.HasRandom(ch.Random) && !c.kl.hasLabel(LabelRSA):
 		c.problem("no key log line for client random %s: the key log is from another connection", c.randomText())
 	}
 	why := "not decrypted: no key log line for this connection's client random"
@@ -759,6 +764,10 @@ func (c *conn) setup12(sh *handshake.ServerHello) {
 	}
 	ms := c.kl.Find(LabelClientRandom, c.res.ClientRandom)
 	if ms == nil {
+		if c.kl.hasLabel(LabelRSA) && !c.kl.HasRandom(c.res.ClientRandom) {
+			c.rsaPending = true // an RSA line may match the ClientKeyExchange
+			return
+		}
 		if c.kl.HasRandom(c.res.ClientRandom) {
 			c.problem("the key log has no CLIENT_RANDOM line for client random %s (TLS 1.2 needs the master secret): the records stay encrypted", c.randomText())
 			c.setWhy("not decrypted: the key log has no CLIENT_RANDOM line for this connection")
@@ -779,6 +788,10 @@ func (c *conn) rsaPreMaster(raw []byte) {
 	}
 	pms := c.kl.Find(LabelRSA, b[2:10])
 	if pms == nil {
+		if c.rsaPending {
+			c.rsaPending = false
+			c.problem("no key log line for client random %s, nor an RSA line for its encrypted pre-master secret %s…: the key log is from another connection", c.randomText(), trace.HexString(b[2:10]))
+		}
 		return
 	}
 	h := c.prot.Hash
@@ -875,6 +888,11 @@ func (c *conn) finished12(side int, raw []byte) {
 
 // end reports what the whole connection left unsaid.
 func (c *conn) end() {
+	if c.rsaPending && c.master == nil {
+		// No ClientKeyExchange with a 2-byte length was seen (not RSA key
+		// transport, or cut from the capture).
+		c.problem("no key log line for client random %s: the key log is from another connection", c.randomText())
+	}
 	for _, i := range c.early {
 		if c.res.Version != 0 && !c.res.EarlyAccepted {
 			c.res.Records[i].Note = "0-RTT early data that the server rejected: it skipped this record (RFC 8446, Section 4.2.10)"

@@ -441,3 +441,35 @@ func TestDamagedRecords(t *testing.T) {
 		}
 	}
 }
+
+// TestRSAKeyLogLine: an "RSA" line (the pre-master secret, found by the
+// first 8 bytes of its encryption in ClientKeyExchange) decrypts a classic
+// session, with and without the extended master secret.
+func TestRSAKeyLogLine(t *testing.T) {
+	for _, ems := range []bool{true, false} {
+		name := "classic RSA line"
+		e := playSession(t, sessionRun{name, session.Options{Mode: session.ModeClassic, DisableEMS: !ems}})
+		recs := exportRecords(t, e)
+		var cke []byte
+		for _, r := range recs {
+			if r.FromClient && r.Wire[0] == 22 && r.Wire[5] == 16 { // ClientKeyExchange
+				cke = r.Wire[5+4+2 : 5+4+2+8]
+			}
+		}
+		kl, err := decrypt.ParseKeyLog([]byte("RSA " + hex.EncodeToString(cke) + " " + e.Secrets["preMasterSecret"] + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := decrypt.Connection(recs, kl)
+		checkAll(t, name, res)
+		if res.EMS != ems {
+			t.Errorf("ems %v, want %v", res.EMS, ems)
+		}
+		// An RSA line of another connection: the problem names both.
+		other, _ := decrypt.ParseKeyLog([]byte("RSA 0102030405060708 " + e.Secrets["preMasterSecret"] + "\n"))
+		res = decrypt.Connection(recs, other)
+		if !hasProblem(res, "nor an RSA line for its encrypted pre-master secret "+hex.EncodeToString(cke)+"…: the key log is from another connection") {
+			t.Errorf("another RSA line: %q", res.Problems)
+		}
+	}
+}

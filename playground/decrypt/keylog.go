@@ -70,6 +70,15 @@ func (k KeyLog) HasRandom(random []byte) bool {
 	return false
 }
 
+func (k KeyLog) hasLabel(label string) bool {
+	for _, e := range k.Entries {
+		if e.Label == label {
+			return true
+		}
+	}
+	return false
+}
+
 // Labels returns the labels logged for a client random, in file order.
 func (k KeyLog) Labels(random []byte) []string {
 	var out []string
