@@ -40,8 +40,11 @@ import './components/comparison.js';
 import './components/server-switch.js';
 import './components/network-panel.js';
 import './components/attack-lab.js';
+import './components/wire.js';
+import './components/capture-download.js';
+import { connectAnalyzer } from './analysis.js';
 import { normalizeConfig, modeInfo, KEY_TYPES } from './components/mode-switch.js';
-import { normalizeBase, pemBlocks, sha256Hex } from './network.js';
+import { normalizeBase } from './network.js';
 import { formatMs, totals } from './components/network-panel.js';
 import { createLab } from './lab.js';
 import { fragmentFor } from './views.js';
@@ -142,6 +145,14 @@ function render() {
   for (const el of all('tls-comparison')) el.state = { ...state.compare, ready: state.ready };
   const labView = { ...lab.view(), work: state.work };
   for (const el of all('tls-attack-lab')) el.state = labView;
+  // Every byte of the session on screen, and the session for Wireshark (the engine's own session only).
+  const own = state.server === 'local' ? session : null;
+  for (const el of all('tls-wire[data-page-wire]')) el.session = own;
+  for (const el of all('tls-capture-download')) {
+    const mitm = el.getAttribute('source') === 'mitm';
+    el.session = mitm ? (lab.attack === 'mallory' && labView.mallory ? labView.mallory.result : null) : own;
+    el.busy = state.busy;
+  }
   for (const a of all('[data-attack-link]')) {
     if (a.dataset.attackLink === lab.attack) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
@@ -689,7 +700,6 @@ async function loadServerInfo() {
 /** trustRoot makes pem the client's one trusted root for this server, remembers it, and connects. */
 async function trustRoot(pem) {
   const text = (pem || '').trim();
-  if (!/-----BEGIN CERTIFICATE-----/.test(text)) throw new Error('that is not a certificate in PEM (-----BEGIN CERTIFICATE-----)');
   const fingerprint = await rootFingerprint(text);
   state.net = { ...state.net, trust: { trusted: true, pem: `${text}\n`, fingerprint } };
   const roots = trustedRoots();
@@ -698,10 +708,14 @@ async function trustRoot(pem) {
   await newSession();
 }
 
-/** rootFingerprint is the SHA-256 of the first certificate in pem, hex ('' outside a secure context). */
+/**
+ * rootFingerprint is the SHA-256 of the first certificate in pem, hex, as
+ * crypto/x509 reads it in the engine; it throws when pem holds none.
+ */
 async function rootFingerprint(pem) {
-  const cert = pemBlocks(pem).find((b) => b.type === 'CERTIFICATE');
-  return cert ? sha256Hex(cert.der) : '';
+  const [cert] = await engine.describeCertificates({ pem });
+  if (!cert) throw new Error('that is not a certificate in PEM (-----BEGIN CERTIFICATE-----)');
+  return cert.sha256;
 }
 
 function forgetTrust() {
@@ -835,6 +849,67 @@ async function exportSession({ copy = false } = {}) {
   setStatus(`Exported ${session.records.length} records, the key log and every secret as ${a.download}.`);
 }
 
+/**
+ * downloadCapture saves the session on screen (source 'session') or
+ * Mallory's two connections ('mitm') as the engine writes them: a pcapng
+ * with the key log inside, or the NSS key log alone. Made in the worker,
+ * saved from a blob: URL: nothing is uploaded, and it works offline.
+ */
+async function downloadCapture({ source = 'session', what = 'pcapng' }) {
+  const c = await engine.sessionCapture({ source: source === 'mitm' ? 'mitm' : 'session' });
+  const blob = what === 'keylog'
+    ? new Blob([c.keylog], { type: 'text/plain' })
+    : new Blob([c.pcapng], { type: 'application/vnd.tcpdump.pcap' });
+  const file = what === 'keylog' ? `${c.name}-keylog.txt` : `${c.name}.pcapng`;
+  saveBlob(blob, file);
+  setStatus(what === 'keylog'
+    ? `Saved the key log (${c.keylog.trim().split('\n').length} lines, NSS format) as ${file}.`
+    : `Saved ${file}: ${c.streams === 1 ? 'one TCP stream' : `${c.streams} TCP streams`} and the key log inside, ${c.pcapng.length} bytes. Wireshark opens it decrypted.`);
+}
+
+/** saveBlob has the browser save blob as a file named name. */
+function saveBlob(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * mountWireViews adds, on a page that shows the session summary, the
+ * session's records byte by byte (<tls-wire view="bytes">) and its
+ * downloads for Wireshark; beside the attack lab, Mallory's download.
+ */
+function mountWireViews() {
+  const summary = $('tls-session-summary');
+  if (summary && !$('tls-wire[data-page-wire]')) {
+    const wire = document.createElement('tls-wire');
+    wire.view = 'bytes';
+    wire.dataset.pageWire = '';
+    const title = document.createElement('h2');
+    title.id = 'every-byte-title';
+    title.textContent = 'Every byte';
+    const note = document.createElement('p');
+    note.className = 'explanation';
+    note.textContent = 'Each record as it crossed the wire. Open one: hover or focus any byte (arrow keys move) to see the field it belongs to, its value, what it is for and where the RFC defines it. The engine’s analyzer names every byte; a record it decrypted with the key log shows its plaintext beside it.';
+    const section = document.createElement('section');
+    section.className = 'every-byte';
+    section.setAttribute('aria-labelledby', title.id);
+    section.append(title, note, document.createElement('tls-capture-download'), wire);
+    summary.after(section);
+  }
+  const labEl = $('tls-attack-lab');
+  if (labEl && !$('tls-capture-download[source="mitm"]')) {
+    const d = document.createElement('tls-capture-download');
+    d.setAttribute('source', 'mitm');
+    labEl.after(d);
+  }
+}
+
 /** guard runs an async action and shows its failure instead of throwing it at the console. */
 async function guard(action) {
   try {
@@ -865,6 +940,7 @@ document.addEventListener('tls-command', (e) => {
     case 'trust': guard(() => trustRoot(value.pem)); break;
     case 'forget-trust': forgetTrust(); break;
     case 'probe': guard(() => probe(value)); break;
+    case 'download-capture': guard(() => downloadCapture(value)); break;
     default: break;
   }
 });
@@ -1023,6 +1099,7 @@ function showsSession() {
 }
 
 async function start() {
+  mountWireViews();
   render();
   // A deep link to a step lands on it now (the seven steps are text before the
   // engine runs) and again once the session is drawn, unless the visitor has
@@ -1032,6 +1109,14 @@ async function start() {
   if (deepStep && !embedded) landOnStep();
   setStatus('Loading the engine (Go compiled to WebAssembly)…', { busy: true, since: performance.now() });
   engine = new Engine();
+  connectAnalyzer((arg) => engine.analyze(arg));
+  // Bring your own capture, and a real browser's hello (capture-import.js, hello-compare.js).
+  if ($('tls-capture-import, tls-hello-compare')) {
+    import('./components/capture-import.js').then(({ connectCapture }) => connectCapture({
+      importCapture: (file, keylog, opts) => engine.importCapture(file, keylog, opts),
+      browserHello: (opts) => engine.browserHello(opts),
+    }));
+  }
   // The keys kept in this browser (or the starter pair) are read while the engine starts.
   const keysLoaded = showsSession() ? loadKeyring() : null;
   const { ms } = await engine.ready;

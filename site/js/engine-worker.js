@@ -6,11 +6,15 @@
 // Protocol with js/engine.js (the only module that talks to this worker):
 //   worker → page  {type: 'ready', ms}           engine installed, ms since worker start
 //   worker → page  {type: 'failed', error}       the engine could not start
-//   page → worker  {id, method, arg}             arg: a JSON string, or undefined
-//   worker → page  {id, ok: true, result}        result: the JSON string Go returned
+//   page → worker  {id, method, arg, bytes?}     arg: a JSON string, or undefined; bytes:
+//                                                Uint8Arrays given after the progress callback
+//                                                (importCapture: the capture, the key log)
+//   worker → page  {id, ok: true, result}        result: the JSON string Go returned, or an object
+//                                                whose Uint8Arrays are transferred (sessionCapture)
 //   worker → page  {id, ok: false, error}        error: the error's message
 //   worker → page  {id, progress}                a stage of a slow call (setup: 'ca-key',
-//                                                'server-key', 'ca-cert', 'leaf-cert')
+//                                                'server-key', 'ca-cert', 'leaf-cert'; importCapture:
+//                                                [done, total])
 //
 // Methods are Go's (globalThis.tlsPlayground), except those named net.*: the
 // page's network layer (network.js), which runs here, beside the Go client,
@@ -210,7 +214,7 @@ const NET = {
   async info(api, arg) {
     const net = await loadNetwork();
     const transport = await transportFor(api, arg);
-    const out = await net.serverInfo(transport);
+    const out = await net.serverInfo(transport, api);
     if (arg.server === 'page') out.trustPem = pageServer.trustPem;
     return out;
   },
@@ -251,7 +255,7 @@ started.then(
 );
 
 self.onmessage = async (event) => {
-  const { type, id, method, arg } = event.data || {};
+  const { type, id, method, arg, bytes } = event.data || {};
   if (type === 'wasm') {
     receiveWasm(event.data.bytes);
     return;
@@ -268,9 +272,12 @@ self.onmessage = async (event) => {
     if (typeof api[method] !== 'function') throw new Error(`unknown method ${JSON.stringify(method)}`);
     // Every method gets a progress callback after its argument; setup reports
     // its stages through it (Go ignores arguments a method does not use).
-    const progress = (stage) => self.postMessage({ id, progress: String(stage) });
-    const result = await api[method](arg === undefined ? '' : arg, progress);
-    self.postMessage({ id, ok: true, result });
+    const progress = (...stage) => self.postMessage({ id, progress: stage.length > 1 ? stage : String(stage[0]) });
+    const result = await api[method](arg === undefined ? '' : arg, progress, ...(Array.isArray(bytes) ? bytes : []));
+    // A result with bytes (sessionCapture) is an object: its buffers move to the page, not copied.
+    const transfer = result && typeof result === 'object'
+      ? Object.values(result).filter((v) => v instanceof Uint8Array).map((v) => v.buffer) : [];
+    self.postMessage({ id, ok: true, result }, transfer);
   } catch (err) {
     self.postMessage({ id, ok: false, error: String((err && err.message) || err) });
   }

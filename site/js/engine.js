@@ -140,12 +140,14 @@ export class Engine {
    * call sends method(arg) to the worker and resolves with Go's JSON string.
    * onProgress, if given, is told each stage the engine reports.
    */
-  call(method, arg, onProgress) {
+  call(method, arg, onProgress, bytes) {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       const id = this.nextID++;
       this.pending.set(id, { resolve, reject, onProgress });
-      this.worker.postMessage({ id, method, arg: arg === undefined ? undefined : JSON.stringify(arg) });
+      const msg = { id, method, arg: arg === undefined ? undefined : JSON.stringify(arg) };
+      if (bytes) msg.bytes = bytes; // copied (structured clone): the caller keeps its own
+      this.worker.postMessage(msg);
     });
   }
 
@@ -246,6 +248,55 @@ export class Engine {
    */
   runScenario(opts) {
     return this.callJSON('runScenario', opts);
+  }
+
+  // ---- every byte: the analyzer, captures out and in (wasm/wire.go) -----------
+
+  /**
+   * analyze returns one record's annotated tree (playground/analyze), its
+   * plaintext's too when the key log opens it:
+   * {source?: 'session'|'mitm-left'|'mitm-right'|'import'|'records', record,
+   *  connection? (import), records?: [{from, hex}], keylog? (records)}
+   * → {record, records, from, tree: {wire: Field, plain?: Field}, wireHex, plainHex,
+   *    decrypted, decryptError}. The page asks per record (analysis.js).
+   */
+  analyze(opts) {
+    return this.callJSON('analyze', opts);
+  }
+
+  /**
+   * sessionCapture returns a pcapng of a session with its key log inside
+   * (Wireshark opens it decrypted): {source?: 'session'|'mitm'} →
+   * {pcapng: Uint8Array, keylog: string (NSS), name, streams}.
+   */
+  sessionCapture(opts = {}) {
+    return this.call('sessionCapture', opts);
+  }
+
+  /**
+   * importCapture reads a pcap or pcapng (and a key log file, optional) in
+   * the worker: (file: Uint8Array, keylog?: Uint8Array, {name, keylogName, onProgress([done, total])})
+   * → playground/capture's summary with an importId: {format, frames, connections: [...],
+   * other, problems, importId}; each connection's records are then analysed with
+   * analyze({source: 'import', connection, record}). A new import replaces the last.
+   */
+  importCapture(file, keylog, { name = '', keylogName = '', onProgress } = {}) {
+    const bytes = keylog ? [file, keylog] : [file];
+    return this.call('importCapture', { name, keylogName }, onProgress, bytes).then((s) => JSON.parse(s));
+  }
+
+  /**
+   * browserHello puts a real browser's ClientHello beside the engine's,
+   * field by field: {session?: true (the current session's hello), connection?: n
+   * (an imported connection's instead of the bundled Chromium one)} → Comparison.
+   */
+  browserHello(opts = {}) {
+    return this.callJSON('browserHello', opts);
+  }
+
+  /** describeCertificates decodes the certificates of a PEM text with crypto/x509: {pem} → [CertInfo]. */
+  describeCertificates({ pem }) {
+    return this.callJSON('describeCertificates', { pem });
   }
 
   // ---- a server behind HTTP (network.js, in the worker) ----------------------

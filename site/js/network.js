@@ -61,22 +61,6 @@ export function normalizeBase(url) {
   return `${u.origin}${path}`;
 }
 
-/** pemBlocks returns each PEM block of text: {type, der}. */
-export function pemBlocks(text) {
-  const blocks = [];
-  const re = /-----BEGIN ([A-Z ]+)-----([\s\S]*?)-----END \1-----/g;
-  for (let m = re.exec(text || ''); m; m = re.exec(text || '')) {
-    blocks.push({ type: m[1], der: fromBase64(m[2].replace(/\s+/g, '')) });
-  }
-  return blocks;
-}
-
-/** sha256Hex hashes bytes with WebCrypto (secure contexts only; '' elsewhere). */
-export async function sha256Hex(bytes) {
-  if (!globalThis.crypto || !crypto.subtle) return '';
-  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
-}
-
 /**
  * Transport is how requests reach one server: fetch over the network for a
  * URL, the in-page server's fetch otherwise. Every request goes through
@@ -157,10 +141,12 @@ export function urlTransport(base) {
 
 /**
  * serverInfo fetches GET /tls/info: {info, exchange, rootFingerprint,
- * chainFingerprints} (SHA-256, hex). It throws when the answer is not a TLS
- * Playground server's.
+ * chainFingerprints} (SHA-256, hex), and the certificates as crypto/x509
+ * reads them (root, chain: pki.CertInfo). api is the Go engine
+ * (globalThis.tlsPlayground): the page parses no certificate itself. It
+ * throws when the answer is not a TLS Playground server's.
  */
-export async function serverInfo(transport) {
+export async function serverInfo(transport, api) {
   const { exchange } = await transport.exchange({ method: 'GET', path: '/tls/info', kind: 'info' });
   if (exchange.error) throw Object.assign(new Error(exchange.error), { exchange });
   const json = exchange.response.json;
@@ -168,13 +154,16 @@ export async function serverInfo(transport) {
     const why = json && json.error ? `${json.error.code}: ${json.error.message}` : `${exchange.response.bytes} bytes of ${exchange.response.headers.find(([k]) => k === 'content-type')?.[1] || 'unknown type'}`;
     throw Object.assign(new Error(`${transport.base}/tls/info answered ${exchange.response.status} (${why}): is this a TLS Playground server?`), { exchange });
   }
-  const root = pemBlocks(json.rootPem || '').find((b) => b.type === 'CERTIFICATE');
-  const chain = pemBlocks(json.certPem || '').filter((b) => b.type === 'CERTIFICATE');
+  const describe = async (pem) => (pem ? JSON.parse(await api.describeCertificates(JSON.stringify({ pem }))) : []);
+  const [root] = await describe(json.rootPem || '');
+  const chain = await describe(json.certPem || '');
   return {
     info: json,
     exchange,
-    rootFingerprint: root ? await sha256Hex(root.der) : '',
-    chainFingerprints: await Promise.all(chain.map((b) => sha256Hex(b.der))),
+    root: root || null,
+    chain,
+    rootFingerprint: root ? root.sha256 : '',
+    chainFingerprints: chain.map((c) => c.sha256),
   };
 }
 

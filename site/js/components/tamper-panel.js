@@ -14,9 +14,10 @@
 //   | {action: 'bleichenbacher-run', offset, value}.
 
 import { h, fill, emit, classes } from '../dom.js';
-import { byteHex, byteAt, parseByte, findHex, textHex, byteLength } from '../hex.js';
+import { byteHex, byteAt, parseByte, byteLength } from '../hex.js';
 import { renderEvent } from './step-panel.js';
-import { recordFields, recordName, refusal, isEncrypted } from './wire.js';
+import { recordName, refusal, isEncrypted, fatalRecord } from './wire.js';
+import { recordAnalysis, cachedAnalysis, findField, pathAt } from '../analysis.js';
 
 /** sessionKey identifies a session's bytes: the same key, the same records. */
 function sessionKey(s) {
@@ -26,11 +27,32 @@ function sessionKey(s) {
 }
 
 /**
+ * presetRecords lists the records whose analyzer trees the presets need
+ * (the ClientHello, the server's Certificate and ServerKeyExchange):
+ * the panel asks for them, presetsFor reads them once they arrived.
+ */
+function presetRecords(session) {
+  const first = (name) => (session.messages || []).find((m) => m.name === name && m.from === 'server');
+  return [0, first('Certificate'), first('ServerKeyExchange')]
+    .map((x) => (typeof x === 'number' ? x : x && !x.encrypted ? x.record : -1))
+    .filter((i) => i >= 0);
+}
+
+/** fieldIn returns the field of kind in record index's wire tree (analysed already), or null. */
+function fieldIn(session, index, kind) {
+  const a = cachedAnalysis(session, index);
+  const found = a && findField(a.tree.wire, kind);
+  return found ? found.field : null;
+}
+
+/**
  * presetsFor lists ready-made changes for a session, each {id, label,
  * record, offset, value, ems?}: one per check the tampering view teaches.
  * ems: false means the change only shows its check without the extended
  * master secret. onScreen: the session on screen, whose step-7 messages
- * are resent (so its application data can be changed too).
+ * are resent (so its application data can be changed too). The bytes are
+ * found by the analyzer's field kinds; a preset whose record has not been
+ * analysed yet is left out (the panel asks, then lists it).
  */
 export function presetsFor(session, { exchanges = [], onScreen = true } = {}) {
   if (!session || !(session.records || []).length) return [];
@@ -39,41 +61,48 @@ export function presetsFor(session, { exchanges = [], onScreen = true } = {}) {
   const first = (name, from) => (session.messages || []).find((m) => m.name === name && (!from || m.from === from));
   const flip = (record, offset) => ({ record, offset, value: byteAt(records[record].hex, offset) ^ 0x01 });
   const last = (record) => byteLength(records[record].hex) - 1;
+  const end = (f) => f.offset + f.length - 1;
   const tls12 = session.version === 'TLS 1.2';
 
   const enc = (session.messages || []).find((m) => m.encrypted);
   if (enc) {
     out.push({ id: 'aead', ...flip(enc.record, last(enc.record)), label: `The last byte of record #${enc.record + 1} (${recordName(session, enc.record)}, encrypted): its AEAD tag` });
   }
-  if (tls12 && session.server && session.server.name) {
-    const at = findHex(records[0].hex, textHex(session.server.name));
-    if (at > 0) {
-      out.push({
-        id: 'finished', ems: false, ...flip(0, at),
-        label: `A letter of the server name in the ClientHello, without the extended master secret: only Finished can tell`,
-      });
-    }
+  const sni = tls12 && (fieldIn(session, 0, 'ext.server_name.host_name.data') || fieldIn(session, 0, 'ext.server_name.host_name'));
+  if (sni) {
+    out.push({
+      id: 'finished', ems: false, ...flip(0, end(sni)),
+      label: 'A letter of the server name in the ClientHello, without the extended master secret: only Finished can tell',
+    });
   }
   const cert = first('Certificate', 'server');
-  if (cert && !cert.encrypted) {
-    const f = recordFields(session, cert.record).find((x) => /^Certificate:/.test(x.label));
-    out.push({ id: 'certificate', ...flip(cert.record, f ? f.end - 1 : last(cert.record)), label: 'The last byte of the certificate’s signature' });
+  const certData = cert && !cert.encrypted && fieldIn(session, cert.record, 'certificate.cert_data');
+  if (certData) {
+    // The leaf comes first; its DER ends with the issuer's signature (RFC 5280, Section 4.1.1.3).
+    out.push({ id: 'certificate', ...flip(cert.record, end(certData)), label: 'The last byte of the certificate’s signature' });
   }
   const ske = first('ServerKeyExchange', 'server');
-  if (ske) {
-    const f = recordFields(session, ske.record).find((x) => x.label === 'Signature');
-    out.push({ id: 'ske', ...flip(ske.record, f ? f.end - 1 : last(ske.record)), label: 'The ServerKeyExchange signature (what CertificateVerify is to TLS 1.3)' });
+  const skeSig = ske && fieldIn(session, ske.record, 'server_key_exchange.signature');
+  if (skeSig) {
+    out.push({ id: 'ske', ...flip(ske.record, end(skeSig)), label: 'The ServerKeyExchange signature (what CertificateVerify is to TLS 1.3)' });
   }
   const cv = first('CertificateVerify', 'server');
   if (cv) {
     out.push({ id: 'certverify', ...flip(cv.record, Math.floor(last(cv.record) / 2)), label: 'The CertificateVerify (encrypted in TLS 1.3)' });
   }
-  const hsLen = byteAt(records[0].hex, 8);
-  if (hsLen > 0) out.push({ id: 'length', record: 0, offset: 8, value: hsLen - 1, label: 'The ClientHello’s length: one byte shorter than the message' });
-  const recLen = byteAt(records[0].hex, 4);
-  out.push(recLen < 0xff
-    ? { id: 'grow', record: 0, offset: 4, value: recLen + 1, label: 'The record length of the ClientHello: one byte more than was sent' }
-    : { id: 'grow', record: 0, offset: 3, value: byteAt(records[0].hex, 3) + 1, label: 'The record length of the ClientHello: 256 bytes more than were sent' });
+  const hsLen = fieldIn(session, 0, 'handshake.length');
+  if (hsLen && byteAt(records[0].hex, end(hsLen)) > 0) {
+    const at = end(hsLen);
+    out.push({ id: 'length', record: 0, offset: at, value: byteAt(records[0].hex, at) - 1, label: 'The ClientHello’s length: one byte shorter than the message' });
+  }
+  const recLen = fieldIn(session, 0, 'record.length');
+  if (recLen) {
+    const low = end(recLen);
+    const v = byteAt(records[0].hex, low);
+    out.push(v < 0xff
+      ? { id: 'grow', record: 0, offset: low, value: v + 1, label: 'The record length of the ClientHello: one byte more than was sent' }
+      : { id: 'grow', record: 0, offset: recLen.offset, value: byteAt(records[0].hex, recLen.offset) + 1, label: 'The record length of the ClientHello: 256 bytes more than were sent' });
+  }
   if (onScreen && exchanges.length) {
     const ex = exchanges[0];
     out.push({ id: 'appdata', ...flip(ex.record, Math.floor(last(ex.record) / 2)), label: `Your message “${ex.plaintext}” (record #${ex.record + 1}, application data)` });
@@ -134,7 +163,7 @@ export class TamperPanel extends HTMLElement {
       this.pick = { record: e.detail.record, offset: 0 };
       this.value.value = this.defaultValue();
       this.renderPick();
-      this.picker.querySelector('button.byte')?.focus();
+      this.picker.querySelector('.byte-grid')?.focus();
     });
     this.picker = document.createElement('tls-byte-picker');
     this.picker.label = 'The bytes of the record';
@@ -206,6 +235,18 @@ export class TamperPanel extends HTMLElement {
     this.records.selected = -1;
     this.pickArea.hidden = true;
     this.renderPresets();
+    if (!base) return;
+    // The presets find their bytes in the analyzer's trees: ask for them, list the presets again.
+    const key = this.baseKey;
+    Promise.allSettled(presetRecords(base).map((i) => recordAnalysis(base, i))).then(() => {
+      if (this.baseKey !== key) return;
+      this.renderPresets();
+      const pending = this.pending;
+      this.pending = null;
+      if (pending && presetsFor(base, { onScreen: false }).some((p) => p.id === pending)) {
+        emit(this, 'tls-attack', { action: 'tamper-preset', id: pending });
+      }
+    });
   }
 
   renderPresets() {
@@ -214,7 +255,16 @@ export class TamperPanel extends HTMLElement {
     const list = presetsFor(base, { exchanges: t.custom ? [] : this._state.exchanges || [], onScreen: !t.custom });
     fill(this.presets, ...list.map((p) => {
       const b = h('button', { type: 'button', class: 'preset', 'data-preset': p.id, 'data-testid': `tamper-preset-${p.id}` }, p.label);
-      b.addEventListener('click', () => emit(this, 'tls-attack', { action: 'tamper-preset', id: p.id }));
+      b.addEventListener('click', () => {
+        if (p.ems === false && (this._state.tamper || {}).ems !== false) {
+          // First the same handshake without the extended master secret; the
+          // change is made once its ClientHello has been analysed (renderBase).
+          this.pending = p.id;
+          emit(this, 'tls-attack', { action: 'tamper-ems', ems: false });
+          return;
+        }
+        emit(this, 'tls-attack', { action: 'tamper-preset', id: p.id });
+      });
       return b;
     }));
     this.update();
@@ -235,8 +285,10 @@ export class TamperPanel extends HTMLElement {
     const r = base.records[record];
     this.pickTitle.textContent = `Record #${record + 1}: ${recordName(base, record)}, from the ${r.from}${isEncrypted(base, record) ? ' (encrypted)' : ''}`;
     this.picker.hex = r.hex;
-    this.picker.fields = recordFields(base, record, this._state.tamper.custom ? [] : this._state.exchanges || []);
     this.picker.selected = offset;
+    recordAnalysis(base, record).then((a) => {
+      if (this.base() === base && this.pick.record === record) this.picker.tree = a.tree.wire;
+    }, () => {});
     this.renderChange();
   }
 
@@ -260,7 +312,9 @@ export class TamperPanel extends HTMLElement {
     this.dataset.runs = String(Number(this.dataset.runs || 0) + 1); // for scripts: a new result is shown
     const { session, change, replay } = r;
     const e = session.error;
-    const legacy = !e && (change.record === 0 || change.record === 1) && (change.offset === 1 || change.offset === 2);
+    // The legacy version of a hello's record header (the analyzer's record.version of record #1 or #2).
+    const before = cachedAnalysis(r.base || this.base(), change.record);
+    const legacy = !e && change.record <= 1 && Boolean(before) && pathAt(before.tree.wire, change.offset).some((f) => f.kind === 'record.version');
     const wire = document.createElement('tls-wire');
     wire.view = 'plain';
     wire.mark = change;
@@ -272,11 +326,12 @@ export class TamperPanel extends HTMLElement {
     h('p', null, 'You changed byte ', String(change.offset), ' of record #', String(change.record + 1), ` (${change.name}) from `,
       h('code', null, byteHex(change.from)), ' to ', h('code', null, byteHex(change.to)),
       `. The page ran the same handshake again from seed ${session.seed}: every byte before this one was identical.`),
+    changedField(r.base || this.base(), change),
     e ? refusal(e, { change, testid: 'tamper-refusal' })
       : h('p', { class: 'verdict bad', 'data-testid': 'tamper-unnoticed' }, legacy
         ? 'Nobody noticed: these two bytes are the legacy version of a hello’s record header, read before any version is agreed and covered by no check (RFC 5246, Appendix E.1). Any other byte is caught.'
         : 'Nobody noticed this change.'),
-    e ? released(session, replay) : null,
+    e ? released(session, change, replay) : null,
     wire,
     h('p', { class: 'explanation' }, t.custom
       ? 'This ran on the handshake without the extended master secret; the session above is unchanged.'
@@ -284,18 +339,59 @@ export class TamperPanel extends HTMLElement {
   }
 }
 
-/** released says what the receiver let through: nothing from the changed record. */
-function released(session, replay = []) {
+/**
+ * changedField names the field the changed byte belongs to, from the
+ * analyzer's tree of the record as it was sent (filled in when it arrives).
+ */
+function changedField(base, change) {
+  const p = h('p', { class: 'changed-field', 'data-testid': 'tamper-field' });
+  if (!base) return p;
+  recordAnalysis(base, change.record).then((a) => {
+    const path = pathAt(a.tree.wire, change.offset).filter((f) => f.name);
+    const f = path[path.length - 1];
+    if (!f) return;
+    p.dataset.kind = f.kind;
+    fill(p, h('span', { class: 'label' }, 'The field: '),
+      path.map((x, k) => [k ? ' › ' : '', h('span', { class: classes('field', x === f && 'inner') }, x.name)]),
+      f.rfc ? [' (', f.rfc, ')'] : null,
+      f.explain ? h('span', { class: 'explanation' }, ` — ${f.explain}`) : null);
+  }, () => {});
+  return p;
+}
+
+/**
+ * stoppedAt is the record the refusing side was reading when it stopped:
+ * the last record from the other side before its fatal alert (for a side
+ * that waits, the changed record itself).
+ */
+export function stoppedAt(session, change) {
+  const e = session.error;
+  const fatal = fatalRecord(session);
+  if (!e || !e.alert || fatal < 0) return change.record;
+  const recs = session.records || [];
+  for (let i = fatal - 1; i >= 0; i--) {
+    if (recs[i].from !== e.side) return i;
+  }
+  return change.record;
+}
+
+/** released says what the receiver let through: nothing from the changed record, and where it stopped. */
+function released(session, change, replay = []) {
   const side = session.error.side;
-  const events = (session.steps || []).flatMap((st) => st.events || []);
-  const abort = [...events].reverse().find((ev) => ev.actor === side && /^Aborts/.test(ev.title));
-  const note = abort && (abort.values || []).map((v) => v.note).find(Boolean);
   const to = (from) => (from === 'client' ? 'server' : 'client');
-  return h('div', { class: 'released', 'data-testid': 'tamper-released' },
-    h('p', { class: 'check ok' }, h('span', { class: 'mark', 'aria-hidden': 'true' }, '✓'), ' ',
-      session.error.alert
-        ? `No plaintext was released: the ${side} stopped at the changed record${note ? ` — “${note}”` : ''}.`
-        : `No plaintext was released: the ${side} holds the bytes and processes none of them.`),
+  const at = stoppedAt(session, change);
+  const where = `record #${at + 1} (${recordName(session, at)})`;
+  let stopped;
+  if (!session.error.alert) {
+    stopped = `No plaintext was released: the ${side} holds the bytes and processes none of them.`;
+  } else if (at === change.record) {
+    stopped = `No plaintext was released: the ${side} stopped at the changed record, ${where}.`;
+  } else {
+    const n = at - change.record;
+    stopped = `No plaintext was released: the ${side} stopped at ${where}, ${n} ${n === 1 ? 'record' : 'records'} after the changed one (#${change.record + 1}): the change went unnoticed until a check covered it.`;
+  }
+  return h('div', { class: 'released', 'data-testid': 'tamper-released', 'data-stopped': String(at) },
+    h('p', { class: 'check ok' }, h('span', { class: 'mark', 'aria-hidden': 'true' }, '✓'), ' ', stopped),
     replay.length ? h('ul', { class: 'replay' }, replay.map((x) => h('li', null,
       `The ${x.from} sent “${x.text}” again: the ${to(x.from)}’s application received `,
       x.decrypted === null
@@ -381,7 +477,9 @@ export class BleichenbacherPanel extends HTMLElement {
       ? 'This is the ClientKeyExchange of the session on screen; both servers get it with one byte changed.'
       : `Only the classic handshake has a ClientKeyExchange: this is a classic handshake run ${this._state.local && this._state.session ? 'from the seed of the session on screen' : 'for this demonstration'}; the session above is not touched.`;
     this.picker.hex = this.cke();
-    this.picker.fields = recordFields(base, change.record);
+    recordAnalysis(base, change.record).then((a) => {
+      if ((this._state.bleich || {}).base === base) this.picker.tree = a.tree.wire;
+    }, () => {});
     this.offset = offset;
     this.picker.selected = offset;
     this.value.value = byteHex(change.to);
@@ -390,8 +488,12 @@ export class BleichenbacherPanel extends HTMLElement {
   renderResult() {
     const { real, leaky, change } = this._state.bleich || {};
     if (!real || !leaky) { fill(this.result); return; }
-    const serverEvents = (s) => (s.steps || []).flatMap((st) => st.events || [])
-      .filter((ev) => ev.actor === 'server' && (/pre-master/i.test(ev.title) || /ORACLE/.test(ev.title)));
+    // What the server did from the moment the ClientKeyExchange reached it.
+    const serverEvents = (s) => {
+      const cke = (s.messages || []).find((m) => m.name === 'ClientKeyExchange');
+      return (s.steps || []).flatMap((st) => st.events || [])
+        .filter((ev) => ev.actor === 'server' && cke && ev.step >= cke.step);
+    };
     const column = (title, badge, s, testid, text) => h('section', { class: classes('oracle-column', testid), 'data-testid': testid },
       h('h5', null, title, badge),
       refusal(s.error, { testid: `${testid}-refusal` }),

@@ -1,39 +1,35 @@
 // wire.js shows a session as the network sees it: its records in wire
-// order, and, for one record, its bytes one by one. The attack views use it:
-// Eve's view (only what travels in the clear is readable), the tampering
-// view (pick a record, click a byte), and every result (which record was
-// changed, which alert ended the connection).
+// order, and, for one record, its bytes one by one, each named by the
+// engine's analyzer (playground/analyze, through analysis.js): the field it
+// belongs to, its decoded value, a one-line explanation and the RFC
+// section. A decrypted record shows its plaintext's tree beside the wire's.
+// The attack views use it too: Eve's view (what travels in the clear is
+// readable, the rest opaque: she has no keys), the tampering view (pick a
+// record, click a byte), and every result (which record was changed, which
+// alert ended the connection).
 //
-// Annotations come from the session itself, never from parsing the
-// handshake here: a field is named when one of the engine's recorded values
-// (a random, a key share, a signature, a certificate) is found, byte for
-// byte, inside the record. Only the framing that every record shares — the
-// 5-byte record header (RFC 8446, Section 5.1; RFC 5246, Section 6.2) and the
-// 4-byte header of a handshake message in the clear (RFC 8446, Section 4) —
-// is named by position.
+// Nothing here parses a record or reads meaning from English: a field is
+// what the analyzer says it is, and code keys only on its `kind`.
 //
 // Exports:
-//   <tls-wire>          properties: session, view ('eve' | 'plain' | 'pick'),
+//   <tls-wire>          properties: session, view ('eve' | 'plain' | 'pick' | 'bytes'),
 //                       labels ({client, server}), mark ({record, offset, from, to}),
 //                       selected (record index, in 'pick'). Event: tls-pick-record {record}.
-//   <tls-byte-picker>   properties: hex, fields, selected (offset), label.
+//                       In 'plain' and 'bytes' each record opens to its bytes (asked for when opened).
+//   <tls-record-bytes>  properties: analysis (analysis.js), mark (offset). The bytes of one
+//                       record, wire and plaintext, hover/focus a byte or a field to see it.
+//   <tls-byte-picker>   properties: hex, tree (the analyzer's Field), selected (offset), label.
 //                       Event: tls-pick-byte {offset}.
-//   recordFields(session, index, exchanges) → [{start, end, label, note}]
 //   refusal(error, {labels, change}) → the block that names the check that failed
-//   messagesOf, isEncrypted, recordName, sideLabel
+//   messagesOf, isEncrypted, recordName, sideLabel, actorClass, fatalRecord
 
 import { h, fill, s as svg, emit, classes } from '../dom.js';
 import { scrollable } from './scroll-hint.js';
-import {
-  byteLength, formatByteCount, formatHex, previewHex, bytesOf, byteHex, findHex, textHex,
-} from '../hex.js';
-import { renderValue, hexBlock } from './values.js';
+import { byteLength, formatByteCount, previewHex, bytesOf, byteHex } from '../hex.js';
+import { recordAnalysis, leaves, pathAt, onAnalyzer, hasAnalyzer } from '../analysis.js';
 
 /** CONTENT_TYPES names the first byte of a record header (RFC 8446, Section 5.1). */
 export const CONTENT_TYPES = { 20: 'change_cipher_spec', 21: 'alert', 22: 'handshake', 23: 'application_data' };
-
-const HEADER = 5;           // record header: type (1), legacy version (2), length (2)
-const HANDSHAKE_HEADER = 4; // handshake message header: type (1), length (3)
 
 /** DEFAULT_LABELS names the two ends. */
 const DEFAULT_LABELS = { client: 'Client', server: 'Server' };
@@ -62,128 +58,6 @@ export function sideLabel(side, labels = DEFAULT_LABELS) {
 /** actorClass is the colour class of a side: its own, or Mallory's when she plays it. */
 export function actorClass(side, labels = DEFAULT_LABELS) {
   return labels[side] === 'Mallory' ? 'mallory' : side;
-}
-
-/** fieldLength reads the big-endian number in bytes [start, end) of hex. */
-function fieldLength(hex, start, end) {
-  let n = 0;
-  for (const b of bytesOf(hex.slice(start * 2, end * 2))) n = n * 256 + parseInt(b, 16);
-  return n;
-}
-
-/** allValues lists every value the session recorded, with the event it belongs to. */
-function allValues(session) {
-  const out = [];
-  for (const st of (session && session.steps) || []) {
-    for (const ev of st.events || []) {
-      for (const v of ev.values || []) out.push({ v, ev });
-    }
-  }
-  return out;
-}
-
-/**
- * sendEvent returns the event in which a side sent record index: the one
- * that recorded the record's exact bytes ("Record on the wire").
- */
-export function sendEvent(session, index) {
-  const hex = ((session.records || [])[index] || {}).hex;
-  if (!hex) return null;
-  for (const { v, ev } of allValues(session)) {
-    // Only an event about this record alone: "Sends ChangeCipherSpec, then
-    // its Finished" also records the Finished's values, which are encrypted.
-    if (v.kind === 'hex' && v.hex === hex && v.label === 'Record on the wire') return ev;
-  }
-  return null;
-}
-
-/**
- * recordFields names the bytes of record index: the record header, the
- * handshake header of a message in the clear, and every recorded value
- * found inside it (exchanges add the nonce, ciphertext and tag of the
- * application data records). Fields may nest; they are sorted by start,
- * widest first.
- */
-export function recordFields(session, index, exchanges = []) {
-  const record = (session.records || [])[index];
-  if (!record) return [];
-  const hex = record.hex;
-  const n = byteLength(hex);
-  const type = parseInt(hex.slice(0, 2), 16);
-  const fields = [];
-  const add = (start, end, label, note = '') => {
-    if (start < 0 || end > n || end <= start) return;
-    if (fields.some((f) => f.start === start && f.end === end)) return;
-    fields.push({ start, end, label, note });
-  };
-  add(0, 1, 'Record header: content type', `${type} = ${CONTENT_TYPES[type] || 'unknown'}`);
-  add(1, 3, 'Record header: legacy version', 'read before any key exists; TLS 1.3 still writes 03 03 (or 03 01 in a ClientHello)');
-  add(3, HEADER, 'Record header: length', follow(fieldLength(hex, 3, HEADER)));
-  if (n <= HEADER) return fields;
-
-  const encrypted = isEncrypted(session, index);
-  const ex = exchanges.find((e) => e.recordHex === hex);
-  if (ex) {
-    // An application data record of the step-7 composer: the engine
-    // recorded its parts.
-    const parts = [
-      [ex.explicitNonceHex, 'Explicit nonce (TLS 1.2 GCM: sent in the clear)'],
-      [ex.ciphertextHex, 'Ciphertext', 'your message, encrypted'],
-      [ex.tagHex, 'Authentication tag (AEAD)', 'any change to the record fails this check'],
-    ];
-    for (const [part, label, note] of parts) {
-      const at = part ? findHex(hex, part) : -1;
-      if (at >= HEADER) add(at, at + byteLength(part), label, note);
-    }
-  }
-  if (encrypted || type === 23) {
-    add(HEADER, n, 'Encrypted payload: ciphertext and authentication tag', 'only the keys open it; any change fails the AEAD tag check (bad_record_mac)');
-  } else if (type === 22 && n >= HEADER + HANDSHAKE_HEADER) {
-    const name = messagesOf(session, index)[0]?.name || 'handshake message';
-    add(HEADER, HEADER + 1, `Handshake header: message type (${name})`);
-    add(HEADER + 1, HEADER + HANDSHAKE_HEADER, 'Handshake header: message length',
-      follow(fieldLength(hex, HEADER + 1, HEADER + HANDSHAKE_HEADER)));
-    add(HEADER + HANDSHAKE_HEADER, n, `${name} body`);
-  } else if (type === 20) {
-    add(HEADER, n, 'ChangeCipherSpec (always 01)', 'from the next record on, this side encrypts');
-  } else if (type === 21 && n === HEADER + 2) {
-    add(HEADER, HEADER + 1, 'Alert level', '2 = fatal');
-    add(HEADER + 1, HEADER + 2, 'Alert description');
-  }
-
-  // Recorded values found byte for byte inside the record. Short values
-  // (under 8 bytes) could match by chance and are left out.
-  if (!encrypted) {
-    for (const { v } of allValues(session)) {
-      if (v.secret) continue;
-      if (v.kind === 'hex' && v.hex && v.hex !== hex && byteLength(v.hex) >= 8) {
-        const at = findHex(hex, v.hex);
-        if (at >= HEADER) add(at, at + byteLength(v.hex), v.label, v.note || '');
-      } else if (v.kind === 'cert' && v.cert && v.cert.derHex) {
-        const at = findHex(hex, v.cert.derHex);
-        if (at >= HEADER) {
-          add(at, at + byteLength(v.cert.derHex), `Certificate: ${v.cert.subject}`, 'DER; the issuer\'s signature is its last bytes');
-        }
-      }
-    }
-    const sni = session.server && session.server.name;
-    if (sni && index === 0) {
-      const at = findHex(hex, textHex(sni));
-      if (at >= HEADER) add(at, at + sni.length, 'Server name (SNI)', `“${sni}”, in the clear`);
-    }
-  }
-  return fields.sort((a, b) => a.start - b.start || b.end - a.end);
-}
-
-/** follow says how many bytes a length field announces: "1 byte follows", "53 bytes follow". */
-function follow(n) {
-  return `${formatByteCount(n)} ${n === 1 ? 'follows' : 'follow'}`;
-}
-
-/** fieldsAt returns the fields that hold byte offset, outermost first. */
-export function fieldsAt(fields, offset) {
-  return fields.filter((f) => offset >= f.start && offset < f.end)
-    .sort((a, b) => (b.end - b.start) - (a.end - a.start));
 }
 
 // ---- what failed ---------------------------------------------------------------
@@ -303,6 +177,8 @@ export class Wire extends HTMLElement {
   constructor() {
     super();
     this._props = { session: null, view: 'plain', labels: DEFAULT_LABELS, mark: null, selected: -1 };
+    this.opened = new Set(); // records whose bytes are open
+    this.first = '';
   }
 
   set session(v) { this.set({ session: v }); }
@@ -325,6 +201,17 @@ export class Wire extends HTMLElement {
         const b = e.target.closest && e.target.closest('button[data-pick-record]');
         if (b && this.contains(b)) emit(this, 'tls-pick-record', { record: Number(b.dataset.pickRecord) });
       });
+      // A record's bytes are asked for when it is opened, not before.
+      this.addEventListener('toggle', (e) => {
+        const d = e.target;
+        if (!d.matches || !d.matches('details.wire-bytes')) return;
+        if (d.open) {
+          this.opened.add(Number(d.dataset.record));
+          this.openBytes(d);
+        } else {
+          this.opened.delete(Number(d.dataset.record));
+        }
+      }, true);
     }
     this.render();
   }
@@ -334,6 +221,9 @@ export class Wire extends HTMLElement {
     const { session, view, labels, mark, selected } = this._props;
     if (!session) { fill(this); return; }
     const records = session.records || [];
+    // The records opened stay open while the session grows (a message sent, the connection closed).
+    const first = (records[0] || {}).hex || '';
+    if (first !== this.first) { this.first = first; this.opened = new Set(); }
     const fatal = session.error ? fatalRecord(session) : -1;
     const items = records.map((r, i) => {
       const enc = isEncrypted(session, i);
@@ -360,152 +250,451 @@ export class Wire extends HTMLElement {
             'data-testid': `pick-record-${i}`,
           }, head));
       }
+      if (view === 'eve') {
+        return h('li', { class: cls, 'data-record': i },
+          h('p', { class: 'wire-head' }, head),
+          eveBody(session, i, enc));
+      }
+      // 'plain' and 'bytes': each record opens to its bytes; the changed one is open.
       return h('li', { class: cls, 'data-record': i },
-        h('p', { class: 'wire-head' }, head),
-        view === 'eve' ? eveBody(session, i, enc) : null);
+        h('details', { class: 'wire-bytes', 'data-record': i, open: Boolean(changed) || this.opened.has(i) },
+          h('summary', { class: 'wire-head', 'data-testid': `wire-record-${i}` }, head)));
     });
     fill(this, h('ol', { class: classes('wire', `view-${view}`), 'data-testid': `wire-${view}` }, items));
+    for (const d of this.querySelectorAll('details.wire-bytes[open]')) this.openBytes(d);
+    if (view === 'eve') this.fillEve();
+  }
+
+  /** openBytes puts the analyzed bytes of a record into its open <details>. */
+  openBytes(d) {
+    if (d.querySelector('tls-record-bytes')) return;
+    const i = Number(d.dataset.record);
+    const { session, mark } = this._props;
+    const rb = document.createElement('tls-record-bytes');
+    rb.label = `Record #${i + 1}`;
+    if (mark && mark.record === i) rb.mark = mark.offset;
+    d.append(rb);
+    rb.load(session, i);
+  }
+
+  /** fillEve names the fields of the records Eve reads in the clear, once the analyzer has them. */
+  fillEve() {
+    const { session } = this._props;
+    for (const body of this.querySelectorAll('.eve-body.clear[data-record]')) {
+      const i = Number(body.dataset.record);
+      const slot = body.querySelector('.eve-fields');
+      whenAnalyzer(this, () => recordAnalysis(session, i, { keys: false }).then((a) => {
+        if (this._props.session !== session) return;
+        fill(slot, eveFields(a.tree.wire));
+      }, (err) => fill(slot, h('span', { class: 'explanation' }, `the analyzer could not read it: ${err.message}`))));
+    }
   }
 }
 
+/**
+ * whenAnalyzer runs fn now if the engine is connected, else once it is
+ * (while el is still in the document).
+ */
+function whenAnalyzer(el, fn) {
+  if (hasAnalyzer()) { fn(); return; }
+  const off = onAnalyzer(() => { off(); if (el.isConnected) fn(); });
+}
+
 /** fatalRecord is the index of the alert record that ended a failed session, or -1. */
-function fatalRecord(session) {
+export function fatalRecord(session) {
   const e = session.error;
+  if (!e) return -1;
   const m = [...(session.messages || [])].reverse().find((x) => x.name === 'Alert' && x.from === e.side);
   return m ? m.record : -1;
 }
 
-/** eveName is all Eve can name an encrypted record by: its outer content type. */
+/** eveName is all Eve can name an encrypted record by: its outer content type (RFC 8446, Section 5.2). */
 function eveName(hex) {
   const type = parseInt(hex.slice(0, 2), 16);
   return `encrypted ${CONTENT_TYPES[type] || 'record'}`;
 }
 
-/** eveBody shows what Eve reads of record i: the header always, the fields only in the clear. */
+/** eveBody shows what Eve reads of record i: the fields in the clear, opaque bytes for the rest. */
 function eveBody(session, i, enc) {
   const r = session.records[i];
   const n = byteLength(r.hex);
-  const type = parseInt(r.hex.slice(0, 2), 16);
-  const header = h('p', { class: 'eve-header' },
-    h('code', { class: 'bytes' }, formatHex(r.hex.slice(0, HEADER * 2), { perLine: 0 })), ' ',
-    h('span', { class: 'explanation' }, `record header, always in the clear: ${CONTENT_TYPES[type] || 'unknown type'}, ${follow(fieldLength(r.hex, 3, HEADER))}`));
   if (enc) {
-    return h('div', { class: 'eve-body opaque' }, header,
-      h('p', null, h('code', { class: 'bytes opaque-bytes' }, previewHex(r.hex.slice(HEADER * 2), 16)),
-        ' ', h('span', { class: 'explanation' }, `${formatByteCount(n - HEADER)} of ciphertext: opaque without the keys${type === 23 && session.version === 'TLS 1.3' ? '; in TLS 1.3 even the message type is hidden inside' : ''}`)));
+    return h('div', { class: 'eve-body opaque', 'data-record': i },
+      h('p', null, h('code', { class: 'bytes opaque-bytes' }, previewHex(r.hex.slice(10), 16)),
+        ' ', h('span', { class: 'explanation' }, `${formatByteCount(n)}, all but the 5-byte record header ciphertext: opaque without the keys`)));
   }
-  const ev = sendEvent(session, i);
-  const values = ev ? (ev.values || []).filter((v) => !v.secret && !(v.kind === 'hex' && v.hex === r.hex)) : [];
-  return h('div', { class: 'eve-body clear' }, header,
-    values.length
-      ? h('dl', { class: 'values compact' }, values.map(renderValue))
-      : h('details', { class: 'bytes-detail' }, h('summary', null, 'Readable bytes'), hexBlock(r.hex)));
+  return h('div', { class: 'eve-body clear', 'data-record': i },
+    h('div', { class: 'eve-fields' }, h('span', { class: 'explanation' }, 'Reading the fields…')));
+}
+
+/**
+ * eveFields lists what Eve reads in a record in the clear: each message's
+ * fields, one level down (the full tree is one click away in the other views).
+ */
+function eveFields(wire) {
+  const rows = [];
+  // Past the record header: each message's fields, or a field standing alone (ChangeCipherSpec's one byte).
+  const parts = (wire.children || []).filter((f) => !f.kind.startsWith('record.'));
+  for (const m of parts) {
+    for (const f of m.children && m.children.length ? m.children : [m]) {
+      // A length field says how many bytes follow: the list itself says it better.
+      const sub = f.children && f.children.length
+        ? f.children.filter((c) => !/length$/.test(c.kind) && (c.value || (c.children && c.children.length))) : [];
+      if (!f.value && !sub.length) continue;
+      rows.push(h('div', { class: 'value', 'data-kind': f.kind },
+        h('dt', { class: 'label' }, capital(f.name)),
+        h('dd', null, f.value ? h('code', null, f.value) : null,
+          sub.length ? h('ul', { class: 'eve-sub' }, sub.slice(0, 24).map((c) => h('li', { 'data-kind': c.kind }, c.name, c.value ? [': ', h('code', null, c.value)] : null))) : null)));
+    }
+  }
+  return rows.length ? h('dl', { class: 'values compact' }, rows) : h('span', { class: 'explanation' }, 'nothing to name here');
+}
+
+/** capital starts a field's name with a capital letter, as a label. */
+function capital(name) {
+  return name ? name.charAt(0).toUpperCase() + name.slice(1) : name;
 }
 
 customElements.define('tls-wire', Wire);
 
-// ---- <tls-byte-picker> ---------------------------------------------------------
+// ---- the bytes of one record ---------------------------------------------------
 
 const PER_LINE = 16;
+/** FIRST_CHUNK bytes are built at once; the rest follow in chunks, a task each (issue 9: no task over 50 ms). */
+const FIRST_CHUNK = 512;
+const CHUNK = 1024;
+
+let uid = 0;
 
 /**
- * BytePicker shows the bytes of one record as buttons, 16 a line, and which
- * field each belongs to. One byte is selected; arrow keys move the selection
- * (a single tab stop), a click or Enter picks.
+ * HexView shows bytes 16 a line, each named by the analyzer's field it
+ * belongs to. The grid is one tab stop; a current byte moves with the arrow
+ * keys, Home and End (and with a click); hovering or reaching a byte
+ * highlights its whole field and describes it in the detail line, a polite
+ * live region that also describes the grid (aria-describedby). With pick,
+ * a click, Enter or Space also emits tls-pick-byte {offset} from host.
+ * Bytes are plain spans, built in chunks: a 16 KB record stays responsive.
+ */
+class HexView {
+  constructor(host, { hex, tree, label, pick = false, testids = false }) {
+    this.host = host;
+    this.hex = hex || '';
+    this.tree = tree || null;
+    this.pick = pick;
+    this.testids = testids;
+    this.n = byteLength(this.hex);
+    this.current = 0;
+    this.lit = [0, 0];
+    this.cells = [];
+    this.id = `hexview-${++uid}`;
+    this.leafAt = new Int32Array(this.n).fill(-1);
+    this.leaves = leaves(this.tree);
+    this.leaves.forEach(({ field }, k) => {
+      for (let o = field.offset; o < field.offset + field.length && o < this.n; o++) this.leafAt[o] = k;
+    });
+    this.detail = h('p', { class: 'byte-legend field-detail', id: `${this.id}-detail`, 'aria-live': 'polite', 'data-testid': 'byte-legend' });
+    this.grid = h('div', {
+      class: classes('byte-grid', pick && 'pick'), role: 'group', tabindex: 0, 'aria-label': `${label}: arrow keys move from byte to byte${pick ? ', Enter picks one' : ''}`,
+      'aria-describedby': this.detail.id, 'data-testid': 'byte-grid',
+    });
+    this.el = h('div', { class: 'hex-view' },
+      // Wider than a phone: it scrolls inside its box, shaded at the edge (the grid itself is the keyboard's way in).
+      scrollable(this.grid, label, { focus: false }),
+      this.detail);
+    const at = (e) => {
+      const b = e.target.closest && e.target.closest('.byte[data-offset]');
+      return b ? Number(b.dataset.offset) : -1;
+    };
+    this.grid.addEventListener('click', (e) => {
+      const o = at(e);
+      if (o >= 0) this.select(o, { emit: true });
+    });
+    this.grid.addEventListener('keydown', (e) => this.key(e));
+    this.grid.addEventListener('mouseover', (e) => {
+      const o = at(e);
+      if (o >= 0) this.show(o);
+    });
+    this.grid.addEventListener('mouseleave', () => this.show(this.current));
+    this.build();
+  }
+
+  /** build makes the first rows now and the rest in later tasks. */
+  build() {
+    const hex = this.hex;
+    const rows = (from, to) => {
+      const frag = document.createDocumentFragment();
+      for (let i = from; i < to; i += PER_LINE) {
+        const row = document.createElement('div');
+        row.className = 'byte-row';
+        const off = document.createElement('span');
+        off.className = 'offset';
+        off.setAttribute('aria-hidden', 'true');
+        off.textContent = String(i).padStart(4, '0');
+        const cellsEl = document.createElement('span');
+        cellsEl.className = 'byte-cells';
+        for (let j = i; j < Math.min(i + PER_LINE, to); j++) {
+          const b = document.createElement('span');
+          // Every other field underlined: the bytes read as fields before any hover.
+          b.className = this.leafAt[j] % 2 === 1 ? 'byte alt' : 'byte';
+          b.dataset.offset = j;
+          if (this.testids) b.dataset.testid = `byte-${j}`;
+          b.textContent = hex.slice(j * 2, j * 2 + 2);
+          if (j >= this.lit[0] && j < this.lit[1]) b.classList.add('in-field');
+          if (j === this.current) b.classList.add('current');
+          this.cells[j] = b;
+          cellsEl.append(b);
+        }
+        row.append(off, cellsEl);
+        frag.append(row);
+      }
+      return frag;
+    };
+    const first = Math.min(this.n, FIRST_CHUNK);
+    this.grid.append(rows(0, first));
+    let at = first;
+    const more = () => {
+      if (at >= this.n) return;
+      const to = Math.min(this.n, at + CHUNK);
+      this.grid.append(rows(at, to));
+      at = to;
+      if (at < this.n) setTimeout(more, 0);
+      else this.host.dataset.built = 'true';
+    };
+    if (at < this.n) setTimeout(more, 0);
+    else this.host.dataset.built = 'true';
+    this.show(this.current);
+  }
+
+  /** key moves the current byte; Enter or Space picks it. */
+  key(e) {
+    const moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -PER_LINE, ArrowDown: PER_LINE };
+    let to = null;
+    if (e.key in moves) to = this.current + moves[e.key];
+    else if (e.key === 'Home') to = 0;
+    else if (e.key === 'End') to = this.n - 1;
+    else if (this.pick && (e.key === 'Enter' || e.key === ' ')) to = this.current;
+    if (to === null) return;
+    e.preventDefault();
+    e.stopPropagation(); // not the page's step keys
+    this.select(Math.max(0, Math.min(this.n - 1, to)), { emit: this.pick });
+  }
+
+  /** select makes offset the current byte and shows its field. */
+  select(offset, { focus = false, emit: tell = false } = {}) {
+    if (!this.n) return;
+    const i = Math.max(0, Math.min(this.n - 1, offset));
+    this.cells[this.current]?.classList.remove('current');
+    this.current = i;
+    this.cells[i]?.classList.add('current');
+    this.grid.dataset.current = String(i);
+    if (focus) this.grid.focus();
+    this.show(i);
+    if (tell) emit(this.host, 'tls-pick-byte', { offset: i });
+  }
+
+  /** show highlights the field of byte offset and describes it. */
+  show(offset) {
+    const k = this.leafAt[offset] ?? -1;
+    const leaf = k >= 0 ? this.leaves[k] : null;
+    const f = leaf ? leaf.field : null;
+    this.light(f ? [f.offset, f.offset + f.length] : [offset, offset + 1]);
+    fill(this.detail,
+      h('strong', null, `Byte ${offset}`), ' = ', h('code', null, this.hex.slice(offset * 2, offset * 2 + 2)),
+      leaf ? [' — ', describe(leaf.path)] : null);
+    this.detail.dataset.kind = f ? f.kind : '';
+    this.detail.dataset.offset = String(offset);
+  }
+
+  /** showField highlights a whole field (of any depth) and describes it. */
+  showField(path) {
+    const f = path[path.length - 1];
+    this.light([f.offset, f.offset + f.length]);
+    fill(this.detail, h('strong', null, `Bytes ${f.offset}–${f.offset + f.length - 1}`), ` (${formatByteCount(f.length)})`, ' — ', describe(path));
+    this.detail.dataset.kind = f.kind;
+    this.detail.dataset.offset = String(f.offset);
+  }
+
+  /** light marks bytes [start, end) as the field shown. */
+  light([start, end]) {
+    const [a, b] = this.lit;
+    for (let i = a; i < b; i++) this.cells[i]?.classList.remove('in-field');
+    for (let i = start; i < end; i++) this.cells[i]?.classList.add('in-field');
+    this.lit = [start, end];
+  }
+}
+
+/** describe renders a field's path (outer › inner) and, for the innermost, its value, explanation and RFC. */
+function describe(path) {
+  const shown = path.filter((f, k) => f.name && (k > 0 || path.length === 1));
+  const f = path[path.length - 1];
+  return h('span', { class: 'field-path' },
+    shown.map((x, k) => [k ? ' › ' : '', h('span', { class: classes('field', x === f && 'inner'), 'data-kind': x.kind }, x.name)]),
+    f.value ? [' = ', h('code', { class: 'field-value' }, f.value)] : null,
+    f.unknown ? h('span', { class: 'badge unknown' }, ' unknown to the analyzer') : null,
+    f.continued ? h('span', { class: 'explanation' }, ' (continues in another record)') : null,
+    f.explain ? h('span', { class: 'explanation field-explain' }, ` ${f.explain}`) : null,
+    f.rfc ? h('span', { class: 'rfc', 'data-testid': 'field-rfc' }, ` ${f.rfc}`) : null);
+}
+
+/**
+ * fieldList renders a tree's fields as nested lists of buttons: one tab
+ * stop, arrow keys move through them; focusing or hovering one highlights
+ * its bytes in view (a HexView).
+ */
+function fieldList(root, view, label) {
+  const buttons = [];
+  const paths = [];
+  const item = (f, path) => {
+    const p = [...path, f];
+    const k = buttons.length;
+    const b = h('button', {
+      type: 'button', class: classes('field-item', f.unknown && 'unknown'), 'data-field': k, 'data-kind': f.kind,
+      tabindex: k === 0 ? 0 : -1, 'aria-describedby': view.detail.id,
+    }, h('span', { class: 'field-name' }, f.name || f.kind), f.value ? [' ', h('code', { class: 'field-value' }, f.value)] : null);
+    buttons.push(b);
+    paths.push(p);
+    const kids = f.children && f.children.length ? h('ul', null, f.children.map((c) => item(c, p))) : null;
+    return h('li', null, b, kids);
+  };
+  const list = h('div', { class: 'field-group', role: 'group', 'aria-label': label }, h('ul', { class: 'field-list' }, item(root, [])));
+  let current = 0;
+  const go = (k, focus) => {
+    buttons[current].tabIndex = -1;
+    current = Math.max(0, Math.min(buttons.length - 1, k));
+    buttons[current].tabIndex = 0;
+    if (focus) buttons[current].focus();
+  };
+  const at = (e) => {
+    const b = e.target.closest && e.target.closest('button[data-field]');
+    return b ? Number(b.dataset.field) : -1;
+  };
+  list.addEventListener('focusin', (e) => { const k = at(e); if (k >= 0) { go(k, false); view.showField(paths[k]); } });
+  list.addEventListener('mouseover', (e) => { const k = at(e); if (k >= 0) view.showField(paths[k]); });
+  list.addEventListener('click', (e) => {
+    const k = at(e);
+    if (k >= 0) view.select(paths[k][paths[k].length - 1].offset, { focus: false });
+  });
+  list.addEventListener('keydown', (e) => {
+    const moves = { ArrowUp: -1, ArrowDown: 1, Home: -Infinity, End: Infinity };
+    if (!(e.key in moves)) return;
+    e.preventDefault();
+    e.stopPropagation();
+    const d = moves[e.key];
+    go(Number.isFinite(d) ? current + d : (d < 0 ? 0 : buttons.length - 1), true);
+  });
+  return list;
+}
+
+/** lazyFields is a closed "Every field" list, built the first time it is opened. */
+function lazyFields(root, view, label) {
+  const d = h('details', { class: 'fields' }, h('summary', null, 'Every field'));
+  d.addEventListener('toggle', () => {
+    if (d.open && !d.querySelector('.field-list')) d.append(fieldList(root, view, label));
+  });
+  return d;
+}
+
+/**
+ * RecordBytes shows one record's bytes named field by field: the wire, and
+ * beside it the plaintext when the record was decrypted. load(session, i)
+ * asks the analyzer; analysis sets what it answered directly.
+ */
+export class RecordBytes extends HTMLElement {
+  constructor() {
+    super();
+    this._analysis = null;
+    this._mark = -1;
+    this.label = 'Record';
+  }
+
+  set mark(v) { this._mark = v; }
+
+  set analysis(v) { this._analysis = v; this.render(); }
+  get analysis() { return this._analysis; }
+
+  /** load asks the analyzer for record index of session and shows it. */
+  load(session, index, opts) {
+    this.dataset.state = 'loading';
+    fill(this, h('p', { class: 'explanation' }, 'Reading the bytes…'));
+    whenAnalyzer(this, () => recordAnalysis(session, index, opts).then(
+      (a) => { this.analysis = a; },
+      (err) => {
+        this.dataset.state = 'failed';
+        fill(this, h('p', { class: 'explanation' }, `The analyzer could not read this record: ${err.message}`));
+      }));
+  }
+
+  connectedCallback() { if (this._analysis && !this.firstChild) this.render(); }
+
+  render() {
+    const a = this._analysis;
+    if (!a || !this.isConnected) return;
+    const sides = [];
+    const wire = new HexView(this, { hex: a.wireHex, tree: a.tree.wire, label: `${this.label}: the bytes on the wire` });
+    sides.push(h('section', { class: 'record-side wire-side', 'data-testid': 'record-wire' },
+      h('h5', null, 'On the wire'),
+      wire.el,
+      lazyFields(a.tree.wire, wire, `${this.label}: the fields on the wire`)));
+    if (a.decrypted && a.tree.plain) {
+      const plain = new HexView(this, { hex: a.plainHex, tree: a.tree.plain, label: `${this.label}: the decrypted bytes` });
+      sides.push(h('section', { class: 'record-side plain-side', 'data-testid': 'record-plain' },
+        h('h5', null, 'Decrypted with the key log'),
+        plain.el,
+        lazyFields(a.tree.plain, plain, `${this.label}: the decrypted fields`)));
+    } else if (a.decryptError) {
+      sides.push(h('p', { class: 'explanation decrypt-note', 'data-testid': 'record-not-decrypted' }, `Not decrypted: ${a.decryptError}`));
+    }
+    fill(this, h('div', { class: classes('record-bytes', sides.length > 1 && 'two') }, sides));
+    if (this._mark >= 0) wire.select(this._mark);
+    this.dataset.state = 'ready';
+  }
+}
+
+customElements.define('tls-record-bytes', RecordBytes);
+
+// ---- <tls-byte-picker> ---------------------------------------------------------
+
+/**
+ * BytePicker shows the bytes of one record as buttons, 16 a line, each named
+ * by the analyzer's field (tree, set when it arrives). One byte is selected;
+ * arrow keys move the selection (a single tab stop), a click or Enter picks.
  */
 export class BytePicker extends HTMLElement {
   constructor() {
     super();
     this._hex = '';
-    this._fields = [];
+    this._tree = null;
     this._selected = 0;
     this._label = 'Bytes';
   }
 
-  set hex(v) { if (v !== this._hex) { this._hex = v || ''; this.build(); } }
+  set hex(v) { if (v !== this._hex) { this._hex = v || ''; this._tree = null; this.build(); } }
   get hex() { return this._hex; }
-  set fields(v) { this._fields = v || []; this.paint(); }
+  set tree(v) { if (v !== this._tree) { this._tree = v; this.build(); } }
   set label(v) { this._label = v; }
-  set selected(v) { if (v !== this._selected) { this._selected = v; this.paint(); } }
+  set selected(v) {
+    if (v === this._selected) return;
+    this._selected = v;
+    if (this.view) this.view.select(v);
+  }
+
   get selected() { return this._selected; }
 
   connectedCallback() {
     if (!this._wired) {
       this._wired = true;
-      this.addEventListener('click', (e) => {
-        const b = e.target.closest && e.target.closest('button[data-offset]');
-        if (b) this.pick(Number(b.dataset.offset), false);
-      });
-      this.addEventListener('keydown', (e) => this.key(e));
+      this.addEventListener('tls-pick-byte', (e) => { if (e.target === this) this._selected = e.detail.offset; }, true);
     }
     this.build();
   }
 
   build() {
     if (!this.isConnected) return;
-    const bytes = bytesOf(this._hex);
-    this.buttons = bytes.map((b, i) => h('button', {
-      type: 'button', class: 'byte', 'data-offset': i, tabindex: -1,
-      'aria-label': `byte ${i}: ${b}`, 'data-testid': `byte-${i}`,
-    }, b));
-    const rows = [];
-    for (let i = 0; i < bytes.length; i += PER_LINE) {
-      rows.push(h('div', { class: 'byte-row' },
-        h('span', { class: 'offset', 'aria-hidden': 'true' }, String(i).padStart(4, '0')),
-        h('span', { class: 'byte-cells' }, this.buttons.slice(i, i + PER_LINE))));
-    }
-    this.legend = h('p', { class: 'byte-legend', 'aria-live': 'polite', 'data-testid': 'byte-legend' });
-    fill(this, 
-      // Wider than a phone: it scrolls inside its box, shaded at the edge (its buttons are the keyboard's way in).
-      scrollable(h('div', { class: 'byte-grid', role: 'group', 'aria-label': this._label }, rows), this._label, { focus: false }),
-      this.legend);
-    if (this._selected >= bytes.length) this._selected = 0;
-    this.paint();
-  }
-
-  /** paint marks the selected byte, the bytes of its innermost field and the headers. */
-  paint() {
-    if (!this.buttons) return;
-    const at = fieldsAt(this._fields, this._selected);
-    const inner = at[at.length - 1];
-    this.buttons.forEach((b, i) => {
-      b.classList.toggle('selected', i === this._selected);
-      b.setAttribute('aria-pressed', String(i === this._selected));
-      b.tabIndex = i === this._selected ? 0 : -1;
-      b.classList.toggle('in-field', Boolean(inner) && i >= inner.start && i < inner.end);
-      b.classList.toggle('header', i < HEADER);
-    });
-    if (!this.legend) return;
-    const sel = this.buttons[this._selected];
-    if (!sel) { fill(this.legend); return; }
-    fill(this.legend, 
-      h('strong', null, `Byte ${this._selected}`), ' = ', h('code', null, bytesOf(this._hex)[this._selected]),
-      at.length ? [' — ', at.map((f, k) => [k ? ' › ' : '', h('span', { class: classes('field', k === at.length - 1 && 'inner') }, f.label)]),
-        inner.note ? h('span', { class: 'explanation' }, ` (${inner.note})`) : null] : null);
-  }
-
-  pick(offset, focus) {
-    const n = this.buttons ? this.buttons.length : 0;
-    if (!n) return;
-    const i = Math.max(0, Math.min(n - 1, offset));
-    this.selected = i;
-    if (focus) this.buttons[i].focus();
-    emit(this, 'tls-pick-byte', { offset: i });
-  }
-
-  key(e) {
-    const moves = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -PER_LINE, ArrowDown: PER_LINE };
-    if (e.key in moves || e.key === 'Home' || e.key === 'End') e.stopPropagation(); // not the page's step keys
-    if (e.key in moves) {
-      e.preventDefault();
-      this.pick(this._selected + moves[e.key], true);
-    } else if (e.key === 'Home') {
-      e.preventDefault();
-      this.pick(0, true);
-    } else if (e.key === 'End') {
-      e.preventDefault();
-      this.pick(this.buttons.length - 1, true);
-    }
+    const focused = this.contains(document.activeElement);
+    this.view = new HexView(this, { hex: this._hex, tree: this._tree, label: this._label, pick: true, testids: true });
+    if (this._selected >= this.view.n) this._selected = 0;
+    fill(this, this.view.el);
+    this.view.select(this._selected, { focus: focused });
   }
 }
 
