@@ -62,6 +62,7 @@ func (a *API) RemoteStart(arg string) (string, error) {
 		return "", fmt.Errorf("remoteStart: %w", err)
 	}
 	a.remote = r
+	a.remoteToken = ""
 	return a.remoteResult()
 }
 
@@ -71,6 +72,7 @@ func (a *API) RemoteStart(arg string) (string, error) {
 type RemoteDeliverRequest struct {
 	Records string `json:"records"` // base64
 	Trace   string `json:"trace"`   // the Tls-Playground-Trace header (base64url JSON), optional
+	Token   string `json:"token"`   // the answer's Tls-Playground-Token header, recorded for Eve (eveTokenKey)
 	Error   *struct {
 		Side    string `json:"side"`
 		Alert   string `json:"alert"`
@@ -93,6 +95,12 @@ func (a *API) RemoteDeliver(arg string) (string, error) {
 	}
 	if err := limits.Size("remoteDeliver: trace", len(req.Trace), limits.Flight, "the Tls-Playground-Trace header of one answer"); err != nil {
 		return "", err
+	}
+	if err := limits.Size("remoteDeliver: token", len(req.Token), limits.Flight, "the Tls-Playground-Token header of one answer"); err != nil {
+		return "", err
+	}
+	if req.Token != "" {
+		a.remoteToken = req.Token
 	}
 	if req.Error != nil {
 		if err := limits.Size("remoteDeliver: error.records", len(req.Error.Records)/2, limits.Flight, "the server's alert record"); err != nil {

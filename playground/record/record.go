@@ -318,8 +318,9 @@ func New13(kind string, key, iv []byte) (*Protector, error) {
 	return &Protector{aead: aead, fixedIV: append([]byte(nil), iv...), key: append([]byte(nil), key...)}, nil
 }
 
-// Discard overwrites the key material this direction holds: the end of a
-// session ("the keys are thrown away").
+// Discard overwrites this direction's key and IV with zeros and drops its
+// cipher.AEAD: the end of a session. The key schedule inside the dropped
+// AEAD cannot be zeroed from here and waits for the garbage collector.
 func (p *Protector) Discard() {
 	if p == nil {
 		return

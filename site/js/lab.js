@@ -132,6 +132,17 @@ export function createLab(app) {
       : `Eve failed: ${result.verdict}.`);
   }
 
+  /**
+   * eveToken: over HTTP the server sealed its randomness into the token under a long-lived
+   * key; Eve, holding the recording and that key, rebuilds the server's ephemeral key.
+   */
+  async function eveToken() {
+    if (local()) throw new Error('the token key exists only with the server behind HTTP: choose “Server: in this page over HTTP” above');
+    const result = await app.work('Eve opens a recorded token with the leaked token key', () => engine().callJSON('eveTokenKey', {}));
+    lab.eve = { result: { ...result, recorded: st().session } };
+    app.setStatus(result.ok ? `Eve read the recording with the token key: ${result.verdict}.` : `Eve failed: ${result.verdict}.`);
+  }
+
   /** eveIn records a new session in mode (the one on screen changes) and lets the key leak. */
   async function eveIn(mode) {
     await app.configure({ mode });
@@ -307,6 +318,7 @@ export function createLab(app) {
     switch (action) {
       case 'eve-leak': return eve();
       case 'eve-mode': return eveIn(arg.mode);
+      case 'eve-token': return eveToken();
       case 'mallory-run': return mitm({ trust: Boolean(arg.trust), rewrite: arg.rewrite ?? lab.mallory.rewrite });
       case 'mallory-send': return mitmSend(arg);
       case 'downgrade-run': return downgrade();
@@ -344,6 +356,7 @@ export function createLab(app) {
       ready: s.ready,
       busy: s.busy,
       local: local(),
+      canLeakToken: s.server === 'page',
       mode: s.mode,
       session: s.session,
       exchanges: s.exchanges,
