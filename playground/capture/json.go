@@ -33,6 +33,7 @@ type ConnSummary struct {
 	SNI            string              `json:"sni"`
 	Version        string              `json:"version"`
 	Suite          string              `json:"suite"`
+	Group          string              `json:"group"` // the key exchange group, when the hellos or ServerKeyExchange name it
 	ClientRandom   string              `json:"clientRandom"`
 	HelloRetry     bool                `json:"helloRetry"`
 	EarlyData      bool                `json:"earlyData"`
@@ -86,7 +87,7 @@ func (r *Result) Summary() *Summary {
 	for i, c := range r.Connections {
 		d := c.Decrypt
 		cs := ConnSummary{Index: i, Client: c.Client, Server: c.Server, FirstFrame: c.FirstFrame, LastFrame: c.LastFrame,
-			SNI: d.SNI, Version: d.VersionName(), Suite: d.SuiteName, ClientRandom: trace.HexString(d.ClientRandom),
+			SNI: d.SNI, Version: d.VersionName(), Suite: d.SuiteName, Group: d.Group, ClientRandom: trace.HexString(d.ClientRandom),
 			HelloRetry: d.HelloRetry, EarlyData: d.EarlyData, EarlyAccepted: d.EarlyAccepted, EMS: d.EMS, EncryptThenMAC: d.EncryptThenMAC,
 			Records: make([]RecordSummary, len(d.Records)), Messages: c.Messages, Finished: append([]decrypt.Finished{}, d.Finished...),
 			KeySchedule: session.KeySchedule{Nodes: d.KeySchedule}, Problems: append([]string{}, c.Problems...)}

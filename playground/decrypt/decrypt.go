@@ -8,6 +8,7 @@ import (
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/kx"
 	"tlsplayground/playground/prf"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/suites"
@@ -62,6 +63,7 @@ type Result struct {
 	ClientRandom   []byte
 	ServerRandom   []byte
 	SNI            string
+	Group          string // the key exchange group: the ServerHello's key_share (TLS 1.3), the ServerKeyExchange's named curve (TLS 1.2 ECDHE)
 	HelloRetry     bool
 	EarlyData      bool // the client offered 0-RTT data
 	EarlyAccepted  bool // the server accepted it (early_data in EncryptedExtensions)
@@ -386,6 +388,12 @@ func (c *conn) message(at, side int, raw []byte) {
 	case handshake.TypeEndOfEarlyData:
 		c.addTranscript(raw)
 		c.dirs[client].early = nil
+	case handshake.TypeServerKeyExchange:
+		c.addTranscript(raw)
+		// ECParameters: curve_type named_curve (3), then the curve (RFC 8422, Section 5.4).
+		if b := raw[handshake.HeaderLen:]; len(b) >= 3 && b[0] == handshake.CurveTypeNamedCurve {
+			c.res.Group = kx.NameOf(binary.BigEndian.Uint16(b[1:]))
+		}
 	case handshake.TypeClientKeyExchange:
 		c.addTranscript(raw)
 		if c.master == nil && c.prot != nil && !c.tls13() {
@@ -572,6 +580,11 @@ func (c *conn) serverHello(raw []byte) {
 	}
 	c.res.Version = version
 	c.res.ServerRandom = sh.Random
+	if ks, ok := handshake.Find(sh.Extensions, handshake.ExtKeyShare); ok {
+		if e, ok := handshake.ParseServerKeyShare(ks); ok {
+			c.res.Group = kx.NameOf(e.Group)
+		}
+	}
 	c.addTranscript(raw)
 	switch {
 	case version != suites.VersionTLS12 && version != suites.VersionTLS13:

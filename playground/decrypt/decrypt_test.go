@@ -60,8 +60,8 @@ func TestIllustratedTLS13(t *testing.T) {
 	recs, kl := capture(t, "illustrated-tls13")
 	res := decrypt.Connection(recs, kl)
 	checkAll(t, "illustrated-tls13", res)
-	if res.Version != suites.VersionTLS13 || res.SuiteName != "TLS_AES_256_GCM_SHA384" || res.SNI != "example.ulfheim.net" {
-		t.Errorf("version %04x suite %s sni %q", res.Version, res.SuiteName, res.SNI)
+	if res.Version != suites.VersionTLS13 || res.SuiteName != "TLS_AES_256_GCM_SHA384" || res.SNI != "example.ulfheim.net" || res.Group != "x25519" {
+		t.Errorf("version %04x suite %s sni %q group %s", res.Version, res.SuiteName, res.SNI, res.Group)
 	}
 	c, s := appData(res)
 	if string(c) != "ping" || string(s) != "pong" {
@@ -95,7 +95,7 @@ func TestIllustratedTLS12(t *testing.T) {
 	recs, kl := capture(t, "illustrated-tls12")
 	res := decrypt.Connection(recs, kl)
 	checkAll(t, "illustrated-tls12", res)
-	if res.Version != suites.VersionTLS12 || res.SuiteName != "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA" || res.EMS || res.EncryptThenMAC {
+	if res.Version != suites.VersionTLS12 || res.SuiteName != "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA" || res.EMS || res.EncryptThenMAC || res.Group != "x25519" {
 		t.Errorf("version %04x suite %s ems %v etm %v", res.Version, res.SuiteName, res.EMS, res.EncryptThenMAC)
 	}
 	c, s := appData(res)
@@ -269,8 +269,8 @@ func TestEngineSessions(t *testing.T) {
 		}
 		res := decrypt.Connection(exportRecords(t, e), kl)
 		checkAll(t, r.name, res)
-		if res.SuiteName != e.Suite || res.EMS != e.EMS || res.HelloRetry != e.HelloRetry {
-			t.Errorf("%s: suite %s ems %v hrr %v; the export says %s ems %v hrr %v", r.name, res.SuiteName, res.EMS, res.HelloRetry, e.Suite, e.EMS, e.HelloRetry)
+		if res.SuiteName != e.Suite || res.EMS != e.EMS || res.HelloRetry != e.HelloRetry || res.Group != e.Group {
+			t.Errorf("%s: suite %s ems %v hrr %v group %q; the export says %s ems %v hrr %v group %q", r.name, res.SuiteName, res.EMS, res.HelloRetry, res.Group, e.Suite, e.EMS, e.HelloRetry, e.Group)
 		}
 		if strings.Contains(r.name, "HelloRetryRequest") && !res.HelloRetry {
 			t.Errorf("%s: no HelloRetryRequest", r.name)
