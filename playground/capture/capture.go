@@ -108,6 +108,9 @@ func Open(file, keylog []byte, progress func(done, total int)) (*Result, error) 
 	if t := bytes.TrimLeft(file, " \t\r\n\xef\xbb\xbf"); len(t) > 0 && t[0] == '{' {
 		return openExport(t, extra, progress)
 	}
+	if kl, err := decrypt.ParseKeyLog(file); err == nil && len(kl.Entries) > 0 {
+		return nil, errors.New("this file is an NSS key log, not a capture: give it as the key log, and the pcap or pcapng file (from Wireshark, tshark, dumpcap or tcpdump) as the capture")
+	}
 	return openCapture(file, extra, progress)
 }
 

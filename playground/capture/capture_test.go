@@ -2,9 +2,11 @@ package capture_test
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -254,6 +256,7 @@ func TestBadFiles(t *testing.T) {
 	}{
 		{"empty", nil, nil, "the capture file is empty"},
 		{"not a capture", []byte("hello, this is a text file"), nil, "not a capture file"},
+		{"key log as capture", read(t, "illustrated-tls13", "keylog.txt"), nil, "this file is an NSS key log, not a capture: give it as the key log"},
 		{"bad json", []byte(`{"mode": `), nil, "not a capture file, and not a session export either"},
 		{"other json", []byte(`{"name": "x"}`), nil, "not a session export of the playground"},
 		{"plain http", http, nil, `no TLS in the capture: 1 TCP stream(s), none starts with a TLS handshake record (10.0.0.1:50000 → 10.0.0.2:443: not TLS: the client's first bytes are 47 45 54 20 2f 20 48 54, not a TLS handshake record (16 03 0x): "GET ", plain HTTP)`},
@@ -386,3 +389,63 @@ func TestLargeCapture(t *testing.T) {
 		t.Errorf("opening %d bytes took %v", len(file), took)
 	}
 }
+
+// TestCutStreams: a record cut by the end of the capture, bytes that are
+// not records, and a capture with no TCP at all are each named.
+func TestCutStreams(t *testing.T) {
+	s, err := session.New(testSetup(t), session.Options{Mode: session.ModeTLS13, Seed: []byte("cut")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	e := s.Export()
+	var packets []pcap.Packet
+	for _, r := range e.Records {
+		b, _ := hex.DecodeString(r.Hex)
+		packets = append(packets, pcap.Packet{FromClient: r.From == "client", Payload: b})
+	}
+	// The server's Certificate record (its third) ends early.
+	cut := append([]pcap.Packet(nil), packets[:4]...)
+	cut[3].Payload = cut[3].Payload[:100]
+	res, err := capture.Open(pcap.Write(cut, time.Unix(0, 0)), []byte(e.Keylog), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := res.Connections[0]
+	want := "the server's last record is truncated: 95 of its " + itoa(len(packets[3].Payload)-5) + " bytes are in the capture (it ends there)"
+	if !strings.Contains(strings.Join(c.Problems, "; "), want) {
+		t.Errorf("cut record: %q, want %q", c.Problems, want)
+	}
+	if last := c.Decrypt.Records[len(c.Records)-1]; !strings.HasPrefix(last.Err, "truncated record") {
+		t.Errorf("the cut record: %q", last.Err)
+	}
+	if last := c.Messages[len(c.Messages)-1]; last.Name != "TruncatedRecord" {
+		t.Errorf("the cut record's arrow: %+v", last)
+	}
+	tr := mustTree(t, res, 0, len(c.Records)-1)
+	covers(t, "cut record", tr.Wire, c.Records[len(c.Records)-1].Wire)
+
+	// Garbage after the ClientHello in the client's stream.
+	junk := append([]pcap.Packet(nil), packets[:2]...)
+	junk = append(junk, pcap.Packet{FromClient: true, Payload: []byte("garbage!")})
+	res, err = capture.Open(pcap.Write(junk, time.Unix(0, 0)), nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = "the client's stream holds bytes that are not a TLS record at byte " + itoa(len(packets[0].Payload)) + " (67 61 72 62 61): the rest of that direction is not read"
+	if !strings.Contains(strings.Join(res.Connections[0].Problems, "; "), want) {
+		t.Errorf("garbage: %q, want %q", res.Connections[0].Problems, want)
+	}
+
+	// No TCP: one UDP datagram (a DNS query) over raw IPv4.
+	udp := []byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 101, 0, 0, 0}
+	ip := []byte{0x45, 0, 0, 29, 0, 0, 0, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2, 0x30, 0x39, 0, 53, 0, 9, 0, 0, 0}
+	rec := make([]byte, 16)
+	rec[8], rec[12] = byte(len(ip)), byte(len(ip))
+	udp = append(append(udp, rec...), ip...)
+	if _, err := capture.Open(udp, nil, nil); err == nil || !strings.Contains(err.Error(), "no tcp payload in the capture") {
+		t.Errorf("UDP only: %v", err)
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

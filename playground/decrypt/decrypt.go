@@ -488,6 +488,9 @@ func (c *conn) clientHello(raw []byte) {
 		if s := c.kl.Find(LabelClientEarlyTraffic, ch.Random); s != nil {
 			c.dirs[client].early = c.earlyKey(s)
 		}
+		if s := c.kl.Find(LabelEarlyExporter, ch.Random); s != nil {
+			c.nodes = append(c.nodes, trace.Node("early_exporter", "early_exporter_master_secret", s, true, "from the key log: "+LabelEarlyExporter))
+		}
 	}
 }
 
