@@ -15,9 +15,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { useSite, waitReady, idle, chooseMode } from './helpers.mjs';
+import { pathToFileURL } from 'node:url';
+import { useSite, waitReady, idle, chooseMode, dist } from './helpers.mjs';
 
 const site = useSite();
+const single = path.join(dist, 'tls-playground.html');
 const TSHARK = ['/usr/bin/tshark', '/usr/local/bin/tshark'].find(existsSync);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'tls-playground-download-'));
 process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -96,4 +98,31 @@ test('Mallory: one file, two TCP streams, the message as sent and as she forward
   const kl = await save(page, 'download-keylog-mitm');
   assert.equal((readFileSync(kl.file, 'utf8').match(/^CLIENT_RANDOM /gm) || []).length, 2, 'both connections’ keys');
   assert.deepEqual(problems, []);
+});
+
+test('the single-file edition, offline from file://: the bytes are named and the capture downloads', { skip: (!TSHARK && 'tshark is not installed') || (!existsSync(single) && `${single} not built`) }, async (t) => {
+  const { page, problems } = await site.openPage(t);
+  await page.context().route(/^file:/, (route) => route.continue());
+  const fetched = [];
+  page.on('request', (req) => { if (!/^(file|blob|data):/.test(req.url())) fetched.push(req.url()); });
+  await page.context().setOffline(true);
+  await page.goto(`${pathToFileURL(single).href}#mode=tls13&step=7`);
+  await waitReady(page);
+  const text = 'from a USB stick, offline';
+  await page.getByTestId('message-input').fill(text);
+  await page.getByTestId('send-client').click();
+  await page.locator('[data-testid="decrypted"]').first().waitFor({ timeout: 20_000 });
+  await idle(page);
+  // The analyzer answers in the bundled worker too.
+  const wire = page.locator('tls-wire[data-page-wire]');
+  await wire.getByTestId('wire-record-0').click();
+  await wire.locator('tls-record-bytes[data-state="ready"]').first().waitFor({ timeout: 20_000 });
+  await wire.locator('.byte[data-offset="11"]').first().hover();
+  assert.equal(await wire.getByTestId('byte-legend').first().getAttribute('data-kind'), 'client_hello.random');
+  const cap = await save(page, 'download-pcapng');
+  const read = tshark(cap.file);
+  assert.ok(read.follow[0].includes(text), `tshark shows the message decrypted:\n${read.follow[0]}`);
+  assert.deepEqual(fetched, [], 'nothing fetched from a network');
+  // The page itself is the one file: helpers.mjs counts its file: URL as another host.
+  assert.deepEqual(problems.filter((p) => !p.startsWith('request to another host: file:')), []);
 });
