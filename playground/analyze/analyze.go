@@ -257,8 +257,14 @@ func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 			c.last().Value = cbc.mac
 		}
 		if padLen > 0 {
-			c.take("cbc.padding", padLen)
-			c.last().Value = itoa(padLen) + " bytes of value " + itoa(padLen)
+			f, b := c.take("cbc.padding", padLen)
+			f.Value = bytesN(padLen) + " of value " + itoa(padLen)
+			for _, x := range b {
+				if int(x) != padLen {
+					f.Value += " (not all " + itoa(padLen) + ": bad padding, which a receiver must treat like a bad MAC)"
+					break
+				}
+			}
 		}
 		c.take("cbc.padding_length", 1)
 		c.last().Value = itoa(padLen)
