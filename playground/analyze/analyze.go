@@ -72,15 +72,14 @@ type Tree struct {
 // suite from the hellos and reassembles each direction's handshake
 // messages. Feed it every record of the connection in order.
 type Analyzer struct {
-	version    uint16       // negotiated; 0 until the ServerHello
-	suiteID    uint16       // negotiated cipher suite
-	helloRetry bool         // the last ServerHello was a HelloRetryRequest
-	etm        bool         // encrypt_then_mac negotiated (RFC 7366)
-	offered13  bool         // the ClientHello offers TLS 1.3
-	kxRSA      bool         // TLS 1.2 RSA key transport
-	kxDHE      bool         // TLS 1.2 finite-field DHE (captures of other peers)
-	group      int          // TLS 1.2: the curve of the ServerKeyExchange, which the ClientKeyExchange uses too
-	dir        [2]direction // 0: server to client, 1: client to server
+	version   uint16       // negotiated; 0 until the ServerHello
+	suiteID   uint16       // negotiated cipher suite
+	etm       bool         // encrypt_then_mac negotiated (RFC 7366)
+	offered13 bool         // the ClientHello offers TLS 1.3
+	kxRSA     bool         // TLS 1.2 RSA key transport
+	kxDHE     bool         // TLS 1.2 finite-field DHE (captures of other peers)
+	group     int          // TLS 1.2: the curve of the ServerKeyExchange, which the ClientKeyExchange uses too
+	dir       [2]direction // 0: server to client, 1: client to server
 }
 
 // direction is one side's sending state.

@@ -33,7 +33,6 @@ func (a *Analyzer) learn(fromClient bool, typ uint8, raw []byte) {
 	if v, ok := handshake.Find(sh.Extensions, handshake.ExtSupportedVersions); ok && len(v) == 2 {
 		a.version = u16(v)
 	}
-	a.helloRetry = bytes.Equal(sh.Random, handshake.HelloRetryRandom)
 	a.suiteID = sh.CipherSuite
 	_, a.etm = handshake.Find(sh.Extensions, handshake.ExtEncryptThenMAC)
 	name := ianaSuite(sh.CipherSuite)
