@@ -302,16 +302,15 @@ func (a *Analyzer) content(c *cur, fromClient bool, typ uint8, base int) {
 			}
 		}
 	case record.TypeAlert:
-		al := c.open("alert", 2)
-		if lf, b := al.take("alert.level", 1); b != nil {
-			lf.Value = alertLevel(b[0])
-		}
-		if df, b := al.take("alert.description", 1); b != nil {
-			df.Value = alertName(b[0])
-		}
-		al.done()
-		if c.off < c.end {
-			c.malformedRest("one alert is 2 bytes: level and description")
+		for c.more() { // usually one alert; TLS 1.2 allows several in a record
+			al := c.open("alert", 2)
+			if lf, b := al.take("alert.level", 1); b != nil {
+				lf.Value = alertLevel(b[0])
+			}
+			if df, b := al.take("alert.description", 1); b != nil {
+				df.Value = alertName(b[0])
+			}
+			al.done()
 		}
 	case record.TypeApplicationData:
 		if n > 0 {
