@@ -71,3 +71,41 @@ func TestChromiumClientHello(t *testing.T) {
 		t.Errorf("ALPN protocols %q: no h2", values["ext.alpn.protocol_name.data"])
 	}
 }
+
+// TestOtherClientHellos: OpenSSL's and GnuTLS's ClientHellos (s_client
+// and gnutls-cli, recorded into testdata the same way) are covered with
+// nothing unknown.
+func TestOtherClientHellos(t *testing.T) {
+	for _, c := range []struct {
+		file string
+		want []string
+	}{
+		{"testdata/openssl.hello", []string{"ext.server_name", "ext.alpn", "ext.status_request", "ext.encrypt_then_mac", "ext.extended_master_secret",
+			"ext.session_ticket", "ext.supported_versions", "ext.key_share", "ext.psk_key_exchange_modes", "ext.ec_point_formats"}},
+		{"testdata/gnutls.hello", []string{"ext.server_name", "ext.alpn", "ext.status_request", "ext.record_size_limit", "ext.renegotiation_info",
+			"ext.supported_versions", "ext.key_share", "ext.psk_key_exchange_modes", "ext.extended_master_secret", "ext.encrypt_then_mac"}},
+	} {
+		b, err := os.ReadFile(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := New()
+		seen := map[string]int{}
+		for off := 0; off < len(b); {
+			n := 5 + (int(b[off+3])<<8 | int(b[off+4]))
+			tr := a.Record(Record{FromClient: true, Wire: b[off : off+n]})
+			checkTree(t, c.file, tr.Wire, n, false)
+			kindsSeen(tr.Wire, seen)
+			if t.Failed() {
+				t.Log(dump(t, tr))
+				t.FailNow()
+			}
+			off += n
+		}
+		for _, k := range c.want {
+			if seen[k] == 0 {
+				t.Errorf("%s: no %s", c.file, k)
+			}
+		}
+	}
+}
