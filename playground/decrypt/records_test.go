@@ -17,7 +17,7 @@ const capturesDir = "../../../shared/testdata/captures"
 // BSD loopback or Ethernet, IPv4 or IPv6, one TCP connection, no loss): it gives the
 // TLS records in the order they completed on the wire. playground/capture
 // does this for real with playground/pcap.
-func pcapRecords(t *testing.T, path string) []decrypt.Record {
+func pcapRecords(t testing.TB, path string) []decrypt.Record {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -78,7 +78,7 @@ func pcapRecords(t *testing.T, path string) []decrypt.Record {
 	return out
 }
 
-func readKeyLog(t *testing.T, path string) decrypt.KeyLog {
+func readKeyLog(t testing.TB, path string) decrypt.KeyLog {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -91,7 +91,7 @@ func readKeyLog(t *testing.T, path string) decrypt.KeyLog {
 	return kl
 }
 
-func capture(t *testing.T, name string) ([]decrypt.Record, decrypt.KeyLog) {
+func capture(t testing.TB, name string) ([]decrypt.Record, decrypt.KeyLog) {
 	dir := filepath.Join(capturesDir, name)
 	return pcapRecords(t, filepath.Join(dir, "capture.pcap")), readKeyLog(t, filepath.Join(dir, "keylog.txt"))
 }
