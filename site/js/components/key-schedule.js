@@ -10,6 +10,7 @@
 // Attributes it sets: data-nodes (how many values are drawn).
 
 import { h, s, classes } from '../dom.js';
+import { linkTerms } from './glossary.js';
 import { hexBlock } from './values.js';
 import { scrollable } from './scroll-hint.js';
 
@@ -115,11 +116,11 @@ export class KeySchedule extends HTMLElement {
     this.detail = h('div', { class: 'ks-detail', 'aria-live': 'polite', 'data-testid': 'ks-detail' });
     this.replaceChildren(h('section', { class: 'key-schedule', 'aria-labelledby': titleID },
       h('h2', { id: titleID }, 'The key schedule: from the secrets to the traffic keys'),
-      h('p', { class: 'explanation' }, tls13
+      h('p', { class: 'explanation' }, linkTerms(tls13
         ? 'TLS 1.3 derives everything with HKDF: Extract mixes a new secret in (first nothing, then the key exchange\'s shared secret, then nothing again), Derive-Secret and Expand-Label branch off a secret per purpose, bound to the transcript hash at that point. Select a value to see its bytes and the path it came from.'
         : `TLS 1.2 derives everything with its PRF (HMAC-SHA-256 or SHA-384): ${session.ems
           ? 'the pre-master secret and the session hash (a hash of the handshake from ClientHello up to and including ClientKeyExchange: this session used the extended master secret)'
-          : 'the pre-master secret and the two randoms (this session did not use the extended master secret)'} give the master secret, which expands into a key block cut into each side\'s key and IV. Select a value to see its bytes and the path it came from.`),
+          : 'the pre-master secret and the two randoms (this session did not use the extended master secret)'} give the master secret, which expands into a key block cut into each side\'s key and IV. Select a value to see its bytes and the path it came from.`)),
       h('ul', { class: 'ks-legend', 'aria-label': 'Legend' },
         h('li', { class: 'input' }, 'input'),
         h('li', { class: 'client' }, 'client\'s'),

@@ -15,6 +15,7 @@ import { h, classes } from '../dom.js';
 import { hexBlock } from './values.js';
 import { byteLength } from '../hex.js';
 import { GROUPS } from './mode-switch.js';
+import { linkTerms } from './glossary.js';
 
 /** FUNCTION names the key agreement of each group, as a formula's function. */
 const FUNCTION = { x25519: 'X25519', secp256r1: 'ECDH-P256' };
@@ -86,10 +87,10 @@ export class KeyShare extends HTMLElement {
       h('h3', { id: titleID }, `The key share: ${group}`),
       h('p', { class: 'explanation' },
         'No secret is encrypted with the server\'s certificate key. Each side makes a fresh key pair and sends only the public half; each combines its own private key with the other\'s public key, and both arrive at the same secret. Someone who recorded the connection has both public keys and still cannot compute it.'),
-      hybrid ? h('p', { class: 'explanation', 'data-testid': 'key-share-hybrid' },
-        'X25519MLKEM768 is two exchanges in one share, the ML-KEM part first. For ML-KEM the server makes no key pair: it encapsulates a fresh secret to the client\'s encapsulation key and sends the ciphertext, which only the client can decapsulate. ',
-        'The result is safe if either part holds, so a recording made today resists a future quantum computer; the authentication does not change — the certificate and its signature are still classical. ',
-        'A browser sends this share and a plain X25519 one beside it; this engine\'s client sends one.') : null,
+      hybrid ? h('p', { class: 'explanation', 'data-testid': 'key-share-hybrid' }, linkTerms(
+        'X25519MLKEM768 is two exchanges in one share, the ML-KEM part first. For ML-KEM the server makes no key pair: it encapsulates a fresh secret to the client\'s encapsulation key and sends the ciphertext, which only the client can decapsulate. ' +
+        'The result is safe if either part holds, so a recording made today resists a future quantum computer; the authentication does not change — the certificate and its signature are still classical. ' +
+        'A browser sends this share and a plain X25519 one beside it; this engine\'s client sends one.')) : null,
       h('div', { class: 'sides' }, side('client', 'server'), side('server', 'client')),
       h('p', { class: classes('check', 'match', ok ? 'ok' : elsewhere ? 'pending' : 'fail'), 'data-testid': 'key-share-match' },
         h('span', { class: 'mark', 'aria-hidden': 'true' }, ok ? '✓' : elsewhere ? '…' : '✗'),
