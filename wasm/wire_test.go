@@ -115,6 +115,28 @@ func TestAnalyze(t *testing.T) {
 			if !withKeys.Decrypted {
 				t.Errorf("the records form with the key log: not decrypted: %s", withKeys.DecryptError)
 			}
+			if mode != "tls13" {
+				return
+			}
+			// After a KeyUpdate each way, the key log (first traffic secrets only) still opens every record.
+			for _, side := range []string{"client", "server"} {
+				if _, err := a.KeyUpdate(`{"from":"` + side + `"}`); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if _, err := a.Send(`{"from":"server","text":"after two updates"}`); err != nil {
+				t.Fatal(err)
+			}
+			n := len(a.sess.Export().Records)
+			for i := ex.Record; i < n; i++ {
+				if r := analyzed(t, a, `{"record":`+itoa(i)+`}`); !r.Decrypted {
+					t.Errorf("record %d after KeyUpdate: not decrypted: %s", i, r.DecryptError)
+				}
+			}
+			last := analyzed(t, a, `{"record":`+itoa(n-1)+`}`)
+			if !strings.Contains(last.PlainHex, trace.HexString([]byte("after two updates"))) {
+				t.Errorf("the last record's plaintext: %s", last.PlainHex)
+			}
 		})
 	}
 }

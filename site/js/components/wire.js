@@ -222,13 +222,14 @@ export class Wire extends HTMLElement {
     if (!session) { fill(this); return; }
     const records = session.records || [];
     // The records opened stay open while the session grows (a message sent, the connection closed).
-    const first = (records[0] || {}).hex || '';
+    const first = `${session.importId ?? ''}|${session.connection ?? ''}|${(records[0] || {}).hex || ''}`;
     if (first !== this.first) { this.first = first; this.opened = new Set(); }
     const fatal = session.error ? fatalRecord(session) : -1;
     const items = records.map((r, i) => {
       const enc = isEncrypted(session, i);
       const other = r.from === 'client' ? 'server' : 'client';
-      const n = byteLength(r.hex);
+      // An imported connection's records come without their bytes (asked for when opened): its length says.
+      const n = r.hex ? byteLength(r.hex) : r.length || 0;
       const changed = mark && mark.record === i;
       const head = [
         h('span', { class: 'n' }, `#${i + 1}`),
