@@ -5,13 +5,20 @@
 //	tlsplay connect HOST:PORT [--mode tls13|ecdhe|classic] [--request TEXT] ...
 //	tlsplay serve ADDR [--mode tls13|ecdhe|classic] [--once] ...
 //	tlsplay web [ADDR] [--no-open]
+//	tlsplay explain FILE [--keylog FILE] [--summary]
 //	tlsplay glossary
 //
 // handshake plays both ends in one process, as the page does, and prints
 // the seven steps with every value (--json: the session export, the same
 // file as the page's Export button). connect runs the engine's client
 // against any TLS server; serve runs the engine's server for openssl
-// s_client, curl or a browser. Each prints the trace events the page shows.
+// s_client, curl or a browser. Each prints the trace events the page shows;
+// with --pcapng FILE each writes its connection(s) as a capture with the key
+// log inside, which Wireshark and tshark open decrypted. handshake --bytes
+// prints every record byte by byte through the analyzer. explain reads a
+// capture (pcap, pcapng) or a session export, with its key log, and prints
+// each TLS connection: every record's fields, decrypted, and the Finished
+// checks. glossary prints the terms the steps use.
 //
 // Exit status: 0 on success, 1 when a connection or handshake fails (one
 // line on standard error says what failed), 2 for bad flags or arguments.
@@ -56,6 +63,7 @@ Usage:
     tlsplay connect HOST:PORT [flags] run the engine's client against a TLS server
     tlsplay serve ADDR [flags]        run the engine's server (for openssl s_client, curl, a browser)
     tlsplay web [ADDR] [--no-open]    serve the playground's page on this machine and open it (a classroom without network)
+    tlsplay explain FILE [flags]      explain a capture (pcap, pcapng) or a session export, record by record, decrypted with its key log
     tlsplay glossary                  print the terms the steps use, each with its RFC sections
 
 Run "tlsplay COMMAND -h" for a command's flags.
@@ -63,7 +71,7 @@ Run "tlsplay COMMAND -h" for a command's flags.
 
 func (c *cli) run(args []string) int {
 	if len(args) == 0 {
-		return c.fail(usageErr("no command given", "choose handshake, connect, serve, web or glossary; run \"tlsplay -h\" for help"))
+		return c.fail(usageErr("no command given", "choose handshake, connect, serve, web, explain or glossary; run \"tlsplay -h\" for help"))
 	}
 	var err error
 	switch args[0] {
@@ -78,10 +86,12 @@ func (c *cli) run(args []string) int {
 		err = c.serve(args[1:])
 	case "web":
 		err = c.web(args[1:])
+	case "explain":
+		err = c.explain(args[1:])
 	case "glossary":
 		err = c.glossary(args[1:])
 	default:
-		err = usageErr(fmt.Sprintf("unknown command %q", args[0]), "choose handshake, connect, serve, web or glossary; run \"tlsplay -h\" for help")
+		err = usageErr(fmt.Sprintf("unknown command %q", args[0]), "choose handshake, connect, serve, web, explain or glossary; run \"tlsplay -h\" for help")
 	}
 	return c.fail(err)
 }
