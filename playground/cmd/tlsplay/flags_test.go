@@ -35,6 +35,12 @@ func TestBadFlags(t *testing.T) {
 		{[]string{"serve", "127.0.0.1:99999"}, `"127.0.0.1:99999" is not HOST:PORT`},
 		{[]string{"serve", "127.0.0.1:0", "--cert", "x.pem"}, "--cert and --keyfile go together"},
 		{[]string{"serve", "127.0.0.1:0", "--mode", "classic", "--key", "ed25519"}, "needs an RSA server key"},
+		{[]string{"handshake", "--json", "--bytes"}, "--json and --bytes"},
+		{[]string{"handshake", "--pcapng", "/nonexistent/dir/s.pcapng"}, "--pcapng: cannot write the capture"},
+		{[]string{"explain"}, "explain takes one argument, got 0"},
+		{[]string{"explain", "/nonexistent/capture.pcap"}, "explain: open /nonexistent/capture.pcap"},
+		{[]string{"explain", "a.pcap", "b.pcap"}, `unexpected argument "b.pcap"`},
+		{[]string{"glossary", "x"}, `unexpected argument "x"`},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			var out, errb bytes.Buffer
@@ -57,7 +63,7 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"-h"}, {"handshake", "-h"}, {"connect", "--help"}, {"serve", "-h"}} {
+	for _, args := range [][]string{{"-h"}, {"handshake", "-h"}, {"connect", "--help"}, {"serve", "-h"}, {"explain", "-h"}, {"glossary", "-h"}} {
 		var out, errb bytes.Buffer
 		if code := run(args, &out, &errb); code != 0 || !strings.Contains(out.String(), "tlsplay") || errb.Len() != 0 {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, code, out.String(), errb.String())
