@@ -60,7 +60,7 @@ export class KeyShare extends HTMLElement {
       who === 'server' && elsewhere ? serverElsewhere(ks, hybrid, where.server) : h('dl', { class: 'values' },
         value(`${cap(who)}'s private key`, ks[`${who}Private`], {
           secret: true, parts: hybrid && HYBRID[who].private, testid: `private-${who}`,
-          note: 'Made for this connection only and never sent; the engine overwrites it with zeros as soon as the handshake keys are derived (this page keeps a teaching copy).',
+          note: `Made for this connection only and never sent; the engine overwrites it with zeros as soon as the ${tls13 ? 'handshake secret is derived (step 5)' : 'master secret is derived (step 6)'}; this page keeps a teaching copy.`,
         }),
         value(hybrid ? `${cap(who)}'s public share` : `${cap(who)}'s public key`,
           ks[`${who}Public`], { parts: hybrid && HYBRID[who].public, testid: `public-${who}`, note: `Sent in the clear in the ${where[who]}${hybrid ? ', in this order' : ''}.` }),
