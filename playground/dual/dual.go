@@ -2,7 +2,11 @@
 // and TLS 1.3 ends: a client that offers both and follows the server's
 // choice, and a server that speaks both and answers each client with the
 // highest version it offers. Together they exercise the downgrade
-// protection of RFC 8446, Section 4.1.3.
+// protection of RFC 8446, Section 4.1.3: the sentinel in a TLS 1.2
+// ServerHello.random. That section calls it limited protection beyond what
+// Finished gives, and none with static RSA key transport, where no
+// signature covers the random; give the server ECDHE suites (as
+// session.NewDowngrade does) for it to mean anything.
 package dual
 
 import (
