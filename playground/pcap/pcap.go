@@ -32,7 +32,7 @@ type Packet struct {
 // Conn is one TCP connection to write.
 type Conn struct {
 	// Client and Server are the endpoints; zero: DefaultClient (its port
-	// plus the connection's index) and DefaultServer.
+	// plus the connection's index, modulo 10000) and DefaultServer.
 	Client, Server netip.AddrPort
 	Packets        []Packet
 }
@@ -146,7 +146,7 @@ func frames(conns []Conn, start time.Time) []frame {
 	for i, c := range conns {
 		w := &tcpWriter{client: c.Client, server: c.Server, cseq: 1000 + uint32(i)*1_000_000, sseq: 5000 + uint32(i)*1_000_000}
 		if !w.client.IsValid() {
-			w.client = netip.AddrPortFrom(DefaultClient.Addr(), DefaultClient.Port()+uint16(i))
+			w.client = netip.AddrPortFrom(DefaultClient.Addr(), DefaultClient.Port()+uint16(i%10000))
 		}
 		if !w.server.IsValid() {
 			w.server = DefaultServer
