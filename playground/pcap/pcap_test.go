@@ -373,7 +373,7 @@ func TestReassembly(t *testing.T) {
 
 // TestFragments: an IPv4 datagram in three fragments, out of order, is
 // reassembled; one that never completes is a problem of the file. IPv6
-// extension headers are skipped.
+// extension headers and IPv4 options are skipped.
 func TestFragments(t *testing.T) {
 	whole := seg("10.0.0.5:4000", "10.0.0.6:443", 1, 0, FlagPSH|FlagACK, strings.Repeat("fragmented ", 30))
 	hdr, data := whole[:20], whole[20:]
@@ -400,9 +400,18 @@ func TestFragments(t *testing.T) {
 	binary.BigEndian.PutUint16(ext[4:], uint16(len(ext)-40+len(v6)-40))
 	ext = append(ext, v6[40:]...)
 	pk = append(pk, pkt{t0, ext})
+	// IPv4 with options (RFC 791: a header of 24 bytes, NOPs and an end).
+	v4 := seg("10.0.0.7:4000", "10.0.0.8:443", 1, 0, FlagPSH, "behind ip options")
+	opt := append(append([]byte{}, v4[:20]...), 1, 1, 1, 0)
+	opt[0] = 0x46
+	binary.BigEndian.PutUint16(opt[2:], uint16(len(v4)+4))
+	pk = append(pk, pkt{t0, append(opt, v4[20:]...)})
 	f, ss := mustStreams(t, pcapFile(binary.LittleEndian, false, LinkRaw, pk))
-	if len(ss) != 2 {
+	if len(ss) != 3 {
 		t.Fatalf("%d streams", len(ss))
+	}
+	if c, _, _ := flows(ss[2]); string(c) != "behind ip options" {
+		t.Errorf("ipv4 options: %q", c)
 	}
 	if c, _, _ := flows(ss[0]); string(c) != strings.Repeat("fragmented ", 30) {
 		t.Errorf("reassembled %q", c)
