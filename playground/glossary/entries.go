@@ -30,7 +30,7 @@ var entries = []Entry{
 	{
 		ID: "alpn", Term: "ALPN", Expansion: "Application-Layer Protocol Negotiation",
 		Text: "A ClientHello extension listing the application protocols the client speaks over TLS (h2, http/1.1); the server picks one, in ServerHello (TLS 1.2) or EncryptedExtensions (TLS 1.3). " +
-			"Browsers always send it; this playground's engine does not, and speaks HTTP/1.1.",
+			"Browsers always send it; this playground's engine does not.",
 		RFC: []string{"RFC 7301 §3.1"},
 	},
 	{
@@ -175,7 +175,7 @@ var entries = []Entry{
 	},
 	{
 		ID: "aia", Term: "AIA", Expansion: "Authority Information Access",
-		Text: "A certificate extension with the address of the issuer's certificate (and, often, of its OCSP responder). Some clients — Chrome, Windows, macOS — download a missing intermediate from it; Firefox ships the intermediates of public CAs instead; Go, curl and Python do neither. " +
+		Text: "A certificate extension with the address of the issuer's certificate (and, often, of its OCSP responder). Some clients — Chrome, Windows, macOS — download a missing intermediate from it; Firefox ships the intermediates of public CAs instead; curl and Python with OpenSSL, and Go on Linux, do neither. " +
 			"So a server that forgets its intermediate can work in one browser and fail elsewhere.",
 		RFC:   []string{"RFC 5280 §4.2.2.1"},
 		Match: []string{"AIA", "Authority Information Access"},
@@ -229,7 +229,7 @@ var entries = []Entry{
 	{
 		ID: "session-ticket", Term: "session ticket", Expansion: "resumption state the server hands the client",
 		Text: "To skip the full handshake next time, a server caches the session (TLS 1.2 session IDs) or gives the client a ticket: the session's secret, encrypted under a ticket key only the server knows (TLS 1.2, RFC 5077; TLS 1.3's NewSessionTicket, from which a PSK is derived). " +
-			"Whoever obtains the ticket key can decrypt every session resumed with its tickets — and in TLS 1.2 every session that received one — so servers rotate it often. " +
+			"Whoever obtains the ticket key can decrypt, in TLS 1.2, every session that received a ticket and each resumption of it; in TLS 1.3, the 0-RTT data and any PSK-only (psk_ke) resumption, while a psk_dhe_ke resumption still has its fresh ECDHE. Servers rotate the key often. " +
 			"Real HTTPS resumes most connections this way; this page's engine issues no tickets and runs a full handshake every time.",
 		RFC:   []string{"RFC 5077 §3.1", "RFC 5077 §4", "RFC 8446 §4.6.1"},
 		Match: []string{"session ticket", "session tickets", "tickets", "session caches", "session cache"},

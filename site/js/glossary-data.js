@@ -50,7 +50,7 @@ export const GLOSSARY = [
     "id": "alpn",
     "term": "ALPN",
     "expansion": "Application-Layer Protocol Negotiation",
-    "text": "A ClientHello extension listing the application protocols the client speaks over TLS (h2, http/1.1); the server picks one, in ServerHello (TLS 1.2) or EncryptedExtensions (TLS 1.3). Browsers always send it; this playground's engine does not, and speaks HTTP/1.1.",
+    "text": "A ClientHello extension listing the application protocols the client speaks over TLS (h2, http/1.1); the server picks one, in ServerHello (TLS 1.2) or EncryptedExtensions (TLS 1.3). Browsers always send it; this playground's engine does not.",
     "rfc": [
       "RFC 7301 §3.1"
     ],
@@ -323,7 +323,7 @@ export const GLOSSARY = [
     "id": "aia",
     "term": "AIA",
     "expansion": "Authority Information Access",
-    "text": "A certificate extension with the address of the issuer's certificate (and, often, of its OCSP responder). Some clients — Chrome, Windows, macOS — download a missing intermediate from it; Firefox ships the intermediates of public CAs instead; Go, curl and Python do neither. So a server that forgets its intermediate can work in one browser and fail elsewhere.",
+    "text": "A certificate extension with the address of the issuer's certificate (and, often, of its OCSP responder). Some clients — Chrome, Windows, macOS — download a missing intermediate from it; Firefox ships the intermediates of public CAs instead; curl and Python with OpenSSL, and Go on Linux, do neither. So a server that forgets its intermediate can work in one browser and fail elsewhere.",
     "rfc": [
       "RFC 5280 §4.2.2.1"
     ],
@@ -424,7 +424,7 @@ export const GLOSSARY = [
     "id": "session-ticket",
     "term": "session ticket",
     "expansion": "resumption state the server hands the client",
-    "text": "To skip the full handshake next time, a server caches the session (TLS 1.2 session IDs) or gives the client a ticket: the session's secret, encrypted under a ticket key only the server knows (TLS 1.2, RFC 5077; TLS 1.3's NewSessionTicket, from which a PSK is derived). Whoever obtains the ticket key can decrypt every session resumed with its tickets — and in TLS 1.2 every session that received one — so servers rotate it often. Real HTTPS resumes most connections this way; this page's engine issues no tickets and runs a full handshake every time.",
+    "text": "To skip the full handshake next time, a server caches the session (TLS 1.2 session IDs) or gives the client a ticket: the session's secret, encrypted under a ticket key only the server knows (TLS 1.2, RFC 5077; TLS 1.3's NewSessionTicket, from which a PSK is derived). Whoever obtains the ticket key can decrypt, in TLS 1.2, every session that received a ticket and each resumption of it; in TLS 1.3, the 0-RTT data and any PSK-only (psk_ke) resumption, while a psk_dhe_ke resumption still has its fresh ECDHE. Servers rotate the key often. Real HTTPS resumes most connections this way; this page's engine issues no tickets and runs a full handshake every time.",
     "rfc": [
       "RFC 5077 §3.1",
       "RFC 5077 §4",
