@@ -572,3 +572,33 @@ func TestTsharkDecryptsWithEmbeddedKeyLog(t *testing.T) {
 		}
 	}
 }
+
+// TestReadsEditcapOutput: a pcapng file written by Wireshark's editcap,
+// with the key log injected as a Decryption Secrets Block, reads to the
+// same streams as the original pcap and gives the key log back.
+func TestReadsEditcapOutput(t *testing.T) {
+	editcap := tooltest.Need(t, "editcap")
+	for _, name := range []string{"illustrated-tls12", "illustrated-tls13"} {
+		dir := filepath.Join(capturesDir(t), name)
+		out := filepath.Join(t.TempDir(), "injected.pcapng")
+		if b, err := exec.Command(editcap, "-F", "pcapng", "--inject-secrets", "tls,"+filepath.Join(dir, "keylog.txt"),
+			filepath.Join(dir, "capture.pcap"), out).CombinedOutput(); err != nil {
+			t.Fatalf("editcap: %v\n%s", err, b)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		capture, keylog := sharedCapture(t, name)
+		f, ss := mustStreams(t, b)
+		_, want := mustStreams(t, capture)
+		if f.Format != "pcapng" || strings.TrimSpace(f.KeyLog) != strings.TrimSpace(string(keylog)) {
+			t.Errorf("%s: format %s, key log %q", name, f.Format, f.KeyLog)
+		}
+		c, s, turns := flows(ss[0])
+		wc, ws, wt := flows(want[0])
+		if len(ss) != 1 || !bytes.Equal(c, wc) || !bytes.Equal(s, ws) || turns != wt || !ss[0].Segments[0].Time.Equal(want[0].Segments[0].Time) {
+			t.Errorf("%s: the pcapng's stream differs from the pcap's", name)
+		}
+	}
+}
