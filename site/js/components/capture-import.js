@@ -279,11 +279,11 @@ export class CaptureImport extends HTMLElement {
       h('td', null, h('button', {
         type: 'button', class: 'choose', 'aria-pressed': String(i === this.chosen), 'data-choose': i,
       }, `#${i + 1}`)),
-      h('td', { class: 'endpoints' }, h('span', { class: 'actor client' }, c.client || '?'), ' → ', h('span', { class: 'actor server' }, c.server || '?')),
-      h('td', null, c.sni || h('span', { class: 'absent' }, 'no server_name')),
-      h('td', null, c.version || '—'),
-      h('td', null, c.suite ? h('code', { class: 'suite' }, c.suite) : '—'),
-      h('td', { class: classes('decrypted', decrypted(c) ? 'ok' : 'no'), 'data-decrypted': String(decrypted(c)) }, decryptText(c))));
+      h('td', { class: 'endpoints', 'data-label': 'Client → server' }, h('span', { class: 'actor client' }, c.client || '?'), ' → ', h('span', { class: 'actor server' }, c.server || '?')),
+      h('td', { 'data-label': 'Server name' }, c.sni || h('span', { class: 'absent' }, 'no server_name')),
+      h('td', { 'data-label': 'Version' }, c.version || '—'),
+      h('td', { 'data-label': 'Suite' }, c.suite ? h('code', { class: 'suite' }, c.suite) : '—'),
+      h('td', { class: classes('decrypted', decrypted(c) ? 'ok' : 'no'), 'data-decrypted': String(decrypted(c)), 'data-label': 'Decrypted' }, decryptText(c))));
     const table = h('table', { class: 'import-table', 'data-testid': 'import-connections' },
       h('caption', null, 'TLS connections in the capture'),
       h('thead', null, h('tr', null, ['', 'Client → server', 'Server name (SNI)', 'Version', 'Cipher suite', 'Decrypted'].map((t) => h('th', { scope: 'col' }, t)))),
