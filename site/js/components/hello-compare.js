@@ -37,12 +37,25 @@ export class HelloCompare extends HTMLElement {
     if (!this.body) this.build();
     document.addEventListener('tls-capture-connection', this.onConnection);
     this.offEngine = onCaptureEngine(() => { this.results.clear(); this.load(); });
+    // The comparison is asked for when the element comes near the screen, not
+    // while the page's first handshake waits for the same engine.
+    this.near = typeof IntersectionObserver !== 'function';
+    if (!this.near) {
+      this.observer = new IntersectionObserver((entries) => {
+        if (!entries.some((e) => e.isIntersecting)) return;
+        this.near = true;
+        this.observer.disconnect();
+        this.load();
+      }, { rootMargin: '100% 0px' });
+      this.observer.observe(this);
+    }
     this.load();
   }
 
   disconnectedCallback() {
     document.removeEventListener('tls-capture-connection', this.onConnection);
     if (this.offEngine) this.offEngine();
+    if (this.observer) this.observer.disconnect();
   }
 
   build() {
@@ -110,9 +123,9 @@ export class HelloCompare extends HTMLElement {
     if (!this.body) return;
     this.dataset.source = this.source;
     const engine = captureEngine();
-    if (!engine) {
+    if (!engine || !this.near) {
       this.dataset.state = 'loading';
-      this.status.textContent = 'Waiting for the engine…';
+      this.status.textContent = engine ? '' : 'Waiting for the engine…';
       return;
     }
     const imported = this.source === 'import' && this.imported;
