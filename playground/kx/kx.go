@@ -38,7 +38,7 @@ type Group struct {
 var (
 	X25519         = &Group{0x001d, "x25519", false, "Diffie-Hellman on Curve25519 (RFC 7748): 32-byte keys"}
 	P256           = &Group{0x0017, "secp256r1", false, "Diffie-Hellman on NIST P-256: 65-byte uncompressed points"}
-	X25519MLKEM768 = &Group{0x11ec, "X25519MLKEM768", true, "hybrid: ML-KEM-768 (post-quantum, FIPS 203) plus X25519; both must break to break it"}
+	X25519MLKEM768 = &Group{0x11ec, "X25519MLKEM768", true, "hybrid: ML-KEM-768 (post-quantum, FIPS 203) then X25519, in that order on the wire; an attacker must break both"}
 )
 
 // All lists the groups in the engine's order of preference.

@@ -607,7 +607,7 @@ func buildExport(mode string, seed []byte, v view, messages []Message, records [
 			e.Secrets[kv.Name] = trace.HexString(kv.Value)
 		}
 	}
-	texts := stepTexts[mode]
+	texts := StepTextsFor(mode, v.ems)
 	e.Steps = make([]Step, len(texts))
 	for i, t := range texts {
 		e.Steps[i] = Step{StepText: t, Events: []trace.Event{}}

@@ -231,3 +231,23 @@ func TestTLS13ClaimsOnTheWire(t *testing.T) {
 		t.Error("no server_name in the ClientHello")
 	}
 }
+
+// TestStepSixFollowsEMS: the export's step 6 words the master secret as the
+// session derived it (RFC 7627 §4 with EMS, RFC 5246 §8.1 without).
+func TestStepSixFollowsEMS(t *testing.T) {
+	for _, mode := range []string{ModeClassic, ModeECDHE} {
+		for _, off := range []bool{false, true} {
+			s, err := New(testSetup(t), Options{Mode: mode, Seed: []byte("ems"), DisableEMS: off})
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := s.Export()
+			if e.EMS == off || e.Steps[5].Really != StepTextsFor(mode, !off)[5].Really {
+				t.Errorf("%s DisableEMS %v: ems %v, step 6 does not follow it", mode, off, e.EMS)
+			}
+		}
+	}
+	if StepTextsFor(ModeClassic, true)[5].Really == StepTextsFor(ModeClassic, false)[5].Really {
+		t.Error("step 6 reads the same with and without EMS")
+	}
+}

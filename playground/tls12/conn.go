@@ -659,9 +659,9 @@ func (c *Conn) Write(p []byte) ([]record.Detail, error) {
 		n := notesFor(c.suite)
 		c.cfg.Trace.Add(StepApplication, c.actor, "Encrypts and sends application data",
 			trace.Text("Plaintext", string(p[off:end]), fmt.Sprintf("%d bytes", end-off)),
-			trace.Text("Sequence number", fmt.Sprint(d.Seq), "counts records in this direction; it is never sent, only authenticated"),
+			trace.Text("Sequence number", fmt.Sprint(d.Seq), seqNote(d)),
 			trace.Hex("Nonce", d.Nonce, n.nonce),
-			trace.Hex("Additional data", d.AAD, "seq_num + type + version + length: authenticated, not encrypted"),
+			trace.Hex("Additional data", d.AAD, "seq_num + type + version + the plaintext's length (RFC 5246, Section 6.2.3.3): authenticated, not encrypted"),
 			trace.Hex("Ciphertext", d.Ciphertext, n.cipher+" encryption of the plaintext"),
 			trace.Hex("Tag", d.Tag, n.tag),
 			trace.Hex("Record on the wire", w, n.wire))
@@ -670,6 +670,15 @@ func (c *Conn) Write(p []byte) ([]record.Detail, error) {
 		}
 	}
 	return details, nil
+}
+
+// seqNote says where a record's sequence number is: in the nonce and the
+// additional data only, or also on the wire as AES-GCM's explicit nonce.
+func seqNote(d record.Detail) string {
+	if len(d.ExplicitNonce) > 0 {
+		return "counts records in this direction; with AES-GCM it also travels on the wire, as the record's 8-byte explicit nonce (RFC 5288, Section 3)"
+	}
+	return "counts records in this direction; never sent: mixed into the nonce and authenticated in the additional data"
 }
 
 func (c *Conn) traceReceivedData(rec record.Record, plain []byte) {
@@ -682,7 +691,7 @@ func (c *Conn) traceReceivedData(rec record.Record, plain []byte) {
 		trace.Text("Decrypted", string(plain), fmt.Sprintf("%d bytes", len(plain))))
 }
 
-// Close sends close_notify and throws this side's keys away.
+// Close sends close_notify and overwrites this side's keys with zeros.
 func (c *Conn) Close() error {
 	if c.err != nil {
 		return c.err
