@@ -246,6 +246,11 @@ func readClear(records []Record, r *Result) (*hello, error) {
 					if h.clientRandom == nil {
 						h.clientRandom = m.Random
 						vals = append(vals, trace.Hex("Client random", m.Random, "ClientHello, in the clear"))
+						if d, ok := handshake.Find(m.Extensions, handshake.ExtServerName); ok {
+							if name, ok := handshake.ParseServerName(d); ok {
+								vals = append(vals, trace.Text("Server name (SNI)", name, "ClientHello, in the clear: Eve learns which site, in TLS 1.3 too (RFC 6066 §3; ECH is the answer)"))
+							}
+						}
 					}
 					if d, ok := handshake.Find(m.Extensions, handshake.ExtKeyShare); ok {
 						h.clientShares, _ = handshake.ParseClientKeyShares(d)
