@@ -31,6 +31,9 @@ import { recordAnalysis, leaves, pathAt, onAnalyzer, hasAnalyzer } from '../anal
 /** CONTENT_TYPES names the first byte of a record header (RFC 8446, Section 5.1). */
 export const CONTENT_TYPES = { 20: 'change_cipher_spec', 21: 'alert', 22: 'handshake', 23: 'application_data' };
 
+/** RECORD_HEADER is the length of every record's header, in the clear (RFC 8446, Section 5.1). */
+const RECORD_HEADER = 5;
+
 /** DEFAULT_LABELS names the two ends. */
 const DEFAULT_LABELS = { client: 'Client', server: 'Server' };
 
@@ -321,7 +324,7 @@ function eveBody(session, i, enc) {
   const n = byteLength(r.hex);
   if (enc) {
     return h('div', { class: 'eve-body opaque', 'data-record': i },
-      h('p', null, h('code', { class: 'bytes opaque-bytes' }, previewHex(r.hex.slice(10), 16)),
+      h('p', null, h('code', { class: 'bytes opaque-bytes' }, previewHex(r.hex.slice(RECORD_HEADER * 2), 16)),
         ' ', h('span', { class: 'explanation' }, `${formatByteCount(n)}, all but the 5-byte record header ciphertext: opaque without the keys`)));
   }
   return h('div', { class: 'eve-body clear', 'data-record': i },
