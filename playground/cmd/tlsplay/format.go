@@ -87,6 +87,9 @@ func (p *printer) steps(e *session.Export) {
 		p.printf("\n── Step %d of %d · %s\n", st.N, len(e.Steps), st.Title)
 		p.wrap("   Articles say  ", "                 ", st.Article)
 		p.wrap("   Really        ", "                 ", st.Really)
+		if len(st.RFC) > 0 {
+			p.wrap("   RFC           ", "                 ", strings.Join(st.RFC, ", "))
+		}
 		if len(st.Events) == 0 {
 			p.printf("\n   (nothing was recorded for this step)\n")
 		}

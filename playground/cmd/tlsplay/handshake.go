@@ -28,6 +28,7 @@ func (c *cli) handshake(args []string) error {
 	serverGroups := cmd.String("server-groups", "", "groups the server accepts, comma-separated; leaving out the client's group makes a TLS 1.3 server ask again (HelloRetryRequest)")
 	keyType := cmd.String("key", pki.KeyRSA, "the server's key: rsa, ecdsa (P-256) or ed25519")
 	bits := cmd.Int("bits", 2048, "RSA key size: 2048, 3072 or 4096")
+	suiteOrder := cmd.String("suite-order", "server", "how the server picks the suite: server (its own order of preference) or client (the client's order, which --suite gives)")
 	noEMS := cmd.Bool("no-ems", false, "turn off the extended master secret (RFC 7627) on both sides (TLS 1.2)")
 	seedHex := cmd.String("seed", "", "hex seed for the session's randomness, to replay a session (default: a fresh one)")
 	message := cmd.String("message", "hello from the terminal", "text sent from the client to the server and back after the handshake (empty: none)")
@@ -45,6 +46,9 @@ func (c *cli) handshake(args []string) error {
 	}
 	if !slices.Contains(session.Modes(), *mode) {
 		return usageErr(fmt.Sprintf("mode %q is not available in the engine's session yet", *mode), "choose "+strings.Join(session.Modes(), " or "))
+	}
+	if _, err := suites.ParseOrder(*suiteOrder); err != nil {
+		return usageErr(err.Error(), "choose --suite-order server or client")
 	}
 	ss, err := parseSuites(*mode, *suite)
 	if err != nil {
@@ -99,7 +103,7 @@ func (c *cli) handshake(args []string) error {
 
 	sess, err := session.New(setup, session.Options{
 		Mode: *mode, Group: *group, ServerGroups: sg, ClientSuites: suites.Names(ss),
-		DisableEMS: *noEMS, Seed: seed, Now: c.now,
+		DisableEMS: *noEMS, SuiteOrder: *suiteOrder, Seed: seed, Now: c.now,
 	})
 	if err != nil {
 		return usageErr(err.Error(), "run \"tlsplay handshake -h\" for the flags")

@@ -177,3 +177,31 @@ func TestHandshakeFailure(t *testing.T) {
 		}
 	}
 }
+
+// TestHandshakeSuiteOrder: --suite-order picks whose order of preference the
+// server follows (RFC 8446 §4.1.1 and RFC 5246 §7.4.1.3 leave it to the server).
+func TestHandshakeSuiteOrder(t *testing.T) {
+	// The client puts AES-128-GCM first; the engine's server prefers ChaCha20-Poly1305 to it.
+	offer := "TLS_AES_128_GCM_SHA256,TLS_CHACHA20_POLY1305_SHA256"
+	suite := map[string]string{}
+	for _, order := range []string{"server", "client"} {
+		code, out, errs := testCLI(t, "handshake", "--json", "--mode", "tls13", "--key", pki.KeyECDSA, "--suite", offer, "--suite-order", order)
+		if code != 0 {
+			t.Fatalf("--suite-order %s: exit %d, stderr %q", order, code, errs)
+		}
+		var e session.Export
+		if err := json.Unmarshal([]byte(out), &e); err != nil {
+			t.Fatal(err)
+		}
+		suite[order] = e.Suite
+	}
+	if suite["client"] != "TLS_AES_128_GCM_SHA256" {
+		t.Errorf("--suite-order client chose %s, not the client's first choice", suite["client"])
+	}
+	if suite["server"] != "TLS_CHACHA20_POLY1305_SHA256" {
+		t.Errorf("--suite-order server chose %s, not the server's first preference the client offers", suite["server"])
+	}
+	if code, _, errs := testCLI(t, "handshake", "--suite-order", "strongest"); code != 2 || !strings.Contains(errs, "choose --suite-order server or client") {
+		t.Errorf("--suite-order strongest: exit %d, stderr %q", code, errs)
+	}
+}
