@@ -48,9 +48,10 @@ export class CaptureDownload extends HTMLElement {
       button('keylog', 'Download key log (.txt)'),
     ];
     fill(this, h('section', { class: 'capture-download', 'aria-label': mitm ? 'Mallory’s two connections for Wireshark' : 'This session for Wireshark' },
+      mitm ? h('p', { class: 'download-title' }, h('span', { class: 'actor mallory' }, 'Mallory'), '’s two connections, for Wireshark') : null,
       h('p', { class: 'download-row' }, this.buttons),
       h('p', { class: 'explanation' }, mitm
-        ? 'One file, two TCP streams: the client ↔ Mallory and Mallory ↔ the server, each with its own keys, both in the key log inside. Wireshark shows the same message decrypted twice — under two different sets of keys.'
+        ? 'One file, two TCP streams: the client ↔ Mallory and Mallory ↔ the server, each with its own keys, both in the key log inside. A message sent through her shows in both streams, decrypted under each stream’s keys — and rewritten in the second.'
         : 'Open the .pcapng in Wireshark (or tshark -r): the key log travels inside it, so the encrypted records show decrypted, with no other file. The key log alone (NSS format) is for other tools: Wireshark’s “(Pre)-Master-Secret log filename”, ssldump, or tshark -o tls.keylog_file:….'),
       h('p', { class: 'explanation' }, 'Both files are made here, in this page; nothing is uploaded.')));
     this.update();
