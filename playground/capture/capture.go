@@ -136,9 +136,25 @@ func openCapture(file []byte, extra decrypt.KeyLog, progress func(int, int)) (*R
 		}
 	}
 	res.KeyLogLines = len(kl.Entries)
+	udp := 0
+	for _, fr := range f.Frames {
+		if fr.Proto == "udp" {
+			udp++
+		}
+	}
+	quic := ""
+	if udp > 0 {
+		quic = fmt.Sprintf("%d UDP packets (DNS, QUIC …) are not read: if some are QUIC (HTTP/3), their TLS handshake travels inside QUIC (RFC 9001), not in TLS records over TCP, which is what the playground reads; a browser uses TCP when QUIC is off (Chromium: --disable-quic)", udp)
+	}
 	streams, err := pcap.Streams(f)
 	if err != nil {
+		if quic != "" {
+			return nil, fmt.Errorf("%w; %s", err, quic)
+		}
 		return nil, err
+	}
+	if quic != "" {
+		res.Problems = append(res.Problems, quic)
 	}
 	progress(0, len(streams))
 	skipped := 0
