@@ -159,7 +159,7 @@ func (a *Analyzer) Record(r Record) *Tree {
 		root.Unknown = true
 		root.Name = "record of unknown type " + itoa(int(typ))
 	}
-	a.content(c, r.FromClient, typ, record.HeaderLen)
+	a.content(c, r.FromClient, typ)
 	root.Value = summary(root)
 	if typ == record.TypeChangeCipherSpec && !a.tls13() {
 		d.encrypted = true
@@ -211,7 +211,7 @@ func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 		if i > 0 {
 			inner := c.open("inner.content", i)
 			inner.f.Name = record.TypeName(typ) + " content"
-			a.content(inner, fromClient, typ, 0)
+			a.content(inner, fromClient, typ)
 			inner.done()
 			root.Value = summary(inner.f)
 		}
@@ -247,7 +247,7 @@ func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 		if contentLen > 0 {
 			inner := c.open("cbc.content", contentLen)
 			inner.f.Name = record.TypeName(outer) + " content"
-			a.content(inner, fromClient, outer, 0)
+			a.content(inner, fromClient, outer)
 			inner.done()
 			root.Value = summary(inner.f)
 		}
@@ -272,7 +272,7 @@ func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 	if len(pt) > 0 {
 		inner := c.open("aead.content", len(pt))
 		inner.f.Name = record.TypeName(outer) + " content"
-		a.content(inner, fromClient, outer, 0)
+		a.content(inner, fromClient, outer)
 		inner.done()
 		root.Value = summary(inner.f)
 	}
@@ -280,9 +280,8 @@ func (a *Analyzer) plaintext(fromClient bool, outer uint8, pt []byte) *Field {
 }
 
 // content analyses a record's content of type typ at the cursor: handshake
-// bytes through the direction's stream, the rest directly. base is where
-// the content starts in the bytes analysed.
-func (a *Analyzer) content(c *cur, fromClient bool, typ uint8, base int) {
+// bytes through the direction's stream, the rest directly.
+func (a *Analyzer) content(c *cur, fromClient bool, typ uint8) {
 	n := c.end - c.off
 	switch typ {
 	case record.TypeHandshake:
