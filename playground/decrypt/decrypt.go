@@ -778,6 +778,9 @@ func (c *conn) setup12(sh *handshake.ServerHello) {
 	if _, etm := handshake.Find(sh.Extensions, handshake.ExtEncryptThenMAC); etm && c.prot.Mode == suites.CBC {
 		c.res.EncryptThenMAC = true
 	}
+	c.nodes = append(c.nodes,
+		trace.Node("client_random", "Client random", c.res.ClientRandom, false, "ClientHello.random"),
+		trace.Node("server_random", "Server random", c.res.ServerRandom, false, "ServerHello.random"))
 	ms := c.kl.Find(LabelClientRandom, c.res.ClientRandom)
 	if ms == nil {
 		if c.kl.hasLabel(LabelRSA) && !c.kl.HasRandom(c.res.ClientRandom) {
@@ -820,7 +823,7 @@ func (c *conn) rsaPreMaster(raw []byte) {
 			trace.Node("master", "Master secret", ms, true, `PRF("extended master secret")`, "pms", "session_hash"))
 	} else {
 		ms = prf.MasterSecret(h, pms, c.res.ClientRandom, c.res.ServerRandom)
-		c.nodes = append(c.nodes, trace.Node("master", "Master secret", ms, true, `PRF("master secret")`, "pms"))
+		c.nodes = append(c.nodes, trace.Node("master", "Master secret", ms, true, `PRF("master secret")`, "pms", "client_random", "server_random"))
 	}
 	c.keyBlock(ms)
 }
@@ -842,7 +845,8 @@ func (c *conn) keyBlock(ms []byte) {
 		return out
 	}
 	cMAC, sMAC, cKey, sKey, cIV, sIV := cut(mac), cut(mac), cut(p.KeyLen), cut(p.KeyLen), cut(p.FixedIVLen), cut(p.FixedIVLen)
-	c.nodes = append(c.nodes, trace.Node("key_block", "Key block", prf.PRF(h, ms, prf.LabelKeyExpansion, seed, n), true, `PRF("key expansion")`, "master"))
+	c.nodes = append(c.nodes,
+		trace.Node("key_block", "Key block", prf.PRF(h, ms, prf.LabelKeyExpansion, seed, n), true, `PRF("key expansion")`, "master", "server_random", "client_random"))
 	for _, v := range []struct {
 		id, label string
 		b         []byte
