@@ -39,6 +39,23 @@ func checkAll(t *testing.T, what string, res *decrypt.Result) {
 	if len(res.Problems) > 0 {
 		t.Errorf("%s: problems: %q", what, res.Problems)
 	}
+	// The key schedule is a tree the page can draw: ids once each, every
+	// parent named before its children.
+	seen := map[string]bool{}
+	for _, n := range res.KeySchedule {
+		if seen[n.ID] {
+			t.Errorf("%s: key schedule node %s twice", what, n.ID)
+		}
+		for _, p := range n.From {
+			if !seen[p] {
+				t.Errorf("%s: key schedule node %s comes from %s, not (yet) in the tree", what, n.ID, p)
+			}
+		}
+		seen[n.ID] = true
+	}
+	if len(res.KeySchedule) == 0 {
+		t.Errorf("%s: no key schedule", what)
+	}
 }
 
 // appData returns the application data each side sent, concatenated.
