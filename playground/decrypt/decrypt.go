@@ -220,6 +220,9 @@ func (c *conn) record(i int, r Record) {
 		res.Content, res.ContentType = payload, typ
 	}
 	if c.stopped {
+		if typ == record.TypeChangeCipherSpec && !c.tls13() {
+			d.on = true // what follows is encrypted, even if this reader cannot open it
+		}
 		return
 	}
 	switch typ {
@@ -274,7 +277,7 @@ func (c *conn) open(side int, hdr, payload []byte) (o opened, key, note, errText
 		}
 		return opened{}, "", "", why
 	}
-	if c.stopped {
+	if c.stopped && c.res.Version == suites.VersionTLS12 {
 		return opened{}, "", "", "not decrypted: it belongs to the second handshake (renegotiation), which this reader does not follow"
 	}
 	label := labelOf(d.cur.name)
@@ -592,6 +595,7 @@ func (c *conn) serverHello(raw []byte) {
 	switch {
 	case version != suites.VersionTLS12 && version != suites.VersionTLS13:
 		c.problem("the server chose %s: this reader decrypts TLS 1.2 and TLS 1.3 only", handshake.VersionName(version))
+		c.setWhy("not decrypted: " + handshake.VersionName(version) + " is not read here")
 		c.stopped = true
 	case c.prot == nil:
 		c.problem("the server chose %s, whose records this reader cannot decrypt: the handshake before encryption is shown, the rest stays encrypted", c.res.SuiteName)

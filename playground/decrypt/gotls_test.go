@@ -214,3 +214,32 @@ func readGo(t *testing.T, name string, recs []decrypt.Record, keylog []byte) *de
 	}
 	return res
 }
+
+// TestTLS11: a version this reader does not decrypt is said, and its
+// records after ChangeCipherSpec are marked encrypted and not read.
+func TestTLS11(t *testing.T) {
+	cert := selfSigned(t)
+	c := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS11, MaxVersion: tls.VersionTLS11}
+	s := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS11}
+	recs, keylog := goTLS(t, c, s)
+	kl, err := decrypt.ParseKeyLog(keylog)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := decrypt.Connection(recs, kl)
+	if !hasProblem(res, "the server chose TLS 1.1: this reader decrypts TLS 1.2 and TLS 1.3 only") {
+		t.Errorf("problems %q", res.Problems)
+	}
+	enc := 0
+	for i, r := range res.Records {
+		if r.Encrypted {
+			enc++
+			if r.Err != "not decrypted: TLS 1.1 is not read here" || r.Plaintext != nil {
+				t.Errorf("record %d: %q %x", i, r.Err, r.Plaintext)
+			}
+		}
+	}
+	if enc < 4 { // both Finished, ping, pong
+		t.Errorf("%d records marked encrypted", enc)
+	}
+}
