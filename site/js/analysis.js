@@ -46,14 +46,25 @@ export function hasAnalyzer() {
   return Boolean(analyzer);
 }
 
-/** sessionKey names a session by its bytes and key log. */
+/**
+ * sessionKey names a session by all its bytes and its key log: two 32-bit
+ * hashes (FNV-1a and djb2) over every character, so that runs of the same
+ * handshake that differ in one byte (the tampering view's) never share a key.
+ */
 function sessionKey(session, keys) {
   const recs = session.records || [];
-  let h = 0;
-  for (const r of recs) {
-    for (let i = 0; i < r.hex.length; i += 7) h = (h * 31 + r.hex.charCodeAt(i)) | 0;
-  }
-  return `${keys ? session.keylog || '' : ''}|${recs.length}|${recs.map((r) => r.from[0] + r.hex.length).join(',')}|${h}|${(recs[0] || {}).hex || ''}`;
+  let a = 0x811c9dc5;
+  let b = 5381;
+  const add = (text) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = (Math.imul(b, 33) + c) | 0;
+    }
+  };
+  add(keys ? session.keylog || '' : '');
+  for (const r of recs) add(`|${r.from}|${r.hex}`);
+  return `${recs.length}|${(a >>> 0).toString(16)}|${(b >>> 0).toString(16)}`;
 }
 
 /**

@@ -173,5 +173,27 @@ test('tampering names the field of the changed byte, and the record where the re
   await changed.and(page.locator('[data-state="ready"]')).waitFor({ timeout: 20_000 });
   assert.equal(await changed.getByTestId('byte-legend').first().getAttribute('data-kind'), 'client_hello.random');
   await panel.screenshot({ path: path.join(out, 'wire-tamper.png') });
+
+  // Two runs that differ in one byte of the client's Finished (record #7), the
+  // last record sent before the alert, so nothing else differs: each result
+  // shows its own run's bytes.
+  const byteIn = (loc, o) => loc.locator(`[data-testid="record-wire"] .byte[data-offset="${o}"]`).textContent();
+  const run = async (offset) => {
+    await panel.getByTestId('pick-record-6').click();
+    await panel.locator(`[data-testid="byte-${offset}"]`).click();
+    const to = await panel.getByTestId('tamper-value').inputValue();
+    const n = Number(await panel.getAttribute('data-runs'));
+    await panel.getByTestId('tamper-run').click();
+    await page.waitForFunction((k) => Number(document.querySelector('tls-tamper').dataset.runs || 0) > k, n, { timeout: 30_000 });
+    await idle(page);
+    const rec = panel.locator('tls-wire li.wire-record.changed tls-record-bytes');
+    await rec.and(page.locator('[data-state="ready"]')).waitFor({ timeout: 20_000 });
+    return { rec, to };
+  };
+  const one = await run(19);
+  assert.equal(await byteIn(one.rec, 19), one.to, 'the changed byte, as delivered');
+  const two = await run(20);
+  assert.equal(await byteIn(two.rec, 20), two.to, 'the changed byte, as delivered');
+  assert.notEqual(await byteIn(two.rec, 19), one.to, 'not the run before’s bytes');
   assert.deepEqual(problems, []);
 });
