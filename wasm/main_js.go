@@ -76,10 +76,11 @@ func install(api *API) error {
 		"remoteSend":     func(arg string, _ []safejs.Value) (string, error) { return api.RemoteSend(arg) },
 		"remoteClose":    none("remoteClose", api.RemoteClose),
 		// Eve and Mallory.
-		"eve":       none("eve", api.Eve),
-		"mitm":      func(arg string, _ []safejs.Value) (string, error) { return api.MITM(arg) },
-		"mitmSend":  func(arg string, _ []safejs.Value) (string, error) { return api.MITMSend(arg) },
-		"downgrade": func(arg string, _ []safejs.Value) (string, error) { return api.Downgrade(arg) },
+		"eve":         none("eve", api.Eve),
+		"eveTokenKey": func(arg string, _ []safejs.Value) (string, error) { return api.EveTokenKey(arg) },
+		"mitm":        func(arg string, _ []safejs.Value) (string, error) { return api.MITM(arg) },
+		"mitmSend":    func(arg string, _ []safejs.Value) (string, error) { return api.MITMSend(arg) },
+		"downgrade":   func(arg string, _ []safejs.Value) (string, error) { return api.Downgrade(arg) },
 		// The gallery of failures (certificates, negotiation).
 		"scenarios":   none("scenarios", api.Scenarios),
 		"runScenario": func(arg string, _ []safejs.Value) (string, error) { return api.RunScenario(arg) },

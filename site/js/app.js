@@ -139,7 +139,7 @@ function render() {
   for (const el of all('tls-mode-switch')) {
     el.state = {
       mode: state.mode, group: state.group, keyType: state.keyType, keyBits: state.keyBits,
-      ready: state.ready, busy: state.busy, fixedKey: state.server === 'url',
+      suiteOrder: state.suiteOrder, ready: state.ready, busy: state.busy, fixedKey: state.server === 'url',
     };
   }
   for (const el of all('tls-comparison')) el.state = { ...state.compare, ready: state.ready };
@@ -565,6 +565,7 @@ async function newSession() {
   const { mode, group } = state;
   const opts = { mode };
   if (mode !== 'classic') opts.group = group;
+  if (state.suiteOrder === 'client') opts.suiteOrder = 'client';
   let session;
   try {
     session = await work(`Running a new ${modeInfo(mode).label} handshake`, () => engine.newSession(opts));
@@ -989,11 +990,12 @@ async function openLab({ attack, scenario }) {
 // and keyboard focus with it, so the next Tab continues inside the step. A
 // link that names a mode, group or key switches the handshake first.
 window.addEventListener('hashchange', () => {
+  if (/^#glossary-/.test(location.hash)) return; // <tls-glossary> follows these itself
   const p = parseHash();
   if (p.compare) { showComparison(); return; }
   stopRunAll();
   if (p.attack || p.scenario) {
-    const want = normalizeConfig({ mode: p.mode ?? state.mode, group: p.group ?? state.group, keyType: state.keyType, keyBits: state.keyBits });
+    const want = normalizeConfig({ mode: p.mode ?? state.mode, group: p.group ?? state.group, keyType: state.keyType, keyBits: state.keyBits, suiteOrder: state.suiteOrder });
     const link = location.hash;
     guard(async () => {
       if (state.ready && (want.mode !== state.mode || want.group !== state.group)) await configure(want);
@@ -1004,7 +1006,7 @@ window.addEventListener('hashchange', () => {
   }
   const asked = {
     mode: p.mode ?? state.mode, group: p.group ?? state.group,
-    keyType: p.key ?? state.keyType, keyBits: p.bits ?? state.keyBits,
+    keyType: p.key ?? state.keyType, keyBits: p.bits ?? state.keyBits, suiteOrder: state.suiteOrder,
   };
   const next = normalizeConfig(asked);
   const changed = ['mode', 'group', 'keyType', 'keyBits'].some((k) => next[k] !== state[k]);

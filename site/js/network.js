@@ -269,7 +269,7 @@ export class Connection {
         res = await this.call('remoteDeliver', { error: { side: 'server', alert: e.alert || '', message, records: e.records || '' } });
       } else {
         this.token = got.get(TOKEN) || this.token;
-        res = await this.call('remoteDeliver', { records: toBase64(answer), trace: got.get(TRACE) || '' });
+        res = await this.call('remoteDeliver', { records: toBase64(answer), trace: got.get(TRACE) || '', token: got.get(TOKEN) || '' });
       }
       const next = this.fresh(res.session);
       ex.received = next.filter((r) => r.from === 'server');

@@ -72,7 +72,7 @@ export function actorClass(side, labels = DEFAULT_LABELS) {
 export const CHECKS = {
   bad_record_mac: {
     check: 'the AEAD tag check (record protection)',
-    text: 'Every encrypted record carries an authentication tag computed with the sender’s write key over the ciphertext and the record header. A changed byte — or keys that differ because something earlier in the handshake was changed — makes the tag check fail, and the receiver throws the whole record away without decrypting it.',
+    text: 'Every encrypted record carries an authentication tag computed with the sender’s write key over the ciphertext and the additional data (TLS 1.3: the record header; TLS 1.2: sequence number, type, version and the plaintext’s length). A changed byte — or keys that differ because something earlier in the handshake was changed — makes the tag check fail, and the receiver throws the whole record away without decrypting it.',
   },
   decrypt_error: {
     check: 'a MAC or signature over the handshake',
