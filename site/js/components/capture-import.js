@@ -64,6 +64,47 @@ export function onCaptureEngine(fn) {
   return () => listeners.delete(fn);
 }
 
+// ---- arriving on a link to the element ----------------------------------------------
+
+/**
+ * landOnArrival keeps el in view when the page was opened on a link to it
+ * (#import, #hello-compare): the browser scrolls there at once, but the page
+ * above grows as the engine fills it in, so el is put back under the sticky
+ * controls each time the page or el changes size, until the visitor scrolls,
+ * types or clicks, or the page has been ready for three seconds. It scrolls
+ * this window only.
+ */
+export function landOnArrival(el) {
+  if (!el.id || location.hash !== `#${el.id}` || typeof ResizeObserver !== 'function') return;
+  let done = false;
+  const stop = () => {
+    done = true;
+    observer.disconnect();
+    for (const type of ['wheel', 'touchstart', 'keydown', 'mousedown']) removeEventListener(type, stop, true);
+  };
+  const land = () => {
+    if (done) return;
+    const margin = parseFloat(getComputedStyle(el).scrollMarginTop) || 0;
+    const top = Math.max(0, el.getBoundingClientRect().top + scrollY - margin);
+    if (Math.abs(top - scrollY) > 1) scrollTo({ top, behavior: 'auto' });
+  };
+  const observer = new ResizeObserver(land);
+  observer.observe(document.body);
+  observer.observe(el);
+  for (const type of ['wheel', 'touchstart', 'keydown', 'mousedown']) addEventListener(type, stop, true);
+  // The first session drawn (body[data-state] ready or failed), the page settles: a few seconds more.
+  const settled = () => ['ready', 'failed'].includes(document.body.dataset.state);
+  if (settled()) setTimeout(stop, 3000);
+  else {
+    const watch = new MutationObserver(() => {
+      if (!settled()) return;
+      watch.disconnect();
+      setTimeout(stop, 3000);
+    });
+    watch.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
+  }
+}
+
 // ---- what a dropped file is -----------------------------------------------------
 
 /** MAX_FILE is the largest capture read into the page: beyond it, cut the capture with editcap first. */
@@ -97,6 +138,7 @@ export class CaptureImport extends HTMLElement {
     if (!this.form) this.build();
     this.offEngine = onCaptureEngine(() => this.update());
     this.update();
+    landOnArrival(this);
   }
 
   disconnectedCallback() {

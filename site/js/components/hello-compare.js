@@ -19,7 +19,7 @@
 
 import { h, fill, classes } from '../dom.js';
 import { formatByteCount } from '../hex.js';
-import { captureEngine, onCaptureEngine } from './capture-import.js';
+import { captureEngine, onCaptureEngine, landOnArrival } from './capture-import.js';
 
 let instances = 0;
 
@@ -50,6 +50,7 @@ export class HelloCompare extends HTMLElement {
       this.observer.observe(this);
     }
     this.load();
+    landOnArrival(this);
   }
 
   disconnectedCallback() {
