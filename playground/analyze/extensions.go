@@ -27,17 +27,6 @@ const (
 	extTrustAnchors         uint16 = 0xca34 // draft-ietf-tls-trust-anchor-ids, Chromium's experimental code point
 )
 
-// extraExtNames names the extensions handshake.ExtensionName does not.
-var extraExtNames = []code{
-	{int(extCompressCertificate), "compress_certificate"},
-	{int(extDelegatedCredentials), "delegated_credentials"},
-	{int(extALPSOld), "application_settings (old code point)"},
-	{int(extALPS), "application_settings"},
-	{int(extECH), "encrypted_client_hello"},
-	{int(extECHOuterExtensions), "ech_outer_extensions"},
-	{int(extTrustAnchors), "trust_anchors"},
-}
-
 var extTable = []extension{
 	{handshake.ExtServerName, "server_name", (*Analyzer).extServerName},
 	{handshake.ExtStatusRequest, "status_request", (*Analyzer).extStatusRequest},
@@ -89,9 +78,6 @@ var extTable = []extension{
 func extName(t int) string {
 	if isGREASE(t) {
 		return "GREASE"
-	}
-	if n, ok := nameOf(extraExtNames, t); ok {
-		return n
 	}
 	n := handshake.ExtensionName(uint16(t))
 	if strings.HasPrefix(n, "extension(") {

@@ -35,7 +35,7 @@ func (a *Analyzer) learn(fromClient bool, typ uint8, raw []byte) {
 	}
 	a.suiteID = sh.CipherSuite
 	_, a.etm = handshake.Find(sh.Extensions, handshake.ExtEncryptThenMAC)
-	name := ianaSuite(sh.CipherSuite)
+	name := suites.NameOf(sh.CipherSuite)
 	a.kxRSA = strings.HasPrefix(name, "TLS_RSA_")
 	a.kxDHE = strings.HasPrefix(name, "TLS_DHE_")
 }
@@ -91,16 +91,8 @@ func greased(f *Field) {
 	}
 }
 
-func suiteName(v int) string { return withCode(ianaSuite(uint16(v)), v) }
+func suiteName(v int) string { return withCode(suites.NameOf(uint16(v)), v) }
 
-// ianaSuite names a cipher suite: suites.NameOf, or the name
-// suites.ProtectionOf knows for the suites only captures use.
-func ianaSuite(id uint16) string {
-	if p := suites.ProtectionOf(id); p != nil {
-		return p.Name
-	}
-	return suites.NameOf(id)
-}
 func groupName(v int) string  { return withCode(kx.NameOf(uint16(v)), v) }
 func schemeName(v int) string { return withCode(sigscheme.NameOf(uint16(v)), v) }
 

@@ -118,13 +118,9 @@ var msgKinds = []code{
 	{int(handshake.TypeClientKeyExchange), "client_key_exchange"},
 	{int(handshake.TypeFinished), "finished"},
 	{int(handshake.TypeKeyUpdate), "key_update"},
-	{int(typeCompressedCertificate), "compressed_certificate"},
+	{int(handshake.TypeCompressedCertificate), "compressed_certificate"},
 	{int(handshake.TypeMessageHash), "message_hash"},
 }
-
-// typeCompressedCertificate is RFC 8879's CompressedCertificate, which
-// the engine does not send but browsers' servers do.
-const typeCompressedCertificate uint8 = 25
 
 // message parses one handshake message at the cursor (RFC 8446, Section
 // 4) and returns its type and where it ends (past the bytes known, when it
@@ -142,9 +138,6 @@ func (a *Analyzer) message(c *cur) (uint8, int) {
 	}
 	m := c.open("handshake."+kind, 4+max(n, 0))
 	name := handshake.TypeName(typ)
-	if typ == typeCompressedCertificate {
-		name = "CompressedCertificate"
-	}
 	m.f.Name = name
 	if tf, _ := m.take("handshake.type", 1); tf != nil {
 		tf.Value = name + " (" + itoa(int(typ)) + ")"
@@ -192,7 +185,7 @@ func (a *Analyzer) body(typ uint8) func(*cur) {
 			return a.certificate13
 		}
 		return a.certificate12
-	case typeCompressedCertificate:
+	case handshake.TypeCompressedCertificate:
 		return a.compressedCertificate
 	case handshake.TypeServerKeyExchange:
 		return a.serverKeyExchange

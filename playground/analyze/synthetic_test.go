@@ -212,7 +212,7 @@ func TestEveryMessageAndExtension(t *testing.T) {
 	eoed := msg(handshake.TypeEndOfEarlyData, raw(nil))
 	clientCert := (&handshake.Certificate13{}).Marshal()
 	ku := (&handshake.KeyUpdate{UpdateRequest: true}).Marshal()
-	compressed := msg(typeCompressedCertificate, func(b *cryptobyte.Builder) {
+	compressed := msg(handshake.TypeCompressedCertificate, func(b *cryptobyte.Builder) {
 		b.AddUint16(2)
 		b.AddUint24(1000)
 		b.AddUint24LengthPrefixed(raw([]byte{1, 2, 3, 4}))

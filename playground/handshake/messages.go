@@ -13,21 +13,22 @@ import (
 
 // HandshakeType values (RFC 5246, Section 7.4).
 const (
-	TypeHelloRequest        uint8 = 0
-	TypeClientHello         uint8 = 1
-	TypeServerHello         uint8 = 2
-	TypeNewSessionTicket    uint8 = 4
-	TypeEndOfEarlyData      uint8 = 5
-	TypeEncryptedExtensions uint8 = 8
-	TypeCertificate         uint8 = 11
-	TypeServerKeyExchange   uint8 = 12
-	TypeCertificateRequest  uint8 = 13
-	TypeServerHelloDone     uint8 = 14
-	TypeCertificateVerify   uint8 = 15
-	TypeClientKeyExchange   uint8 = 16
-	TypeFinished            uint8 = 20
-	TypeKeyUpdate           uint8 = 24
-	TypeMessageHash         uint8 = 254
+	TypeHelloRequest          uint8 = 0
+	TypeClientHello           uint8 = 1
+	TypeServerHello           uint8 = 2
+	TypeNewSessionTicket      uint8 = 4
+	TypeEndOfEarlyData        uint8 = 5
+	TypeEncryptedExtensions   uint8 = 8
+	TypeCertificate           uint8 = 11
+	TypeServerKeyExchange     uint8 = 12
+	TypeCertificateRequest    uint8 = 13
+	TypeServerHelloDone       uint8 = 14
+	TypeCertificateVerify     uint8 = 15
+	TypeClientKeyExchange     uint8 = 16
+	TypeFinished              uint8 = 20
+	TypeKeyUpdate             uint8 = 24
+	TypeCompressedCertificate uint8 = 25 // RFC 8879
+	TypeMessageHash           uint8 = 254
 )
 
 // HeaderLen is the handshake message header: type and 24-bit length.
@@ -35,21 +36,22 @@ const HeaderLen = 4
 
 // messageNames is the one table of handshake message names.
 var messageNames = map[uint8]string{
-	TypeHelloRequest:        "HelloRequest",
-	TypeClientHello:         "ClientHello",
-	TypeServerHello:         "ServerHello",
-	TypeCertificate:         "Certificate",
-	TypeServerKeyExchange:   "ServerKeyExchange",
-	TypeCertificateRequest:  "CertificateRequest",
-	TypeServerHelloDone:     "ServerHelloDone",
-	TypeCertificateVerify:   "CertificateVerify",
-	TypeClientKeyExchange:   "ClientKeyExchange",
-	TypeFinished:            "Finished",
-	TypeNewSessionTicket:    "NewSessionTicket",
-	TypeEndOfEarlyData:      "EndOfEarlyData",
-	TypeEncryptedExtensions: "EncryptedExtensions",
-	TypeKeyUpdate:           "KeyUpdate",
-	TypeMessageHash:         "message_hash",
+	TypeHelloRequest:          "HelloRequest",
+	TypeClientHello:           "ClientHello",
+	TypeServerHello:           "ServerHello",
+	TypeCertificate:           "Certificate",
+	TypeServerKeyExchange:     "ServerKeyExchange",
+	TypeCertificateRequest:    "CertificateRequest",
+	TypeServerHelloDone:       "ServerHelloDone",
+	TypeCertificateVerify:     "CertificateVerify",
+	TypeClientKeyExchange:     "ClientKeyExchange",
+	TypeFinished:              "Finished",
+	TypeNewSessionTicket:      "NewSessionTicket",
+	TypeEndOfEarlyData:        "EndOfEarlyData",
+	TypeEncryptedExtensions:   "EncryptedExtensions",
+	TypeKeyUpdate:             "KeyUpdate",
+	TypeMessageHash:           "message_hash",
+	TypeCompressedCertificate: "CompressedCertificate",
 }
 
 // TypeName names a handshake message type.
@@ -111,6 +113,15 @@ var extensionNames = map[uint16]string{
 	ExtOIDFilters:              "oid_filters",
 	ExtPostHandshakeAuth:       "post_handshake_auth",
 	ExtSignatureAlgorithmsCert: "signature_algorithms_cert",
+	// Code points real clients send that the engine does not implement,
+	// named so that a browser's hello reads right.
+	27:     "compress_certificate",                  // RFC 8879
+	34:     "delegated_credentials",                 // RFC 9345
+	17513:  "application_settings (old code point)", // draft-vvv-tls-alps
+	17613:  "application_settings",                  // draft-vvv-tls-alps
+	0xca34: "trust_anchors",                         // draft-ietf-tls-trust-anchor-ids
+	0xfd00: "ech_outer_extensions",                  // draft-ietf-tls-esni
+	0xfe0d: "encrypted_client_hello",                // draft-ietf-tls-esni
 }
 
 // ExtensionName names an extension type.

@@ -172,6 +172,9 @@ func NameOf(id uint16) string {
 	if s := ByID(id); s != nil {
 		return s.Name
 	}
+	if p := ProtectionOf(id); p != nil {
+		return p.Name
+	}
 	if n, ok := otherNames[id]; ok {
 		return n
 	}
