@@ -76,7 +76,9 @@ func NameOf(id uint16) string {
 		return s.Name
 	}
 	names := map[uint16]string{0x0808: "ed448", 0x0201: "rsa_pkcs1_sha1", 0x0203: "ecdsa_sha1",
-		0x081a: "ecdsa_brainpoolP256r1tls13_sha256", 0x081b: "ecdsa_brainpoolP384r1tls13_sha384", 0x081c: "ecdsa_brainpoolP512r1tls13_sha512"}
+		0x081a: "ecdsa_brainpoolP256r1tls13_sha256", 0x081b: "ecdsa_brainpoolP384r1tls13_sha384", 0x081c: "ecdsa_brainpoolP512r1tls13_sha512",
+		// draft-ietf-tls-mldsa: post-quantum signatures, which Chromium 156 offers.
+		0x0904: "mldsa44", 0x0905: "mldsa65", 0x0906: "mldsa87"}
 	if n, ok := names[id]; ok {
 		return n
 	}
