@@ -1144,7 +1144,9 @@ async function start() {
     statusEl.dataset.error = 'true';
   } finally {
     const { compare, attack, scenario, view } = parseHash();
-    setStep(state.step, { hash: !compare && !attack && !scenario && !view });
+    // A link to a part of the page (#import, #hello-compare, #glossary-aead) keeps its fragment.
+    const anchor = /^#[a-z][\w-]*$/i.test(location.hash) && Boolean(document.getElementById(location.hash.slice(1)));
+    setStep(state.step, { hash: !compare && !attack && !scenario && !view && !anchor });
     document.body.dataset.state = 'ready';
     performance.mark('tls-playground:ready');
     if (deepStep && !embedded && !visitorMoved) landOnStep();
