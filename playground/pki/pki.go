@@ -103,6 +103,15 @@ type Options struct {
 
 	// Progress, when set, is called before each Stage.
 	Progress func(Stage)
+
+	// Intermediate, when set, issues the server certificate from an
+	// intermediate CA under the root, as public CAs must (the CA/Browser
+	// Forum's Baseline Requirements, Section 6.1.7: a root's key signs no
+	// end-entity certificate): root → intermediate → leaf. The intermediate
+	// has an ECDSA P-256 key read from Rand (it costs nothing to make), Chain
+	// is then the leaf and the intermediate, and the client's trust store
+	// still holds the root alone. Made within StageCACert.
+	Intermediate bool
 }
 
 // Setup is a certificate authority and the server identity it issued.
@@ -115,7 +124,13 @@ type Setup struct {
 	KeyType string            // KeyRSA, KeyECDSA or KeyEd25519
 	Signer  crypto.Signer     // the server's key, whatever its type
 	Key     *rsa.PrivateKey   // the server's key when it is RSA, else nil
-	Leaf    *x509.Certificate // the server certificate, signed by CA
+	Leaf    *x509.Certificate // the server certificate, signed by Issuer()
+
+	// Intermediate is the CA between the root and the leaf, and
+	// IntermediateKey its key (ECDSA P-256), when Options.Intermediate or
+	// the scenario made one; nil when the root signs the leaf itself.
+	Intermediate    *x509.Certificate
+	IntermediateKey crypto.Signer
 
 	// Chain is the certificate_list as the server sends it (RFC 8446,
 	// Section 4.4.2; RFC 5246, Section 7.4.2): DER, leaf first, without the
@@ -221,6 +236,14 @@ func NewSetup(opt Options) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Drawn only with an intermediate, so that a setup without one is the
+	// same, byte for byte, as before there was the option.
+	var interSerial *big.Int
+	if opt.Intermediate {
+		if interSerial, err = newSerial(random); err != nil {
+			return nil, err
+		}
+	}
 
 	s, err := r.keys(opt.CAKey)
 	if err != nil {
@@ -230,9 +253,13 @@ func NewSetup(opt Options) (*Setup, error) {
 	notBefore := now.Add(-backdate)
 
 	// The root: RFC 5280, Section 4.2.1.9 (basicConstraints, cA TRUE, path
-	// length 0: it signs end-entity certificates only) and 4.2.1.3
-	// (keyCertSign, cRLSign).
+	// length 0: it signs end-entity certificates only; 1 with an
+	// intermediate below it) and 4.2.1.3 (keyCertSign, cRLSign).
 	progress(StageCACert)
+	pathLen := 0
+	if opt.Intermediate {
+		pathLen = 1
+	}
 	caTemplate := &x509.Certificate{
 		SerialNumber: caSerial,
 		Subject: pkix.Name{
@@ -244,8 +271,8 @@ func NewSetup(opt Options) (*Setup, error) {
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		BasicConstraintsValid: true,
 		IsCA:                  true,
-		MaxPathLen:            0,
-		MaxPathLenZero:        true,
+		MaxPathLen:            pathLen,
+		MaxPathLenZero:        pathLen == 0,
 		SignatureAlgorithm:    x509.SHA256WithRSA,
 	}
 	caDER, err := x509.CreateCertificate(random, caTemplate, caTemplate, &s.CAKey.PublicKey, s.CAKey)
@@ -254,6 +281,19 @@ func NewSetup(opt Options) (*Setup, error) {
 	}
 	if s.CA, err = x509.ParseCertificate(caDER); err != nil {
 		return nil, fmt.Errorf("pki: parsing the root certificate just made: %w", err)
+	}
+	issuer, issuerKey := s.CA, crypto.Signer(s.CAKey)
+	if opt.Intermediate {
+		k, err := generateServerKey(random, KeyECDSA, 0)
+		if err != nil {
+			return nil, fmt.Errorf("pki: the intermediate's key: %w", err)
+		}
+		m := &minter{random: random, now: now, progress: progress}
+		if s.Intermediate, err = m.intermediateSerial(interSerial, notBefore, s.CA, s.CAKey, k, true); err != nil {
+			return nil, err
+		}
+		s.IntermediateKey = k
+		issuer, issuerKey = s.Intermediate, rfc6979{k.(*ecdsa.PrivateKey)}
 	}
 
 	// The server certificate: its name in subjectAltName (RFC 6125, Section
@@ -276,9 +316,11 @@ func NewSetup(opt Options) (*Setup, error) {
 		KeyUsage:              usage,
 		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
 		BasicConstraintsValid: true,
-		SignatureAlgorithm:    x509.SHA256WithRSA,
 	}
-	leafDER, err := x509.CreateCertificate(random, leafTemplate, s.CA, s.Signer.Public(), s.CAKey)
+	if !opt.Intermediate {
+		leafTemplate.SignatureAlgorithm = x509.SHA256WithRSA
+	}
+	leafDER, err := x509.CreateCertificate(random, leafTemplate, issuer, s.Signer.Public(), issuerKey)
 	if err != nil {
 		return nil, fmt.Errorf("pki: issuing the certificate for %q: %w", name, err)
 	}
@@ -287,6 +329,9 @@ func NewSetup(opt Options) (*Setup, error) {
 	}
 
 	s.Chain = [][]byte{leafDER}
+	if s.Intermediate != nil {
+		s.Chain = append(s.Chain, s.Intermediate.Raw)
+	}
 	s.GeneratedIn = time.Since(start)
 	return s, nil
 }
@@ -422,6 +467,24 @@ func newSerial(random io.Reader) (*big.Int, error) {
 			return n, nil
 		}
 	}
+}
+
+// Issuer returns the certificate that signed the leaf: the intermediate,
+// or the root when there is none. An OCSP response for the leaf is signed
+// by it (RFC 6960, Section 2.6).
+func (s *Setup) Issuer() *x509.Certificate {
+	if s.Intermediate != nil {
+		return s.Intermediate
+	}
+	return s.CA
+}
+
+// IssuerKey returns the key of Issuer().
+func (s *Setup) IssuerKey() crypto.Signer {
+	if s.Intermediate != nil {
+		return s.IntermediateKey
+	}
+	return s.CAKey
 }
 
 // Roots returns the client's trust store: a pool holding only the root, or

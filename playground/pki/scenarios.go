@@ -9,6 +9,7 @@ import (
 	"crypto/x509/pkix"
 	"fmt"
 	"io"
+	"math/big"
 	"strings"
 	"time"
 )
@@ -147,6 +148,7 @@ func NewScenarioSetup(kind string, opt Options) (*Setup, error) {
 			return nil, err
 		}
 		issuer, issuerKey = inter, k
+		s.Intermediate, s.IntermediateKey = inter, k
 	case ScenarioUntrustedRoot:
 		// The client trusts a root of the same organisation that did not
 		// issue this chain.
@@ -214,10 +216,16 @@ func (m *minter) intermediate(root *x509.Certificate, rootKey *rsa.PrivateKey, k
 	if err != nil {
 		return nil, err
 	}
+	return m.intermediateSerial(serial, m.now.Add(-scenarioCABackdate), root, rootKey, key, isCA)
+}
+
+// intermediateSerial is intermediate with a serial number drawn already and
+// a given start of validity.
+func (m *minter) intermediateSerial(serial *big.Int, notBefore time.Time, root *x509.Certificate, rootKey *rsa.PrivateKey, key crypto.Signer, isCA bool) (*x509.Certificate, error) {
 	t := &x509.Certificate{
 		SerialNumber:          serial,
 		Subject:               pkix.Name{CommonName: IntermediateCommonName, Organization: []string{CAOrganization}},
-		NotBefore:             m.now.Add(-scenarioCABackdate),
+		NotBefore:             notBefore,
 		NotAfter:              m.now.AddDate(intermediateValidity, 0, 0),
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign,
 		BasicConstraintsValid: true,
