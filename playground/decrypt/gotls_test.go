@@ -1,135 +1,22 @@
 package decrypt_test
 
 import (
-	"bytes"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
 	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/binary"
 	"encoding/hex"
-	"io"
-	"math/big"
-	"net"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"tlsplayground/playground/decrypt"
 	"tlsplayground/playground/internal/interop"
 )
-
-// wireLog records what each side writes, in the order the writes happen.
-type wireLog struct {
-	mu     sync.Mutex
-	writes []decrypt.Record // one per Write: may hold several records, or part of one
-}
-
-type recConn struct {
-	net.Conn
-	log        *wireLog
-	fromClient bool
-}
-
-func (c *recConn) Write(p []byte) (int, error) {
-	c.log.mu.Lock()
-	c.log.writes = append(c.log.writes, decrypt.Record{FromClient: c.fromClient, Wire: append([]byte(nil), p...)})
-	c.log.mu.Unlock()
-	return c.Conn.Write(p)
-}
-
-// records cuts the writes into records, each direction in order.
-func (l *wireLog) records() []decrypt.Record {
-	var out []decrypt.Record
-	var buf [2][]byte
-	for _, w := range l.writes {
-		d := 0
-		if w.FromClient {
-			d = 1
-		}
-		buf[d] = append(buf[d], w.Wire...)
-		for len(buf[d]) >= 5 {
-			n := 5 + int(binary.BigEndian.Uint16(buf[d][3:]))
-			if len(buf[d]) < n {
-				break
-			}
-			out = append(out, decrypt.Record{FromClient: w.FromClient, Wire: buf[d][:n:n]})
-			buf[d] = buf[d][n:]
-		}
-	}
-	return out
-}
-
-func selfSigned(t *testing.T) tls.Certificate {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "decrypt.test"}, DNSNames: []string{"decrypt.test"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour), KeyUsage: x509.KeyUsageDigitalSignature,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-}
-
-// goTLS runs one crypto/tls connection: the client says "ping", the server
-// answers "pong", both close. It returns the records and the key log.
-func goTLS(t *testing.T, ccfg, scfg *tls.Config) ([]decrypt.Record, []byte) {
-	t.Helper()
-	var keylog bytes.Buffer
-	var klMu sync.Mutex
-	// Both sides log: crypto/tls's client does not log a resumed TLS 1.2
-	// session, its server does.
-	ccfg.KeyLogWriter = writerFunc(func(p []byte) (int, error) { klMu.Lock(); defer klMu.Unlock(); return keylog.Write(p) })
-	scfg.KeyLogWriter = ccfg.KeyLogWriter
-	a, b := interop.TCPPair(t) // buffered: both sides may write at once (the dummy ChangeCipherSpec after HelloRetryRequest)
-	log := &wireLog{}
-	cc := tls.Client(&recConn{a, log, true}, ccfg)
-	sc := tls.Server(&recConn{b, log, false}, scfg)
-	done := make(chan error, 1)
-	go func() {
-		buf := make([]byte, 4)
-		if _, err := io.ReadFull(sc, buf); err != nil {
-			done <- err
-			return
-		}
-		_, err := sc.Write([]byte("pong"))
-		sc.Close()
-		done <- err
-	}()
-	if _, err := cc.Write([]byte("ping")); err != nil {
-		t.Fatal(err)
-	}
-	got, _ := io.ReadAll(cc)
-	if string(got) != "pong" {
-		t.Fatalf("client read %q", got)
-	}
-	cc.Close()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	klMu.Lock()
-	defer klMu.Unlock()
-	return log.records(), append([]byte(nil), keylog.Bytes()...)
-}
-
-type writerFunc func([]byte) (int, error)
-
-func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
 
 // TestGoTLS reads connections crypto/tls made: suites the engine does not
 // speak (CBC with SHA-256 and SHA-384 MACs), client certificates in the
 // transcript, HelloRetryRequest, and resumed sessions (TLS 1.2 abbreviated:
 // the server's Finished first; TLS 1.3 with a PSK).
 func TestGoTLS(t *testing.T) {
-	cert := selfSigned(t)
+	cert := interop.SelfSigned(t, "decrypt.test")
 	pool := x509.NewCertPool()
 	leaf, _ := x509.ParseCertificate(cert.Certificate[0])
 	pool.AddCert(leaf)
@@ -170,7 +57,7 @@ func TestGoTLS(t *testing.T) {
 	for _, r := range runs {
 		c, s := base()
 		r.setup(c, s)
-		recs, kl := goTLS(t, c, s)
+		recs, kl := interop.GoTLS(t, c, s)
 		res := readGo(t, r.name, recs, kl)
 		if r.check != nil {
 			r.check(t, res)
@@ -181,8 +68,8 @@ func TestGoTLS(t *testing.T) {
 	for _, v := range []uint16{tls.VersionTLS12, tls.VersionTLS13} {
 		c, s := base()
 		c.MaxVersion, c.ClientSessionCache = v, tls.NewLRUClientSessionCache(4)
-		_, first := goTLS(t, c, s)
-		recs, kl := goTLS(t, c, s)
+		_, first := interop.GoTLS(t, c, s)
+		recs, kl := interop.GoTLS(t, c, s)
 		if len(kl) == 0 && v == tls.VersionTLS12 {
 			// crypto/tls logs no line for a resumed TLS 1.2 session (a
 			// browser does); its master secret is the first session's.
@@ -218,10 +105,10 @@ func readGo(t *testing.T, name string, recs []decrypt.Record, keylog []byte) *de
 // TestTLS11: a version this reader does not decrypt is said, and its
 // records after ChangeCipherSpec are marked encrypted and not read.
 func TestTLS11(t *testing.T) {
-	cert := selfSigned(t)
+	cert := interop.SelfSigned(t, "decrypt.test")
 	c := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS11, MaxVersion: tls.VersionTLS11}
 	s := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS11}
-	recs, keylog := goTLS(t, c, s)
+	recs, keylog := interop.GoTLS(t, c, s)
 	kl, err := decrypt.ParseKeyLog(keylog)
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"tlsplayground/playground/decrypt"
+	"tlsplayground/playground/internal/interop"
 	"tlsplayground/playground/internal/tooltest"
 )
 
@@ -58,7 +59,7 @@ func opensslServer(t *testing.T, openssl, dir string, args ...string) (string, f
 	}
 	t.Cleanup(func() { proxy.Close() })
 	var mu sync.Mutex
-	var logs []*wireLog
+	var logs []*interop.Recorder
 	var wg sync.WaitGroup
 	go func() {
 		for {
@@ -71,14 +72,14 @@ func opensslServer(t *testing.T, openssl, dir string, args ...string) (string, f
 				c.Close()
 				continue
 			}
-			log := &wireLog{}
+			log := &interop.Recorder{}
 			mu.Lock()
 			logs = append(logs, log)
 			mu.Unlock()
 			wg.Add(2)
 			pipe := func(dst, src net.Conn, fromClient bool) {
 				defer wg.Done()
-				io.Copy(&recConn{dst, log, fromClient}, src)
+				io.Copy(log.Conn(dst, fromClient), src)
 				if tc, ok := dst.(*net.TCPConn); ok {
 					tc.CloseWrite()
 				}
@@ -93,7 +94,7 @@ func opensslServer(t *testing.T, openssl, dir string, args ...string) (string, f
 		defer mu.Unlock()
 		out := make([][]decrypt.Record, len(logs))
 		for i, l := range logs {
-			out[i] = l.records()
+			out[i] = l.Records()
 		}
 		return out
 	}
@@ -130,7 +131,7 @@ func opensslClient(t *testing.T, openssl, addr, dir string, args ...string) stri
 func opensslDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	c := selfSigned(t)
+	c := interop.SelfSigned(t, "decrypt.test")
 	der, err := x509.MarshalECPrivateKey(c.PrivateKey.(*ecdsa.PrivateKey))
 	if err != nil {
 		t.Fatal(err)
