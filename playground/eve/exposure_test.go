@@ -1,0 +1,201 @@
+package eve
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/rng"
+	"tlsplayground/playground/session"
+)
+
+// recordWith records a session in mode where the client sends msg.
+func recordWith(t *testing.T, s *pki.Setup, mode, msg string) []Record {
+	t.Helper()
+	sess, err := session.New(s, session.Options{Mode: mode})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sess.Send("client", msg); err != nil {
+		t.Fatal(err)
+	}
+	var out []Record
+	for _, r := range sess.Export().Records {
+		out = append(out, Record{From: r.From, Hex: r.Hex})
+	}
+	return out
+}
+
+func item(t *testing.T, x *Exposure, id string) Item {
+	t.Helper()
+	for _, it := range x.Items {
+		if it.ID == id {
+			return it
+		}
+	}
+	t.Fatalf("no item %q", id)
+	return Item{}
+}
+
+// dataRecords are the records Eve places after the handshake.
+func dataRecords(x *Exposure) []RecordSize {
+	var out []RecordSize
+	for _, r := range x.Records {
+		if r.Phase == PhaseData {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// The length of what the client typed shows on the wire, byte for byte, in
+// every mode: TLS encrypts the content, not its length.
+func TestExposeLengthLeak(t *testing.T) {
+	s, err := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short, long := "hello", strings.Repeat("x", 50)
+	for _, mode := range []string{session.ModeClassic, session.ModeECDHE, session.ModeTLS13} {
+		a, err := Expose(recordWith(t, s, mode, short), ExposeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := Expose(recordWith(t, s, mode, long), ExposeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		da, db := dataRecords(a), dataRecords(b)
+		if len(da) != 1 || len(db) != 1 {
+			t.Fatalf("%s: data records %d and %d, want 1 each: %+v", mode, len(da), len(db), a.Records)
+		}
+		if d := db[0].Wire - da[0].Wire; d != 45 {
+			t.Errorf("%s: the records differ by %d bytes on the wire, want 45", mode, d)
+		}
+		if da[0].Plaintext != 5 || db[0].Plaintext != 50 || da[0].From != "client" || !da[0].Encrypted {
+			t.Errorf("%s: Eve reads plaintext lengths %d and %d (want 5 and 50): %+v", mode, da[0].Plaintext, db[0].Plaintext, da[0])
+		}
+		if got := item(t, b, ItemSizes); got.Status != StatusClear || len(got.Values) != 1 || got.Values[0] != "50" || got.Spans[0].Kind != "record.length" {
+			t.Errorf("%s: sizes item %+v", mode, got)
+		}
+		// Every handshake record before the data, and the data's index after them.
+		if b.Shape.HandshakeRecords != db[0].Index {
+			t.Errorf("%s: %d handshake records, the data record is #%d", mode, b.Shape.HandshakeRecords, db[0].Index)
+		}
+	}
+}
+
+// Padding to a block hides lengths within the block: 5 and 50 bytes make
+// records of the same length (RFC 8446 §5.4).
+func TestExposePadding(t *testing.T) {
+	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
+	a, _ := Expose(recordWith(t, s, session.ModeTLS13, "hello"), ExposeOptions{PadTo: 64})
+	b, _ := Expose(recordWith(t, s, session.ModeTLS13, strings.Repeat("x", 50)), ExposeOptions{PadTo: 64})
+	da, db := dataRecords(a), dataRecords(b)
+	if da[0].Padded != 64+16 || db[0].Padded != 64+16 {
+		t.Fatalf("padded to 64: %d and %d, want 80 each", da[0].Padded, db[0].Padded)
+	}
+	c, _ := Expose(recordWith(t, s, session.ModeTLS13, strings.Repeat("x", 64)), ExposeOptions{PadTo: 64})
+	if p := dataRecords(c)[0].Padded; p != 128+16 {
+		t.Fatalf("64 bytes and the type byte padded to 64: %d, want 144", p)
+	}
+	if _, err := Expose(nil, ExposeOptions{PadTo: -1}); err == nil {
+		t.Fatal("negative padTo accepted")
+	}
+}
+
+// The server name is in the clear in every mode, TLS 1.3 included; the
+// certificate only in TLS 1.2.
+func TestExposeSNIAndCertificate(t *testing.T) {
+	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
+	for _, mode := range []string{session.ModeClassic, session.ModeECDHE, session.ModeTLS13} {
+		recs := recordWith(t, s, mode, "hi")
+		x, err := Expose(recs, ExposeOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sni := item(t, x, ItemSNI)
+		if sni.Status != StatusClear || len(sni.Values) != 1 || sni.Values[0] == "" || len(sni.Spans) != 1 ||
+			sni.Spans[0].Record != 0 || sni.Spans[0].Kind != "ext.server_name.host_name" || sni.Answer != AnswerECH {
+			t.Fatalf("%s: sni %+v", mode, sni)
+		}
+		sp := sni.Spans[0]
+		wire := hexBytes(t, recs[0].Hex)
+		if string(wire[sp.Offset+2:sp.Offset+sp.Length]) != sni.Values[0] {
+			t.Fatalf("%s: the span holds %q, not %q", mode, wire[sp.Offset:sp.Offset+sp.Length], sni.Values[0])
+		}
+		if dns := item(t, x, ItemDNS); dns.Status != StatusAround || dns.Values[0] != sni.Values[0] {
+			t.Fatalf("%s: dns %+v", mode, dns)
+		}
+		cert := item(t, x, ItemCertificate)
+		if mode == session.ModeTLS13 {
+			if cert.Status != StatusEncrypted || len(cert.Values) != 1 || cert.Values[0] == "0" || len(cert.Spans) == 0 {
+				t.Fatalf("%s: certificate %+v", mode, cert)
+			}
+			if x.Shape.Kind != ShapeTLS13Full || x.Version != "TLS 1.3" {
+				t.Fatalf("%s: shape %s, version %s", mode, x.Shape.Kind, x.Version)
+			}
+		} else {
+			if cert.Status != StatusClear || len(cert.Values) == 0 || !strings.Contains(cert.Values[0], "dns="+sni.Values[0]) {
+				t.Fatalf("%s: certificate %+v", mode, cert)
+			}
+			if x.Shape.Kind != ShapeTLS12Full || x.Version != "TLS 1.2" {
+				t.Fatalf("%s: shape %s, version %s", mode, x.Shape.Kind, x.Version)
+			}
+		}
+		if a := item(t, x, ItemAddresses); a.Values[0] != "10.0.0.1:50000" || a.Values[1] != "10.0.0.2:443" {
+			t.Fatalf("addresses %v", a.Values)
+		}
+		if alpn := item(t, x, ItemALPN); alpn.Status != StatusAbsent {
+			t.Fatalf("%s: the engine sends no ALPN, yet %+v", mode, alpn)
+		}
+	}
+}
+
+// A real browser's hello: ALPN and an ECH extension (GREASE) in the clear.
+func TestExposeBrowserHello(t *testing.T) {
+	x, err := Expose(nil, ExposeOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := x.Browser
+	if len(b.ALPN) != 2 || b.ALPN[0] != "h2" || b.ALPN[1] != "http/1.1" || b.ECH < 100 || len(b.SNI) != 1 || b.SNI[0] != "playground.test" {
+		t.Fatalf("browser %+v", b)
+	}
+	// Items and spans are never null in JSON: the page maps over them.
+	j, _ := json.Marshal(x)
+	if strings.Contains(string(j), "null") {
+		t.Fatalf("null in %s", j)
+	}
+}
+
+// The flights: TLS 1.3 finishes in fewer records than TLS 1.2, and TLS 1.2's
+// ChangeCipherSpec records are the evidence.
+func TestExposeShape(t *testing.T) {
+	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
+	x12, _ := Expose(recordWith(t, s, session.ModeECDHE, "hi"), ExposeOptions{})
+	x13, _ := Expose(recordWith(t, s, session.ModeTLS13, "hi"), ExposeOptions{})
+	if len(x12.Shape.Evidence) != 2 || x12.Shape.Evidence[0].Kind != "record.type" {
+		t.Fatalf("TLS 1.2 evidence %+v", x12.Shape.Evidence)
+	}
+	if len(x13.Shape.Evidence) != 1 || x13.Shape.Evidence[0].Kind != "ext.supported_versions.selected_version" {
+		t.Fatalf("TLS 1.3 evidence %+v", x13.Shape.Evidence)
+	}
+	if f12, f13 := len(x12.Shape.Flights), len(x13.Shape.Flights); f13 >= f12 {
+		t.Fatalf("flights: TLS 1.2 %d, TLS 1.3 %d", f12, f13)
+	}
+	if _, err := Expose([]Record{{From: "eve", Hex: ""}}, ExposeOptions{}); err == nil {
+		t.Fatal("a record from eve accepted")
+	}
+}
+
+func hexBytes(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
