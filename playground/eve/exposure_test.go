@@ -1,11 +1,15 @@
 package eve
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	"tlsplayground/playground/internal/interop"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/session"
@@ -198,4 +202,57 @@ func hexBytes(t *testing.T, s string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// A resumed handshake looks different on the wire: crypto/tls resuming
+// its own session (TLS 1.3: the server's pre_shared_key in the ServerHello;
+// TLS 1.2: the server's ChangeCipherSpec comes first).
+func TestExposeResumptionShape(t *testing.T) {
+	cert := interop.SelfSigned(t, "server.test")
+	for _, v := range []struct {
+		version     uint16
+		full, again string
+	}{{tls.VersionTLS13, ShapeTLS13Full, ShapeTLS13Resumed}, {tls.VersionTLS12, ShapeTLS12Full, ShapeTLS12Resumed}} {
+		pool := x509.NewCertPool()
+		leaf, _ := x509.ParseCertificate(cert.Certificate[0])
+		pool.AddCert(leaf)
+		client := &tls.Config{ServerName: "server.test", RootCAs: pool, MaxVersion: v.version, ClientSessionCache: tls.NewLRUClientSessionCache(4)}
+		server := &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: v.version}
+		var shapes []*Exposure
+		for range 2 {
+			recs, _ := interop.GoTLS(t, client, server)
+			var in []Record
+			for _, r := range recs {
+				from := "server"
+				if r.FromClient {
+					from = "client"
+				}
+				in = append(in, Record{From: from, Hex: hex.EncodeToString(r.Wire)})
+			}
+			x, err := Expose(in, ExposeOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			shapes = append(shapes, x)
+		}
+		if shapes[0].Shape.Kind != v.full || shapes[1].Shape.Kind != v.again {
+			t.Fatalf("%x: shapes %q then %q, want %q then %q", v.version, shapes[0].Shape.Kind, shapes[1].Shape.Kind, v.full, v.again)
+		}
+		if sni := item(t, shapes[1], ItemSNI); sni.Values[0] != "server.test" {
+			t.Fatalf("%x: the resumption's SNI %v", v.version, sni.Values)
+		}
+		// The full handshake sent the certificate; the resumption did not:
+		// in TLS 1.3 the server's encrypted flight shrinks by about its size.
+		c0, c1 := item(t, shapes[0], ItemCertificate), item(t, shapes[1], ItemCertificate)
+		if v.version == tls.VersionTLS13 {
+			var n0, n1 int
+			fmt.Sscan(c0.Values[0], &n0)
+			fmt.Sscan(c1.Values[0], &n1)
+			if n0-n1 < len(cert.Certificate[0]) {
+				t.Fatalf("TLS 1.3: the server's encrypted handshake %d bytes, resumed %d: the %d-byte certificate does not show", n0, n1, len(cert.Certificate[0]))
+			}
+		} else if c0.Status != StatusClear || len(c1.Spans) != 0 {
+			t.Fatalf("TLS 1.2: certificate %+v then %+v", c0, c1)
+		}
+	}
 }
