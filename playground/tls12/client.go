@@ -47,6 +47,10 @@ func (c *Conn) sendClientHello() error {
 	for _, s := range offer {
 		m.CipherSuites = append(m.CipherSuites, s.ID)
 	}
+	resumeExts, resumeVals, err := c.clientHelloResume(m)
+	if err != nil {
+		return err
+	}
 	var exts []handshake.Extension
 	if c.cfg.ServerName != "" && net.ParseIP(c.cfg.ServerName) == nil { // no IP addresses in SNI (RFC 6066, Section 3)
 		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: handshake.ServerNameExtension(c.cfg.ServerName)})
@@ -66,7 +70,7 @@ func (c *Conn) sendClientHello() error {
 		exts = append(exts, handshake.Extension{Type: handshake.ExtExtendedMasterSecret})
 	}
 	exts = append(exts, handshake.Extension{Type: handshake.ExtRenegotiationInfo, Data: []byte{0}})
-	m.Extensions = exts
+	m.Extensions = append(exts, resumeExts...)
 	m.Raw = m.Marshal()
 	c.hello = m
 	c.clientVers = m.Version
@@ -84,6 +88,7 @@ func (c *Conn) sendClientHello() error {
 			vals = append(vals, trace.List("Certificate curves", namesList(c.certOnly), "listed in supported_groups too, after the groups above: the client verifies ECDSA certificates on them, but makes no ephemeral key on them (RFC 8422, Section 5.1.1)"))
 		}
 	}
+	vals = append(vals, resumeVals...)
 	c.cfg.Trace.Add(StepHello, c.actor, "Sends ClientHello", append(vals,
 		trace.List("Extensions", describeExtensions(m.Extensions), ""),
 		trace.Text("Server name (SNI)", c.cfg.ServerName, "sent in the clear: an eavesdropper sees which site is visited"),
@@ -135,6 +140,16 @@ func (c *Conn) readServerHello(raw []byte) error {
 			if err := checkRenegotiationInfo(e.Data, "server"); err != nil {
 				return err
 			}
+		case handshake.ExtSessionTicket:
+			// RFC 5077, Section 3.2: an empty extension, only if offered;
+			// it announces a NewSessionTicket.
+			if _, offered := handshake.Find(c.hello.Extensions, e.Type); !offered {
+				return alert.New(alert.UnsupportedExtension, "tls: server sent session_ticket, which the client did not offer")
+			}
+			if len(e.Data) != 0 {
+				return alert.New(alert.DecodeError, "tls: server's session_ticket extension is not empty (RFC 5077, Section 3.2)")
+			}
+			c.expectTicket = true
 		case handshake.ExtServerName:
 			// RFC 6066, Section 3: a server that used the name answers
 			// with an empty server_name.
@@ -165,14 +180,30 @@ func (c *Conn) readServerHello(raw []byte) error {
 	}
 	c.suite = suite
 	c.sec.ServerRandom = m.Random
+	c.serverSessionID = m.SessionID
 	c.transcript = append(c.transcript, raw...)
 	c.state = stateWaitCertificate
 
+	sidNote := "empty: this server keeps no session cache"
+	if len(m.SessionID) > 0 {
+		sidNote = "the name of this session in the server's cache: the client may offer it to resume (RFC 5246, Section 7.4.1.3)"
+	}
 	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHello",
 		trace.Hex("Server random", m.Random, "the server's 32 random bytes"),
 		trace.Text("Chosen suite", suite.Name, ""),
-		trace.Hex("Session ID", m.SessionID, "empty: this server keeps no session cache"),
+		trace.Hex("Session ID", m.SessionID, sidNote),
 		trace.List("Extensions", describeExtensions(m.Extensions), ""))
+	resumed, err := c.clientServerHelloResume(m, suite)
+	if err != nil {
+		return err
+	}
+	if resumed {
+		c.state = stateWaitChangeCipherSpec
+		if c.expectTicket {
+			c.state = stateWaitNewSessionTicket
+		}
+		return nil
+	}
 	c.cfg.Trace.Add(StepNegotiate, c.actor, "Accepts the server's choice",
 		trace.Check("Suite was offered", true, suite.Name+" is in the client's list"),
 		trace.Text("Key exchange", kxName(suite), kxNote(suite)),
@@ -254,6 +285,9 @@ func (c *Conn) readServerHelloDone(raw []byte) error {
 	}
 	c.sendClientFinished()
 	c.state = stateWaitChangeCipherSpec
+	if c.expectTicket {
+		c.state = stateWaitNewSessionTicket
+	}
 	return nil
 }
 
@@ -355,7 +389,23 @@ func (c *Conn) readFinished(raw []byte) error {
 		return alert.New(alert.DecryptError, "tls: the "+who+"'s Finished does not match: the two sides saw different handshakes or hold different keys")
 	}
 	c.transcript = append(c.transcript, raw...)
+	if c.resumed && c.isClient {
+		// Abbreviated handshake: the client finishes second.
+		c.sendClientFinished()
+		c.state = stateEstablished
+		c.clientSessionDone()
+		c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the session is resumed",
+			trace.Text("Suite", c.suite.Name, ""), trace.Text("Resumed by", c.resumedBy, resumeNote))
+		return nil
+	}
+	if c.resumed {
+		c.state = stateEstablished
+		c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the session is resumed",
+			trace.Text("Suite", c.suite.Name, ""), trace.Text("Resumed by", c.resumedBy, resumeNote))
+		return nil
+	}
 	if c.isClient {
+		c.clientSessionDone()
 		c.state = stateEstablished
 		c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the connection is established",
 			trace.Text("Suite", c.suite.Name, ""))

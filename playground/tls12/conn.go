@@ -92,6 +92,19 @@ type Config struct {
 	// Section 2). nil means Key.
 	Signer crypto.Signer
 
+	// Resumption (RFC 5246, Section 7.3; RFC 5077). Client side: Resume
+	// is a session from an earlier connection (Conn.Session) to offer, by
+	// its ticket if it has one, else by its session ID; SessionTickets
+	// asks the server for a ticket (an empty session_ticket extension).
+	// Server side: SessionCache keeps sessions under the session ID the
+	// server gives each full handshake; TicketKey (32 bytes, AES-256-GCM)
+	// seals the session into a ticket for a client that asks. The ticket
+	// key is long-lived: whoever learns it opens every recorded ticket.
+	Resume         *Session
+	SessionTickets bool
+	SessionCache   *SessionCache
+	TicketKey      []byte
+
 	// Trace receives every step; nil records nothing.
 	Trace *trace.Recorder
 }
@@ -181,6 +194,7 @@ const (
 	stateWaitServerHelloDone
 	stateWaitClientHello
 	stateWaitClientKeyExchange
+	stateWaitNewSessionTicket
 	stateWaitChangeCipherSpec
 	stateWaitFinished
 	stateEstablished
@@ -234,6 +248,19 @@ type Conn struct {
 	// certReq is the server's CertificateRequest (RFC 5246, Section
 	// 7.4.4), or nil; the client answers it with an empty Certificate.
 	certReq *handshake.CertificateRequest12
+
+	// Resumption: whether this connection resumed and by what, the
+	// session it can be resumed from, the ticket sent or received, the
+	// session IDs, and whether a NewSessionTicket is due.
+	resumed           bool
+	resumedBy         string
+	session           *Session
+	ticket            []byte
+	ticketLifetime    time.Duration
+	clientWantsTicket bool   // server: the ClientHello has session_ticket
+	sessionID         []byte // server: the ID given to a new session
+	serverSessionID   []byte // client: the ServerHello's session ID
+	expectTicket      bool   // client: the ServerHello has session_ticket
 
 	failStep   int          // the teaching step a failure belongs to, when the state does not tell
 	ignored    int          // records in a row that carried nothing to act on (see ignore)
@@ -383,6 +410,7 @@ func (c *Conn) fail(err error) error {
 	}
 	c.cfg.Trace.Failure(step, c.actor, ae.Alert.String(), ae.Received, ae)
 	c.discardKeys()
+	c.sessionCopiesErased()
 	return c.err
 }
 
@@ -399,7 +427,7 @@ func (c *Conn) currentStep() int {
 		return StepVerify
 	case stateWaitServerKeyExchange, stateWaitClientKeyExchange:
 		return StepKeyExchange
-	case stateWaitChangeCipherSpec, stateWaitFinished:
+	case stateWaitNewSessionTicket, stateWaitChangeCipherSpec, stateWaitFinished:
 		return StepEstablish
 	}
 	return StepApplication
@@ -570,6 +598,8 @@ func (c *Conn) handleMessage(typ uint8, raw []byte) error {
 		return c.expect(typ, handshake.TypeServerHelloDone, raw, c.readServerHelloDone)
 	case stateWaitClientKeyExchange:
 		return c.expect(typ, handshake.TypeClientKeyExchange, raw, c.readClientKeyExchange)
+	case stateWaitNewSessionTicket:
+		return c.expect(typ, handshake.TypeNewSessionTicket, raw, c.readNewSessionTicket)
 	case stateWaitFinished:
 		return c.expect(typ, handshake.TypeFinished, raw, c.readFinished)
 	case stateWaitChangeCipherSpec:
@@ -711,9 +741,15 @@ func (c *Conn) Close() error {
 	if c.kex != nil {
 		already = "the ephemeral private key and the shared secret (the pre-master secret) were already zeroed in step 6, right after the master secret was derived"
 	}
-	c.cfg.Trace.Add(StepApplication, c.actor, "Sends close_notify and discards its keys",
-		trace.Text("Keys", what, already),
-		trace.Text("What Go cannot promise", "copies outside the engine's reach", "the AES or ChaCha20 key schedule inside a dropped cipher object, and the copy crypto/ecdh made of the private key, wait for the garbage collector; this page's trace is a teaching copy a real implementation would not keep"))
+	if c.resumed {
+		already = "this connection made no pre-master secret: it resumed a session"
+	}
+	vals := []trace.Value{trace.Text("Keys", what, already)}
+	if v, ok := c.sessionKept(); ok {
+		vals = append(vals, v)
+	}
+	c.cfg.Trace.Add(StepApplication, c.actor, "Sends close_notify and discards its keys", append(vals,
+		trace.Text("What Go cannot promise", "copies outside the engine's reach", "the AES or ChaCha20 key schedule inside a dropped cipher object, and the copy crypto/ecdh made of the private key, wait for the garbage collector; this page's trace is a teaching copy a real implementation would not keep"))...)
 	return nil
 }
 

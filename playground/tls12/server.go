@@ -53,6 +53,13 @@ func (c *Conn) readClientHello(raw []byte) error {
 		trace.Text("Server name asked for", sni, "a server hosting several sites picks its certificate with this"),
 		trace.List("Extensions", describeExtensions(m.Extensions), ""))
 
+	if s, err := c.serverResume(m); err != nil {
+		c.failStep = StepHello
+		return err
+	} else if s != nil {
+		return c.resumeServer(s)
+	}
+
 	ec, err := c.negotiateECDHE(m)
 	if err != nil {
 		c.failStep = StepNegotiate
@@ -149,6 +156,23 @@ func (c *Conn) sendServerHello() error {
 		copy(c.sec.ServerRandom[24:], handshake.DowngradeTLS12)
 	}
 	m := &handshake.ServerHello{Version: record.VersionTLS12, Random: c.sec.ServerRandom, CipherSuite: c.suite.ID}
+	sidNote := "empty: this server keeps no session cache"
+	switch {
+	case c.resumed:
+		// RFC 5246, Section 7.4.1.3 (and RFC 5077, Section 3.4 for a
+		// ticket): the client's session ID, echoed, says "resumed".
+		m.SessionID = cp(c.hello.SessionID)
+		sidNote = "the client's, echoed: this is a resumption"
+	case c.cfg.SessionCache != nil:
+		c.sessionID = newSessionID(c.sec.ServerRandom)
+		m.SessionID = c.sessionID
+		sidNote = "a new session's name in the server's cache (SHA-256 of the server random: unique, and no secret); the client may offer it to resume"
+	}
+	if c.issuesTicket() {
+		// RFC 5077, Section 3.2: an empty session_ticket announces a
+		// NewSessionTicket.
+		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtSessionTicket})
+	}
 	if c.ems {
 		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtExtendedMasterSecret})
 	}
@@ -168,6 +192,7 @@ func (c *Conn) sendServerHello() error {
 	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends ServerHello",
 		trace.Hex("Server random", m.Random, "32 fresh random bytes from the server"),
 		trace.Text("Chosen suite", c.suite.Name, "the negotiation happens here, before the certificate is sent"),
+		trace.Hex("Session ID", m.SessionID, sidNote),
 		trace.List("Extensions", describeExtensions(m.Extensions), ""),
 		trace.Hex("Record on the wire", wire, ""))
 	return nil
@@ -269,6 +294,14 @@ func (c *Conn) readClientKeyExchange(raw []byte) error {
 // sendServerFinished answers a verified client Finished with the server's
 // ChangeCipherSpec and Finished.
 func (c *Conn) sendServerFinished() error {
+	if c.issuesTicket() {
+		// RFC 5077, Section 3.3: after the client's Finished, before the
+		// server's ChangeCipherSpec.
+		if err := c.sendNewSessionTicket(); err != nil {
+			return err
+		}
+	}
+	c.serverSessionDone()
 	th := c.transcriptHash()
 	vd := prf.Finished(c.suite.Hash, c.sec.Master, prf.LabelServerFinished, th)
 	ccs := c.sendChangeCipherSpec(StepEstablish)
