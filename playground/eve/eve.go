@@ -56,6 +56,9 @@ type Result struct {
 	Verdict    string        `json:"verdict"`
 	Steps      []trace.Event `json:"steps"`
 	Plaintexts []Plaintext   `json:"plaintexts"`
+	// Exposure is what the recording gave away before any key leaked
+	// (Expose); nil when the recording does not parse.
+	Exposure *Exposure `json:"exposure,omitempty"`
 }
 
 func (r *Result) step(title string, values ...trace.Value) {
@@ -91,6 +94,7 @@ type hello struct {
 // Decrypt tries to read a recorded session with the server's leaked key.
 func Decrypt(records []Record, key crypto.Signer) *Result {
 	r := &Result{Leaked: LeakedServerKey, Plaintexts: []Plaintext{}}
+	r.Exposure, _ = Expose(records)
 	h, err := readClear(records, r)
 	if err != nil {
 		r.Verdict = err.Error()

@@ -34,8 +34,8 @@ type Exposure struct {
 	Records []RecordSize `json:"records"`
 	// Shape is the handshake's outline: who sent how many records, when.
 	Shape Shape `json:"shape"`
-	// PadTo is the padding block the Padded column assumes (0: none asked).
-	PadTo int `json:"padTo"`
+	// PadBlocks are the padding blocks RecordSize.Padded assumes, in order.
+	PadBlocks []int `json:"padBlocks"`
 	// Browser is what the bundled Chromium ClientHello shows a real
 	// observer that the engine's hello lacks (ALPN, ECH GREASE).
 	Browser BrowserHello `json:"browser"`
@@ -125,9 +125,11 @@ type RecordSize struct {
 	// Phase is Eve's reading of what the record is: PhaseHandshake,
 	// PhaseData, PhaseAlert or PhaseCCS.
 	Phase string `json:"phase"`
-	// Padded is the fragment's length had the sender padded the plaintext
-	// to a multiple of Exposure.PadTo (TLS 1.3 only; 0 when not asked).
-	Padded int `json:"padded"`
+	// Padded are the fragment's lengths had the sender padded the
+	// TLSInnerPlaintext to a multiple of each of Exposure.PadBlocks (TLS
+	// 1.3's encrypted records only: TLS 1.2's AEAD records cannot be
+	// padded; empty otherwise). The engine itself never pads.
+	Padded []int `json:"padded"`
 }
 
 // Phases (RecordSize.Phase).
@@ -184,25 +186,15 @@ type BrowserHello struct {
 	Spans []Span `json:"spans"`
 }
 
-// ExposeOptions adjusts Expose.
-type ExposeOptions struct {
-	// PadTo, when above 0, fills RecordSize.Padded for TLS 1.3 records: the
-	// fragment had the plaintext been padded to a multiple of PadTo bytes
-	// (RFC 8446 §5.4). The engine itself never pads.
-	PadTo int
-}
-
-// maxPadTo bounds ExposeOptions.PadTo: a record's plaintext is at most
-// 2^14 bytes (RFC 8446 §5.1).
-const maxPadTo = 1 << 14
+// PadBlocks are the padding policies Expose works out for TLS 1.3 records:
+// pad each record's TLSInnerPlaintext to a multiple of this many bytes
+// (RFC 8446 §5.4 leaves the policy to the sender).
+var PadBlocks = []int{32, 256, 1024}
 
 // Expose reads a recorded session as a passive observer with no key and
 // lists what TLS leaves visible.
-func Expose(records []Record, opt ExposeOptions) (*Exposure, error) {
-	if opt.PadTo < 0 || opt.PadTo > maxPadTo {
-		return nil, fmt.Errorf("eve: padTo %d is out of range: give 0 (no padding) up to %d bytes", opt.PadTo, maxPadTo)
-	}
-	x := &Exposure{Items: []Item{}, Records: []RecordSize{}, PadTo: opt.PadTo}
+func Expose(records []Record) (*Exposure, error) {
+	x := &Exposure{Items: []Item{}, Records: []RecordSize{}, PadBlocks: PadBlocks}
 	x.Shape.Flights = []Flight{}
 	x.Shape.Evidence = []Span{}
 	an := analyze.New()
@@ -271,7 +263,7 @@ func Expose(records []Record, opt ExposeOptions) (*Exposure, error) {
 		x.Suite = suite.Name
 	}
 
-	x.Records = sizes(records, wires, version, suite, opt.PadTo)
+	x.Records = sizes(records, wires, version, suite)
 	shape(x, records, wires, version, versionSel, psk)
 
 	host := spanStrings(wires, sni, 2) // host_name's field holds its 2-byte length (RFC 6066 §3)
@@ -375,13 +367,13 @@ func overhead(version uint16, suite *suites.Suite) int {
 // encrypted (TLS 1.2: after the sender's ChangeCipherSpec; TLS 1.3: every
 // application_data record after the ServerHello) and, from the suite in the
 // clear, the plaintext's length.
-func sizes(records []Record, wires [][]byte, version uint16, suite *suites.Suite, padTo int) []RecordSize {
+func sizes(records []Record, wires [][]byte, version uint16, suite *suites.Suite) []RecordSize {
 	out := make([]RecordSize, 0, len(records))
 	ccs := map[string]bool{}
 	over := overhead(version, suite)
 	for i, r := range records {
 		w := wires[i]
-		rs := RecordSize{Index: i, From: r.From, Wire: len(w), Plaintext: -1}
+		rs := RecordSize{Index: i, From: r.From, Wire: len(w), Plaintext: -1, Padded: []int{}}
 		if len(w) >= record.HeaderLen {
 			rs.Type = record.TypeName(w[0])
 			rs.Fragment = len(w) - record.HeaderLen
@@ -409,11 +401,12 @@ func sizes(records []Record, wires [][]byte, version uint16, suite *suites.Suite
 				rs.Overhead = over
 				rs.Plaintext = rs.Fragment - over
 			}
-			if padTo > 0 && rs.Encrypted && version == suites.VersionTLS13 {
+			if rs.Encrypted && version == suites.VersionTLS13 {
 				// TLSInnerPlaintext: content, type byte, zeros (RFC 8446 §5.4).
-				inner := rs.Plaintext + 1
-				inner = (inner + padTo - 1) / padTo * padTo
-				rs.Padded = inner + 16
+				for _, b := range PadBlocks {
+					inner := (rs.Plaintext + 1 + b - 1) / b * b
+					rs.Padded = append(rs.Padded, inner+rs.Overhead-1)
+				}
 			}
 		}
 		out = append(out, rs)

@@ -63,11 +63,11 @@ func TestExposeLengthLeak(t *testing.T) {
 	}
 	short, long := "hello", strings.Repeat("x", 50)
 	for _, mode := range []string{session.ModeClassic, session.ModeECDHE, session.ModeTLS13} {
-		a, err := Expose(recordWith(t, s, mode, short), ExposeOptions{})
+		a, err := Expose(recordWith(t, s, mode, short))
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := Expose(recordWith(t, s, mode, long), ExposeOptions{})
+		b, err := Expose(recordWith(t, s, mode, long))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,18 +95,32 @@ func TestExposeLengthLeak(t *testing.T) {
 // records of the same length (RFC 8446 §5.4).
 func TestExposePadding(t *testing.T) {
 	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
-	a, _ := Expose(recordWith(t, s, session.ModeTLS13, "hello"), ExposeOptions{PadTo: 64})
-	b, _ := Expose(recordWith(t, s, session.ModeTLS13, strings.Repeat("x", 50)), ExposeOptions{PadTo: 64})
-	da, db := dataRecords(a), dataRecords(b)
-	if da[0].Padded != 64+16 || db[0].Padded != 64+16 {
-		t.Fatalf("padded to 64: %d and %d, want 80 each", da[0].Padded, db[0].Padded)
+	if PadBlocks[0] != 32 || PadBlocks[1] != 256 {
+		t.Fatalf("the test assumes blocks 32 and 256, not %v", PadBlocks)
 	}
-	c, _ := Expose(recordWith(t, s, session.ModeTLS13, strings.Repeat("x", 64)), ExposeOptions{PadTo: 64})
-	if p := dataRecords(c)[0].Padded; p != 128+16 {
-		t.Fatalf("64 bytes and the type byte padded to 64: %d, want 144", p)
+	pad := func(msg string) []int {
+		x, err := Expose(recordWith(t, s, session.ModeTLS13, msg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dataRecords(x)[0].Padded
 	}
-	if _, err := Expose(nil, ExposeOptions{PadTo: -1}); err == nil {
-		t.Fatal("negative padTo accepted")
+	a, b, c := pad("hello"), pad(strings.Repeat("x", 50)), pad(strings.Repeat("x", 255))
+	// 5+1 and 50+1 bytes of inner plaintext, padded to 256, and the 16-byte tag.
+	if a[1] != 256+16 || b[1] != 256+16 {
+		t.Fatalf("padded to 256: %d and %d, want 272 each", a[1], b[1])
+	}
+	// To 32 they still differ: 32 and 64.
+	if a[0] != 32+16 || b[0] != 64+16 {
+		t.Fatalf("padded to 32: %d and %d, want 48 and 80", a[0], b[0])
+	}
+	// 255 bytes and the type byte fill 256 exactly; 256 would need a second block.
+	if c[1] != 256+16 {
+		t.Fatalf("255 bytes padded to 256: %d, want 272", c[1])
+	}
+	x, _ := Expose(recordWith(t, s, session.ModeECDHE, "hello"))
+	if p := dataRecords(x)[0].Padded; len(p) != 0 {
+		t.Fatalf("TLS 1.2 AEAD records cannot be padded, yet %v", p)
 	}
 }
 
@@ -116,7 +130,7 @@ func TestExposeSNIAndCertificate(t *testing.T) {
 	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
 	for _, mode := range []string{session.ModeClassic, session.ModeECDHE, session.ModeTLS13} {
 		recs := recordWith(t, s, mode, "hi")
-		x, err := Expose(recs, ExposeOptions{})
+		x, err := Expose(recs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -160,7 +174,7 @@ func TestExposeSNIAndCertificate(t *testing.T) {
 
 // A real browser's hello: ALPN and an ECH extension (GREASE) in the clear.
 func TestExposeBrowserHello(t *testing.T) {
-	x, err := Expose(nil, ExposeOptions{})
+	x, err := Expose(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,8 +193,8 @@ func TestExposeBrowserHello(t *testing.T) {
 // ChangeCipherSpec records are the evidence.
 func TestExposeShape(t *testing.T) {
 	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
-	x12, _ := Expose(recordWith(t, s, session.ModeECDHE, "hi"), ExposeOptions{})
-	x13, _ := Expose(recordWith(t, s, session.ModeTLS13, "hi"), ExposeOptions{})
+	x12, _ := Expose(recordWith(t, s, session.ModeECDHE, "hi"))
+	x13, _ := Expose(recordWith(t, s, session.ModeTLS13, "hi"))
 	if len(x12.Shape.Evidence) != 2 || x12.Shape.Evidence[0].Kind != "record.type" {
 		t.Fatalf("TLS 1.2 evidence %+v", x12.Shape.Evidence)
 	}
@@ -190,7 +204,7 @@ func TestExposeShape(t *testing.T) {
 	if f12, f13 := len(x12.Shape.Flights), len(x13.Shape.Flights); f13 >= f12 {
 		t.Fatalf("flights: TLS 1.2 %d, TLS 1.3 %d", f12, f13)
 	}
-	if _, err := Expose([]Record{{From: "eve", Hex: ""}}, ExposeOptions{}); err == nil {
+	if _, err := Expose([]Record{{From: "eve", Hex: ""}}); err == nil {
 		t.Fatal("a record from eve accepted")
 	}
 }
@@ -229,7 +243,7 @@ func TestExposeResumptionShape(t *testing.T) {
 				}
 				in = append(in, Record{From: from, Hex: hex.EncodeToString(r.Wire)})
 			}
-			x, err := Expose(in, ExposeOptions{})
+			x, err := Expose(in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -254,5 +268,14 @@ func TestExposeResumptionShape(t *testing.T) {
 		} else if c0.Status != StatusClear || len(c1.Spans) != 0 {
 			t.Fatalf("TLS 1.2: certificate %+v then %+v", c0, c1)
 		}
+	}
+}
+
+// Eve's attempt with a leaked key carries what she learned before it.
+func TestDecryptCarriesExposure(t *testing.T) {
+	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
+	res := Decrypt(recordWith(t, s, session.ModeTLS13, "hello"), s.Signer)
+	if res.OK || res.Exposure == nil || res.Exposure.Version != "TLS 1.3" || dataRecords(res.Exposure)[0].Plaintext != 5 {
+		t.Fatalf("result %+v", res)
 	}
 }

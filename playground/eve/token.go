@@ -28,6 +28,7 @@ import (
 // key opens it, see Decrypt).
 func DecryptWithTokenKey(records []Record, token string, tokenKey []byte) *Result {
 	r := &Result{Leaked: LeakedTokenKey, Plaintexts: []Plaintext{}}
+	r.Exposure, _ = Expose(records)
 	h, err := readClear(records, r)
 	if err != nil {
 		r.Verdict = err.Error()
