@@ -37,6 +37,10 @@ func (c *Conn) sendClientHello() error {
 	}
 	c.privates = map[uint16]*kx.Private{}
 	var shares []handshake.KeyShareEntry
+	c.pskOffered = c.offerTicket()
+	if c.pskOffered && c.cfg.PSKOnly {
+		shareGroups = nil // psk_ke: an empty key_share (RFC 8446, Section 4.2.8 allows it)
+	}
 	for _, g := range shareGroups {
 		p, err := g.Generate(c.cfg.Rand)
 		if err != nil {
@@ -65,7 +69,18 @@ func (c *Conn) sendClientHello() error {
 	vals = append(vals,
 		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), ""),
 		trace.Hex("Record on the wire", wire, "in the clear"))
-	c.cfg.Trace.Add(StepHello, c.actor, "Sends ClientHello with its key share already inside", vals...)
+	title := "Sends ClientHello with its key share already inside"
+	if c.pskOffered {
+		vals = append(vals, c.pskValues(m)...)
+		title = "Sends ClientHello offering its ticket (pre_shared_key)"
+		if c.cfg.PSKOnly {
+			title = "Sends ClientHello offering its ticket with psk_ke: no key share"
+		}
+	}
+	c.cfg.Trace.Add(StepHello, c.actor, title, vals...)
+	if c.pskOffered && len(c.cfg.EarlyData) > 0 && c.cfg.Resume.MaxEarlyData > 0 {
+		return c.sendEarlyData(m)
+	}
 	return nil
 }
 
@@ -113,7 +128,18 @@ func (c *Conn) buildClientHello(shares []handshake.KeyShareEntry, cookie []byte)
 	if c.cfg.helloHook != nil {
 		c.cfg.helloHook(m, c.hello != nil)
 	}
+	if c.hello != nil {
+		// psk_key_exchange_modes stays in the second ClientHello even when
+		// the ticket goes (RFC 8446, Section 4.1.2).
+		_, has := handshake.Find(m.Extensions, handshake.ExtPSKModes)
+		if d, ok := handshake.Find(c.hello.Extensions, handshake.ExtPSKModes); ok && !has {
+			m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtPSKModes, Data: d})
+		}
+	}
 	m.Raw = m.Marshal()
+	if c.pskOffered && c.hello == nil {
+		c.addPSK(m)
+	}
 	return m
 }
 
@@ -146,6 +172,10 @@ func (c *Conn) readServerHello(raw []byte) error {
 	for _, e := range m.Extensions {
 		switch e.Type {
 		case handshake.ExtSupportedVersions, handshake.ExtKeyShare, handshake.ExtCookie:
+		case handshake.ExtPreSharedKey:
+			if !c.pskOffered || bytes.Equal(m.Random, handshake.HelloRetryRandom) {
+				return alert.New(alert.UnsupportedExtension, "tls: the server sent pre_shared_key, which the client did not offer")
+			}
 		default:
 			return alert.New(alert.UnsupportedExtension, "tls: the server sent "+handshake.ExtensionName(e.Type)+" in ServerHello")
 		}
@@ -154,7 +184,15 @@ func (c *Conn) readServerHello(raw []byte) error {
 	if bytes.Equal(m.Random, handshake.HelloRetryRandom) {
 		return c.readHelloRetryRequest(m)
 	}
+	if pd, ok := handshake.Find(m.Extensions, handshake.ExtPreSharedKey); ok {
+		if err := c.readSelectedPSK(pd, suite); err != nil {
+			return err
+		}
+	}
 	kd, ok := handshake.Find(m.Extensions, handshake.ExtKeyShare)
+	if !ok && c.pskAccepted && c.cfg.PSKOnly {
+		return c.resumeWithoutShare(m, raw, suite)
+	}
 	if !ok {
 		return alert.New(alert.MissingExtension, "tls: ServerHello has no key_share")
 	}
@@ -204,6 +242,11 @@ func sharedNote(g *kx.Group) string {
 // secrets and turns on handshake encryption in both directions.
 func (c *Conn) establishHandshakeKeys(step int) error {
 	c.ks = NewSchedule(c.suite)
+	earlyNote := "HKDF-Extract(0, 0): no pre-shared key"
+	if c.pskAccepted {
+		c.ks = c.pskKS
+		earlyNote = "HKDF-Extract(0, resumption PSK): the ticket's PSK enters the key schedule here"
+	}
 	c.ks.Start(c.shared)
 	th := c.transcriptHash()
 	c.ks.HandshakeTraffic(th)
@@ -215,11 +258,18 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 	if err := c.setKeys(read, false, rn, rw); err != nil {
 		return err
 	}
+	early := c.write // the client's 0-RTT key, if it sent early data
+	c.write = nil
 	if err := c.setKeys(write, true, wn, ww); err != nil {
 		return err
 	}
+	if early != nil {
+		// Until EncryptedExtensions says whether the server took the early
+		// data, the client's write side stays on the early key.
+		c.pendingWrite, c.write = c.write, early
+	}
 	c.cfg.Trace.Add(step, c.actor, "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted",
-		trace.Secret("Early secret", c.ks.Early, "HKDF-Extract(0, 0): no pre-shared key"),
+		trace.Secret("Early secret", c.ks.Early, earlyNote),
 		trace.Secret("Handshake secret", c.ks.Handshake, "HKDF-Extract(Derive-Secret(early, \"derived\"), shared secret)"),
 		trace.Hex("Transcript hash (ClientHello…ServerHello)", th, ""),
 		trace.Secret("client_handshake_traffic_secret", c.ks.ClientHandshake, `Derive-Secret(handshake, "c hs traffic", transcript)`),
@@ -259,6 +309,16 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 		return alert.New(alert.IllegalParameter, "tls: a HelloRetryRequest that asks for neither a key share nor a cookie would not change the ClientHello (RFC 8446, Section 4.1.4)")
 	}
 	c.helloRetry = true
+	if c.pskOffered {
+		// This client offers its ticket in the first ClientHello only; the
+		// second goes without it (RFC 8446, Section 4.1.2 lets it change).
+		c.pskOffered = false
+		c.cfg.Trace.Add(StepNegotiate, c.actor, "Drops its ticket offer after the HelloRetryRequest: a full handshake follows")
+	}
+	if c.write != nil { // the 0-RTT key: the server skips that data after a HelloRetryRequest
+		c.write.Discard()
+		c.write, c.earlySent = nil, false
+	}
 	c.transcript = append(messageHash(c.suite, c.transcript), m.Raw...)
 	if !hasShare {
 		// Only a cookie: the second ClientHello repeats the key shares.
@@ -348,9 +408,12 @@ func (c *Conn) readEncryptedExtensions(raw []byte) error {
 	}
 	c.transcript = append(c.transcript, raw...)
 	c.state = stateWaitCertificate
+	if c.pskAccepted {
+		c.state = stateWaitFinished // no Certificate, no CertificateVerify (RFC 8446, Section 2.2)
+	}
 	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives EncryptedExtensions: the first encrypted message",
 		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), "whatever needs no key exchange travels here, hidden from eavesdroppers"))
-	return nil
+	return c.readEarlyDecision(m)
 }
 
 // readCertificateRequest reads the server's request for a client
@@ -489,6 +552,9 @@ func (c *Conn) readServerFinished(raw []byte) error {
 	c.ks.AppTraffic(th)
 	c.clientTraffic, c.serverTraffic = append([]byte(nil), c.ks.ClientApp...), append([]byte(nil), c.ks.ServerApp...)
 
+	if c.earlyAccepted {
+		c.sendEndOfEarlyData()
+	}
 	if c.certRequest != nil {
 		c.sendEmptyCertificate()
 	}

@@ -73,6 +73,27 @@ type Config struct {
 
 	Trace *trace.Recorder
 
+	// Resumption (RFC 8446, Sections 2.2, 2.3, 4.2.11, 4.6.1).
+	// Client side: Resume offers a ticket the server sent before (the
+	// caller keeps it, see Conn.Tickets); PSKOnly offers it with psk_ke
+	// alone (no key share: NOT forward secret), the default is psk_dhe_ke;
+	// EarlyData is sent as 0-RTT data right after the ClientHello.
+	Resume    *Ticket
+	PSKOnly   bool
+	EarlyData []byte
+	// Server side: TicketKey (32 bytes, AES-256-GCM), when set, has the
+	// server send a NewSessionTicket after the handshake and accept the
+	// tickets sealed under it. MaxEarlyData > 0 allows 0-RTT data with
+	// them. AntiReplay records every ClientHello whose early data was
+	// accepted (RFC 8446, Section 8.2), shared between the server's
+	// connections; without one, 0-RTT is refused unless NoAntiReplay
+	// turns the protection off (a replayed 0-RTT request is then accepted
+	// again: the demonstration of Section 8).
+	TicketKey    []byte
+	MaxEarlyData uint32
+	AntiReplay   *ReplayCache
+	NoAntiReplay bool
+
 	// helloHook, set only by the tests (export_test.go), changes each
 	// ClientHello before it is marshaled: a client that offers what the
 	// engine does not (early_data, a pre_shared_key), with a consistent
@@ -157,6 +178,22 @@ type Conn struct {
 	peerChain                             [][]byte
 	peerKey                               crypto.PublicKey
 
+	// Resumption and 0-RTT.
+	tickets                      []*Ticket // client: the tickets received
+	ticketsSent                  int       // server: the next ticket nonce
+	pskKS                        *Schedule // the schedule started from the offered PSK
+	psk                          []byte    // the resumption PSK in use, until the handshake secret is derived
+	pskOffered                   bool      // client: the ClientHello carries pre_shared_key
+	pskAccepted, pskDHE          bool
+	earlySent, earlyAccepted     bool
+	earlyData                    [][]byte          // server: the 0-RTT data accepted
+	earlyBytes                   int               // server: 0-RTT plaintext bytes so far
+	maxEarly                     uint32            // server: the ticket's max_early_data_size
+	pendingIn, pendingWrite      *record.Protector // the handshake keys, while the early keys are in use
+	replays                      int               // server: times this ClientHello was seen before
+	binder, binderTH             []byte            // client: the binder and the hash it covers
+	obfAge, ticketAge            uint32
+
 	clientTraffic, serverTraffic []byte // current application traffic secrets
 	keyUpdates                   int
 
@@ -222,6 +259,10 @@ func (c *Conn) eraseEphemeral(step int) {
 	}
 	clear(c.shared)
 	what = append(what, "the shared secret")
+	if c.psk != nil {
+		clear(c.psk)
+		what = append(what, "the resumption PSK (the client's ticket keeps its own copy, to resume again)")
+	}
 	if c.ks != nil {
 		clear(c.ks.Early)
 		clear(c.ks.Handshake)
@@ -320,7 +361,8 @@ func (c *Conn) KeyLog() string {
 		}
 		return label + " " + cr + " " + trace.HexString(secret) + "\n"
 	}
-	return line("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c.ks.ClientHandshake) +
+	return line("CLIENT_EARLY_TRAFFIC_SECRET", c.ks.ClientEarly) +
+		line("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c.ks.ClientHandshake) +
 		line("SERVER_HANDSHAKE_TRAFFIC_SECRET", c.ks.ServerHandshake) +
 		line("CLIENT_TRAFFIC_SECRET_0", c.ks.ClientApp) +
 		line("SERVER_TRAFFIC_SECRET_0", c.ks.ServerApp) +
@@ -453,6 +495,9 @@ func (c *Conn) handleRecord(rec record.Record) error {
 		}
 		return nil
 	case record.TypeApplicationData:
+		if c.pendingIn != nil && !c.isClient {
+			return c.readEarlyData(rec, payload)
+		}
 		if c.state != stateEstablished && c.state != stateClosed {
 			return alert.New(alert.UnexpectedMessage, "tls: application data before the handshake finished")
 		}
@@ -548,6 +593,9 @@ func (c *Conn) handleMessage(typ uint8, raw []byte) error {
 	case stateWaitFinished:
 		return c.expect(typ, handshake.TypeFinished, raw, c.readServerFinished)
 	case stateWaitClientFinished:
+		if c.pendingIn != nil {
+			return c.expect(typ, handshake.TypeEndOfEarlyData, raw, c.readEndOfEarlyData)
+		}
 		return c.expect(typ, handshake.TypeFinished, raw, c.readClientFinished)
 	case stateEstablished, stateClosed:
 		switch typ {
@@ -679,9 +727,12 @@ func (c *Conn) Close() error {
 func (c *Conn) discardKeys() {
 	c.write.Discard()
 	c.in.Discard()
+	c.pendingIn.Discard()
+	c.pendingWrite.Discard()
 	if c.ks != nil {
 		for _, b := range [][]byte{c.ks.Early, c.ks.Handshake, c.ks.Master, c.ks.ClientHandshake, c.ks.ServerHandshake,
-			c.ks.ClientApp, c.ks.ServerApp, c.ks.Exporter, c.ks.Resumption, c.clientTraffic, c.serverTraffic} {
+			c.ks.ClientApp, c.ks.ServerApp, c.ks.Exporter, c.ks.Resumption, c.clientTraffic, c.serverTraffic,
+			c.ks.BinderKey, c.ks.ClientEarly, c.psk} {
 			clear(b)
 		}
 	}
@@ -747,19 +798,5 @@ func (c *Conn) readKeyUpdate(raw []byte) error {
 	if m.UpdateRequest && c.state == stateEstablished {
 		return c.KeyUpdate(false)
 	}
-	return nil
-}
-
-func (c *Conn) readNewSessionTicket(raw []byte) error {
-	if !c.isClient {
-		return alert.New(alert.UnexpectedMessage, "tls: a client sent NewSessionTicket")
-	}
-	m, err := handshake.UnmarshalNewSessionTicket(raw)
-	if err != nil {
-		return err
-	}
-	c.cfg.Trace.Add(StepApplication, c.actor, "Receives a NewSessionTicket and sets it aside (this client does not resume sessions)",
-		trace.Text("Lifetime", fmt.Sprintf("%d s", m.Lifetime), ""),
-		trace.Hex("Ticket", m.Ticket, "opaque to the client: the server's sealed session state"))
 	return nil
 }

@@ -18,6 +18,9 @@ import (
 const (
 	labelDerived                = "derived"
 	labelExtBinder              = "ext binder"
+	labelResBinder              = "res binder"
+	labelClientEarlyTraffic     = "c e traffic"
+	labelResumption             = "resumption"
 	labelClientHandshakeTraffic = "c hs traffic"
 	labelServerHandshakeTraffic = "s hs traffic"
 	labelClientAppTraffic       = "c ap traffic"
@@ -45,6 +48,7 @@ type Schedule struct {
 	ClientHandshake, ServerHandshake []byte // traffic secrets
 	ClientApp, ServerApp             []byte // traffic secrets, generation 0
 	Exporter, Resumption             []byte
+	BinderKey, ClientEarly           []byte // with a PSK only (RFC 8446, Section 7.1)
 }
 
 // NewSchedule starts a key schedule for suite.
@@ -90,19 +94,58 @@ func DeriveSecret(h crypto.Hash, secret []byte, label string, transcriptHash []b
 // emptyHash is Hash("").
 func (k *Schedule) emptyHash() []byte { return k.hash.New().Sum(nil) }
 
-// Start computes the early secret from no PSK (a zero string) and the
-// handshake secret from the (EC)DHE shared secret.
-func (k *Schedule) Start(shared []byte) {
+// EarlySecret computes the early secret from a resumption PSK (RFC 8446,
+// Section 7.1), or from a zero string when psk is nil, and, with a PSK, the
+// binder key that proves the client holds it (Section 4.2.11.2).
+func (k *Schedule) EarlySecret(psk []byte) {
 	zeros := make([]byte, k.hash.Size())
-	k.Early = Extract(k.hash, zeros, zeros)
-	derived := DeriveSecret(k.hash, k.Early, labelDerived, k.emptyHash())
-	k.Handshake = Extract(k.hash, derived, shared)
-	k.add(trace.Node("psk", "PSK (none: zeros)", zeros, false, "input"))
+	if psk == nil {
+		k.Early = Extract(k.hash, zeros, zeros)
+		k.add(trace.Node("psk", "PSK (none: zeros)", zeros, false, "input"))
+		k.add(trace.Node("early", "Early secret", k.Early, true, "HKDF-Extract(0, PSK)", "psk"))
+		return
+	}
+	k.Early = Extract(k.hash, zeros, psk)
+	k.BinderKey = DeriveSecret(k.hash, k.Early, labelResBinder, k.emptyHash())
+	k.add(trace.Node("psk", "PSK (resumption, from the ticket)", psk, true, "input"))
 	k.add(trace.Node("early", "Early secret", k.Early, true, "HKDF-Extract(0, PSK)", "psk"))
+	k.add(trace.Node("binder_key", "binder_key", k.BinderKey, true, `Derive-Secret("res binder", "")`, "early"))
+}
+
+// EarlyTraffic derives client_early_traffic_secret from the transcript hash
+// of the ClientHello (RFC 8446, Section 7.1): the key of 0-RTT data.
+func (k *Schedule) EarlyTraffic(th []byte) {
+	k.ClientEarly = DeriveSecret(k.hash, k.Early, labelClientEarlyTraffic, th)
+	n := trace.Node("c_e", "client_early_traffic_secret", k.ClientEarly, true, `Derive-Secret("c e traffic")`, "early")
+	n.Transcript = trace.HexString(th)
+	k.add(n)
+}
+
+// Start computes the handshake secret from the (EC)DHE shared secret (nil
+// with psk_ke: a zero string), after the early secret (from no PSK when
+// EarlySecret was not called).
+func (k *Schedule) Start(shared []byte) {
+	if k.Early == nil {
+		k.EarlySecret(nil)
+	}
+	derived := DeriveSecret(k.hash, k.Early, labelDerived, k.emptyHash())
+	label := "(EC)DHE shared secret"
+	if shared == nil {
+		shared = make([]byte, k.hash.Size())
+		label = "(EC)DHE shared secret (none: psk_ke, zeros)"
+	}
+	k.Handshake = Extract(k.hash, derived, shared)
 	k.add(trace.Node("derived_early", "derived", derived, true, `Derive-Secret("derived", "")`, "early"))
-	k.add(trace.Node("shared", "(EC)DHE shared secret", shared, true, "input"))
+	k.add(trace.Node("shared", label, shared, true, "input"))
 	k.add(trace.Node("handshake", "Handshake secret", k.Handshake, true, "HKDF-Extract(derived, shared)", "derived_early", "shared"))
 	clear(derived) // an intermediate: the node keeps the page's copy
+}
+
+// ResumptionPSK is the PSK a ticket stands for: HKDF-Expand-Label(
+// resumption_master_secret, "resumption", ticket_nonce, Hash.length) (RFC
+// 8446, Section 4.6.1).
+func ResumptionPSK(h crypto.Hash, resumptionMaster, nonce []byte) []byte {
+	return ExpandLabel(h, resumptionMaster, labelResumption, nonce, h.Size())
 }
 
 // HandshakeTraffic derives both handshake traffic secrets from the

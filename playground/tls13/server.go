@@ -60,11 +60,6 @@ func (c *Conn) readClientHello(raw []byte) error {
 		trace.Hex("Client random", m.Random, ""),
 		trace.Text("Server name asked for", sni, "sent in the clear, even in TLS 1.3 (Encrypted Client Hello hides it; not used here)"),
 		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), ""))
-	if first && p.earlyData {
-		c.skipEarly = true
-		c.cfg.Trace.Add(StepHello, c.actor, "Declines the client's early data (0-RTT)",
-			trace.Text("early_data", "offered by the client, not accepted", "this server never accepts 0-RTT data: it leaves early_data out of EncryptedExtensions and skips the records it cannot decrypt, up to "+fmt.Sprint(maxEarlyDataSkipped)+" bytes (RFC 8446, Section 4.2.10)"))
-	}
 
 	// The cipher suite, by the server's rule (RFC 8446, Section 4.1.1).
 	choice := suites.Negotiate(m.CipherSuites, c.cfg.suites(), c.cfg.SuiteOrder)
@@ -125,6 +120,26 @@ func (c *Conn) readClientHello(raw []byte) error {
 		trace.List("Server accepts groups", serverGroups, "in the server's order of preference"),
 		trace.Text("Signature scheme", scheme.Name, "the first of the server's schemes that the client accepts and that fits the server's key"),
 	}
+	// A ticket offered in the first ClientHello (RFC 8446, Section 4.2.11).
+	if first && p.psk != nil {
+		if err := c.acceptPSK(m, p, group != nil); err != nil {
+			return err
+		}
+	}
+	if first && p.earlyData && !c.earlyAccepted {
+		c.skipEarly = true
+		if !c.pskAccepted {
+			c.cfg.Trace.Add(StepHello, c.actor, "Declines the client's early data (0-RTT)",
+				trace.Text("early_data", "offered by the client, not accepted", "no ticket of this server was resumed: it leaves early_data out of EncryptedExtensions and skips the records it cannot decrypt, up to "+fmt.Sprint(maxEarlyDataSkipped)+" bytes (RFC 8446, Section 4.2.10)"))
+		}
+	}
+	if c.pskAccepted && !c.pskDHE {
+		c.group = nil
+		c.cfg.Trace.Add(StepNegotiate, c.actor, "Chooses the suite and resumes with the PSK alone (psk_ke)",
+			append(negotiation[:3:3], trace.Text("Chosen suite", c.suite.Name, "the ticket's suite"),
+				trace.Text("Key exchange", "none: psk_ke", "NOT forward secret: whoever later learns the PSK (or the ticket key that seals it) decrypts this connection (RFC 8446, Section 2.2 and E.5)"))...)
+		return c.sendServerFlight(nil)
+	}
 	if group == nil {
 		if !first {
 			return alert.New(alert.IllegalParameter, "tls: the second ClientHello still has no key share the server asked for")
@@ -156,6 +171,8 @@ type helloParams struct {
 	schemes, groups []uint16
 	shares          []handshake.KeyShareEntry
 	earlyData       bool
+	psk             *pskOffer
+	pskModes        []uint8
 }
 
 // parseClientHello13 checks a ClientHello against the rules of RFC 8446
@@ -186,11 +203,19 @@ func parseClientHello13(m *handshake.ClientHello) (*helloParams, error) {
 			return nil, alert.New(alert.IllegalParameter, "tls: pre_shared_key is not the last extension of the ClientHello (RFC 8446, Section 4.2.11)")
 		}
 	}
-	// This server resumes no session and ignores a pre_shared_key, but
-	// still holds the client to the rule that comes with it.
-	if _, psk := handshake.Find(m.Extensions, handshake.ExtPreSharedKey); psk {
-		if _, modes := handshake.Find(m.Extensions, handshake.ExtPSKModes); !modes {
+	p := &helloParams{}
+	if pd, psk := handshake.Find(m.Extensions, handshake.ExtPreSharedKey); psk {
+		md, modes := handshake.Find(m.Extensions, handshake.ExtPSKModes)
+		if !modes {
 			return nil, alert.New(alert.MissingExtension, "tls: pre_shared_key without psk_key_exchange_modes (RFC 8446, Section 4.2.9)")
+		}
+		if len(md) < 2 || int(md[0]) != len(md)-1 {
+			return nil, alert.New(alert.DecodeError, "tls: malformed psk_key_exchange_modes (RFC 8446, Section 4.2.9)")
+		}
+		p.pskModes = md[1:]
+		var ok bool
+		if p.psk, ok = parsePSK(pd); !ok {
+			return nil, alert.New(alert.DecodeError, "tls: malformed pre_shared_key (RFC 8446, Section 4.2.11)")
 		}
 	}
 	if d, ok := handshake.Find(m.Extensions, handshake.ExtServerName); ok {
@@ -198,10 +223,10 @@ func parseClientHello13(m *handshake.ClientHello) (*helloParams, error) {
 			return nil, alert.New(alert.DecodeError, "tls: malformed server_name in ClientHello (RFC 6066, Section 3)")
 		}
 	}
-	// RFC 8446, Section 9.2: without pre_shared_key (and this server does
-	// no PSK) a ClientHello has signature_algorithms and supported_groups,
-	// and key_share with supported_groups; else missing_extension.
-	p := &helloParams{}
+	// RFC 8446, Section 9.2: a ClientHello has signature_algorithms and
+	// supported_groups, and key_share with supported_groups; else
+	// missing_extension. (With pre_shared_key signature_algorithms may go:
+	// this server still asks for it, to fall back to a full handshake.)
 	for _, x := range []struct {
 		ext  uint16
 		list *[]uint16
@@ -343,45 +368,82 @@ func ServerKeyShare(rand io.Reader, g *kx.Group, clientShare []byte) (*kx.Privat
 // sendServerFlight is ServerHello, then, under the handshake keys,
 // EncryptedExtensions, Certificate, CertificateVerify and Finished.
 func (c *Conn) sendServerFlight(clientShare []byte) error {
-	mine, shared, err := ServerKeyShare(c.cfg.Rand, c.group, clientShare)
-	if err != nil {
-		return alert.Wrap(alert.IllegalParameter, "tls: the client's key share is unusable", err)
+	var mine *kx.Private
+	var shared []byte
+	exts := []handshake.Extension{{Type: handshake.ExtSupportedVersions, Data: []byte{0x03, 0x04}}}
+	if c.group != nil {
+		var err error
+		mine, shared, err = ServerKeyShare(c.cfg.Rand, c.group, clientShare)
+		if err != nil {
+			return alert.Wrap(alert.IllegalParameter, "tls: the client's key share is unusable", err)
+		}
+		c.mine, c.shared = mine, shared
+		c.share = newShare(c.group, clientShare, mine.Public, mine.Secret, shared)
+		exts = append(exts, handshake.Extension{Type: handshake.ExtKeyShare, Data: handshake.MarshalServerKeyShare(handshake.KeyShareEntry{Group: c.group.ID, Data: mine.Public})})
 	}
-	c.mine, c.shared = mine, shared
-	c.share = newShare(c.group, clientShare, mine.Public, mine.Secret, shared)
+	if c.pskAccepted {
+		exts = append(exts, handshake.Extension{Type: handshake.ExtPreSharedKey, Data: []byte{0, 0}}) // selected_identity 0
+	}
 	c.serverRandom = make([]byte, 32)
 	if _, err := io.ReadFull(c.cfg.Rand, c.serverRandom); err != nil {
 		return alert.Wrap(alert.InternalError, "tls: no randomness for the server random", err)
 	}
-	sh := &handshake.ServerHello{Version: record.VersionTLS12, Random: c.serverRandom, SessionID: c.sessionID, CipherSuite: c.suite.ID,
-		Extensions: []handshake.Extension{
-			{Type: handshake.ExtSupportedVersions, Data: []byte{0x03, 0x04}},
-			{Type: handshake.ExtKeyShare, Data: handshake.MarshalServerKeyShare(handshake.KeyShareEntry{Group: c.group.ID, Data: mine.Public})},
-		}}
+	sh := &handshake.ServerHello{Version: record.VersionTLS12, Random: c.serverRandom, SessionID: c.sessionID, CipherSuite: c.suite.ID, Extensions: exts}
 	sh.Raw = sh.Marshal()
 	wire := c.sendHandshake(sh.Raw, "ServerHello", StepCertificate)
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends ServerHello with its own key share",
-		trace.Hex("Server random", c.serverRandom, ""),
-		trace.Text("Chosen suite", c.suite.Name, ""),
-		trace.Hex("Server key share ("+c.group.Name+")", mine.Public, c.group.Note),
-		trace.Hex("Record on the wire", wire, "the last message in the clear"))
-	keyNote := "made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
-	if c.group.KEM {
-		keyNote = "the ML-KEM encapsulation randomness and the X25519 private key, made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
+	shVals := []trace.Value{trace.Hex("Server random", c.serverRandom, ""), trace.Text("Chosen suite", c.suite.Name, "")}
+	if c.group != nil {
+		shVals = append(shVals, trace.Hex("Server key share ("+c.group.Name+")", mine.Public, c.group.Note))
 	}
-	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Computes the shared secret from the client's key share",
-		trace.Secret("Server private key", mine.Secret, keyNote),
-		trace.Hex("Client key share", clientShare, "public"),
-		trace.Secret("Shared secret", shared, sharedNote(c.group)))
+	if c.pskAccepted {
+		shVals = append(shVals, trace.Text("pre_shared_key", "selected_identity 0", "the server takes the client's ticket: no Certificate, no CertificateVerify follow"))
+	}
+	shVals = append(shVals, trace.Hex("Record on the wire", wire, "the last message in the clear"))
+	title := "Sends ServerHello with its own key share"
+	if c.pskAccepted && c.group == nil {
+		title = "Sends ServerHello: resuming with the PSK alone, no key share"
+	} else if c.pskAccepted {
+		title = "Sends ServerHello: resuming with the PSK and its own key share"
+	}
+	c.cfg.Trace.Add(StepCertificate, c.actor, title, shVals...)
+	if c.group != nil {
+		keyNote := "made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
+		if c.group.KEM {
+			keyNote = "the ML-KEM encapsulation randomness and the X25519 private key, made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
+		}
+		c.cfg.Trace.Add(StepKeyExchange, c.actor, "Computes the shared secret from the client's key share",
+			trace.Secret("Server private key", mine.Secret, keyNote),
+			trace.Hex("Client key share", clientShare, "public"),
+			trace.Secret("Shared secret", shared, sharedNote(c.group)))
+	}
 	if err := c.establishHandshakeKeys(StepKeyExchange); err != nil {
 		return err
 	}
+	if c.earlyAccepted {
+		// The client's 0-RTT records come next, under the early key, until
+		// its EndOfEarlyData (RFC 8446, Section 4.2.10).
+		early, err := c.protector(c.ks.ClientEarly, "c_e", "client early")
+		if err != nil {
+			return err
+		}
+		c.pendingIn, c.in = c.in, early
+	}
 
 	ee := &handshake.EncryptedExtensions{Extensions: []handshake.Extension{}}
+	if c.earlyAccepted {
+		ee.Extensions = append(ee.Extensions, handshake.Extension{Type: handshake.ExtEarlyData})
+	}
 	ee.Raw = ee.Marshal()
 	wire = c.sendHandshake(ee.Raw, "EncryptedExtensions", StepCertificate)
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends EncryptedExtensions (empty), encrypted",
+	eeTitle := "Sends EncryptedExtensions (empty), encrypted"
+	if c.earlyAccepted {
+		eeTitle = "Sends EncryptedExtensions with early_data: it accepts the 0-RTT data"
+	}
+	c.cfg.Trace.Add(StepCertificate, c.actor, eeTitle,
 		trace.Hex("Record on the wire", wire, "outer type application_data; the real type is inside"))
+	if c.pskAccepted {
+		return c.sendServerFinished()
+	}
 
 	cert := &handshake.Certificate13{Context: []byte{}}
 	for _, der := range c.cfg.Certificates {
@@ -410,12 +472,18 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 		trace.Hex("Signature", sig, "this is where the private key is used: to sign, not to decrypt"),
 		trace.Hex("Record on the wire", wire, ""))
 
-	th = c.transcriptHash()
+	return c.sendServerFinished()
+}
+
+// sendServerFinished ends the server's flight: Finished, then the
+// application traffic secrets.
+func (c *Conn) sendServerFinished() error {
+	th := c.transcriptHash()
 	fk := c.ks.FinishedKey(c.ks.ServerHandshake, "s_hs", "server")
 	vd := FinishedMAC(c.suite.Hash, fk, th)
 	fin := &handshake.Finished{VerifyData: vd}
 	fin.Raw = fin.Marshal()
-	wire = c.sendHandshake(fin.Raw, "Finished", StepEstablish)
+	wire := c.sendHandshake(fin.Raw, "Finished", StepEstablish)
 	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends its Finished",
 		trace.Secret("Server finished_key", fk, `HKDF-Expand-Label(server_handshake_traffic_secret, "finished")`),
 		trace.Hex("Transcript hash (ClientHello…CertificateVerify)", th, ""),
@@ -448,8 +516,18 @@ func (c *Conn) readClientFinished(raw []byte) error {
 		return err
 	}
 	c.state = stateEstablished
+	group, sig := "none: psk_ke", "none: resumed, authenticated by the PSK"
+	if c.group != nil {
+		group = c.group.Name
+	}
+	if c.scheme != nil {
+		sig = c.scheme.Name
+	}
 	c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the connection is established",
-		trace.Text("Suite", c.suite.Name, ""), trace.Text("Group", c.group.Name, ""), trace.Text("Signature", c.scheme.Name, ""))
+		trace.Text("Suite", c.suite.Name, ""), trace.Text("Group", group, ""), trace.Text("Signature", sig, ""))
+	if len(c.cfg.TicketKey) > 0 {
+		return c.sendTicket(c.cfg.TicketKey, c.cfg.MaxEarlyData)
+	}
 	return nil
 }
 
