@@ -179,20 +179,20 @@ type Conn struct {
 	peerKey                               crypto.PublicKey
 
 	// Resumption and 0-RTT.
-	tickets                      []*Ticket // client: the tickets received
-	ticketsSent                  int       // server: the next ticket nonce
-	pskKS                        *Schedule // the schedule started from the offered PSK
-	psk                          []byte    // the resumption PSK in use, until the handshake secret is derived
-	pskOffered                   bool      // client: the ClientHello carries pre_shared_key
-	pskAccepted, pskDHE          bool
-	earlySent, earlyAccepted     bool
-	earlyData                    [][]byte          // server: the 0-RTT data accepted
-	earlyBytes                   int               // server: 0-RTT plaintext bytes so far
-	maxEarly                     uint32            // server: the ticket's max_early_data_size
-	pendingIn, pendingWrite      *record.Protector // the handshake keys, while the early keys are in use
-	replays                      int               // server: times this ClientHello was seen before
-	binder, binderTH             []byte            // client: the binder and the hash it covers
-	obfAge, ticketAge            uint32
+	tickets                  []*Ticket // client: the tickets received
+	ticketsSent              int       // server: the next ticket nonce
+	pskKS                    *Schedule // the schedule started from the offered PSK
+	psk                      []byte    // the resumption PSK in use, until the handshake secret is derived
+	pskOffered               bool      // client: the ClientHello carries pre_shared_key
+	pskAccepted, pskDHE      bool
+	earlySent, earlyAccepted bool
+	earlyData                [][]byte          // server: the 0-RTT data accepted
+	earlyBytes               int               // server: 0-RTT plaintext bytes so far
+	maxEarly                 uint32            // server: the ticket's max_early_data_size
+	pendingIn, pendingWrite  *record.Protector // the handshake keys, while the early keys are in use
+	replays                  int               // server: times this ClientHello was seen before
+	binder, binderTH         []byte            // client: the binder and the hash it covers
+	obfAge, ticketAge        uint32
 
 	clientTraffic, serverTraffic []byte // current application traffic secrets
 	keyUpdates                   int

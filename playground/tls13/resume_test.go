@@ -50,7 +50,6 @@ func resumingClient(t *testing.T, tk *tls13.Ticket, pskOnly bool, early string) 
 	return tls13.Client(cfg)
 }
 
-
 // TestResume: a second connection resumes with the ticket, psk_dhe_ke and
 // psk_ke, skipping Certificate and CertificateVerify, and carries data.
 func TestResume(t *testing.T) {
