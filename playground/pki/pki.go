@@ -112,6 +112,13 @@ type Options struct {
 	// is then the leaf and the intermediate, and the client's trust store
 	// still holds the root alone. Made within StageCACert.
 	Intermediate bool
+	// CT, when set, has the playground's two Certificate Transparency logs
+	// (CTLogs) sign SCTs over a precertificate and embeds them in the leaf
+	// (RFC 6962, Section 3.3).
+	CT bool
+	// OCSP, when set, has the leaf's issuer sign an OCSP response that says
+	// good (Setup.OCSPResponse), for the server to staple.
+	OCSP bool
 }
 
 // Setup is a certificate authority and the server identity it issued.
@@ -131,6 +138,11 @@ type Setup struct {
 	// the scenario made one; nil when the root signs the leaf itself.
 	Intermediate    *x509.Certificate
 	IntermediateKey crypto.Signer
+
+	// OCSPResponse is the OCSP response (RFC 6960) the server staples:
+	// signed by Issuer(), about Leaf; nil when none was asked for.
+	// CheckOCSP is the client's check of it.
+	OCSPResponse []byte
 
 	// Chain is the certificate_list as the server sends it (RFC 8446,
 	// Section 4.4.2; RFC 5246, Section 7.4.2): DER, leaf first, without the
@@ -320,7 +332,11 @@ func NewSetup(opt Options) (*Setup, error) {
 	if !opt.Intermediate {
 		leafTemplate.SignatureAlgorithm = x509.SHA256WithRSA
 	}
-	leafDER, err := x509.CreateCertificate(random, leafTemplate, issuer, s.Signer.Public(), issuerKey)
+	var ctLogs []*CTLog
+	if opt.CT {
+		ctLogs = CTLogs()
+	}
+	leafDER, err := embedSCTs(random, leafTemplate, issuer, s.Signer.Public(), issuerKey, ctLogs, notBefore)
 	if err != nil {
 		return nil, fmt.Errorf("pki: issuing the certificate for %q: %w", name, err)
 	}
@@ -331,6 +347,11 @@ func NewSetup(opt Options) (*Setup, error) {
 	s.Chain = [][]byte{leafDER}
 	if s.Intermediate != nil {
 		s.Chain = append(s.Chain, s.Intermediate.Raw)
+	}
+	if opt.OCSP {
+		if s.OCSPResponse, err = NewOCSPResponse(s.Leaf, issuer, s.IssuerKey(), OCSPGood, now); err != nil {
+			return nil, err
+		}
 	}
 	s.GeneratedIn = time.Since(start)
 	return s, nil

@@ -49,6 +49,15 @@ const (
 	ScenarioRSA1024 = "rsa-1024"
 	// ScenarioSHA1: the root signs the leaf with SHA-1 (sha1WithRSAEncryption).
 	ScenarioSHA1 = "sha1"
+	// ScenarioRevoked: the valid chain, with SCTs, but the OCSP response
+	// the server staples, signed by the intermediate, says revoked.
+	ScenarioRevoked = "revoked"
+	// ScenarioOCSPExpired: the valid chain, with SCTs, and a stapled OCSP
+	// response that says good but whose nextUpdate has passed.
+	ScenarioOCSPExpired = "ocsp-expired"
+	// ScenarioNoSCT: the valid chain and a good stapled response, but the
+	// leaf carries no SCTs: it was never logged.
+	ScenarioNoSCT = "no-sct"
 )
 
 // ScenarioKinds returns the certificate scenarios in teaching order, the
@@ -58,7 +67,7 @@ func ScenarioKinds() []string {
 		ScenarioValid, ScenarioExpired, ScenarioNotYetValid, ScenarioWrongHost,
 		ScenarioSelfSigned, ScenarioUntrustedRoot, ScenarioMissingIntermediate,
 		ScenarioTamperedSignature, ScenarioIntermediateNotCA, ScenarioNoServerAuth,
-		ScenarioRSA1024, ScenarioSHA1,
+		ScenarioRSA1024, ScenarioSHA1, ScenarioRevoked, ScenarioOCSPExpired, ScenarioNoSCT,
 	}
 }
 
@@ -139,7 +148,7 @@ func NewScenarioSetup(kind string, opt Options) (*Setup, error) {
 	issuer, issuerKey := s.CA, crypto.Signer(s.CAKey)
 	var inter *x509.Certificate
 	switch kind {
-	case ScenarioValid, ScenarioMissingIntermediate, ScenarioIntermediateNotCA:
+	case ScenarioValid, ScenarioMissingIntermediate, ScenarioIntermediateNotCA, ScenarioRevoked, ScenarioOCSPExpired, ScenarioNoSCT:
 		k, err := generateServerKey(m.random, KeyECDSA, 0)
 		if err != nil {
 			return nil, err
@@ -164,9 +173,19 @@ func NewScenarioSetup(kind string, opt Options) (*Setup, error) {
 	}
 
 	m.progress(StageLeafCert)
+	switch kind {
+	case ScenarioValid, ScenarioRevoked, ScenarioOCSPExpired:
+		m.logs = CTLogs() // as a public CA does; ScenarioNoSCT's leaf is never logged
+	}
 	leaf, err := m.leaf(kind, name, keyType, s.Signer, issuer, issuerKey)
 	if err != nil {
 		return nil, err
+	}
+	staple := map[string]string{ScenarioValid: OCSPGood, ScenarioNoSCT: OCSPGood, ScenarioRevoked: OCSPRevoked, ScenarioOCSPExpired: OCSPExpired}
+	if v, ok := staple[kind]; ok {
+		if s.OCSPResponse, err = NewOCSPResponse(leaf, issuer, issuerKey, v, m.now); err != nil {
+			return nil, err
+		}
 	}
 	if kind == ScenarioTamperedSignature {
 		if leaf, err = tamperSignature(leaf); err != nil {
@@ -187,6 +206,7 @@ type minter struct {
 	random   io.Reader
 	now      time.Time
 	progress func(Stage)
+	logs     []*CTLog // the logs that sign SCTs for the leaf; none: no SCTs
 }
 
 // root self-signs a root certificate (RFC 5280, Section 4.2.1.9: cA TRUE;
@@ -278,6 +298,16 @@ func (m *minter) leaf(kind, name, keyType string, key crypto.Signer, issuer *x50
 		// crypto/x509 still creates SHA-1 signatures; it refuses to verify
 		// them (Go 1.18 and later).
 		t.SignatureAlgorithm = x509.SHA1WithRSA
+	}
+	if len(m.logs) > 0 {
+		if k, ok := issuerKey.(*ecdsa.PrivateKey); ok {
+			issuerKey = rfc6979{k}
+		}
+		der, err := embedSCTs(m.random, t, issuer, key.Public(), issuerKey, m.logs, t.NotBefore)
+		if err != nil {
+			return nil, fmt.Errorf("pki: issuing the certificate for %s with SCTs: %w", name, err)
+		}
+		return x509.ParseCertificate(der)
 	}
 	return m.issue(t, issuer, key.Public(), issuerKey, "the certificate for "+name)
 }

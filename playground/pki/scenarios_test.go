@@ -58,6 +58,11 @@ func TestScenarioVerify(t *testing.T) {
 			}, []string{"key strength"}},
 		{ScenarioSHA1, `x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm SHA1-RSA" while trying to verify candidate authority certificate "TLS Playground Root CA")`,
 			unknownAuthority, []string{"signature on leaf", "trusted root"}},
+		// The chain of each WebPKI scenario is valid: its defect is in the
+		// stapled response or the SCTs (ocsp_test.go, ct_test.go).
+		{ScenarioRevoked, "", nil, nil},
+		{ScenarioOCSPExpired, "", nil, nil},
+		{ScenarioNoSCT, "", nil, nil},
 	}
 	if len(tests) != len(ScenarioKinds()) {
 		t.Fatalf("%d cases for %d scenarios", len(tests), len(ScenarioKinds()))
@@ -122,7 +127,8 @@ func TestScenarioShapes(t *testing.T) {
 			t.Errorf("%s: the chain does not start with the leaf", kind)
 		}
 		wantChain := 1
-		if kind == ScenarioValid || kind == ScenarioIntermediateNotCA {
+		switch kind {
+		case ScenarioValid, ScenarioIntermediateNotCA, ScenarioRevoked, ScenarioOCSPExpired, ScenarioNoSCT:
 			wantChain = 2
 		}
 		if len(s.Chain) != wantChain {

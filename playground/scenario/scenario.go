@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"tlsplayground/playground/alert"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/session"
 	"tlsplayground/playground/suites"
@@ -53,6 +54,14 @@ type Scenario struct {
 	Why     string  `json:"why"`     // why the check exists, in plain sentences
 	// RFC names the sections the check rests on, as "RFC 5280 §6.1".
 	RFC []string `json:"rfc"`
+	// BesideHandshake marks a WebPKI check beyond path validation (the
+	// stapled OCSP response, the embedded SCTs): the engine's TLS ends do
+	// not carry the stapled response yet, so the handshake itself
+	// completes, and Run runs the client's check (pki.CheckOCSP,
+	// pki.CheckSCTs) on what the server would send. Error is then a
+	// substring of that check's error (Result.Revocation or
+	// Result.Transparency), and Alert the alert the client would send.
+	BesideHandshake bool `json:"besideHandshake,omitempty"`
 
 	kind   string                 // the pki scenario; "" for a valid setup
 	suites map[string][2][]string // per mode: the client's and the server's suites; nil: all
@@ -72,9 +81,11 @@ var certModes = []string{session.ModeTLS13, session.ModeECDHE, session.ModeClass
 
 // The checks that refuse.
 const (
-	byX509   = "crypto/x509"
-	byPolicy = "the client's key strength policy"
-	bySuites = "the server's cipher suite negotiation"
+	byX509       = "crypto/x509"
+	byPolicy     = "the client's key strength policy"
+	bySuites     = "the server's cipher suite negotiation"
+	byRevocation = "the client's revocation check (the stapled OCSP response)"
+	byCT         = "the client's Certificate Transparency policy"
 )
 
 // all is the catalogue, in teaching order.
@@ -82,7 +93,7 @@ var all = []Scenario{
 	{
 		ID: "valid", kind: pki.ScenarioValid, Category: Certificate, Modes: certModes,
 		Title:  "A valid chain (the control)",
-		Defect: "Nothing: the server sends its certificate and the intermediate that issued it, and the chain ends at the root the client trusts.",
+		Defect: "Nothing: the server sends its certificate and the intermediate that issued it, and the chain ends at the root the client trusts; the certificate carries two SCTs and the OCSP response the server staples says good.",
 		Browser: Browser{Chrome: "the page loads (no warning)", Firefox: "the page loads (no warning)",
 			Note: "Every other certificate scenario breaks exactly one thing in this chain."},
 		Why: "This is the chain every other scenario breaks. The client trusts a few roots, not the sites themselves: " +
@@ -225,6 +236,47 @@ var all = []Scenario{
 		RFC: []string{"RFC 8446 §4.2.3", "RFC 9155 §2"},
 	},
 	{
+		ID: "revoked", kind: pki.ScenarioRevoked, Category: Certificate, Modes: certModes, BesideHandshake: true,
+		Title:  "A revoked certificate",
+		Defect: "The chain is valid and logged, but the OCSP response the server staples, signed by the intermediate that issued the certificate, says it was revoked two days ago (keyCompromise).",
+		Side:   trace.Client, Alert: "certificate_revoked", StoppedBy: byRevocation,
+		Error: "was revoked at",
+		Browser: Browser{Chrome: "NET::ERR_CERT_REVOKED", Firefox: "SEC_ERROR_REVOKED_CERTIFICATE",
+			Note: "Browsers do not wait for a staple: Chrome makes no OCSP requests and pushes CRLSets, a short list of revoked certificates it deems important; Firefox pushes CRLite, a compact filter of every revoked certificate of the CAs it trusts. " +
+				"Without a staple or a list entry, a revoked certificate passes (soft-fail): an attacker who can block the CA's responder could block the check."},
+		Why: "A CA revokes a certificate when its key is stolen or it was wrongly issued, but the certificate itself keeps saying it is valid until it expires, so the client has to find out. " +
+			"A stapled OCSP response answers with the CA's signature and a date, and the client does not tell the CA which site it visits. " +
+			"The Baseline Requirements made OCSP optional for CAs in 2024 and Let's Encrypt switched its responders off in 2025, so browsers rely more and more on the lists they push themselves.",
+		RFC: []string{"RFC 6960 §2.2", "RFC 6960 §4.2.2.2", "RFC 6066 §8", "RFC 8446 §4.4.2.1"},
+	},
+	{
+		ID: "ocsp-expired", kind: pki.ScenarioOCSPExpired, Category: Certificate, Modes: certModes, BesideHandshake: true,
+		Title:  "A stale stapled OCSP response",
+		Defect: "The chain is valid and logged, and the stapled OCSP response says good, but its nextUpdate passed two days ago: the server kept stapling an old answer.",
+		Side:   trace.Client, Alert: "bad_certificate_status_response", StoppedBy: byRevocation,
+		Error: "the stapled OCSP response is out of date",
+		Browser: Browser{Chrome: "the page loads: Chrome does not check OCSP responses, stapled or fetched", Firefox: "the page loads: the stale response is set aside and Firefox falls back to CRLite (soft-fail)",
+			Note: "RFC 6066 §8 asks a client to abort on an unsatisfactory response, as this one does; browsers are laxer. " +
+				"A certificate with the TLS Feature extension (must-staple, RFC 7633) asks for the strict behaviour: Firefox honours it, Chrome does not."},
+		Why: "A signed \"good\" is worth only its date: if clients accepted old responses, a thief of the server's key could keep stapling the last good answer from before the CA revoked the certificate. " +
+			"So each response says until when it holds (nextUpdate, at most ten days after thisUpdate under the Baseline Requirements), and the server must fetch a fresh one in time.",
+		RFC: []string{"RFC 6960 §4.2.2.1", "RFC 6960 §2.4", "RFC 6066 §8", "RFC 7633 §4"},
+	},
+	{
+		ID: "no-sct", kind: pki.ScenarioNoSCT, Category: Certificate, Modes: certModes, BesideHandshake: true,
+		Title:  "A certificate that was never logged (no SCTs)",
+		Defect: "The chain is valid and the stapled OCSP response says good, but the certificate carries no signed certificate timestamps: no Certificate Transparency log has seen it.",
+		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byCT,
+		Error: "is not publicly logged",
+		Browser: Browser{Chrome: "NET::ERR_CERTIFICATE_TRANSPARENCY_REQUIRED", Firefox: "MOZILLA_PKIX_ERROR_INSUFFICIENT_CERTIFICATE_TRANSPARENCY",
+			Note: "Both require SCTs (two, from logs of different operators, for a certificate valid 180 days or less; Firefox since version 135, on desktop) only of certificates that chain to a root of their root programs. " +
+				"A root added to the trust store by the user or an administrator — Mallory's, a company's TLS proxy's, mkcert's — is exempt, which is why Mallory's certificate needs no SCTs."},
+		Why: "A CA can issue a certificate for any name, by mistake or because an attacker controls it, and the site's owner would never know. " +
+			"Certificate Transparency makes issuance public: the CA submits each certificate to append-only logs and embeds their signed promises to publish it (SCTs), so owners can watch the logs for their names. " +
+			"That is how Google found, in 2015, test certificates that Symantec had issued for google.com without asking.",
+		RFC: []string{"RFC 6962 §3.3", "RFC 6962 §3.2", "RFC 6962 §5.2"},
+	},
+	{
 		ID: "no-common-suite", Category: Negotiation, Modes: []string{session.ModeTLS13, session.ModeECDHE, session.ModeClassic},
 		Title:  "No common cipher suite",
 		Defect: "The client offers only AES-128-GCM suites and the server enables only AES-256-GCM ones: the two lists have nothing in common.",
@@ -308,13 +360,30 @@ type Result struct {
 	Chain      []pki.CertInfo  `json:"chain"`
 	TrustStore []pki.CertInfo  `json:"trustStore"`
 	Session    *session.Export `json:"session"`
+	// Revocation and Transparency are the client's WebPKI checks beyond
+	// path validation, run when the chain verifies: the stapled OCSP
+	// response (pki.CheckOCSP) and the embedded SCTs (pki.CheckSCTs, the
+	// root being one of the client's own). nil when they did not run.
+	Revocation   *Verification `json:"revocation"`
+	Transparency *Verification `json:"transparency"`
 }
 
-// Verification is pki.Verify's result in JSON terms.
+// Verification is a check's result in JSON terms: pki.Verify's, and
+// pki.CheckOCSP's and pki.CheckSCTs'.
 type Verification struct {
 	OK     bool        `json:"ok"`
-	Error  string      `json:"error"` // "" when OK
+	Error  string      `json:"error"`           // "" when OK
+	Alert  string      `json:"alert,omitempty"` // the alert the client would send, when a WebPKI check refuses
 	Checks []pki.Check `json:"checks"`
+}
+
+// alertName names the WebPKI checks' alerts; playground/alert does not
+// name bad_certificate_status_response (113, RFC 6066 §8) yet.
+func alertName(a alert.Alert) string {
+	if a == pki.AlertBadCertificateStatusResponse {
+		return "bad_certificate_status_response"
+	}
+	return a.String()
 }
 
 // defaultSuites are the suites a session enables in each mode when none are
@@ -392,6 +461,19 @@ func (s Scenario) Run(opt Options) (*Result, error) {
 		r.Verification = &Verification{OK: v.OK, Checks: v.Checks}
 		if v.Err != nil {
 			r.Verification.Error = v.Err.Error()
+		}
+		if v.OK {
+			o := pki.CheckOCSP(setup.OCSPResponse, setup.Leaf, setup.Issuer(), now)
+			r.Revocation = &Verification{OK: o.OK, Checks: o.Checks}
+			if o.Err != nil {
+				r.Revocation.Error, r.Revocation.Alert = o.Err.Error(), alertName(o.Alert)
+			}
+			c := pki.CheckSCTs(setup.Leaf, setup.Issuer(), nil, false, now)
+			r.Transparency = &Verification{OK: c.OK, Checks: c.Checks}
+			if c.Err != nil {
+				// Like crypto/tls for a refused chain, bad_certificate.
+				r.Transparency.Error, r.Transparency.Alert = c.Err.Error(), alert.BadCertificate.String()
+			}
 		}
 	}
 	return r, nil

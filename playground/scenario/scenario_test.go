@@ -56,6 +56,11 @@ var want = map[string]struct{ side, alert, err string }{
 	"rsa-1024":             {"client", "bad_certificate", `pki: the leaf certificate "CN=playground.test" has an RSA-1024 key: this client refuses RSA keys shorter than 2048 bits, the minimum for public certificates since 2014`},
 	"sha1":                 {"client", "bad_certificate", `x509: certificate signed by unknown authority (possibly because of "x509: cannot verify signature: insecure algorithm SHA1-RSA" while trying to verify candidate authority certificate "TLS Playground Root CA")`},
 	"no-common-suite":      {"server", "handshake_failure", "tls: no cipher suite in common: the client offers none that the server enables"},
+	// Beside the handshake: the client's WebPKI checks refuse what the
+	// server would send (the handshake itself completes).
+	"revoked":      {"client", "certificate_revoked", `pki: the certificate for "playground.test" was revoked at 2026-03-12T15:09:26Z (keyCompromise), says the OCSP response its issuer signed`},
+	"ocsp-expired": {"client", "bad_certificate_status_response", "pki: the stapled OCSP response is out of date: nextUpdate 2026-03-12T15:09:26Z passed 48h0m0s before the client's clock 2026-03-14T15:09:26Z"},
+	"no-sct":       {"client", "bad_certificate", `pki: the certificate for "playground.test" is not publicly logged: no SCT: at least 2 valid SCTs from logs of different operators are required`},
 }
 
 // TestScenarios runs every scenario in every mode it offers, and checks the
@@ -91,6 +96,13 @@ func TestScenarios(t *testing.T) {
 					if !r.Verification.OK || r.Verification.Error != "" || len(r.Chain) != 2 {
 						t.Errorf("verification %+v, chain of %d", r.Verification, len(r.Chain))
 					}
+					if r.Revocation == nil || !r.Revocation.OK || r.Transparency == nil || !r.Transparency.OK {
+						t.Errorf("WebPKI checks of the control: revocation %+v, transparency %+v", r.Revocation, r.Transparency)
+					}
+					return
+				}
+				if sc.BesideHandshake {
+					checkBeside(t, sc, r, w.alert, w.err)
 					return
 				}
 				if r.Established || e.Error == nil {
@@ -121,6 +133,56 @@ func TestScenarios(t *testing.T) {
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("the scenarios took %v, over the 10 s budget", d)
+	}
+}
+
+// checkBeside checks a WebPKI scenario: the chain verifies and the
+// handshake completes (the engine's ends do not carry the staple yet), and
+// exactly one of the client's WebPKI checks refuses, with the alert and
+// error wanted.
+func checkBeside(t *testing.T, sc Scenario, r *Result, alert, err string) {
+	t.Helper()
+	if !r.Established || r.Session.Error != nil {
+		t.Fatalf("the handshake did not complete: %+v", r.Session.Error)
+	}
+	if r.Verification == nil || !r.Verification.OK {
+		t.Fatalf("the chain does not verify: %+v", r.Verification)
+	}
+	if r.Revocation == nil || r.Transparency == nil {
+		t.Fatal("the WebPKI checks did not run")
+	}
+	refusing := r.Revocation
+	other := r.Transparency
+	if sc.StoppedBy == byCT {
+		refusing, other = other, refusing
+	}
+	if refusing.OK || refusing.Alert != alert || !strings.HasPrefix(refusing.Error, err) || !strings.Contains(refusing.Error, sc.Error) {
+		t.Errorf("refusing check: ok %v alert %q error\n%s\nwant alert %q, error starting\n%s", refusing.OK, refusing.Alert, refusing.Error, alert, err)
+	}
+	if !other.OK || other.Error != "" {
+		t.Errorf("the other WebPKI check fails too: %+v", other)
+	}
+}
+
+// TestWebPKIJSON: the JSON the page reads for a WebPKI scenario.
+func TestWebPKIJSON(t *testing.T) {
+	sc, _ := Lookup("revoked")
+	r, err := sc.Run(testOptions(t, sc.ID, ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := json.Marshal(struct {
+		Scenario Scenario `json:"scenario"`
+		Result   *Result  `json:"result"`
+	}{sc, r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{`"besideHandshake":true`, `"established":true`, `"revocation":{"ok":false,"error":"pki: the certificate for`,
+		`"alert":"certificate_revoked","checks":[{"name":"OCSP response parses","ok":true`, `"transparency":{"ok":true,"error":"","checks":[{"name":"SCT 1","ok":true`} {
+		if !strings.Contains(string(j), key) {
+			t.Errorf("JSON lacks %s", key)
+		}
 	}
 }
 
