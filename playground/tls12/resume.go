@@ -605,3 +605,7 @@ func (c *Conn) sessionKept() (trace.Value, bool) {
 	return trace.Text("The session survives", "the master secret is kept "+where,
 		"until the session expires the connection is only as forward secret as that copy: with it (or with the ticket key) a recording of this connection and of every resumed one decrypts (RFC 5077, Section 5.5; RFC 8446, Section E.5 for TLS 1.3's tickets)"), true
 }
+
+// Config returns the configuration the connection was made with (the same
+// pointer): a second connection resuming this one starts from a copy.
+func (c *Conn) Config() *Config { return c.cfg }
