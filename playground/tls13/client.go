@@ -128,6 +128,10 @@ func (c *Conn) buildClientHello(shares []handshake.KeyShareEntry, cookie []byte)
 	if c.cfg.helloHook != nil {
 		c.cfg.helloHook(m, c.hello != nil)
 	}
+	if c.hello == nil && !c.pskOffered && c.cfg.AcceptTickets {
+		exts = append(exts, handshake.Extension{Type: handshake.ExtPSKModes, Data: []byte{1, pskModeDHEKE}})
+		m.Extensions = exts
+	}
 	if c.hello != nil {
 		// psk_key_exchange_modes stays in the second ClientHello even when
 		// the ticket goes (RFC 8446, Section 4.1.2).

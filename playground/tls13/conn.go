@@ -78,9 +78,13 @@ type Config struct {
 	// caller keeps it, see Conn.Tickets); PSKOnly offers it with psk_ke
 	// alone (no key share: NOT forward secret), the default is psk_dhe_ke;
 	// EarlyData is sent as 0-RTT data right after the ClientHello.
-	Resume    *Ticket
-	PSKOnly   bool
-	EarlyData []byte
+	// AcceptTickets has the client send psk_key_exchange_modes even with
+	// no ticket to offer: without it a server must not send tickets (RFC
+	// 8446, Section 4.2.9).
+	Resume        *Ticket
+	PSKOnly       bool
+	EarlyData     []byte
+	AcceptTickets bool
 	// Server side: TicketKey (32 bytes, AES-256-GCM), when set, has the
 	// server send a NewSessionTicket after the handshake and accept the
 	// tickets sealed under it. MaxEarlyData > 0 allows 0-RTT data with
@@ -184,6 +188,7 @@ type Conn struct {
 	pskKS                    *Schedule // the schedule started from the offered PSK
 	psk                      []byte    // the resumption PSK in use, until the handshake secret is derived
 	pskOffered               bool      // client: the ClientHello carries pre_shared_key
+	ticketsWanted            bool      // server: the client sent psk_key_exchange_modes
 	pskAccepted, pskDHE      bool
 	earlySent, earlyAccepted bool
 	earlyData                [][]byte          // server: the 0-RTT data accepted

@@ -27,6 +27,7 @@ func resumeServer(t *testing.T, key []byte, maxEarly uint32, cache *tls13.Replay
 func firstConnection(t *testing.T, maxEarly uint32) *tls13.Ticket {
 	t.Helper()
 	cfg := clientConfig(t, setup(t, "ecdsa"))
+	cfg.AcceptTickets = true
 	cli, srv := tls13.Client(cfg), resumeServer(t, ticketKey, maxEarly, nil, "first")
 	if err := cli.Start(); err != nil {
 		t.Fatal(err)

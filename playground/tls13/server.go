@@ -37,6 +37,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	}
 	if first {
 		c.clientRandom = m.Random
+		c.ticketsWanted = len(p.pskModes) > 0
 	}
 	c.transcript = append(c.transcript, raw...)
 	c.sessionID = m.SessionID
@@ -204,15 +205,17 @@ func parseClientHello13(m *handshake.ClientHello) (*helloParams, error) {
 		}
 	}
 	p := &helloParams{}
-	if pd, psk := handshake.Find(m.Extensions, handshake.ExtPreSharedKey); psk {
-		md, modes := handshake.Find(m.Extensions, handshake.ExtPSKModes)
-		if !modes {
-			return nil, alert.New(alert.MissingExtension, "tls: pre_shared_key without psk_key_exchange_modes (RFC 8446, Section 4.2.9)")
-		}
+	md, modes := handshake.Find(m.Extensions, handshake.ExtPSKModes)
+	if modes {
 		if len(md) < 2 || int(md[0]) != len(md)-1 {
 			return nil, alert.New(alert.DecodeError, "tls: malformed psk_key_exchange_modes (RFC 8446, Section 4.2.9)")
 		}
 		p.pskModes = md[1:]
+	}
+	if pd, psk := handshake.Find(m.Extensions, handshake.ExtPreSharedKey); psk {
+		if !modes {
+			return nil, alert.New(alert.MissingExtension, "tls: pre_shared_key without psk_key_exchange_modes (RFC 8446, Section 4.2.9)")
+		}
 		var ok bool
 		if p.psk, ok = parsePSK(pd); !ok {
 			return nil, alert.New(alert.DecodeError, "tls: malformed pre_shared_key (RFC 8446, Section 4.2.11)")
@@ -525,7 +528,9 @@ func (c *Conn) readClientFinished(raw []byte) error {
 	}
 	c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the connection is established",
 		trace.Text("Suite", c.suite.Name, ""), trace.Text("Group", group, ""), trace.Text("Signature", sig, ""))
-	if len(c.cfg.TicketKey) > 0 {
+	if len(c.cfg.TicketKey) > 0 && c.ticketsWanted {
+		// Only to a client that said how it would use a ticket (RFC 8446,
+		// Section 4.2.9).
 		return c.sendTicket(c.cfg.TicketKey, c.cfg.MaxEarlyData)
 	}
 	return nil
