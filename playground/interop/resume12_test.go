@@ -3,6 +3,7 @@ package interop_test
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -150,6 +151,84 @@ func TestResume12OpenSSLServer(t *testing.T) {
 				c.Close()
 				endpoint.Flush(c, conn)
 				conn.Close()
+			}
+		})
+	}
+}
+
+// TestResume12GnuTLSClient: `gnutls-cli --resume` connects, disconnects
+// and connects again offering the session: by ticket, or by session ID
+// with %NO_TICKETS. Each connection meets a new engine server sharing the
+// first one's cache or ticket key.
+func TestResume12GnuTLSClient(t *testing.T) {
+	bin := tooltest.Need(t, "gnutls-cli")
+	s := resumeSetup(t)
+	_, _, ca := interop.WritePEMs(t, s)
+	for _, tc := range resume12Cases {
+		t.Run(tc.name, func(t *testing.T) {
+			cache := tls12.NewSessionCache()
+			key := bytes.Repeat([]byte{0x6b}, 32)
+			prio := "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+			if tc.by == "session ID" {
+				prio += ":%NO_TICKETS"
+			}
+			l, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			host, port, _ := net.SplitHostPort(l.Addr().String())
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			cmd := exec.CommandContext(ctx, bin, "--resume", "--x509cafile", ca, "--verify-hostname", s.ServerName, "--sni-hostname", s.ServerName,
+				"--priority", prio, "-p", port, host)
+			stdin, _ := cmd.StdinPipe()
+			var log interop.LockedBuffer
+			cmd.Stdout, cmd.Stderr = &log, &log
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() { stdin.Close(); cancel(); cmd.Wait() }()
+			l.(*net.TCPListener).SetDeadline(time.Now().Add(15 * time.Second))
+			var masters [][]byte
+			for i := 0; i < 2; i++ {
+				conn, err := l.Accept()
+				if err != nil {
+					t.Fatalf("connection %d: %v\n%s", i+1, err, log.String())
+				}
+				defer conn.Close()
+				conn.SetDeadline(time.Now().Add(15 * time.Second))
+				cfg := &tls12.Config{Rand: rng.New([]byte(string(rune('1'+i)) + t.Name())), Certificates: s.Chain, Key: s.Key, Suites: []*suites.Suite{tc.suite}}
+				if tc.by == "ticket" {
+					cfg.TicketKey = key
+				} else {
+					cfg.SessionCache = cache
+				}
+				srv := tls12.Server(cfg)
+				if err := endpoint.Handshake(srv, conn); err != nil {
+					t.Fatalf("connection %d: %v\n%s", i+1, err, log.String())
+				}
+				masters = append(masters, srv.Secrets().Master)
+				if i == 0 {
+					if srv.Resumed() {
+						t.Fatal("the first connection resumed")
+					}
+					// gnutls-cli closes the first connection itself.
+					endpoint.ReadApplicationData(srv, conn)
+					continue
+				}
+				if !srv.Resumed() || srv.ResumedBy() != tc.by {
+					t.Fatalf("gnutls-cli --resume: resumed %v by %q, want %s\n%s", srv.Resumed(), srv.ResumedBy(), tc.by, log.String())
+				}
+				io.WriteString(stdin, "hello engine\n")
+				if got, err := readEngineLine(srv, conn); err != nil || got != "hello engine\n" {
+					t.Fatalf("engine got %q, %v\n%s", got, err, log.String())
+				}
+				srv.Close()
+				endpoint.Flush(srv, conn)
+			}
+			if !bytes.Equal(masters[0], masters[1]) {
+				t.Fatal("the resumed connection has another master secret")
 			}
 		})
 	}
