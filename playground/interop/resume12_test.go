@@ -233,3 +233,50 @@ func TestResume12GnuTLSClient(t *testing.T) {
 		})
 	}
 }
+
+// TestResume12GnuTLSServer: the engine's client connects twice to one
+// gnutls-serv and resumes the first session, by ticket or (tickets off)
+// by session ID.
+func TestResume12GnuTLSServer(t *testing.T) {
+	bin := tooltest.Need(t, "gnutls-serv")
+	s := resumeSetup(t)
+	cert, key, _ := interop.WritePEMs(t, s)
+	for _, tc := range resume12Cases {
+		t.Run(tc.name, func(t *testing.T) {
+			port := freePort(t)
+			prio := "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+			if tc.by == "session ID" {
+				prio += ":%NO_TICKETS"
+			}
+			log, err := startServer(t, bin, "--echo", "-p", port, "--x509certfile", cert, "--x509keyfile", key, "--disable-client-cert", "--priority", prio)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var sess *tls12.Session
+			var first []byte
+			for i, seed := range []string{"1", "2"} {
+				conn, err := dialRetry("127.0.0.1:" + port)
+				if err != nil {
+					t.Fatalf("gnutls-serv did not start: %v\n%s", err, log.String())
+				}
+				conn.SetDeadline(time.Now().Add(15 * time.Second))
+				c := tls12.Client(&tls12.Config{Rand: rng.New([]byte(seed + t.Name())), ServerName: s.ServerName, Roots: s.Roots(),
+					Suites: []*suites.Suite{tc.suite}, SessionTickets: tc.by == "ticket", Resume: sess})
+				if err := endpoint.Handshake(c, conn); err != nil {
+					t.Fatalf("connection %d: %v\n%s", i+1, err, log.String())
+				}
+				c.Write([]byte("hello gnutls\n"))
+				if got, err := readEngineLine(c, conn); err != nil || got != "hello gnutls\n" {
+					t.Fatalf("got %q, %v", got, err)
+				}
+				if i == 1 && (!c.Resumed() || c.ResumedBy() != tc.by || !bytes.Equal(c.Secrets().Master, first)) {
+					t.Fatalf("second connection: resumed %v by %q\n%s", c.Resumed(), c.ResumedBy(), log.String())
+				}
+				sess, first = c.Session(), c.Secrets().Master
+				c.Close()
+				endpoint.Flush(c, conn)
+				conn.Close()
+			}
+		})
+	}
+}
