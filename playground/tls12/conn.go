@@ -404,13 +404,13 @@ func (c *Conn) fail(err error) error {
 	step := c.currentStep()
 	ae := alert.Normalize(err)
 	closed := c.state == stateClosed // our close_notify went out and our write key is gone: nothing more is sent
+	c.invalidateSession()
 	c.err, c.state = ae, stateFailed
 	if !ae.Received && !closed {
 		c.sendAlert(alert.LevelFatal, ae.Alert, step)
 	}
 	c.cfg.Trace.Failure(step, c.actor, ae.Alert.String(), ae.Received, ae)
 	c.discardKeys()
-	c.sessionCopiesErased()
 	return c.err
 }
 

@@ -575,13 +575,45 @@ func (c *Conn) clientSessionDone() {
 		Master: cp(c.sec.Master), Suite: c.suite, EMS: c.ems, Created: c.cfg.now(), PeerChain: c.peerChain}
 }
 
-// sessionCopiesErased clears the master secret kept for resumption, when
-// the connection discards its keys after a failure: a failed handshake
-// leaves nothing to resume.
-func (c *Conn) sessionCopiesErased() {
-	if c.session != nil && !c.HandshakeComplete() {
-		clear(c.session.Master)
-		c.session = nil
+// Delete removes the session cached under id.
+func (sc *SessionCache) Delete(id []byte) {
+	if sc == nil {
+		return
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if s, ok := sc.m[string(id)]; ok {
+		clear(s.Master)
+		delete(sc.m, string(id))
+	}
+}
+
+// invalidateSession forgets the session after a fatal alert: "the session
+// identifier MUST be invalidated, preventing the failed session from being
+// used to establish new connections" (RFC 5246, Section 7.2). The server
+// drops it from its cache; a ticket already sent cannot be called back,
+// which is one more difference between the two (RFC 5077, Section 5.6
+// leaves revocation to the ticket's lifetime).
+func (c *Conn) invalidateSession() {
+	if c.session == nil {
+		return
+	}
+	var what []string
+	if !c.isClient && c.cfg.SessionCache != nil && len(c.session.ID) > 0 && c.cfg.SessionCache.Get(c.session.ID) != nil {
+		c.cfg.SessionCache.Delete(c.session.ID)
+		what = append(what, "removed from the session cache")
+	}
+	clear(c.session.Master)
+	c.session = nil
+	if c.HandshakeComplete() || len(what) > 0 {
+		vals := []trace.Value{trace.Text("Session", "invalidated", "RFC 5246, Section 7.2: a session ended by a fatal alert must not be resumed")}
+		if len(what) > 0 {
+			vals = append(vals, trace.List("Done", what, ""))
+		}
+		if len(c.ticket) > 0 {
+			vals = append(vals, trace.Text("Ticket", "still valid until it expires", "a ticket the client holds cannot be called back: the server keeps no list of them"))
+		}
+		c.cfg.Trace.Add(c.currentStep(), c.actor, "Invalidates the session after the fatal alert", vals...)
 	}
 }
 

@@ -389,3 +389,79 @@ func TestEngineClientResumesAgainstCryptoTLS(t *testing.T) {
 		})
 	}
 }
+
+// TestResumeInvalidatedByFatalAlert: RFC 5246, Section 7.2: a session
+// whose connection ends with a fatal alert must not be resumed; the server
+// drops it from its cache.
+func TestResumeInvalidatedByFatalAlert(t *testing.T) {
+	m := resumeModes[0]
+	cache := tls12.NewSessionCache()
+	c1, s1, _, srec := pairResume(t, m, "invalidate", func(c *tls12.Config) { c.SessionCache = cache }, nil)
+	sess := c1.Session()
+	if cache.Len() != 1 || sess == nil {
+		t.Fatal("no session cached")
+	}
+	// A record changed on the way: bad_record_mac, fatal.
+	c1.Write([]byte("hello"))
+	for _, o := range c1.TakeOutput() {
+		w := append([]byte(nil), o.Wire...)
+		w[len(w)-1] ^= 1
+		s1.Receive(w)
+	}
+	wantAlert(t, "server", s1.Err(), alert.BadRecordMAC)
+	if cache.Len() != 0 || s1.Session() != nil {
+		t.Fatalf("after the fatal alert the cache holds %d sessions", cache.Len())
+	}
+	if !strings.Contains(sentNames(t, srec), "Invalidates the session") {
+		t.Fatal("the trace does not show the invalidation")
+	}
+	c, srv, _, _ := pairResume(t, m, "invalidate 2", func(c *tls12.Config) { c.SessionCache = cache }, func(c *tls12.Config) { c.Resume = sess })
+	if !c.HandshakeComplete() || c.Resumed() || srv.Resumed() {
+		t.Fatalf("the invalidated session resumed: %v", c.Err())
+	}
+}
+
+// TestResumeTampered: the abbreviated handshake's Finished messages guard
+// it like a full one's, and a malformed NewSessionTicket is decode_error.
+func TestResumeTampered(t *testing.T) {
+	m := resumeModes[1]
+	srvCfg := func(c *tls12.Config) { c.TicketKey = ticketKey }
+	tickets := func(c *tls12.Config) { c.SessionTickets = true }
+	c1, _, _, _ := pairResume(t, m, "tamper", srvCfg, tickets)
+	sess := c1.Session()
+	run := func(seed string, tamper func(from, name string, w []byte) []byte) (*tls12.Conn, *tls12.Conn) {
+		s := keySetup(t, m.keyType)
+		sc := serverConfig(s, seed)
+		sc.Suites, sc.TicketKey = m.suites, ticketKey
+		cc := clientConfig(s, seed)
+		cc.Suites, cc.SessionTickets, cc.Resume = m.suites, true, sess
+		c, srv := tls12.Client(cc), tls12.Server(sc)
+		converse(c, srv, tamper)
+		return c, srv
+	}
+	c, _ := run("tamper server finished", func(from, name string, w []byte) []byte {
+		if from == trace.Server && name == "Finished" {
+			w[len(w)-1] ^= 1
+		}
+		return w
+	})
+	wantAlert(t, "client", c.Err(), alert.BadRecordMAC)
+	// The ServerHello's random changed: both sides compute different keys
+	// and the client's check of the server's Finished fails.
+	c, _ = run("tamper server random", func(from, name string, w []byte) []byte {
+		if from == trace.Server && name == "ServerHello" {
+			w[5+4+2+3] ^= 1
+		}
+		return w
+	})
+	if a, ok := alert.Of(c.Err()); !ok || (a != alert.DecryptError && a != alert.BadRecordMAC) {
+		t.Fatalf("changed server random: %v", c.Err())
+	}
+	c, _ = run("bad ticket message", func(from, name string, w []byte) []byte {
+		if from == trace.Server && name == "NewSessionTicket" {
+			w[5+4+4] ^= 0x80 // the ticket's length now runs past the message
+		}
+		return w
+	})
+	wantAlert(t, "client", c.Err(), alert.DecodeError)
+}
