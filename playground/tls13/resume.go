@@ -347,3 +347,17 @@ func replayKey(binder []byte) []byte {
 
 // bindersEqual compares binders in constant time.
 func bindersEqual(a, b []byte) bool { return hmac.Equal(a, b) }
+
+// TicketInHello returns the ticket (the first PSK identity) a ClientHello
+// offers in its pre_shared_key, in the clear: what Eve reads off the wire.
+func TicketInHello(m *handshake.ClientHello) ([]byte, bool) {
+	d, ok := handshake.Find(m.Extensions, handshake.ExtPreSharedKey)
+	if !ok {
+		return nil, false
+	}
+	o, ok := parsePSK(d)
+	if !ok {
+		return nil, false
+	}
+	return o.identity, true
+}
