@@ -3,7 +3,10 @@
 // (#scenario=<id>). The chosen one is minted with crypto/x509 in the page
 // and run; the panel shows the exact verification error, the alert sent,
 // what a browser would show and why the check exists — all from the
-// catalogue and the run, nothing written here. Beside the list on a wide
+// catalogue and the run, nothing written here. The WebPKI cases (stapled
+// OCSP, SCTs: besideHandshake) add the client's checks after path
+// validation and say which alert it would send, as the engine's handshake
+// itself completes. Beside the list on a wide
 // screen; on a narrow one (one column) the result comes right after the case
 // chosen, inside its list item, instead of below all of them.
 //
@@ -89,7 +92,7 @@ export class ScenarioPanel extends HTMLElement {
         'aria-current': sc.id === id ? 'true' : null,
       },
       h('span', { class: 'title' }, sc.title),
-      h('span', { class: classes('expect', sc.alert ? 'fails' : 'passes') }, sc.alert ? `${sc.side} sends ${sc.alert}` : 'completes')))));
+      h('span', { class: classes('expect', sc.alert ? 'fails' : 'passes') }, sc.alert ? `${sc.side} ${sc.besideHandshake ? 'would send' : 'sends'} ${sc.alert}` : 'completes')))));
   }
 
   renderResult() {
@@ -112,15 +115,20 @@ export class ScenarioPanel extends HTMLElement {
     const m = modeInfo(result.mode || mode);
     const v = result.verification;
     const fact = (name, testid, ...value) => h('div', { 'data-testid': testid }, h('dt', null, name), h('dd', null, ...value));
+    const web = [['Revocation (stapled OCSP)', 'scenario-revocation', result.revocation], ['Certificate Transparency', 'scenario-transparency', result.transparency]];
+    const webFail = web.find(([, , x]) => x && !x.ok);
     fill(this.body, 
       h('h4', null, sc.title),
       h('p', { class: 'defect' }, h('strong', null, 'What is wrong: '), sc.defect),
       h('p', { class: 'explanation' }, `Ran a ${m.id === 'classic' ? 'classic' : m.label} handshake (${m.sub}) with the engine’s client and server.`),
       e ? refusal(e, { testid: 'scenario-refusal', failed: v ? (v.checks || []).filter((c) => !c.ok).map((c) => c.name) : [] })
-        : h('p', { class: 'verdict good', 'data-testid': 'scenario-ok' }, 'The handshake completed: the client accepted the chain.'),
+        : webFail ? besideRefusal(sc, webFail[2])
+          : h('p', { class: 'verdict good', 'data-testid': 'scenario-ok' }, 'The handshake completed: the client accepted the chain.'),
       h('dl', { class: 'scenario-facts' },
         v ? fact('Verification error (crypto/x509)', 'scenario-error', v.ok ? 'none: the chain verifies' : h('code', null, v.error)) : null,
+        ...web.map(([name, testid, x]) => (x ? fact(name, testid, x.ok ? 'passes' : h('code', null, x.error)) : null)),
         e ? fact('Alert sent', 'scenario-alert', `the ${e.side} sends `, h('code', null, e.alert || '(none)')) : null,
+        !e && webFail ? fact('Alert the client would send', 'scenario-alert', h('code', null, webFail[2].alert)) : null,
         sc.stoppedBy ? fact('Stopped by', 'scenario-stopped-by', sc.stoppedBy) : null,
         fact('What a browser would show', 'scenario-browser',
           h('span', { class: 'browser' }, 'Chrome: ', h('code', null, sc.browser.chrome)), h('br'),
@@ -130,6 +138,7 @@ export class ScenarioPanel extends HTMLElement {
         (sc.rfc || []).length ? fact('In the RFCs', 'scenario-rfc', h('span', { class: 'rfc-cites' }, citations(sc.rfc))) : null),
       result.clientSuites && sc.category === 'negotiation' ? suites(result) : null,
       v ? checks(v) : null,
+      ...web.map(([name, testid, x]) => (x ? checks(x, `${name}: the client’s checks`, `${testid}-checks`) : null)),
       chain(result, !sc.category || sc.category === 'certificate'),
       wire(result.session));
   }
@@ -147,10 +156,26 @@ function suites(result) {
       shared.length ? `In common: ${shared.join(', ')}` : 'In common: nothing. The server cannot pick a suite, so it refuses the ClientHello before sending any certificate.'));
 }
 
-/** checks lists pki.Verify's checks on the chain, as the client ran them in step 3. */
-function checks(v) {
-  return h('details', { class: 'scenario-checks', open: true },
-    h('summary', null, 'The client’s checks, one by one'),
+/**
+ * besideRefusal is the verdict of a WebPKI check (stapled OCSP, SCTs) that
+ * refuses a chain the handshake accepted: the engine's ends do not run it
+ * yet, so the page says what the client would do.
+ */
+function besideRefusal(sc, x) {
+  const failed = (x.checks || []).filter((c) => !c.ok).map((c) => c.name);
+  return h('div', { class: 'refusal', 'data-testid': 'scenario-webpki-refusal', 'data-side': 'client', 'data-alert': x.alert || '' },
+    h('p', { class: 'refusal-head' }, h('span', { class: 'actor client' }, 'The client'), ' would refuse it and send the fatal alert ', h('code', { class: 'alert-name' }, x.alert)),
+    h('p', { class: 'refusal-check' }, h('span', { class: 'label' }, 'The check that failed: '), sc.stoppedBy,
+      failed.length ? [' — ', failed.map((name, i) => [i ? ', ' : '', h('strong', null, name)])] : null),
+    h('pre', { class: 'engine-message' }, x.error),
+    h('p', { class: 'explanation' },
+      'The chain itself verifies, and the engine’s handshake below completes: its client does not run this check yet, and its server does not staple the OCSP response (status_request: RFC 8446 §4.4.2.1 in TLS 1.3, the CertificateStatus message of RFC 6066 §8 in TLS 1.2). The page ran the client’s check on what the server would send.'));
+}
+
+/** checks lists a check's steps (pki.Verify's on the chain, as the client ran them in step 3; the WebPKI checks after it). */
+function checks(v, title = 'The client’s checks, one by one', testid = 'scenario-checks') {
+  return h('details', { class: 'scenario-checks', open: true, 'data-testid': testid },
+    h('summary', null, title),
     h('ul', { class: 'checks' }, (v.checks || []).map((c) => h('li', { class: classes('check', c.ok ? 'ok' : 'fail') },
       h('span', { class: 'mark', 'aria-hidden': 'true' }, c.ok ? '✓' : '✗'),
       h('span', { class: 'visually-hidden' }, c.ok ? 'passed: ' : 'failed: '),
