@@ -81,6 +81,10 @@ func install(api *API) error {
 		"mitm":        func(arg string, _ []safejs.Value) (string, error) { return api.MITM(arg) },
 		"mitmSend":    func(arg string, _ []safejs.Value) (string, error) { return api.MITMSend(arg) },
 		"downgrade":   func(arg string, _ []safejs.Value) (string, error) { return api.Downgrade(arg) },
+		// Resumption and 0-RTT (resume.go).
+		"resume":          func(arg string, _ []safejs.Value) (string, error) { return api.Resume(arg) },
+		"replayEarlyData": none("replayEarlyData", api.ReplayEarlyData),
+		"eveTicketKey":    none("eveTicketKey", api.EveTicketKey),
 		// The gallery of failures (certificates, negotiation).
 		"scenarios":   none("scenarios", api.Scenarios),
 		"runScenario": func(arg string, _ []safejs.Value) (string, error) { return api.RunScenario(arg) },
