@@ -286,7 +286,7 @@ func Expose(records []Record) (*Exposure, error) {
 		Item{ID: ItemShape, Status: clearIf(x.Shape.Kind != ""), Spans: x.Shape.Evidence, Values: shapeValues(x),
 			RFC: []string{"RFC 8446 §2", "RFC 5246 §7.3"}, Answer: AnswerNone, AnswerRFC: []string{}},
 		Item{ID: ItemTiming, Status: StatusAround, Spans: []Span{}, Values: []string{},
-			RFC: []string{"RFC 8446 §5.4"}, Answer: AnswerTraffic, AnswerRFC: []string{"RFC 8446 §E.3"}},
+			RFC: []string{"RFC 8446 §E.3"}, Answer: AnswerTraffic, AnswerRFC: []string{"RFC 8446 §5.4"}},
 	)
 	b, err := browser()
 	if err != nil {

@@ -8,8 +8,13 @@
 // key: the token Eve recorded holds all the server's randomness, and with
 // the key she decrypts even ECDHE and TLS 1.3 (result.leaked 'token-key').
 //
+// Beside her recording, <tls-exposure> (exposure-panel.js) lists what she
+// learns with no key at all: addresses, DNS, the server name, the
+// certificate, ALPN, record sizes and the handshake's shape.
+//
 // Property: state (lab.view()): uses ready, busy, local, session, eve.result,
-// canLeakToken (the server is the page's own, whose token key the page holds).
+// canLeakToken (the server is the page's own, whose token key the page holds),
+// http ({server, base, exchanges}: the real HTTP requests, when lab.view gives it).
 // Events: tls-attack {action: 'eve-leak'} | {action: 'eve-mode', mode} |
 //         {action: 'eve-token'} (the session over HTTP: leak the token key);
 //         tls-send {from: 'client', text} (a message for Eve to read).
@@ -18,6 +23,7 @@ import { h, fill, emit, classes } from '../dom.js';
 import { byteLength, formatByteCount, previewHex } from '../hex.js';
 import { renderEvent } from './step-panel.js';
 import { isEncrypted } from './wire.js';
+import './exposure-panel.js';
 
 const MODES = [
   ['classic', 'a classic session (TLS 1.2, RSA key transport)'],
@@ -36,6 +42,12 @@ export class EvePanel extends HTMLElement {
     this._state = v;
     if (!this.form) this.build();
     if (v.session !== prev.session || v.eve?.result !== prev.eve?.result || v.local !== prev.local) this.renderBody();
+    if (v.session !== prev.session || v.eve?.result !== prev.eve?.result || v.local !== prev.local || v.http !== prev.http) {
+      // Eve's attempt carries the exposure of the recording it read: shown when no engine answers directly.
+      const result = v.eve && v.eve.result;
+      const exposure = result && result.recorded === v.session ? result.exposure : null;
+      this.exposure.state = { session: v.session, local: v.local, exposure, http: v.http || null };
+    }
     this.update();
   }
 
@@ -70,6 +82,7 @@ export class EvePanel extends HTMLElement {
     this.wire = document.createElement('tls-wire');
     this.wire.view = 'eve';
     this.result = h('div', { class: 'eve-result', 'aria-live': 'polite' });
+    this.exposure = document.createElement('tls-exposure');
     fill(this, h('article', { class: 'attack eve', 'aria-labelledby': 'eve-title' },
       h('header', null,
         h('h3', { id: 'eve-title', tabindex: -1 }, h('span', { class: 'actor eve' }, 'Eve'), ' the eavesdropper: records now, decrypts later'),
@@ -81,6 +94,7 @@ export class EvePanel extends HTMLElement {
         this.summary,
         this.form,
         this.wire),
+      this.exposure,
       h('section', { class: 'attack-step' },
         h('h4', null, '2. Later, the server’s private key leaks'),
         h('p', { class: 'explanation' },
