@@ -9,8 +9,11 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"sync"
+	"time"
 
 	"tlsplayground/playground/decrypt"
+	"tlsplayground/playground/eve"
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/rng"
@@ -115,157 +118,194 @@ func resumeTLS12By(s *Session, opt ResumeOptions, by string) (*Session, error) {
 	}
 	n.pump()
 	n.checkStalled()
+	remember12(n, &resume12State{first: s, offered: sess, ticketKey: append([]byte(nil), scfg.TicketKey...)})
 	return n, nil
 }
 
-// Resumption12 is what a TLS 1.2 resumption skipped and kept, for the
-// page's second connection beside the first (H8's resumption view).
-type Resumption12 struct {
-	Resumed bool   `json:"resumed"` // false: the server ran a full handshake instead
-	By      string `json:"by"`      // "ticket" or "session ID"
-	// Skipped are the messages the abbreviated handshake leaves out (RFC
-	// 5246, Section 7.3).
-	Skipped []string `json:"skipped"`
-	// SameMasterSecret: the resumed connection's master secret is the
-	// first's (always, for a resumption): it is exactly as secret as the
-	// first connection.
-	SameMasterSecret bool   `json:"sameMasterSecret"`
-	MasterSecret     string `json:"masterSecret"` // hex
-	// Ticket is the ticket (hex) the client sent in the clear; TicketKeyName
-	// its first 16 bytes, which name the server's key.
-	Ticket        string `json:"ticket"`
-	TicketKeyName string `json:"ticketKeyName"`
-	SessionID     string `json:"sessionId"`
-	// LeakedTicketKey says what a leak of the server's ticket key (or of
-	// its session cache) reveals.
-	LeakedTicketKey string `json:"leakedTicketKey"`
-	Note            string `json:"note"`
+// resume12State is what a resumed TLS 1.2 session keeps beside it: the
+// first connection, the session the client offered, the server's ticket key.
+type resume12State struct {
+	first     *Session
+	offered   *tls12.Session
+	ticketKey []byte
 }
 
-// Skipped12 are the messages a TLS 1.2 abbreviated handshake leaves out.
-var Skipped12 = []string{"Certificate", "ServerKeyExchange (ECDHE)", "ServerHelloDone", "ClientKeyExchange", "the certificate check (step 3)"}
+var (
+	resume12Mu    sync.Mutex
+	resumed12     = map[*Session]*resume12State{}
+	resumed12Keys []*Session
+)
 
-// Resumption12 describes the second connection r resuming first, or nil
-// when r is not a TLS 1.2 session.
-func (r *Session) Resumption12(first *Session) *Resumption12 {
-	if r == nil || r.client12 == nil {
-		return nil
+func remember12(s *Session, st *resume12State) {
+	resume12Mu.Lock()
+	defer resume12Mu.Unlock()
+	resumed12[s] = st
+	resumed12Keys = append(resumed12Keys, s)
+	for len(resumed12Keys) > maxResumed {
+		delete(resumed12, resumed12Keys[0])
+		resumed12Keys = resumed12Keys[1:]
 	}
-	c := r.client12
-	out := &Resumption12{Resumed: c.Resumed(), By: c.ResumedBy(), Skipped: []string{}}
+}
+
+func state12Of(s *Session) (*resume12State, error) {
+	resume12Mu.Lock()
+	defer resume12Mu.Unlock()
+	if st := resumed12[s]; st != nil {
+		return st, nil
+	}
+	return nil, errors.New("session: this session is not a resumed TLS 1.2 connection: call Resume on a first connection")
+}
+
+// FSTicket12 (Export.ForwardSecrecyReason): a TLS 1.2 connection whose
+// master secret the server sealed into a ticket (or kept in its cache) and
+// that a resumed connection reuses.
+const FSTicket12 = "tls12-session-ticket"
+
+// Resumption modes of TLS 1.2 (Resumption.Mode).
+const (
+	ModeResumedTicket    = "tls12-ticket"
+	ModeResumedSessionID = "tls12-session-id"
+)
+
+// Skipped12 are the messages a TLS 1.2 abbreviated handshake leaves out
+// (RFC 5246, Section 7.3).
+var Skipped12 = []string{"Certificate", "ServerKeyExchange", "ServerHelloDone", "ClientKeyExchange"}
+
+// ticketFSNote is the forward secrecy of a connection whose session sits
+// in a ticket or a cache.
+const ticketFSNote = "no, not against the ticket key: the server sealed this connection's master secret into a ticket under its long-lived ticket key and sent it in the clear (NewSessionTicket comes before ChangeCipherSpec); whoever records the ticket and later gets the key decrypts this connection and every one resumed from it (RFC 5077, Section 5.5). The session cache is the same risk while it holds the session"
+
+// resumptionExport12 is ResumptionExport for a resumed TLS 1.2 session:
+// the export, and the resumption object beside the first connection. The
+// resumed connection reuses the first's master secret: both are exactly
+// as secret as that master secret, in the ticket and the cache.
+func resumptionExport12(s *Session) (*ResumptionExport, error) {
+	st, err := state12Of(s)
+	if err != nil {
+		return nil, err
+	}
+	e := s.Export()
+	fe := st.first.Export()
+	c := s.client12
+	res := &Resumption{Mode: "full", Ticket: trace.HexString(st.offered.Ticket), TicketLifetime: uint32(st.offered.Lifetime / time.Second),
+		TicketKeyHex: trace.HexString(st.ticketKey), Skipped: []string{}}
 	if c.Resumed() {
-		out.Skipped = append(out.Skipped, Skipped12...)
+		res.Resumed = true
+		res.Mode = map[string]string{"ticket": ModeResumedTicket, "session ID": ModeResumedSessionID}[c.ResumedBy()]
+		e.RoundTrips = 1 // the client's Finished and its first data go out together after one round trip (RFC 5246, Section 7.3)
 	}
-	if first != nil && first.client12 != nil {
-		m1, m2 := first.view.secret("masterSecret"), r.view.secret("masterSecret")
-		out.SameMasterSecret = len(m1) > 0 && string(m1) == string(m2)
-		out.MasterSecret = trace.HexString(m2)
+	ticketed := len(st.first.client12.Ticket()) > 0
+	res.First = summarize(fe, true, "")
+	if ticketed {
+		res.First.ForwardSecrecy, res.First.ForwardSecrecyNote = false, ticketFSNote
 	}
-	if cfg := c.Config(); cfg.Resume != nil {
-		out.Ticket = trace.HexString(cfg.Resume.Ticket)
-		if len(cfg.Resume.Ticket) >= 16 && out.By != "session ID" {
-			out.TicketKeyName = trace.HexString(cfg.Resume.Ticket[:16])
+	if res.Resumed {
+		e.ForwardSecrecy, e.ForwardSecrecyReason = false, FSTicket12
+		e.ForwardSecrecyNote = "no: this connection made no key exchange; its keys come from the first connection's master secret and the two new randoms, so it is exactly as secret as the first: " + ticketFSNote
+	}
+	res.ForwardSecrecyNote = e.ForwardSecrecyNote
+	res.Second = summarize(e, false, res.Mode)
+	if res.Resumed {
+		res.Second.KeyExchange = "none: the first connection's master secret"
+		sent := map[string]bool{}
+		for _, m := range e.Messages {
+			sent[m.From+" "+m.Name] = true
 		}
-		out.SessionID = trace.HexString(cfg.Resume.ID)
-	}
-	switch {
-	case !out.Resumed:
-		out.Note = "the server did not resume: a full handshake, with a new master secret"
-		out.LeakedTicketKey = "nothing of this connection: it made its own master secret"
-	case out.By == "ticket":
-		out.Note = "abbreviated handshake (RFC 5077, Section 3.1): no certificate, no key exchange; the keys come from the first connection's master secret and the two new randoms, so this connection is exactly as secret as the first"
-		out.LeakedTicketKey = "everything: the ticket travelled in the clear (NewSessionTicket, then this ClientHello), the ticket key opens it, and the master secret inside decrypts the first connection and this one (RFC 5077, Section 5.5)"
-	default:
-		out.Note = "abbreviated handshake (RFC 5246, Section 7.3): no certificate, no key exchange; the keys come from the master secret the server cached under the session ID and the two new randoms, so this connection is exactly as secret as the first"
-		out.LeakedTicketKey = "no ticket here, but the same holds for the server's session cache: whoever reads the cached master secret decrypts the first connection and this one, until the cache forgets it"
-	}
-	return out
-}
-
-// secret returns a named secret of a view, or nil.
-func (v view) secret(name string) []byte {
-	for _, kv := range v.secrets {
-		if kv.Name == name {
-			return kv.Value
+		for _, m := range fe.Messages {
+			if !sent[m.From+" "+m.Name] && contains(Skipped12, m.Name) && !contains(res.Skipped, m.Name) {
+				res.Skipped = append(res.Skipped, m.Name)
+			}
 		}
 	}
-	return nil
+	res.IfTicketKeyLeaks = leakItems12(res.Resumed, ticketed)
+	return &ResumptionExport{Export: e, Resumption: res}, nil
 }
 
-// TicketLeak12 is what Eve reads with a leaked TLS 1.2 ticket key and the
-// two recorded connections.
-type TicketLeak12 struct {
-	Ticket       string        `json:"ticket"`       // hex, as recorded
-	From         string        `json:"from"`         // where Eve found it
-	MasterSecret string        `json:"masterSecret"` // hex, from inside the ticket
-	Suite        string        `json:"suite"`
-	EMS          bool          `json:"ems"`
-	Connections  []LeakedConn  `json:"connections"`
-	Steps        []trace.Event `json:"steps"`
-	Verdict      string        `json:"verdict"`
+// leakItems12 says what a leak of the TLS 1.2 server's ticket key exposes.
+func leakItems12(resumed, ticketed bool) []LeakItem {
+	if !ticketed {
+		return []LeakItem{{What: "both connections", Safe: true, Why: "no ticket was sent: the ticket key seals nothing of them (the server's session cache still holds the master secret until it expires)"}}
+	}
+	items := []LeakItem{{What: "the first connection", Safe: false, Why: "its master secret is inside the ticket, sent in the clear in NewSessionTicket before the server's ChangeCipherSpec: the key opens it, and the master secret gives every key of the connection (RFC 5077, Section 5.5)"}}
+	if resumed {
+		items = append(items, LeakItem{What: "the resumed connection", Safe: false, Why: "it reuses the same master secret with new randoms, which travel in the clear: no key exchange protects it"})
+	} else {
+		items = append(items, LeakItem{What: "the second connection", Safe: true, Why: "the server did not resume: a full handshake made a new master secret (its own ticket is a new risk)"})
+	}
+	return items
 }
 
-// LeakedConn is one recorded connection as Eve reads it.
-type LeakedConn struct {
-	Label        string   `json:"label"` // "first" or "resumed"
-	ClientRandom string   `json:"clientRandom"`
-	Plaintexts   []string `json:"plaintexts"` // "client: …", "server: …"
-	Problems     []string `json:"problems"`
+// eveTicketKey12 is EveTicketKey for a resumed TLS 1.2 session.
+func eveTicketKey12(s *Session) (*EveTicket, error) {
+	st, err := state12Of(s)
+	if err != nil {
+		return nil, err
+	}
+	return EveTicketKey12(st.first, s, st.ticketKey)
 }
 
-// EveTicketKey12 is Eve with a leaked ticket key: she finds the ticket in
-// the recorded first connection (NewSessionTicket is sent before the
-// server's ChangeCipherSpec, in the clear) or in the resumed one's
-// ClientHello, opens it, and with the master secret inside decrypts both
-// recordings: every connection whose ticket was recorded falls with the
-// key (RFC 5077, Section 5.5). Only the records are used: what crossed the
-// wire.
-func EveTicketKey12(first, resumed *Session, ticketKey []byte) (*TicketLeak12, error) {
+// EveTicketKey12 is Eve with a leaked TLS 1.2 ticket key and the recordings
+// of a first connection and of one resumed from it. She finds the ticket
+// on the wire (the first connection's NewSessionTicket, sent before the
+// server's ChangeCipherSpec, or the resumed ClientHello's session_ticket),
+// opens it, and with the master secret inside decrypts both recordings:
+// every connection whose ticket was recorded falls with the key (RFC 5077,
+// Section 5.5). She uses the records only: what crossed the wire.
+func EveTicketKey12(first, resumed *Session, ticketKey []byte) (*EveTicket, error) {
 	if first == nil {
 		return nil, errors.New("session: no recorded connection")
 	}
-	rec := &trace.Recorder{}
-	out := &TicketLeak12{Connections: []LeakedConn{}}
+	out := &EveTicket{TicketKey: trace.HexString(ticketKey)}
 	ticket, from := recordedTicket(first.records, true)
 	if ticket == nil && resumed != nil {
 		ticket, from = recordedTicket(resumed.records, false)
 	}
+	newResult := func() *eve.Result { return &eve.Result{Leaked: LeakedTicketKey, Plaintexts: []eve.Plaintext{}} }
+	out.First, out.Second = newResult(), newResult()
 	if ticket == nil {
-		return nil, errors.New("session: no ticket on the wire: the server sent none (a session-ID resumption leaves only the server's cache to steal)")
-	}
-	out.Ticket, out.From = trace.HexString(ticket), from
-	st, err := tls12.OpenTicket(ticketKey, ticket)
-	if err != nil {
-		rec.Add(7, "eve", "Tries the leaked key on the recorded ticket", trace.Hex("Ticket", ticket, from), trace.Check("Ticket opens", false, err.Error()))
-		out.Steps, out.Verdict = rec.Events, "the key does not open the ticket: "+err.Error()
+		for _, r := range []*eve.Result{out.First, out.Second} {
+			eveStep(r, "Finds no ticket on the wire", trace.Check("Session decrypted", false, "the server sent no ticket: the ticket key seals nothing here (its session cache is another matter)"))
+			r.Verdict = "no ticket was sent: the ticket key does not help"
+		}
 		return out, nil
 	}
-	out.MasterSecret, out.Suite, out.EMS = trace.HexString(st.Master), st.Suite.Name, st.EMS
-	rec.Add(7, "eve", "Opens the recorded ticket with the leaked ticket key",
-		trace.Hex("Ticket", ticket, from),
-		trace.Hex("Key name", st.KeyName, "the first 16 bytes: which server key sealed it"),
-		trace.Secret("Ticket key", ticketKey, "the server's long-lived key, leaked"),
-		trace.Secret("Master secret", st.Master, "the first connection's, sealed inside the ticket"),
-		trace.Text("Suite", st.Suite.Name, ""))
+	st, err := tls12.OpenTicket(ticketKey, ticket)
+	for _, r := range []*eve.Result{out.First, out.Second} {
+		eveStep(r, "Finds the ticket on the wire and opens it with the leaked ticket key",
+			trace.Hex("Ticket", ticket, from),
+			trace.Check("Ticket opened", err == nil, errText(err, "AES-256-GCM under the ticket key: inside are the suite, the extended master secret flag and the master secret")))
+		if err != nil {
+			r.Verdict = "the key does not open the ticket: " + err.Error()
+		}
+	}
+	if err != nil {
+		return out, nil
+	}
 	conns := []struct {
 		label string
 		s     *Session
-	}{{"first", first}, {"resumed", resumed}}
-	decrypted := 0
+		r     *eve.Result
+	}{{"first", first, out.First}, {"resumed", resumed, out.Second}}
 	for _, cn := range conns {
 		if cn.s == nil {
+			cn.r.Verdict = "no recording"
 			continue
 		}
-		lc := readWithMaster(cn.label, cn.s.records, st.Master)
-		decrypted += len(lc.Plaintexts)
-		rec.Add(7, "eve", "Decrypts the "+cn.label+" connection with the master secret from the ticket",
-			trace.Text("Client random", lc.ClientRandom, "from the ClientHello, in the clear"),
-			trace.List("Plaintext", lc.Plaintexts, "application data of both directions"),
-			trace.List("Problems", lc.Problems, ""))
-		out.Connections = append(out.Connections, lc)
+		cr, plain, problems := readWithMaster(cn.s.records, st.Master)
+		cn.r.Plaintexts = plain
+		cn.r.OK = len(plain) > 0
+		eveStep(cn.r, "Decrypts the "+cn.label+" connection with the master secret from the ticket",
+			trace.Text("Suite", st.Suite.Name, "from the ticket"),
+			trace.Secret("Master secret", st.Master, "the first connection's: a resumption reuses it"),
+			trace.Hex("Client random", cr, "from the ClientHello, in the clear; the key block is PRF(master, \"key expansion\", server random + client random)"),
+			trace.List("Problems", problems, ""),
+			trace.Check("Session decrypted", cn.r.OK, fmt.Sprintf("%d application data record(s)", len(plain))))
+		if cn.r.OK {
+			cn.r.Verdict = fmt.Sprintf("decrypted %d record(s) of the %s connection: its master secret was in the ticket, and the ticket key opened it", len(plain), cn.label)
+		} else {
+			cn.r.Verdict = "decrypted nothing of the " + cn.label + " connection"
+		}
 	}
-	out.Steps = rec.Events
-	out.Verdict = fmt.Sprintf("decrypted %d application data records from %d recorded connections with one leaked ticket key: resumption reuses the master secret, and the ticket carries it to whoever holds the key", decrypted, len(out.Connections))
 	return out, nil
 }
 
@@ -275,10 +315,10 @@ func recordedTicket(records []Record, nst bool) ([]byte, string) {
 	serverCCS := false
 	for _, r := range records {
 		wire, err := hexDecode(r.Hex)
-		if err != nil || len(wire) < 5+4 {
+		if err != nil || len(wire) < record.HeaderLen+handshake.HeaderLen {
 			continue
 		}
-		typ, payload := wire[0], wire[5:]
+		typ, payload := wire[0], wire[record.HeaderLen:]
 		if typ == record.TypeChangeCipherSpec && r.From == trace.Server {
 			serverCCS = true
 		}
@@ -286,9 +326,9 @@ func recordedTicket(records []Record, nst bool) ([]byte, string) {
 			continue
 		}
 		switch {
-		case nst && r.From == trace.Server && !serverCCS && payload[0] == handshake.TypeNewSessionTicket && len(payload) >= 4+4+2:
+		case nst && r.From == trace.Server && !serverCCS && payload[0] == handshake.TypeNewSessionTicket && len(payload) >= 10:
 			n := int(payload[8])<<8 | int(payload[9])
-			if len(payload) >= 10+n && n > 0 {
+			if n > 0 && len(payload) >= 10+n {
 				return payload[10 : 10+n], "the first connection's NewSessionTicket, sent in the clear before the server's ChangeCipherSpec"
 			}
 		case !nst && r.From == trace.Client && payload[0] == handshake.TypeClientHello:
@@ -303,46 +343,41 @@ func recordedTicket(records []Record, nst bool) ([]byte, string) {
 }
 
 // readWithMaster decrypts a recorded TLS 1.2 connection with its master
-// secret, by way of a key log line (package decrypt).
-func readWithMaster(label string, records []Record, master []byte) LeakedConn {
-	lc := LeakedConn{Label: label, Plaintexts: []string{}, Problems: []string{}}
+// secret, through a key log line (package decrypt).
+func readWithMaster(records []Record, master []byte) (clientRandom []byte, plain []eve.Plaintext, problems []string) {
+	plain, problems = []eve.Plaintext{}, []string{}
 	var recs []decrypt.Record
-	var cr []byte
 	for _, r := range records {
 		w, err := hexDecode(r.Hex)
 		if err != nil {
 			continue
 		}
 		recs = append(recs, decrypt.Record{FromClient: r.From == trace.Client, Wire: w})
-		if cr == nil && r.From == trace.Client && len(w) > 5 && w[0] == record.TypeHandshake {
-			if ch, err := handshake.UnmarshalClientHello(w[5:]); err == nil {
-				cr = ch.Random
+		if clientRandom == nil && r.From == trace.Client && len(w) > record.HeaderLen && w[0] == record.TypeHandshake {
+			if ch, err := handshake.UnmarshalClientHello(w[record.HeaderLen:]); err == nil {
+				clientRandom = ch.Random
 			}
 		}
 	}
-	if cr == nil {
-		lc.Problems = append(lc.Problems, "no ClientHello in the recording")
-		return lc
+	if clientRandom == nil {
+		return nil, plain, append(problems, "no ClientHello in the recording")
 	}
-	lc.ClientRandom = trace.HexString(cr)
-	kl, err := decrypt.ParseKeyLog([]byte("CLIENT_RANDOM " + trace.HexString(cr) + " " + trace.HexString(master) + "\n"))
+	kl, err := decrypt.ParseKeyLog([]byte("CLIENT_RANDOM " + trace.HexString(clientRandom) + " " + trace.HexString(master) + "\n"))
 	if err != nil {
-		lc.Problems = append(lc.Problems, err.Error())
-		return lc
+		return clientRandom, plain, append(problems, err.Error())
 	}
 	res := decrypt.Connection(recs, kl)
-	for _, rr := range res.Records {
+	for i, rr := range res.Records {
 		if rr.ContentType == record.TypeApplicationData && rr.Err == "" && rr.Content != nil {
-			side := "server"
+			from := trace.Server
 			if rr.FromClient {
-				side = "client"
+				from = trace.Client
 			}
-			lc.Plaintexts = append(lc.Plaintexts, side+": "+string(rr.Content))
+			plain = append(plain, eve.Plaintext{Record: i, From: from, Type: "application_data", Text: string(rr.Content), Hex: trace.HexString(rr.Content)})
 		}
 		if rr.Err != "" {
-			lc.Problems = append(lc.Problems, rr.Err)
+			problems = append(problems, rr.Err)
 		}
 	}
-	lc.Problems = append(lc.Problems, res.Problems...)
-	return lc
+	return clientRandom, plain, append(problems, res.Problems...)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"tlsplayground/playground/eve"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -41,6 +42,17 @@ func newResumable12(t *testing.T, setup *pki.Setup, mode, seed string) *Session 
 		t.Fatalf("first connection: %+v", s.err)
 	}
 	return s
+}
+
+var wantSkipped = map[string]string{ModeClassic: "Certificate ServerHelloDone ClientKeyExchange", ModeECDHE: "Certificate ServerKeyExchange ServerHelloDone ClientKeyExchange"}
+
+// keylogMaster is the master secret of a CLIENT_RANDOM key log line.
+func keylogMaster(line string) string {
+	f := strings.Fields(line)
+	if len(f) != 3 {
+		return ""
+	}
+	return f[2]
 }
 
 func messageNames(e *Export) string {
@@ -89,16 +101,30 @@ func TestResume12(t *testing.T) {
 				if e.KeyShare != nil && e.KeyShare.ClientPublic != "" {
 					t.Fatal("a key exchange in the abbreviated handshake")
 				}
-				r := second.Resumption12(first)
-				wantBy := map[string]string{Resume12ByTicket: "ticket", Resume12BySessionID: "session ID"}[by]
-				if !r.Resumed || r.By != wantBy || !r.SameMasterSecret || len(r.Skipped) == 0 || !strings.Contains(r.Note, "exactly as secret as the first") {
+				re, err := resumptionExport12(second)
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := re.Resumption
+				wantMode := map[string]string{Resume12ByTicket: ModeResumedTicket, Resume12BySessionID: ModeResumedSessionID}[by]
+				if !r.Resumed || r.Mode != wantMode || strings.Join(r.Skipped, " ") != wantSkipped[mode] {
 					t.Fatalf("resumption: %+v", r)
 				}
-				if by == Resume12ByTicket && (r.Ticket == "" || r.TicketKeyName == "" || !strings.Contains(r.LeakedTicketKey, "RFC 5077, Section 5.5")) {
-					t.Fatalf("ticket resumption: %+v", r)
+				if re.ForwardSecrecy || re.ForwardSecrecyReason != FSTicket12 || !strings.Contains(re.ForwardSecrecyNote, "exactly as secret as the first") || re.RoundTrips != 1 {
+					t.Fatalf("export: fs %v %q %q, %d round trips", re.ForwardSecrecy, re.ForwardSecrecyReason, re.ForwardSecrecyNote, re.RoundTrips)
 				}
-				if by == Resume12BySessionID && (r.SessionID == "" || r.Ticket != "") {
-					t.Fatalf("session-ID resumption: %+v", r)
+				if r.First.ForwardSecrecy || r.Second.ForwardSecrecy || r.Second.CertificateSent || !r.First.CertificateSent || r.First.RoundTrips != 2 || r.Second.RoundTrips != 1 {
+					t.Fatalf("connections: %+v / %+v", r.First, r.Second)
+				}
+				if len(r.IfTicketKeyLeaks) != 2 || r.IfTicketKeyLeaks[0].Safe || r.IfTicketKeyLeaks[1].Safe || r.TicketKeyHex == "" {
+					t.Fatalf("leak items: %+v", r.IfTicketKeyLeaks)
+				}
+				if (by == Resume12ByTicket) != (r.Ticket != "") {
+					t.Fatalf("ticket %q when resuming by %s", r.Ticket, by)
+				}
+				// The session's first and second master secrets are one.
+				if first.view.secrets == nil || trace.HexString(second.client12.Secrets().Master) != keylogMaster(first.Export().Keylog) {
+					t.Fatal("the resumed master secret is not the first's")
 				}
 			})
 		}
@@ -147,20 +173,25 @@ func TestEveTicketKey12(t *testing.T) {
 	}
 	second.Close()
 
-	leak, err := EveTicketKey12(first, second, first.TicketKey12())
+	leak, err := eveTicketKey12(second)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(leak.Connections) != 2 {
-		t.Fatalf("connections: %+v", leak)
+	texts := func(r []eve.Plaintext) string {
+		var out []string
+		for _, p := range r {
+			out = append(out, p.From+": "+p.Text)
+		}
+		return strings.Join(out, "|")
 	}
-	got := strings.Join(append(append([]string{}, leak.Connections[0].Plaintexts...), leak.Connections[1].Plaintexts...), "|")
-	want := "client: GET /secret|server: the first answer|client: GET /resumed|server: the resumed answer"
-	if got != want {
-		t.Fatalf("Eve read %q\nwant %q\nproblems %v %v", got, want, leak.Connections[0].Problems, leak.Connections[1].Problems)
+	if got := texts(leak.First.Plaintexts); got != "client: GET /secret|server: the first answer" || !leak.First.OK {
+		t.Fatalf("Eve read of the first connection: %q (%s)", got, leak.First.Verdict)
 	}
-	if !strings.Contains(leak.From, "NewSessionTicket") || leak.MasterSecret == "" {
-		t.Fatalf("leak: %+v", leak)
+	if got := texts(leak.Second.Plaintexts); got != "client: GET /resumed|server: the resumed answer" || !leak.Second.OK {
+		t.Fatalf("Eve read of the resumed connection: %q (%s)", got, leak.Second.Verdict)
+	}
+	if leak.First.Leaked != LeakedTicketKey || len(leak.First.Steps) != 2 {
+		t.Fatalf("steps: %+v", leak.First.Steps)
 	}
 	// The ticket in the resumed ClientHello serves as well.
 	if tk, from := recordedTicket(second.records, false); tk == nil || !strings.Contains(from, "ClientHello") {
@@ -172,7 +203,13 @@ func TestEveTicketKey12(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(wrong.Connections) != 0 || !strings.Contains(wrong.Verdict, "does not open") {
-		t.Fatalf("wrong key: %+v", wrong)
+	if wrong.First.OK || wrong.Second.OK || len(wrong.Second.Plaintexts) != 0 || !strings.Contains(wrong.First.Verdict, "does not open") {
+		t.Fatalf("wrong key: %+v", wrong.First)
+	}
+	// A first connection that got no ticket: nothing for the ticket key.
+	plain, _ := New(setup, Options{Mode: ModeECDHE})
+	none, err := EveTicketKey12(plain, nil, first.TicketKey12())
+	if err != nil || none.First.OK || !strings.Contains(none.First.Verdict, "no ticket") {
+		t.Fatalf("no ticket: %+v, %v", none.First, err)
 	}
 }
