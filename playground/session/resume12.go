@@ -185,24 +185,18 @@ func resumptionExport12(s *Session) (*ResumptionExport, error) {
 		return nil, err
 	}
 	e := s.Export()
+	s.adjust12(e)
 	fe := st.first.Export()
+	st.first.adjust12(fe)
 	c := s.client12
 	res := &Resumption{Mode: "full", Ticket: trace.HexString(st.offered.Ticket), TicketLifetime: uint32(st.offered.Lifetime / time.Second),
 		TicketKeyHex: trace.HexString(st.ticketKey), Skipped: []string{}}
 	if c.Resumed() {
 		res.Resumed = true
 		res.Mode = map[string]string{"ticket": ModeResumedTicket, "session ID": ModeResumedSessionID}[c.ResumedBy()]
-		e.RoundTrips = 1 // the client's Finished and its first data go out together after one round trip (RFC 5246, Section 7.3)
 	}
 	ticketed := len(st.first.client12.Ticket()) > 0
 	res.First = summarize(fe, true, "")
-	if ticketed {
-		res.First.ForwardSecrecy, res.First.ForwardSecrecyNote = false, ticketFSNote
-	}
-	if res.Resumed {
-		e.ForwardSecrecy, e.ForwardSecrecyReason = false, FSTicket12
-		e.ForwardSecrecyNote = "no: this connection made no key exchange; its keys come from the first connection's master secret and the two new randoms, so it is exactly as secret as the first: " + ticketFSNote
-	}
 	res.ForwardSecrecyNote = e.ForwardSecrecyNote
 	res.Second = summarize(e, false, res.Mode)
 	if res.Resumed {
@@ -380,4 +374,37 @@ func readWithMaster(records []Record, master []byte) (clientRandom []byte, plain
 		}
 	}
 	return clientRandom, plain, append(problems, res.Problems...)
+}
+
+// adjust12 corrects a TLS 1.2 session's export for resumption (Export
+// calls it): a first connection that received a ticket is not forward
+// secret against the ticket key; a resumed connection made no key exchange,
+// took one round trip, and its key schedule starts from the first
+// connection's master secret, not from a pre-master secret.
+func (s *Session) adjust12(e *Export) {
+	c := s.client12
+	if c == nil || e == nil {
+		return
+	}
+	switch {
+	case c.Resumed():
+		e.RoundTrips = 1 // the client's Finished and its first data go out together after one round trip (RFC 5246, Section 7.3)
+		e.ForwardSecrecy, e.ForwardSecrecyReason = false, FSTicket12
+		e.ForwardSecrecyNote = "no: this connection made no key exchange; its keys come from the first connection's master secret and the two new randoms, so it is exactly as secret as the first: " + ticketFSNote
+		var nodes []trace.KSNode
+		for _, n := range e.KeySchedule.Nodes {
+			switch n.ID {
+			case "pms", "session_hash":
+				continue // no key exchange in an abbreviated handshake
+			case "master":
+				n.Label, n.Op, n.From = "Master secret (resumed, from the "+c.ResumedBy()+")", "input", []string{}
+			}
+			nodes = append(nodes, n)
+		}
+		if nodes != nil {
+			e.KeySchedule.Nodes = nodes
+		}
+	case len(c.Ticket()) > 0 && e.ForwardSecrecy:
+		e.ForwardSecrecy, e.ForwardSecrecyReason, e.ForwardSecrecyNote = false, FSTicket12, ticketFSNote
+	}
 }

@@ -122,6 +122,29 @@ func TestResume12(t *testing.T) {
 				if (by == Resume12ByTicket) != (r.Ticket != "") {
 					t.Fatalf("ticket %q when resuming by %s", r.Ticket, by)
 				}
+				// The key schedule starts from the resumed master secret.
+				seen := map[string]bool{}
+				for _, n := range re.KeySchedule.Nodes {
+					if n.ID == "pms" || n.ID == "session_hash" || seen[n.ID] {
+						t.Fatalf("key schedule node %q in a resumed connection", n.ID)
+					}
+					for _, p := range n.From {
+						if !seen[p] {
+							t.Fatalf("node %q comes before its parent %q", n.ID, p)
+						}
+					}
+					seen[n.ID] = true
+				}
+				if !seen["master"] || !seen["key_block"] {
+					t.Fatalf("key schedule: %+v", re.KeySchedule.Nodes)
+				}
+				// The first connection got a ticket: not forward secret against the ticket key.
+				fe := first.Export()
+				first.adjust12(fe)
+				wantFS := map[string]string{ModeClassic: FSRSAKeyTransport, ModeECDHE: FSTicket12}[mode]
+				if fe.ForwardSecrecy || fe.ForwardSecrecyReason != wantFS {
+					t.Fatalf("first connection: fs %v %q", fe.ForwardSecrecy, fe.ForwardSecrecyReason)
+				}
 				// The session's first and second master secrets are one.
 				if first.view.secrets == nil || trace.HexString(second.client12.Secrets().Master) != keylogMaster(first.Export().Keylog) {
 					t.Fatal("the resumed master secret is not the first's")
