@@ -185,7 +185,10 @@ func (c *Conn) readServerHello(raw []byte) error {
 	c.state = stateWaitCertificate
 
 	sidNote := "empty: this server keeps no session cache"
-	if len(m.SessionID) > 0 {
+	switch {
+	case len(m.SessionID) > 0 && bytes.Equal(m.SessionID, c.hello.SessionID):
+		sidNote = "the client's own, echoed: the server resumes the session (RFC 5246, Section 7.4.1.3)"
+	case len(m.SessionID) > 0:
 		sidNote = "the name of this session in the server's cache: the client may offer it to resume (RFC 5246, Section 7.4.1.3)"
 	}
 	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHello",
