@@ -215,8 +215,7 @@ func Expose(records []Record) (*Exposure, error) {
 	// The clear fields, found by kind.
 	var (
 		sni, alpn, certs, versionSel, psk []Span
-		serverHello, suiteID              = -1, uint16(0)
-		version                           uint16
+		suiteID, version                  uint16
 	)
 	for i, root := range trees {
 		walk(root, func(f *analyze.Field, ext string) {
@@ -237,19 +236,16 @@ func Expose(records []Record) (*Exposure, error) {
 				versionSel = append(versionSel, s)
 			case "ext.pre_shared_key.selected_identity":
 				psk = append(psk, s)
+			case "handshake.hello_retry_request":
+				// A ServerHello with the special random (RFC 8446 §4.1.4):
+				// the server asked for another key share, a round trip more.
+				x.Shape.HelloRetry = true
+				x.Shape.Evidence = append(x.Shape.Evidence, s)
 			case "handshake.server_hello":
-				if serverHello < 0 || version == suites.VersionTLS13 {
-					serverHello = i
-				}
 				if m, err := handshake.UnmarshalServerHello(wires[i][f.Offset : f.Offset+f.Length]); err == nil {
-					if version != suites.VersionTLS13 || string(m.Random) != string(handshake.HelloRetryRandom) {
-						version, suiteID = m.Version, m.CipherSuite
-						if d, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions); ok && len(d) == 2 {
-							version = uint16(d[0])<<8 | uint16(d[1])
-						}
-					}
-					if string(m.Random) == string(handshake.HelloRetryRandom) {
-						x.Shape.HelloRetry = true
+					version, suiteID = m.Version, m.CipherSuite
+					if d, ok := handshake.Find(m.Extensions, handshake.ExtSupportedVersions); ok && len(d) == 2 {
+						version = uint16(d[0])<<8 | uint16(d[1])
 					}
 				}
 			}

@@ -279,3 +279,37 @@ func TestDecryptCarriesExposure(t *testing.T) {
 		t.Fatalf("result %+v", res)
 	}
 }
+
+// A HelloRetryRequest shows too: two ServerHellos, the first with the
+// special random; the version and suite are the last one's.
+func TestExposeHelloRetry(t *testing.T) {
+	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
+	sess, err := session.New(s, session.Options{Mode: session.ModeTLS13, Group: "x25519", ServerGroups: []string{"secp256r1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sess.Send("client", "hello"); err != nil {
+		t.Fatal(err)
+	}
+	var recs []Record
+	for _, r := range sess.Export().Records {
+		recs = append(recs, Record{From: r.From, Hex: r.Hex})
+	}
+	x, err := Expose(recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !x.Shape.HelloRetry || x.Shape.Kind != ShapeTLS13Full || x.Version != "TLS 1.3" || x.Suite == "" {
+		t.Fatalf("shape %+v, version %q, suite %q", x.Shape, x.Version, x.Suite)
+	}
+	if e := x.Shape.Evidence; len(e) != 3 || e[0].Kind != "handshake.hello_retry_request" || e[0].Record != 1 {
+		t.Fatalf("evidence %+v", e)
+	}
+	// client, server (HRR), client, server…: one more round trip than without.
+	if len(x.Shape.Flights) < 5 || x.Shape.Flights[1].From != "server" || x.Shape.Flights[2].From != "client" {
+		t.Fatalf("flights %+v", x.Shape.Flights)
+	}
+	if d := dataRecords(x); len(d) != 1 || d[0].Plaintext != 5 {
+		t.Fatalf("data %+v", d)
+	}
+}
