@@ -425,10 +425,10 @@ func (c *Conn) sendNewSessionTicket() error {
 		trace.Secret("Ticket key", c.cfg.TicketKey, "the server's own AES-256-GCM key, the same for every ticket it issues; it keeps no state per client"),
 		trace.Hex("Key name", ticket[:ticketKeyNameLen], "tells the server which of its keys sealed the ticket (RFC 5077, Section 4)"),
 		trace.Hex("Nonce", ticket[ticketKeyNameLen:ticketKeyNameLen+ticketNonceLen], "12 fresh random bytes"),
-		trace.Secret("Sealed state", s.Master, "inside: version, suite "+c.suite.Name+", extended master secret "+fmt.Sprint(c.ems)+", creation time and this master secret"),
+		trace.Secret("Master secret sealed inside", s.Master, "with the version, suite "+c.suite.Name+", extended master secret "+fmt.Sprint(c.ems)+" and the creation time: AES-256-GCM under the ticket key, the key name as additional data"),
 		trace.Hex("Ticket", ticket, "opaque to the client: it stores it and sends it back in its next ClientHello"),
 		trace.Text("Lifetime hint", fmt.Sprintf("%d seconds", m.Lifetime), "how long the client may keep it"),
-		trace.Text("Ticket key", "a long-lived secret", ticketKeyNote),
+		trace.Text("What a leak of the ticket key means", "every recorded ticket opens", ticketKeyNote),
 		trace.Hex("Record on the wire", wire, "sent before ChangeCipherSpec: in the clear, an eavesdropper records the ticket"))
 	return nil
 }
