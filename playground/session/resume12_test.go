@@ -2,12 +2,18 @@ package session
 
 import (
 	"bytes"
+	"encoding/hex"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"tlsplayground/playground/eve"
+	"tlsplayground/playground/internal/tooltest"
 	"tlsplayground/playground/kx"
+	"tlsplayground/playground/pcap"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/suites"
@@ -234,5 +240,45 @@ func TestEveTicketKey12(t *testing.T) {
 	none, err := EveTicketKey12(plain, nil, first.TicketKey12())
 	if err != nil || none.First.OK || !strings.Contains(none.First.Verdict, "no ticket") {
 		t.Fatalf("no ticket: %+v, %v", none.First, err)
+	}
+}
+
+// TestTsharkDecryptsResumed12: the resumed connection's records, written
+// as a capture, decrypt in tshark with its key log line: the new client
+// random beside the first connection's master secret.
+func TestTsharkDecryptsResumed12(t *testing.T) {
+	tshark := tooltest.Need(t, "tshark")
+	for _, mode := range []string{ModeClassic, ModeECDHE} {
+		first := newResumable12(t, setupOf(t, pki.KeyRSA), mode, "tshark "+mode)
+		first.Close()
+		second, err := first.Resume(ResumeOptions{})
+		if err != nil || !second.Established() {
+			t.Fatalf("resume: %v", err)
+		}
+		up := "GET /resumed HTTP/1.1 from the client"
+		if _, err := second.Send("client", up); err != nil {
+			t.Fatal(err)
+		}
+		second.Close()
+		e := second.Export()
+		if keylogMaster(e.Keylog) != keylogMaster(first.Export().Keylog) {
+			t.Fatalf("key logs: %q / %q", e.Keylog, first.Export().Keylog)
+		}
+		var pkts []pcap.Packet
+		for _, r := range e.Records {
+			b, _ := hex.DecodeString(r.Hex)
+			pkts = append(pkts, pcap.Packet{FromClient: r.From == "client", Payload: b})
+		}
+		dir := t.TempDir()
+		capFile, keylog := filepath.Join(dir, "resumed.pcap"), filepath.Join(dir, "keylog.txt")
+		os.WriteFile(capFile, pcap.Write(pkts, time.Unix(1700000000, 0)), 0o644)
+		os.WriteFile(keylog, []byte(e.Keylog), 0o644)
+		out, err := exec.Command(tshark, "-n", "-r", capFile, "-o", "tls.keylog_file:"+keylog, "-q", "-z", "follow,tls,ascii,0").CombinedOutput()
+		if err != nil {
+			t.Fatalf("tshark: %v\n%s", err, out)
+		}
+		if !strings.Contains(string(out), up) {
+			t.Fatalf("%s: tshark did not decrypt the resumed connection:\n%s", mode, out)
+		}
 	}
 }
