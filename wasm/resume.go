@@ -29,12 +29,11 @@ type ResumeRequest struct {
 }
 
 // ResumeResponse is both connections: the first's export and the second's
-// with its resumption object (TLS 1.3: Resumption; TLS 1.2: Resumption12).
+// with its resumption object (TLS 1.3 or 1.2, session.Resumption).
 type ResumeResponse struct {
-	First        *session.Export       `json:"first"`
-	Second       *session.Export       `json:"second"`
-	Resumption   *session.Resumption   `json:"resumption,omitempty"`
-	Resumption12 *session.Resumption12 `json:"resumption12,omitempty"`
+	First      *session.Export     `json:"first"`
+	Second     *session.Export     `json:"second"`
+	Resumption *session.Resumption `json:"resumption"`
 }
 
 // Resume runs a first connection with the current setup and resumes it.
@@ -90,14 +89,11 @@ func (a *API) Resume(arg string) (string, error) {
 
 func (a *API) resumeResponse() (string, error) {
 	first, second := resumePair.first, resumePair.second
-	out := ResumeResponse{First: first.Export()}
-	if re, err := second.ResumptionExport(); err == nil {
-		out.Second, out.Resumption = re.Export, re.Resumption
-	} else {
-		out.Second = second.Export()
-		out.Resumption12 = second.Resumption12(first)
+	re, err := second.ResumptionExport()
+	if err != nil {
+		return "", fmt.Errorf("resume: %w", err)
 	}
-	return encode(out)
+	return encode(ResumeResponse{First: first.Export(), Second: re.Export, Resumption: re.Resumption})
 }
 
 // ReplayEarlyData sends the resumed connection's recorded ClientHello and
@@ -124,14 +120,11 @@ func (a *API) ReplayEarlyData() (string, error) {
 // EveTicketKey has Eve, who recorded both connections, decrypt what she
 // can once the server's ticket key leaks.
 func (a *API) EveTicketKey() (string, error) {
-	first, second := resumePair.first, resumePair.second
+	second := resumePair.second
 	if second == nil {
 		return "", errors.New("eveTicketKey: no resumed connection: call resume first")
 	}
-	if r, err := second.EveTicketKey(); err == nil {
-		return encode(r)
-	}
-	r, err := session.EveTicketKey12(first, second, first.TicketKey12())
+	r, err := second.EveTicketKey()
 	if err != nil {
 		return "", fmt.Errorf("eveTicketKey: %w", err)
 	}

@@ -315,6 +315,9 @@ type ResumptionExport struct {
 // ResumptionExport returns the resumed session's export: the usual session
 // export, forward secrecy corrected for psk_ke, and the resumption object.
 func (s *Session) ResumptionExport() (*ResumptionExport, error) {
+	if s.client12 != nil {
+		return resumptionExport12(s) // resume12.go
+	}
 	st, err := stateOf(s)
 	if err != nil {
 		return nil, err
@@ -432,6 +435,9 @@ const LeakedTicketKey = "ticket-key"
 // only the 0-RTT key (the handshake secret needs the (EC)DHE shared
 // secret). The first connection stays secret either way.
 func (s *Session) EveTicketKey() (*EveTicket, error) {
+	if s.client12 != nil {
+		return eveTicketKey12(s) // resume12.go
+	}
 	st, err := stateOf(s)
 	if err != nil {
 		return nil, err

@@ -1,6 +1,6 @@
 // lab.js runs the attacks of the page's attack lab (<tls-attack-lab>):
-// Eve, Mallory, the downgrade, the certificate failures, tampering and
-// Bleichenbacher. It is app.js's helper, not a component: it calls the
+// Eve, Mallory, the downgrade, the certificate failures, tampering,
+// Bleichenbacher, and resumption with 0-RTT. It is app.js's helper, not a component: it calls the
 // engine (through the page's Engine), keeps what each attack produced, and
 // hands a view of it to the components, which only emit tls-attack events.
 //
@@ -12,7 +12,7 @@
 // so that what the stepper shows is always what the engine holds.
 //
 // Links (the URL's fragment):
-//   #attack=eve | mallory | downgrade | certificates | tamper | bleichenbacher
+//   #attack=eve | mallory | downgrade | certificates | tamper | bleichenbacher | resumption
 //   #scenario=<id>        a certificate failure (or no-common-suite), run on arrival
 //   #mode=classic&…       as everywhere on the page: the handshake the attacks use
 
@@ -20,7 +20,7 @@ import { recordName } from './components/wire.js';
 import { presetsFor } from './components/tamper-panel.js';
 
 /** ATTACKS are the lab's views, in the order of its menu. */
-export const ATTACKS = ['eve', 'mallory', 'downgrade', 'certificates', 'tamper', 'bleichenbacher'];
+export const ATTACKS = ['eve', 'mallory', 'downgrade', 'certificates', 'tamper', 'bleichenbacher', 'resumption'];
 
 /** TITLES name each view, for the status line. */
 const TITLES = {
@@ -30,6 +30,7 @@ const TITLES = {
   certificates: 'Certificate failures',
   tamper: 'Tampering with the wire',
   bleichenbacher: 'Bleichenbacher’s padding oracle',
+  resumption: 'Resumption and 0-RTT',
 };
 
 /**
@@ -48,6 +49,7 @@ export function createLab(app) {
     tamper: { custom: null, ems: true, result: null },
     bleich: { base: null, offset: -1, real: null, leaky: null, change: null, seed: '' },
     certs: { catalogue: null, result: null, mode: '', error: '' },
+    resumption: { result: null, replays: [], eve: null, mode: '', opts: { pskOnly: false, earlyData: 'POST /transfer?to=bob&amount=100', antiReplay: true } },
     error: '', // the last attack that failed, and why
   };
   const engine = () => app.engine();
@@ -106,6 +108,9 @@ export function createLab(app) {
         break;
       case 'bleichenbacher':
         if (!lab.bleich.real) await bleichenbacher({});
+        break;
+      case 'resumption':
+        if (!lab.resumption.result || lab.resumption.mode !== st().mode) await resume(lab.resumption.opts);
         break;
       default:
         break;
@@ -311,6 +316,43 @@ export function createLab(app) {
     app.setStatus(`Real server: ${real.error ? real.error.alert : 'no error'}; padding oracle: ${leaky.error ? leaky.error.alert : 'no error'}.`);
   }
 
+  // ---- resumption and 0-RTT -------------------------------------------------------------
+
+  /**
+   * resume runs a first connection in the page's mode and resumes it (its own pair of
+   * connections: the session on screen stays): TLS 1.3 with psk_dhe_ke or psk_ke and
+   * an optional 0-RTT request; TLS 1.2 with the ticket or the session ID.
+   */
+  async function resume({ pskOnly = false, earlyData = '', antiReplay = true }) {
+    const mode = st().mode;
+    const is13 = mode === 'tls13';
+    const opts = { pskOnly, earlyData, antiReplay };
+    const arg = { mode, noAntiReplay: !antiReplay };
+    if (is13) Object.assign(arg, { pskOnly, earlyData });
+    lab.resumption = { ...lab.resumption, result: null, replays: [], eve: null, mode, opts };
+    app.render();
+    const result = await app.work(`A ${mode} connection, then the same client resuming it`, () => engine().callJSON('resume', arg));
+    lab.resumption = { ...lab.resumption, result };
+    const r = result.resumption || {};
+    app.setStatus(r.resumed ? `Resumed${r.mode ? ` with ${r.mode}` : ''}: ${(r.skipped || []).join(', ')} skipped.` : 'The server did not resume: a full handshake.');
+  }
+
+  /** replayEarly sends the recorded ClientHello and 0-RTT data to the server again. */
+  async function replayEarly() {
+    const out = await app.work('The attacker sends the recorded ClientHello and 0-RTT request again', () => engine().callJSON('replayEarlyData', {}));
+    const result = { ...lab.resumption.result, resumption: out.resumption };
+    lab.resumption = { ...lab.resumption, result, replays: [...lab.resumption.replays, out.replay] };
+    app.setStatus(`Replay ${out.replay.attempt}: ${out.replay.accepted ? 'the server accepted the request again' : 'the server refused the early data'}.`);
+  }
+
+  /** eveTicket: Eve recorded both connections; the server's ticket key leaks. */
+  async function eveTicket() {
+    const result = await app.work('Eve opens the recorded ticket with the leaked ticket key', () => engine().callJSON('eveTicketKey', {}));
+    lab.resumption = { ...lab.resumption, eve: result };
+    const second = result.second || result;
+    app.setStatus(`Eve with the ticket key: ${second.verdict || ''}.`);
+  }
+
   // ---- events and hooks ------------------------------------------------------------------
 
   /** handle runs what a tls-attack event asks for. */
@@ -327,6 +369,9 @@ export function createLab(app) {
       case 'tamper-run': return tamper(arg);
       case 'tamper-preset': return tamperPreset(arg.id);
       case 'bleichenbacher-run': return bleichenbacher(arg);
+      case 'resume-run': return resume(arg);
+      case 'resume-replay': return replayEarly();
+      case 'resume-eve': return eveTicket();
       default: throw new Error(`unknown attack action ${JSON.stringify(action)}`);
     }
   }
@@ -340,6 +385,7 @@ export function createLab(app) {
     // A view that runs on arrival follows the handshake chosen above.
     if (lab.attack === 'certificates' && lab.scenario && lab.certs.mode !== st().mode) await runScenario(lab.scenario);
     if (lab.attack === 'mallory' && lab.mallory.result && lab.mallory.mode !== st().mode) await mitm({ trust: false });
+    if (lab.attack === 'resumption' && lab.resumption.mode !== st().mode) await resume(lab.resumption.opts);
   }
 
   /** onSessionGrew: a message was sent or the connection closed; Eve's last attempt is out of date. */
@@ -366,6 +412,7 @@ export function createLab(app) {
       certs: { ...lab.certs, id: lab.scenario },
       tamper: { ...lab.tamper, base: tamperBase() },
       bleich: lab.bleich,
+      resumption: lab.resumption,
       error: lab.error,
     };
   }

@@ -8,7 +8,7 @@
 //   step       #step=5, #mode=tls13&step=5 (group=, key=, bits=)   a step of a handshake
 //   compare    #compare (or #view=compare)               classic and TLS 1.3 side by side
 //   schedule   #view=schedule&mode=tls13                 the key schedule of a session
-//   attack     #attack=eve|mallory|downgrade|certificates|tamper|bleichenbacher (mode=…)
+//   attack     #attack=eve|mallory|downgrade|certificates|tamper|bleichenbacher|resumption (mode=…)
 //   scenario   #scenario=expired (mode=…)                a certificate failure, run on arrival
 
 import { modeInfo } from './components/mode-switch.js';

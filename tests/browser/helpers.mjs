@@ -234,6 +234,10 @@ export const ATTACKS = [
     await page.getByTestId('tamper-result').waitFor({ timeout: 30_000 });
   }],
   ['bleichenbacher', '[data-testid="bleich-leaky-refusal"]', null],
+  ['resumption', 'tls-resumption [data-testid="resume-second"], tls-resumption [data-testid="lab-error"]:not([hidden])', async (page) => {
+    await page.locator('tls-resumption').getByTestId('resume-eve').click();
+    await page.locator('tls-resumption').getByTestId('resume-eve-result').waitFor({ timeout: 20_000 });
+  }],
 ];
 
 /**

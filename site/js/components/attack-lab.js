@@ -1,11 +1,12 @@
 // <tls-attack-lab> shows one attack of the lab at a time: Eve, Mallory, the
-// downgrade, the certificate failures, tampering or Bleichenbacher. Each is
+// downgrade, the certificate failures, tampering, Bleichenbacher or
+// resumption with 0-RTT. Each is
 // a component of its own, made on first use and kept (so that a learner who
 // switches back finds it as left). The page (app.js with lab.js) runs the
 // engine and sets `state`; panels emit tls-attack {action, …}.
 //
 // Property: state = lab.view() (see lab.js): {attack, ready, busy, work,
-//   local, mode, session, exchanges, eve, mallory, downgrade, certs, tamper, bleich}.
+//   local, mode, session, exchanges, eve, mallory, downgrade, certs, tamper, bleich, resumption}.
 // Attributes it sets: data-attack (the attack shown), data-busy.
 
 import { h, fill } from '../dom.js';
@@ -13,6 +14,7 @@ import './eve-panel.js';
 import './mallory-panel.js';
 import './scenario-panel.js';
 import './tamper-panel.js';
+import './resumption-panel.js';
 
 /** PANELS maps an attack to its element. */
 const PANELS = {
@@ -22,6 +24,7 @@ const PANELS = {
   certificates: 'tls-scenarios',
   tamper: 'tls-tamper',
   bleichenbacher: 'tls-bleichenbacher',
+  resumption: 'tls-resumption',
 };
 
 export class AttackLab extends HTMLElement {
