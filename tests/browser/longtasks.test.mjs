@@ -25,18 +25,32 @@ test(`no main-thread task over ${LIMIT_MS} ms at load or in any flow`, async (t)
   await page.goto(`${site.origin}/`);
   await waitReady(page);
   await idle(page);
-  const over = [];
-  const collect = async (flow) => {
-    await page.waitForTimeout(100); // the entry of the last task arrives after it
-    const lt = await page.evaluate(() => window.__longtasks.splice(0));
-    for (const d of lt) if (d > LIMIT_MS) over.push(`${flow}: a ${d} ms task`);
-    return lt.length;
+  // A task over the limit on a machine that is busy with other work is not a
+  // regression; one that comes back when the flows run a second time is.
+  const pass = async () => {
+    const over = new Map();
+    const collect = async (flow) => {
+      await page.waitForTimeout(100); // the entry of the last task arrives after it
+      const lt = await page.evaluate(() => window.__longtasks.splice(0));
+      for (const d of lt) if (d > LIMIT_MS) over.set(flow, [...(over.get(flow) || []), d]);
+      return lt.length;
+    };
+    let seen = await collect('load');
+    for (const [name, run] of FLOWS) {
+      await run(page);
+      seen += await collect(name);
+    }
+    return { over, seen };
   };
-  let seen = await collect('load');
-  for (const [name, run] of FLOWS) {
-    await run(page);
-    seen += await collect(name);
+  const first = await pass();
+  let again = { over: new Map(), seen: 0 };
+  if (first.over.size) {
+    t.diagnostic(`over ${LIMIT_MS} ms in the first pass: ${[...first.over].map(([f, d]) => `${f} (${d.join(', ')} ms)`).join('; ')}; running every flow again`);
+    again = await pass();
   }
+  const over = [...first.over.keys()].filter((f) => again.over.has(f))
+    .map((f) => `${f}: ${first.over.get(f).join(', ')} ms, then ${again.over.get(f).join(', ')} ms`);
+  const seen = first.seen;
   assert.deepEqual(over, [], `main-thread tasks over ${LIMIT_MS} ms (${seen} over 50 ms in all)`);
   assert.deepEqual(problems, []);
 });
