@@ -15,6 +15,7 @@ import (
 	"tlsplayground/playground/decrypt"
 	"tlsplayground/playground/eve"
 	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/pki"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/tls12"
@@ -41,7 +42,7 @@ func ticketKey12(seed []byte) []byte {
 // resumable12 turns on resumption for a TLS 1.2 session's two ends before
 // the client starts: the server keeps a session cache (session IDs, RFC
 // 5246, Section 7.4.1.2) and has a ticket key (RFC 5077); the client asks
-// for a ticket. New calls it when Options.Resumable is set.
+// for a ticket. NewResumable calls it.
 func resumable12(s *Session) {
 	srv, ok := s.server.(*tls12.Conn)
 	if !ok || s.client12 == nil {
@@ -407,4 +408,47 @@ func (s *Session) adjust12(e *Export) {
 	case len(c.Ticket()) > 0 && e.ForwardSecrecy:
 		e.ForwardSecrecy, e.ForwardSecrecyReason, e.ForwardSecrecyNote = false, FSTicket12, ticketFSNote
 	}
+}
+
+// NewResumable is New with resumption on, so that Resume has something to
+// resume. In TLS 1.2 a session ID and a ticket come inside the handshake
+// (ServerHello, NewSessionTicket), so the two ends must be made resumable
+// before the client starts: the server keeps a session cache and has a
+// ticket key, the client asks for a ticket (resumable12). In TLS 1.3 the
+// server can send a ticket at any time after the handshake (Resume does),
+// and NewResumable is New.
+//
+// It builds the ends with New itself (every option applied the same way)
+// in a dry run without Deliver, then runs the same two configurations,
+// resumable, with the same seed: the session it returns is the one New
+// would have made, plus the session ID and the ticket.
+func NewResumable(setup *pki.Setup, opt Options) (*Session, error) {
+	deliver := opt.Deliver
+	opt.Deliver = nil
+	dry, err := New(setup, opt)
+	if err != nil {
+		return nil, err
+	}
+	srv, ok := dry.server.(*tls12.Conn)
+	if !ok || dry.client12 == nil {
+		opt.Deliver = deliver
+		return New(setup, opt)
+	}
+	s := &Session{setup: setup, seed: dry.seed, rec: &trace.Recorder{}, deliver: deliver, mode: dry.mode, roots: dry.roots}
+	ccfg, scfg := *dry.client12.Config(), *srv.Config()
+	ccfg.Rand, ccfg.Trace = rng.New(append([]byte("client "), s.seed...)), s.rec
+	scfg.Rand, scfg.Trace = rng.New(append([]byte("server "), s.seed...)), s.rec
+	s.client12 = tls12.Client(&ccfg)
+	server := tls12.Server(&scfg)
+	s.client, s.server = s.client12, server
+	if dry.server12 != nil {
+		s.server12 = server
+	}
+	resumable12(s)
+	if err := s.client.Start(); err != nil {
+		s.noteError(trace.Client, err)
+	}
+	s.pump()
+	s.checkStalled()
+	return s, nil
 }

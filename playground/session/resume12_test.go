@@ -282,3 +282,51 @@ func TestTsharkDecryptsResumed12(t *testing.T) {
 		}
 	}
 }
+
+// TestNewResumable: NewResumable makes the session New would make, plus
+// the session ID and the ticket, with the same randoms; Resume then works;
+// in TLS 1.3 it is New.
+func TestNewResumable(t *testing.T) {
+	setup := setupOf(t, pki.KeyRSA)
+	for _, mode := range []string{ModeClassic, ModeECDHE, ModeTLS13} {
+		seed := []byte("new resumable " + mode)
+		var delivered int
+		opt := Options{Mode: mode, Seed: seed, Deliver: func(from string, i int, w []byte) []byte { delivered++; return w }}
+		s, err := NewResumable(setup, opt)
+		if err != nil || !s.Established() {
+			t.Fatalf("%s: %v", mode, err)
+		}
+		opt.Deliver = nil
+		plain, _ := New(setup, opt)
+		e, pe := s.Export(), plain.Export()
+		if e.Secrets["clientRandom"] != pe.Secrets["clientRandom"] || e.Secrets["serverRandom"] != pe.Secrets["serverRandom"] || e.Suite != pe.Suite {
+			t.Fatalf("%s: not the session New makes: %s/%s", mode, e.Suite, pe.Suite)
+		}
+		if delivered != len(e.Records) {
+			t.Fatalf("%s: Deliver saw %d records, the session has %d", mode, delivered, len(e.Records))
+		}
+		if mode == ModeTLS13 {
+			continue
+		}
+		if !strings.Contains(messageNames(e), "server:NewSessionTicket") || s.client12.Session().ID == nil {
+			t.Fatalf("%s: no ticket or session ID: %s", mode, messageNames(e))
+		}
+		if _, err := s.Send("client", "first"); err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Resume(ResumeOptions{})
+		if err != nil || !r.client12.Resumed() {
+			t.Fatalf("%s: resume: %v", mode, err)
+		}
+		re, err := resumptionExport12(r)
+		if err != nil || !re.Resumption.Resumed {
+			t.Fatalf("%s: resumption export: %v", mode, err)
+		}
+		if _, err := r.Send("client", "second"); err != nil {
+			t.Fatal(err)
+		}
+		if et, err := eveTicketKey12(r); err != nil || !et.First.OK || !et.Second.OK {
+			t.Fatalf("%s: Eve: %v", mode, err)
+		}
+	}
+}
