@@ -22,9 +22,8 @@ async function hexOf(locator) {
   return (await locator.textContent()).replace(/[^0-9a-f]/gi, '').toLowerCase();
 }
 
-/** addGlossary puts a <tls-glossary> at the end of <main>, as index.html will. */
-async function addGlossary(page) {
-  await page.evaluate(() => document.querySelector('main').append(document.createElement('tls-glossary')));
+/** glossaryShown waits for index.html's <tls-glossary> to draw its entries. */
+async function glossaryShown(page) {
   await page.locator('tls-glossary [data-testid="glossary"]').waitFor();
 }
 
@@ -32,7 +31,7 @@ test('each step cites its RFC sections and links its glossary terms once', async
   const { page, problems } = await site.openPage(t);
   await page.goto(`${site.origin}/#step=1`);
   await waitReady(page);
-  await addGlossary(page);
+  await glossaryShown(page);
   for (const mode of ['classic', 'tls13']) {
     if (mode !== 'classic') {
       const seed = await page.getAttribute('body', 'data-session-seed');
@@ -72,9 +71,6 @@ test('each step cites its RFC sections and links its glossary terms once', async
 
 test('the glossary lists every entry, with its RFC links, and #glossary-<id> lands on one', async (t) => {
   const { page, problems } = await site.openPage(t);
-  // As index.html will have it: in <main> from the start, before the engine is ready.
-  await page.addInitScript(() => document.addEventListener('DOMContentLoaded',
-    () => document.querySelector('main').append(document.createElement('tls-glossary'))));
   await page.goto(`${site.origin}/#glossary-hkdf`);
   await waitReady(page);
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'glossary-hkdf');
