@@ -146,6 +146,7 @@ test('over HTTP: the real requests, their sizes and times', async (t) => {
   await send(page, 'over http');
   await page.waitForFunction((k) => document.querySelectorAll('tls-exposure [data-testid="exposure-http"] tbody tr').length > k, n);
   assert.deepEqual((await clientData(page)).map((d) => d.plaintext), [9]);
+  await x.locator('.exposure-requests').screenshot({ path: path.join(out, 'exposure-http.png') });
   await axe(page);
   assert.deepEqual(problems, []);
 });
