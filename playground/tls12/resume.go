@@ -262,7 +262,7 @@ func (c *Conn) Ticket() []byte { return cp(c.ticket) }
 const resumeNote = "the master secret of the first connection is reused (RFC 5246, Section 7.3): only the randoms are new. This connection is exactly as secret as the first: whoever learns that master secret, or the ticket key that sealed it (RFC 5077, Section 5), decrypts both; no fresh key exchange, so no new forward secrecy"
 
 // ticketKeyNote is what a ticket means for the server's ticket key.
-const ticketKeyNote = "sealed under the server's long-lived ticket key: a recorded ticket plus a later leak of that key gives the master secret, so every connection whose ticket was recorded can be decrypted, the first and every one resumed from it (RFC 5077, Section 5.5)"
+const ticketKeyNote = "sealed under the server's long-lived ticket key: a recorded ticket plus a later leak of that key gives the master secret, so every connection whose ticket was recorded can be decrypted, the first and every one resumed from it (RFC 5077, Section 5.5); the same weakness as the token key of this page's HTTP server"
 
 // serverResume is the server's decision on a ClientHello (RFC 5246,
 // Section 7.4.1.2; RFC 5077, Section 3.1; RFC 7627, Section 5.3): it
