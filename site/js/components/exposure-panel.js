@@ -134,7 +134,7 @@ export class ExposurePanel extends HTMLElement {
   load() {
     const { session, exposure } = this._state;
     const records = (session && session.records) || [];
-    const key = records.length ? `${records.length}|${records.map((r) => r.from[0] + r.hex.length + r.hex.slice(-16)).join(',')}` : '';
+    const key = records.length ? recordsKey(records) : '';
     if (!engineFn || !key) {
       this.show(exposure || null, key);
       return;
@@ -341,6 +341,16 @@ export class ExposurePanel extends HTMLElement {
               h('td', { class: 'num' }, formatMs(ex.ms || 0)))))))
         : h('p', { class: 'explanation' }, 'The request list is not available here; the network panel above shows each one.')));
   }
+}
+
+/** recordsKey names a recording by all its bytes (FNV-1a over every character), so that a changed byte asks again. */
+function recordsKey(records) {
+  let a = 0x811c9dc5;
+  for (const r of records) {
+    const text = `|${r.from}|${r.hex}`;
+    for (let i = 0; i < text.length; i++) a = Math.imul(a ^ text.charCodeAt(i), 0x01000193);
+  }
+  return `${records.length}|${(a >>> 0).toString(16)}`;
 }
 
 /** spanList names byte spans: "record #1, bytes 120–136: ext.server_name.host_name". */
