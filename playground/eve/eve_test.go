@@ -1,15 +1,16 @@
-package eve
+package eve_test
 
 import (
 	"strings"
 	"testing"
 
+	"tlsplayground/playground/eve"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/session"
 )
 
-func recordSession(t *testing.T, s *pki.Setup, opt session.Options) []Record {
+func recordSession(t *testing.T, s *pki.Setup, opt session.Options) []eve.Record {
 	sess, err := session.New(s, opt)
 	if err != nil {
 		t.Fatal(err)
@@ -20,9 +21,9 @@ func recordSession(t *testing.T, s *pki.Setup, opt session.Options) []Record {
 		}
 	}
 	sess.Close()
-	var out []Record
+	var out []eve.Record
 	for _, r := range sess.Export().Records {
-		out = append(out, Record{From: r.From, Hex: r.Hex})
+		out = append(out, eve.Record{From: r.From, Hex: r.Hex})
 	}
 	return out
 }
@@ -34,7 +35,7 @@ func TestEveDecryptsClassic(t *testing.T) {
 	}
 	for _, ems := range []bool{true, false} {
 		recs := recordSession(t, s, session.Options{DisableEMS: !ems})
-		res := Decrypt(recs, s.Signer)
+		res := eve.Decrypt(recs, s.Signer)
 		if !res.OK {
 			t.Fatalf("ems=%v: %s", ems, res.Verdict)
 		}
@@ -48,7 +49,7 @@ func TestEveDecryptsClassic(t *testing.T) {
 	}
 	// Another server's key does not open it.
 	other, _ := pki.NewSetup(pki.Options{})
-	if res := Decrypt(recordSession(t, s, session.Options{}), other.Signer); res.OK || !strings.Contains(res.Verdict, "another server") {
+	if res := eve.Decrypt(recordSession(t, s, session.Options{}), other.Signer); res.OK || !strings.Contains(res.Verdict, "another server") {
 		t.Fatalf("wrong key: %s", res.Verdict)
 	}
 }
@@ -56,7 +57,7 @@ func TestEveDecryptsClassic(t *testing.T) {
 func TestEveFailsWithForwardSecrecy(t *testing.T) {
 	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("eve"))})
 	for _, mode := range []string{session.ModeECDHE, session.ModeTLS13} {
-		res := Decrypt(recordSession(t, s, session.Options{Mode: mode}), s.Signer)
+		res := eve.Decrypt(recordSession(t, s, session.Options{Mode: mode}), s.Signer)
 		if res.OK || !strings.Contains(res.Verdict, "cannot decrypt") || len(res.Plaintexts) != 0 {
 			t.Fatalf("%s: %+v", mode, res)
 		}

@@ -1,4 +1,4 @@
-package eve
+package eve_test
 
 import (
 	"crypto/tls"
@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"tlsplayground/playground/eve"
 	"tlsplayground/playground/internal/interop"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -16,7 +17,7 @@ import (
 )
 
 // recordWith records a session in mode where the client sends msg.
-func recordWith(t *testing.T, s *pki.Setup, mode, msg string) []Record {
+func recordWith(t *testing.T, s *pki.Setup, mode, msg string) []eve.Record {
 	t.Helper()
 	sess, err := session.New(s, session.Options{Mode: mode})
 	if err != nil {
@@ -25,14 +26,14 @@ func recordWith(t *testing.T, s *pki.Setup, mode, msg string) []Record {
 	if _, err := sess.Send("client", msg); err != nil {
 		t.Fatal(err)
 	}
-	var out []Record
+	var out []eve.Record
 	for _, r := range sess.Export().Records {
-		out = append(out, Record{From: r.From, Hex: r.Hex})
+		out = append(out, eve.Record{From: r.From, Hex: r.Hex})
 	}
 	return out
 }
 
-func item(t *testing.T, x *Exposure, id string) Item {
+func item(t *testing.T, x *eve.Exposure, id string) eve.Item {
 	t.Helper()
 	for _, it := range x.Items {
 		if it.ID == id {
@@ -40,14 +41,14 @@ func item(t *testing.T, x *Exposure, id string) Item {
 		}
 	}
 	t.Fatalf("no item %q", id)
-	return Item{}
+	return eve.Item{}
 }
 
 // dataRecords are the records Eve places after the handshake.
-func dataRecords(x *Exposure) []RecordSize {
-	var out []RecordSize
+func dataRecords(x *eve.Exposure) []eve.RecordSize {
+	var out []eve.RecordSize
 	for _, r := range x.Records {
-		if r.Phase == PhaseData {
+		if r.Phase == eve.PhaseData {
 			out = append(out, r)
 		}
 	}
@@ -63,11 +64,11 @@ func TestExposeLengthLeak(t *testing.T) {
 	}
 	short, long := "hello", strings.Repeat("x", 50)
 	for _, mode := range []string{session.ModeClassic, session.ModeECDHE, session.ModeTLS13} {
-		a, err := Expose(recordWith(t, s, mode, short))
+		a, err := eve.Expose(recordWith(t, s, mode, short))
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := Expose(recordWith(t, s, mode, long))
+		b, err := eve.Expose(recordWith(t, s, mode, long))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -81,7 +82,7 @@ func TestExposeLengthLeak(t *testing.T) {
 		if da[0].Plaintext != 5 || db[0].Plaintext != 50 || da[0].From != "client" || !da[0].Encrypted {
 			t.Errorf("%s: Eve reads plaintext lengths %d and %d (want 5 and 50): %+v", mode, da[0].Plaintext, db[0].Plaintext, da[0])
 		}
-		if got := item(t, b, ItemSizes); got.Status != StatusClear || len(got.Values) != 1 || got.Values[0] != "50" || got.Spans[0].Kind != "record.length" {
+		if got := item(t, b, eve.ItemSizes); got.Status != eve.StatusClear || len(got.Values) != 1 || got.Values[0] != "50" || got.Spans[0].Kind != "record.length" {
 			t.Errorf("%s: sizes item %+v", mode, got)
 		}
 		// Every handshake record before the data, and the data's index after them.
@@ -95,11 +96,11 @@ func TestExposeLengthLeak(t *testing.T) {
 // records of the same length (RFC 8446 §5.4).
 func TestExposePadding(t *testing.T) {
 	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
-	if PadBlocks[0] != 32 || PadBlocks[1] != 256 {
-		t.Fatalf("the test assumes blocks 32 and 256, not %v", PadBlocks)
+	if eve.PadBlocks[0] != 32 || eve.PadBlocks[1] != 256 {
+		t.Fatalf("the test assumes blocks 32 and 256, not %v", eve.PadBlocks)
 	}
 	pad := func(msg string) []int {
-		x, err := Expose(recordWith(t, s, session.ModeTLS13, msg))
+		x, err := eve.Expose(recordWith(t, s, session.ModeTLS13, msg))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +119,7 @@ func TestExposePadding(t *testing.T) {
 	if c[1] != 256+16 {
 		t.Fatalf("255 bytes padded to 256: %d, want 272", c[1])
 	}
-	x, _ := Expose(recordWith(t, s, session.ModeECDHE, "hello"))
+	x, _ := eve.Expose(recordWith(t, s, session.ModeECDHE, "hello"))
 	if p := dataRecords(x)[0].Padded; len(p) != 0 {
 		t.Fatalf("TLS 1.2 AEAD records cannot be padded, yet %v", p)
 	}
@@ -130,13 +131,13 @@ func TestExposeSNIAndCertificate(t *testing.T) {
 	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
 	for _, mode := range []string{session.ModeClassic, session.ModeECDHE, session.ModeTLS13} {
 		recs := recordWith(t, s, mode, "hi")
-		x, err := Expose(recs)
+		x, err := eve.Expose(recs)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sni := item(t, x, ItemSNI)
-		if sni.Status != StatusClear || len(sni.Values) != 1 || sni.Values[0] == "" || len(sni.Spans) != 1 ||
-			sni.Spans[0].Record != 0 || sni.Spans[0].Kind != "ext.server_name.host_name" || sni.Answer != AnswerECH {
+		sni := item(t, x, eve.ItemSNI)
+		if sni.Status != eve.StatusClear || len(sni.Values) != 1 || sni.Values[0] == "" || len(sni.Spans) != 1 ||
+			sni.Spans[0].Record != 0 || sni.Spans[0].Kind != "ext.server_name.host_name" || sni.Answer != eve.AnswerECH {
 			t.Fatalf("%s: sni %+v", mode, sni)
 		}
 		sp := sni.Spans[0]
@@ -144,29 +145,29 @@ func TestExposeSNIAndCertificate(t *testing.T) {
 		if string(wire[sp.Offset+2:sp.Offset+sp.Length]) != sni.Values[0] {
 			t.Fatalf("%s: the span holds %q, not %q", mode, wire[sp.Offset:sp.Offset+sp.Length], sni.Values[0])
 		}
-		if dns := item(t, x, ItemDNS); dns.Status != StatusAround || dns.Values[0] != sni.Values[0] {
+		if dns := item(t, x, eve.ItemDNS); dns.Status != eve.StatusAround || dns.Values[0] != sni.Values[0] {
 			t.Fatalf("%s: dns %+v", mode, dns)
 		}
-		cert := item(t, x, ItemCertificate)
+		cert := item(t, x, eve.ItemCertificate)
 		if mode == session.ModeTLS13 {
-			if cert.Status != StatusEncrypted || len(cert.Values) != 1 || cert.Values[0] == "0" || len(cert.Spans) == 0 {
+			if cert.Status != eve.StatusEncrypted || len(cert.Values) != 1 || cert.Values[0] == "0" || len(cert.Spans) == 0 {
 				t.Fatalf("%s: certificate %+v", mode, cert)
 			}
-			if x.Shape.Kind != ShapeTLS13Full || x.Version != "TLS 1.3" {
+			if x.Shape.Kind != eve.ShapeTLS13Full || x.Version != "TLS 1.3" {
 				t.Fatalf("%s: shape %s, version %s", mode, x.Shape.Kind, x.Version)
 			}
 		} else {
-			if cert.Status != StatusClear || len(cert.Values) == 0 || !strings.Contains(cert.Values[0], "dns="+sni.Values[0]) {
+			if cert.Status != eve.StatusClear || len(cert.Values) == 0 || !strings.Contains(cert.Values[0], "dns="+sni.Values[0]) {
 				t.Fatalf("%s: certificate %+v", mode, cert)
 			}
-			if x.Shape.Kind != ShapeTLS12Full || x.Version != "TLS 1.2" {
+			if x.Shape.Kind != eve.ShapeTLS12Full || x.Version != "TLS 1.2" {
 				t.Fatalf("%s: shape %s, version %s", mode, x.Shape.Kind, x.Version)
 			}
 		}
-		if a := item(t, x, ItemAddresses); a.Values[0] != "10.0.0.1:50000" || a.Values[1] != "10.0.0.2:443" {
+		if a := item(t, x, eve.ItemAddresses); a.Values[0] != "10.0.0.1:50000" || a.Values[1] != "10.0.0.2:443" {
 			t.Fatalf("addresses %v", a.Values)
 		}
-		if alpn := item(t, x, ItemALPN); alpn.Status != StatusAbsent {
+		if alpn := item(t, x, eve.ItemALPN); alpn.Status != eve.StatusAbsent {
 			t.Fatalf("%s: the engine sends no ALPN, yet %+v", mode, alpn)
 		}
 	}
@@ -174,7 +175,7 @@ func TestExposeSNIAndCertificate(t *testing.T) {
 
 // A real browser's hello: ALPN and an ECH extension (GREASE) in the clear.
 func TestExposeBrowserHello(t *testing.T) {
-	x, err := Expose(nil)
+	x, err := eve.Expose(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,8 +194,8 @@ func TestExposeBrowserHello(t *testing.T) {
 // ChangeCipherSpec records are the evidence.
 func TestExposeShape(t *testing.T) {
 	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
-	x12, _ := Expose(recordWith(t, s, session.ModeECDHE, "hi"))
-	x13, _ := Expose(recordWith(t, s, session.ModeTLS13, "hi"))
+	x12, _ := eve.Expose(recordWith(t, s, session.ModeECDHE, "hi"))
+	x13, _ := eve.Expose(recordWith(t, s, session.ModeTLS13, "hi"))
 	if len(x12.Shape.Evidence) != 2 || x12.Shape.Evidence[0].Kind != "record.type" {
 		t.Fatalf("TLS 1.2 evidence %+v", x12.Shape.Evidence)
 	}
@@ -204,7 +205,7 @@ func TestExposeShape(t *testing.T) {
 	if f12, f13 := len(x12.Shape.Flights), len(x13.Shape.Flights); f13 >= f12 {
 		t.Fatalf("flights: TLS 1.2 %d, TLS 1.3 %d", f12, f13)
 	}
-	if _, err := Expose([]Record{{From: "eve", Hex: ""}}); err == nil {
+	if _, err := eve.Expose([]eve.Record{{From: "eve", Hex: ""}}); err == nil {
 		t.Fatal("a record from eve accepted")
 	}
 }
@@ -226,24 +227,24 @@ func TestExposeResumptionShape(t *testing.T) {
 	for _, v := range []struct {
 		version     uint16
 		full, again string
-	}{{tls.VersionTLS13, ShapeTLS13Full, ShapeTLS13Resumed}, {tls.VersionTLS12, ShapeTLS12Full, ShapeTLS12Resumed}} {
+	}{{tls.VersionTLS13, eve.ShapeTLS13Full, eve.ShapeTLS13Resumed}, {tls.VersionTLS12, eve.ShapeTLS12Full, eve.ShapeTLS12Resumed}} {
 		pool := x509.NewCertPool()
 		leaf, _ := x509.ParseCertificate(cert.Certificate[0])
 		pool.AddCert(leaf)
 		client := &tls.Config{ServerName: "server.test", RootCAs: pool, MaxVersion: v.version, ClientSessionCache: tls.NewLRUClientSessionCache(4)}
 		server := &tls.Config{Certificates: []tls.Certificate{cert}, MaxVersion: v.version}
-		var shapes []*Exposure
+		var shapes []*eve.Exposure
 		for range 2 {
 			recs, _ := interop.GoTLS(t, client, server)
-			var in []Record
+			var in []eve.Record
 			for _, r := range recs {
 				from := "server"
 				if r.FromClient {
 					from = "client"
 				}
-				in = append(in, Record{From: from, Hex: hex.EncodeToString(r.Wire)})
+				in = append(in, eve.Record{From: from, Hex: hex.EncodeToString(r.Wire)})
 			}
-			x, err := Expose(in)
+			x, err := eve.Expose(in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -252,12 +253,12 @@ func TestExposeResumptionShape(t *testing.T) {
 		if shapes[0].Shape.Kind != v.full || shapes[1].Shape.Kind != v.again {
 			t.Fatalf("%x: shapes %q then %q, want %q then %q", v.version, shapes[0].Shape.Kind, shapes[1].Shape.Kind, v.full, v.again)
 		}
-		if sni := item(t, shapes[1], ItemSNI); sni.Values[0] != "server.test" {
+		if sni := item(t, shapes[1], eve.ItemSNI); sni.Values[0] != "server.test" {
 			t.Fatalf("%x: the resumption's SNI %v", v.version, sni.Values)
 		}
 		// The full handshake sent the certificate; the resumption did not:
 		// in TLS 1.3 the server's encrypted flight shrinks by about its size.
-		c0, c1 := item(t, shapes[0], ItemCertificate), item(t, shapes[1], ItemCertificate)
+		c0, c1 := item(t, shapes[0], eve.ItemCertificate), item(t, shapes[1], eve.ItemCertificate)
 		if v.version == tls.VersionTLS13 {
 			var n0, n1 int
 			fmt.Sscan(c0.Values[0], &n0)
@@ -265,7 +266,7 @@ func TestExposeResumptionShape(t *testing.T) {
 			if n0-n1 < len(cert.Certificate[0]) {
 				t.Fatalf("TLS 1.3: the server's encrypted handshake %d bytes, resumed %d: the %d-byte certificate does not show", n0, n1, len(cert.Certificate[0]))
 			}
-		} else if c0.Status != StatusClear || len(c1.Spans) != 0 {
+		} else if c0.Status != eve.StatusClear || len(c1.Spans) != 0 {
 			t.Fatalf("TLS 1.2: certificate %+v then %+v", c0, c1)
 		}
 	}
@@ -274,7 +275,7 @@ func TestExposeResumptionShape(t *testing.T) {
 // Eve's attempt with a leaked key carries what she learned before it.
 func TestDecryptCarriesExposure(t *testing.T) {
 	s, _ := pki.NewSetup(pki.Options{Rand: rng.New([]byte("exposure"))})
-	res := Decrypt(recordWith(t, s, session.ModeTLS13, "hello"), s.Signer)
+	res := eve.Decrypt(recordWith(t, s, session.ModeTLS13, "hello"), s.Signer)
 	if res.OK || res.Exposure == nil || res.Exposure.Version != "TLS 1.3" || dataRecords(res.Exposure)[0].Plaintext != 5 {
 		t.Fatalf("result %+v", res)
 	}
@@ -291,15 +292,15 @@ func TestExposeHelloRetry(t *testing.T) {
 	if _, err := sess.Send("client", "hello"); err != nil {
 		t.Fatal(err)
 	}
-	var recs []Record
+	var recs []eve.Record
 	for _, r := range sess.Export().Records {
-		recs = append(recs, Record{From: r.From, Hex: r.Hex})
+		recs = append(recs, eve.Record{From: r.From, Hex: r.Hex})
 	}
-	x, err := Expose(recs)
+	x, err := eve.Expose(recs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !x.Shape.HelloRetry || x.Shape.Kind != ShapeTLS13Full || x.Version != "TLS 1.3" || x.Suite == "" {
+	if !x.Shape.HelloRetry || x.Shape.Kind != eve.ShapeTLS13Full || x.Version != "TLS 1.3" || x.Suite == "" {
 		t.Fatalf("shape %+v, version %q, suite %q", x.Shape, x.Version, x.Suite)
 	}
 	if e := x.Shape.Evidence; len(e) != 3 || e[0].Kind != "handshake.hello_retry_request" || e[0].Record != 1 {

@@ -1,4 +1,4 @@
-package eve
+package eve_test
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"tlsplayground/playground/eve"
 	"tlsplayground/playground/httpserver"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -17,7 +18,7 @@ import (
 // recordOverHTTP runs a session against the HTTP server (the page's "in
 // this page over HTTP" mode, without the page), as Eve records it: every
 // record both ways and the tokens of the requests.
-func recordOverHTTP(t *testing.T, s *pki.Setup, id *httpserver.Identity, mode, serverGroup string) ([]Record, []string) {
+func recordOverHTTP(t *testing.T, s *pki.Setup, id *httpserver.Identity, mode, serverGroup string) ([]eve.Record, []string) {
 	t.Helper()
 	h := httpserver.New(id, httpserver.Options{})
 	r, err := session.NewRemote(session.RemoteOptions{Mode: mode, ServerName: s.ServerName, TrustPEM: string(pki.CertPEM(s.CA.Raw)), Seed: []byte("eve over http " + mode + serverGroup)})
@@ -63,9 +64,9 @@ func recordOverHTTP(t *testing.T, s *pki.Setup, id *httpserver.Identity, mode, s
 	}
 	r.Close()
 	pump()
-	var recs []Record
+	var recs []eve.Record
 	for _, rr := range r.Export().Records {
-		recs = append(recs, Record{From: rr.From, Hex: rr.Hex})
+		recs = append(recs, eve.Record{From: rr.From, Hex: rr.Hex})
 	}
 	return recs, tokens
 }
@@ -97,7 +98,7 @@ func TestTokenKeyDecryptsHTTPSession(t *testing.T) {
 					t.Fatalf("%d tokens recorded", len(tokens))
 				}
 				for _, tok := range []string{tokens[0], tokens[len(tokens)-1]} {
-					res := DecryptWithTokenKey(recs, tok, key)
+					res := eve.DecryptWithTokenKey(recs, tok, key)
 					if c.mode == httpserver.ModeClassic {
 						if res.OK || !strings.Contains(res.Verdict, "client chose the pre-master secret") {
 							t.Fatalf("classic: %+v", res.Verdict)
@@ -119,11 +120,11 @@ func TestTokenKeyDecryptsHTTPSession(t *testing.T) {
 				}
 				// Without the token key, no.
 				other := bytes.Repeat([]byte{0x43}, 32)
-				if res := DecryptWithTokenKey(recs, tokens[0], other); res.OK || len(res.Plaintexts) != 0 || !strings.Contains(res.Verdict, "does not open") {
+				if res := eve.DecryptWithTokenKey(recs, tokens[0], other); res.OK || len(res.Plaintexts) != 0 || !strings.Contains(res.Verdict, "does not open") {
 					t.Fatalf("another key: %+v", res.Verdict)
 				}
 				// With the certificate's key alone, no (ECDHE, TLS 1.3).
-				if res := Decrypt(recs, s.Signer); c.mode != httpserver.ModeClassic && (res.OK || len(res.Plaintexts) != 0) {
+				if res := eve.Decrypt(recs, s.Signer); c.mode != httpserver.ModeClassic && (res.OK || len(res.Plaintexts) != 0) {
 					t.Fatalf("certificate key: %s", res.Verdict)
 				}
 			})
@@ -139,7 +140,7 @@ func TestTokenFromAnotherConnection(t *testing.T) {
 	id := &httpserver.Identity{ServerName: s.ServerName, Chain: s.Chain, Signer: s.Signer, TokenKey: key}
 	recs, _ := recordOverHTTP(t, s, id, httpserver.ModeTLS13, "")
 	_, tokens := recordOverHTTP(t, s, id, httpserver.ModeTLS13, "x25519")
-	if res := DecryptWithTokenKey(recs, tokens[0], key); res.OK || !strings.Contains(res.Verdict, "not from this connection") {
+	if res := eve.DecryptWithTokenKey(recs, tokens[0], key); res.OK || !strings.Contains(res.Verdict, "not from this connection") {
 		t.Fatalf("%+v", res.Verdict)
 	}
 }
