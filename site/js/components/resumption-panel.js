@@ -104,9 +104,12 @@ export class ResumptionPanel extends HTMLElement {
 /** connection shows one connection's messages, the skipped ones greyed. */
 function connection(session, title, testid, info, skipped) {
   const msgs = (session && session.messages) || [];
-  const items = msgs.map((m) => h('li', { class: classes('resume-msg', m.from, m.encrypted && 'encrypted') },
+  const firstServer = msgs.findIndex((m) => m.from === 'server');
+  // Application data the client sends before any answer is 0-RTT early data.
+  const early = (m, i) => m.from === 'client' && m.name === 'ApplicationData' && firstServer >= 0 && i < firstServer;
+  const items = msgs.map((m, i) => h('li', { class: classes('resume-msg', m.from, m.encrypted && 'encrypted', early(m, i) && 'early') },
     h('span', { class: 'from' }, m.from === 'client' ? 'Client → ' : '← Server '), m.name,
-    m.encrypted ? h('span', { class: 'note' }, ' (encrypted)') : null));
+    h('span', { class: 'note' }, early(m, i) ? ' (0-RTT early data, encrypted)' : m.encrypted ? ' (encrypted)' : '')));
   for (const name of skipped || []) {
     items.push(h('li', { class: 'resume-msg skipped', 'data-testid': 'resume-skipped' }, h('span', { class: 'from' }, 'skipped: '), h('s', null, name)));
   }
@@ -119,7 +122,7 @@ function connection(session, title, testid, info, skipped) {
     h('dl', { class: 'resume-facts' },
       h('dt', null, 'Round trips before the server reads the request'), h('dd', { 'data-testid': `${testid}-rtt` }, rt === 0 ? '0 (0-RTT)' : String(rt ?? '')),
       h('dt', null, 'Key exchange'), h('dd', null, info ? info.keyExchange : (session && session.group) || 'RSA key transport'),
-      h('dt', null, 'Forward secrecy'), h('dd', { 'data-testid': `${testid}-fs`, 'data-fs': String(Boolean(fs)) }, fs ? 'yes' : 'no', note ? h('span', { class: 'note' }, ` — ${note}`) : null)),
+      h('dt', null, 'Forward secrecy'), h('dd', { 'data-testid': `${testid}-fs`, 'data-fs': String(Boolean(fs)) }, note || (fs ? 'yes' : 'no'))),
     h('ol', { class: 'resume-messages', 'aria-label': `${title}: the messages` }, items));
 }
 
