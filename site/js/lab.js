@@ -49,7 +49,7 @@ export function createLab(app) {
     tamper: { custom: null, ems: true, result: null },
     bleich: { base: null, offset: -1, real: null, leaky: null, change: null, seed: '' },
     certs: { catalogue: null, result: null, mode: '', error: '' },
-    resumption: { result: null, replays: [], eve: null, mode: '', opts: { pskOnly: false, earlyData: 'POST /transfer?to=bob&amount=100', antiReplay: true } },
+    resumption: { result: null, replays: [], eve: null, mode: '', opts: { mode: 'tls13', pskOnly: false, earlyData: 'POST /transfer?to=bob&amount=100', antiReplay: true } },
     error: '', // the last attack that failed, and why
   };
   const engine = () => app.engine();
@@ -110,7 +110,7 @@ export function createLab(app) {
         if (!lab.bleich.real) await bleichenbacher({});
         break;
       case 'resumption':
-        if (!lab.resumption.result || lab.resumption.mode !== st().mode) await resume(lab.resumption.opts);
+        if (!lab.resumption.result) await resume(lab.resumption.opts);
         break;
       default:
         break;
@@ -319,14 +319,13 @@ export function createLab(app) {
   // ---- resumption and 0-RTT -------------------------------------------------------------
 
   /**
-   * resume runs a first connection in the page's mode and resumes it (its own pair of
-   * connections: the session on screen stays): TLS 1.3 with psk_dhe_ke or psk_ke and
-   * an optional 0-RTT request; TLS 1.2 with the ticket or the session ID.
+   * resume runs a first connection and resumes it (its own pair of connections: the
+   * session on screen stays): TLS 1.3 (mode tls13, the default) with psk_dhe_ke or
+   * psk_ke and an optional 0-RTT request; TLS 1.2 (ecdhe, classic) with a ticket.
    */
-  async function resume({ pskOnly = false, earlyData = '', antiReplay = true }) {
-    const mode = st().mode;
+  async function resume({ mode = 'tls13', pskOnly = false, earlyData = '', antiReplay = true }) {
     const is13 = mode === 'tls13';
-    const opts = { pskOnly, earlyData, antiReplay };
+    const opts = { mode, pskOnly, earlyData, antiReplay };
     const arg = { mode, noAntiReplay: !antiReplay };
     if (is13) Object.assign(arg, { pskOnly, earlyData });
     lab.resumption = { ...lab.resumption, result: null, replays: [], eve: null, mode, opts };
@@ -385,7 +384,6 @@ export function createLab(app) {
     // A view that runs on arrival follows the handshake chosen above.
     if (lab.attack === 'certificates' && lab.scenario && lab.certs.mode !== st().mode) await runScenario(lab.scenario);
     if (lab.attack === 'mallory' && lab.mallory.result && lab.mallory.mode !== st().mode) await mitm({ trust: false });
-    if (lab.attack === 'resumption' && lab.resumption.mode !== st().mode) await resume(lab.resumption.opts);
   }
 
   /** onSessionGrew: a message was sent or the connection closed; Eve's last attempt is out of date. */

@@ -7,9 +7,9 @@
 // anti-replay (Section 8); and Eve, who recorded both, once the server's
 // ticket key leaks.
 //
-// Property: state (lab.view()): uses ready, busy, mode, resumption =
+// Property: state (lab.view()): uses ready, busy, resumption =
 //   {result: {first, second, resumption}, replays: [ReplayResult], eve, opts: {pskOnly, earlyData, antiReplay}}.
-// Events: tls-attack {action: 'resume-run', pskOnly, earlyData, antiReplay}
+// Events: tls-attack {action: 'resume-run', mode ('tls13' | 'ecdhe' | 'classic'), pskOnly, earlyData, antiReplay}
 //   | {action: 'resume-replay'} | {action: 'resume-eve'}.
 
 import { h, fill, emit, classes } from '../dom.js';
@@ -34,10 +34,10 @@ export class ResumptionPanel extends HTMLElement {
     if (!this.body) this.build();
     const r = v.resumption || {};
     const p = prev.resumption || {};
-    if (r.result !== p.result || r.replays !== p.replays || r.eve !== p.eve || v.mode !== prev.mode) this.renderBody();
+    if (r.result !== p.result || r.replays !== p.replays || r.eve !== p.eve) this.renderBody();
     const idle = v.ready && !v.busy;
     this.runButton.disabled = !idle;
-    const is13 = tls13(v.mode);
+    const is13 = tls13(this.version.value);
     for (const el of [this.modes, this.earlyRow]) el.hidden = !is13;
     const res = r.result && r.result.resumption;
     this.replayButton.disabled = !idle || !(res && res.earlyData && res.earlyData.offered);
@@ -46,6 +46,11 @@ export class ResumptionPanel extends HTMLElement {
 
   build() {
     const opts = (this._state.resumption || {}).opts || {};
+    this.version = h('select', { 'data-testid': 'resume-version', 'aria-label': 'Version of both connections' },
+      h('option', { value: 'tls13', selected: (opts.mode || 'tls13') === 'tls13' }, 'TLS 1.3 (a PSK from a NewSessionTicket)'),
+      h('option', { value: 'ecdhe', selected: opts.mode === 'ecdhe' }, 'TLS 1.2 ECDHE (a session ticket, RFC 5077)'),
+      h('option', { value: 'classic', selected: opts.mode === 'classic' }, 'TLS 1.2 RSA key transport (a session ticket)'));
+    this.version.addEventListener('change', () => { this.state = this._state; });
     this.dhe = h('input', { type: 'radio', name: 'resume-kx', value: 'psk_dhe_ke', 'data-testid': 'resume-dhe', checked: !opts.pskOnly });
     this.ke = h('input', { type: 'radio', name: 'resume-kx', value: 'psk_ke', 'data-testid': 'resume-psk-only', checked: Boolean(opts.pskOnly) });
     this.modes = h('fieldset', { class: 'resume-modes' },
@@ -61,7 +66,7 @@ export class ResumptionPanel extends HTMLElement {
       h('label', null, this.anti, ' The server records each ClientHello (anti-replay, RFC 8446 §8.2)'));
     this.runButton = h('button', { type: 'button', 'data-testid': 'resume-run' }, 'Connect, then resume');
     this.runButton.addEventListener('click', () => emit(this, 'tls-attack', {
-      action: 'resume-run', pskOnly: this.ke.checked, earlyData: this.early.checked ? this.request.value : '', antiReplay: this.anti.checked,
+      action: 'resume-run', mode: this.version.value, pskOnly: this.ke.checked, earlyData: this.early.checked ? this.request.value : '', antiReplay: this.anti.checked,
     }));
     this.replayButton = h('button', { type: 'button', 'data-testid': 'resume-replay' }, 'Replay the 0-RTT request');
     this.replayButton.addEventListener('click', () => emit(this, 'tls-attack', { action: 'resume-replay' }));
@@ -75,7 +80,7 @@ export class ResumptionPanel extends HTMLElement {
           'A browser that comes back to a site does not start from nothing. After the handshake the server sent a ticket: its own record of the session, encrypted under a ticket key only the server holds (RFC 8446, Section 4.6.1; RFC 5077 in TLS 1.2). The client keeps it with the secret that goes with it, and offers it in its next ClientHello. The server opens the ticket, checks the client holds the secret (the PSK binder), and skips the certificate: the first handshake already checked it.')),
         h('p', { class: 'explanation' }, linkTerms(
           'The price: the ticket key is a long-lived secret, and what it protects is only as safe as that key. With psk_ke and with 0-RTT data nothing fresh is mixed in: a recording plus a later leak of the ticket key decrypts them (RFC 8446, Sections 2.2, 2.3 and E.5). And 0-RTT data can be replayed: an attacker sends the recorded first flight again, and a server that does not remember it serves the request twice (Section 8).'))),
-      h('div', { class: 'resume-controls' }, this.modes, this.earlyRow, h('div', { class: 'actions' }, this.runButton)),
+      h('div', { class: 'resume-controls' }, h('label', null, 'Connections: ', this.version), this.modes, this.earlyRow, h('div', { class: 'actions' }, this.runButton)),
       this.body,
       h('div', { class: 'actions' }, this.replayButton, this.eveButton)));
   }
