@@ -51,6 +51,9 @@ type Session struct {
 	EMS       bool
 	Created   time.Time
 	PeerChain [][]byte // client side: the server's certificates, checked in the full handshake
+	// ServerName is the SNI of the full handshake: a server must not
+	// resume the session for another name (RFC 6066, Section 3).
+	ServerName string
 }
 
 func (s *Session) clone() *Session {
@@ -102,11 +105,12 @@ func (sc *SessionCache) Len() int {
 // Tickets (RFC 5077, Section 4, the recommended format): key_name (16
 // bytes) || nonce (12 bytes) || AES-256-GCM(state) with key_name as
 // additional data. The state is version (2) || suite (2) || EMS (1) ||
-// created, Unix seconds (8) || master secret (48).
+// created, Unix seconds (8) || master secret (48) || server name (1-byte
+// length, then the name).
 const (
 	ticketKeyNameLen = 16
 	ticketNonceLen   = 12
-	ticketStateLen   = 2 + 2 + 1 + 8 + 48
+	ticketStateLen   = 2 + 2 + 1 + 8 + 48 // without the server name
 )
 
 // TicketKeyName is the 16-byte name a ticket starts with, so a server can
@@ -135,6 +139,7 @@ type TicketState struct {
 	EMS                    bool
 	Created                time.Time
 	Master                 []byte
+	ServerName             string
 }
 
 // SealTicket seals a session under the ticket key, with a nonce from rand.
@@ -156,6 +161,10 @@ func SealTicket(key []byte, rand io.Reader, s *Session) ([]byte, error) {
 	state = append(state, ems)
 	state = binary.BigEndian.AppendUint64(state, uint64(s.Created.Unix()))
 	state = append(state, s.Master...)
+	if len(s.ServerName) > 255 {
+		return nil, errors.New("tls: the server name is too long for a ticket")
+	}
+	state = append(append(state, byte(len(s.ServerName))), s.ServerName...)
 	name := TicketKeyName(key)
 	out := append([]byte(nil), name...)
 	nonce := make([]byte, ticketNonceLen)
@@ -191,13 +200,13 @@ func OpenTicket(key, ticket []byte) (*TicketState, error) {
 	if err != nil {
 		return nil, errors.New("tls: the ticket does not authenticate under this ticket key: it was changed, or sealed with another key")
 	}
-	if len(state) != ticketStateLen {
-		return nil, fmt.Errorf("tls: the ticket's state is %d bytes, want %d", len(state), ticketStateLen)
+	if len(state) < ticketStateLen+1 || len(state) != ticketStateLen+1+int(state[ticketStateLen]) {
+		return nil, fmt.Errorf("tls: the ticket's state is %d bytes, not the %d and a server name this engine seals", len(state), ticketStateLen)
 	}
 	ts := &TicketState{KeyName: cp(name), Nonce: cp(nonce), Sealed: cp(sealed),
 		Version: binary.BigEndian.Uint16(state), Suite: suites.ByID(binary.BigEndian.Uint16(state[2:])),
 		EMS: state[4] == 1, Created: time.Unix(int64(binary.BigEndian.Uint64(state[5:])), 0),
-		Master: cp(state[13:])}
+		Master: cp(state[13:ticketStateLen]), ServerName: string(state[ticketStateLen+1:])}
 	clear(state)
 	if ts.Version != record.VersionTLS12 || ts.Suite == nil || ts.Suite.Version != suites.VersionTLS12 {
 		return nil, errors.New("tls: the ticket holds no TLS 1.2 session this engine knows")
@@ -282,7 +291,7 @@ func (c *Conn) serverResume(m *handshake.ClientHello) (*Session, error) {
 			checks = append(checks, trace.Check("Ticket opens", false, err.Error()+": full handshake instead (RFC 5077, Section 3.4)"))
 			break
 		}
-		s = &Session{ID: cp(m.SessionID), Master: ts.Master, Suite: ts.Suite, EMS: ts.EMS, Created: ts.Created}
+		s = &Session{ID: cp(m.SessionID), Master: ts.Master, Suite: ts.Suite, EMS: ts.EMS, Created: ts.Created, ServerName: ts.ServerName}
 		by = "ticket"
 		checks = append(checks, trace.Check("Ticket opens", true, "it authenticates under this server's ticket key"),
 			trace.Secret("Master secret inside", ts.Master, "the first connection's master secret"))
@@ -308,11 +317,14 @@ func (c *Conn) serverResume(m *handshake.ClientHello) (*Session, error) {
 	clientEMS = clientEMS && !c.cfg.DisableEMS
 	fresh := c.cfg.now().Sub(s.Created) <= TicketLifetime
 	suiteOK := containsUint16(m.CipherSuites, s.Suite.ID) && containsSuite(c.cfg.suites(), s.Suite)
+	sni := clientServerName(m)
+	sameName := sni == s.ServerName
 	checks = append(checks,
 		trace.Check("Still valid", fresh, fmt.Sprintf("created %s; this server honours sessions for %s", s.Created.UTC().Format(time.RFC3339), TicketLifetime)),
-		trace.Check("Suite still offered", suiteOK, s.Suite.Name+" must be in the client's list and enabled here (RFC 5246, Section 7.4.1.2)"))
+		trace.Check("Suite still offered", suiteOK, s.Suite.Name+" must be in the client's list and enabled here (RFC 5246, Section 7.4.1.2)"),
+		trace.Check("Same server name", sameName, fmt.Sprintf("the session was made for %q, this ClientHello asks for %q: a server must not resume a session for another name (RFC 6066, Section 3)", s.ServerName, sni)))
 	switch {
-	case !fresh || !suiteOK:
+	case !fresh || !suiteOK || !sameName:
 		c.cfg.Trace.Add(StepHello, c.actor, "Cannot resume: falls back to a full handshake", checks...)
 		return nil, nil
 	case s.EMS && !clientEMS:
@@ -409,7 +421,7 @@ func (c *Conn) issuesTicket() bool {
 // (RFC 5077, Section 3.3), before the server's ChangeCipherSpec: in the
 // clear, like every message before it.
 func (c *Conn) sendNewSessionTicket() error {
-	s := &Session{Master: c.sec.Master, Suite: c.suite, EMS: c.ems, Created: c.cfg.now()}
+	s := &Session{Master: c.sec.Master, Suite: c.suite, EMS: c.ems, Created: c.cfg.now(), ServerName: clientServerName(c.hello)}
 	if c.session != nil && c.resumed {
 		s.Created = c.session.Created // a renewed ticket does not extend the session
 	}
@@ -458,7 +470,7 @@ func (c *Conn) serverSessionDone() {
 	if c.resumed {
 		return
 	}
-	s := &Session{ID: c.sessionID, Master: cp(c.sec.Master), Suite: c.suite, EMS: c.ems, Created: c.cfg.now()}
+	s := &Session{ID: c.sessionID, Master: cp(c.sec.Master), Suite: c.suite, EMS: c.ems, Created: c.cfg.now(), ServerName: clientServerName(c.hello)}
 	c.session = s
 	if c.cfg.SessionCache != nil && len(c.sessionID) > 0 {
 		c.cfg.SessionCache.Put(s)
@@ -572,7 +584,7 @@ func (c *Conn) clientSessionDone() {
 		return
 	}
 	c.session = &Session{ID: cp(c.serverSessionID), Ticket: cp(c.ticket), Lifetime: c.ticketLifetime,
-		Master: cp(c.sec.Master), Suite: c.suite, EMS: c.ems, Created: c.cfg.now(), PeerChain: c.peerChain}
+		Master: cp(c.sec.Master), Suite: c.suite, EMS: c.ems, Created: c.cfg.now(), PeerChain: c.peerChain, ServerName: clientServerName(c.hello)}
 }
 
 // Delete removes the session cached under id.
@@ -641,3 +653,16 @@ func (c *Conn) sessionKept() (trace.Value, bool) {
 // Config returns the configuration the connection was made with (the same
 // pointer): a second connection resuming this one starts from a copy.
 func (c *Conn) Config() *Config { return c.cfg }
+
+// clientServerName is the name a ClientHello asks for in server_name, or "".
+func clientServerName(m *handshake.ClientHello) string {
+	if m == nil {
+		return ""
+	}
+	if d, ok := handshake.Find(m.Extensions, handshake.ExtServerName); ok {
+		if n, ok := handshake.ParseServerName(d); ok {
+			return n
+		}
+	}
+	return ""
+}

@@ -465,3 +465,31 @@ func TestResumeTampered(t *testing.T) {
 	})
 	wantAlert(t, "client", c.Err(), alert.DecodeError)
 }
+
+// TestResumeOtherServerName: RFC 6066, Section 3: a server must not
+// resume a session for another name; it runs a full handshake.
+func TestResumeOtherServerName(t *testing.T) {
+	m := resumeModes[1]
+	for _, by := range []string{"session ID", "ticket"} {
+		cache := tls12.NewSessionCache()
+		srvCfg := func(c *tls12.Config) { c.SessionCache = cache; c.TicketKey = ticketKey }
+		c1, _, _, _ := pairResume(t, m, "sni "+by, srvCfg, func(c *tls12.Config) { c.SessionTickets = true })
+		sess := c1.Session()
+		if sess.ServerName == "" {
+			t.Fatal("the session has no server name")
+		}
+		if by == "session ID" {
+			sess.Ticket = nil
+		}
+		if st, err := tls12.OpenTicket(ticketKey, c1.Ticket()); err != nil || st.ServerName != sess.ServerName {
+			t.Fatalf("ticket: %+v %v", st, err)
+		}
+		// The client offers the session for another name: the server
+		// refuses to resume and starts a full handshake (which this client
+		// then ends, the certificate not naming other.test).
+		c, srv, _, srec := pairResume(t, m, "sni 2 "+by, srvCfg, func(c *tls12.Config) { c.Resume = sess; c.ServerName = "other.test" })
+		if c.Resumed() || srv.Resumed() || !traceHas(srec, "must not resume a session for another name") {
+			t.Fatalf("%s: resumed for another name (client %v, server %v)", by, c.Err(), srv.Err())
+		}
+	}
+}
