@@ -580,7 +580,9 @@ func (s *Session) Export() *Export {
 	if s.setup.Key != nil {
 		server.KeyBits = s.setup.Key.N.BitLen()
 	}
-	return buildExport(s.mode, s.seed, s.view, s.messages, s.records, s.err, s.closed, s.rec.Events, server, false)
+	e := buildExport(s.mode, s.seed, s.view, s.messages, s.records, s.err, s.closed, s.rec.Events, server, false)
+	s.adjust12(e) // a TLS 1.2 session with a ticket or resumed: what its forward secrecy and keys really are
+	return e
 }
 
 // buildExport assembles the export from a view and the wire.

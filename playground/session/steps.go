@@ -88,8 +88,8 @@ var classicSteps = []StepText{
 		recordsGCM + " At the end each side sends close_notify and overwrites its keys with zeros. A new session gets new randoms, a new pre-master secret and new keys, so the same message encrypts differently.\n\n" +
 			"Two things the articles leave out. The server's certificate key can decrypt the pre-master secret of every recorded session like this one: there is no forward secrecy in the classic handshake. " +
 			"And real servers do not forget a session at the end: they keep it in a session cache or hand the client a session ticket, encrypted under a ticket key, so that the next connection can skip the RSA step — and whoever steals that ticket key decrypts those sessions too. " +
-			"This engine resumes nothing: every connection here is a full handshake.",
-		[]string{"RFC 5246 §6.2.3.3", "RFC 5288 §3", "RFC 5246 §7.2.1", "RFC 5077 §3.1"}},
+			"The handshake above keeps no cache and issues no ticket; the resumption lab (#attack=resumption) runs one that does: its server names the session with a session ID, caches it, and sends a ticket sealed under its ticket key in the clear before its ChangeCipherSpec, and the second connection is an abbreviated handshake — no certificate, no ClientKeyExchange, the server's Finished first — whose keys come from the same master secret and two new randoms. That connection is exactly as secret as the first: whoever reads the cache, or opens a recorded ticket with a leaked ticket key, decrypts both.",
+		[]string{"RFC 5246 §6.2.3.3", "RFC 5288 §3", "RFC 5246 §7.2.1", "RFC 5077 §3.1", "RFC 5246 §7.3", "RFC 5077 §5.5"}},
 }
 
 // The TLS 1.2 texts shared by the classic and ECDHE modes.
@@ -201,8 +201,8 @@ var ecdheSteps = []StepText{
 	{7, "Encrypted data flows; the keys are discarded", article7,
 		"Records are protected as in the classic handshake: AES-GCM with the sequence number as its 8-byte explicit nonce, or ChaCha20-Poly1305, whose nonce is the IV XOR the sequence number and is not sent. " +
 			"The ephemeral private keys were erased in step 6, so a server key stolen later cannot recompute this session's secret: forward secrecy, already in TLS 1.2.\n\n" +
-			"It lasts only while nothing else can rebuild the keys. Real servers hand out session tickets encrypted under a ticket key they keep for hours or days, and whoever steals that key decrypts every session that received a ticket; this engine issues none and resumes nothing. " + overHTTP,
-		[]string{"RFC 5288 §3", "RFC 7905 §2", "RFC 5246 §7.2.1", "RFC 5077 §3.1", "RFC 5077 §4"}},
+			"It lasts only while nothing else can rebuild the keys. Real servers hand out session tickets encrypted under a ticket key they keep for hours or days, and whoever steals that key decrypts every session that received a ticket; the handshake above issues none, but the resumption lab (#attack=resumption) does, and its resumed connection makes no new key exchange: its keys come from the first connection's master secret and two new randoms, so it is exactly as secret as the first, and a leaked ticket key decrypts both. " + overHTTP,
+		[]string{"RFC 5288 §3", "RFC 7905 §2", "RFC 5246 §7.2.1", "RFC 5077 §3.1", "RFC 5077 §4", "RFC 5246 §7.3", "RFC 5077 §5.5"}},
 }
 
 // StepTexts returns the seven steps' texts for a mode (nil for an unknown
