@@ -40,10 +40,10 @@ func installedMethods(t *testing.T) []string {
 func TestArgumentTypes(t *testing.T) {
 	names := installedMethods(t)
 	// Every method is named here, so that a new one is checked below by name.
-	want := []string{"analyze", "browserHello", "close", "describeCertificates", "downgrade", "eve", "eveTokenKey",
-		"exportSession", "generateKey", "importCapture", "keyUpdate", "mitm", "mitmSend", "newSession", "remoteClose",
-		"remoteDeliver", "remoteSend", "remoteStart", "runScenario", "scenarios", "send", "serverIdentity",
-		"sessionCapture", "setup"}
+	want := []string{"analyze", "browserHello", "close", "describeCertificates", "downgrade", "eve", "eveTicketKey",
+		"eveTokenKey", "exportSession", "exposure", "generateKey", "importCapture", "keyUpdate", "mitm", "mitmSend",
+		"newSession", "remoteClose", "remoteDeliver", "remoteSend", "remoteStart", "replayEarlyData", "resume",
+		"runScenario", "scenarios", "send", "serverIdentity", "sessionCapture", "setup"}
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Fatalf("methods %v, this test knows %v: add the new ones to its expectations", names, want)
 	}

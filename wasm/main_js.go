@@ -78,6 +78,7 @@ func install(api *API) error {
 		// Eve and Mallory.
 		"eve":         none("eve", api.Eve),
 		"eveTokenKey": func(arg string, _ []safejs.Value) (string, error) { return api.EveTokenKey(arg) },
+		"exposure":    func(arg string, _ []safejs.Value) (string, error) { return api.Exposure(arg) },
 		"mitm":        func(arg string, _ []safejs.Value) (string, error) { return api.MITM(arg) },
 		"mitmSend":    func(arg string, _ []safejs.Value) (string, error) { return api.MITMSend(arg) },
 		"downgrade":   func(arg string, _ []safejs.Value) (string, error) { return api.Downgrade(arg) },

@@ -43,6 +43,7 @@ import './components/attack-lab.js';
 import './components/wire.js';
 import './components/capture-download.js';
 import { connectAnalyzer } from './analysis.js';
+import { connectExposure } from './components/exposure-panel.js';
 import { normalizeConfig, modeInfo, KEY_TYPES } from './components/mode-switch.js';
 import { normalizeBase } from './network.js';
 import { formatMs, totals } from './components/network-panel.js';
@@ -1112,6 +1113,7 @@ async function start() {
   setStatus('Loading the engine (Go compiled to WebAssembly)…', { busy: true, since: performance.now() });
   engine = new Engine();
   connectAnalyzer((arg) => engine.analyze(arg));
+  connectExposure((arg) => engine.callJSON('exposure', arg));
   // Bring your own capture, and a real browser's hello (capture-import.js, hello-compare.js).
   if ($('tls-capture-import, tls-hello-compare')) {
     import('./components/capture-import.js').then(({ connectCapture }) => connectCapture({
