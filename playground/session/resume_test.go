@@ -1,9 +1,11 @@
 package session
 
 import (
+	"encoding/hex"
 	"strings"
 	"testing"
 
+	"tlsplayground/playground/decrypt"
 	"tlsplayground/playground/pki"
 )
 
@@ -113,5 +115,43 @@ func TestResumeTLS12Options(t *testing.T) {
 	}
 	if _, err := s.Resume(ResumeOptions{PSKOnly: true}); err == nil || !strings.Contains(err.Error(), "TLS 1.3") {
 		t.Fatalf("psk_ke on TLS 1.2: %v", err)
+	}
+}
+
+// TestResumedKeyLogDecrypts: the resumed connection's key log (with
+// CLIENT_EARLY_TRAFFIC_SECRET) opens every record of its recording, the
+// 0-RTT request included, as Wireshark would.
+func TestResumedKeyLogDecrypts(t *testing.T) {
+	first := firstTLS13(t)
+	r, err := first.Resume(ResumeOptions{EarlyData: "GET /early"})
+	if err != nil || !r.Established() {
+		t.Fatalf("%v %+v", err, r.Export().Error)
+	}
+	r.Send("client", "GET /late")
+	e := r.Export()
+	if !strings.Contains(e.Keylog, "CLIENT_EARLY_TRAFFIC_SECRET ") {
+		t.Fatalf("key log:\n%s", e.Keylog)
+	}
+	kl, err := decrypt.ParseKeyLog([]byte(e.Keylog))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []decrypt.Record
+	for _, rec := range e.Records {
+		b, _ := hex.DecodeString(rec.Hex)
+		recs = append(recs, decrypt.Record{FromClient: rec.From == "client", Wire: b})
+	}
+	res := decrypt.Connection(recs, kl)
+	var got []string
+	for i, rr := range res.Records {
+		if rr.Encrypted && rr.Err != "" {
+			t.Errorf("record %d (%s) not decrypted: %s", i, e.Messages[i].Name, rr.Err)
+		}
+		if rr.ContentType == 23 {
+			got = append(got, string(rr.Content))
+		}
+	}
+	if strings.Join(got, "|") != "GET /early|GET /late" || !res.EarlyAccepted {
+		t.Fatalf("application data %q, early accepted %v, problems %v", got, res.EarlyAccepted, res.Problems)
 	}
 }

@@ -313,12 +313,9 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 		return alert.New(alert.IllegalParameter, "tls: a HelloRetryRequest that asks for neither a key share nor a cookie would not change the ClientHello (RFC 8446, Section 4.1.4)")
 	}
 	c.helloRetry = true
-	if c.pskOffered {
-		// This client offers its ticket in the first ClientHello only; the
-		// second goes without it (RFC 8446, Section 4.1.2 lets it change).
-		c.pskOffered = false
-		c.cfg.Trace.Add(StepNegotiate, c.actor, "Drops its ticket offer after the HelloRetryRequest: a full handshake follows")
-	}
+	// This client offers its ticket in the first ClientHello only; the
+	// second goes without it (RFC 8446, Section 4.1.2 lets it change).
+	c.droppedTicket, c.pskOffered = c.pskOffered, false
 	if c.write != nil { // the 0-RTT key: the server skips that data after a HelloRetryRequest
 		c.write.Discard()
 		c.write, c.earlySent = nil, false
@@ -374,6 +371,10 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 // with the key shares replaced and the server's cookie added, and nothing
 // else changed (RFC 8446, Section 4.1.2).
 func (c *Conn) sendSecondClientHello(shares []handshake.KeyShareEntry, cookie []byte, title string, vals ...trace.Value) error {
+	if c.droppedTicket {
+		c.cfg.Trace.Add(StepNegotiate, c.actor, "Drops its ticket offer after the HelloRetryRequest: a full handshake follows",
+			trace.Text("Why", "this client does not compute the binder again over the new transcript", "RFC 8446, Section 4.1.2 lets the second ClientHello change pre_shared_key"))
+	}
 	hello := c.buildClientHello(shares, cookie)
 	wire := c.sendHandshake(hello.Raw, "ClientHello", StepNegotiate)
 	c.hello = hello

@@ -189,6 +189,7 @@ type Conn struct {
 	psk                      []byte    // the resumption PSK in use, until the handshake secret is derived
 	pskOffered               bool      // client: the ClientHello carries pre_shared_key
 	ticketsWanted            bool      // server: the client sent psk_key_exchange_modes
+	droppedTicket            bool      // client: a HelloRetryRequest made it drop its ticket offer
 	pskAccepted, pskDHE      bool
 	earlySent, earlyAccepted bool
 	earlyData                [][]byte          // server: the 0-RTT data accepted

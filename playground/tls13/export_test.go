@@ -33,3 +33,6 @@ func (c *Conn) EphemeralForTest() (keys []*kx.Private, shared, early, handshakeS
 // BeforeEraseForTest has c call f just before it erases its ephemeral
 // secrets.
 func (c *Conn) BeforeEraseForTest(f func()) { c.beforeErase = f }
+
+// PSKForTest is the resumption PSK the connection holds (the very slice).
+func (c *Conn) PSKForTest() []byte { return c.psk }

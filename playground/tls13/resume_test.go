@@ -227,3 +227,30 @@ func TestTicketExpired(t *testing.T) {
 		t.Fatalf("resumed %v with an expired ticket", resumed)
 	}
 }
+
+// TestResumeErasesPSK: once the handshake secret exists, both ends hold
+// the PSK no more (zeros, and the erasure event says so); the client's
+// ticket keeps its own copy, to resume again.
+func TestResumeErasesPSK(t *testing.T) {
+	tk := firstConnection(t, 0)
+	cli, srv := resumingClient(t, tk, true, ""), resumeServer(t, ticketKey, 0, nil, "second")
+	cli.Start()
+	pump(t, cli, srv)
+	for _, c := range []*tls13.Conn{cli, srv} {
+		if p := c.PSKForTest(); len(p) == 0 || !allZero(p) {
+			t.Fatalf("the connection still holds the PSK: %x", p)
+		}
+		found := false
+		for _, e := range c.Erasures() {
+			for _, w := range e.What {
+				found = found || strings.Contains(w, "resumption PSK")
+			}
+		}
+		if !found {
+			t.Fatalf("no erasure event names the PSK: %+v", c.Erasures())
+		}
+	}
+	if allZero(tk.PSK) {
+		t.Fatal("the ticket's own PSK was erased")
+	}
+}
