@@ -330,3 +330,70 @@ func colonHex(b []byte) string {
 	}
 	return sb.String()
 }
+
+// TestCertificateStatus: the CertificateStatus encoding round-trips and
+// refuses what RFC 6066 §8 does not define.
+func TestCertificateStatus(t *testing.T) {
+	s := publicSetup(t)
+	b, err := MarshalCertificateStatus(s.OCSPResponse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b[0] != 1 || len(b) != 4+len(s.OCSPResponse) || int(b[1])<<16|int(b[2])<<8|int(b[3]) != len(s.OCSPResponse) {
+		t.Errorf("header % x for %d bytes", b[:4], len(s.OCSPResponse))
+	}
+	got, err := ParseCertificateStatus(b)
+	if err != nil || !bytes.Equal(got, s.OCSPResponse) {
+		t.Errorf("round trip: %v", err)
+	}
+	bad := bytes.Clone(b)
+	bad[0] = 2 // ocsp_multi is RFC 6961's, not offered here
+	for name, data := range map[string][]byte{"status_type 2": bad, "short": b[:len(b)-1], "trailing": append(bytes.Clone(b), 0), "empty": {1, 0, 0, 0}} {
+		if _, err := ParseCertificateStatus(data); err == nil {
+			t.Errorf("%s: parsed", name)
+		}
+	}
+	if _, err := MarshalCertificateStatus(nil); err == nil {
+		t.Error("stapled nothing")
+	}
+}
+
+// TestCheckWebPKI: the combined check a TLS client runs after Verify, on
+// the verified path: the public setup passes; a revoked staple refuses
+// first, with certificate_revoked; a leaf without SCTs with bad_certificate,
+// unless its root was added locally.
+func TestCheckWebPKI(t *testing.T) {
+	s := publicSetup(t)
+	v := Verify(s.Chain, s.Roots(), s.ServerName, testNow)
+	if !v.OK {
+		t.Fatal(v.Err)
+	}
+	r := CheckWebPKI(v.Chain, s.OCSPResponse, false, testNow)
+	if !r.OK || r.Err != nil || len(r.Checks) != len(ocspCheckNames)+3 {
+		t.Fatalf("ok %v err %v, %d checks", r.OK, r.Err, len(r.Checks))
+	}
+	revoked, err := NewOCSPResponse(s.Leaf, s.Intermediate, s.IntermediateKey, OCSPRevoked, testNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare := testSetup(t) // root → leaf, no SCTs, no staple
+	bv := Verify(bare.Chain, bare.Roots(), bare.ServerName, testNow)
+	for _, tc := range []struct {
+		name   string
+		path   []*x509.Certificate
+		staple []byte
+		local  bool
+		ok     bool
+		alert  alert.Alert
+	}{
+		{"revoked", v.Chain, revoked, false, false, alert.CertificateRevoked},
+		{"no SCTs", bv.Chain, nil, false, false, alert.BadCertificate},
+		{"no SCTs, local root", bv.Chain, nil, true, true, 0},
+		{"no path", v.Chain[:1], nil, false, false, alert.BadCertificate},
+	} {
+		r := CheckWebPKI(tc.path, tc.staple, tc.local, testNow)
+		if r.OK != tc.ok || (!tc.ok && (r.Alert != tc.alert || r.Err == nil)) {
+			t.Errorf("%s: ok %v alert %v err %v", tc.name, r.OK, r.Alert, r.Err)
+		}
+	}
+}
