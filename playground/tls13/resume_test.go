@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"tlsplayground/playground/alert"
+	"tlsplayground/playground/kx"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/tls13"
 	"tlsplayground/playground/trace"
@@ -252,5 +253,25 @@ func TestResumeErasesPSK(t *testing.T) {
 	}
 	if allZero(tk.PSK) {
 		t.Fatal("the ticket's own PSK was erased")
+	}
+}
+
+// TestResumeAfterHelloRetry: a server that wants another group answers the
+// ticket offer with a HelloRetryRequest; the client drops the ticket (and
+// its 0-RTT data, which the server skips) and a full handshake follows.
+func TestResumeAfterHelloRetry(t *testing.T) {
+	tk := firstConnection(t, 1024)
+	cli := resumingClient(t, tk, false, "GET /early")
+	cfg := serverConfig(t, setup(t, "ecdsa"))
+	cfg.TicketKey, cfg.MaxEarlyData, cfg.AntiReplay = ticketKey, 1024, tls13.NewReplayCache()
+	cfg.Groups = []*kx.Group{kx.P256} // the client's share is for the first of kx.All
+	srv := tls13.Server(cfg)
+	if err := cli.Start(); err != nil {
+		t.Fatal(err)
+	}
+	pump(t, cli, srv)
+	resumed, _ := srv.ResumedWithPSK()
+	if !cli.HandshakeComplete() || !srv.HandshakeComplete() || !cli.HelloRetry() || resumed || cli.EarlyDataAccepted() || cli.PeerChain() == nil {
+		t.Fatalf("complete %v/%v retry %v resumed %v early %v (%v %v)", cli.HandshakeComplete(), srv.HandshakeComplete(), cli.HelloRetry(), resumed, cli.EarlyDataAccepted(), cli.Err(), srv.Err())
 	}
 }
