@@ -1,9 +1,15 @@
 // Package pki is the playground's certificate authority and the client's
 // certificate checks: it issues a self-signed RSA root and a server
-// certificate signed by it for an RSA, ECDSA P-256 or Ed25519 key
-// (NewSetup), decodes certificates for the page (Describe), and
+// certificate for an RSA, ECDSA P-256 or Ed25519 key, signed by the root or,
+// as public CAs do, by an intermediate under it (NewSetup,
+// Options.Intermediate), decodes certificates for the page (Describe), and
 // validates a chain the way a TLS client does, RFC 5280 Section 6 through
-// crypto/x509, recording each check it performs (Verify).
+// crypto/x509, recording each check it performs (Verify). Beyond path
+// validation (the WebPKI): it signs OCSP responses for the server to staple
+// and checks them (ocsp.go, RFC 6960), embeds Certificate Transparency SCTs
+// from two playground logs and checks a browser's policy on them (ct.go,
+// RFC 6962), and encodes the CertificateStatus that carries a staple
+// (staple.go, RFC 6066 Section 8).
 //
 // Randomness and time are injected through Options. Under the module's
 // GODEBUG cryptocustomrand=1, crypto/rsa reads the given reader, but
