@@ -156,7 +156,9 @@ type SetupResponse struct {
 	GeneratedMs float64 `json:"generatedMs"`
 	CA          CertOut `json:"ca"`
 	Leaf        CertOut `json:"leaf"`
-	ServerKey   KeyOut  `json:"serverKey"`
+	// Intermediate is the CA that issued the leaf, under the root.
+	Intermediate *CertOut `json:"intermediate,omitempty"`
+	ServerKey    KeyOut   `json:"serverKey"`
 	// CAKeyPEM is the root's private key (PKCS #8), so that the page can
 	// keep it and give it back to a later setup.
 	CAKeyPEM string `json:"caKeyPem"`
@@ -222,6 +224,9 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 		}
 		opt.Signer = k
 	}
+	// As a public CA issues: from an intermediate, logged (two SCTs), with
+	// a good OCSP response for the server to staple.
+	opt.Intermediate, opt.CT, opt.OCSP = true, true, true
 	s, err := pki.NewSetup(opt)
 	if err != nil {
 		return "", err
@@ -231,17 +236,22 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 		return "", fmt.Errorf("setup: encoding the root's key: %v", err)
 	}
 	a.setup, a.sess, a.tokenKey = s, nil, nil
+	var inter *CertOut
+	if s.Intermediate != nil {
+		inter = &CertOut{PEM: string(pki.CertPEM(s.Intermediate.Raw)), Cert: pki.Describe(s.Intermediate)}
+	}
 	return encode(SetupResponse{
-		ServerName:  s.ServerName,
-		KeyType:     s.KeyType,
-		KeyBits:     keyBits(s),
-		GeneratedMs: float64(s.GeneratedIn.Microseconds()) / 1000,
-		CA:          CertOut{PEM: string(pki.CertPEM(s.CA.Raw)), Cert: pki.Describe(s.CA)},
-		Leaf:        CertOut{PEM: string(pki.CertPEM(s.Leaf.Raw)), Cert: pki.Describe(s.Leaf)},
-		ServerKey:   serverKey(s),
-		CAKeyPEM:    string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: caDER})),
-		CAKeyGiven:  req.CAKeyPEM != "",
-		KeyGiven:    req.KeyPEM != "",
+		Intermediate: inter,
+		ServerName:   s.ServerName,
+		KeyType:      s.KeyType,
+		KeyBits:      keyBits(s),
+		GeneratedMs:  float64(s.GeneratedIn.Microseconds()) / 1000,
+		CA:           CertOut{PEM: string(pki.CertPEM(s.CA.Raw)), Cert: pki.Describe(s.CA)},
+		Leaf:         CertOut{PEM: string(pki.CertPEM(s.Leaf.Raw)), Cert: pki.Describe(s.Leaf)},
+		ServerKey:    serverKey(s),
+		CAKeyPEM:     string(pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: caDER})),
+		CAKeyGiven:   req.CAKeyPEM != "",
+		KeyGiven:     req.KeyPEM != "",
 	})
 }
 

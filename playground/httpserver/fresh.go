@@ -14,7 +14,7 @@ import (
 // root ends the chain, so /tls/info publishes it and a page can trust it on
 // first use. scripts/serve and `tlsplay web` serve it at /tls/.
 func Fresh() (http.Handler, []byte, error) {
-	s, err := pki.NewSetup(pki.Options{})
+	s, err := pki.NewSetup(pki.Options{Intermediate: true, CT: true, OCSP: true})
 	if err != nil {
 		return nil, nil, err
 	}

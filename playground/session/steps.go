@@ -42,13 +42,14 @@ const (
 		"a stapled OCSP response the server itself sends in the handshake (requested with the status_request extension), or lists its vendor pushes (Chrome's CRLSets, Firefox's CRLite). " +
 		"When the server forgets an intermediate, some browsers fetch it from the address in the certificate's Authority Information Access extension. " +
 		"And for a public certificate, browsers require Certificate Transparency SCTs, proof that the certificate was logged in public. " +
-		"This page's client does none of these: no revocation check, no AIA fetch, no SCTs."
+		"This page's CA embeds two SCTs in the server's certificate and signs an OCSP response for it, but the handshake's client checks neither yet, its server does not staple the response, and nothing is fetched: " +
+		"the attack lab's revoked, ocsp-expired and no-sct cases run the client's checks."
 
 	// chainShape is what the Certificate message holds (RFC 5246 §7.4.2,
 	// RFC 8446 §4.4.2).
 	chainShape = "The root may be left out of the chain, and usually is: the client must already have it to trust it. " +
 		"Public CAs issue site certificates from intermediates, so a real server sends its certificate and one or two intermediates; " +
-		"this page's own CA signs the leaf directly, so its chain is the leaf alone (the certificate scenarios of the attack lab show a chain with an intermediate)."
+		"this page's own CA does the same: its root signs an intermediate, which signs the server's certificate, so the chain is the leaf and the intermediate."
 
 	// overHTTP is the forward secrecy caveat of a server behind HTTP.
 	overHTTP = "One exception on this page: when the server runs \"in this page, over HTTP\" or \"at a URL\", it keeps its state between requests in a token sealed under a long-lived token key, " +

@@ -382,8 +382,8 @@ function keyName(keyType, keyBits) {
 const SETUP_STAGES = {
   'ca-key': () => 'Generating the root CA’s key',
   'server-key': (name) => `Generating the server’s ${name} key`,
-  'ca-cert': () => 'Self-signing the root certificate',
-  'leaf-cert': () => 'Issuing the server’s certificate, signed by the root',
+  'ca-cert': () => 'Self-signing the root certificate and issuing the intermediate CA’s',
+  'leaf-cert': () => 'Issuing the server’s certificate, signed by the intermediate, with two SCTs and an OCSP response',
 };
 
 // ---- keys ----------------------------------------------------------------------

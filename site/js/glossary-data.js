@@ -280,7 +280,7 @@ export const GLOSSARY = [
     "id": "ca",
     "term": "root and intermediate CA",
     "expansion": "certificate authorities",
-    "text": "A root is a self-signed CA certificate that ships in the browser's or the operating system's trust store. Public CAs keep root keys offline and issue site certificates from intermediates the root signed. The server sends its certificate and the intermediates; it may omit the root, which the client must already have. This page's main handshake issues the leaf directly from its root, to keep the chain short; the certificate scenarios use an intermediate, as public CAs must.",
+    "text": "A root is a self-signed CA certificate that ships in the browser's or the operating system's trust store. Public CAs keep root keys offline and issue site certificates from intermediates the root signed. The server sends its certificate and the intermediates; it may omit the root, which the client must already have. This page's CA does the same: its root signs an intermediate, and the intermediate signs the server's certificate.",
     "rfc": [
       "RFC 5280 §6.1",
       "RFC 8446 §4.4.2",

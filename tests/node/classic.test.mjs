@@ -166,7 +166,8 @@ describe('classic handshake through the JS API (wasm under Node)', { timeout: TI
     assert.match(setup.leaf.pem, /^-----BEGIN CERTIFICATE-----/);
     assert.equal(setup.ca.cert.isCA, true);
     assert.equal(setup.leaf.cert.isCA, false);
-    assert.equal(setup.leaf.cert.issuer, setup.ca.cert.subject);
+    assert.equal(setup.leaf.cert.issuer, setup.intermediate.cert.subject, 'the intermediate issued the leaf');
+    assert.equal(setup.intermediate.cert.issuer, setup.ca.cert.subject, 'the root issued the intermediate');
     assert.ok(setup.leaf.cert.dnsNames.includes(setup.serverName), 'leaf SAN has the server name');
     assert.ok(setup.leaf.cert.extKeyUsage.includes('serverAuth'));
     assert.equal(setup.leaf.cert.publicKey, 'RSA-2048');

@@ -52,8 +52,15 @@ type cli struct {
 // run runs the command line args (without the program name) and returns
 // the exit status.
 func run(args []string, stdout, stderr io.Writer) int {
-	c := &cli{now: time.Now, newSetup: pki.NewSetup, stdout: stdout, stderr: stderr}
+	c := &cli{now: time.Now, newSetup: publicSetup, stdout: stdout, stderr: stderr}
 	return c.run(args)
+}
+
+// publicSetup is pki.NewSetup as a public CA issues: from an intermediate,
+// with two embedded SCTs and a good OCSP response to staple.
+func publicSetup(o pki.Options) (*pki.Setup, error) {
+	o.Intermediate, o.CT, o.OCSP = true, true, true
+	return pki.NewSetup(o)
 }
 
 const usage = `tlsplay is the TLS Playground engine in a terminal.
