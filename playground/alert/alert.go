@@ -13,29 +13,30 @@ type Alert uint8
 
 // Alert descriptions used by the engine (RFC 5246, Section 7.2; RFC 8446, Section 6).
 const (
-	CloseNotify            Alert = 0
-	UnexpectedMessage      Alert = 10
-	BadRecordMAC           Alert = 20
-	RecordOverflow         Alert = 22
-	HandshakeFailure       Alert = 40
-	BadCertificate         Alert = 42
-	UnsupportedCertificate Alert = 43
-	CertificateRevoked     Alert = 44
-	CertificateExpired     Alert = 45
-	CertificateUnknown     Alert = 46
-	IllegalParameter       Alert = 47
-	UnknownCA              Alert = 48
-	DecodeError            Alert = 50
-	DecryptError           Alert = 51
-	ProtocolVersion        Alert = 70
-	InsufficientSecurity   Alert = 71
-	InternalError          Alert = 80
-	InappropriateFallback  Alert = 86  // RFC 7507, Section 2
-	NoRenegotiation        Alert = 100 // a warning in TLS 1.2 (RFC 5246, Section 7.2.2)
-	MissingExtension       Alert = 109
-	UnsupportedExtension   Alert = 110
-	UnrecognizedName       Alert = 112
-	CertificateRequired    Alert = 116 // TLS 1.3: a server that requires a client certificate got none (RFC 8446, Section 4.4.2.4)
+	CloseNotify                  Alert = 0
+	UnexpectedMessage            Alert = 10
+	BadRecordMAC                 Alert = 20
+	RecordOverflow               Alert = 22
+	HandshakeFailure             Alert = 40
+	BadCertificate               Alert = 42
+	UnsupportedCertificate       Alert = 43
+	CertificateRevoked           Alert = 44
+	CertificateExpired           Alert = 45
+	CertificateUnknown           Alert = 46
+	IllegalParameter             Alert = 47
+	UnknownCA                    Alert = 48
+	DecodeError                  Alert = 50
+	DecryptError                 Alert = 51
+	ProtocolVersion              Alert = 70
+	InsufficientSecurity         Alert = 71
+	InternalError                Alert = 80
+	InappropriateFallback        Alert = 86  // RFC 7507, Section 2
+	NoRenegotiation              Alert = 100 // a warning in TLS 1.2 (RFC 5246, Section 7.2.2)
+	MissingExtension             Alert = 109
+	UnsupportedExtension         Alert = 110
+	UnrecognizedName             Alert = 112
+	BadCertificateStatusResponse Alert = 113 // a stapled OCSP response that is not satisfactory (RFC 6066, Section 8; RFC 8446, Section 6.2)
+	CertificateRequired          Alert = 116 // TLS 1.3: a server that requires a client certificate got none (RFC 8446, Section 4.4.2.4)
 )
 
 // Level is an AlertLevel: 1 is a warning, 2 is fatal.
@@ -48,29 +49,30 @@ const (
 )
 
 var names = map[Alert]string{
-	CloseNotify:            "close_notify",
-	UnexpectedMessage:      "unexpected_message",
-	BadRecordMAC:           "bad_record_mac",
-	RecordOverflow:         "record_overflow",
-	HandshakeFailure:       "handshake_failure",
-	BadCertificate:         "bad_certificate",
-	UnsupportedCertificate: "unsupported_certificate",
-	CertificateRevoked:     "certificate_revoked",
-	CertificateExpired:     "certificate_expired",
-	CertificateUnknown:     "certificate_unknown",
-	IllegalParameter:       "illegal_parameter",
-	UnknownCA:              "unknown_ca",
-	DecodeError:            "decode_error",
-	DecryptError:           "decrypt_error",
-	ProtocolVersion:        "protocol_version",
-	InsufficientSecurity:   "insufficient_security",
-	InternalError:          "internal_error",
-	InappropriateFallback:  "inappropriate_fallback",
-	NoRenegotiation:        "no_renegotiation",
-	MissingExtension:       "missing_extension",
-	UnsupportedExtension:   "unsupported_extension",
-	UnrecognizedName:       "unrecognized_name",
-	CertificateRequired:    "certificate_required",
+	CloseNotify:                  "close_notify",
+	UnexpectedMessage:            "unexpected_message",
+	BadRecordMAC:                 "bad_record_mac",
+	RecordOverflow:               "record_overflow",
+	HandshakeFailure:             "handshake_failure",
+	BadCertificate:               "bad_certificate",
+	UnsupportedCertificate:       "unsupported_certificate",
+	CertificateRevoked:           "certificate_revoked",
+	CertificateExpired:           "certificate_expired",
+	CertificateUnknown:           "certificate_unknown",
+	IllegalParameter:             "illegal_parameter",
+	UnknownCA:                    "unknown_ca",
+	DecodeError:                  "decode_error",
+	DecryptError:                 "decrypt_error",
+	ProtocolVersion:              "protocol_version",
+	InsufficientSecurity:         "insufficient_security",
+	InternalError:                "internal_error",
+	InappropriateFallback:        "inappropriate_fallback",
+	NoRenegotiation:              "no_renegotiation",
+	MissingExtension:             "missing_extension",
+	UnsupportedExtension:         "unsupported_extension",
+	UnrecognizedName:             "unrecognized_name",
+	BadCertificateStatusResponse: "bad_certificate_status_response",
+	CertificateRequired:          "certificate_required",
 }
 
 // String returns the RFC name of the alert, such as "bad_record_mac".

@@ -41,11 +41,9 @@ const (
 	revokedAgo     = 2 * 24 * time.Hour // when the revoked leaf was revoked
 )
 
-// AlertBadCertificateStatusResponse is bad_certificate_status_response
-// (113): a client sends it when the stapled OCSP response is not
-// satisfactory (RFC 6066, Section 8; RFC 8446, Section 6.2).
-// playground/alert does not name it yet.
-const AlertBadCertificateStatusResponse alert.Alert = 113
+// AlertBadCertificateStatusResponse is what a client sends when the
+// stapled OCSP response is not satisfactory (RFC 6066, Section 8).
+const AlertBadCertificateStatusResponse = alert.BadCertificateStatusResponse
 
 // NewOCSPResponse mints the OCSP response that leaf's issuer signs for it
 // (RFC 6960, Section 4.2.1: a BasicOCSPResponse, signed directly by the CA
