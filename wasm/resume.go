@@ -64,7 +64,11 @@ func (a *API) Resume(arg string) (string, error) {
 	if opt.Seed, err = seed("resume", req.Seed); err != nil {
 		return "", err
 	}
-	first, err := session.New(a.setup, opt)
+	newFirst := session.New
+	if mode != session.ModeTLS13 {
+		newFirst = session.NewResumable // a TLS 1.2 session ID and ticket exist only if the first handshake makes them
+	}
+	first, err := newFirst(a.setup, opt)
 	if err != nil {
 		return "", fmt.Errorf("resume: %w", err)
 	}

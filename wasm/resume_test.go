@@ -51,6 +51,18 @@ func TestResumeAPI(t *testing.T) {
 	if err != nil || !strings.Contains(out, "GET /account") {
 		t.Fatalf("eveTicketKey: %v %.300s", err, out)
 	}
+	// TLS 1.2 (resume12.go): the abbreviated handshake, and Eve decrypts both.
+	out, err = a.Resume(`{"mode":"ecdhe"}`)
+	if err != nil || !strings.Contains(out, `"resumed":true`) || !strings.Contains(out, `"mode":"tls12-ticket"`) {
+		t.Fatalf("resume ecdhe: %v %.300s", err, out)
+	}
+	if _, err := a.ReplayEarlyData(); err == nil {
+		t.Fatal("replayEarlyData on TLS 1.2")
+	}
+	out, err = a.EveTicketKey()
+	if err != nil || !strings.Contains(out, "GET / HTTP/1.1 (first connection)") || !strings.Contains(out, "GET /account") {
+		t.Fatalf("eveTicketKey ecdhe: %v %.400s", err, out)
+	}
 	if _, err := a.Resume(`{"earlyData":"` + strings.Repeat("x", 20000) + `"}`); err == nil {
 		t.Fatal("early data over max_early_data_size accepted")
 	}

@@ -4,7 +4,8 @@
 // accepted in zero round trips; its replay refused with anti-replay on and
 // accepted a second time with it off; psk_ke not forward secret; Eve with
 // the leaked ticket key reads the psk_ke connection and, with psk_dhe_ke,
-// only the 0-RTT request. axe-core finds nothing in the panel.
+// only the 0-RTT request; TLS 1.2 ECDHE resumes with a session ticket and
+// the ticket key opens both connections. axe-core finds nothing in the panel.
 //
 //   TLSPLAY_DIST=/tmp/x bash scripts/build.sh && TLS_PLAYGROUND_DIST=/tmp/x node --test tests/browser/resumption.test.mjs
 //
@@ -95,6 +96,26 @@ test('resumption: the second connection skips the certificate; 0-RTT is replayed
   assert.match(await panel.getByTestId('resume-eve-result').textContent(), /GET \/account/);
   await panel.getByTestId('resume-eve-result').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(out, 'resumption-eve-psk-ke.png'), fullPage: false });
+  await axe(page);
+
+  // TLS 1.2 ECDHE: the abbreviated handshake with a session ticket; the
+  // ticket key opens both connections (the same master secret).
+  await panel.getByTestId('resume-version').selectOption('ecdhe');
+  assert.equal(await panel.getByTestId('resume-early').isVisible(), false, 'no 0-RTT in TLS 1.2');
+  await panel.getByTestId('resume-run').click();
+  await idle(page);
+  await panel.getByTestId('resume-second').waitFor();
+  const skipped12 = (await panel.getByTestId('resume-skipped').allTextContents()).join(' ');
+  assert.match(skipped12, /Certificate/);
+  assert.match(skipped12, /ClientKeyExchange/);
+  assert.equal(await panel.getByTestId('resume-second-fs').getAttribute('data-fs'), 'false');
+  await panel.getByTestId('resume-eve').click();
+  await idle(page);
+  const eve12 = await panel.getByTestId('resume-eve-result').textContent();
+  assert.match(eve12, /first connection/);
+  assert.match(eve12, /GET \/account/);
+  await panel.getByTestId('resume-second').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: path.join(out, 'resumption-tls12.png'), fullPage: false });
   await axe(page);
   assert.deepEqual(problems, []);
 });
