@@ -26,6 +26,7 @@ const (
 	TypeCertificateVerify     uint8 = 15
 	TypeClientKeyExchange     uint8 = 16
 	TypeFinished              uint8 = 20
+	TypeCertificateStatus     uint8 = 22 // RFC 6066, Section 8: the stapled OCSP response, after Certificate
 	TypeKeyUpdate             uint8 = 24
 	TypeCompressedCertificate uint8 = 25 // RFC 8879
 	TypeMessageHash           uint8 = 254
@@ -46,6 +47,7 @@ var messageNames = map[uint8]string{
 	TypeCertificateVerify:     "CertificateVerify",
 	TypeClientKeyExchange:     "ClientKeyExchange",
 	TypeFinished:              "Finished",
+	TypeCertificateStatus:     "CertificateStatus",
 	TypeNewSessionTicket:      "NewSessionTicket",
 	TypeEndOfEarlyData:        "EndOfEarlyData",
 	TypeEncryptedExtensions:   "EncryptedExtensions",

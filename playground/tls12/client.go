@@ -55,6 +55,9 @@ func (c *Conn) sendClientHello() error {
 	if c.cfg.ServerName != "" && net.ParseIP(c.cfg.ServerName) == nil { // no IP addresses in SNI (RFC 6066, Section 3)
 		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: handshake.ServerNameExtension(c.cfg.ServerName)})
 	}
+	if c.cfg.WebPKI {
+		exts = append(exts, handshake.Extension{Type: handshake.ExtStatusRequest, Data: statusRequestOCSP})
+	}
 	if ecdhe {
 		ids := c.supportedGroups(offer)
 		exts = append(exts,
@@ -138,6 +141,10 @@ func (c *Conn) readServerHello(raw []byte) error {
 			c.ems = true
 		case handshake.ExtRenegotiationInfo:
 			if err := checkRenegotiationInfo(e.Data, "server"); err != nil {
+				return err
+			}
+		case handshake.ExtStatusRequest:
+			if err := c.readServerStatusRequest(e.Data); err != nil {
 				return err
 			}
 		case handshake.ExtSessionTicket:
@@ -260,7 +267,7 @@ func (c *Conn) readCertificate(raw []byte) error {
 	if c.suite.ForwardSecret() {
 		c.state = stateWaitServerKeyExchange
 	}
-	return nil
+	return c.afterPathValidation(res.Chain)
 }
 
 // readServerHelloDone ends the server's flight; the client now sends its

@@ -82,10 +82,23 @@ type Config struct {
 	// Client side.
 	ServerName string         // sent in SNI and checked against the certificate
 	Roots      *x509.CertPool // the client's trust store
+	// WebPKI makes the client check, as a browser does, beyond path
+	// validation (pki.CheckWebPKI): it asks for a stapled OCSP response
+	// (status_request, RFC 6066, Section 8) and refuses a revoked
+	// certificate or an unsatisfactory response, and it requires SCTs
+	// (RFC 6962) unless LocalRoot. Without a staple it goes on (soft-fail).
+	WebPKI bool
+	// LocalRoot says that Roots was added by the user or an administrator
+	// (not a root program's): such chains need no SCTs.
+	LocalRoot bool
 
 	// Server side.
 	Certificates [][]byte        // chain, leaf first
 	Key          *rsa.PrivateKey // the certificate's key when Signer is nil (RSA only)
+	// OCSPStaple is the OCSP response (DER, RFC 6960) for the leaf, signed
+	// by its issuer, sent in a CertificateStatus to a client that asks
+	// with status_request (RFC 6066, Section 8); nil staples nothing.
+	OCSPStaple []byte
 	// Signer is the certificate's private key: an *rsa.PrivateKey (RSA key
 	// transport decrypts with it, ECDHE_RSA signs with it), a P-256
 	// *ecdsa.PrivateKey or an ed25519.PrivateKey (ECDHE_ECDSA, RFC 8422,
@@ -261,6 +274,13 @@ type Conn struct {
 	sessionID         []byte // server: the ID given to a new session
 	serverSessionID   []byte // client: the ServerHello's session ID
 	expectTicket      bool   // client: the ServerHello has session_ticket
+
+	// OCSP stapling (RFC 6066, Section 8), see ocsp.go.
+	wantsStatus  bool                // server: the ClientHello asks for an OCSP response
+	expectStatus bool                // client: the ServerHello answered status_request
+	awaitStatus  bool                // client: the next message may be CertificateStatus
+	verifiedPath []*x509.Certificate // client: the path validation found, for the WebPKI checks
+	staple       []byte              // client: the OCSP response received
 
 	failStep   int          // the teaching step a failure belongs to, when the state does not tell
 	ignored    int          // records in a row that carried nothing to act on (see ignore)
@@ -581,6 +601,11 @@ func writeKeyName(client bool) string {
 func (c *Conn) handleMessage(typ uint8, raw []byte) error {
 	if typ == handshake.TypeHelloRequest {
 		return c.readHelloRequest(raw)
+	}
+	if c.awaitStatus {
+		if done, err := c.statusOrNot(typ, raw); done || err != nil {
+			return err
+		}
 	}
 	switch c.state {
 	case stateWaitClientHello:

@@ -36,6 +36,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	c.clientVers = m.Version
 	c.sec.ClientRandom = m.Random
 	c.offered = m.CipherSuites
+	c.wantsStatus = clientAsksStatus(m)
 	c.transcript = append(c.transcript, raw...)
 
 	offeredNames := make([]string, len(m.CipherSuites))
@@ -106,6 +107,11 @@ func (c *Conn) readClientHello(raw []byte) error {
 		return err
 	}
 	c.sendCertificate()
+	if c.staples() {
+		if err := c.sendCertificateStatus(); err != nil {
+			return err
+		}
+	}
 	if c.suite.ForwardSecret() {
 		if err := c.sendServerKeyExchange(); err != nil {
 			c.failStep = StepKeyExchange
@@ -175,6 +181,11 @@ func (c *Conn) sendServerHello() error {
 	}
 	if c.ems {
 		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtExtendedMasterSecret})
+	}
+	if c.staples() {
+		// RFC 6066, Section 8: an empty status_request announces a
+		// CertificateStatus after Certificate.
+		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtStatusRequest})
 	}
 	// Secure renegotiation (RFC 5746, Section 3.6): answer the extension or
 	// the SCSV with an empty renegotiation_info (checkClientExtensions
