@@ -162,10 +162,10 @@ var tls13Steps = []StepText{
 	{7, "Encrypted data flows; the keys are discarded", article7,
 		"Records are protected with the suite's AEAD under the application traffic keys. The nonce is the traffic IV XOR the record counter, so nothing of it is sent; the additional data is the record header; and the real content type travels encrypted inside, so every record looks like application data. " +
 			"KeyUpdate moves a direction to fresh keys without a new handshake. At the end each side sends close_notify and overwrites its traffic keys and secrets with zeros; the ephemeral private keys were already erased in step 5, so even the server's certificate key cannot decrypt this session later.\n\n" +
-			"What this page does not show yet: a real server now sends NewSessionTicket messages, so that the browser can later resume with a pre-shared key (PSK), skip the certificate, and even send 0-RTT early data in its very first flight. " +
-			"Those are weaker than this connection: a PSK-only resumption (psk_ke) and 0-RTT data are not forward secret — whoever obtains the resumption secret or the server's ticket key decrypts them — and 0-RTT data can be replayed. " +
-			"This engine sends no tickets and resumes nothing: every handshake here is a full one.\n\n" + overHTTP,
-		[]string{"RFC 8446 §5.2", "RFC 8446 §5.3", "RFC 8446 §4.6.3", "RFC 8446 §4.6.1", "RFC 8446 §2.2", "RFC 8446 §2.3", "RFC 8446 §E.5"}},
+			"After the handshake a real server also sends a NewSessionTicket: the session's resumption PSK, sealed under the server's ticket key, so that the browser can come back with that pre-shared key (PSK), skip the certificate, and even send 0-RTT early data in its very first flight. " +
+			"Those are weaker than this connection: a PSK-only resumption (psk_ke) and 0-RTT data are not forward secret — whoever obtains the PSK, or the server's ticket key and a recording of the ticket, decrypts them — and 0-RTT data can be replayed unless the server remembers every ClientHello it took early data from. " +
+			"The handshake above is a full one and its client asks for no ticket; the resumption lab (#attack=resumption) has this engine send one, resume with psk_dhe_ke or psk_ke, send a 0-RTT request and replay it, and lets the ticket key leak to Eve.\n\n" + overHTTP,
+		[]string{"RFC 8446 §5.2", "RFC 8446 §5.3", "RFC 8446 §4.6.3", "RFC 8446 §4.6.1", "RFC 8446 §2.2", "RFC 8446 §2.3", "RFC 8446 §E.5", "RFC 8446 §8"}},
 }
 
 func init() {

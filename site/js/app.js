@@ -12,7 +12,7 @@
 //                                  engine, the default), page (in this page, over
 //                                  HTTP), or a URL (server=https://…)
 //   #compare                       the side-by-side comparison, run on arrival
-//   #attack=eve|mallory|downgrade|certificates|tamper|bleichenbacher
+//   #attack=eve|mallory|downgrade|certificates|tamper|bleichenbacher|resumption
 //                                  the attack lab (lab.js), on that attack
 //   #scenario=expired              a certificate failure, run on arrival
 //                                  (#mode=… chooses the handshake it runs in)
