@@ -404,6 +404,7 @@ export function createLab(app) {
       mode: s.mode,
       session: s.session,
       exchanges: s.exchanges,
+      http: s.server === 'local' ? null : { server: s.server, base: s.serverURL, exchanges: s.net.exchanges },
       eve: lab.eve,
       mallory: lab.mallory,
       downgrade: lab.downgrade,
