@@ -230,6 +230,22 @@ func (a *Analyzer) certData(c *cur, i int) {
 	in.done()
 }
 
+// certificateStatus reads a TLS 1.2 CertificateStatus: status_type, then
+// the OCSP response behind a 3-byte length (RFC 6066, Section 8).
+func certificateStatus(c *cur) {
+	f, v, ok := c.num("certificate_status.status_type", 1)
+	if !ok {
+		return
+	}
+	f.Value = "ocsp (1)"
+	if v != 1 {
+		f.Value, f.Unknown = itoa(v), true
+		c.unknownRest("handshake.unknown.body")
+		return
+	}
+	opaque(c, "certificate_status.ocsp_response", 3)
+}
+
 func (a *Analyzer) compressedCertificate(c *cur) {
 	if f, v, ok := c.num("compressed_certificate.algorithm", 2); ok {
 		f.Value = certCompressionName(v)

@@ -117,6 +117,7 @@ var msgKinds = []code{
 	{int(handshake.TypeCertificateVerify), "certificate_verify"},
 	{int(handshake.TypeClientKeyExchange), "client_key_exchange"},
 	{int(handshake.TypeFinished), "finished"},
+	{int(handshake.TypeCertificateStatus), "certificate_status"},
 	{int(handshake.TypeKeyUpdate), "key_update"},
 	{int(handshake.TypeCompressedCertificate), "compressed_certificate"},
 	{int(handshake.TypeMessageHash), "message_hash"},
@@ -198,6 +199,8 @@ func (a *Analyzer) body(typ uint8) func(*cur) {
 		return func(c *cur) { a.signature(c, "certificate_verify") }
 	case handshake.TypeClientKeyExchange:
 		return a.clientKeyExchange
+	case handshake.TypeCertificateStatus:
+		return certificateStatus
 	case handshake.TypeFinished:
 		return func(c *cur) {
 			if f, b := c.takeRest("finished.verify_data"); f != nil {
