@@ -114,6 +114,10 @@ func (c *Conn) buildClientHello(shares []handshake.KeyShareEntry, cookie []byte)
 		handshake.Extension{Type: handshake.ExtSupportedGroups, Data: handshake.MarshalUint16List(groups, 2)},
 		handshake.Extension{Type: handshake.ExtSignatureAlgorithms, Data: handshake.MarshalUint16List(schemes, 2)},
 		handshake.Extension{Type: handshake.ExtKeyShare, Data: handshake.MarshalClientKeyShares(shares)})
+	if c.cfg.WebPKI {
+		// Asks for a stapled OCSP response (RFC 8446, Section 4.4.2.1).
+		exts = append(exts, handshake.Extension{Type: handshake.ExtStatusRequest, Data: statusRequestOCSP})
+	}
 	if cookie != nil {
 		exts = append(exts, handshake.Extension{Type: handshake.ExtCookie, Data: cookie})
 	}
@@ -470,10 +474,19 @@ func (c *Conn) readCertificate(raw []byte) error {
 	if len(chain) == 0 {
 		return alert.New(alert.DecodeError, "tls: the server sent an empty certificate chain")
 	}
+	staple, err := c.readStaple(m)
+	if err != nil {
+		return err
+	}
 	c.transcript = append(c.transcript, raw...)
 	c.peerChain = chain
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate",
-		trace.Chain(chain, "encrypted on the wire in TLS 1.3: an eavesdropper does not see which certificate")...)
+	c.staple = staple
+	certVals := trace.Chain(chain, "encrypted on the wire in TLS 1.3: an eavesdropper does not see which certificate")
+	if staple != nil {
+		certVals = append(certVals, trace.Hex("Stapled OCSP response", staple, fmt.Sprintf(
+			"%d bytes of DER signed by the certificate's issuer (RFC 6960, Section 4.2.1), in the status_request extension of the leaf's entry (RFC 8446, Section 4.4.2.1)", len(staple))))
+	}
+	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate", certVals...)
 
 	res := pki.Verify(chain, c.cfg.Roots, c.cfg.ServerName, c.cfg.now())
 	checks := trace.Verification(res)
@@ -487,6 +500,11 @@ func (c *Conn) readCertificate(raw []byte) error {
 	}
 	checks = append(checks, trace.Text("Server public key", pki.Describe(res.Chain[0]).PublicKey, "it will check the CertificateVerify signature"))
 	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
+	if c.cfg.WebPKI {
+		if err := c.checkWebPKI(res.Chain, staple); err != nil {
+			return err
+		}
+	}
 	c.state = stateWaitCertificateVerify
 	return nil
 }

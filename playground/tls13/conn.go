@@ -66,10 +66,25 @@ type Config struct {
 	// Client side.
 	ServerName string
 	Roots      *x509.CertPool
+	// WebPKI makes the client check, as a browser does, beyond path
+	// validation (pki.CheckWebPKI): it asks for a stapled OCSP response
+	// (status_request, RFC 6066, Section 8; RFC 8446, Section 4.4.2.1)
+	// and refuses a revoked certificate or an unsatisfactory response, and
+	// it requires SCTs (RFC 6962) unless LocalRoot. Without a staple it
+	// goes on (soft-fail).
+	WebPKI bool
+	// LocalRoot says that Roots was added by the user or an administrator
+	// (not a root program's): such chains need no SCTs.
+	LocalRoot bool
 
 	// Server side.
 	Certificates [][]byte
 	Signer       crypto.Signer
+	// OCSPStaple is the OCSP response (DER, RFC 6960) for the leaf, signed
+	// by its issuer, sent in the status_request extension of the leaf's
+	// CertificateEntry to a client that asks with status_request (RFC
+	// 8446, Section 4.4.2.1); nil staples nothing.
+	OCSPStaple []byte
 
 	Trace *trace.Recorder
 
@@ -180,6 +195,8 @@ type Conn struct {
 	erasures                              []Erasure
 	beforeErase                           func() // tests only (export_test.go)
 	peerChain                             [][]byte
+	wantsStatus                           bool   // server: the ClientHello asks for an OCSP response
+	staple                                []byte // client: the OCSP response the server stapled
 	peerKey                               crypto.PublicKey
 
 	// Resumption and 0-RTT.

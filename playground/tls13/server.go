@@ -42,6 +42,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	c.transcript = append(c.transcript, raw...)
 	c.sessionID = m.SessionID
 	c.hello = m
+	c.wantsStatus = asksStatus(m)
 
 	offered := make([]string, len(m.CipherSuites))
 	for i, id := range m.CipherSuites {
@@ -452,12 +453,23 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	for _, der := range c.cfg.Certificates {
 		cert.Entries = append(cert.Entries, handshake.CertificateEntry{Data: der})
 	}
+	var stapleVals []trace.Value
+	if len(cert.Entries) > 0 {
+		var err error
+		if stapleVals, err = c.stapleTo(&cert.Entries[0]); err != nil {
+			return err
+		}
+	}
 	cert.Raw = cert.Marshal()
 	wire = c.sendHandshake(cert.Raw, "Certificate", StepCertificate)
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends its Certificate, encrypted",
+	certTitle := "Sends its Certificate, encrypted"
+	if len(cert.Entries) > 0 && len(cert.Entries[0].Extensions) > 0 {
+		certTitle = "Sends its Certificate, encrypted, with the OCSP response stapled to the leaf"
+	}
+	c.cfg.Trace.Add(StepCertificate, c.actor, certTitle, append([]trace.Value{
 		trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(cert.Entries)), "leaf first; the root stays out"),
-		trace.Text("Public key", leafKey(c.cfg.Certificates), "used only to sign; TLS 1.3 never encrypts a secret with it"),
-		trace.Hex("Record on the wire", wire, "encrypted with the server handshake key"))
+		trace.Text("Public key", leafKey(c.cfg.Certificates), "used only to sign; TLS 1.3 never encrypts a secret with it")},
+		append(stapleVals, trace.Hex("Record on the wire", wire, "encrypted with the server handshake key"))...)...)
 
 	th := c.transcriptHash()
 	content := serverSignedContent(th)
