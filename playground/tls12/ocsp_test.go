@@ -242,3 +242,78 @@ func indexOf(list []string, s string) int {
 	}
 	return -1
 }
+
+// TestOCSPResumed: an abbreviated handshake sends no Certificate, so no
+// CertificateStatus and no status_request answer, even to a client that
+// asks again; the first connection's checks stand.
+func TestOCSPResumed(t *testing.T) {
+	s := webPKI(t)
+	cache := tls12.NewSessionCache()
+	resp := staple(t, s, pki.OCSPGood)
+	run := func(seed string, resume *tls12.Session) (*tls12.Conn, []string) {
+		scfg := serverConfig(s, seed)
+		scfg.OCSPStaple, scfg.SessionCache = resp, cache
+		ccfg := clientConfig(s, seed)
+		ccfg.WebPKI, ccfg.Resume = true, resume
+		ccfg.Suites = []*suites.Suite{suites.ECDHEECDSAWithAES128GCMSHA256}
+		c, srv := tls12.Client(ccfg), tls12.Server(scfg)
+		var names []string
+		converse(c, srv, func(from, name string, w []byte) []byte {
+			names = append(names, name)
+			return w
+		})
+		if !c.HandshakeComplete() || !srv.HandshakeComplete() {
+			t.Fatalf("%s: client %v, server %v", seed, c.Err(), srv.Err())
+		}
+		return c, names
+	}
+	first, names := run("first", nil)
+	if indexOf(names, "CertificateStatus") < 0 {
+		t.Fatalf("first connection: no CertificateStatus in %v", names)
+	}
+	second, names := run("second", first.Session())
+	if !second.Resumed() || indexOf(names, "CertificateStatus") >= 0 || indexOf(names, "Certificate") >= 0 {
+		t.Fatalf("resumed %v, records %v", second.Resumed(), names)
+	}
+}
+
+// FuzzClientReceiveStapled feeds arbitrary bytes to a client with the
+// WebPKI checks that has sent its ClientHello; the seeds are the stapling
+// server's first flight for that very ClientHello, whole and record by
+// record, so that mutations reach the CertificateStatus and the checks.
+func FuzzClientReceiveStapled(f *testing.F) {
+	s := webPKI(f)
+	client := func() *tls12.Conn {
+		cfg := clientConfig(s, "fuzz stapled")
+		cfg.WebPKI = true
+		c := tls12.Client(cfg)
+		c.Start()
+		return c
+	}
+	c := client()
+	scfg := serverConfig(s, "fuzz stapled")
+	scfg.OCSPStaple = staple(f, s, pki.OCSPGood)
+	srv := tls12.Server(scfg)
+	for _, o := range c.TakeOutput() {
+		srv.Receive(o.Wire)
+	}
+	var first []byte
+	for _, o := range srv.TakeOutput() {
+		first = append(first, o.Wire...)
+		f.Add(o.Wire)
+	}
+	if err := c.Receive(first); err != nil {
+		f.Fatalf("seed flight: %v", err)
+	}
+	if len(c.OCSPResponse()) == 0 {
+		f.Fatal("the seed flight carries no staple")
+	}
+	f.Add(first)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := client()
+		c.TakeOutput()
+		if err := c.Receive(data); err != nil && c.Err() == nil {
+			t.Fatal("error without state")
+		}
+	})
+}
