@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"golang.org/x/crypto/ocsp"
+
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/sigscheme"
@@ -243,7 +245,32 @@ func certificateStatus(c *cur) {
 		c.unknownRest("handshake.unknown.body")
 		return
 	}
-	opaque(c, "certificate_status.ocsp_response", 3)
+	if f, b := opaque(c, "certificate_status.ocsp_response", 3); f != nil && b != nil {
+		f.Value = ocspSummary(b)
+	}
+}
+
+// ocspSummary says what an OCSP response says (RFC 6960, Section 4.2.1):
+// the status and its validity interval, without checking its signature
+// (the client does, against the certificate's issuer).
+func ocspSummary(b []byte) string {
+	r, err := ocsp.ParseResponse(b, nil)
+	if err != nil {
+		return hexValue(b) + " (not a successful BasicOCSPResponse)"
+	}
+	const day = "2006-01-02 15:04 UTC"
+	s := "unknown"
+	switch r.Status {
+	case ocsp.Good:
+		s = "good"
+	case ocsp.Revoked:
+		s = "revoked since " + r.RevokedAt.UTC().Format(day)
+	}
+	s += ", serial " + r.SerialNumber.Text(16) + ", this update " + r.ThisUpdate.UTC().Format(day)
+	if !r.NextUpdate.IsZero() {
+		s += ", next update " + r.NextUpdate.UTC().Format(day)
+	}
+	return s + " (" + bytesN(len(b)) + ")"
 }
 
 func (a *Analyzer) compressedCertificate(c *cur) {

@@ -2,6 +2,7 @@ package analyze
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -68,6 +69,16 @@ func TestCertificateStatus(t *testing.T) {
 	}
 	if statusValue != string(staple) {
 		t.Error("the OCSP response field is not the staple's bytes")
+	}
+	if v := ocspSummary(staple); !strings.HasPrefix(v, "good, serial ") || !strings.Contains(v, "next update") {
+		t.Errorf("the OCSP response reads %q", v)
+	}
+	revoked, err := pki.NewOCSPResponse(s.Leaf, s.Issuer(), s.IssuerKey(), pki.OCSPRevoked, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := ocspSummary(revoked); !strings.HasPrefix(v, "revoked since ") {
+		t.Errorf("the revoked OCSP response reads %q", v)
 	}
 }
 
