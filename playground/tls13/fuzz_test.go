@@ -29,15 +29,21 @@ func flights(t testing.TB) (toServer, toClient [][]byte) {
 	return
 }
 
-// FuzzServerReceive: arbitrary bytes to a fresh TLS 1.3 server never panic.
+// FuzzServerReceive: arbitrary bytes to a fresh TLS 1.3 server, which has
+// an OCSP response to staple, never panic.
 func FuzzServerReceive(f *testing.F) {
 	toServer, _ := flights(f)
 	for _, r := range toServer {
 		f.Add(r)
 	}
 	s := setup(f, "rsa")
+	// A ClientHello asking for a stapled OCSP response (status_request).
+	c := tls13.Client(&tls13.Config{Rand: rng.New([]byte("fuzz webpki")), ServerName: s.ServerName, Roots: s.Roots(), WebPKI: true})
+	c.Start()
+	f.Add(c.TakeOutput()[0].Wire)
+	staple := webPKI(f).OCSPResponse
 	f.Fuzz(func(t *testing.T, data []byte) {
-		srv := tls13.Server(&tls13.Config{Rand: rng.New([]byte("fuzz")), Certificates: s.Chain, Signer: s.Signer})
+		srv := tls13.Server(&tls13.Config{Rand: rng.New([]byte("fuzz")), Certificates: s.Chain, Signer: s.Signer, OCSPStaple: staple})
 		srv.Receive(data)
 	})
 }

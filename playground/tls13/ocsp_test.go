@@ -463,3 +463,115 @@ func openSSLStatusClient(t *testing.T, openssl, ca, name string, srv *tls13.Conn
 	cmd.Wait()
 	return out.String()
 }
+
+// TestOCSPGnuTLS: gnutls-cli against the engine's server saves the staple
+// it received (--save-ocsp) and verifies the chain; the engine's client
+// gets and checks the staple of `gnutls-serv --ocsp-response`.
+func TestOCSPGnuTLS(t *testing.T) {
+	s := webPKI(t)
+	dir := t.TempDir()
+	ca, full, key, resp := filepath.Join(dir, "ca.pem"), filepath.Join(dir, "full.pem"), filepath.Join(dir, "key.pem"), filepath.Join(dir, "ocsp.der")
+	for path, data := range map[string][]byte{ca: pki.CertPEM(s.CA.Raw), full: append(pki.CertPEM(s.Chain[0]), pki.CertPEM(s.Chain[1])...),
+		key: s.KeyPEM(), resp: s.OCSPResponse} {
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const tls13Only = "NORMAL:-VERS-ALL:+VERS-TLS1.3"
+	t.Run("gnutls-cli", func(t *testing.T) {
+		bin := tooltest.Need(t, "gnutls-cli")
+		_, sc := webPKIConfigs(t, s.OCSPResponse)
+		srv := tls13.Server(sc)
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		saved := filepath.Join(t.TempDir(), "saved.der")
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		host, port, _ := net.SplitHostPort(l.Addr().String())
+		cmd := osexec.CommandContext(ctx, bin, "--x509cafile", ca, "--verify-hostname", s.ServerName, "--sni-hostname", s.ServerName,
+			"--save-ocsp", saved, "--priority", tls13Only, "-p", port, host)
+		stdin, _ := cmd.StdinPipe()
+		var out interop.LockedBuffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		conn, err := l.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(15 * time.Second))
+		if err := endpoint.Handshake(srv, conn); err != nil {
+			t.Fatalf("handshake: %v\n%s", err, out.String())
+		}
+		stdin.Write([]byte("hello engine\n"))
+		if got, err := endpoint.ReadApplicationData(srv, conn); err != nil || !strings.HasPrefix(string(got), "hello engine") {
+			t.Fatalf("engine got %q, %v\n%s", got, err, out.String())
+		}
+		srv.Close()
+		endpoint.Flush(srv, conn)
+		stdin.Close()
+		cmd.Wait()
+		got, err := os.ReadFile(saved)
+		if err != nil || !bytes.Equal(got, s.OCSPResponse) {
+			t.Fatalf("gnutls-cli saved %d bytes (%v), want the %d stapled\n%s", len(got), err, len(s.OCSPResponse), out.String())
+		}
+		if !strings.Contains(out.String(), "Status: The certificate is trusted") {
+			t.Fatalf("gnutls-cli did not trust the chain:\n%s", out.String())
+		}
+	})
+	t.Run("gnutls-serv", func(t *testing.T) {
+		bin := tooltest.Need(t, "gnutls-serv")
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := l.Addr().String()
+		_, port, _ := net.SplitHostPort(addr)
+		l.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		cmd := osexec.CommandContext(ctx, bin, "--port", port, "--x509certfile", full, "--x509keyfile", key,
+			"--ocsp-response", resp, "--echo", "--disable-client-cert", "--priority", tls13Only)
+		var log interop.LockedBuffer
+		cmd.Stdout, cmd.Stderr = &log, &log
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		defer cmd.Wait()
+		defer cancel()
+		var conn net.Conn
+		for i := 0; i < 250; i++ {
+			if conn, err = net.Dial("tcp", addr); err == nil {
+				break
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatalf("gnutls-serv did not start: %v\n%s", err, log.String())
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(15 * time.Second))
+		cc, _ := webPKIConfigs(t, nil)
+		c := tls13.Client(cc)
+		if err := endpoint.Handshake(c, conn); err != nil {
+			t.Fatalf("handshake: %v\n%s", err, log.String())
+		}
+		if !bytes.Equal(c.OCSPResponse(), s.OCSPResponse) {
+			t.Fatalf("the engine's client did not receive gnutls-serv's staple\n%s", log.String())
+		}
+		if ok, seen := webPKIChecks(cc.Trace)["certificate status"]; !seen || !ok {
+			t.Fatal("the engine client did not check gnutls-serv's staple")
+		}
+		c.Write([]byte("hello gnutls\n"))
+		if got, err := endpoint.ReadApplicationData(c, conn); err != nil || !strings.HasPrefix(string(got), "hello gnutls") {
+			t.Fatalf("echo: %q, %v", got, err)
+		}
+		c.Close()
+		endpoint.Flush(c, conn)
+	})
+}
