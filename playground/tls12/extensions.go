@@ -82,6 +82,19 @@ func namesOf(ids []uint16, name func(uint16) string) string {
 var describers = handshake.Describers{Group: kx.NameOf, Scheme: sigscheme.NameOf, Version: handshake.VersionName}
 
 // describeExtensions gives one line per extension, as the trace shows them.
+// status_request, which the shared describer shows by its size, says what
+// it asks or announces (RFC 6066, Section 8).
 func describeExtensions(exts []handshake.Extension) []string {
-	return handshake.DescribeExtensions(exts, describers)
+	out := handshake.DescribeExtensions(exts, describers)
+	for i, e := range exts {
+		if e.Type != handshake.ExtStatusRequest || i >= len(out) {
+			continue
+		}
+		if len(e.Data) == 0 {
+			out[i] = "status_request: a CertificateStatus with a stapled OCSP response follows the Certificate (RFC 6066, Section 8)"
+		} else {
+			out[i] = "status_request: asks the server to staple an OCSP response (RFC 6066, Section 8)"
+		}
+	}
+	return out
 }

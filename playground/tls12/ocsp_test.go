@@ -109,6 +109,17 @@ func TestOCSPStapledGood(t *testing.T) {
 			t.Errorf("check %q: traced %v, passed %v (checks %v)", want, seen, ok, got)
 		}
 	}
+	var described bool
+	for _, e := range rec.Events {
+		for _, v := range e.Values {
+			for _, it := range v.Items {
+				described = described || strings.HasPrefix(it, "status_request: a CertificateStatus with a stapled OCSP response follows")
+			}
+		}
+	}
+	if !described {
+		t.Error("the client's trace does not say what the server's status_request announces")
+	}
 	exchange(t, c, srv)
 }
 
