@@ -328,3 +328,27 @@ func FuzzClientReceiveStapled(f *testing.F) {
 		}
 	})
 }
+
+// TestOCSPNegative: a CertificateStatus that was not announced is
+// unexpected_message, and a status_request answer with data is
+// decode_error (RFC 6066, Section 8).
+func TestOCSPNegative(t *testing.T) {
+	s := webPKI(t)
+	resp := staple(t, s, pki.OCSPGood)
+	status := msg(handshake.TypeCertificateStatus, append([]byte{1, 0, byte(len(resp) >> 8), byte(len(resp))}, resp...))
+
+	// The server staples nothing; a CertificateStatus is slipped in after
+	// its Certificate.
+	c, _, _, _ := stapledPair(t, nil, func(from, name string, w []byte) []byte {
+		if from == trace.Server && name == "Certificate" {
+			return append(w, wire(22, status)...)
+		}
+		return w
+	})
+	wantAlert(t, "client", c.Err(), alert.UnexpectedMessage)
+
+	c, _, _, _ = stapledPair(t, resp, onRecord(trace.Server, "ServerHello", editServerHello(func(m *handshake.ServerHello) {
+		m.Extensions = setExt(m.Extensions, handshake.ExtStatusRequest, []byte{0})
+	})))
+	wantAlert(t, "client", c.Err(), alert.DecodeError)
+}
