@@ -1,9 +1,10 @@
-package analyze
+package analyze_test
 
 import (
 	"bytes"
 	"testing"
 	"time"
+	. "tlsplayground/playground/analyze"
 
 	"tlsplayground/playground/session"
 )
@@ -22,12 +23,12 @@ func analyseAll(t *testing.T, what string, recs []Record) {
 	for i, r := range recs {
 		tr := a.Record(r)
 		w := what + " record " + itoa(i)
-		checkTree(t, w, tr.Wire, len(r.Wire), true)
+		CheckTree(t, w, tr.Wire, len(r.Wire), true)
 		if tr.Plain != nil {
-			checkTree(t, w+" plaintext", tr.Plain, len(r.Plaintext), true)
+			CheckTree(t, w+" plaintext", tr.Plain, len(r.Plaintext), true)
 		}
 		if t.Failed() {
-			t.Log(dump(t, tr))
+			t.Log(Dump(t, tr))
 			t.FailNow()
 		}
 	}
@@ -65,16 +66,16 @@ func TestMalformed(t *testing.T) {
 	analyseAll(t, "trailing", []Record{{FromClient: true, Wire: extra}})
 	// A plaintext that says nothing useful.
 	a := New()
-	a.version = 0x0304
+	SetVersion(a, 0x0304)
 	for _, pt := range [][]byte{{}, {0, 0, 0}, {23}, {0xff, 0xee, 21}, {22}, {1, 0, 0, 9, 22}} {
 		wire := []byte{23, 3, 3, 0, 17, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}
 		tr := a.Record(Record{Wire: wire, Plaintext: pt})
-		checkTree(t, "wire", tr.Wire, len(wire), true)
+		CheckTree(t, "wire", tr.Wire, len(wire), true)
 		if tr.Plain == nil {
 			t.Fatalf("no plaintext tree for %x", pt)
 		}
 		if len(pt) > 0 {
-			checkTree(t, "plaintext", tr.Plain, len(pt), true)
+			CheckTree(t, "plaintext", tr.Plain, len(pt), true)
 		}
 	}
 }
@@ -87,15 +88,15 @@ func FuzzRecord(f *testing.F) {
 	f.Fuzz(func(t *testing.T, wire, plain []byte, tls13 bool) {
 		a := New()
 		if tls13 {
-			a.version = 0x0304
+			SetVersion(a, 0x0304)
 		}
 		for _, from := range []bool{true, false} {
 			tr := a.Record(Record{FromClient: from, Wire: wire, Plaintext: plain})
 			if len(wire) > 0 {
-				checkTree(t, "wire", tr.Wire, len(wire), true)
+				CheckTree(t, "wire", tr.Wire, len(wire), true)
 			}
 			if tr.Plain != nil && len(plain) > 0 {
-				checkTree(t, "plaintext", tr.Plain, len(plain), true)
+				CheckTree(t, "plaintext", tr.Plain, len(plain), true)
 			}
 		}
 	})
@@ -133,7 +134,7 @@ func TestLongMessages(t *testing.T) {
 		last = a.Record(r)
 	}
 	seen := map[string]int{}
-	kindsSeen(last.Wire, seen)
+	KindsSeen(last.Wire, seen)
 	if seen["client_hello.cipher_suite"] == 0 || seen["handshake.fragment"] != 0 {
 		t.Errorf("the last record: %v", seen)
 	}
@@ -144,6 +145,6 @@ func TestLongMessages(t *testing.T) {
 	a = New()
 	a.Record(Record{Wire: huge})
 	if tr := a.Record(Record{Wire: []byte{22, 3, 3, 0, 4, 14, 0, 0, 0}}); tr.Wire.Children[3].Kind != "handshake.server_hello_done" {
-		t.Errorf("after an over-long message: %s", dump(t, tr))
+		t.Errorf("after an over-long message: %s", Dump(t, tr))
 	}
 }

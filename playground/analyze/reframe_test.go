@@ -1,8 +1,9 @@
-package analyze
+package analyze_test
 
 import (
 	"bytes"
 	"testing"
+	. "tlsplayground/playground/analyze"
 
 	"tlsplayground/playground/session"
 )
@@ -52,8 +53,8 @@ func TestSplitAndCoalesced(t *testing.T) {
 			for i, r := range framed {
 				tr := a.Record(r)
 				what := mode + " size " + itoa(size) + " record " + itoa(i)
-				checkTree(t, what, tr.Wire, len(r.Wire), false)
-				if !bytes.Equal(leaves(tr.Wire, r.Wire), r.Wire) {
+				CheckTree(t, what, tr.Wire, len(r.Wire), false)
+				if !bytes.Equal(Leaves(tr.Wire, r.Wire), r.Wire) {
 					t.Fatalf("%s: leaves do not re-encode", what)
 				}
 				walkFields(tr.Wire, func(f *Field) {
@@ -62,7 +63,7 @@ func TestSplitAndCoalesced(t *testing.T) {
 					}
 				})
 				if t.Failed() {
-					t.Log(dump(t, tr))
+					t.Log(Dump(t, tr))
 					t.FailNow()
 				}
 			}
@@ -110,7 +111,7 @@ func kindCounts(t *testing.T, recs []Record) map[string]int {
 		if r.Wire[0] != 22 {
 			break
 		}
-		kindsSeen(a.Record(r).Wire, seen)
+		KindsSeen(a.Record(r).Wire, seen)
 	}
 	return seen
 }

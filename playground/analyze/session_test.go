@@ -1,8 +1,9 @@
-package analyze
+package analyze_test
 
 import (
 	"bytes"
 	"testing"
+	. "tlsplayground/playground/analyze"
 
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -87,7 +88,7 @@ func sessionRecords(t *testing.T, c sessionCase) []Record {
 	}
 	var out []Record
 	for _, r := range s.Export().Records {
-		out = append(out, Record{FromClient: r.From == "client", Wire: mustHex(t, r.Hex)})
+		out = append(out, Record{FromClient: r.From == "client", Wire: MustHex(t, r.Hex)})
 	}
 	return out
 }
@@ -106,13 +107,13 @@ func TestSessionsEveryByte(t *testing.T) {
 			for i, r := range recs {
 				tr := a.Record(r)
 				what := c.name + " record " + itoa(i)
-				checkTree(t, what, tr.Wire, len(r.Wire), false)
-				if got := leaves(tr.Wire, r.Wire); !bytes.Equal(got, r.Wire) {
+				CheckTree(t, what, tr.Wire, len(r.Wire), false)
+				if got := Leaves(tr.Wire, r.Wire); !bytes.Equal(got, r.Wire) {
 					t.Errorf("%s: leaves do not re-encode the record", what)
 				}
-				kindsSeen(tr.Wire, seen)
+				KindsSeen(tr.Wire, seen)
 				if t.Failed() {
-					t.Log(dump(t, tr))
+					t.Log(Dump(t, tr))
 					t.FailNow()
 				}
 			}
@@ -124,7 +125,7 @@ func TestSessionsEveryByte(t *testing.T) {
 func exportRecords(t *testing.T, e *session.Export) []Record {
 	var out []Record
 	for _, r := range e.Records {
-		out = append(out, Record{FromClient: r.From == "client", Wire: mustHex(t, r.Hex)})
+		out = append(out, Record{FromClient: r.From == "client", Wire: MustHex(t, r.Hex)})
 	}
 	return out
 }
@@ -141,9 +142,9 @@ func TestAttackSessionsEveryByte(t *testing.T) {
 		a := New()
 		for i, r := range recs {
 			tr := a.Record(r)
-			checkTree(t, name+" record "+itoa(i), tr.Wire, len(r.Wire), false)
+			CheckTree(t, name+" record "+itoa(i), tr.Wire, len(r.Wire), false)
 			if t.Failed() {
-				t.Log(dump(t, tr))
+				t.Log(Dump(t, tr))
 				t.FailNow()
 			}
 		}

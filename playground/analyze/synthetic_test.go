@@ -1,9 +1,10 @@
-package analyze
+package analyze_test
 
 import (
 	"bytes"
 	"os"
 	"testing"
+	. "tlsplayground/playground/analyze"
 
 	"golang.org/x/crypto/cryptobyte"
 
@@ -114,7 +115,7 @@ func TestEveryMessageAndExtension(t *testing.T) {
 			ext(handshake.ExtSupportedGroups, u16s(0x001d, 0x11ec)),
 			ext(handshake.ExtSignatureAlgorithms, u16s(0x0804)),
 			ext(handshake.ExtSignatureAlgorithmsCert, u16s(0x0401)),
-			ext(extDelegatedCredentials, u16s(0x0403)),
+			ext(ExtDelegatedCredentials, u16s(0x0403)),
 			ext(handshake.ExtKeyShare, func(b *cryptobyte.Builder) {
 				b.AddBytes(handshake.MarshalClientKeyShares([]handshake.KeyShareEntry{{Group: 0x001d, Data: share}}))
 			}),
@@ -131,11 +132,11 @@ func TestEveryMessageAndExtension(t *testing.T) {
 			ext(handshake.ExtALPN, func(b *cryptobyte.Builder) {
 				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint8LengthPrefixed(raw([]byte("h2"))) })
 			}),
-			ext(extALPSOld, func(b *cryptobyte.Builder) {
+			ext(ExtALPSOld, func(b *cryptobyte.Builder) {
 				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint8LengthPrefixed(raw([]byte("h2"))) })
 			}),
-			ext(extECH, raw([]byte{1})), // inner
-			ext(extECHOuterExtensions, func(b *cryptobyte.Builder) { b.AddUint8LengthPrefixed(raw([]byte{0, 10, 0, 13})) }),
+			ext(ExtECH, raw([]byte{1})), // inner
+			ext(ExtECHOuterExtensions, func(b *cryptobyte.Builder) { b.AddUint8LengthPrefixed(raw([]byte{0, 10, 0, 13})) }),
 			ext(handshake.ExtPadding, raw(make([]byte, 9))),
 			ext(handshake.ExtPreSharedKey, func(b *cryptobyte.Builder) {
 				b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) {
@@ -156,7 +157,7 @@ func TestEveryMessageAndExtension(t *testing.T) {
 			ext(handshake.ExtSupportedVersions, func(b *cryptobyte.Builder) { b.AddUint16(0x0304) }),
 			ext(handshake.ExtKeyShare, func(b *cryptobyte.Builder) { b.AddUint16(0x0017) }),
 			ext(handshake.ExtCookie, func(b *cryptobyte.Builder) { b.AddUint16LengthPrefixed(raw([]byte("cookie!"))) }),
-			ext(extECH, raw(make([]byte, 8))),
+			ext(ExtECH, raw(make([]byte, 8))),
 		)(b)
 	})
 	sh := msg(handshake.TypeServerHello, func(b *cryptobyte.Builder) {
@@ -179,10 +180,10 @@ func TestEveryMessageAndExtension(t *testing.T) {
 		ext(handshake.ExtALPN, func(b *cryptobyte.Builder) {
 			b.AddUint16LengthPrefixed(func(b *cryptobyte.Builder) { b.AddUint8LengthPrefixed(raw([]byte("h2"))) })
 		}),
-		ext(extALPS, raw([]byte{0, 0, 4})),
-		ext(extECH, raw([]byte{1, 2, 3})),
+		ext(ExtALPS, raw([]byte{0, 0, 4})),
+		ext(ExtECH, raw([]byte{1, 2, 3})),
 		ext(handshake.ExtRecordSizeLimit, func(b *cryptobyte.Builder) { b.AddUint16(16385) }),
-		ext(extTrustAnchors, nil),
+		ext(ExtTrustAnchors, nil),
 	))
 	cr := msg(handshake.TypeCertificateRequest, func(b *cryptobyte.Builder) {
 		b.AddUint8LengthPrefixed(raw(nil))
@@ -201,7 +202,7 @@ func TestEveryMessageAndExtension(t *testing.T) {
 		{Data: setup.Chain[0], Extensions: []handshake.Extension{
 			{Type: handshake.ExtStatusRequest, Data: []byte{1, 0, 0, 3, 0xaa, 0xbb, 0xcc}},
 			{Type: handshake.ExtSCT, Data: []byte{0, 5, 0, 3, 1, 2, 3}},
-			{Type: extDelegatedCredentials, Data: []byte{1, 2, 3, 4}},
+			{Type: ExtDelegatedCredentials, Data: []byte{1, 2, 3, 4}},
 		}},
 		{Data: setup.CA.Raw},
 	}}).Marshal()
@@ -243,21 +244,21 @@ func TestEveryMessageAndExtension(t *testing.T) {
 		tr := a.Record(r)
 		what := "tls13 record " + itoa(i)
 		unknownOK := i == len(recs13)-1
-		checkTree(t, what, tr.Wire, len(r.Wire), unknownOK)
+		CheckTree(t, what, tr.Wire, len(r.Wire), unknownOK)
 		if r.Plaintext != nil {
-			checkTree(t, what+" plaintext", tr.Plain, len(r.Plaintext), false)
+			CheckTree(t, what+" plaintext", tr.Plain, len(r.Plaintext), false)
 		}
-		kindsSeen(tr.Wire, seen)
-		kindsSeen(tr.Plain, seen)
+		KindsSeen(tr.Wire, seen)
+		KindsSeen(tr.Plain, seen)
 		if t.Failed() {
-			t.Log(dump(t, tr))
+			t.Log(Dump(t, tr))
 			t.FailNow()
 		}
 		if testing.Verbose() && os.Getenv("H1DUMP") != "" {
-			t.Log(dump(t, tr))
+			t.Log(Dump(t, tr))
 		}
 		if unknownOK && !tr.Wire.Unknown {
-			t.Errorf("a heartbeat record is not unknown: %s", dump(t, tr))
+			t.Errorf("a heartbeat record is not unknown: %s", Dump(t, tr))
 		}
 	}
 
@@ -289,10 +290,10 @@ func TestEveryMessageAndExtension(t *testing.T) {
 	a = New()
 	for i, r := range recs12 {
 		tr := a.Record(r)
-		checkTree(t, "tls12 record "+itoa(i), tr.Wire, len(r.Wire), false)
-		kindsSeen(tr.Wire, seen)
+		CheckTree(t, "tls12 record "+itoa(i), tr.Wire, len(r.Wire), false)
+		KindsSeen(tr.Wire, seen)
 		if t.Failed() {
-			t.Log(dump(t, tr))
+			t.Log(Dump(t, tr))
 			t.FailNow()
 		}
 	}
@@ -318,10 +319,10 @@ func TestEveryMessageAndExtension(t *testing.T) {
 	a = New()
 	for i, r := range []Record{plainRecord(22, false, append(bytes.Clone(shDHE), ske...)), plainRecord(22, true, cke)} {
 		tr := a.Record(r)
-		checkTree(t, "dhe record "+itoa(i), tr.Wire, len(r.Wire), false)
-		kindsSeen(tr.Wire, seen)
+		CheckTree(t, "dhe record "+itoa(i), tr.Wire, len(r.Wire), false)
+		KindsSeen(tr.Wire, seen)
 		if t.Failed() {
-			t.Log(dump(t, tr))
+			t.Log(Dump(t, tr))
 			t.FailNow()
 		}
 	}
@@ -379,8 +380,8 @@ func TestKeyTypes(t *testing.T) {
 			seen := map[string]int{}
 			for i, r := range exportRecords(t, e) {
 				tr := a.Record(r)
-				checkTree(t, kt+" "+opt.Mode+" record "+itoa(i), tr.Wire, len(r.Wire), false)
-				kindsSeen(tr.Wire, seen)
+				CheckTree(t, kt+" "+opt.Mode+" record "+itoa(i), tr.Wire, len(r.Wire), false)
+				KindsSeen(tr.Wire, seen)
 			}
 			if opt.Mode == session.ModeECDHE && (seen["asn1.spki"] == 0 || seen["server_key_exchange.signature"] == 0 || seen["asn1.ecdsa.s"] == 0 || seen["ec_point.y"] == 0) {
 				t.Errorf("%s %s: no certificate, ECDSA signature (r, s) or EC key: %v", kt, opt.ClientSuites, seen)
