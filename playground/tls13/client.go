@@ -67,7 +67,7 @@ func (c *Conn) sendClientHello() error {
 			trace.Hex("Key share ("+g.Name+")", p.Public, g.Note))
 	}
 	vals = append(vals,
-		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), ""),
+		trace.List("Extensions", describeHello(m.Extensions), ""),
 		trace.Hex("Record on the wire", wire, "in the clear"))
 	title := "Sends ClientHello with its key share already inside"
 	if c.pskOffered {

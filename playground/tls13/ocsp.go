@@ -44,6 +44,18 @@ func asksStatus(m *handshake.ClientHello) bool {
 		s.ReadUint16LengthPrefixed(&ids) && s.ReadUint16LengthPrefixed(&exts) && s.Empty()
 }
 
+// describeHello describes a ClientHello's extensions; status_request,
+// which the shared describer shows by its size, says what it asks.
+func describeHello(exts []handshake.Extension) []string {
+	out := handshake.DescribeExtensions(exts, describers)
+	for i, e := range exts {
+		if e.Type == handshake.ExtStatusRequest && i < len(out) {
+			out[i] = "status_request: asks the server to staple an OCSP response to its certificate (RFC 6066, Section 8; RFC 8446, Section 4.4.2.1)"
+		}
+	}
+	return out
+}
+
 // stapleTo puts the server's OCSP response on the leaf's CertificateEntry
 // when the client asked for one (RFC 8446, Section 4.4.2.1: never
 // unasked, Section 4.4.2), and returns what the trace says about it.

@@ -184,6 +184,21 @@ func TestOCSPStapleGood(t *testing.T) {
 	if !hasEvent(srec, "Sends its Certificate, encrypted, with the OCSP response stapled") {
 		t.Error("the server's trace does not say it stapled")
 	}
+	described := 0
+	for _, rec := range []*trace.Recorder{cc.Trace, srec} {
+		for _, e := range rec.Events {
+			for _, v := range e.Values {
+				for _, it := range v.Items {
+					if strings.HasPrefix(it, "status_request: asks the server to staple an OCSP response") {
+						described++
+					}
+				}
+			}
+		}
+	}
+	if described != 2 {
+		t.Errorf("%d ClientHello traces say what status_request asks, want the client's and the server's", described)
+	}
 }
 
 // TestOCSPRefused: a revoked certificate ends the handshake with

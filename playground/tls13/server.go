@@ -61,7 +61,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	c.cfg.Trace.Add(StepHello, c.actor, title,
 		trace.Hex("Client random", m.Random, ""),
 		trace.Text("Server name asked for", sni, "sent in the clear, even in TLS 1.3 (Encrypted Client Hello hides it; not used here)"),
-		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), ""))
+		trace.List("Extensions", describeHello(m.Extensions), ""))
 
 	// The cipher suite, by the server's rule (RFC 8446, Section 4.1.1).
 	choice := suites.Negotiate(m.CipherSuites, c.cfg.suites(), c.cfg.SuiteOrder)
