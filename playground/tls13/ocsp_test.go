@@ -21,6 +21,7 @@ import (
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/internal/interop"
 	"tlsplayground/playground/internal/tooltest"
+	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/rng"
@@ -589,4 +590,22 @@ func TestOCSPGnuTLS(t *testing.T) {
 		c.Close()
 		endpoint.Flush(c, conn)
 	})
+}
+
+// TestOCSPHelloRetry: after a HelloRetryRequest the second ClientHello
+// asks for the staple again (only the key share changes, RFC 8446, Section
+// 4.1.2), and the server staples.
+func TestOCSPHelloRetry(t *testing.T) {
+	s := webPKI(t)
+	cc, sc := webPKIConfigs(t, s.OCSPResponse)
+	cc.Groups, cc.KeyShares = []*kx.Group{kx.X25519, kx.P256}, []*kx.Group{kx.X25519}
+	sc.Groups = []*kx.Group{kx.P256}
+	cli, srv := tls13.Client(cc), tls13.Server(sc)
+	run(cli, srv)
+	if !cli.HandshakeComplete() || !srv.HandshakeComplete() || !cli.HelloRetry() {
+		t.Fatalf("complete %v/%v, retry %v: %v %v", cli.HandshakeComplete(), srv.HandshakeComplete(), cli.HelloRetry(), cli.Err(), srv.Err())
+	}
+	if !bytes.Equal(cli.OCSPResponse(), s.OCSPResponse) {
+		t.Fatal("no staple after the HelloRetryRequest")
+	}
 }
