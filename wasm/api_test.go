@@ -99,14 +99,14 @@ func TestTamper(t *testing.T) {
 	if _, err := a.Setup(`{}`, nil); err != nil {
 		t.Fatal(err)
 	}
-	out, err := a.NewSession(`{"seed":"01","tamper":[{"record":6,"offset":20}]}`)
+	out, err := a.NewSession(`{"seed":"01","tamper":[{"record":7,"offset":20}]}`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var e session.Export
 	json.Unmarshal([]byte(out), &e)
-	if e.Error == nil || e.Error.Alert != "bad_record_mac" || e.Messages[6].Name != "Finished" {
-		t.Fatalf("tampered: %+v, record 6 is %s", e.Error, e.Messages[6].Name)
+	if e.Error == nil || e.Error.Alert != "bad_record_mac" || e.Messages[7].Name != "Finished" {
+		t.Fatalf("tampered: %+v, record 7 is %s", e.Error, e.Messages[7].Name)
 	}
 	if _, err := a.NewSession(`{"tamper":[{"record":-1,"offset":0}]}`); err == nil {
 		t.Fatal("negative record accepted")

@@ -321,7 +321,7 @@ var extNotes = map[string]struct{ browserOnly, engineOnly string }{
 		"The browser does not offer resumption."},
 	"compress_certificate": {"The engine sends and reads certificates uncompressed; a server without this extension does the same.",
 		"The browser does not offer certificate compression."},
-	"status_request": {"The engine checks the chain against its own trust store and never asks about revocation.",
+	"status_request": {"The engine asks for a stapled OCSP response with the same extension (ocsp, empty lists) when its CA is the page's own, and checks it after the chain (RFC 6066 §8).",
 		"The browser does not ask for a stapled OCSP response."},
 	"signed_certificate_timestamp": {"The engine's client does not check Certificate Transparency: its own CA logs nothing.",
 		"The browser does not ask for SCTs."},

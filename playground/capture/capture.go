@@ -377,7 +377,7 @@ func step(tls13, fromClient bool, name string) int {
 	switch name {
 	case "ClientHello":
 		return 1
-	case "ServerHello", "EncryptedExtensions", "Certificate", "ServerKeyExchange", "CertificateRequest", "ServerHelloDone":
+	case "ServerHello", "EncryptedExtensions", "Certificate", "CertificateStatus", "ServerKeyExchange", "CertificateRequest", "ServerHelloDone":
 		if fromClient && name == "Certificate" {
 			return 5
 		}

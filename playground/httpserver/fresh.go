@@ -30,5 +30,6 @@ func Fresh() (http.Handler, []byte, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	id.OCSPStaple = s.OCSPResponse
 	return New(id, Options{}), pki.CertPEM(s.CA.Raw), nil
 }

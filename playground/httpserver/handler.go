@@ -359,9 +359,9 @@ func (h *handler) server(st *connState, rec *trace.Recorder) (endpoint.Endpoint,
 			}
 			groups = []*kx.Group{g}
 		}
-		return tls13.Server(&tls13.Config{Rand: r, Time: now, Groups: groups, Certificates: h.id.Chain, Signer: h.id.Signer, Trace: rec}), nil
+		return tls13.Server(&tls13.Config{Rand: r, Time: now, Groups: groups, Certificates: h.id.Chain, Signer: h.id.Signer, OCSPStaple: h.id.OCSPStaple, Trace: rec}), nil
 	case ModeECDHE, ModeClassic:
-		cfg := &tls12.Config{Rand: r, Time: now, Certificates: h.id.Chain, Signer: h.id.Signer, Trace: rec, Suites: suites.ECDHE}
+		cfg := &tls12.Config{Rand: r, Time: now, Certificates: h.id.Chain, Signer: h.id.Signer, OCSPStaple: h.id.OCSPStaple, Trace: rec, Suites: suites.ECDHE}
 		if st.Mode == ModeClassic {
 			cfg.Suites = suites.Classic
 		}

@@ -23,6 +23,9 @@ type Identity struct {
 	Root       []byte   // the self-signed root, when the PEM ends with one: not sent, published at /tls/info
 	Signer     crypto.Signer
 	TokenKey   []byte // 32 bytes
+	// OCSPStaple is the OCSP response for the leaf that the server
+	// staples (RFC 6066 §8, RFC 8446 §4.4.2.1), or nil.
+	OCSPStaple []byte
 }
 
 // Environment variable names of an identity (Worker secrets, .dev.vars).

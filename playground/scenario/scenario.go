@@ -54,14 +54,6 @@ type Scenario struct {
 	Why     string  `json:"why"`     // why the check exists, in plain sentences
 	// RFC names the sections the check rests on, as "RFC 5280 §6.1".
 	RFC []string `json:"rfc"`
-	// BesideHandshake marks a WebPKI check beyond path validation (the
-	// stapled OCSP response, the embedded SCTs): the engine's TLS ends do
-	// not carry the stapled response yet, so the handshake itself
-	// completes, and Run runs the client's check (pki.CheckOCSP,
-	// pki.CheckSCTs) on what the server would send. Error is then a
-	// substring of that check's error (Result.Revocation or
-	// Result.Transparency), and Alert the alert the client would send.
-	BesideHandshake bool `json:"besideHandshake,omitempty"`
 
 	kind   string                 // the pki scenario; "" for a valid setup
 	suites map[string][2][]string // per mode: the client's and the server's suites; nil: all
@@ -236,7 +228,7 @@ var all = []Scenario{
 		RFC: []string{"RFC 8446 §4.2.3", "RFC 9155 §2"},
 	},
 	{
-		ID: "revoked", kind: pki.ScenarioRevoked, Category: Certificate, Modes: certModes, BesideHandshake: true,
+		ID: "revoked", kind: pki.ScenarioRevoked, Category: Certificate, Modes: certModes,
 		Title:  "A revoked certificate",
 		Defect: "The chain is valid and logged, but the OCSP response the server staples, signed by the intermediate that issued the certificate, says it was revoked two days ago (keyCompromise).",
 		Side:   trace.Client, Alert: "certificate_revoked", StoppedBy: byRevocation,
@@ -250,7 +242,7 @@ var all = []Scenario{
 		RFC: []string{"RFC 6960 §2.2", "RFC 6960 §4.2.2.2", "RFC 6066 §8", "RFC 8446 §4.4.2.1"},
 	},
 	{
-		ID: "ocsp-expired", kind: pki.ScenarioOCSPExpired, Category: Certificate, Modes: certModes, BesideHandshake: true,
+		ID: "ocsp-expired", kind: pki.ScenarioOCSPExpired, Category: Certificate, Modes: certModes,
 		Title:  "A stale stapled OCSP response",
 		Defect: "The chain is valid and logged, and the stapled OCSP response says good, but its nextUpdate passed two days ago: the server kept stapling an old answer.",
 		Side:   trace.Client, Alert: "bad_certificate_status_response", StoppedBy: byRevocation,
@@ -263,7 +255,7 @@ var all = []Scenario{
 		RFC: []string{"RFC 6960 §4.2.2.1", "RFC 6960 §2.4", "RFC 6066 §8", "RFC 7633 §4"},
 	},
 	{
-		ID: "no-sct", kind: pki.ScenarioNoSCT, Category: Certificate, Modes: certModes, BesideHandshake: true,
+		ID: "no-sct", kind: pki.ScenarioNoSCT, Category: Certificate, Modes: certModes,
 		Title:  "A certificate that was never logged (no SCTs)",
 		Defect: "The chain is valid and the stapled OCSP response says good, but the certificate carries no signed certificate timestamps: no Certificate Transparency log has seen it.",
 		Side:   trace.Client, Alert: "bad_certificate", StoppedBy: byCT,

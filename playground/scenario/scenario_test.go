@@ -101,10 +101,6 @@ func TestScenarios(t *testing.T) {
 					}
 					return
 				}
-				if sc.BesideHandshake {
-					checkBeside(t, sc, r, w.alert, w.err)
-					return
-				}
 				if r.Established || e.Error == nil {
 					t.Fatal("the handshake completed")
 				}
@@ -115,7 +111,14 @@ func TestScenarios(t *testing.T) {
 				if !strings.Contains(e.Error.Message, w.err) {
 					t.Errorf("message\n%s\ndoes not contain\n%s", e.Error.Message, w.err)
 				}
-				if sc.Category == Certificate {
+				if sc.StoppedBy == byRevocation || sc.StoppedBy == byCT {
+					// Past path validation, the client refuses in its
+					// WebPKI checks: the stapled OCSP response, the SCTs.
+					if want := "tls: the server's certificate passed path validation but not the WebPKI checks: "; !strings.HasPrefix(e.Error.Message, want) {
+						t.Errorf("message\n got %s\nwant it to start with %s", e.Error.Message, want)
+					}
+					checkWebPKI(t, sc, r, w.alert, w.err)
+				} else if sc.Category == Certificate {
 					// The client refuses in its step 3 with exactly the
 					// verdict of pki.Verify on what it received.
 					if want := "tls: the server's certificate is not trusted: " + w.err; e.Error.Message != want {
@@ -136,14 +139,13 @@ func TestScenarios(t *testing.T) {
 	}
 }
 
-// checkBeside checks a WebPKI scenario: the chain verifies and the
-// handshake completes (the engine's ends do not carry the staple yet), and
-// exactly one of the client's WebPKI checks refuses, with the alert and
-// error wanted.
-func checkBeside(t *testing.T, sc Scenario, r *Result, alert, err string) {
+// checkWebPKI checks a WebPKI scenario: the chain verifies, the handshake
+// does not complete, and exactly one of the client's WebPKI checks (the
+// stapled OCSP response, the SCTs) refuses, with the alert and error wanted.
+func checkWebPKI(t *testing.T, sc Scenario, r *Result, alert, err string) {
 	t.Helper()
-	if !r.Established || r.Session.Error != nil {
-		t.Fatalf("the handshake did not complete: %+v", r.Session.Error)
+	if r.Established {
+		t.Fatal("the handshake completed")
 	}
 	if r.Verification == nil || !r.Verification.OK {
 		t.Fatalf("the chain does not verify: %+v", r.Verification)
@@ -178,7 +180,7 @@ func TestWebPKIJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{`"besideHandshake":true`, `"established":true`, `"revocation":{"ok":false,"error":"pki: the certificate for`,
+	for _, key := range []string{`"established":false`, `"revocation":{"ok":false,"error":"pki: the certificate for`,
 		`"alert":"certificate_revoked","checks":[{"name":"OCSP response parses","ok":true`, `"transparency":{"ok":true,"error":"","checks":[{"name":"SCT 1","ok":true`} {
 		if !strings.Contains(string(j), key) {
 			t.Errorf("JSON lacks %s", key)

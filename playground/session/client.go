@@ -25,16 +25,17 @@ type clientParams struct {
 	serverName string
 	roots      *x509.CertPool
 	rec        *trace.Recorder
+	webPKI     bool // a setup as public CAs issue (SCTs, an OCSP response): the client checks them (tls12/tls13 Config.WebPKI)
 }
 
 // newClient makes the client end for a mode: one of the two returns is set.
 func newClient(p clientParams) (*tls12.Conn, *tls13.Conn) {
 	if p.mode == ModeTLS13 {
 		return nil, tls13.Client(&tls13.Config{Rand: p.rand, Time: p.now, Suites: p.suites, Groups: kx.All,
-			KeyShares: []*kx.Group{p.group}, ServerName: p.serverName, Roots: p.roots, Trace: p.rec})
+			KeyShares: []*kx.Group{p.group}, ServerName: p.serverName, Roots: p.roots, Trace: p.rec, WebPKI: p.webPKI})
 	}
 	cfg := &tls12.Config{Rand: p.rand, Time: p.now, Suites: p.suites, DisableEMS: p.disableEMS,
-		ServerName: p.serverName, Roots: p.roots, Trace: p.rec}
+		ServerName: p.serverName, Roots: p.roots, Trace: p.rec, WebPKI: p.webPKI}
 	if p.mode == ModeECDHE {
 		cfg.Groups = []*kx.Group{p.group}
 		for _, g := range p.alsoGroups {

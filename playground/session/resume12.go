@@ -170,7 +170,7 @@ const (
 
 // Skipped12 are the messages a TLS 1.2 abbreviated handshake leaves out
 // (RFC 5246, Section 7.3).
-var Skipped12 = []string{"Certificate", "ServerKeyExchange", "ServerHelloDone", "ClientKeyExchange"}
+var Skipped12 = []string{"Certificate", "CertificateStatus", "ServerKeyExchange", "ServerHelloDone", "ClientKeyExchange"}
 
 // ticketFSNote is the forward secrecy of a connection whose session sits
 // in a ticket or a cache.

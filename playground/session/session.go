@@ -147,20 +147,20 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 	}
 	s.roots = roots
 	cp := clientParams{mode: mode, rand: crand, now: now, suites: cs, group: group, disableEMS: opt.DisableEMS,
-		serverName: setup.ServerName, roots: roots, rec: s.rec}
+		serverName: setup.ServerName, roots: roots, rec: s.rec, webPKI: len(setup.OCSPResponse) > 0}
 	switch mode {
 	case ModeClassic:
 		s.client12, _ = newClient(cp)
 		s.client = s.client12
 		s.server = tls12.Server(&tls12.Config{
 			Rand: srand, Time: now, Suites: ss, SuiteOrder: order, DisableEMS: opt.DisableEMS, PaddingOracle: opt.PaddingOracle,
-			Certificates: setup.Chain, Key: setup.Key, Trace: s.rec,
+			Certificates: setup.Chain, Key: setup.Key, OCSPStaple: setup.OCSPResponse, Trace: s.rec,
 		})
 	case ModeTLS13:
 		_, s.client13 = newClient(cp)
 		s.server13 = tls13.Server(&tls13.Config{
 			Rand: srand, Time: now, Suites: ss, SuiteOrder: order, Groups: serverGroups,
-			Certificates: setup.Chain, Signer: setup.Signer, Trace: s.rec,
+			Certificates: setup.Chain, Signer: setup.Signer, OCSPStaple: setup.OCSPResponse, Trace: s.rec,
 		})
 		s.client, s.server = s.client13, s.server13
 	default:
@@ -171,7 +171,7 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 		}
 		s.client12, _ = newClient(cp)
 		s.server12 = tls12.Server(&tls12.Config{Rand: srand, Time: now, Suites: ss, SuiteOrder: order, Groups: serverGroups, DisableEMS: opt.DisableEMS,
-			Certificates: setup.Chain, Signer: setup.Signer, Trace: s.rec})
+			Certificates: setup.Chain, Signer: setup.Signer, OCSPStaple: setup.OCSPResponse, Trace: s.rec})
 		s.client, s.server = s.client12, s.server12
 	}
 	if err := s.client.Start(); err != nil {

@@ -42,8 +42,8 @@ const (
 		"a stapled OCSP response the server itself sends in the handshake (requested with the status_request extension), or lists its vendor pushes (Chrome's CRLSets, Firefox's CRLite). " +
 		"When the server forgets an intermediate, some browsers fetch it from the address in the certificate's Authority Information Access extension. " +
 		"And for a public certificate, browsers require Certificate Transparency SCTs, proof that the certificate was logged in public. " +
-		"This page's CA embeds two SCTs in the server's certificate and signs an OCSP response for it, but the handshake's client checks neither yet, its server does not staple the response, and nothing is fetched: " +
-		"the attack lab's revoked, ocsp-expired and no-sct cases run the client's checks."
+		"This page's CA embeds two SCTs in the server's certificate and signs an OCSP response for it; the client asks for that response with status_request, the server staples it (TLS 1.2: a CertificateStatus message after Certificate; TLS 1.3: in the leaf's CertificateEntry), and right after path validation the client checks it (the issuer's signature, that it is about this certificate, that it is current, that it says good) and the two SCTs, refusing a revoked certificate with certificate_revoked and an unsatisfactory response with bad_certificate_status_response; without a staple it goes on (soft-fail), as browsers do, and nothing is fetched. " +
+		"The attack lab's revoked, ocsp-expired and no-sct cases show each refusal."
 
 	// chainShape is what the Certificate message holds (RFC 5246 §7.4.2,
 	// RFC 8446 §4.4.2).
@@ -141,7 +141,7 @@ var tls13Steps = []StepText{
 		[]string{"RFC 8446 §4.1.3", "RFC 8446 §4.3.1", "RFC 8446 §4.4.2", "RFC 8446 §D.4"}},
 	{3, "The client checks the certificate", article3,
 		"As in TLS 1.2, the signature check is local: crypto/x509 follows the chain to a root in the client's own trust store, checks each signature, that every issuer is a CA (basicConstraints), the dates, the host name in the Subject Alternative Name and the serverAuth usage.\n\n" +
-			webPKI + " In TLS 1.3 a stapled OCSP response and SCTs travel inside the Certificate message, as extensions of the leaf's entry.",
+			webPKI + " In TLS 1.3 the stapled OCSP response travels inside the Certificate message, as the status_request extension of the leaf's entry (SCTs may travel there too, in signed_certificate_timestamp; this page's are embedded in the certificate itself).",
 		[]string{"RFC 8446 §4.4.2", "RFC 5280 §6.1", "RFC 5280 §4.2.1.9", "RFC 8446 §4.4.2.1", "RFC 6066 §8"}},
 	{4, "Both agree on cipher, group and signature", article4,
 		"The server picks the AEAD and hash (the cipher suite), the key exchange group and the signature scheme separately, from the client's lists. " + selects + " " +

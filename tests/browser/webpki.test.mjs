@@ -2,8 +2,9 @@
 // scenarios whose chain verifies but whose stapled OCSP response (revoked,
 // ocsp-expired) or embedded SCTs (no-sct) a client refuses, each reached by
 // its link (#scenario=<id>), and the control, whose OCSP and CT checks pass.
-// The engine's handshake completes in all four (its ends do not carry the
-// staple yet): the page says what the client would send. axe-core on one
+// The engine's server staples the OCSP response and its client checks it and
+// the SCTs right after path validation, so the handshake itself ends with
+// the WebPKI check's alert; the control completes. axe-core on one
 // result. Fails on any console error, page error, CSP violation or foreign
 // request (helpers.mjs).
 //
@@ -39,7 +40,7 @@ async function failedSteps(list) {
   return list.locator('li.check.fail strong').allTextContents();
 }
 
-test('WebPKI scenarios: a revoked certificate, a stale OCSP response and a certificate without SCTs are refused beside the handshake; the control passes both checks', async (t) => {
+test('WebPKI scenarios: a revoked certificate, a stale OCSP response and a certificate without SCTs end the handshake with the WebPKI check’s alert; the control passes both checks', async (t) => {
   const { page, problems } = await site.openPage(t);
   const t0 = Date.now();
   await page.goto(`${site.origin}/#scenario=valid`);
@@ -57,11 +58,11 @@ test('WebPKI scenarios: a revoked certificate, a stale OCSP response and a certi
     await page.evaluate((h) => { location.hash = h; }, `#scenario=${id}`);
     const result = page.locator(`[data-testid="scenario-result"][data-scenario="${id}"][data-state="done"]`);
     await result.waitFor({ timeout: 30_000 });
-    const box = result.getByTestId('scenario-webpki-refusal');
+    const box = result.getByTestId('scenario-refusal');
     assert.equal(await box.getAttribute('data-alert'), alert, `${id}: the alert`);
+    assert.equal(await box.getAttribute('data-side'), 'client', `${id}: the client refuses`);
     assert.ok((await box.textContent()).includes(error), `${id}: the check's error`);
-    assert.match(await box.textContent(), /RFC 8446 §4\.4\.2\.1/, `${id}: says where the staple would travel`);
-    assert.equal(await result.getByTestId('scenario-refusal').count(), 0, `${id}: the engine's handshake did not refuse`);
+    assert.match(await result.getByTestId('scenario-webpki-note').textContent(), /RFC 8446 §4\.4\.2\.1/, `${id}: says where the staple travels`);
     assert.match(await result.getByTestId('scenario-error').textContent(), /none: the chain verifies/, `${id}: path validation passes`);
     assert.ok((await result.getByTestId(failing).textContent()).includes(error), `${id}: the failing check's fact`);
     assert.match(await result.getByTestId('scenario-alert').textContent(), new RegExp(alert));

@@ -163,14 +163,15 @@ func newClient(o clientOptions) conn {
 type identity struct {
 	chain  [][]byte
 	signer crypto.Signer
+	ocsp   []byte // the OCSP response the server staples (RFC 6066 §8, RFC 8446 §4.4.2.1), or nil
 }
 
 func newServer(mode string, id identity, rec *trace.Recorder) conn {
 	if mode == session.ModeTLS13 {
-		return tls13.Server(&tls13.Config{Rand: rand.Reader, Certificates: id.chain, Signer: id.signer, Trace: rec})
+		return tls13.Server(&tls13.Config{Rand: rand.Reader, Certificates: id.chain, Signer: id.signer, OCSPStaple: id.ocsp, Trace: rec})
 	}
 	rk, _ := id.signer.(*rsa.PrivateKey)
-	return tls12.Server(&tls12.Config{Rand: rand.Reader, Suites: modeSuites[mode], Certificates: id.chain, Key: rk, Signer: id.signer, Trace: rec})
+	return tls12.Server(&tls12.Config{Rand: rand.Reader, Suites: modeSuites[mode], Certificates: id.chain, Key: rk, Signer: id.signer, OCSPStaple: id.ocsp, Trace: rec})
 }
 
 // checkKeyType reads --key.

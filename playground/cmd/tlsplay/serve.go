@@ -110,7 +110,7 @@ func (c *cli) serve(args []string) error {
 		}
 		caPath = f.Name()
 		defer os.Remove(caPath) // the root's key dies with this process
-		id = identity{chain: setup.Chain, signer: setup.Signer}
+		id = identity{chain: setup.Chain, signer: setup.Signer, ocsp: setup.OCSPResponse}
 	}
 
 	var capture *captureFile

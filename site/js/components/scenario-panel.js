@@ -4,7 +4,7 @@
 // and run; the panel shows the exact verification error, the alert sent,
 // what a browser would show and why the check exists — all from the
 // catalogue and the run, nothing written here. The WebPKI cases (stapled
-// OCSP, SCTs: besideHandshake) add the client's checks after path
+// OCSP, SCTs) add the client's checks after path
 // validation and say which alert it would send, as the engine's handshake
 // itself completes. Beside the list on a wide
 // screen; on a narrow one (one column) the result comes right after the case
@@ -92,7 +92,7 @@ export class ScenarioPanel extends HTMLElement {
         'aria-current': sc.id === id ? 'true' : null,
       },
       h('span', { class: 'title' }, sc.title),
-      h('span', { class: classes('expect', sc.alert ? 'fails' : 'passes') }, sc.alert ? `${sc.side} ${sc.besideHandshake ? 'would send' : 'sends'} ${sc.alert}` : 'completes')))));
+      h('span', { class: classes('expect', sc.alert ? 'fails' : 'passes') }, sc.alert ? `${sc.side} sends ${sc.alert}` : 'completes')))));
   }
 
   renderResult() {
@@ -121,14 +121,14 @@ export class ScenarioPanel extends HTMLElement {
       h('h4', null, sc.title),
       h('p', { class: 'defect' }, h('strong', null, 'What is wrong: '), sc.defect),
       h('p', { class: 'explanation' }, `Ran a ${m.id === 'classic' ? 'classic' : m.label} handshake (${m.sub}) with the engine’s client and server.`),
-      e ? refusal(e, { testid: 'scenario-refusal', failed: v ? (v.checks || []).filter((c) => !c.ok).map((c) => c.name) : [] })
-        : webFail ? besideRefusal(sc, webFail[2])
-          : h('p', { class: 'verdict good', 'data-testid': 'scenario-ok' }, 'The handshake completed: the client accepted the chain.'),
+      e ? refusal(e, { testid: 'scenario-refusal', failed: ((webFail ? webFail[2] : v) || {}).checks?.filter((c) => !c.ok).map((c) => c.name) || [] })
+        : h('p', { class: 'verdict good', 'data-testid': 'scenario-ok' }, 'The handshake completed: the client accepted the chain.'),
+      e && webFail ? h('p', { class: 'explanation', 'data-testid': 'scenario-webpki-note' },
+        'The chain itself verifies: the client refused after path validation, in its WebPKI checks. The server stapled the OCSP response because the client asked with status_request (TLS 1.3: inside the leaf’s certificate entry, RFC 8446 §4.4.2.1; TLS 1.2: the CertificateStatus message right after Certificate, RFC 6066 §8), and the certificate carries its SCTs (RFC 6962 §3.3).') : null,
       h('dl', { class: 'scenario-facts' },
         v ? fact('Verification error (crypto/x509)', 'scenario-error', v.ok ? 'none: the chain verifies' : h('code', null, v.error)) : null,
         ...web.map(([name, testid, x]) => (x ? fact(name, testid, x.ok ? 'passes' : h('code', null, x.error)) : null)),
         e ? fact('Alert sent', 'scenario-alert', `the ${e.side} sends `, h('code', null, e.alert || '(none)')) : null,
-        !e && webFail ? fact('Alert the client would send', 'scenario-alert', h('code', null, webFail[2].alert)) : null,
         sc.stoppedBy ? fact('Stopped by', 'scenario-stopped-by', sc.stoppedBy) : null,
         fact('What a browser would show', 'scenario-browser',
           h('span', { class: 'browser' }, 'Chrome: ', h('code', null, sc.browser.chrome)), h('br'),
@@ -154,22 +154,6 @@ function suites(result) {
     list('The server enables', result.serverSuites, 'scenario-server-suites'),
     h('p', { class: classes('verdict', shared.length ? 'good' : 'bad') },
       shared.length ? `In common: ${shared.join(', ')}` : 'In common: nothing. The server cannot pick a suite, so it refuses the ClientHello before sending any certificate.'));
-}
-
-/**
- * besideRefusal is the verdict of a WebPKI check (stapled OCSP, SCTs) that
- * refuses a chain the handshake accepted: the engine's ends do not run it
- * yet, so the page says what the client would do.
- */
-function besideRefusal(sc, x) {
-  const failed = (x.checks || []).filter((c) => !c.ok).map((c) => c.name);
-  return h('div', { class: 'refusal', 'data-testid': 'scenario-webpki-refusal', 'data-side': 'client', 'data-alert': x.alert || '' },
-    h('p', { class: 'refusal-head' }, h('span', { class: 'actor client' }, 'The client'), ' would refuse it and send the fatal alert ', h('code', { class: 'alert-name' }, x.alert)),
-    h('p', { class: 'refusal-check' }, h('span', { class: 'label' }, 'The check that failed: '), sc.stoppedBy,
-      failed.length ? [' — ', failed.map((name, i) => [i ? ', ' : '', h('strong', null, name)])] : null),
-    h('pre', { class: 'engine-message' }, x.error),
-    h('p', { class: 'explanation' },
-      'The chain itself verifies, and the engine’s handshake below completes: its client does not run this check yet, and its server does not staple the OCSP response (status_request: RFC 8446 §4.4.2.1 in TLS 1.3, the CertificateStatus message of RFC 6066 §8 in TLS 1.2). The page ran the client’s check on what the server would send.'));
 }
 
 /** checks lists a check's steps (pki.Verify's on the chain, as the client ran them in step 3; the WebPKI checks after it). */
