@@ -77,7 +77,7 @@ func (p *printer) summary(e *session.Export) {
 	parts = append(parts, map[bool]string{true: "forward secrecy", false: "no forward secrecy"}[e.ForwardSecrecy])
 	p.printf("%s\n", strings.Join(nonEmpty(parts), " · "))
 	key := e.Server.KeyType
-	p.printf("server %s (%s key, certificate issued by the playground's own root CA)\n", e.Server.Name, key)
+	p.printf("server %s (%s key, certificate issued by the playground's own CA)\n", e.Server.Name, key)
 	p.printf("seed %s (--seed replays the randoms and ephemeral keys; the CA and server keys are new each run)\n", e.Seed)
 }
 
@@ -331,4 +331,23 @@ func nonEmpty(list []string) []string {
 		}
 	}
 	return out
+}
+
+// resumption writes the second connection of --resume: what it skipped,
+// whether the server took the ticket, its steps and its key log.
+func (p *printer) resumption(r *session.ResumptionExport) {
+	res := r.Resumption
+	p.printf("\n══ The resumed connection (%s)\n", res.Mode)
+	if len(res.Skipped) > 0 {
+		p.wrap("   Skipped       ", "                 ", strings.Join(res.Skipped, ", "))
+	}
+	if res.ForwardSecrecyNote != "" {
+		p.wrap("   Secrecy       ", "                 ", res.ForwardSecrecyNote)
+	}
+	if res.EarlyData.Offered {
+		p.printf("   0-RTT         %s\n", map[bool]string{true: "accepted by the server", false: "refused by the server (the request goes again after the handshake)"}[res.EarlyData.Accepted])
+	}
+	p.summary(r.Export)
+	p.steps(r.Export)
+	p.keylog("resumed", r.Keylog)
 }

@@ -34,6 +34,9 @@ func (c *cli) handshake(args []string) error {
 	message := cmd.String("message", "hello from the terminal", "text sent from the client to the server and back after the handshake (empty: none)")
 	asJSON := cmd.Bool("json", false, "print the session export (the page's Export session file) and nothing else")
 	showBytes := cmd.Bool("bytes", false, "also print every record byte by byte: each field's offset, bytes, name, value, explanation and RFC section, encrypted records decrypted")
+	resume := cmd.Bool("resume", false, "then a second connection resuming the first (TLS 1.3: a NewSessionTicket and a PSK; TLS 1.2: a ticket or session ID, the abbreviated handshake), printed the same way with what it skipped")
+	pskOnly := cmd.Bool("psk-only", false, "with --resume in tls13: psk_ke, no new key exchange (not forward secret, RFC 8446 §2.2)")
+	earlyData := cmd.String("early-data", "", "with --resume in tls13: TEXT sent as 0-RTT data in the second connection's first flight (RFC 8446 §2.3)")
 	pcapngPath := cmd.String("pcapng", "", "write the session to FILE as pcapng, its key log inside: Wireshark and tshark open it decrypted (tshark -r FILE -q -z follow,tls,ascii,0)")
 	if _, err := cmd.parse(args, 0); err != nil {
 		return err
@@ -46,6 +49,15 @@ func (c *cli) handshake(args []string) error {
 	}
 	if !slices.Contains(session.Modes(), *mode) {
 		return usageErr(fmt.Sprintf("mode %q is not available in the engine's session yet", *mode), "choose "+strings.Join(session.Modes(), " or "))
+	}
+	if (*pskOnly || *earlyData != "") && !*resume {
+		return usageErr("--psk-only and --early-data describe the resumed connection", "add --resume")
+	}
+	if (*pskOnly || *earlyData != "") && *mode != session.ModeTLS13 {
+		return usageErr("--psk-only and --early-data are TLS 1.3 features (RFC 8446, Sections 2.2 and 2.3)", "use them with --mode tls13")
+	}
+	if len(*earlyData) > session.MaxEarlyData {
+		return usageErr(fmt.Sprintf("--early-data is %d bytes: the server's max_early_data_size is %d", len(*earlyData), session.MaxEarlyData), "send less")
 	}
 	if _, err := suites.ParseOrder(*suiteOrder); err != nil {
 		return usageErr(err.Error(), "choose --suite-order server or client")
@@ -101,7 +113,11 @@ func (c *cli) handshake(args []string) error {
 		}
 	}
 
-	sess, err := session.New(setup, session.Options{
+	newSession := session.New
+	if *resume && *mode != session.ModeTLS13 {
+		newSession = session.NewResumable // a TLS 1.2 session ID and ticket exist only if the first handshake makes them
+	}
+	sess, err := newSession(setup, session.Options{
 		Mode: *mode, Group: *group, ServerGroups: sg, ClientSuites: suites.Names(ss),
 		DisableEMS: *noEMS, SuiteOrder: *suiteOrder, Seed: seed, Now: c.now,
 	})
@@ -122,6 +138,22 @@ func (c *cli) handshake(args []string) error {
 			}
 		}
 	}
+	var resumed *session.ResumptionExport
+	if *resume && sess.Established() && sendErr == nil {
+		second, err := sess.Resume(session.ResumeOptions{PSKOnly: *pskOnly, EarlyData: *earlyData})
+		if err != nil {
+			return fmt.Errorf("--resume: %w", err)
+		}
+		if second.Established() && *message != "" {
+			if _, err := second.Send(trace.Client, *message); err != nil {
+				sendErr = fmt.Errorf("sending %q on the resumed connection: %w", *message, err)
+			}
+		}
+		second.Close()
+		if resumed, err = second.ResumptionExport(); err != nil {
+			return fmt.Errorf("--resume: %w", err)
+		}
+	}
 	sess.Close()
 	e := sess.Export()
 
@@ -129,7 +161,16 @@ func (c *cli) handshake(args []string) error {
 		enc := json.NewEncoder(c.stdout)
 		enc.SetEscapeHTML(false) // as JSON.stringify writes the page's file
 		enc.SetIndent("", "  ")
-		if err := enc.Encode(e); err != nil {
+		var v any = e
+		if resumed != nil {
+			// The same shape as the page's resume call: both connections and what the second skipped.
+			v = struct {
+				First      *session.Export     `json:"first"`
+				Second     *session.Export     `json:"second"`
+				Resumption *session.Resumption `json:"resumption"`
+			}{e, resumed.Export, resumed.Resumption}
+		}
+		if err := enc.Encode(v); err != nil {
 			return err
 		}
 	} else {
@@ -149,6 +190,9 @@ func (c *cli) handshake(args []string) error {
 			}
 		}
 		p.keylog("", e.Keylog)
+		if resumed != nil {
+			p.resumption(resumed)
+		}
 	}
 	if *pcapngPath != "" {
 		if err := os.WriteFile(*pcapngPath, sess.PCAPNG(), 0o644); err != nil {
@@ -160,6 +204,9 @@ func (c *cli) handshake(args []string) error {
 	}
 	if e.Error != nil {
 		return handshakeFailure(e.Error)
+	}
+	if resumed != nil && resumed.Error != nil {
+		return handshakeFailure(resumed.Error)
 	}
 	return sendErr
 }
