@@ -9,7 +9,8 @@
 #   wasm      GOOS=js GOARCH=wasm go test ./wasm/... under Node (scripts/go_js_wasm_exec)
 #   build     scripts/build.sh (site/dist: content-hashed, with the engine and sw.js; build.json names them)
 #   node      node --test tests/node/   (the built wasm through the JS API, under Node)
-#   browser   node --test tests/browser/ (Playwright + Debian's Chromium against the served site)
+#   browser   node --test tests/browser/ (Playwright + Debian's Chromium against the served site;
+#             two files at a time, TLSPLAY_BROWSER_JOBS=1 for one)
 #   workerd   node --test tests/workerd/ (the Cloudflare Worker under workerd on 127.0.0.1: the
 #             engine's native client over HTTP, bad input, a bounded load run of TLSPLAY_LOAD_N
 #             handshakes from 8 clients, default 1000, about 30 s; scripts/load.sh for more)
@@ -81,11 +82,12 @@ want() { [[ " ${stages[*]} " == *" $1 "* ]]; }
 # would "pass" with 0 tests).
 node_suite() {
   local dir="$1"
+  shift
   if [[ -z "$(find "$dir" -name '*.test.mjs' -not -path '*/node_modules/*' 2>/dev/null | head -1)" ]]; then
     echo "test.sh: no *.test.mjs in $dir" >&2
     return 1
   fi
-  node --test "$dir/"
+  node --test "$@" "$dir/"
 }
 
 # ---- deps: install only what is missing -------------------------------------------------
@@ -180,8 +182,10 @@ fi
 
 # ---- browser suites -------------------------------------------------------------------------------
 if want browser; then
-  begin browser "node --test tests/browser/ (Playwright + Chromium)"
-  node_suite tests/browser
+  # Two test files at a time (TLSPLAY_BROWSER_JOBS): most of a browser test is waiting on
+  # the page, so two Chromiums on two cores finish in about three quarters of the time.
+  begin browser "node --test tests/browser/ (Playwright + Chromium, ${TLSPLAY_BROWSER_JOBS:-2} files at a time)"
+  node_suite tests/browser --test-concurrency="${TLSPLAY_BROWSER_JOBS:-2}"
   end
 fi
 

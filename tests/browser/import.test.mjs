@@ -114,6 +114,7 @@ async function expectDecrypted(page, name) {
   assert.ok(await rec.getByTestId('record-wire').locator('.byte[data-offset]').count() > 5, `${name}: no bytes on the wire`);
   const plain = rec.getByTestId('record-plain');
   await plain.locator('details.fields > summary').click(); // "Every field", built when opened
+  await plain.locator('button.field-item').nth(1).waitFor({ timeout: 15_000 }).catch(() => {});
   assert.ok(await plain.locator('button.field-item').count() > 1, `${name}: no decrypted fields`);
 }
 
