@@ -56,7 +56,7 @@ func (c *Conn) sendClientHello() error {
 		exts = append(exts, handshake.Extension{Type: handshake.ExtServerName, Data: handshake.ServerNameExtension(c.cfg.ServerName)})
 	}
 	if c.cfg.WebPKI {
-		exts = append(exts, handshake.Extension{Type: handshake.ExtStatusRequest, Data: statusRequestOCSP})
+		exts = append(exts, handshake.Extension{Type: handshake.ExtStatusRequest, Data: handshake.StatusRequestOCSP})
 	}
 	if ecdhe {
 		ids := c.supportedGroups(offer)

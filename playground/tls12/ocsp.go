@@ -19,29 +19,6 @@ import (
 	"tlsplayground/playground/trace"
 )
 
-// statusTypeOCSP is CertificateStatusType ocsp (RFC 6066, Section 8).
-const statusTypeOCSP = 1
-
-// statusRequestOCSP is the client's status_request: status_type ocsp, an
-// empty responder_id_list (any responder the server knows) and empty
-// request_extensions (RFC 6066, Section 8), as browsers send it.
-var statusRequestOCSP = []byte{statusTypeOCSP, 0, 0, 0, 0}
-
-// clientAsksStatus reports whether a ClientHello's status_request asks for
-// an OCSP response. A malformed one is ignored, as other servers do: the
-// extension only asks for something extra.
-func clientAsksStatus(m *handshake.ClientHello) bool {
-	d, ok := handshake.Find(m.Extensions, handshake.ExtStatusRequest)
-	if !ok {
-		return false
-	}
-	s := cryptobyte.String(d)
-	var typ uint8
-	var ids, exts cryptobyte.String
-	return s.ReadUint8(&typ) && typ == statusTypeOCSP &&
-		s.ReadUint16LengthPrefixed(&ids) && s.ReadUint16LengthPrefixed(&exts) && s.Empty()
-}
-
 // staples reports whether this server sends a CertificateStatus: the
 // client asked and the server has a response (RFC 6066, Section 8). A
 // resumed session sends no Certificate, so no status either.
@@ -128,16 +105,9 @@ func (c *Conn) statusOrNot(typ uint8, raw []byte) (bool, error) {
 // for too few SCTs.
 func (c *Conn) checkWebPKI(staple []byte, why string) error {
 	r := pki.CheckWebPKI(c.verifiedPath, staple, c.cfg.LocalRoot, c.cfg.now())
-	var vals []trace.Value
-	if why != "" {
-		vals = append(vals, trace.Text("Stapled OCSP response", "none", why))
-	}
-	for _, ch := range r.Checks {
-		vals = append(vals, trace.Check(ch.Name, ch.OK, ch.Detail))
-	}
+	vals := trace.WebPKI(r, why)
 	if !r.OK {
-		c.cfg.Trace.Add(StepVerify, c.actor, "Refuses the certificate after path validation: revocation or transparency",
-			append(vals, trace.Text("Alert", r.Alert.String(), "what the client sends before it closes the connection"))...)
+		c.cfg.Trace.Add(StepVerify, c.actor, "Refuses the certificate after path validation: revocation or transparency", vals...)
 		c.failStep = StepVerify
 		return alert.Wrap(r.Alert, "tls: the server's certificate passed path validation but not the WebPKI checks", r.Err)
 	}

@@ -36,7 +36,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	c.clientVers = m.Version
 	c.sec.ClientRandom = m.Random
 	c.offered = m.CipherSuites
-	c.wantsStatus = clientAsksStatus(m)
+	c.wantsStatus = handshake.AsksOCSPStatus(m.Extensions)
 	c.transcript = append(c.transcript, raw...)
 
 	offeredNames := make([]string, len(m.CipherSuites))

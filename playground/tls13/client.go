@@ -116,7 +116,7 @@ func (c *Conn) buildClientHello(shares []handshake.KeyShareEntry, cookie []byte)
 		handshake.Extension{Type: handshake.ExtKeyShare, Data: handshake.MarshalClientKeyShares(shares)})
 	if c.cfg.WebPKI {
 		// Asks for a stapled OCSP response (RFC 8446, Section 4.4.2.1).
-		exts = append(exts, handshake.Extension{Type: handshake.ExtStatusRequest, Data: statusRequestOCSP})
+		exts = append(exts, handshake.Extension{Type: handshake.ExtStatusRequest, Data: handshake.StatusRequestOCSP})
 	}
 	if cookie != nil {
 		exts = append(exts, handshake.Extension{Type: handshake.ExtCookie, Data: cookie})

@@ -13,36 +13,11 @@ import (
 	"crypto/x509"
 	"fmt"
 
-	"golang.org/x/crypto/cryptobyte"
-
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/trace"
 )
-
-// statusTypeOCSP is CertificateStatusType ocsp (RFC 6066, Section 8).
-const statusTypeOCSP = 1
-
-// statusRequestOCSP is the client's status_request: status_type ocsp, an
-// empty responder_id_list (any responder the server knows) and empty
-// request_extensions (RFC 6066, Section 8), as browsers send it.
-var statusRequestOCSP = []byte{statusTypeOCSP, 0, 0, 0, 0}
-
-// asksStatus reports whether a ClientHello's status_request asks for an
-// OCSP response. A malformed one is ignored, as other servers do: the
-// extension only asks for something extra.
-func asksStatus(m *handshake.ClientHello) bool {
-	d, ok := handshake.Find(m.Extensions, handshake.ExtStatusRequest)
-	if !ok {
-		return false
-	}
-	s := cryptobyte.String(d)
-	var typ uint8
-	var ids, exts cryptobyte.String
-	return s.ReadUint8(&typ) && typ == statusTypeOCSP &&
-		s.ReadUint16LengthPrefixed(&ids) && s.ReadUint16LengthPrefixed(&exts) && s.Empty()
-}
 
 // describeHello describes a ClientHello's extensions; status_request,
 // which the shared describer shows by its size, says what it asks.
@@ -115,18 +90,14 @@ func (c *Conn) readStaple(m *handshake.Certificate13) ([]byte, error) {
 // Section 8), bad_certificate for too few SCTs.
 func (c *Conn) checkWebPKI(path []*x509.Certificate, staple []byte) error {
 	r := pki.CheckWebPKI(path, staple, c.cfg.LocalRoot, c.cfg.now())
-	var vals []trace.Value
+	why := ""
 	if staple == nil {
-		why := "the server put no status_request on its certificate, which RFC 8446, Section 4.4.2.1 allows"
-		vals = append(vals, trace.Text("Stapled OCSP response", "none", why))
+		why = "the server put no status_request on its certificate, which RFC 8446, Section 4.4.2.1 allows"
 	}
-	for _, ch := range r.Checks {
-		vals = append(vals, trace.Check(ch.Name, ch.OK, ch.Detail))
-	}
+	vals := trace.WebPKI(r, why)
 	if !r.OK {
 		c.failStep = StepVerify
-		c.cfg.Trace.Add(StepVerify, c.actor, "Refuses the certificate after path validation: revocation or transparency",
-			append(vals, trace.Text("Alert", r.Alert.String(), "what the client sends before it closes the connection"))...)
+		c.cfg.Trace.Add(StepVerify, c.actor, "Refuses the certificate after path validation: revocation or transparency", vals...)
 		return alert.Wrap(r.Alert, "tls: the server's certificate passed path validation but not the WebPKI checks", r.Err)
 	}
 	c.cfg.Trace.Add(StepVerify, c.actor, "Checks revocation and transparency beyond path validation", vals...)

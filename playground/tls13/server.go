@@ -42,7 +42,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	c.transcript = append(c.transcript, raw...)
 	c.sessionID = m.SessionID
 	c.hello = m
-	c.wantsStatus = asksStatus(m)
+	c.wantsStatus = handshake.AsksOCSPStatus(m.Extensions)
 
 	offered := make([]string, len(m.CipherSuites))
 	for i, id := range m.CipherSuites {

@@ -43,3 +43,21 @@ func Verification(res pki.VerifyResult) []Value {
 		List("Verified path", path, "from the leaf up to a root in the client's own trust store"),
 		Text("crypto/x509 says", "ok", "x509.Certificate.Verify returned no error"))
 }
+
+// WebPKI is what a client traces of its checks beyond path validation
+// (pki.CheckWebPKI: the stapled OCSP response, the SCTs): why there was no
+// staple when noStaple is not empty, each check, and on a refusal the
+// alert it sends.
+func WebPKI(r pki.WebPKIResult, noStaple string) []Value {
+	var vals []Value
+	if noStaple != "" {
+		vals = append(vals, Text("Stapled OCSP response", "none", noStaple))
+	}
+	for _, ch := range r.Checks {
+		vals = append(vals, Check(ch.Name, ch.OK, ch.Detail))
+	}
+	if !r.OK {
+		vals = append(vals, Text("Alert", r.Alert.String(), "what the client sends before it closes the connection"))
+	}
+	return vals
+}
