@@ -231,7 +231,7 @@ test('tampering: each kind of change trips its check, no plaintext is released, 
   // Any byte: pick a record, then a byte, then a value.
   await page.getByTestId('tamper-ems').check();
   await idle(page);
-  await page.getByTestId('pick-record-6').click();
+  await page.getByTestId('pick-record-7').click(); // the client's Finished (after CertificateStatus, ServerHelloDone, ClientKeyExchange, ChangeCipherSpec)
   await page.locator('tls-tamper [data-testid="byte-20"]').click();
   assert.match(await page.getByTestId('byte-legend').textContent(), /Byte 20/);
   await page.getByTestId('tamper-value').fill('00');

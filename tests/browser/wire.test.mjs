@@ -174,12 +174,12 @@ test('tampering names the field of the changed byte, and the record where the re
   assert.equal(await changed.getByTestId('byte-legend').first().getAttribute('data-kind'), 'client_hello.random');
   await panel.screenshot({ path: path.join(out, 'wire-tamper.png') });
 
-  // Two runs that differ in one byte of the client's Finished (record #7), the
+  // Two runs that differ in one byte of the client's Finished (record #8), the
   // last record sent before the alert, so nothing else differs: each result
   // shows its own run's bytes.
   const byteIn = (loc, o) => loc.locator(`[data-testid="record-wire"] .byte[data-offset="${o}"]`).textContent();
   const run = async (offset) => {
-    await panel.getByTestId('pick-record-6').click();
+    await panel.getByTestId('pick-record-7').click();
     await panel.locator(`[data-testid="byte-${offset}"]`).click();
     const to = await panel.getByTestId('tamper-value').inputValue();
     const n = Number(await panel.getAttribute('data-runs'));
