@@ -9,13 +9,13 @@ package main
 import (
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/hex"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"sync"
 
 	"tlsplayground/playground/analyze"
+	"tlsplayground/playground/capture"
 	"tlsplayground/playground/decrypt"
 	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
@@ -111,63 +111,31 @@ func (w *wireState) analysed(c connection) (*analysis, error) {
 			return x, nil
 		}
 	}
-	recs := make([]analyze.Record, len(c.records))
-	for i, r := range c.records {
-		b, err := hex.DecodeString(r.Hex)
-		if err != nil {
-			return nil, fmt.Errorf("record %d is not hex: %v", i, err)
-		}
-		if r.From != "client" && r.From != "server" {
-			return nil, fmt.Errorf("record %d: from is %q: client or server", i, r.From)
-		}
-		recs[i] = analyze.Record{FromClient: r.From == "client", Wire: b}
+	// A key log that does not parse opens nothing: the records are still
+	// analysed, and the encrypted ones say why they stayed closed.
+	kl, klErr := decrypt.ParseKeyLog([]byte(c.keylog))
+	conn, err := capture.FromRecords(c.records, kl)
+	if err != nil {
+		return nil, err
 	}
-	decrypted, errs := plaintexts(recs, c.keylog)
-	x := &analysis{key: key, recs: recs}
+	x := &analysis{key: key, recs: conn.Records}
 	a := analyze.New()
-	for i, r := range recs {
-		x.done = append(x.done, &analysisRecord{tree: a.Record(r), from: c.records[i].From, decrypted: decrypted[i], err: errs[i]})
+	for i, r := range conn.Records {
+		ar := &analysisRecord{tree: a.Record(r), from: c.records[i].From, decrypted: r.Plaintext != nil}
+		switch rr := conn.Decrypt.Records[i]; {
+		case c.keylog == "" || !rr.Encrypted || r.Plaintext != nil: // nothing to open, or opened
+		case klErr != nil:
+			ar.err = "the key log does not parse: " + klErr.Error()
+		default:
+			ar.err = rr.Err
+		}
+		x.done = append(x.done, ar)
 	}
 	w.analyses = append([]*analysis{x}, w.analyses...)
 	if len(w.analyses) > keptAnalyses {
 		w.analyses = w.analyses[:keptAnalyses]
 	}
 	return x, nil
-}
-
-// plaintexts opens the records with the key log (playground/decrypt), as
-// Wireshark would: it sets each record's Plaintext, and says per record
-// whether it was decrypted and, for an encrypted one that was not, why.
-func plaintexts(recs []analyze.Record, keylog string) ([]bool, []string) {
-	ok, why := make([]bool, len(recs)), make([]string, len(recs))
-	if keylog == "" {
-		return ok, why
-	}
-	kl, err := decrypt.ParseKeyLog([]byte(keylog))
-	if err != nil {
-		for i := range why {
-			why[i] = "the key log does not parse: " + err.Error()
-		}
-		return ok, why
-	}
-	in := make([]decrypt.Record, len(recs))
-	for i, r := range recs {
-		in[i] = decrypt.Record{FromClient: r.FromClient, Wire: r.Wire}
-	}
-	res := decrypt.Connection(in, kl)
-	for i := range recs {
-		if i >= len(res.Records) {
-			break
-		}
-		rr := res.Records[i]
-		if rr.Plaintext != nil {
-			recs[i].Plaintext = rr.Plaintext
-			ok[i] = true
-		} else if rr.Encrypted {
-			why[i] = rr.Err
-		}
-	}
-	return ok, why
 }
 
 // AnalyzeRequest is the argument of analyze: one record of one connection.

@@ -151,7 +151,7 @@ func TestAnalyzeBadInput(t *testing.T) {
 		{`{"source":"elsewhere"}`, `analyze: source "elsewhere": session, mitm-left, mitm-right, import or records`},
 		{`{"records":[]}`, `analyze: records and keylog go with source "records" only`},
 		{`{"source":"records","records":[{"from":"client","hex":"zz"}]}`, "analyze: record 0 is not hex"},
-		{`{"source":"records","records":[{"from":"eve","hex":"16"}]}`, `analyze: record 0: from is "eve": client or server`},
+		{`{"source":"records","records":[{"from":"eve","hex":"16"}]}`, `analyze: record 0 is from "eve": it must be "client" or "server"`},
 		{`{"source":"records","records":[]}`, "analyze: record 0: the connection has 0 records"},
 		{`{"record":"1"}`, "analyze: bad argument"},
 		{`{"rec":1}`, "unknown field"},

@@ -429,16 +429,9 @@ func openExport(b []byte, extra decrypt.KeyLog, progress func(int, int)) (*Resul
 		kl = own.Merge(extra)
 	}
 	res.KeyLogLines = len(kl.Entries)
-	recs := make([]decrypt.Record, 0, len(e.Records))
-	for i, r := range e.Records {
-		w, err := hex.DecodeString(r.Hex)
-		if err != nil {
-			return nil, fmt.Errorf("the session export's record %d is not hex: %v", i, err)
-		}
-		if r.From != "client" && r.From != "server" {
-			return nil, fmt.Errorf("the session export's record %d is from %q: it must be \"client\" or \"server\"", i, r.From)
-		}
-		recs = append(recs, decrypt.Record{FromClient: r.From == "client", Wire: w})
+	recs, err := engineRecords(e.Records)
+	if err != nil {
+		return nil, fmt.Errorf("the session export's %w", err)
 	}
 	if len(recs) > MaxRecords {
 		res.Problems = append(res.Problems, fmt.Sprintf("%d more records are not read: the playground reads at most %d records of one connection", len(recs)-MaxRecords, MaxRecords))
@@ -448,6 +441,33 @@ func openExport(b []byte, extra decrypt.KeyLog, progress func(int, int)) (*Resul
 	res.Connections = []*Connection{c}
 	progress(1, 1)
 	return res, nil
+}
+
+// engineRecords reads the engine's records (session.Record: from and hex).
+func engineRecords(in []session.Record) ([]decrypt.Record, error) {
+	recs := make([]decrypt.Record, 0, len(in))
+	for i, r := range in {
+		w, err := hex.DecodeString(r.Hex)
+		if err != nil {
+			return nil, fmt.Errorf("record %d is not hex: %v", i, err)
+		}
+		if r.From != "client" && r.From != "server" {
+			return nil, fmt.Errorf("record %d is from %q: it must be \"client\" or \"server\"", i, r.From)
+		}
+		recs = append(recs, decrypt.Record{FromClient: r.From == "client", Wire: w})
+	}
+	return recs, nil
+}
+
+// FromRecords is one connection given as the engine's records and its
+// key log (empty when there is none), decrypted as a session export is: the
+// path the page's own sessions and the terminal's --bytes take.
+func FromRecords(records []session.Record, kl decrypt.KeyLog) (*Connection, error) {
+	recs, err := engineRecords(records)
+	if err != nil {
+		return nil, err
+	}
+	return newConnection("client", "server", recs, kl), nil
 }
 
 // Tree analyses record rec of connection conn (playground/analyze). The

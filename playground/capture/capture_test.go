@@ -141,13 +141,18 @@ func mustTree(t *testing.T, res *capture.Result, conn, rec int) *analyze.Tree {
 	return tr
 }
 
-func TestJSONBridge(t *testing.T) {
-	res, summary, err := capture.ImportJSON(read(t, "illustrated-tls13", "capture.pcap"), read(t, "illustrated-tls13", "keylog.txt"), nil)
+func TestSummaryJSON(t *testing.T) {
+	res, err := capture.Open(read(t, "illustrated-tls13", "capture.pcap"), read(t, "illustrated-tls13", "keylog.txt"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	b, err := json.Marshal(res.Summary())
+	if err != nil {
+		t.Fatal(err)
+	}
+	summary := string(b)
 	var s capture.Summary
-	if err := json.Unmarshal([]byte(summary), &s); err != nil {
+	if err := json.Unmarshal(b, &s); err != nil {
 		t.Fatal(err)
 	}
 	c := s.Connections[0]
@@ -158,23 +163,12 @@ func TestJSONBridge(t *testing.T) {
 	if strings.Contains(summary, "wireHex") || len(summary) > 20000 {
 		t.Errorf("the summary carries record bytes or trees (%d bytes)", len(summary))
 	}
-	rec, err := res.RecordJSON(0, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var d struct {
-		WireHex, PlaintextHex string
-		Tree                  struct{ Wire, Plain *analyze.Field }
-	}
-	if err := json.Unmarshal([]byte(rec), &d); err != nil {
-		t.Fatal(err)
-	}
-	if d.WireHex == "" || d.PlaintextHex == "" || d.Tree.Wire == nil || d.Tree.Plain == nil {
-		t.Errorf("record detail: %s", rec)
+	if tr, err := res.Tree(0, 3); err != nil || tr.Wire == nil || tr.Plain == nil {
+		t.Errorf("record 3's tree: %v", err)
 	}
 	for _, bad := range [][2]int{{1, 0}, {-1, 0}, {0, 99}, {0, -1}} {
-		if _, err := res.RecordJSON(bad[0], bad[1]); err == nil || !strings.Contains(err.Error(), "does not exist") {
-			t.Errorf("RecordJSON(%d, %d): %v", bad[0], bad[1], err)
+		if _, err := res.Tree(bad[0], bad[1]); err == nil || !strings.Contains(err.Error(), "does not exist") {
+			t.Errorf("Tree(%d, %d): %v", bad[0], bad[1], err)
 		}
 	}
 }

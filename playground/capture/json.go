@@ -1,8 +1,6 @@
 package capture
 
 import (
-	"encoding/json"
-
 	"tlsplayground/playground/decrypt"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/session"
@@ -61,18 +59,6 @@ type RecordSummary struct {
 	Note      string `json:"note,omitempty"`
 }
 
-// RecordDetail is one record with its bytes and its analysis.
-type RecordDetail struct {
-	Conn         int    `json:"conn"`
-	Record       int    `json:"record"`
-	From         string `json:"from"`
-	WireHex      string `json:"wireHex"`
-	PlaintextHex string `json:"plaintextHex,omitempty"`
-	Tree         any    `json:"tree"` // *analyze.Tree: {wire, plain}
-	Err          string `json:"err,omitempty"`
-	Note         string `json:"note,omitempty"`
-}
-
 func from(fromClient bool) string {
 	if fromClient {
 		return "client"
@@ -106,37 +92,4 @@ func (r *Result) Summary() *Summary {
 		s.Connections[i] = cs
 	}
 	return s
-}
-
-// ImportJSON is the wasm bridge's entry point: it opens a capture or a
-// session export with an optional key log (Open) and returns the import,
-// which the bridge keeps for RecordJSON, and its summary as JSON.
-func ImportJSON(file, keylog []byte, progress func(done, total int)) (*Result, string, error) {
-	r, err := Open(file, keylog, progress)
-	if err != nil {
-		return nil, "", err
-	}
-	b, err := json.Marshal(r.Summary())
-	if err != nil {
-		return nil, "", err
-	}
-	return r, string(b), nil
-}
-
-// RecordJSON returns one record of an import as JSON: its bytes, its
-// decrypted fragment and its analysis (RecordDetail).
-func (r *Result) RecordJSON(conn, rec int) (string, error) {
-	t, err := r.Tree(conn, rec)
-	if err != nil {
-		return "", err
-	}
-	c := r.Connections[conn]
-	ar, dr := c.Records[rec], c.Decrypt.Records[rec]
-	d := RecordDetail{Conn: conn, Record: rec, From: from(ar.FromClient), WireHex: trace.HexString(ar.Wire),
-		PlaintextHex: trace.HexString(ar.Plaintext), Tree: t, Err: dr.Err, Note: dr.Note}
-	b, err := json.Marshal(d)
-	if err != nil {
-		return "", err
-	}
-	return string(b), nil
 }

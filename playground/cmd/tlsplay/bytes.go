@@ -1,12 +1,10 @@
 package main
 
 import (
-	"encoding/hex"
-
 	"tlsplayground/playground/analyze"
+	"tlsplayground/playground/capture"
 	"tlsplayground/playground/decrypt"
 	"tlsplayground/playground/session"
-	"tlsplayground/playground/trace"
 )
 
 // recordBytes prints every record of a session byte by byte through the
@@ -14,32 +12,23 @@ import (
 // value, explanation and RFC section, and for an encrypted record its
 // decrypted content, opened with the session's own key log.
 func (p *printer) recordBytes(e *session.Export) error {
-	recs := make([]decrypt.Record, len(e.Records))
-	for i, r := range e.Records {
-		b, err := hex.DecodeString(r.Hex)
-		if err != nil {
-			return err
-		}
-		recs[i] = decrypt.Record{FromClient: r.From == trace.Client, Wire: b}
-	}
 	kl, err := decrypt.ParseKeyLog([]byte(e.Keylog))
 	if err != nil {
 		return err
 	}
-	res := decrypt.Connection(recs, kl)
+	conn, err := capture.FromRecords(e.Records, kl)
+	if err != nil {
+		return err
+	}
 	names := map[int][]string{}
 	for _, m := range e.Messages {
 		names[m.Record] = append(names[m.Record], m.Name)
 	}
 	p.printf("\nEvery record, byte by byte (offset, bytes, field = value — what it is (RFC)):\n")
 	a := analyze.New()
-	for i, r := range recs {
-		var rr decrypt.RecordResult
-		if i < len(res.Records) {
-			rr = res.Records[i]
-		}
-		p.recordHeader(i, r.FromClient, names[i], len(r.Wire), rr)
-		if err := analyze.Fprint(p.w, a.Record(analyze.Record{FromClient: r.FromClient, Wire: r.Wire, Plaintext: rr.Plaintext})); err != nil {
+	for i, r := range conn.Records {
+		p.recordHeader(i, r.FromClient, names[i], len(r.Wire), conn.Decrypt.Records[i])
+		if err := analyze.Fprint(p.w, a.Record(r)); err != nil {
 			return err
 		}
 	}
