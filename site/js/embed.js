@@ -1,9 +1,10 @@
 // embed.js boots an embed view (embed.html): one focused view of the
 // playground, without the page's chrome, made to live in an iframe of someone
 // else's page. It reads the view from the fragment (views.js: the same links
-// as the full page), mounts that view's elements, starts the page's controller
-// (app.js, which renders whatever elements are mounted) and tells the host
-// page its height whenever it changes.
+// as the full page), mounts that view's elements (mountView, as <tls-view>
+// does), starts a view over them (view-controller.js, the full page's too,
+// routed by the fragment, with the recorded first session of a step view)
+// and tells the host page its height whenever it changes.
 //
 // The message to the host (the host script tls-playground.js listens for it):
 //   {type: 'tls-playground:resize', version: 1, height, view}
@@ -12,46 +13,23 @@
 // and the embed cannot know its host. The host accepts it only from its own
 // iframes of this site (checking event.origin and event.source).
 //
-// An embed never scrolls or focuses its host: app.js never calls
+// An embed never scrolls or focuses its host: the view never calls
 // scrollIntoView here, and moves focus only once the visitor is inside.
 
-import { h } from './dom.js';
 import { parseView, titleOf } from './views.js';
+import { mountView } from './tls-view.js';
+import { createView } from './view-controller.js';
+import { loadFirstSession } from './model/first-session.js';
 
 // The modules run: boot.js (the classic script that reports a page that
-// cannot start) waits for this mark, which engine.js sets only once app.js
-// loads, a moment later here.
+// cannot start) waits for this mark, which engine.js sets only once the
+// view's modules load, a moment later here.
 document.documentElement.dataset.modules = 'ran';
 
 const view = parseView(location.hash);
 
-/** mount builds the elements of a view into main. */
-function mount(kind) {
-  switch (kind) {
-    case 'compare':
-      return [h('tls-comparison', { id: 'compare' })];
-    case 'schedule':
-      return [h('tls-key-schedule', { id: 'key-schedule' })];
-    case 'attack':
-    case 'scenario':
-      return [h('section', { class: 'attacks', id: 'attacks', 'aria-label': 'Attack lab' }, h('tls-attack-lab'))];
-    default:
-      return [
-        h('tls-controls'),
-        h('div', { class: 'stage' },
-          h('section', { class: 'diagram', 'aria-labelledby': 'diagram-title' },
-            h('h2', { id: 'diagram-title', class: 'visually-hidden' }, 'On the wire'),
-            h('tls-sequence-diagram')),
-          h('section', { class: 'detail' },
-            h('tls-step-panel', { id: 'step-panel' }),
-            h('tls-key-share'),
-            h('tls-message-composer'))),
-      ];
-  }
-}
-
 const main = document.getElementById('view');
-main.replaceChildren(...mount(view.kind));
+main.replaceChildren(...mountView(view.kind));
 document.documentElement.dataset.view = view.kind;
 document.querySelector('.embed-title').textContent = titleOf(view);
 document.title = `TLS Playground: ${titleOf(view)}`;
@@ -88,8 +66,10 @@ addEventListener('resize', report);
 addEventListener('load', report);
 report();
 
-import('./app.js').catch((err) => {
-  document.body.dataset.state = 'failed';
-  const status = document.querySelector('#engine-status .status-text');
-  if (status) status.textContent = `The playground could not start: ${err.message}. Open the full page (link above).`;
-});
+createView({
+  root: document,
+  routed: true,
+  embedded: true,
+  marks: document.body,
+  firstSession: view.kind === 'step' && location.protocol !== 'file:' ? loadFirstSession({ base: document.baseURI }) : null,
+}).start().catch(() => {});

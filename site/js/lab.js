@@ -4,12 +4,14 @@
 // engine (through the page's Engine), keeps what each attack produced, and
 // hands a view of it to the components, which only emit tls-attack events.
 //
-// The engine holds one current session: the one the stepper shows. Eve reads
-// that session's recording. Tampering, Bleichenbacher and the downgrade run
-// handshakes of their own in the same engine (same seed, so every byte is
-// identical up to the change), and then restore the session on screen by
-// running it again from its seed (and resending the messages sent in step 7),
-// so that what the stepper shows is always what the engine holds.
+// The session on screen lives in an engine handle (the page's default one,
+// or the view's own: app.at() names it). Eve reads that session's recording.
+// Tampering, Bleichenbacher and the downgrade run handshakes of their own in
+// the same engine (same seed, so every byte is identical up to the change),
+// each in a handle of its own that is released when the attack has run: the
+// session on screen is never touched. (An engine without handles has one
+// current session: there the lab restores the session on screen afterwards
+// by running it again from its seed and resending the messages of step 7.)
 //
 // Links (the URL's fragment):
 //   #attack=eve | mallory | downgrade | certificates | tamper | bleichenbacher | resumption
@@ -37,6 +39,7 @@ const TITLES = {
  * createLab returns the lab's controller. app gives it the page:
  *   state      the page's state (read: session, exchanges, sessionOpts, mode, group, server, ready, busy)
  *   engine()   the page's Engine
+ *   at()       what names the session on screen's handle in a call's options ({} for the default)
  *   work(label, fn), setStatus(text), render(), configure(requested)
  */
 export function createLab(app) {
@@ -55,6 +58,38 @@ export function createLab(app) {
   const engine = () => app.engine();
   const st = () => app.state;
   const local = () => st().server === 'local';
+  /** at names the handle of the session on screen in a call's options. */
+  const at = () => (app.at ? app.at() : {});
+  /** handles: the engine keeps sessions as handles (newSession({own: true}), releaseSession). */
+  const handles = () => typeof engine().releaseSession === 'function';
+
+  /**
+   * scratch runs fn(own) where own(opts) adds what makes a call run in a
+   * handle of the attack's own: with handles, {own: true} for the first
+   * newSession and then that handle; the handle is released afterwards.
+   * Without handles own(opts) is opts and the session on screen is restored.
+   */
+  async function scratch(fn) {
+    if (!handles()) {
+      try {
+        return await fn((opts) => opts);
+      } finally {
+        await restore();
+      }
+    }
+    let id = null;
+    const own = (opts) => (id ? { ...opts, session: id } : { ...opts, own: true });
+    const track = async (p) => {
+      const out = await p;
+      if (!id && out && out.session) id = out.session;
+      return out;
+    };
+    try {
+      return await fn(own, track);
+    } finally {
+      if (id) engine().releaseSession(id).catch(() => {});
+    }
+  }
 
   // ---- the session on screen ----------------------------------------------------
 
@@ -130,7 +165,7 @@ export function createLab(app) {
 
   async function eve() {
     if (!local()) throw new Error('Eve reads the session of the engine in this page: choose “Server: in one engine” above');
-    const result = await app.work('Eve decrypts the recording with the leaked server key', () => engine().eve());
+    const result = await app.work('Eve decrypts the recording with the leaked server key', () => engine().eve(at()));
     lab.eve = { result: { ...result, recorded: st().session } };
     app.setStatus(result.ok
       ? `Eve read the recording: ${result.verdict}.`
@@ -181,12 +216,13 @@ export function createLab(app) {
 
   async function downgrade() {
     const seed = local() && st().session ? st().session.seed : undefined;
-    await app.work('A client offering TLS 1.3 and 1.2, with and without Mallory stripping TLS 1.3', async () => {
-      const clean = await engine().downgrade({ strip: false, seed });
-      const stripped = await engine().downgrade({ strip: true, seed });
+    await app.work('A client offering TLS 1.3 and 1.2, with and without Mallory stripping TLS 1.3', () => scratch(async (own, track = (p) => p) => {
+      // With handles, a handle of the lab's own (its first handshake only makes it) holds the two runs.
+      if (handles()) await track(engine().newSession(own({ ...screenOpts(), seed })));
+      const clean = await engine().downgrade(own({ strip: false, seed }));
+      const stripped = await engine().downgrade(own({ strip: true, seed }));
       lab.downgrade = { clean, stripped };
-      await restore();
-    });
+    }));
     const e = lab.downgrade.stripped.error;
     app.setStatus(e ? `Downgrade detected: the client sent ${e.alert}.` : 'The downgrade was not detected.');
   }
@@ -230,11 +266,8 @@ export function createLab(app) {
       return;
     }
     const opts = { ...screenOpts(), ems: false };
-    const session = await app.work('Running the same handshake without the extended master secret', async () => {
-      const out = await engine().newSession({ ...opts, seed: s.seed });
-      await restore();
-      return out;
-    });
+    const session = await app.work('Running the same handshake without the extended master secret',
+      () => scratch((own, track = (p) => p) => track(engine().newSession(own({ ...opts, seed: s.seed })))));
     lab.tamper = { ...lab.tamper, custom: { session, opts }, ems: false, result: null };
   }
 
@@ -247,23 +280,22 @@ export function createLab(app) {
     const resend = custom ? [] : st().exchanges;
     const from = parseInt(base.records[record].hex.slice(offset * 2, offset * 2 + 2), 16);
     const replay = [];
-    const session = await app.work(`Running the handshake again with byte ${offset} of record ${record + 1} changed`, async () => {
-      let out = await engine().newSession({ ...opts, seed: base.seed, tamper: [{ record, offset, value }] });
+    const session = await app.work(`Running the handshake again with byte ${offset} of record ${record + 1} changed`, () => scratch(async (own, track = (p) => p) => {
+      let out = await track(engine().newSession(own({ ...opts, seed: base.seed, tamper: [{ record, offset, value }] })));
       if (!out.error && resend.length) {
         for (const ex of resend) {
           try {
-            const got = await engine().send({ from: ex.from, text: ex.plaintext });
+            const got = await engine().send(own({ from: ex.from, text: ex.plaintext }));
             replay.push({ from: ex.from, text: ex.plaintext, decrypted: got.decrypted, record: got.record });
           } catch (err) {
             replay.push({ from: ex.from, text: ex.plaintext, decrypted: null, record: ex.record, error: err.message });
             break;
           }
         }
-        out = await engine().exportSession();
+        out = await engine().exportSession(own({}));
       }
-      await restore();
       return out;
-    });
+    }));
     lab.tamper = { ...lab.tamper, result: { session, change: { record, offset, from, to: value, name: recordName(base, record) }, replay, base } };
     const e = session.error;
     app.setStatus(e
@@ -296,9 +328,9 @@ export function createLab(app) {
     const s = st().session;
     const seed = s && local() ? s.seed : undefined;
     const onScreen = local() && s && s.mode === 'classic' && !s.error;
-    await app.work('Sending a changed ClientKeyExchange to the real server and to the padding oracle', async () => {
+    await app.work('Sending a changed ClientKeyExchange to the real server and to the padding oracle', () => scratch(async (own, track = (p) => p) => {
       let base = onScreen ? s : lab.bleich.seed === seed && lab.bleich.base;
-      if (!base) base = await engine().newSession({ mode: 'classic', seed });
+      if (!base) base = await track(engine().newSession(own({ mode: 'classic', seed })));
       const cke = (base.messages || []).find((m) => m.name === 'ClientKeyExchange');
       if (!cke) throw new Error('the classic handshake has no ClientKeyExchange');
       const hex = base.records[cke.record].hex;
@@ -307,11 +339,10 @@ export function createLab(app) {
       const from = parseInt(hex.slice(at * 2, at * 2 + 2), 16);
       const to = value === undefined ? from ^ 0x01 : value;
       const change = [{ record: cke.record, offset: at, value: to }];
-      const real = await engine().newSession({ mode: 'classic', seed: base.seed, tamper: change });
-      const leaky = await engine().newSession({ mode: 'classic', seed: base.seed, tamper: change, paddingOracle: true });
-      await restore();
+      const real = await track(engine().newSession(own({ mode: 'classic', seed: base.seed, tamper: change })));
+      const leaky = await engine().newSession(own({ mode: 'classic', seed: base.seed, tamper: change, paddingOracle: true }));
       lab.bleich = { base, seed, offset: at, real, leaky, change: { record: cke.record, offset: at, from, to, name: 'ClientKeyExchange' } };
-    });
+    }));
     const { real, leaky } = lab.bleich;
     app.setStatus(`Real server: ${real.error ? real.error.alert : 'no error'}; padding oracle: ${leaky.error ? leaky.error.alert : 'no error'}.`);
   }
@@ -416,8 +447,13 @@ export function createLab(app) {
     };
   }
 
+  /** dispose forgets what the lab holds (its handles are released as each attack ends). */
+  function dispose() {
+    lab.attack = null;
+  }
+
   return {
-    open, handle, view, hash, onNewSession, onSessionGrew,
+    open, handle, view, hash, onNewSession, onSessionGrew, dispose,
     setError(message) { lab.error = message || ''; },
     title: (a) => TITLES[a] || a,
     get attack() { return lab.attack; },

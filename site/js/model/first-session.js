@@ -1,0 +1,50 @@
+// first-session.js finds the recorded first session (issue 9's first view):
+// at build time scripts/firstsession runs one classic session with the
+// starter key in the same engine and the build puts it in the dist
+// (build.json's "firstSession": assets/<hash>/first-session.json). The page
+// shows it, marked source: 'recorded', until the engine runs a live one.
+// No DOM: the caller passes fetch and the site's base URL.
+
+import { withSource } from './page.js';
+
+/**
+ * loadFirstSession resolves {session, setup} for the recorded session (setup
+ * null when the file has none), or null when this build has none (a
+ * development tree, the single-file edition) or it cannot be read: the page
+ * then waits for the engine, as before. path, when given, names the file
+ * directly (no build.json to read first).
+ */
+export async function loadFirstSession({ base, fetch = globalThis.fetch, path = '' } = {}) {
+  try {
+    let file = path;
+    if (!file) {
+      const res = await fetch(new URL('build.json', base), { cache: 'no-cache' });
+      if (!res.ok) return null;
+      const build = await res.json();
+      file = build && build.firstSession;
+      if (!file) return null;
+    }
+    const res = await fetch(new URL(file, base));
+    if (!res.ok) return null;
+    return readFirstSession(await res.json());
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * readFirstSession takes the generator's JSON: a session, or
+ * {session, setup, recordedAt?, …}. It returns null for anything that is not
+ * a complete session (no records, or an error).
+ */
+export function readFirstSession(json) {
+  if (!json || typeof json !== 'object') return null;
+  const session = json.session && typeof json.session === 'object' ? json.session : json;
+  if (!Array.isArray(session.records) || !session.records.length || session.error) return null;
+  const marked = withSource(session, 'recorded');
+  // The generator's date (when the build ran it), kept beside the session for the label.
+  for (const k of ['recordedAt', 'recorded', 'builtAt', 'buildDate']) {
+    if (json[k] && !marked.recordedAt) marked.recordedAt = json[k];
+  }
+  return { session: marked, setup: json.setup && typeof json.setup === 'object' ? json.setup : null };
+}
