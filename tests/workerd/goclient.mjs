@@ -12,10 +12,19 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** buildClient compiles the client into a fresh temporary folder; returns {bin, dir}. */
+/**
+ * buildClient compiles the client into a fresh temporary folder; returns {bin, dir}. With
+ * TLSPLAY_CLIENT=PATH it copies a client built before instead (benches on a tree that others are
+ * editing: `go build -o PATH ./tests/workerd/client` once).
+ */
 export function buildClient() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlsplay-client-'));
   const bin = path.join(dir, 'client');
+  if (process.env.TLSPLAY_CLIENT) {
+    fs.copyFileSync(process.env.TLSPLAY_CLIENT, bin);
+    fs.chmodSync(bin, 0o755);
+    return { bin, dir };
+  }
   execFileSync('go', ['build', '-o', bin, './tests/workerd/client'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   return { bin, dir };
 }

@@ -1,0 +1,113 @@
+// startbench.mjs: what a fresh instance of the server build costs under Node, request by
+// request, as the page's in-page server runs it (site/js/server-runtime.js: one compiled
+// module, a new instance per request), and where its start goes (GODEBUG=inittrace=1).
+//
+// Usage: node tests/workerd/startbench.mjs WASM [N] [--inittrace]
+//   WASM         a server build (GOOS=js GOARCH=wasm go build -o WASM ./wasm/server), or an
+//                older engine.wasm that still had the server role
+//   N            requests (default 200): GET /tls/info, each from a fresh instance
+//   --inittrace  also print the package init trace of one instance (the Go runtime's
+//                GODEBUG=inittrace=1), sorted by clock time, and its total
+// Prints the medians and p90 of instantiate / start / handle / total (server-runtime.js's
+// onRequest timings) and the wasm's size. A bench, not a test: nothing is asserted.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import { createInPageServer } from '../../site/js/server-runtime.js';
+import { buildClient, makeIdentity } from './goclient.mjs';
+
+const args = process.argv.slice(2);
+const flags = new Set(args.filter((a) => a.startsWith('--')));
+const [wasmFile, nArg = '200'] = args.filter((a) => !a.startsWith('--'));
+if (!wasmFile) {
+  console.error('usage: node tests/workerd/startbench.mjs WASM [N] [--inittrace]');
+  process.exit(2);
+}
+const n = Number(nArg);
+
+const goroot = (await import('node:child_process')).execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
+await import(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js'));
+
+const client = buildClient();
+const identity = makeIdentity(client.bin, client.dir);
+fs.rmSync(client.dir, { recursive: true, force: true });
+
+const bytes = fs.readFileSync(wasmFile);
+const t0 = performance.now();
+const module = await WebAssembly.compile(bytes);
+const compileMs = performance.now() - t0;
+
+const q = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.max(0, Math.min(s.length - 1, Math.ceil(p * s.length) - 1))];
+};
+
+// inittrace: instances whose Go runtime gets GODEBUG and whose stderr this collects
+// (after the warm-up: the first instances of a module also pay V8's lazy compilation).
+async function inittrace(samples) {
+  let out = '';
+  const decoder = new TextDecoder();
+  const origWrite = globalThis.fs.writeSync;
+  globalThis.fs.writeSync = (fd, buf) => {
+    if (fd === 2) {
+      out += decoder.decode(buf);
+      return buf.length;
+    }
+    return origWrite(fd, buf);
+  };
+  class TracedGo extends globalThis.Go {
+    constructor() {
+      super();
+      this.env = { GODEBUG: 'inittrace=1' };
+    }
+  }
+  const traced = createInPageServer({ module, identity, Go: TracedGo });
+  const byPkg = new Map(); // pkg -> {ms: [], bytes, allocs}
+  const totals = [];
+  const ends = [];
+  for (let i = 0; i < samples; i++) {
+    out = '';
+    const res = await traced.fetch(new Request('https://in-page.invalid/tls/info'));
+    await res.arrayBuffer();
+    let total = 0;
+    let end = 0;
+    for (const line of out.split('\n')) {
+      const m = line.match(/^init (\S+) @([\d.]+) ms, ([\d.]+) ms clock, (\d+) bytes, (\d+) allocs/);
+      if (!m) continue;
+      const r = byPkg.get(m[1]) || { ms: [], bytes: +m[4], allocs: +m[5] };
+      r.ms.push(+m[3]);
+      byPkg.set(m[1], r);
+      total += +m[3];
+      end = Math.max(end, +m[2] + +m[3]);
+    }
+    totals.push(total);
+    ends.push(end);
+  }
+  globalThis.fs.writeSync = origWrite;
+  const rows = [...byPkg].map(([pkg, r]) => ({ pkg, ms: q(r.ms, 0.5), bytes: r.bytes, allocs: r.allocs }));
+  rows.sort((a, b) => b.ms - a.ms);
+  const bytesTotal = rows.reduce((s, r) => s + r.bytes, 0);
+  console.log(`inittrace (${samples} warm instances, medians): ${rows.length} packages, package init ${q(totals, 0.5).toFixed(2)} ms clock` +
+    ` (p90 ${q(totals, 0.9).toFixed(2)}), the last init ends @${q(ends, 0.5).toFixed(2)} ms, ${bytesTotal} bytes; the slowest:`);
+  for (const r of rows.slice(0, 12)) {
+    console.log(`  ${r.ms.toFixed(3).padStart(8)} ms  ${String(r.bytes).padStart(8)} B  ${String(r.allocs).padStart(5)} allocs  ${r.pkg}`);
+  }
+}
+
+
+const timings = [];
+const server = createInPageServer({ module, identity, onRequest: (r) => timings.push(r.ms) });
+// Warm up (V8 tiers the module up), then measure.
+for (let i = 0; i < 20; i++) await (await server.fetch(new Request('https://in-page.invalid/tls/info'))).arrayBuffer();
+timings.length = 0;
+const wall0 = performance.now();
+for (let i = 0; i < n; i++) {
+  const res = await server.fetch(new Request('https://in-page.invalid/tls/info'));
+  if (res.status !== 200) throw new Error(`GET /tls/info: ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+const wall = performance.now() - wall0;
+const row = (name, xs) => `${name.padEnd(12)} p50 ${q(xs, 0.5).toFixed(2).padStart(6)} ms  p90 ${q(xs, 0.9).toFixed(2).padStart(6)} ms`;
+console.log(`${path.basename(wasmFile)}: ${bytes.length} bytes, compiled in ${compileMs.toFixed(0)} ms; ${n} x GET /tls/info, each a fresh instance, ${(n / (wall / 1000)).toFixed(1)} requests/s sequential:`);
+for (const k of ['instantiate', 'start', 'handle', 'total']) console.log('  ' + row(k, timings.map((t) => t[k])));
+if (flags.has('--inittrace')) await inittrace(20);
