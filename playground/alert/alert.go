@@ -89,6 +89,9 @@ type Error struct {
 	Msg      string // lower case, starts with "tls: "
 	Received bool   // the peer sent this alert
 	Err      error  // underlying cause, if any
+	// Check is the id of the check that failed (checks.go), when the
+	// sender knows it better than CheckOf can tell from the alert.
+	Check string
 }
 
 func (e *Error) Error() string {
@@ -105,6 +108,11 @@ func New(a Alert, msg string) *Error { return &Error{Alert: a, Msg: msg} }
 
 // Wrap returns an error that sends alert a, caused by err.
 func Wrap(a Alert, msg string, err error) *Error { return &Error{Alert: a, Msg: msg, Err: err} }
+
+// Checked returns an error that sends alert a because check failed.
+func Checked(a Alert, check, msg string, err error) *Error {
+	return &Error{Alert: a, Msg: msg, Err: err, Check: check}
+}
 
 // Of returns the alert err carries, and false if it carries none.
 func Of(err error) (Alert, bool) {

@@ -75,7 +75,7 @@ func (m *MITM) note(title string, values ...trace.Value) {
 	if values == nil {
 		values = []trace.Value{}
 	}
-	m.events = append(m.events, trace.Event{Step: 7, Actor: "mallory", Title: title, Values: values})
+	m.events = append(m.events, trace.NewEvent(7, "mallory", title, values...))
 }
 
 // Send carries a message from the client or the server through Mallory,

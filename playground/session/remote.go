@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"tlsplayground/playground/alert"
 
 	"tlsplayground/playground/endpoint"
 	"tlsplayground/playground/kx"
@@ -185,7 +186,7 @@ func (r *Remote) Close() {
 // Fail records an error outside TLS (the HTTP exchange failed).
 func (r *Remote) Fail(side, message string) {
 	if r.err == nil {
-		r.err = &ErrorInfo{Side: side, Message: message}
+		r.err = &ErrorInfo{Side: side, Check: alert.CheckTransport, Message: message}
 	}
 }
 
@@ -193,6 +194,9 @@ func (r *Remote) Fail(side, message string) {
 func (r *Remote) SetServerError(alertName, message string) {
 	if r.err == nil {
 		r.err = &ErrorInfo{Side: trace.Server, Alert: alertName, Message: message}
+		if a, ok := alert.ByName(alertName); ok {
+			r.err.Check = alert.AlertCheck(a)
+		}
 	}
 }
 
@@ -202,7 +206,7 @@ func (r *Remote) note(err error) {
 	}
 	info := &ErrorInfo{Side: trace.Client, Message: err.Error()}
 	if a, ok := alertOf(err); ok {
-		info.Alert = a
+		info.Alert, info.Check = a, alert.CheckOf(err)
 	}
 	r.err = info
 }

@@ -458,7 +458,7 @@ func eveStep(r *eve.Result, title string, values ...trace.Value) {
 	if values == nil {
 		values = []trace.Value{}
 	}
-	r.Steps = append(r.Steps, trace.Event{Step: len(r.Steps) + 1, Actor: "eve", Title: title, Values: values})
+	r.Steps = append(r.Steps, trace.NewEvent(len(r.Steps)+1, "eve", title, values...))
 }
 
 // eveResumed decrypts what a leaked ticket key opens of a resumed

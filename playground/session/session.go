@@ -72,10 +72,12 @@ type Message struct {
 	Encrypted bool   `json:"encrypted"`
 }
 
-// ErrorInfo says which side failed, with which alert.
+// ErrorInfo says which side failed, with which alert, and which check it
+// was (an alert.Check* id: the page keys on it; the message is for people).
 type ErrorInfo struct {
 	Side    string `json:"side"`
 	Alert   string `json:"alert"`
+	Check   string `json:"check"`
 	Message string `json:"message"`
 }
 
@@ -194,11 +196,11 @@ func (s *Session) checkStalled() {
 		c    endpoint.Endpoint
 	}{{trace.Server, s.server}, {trace.Client, s.client}} {
 		if n := side.c.Buffered(); n > 0 {
-			s.err = &ErrorInfo{Side: side.name, Message: fmt.Sprintf("tls: the %s holds %d bytes of an incomplete record or message and waits for the rest: a length field promises more bytes than were sent; a real connection would time out", side.name, n)}
+			s.err = &ErrorInfo{Side: side.name, Check: alert.CheckIncomplete, Message: fmt.Sprintf("tls: the %s holds %d bytes of an incomplete record or message and waits for the rest: a length field promises more bytes than were sent; a real connection would time out", side.name, n)}
 			return
 		}
 	}
-	s.err = &ErrorInfo{Side: trace.Client, Message: "tls: the handshake stopped: each side waits for the other"}
+	s.err = &ErrorInfo{Side: trace.Client, Check: alert.CheckStalled, Message: "tls: the handshake stopped: each side waits for the other"}
 }
 
 // pump carries records back and forth until neither side has anything to say.
@@ -286,6 +288,7 @@ func (s *Session) noteError(side string, err error) {
 	info := &ErrorInfo{Side: side, Message: err.Error()}
 	if a, ok := alert.Of(err); ok {
 		info.Alert = a.String()
+		info.Check = alert.CheckOf(err)
 		var ae *alert.Error
 		if errors.As(err, &ae) && ae.Received {
 			// The side that received an alert did not fail first; the

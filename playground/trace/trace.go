@@ -26,8 +26,12 @@ const (
 	KindCheck = "check"
 )
 
-// Value is one labelled value shown in a step.
+// Value is one labelled value shown in a step. ID and Side are its machine
+// contract (contract.go): the label is for people and may be reworded; code
+// keys on ID.
 type Value struct {
+	ID     string        `json:"id"`   // stable machine id, such as "client.random" (ValueIDs)
+	Side   string        `json:"side"` // whose value it is: "client", "server" or "both"
 	Label  string        `json:"label"`
 	Kind   string        `json:"kind"`
 	Hex    string        `json:"hex,omitempty"`
@@ -40,8 +44,10 @@ type Value struct {
 	Note   string        `json:"note,omitempty"`
 }
 
-// Event is one thing one side did.
+// Event is one thing one side did. Kind is its stable machine id (contract.go,
+// EventKinds): the title is for people.
 type Event struct {
+	Kind   string  `json:"kind"` // such as "server.sends_certificate"
 	Step   int     `json:"step"`
 	Actor  string  `json:"actor"`
 	Title  string  `json:"title"`
@@ -99,16 +105,25 @@ func (r *Recorder) Add(step int, actor, title string, values ...Value) {
 	if r == nil {
 		return
 	}
+	r.Events = append(r.Events, NewEvent(step, actor, title, values...))
+}
+
+// NewEvent returns the event, its kind and its values' ids and sides filled
+// in from the contract's tables (contract.go).
+func NewEvent(step int, actor, title string, values ...Value) Event {
 	if values == nil {
 		values = []Value{} // JSON [] rather than null
 	}
-	r.Events = append(r.Events, Event{Step: step, Actor: actor, Title: title, Values: values})
+	ev := Event{Step: step, Actor: actor, Title: title, Values: values}
+	Annotate(&ev)
+	return ev
 }
 
 // KSNode is one value of a key schedule, drawn as a node of a tree: inputs
 // at the top, traffic keys at the bottom.
 type KSNode struct {
 	ID         string   `json:"id"`
+	Side       string   `json:"side"` // whose secret: "client", "server" or "both" (NodeSide)
 	Label      string   `json:"label"`
 	Hex        string   `json:"hex"`
 	Secret     bool     `json:"secret"`
@@ -122,7 +137,7 @@ func Node(id, label string, value []byte, secret bool, op string, from ...string
 	if from == nil {
 		from = []string{}
 	}
-	return KSNode{ID: id, Label: label, Hex: HexString(value), Secret: secret, Op: op, From: from}
+	return KSNode{ID: id, Side: NodeSide(id), Label: label, Hex: HexString(value), Secret: secret, Op: op, From: from}
 }
 
 // KeyShare is an ephemeral key exchange seen from both sides.
