@@ -66,7 +66,7 @@ export class TlsView extends HTMLElement {
     this.view = null;
     /** engine, if set before connecting: the Engine this view uses (default: the document's shared one). */
     this.engine = null;
-    this.prefix = `view${++serial}`;
+    this.idPrefix = `view${++serial}`;
   }
 
   /** params are the view's configuration: its attributes, as a fragment's parameters. */
@@ -88,7 +88,7 @@ export class TlsView extends HTMLElement {
     const { kind } = parseView(`#${params}`);
     this.dataset.view = kind;
     this.replaceChildren(statusLine(), h('div', { class: 'session-error', role: 'alert', 'data-testid': 'session-error', hidden: true }),
-      ...mountView(kind, this.prefix));
+      ...mountView(kind, this.idPrefix));
     this.view = createView({ root: this, routed: false, params, marks: this, embedded: true, engine: this.engine });
     this.view.start().catch(() => {});
   }

@@ -24,6 +24,7 @@ import { byteLength, formatByteCount, previewHex } from '../hex.js';
 import { renderEvent } from './step-panel.js';
 import { isEncrypted } from './wire.js';
 import './exposure-panel.js';
+import { LabPanel } from './lab-panel.js';
 
 const MODES = [
   ['classic', 'a classic session (TLS 1.2, RSA key transport)'],
@@ -31,16 +32,8 @@ const MODES = [
   ['tls13', 'a TLS 1.3 session'],
 ];
 
-export class EvePanel extends HTMLElement {
-  constructor() {
-    super();
-    this._state = {};
-  }
-
-  set state(v) {
-    const prev = this._state;
-    this._state = v;
-    if (!this.form) this.build();
+export class EvePanel extends LabPanel {
+  changed(v, prev) {
     if (v.session !== prev.session || v.eve?.result !== prev.eve?.result || v.local !== prev.local) this.renderBody();
     if (v.session !== prev.session || v.eve?.result !== prev.eve?.result || v.local !== prev.local || v.http !== prev.http) {
       // Eve's attempt carries the exposure of the recording it read: shown when no engine answers directly.
@@ -53,12 +46,12 @@ export class EvePanel extends HTMLElement {
 
   build() {
     this.input = h('input', {
-      type: 'text', id: 'eve-secret', value: 'GET /account?pin=4321', maxlength: 200, autocomplete: 'off',
+      type: 'text', id: this.id('eve-secret'), value: 'GET /account?pin=4321', maxlength: 200, autocomplete: 'off',
       spellcheck: 'false', 'data-testid': 'eve-secret',
     });
     this.sendButton = h('button', { type: 'submit', class: 'client', 'data-testid': 'eve-send' }, 'Send it as the client');
     this.form = h('form', { class: 'compose-row eve-send' },
-      h('label', { for: 'eve-secret' }, 'A secret for Eve to find'), this.input, this.sendButton);
+      h('label', { for: this.id('eve-secret') }, 'A secret for Eve to find'), this.input, this.sendButton);
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
       if (this.input.value) emit(this, 'tls-send', { from: 'client', text: this.input.value });
@@ -83,9 +76,9 @@ export class EvePanel extends HTMLElement {
     this.wire.view = 'eve';
     this.result = h('div', { class: 'eve-result', 'aria-live': 'polite' });
     this.exposure = document.createElement('tls-exposure');
-    fill(this, h('article', { class: 'attack eve', 'aria-labelledby': 'eve-title' },
+    fill(this, h('article', { class: 'attack eve', 'aria-labelledby': this.id('eve-title') },
       h('header', null,
-        h('h3', { id: 'eve-title', tabindex: -1 }, h('span', { class: 'actor eve' }, 'Eve'), ' the eavesdropper: records now, decrypts later'),
+        h('h3', { id: this.id('eve-title'), tabindex: -1 }, h('span', { class: 'actor eve' }, 'Eve'), ' the eavesdropper: records now, decrypts later'),
         h('p', { class: 'explanation' },
           'Eve is on the path — a café’s Wi-Fi, an internet exchange, a tap on a cable — and keeps a copy of every byte. She cannot change anything. Storage is cheap, so she records everything, in case she gets a key one day.')),
       this.notice,

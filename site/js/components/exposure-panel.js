@@ -27,6 +27,7 @@ import { h, fill, classes } from '../dom.js';
 import { formatByteCount } from '../hex.js';
 import { citations, linkTerms } from './glossary.js';
 import { formatMs } from './network-panel.js';
+import { LabPanel } from './lab-panel.js';
 
 let engineFn = null; // ({records}) => Promise<Exposure>
 const listeners = new Set();
@@ -91,16 +92,16 @@ const SHAPES = {
 /** PHASES word eve.RecordSize.Phase: what Eve takes each record for. */
 const PHASES = { handshake: 'handshake', data: 'data', alert: 'alert', change_cipher_spec: 'ChangeCipherSpec' };
 
-export class ExposurePanel extends HTMLElement {
+export class ExposurePanel extends LabPanel {
   constructor() {
     super();
-    this._state = {};
     this.exposure = null;
     this.key = '';
     this.padIndex = -1;
   }
 
   connectedCallback() {
+    super.connectedCallback();
     if (!this.onEngine) {
       this.onEngine = () => { this.key = ''; this.load(); };
       listeners.add(this.onEngine);
@@ -108,14 +109,12 @@ export class ExposurePanel extends HTMLElement {
   }
 
   disconnectedCallback() {
+    super.disconnectedCallback();
     listeners.delete(this.onEngine);
     this.onEngine = null;
   }
 
-  set state(v) {
-    const prev = this._state;
-    this._state = v || {};
-    if (!this.body) this.build();
+  changed(v, prev) {
     if (prev.session !== this._state.session || prev.exposure !== this._state.exposure) this.load();
     if (prev.http !== this._state.http || prev.local !== this._state.local) this.renderHTTP();
   }
@@ -123,8 +122,8 @@ export class ExposurePanel extends HTMLElement {
   build() {
     this.body = h('div', { class: 'exposure-body', 'aria-live': 'polite' });
     this.http = h('div', { class: 'exposure-http' });
-    fill(this, h('section', { class: 'attack-step exposure', 'aria-labelledby': 'exposure-title', 'data-testid': 'exposure' },
-      h('h4', { id: 'exposure-title' }, 'What TLS never hides: what Eve learns with no key at all'),
+    fill(this, h('section', { class: 'attack-step exposure', 'aria-labelledby': this.id('exposure-title'), 'data-testid': 'exposure' },
+      h('h4', { id: this.id('exposure-title') }, 'What TLS never hides: what Eve learns with no key at all'),
       h('p', { class: 'explanation' },
         'Suppose the encryption is perfect and no key ever leaks. Eve still learns a great deal from the same recording — below, from the session on screen, each with the bytes she reads it from, why TLS cannot hide it, and what the real world does about it.'),
       this.body, this.http));
@@ -257,7 +256,7 @@ export class ExposurePanel extends HTMLElement {
     const recs = x.records || [];
     const blocks = x.padBlocks || [];
     const pads = recs.some((r) => (r.padded || []).length);
-    const select = h('select', { id: 'exposure-pad', 'data-testid': 'exposure-pad' },
+    const select = h('select', { id: this.id('exposure-pad'), 'data-testid': 'exposure-pad' },
       h('option', { value: '-1' }, 'no padding (what this engine sends)'),
       blocks.map((b, i) => h('option', { value: String(i) }, `padded to a multiple of ${b} bytes`)));
     select.value = String(this.padIndex < blocks.length ? this.padIndex : -1);
@@ -277,7 +276,7 @@ export class ExposurePanel extends HTMLElement {
     }
     return h('div', { class: 'exposure-sizes' },
       leak ? h('p', { class: 'length-leak', 'data-testid': 'exposure-leak' }, leak) : null,
-      h('p', { class: 'pad-choice' }, h('label', { for: 'exposure-pad' }, 'Record padding (RFC 8446 §5.4, TLS 1.3 only): '), select),
+      h('p', { class: 'pad-choice' }, h('label', { for: this.id('exposure-pad') }, 'Record padding (RFC 8446 §5.4, TLS 1.3 only): '), select),
       h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'Record sizes as Eve measures them' },
         h('table', { class: 'record-sizes', 'data-testid': 'exposure-records' },
           h('caption', null, 'Every record, as Eve measures it'),
@@ -325,8 +324,8 @@ export class ExposurePanel extends HTMLElement {
       where = ['Each request below went over the network to ', h('code', null, host),
         ': Eve on the path sees that address and port, when each request left, how many bytes went each way and how long the answer took — exactly the columns below.'];
     }
-    fill(this.http, h('section', { class: 'exposure-requests', 'aria-labelledby': 'exposure-http-title' },
-      h('h5', { id: 'exposure-http-title' }, 'Over HTTP: the requests this page really made'),
+    fill(this.http, h('section', { class: 'exposure-requests', 'aria-labelledby': this.id('exposure-http-title') },
+      h('h5', { id: this.id('exposure-http-title') }, 'Over HTTP: the requests this page really made'),
       h('p', { class: 'explanation' }, where),
       exchanges.length
         ? h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': 'HTTP requests, their sizes and times' },

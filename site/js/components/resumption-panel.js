@@ -16,22 +16,15 @@ import { h, fill, emit, classes } from '../dom.js';
 import { formatHex } from '../hex.js';
 import { renderEvent } from './step-panel.js';
 import { linkTerms } from './glossary.js';
+import { LabPanel } from './lab-panel.js';
 
 const DEFAULT_REQUEST = 'POST /transfer?to=bob&amount=100';
 
 /** tls13 reports whether the page's mode resumes in TLS 1.3. */
 const tls13 = (mode) => mode === 'tls13';
 
-export class ResumptionPanel extends HTMLElement {
-  constructor() {
-    super();
-    this._state = {};
-  }
-
-  set state(v) {
-    const prev = this._state;
-    this._state = v;
-    if (!this.body) this.build();
+export class ResumptionPanel extends LabPanel {
+  changed(v, prev) {
     const r = v.resumption || {};
     const p = prev.resumption || {};
     if (r.result !== p.result || r.replays !== p.replays || r.eve !== p.eve) this.renderBody();
@@ -51,8 +44,9 @@ export class ResumptionPanel extends HTMLElement {
       h('option', { value: 'ecdhe', selected: opts.mode === 'ecdhe' }, 'TLS 1.2 ECDHE (a session ticket, RFC 5077)'),
       h('option', { value: 'classic', selected: opts.mode === 'classic' }, 'TLS 1.2 RSA key transport (a session ticket)'));
     this.version.addEventListener('change', () => { this.state = this._state; });
-    this.dhe = h('input', { type: 'radio', name: 'resume-kx', value: 'psk_dhe_ke', 'data-testid': 'resume-dhe', checked: !opts.pskOnly });
-    this.ke = h('input', { type: 'radio', name: 'resume-kx', value: 'psk_ke', 'data-testid': 'resume-psk-only', checked: Boolean(opts.pskOnly) });
+    const kx = this.id('resume-kx');
+    this.dhe = h('input', { type: 'radio', name: kx, value: 'psk_dhe_ke', 'data-testid': 'resume-dhe', checked: !opts.pskOnly });
+    this.ke = h('input', { type: 'radio', name: kx, value: 'psk_ke', 'data-testid': 'resume-psk-only', checked: Boolean(opts.pskOnly) });
     this.modes = h('fieldset', { class: 'resume-modes' },
       h('legend', null, 'Key exchange of the second connection (psk_key_exchange_modes)'),
       h('label', null, this.dhe, ' psk_dhe_ke: the ticket’s PSK and a fresh (EC)DHE exchange'),
@@ -73,9 +67,9 @@ export class ResumptionPanel extends HTMLElement {
     this.eveButton = h('button', { type: 'button', 'data-testid': 'resume-eve' }, 'The ticket key leaks');
     this.eveButton.addEventListener('click', () => emit(this, 'tls-attack', { action: 'resume-eve' }));
     this.body = h('div', { class: 'resumption-body', 'aria-live': 'polite' });
-    fill(this, h('article', { class: 'attack resumption', 'aria-labelledby': 'resumption-title' },
+    fill(this, h('article', { class: 'attack resumption', 'aria-labelledby': this.id('resumption-title') },
       h('header', null,
-        h('h3', { id: 'resumption-title', tabindex: -1 }, 'Resumption and 0-RTT: the second connection'),
+        h('h3', { id: this.id('resumption-title'), tabindex: -1 }, 'Resumption and 0-RTT: the second connection'),
         h('p', { class: 'explanation' }, linkTerms(
           'A browser that comes back to a site does not start from nothing. After the handshake the server sent a ticket: its own record of the session, encrypted under a ticket key only the server holds (RFC 8446, Section 4.6.1; RFC 5077 in TLS 1.2). The client keeps it with the secret that goes with it, and offers it in its next ClientHello. The server opens the ticket, checks the client holds the secret (the PSK binder), and skips the certificate: the first handshake already checked it.')),
         h('p', { class: 'explanation' }, linkTerms(

@@ -19,20 +19,13 @@ import { linkTerms, citations } from './glossary.js';
 import { certTable } from './values.js';
 import { refusal } from './wire.js';
 import { modeInfo } from './mode-switch.js';
+import { LabPanel } from './lab-panel.js';
 
 /** ONE_COLUMN is when .scenario-layout is one column (playground.css). */
 const ONE_COLUMN = '(max-width: 820px)';
 
-export class ScenarioPanel extends HTMLElement {
-  constructor() {
-    super();
-    this._state = {};
-  }
-
-  set state(v) {
-    const prev = this._state;
-    this._state = v;
-    if (!this.list) this.build();
+export class ScenarioPanel extends LabPanel {
+  changed(v, prev) {
     const c = v.certs || {};
     const p = prev.certs || {};
     if (c.catalogue !== p.catalogue || c.id !== p.id) this.renderList();
@@ -54,9 +47,9 @@ export class ScenarioPanel extends HTMLElement {
     this.layout = h('div', { class: 'scenario-layout' },
       h('nav', { 'aria-label': 'Scenarios' }, this.list),
       this.detail);
-    fill(this, h('article', { class: 'attack scenarios', 'aria-labelledby': 'scenarios-title' },
+    fill(this, h('article', { class: 'attack scenarios', 'aria-labelledby': this.id('scenarios-title') },
       h('header', null,
-        h('h3', { id: 'scenarios-title', tabindex: -1 }, 'Certificate failures, and no common cipher suite'),
+        h('h3', { id: this.id('scenarios-title'), tabindex: -1 }, 'Certificate failures, and no common cipher suite'),
         h('p', { class: 'explanation' },
           'Step 3 only makes sense when you watch it fail. Each case below mints a fresh chain with crypto/x509, here in the page, with exactly one thing wrong, and runs a real handshake against it in the handshake chosen above. The certificates are made relative to the current time, so none of them ever expires by accident.')),
       this.layout));

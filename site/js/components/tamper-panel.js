@@ -18,6 +18,7 @@ import { byteHex, byteAt, parseByte, byteLength } from '../hex.js';
 import { renderEvent } from './step-panel.js';
 import { recordName, refusal, isEncrypted, fatalRecord } from './wire.js';
 import { recordAnalysis, cachedAnalysis, findField, pathAt } from '../analysis.js';
+import { LabPanel } from './lab-panel.js';
 
 /** sessionKey identifies a session's bytes: the same key, the same records. */
 function sessionKey(s) {
@@ -118,18 +119,14 @@ function byteInput(id, testid) {
   });
 }
 
-export class TamperPanel extends HTMLElement {
+export class TamperPanel extends LabPanel {
   constructor() {
     super();
-    this._state = {};
     this.pick = { record: -1, offset: 0 };
     this.baseKey = '';
   }
 
-  set state(v) {
-    const prev = this._state;
-    this._state = v;
-    if (!this.records) this.build();
+  changed(v, prev) {
     const t = v.tamper || {};
     const key = sessionKey(t.base);
     if (key !== this.baseKey) {
@@ -151,7 +148,7 @@ export class TamperPanel extends HTMLElement {
   }
 
   build() {
-    this.ems = h('input', { type: 'checkbox', id: 'tamper-ems', checked: true, 'data-testid': 'tamper-ems' });
+    this.ems = h('input', { type: 'checkbox', id: this.id('tamper-ems'), checked: true, 'data-testid': 'tamper-ems' });
     this.ems.addEventListener('change', () => emit(this, 'tls-attack', { action: 'tamper-ems', ems: this.ems.checked }));
     this.emsRow = h('p', { class: 'check-row' }, h('label', null, this.ems,
       ' Extended master secret (RFC 7627). Without it, TLS 1.2 keys depend only on the randoms and the pre-master secret, so a change to another clear handshake byte is caught by Finished, not by the keys.'));
@@ -173,12 +170,12 @@ export class TamperPanel extends HTMLElement {
       this.value.value = this.defaultValue();
       this.renderChange();
     });
-    this.value = byteInput('tamper-value', 'tamper-value');
+    this.value = byteInput(this.id('tamper-value'), 'tamper-value');
     this.value.addEventListener('input', () => this.renderChange());
     this.runButton = h('button', { type: 'submit', class: 'primary', 'data-testid': 'tamper-run' }, 'Deliver it changed');
-    this.change = h('p', { class: 'change-preview', id: 'tamper-value-hint' });
+    this.change = h('p', { class: 'change-preview', id: `${this.id('tamper-value')}-hint` });
     this.form = h('form', { class: 'tamper-form' },
-      h('label', { for: 'tamper-value' }, 'New value (hex)'), this.value, this.runButton, this.change);
+      h('label', { for: this.id('tamper-value') }, 'New value (hex)'), this.value, this.runButton, this.change);
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
       const value = parseByte(this.value.value);
@@ -189,9 +186,9 @@ export class TamperPanel extends HTMLElement {
     this.pickArea = h('div', { class: 'pick-area', hidden: true }, this.pickTitle, this.picker, this.form);
     this.notice = h('p', { class: 'notice', hidden: true });
     this.result = h('div', { class: 'tamper-outcome', 'aria-live': 'polite' });
-    fill(this, h('article', { class: 'attack tamper', 'aria-labelledby': 'tamper-title' },
+    fill(this, h('article', { class: 'attack tamper', 'aria-labelledby': this.id('tamper-title') },
       h('header', null,
-        h('h3', { id: 'tamper-title', tabindex: -1 }, h('span', { class: 'actor mallory' }, 'Mallory'), ' changes one byte on the wire'),
+        h('h3', { id: this.id('tamper-title'), tabindex: -1 }, h('span', { class: 'actor mallory' }, 'Mallory'), ' changes one byte on the wire'),
         h('p', { class: 'explanation' },
           'Pick a record of the session on screen, click any byte, choose its new value. The page runs the same handshake again from the same seed — every byte identical — and changes yours just before its receiver reads it. The receiver names the check that stops it.')),
       this.notice,
@@ -403,16 +400,8 @@ customElements.define('tls-tamper', TamperPanel);
 
 // ---- Bleichenbacher --------------------------------------------------------------------
 
-export class BleichenbacherPanel extends HTMLElement {
-  constructor() {
-    super();
-    this._state = {};
-  }
-
-  set state(v) {
-    const prev = this._state;
-    this._state = v;
-    if (!this.picker) this.build();
+export class BleichenbacherPanel extends LabPanel {
+  changed(v, prev) {
     const b = v.bleich || {};
     const p = prev.bleich || {};
     if (b.base !== p.base || b.offset !== p.offset) this.renderPicker();
@@ -429,12 +418,12 @@ export class BleichenbacherPanel extends HTMLElement {
       this.offset = e.detail.offset;
       this.value.value = byteHex(byteAt(this.cke(), this.offset) ^ 0x01);
     });
-    this.value = byteInput('bleich-value', 'bleich-value');
+    this.value = byteInput(this.id('bleich-value'), 'bleich-value');
     this.value.addEventListener('input', () => { this.runButton.disabled = Number.isNaN(parseByte(this.value.value)); });
     this.runButton = h('button', { type: 'submit', class: 'primary', 'data-testid': 'bleichenbacher-run' }, 'Send it to both servers');
     this.form = h('form', { class: 'tamper-form' },
-      h('label', { for: 'bleich-value' }, 'New value (hex)'), this.value, this.runButton,
-      h('p', { class: 'explanation', id: 'bleich-value-hint' }, 'Both servers receive the same changed ClientKeyExchange; everything else is identical.'));
+      h('label', { for: this.id('bleich-value') }, 'New value (hex)'), this.value, this.runButton,
+      h('p', { class: 'explanation', id: `${this.id('bleich-value')}-hint` }, 'Both servers receive the same changed ClientKeyExchange; everything else is identical.'));
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
       const value = parseByte(this.value.value);
@@ -443,9 +432,9 @@ export class BleichenbacherPanel extends HTMLElement {
     this.pickTitle = h('h5', { class: 'pick-title' });
     this.baseNote = h('p', { class: 'explanation' });
     this.result = h('div', { class: 'bleich-outcome', 'aria-live': 'polite' });
-    fill(this, h('article', { class: 'attack bleichenbacher', 'aria-labelledby': 'bleich-title' },
+    fill(this, h('article', { class: 'attack bleichenbacher', 'aria-labelledby': this.id('bleich-title') },
       h('header', null,
-        h('h3', { id: 'bleich-title', tabindex: -1 }, 'Bleichenbacher: the padding oracle that retired RSA key transport'),
+        h('h3', { id: this.id('bleich-title'), tabindex: -1 }, 'Bleichenbacher: the padding oracle that retired RSA key transport'),
         h('p', { class: 'explanation' },
           'In the classic handshake the client encrypts the 48-byte pre-master secret with RSA PKCS#1 v1.5: the block is 00 02, random non-zero padding, 00, then the secret. In 1998 Daniel Bleichenbacher showed that a server which reveals whether a ciphertext’s padding is correct is an oracle: by sending about a million modified copies of a recorded ClientKeyExchange and watching the answers, an attacker decrypts it — and with it the recorded session — without ever holding the private key.')),
       h('section', { class: 'attack-step' },

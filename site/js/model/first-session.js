@@ -33,18 +33,16 @@ export async function loadFirstSession({ base, fetch = globalThis.fetch, path = 
 }
 
 /**
- * readFirstSession takes the generator's JSON: a session, or
- * {session, setup, recordedAt?, …}. It returns null for anything that is not
+ * readFirstSession takes the generator's JSON (scripts/firstsession): the
+ * session as newSession returns it plus "recorded" ({by, at, seed, key})
+ * and "setup"; or {session: {…}, setup}. It returns null for anything that is not
  * a complete session (no records, or an error).
  */
 export function readFirstSession(json) {
   if (!json || typeof json !== 'object') return null;
-  const session = json.session && typeof json.session === 'object' ? json.session : json;
+  const session = json.session && typeof json.session === 'object' ? json.session : json; // (a handle id is a string)
   if (!Array.isArray(session.records) || !session.records.length || session.error) return null;
+  // The generator's "recorded" member ({by, at, seed, key}) stays on the session: the label reads it.
   const marked = withSource(session, 'recorded');
-  // The generator's date (when the build ran it), kept beside the session for the label.
-  for (const k of ['recordedAt', 'recorded', 'builtAt', 'buildDate']) {
-    if (json[k] && !marked.recordedAt) marked.recordedAt = json[k];
-  }
   return { session: marked, setup: json.setup && typeof json.setup === 'object' ? json.setup : null };
 }
