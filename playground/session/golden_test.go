@@ -1,0 +1,115 @@
+package session
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"tlsplayground/playground/pki"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden session exports in testdata/golden")
+
+// goldenExport runs mode with the fixed keys, seed and clock, sends a
+// message each way (and a KeyUpdate in TLS 1.3), closes, and returns the
+// export as indented JSON: the contract between the engine and the page.
+func goldenExport(t *testing.T, mode string) []byte {
+	t.Helper()
+	s, err := New(fixedSetup(t, pki.KeyRSA), Options{Mode: mode, Seed: []byte("golden " + mode), Now: func() time.Time { return corpusNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.Established() {
+		t.Fatalf("%s: %+v", mode, s.Export().Error)
+	}
+	if _, err := s.Send("client", "GET / HTTP/1.1"); err != nil {
+		t.Fatal(err)
+	}
+	if mode == ModeTLS13 {
+		if err := s.KeyUpdate("client"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Send("server", "HTTP/1.1 200 OK"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	b, err := json.MarshalIndent(s.Export(), "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return append(b, '\n')
+}
+
+// TestGolden compares each mode's session export with
+// testdata/golden/<mode>.json. A change to the engine's output or to the
+// trace contract shows here as a reviewed diff: regenerate with
+//
+//	go test ./playground/session -run Golden -update
+func TestGolden(t *testing.T) {
+	for _, mode := range Modes() {
+		t.Run(mode, func(t *testing.T) {
+			got := goldenExport(t, mode)
+			if again := goldenExport(t, mode); !bytes.Equal(got, again) {
+				t.Fatalf("two runs with the same keys, seed and clock differ (something reads real randomness or time):\n%s", lineDiff(got, again))
+			}
+			path := filepath.Join("testdata", "golden", mode+".json")
+			if *update {
+				if err := os.WriteFile(path, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (create it with -update)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from this run (- golden, + now); if the change is meant, rerun with -update and review the diff:\n%s", path, lineDiff(want, got))
+			}
+		})
+	}
+}
+
+// lineDiff shows where two JSON texts differ, line by line: each run of
+// changed lines with its line number, at most 40 lines in all.
+func lineDiff(a, b []byte) string {
+	al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+	// Skip the common prefix and suffix, then show what is between.
+	p := 0
+	for p < len(al) && p < len(bl) && al[p] == bl[p] {
+		p++
+	}
+	sa, sb := len(al), len(bl)
+	for sa > p && sb > p && al[sa-1] == bl[sb-1] {
+		sa--
+		sb--
+	}
+	var out strings.Builder
+	shown := 0
+	clip := func(s string) string {
+		if len(s) > 160 {
+			return s[:160] + "…"
+		}
+		return s
+	}
+	for i := p; i < sa && shown < 20; i++ {
+		fmt.Fprintf(&out, "%5d - %s\n", i+1, clip(al[i]))
+		shown++
+	}
+	shown = 0
+	for i := p; i < sb && shown < 20; i++ {
+		fmt.Fprintf(&out, "%5d + %s\n", i+1, clip(bl[i]))
+		shown++
+	}
+	if sa-p > 20 || sb-p > 20 {
+		fmt.Fprintf(&out, "… %d lines changed in the golden file, %d in this run\n", sa-p, sb-p)
+	}
+	return out.String()
+}
