@@ -1,0 +1,80 @@
+// Command wasmmerge rewrites the data section of a Go-linked WebAssembly
+// module into a few segments. Go's linker writes one active data segment per
+// run of non-zero bytes (87,476 for the engine, ~700 KB of segment headers
+// that compress badly); wasmmerge writes the same memory image with the
+// short zero gaps filled in and the long zero runs left out, so that the
+// module behaves identically (same memory after instantiation, every other
+// section unchanged) and is smaller, compressed or not.
+//
+//	go run ./scripts/wasmmerge [-gap N] [-o OUT.wasm] IN.wasm
+//
+// Without -o the input is rewritten in place (through a temporary file in the
+// same folder). -gap is the longest run of zero bytes that is written rather
+// than left out (default 4096). A line on stderr says what changed.
+//
+// It fails, leaving the input as it is, on a module whose segments it cannot
+// merge without changing what it does: an imported memory, passive segments
+// or segments of another memory, offsets that are not constants.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+func main() {
+	gap := flag.Int("gap", 4096, "longest run of zero bytes to write inside a segment; longer runs are left out (memory starts zeroed)")
+	out := flag.String("o", "", "write the merged module to this file (default: rewrite the input in place)")
+	flag.Usage = func() {
+		fmt.Fprintln(os.Stderr, "usage: wasmmerge [-gap N] [-o OUT.wasm] IN.wasm")
+		flag.PrintDefaults()
+	}
+	flag.Parse()
+	if flag.NArg() != 1 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	in := flag.Arg(0)
+	if err := run(in, *out, *gap); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+}
+
+func run(in, out string, gap int) error {
+	module, err := os.ReadFile(in)
+	if err != nil {
+		return fmt.Errorf("wasmmerge: %w", err)
+	}
+	merged, st, err := Merge(module, gap)
+	if err != nil {
+		return fmt.Errorf("%w (%s)", err, in)
+	}
+	if out == "" {
+		out = in
+	}
+	// A temporary file renamed over the target: a failure never leaves half a module.
+	tmp, err := os.CreateTemp(filepath.Dir(out), ".wasmmerge-*")
+	if err != nil {
+		return fmt.Errorf("wasmmerge: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(merged); err != nil {
+		tmp.Close()
+		return fmt.Errorf("wasmmerge: writing %s: %w", out, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("wasmmerge: writing %s: %w", out, err)
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("wasmmerge: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), out); err != nil {
+		return fmt.Errorf("wasmmerge: %w", err)
+	}
+	fmt.Fprintf(os.Stderr, "wasmmerge: %s: %d data segments → %d, data section %d → %d bytes, module %d → %d bytes\n",
+		out, st.SegmentsBefore, st.SegmentsAfter, st.DataBefore, st.DataAfter, st.SizeBefore, st.SizeAfter)
+	return nil
+}
