@@ -1,7 +1,8 @@
-// server-runtime.js runs the playground's TLS server inside the page: the same
-// engine.wasm as the client, in its server role, behind a fetch-shaped function,
-// so that the page's network layer can carry every flight as a real HTTP Request
-// and Response without any network.
+// server-runtime.js runs the playground's TLS server inside the page: the server
+// build (./wasm/server: the HTTP server role alone, assets/server-<hash>.wasm, build.json
+// key "server"; the Cloudflare Worker runs the same module) behind a fetch-shaped
+// function, so that the page's network layer can carry every flight as a real HTTP
+// Request and Response without any network.
 //
 // API
 //
@@ -9,8 +10,14 @@
 //   const server = createInPageServer({ module, identity, Go, onRequest });
 //   const response = await server.fetch(request);
 //
-//   module     WebAssembly.Module: engine.wasm, already compiled (the page compiles
-//              it once, e.g. WebAssembly.compileStreaming(fetch('engine.wasm'))).
+//   module     the server build, as one of:
+//                a WebAssembly.Module, already compiled;
+//                a Promise of one;
+//                a function returning one or a Promise of one, called once, on the
+//                first request (so that the page loads the server only when it is
+//                first used), e.g. () => WebAssembly.compileStreaming(fetch(url)).
+//              A module that does not import workers.ready (the page's engine, not a
+//              server build) is refused on the first request with an error that says so.
 //   identity   {certPem, keyPem, tokenKey}: the server's certificate chain (PEM, leaf
 //              first, optionally ending with its root, which /tls/info then
 //              publishes), its private key (PEM) and the key that seals each
@@ -19,7 +26,8 @@
 //              this shape (its extra trustPem is ignored).
 //   Go         optional: the Go class of Go's wasm_exec.js; default globalThis.Go
 //              (load ../wasm_exec.js first: importScripts in the engine worker, a
-//              classic <script> on the main thread).
+//              classic <script> on the main thread). The engine and the server build
+//              come from the same Go, so one wasm_exec.js serves both.
 //   onRequest  optional: called after each request with
 //              {method, url, status, ms: {instantiate, start, handle, total}}
 //              (instantiate: a new instance of the module; start: Go's runtime,
@@ -32,15 +40,15 @@
 //              the README). The Response is complete (its body already read from
 //              Go) and is a new object the caller may read once. An HTTP error
 //              (4xx/5xx with a JSON body) is a Response, not a rejection; the
-//              promise rejects only when the Go program fails (it exits or does
-//              not answer within timeoutMs, default 10 s).
+//              promise rejects only when the module cannot be had or is no server
+//              build, or when the Go program fails (it exits or does not answer
+//              within timeoutMs, default 10 s).
 //   server.identity      the identity it serves with (tokenKey as hex).
 //
 // How: github.com/syumai/workers answers a request with a fresh Go instance that
 // lives for that one request (a long-lived instance fails on its second request).
 // For each request this module instantiates the compiled module with Go's
 // importObject plus the library's `workers.ready` import, and starts it with
-//   globalThis.tlsPlaygroundRole = 'server'
 //   globalThis.tlsPlaygroundServerIdentity = identity
 //   globalThis.context = {binding: {}}     (where the library puts handleRequest)
 // then calls binding.handleRequest(request). The program reads these globals when
@@ -55,8 +63,10 @@
 
 import { toHex } from './hex.js';
 
-const ROLE = 'tlsPlaygroundRole';
 const IDENTITY = 'tlsPlaygroundServerIdentity';
+// An engine.wasm of before ./wasm/server chose its role from this global; the server
+// build ignores it. Set while an instance starts, like the others.
+const ROLE = 'tlsPlaygroundRole';
 
 /** normalizeIdentity checks the identity's shape; Go checks its contents. */
 function normalizeIdentity(identity) {
@@ -86,13 +96,31 @@ const round = (ms) => Math.round(ms * 100) / 100;
  * createInPageServer returns {fetch, identity}: see the top of this file.
  */
 export function createInPageServer({ module, identity, Go = globalThis.Go, onRequest, timeoutMs = 10_000 } = {}) {
-  if (!(module instanceof WebAssembly.Module)) {
-    throw new TypeError('createInPageServer: module must be a compiled WebAssembly.Module (engine.wasm)');
+  if (!(module instanceof WebAssembly.Module) && typeof module !== 'function' && typeof module?.then !== 'function') {
+    throw new TypeError('createInPageServer: module must be the server build (./wasm/server) as a compiled WebAssembly.Module, a Promise of one, or a function returning one');
   }
   if (typeof Go !== 'function') {
     throw new TypeError("createInPageServer: no Go class: load Go's wasm_exec.js first, or pass {Go}");
   }
   const id = normalizeIdentity(identity);
+
+  // The module, had once (a function is called on the first request) and checked once.
+  let had = null;
+  function serverModule() {
+    had ??= (async () => {
+      const m = await (typeof module === 'function' ? module() : module);
+      if (!(m instanceof WebAssembly.Module)) {
+        throw new TypeError('createInPageServer: module gave no WebAssembly.Module');
+      }
+      if (!WebAssembly.Module.imports(m).some((i) => i.module === 'workers' && i.name === 'ready')) {
+        throw new Error('createInPageServer: this module is not the server build (it does not import workers.ready): build ./wasm/server (assets/server-<hash>.wasm, build.json "server")');
+      }
+      return m;
+    })();
+    // A failed load is tried again on the next request (a network error may pass).
+    had.catch(() => { had = null; });
+    return had;
+  }
 
   // Starts are serialized: each holds the globals from go.run until the program
   // says it is ready (or exits).
@@ -109,8 +137,9 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
     const readyPromise = new Promise((resolve) => {
       ready = resolve;
     });
+    const compiled = await serverModule();
     const t0 = now();
-    const instance = await WebAssembly.instantiate(module, {
+    const instance = await WebAssembly.instantiate(compiled, {
       ...go.importObject,
       workers: { ready: () => ready() },
     });
@@ -142,7 +171,7 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
     }
     timings.start = now() - t1;
     if (typeof binding.handleRequest !== 'function') {
-      throw new Error("the in-page server's Go program did not install handleRequest (is engine.wasm built with the server role?)");
+      throw new Error("the in-page server's Go program did not install handleRequest (is the module the server build, ./wasm/server?)");
     }
     return { binding, exited };
   }
