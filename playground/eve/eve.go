@@ -62,10 +62,7 @@ type Result struct {
 }
 
 func (r *Result) step(title string, values ...trace.Value) {
-	if values == nil {
-		values = []trace.Value{}
-	}
-	r.Steps = append(r.Steps, trace.Event{Step: len(r.Steps) + 1, Actor: "eve", Title: title, Values: values})
+	r.Steps = append(r.Steps, trace.NewEvent(len(r.Steps)+1, "eve", title, values...))
 }
 
 // What Eve holds (Result.Leaked).
