@@ -38,7 +38,7 @@ func TestAPI(t *testing.T) {
 	if _, err := a.KeyUpdate(`{"from":"client"}`); err == nil || !strings.Contains(err.Error(), "TLS 1.3") {
 		t.Fatalf("keyUpdate in classic: %v", err)
 	}
-	if out, err = a.Close(); err != nil || !strings.Contains(out, `"closed":true`) {
+	if out, err = a.Close(""); err != nil || !strings.Contains(out, `"closed":true`) {
 		t.Fatalf("close: %v", err)
 	}
 }
@@ -133,7 +133,7 @@ func TestMITMAndEve(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Send(`{"from":"client","text":"secret"}`)
-	out, err = a.Eve()
+	out, err = a.Eve("")
 	if err != nil || !strings.Contains(out, `"ok":true`) || !strings.Contains(out, "secret") {
 		t.Fatalf("eve: %v %.300s", err, out)
 	}

@@ -1,4 +1,4 @@
-//go:build js && wasm
+//go:build js && wasm && !core
 
 package main
 
@@ -40,10 +40,10 @@ func installedMethods(t *testing.T) []string {
 func TestArgumentTypes(t *testing.T) {
 	names := installedMethods(t)
 	// Every method is named here, so that a new one is checked below by name.
-	want := []string{"analyze", "browserHello", "close", "describeCertificates", "downgrade", "eve", "eveTicketKey",
+	want := []string{"adoptSession", "analyze", "browserHello", "close", "describeCertificates", "downgrade", "eve", "eveTicketKey",
 		"eveTokenKey", "exportSession", "exposure", "generateKey", "importCapture", "keyUpdate", "mitm", "mitmSend",
-		"newSession", "remoteClose", "remoteDeliver", "remoteSend", "remoteStart", "replayEarlyData", "resume",
-		"runScenario", "scenarios", "send", "serverIdentity", "sessionCapture", "setup"}
+		"newSession", "releaseSession", "remoteClose", "remoteDeliver", "remoteSend", "remoteStart", "replayEarlyData", "resume",
+		"runScenario", "scenarios", "send", "serverIdentity", "sessionCapture", "sessionState", "setup"}
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Fatalf("methods %v, this test knows %v: add the new ones to its expectations", names, want)
 	}

@@ -40,14 +40,14 @@ func fuzzAPI(t testing.TB) *API {
 			return
 		}
 		var out string
-		if out, fuzzErr = fuzzBase.ServerIdentity(); fuzzErr == nil {
+		if out, fuzzErr = fuzzBase.ServerIdentity(""); fuzzErr == nil {
 			fuzzErr = json.Unmarshal([]byte(out), &fuzzIdent)
 		}
 	})
 	if fuzzErr != nil {
 		t.Fatal(fuzzErr)
 	}
-	return &API{setup: fuzzBase.setup, tokenKey: fuzzBase.tokenKey, now: fuzzBase.now}
+	return &API{handle: handle{setup: fuzzBase.setup, tokenKey: fuzzBase.tokenKey}, now: fuzzBase.now}
 }
 
 // apiCalls are the calls that take a JSON argument, by number.

@@ -4,6 +4,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/hack-pad/safejs"
 )
@@ -11,15 +13,23 @@ import (
 // main plays one of two roles, chosen by the loader before the program
 // starts: with globalThis.tlsPlaygroundRole === "server" it answers one HTTP
 // request with the engine's server (server_js.go); otherwise it installs
-// globalThis.tlsPlayground, the page's client API, and keeps the program
-// alive.
+// the page's client API, globalThis.tlsPlayground, and keeps the program
+// alive. A loader that runs two engines in one worker (the core and the
+// lab module, site/js/engine-worker.js) names the second one's global with
+// the argument -global=NAME (go.argv).
 func main() {
 	if isServerRole() {
 		serve()
 		return
 	}
+	name := "tlsPlayground"
+	for _, a := range os.Args[1:] {
+		if g, ok := strings.CutPrefix(a, "-global="); ok && g != "" {
+			name = g
+		}
+	}
 	api := &API{}
-	if err := install(api); err != nil {
+	if err := installAs(api, name); err != nil {
 		if console, cerr := safejs.Global().Get("console"); cerr == nil {
 			_, _ = console.Call("error", "tls playground: cannot install the API: "+err.Error())
 		}
@@ -28,28 +38,48 @@ func main() {
 	select {}
 }
 
-// install sets globalThis.tlsPlayground: each method takes one JSON string
-// (or nothing) and returns a Promise of a JSON string (sessionCapture: of an
-// object holding a Uint8Array, wire_js.go), rejected with an Error carrying
-// the engine's message. An argument of another type (a
-// number, null, a plain object) is refused with an error naming the method
-// and the argument: "newSession: the argument must be a JSON string (got
-// number)". Further arguments are ignored, except setup's and
-// importCapture's second: a progress callback, which must be a function
-// when it is given; and importCapture's third and fourth: the capture and
-// the key log, Uint8Arrays.
-func install(api *API) error {
-	obj, err := safejs.Global().Get("Object")
-	if err != nil {
-		return err
-	}
-	tp, err := obj.New()
-	if err != nil {
-		return err
-	}
-	// Each method gets its argument checked: a JSON string, "" when none.
-	methods := map[string]func(arg string, args []safejs.Value) (string, error){
-		"setup": func(arg string, args []safejs.Value) (string, error) {
+// The engine is built as two modules (scripts/build.sh): the core (-tags
+// core), everything the first view uses, and the lab (no tag: the whole
+// engine), loaded by the worker on first use of a method the core does not
+// have. methodTable is the one list of the engine's methods and the module
+// each is in; the worker routes by it (globalThis.tlsPlaygroundModules).
+const (
+	inCore = "core"
+	inLab  = "lab"
+)
+
+var methodTable = []struct{ name, module string }{
+	// Keys, the session's handles and the handshakes of every mode.
+	{"setup", inCore}, {"generateKey", inCore}, {"newSession", inCore}, {"releaseSession", inCore},
+	{"send", inCore}, {"keyUpdate", inCore}, {"close", inCore}, {"exportSession", inCore},
+	{"describeCertificates", inCore},
+	// A client whose server answers over HTTP (the page carries the flights).
+	{"serverIdentity", inCore}, {"remoteStart", inCore}, {"remoteDeliver", inCore}, {"remoteSend", inCore}, {"remoteClose", inCore},
+	// A handle's state, for the lab (adopt.go).
+	{"sessionState", inCore}, {"adoptSession", inLab},
+	// Eve and Mallory.
+	{"eve", inLab}, {"eveTokenKey", inLab}, {"exposure", inLab}, {"mitm", inLab}, {"mitmSend", inLab}, {"downgrade", inLab},
+	// Resumption and 0-RTT (resume.go).
+	{"resume", inLab}, {"replayEarlyData", inLab}, {"eveTicketKey", inLab},
+	// The gallery of failures (certificates, negotiation).
+	{"scenarios", inLab}, {"runScenario", inLab},
+	// Every byte: the analyzer, captures out and in, a browser's hello (wire.go).
+	{"analyze", inLab}, {"sessionCapture", inLab}, {"importCapture", inLab}, {"browserHello", inLab},
+}
+
+// jsMethod is a method as install calls it: the JSON argument, checked,
+// and every argument as given.
+type jsMethod func(arg string, args []safejs.Value) (any, error)
+
+// str adapts a method that returns a JSON string.
+func str(f func(string) (string, error)) jsMethod {
+	return func(arg string, _ []safejs.Value) (any, error) { return f(arg) }
+}
+
+// coreMethods are the core's implementations of methodTable's core entries.
+func coreMethods(api *API) map[string]jsMethod {
+	return map[string]jsMethod{
+		"setup": func(arg string, args []safejs.Value) (any, error) {
 			var progress func(string)
 			if len(args) > 1 {
 				switch t := args[1].Type(); t {
@@ -63,41 +93,70 @@ func install(api *API) error {
 			}
 			return api.Setup(arg, progress)
 		},
-		"generateKey":   func(arg string, _ []safejs.Value) (string, error) { return api.GenerateKey(arg) },
-		"newSession":    func(arg string, _ []safejs.Value) (string, error) { return api.NewSession(arg) },
-		"send":          func(arg string, _ []safejs.Value) (string, error) { return api.Send(arg) },
-		"keyUpdate":     func(arg string, _ []safejs.Value) (string, error) { return api.KeyUpdate(arg) },
-		"close":         none("close", api.Close),
-		"exportSession": none("exportSession", api.Export),
-		// A client whose server answers over HTTP (the page carries the flights).
-		"serverIdentity": none("serverIdentity", api.ServerIdentity),
-		"remoteStart":    func(arg string, _ []safejs.Value) (string, error) { return api.RemoteStart(arg) },
-		"remoteDeliver":  func(arg string, _ []safejs.Value) (string, error) { return api.RemoteDeliver(arg) },
-		"remoteSend":     func(arg string, _ []safejs.Value) (string, error) { return api.RemoteSend(arg) },
-		"remoteClose":    none("remoteClose", api.RemoteClose),
-		// Eve and Mallory.
-		"eve":         none("eve", api.Eve),
-		"eveTokenKey": func(arg string, _ []safejs.Value) (string, error) { return api.EveTokenKey(arg) },
-		"exposure":    func(arg string, _ []safejs.Value) (string, error) { return api.Exposure(arg) },
-		"mitm":        func(arg string, _ []safejs.Value) (string, error) { return api.MITM(arg) },
-		"mitmSend":    func(arg string, _ []safejs.Value) (string, error) { return api.MITMSend(arg) },
-		"downgrade":   func(arg string, _ []safejs.Value) (string, error) { return api.Downgrade(arg) },
-		// Resumption and 0-RTT (resume.go).
-		"resume":          func(arg string, _ []safejs.Value) (string, error) { return api.Resume(arg) },
-		"replayEarlyData": none("replayEarlyData", api.ReplayEarlyData),
-		"eveTicketKey":    none("eveTicketKey", api.EveTicketKey),
-		// The gallery of failures (certificates, negotiation).
-		"scenarios":   none("scenarios", api.Scenarios),
-		"runScenario": func(arg string, _ []safejs.Value) (string, error) { return api.RunScenario(arg) },
+		"generateKey":          str(api.GenerateKey),
+		"newSession":           str(api.NewSession),
+		"releaseSession":       str(api.ReleaseSession),
+		"send":                 str(api.Send),
+		"keyUpdate":            str(api.KeyUpdate),
+		"close":                str(api.Close),
+		"exportSession":        str(api.Export),
+		"describeCertificates": str(api.DescribeCertificates),
+		"serverIdentity":       str(api.ServerIdentity),
+		"remoteStart":          str(api.RemoteStart),
+		"remoteDeliver":        str(api.RemoteDeliver),
+		"remoteSend":           str(api.RemoteSend),
+		"remoteClose":          str(api.RemoteClose),
+		"sessionState":         str(api.SessionState),
 	}
-	// The methods that carry bytes (wire_js.go): Uint8Arrays in, and a plain
-	// object with Uint8Arrays out where the result is large.
-	all := map[string]func(string, []safejs.Value) (any, error){}
-	for name, fn := range methods {
-		all[name] = func(arg string, args []safejs.Value) (any, error) { return fn(arg, args) }
+}
+
+// install sets globalThis.tlsPlayground (installAs).
+func install(api *API) error { return installAs(api, "tlsPlayground") }
+
+// installAs sets globalThis[name]: each method takes one JSON string
+// (or nothing) and returns a Promise of a JSON string (sessionCapture: of an
+// object holding a Uint8Array, wire_js.go), rejected with an Error carrying
+// the engine's message. An argument of another type (a
+// number, null, a plain object) is refused with an error naming the method
+// and the argument: "newSession: the argument must be a JSON string (got
+// number)". Further arguments are ignored, except setup's and
+// importCapture's second: a progress callback, which must be a function
+// when it is given; and importCapture's third and fourth: the capture and
+// the key log, Uint8Arrays. Then globalThis[name+"Modules"] =
+// {built: "core"|"full", core: [names], lab: [names]} tells the loader
+// where each method is, globalThis[name+"Ready"] is true and
+// globalThis[name+"OnReady"], when it is a function, is called.
+func installAs(api *API, name string) error {
+	obj, err := safejs.Global().Get("Object")
+	if err != nil {
+		return err
 	}
-	for name, fn := range wireMethods(api) {
-		all[name] = fn
+	tp, err := obj.New()
+	if err != nil {
+		return err
+	}
+	all := coreMethods(api)
+	lab := labMethods(api)
+	built := "core"
+	if lab != nil {
+		built = "full"
+	}
+	for n, fn := range lab {
+		all[n] = fn
+	}
+	var coreNames, labNames []any
+	for _, m := range methodTable {
+		if m.module == inCore {
+			coreNames = append(coreNames, m.name)
+		} else {
+			labNames = append(labNames, m.name)
+		}
+		if _, ok := all[m.name]; !ok && (m.module == inCore || lab != nil) {
+			return fmt.Errorf("method %s (%s) has no implementation", m.name, m.module)
+		}
+	}
+	if len(all) != len(coreNames)+len(labNames) && lab != nil || len(all) != len(coreNames) && lab == nil {
+		return fmt.Errorf("%d methods are implemented and %d listed in methodTable: list every method there", len(all), len(methodTable))
 	}
 	calls := make(chan func()) // one call at a time, in order
 	go func() {
@@ -144,13 +203,36 @@ func install(api *API) error {
 			return err
 		}
 	}
-	if err := safejs.Global().Set("tlsPlayground", tp); err != nil {
+	modules, err := obj.New()
+	if err != nil {
 		return err
 	}
-	if err := safejs.Global().Set("tlsPlaygroundReady", true); err != nil {
+	arr, err := safejs.Global().Get("Array")
+	if err != nil {
 		return err
 	}
-	if cb, err := safejs.Global().Get("tlsPlaygroundOnReady"); err == nil && cb.Type() == safejs.TypeFunction {
+	for k, names := range map[string][]any{inCore: coreNames, inLab: labNames} {
+		list, err := arr.Call("of", names...)
+		if err != nil {
+			return err
+		}
+		if err := modules.Set(k, list); err != nil {
+			return err
+		}
+	}
+	if err := modules.Set("built", built); err != nil {
+		return err
+	}
+	if err := safejs.Global().Set(name+"Modules", modules); err != nil {
+		return err
+	}
+	if err := safejs.Global().Set(name, tp); err != nil {
+		return err
+	}
+	if err := safejs.Global().Set(name+"Ready", true); err != nil {
+		return err
+	}
+	if cb, err := safejs.Global().Get(name + "OnReady"); err == nil && cb.Type() == safejs.TypeFunction {
 		_, _ = cb.Invoke()
 	}
 	return nil
@@ -176,17 +258,6 @@ func argument(method string, args []safejs.Value) (string, error) {
 // typeError says that a value of type t is not what method takes.
 func typeError(method, want string, t safejs.Type) error {
 	return fmt.Errorf("%s: %s (got %s)", method, want, t)
-}
-
-// none adapts a method that takes no argument: it accepts nothing, "" or
-// "{}", as decode does for the others.
-func none(method string, f func() (string, error)) func(string, []safejs.Value) (string, error) {
-	return func(arg string, _ []safejs.Value) (string, error) {
-		if err := noArgument(method, arg); err != nil {
-			return "", err
-		}
-		return f()
-	}
 }
 
 // newPromise returns new Promise(executor); the executor's body runs in a

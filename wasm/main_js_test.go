@@ -76,3 +76,56 @@ func TestInstalledAPI(t *testing.T) {
 		t.Fatalf("send: %v %.200s", err, out)
 	}
 }
+
+// TestModules: the engine says which module has each method
+// (globalThis.tlsPlaygroundModules, from methodTable), so that the worker
+// routes a call without loading the lab for a core method; this build is
+// the full engine. A second engine installed under another name (the lab
+// beside the core in one worker) has handles of its own.
+func TestModules(t *testing.T) {
+	if err := install(&API{}); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := safejs.Global().Get("tlsPlaygroundModules")
+	built, _ := m.Get("built")
+	if s, _ := built.String(); s != "full" {
+		t.Fatalf("built %q, want full", s)
+	}
+	names := func(k string) string {
+		l, _ := m.Get(k)
+		j, _ := safejs.Global().Get("JSON")
+		s, _ := j.Call("stringify", l)
+		str, _ := s.String()
+		return str
+	}
+	if c, l := names("core"), names("lab"); !strings.Contains(c, `"newSession"`) || !strings.Contains(c, `"sessionState"`) ||
+		strings.Contains(c, `"eve"`) || !strings.Contains(l, `"eve"`) || !strings.Contains(l, `"analyze"`) || strings.Contains(l, `"send"`) {
+		t.Fatalf("core %s, lab %s", c, l)
+	}
+	if err := installAs(&API{}, "tlsPlaygroundLabTest"); err != nil {
+		t.Fatal(err)
+	}
+	if ready, _ := safejs.Global().Get("tlsPlaygroundLabTestReady"); ready.Type() != safejs.TypeBoolean {
+		t.Fatal("tlsPlaygroundLabTestReady not set")
+	}
+	if _, err := await(t, "setup", `{"keyType":"ecdsa"}`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := await(t, "newSession", `{"mode":"tls13"}`); err != nil {
+		t.Fatal(err)
+	}
+	lab, _ := safejs.Global().Get("tlsPlaygroundLabTest")
+	p, _ := lab.Call("exportSession", "{}")
+	ch := make(chan string, 1)
+	onErr, _ := safejs.FuncOf(func(_ safejs.Value, a []safejs.Value) any {
+		msg, _ := a[0].Get("message")
+		s, _ := msg.String()
+		ch <- s
+		return nil
+	})
+	defer onErr.Release()
+	p.Call("catch", onErr.Value())
+	if got := <-ch; !strings.Contains(got, "no session") {
+		t.Fatalf("the second engine's exportSession: %q, want no session (it has its own handles)", got)
+	}
+}

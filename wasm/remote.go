@@ -20,11 +20,12 @@ import (
 
 // RemoteStartRequest is the argument of remoteStart.
 type RemoteStartRequest struct {
-	Mode       string `json:"mode"`
-	Group      string `json:"group"`
-	ServerName string `json:"serverName"`
-	TrustPEM   string `json:"trustPem"`
-	Seed       string `json:"seed"`
+	Mode       string     `json:"mode"`
+	Group      string     `json:"group"`
+	ServerName string     `json:"serverName"`
+	TrustPEM   string     `json:"trustPem"`
+	Seed       string     `json:"seed"`
+	Session    sessionRef `json:"session"`
 }
 
 // RemoteResult is what every remote call returns.
@@ -34,8 +35,20 @@ type RemoteResult struct {
 	Session  *session.Export `json:"session"`
 }
 
-func (a *API) remoteResult() (string, error) {
-	return encode(RemoteResult{Flight: base64.StdEncoding.EncodeToString(a.remote.Flight()), Received: a.remote.Received(), Session: a.remote.Export()})
+func (h *handle) remoteResult() (string, error) {
+	return encode(RemoteResult{Flight: base64.StdEncoding.EncodeToString(h.remote.Flight()), Received: h.remote.Received(), Session: h.remote.Export()})
+}
+
+// remoteOf returns the handle ref names, with its remote client.
+func (a *API) remoteOf(method string, ref sessionRef) (*handle, error) {
+	h, err := a.handleOf(method, ref)
+	if err != nil {
+		return nil, err
+	}
+	if h.remote == nil {
+		return nil, fmt.Errorf("%s: no remote session: call remoteStart first", method)
+	}
+	return h, nil
 }
 
 // RemoteStart makes the client and returns its first flight.
@@ -52,8 +65,11 @@ func (a *API) RemoteStart(arg string) (string, error) {
 	if err := limits.Size("remoteStart: trustPem", len(req.TrustPEM), limits.PEM, "a trust store of a few roots is a few kilobytes"); err != nil {
 		return "", err
 	}
+	h, err := a.handleOf("remoteStart", req.Session)
+	if err != nil {
+		return "", err
+	}
 	opt := session.RemoteOptions{Mode: req.Mode, Group: req.Group, ServerName: req.ServerName, TrustPEM: req.TrustPEM, Now: a.now}
-	var err error
 	if opt.Seed, err = seed("remoteStart", req.Seed); err != nil {
 		return "", err
 	}
@@ -61,9 +77,9 @@ func (a *API) RemoteStart(arg string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("remoteStart: %w", err)
 	}
-	a.remote = r
-	a.remoteToken = ""
-	return a.remoteResult()
+	h.remote = r
+	h.remoteToken = ""
+	return h.remoteResult()
 }
 
 // RemoteDeliverRequest is the argument of remoteDeliver: the body of the
@@ -79,6 +95,7 @@ type RemoteDeliverRequest struct {
 		Message string `json:"message"`
 		Records string `json:"records"` // hex: the server's alert record, if any
 	} `json:"error"`
+	Session sessionRef `json:"session"`
 }
 
 // RemoteDeliver hands the client the server's answer.
@@ -87,8 +104,9 @@ func (a *API) RemoteDeliver(arg string) (string, error) {
 	if err := decode("remoteDeliver", arg, &req); err != nil {
 		return "", err
 	}
-	if a.remote == nil {
-		return "", errors.New("remoteDeliver: no remote session: call remoteStart first")
+	h, err := a.remoteOf("remoteDeliver", req.Session)
+	if err != nil {
+		return "", err
 	}
 	if err := limits.Size("remoteDeliver: records", base64.StdEncoding.DecodedLen(len(req.Records)), limits.Flight, "a server's flight is a few kilobytes"); err != nil {
 		return "", err
@@ -100,7 +118,7 @@ func (a *API) RemoteDeliver(arg string) (string, error) {
 		return "", err
 	}
 	if req.Token != "" {
-		a.remoteToken = req.Token
+		h.remoteToken = req.Token
 	}
 	if req.Error != nil {
 		if err := limits.Size("remoteDeliver: error.records", len(req.Error.Records)/2, limits.Flight, "the server's alert record"); err != nil {
@@ -108,15 +126,15 @@ func (a *API) RemoteDeliver(arg string) (string, error) {
 		}
 		if req.Error.Records != "" {
 			if b, err := hex.DecodeString(req.Error.Records); err == nil {
-				a.remote.Deliver(b, nil)
+				h.remote.Deliver(b, nil)
 			}
 		}
 		if req.Error.Side == "server" {
-			a.remote.SetServerError(req.Error.Alert, req.Error.Message)
+			h.remote.SetServerError(req.Error.Alert, req.Error.Message)
 		} else {
-			a.remote.Fail(req.Error.Side, req.Error.Message)
+			h.remote.Fail(req.Error.Side, req.Error.Message)
 		}
-		return a.remoteResult()
+		return h.remoteResult()
 	}
 	body, err := base64.StdEncoding.DecodeString(req.Records)
 	if err != nil {
@@ -129,13 +147,14 @@ func (a *API) RemoteDeliver(arg string) (string, error) {
 			return "", errors.New("remoteDeliver: the trace header is not base64url JSON")
 		}
 	}
-	a.remote.Deliver(body, events) // a TLS failure is in the session's error
-	return a.remoteResult()
+	h.remote.Deliver(body, events) // a TLS failure is in the session's error
+	return h.remoteResult()
 }
 
 // RemoteSendRequest is the argument of remoteSend.
 type RemoteSendRequest struct {
-	Text string `json:"text"`
+	Text    string     `json:"text"`
+	Session sessionRef `json:"session"`
 }
 
 // RemoteSend queues a message to the server and returns the flight.
@@ -147,25 +166,31 @@ func (a *API) RemoteSend(arg string) (string, error) {
 	if err := checkText("remoteSend", req.Text); err != nil {
 		return "", err
 	}
-	if a.remote == nil {
-		return "", errors.New("remoteSend: no remote session: call remoteStart first")
+	h, err := a.remoteOf("remoteSend", req.Session)
+	if err != nil {
+		return "", err
 	}
-	if !a.remote.Established() {
+	if !h.remote.Established() {
 		return "", errors.New("remoteSend: the handshake has not completed")
 	}
-	if err := a.remote.Write(req.Text); err != nil {
+	if err := h.remote.Write(req.Text); err != nil {
 		return "", fmt.Errorf("remoteSend: %w", err)
 	}
-	return a.remoteResult()
+	return h.remoteResult()
 }
 
 // RemoteClose queues close_notify and returns the flight.
-func (a *API) RemoteClose() (string, error) {
-	if a.remote == nil {
-		return "", errors.New("remoteClose: no remote session: call remoteStart first")
+func (a *API) RemoteClose(arg string) (string, error) {
+	var req sessionArg
+	if err := decode("remoteClose", arg, &req); err != nil {
+		return "", err
 	}
-	a.remote.Close()
-	return a.remoteResult()
+	h, err := a.remoteOf("remoteClose", req.Session)
+	if err != nil {
+		return "", err
+	}
+	h.remote.Close()
+	return h.remoteResult()
 }
 
 // ServerIdentity is the in-page server's identity, from the current setup:
@@ -177,21 +202,30 @@ type ServerIdentity struct {
 	TrustPEM string `json:"trustPem"` // the root the client should trust
 }
 
-// ServerIdentity returns the identity the in-page server runs with.
-func (a *API) ServerIdentity() (string, error) {
-	if a.setup == nil {
+// ServerIdentity returns the identity the in-page server runs with: the
+// handle's setup.
+func (a *API) ServerIdentity(arg string) (string, error) {
+	var req sessionArg
+	if err := decode("serverIdentity", arg, &req); err != nil {
+		return "", err
+	}
+	h, err := a.handleOf("serverIdentity", req.Session)
+	if err != nil {
+		return "", err
+	}
+	if h.setup == nil {
 		return "", errors.New("serverIdentity: no keys yet: call setup first")
 	}
-	if a.tokenKey == nil {
-		a.tokenKey = make([]byte, 32)
-		if _, err := rand.Read(a.tokenKey); err != nil {
+	if h.tokenKey == nil {
+		h.tokenKey = make([]byte, 32)
+		if _, err := rand.Read(h.tokenKey); err != nil {
 			return "", err
 		}
 	}
 	var chain []byte
-	for _, der := range a.setup.Chain {
+	for _, der := range h.setup.Chain {
 		chain = append(chain, pki.CertPEM(der)...)
 	}
-	return encode(ServerIdentity{CertPEM: string(chain), KeyPEM: string(a.setup.KeyPEM()), TokenKey: hex.EncodeToString(a.tokenKey),
-		TrustPEM: string(pki.CertPEM(a.setup.CA.Raw))})
+	return encode(ServerIdentity{CertPEM: string(chain), KeyPEM: string(h.setup.KeyPEM()), TokenKey: hex.EncodeToString(h.tokenKey),
+		TrustPEM: string(pki.CertPEM(h.setup.CA.Raw))})
 }

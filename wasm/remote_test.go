@@ -67,7 +67,7 @@ func withIdentity(t *testing.T) (*API, ServerIdentity) {
 	if _, err := a.Setup(`{"keyType":"ecdsa"}`, nil); err != nil {
 		t.Fatal(err)
 	}
-	out, err := a.ServerIdentity()
+	out, err := a.ServerIdentity("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,3 +1,5 @@
+//go:build !core
+
 package main
 
 import (
@@ -11,21 +13,17 @@ import (
 // The resumption API (#attack=resumption): a first connection, the same
 // client resuming it, a replay of its 0-RTT flight, and Eve with the
 // server's ticket key. The pair lives beside the page's main session and
-// never replaces it.
-
-// resumePair is the last first connection and its resumption.
-var resumePair struct {
-	first, second *session.Session
-}
+// never replaces it (handle.resume).
 
 // ResumeRequest is the argument of resume.
 type ResumeRequest struct {
-	Mode         string `json:"mode"`         // the first connection's mode; empty: tls13
-	Group        string `json:"group"`        // its key share's group; empty: x25519
-	PSKOnly      bool   `json:"pskOnly"`      // TLS 1.3: psk_ke, no key share (not forward secret)
-	EarlyData    string `json:"earlyData"`    // TLS 1.3: 0-RTT data sent with the ClientHello
-	NoAntiReplay bool   `json:"noAntiReplay"` // the server does not record ClientHellos
-	Seed         string `json:"seed"`         // the first connection's seed; empty: a fresh one
+	Mode         string     `json:"mode"`         // the first connection's mode; empty: tls13
+	Group        string     `json:"group"`        // its key share's group; empty: x25519
+	PSKOnly      bool       `json:"pskOnly"`      // TLS 1.3: psk_ke, no key share (not forward secret)
+	EarlyData    string     `json:"earlyData"`    // TLS 1.3: 0-RTT data sent with the ClientHello
+	NoAntiReplay bool       `json:"noAntiReplay"` // the server does not record ClientHellos
+	Seed         string     `json:"seed"`         // the first connection's seed; empty: a fresh one
+	Session      sessionRef `json:"session"`      // the handle whose setup it uses, and which keeps the pair
 }
 
 // ResumeResponse is both connections: the first's export and the second's
@@ -43,7 +41,11 @@ func (a *API) Resume(arg string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if a.setup == nil {
+	h, err := a.handleOf("resume", req.Session)
+	if err != nil {
+		return "", err
+	}
+	if h.setup == nil {
 		return "", errors.New("resume: no keys yet: call setup first")
 	}
 	if err := checkText("resume: earlyData", req.EarlyData); err != nil {
@@ -68,7 +70,7 @@ func (a *API) Resume(arg string) (string, error) {
 	if mode != session.ModeTLS13 {
 		newFirst = session.NewResumable // a TLS 1.2 session ID and ticket exist only if the first handshake makes them
 	}
-	first, err := newFirst(a.setup, opt)
+	first, err := newFirst(h.setup, opt)
 	if err != nil {
 		return "", fmt.Errorf("resume: %w", err)
 	}
@@ -87,12 +89,12 @@ func (a *API) Resume(arg string) (string, error) {
 			return "", fmt.Errorf("resume: %w", err)
 		}
 	}
-	resumePair.first, resumePair.second = first, second
-	return a.resumeResponse()
+	h.resume.first, h.resume.second = first, second
+	return h.resumeResponse()
 }
 
-func (a *API) resumeResponse() (string, error) {
-	first, second := resumePair.first, resumePair.second
+func (h *handle) resumeResponse() (string, error) {
+	first, second := h.resume.first, h.resume.second
 	re, err := second.ResumptionExport()
 	if err != nil {
 		return "", fmt.Errorf("resume: %w", err)
@@ -103,15 +105,23 @@ func (a *API) resumeResponse() (string, error) {
 // ReplayEarlyData sends the resumed connection's recorded ClientHello and
 // 0-RTT data to the server again, as an attacker can: → session.ReplayResult
 // and the updated resumption.
-func (a *API) ReplayEarlyData() (string, error) {
-	if resumePair.second == nil {
+func (a *API) ReplayEarlyData(arg string) (string, error) {
+	var req sessionArg
+	if err := decode("replayEarlyData", arg, &req); err != nil {
+		return "", err
+	}
+	h, err := a.handleOf("replayEarlyData", req.Session)
+	if err != nil {
+		return "", err
+	}
+	if h.resume.second == nil {
 		return "", errors.New("replayEarlyData: nothing to replay: call resume with earlyData first")
 	}
-	r, err := resumePair.second.ReplayEarlyData()
+	r, err := h.resume.second.ReplayEarlyData()
 	if err != nil {
 		return "", fmt.Errorf("replayEarlyData: %w", err)
 	}
-	re, err := resumePair.second.ResumptionExport()
+	re, err := h.resume.second.ResumptionExport()
 	if err != nil {
 		return "", fmt.Errorf("replayEarlyData: %w", err)
 	}
@@ -123,8 +133,16 @@ func (a *API) ReplayEarlyData() (string, error) {
 
 // EveTicketKey has Eve, who recorded both connections, decrypt what she
 // can once the server's ticket key leaks.
-func (a *API) EveTicketKey() (string, error) {
-	second := resumePair.second
+func (a *API) EveTicketKey(arg string) (string, error) {
+	var req sessionArg
+	if err := decode("eveTicketKey", arg, &req); err != nil {
+		return "", err
+	}
+	h, err := a.handleOf("eveTicketKey", req.Session)
+	if err != nil {
+		return "", err
+	}
+	second := h.resume.second
 	if second == nil {
 		return "", errors.New("eveTicketKey: no resumed connection: call resume first")
 	}

@@ -10,7 +10,7 @@ import (
 // again, and Eve with the ticket key reading the psk_ke connection.
 func TestResumeAPI(t *testing.T) {
 	a := &API{}
-	if _, err := a.ReplayEarlyData(); err == nil {
+	if _, err := a.ReplayEarlyData(""); err == nil {
 		t.Fatal("replayEarlyData before resume")
 	}
 	if _, err := a.Resume(`{}`); err == nil || !strings.Contains(err.Error(), "setup") {
@@ -40,14 +40,14 @@ func TestResumeAPI(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil || !r.Resumption.Resumed || r.Resumption.Mode != "psk_dhe_ke" || !r.Resumption.EarlyData.Accepted || len(r.Resumption.Skipped) != 2 {
 		t.Fatalf("resume: %v %s", err, out[:min(len(out), 400)])
 	}
-	out, err = a.ReplayEarlyData()
+	out, err = a.ReplayEarlyData("")
 	if err != nil || !strings.Contains(out, `"accepted":true`) || !strings.Contains(out, `"replaysAccepted":1`) {
 		t.Fatalf("replay: %v %.300s", err, out)
 	}
 	if _, err := a.Resume(`{"pskOnly":true}`); err != nil {
 		t.Fatal(err)
 	}
-	out, err = a.EveTicketKey()
+	out, err = a.EveTicketKey("")
 	if err != nil || !strings.Contains(out, "GET /account") {
 		t.Fatalf("eveTicketKey: %v %.300s", err, out)
 	}
@@ -56,10 +56,10 @@ func TestResumeAPI(t *testing.T) {
 	if err != nil || !strings.Contains(out, `"resumed":true`) || !strings.Contains(out, `"mode":"tls12-ticket"`) {
 		t.Fatalf("resume ecdhe: %v %.300s", err, out)
 	}
-	if _, err := a.ReplayEarlyData(); err == nil {
+	if _, err := a.ReplayEarlyData(""); err == nil {
 		t.Fatal("replayEarlyData on TLS 1.2")
 	}
-	out, err = a.EveTicketKey()
+	out, err = a.EveTicketKey("")
 	if err != nil || !strings.Contains(out, "GET / HTTP/1.1 (first connection)") || !strings.Contains(out, "GET /account") {
 		t.Fatalf("eveTicketKey ecdhe: %v %.400s", err, out)
 	}

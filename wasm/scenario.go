@@ -1,3 +1,5 @@
+//go:build !core
+
 package main
 
 import (
@@ -12,7 +14,10 @@ import (
 // page's certificate failures and the no-common-suite case.
 
 // Scenarios returns the catalogue, in teaching order.
-func (a *API) Scenarios() (string, error) {
+func (a *API) Scenarios(arg string) (string, error) {
+	if err := noArgument("scenarios", arg); err != nil {
+		return "", err
+	}
 	return encode(scenario.All())
 }
 
@@ -24,10 +29,12 @@ type ScenarioRequest struct {
 	ID   string `json:"id"`
 	Mode string `json:"mode"` // one of the scenario's modes; empty: its first
 	Seed string `json:"seed"` // the session's seed; empty: a fresh one
+	// Session names the handle whose keys are reused (default: the page's).
+	Session sessionRef `json:"session"`
 }
 
 // RunScenario mints the scenario's certificates and runs its handshake:
-// → scenario.Result. The current setup's keys, when there is one, are
+// → scenario.Result. The handle's setup's keys, when there is one, are
 // reused so that no RSA key is generated.
 func (a *API) RunScenario(arg string) (string, error) {
 	var req ScenarioRequest
@@ -45,8 +52,12 @@ func (a *API) RunScenario(arg string) (string, error) {
 	if opt.Seed, err = seed("runScenario", req.Seed); err != nil {
 		return "", err
 	}
-	if a.setup != nil {
-		opt.PKI = pki.Options{ServerName: a.setup.ServerName, CAKey: a.setup.CAKey, Key: a.setup.Key}
+	h, err := a.handleOf("runScenario", req.Session)
+	if err != nil {
+		return "", err
+	}
+	if h.setup != nil {
+		opt.PKI = pki.Options{ServerName: h.setup.ServerName, CAKey: h.setup.CAKey, Key: h.setup.Key}
 	}
 	if a.now != nil {
 		opt.PKI.Now = a.now()

@@ -12,7 +12,7 @@ import (
 // bridge, with and without a current setup.
 func TestScenarioAPI(t *testing.T) {
 	a := &API{}
-	out, err := a.Scenarios()
+	out, err := a.Scenarios("")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,15 @@
+//go:build !core
+
 package main
 
 // The wire views' methods (registered in main_js.go through wire_js.go):
-// analyze, sessionCapture, importCapture, browserHello and
-// describeCertificates. Each turns one JSON argument (and, for
+// analyze, sessionCapture, importCapture and browserHello (and, in the
+// core, describe.go's describeCertificates). Each turns one JSON argument (and, for
 // importCapture, bytes) into a call to the engine's packages; there is no
 // protocol logic here.
 
 import (
 	"crypto/sha256"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"fmt"
 	"sync"
@@ -18,7 +18,6 @@ import (
 	"tlsplayground/playground/capture"
 	"tlsplayground/playground/decrypt"
 	"tlsplayground/playground/limits"
-	"tlsplayground/playground/pki"
 	"tlsplayground/playground/session"
 	"tlsplayground/playground/trace"
 )
@@ -151,6 +150,9 @@ type AnalyzeRequest struct {
 	Connection int              `json:"connection"`
 	Records    []session.Record `json:"records"`
 	Keylog     string           `json:"keylog"`
+	// Session names the handle of "session", "mitm-left" and "mitm-right"
+	// (default: the page's).
+	Session sessionRef `json:"session"`
 }
 
 // AnalyzeResponse is one record's annotated tree.
@@ -220,6 +222,10 @@ func (a *API) Analyze(arg string) (string, error) {
 // connectionOf returns the records and key log of the session req names.
 func (a *API) connectionOf(method string, req AnalyzeRequest) (connection, error) {
 	var s *session.Session
+	h, err := a.handleOf(method, req.Session)
+	if err != nil {
+		return connection{}, err
+	}
 	switch req.Source {
 	case "records":
 		if len(req.Records) > maxRecords {
@@ -227,59 +233,22 @@ func (a *API) connectionOf(method string, req AnalyzeRequest) (connection, error
 		}
 		return connection{records: req.Records, keylog: req.Keylog}, nil
 	case "mitm-left", "mitm-right":
-		if a.mitm == nil {
+		if h.mitm == nil {
 			return connection{}, fmt.Errorf("%s: no interception yet: call mitm first", method)
 		}
-		s = a.mitm.Left
+		s = h.mitm.Left
 		if req.Source == "mitm-right" {
-			if s = a.mitm.Right; s == nil {
+			if s = h.mitm.Right; s == nil {
 				return connection{}, fmt.Errorf("%s: Mallory has no session with the server: the client refused her", method)
 			}
 		}
 	default:
-		if a.sess == nil {
+		d := h.data()
+		if d == nil {
 			return connection{}, fmt.Errorf("%s: no session: call newSession first", method)
 		}
-		s = a.sess
+		return connection{records: d.Records, keylog: d.Keylog}, nil
 	}
 	ex := s.Export()
 	return connection{records: ex.Records, keylog: ex.Keylog}, nil
-}
-
-// DescribeRequest is the argument of describeCertificates.
-type DescribeRequest struct {
-	PEM string `json:"pem"`
-}
-
-// DescribeCertificates decodes every certificate of a PEM text with
-// crypto/x509 (the page parses no certificate itself): subject, issuer,
-// validity, key, SHA-256 fingerprint…, in the order they come. A block
-// that is not a certificate is skipped; one that does not parse is an
-// error.
-func (a *API) DescribeCertificates(arg string) (string, error) {
-	var req DescribeRequest
-	if err := decode("describeCertificates", arg, &req); err != nil {
-		return "", err
-	}
-	if err := limits.Size("describeCertificates: pem", len(req.PEM), limits.PEM, "a chain in PEM is a few kilobytes"); err != nil {
-		return "", err
-	}
-	out := []pki.CertInfo{}
-	rest := []byte(req.PEM)
-	for n := 1; ; n++ {
-		var b *pem.Block
-		b, rest = pem.Decode(rest)
-		if b == nil {
-			break
-		}
-		if b.Type != "CERTIFICATE" {
-			continue
-		}
-		c, err := x509.ParseCertificate(b.Bytes)
-		if err != nil {
-			return "", fmt.Errorf("describeCertificates: PEM block %d is not a certificate crypto/x509 can read: %v", n, err)
-		}
-		out = append(out, pki.Describe(c))
-	}
-	return encode(out)
 }

@@ -1,8 +1,14 @@
+//go:build !core
+
 package main
 
 import (
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"time"
+
+	"tlsplayground/playground/pcap"
 )
 
 // CaptureRequest is the argument of sessionCapture.
@@ -10,6 +16,8 @@ type CaptureRequest struct {
 	// Source: "session" (the default) the current session; "mitm" the
 	// attack lab's interception, Mallory's two connections.
 	Source string `json:"source"`
+	// Session names the handle (default: the page's).
+	Session sessionRef `json:"session"`
 }
 
 // CaptureOut is a session as Wireshark reads it: a pcapng with the key log
@@ -30,18 +38,30 @@ func (a *API) SessionCapture(arg string) (*CaptureOut, error) {
 	if err := decode("sessionCapture", arg, &req); err != nil {
 		return nil, err
 	}
+	h, err := a.handleOf("sessionCapture", req.Session)
+	if err != nil {
+		return nil, err
+	}
 	switch req.Source {
 	case "", "session":
-		if a.sess == nil {
+		d := h.data()
+		if d == nil {
 			return nil, errors.New("sessionCapture: no session: call newSession first")
 		}
-		ex := a.sess.Export()
-		return &CaptureOut{PCAPNG: a.sess.PCAPNG(), Keylog: a.sess.KeyLog(), Name: captureName("", ex.Mode, ex.Seed), Streams: 1}, nil
+		var c pcap.Conn
+		for _, r := range d.Records {
+			b, err := hex.DecodeString(r.Hex)
+			if err != nil {
+				return nil, fmt.Errorf("sessionCapture: a record is not hex: %v", err)
+			}
+			c.Packets = append(c.Packets, pcap.Packet{FromClient: r.From == "client", Payload: b})
+		}
+		return &CaptureOut{PCAPNG: pcap.WritePCAPNG([]pcap.Conn{c}, d.Keylog, time.Now()), Keylog: d.Keylog, Name: captureName("", d.Mode, d.Seed), Streams: 1}, nil
 	case "mitm":
-		if a.mitm == nil {
+		if h.mitm == nil {
 			return nil, errors.New("sessionCapture: no interception yet: call mitm first")
 		}
-		m := a.mitm
+		m := h.mitm
 		ex := m.Left.Export()
 		out := &CaptureOut{PCAPNG: m.PCAPNG(), Keylog: m.Left.KeyLog(), Name: captureName("mallory-", ex.Mode, ex.Seed), Streams: 1}
 		if m.Right != nil {

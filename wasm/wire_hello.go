@@ -1,3 +1,5 @@
+//go:build !core
+
 package main
 
 import (
@@ -10,9 +12,10 @@ import (
 
 // BrowserHelloRequest is the argument of browserHello.
 type BrowserHelloRequest struct {
-	// Session: the engine's side is the ClientHello of the current session
-	// (else a fresh one of the tls13 mode with its defaults).
-	Session bool `json:"session"`
+	// Session: the engine's side is the ClientHello of that handle's
+	// session (true: the page's), else a fresh one of the tls13 mode with
+	// its defaults.
+	Session sessionRef `json:"session"`
 	// Connection, when set, puts the ClientHello of that connection of the
 	// imported capture on the browser's side (else the bundled Chromium one).
 	Connection *int `json:"connection"`
@@ -27,12 +30,16 @@ func (a *API) BrowserHello(arg string) (string, error) {
 		return "", err
 	}
 	var engine, browser []byte
-	if req.Session {
-		if a.sess == nil {
+	if req.Session.Set {
+		h, err := a.handleOf("browserHello", req.Session)
+		if err != nil {
+			return "", err
+		}
+		d := h.data()
+		if d == nil {
 			return "", errors.New("browserHello: no session: call newSession first, or leave session out for a fresh tls13 hello")
 		}
-		recs := a.sess.Export().Records
-		for _, r := range recs {
+		for _, r := range d.Records {
 			if r.From != "client" {
 				break
 			}

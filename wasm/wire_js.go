@@ -8,50 +8,6 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// wireMethods are the methods of the wire views (wire.go): the analyzer, the
-// capture download and import, and the browser's hello. Like the others,
-// each takes a JSON string first (checked by install); importCapture also
-// takes a progress callback, the capture and the key log:
-//
-//	importCapture('{"name":"x.pcapng"}', progress, captureBytes, keylogBytes)
-//
-// sessionCapture resolves an object {pcapng: Uint8Array, keylog, name,
-// streams} rather than JSON, so that megabytes of capture cross to the page
-// by structured clone, not as base64 in a string.
-func wireMethods(api *API) map[string]func(string, []safejs.Value) (any, error) {
-	return map[string]func(string, []safejs.Value) (any, error){
-		"analyze": func(arg string, _ []safejs.Value) (any, error) { return api.Analyze(arg) },
-		"sessionCapture": func(arg string, _ []safejs.Value) (any, error) {
-			c, err := api.SessionCapture(arg)
-			if err != nil {
-				return nil, err
-			}
-			return jsObject{"pcapng": c.PCAPNG, "keylog": c.Keylog, "name": c.Name, "streams": c.Streams}, nil
-		},
-		"importCapture": func(arg string, args []safejs.Value) (any, error) {
-			progress, err := progressArg("importCapture", args)
-			if err != nil {
-				return nil, err
-			}
-			file, err := bytesArg("importCapture", args, 2, "the third argument (the capture file)", true)
-			if err != nil {
-				return nil, err
-			}
-			keylog, err := bytesArg("importCapture", args, 3, "the fourth argument (the key log file)", false)
-			if err != nil {
-				return nil, err
-			}
-			var report func(done, total int)
-			if progress != nil {
-				report = func(done, total int) { _, _ = progress.Invoke(done, total) }
-			}
-			return api.ImportCapture(arg, file, keylog, report)
-		},
-		"browserHello":         func(arg string, _ []safejs.Value) (any, error) { return api.BrowserHello(arg) },
-		"describeCertificates": func(arg string, _ []safejs.Value) (any, error) { return api.DescribeCertificates(arg) },
-	}
-}
-
 // jsObject is a result that becomes a plain JS object: []byte values become
 // Uint8Arrays, the rest as syscall/js converts them.
 type jsObject map[string]any

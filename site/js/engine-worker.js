@@ -247,6 +247,27 @@ function callNet(name, api, arg) {
   return run.then((result) => JSON.stringify(result));
 }
 
+/** parsedArg is a call's JSON argument as an object ({} when there is none or it is not one). */
+function parsedArg(arg) {
+  if (typeof arg !== 'string' || !arg.trim().startsWith('{')) return {};
+  try {
+    return JSON.parse(arg) || {};
+  } catch {
+    return {};
+  }
+}
+
+/** handleNamed returns the handle a call names ("session": an id), or '' for the page's. */
+function handleNamed(arg) {
+  const { session } = parsedArg(arg);
+  return typeof session === 'string' && session !== 'default' ? session : '';
+}
+
+/** ownAsked says whether a call asks for a handle of its own. */
+function ownAsked(arg) {
+  return parsedArg(arg).own === true;
+}
+
 const started = start();
 
 started.then(
@@ -267,8 +288,9 @@ self.onmessage = async (event) => {
       self.postMessage({ id, ok: true, result: await callNet(method.slice(4), api, arg) });
       return;
     }
-    // A new setup is a new server key: the in-page server takes it up on its next use.
-    if (method === 'setup') pageServer = null;
+    // A new setup of the page's handle is a new server key: the in-page server
+    // takes it up on its next use (a setup of an own handle leaves it alone).
+    if (method === 'setup' && !handleNamed(arg) && !ownAsked(arg)) pageServer = null;
     if (typeof api[method] !== 'function') throw new Error(`unknown method ${JSON.stringify(method)}`);
     // Every method gets a progress callback after its argument; setup reports
     // its stages through it (Go ignores arguments a method does not use).

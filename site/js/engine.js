@@ -158,7 +158,9 @@ export class Engine {
 
   /**
    * setup generates the CA, the server's key and its certificate:
-   * {keyType?, keyBits?, serverName?, seed?, caKeyPem?, keyPem?} → Setup. It is
+   * {keyType?, keyBits?, serverName?, seed?, caKeyPem?, keyPem?, session?, own?} → Setup
+   * (with .session, the handle it belongs to: `session` replaces that handle's
+   * setup, `own: true` makes a new handle with it; neither: the page's). It is
    * slow when it generates RSA keys; given caKeyPem and keyPem (keys made
    * earlier, PEM) it only signs the two certificates. onProgress(stage) hears
    * 'ca-key', 'server-key' (only for a key it generates), 'ca-cert', 'leaf-cert'.
@@ -178,59 +180,80 @@ export class Engine {
 
   /**
    * newSession runs a whole handshake: {mode?, group?, seed?, ems?, clientSuites?,
-   * serverSuites?, tamper?: [{record, offset, xor|value}], paddingOracle?} → Session.
+   * serverSuites?, tamper?: [{record, offset, xor|value}], paddingOracle?, own?, session?}
+   * → Session, with .session: the id of the handle it lives in.
    * tamper changes one byte of record N (wire order, header included) before
    * its receiver sees it; paddingOracle makes the classic server a deliberately
    * leaky Bleichenbacher oracle.
+   *
+   * Sessions are handles. Without own or session the handshake replaces the
+   * page's default session (every call without `session` acts on it). With
+   * `own: true` it runs in a new handle, with the page's keys, that lives beside
+   * the others until releaseSession(id); `session: id` runs it in that handle.
+   * Every later call names its handle with the `session` option:
+   *
+   *   const mine = await engine.newSession({own: true, mode: 'tls13'});
+   *   await engine.send({session: mine.session, from: 'client', text: 'hi'});
+   *   await engine.releaseSession(mine.session);
    */
   newSession(opts = {}) {
     return this.callJSON('newSession', opts);
   }
 
-  /** send encrypts one application-data record and decrypts it at the peer: {from, text} → Exchange. */
-  send({ from, text }) {
-    return this.callJSON('send', { from, text });
+  /** releaseSession forgets a handle made with own: → {released, live}. Calls naming it fail afterwards. */
+  releaseSession(id) {
+    return this.callJSON('releaseSession', { session: id });
   }
 
-  /** close sends close_notify both ways and discards the keys → the final Session. */
-  close() {
-    return this.callJSON('close');
+  /** send encrypts one application-data record and decrypts it at the peer: {from, text, session?} → Exchange. */
+  send({ from, text, session }) {
+    return this.callJSON('send', { from, text, session });
   }
 
-  /** exportSession returns the Session as it is now: this is the export format. */
-  exportSession() {
-    return this.callJSON('exportSession');
+  /** keyUpdate has one side of a TLS 1.3 session move to fresh keys: {from, session?} → Session. */
+  keyUpdate({ from, session }) {
+    return this.callJSON('keyUpdate', { from, session });
+  }
+
+  /** close sends close_notify both ways and discards the keys: {session?} → the final Session. */
+  close(opts = {}) {
+    return this.callJSON('close', opts);
+  }
+
+  /** exportSession returns the Session as it is now ({session?}): this is the export format. */
+  exportSession(opts = {}) {
+    return this.callJSON('exportSession', opts);
   }
 
   // ---- attacks (the page's attack lab, lab.js) --------------------------------
 
   /**
-   * eve has the eavesdropper decrypt the current session's recording with the
-   * server's private key, as if it leaked later → {ok, verdict, steps: [Event],
-   * plaintexts: [{record, from, type, text, hex}]}.
+   * eve has the eavesdropper decrypt a session's recording ({session?}: the
+   * page's by default) with the server's private key, as if it leaked later →
+   * {ok, verdict, steps: [Event], plaintexts: [{record, from, type, text, hex}]}.
    */
-  eve() {
-    return this.callJSON('eve');
+  eve(opts = {}) {
+    return this.callJSON('eve', opts);
   }
 
   /**
-   * mitm runs Mallory in the middle with the current setup:
-   * {mode, trustMallory, rewrite, seed?} → {trustMallory, left: Session
+   * mitm runs Mallory in the middle with a handle's setup:
+   * {mode, trustMallory, rewrite, seed?, session?} → {trustMallory, left: Session
    * (client ↔ Mallory), right: Session|null (Mallory ↔ server), mallory: [Event], malloryRootPem}.
    */
   mitm(opts) {
     return this.callJSON('mitm', opts);
   }
 
-  /** mitmSend carries a message through Mallory: {from, text} → {delivered, session: the mitm result}. */
-  mitmSend({ from, text }) {
-    return this.callJSON('mitmSend', { from, text });
+  /** mitmSend carries a message through Mallory: {from, text, session?} → {delivered, session: the mitm result}. */
+  mitmSend({ from, text, session }) {
+    return this.callJSON('mitmSend', { from, text, session });
   }
 
   /**
    * downgrade runs a client offering TLS 1.3 and 1.2 against a server speaking
-   * both, Mallory stripping TLS 1.3 when strip: {strip, seed?} → Session. It
-   * becomes the current session.
+   * both, Mallory stripping TLS 1.3 when strip: {strip, seed?, session?} → Session.
+   * The session on screen is left alone.
    */
   downgrade(opts) {
     return this.callJSON('downgrade', opts);
@@ -244,7 +267,8 @@ export class Engine {
   /**
    * runScenario mints a scenario's certificates and runs its handshake:
    * {id, mode?, seed?} → {id, mode, established, verification, clientSuites,
-   * serverSuites, chain, trustStore, session}. The current session is left alone.
+   * serverSuites, chain, trustStore, session}. The handle's keys are reused ({session?});
+   * its session is left alone.
    */
   runScenario(opts) {
     return this.callJSON('runScenario', opts);
@@ -256,7 +280,7 @@ export class Engine {
    * analyze returns one record's annotated tree (playground/analyze), its
    * plaintext's too when the key log opens it:
    * {source?: 'session'|'mitm-left'|'mitm-right'|'import'|'records', record,
-   *  connection? (import), records?: [{from, hex}], keylog? (records)}
+   *  connection? (import), records?: [{from, hex}], keylog? (records), session? (the handle)}
    * → {record, records, from, tree: {wire: Field, plain?: Field}, wireHex, plainHex,
    *    decrypted, decryptError}. The page asks per record (analysis.js).
    */
@@ -266,7 +290,7 @@ export class Engine {
 
   /**
    * sessionCapture returns a pcapng of a session with its key log inside
-   * (Wireshark opens it decrypted): {source?: 'session'|'mitm'} →
+   * (Wireshark opens it decrypted): {source?: 'session'|'mitm', session?} →
    * {pcapng: Uint8Array, keylog: string (NSS), name, streams}.
    */
   sessionCapture(opts = {}) {
@@ -287,7 +311,7 @@ export class Engine {
 
   /**
    * browserHello puts a real browser's ClientHello beside the engine's,
-   * field by field: {session?: true (the current session's hello), connection?: n
+   * field by field: {session?: id, or true for the page's (that session's hello), connection?: n
    * (an imported connection's instead of the bundled Chromium one)} → Comparison.
    */
   browserHello(opts = {}) {

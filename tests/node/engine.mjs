@@ -117,13 +117,15 @@ export async function loadEngine({ wasm = wasmPath, timeoutMs = 30_000 } = {}) {
     go,
     api,
     readyMs,
+    call,
     setup: (opts) => call('setup', opts),
     generateKey: (opts = {}) => call('generateKey', opts),
     newSession: (opts = {}) => call('newSession', opts),
     send: (opts) => call('send', opts),
     keyUpdate: (opts) => call('keyUpdate', opts),
-    close: () => call('close'),
-    exportSession: () => call('exportSession'),
+    close: (opts) => call('close', opts),
+    exportSession: (opts) => call('exportSession', opts),
+    releaseSession: (id) => call('releaseSession', { session: id }),
     raw: api,
   };
 }
