@@ -9,7 +9,9 @@
 package httpserver
 
 import (
+	"crypto"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -248,8 +250,12 @@ func (h *handler) flight(w http.ResponseWriter, r *http.Request) *apiError {
 		return fail(http.StatusRequestEntityTooLarge, "connection_too_long", "this connection has carried %d client bytes; the limit is %d: start a new connection", len(st.Client)+len(body), h.opt.MaxClientBytes)
 	}
 
+	signer, err := h.id.signer()
+	if err != nil {
+		return fail(http.StatusInternalServerError, "internal", "%v", err)
+	}
 	rec := &trace.Recorder{}
-	srv, err := h.server(st, rec)
+	srv, err := h.server(st, signer, rec)
 	if err != nil {
 		return fail(http.StatusBadRequest, "bad_mode", "%v", err)
 	}
@@ -346,7 +352,7 @@ func (h *handler) state(token, mode, group string, now time.Time) (*connState, *
 }
 
 // server builds the server end for a connection state.
-func (h *handler) server(st *connState, rec *trace.Recorder) (endpoint.Endpoint, error) {
+func (h *handler) server(st *connState, signer crypto.Signer, rec *trace.Recorder) (endpoint.Endpoint, error) {
 	r := ServerRand(st.Seed)
 	now := h.opt.Now
 	switch st.Mode {
@@ -359,13 +365,13 @@ func (h *handler) server(st *connState, rec *trace.Recorder) (endpoint.Endpoint,
 			}
 			groups = []*kx.Group{g}
 		}
-		return tls13.Server(&tls13.Config{Rand: r, Time: now, Groups: groups, Certificates: h.id.Chain, Signer: h.id.Signer, OCSPStaple: h.id.OCSPStaple, Trace: rec}), nil
+		return tls13.Server(&tls13.Config{Rand: r, Time: now, Groups: groups, Certificates: h.id.Chain, Signer: signer, OCSPStaple: h.id.OCSPStaple, Trace: rec}), nil
 	case ModeECDHE, ModeClassic:
-		cfg := &tls12.Config{Rand: r, Time: now, Certificates: h.id.Chain, Signer: h.id.Signer, OCSPStaple: h.id.OCSPStaple, Trace: rec, Suites: suites.ECDHE}
+		cfg := &tls12.Config{Rand: r, Time: now, Certificates: h.id.Chain, Signer: signer, OCSPStaple: h.id.OCSPStaple, Trace: rec, Suites: suites.ECDHE}
 		if st.Mode == ModeClassic {
 			cfg.Suites = suites.Classic
 		}
-		if k, ok := rsaKey(h.id); ok {
+		if k, ok := signer.(*rsa.PrivateKey); ok {
 			cfg.Key = k
 		}
 		if st.Group != "" {

@@ -1,6 +1,7 @@
 package httpserver
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/x509"
 	"encoding/hex"
@@ -21,11 +22,16 @@ type Identity struct {
 	ServerName string
 	Chain      [][]byte // leaf first, as the server sends it
 	Root       []byte   // the self-signed root, when the PEM ends with one: not sent, published at /tls/info
-	Signer     crypto.Signer
-	TokenKey   []byte // 32 bytes
+	// Signer is the private key. IdentityFromPEM leaves it nil for an RSA
+	// key, which is parsed when a flight first uses it (keys.go).
+	Signer   crypto.Signer
+	TokenKey []byte // 32 bytes
 	// OCSPStaple is the OCSP response for the leaf that the server
 	// staples (RFC 6066 §8, RFC 8446 §4.4.2.1), or nil.
 	OCSPStaple []byte
+
+	lazy *lazyKey         // an RSA key not parsed yet (Signer is nil)
+	pub  crypto.PublicKey // the leaf's public key, the key's public half
 }
 
 // Environment variable names of an identity (Worker secrets, .dev.vars).
@@ -88,8 +94,11 @@ func IdentityFromPEM(certPEM, keyPEM []byte, tokenKeyHex string) (*Identity, err
 	if len(id.Chain) == 0 {
 		return nil, errors.New("httpserver: the certificate PEM holds no CERTIFICATE block")
 	}
+	// A self-issued CA certificate at the end is the root, published at
+	// /tls/info and not sent. Its self-signature is not checked here: the
+	// client that trusts it does (an RSA verification per request otherwise).
 	if n := len(id.Chain); n > 1 {
-		if last, err := x509.ParseCertificate(id.Chain[n-1]); err == nil && last.IsCA && last.CheckSignatureFrom(last) == nil {
+		if last, err := x509.ParseCertificate(id.Chain[n-1]); err == nil && last.IsCA && bytes.Equal(last.RawSubject, last.RawIssuer) {
 			id.Root, id.Chain = id.Chain[n-1], id.Chain[:n-1]
 		}
 	}
@@ -100,14 +109,21 @@ func IdentityFromPEM(certPEM, keyPEM []byte, tokenKeyHex string) (*Identity, err
 	if len(leaf.DNSNames) > 0 {
 		id.ServerName = leaf.DNSNames[0]
 	}
-	signer, err := pki.ParseKeyPEM(keyPEM)
-	if err != nil {
-		return nil, fmt.Errorf("httpserver: the private key: %v", err)
+	id.pub = leaf.PublicKey
+	var pub crypto.PublicKey
+	if rsaPub, ok := rsaPublicInPEM(keyPEM); ok {
+		pub = rsaPub
+		id.lazy = &lazyKey{pem: keyPEM}
+	} else {
+		signer, err := pki.ParseKeyPEM(keyPEM)
+		if err != nil {
+			return nil, fmt.Errorf("httpserver: the private key: %v", err)
+		}
+		pub, id.Signer = signer.Public(), signer
 	}
-	if !publicKeysEqual(signer.Public(), leaf.PublicKey) {
+	if !publicKeysEqual(pub, leaf.PublicKey) {
 		return nil, errors.New("httpserver: the private key does not match the leaf certificate")
 	}
-	id.Signer = signer
 	tk, err := hex.DecodeString(strings.TrimSpace(tokenKeyHex))
 	if err != nil || len(tk) != 32 {
 		return nil, errors.New("httpserver: TOKEN_KEY must be 64 hex characters (32 bytes); make one with: openssl rand -hex 32")
