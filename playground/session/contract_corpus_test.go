@@ -48,22 +48,30 @@ func fixedKeys(t testing.TB) (ca, server *rsa.PrivateKey) {
 
 var fixedSetups = map[string]*pki.Setup{}
 
-// fixedSetup is a setup for keyType with the fixed keys, at corpusNow.
-func fixedSetup(t testing.TB, keyType string) *pki.Setup {
+// fixedSetup is a setup for keyType with the fixed keys, at corpusNow, as
+// the page makes them: an intermediate, SCTs and a stapled OCSP response.
+func fixedSetup(t testing.TB, keyType string) *pki.Setup { return fixedSetupOCSP(t, keyType, true) }
+
+// fixedSetupOCSP is fixedSetup, with or without the OCSP response: the
+// golden exports go without, because golang.org/x/crypto/ocsp stamps
+// producedAt with the real clock (CreateResponse), so the staple, and every
+// secret that hashes it, would change every minute.
+func fixedSetupOCSP(t testing.TB, keyType string, ocsp bool) *pki.Setup {
 	t.Helper()
-	if s := fixedSetups[keyType]; s != nil {
+	key := fmt.Sprint(keyType, ocsp)
+	if s := fixedSetups[key]; s != nil {
 		return s
 	}
-	ca, key := fixedKeys(t)
-	opt := pki.Options{Rand: rng.New([]byte("golden " + keyType)), Now: corpusNow, KeyType: keyType, CAKey: ca, OCSP: true, CT: true, Intermediate: true}
+	ca, rsaKey := fixedKeys(t)
+	opt := pki.Options{Rand: rng.New([]byte("golden " + keyType)), Now: corpusNow, KeyType: keyType, CAKey: ca, OCSP: ocsp, CT: true, Intermediate: true}
 	if keyType == pki.KeyRSA {
-		opt.Key = key
+		opt.Key = rsaKey
 	}
 	s, err := pki.NewSetup(opt)
 	if err != nil {
 		t.Fatal(err)
 	}
-	fixedSetups[keyType] = s
+	fixedSetups[key] = s
 	return s
 }
 

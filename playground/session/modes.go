@@ -15,9 +15,9 @@ import (
 // Modes lists the modes a session can run, in teaching order.
 func Modes() []string {
 	var out []string
-	for _, m := range []string{ModeClassic, ModeECDHE, ModeTLS13} {
-		if _, ok := stepTexts[m]; ok {
-			out = append(out, m)
+	for _, m := range modeTable {
+		if _, ok := stepTexts[m.ID]; ok {
+			out = append(out, m.ID)
 		}
 	}
 	return out
@@ -26,14 +26,11 @@ func Modes() []string {
 // groupsFor resolves the client's key share group and the server's accepted
 // groups for a mode.
 func groupsFor(mode, group string, server []string) (*kx.Group, []*kx.Group, error) {
-	if mode == ModeClassic {
+	allowed := ModeGroups(mode) // the catalogue's policy
+	if len(allowed) == 0 {
 		return nil, nil, nil
 	}
-	def := kx.X25519MLKEM768
-	allowed := kx.All
-	if mode == ModeECDHE {
-		def, allowed = kx.X25519, []*kx.Group{kx.X25519, kx.P256}
-	}
+	def := allowed[0]
 	pick := func(name string) (*kx.Group, error) {
 		g, err := kx.ByName(name)
 		if err != nil {

@@ -123,7 +123,10 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 	if mode == ModeClassic && setup.Key == nil {
 		return nil, errors.New("the classic handshake needs an RSA server key (RSA key transport): run setup with keyType rsa")
 	}
-	defSuites := map[string][]*suites.Suite{ModeClassic: suites.Classic, ModeECDHE: suites.ECDHE, ModeTLS13: suites.TLS13}[mode]
+	if err := CheckKeyType(mode, setup.KeyType); setup.KeyType != "" && err != nil {
+		return nil, err
+	}
+	defSuites := ModeSuites(mode)
 	cs, err := suites.ParseList(opt.ClientSuites, defSuites)
 	if err != nil {
 		return nil, fmt.Errorf("client suites: %w", err)

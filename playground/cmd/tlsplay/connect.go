@@ -88,7 +88,7 @@ func (c *cli) connect(args []string) error {
 	}
 
 	out := c.stdout
-	fmt.Fprintf(out, "Connecting to %s as %q with the engine's client (%s), trusting %s\n", addr, name, modeNames[*mode], trust)
+	fmt.Fprintf(out, "Connecting to %s as %q with the engine's client (%s), trusting %s\n", addr, name, session.ModeName(*mode), trust)
 	nc, err := net.DialTimeout("tcp", addr, *timeout)
 	if err != nil {
 		return fmt.Errorf("%s: cannot connect: %v", addr, dialReason(err))

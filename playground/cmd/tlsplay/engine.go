@@ -22,23 +22,12 @@ import (
 // This file turns flag values into the engine's types and builds the
 // engine's endpoints for connect and serve.
 
-var allModes = []string{session.ModeClassic, session.ModeECDHE, session.ModeTLS13}
-
-// modeSuites are the suites each mode offers.
-var modeSuites = map[string][]*suites.Suite{
-	session.ModeClassic: suites.Classic,
-	session.ModeECDHE:   suites.ECDHE,
-	session.ModeTLS13:   suites.TLS13,
-}
-
-var modeNames = map[string]string{
-	session.ModeClassic: "TLS 1.2 with RSA key transport",
-	session.ModeECDHE:   "TLS 1.2 with ECDHE",
-	session.ModeTLS13:   "TLS 1.3",
-}
+// The modes, their suites, groups and server keys come from the engine's
+// catalogue (session.GetCatalogue), which the page reads too.
+var allModes = session.Modes()
 
 func checkMode(mode string) error {
-	if _, ok := modeSuites[mode]; !ok {
+	if session.ModeSuites(mode) == nil {
 		return usageErr(fmt.Sprintf("unknown mode %q", mode),
 			"choose classic (TLS 1.2, RSA key transport), ecdhe (TLS 1.2, ephemeral ECDH) or tls13")
 	}
@@ -52,7 +41,7 @@ func parseSuites(mode, value string) ([]*suites.Suite, error) {
 	if len(names) == 0 {
 		return nil, nil
 	}
-	fam := modeSuites[mode]
+	fam := session.ModeSuites(mode)
 	hint := fmt.Sprintf("the %s mode offers %s", mode, strings.Join(suites.Names(fam), ", "))
 	if err := limits.CheckList("--suite", names); err != nil {
 		return nil, usageErr(err.Error(), hint)
@@ -68,23 +57,15 @@ func parseSuites(mode, value string) ([]*suites.Suite, error) {
 			ok = ok || f == s
 		}
 		if !ok {
-			return nil, usageErr(fmt.Sprintf("cipher suite %s is not one of the %s mode (%s)", s.Name, mode, modeNames[mode]), hint)
+			return nil, usageErr(fmt.Sprintf("cipher suite %s is not one of the %s mode (%s)", s.Name, mode, session.ModeName(mode)), hint)
 		}
 		out = append(out, s)
 	}
 	return out, nil
 }
 
-// modeGroups are the groups a mode can use.
-func modeGroups(mode string) []*kx.Group {
-	switch mode {
-	case session.ModeTLS13:
-		return kx.All
-	case session.ModeECDHE:
-		return tls12.DefaultGroups
-	}
-	return nil
-}
+// modeGroups are the groups a mode can use (the catalogue's policy).
+func modeGroups(mode string) []*kx.Group { return session.ModeGroups(mode) }
 
 // parseGroup reads --group (and each of --server-groups).
 func parseGroup(mode, name string) (*kx.Group, error) {
@@ -110,7 +91,7 @@ func parseGroup(mode, name string) (*kx.Group, error) {
 			return g, nil
 		}
 	}
-	return nil, usageErr(fmt.Sprintf("group %s is not available in %s: ML-KEM hybrids exist only in TLS 1.3", g.Name, modeNames[mode]), hint)
+	return nil, usageErr(fmt.Sprintf("group %s is not available in %s: ML-KEM hybrids exist only in TLS 1.3", g.Name, session.ModeName(mode)), hint)
 }
 
 // preferring returns list with g moved to the front.
@@ -143,7 +124,7 @@ type clientOptions struct {
 func newClient(o clientOptions) conn {
 	ss := o.suites
 	if ss == nil {
-		ss = modeSuites[o.mode]
+		ss = session.ModeSuites(o.mode)
 	}
 	if o.mode == session.ModeTLS13 {
 		cfg := &tls13.Config{Rand: rand.Reader, Suites: ss, Groups: kx.All, ServerName: o.serverName, Roots: o.roots, Trace: o.rec}
@@ -154,7 +135,7 @@ func newClient(o clientOptions) conn {
 	}
 	cfg := &tls12.Config{Rand: rand.Reader, Suites: ss, ServerName: o.serverName, Roots: o.roots, Trace: o.rec}
 	if o.group != nil {
-		cfg.Groups = preferring(o.group, tls12.DefaultGroups)
+		cfg.Groups = preferring(o.group, session.ModeGroups(o.mode))
 	}
 	return tls12.Client(cfg)
 }
@@ -171,7 +152,7 @@ func newServer(mode string, id identity, rec *trace.Recorder) conn {
 		return tls13.Server(&tls13.Config{Rand: rand.Reader, Certificates: id.chain, Signer: id.signer, OCSPStaple: id.ocsp, Trace: rec})
 	}
 	rk, _ := id.signer.(*rsa.PrivateKey)
-	return tls12.Server(&tls12.Config{Rand: rand.Reader, Suites: modeSuites[mode], Certificates: id.chain, Key: rk, Signer: id.signer, OCSPStaple: id.ocsp, Trace: rec})
+	return tls12.Server(&tls12.Config{Rand: rand.Reader, Suites: session.ModeSuites(mode), Certificates: id.chain, Key: rk, Signer: id.signer, OCSPStaple: id.ocsp, Trace: rec})
 }
 
 // checkKeyType reads --key.
@@ -186,9 +167,12 @@ func checkKeyType(k string) error {
 
 // keyFitsMode rejects a server key the mode cannot use.
 func keyFitsMode(mode, keyType string) error {
-	if mode == session.ModeClassic && keyType != pki.KeyRSA {
-		return usageErr(fmt.Sprintf("the classic handshake needs an RSA server key (RSA key transport), not %s", keyType),
-			"use --key rsa, or --mode ecdhe or --mode tls13 for an "+keyType+" key")
+	if err := session.CheckKeyType(mode, keyType); err != nil {
+		hint := "use --key rsa"
+		if mode == session.ModeClassic {
+			hint += ", or --mode ecdhe or --mode tls13 for an " + keyType + " key"
+		}
+		return usageErr(err.Error(), hint)
 	}
 	return nil
 }

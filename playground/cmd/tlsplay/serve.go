@@ -169,7 +169,7 @@ func (s *server) banner(at *net.TCPAddr, leaf *x509.Certificate, caPath string, 
 	}
 	if leaf != nil {
 		info := pki.Describe(leaf)
-		p.printf("Serving %s with the engine's server (%s)\n", name, modeNames[s.mode])
+		p.printf("Serving %s with the engine's server (%s)\n", name, session.ModeName(s.mode))
 		p.cert("   ", "certificate", &info)
 	}
 	if caPath != "" {
