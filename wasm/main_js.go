@@ -52,7 +52,7 @@ var methodTable = []struct{ name, module string }{
 	// Keys, the session's handles and the handshakes of every mode.
 	{"setup", inCore}, {"generateKey", inCore}, {"newSession", inCore}, {"releaseSession", inCore},
 	{"send", inCore}, {"keyUpdate", inCore}, {"close", inCore}, {"exportSession", inCore},
-	{"describeCertificates", inCore},
+	{"describeCertificates", inCore}, {"catalogue", inCore},
 	// A client whose server answers over HTTP (the page carries the flights).
 	{"serverIdentity", inCore}, {"remoteStart", inCore}, {"remoteDeliver", inCore}, {"remoteSend", inCore}, {"remoteClose", inCore},
 	// A handle's state, for the lab (adopt.go).
@@ -101,6 +101,7 @@ func coreMethods(api *API) map[string]jsMethod {
 		"close":                str(api.Close),
 		"exportSession":        str(api.Export),
 		"describeCertificates": str(api.DescribeCertificates),
+		"catalogue":            str(api.Catalogue),
 		"serverIdentity":       str(api.ServerIdentity),
 		"remoteStart":          str(api.RemoteStart),
 		"remoteDeliver":        str(api.RemoteDeliver),
