@@ -93,1224 +93,1226 @@ export function createView({
   embedded = document.documentElement.hasAttribute('data-embed'), engine: given = null, store = createStore({}),
   firstSession = null,
 } = {}) {
-const hashNow = () => (routed ? location.hash : `#${params || ''}`);
-const parseHash = () => (routed || !params ? readHash(hashNow()) : parseParams(params));
-const hashFor = (config) => fragmentOf(config, modeInfo);
-const initial = parseHash();
-/** ownHandles: this view's sessions live in engine handles of its own (a view beside others), not the default one. */
-let ownHandles = false;
-let handle = null;         // the handle of the session on screen, when ownHandles
-const disposers = [];      // what dispose() undoes
+  const hashNow = () => (routed ? location.hash : `#${params || ''}`);
+  const parseHash = () => (routed || !params ? readHash(hashNow()) : parseParams(params));
+  const hashFor = (config) => fragmentOf(config, modeInfo);
+  const initial = parseHash();
+  /** ownHandles: this view's sessions live in engine handles of its own (a view beside others), not the default one. */
+  let ownHandles = false;
+  let handle = null;         // the handle of the session on screen, when ownHandles
+  const disposers = [];      // what dispose() undoes
 
-const state = {
-  ready: false,      // the engine is ready
-  live: false,       // the engine is in charge of the session on screen (not the recorded first one)
-  busy: false,       // the engine is working for us
-  setup: null,
-  setupFor: null,    // {keyType, keyBits} the current setup was made for
-  session: null,
-  sessionOpts: null, // the newSession options of the session on screen (without its seed)
-  work: '',          // what the engine is doing for us, while busy     // {title, message}: the engine refused the handshake asked for
-  step: initial.step || 1,
-  exchanges: [],
-  // The handshake asked for (the mode switch shows it).
-  ...normalizeConfig({ mode: initial.mode, group: initial.group, keyType: initial.key, keyBits: initial.bits }),
-  compare: { busy: false, status: '', error: '', result: null },
-  // Where the server runs: 'local' | 'page' | 'url' (serverURL: the base URL).
-  ...parseServer(initial.server),
-  capabilities: null, // what the engine can do: {remote, pageServer}
-  notice: '',         // why no handshake is shown (not an error): e.g. waiting for trust
-  net: { info: null, infoFor: '', infoError: '', trust: null, exchanges: [], timing: null, failed: false },
-};
-
-/** at names the handle of the session on screen in a call's options (nothing: the engine's default). */
-const at = () => (handle ? { session: handle } : {});
-const $ = (sel) => root.querySelector(sel);
-const all = (sel) => root.querySelectorAll(sel);
-const statusEl = $('.engine-status');
-const errorEl = $('.session-error');
-/** on listens on target for the view's life. */
-const on = (target, type, fn, options) => {
-  target.addEventListener(type, fn, options);
-  disposers.push(() => target.removeEventListener(type, fn, options));
-};
-
-let engine;
-let runAllTimer = 0;
-
-// The attack lab: Eve, Mallory, certificate failures, tampering (lab.js).
-const lab = createLab({
-  state,
-  engine: () => engine,
-  at: () => at(),
-  work: (label, fn) => work(label, fn),
-  setStatus: (text) => setStatus(text),
-  render: () => render(),
-  configure: (requested) => configure(requested),
-});
-
-// ---- rendering: one controller per element -----------------------------------------
-//
-// render() writes the view's store; each mounted element has a controller
-// subscribed to the store's 'view' key (what the view shows, computed once per
-// render) that sets the element's properties. An element mounted later (the
-// wire views, an embed's) is bound on the next render; one that left the
-// document is unbound at the next notification, and all are on dispose().
-
-/** BINDINGS map a selector to what its element shows of the view v = {state, lab, notice, own, remote}. */
-const BINDINGS = [
-  ['tls-sequence-diagram', (el, { state: s, notice }) => { el.session = s.session; el.step = s.step; el.notice = notice; }],
-  ['tls-step-panel', (el, { state: s, notice }) => { el.session = s.session; el.step = s.step; el.notice = notice; }],
-  ['tls-message-composer', (el, { state: s, remote }) => {
-    el.session = s.session; el.exchanges = s.exchanges; el.step = s.step; el.busy = s.busy; el.remote = remote;
-  }],
-  ['tls-session-summary', (el, { state: s }) => {
-    el.setup = s.server === 'url' ? null : s.setup;
-    el.session = s.session;
-    el.network = s.server === 'local' ? null : { server: s.server, base: s.serverURL, exchanges: s.net.exchanges };
-  }],
-  ['tls-server-switch', (el, { state: s }) => {
-    el.state = {
-      server: s.server, url: s.serverURL, defaultURL: location.origin,
-      info: s.server === 'url' ? s.net.info : null, infoError: s.server === 'url' ? s.net.infoError : '',
-      trust: s.net.trust, ready: s.ready, busy: s.busy, capabilities: s.capabilities,
-    };
-  }],
-  ['tls-network', (el, { state: s }) => {
-    el.state = {
-      server: s.server, base: s.serverURL, exchanges: s.net.exchanges, busy: s.busy,
-      failed: s.net.failed || !s.session || Boolean(s.session.error),
-    };
-  }],
-  ['tls-key-share', (el, { state: s }) => { el.session = s.session; el.step = s.step; }],
-  ['tls-key-schedule', (el, { state: s }) => { el.session = s.session; }],
-  ['tls-controls', (el, { state: s, shown }) => {
-    // With the recorded first session on screen the controls work before the
-    // engine does: stepping needs no engine, and what needs it waits for it.
-    el.state = {
-      step: s.step, ready: s.ready || shown, busy: s.busy, hasSession: Boolean(s.session),
-      closed: Boolean(s.session && s.session.closed), failed: Boolean(s.session && s.session.error) || !s.session,
-    };
-  }],
-  ['tls-mode-switch', (el, { state: s, shown }) => {
-    el.state = {
-      mode: s.mode, group: s.group, keyType: s.keyType, keyBits: s.keyBits,
-      suiteOrder: s.suiteOrder, ready: s.ready || shown, busy: s.busy, fixedKey: s.server === 'url',
-    };
-  }],
-  ['tls-comparison', (el, { state: s }) => { el.state = { ...s.compare, ready: s.ready }; }],
-  ['tls-attack-lab', (el, { lab: l }) => { el.state = l; }],
-  // Every byte of the session on screen, and the session for Wireshark (the engine's own session only).
-  ['tls-wire[data-page-wire]', (el, { own }) => { el.session = own; }],
-  ['tls-capture-download', (el, { state: s, lab: l, own }) => {
-    const mitm = el.getAttribute('source') === 'mitm';
-    el.session = mitm ? (l.attack === 'mallory' && l.mallory ? l.mallory.result : null) : own;
-    el.busy = s.busy;
-  }],
-  ['[data-attack-link]', (el, { lab: l }) => {
-    if (el.dataset.attackLink === l.attack) el.setAttribute('aria-current', 'page');
-    else el.removeAttribute('aria-current');
-  }],
-  // "Embed this": each <tls-embed-code for="step|schedule|compare|attack"> offers exactly what is on screen
-  // (not in a copy opened from a file, which has no address another page could embed).
-  ['tls-embed-code', (el, { state: s, lab: l }) => {
-    if (location.protocol === 'file:') { el.hidden = true; return; }
-    el.fragment = fragmentFor(el.getAttribute('for') || 'step', s, { attack: l.attack, scenario: l.scenario });
-    if (el.getAttribute('for') === 'attack') el.hidden = !l.attack;
-  }],
-  ['[data-step-link]', (el, { state: s }) => {
-    const n = Number(el.dataset.stepLink);
-    el.setAttribute('href', hashFor({ ...s, step: n }));
-    if (n === s.step) el.setAttribute('aria-current', 'step');
-    else el.removeAttribute('aria-current');
-  }],
-];
-
-/** bound maps each bound element to the function that unbinds it. */
-const bound = new Map();
-
-/** bind gives el its controller: it follows the view's store until el leaves the document or the view ends. */
-function bind(el, apply) {
-  let off = () => {};
-  const follow = (v) => {
-    if (!el.isConnected) { unbind(el); return; }
-    apply(el, v);
+  const state = {
+    ready: false,      // the engine is ready
+    live: false,       // the engine is in charge of the session on screen (not the recorded first one)
+    busy: false,       // the engine is working for us
+    setup: null,
+    setupFor: null,    // {keyType, keyBits} the current setup was made for
+    session: null,
+    sessionOpts: null, // the newSession options of the session on screen (without its seed)
+    work: '',          // what the engine is doing for us, while busy     // {title, message}: the engine refused the handshake asked for
+    step: initial.step || 1,
+    exchanges: [],
+    // The handshake asked for (the mode switch shows it).
+    ...normalizeConfig({ mode: initial.mode, group: initial.group, keyType: initial.key, keyBits: initial.bits }),
+    compare: { busy: false, status: '', error: '', result: null },
+    // Where the server runs: 'local' | 'page' | 'url' (serverURL: the base URL).
+    ...parseServer(initial.server),
+    capabilities: null, // what the engine can do: {remote, pageServer}
+    notice: '',         // why no handshake is shown (not an error): e.g. waiting for trust
+    net: { info: null, infoFor: '', infoError: '', trust: null, exchanges: [], timing: null, failed: false },
   };
-  off = store.subscribe('view', follow);
-  bound.set(el, () => off());
-  const v = store.get('view');
-  if (v) apply(el, v);
-}
 
-function unbind(el) {
-  const off = bound.get(el);
-  if (!off) return;
-  bound.delete(el);
-  off();
-}
+  /** at names the handle of the session on screen in a call's options (nothing: the engine's default). */
+  const at = () => (handle ? { session: handle } : {});
+  const $ = (sel) => root.querySelector(sel);
+  const all = (sel) => root.querySelectorAll(sel);
+  const statusEl = $('.engine-status');
+  const errorEl = $('.session-error');
+  /** on listens on target for the view's life. */
+  const on = (target, type, fn, options) => {
+    target.addEventListener(type, fn, options);
+    disposers.push(() => target.removeEventListener(type, fn, options));
+  };
 
-/** attach binds the elements mounted under root that have no controller yet. */
-function attach() {
-  for (const [sel, apply] of BINDINGS) {
-    for (const el of all(sel)) if (!bound.has(el)) bind(el, apply);
-  }
-}
+  let engine;
+  let runAllTimer = 0;
 
-function render() {
-  const { session } = state;
-  if (session && !session.source) session.source = 'live';
-  attach();
-  const live = Boolean(session) && session.source === 'live';
-  const notice = state.refusal ? 'No handshake to show: the engine refused the one asked for (see the message above).' : state.notice;
-  store.update({
-    session, step: state.step, ready: state.ready, busy: state.busy,
-    view: {
-      state,
-      lab: { ...lab.view(), work: state.work },
-      notice,
-      live,
-      // A session is on screen that the visitor can step through: the recorded one before the engine is ready.
-      shown: Boolean(session),
-      own: state.server === 'local' && live ? session : null,
-      remote: state.server !== 'local' && session && state.net.exchanges.length ? state.server : false,
-    },
+  // The attack lab: Eve, Mallory, certificate failures, tampering (lab.js).
+  const lab = createLab({
+    state,
+    engine: () => engine,
+    at: () => at(),
+    work: (label, fn) => work(label, fn),
+    setStatus: (text) => setStatus(text),
+    render: () => render(),
+    configure: (requested) => configure(requested),
   });
-  // What is shown, for scripts and tests: the mode asked for, the session's, and whether the engine works.
-  marks.dataset.attack = lab.attack || '';
-  marks.dataset.mode = state.mode;
-  marks.dataset.sessionMode = session ? session.mode : '';
-  marks.dataset.sessionGroup = session ? session.group || '' : '';
-  marks.dataset.sessionSeed = session ? session.seed || '' : '';
-  marks.dataset.sessionSource = session ? session.source : '';
-  marks.dataset.busy = String(state.busy);
-  marks.dataset.server = state.server;
-  marks.dataset.exchanges = String(state.net.exchanges.length);
-  renderError(session && session.error, state.refusal);
-}
 
-function renderError(error, refusal) {
-  errorEl.hidden = !error && !refusal;
-  if (!error && !refusal) { errorEl.replaceChildren(); return; }
-  const strong = document.createElement('strong');
-  const p = document.createElement('p');
-  if (refusal) {
-    strong.textContent = refusal.title;
-    p.textContent = refusal.message;
-    const hint = document.createElement('p');
-    hint.className = 'hint';
-    hint.textContent = 'Choose another handshake or server key above.';
-    errorEl.replaceChildren(strong, p, hint);
-    return;
+  // ---- rendering: one controller per element -----------------------------------------
+  //
+  // render() writes the view's store; each mounted element has a controller
+  // subscribed to the store's 'view' key (what the view shows, computed once per
+  // render) that sets the element's properties. An element mounted later (the
+  // wire views, an embed's) is bound on the next render; one that left the
+  // document is unbound at the next notification, and all are on dispose().
+
+  /** BINDINGS map a selector to what its element shows of the view v = {state, lab, notice, own, remote}. */
+  const BINDINGS = [
+    ['tls-sequence-diagram', (el, { state: s, notice }) => { el.session = s.session; el.step = s.step; el.notice = notice; }],
+    ['tls-step-panel', (el, { state: s, notice }) => { el.session = s.session; el.step = s.step; el.notice = notice; }],
+    ['tls-message-composer', (el, { state: s, remote }) => {
+      el.session = s.session; el.exchanges = s.exchanges; el.step = s.step; el.busy = s.busy; el.remote = remote;
+    }],
+    ['tls-session-summary', (el, { state: s }) => {
+      el.setup = s.server === 'url' ? null : s.setup;
+      el.session = s.session;
+      el.network = s.server === 'local' ? null : { server: s.server, base: s.serverURL, exchanges: s.net.exchanges };
+    }],
+    ['tls-server-switch', (el, { state: s }) => {
+      el.state = {
+        server: s.server, url: s.serverURL, defaultURL: location.origin,
+        info: s.server === 'url' ? s.net.info : null, infoError: s.server === 'url' ? s.net.infoError : '',
+        trust: s.net.trust, ready: s.ready, busy: s.busy, capabilities: s.capabilities,
+      };
+    }],
+    ['tls-network', (el, { state: s }) => {
+      el.state = {
+        server: s.server, base: s.serverURL, exchanges: s.net.exchanges, busy: s.busy,
+        failed: s.net.failed || !s.session || Boolean(s.session.error),
+      };
+    }],
+    ['tls-key-share', (el, { state: s }) => { el.session = s.session; el.step = s.step; }],
+    ['tls-key-schedule', (el, { state: s }) => { el.session = s.session; }],
+    ['tls-controls', (el, { state: s, shown }) => {
+      // With the recorded first session on screen the controls work before the
+      // engine does: stepping needs no engine, and what needs it waits for it.
+      el.state = {
+        step: s.step, ready: s.ready || shown, busy: s.busy, hasSession: Boolean(s.session),
+        closed: Boolean(s.session && s.session.closed), failed: Boolean(s.session && s.session.error) || !s.session,
+      };
+    }],
+    ['tls-mode-switch', (el, { state: s, shown }) => {
+      el.state = {
+        mode: s.mode, group: s.group, keyType: s.keyType, keyBits: s.keyBits,
+        suiteOrder: s.suiteOrder, ready: s.ready || shown, busy: s.busy, fixedKey: s.server === 'url',
+      };
+    }],
+    ['tls-comparison', (el, { state: s }) => { el.state = { ...s.compare, ready: s.ready }; }],
+    ['tls-attack-lab', (el, { lab: l }) => { el.state = l; }],
+    // Every byte of the session on screen, and the session for Wireshark (the engine's own session only).
+    ['tls-wire[data-page-wire]', (el, { own }) => { el.session = own; }],
+    ['tls-capture-download', (el, { state: s, lab: l, own }) => {
+      const mitm = el.getAttribute('source') === 'mitm';
+      el.session = mitm ? (l.attack === 'mallory' && l.mallory ? l.mallory.result : null) : own;
+      el.busy = s.busy;
+    }],
+    ['[data-attack-link]', (el, { lab: l }) => {
+      if (el.dataset.attackLink === l.attack) el.setAttribute('aria-current', 'page');
+      else el.removeAttribute('aria-current');
+    }],
+    // "Embed this": each <tls-embed-code for="step|schedule|compare|attack"> offers exactly what is on screen
+    // (not in a copy opened from a file, which has no address another page could embed).
+    ['tls-embed-code', (el, { state: s, lab: l, link }) => {
+      if (location.protocol === 'file:') { el.hidden = true; return; }
+      el.fragment = fragmentFor(el.getAttribute('for') || 'step', s, link);
+      if (el.getAttribute('for') === 'attack') el.hidden = !l.attack;
+    }],
+    ['[data-step-link]', (el, { state: s }) => {
+      const n = Number(el.dataset.stepLink);
+      el.setAttribute('href', hashFor({ ...s, step: n }));
+      if (n === s.step) el.setAttribute('aria-current', 'step');
+      else el.removeAttribute('aria-current');
+    }],
+  ];
+
+  /** bound maps each bound element to the function that unbinds it. */
+  const bound = new Map();
+
+  /** bind gives el its controller: it follows the view's store until el leaves the document or the view ends. */
+  function bind(el, apply) {
+    let off = () => {};
+    const follow = (v) => {
+      if (!el.isConnected) { unbind(el); return; }
+      apply(el, v);
+    };
+    off = store.subscribe('view', follow);
+    bound.set(el, () => off());
+    const v = store.get('view');
+    if (v) apply(el, v);
   }
-  if (error.alert) strong.textContent = `The handshake failed: the ${error.side} sent the alert “${error.alert}”.`;
-  else if (error.side === 'network') strong.textContent = 'The request did not reach the server.';
-  else strong.textContent = `The ${error.side} refused the request.`;
-  p.textContent = error.message;
-  errorEl.replaceChildren(strong, p);
-  if (state.server !== 'local') {
-    const hint = document.createElement('p');
-    hint.className = 'hint';
-    hint.textContent = 'The Network panel below shows the request and the server’s answer. New session starts a new connection.';
-    errorEl.append(hint);
+
+  function unbind(el) {
+    const off = bound.get(el);
+    if (!off) return;
+    bound.delete(el);
+    off();
   }
-}
 
-/** setStatus shows what the engine is doing; with since, an elapsed-time counter runs. */
-let elapsedTimer = 0;
-function setStatus(text, { since, busy = false } = {}) {
-  statusEl.querySelector('.status-text').textContent = text;
-  statusEl.querySelector('progress').hidden = !busy;
-  const elapsed = statusEl.querySelector('.elapsed');
-  clearInterval(elapsedTimer);
-  elapsed.textContent = '';
-  statusEl.dataset.busy = String(busy);
-  if (since !== undefined) {
-    const tick = () => { elapsed.textContent = `${((performance.now() - since) / 1000).toFixed(1)} s`; };
-    tick();
-    elapsedTimer = setInterval(tick, 100);
+  /** attach binds the elements mounted under root that have no controller yet. */
+  function attach() {
+    for (const [sel, apply] of BINDINGS) {
+      for (const el of all(sel)) if (!bound.has(el)) bind(el, apply);
+    }
   }
-}
 
-// ---- where the visitor looks ------------------------------------------------------
-
-/**
- * reveal brings el to the top of the view, just below the sticky controls
- * (with onlyIfHidden, only when it is not already in the upper part of the
- * view). It never calls scrollIntoView, which in an embed would scroll the
- * host page too; an embed that the host script sizes to its content has
- * nothing to scroll.
- */
-function reveal(el, { onlyIfHidden = false } = {}) {
-  if (!el) return;
-  const box = el.getBoundingClientRect();
-  const clear = stickyHeight();
-  if (onlyIfHidden && box.top >= clear && box.top < innerHeight * 0.6) return;
-  const behavior = onlyIfHidden && !matchMedia('(prefers-reduced-motion: reduce)').matches ? 'smooth' : 'auto';
-  // window.scrollTo moves this document only: in an iframe, never the host.
-  const top = Math.max(0, box.top + scrollY - clear - 8);
-  if (Math.abs(top - scrollY) > 1) scrollTo({ top, behavior });
-}
-
-/** stickyHeight is the height of the controls bar when it sticks to the top (0 if it does not). */
-function stickyHeight() {
-  const bar = $('tls-controls');
-  if (!bar || getComputedStyle(bar).position !== 'sticky') return 0;
-  return bar.getBoundingClientRect().height;
-}
-
-/**
- * mayFocus says whether moving keyboard focus on arrival is polite: always
- * in the full page; in an embed only once the visitor is inside it (focusing
- * an element of an iframe would focus, and scroll to, the iframe in its host).
- */
-function mayFocus() {
-  return !embedded || document.hasFocus();
-}
-
-/** landOnStep brings the step's text into view after a deep link, Next or Previous. */
-function landOnStep({ onlyIfHidden = false } = {}) {
-  reveal($('tls-step-panel'), { onlyIfHidden });
-}
-
-// A visitor who scrolls or presses a key while a link's view is still being
-// made has chosen where to look: arrival scrolling stops there.
-let visitorMoved = false;
-for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown']) {
-  on(routed ? window : root, type, () => { visitorMoved = true; }, { passive: true, capture: true });
-}
-
-// ---- the URL's fragment ----------------------------------------------------------
-//
-// A routed view writes its place into the URL's fragment; a view beside
-// others keeps it in its params (and its marks' data-fragment).
-
-/**
- * writeHash puts the view's place in its fragment. The browser's
- * history.replaceState takes tens of milliseconds on a busy main thread, so a
- * routed view writes it when the browser is idle, once for a burst of steps
- * (the fragment is a link to share, not state the view reads back).
- */
-let hashWanted = '';
-let hashTimer = 0;
-function writeHash() {
-  setFragment(hashFor(state));
-}
-
-function setFragment(want) {
-  if (!routed) {
-    params = new URLSearchParams(want.replace(/^#/, ''));
-    marks.dataset.fragment = want;
-    return;
+  function render() {
+    const { session } = state;
+    if (session && !session.source) session.source = 'live';
+    attach();
+    const live = Boolean(session) && session.source === 'live';
+    const notice = state.refusal ? 'No handshake to show: the engine refused the one asked for (see the message above).' : state.notice;
+    store.update({
+      session, step: state.step, ready: state.ready, busy: state.busy,
+      view: {
+        state,
+        lab: { ...lab.view(), work: state.work },
+        // What the lab shows, as a link (the attack, or the certificate failure's scenario).
+        link: { attack: lab.attack, scenario: lab.scenario },
+        notice,
+        live,
+        // A session is on screen that the visitor can step through: the recorded one before the engine is ready.
+        shown: Boolean(session),
+        own: state.server === 'local' && live ? session : null,
+        remote: state.server !== 'local' && session && state.net.exchanges.length ? state.server : false,
+      },
+    });
+    // What is shown, for scripts and tests: the mode asked for, the session's, and whether the engine works.
+    marks.dataset.attack = lab.attack || '';
+    marks.dataset.mode = state.mode;
+    marks.dataset.sessionMode = session ? session.mode : '';
+    marks.dataset.sessionGroup = session ? session.group || '' : '';
+    marks.dataset.sessionSeed = session ? session.seed || '' : '';
+    marks.dataset.sessionSource = session ? session.source : '';
+    marks.dataset.busy = String(state.busy);
+    marks.dataset.server = state.server;
+    marks.dataset.exchanges = String(state.net.exchanges.length);
+    renderError(session && session.error, state.refusal);
   }
-  hashWanted = want;
-  if (hashTimer) return;
-  const idle = globalThis.requestIdleCallback || ((fn) => setTimeout(fn, 50));
-  hashTimer = idle(() => {
-    hashTimer = 0;
-    if (location.hash !== hashWanted) history.replaceState(null, '', hashWanted);
-  }, { timeout: 500 });
-}
 
-/** cancelHash drops a pending write of the fragment. */
-function cancelHash() {
-  if (!hashTimer) return;
-  (globalThis.cancelIdleCallback || clearTimeout)(hashTimer);
-  hashTimer = 0;
-}
-
-/** replaceFragment puts want in the fragment now (a link to what the lab shows), dropping a pending write. */
-function replaceFragment(want) {
-  cancelHash();
-  if (!routed) { setFragment(want); return; }
-  if (location.hash !== want) history.replaceState(null, '', want);
-}
-
-// ---- steps -------------------------------------------------------------------
-
-function setStep(n, { hash = true } = {}) {
-  const step = Math.min(STEPS, Math.max(1, n));
-  state.step = step;
-  if (hash) writeHash();
-  render();
-}
-
-function stopRunAll() {
-  clearTimeout(runAllTimer);
-  runAllTimer = 0;
-}
-
-function runAll() {
-  stopRunAll();
-  const reduce = matchMedia('(prefers-reduced-motion: reduce)').matches;
-  if (reduce) { setStep(STEPS); return; }
-  setStep(1);
-  const advance = () => {
-    if (state.step >= STEPS) { runAllTimer = 0; return; }
-    setStep(state.step + 1);
-    runAllTimer = setTimeout(advance, RUN_ALL_DELAY_MS);
-  };
-  runAllTimer = setTimeout(advance, RUN_ALL_DELAY_MS);
-}
-
-// ---- engine work ---------------------------------------------------------------
-
-/** work runs one engine call with the controls disabled and reports failure in the status line. */
-async function work(label, fn, { timed = false } = {}) {
-  state.busy = true;
-  state.work = label;
-  render();
-  setStatus(`${label}…`, { busy: true, since: timed ? performance.now() : undefined });
-  try {
-    return await fn();
-  } finally {
-    state.busy = false;
-    state.work = '';
-    render();
-  }
-}
-
-// ---- keys ----------------------------------------------------------------------
-//
-// Nobody waits for RSA key generation. The keys a setup uses come from the
-// keyring: the root CA's key ('ca') and a server key per RSA size
-// ('rsa-2048', …), each {pem, bits, createdAt, source}, where source is
-//   'starter'   the pair shipped with the page (starter-keys.js): everyone has it;
-//   'generated' made by the engine in this browser during this visit;
-//   'kept'      made in this browser on an earlier visit and kept (keystore.js).
-// A first visit starts with the starter pair, then the engine makes a fresh
-// pair in the worker while the visitor reads (makeFreshKeys); the next
-// session (New session, or any change of handshake) uses it. A later visit
-// finds the kept pair and generates nothing. ECDSA and Ed25519 server keys
-// are made on demand (milliseconds); an RSA size never made before is
-// generated on demand, with progress, and kept.
-
-const keyring = {};
-const starterAt = Date.parse(STARTER_KEYS.made);
-let freshKeys = null; // the promise of makeFreshKeys, once started
-
-/** loadKeyring fills the keyring from the keys kept in this browser (unless starterOnly), and the starter pair where none is kept. */
-async function loadKeyring({ starterOnly = false } = {}) {
-  const starter = (pem) => ({ pem, bits: STARTER_KEYS.bits, createdAt: starterAt, source: 'starter' });
-  const kept = starterOnly ? [] : await Promise.all(['ca', 'rsa-2048', 'rsa-3072', 'rsa-4096'].map((n) => loadKey(n)));
-  for (const k of kept) if (k) keyring[k.name] = { ...k, source: 'kept' };
-  if (!keyring.ca) keyring.ca = starter(STARTER_KEYS.ca);
-  if (!keyring['rsa-2048']) keyring['rsa-2048'] = starter(STARTER_KEYS.server);
-}
-
-/** keep records a key the engine just made, in the keyring and (if the browser lets it) across visits. */
-function keep(name, pem, bits) {
-  const rec = { name, pem, bits, createdAt: Date.now(), source: 'generated' };
-  keyring[name] = rec;
-  saveKey(rec).catch(() => {});
-  return rec;
-}
-
-/** setupKeys is what runSetup would use now: {ca, server} keyring records (server null: generate). */
-function setupKeys(keyType, keyBits) {
-  return { ca: keyring.ca || null, server: keyType === 'rsa' ? keyring[`rsa-${keyBits}`] || null : null };
-}
-
-/** keysChanged says whether the keyring holds keys newer than the current setup's (a fresh pair made since). */
-function keysChanged() {
-  const used = state.setupKeys;
-  if (!used || !state.setupFor) return false;
-  const now = setupKeys(state.setupFor.keyType, state.setupFor.keyBits);
-  return now.ca !== used.ca || (state.setupFor.keyType === 'rsa' && now.server !== used.server);
-}
-
-/** markKey tells scripts and tests which key the session on screen uses. */
-function markKey() {
-  const o = state.setup && state.setup.keyOrigin;
-  marks.dataset.keySource = o ? o.source : '';
-  marks.dataset.keyCreated = o && o.createdAt ? new Date(o.createdAt).toISOString() : '';
-  marks.dataset.keyFingerprint = state.setup ? state.setup.serverKey.fingerprint || '' : '';
-  // Which keys the setup generated itself ('' when it was given both).
-  marks.dataset.setupGenerated = state.setup
-    ? [!state.setup.caKeyGiven && 'ca', !state.setup.keyGiven && 'server'].filter(Boolean).join(' ') : '';
-}
-
-/**
- * makeFreshKeys has the engine make the visitor's own RSA-2048 pair (the
- * root's key, then the server's) in the worker, after the first session is on
- * screen, replacing starter keys; each is kept. The page stays usable: the
- * controls work, and a call made meanwhile waits at most for the key being made.
- */
-function makeFreshKeys() {
-  if (freshKeys) return freshKeys;
-  const todo = ['ca', 'rsa-2048'].filter((n) => !keyring[n] || keyring[n].source === 'starter');
-  if (!todo.length) return (freshKeys = Promise.resolve());
-  freshKeys = (async () => {
-    marks.dataset.keyGeneration = 'running';
-    const since = performance.now();
-    let ms = 0;
-    try {
-      for (const name of todo) {
-        setStatus(name === 'ca'
-          ? 'Making a fresh RSA-2048 key of your own in the worker (the root CA’s, then the server’s); the session on screen uses the starter key shipped with this page…'
-          : 'Making a fresh RSA-2048 server key of your own in the worker…', { busy: true, since });
-        const g = await engine.generateKey({ bits: 2048 });
-        ms += g.ms;
-        keep(name, g.pem, g.bits);
-      }
-    } catch (err) {
-      marks.dataset.keyGeneration = 'failed';
-      setStatus(`Could not make a fresh key (${err.message}): sessions keep the starter key shipped with this page.`);
+  function renderError(error, refusal) {
+    errorEl.hidden = !error && !refusal;
+    if (!error && !refusal) { errorEl.replaceChildren(); return; }
+    const strong = document.createElement('strong');
+    const p = document.createElement('p');
+    if (refusal) {
+      strong.textContent = refusal.title;
+      p.textContent = refusal.message;
+      const hint = document.createElement('p');
+      hint.className = 'hint';
+      hint.textContent = 'Choose another handshake or server key above.';
+      errorEl.replaceChildren(strong, p, hint);
       return;
     }
-    marks.dataset.keyGeneration = 'done';
-    if (!state.busy) {
-      setStatus(`Your own RSA-2048 keys are ready (made in the worker in ${(ms / 1000).toFixed(2)} s) and kept in this browser: the next session uses them (New session).`);
-    }
-  })();
-  return freshKeys;
-}
-
-/** runSetup makes the CA, the server key and its certificate for the key type and size asked for, with the keyring's keys. */
-async function runSetup() {
-  const t0 = performance.now();
-  const { keyType, keyBits } = state;
-  const name = keyName(keyType, keyBits, KEY_TYPES);
-  const keys = setupKeys(keyType, keyBits);
-  const onProgress = (stage) => {
-    const text = SETUP_STAGES[stage] ? SETUP_STAGES[stage](name) : stage;
-    statusEl.querySelector('.status-text').textContent = `${text} in the worker…`;
-    statusEl.dataset.stage = stage;
-  };
-  const opts = { keyType, serverName: SERVER_NAME, ...(ownHandles ? (handle ? { session: handle } : { own: true }) : {}) };
-  if (keyType === 'rsa') opts.keyBits = keyBits;
-  if (keys.ca) opts.caKeyPem = keys.ca.pem;
-  if (keys.server) opts.keyPem = keys.server.pem;
-  const generates = !keys.ca || (keyType === 'rsa' && !keys.server);
-  let setup;
-  try {
-    try {
-      setup = await work(generates
-        ? `Generating keys (${name} server key) and certificates in the worker`
-        : `Signing the certificates for the ${name} server key`,
-      () => engine.setup(opts, { onProgress }), { timed: generates });
-      if (ownHandles && !handle) handle = setup.session;
-    } catch (err) {
-      // A kept key the engine refuses (a damaged store): forget it here and generate.
-      const bad = [keys.ca, keys.server].filter((k) => k && k.source === 'kept');
-      if (!bad.length) throw err;
-      for (const n of Object.keys(keyring)) if (bad.includes(keyring[n])) delete keyring[n];
-      await loadKeyring({ starterOnly: true });
-      return runSetup();
-    }
-  } catch (err) {
-    refuse(`The engine could not make a ${name} server key.`, err);
-    throw err;
-  } finally {
-    delete statusEl.dataset.stage;
-  }
-  if (!setup.caKeyGiven) keys.ca = keep('ca', setup.caKeyPem, 2048);
-  let server = keys.server;
-  if (!setup.keyGiven) {
-    // An RSA key is kept; an ECDSA or Ed25519 key takes milliseconds and is made anew.
-    server = keyType === 'rsa' ? keep(`rsa-${keyBits}`, setup.serverKey.pem, keyBits)
-      : { pem: setup.serverKey.pem, createdAt: Date.now(), source: 'generated' };
-  }
-  setup.keyOrigin = { source: server.source, createdAt: server.createdAt, text: keyOrigin(server) };
-  setup.keyOrigin.caText = keyOrigin(keys.ca);
-  state.setup = setup;
-  state.setupFor = { keyType, keyBits };
-  state.setupKeys = { ca: keys.ca, server };
-  markKey();
-  const took = performance.now() - t0;
-  setStatus(generates
-    ? `Root CA, ${name} server key and certificate ready in ${(took / 1000).toFixed(2)} s.`
-    : `Certificates signed in ${Math.round(took)} ms for the ${name} server key: ${setup.keyOrigin.text}.`);
-  return setup;
-}
-
-/** refuse shows why the engine could not do what the visitor asked, in place of a session. */
-function refuse(title, err) {
-  state.session = null;
-  state.exchanges = [];
-  state.refusal = { title, message: err.message };
-  render();
-}
-
-async function newSession() {
-  // A fresh key pair made since the current setup: this session uses it.
-  if (state.server !== 'url' && keysChanged()) await runSetup();
-  if (state.server !== 'local') return newRemoteSession();
-  const { mode, group } = state;
-  const opts = { mode };
-  if (mode !== 'classic') opts.group = group;
-  if (state.suiteOrder === 'client') opts.suiteOrder = 'client';
-  let session;
-  try {
-    session = await work(`Running a new ${modeInfo(mode).label} handshake`, () => engine.newSession({ ...opts, ...at() }));
-  } catch (err) {
-    refuse(`The engine could not run the ${modeInfo(mode).label} handshake (${modeInfo(mode).sub}).`, err);
-    throw err;
-  }
-  state.session = session;
-  state.sessionOpts = opts;
-  state.refusal = null;
-  state.notice = '';
-  state.exchanges = [];
-  state.net = { ...state.net, exchanges: [], timing: null, failed: false };
-  await lab.onNewSession();
-  const s = session.error
-    ? `The handshake failed (${session.error.alert}).`
-    : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys. Server key: ${state.setup.keyOrigin.text}.`;
-  setStatus(s);
-  render();
-  return session;
-}
-
-// ---- a server behind HTTP ------------------------------------------------------
-
-/** serverLabel says where the server is, for sentences: "in this page" or "at http://…". */
-function serverLabel() {
-  return state.server === 'page' ? 'the in-page server' : `the server at ${state.serverURL}`;
-}
-
-/**
- * newRemoteSession runs a handshake with the server in this page or at the
- * URL, every flight an HTTP request. For a URL, the client trusts only the
- * root the visitor accepted: until then there is no handshake.
- */
-async function newRemoteSession() {
-  const { mode, group } = state;
-  const opts = { server: state.server, mode };
-  if (mode !== 'classic') opts.group = group;
-  if (state.server === 'page') {
-    opts.serverName = SERVER_NAME;
-  } else {
-    if (state.net.infoFor !== state.serverURL || !state.net.info) await loadServerInfo();
-    if (!state.net.info) return null;
-    if (!state.net.trust || !state.net.trust.trusted) {
-      waitFor(`No handshake yet: ${serverLabel()} answered; trust its root CA (under Server, above) and the client connects.`);
-      setStatus(`${cap(serverLabel())} is ${state.net.info.info.serverName}. Check its root CA and trust it to connect.`);
-      return null;
-    }
-    Object.assign(opts, { url: state.serverURL, serverName: state.net.info.info.serverName, trustPem: state.net.trust.pem });
-  }
-  const label = `${modeInfo(mode).label} (${modeInfo(mode).sub})`;
-  let result;
-  try {
-    result = await work(`Running a new ${label} handshake with ${serverLabel()}, one HTTP request per flight`, () => engine.connect(opts));
-  } catch (err) {
-    refuse(`The client could not run the ${label} handshake with ${serverLabel()}.`, err);
-    throw err;
-  }
-  const { session, timing } = result;
-  state.session = session;
-  state.sessionOpts = null;
-  state.refusal = null;
-  state.notice = '';
-  state.exchanges = [];
-  state.net = { ...state.net, exchanges: result.exchanges, timing, failed: Boolean(session.error) };
-  await lab.onNewSession();
-  const t = totals(result.exchanges).handshake;
-  setStatus(session.error
-    ? `The handshake with ${serverLabel()} failed${session.error.alert ? ` (${session.error.alert})` : ''}: see the Network panel.`
-    : `New session with ${serverLabel()}: ${session.version}, ${session.suite}. ${t.n} HTTP round trip${t.n > 1 ? 's' : ''} in ${formatMs(t.ms)}.`);
-  render();
-  return session;
-}
-
-function cap(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
-
-/** waitFor shows no session, and why, without an error. */
-function waitFor(notice) {
-  state.session = null;
-  state.exchanges = [];
-  state.refusal = null;
-  state.notice = notice;
-  state.net = { ...state.net, exchanges: [], timing: null, failed: false };
-  render();
-}
-
-const trustedRoots = () => readTrustedRoots(globalThis.localStorage);
-const saveTrustedRoots = (roots) => keepTrustedRoots(globalThis.localStorage, roots);
-
-/** loadServerInfo asks the server at the URL for GET /tls/info and decides whether its root is already trusted. */
-async function loadServerInfo() {
-  const url = state.serverURL;
-  state.net = { ...state.net, info: null, infoFor: url, infoError: '', trust: null };
-  let out;
-  try {
-    allowedByCSP(url);
-    out = await work(`Asking ${url}/tls/info who the server is`, () => engine.serverInfo({ server: 'url', url }));
-  } catch (err) {
-    state.net = { ...state.net, infoError: err.message };
-    waitFor(`No handshake: ${url} did not answer as a TLS Playground server (see Server, above).`);
-    setStatus(`Error: ${err.message}`);
-    statusEl.dataset.error = 'true';
-    return;
-  }
-  state.net = { ...state.net, info: out, trust: trustFor(out, trustedRoots()[url]) };
-  render();
-}
-
-/** trustRoot makes pem the client's one trusted root for this server, remembers it, and connects. */
-async function trustRoot(pem) {
-  const text = (pem || '').trim();
-  const fingerprint = await rootFingerprint(text);
-  state.net = { ...state.net, trust: { trusted: true, pem: `${text}\n`, fingerprint } };
-  const roots = trustedRoots();
-  roots[state.serverURL] = { fingerprint, pem: `${text}\n`, at: Date.now() };
-  saveTrustedRoots(roots);
-  await newSession();
-}
-
-/**
- * rootFingerprint is the SHA-256 of the first certificate in pem, hex, as
- * crypto/x509 reads it in the engine; it throws when pem holds none.
- */
-async function rootFingerprint(pem) {
-  const [cert] = await engine.describeCertificates({ pem });
-  if (!cert) throw new Error('that is not a certificate in PEM (-----BEGIN CERTIFICATE-----)');
-  return cert.sha256;
-}
-
-function forgetTrust() {
-  const roots = trustedRoots();
-  delete roots[state.serverURL];
-  saveTrustedRoots(roots);
-  state.net = { ...state.net, trust: { trusted: false, pem: state.net.info ? state.net.info.info.rootPem || '' : '', fingerprint: state.net.info ? state.net.info.rootFingerprint : '' } };
-  setStatus('Forgotten: the next connection to this server asks you again.');
-  render();
-}
-
-const allowedByCSP = (base) => cspAllows(base, location.origin);
-
-/** chooseServer switches where the server runs, then runs a new session there. */
-async function chooseServer({ server, url }) {
-  const next = parseServer(server === 'url' ? url || location.origin : server);
-  if (server === 'url' && next.server !== 'url') throw new Error(`“${url}” is not an http:// or https:// URL`);
-  const changed = next.server !== state.server || next.serverURL !== state.serverURL;
-  Object.assign(state, next);
-  if (changed) state.net = { ...state.net, info: null, infoFor: '', infoError: '', trust: null };
-  writeHash();
-  render();
-  if (next.server === 'url') await loadServerInfo();
-  await newSession();
-}
-
-async function probe(kind) {
-  const result = await work(kind === 'tamper' ? 'Resending the last flight with a tampered token' : 'Replaying the last flight',
-    () => engine.probe({ kind }));
-  state.net = { ...state.net, exchanges: result.exchanges };
-  const ex = result.exchange;
-  const err = ex.response && ex.response.json && ex.response.json.error;
-  setStatus(ex.response
-    ? `Probe: ${serverLabel()} answered ${ex.response.status}${err ? ` ${err.code}: ${err.message}` : ex.same ? ', with the same bytes as the first time' : ''}.`
-    : `Probe: no answer (${ex.error}).`);
-  render();
-}
-
-/**
- * configure switches to the handshake asked for (made consistent first): a
- * new server key when the key type or size changed, then a new session.
- */
-async function configure(requested) {
-  const next = normalizeConfig({ ...state, ...requested });
-  Object.assign(state, next);
-  writeHash();
-  render();
-  const f = state.setupFor;
-  if (!f || f.keyType !== next.keyType || (next.keyType === 'rsa' && f.keyBits !== next.keyBits)) await runSetup();
-  await newSession();
-}
-
-async function send(from, text) {
-  if (state.server !== 'local') { await sendRemote(text); return; }
-  const exchange = await work(`Encrypting as the ${from}`, () => engine.send({ from, text, ...at() }));
-  state.exchanges = [...state.exchanges, exchange];
-  state.session = await engine.exportSession(at());
-  lab.onSessionGrew();
-  setStatus(`The ${from} sent ${new TextEncoder().encode(text).length} bytes in record ${exchange.record + 1}; the ${exchange.to} decrypted it.`);
-  render();
-}
-
-/** sendRemote sends text to the server behind HTTP, which answers it. */
-async function sendRemote(text) {
-  const result = await work(`Sending ${new TextEncoder().encode(text).length} bytes to ${serverLabel()} in an HTTP request`,
-    () => engine.message({ text }));
-  const { session } = result;
-  const added = result.exchanges.slice(result.exchanges.length - result.added);
-  const hexOf = (records) => records.map((r) => (session.records[r.record] || {}).hex || '');
-  const ex = added[added.length - 1];
-  state.session = session;
-  state.net = { ...state.net, exchanges: result.exchanges, failed: Boolean(session.error) };
-  state.exchanges = [...state.exchanges, {
-    remote: true, text, reply: result.received,
-    sentHex: hexOf(added.flatMap((e) => e.sent)), receivedHex: hexOf(added.flatMap((e) => e.received)),
-    http: ex ? { n: ex.n, status: ex.response ? ex.response.status : 0, ms: ex.ms } : null,
-  }];
-  setStatus(session.error
-    ? `The message did not get through: ${session.error.message}`
-    : `The client sent ${new TextEncoder().encode(text).length} bytes; ${serverLabel()} answered in ${ex ? formatMs(ex.ms) : '—'}: “${result.received}”.`);
-  render();
-}
-
-async function closeConnection() {
-  if (state.server !== 'local') {
-    const result = await work(`Closing the connection with ${serverLabel()}`, () => engine.disconnect());
-    state.session = result.session;
-    state.net = { ...state.net, exchanges: result.exchanges };
-    setStatus('Connection closed: the client sent close_notify in a last request, the server answered with its own; the client threw its keys away.');
-    setStep(STEPS);
-    return;
-  }
-  state.session = await work('Closing the connection', () => engine.close(at()));
-  lab.onSessionGrew();
-  setStatus('Connection closed: both sides sent close_notify and threw their keys away.');
-  setStep(STEPS);
-}
-
-async function exportSession({ copy = false } = {}) {
-  const session = state.server === 'local'
-    ? await engine.exportSession(at())
-    : { ...withoutSource(state.session), network: { server: state.server, url: state.serverURL || undefined, exchanges: state.net.exchanges } };
-  const json = `${JSON.stringify(session, null, 2)}\n`;
-  if (copy) {
-    try {
-      await navigator.clipboard.writeText(json);
-      setStatus('The session JSON is on the clipboard.');
-    } catch (err) {
-      setStatus(`Could not copy to the clipboard (${err.message}); use Export session instead.`);
-    }
-    return;
-  }
-  const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = `tls-session-${(session.secrets && session.secrets.clientRandom || session.seed || 'export').slice(0, 12)}.json`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  setStatus(`Exported ${session.records.length} records, the key log and every secret as ${a.download}.`);
-}
-
-/**
- * downloadCapture saves the session on screen (source 'session') or
- * Mallory's two connections ('mitm') as the engine writes them: a pcapng
- * with the key log inside, or the NSS key log alone. Made in the worker,
- * saved from a blob: URL: nothing is uploaded, and it works offline.
- */
-async function downloadCapture({ source = 'session', what = 'pcapng' }) {
-  const c = await engine.sessionCapture({ source: source === 'mitm' ? 'mitm' : 'session', ...at() });
-  const blob = what === 'keylog'
-    ? new Blob([c.keylog], { type: 'text/plain' })
-    : new Blob([c.pcapng], { type: 'application/vnd.tcpdump.pcap' });
-  const file = what === 'keylog' ? `${c.name}-keylog.txt` : `${c.name}.pcapng`;
-  saveBlob(blob, file);
-  setStatus(what === 'keylog'
-    ? `Saved the key log (${c.keylog.trim().split('\n').length} lines, NSS format) as ${file}.`
-    : `Saved ${file}: ${c.streams === 1 ? 'one TCP stream' : `${c.streams} TCP streams`} and the key log inside, ${c.pcapng.length} bytes. Wireshark opens it decrypted.`);
-}
-
-/** saveBlob has the browser save blob as a file named name. */
-function saveBlob(blob, name) {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
-
-/**
- * mountWireViews adds, on a page that shows the session summary, the
- * session's records byte by byte (<tls-wire view="bytes">) and its
- * downloads for Wireshark; beside the attack lab, Mallory's download.
- */
-function mountWireViews() {
-  const summary = $('tls-session-summary');
-  if (summary && !$('tls-wire[data-page-wire]')) {
-    const wire = document.createElement('tls-wire');
-    wire.view = 'bytes';
-    wire.dataset.pageWire = '';
-    const title = document.createElement('h2');
-    title.id = 'every-byte-title';
-    title.textContent = 'Every byte';
-    const note = document.createElement('p');
-    note.className = 'explanation';
-    note.textContent = 'Each record as it crossed the wire. Open one: hover or focus any byte (arrow keys move) to see the field it belongs to, its value, what it is for and where the RFC defines it. The engine’s analyzer names every byte; a record it decrypted with the key log shows its plaintext beside it.';
-    const section = document.createElement('section');
-    section.className = 'every-byte';
-    section.setAttribute('aria-labelledby', title.id);
-    section.append(title, note, document.createElement('tls-capture-download'), wire);
-    summary.after(section);
-  }
-  const labEl = $('tls-attack-lab');
-  if (labEl && !$('tls-capture-download[source="mitm"]')) {
-    const d = document.createElement('tls-capture-download');
-    d.setAttribute('source', 'mitm');
-    labEl.after(d);
-  }
-}
-
-/** guard runs an async action and shows its failure instead of throwing it at the console. */
-async function guard(action) {
-  try {
-    await action();
-  } catch (err) {
-    setStatus(`Error: ${err.message}`);
-    statusEl.dataset.error = 'true';
-    return;
-  }
-  delete statusEl.dataset.error;
-}
-
-// ---- events --------------------------------------------------------------------
-
-// Until the engine is ready (the recorded first session on screen), stepping
-// works and what needs the engine waits for it, saying so.
-let engineUp;
-const live = new Promise((resolve, reject) => { engineUp = { resolve, reject }; });
-live.catch(() => {});
-
-/** whenLive runs fn now if the engine runs the session on screen, else once it does (what: for the status line). */
-async function whenLive(what, fn) {
-  if (!state.live) {
-    setStatus(`${what} as soon as the engine is ready: it is still loading…`, { busy: true });
-    marks.dataset.waiting = what;
-    try {
-      await live;
-    } finally {
-      delete marks.dataset.waiting;
+    if (error.alert) strong.textContent = `The handshake failed: the ${error.side} sent the alert “${error.alert}”.`;
+    else if (error.side === 'network') strong.textContent = 'The request did not reach the server.';
+    else strong.textContent = `The ${error.side} refused the request.`;
+    p.textContent = error.message;
+    errorEl.replaceChildren(strong, p);
+    if (state.server !== 'local') {
+      const hint = document.createElement('p');
+      hint.className = 'hint';
+      hint.textContent = 'The Network panel below shows the request and the server’s answer. New session starts a new connection.';
+      errorEl.append(hint);
     }
   }
-  return fn();
-}
 
-const needs = (what, fn) => guard(() => whenLive(what, fn));
-
-on(root, 'tls-command', (e) => {
-  const { command, value } = e.detail;
-  if (command !== 'run-all') stopRunAll();
-  switch (command) {
-    case 'prev': setStep(state.step - 1); landOnStep({ onlyIfHidden: true }); break;
-    case 'next': setStep(state.step + 1); landOnStep({ onlyIfHidden: true }); break;
-    case 'run-all': runAll(); break;
-    case 'new-session': needs('A new session runs', newSession); break;
-    case 'close': needs('The connection closes', closeConnection); break;
-    case 'export': needs('The session is exported', () => exportSession()); break;
-    case 'copy': needs('The session is copied', () => exportSession({ copy: true })); break;
-    case 'configure': needs('The handshake you chose runs', () => configure(value)); break;
-    case 'server': needs('The server you chose connects', () => chooseServer(value)); break;
-    case 'trust': needs('The client connects', () => trustRoot(value.pem)); break;
-    case 'forget-trust': forgetTrust(); break;
-    case 'probe': needs('The probe runs', () => probe(value)); break;
-    case 'download-capture': needs('The capture is saved', () => downloadCapture(value)); break;
-    default: break;
+  /** setStatus shows what the engine is doing; with since, an elapsed-time counter runs. */
+  let elapsedTimer = 0;
+  function setStatus(text, { since, busy = false } = {}) {
+    statusEl.querySelector('.status-text').textContent = text;
+    statusEl.querySelector('progress').hidden = !busy;
+    const elapsed = statusEl.querySelector('.elapsed');
+    clearInterval(elapsedTimer);
+    elapsed.textContent = '';
+    statusEl.dataset.busy = String(busy);
+    if (since !== undefined) {
+      const tick = () => { elapsed.textContent = `${((performance.now() - since) / 1000).toFixed(1)} s`; };
+      tick();
+      elapsedTimer = setInterval(tick, 100);
+    }
   }
-});
 
-on(root, 'tls-select-step', (e) => { stopRunAll(); setStep(e.detail.step); landOnStep({ onlyIfHidden: true }); });
+  // ---- where the visitor looks ------------------------------------------------------
 
-on(root, 'tls-send', (e) => needs('Your message is sent', () => send(e.detail.from, e.detail.text)));
+  /**
+   * reveal brings el to the top of the view, just below the sticky controls
+   * (with onlyIfHidden, only when it is not already in the upper part of the
+   * view). It never calls scrollIntoView, which in an embed would scroll the
+   * host page too; an embed that the host script sizes to its content has
+   * nothing to scroll.
+   */
+  function reveal(el, { onlyIfHidden = false } = {}) {
+    if (!el) return;
+    const box = el.getBoundingClientRect();
+    const clear = stickyHeight();
+    if (onlyIfHidden && box.top >= clear && box.top < innerHeight * 0.6) return;
+    const behavior = onlyIfHidden && !matchMedia('(prefers-reduced-motion: reduce)').matches ? 'smooth' : 'auto';
+    // window.scrollTo moves this document only: in an iframe, never the host.
+    const top = Math.max(0, box.top + scrollY - clear - 8);
+    if (Math.abs(top - scrollY) > 1) scrollTo({ top, behavior });
+  }
 
-on(root, 'tls-compare', (e) => runComparison(e.detail.text));
+  /** stickyHeight is the height of the controls bar when it sticks to the top (0 if it does not). */
+  function stickyHeight() {
+    const bar = $('tls-controls');
+    if (!bar || getComputedStyle(bar).position !== 'sticky') return 0;
+    return bar.getBoundingClientRect().height;
+  }
 
-on(root, 'tls-attack', (e) => needs('The attack runs', () => labAction(() => lab.handle(e.detail))));
+  /**
+   * mayFocus says whether moving keyboard focus on arrival is polite: always
+   * in the full page; in an embed only once the visitor is inside it (focusing
+   * an element of an iframe would focus, and scroll to, the iframe in its host).
+   */
+  function mayFocus() {
+    return !embedded || document.hasFocus();
+  }
 
-/** labAction runs an attack; its failure is shown in the lab as well as in the status line. */
-async function labAction(fn) {
-  lab.setError('');
-  try {
-    await fn();
-  } catch (err) {
-    lab.setError(err.message);
+  /** landOnStep brings the step's text into view after a deep link, Next or Previous. */
+  function landOnStep({ onlyIfHidden = false } = {}) {
+    reveal($('tls-step-panel'), { onlyIfHidden });
+  }
+
+  // A visitor who scrolls or presses a key while a link's view is still being
+  // made has chosen where to look: arrival scrolling stops there.
+  let visitorMoved = false;
+  for (const type of ['wheel', 'touchmove', 'keydown', 'pointerdown']) {
+    on(routed ? window : root, type, () => { visitorMoved = true; }, { passive: true, capture: true });
+  }
+
+  // ---- the URL's fragment ----------------------------------------------------------
+  //
+  // A routed view writes its place into the URL's fragment; a view beside
+  // others keeps it in its params (and its marks' data-fragment).
+
+  /**
+   * writeHash puts the view's place in its fragment. The browser's
+   * history.replaceState takes tens of milliseconds on a busy main thread, so a
+   * routed view writes it when the browser is idle, once for a burst of steps
+   * (the fragment is a link to share, not state the view reads back).
+   */
+  let hashWanted = '';
+  let hashTimer = 0;
+  function writeHash() {
+    setFragment(hashFor(state));
+  }
+
+  function setFragment(want) {
+    if (!routed) {
+      params = new URLSearchParams(want.replace(/^#/, ''));
+      marks.dataset.fragment = want;
+      return;
+    }
+    hashWanted = want;
+    if (hashTimer) return;
+    const idle = globalThis.requestIdleCallback || ((fn) => setTimeout(fn, 50));
+    hashTimer = idle(() => {
+      hashTimer = 0;
+      if (location.hash !== hashWanted) history.replaceState(null, '', hashWanted);
+    }, { timeout: 500 });
+  }
+
+  /** cancelHash drops a pending write of the fragment. */
+  function cancelHash() {
+    if (!hashTimer) return;
+    (globalThis.cancelIdleCallback || clearTimeout)(hashTimer);
+    hashTimer = 0;
+  }
+
+  /** replaceFragment puts want in the fragment now (a link to what the lab shows), dropping a pending write. */
+  function replaceFragment(want) {
+    cancelHash();
+    if (!routed) { setFragment(want); return; }
+    if (location.hash !== want) history.replaceState(null, '', want);
+  }
+
+  // ---- steps -------------------------------------------------------------------
+
+  function setStep(n, { hash = true } = {}) {
+    const step = Math.min(STEPS, Math.max(1, n));
+    state.step = step;
+    if (hash) writeHash();
     render();
-    throw err;
   }
-  if (lab.attack) replaceFragment(lab.hash());
-  render();
-}
 
-/**
- * openLab shows an attack (or a scenario) of the lab, scrolls to it, moves
- * keyboard focus there, and runs what it runs on arrival.
- */
-async function openLab({ attack, scenario }) {
-  const running = lab.open({ attack, scenario });
-  const labEl = $('tls-attack-lab');
-  // An attack's link lands on its panel; a scenario's on its result (which a
-  // narrow screen shows next to the chosen case). Once the attack has run, the
-  // view is brought back if the layout moved it, unless the visitor scrolled.
-  const target = () => (scenario && labEl && labEl.querySelector('.scenario-result')) || labEl || $('#attacks');
-  visitorMoved = false;
-  if (!embedded) reveal(target());
-  if (mayFocus()) labEl?.focusPanel();
-  await labAction(() => running);
-  if (!embedded && !visitorMoved) reveal(target(), { onlyIfHidden: true });
-}
-
-// A step link (the list of seven, or a deep link typed in) moves the panel,
-// and keyboard focus with it, so the next Tab continues inside the step. A
-// link that names a mode, group or key switches the handshake first.
-if (routed) on(window, 'hashchange', () => {
-  if (/^#glossary-/.test(location.hash)) return; // <tls-glossary> follows these itself
-  cancelHash(); // the link the visitor followed wins over a write still waiting
-  const p = parseHash();
-  if (p.compare) { showComparison(); return; }
-  stopRunAll();
-  if (p.attack || p.scenario) {
-    const want = normalizeConfig({ mode: p.mode ?? state.mode, group: p.group ?? state.group, keyType: state.keyType, keyBits: state.keyBits, suiteOrder: state.suiteOrder });
-    const link = location.hash;
-    guard(async () => {
-      if (state.ready && (want.mode !== state.mode || want.group !== state.group)) await configure(want);
-      replaceFragment(link);
-      await openLab(p);
-    });
-    return;
+  function stopRunAll() {
+    clearTimeout(runAllTimer);
+    runAllTimer = 0;
   }
-  const asked = {
-    mode: p.mode ?? state.mode, group: p.group ?? state.group,
-    keyType: p.key ?? state.keyType, keyBits: p.bits ?? state.keyBits, suiteOrder: state.suiteOrder,
-  };
-  const next = normalizeConfig(asked);
-  const changed = ['mode', 'group', 'keyType', 'keyBits'].some((k) => next[k] !== state[k]);
-  const server = p.server === null ? null : parseServer(p.server);
-  const moved = server && (server.server !== state.server || server.serverURL !== state.serverURL);
-  if (p.step) state.step = p.step;
-  if (moved && state.ready) {
-    guard(async () => {
-      Object.assign(state, next);
-      await chooseServer({ server: server.server, url: server.serverURL });
-    });
-  } else if (changed && state.ready) guard(() => configure(next));
-  else setStep(state.step);
-  if (p.view === 'schedule') { reveal($('tls-key-schedule')); return; }
-  if (p.step || p.mode) landOnStep();
-  if (state.ready && p.step && mayFocus()) $('tls-step-panel')?.focusHeading();
-});
 
-on(routed ? document : root, 'keydown', (e) => {
-  if (!state.session || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
-  const t = e.target;
-  if (t && (t.closest('input, select, textarea, [contenteditable]'))) return;
-  if (e.key === 'ArrowRight') { stopRunAll(); setStep(state.step + 1); landOnStep({ onlyIfHidden: true }); e.preventDefault(); }
-  if (e.key === 'ArrowLeft') { stopRunAll(); setStep(state.step - 1); landOnStep({ onlyIfHidden: true }); e.preventDefault(); }
-});
+  function runAll() {
+    stopRunAll();
+    const reduce = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    if (reduce) { setStep(STEPS); return; }
+    setStep(1);
+    const advance = () => {
+      if (state.step >= STEPS) { runAllTimer = 0; return; }
+      setStep(state.step + 1);
+      runAllTimer = setTimeout(advance, RUN_ALL_DELAY_MS);
+    };
+    runAllTimer = setTimeout(advance, RUN_ALL_DELAY_MS);
+  }
 
-// ---- the comparison --------------------------------------------------------------
+  // ---- engine work ---------------------------------------------------------------
 
-// The comparison's two sessions never replace the one the visitor is
-// stepping through: with an engine that keeps sessions as handles they live
-// in a handle of their own (with its own setup) in the same engine, released
-// when the comparison runs again or the view ends. An engine without handles
-// gets a second engine (a second worker) when something else holds a session;
-// a view with nothing else (the comparison's embed) lends it its own.
-let compareEngine = null;
-let compareSetup = null;
-let compareHandle = null;
-
-function setCompare(v) {
-  state.compare = { ...state.compare, ...v };
-  render();
-}
-
-/** release gives a handle back to the engine, quietly (the engine may be gone). */
-function release(id) {
-  if (id && hasHandles(engine)) engine.releaseSession(id).catch(() => {});
-}
-
-/** runComparison runs a classic and a TLS 1.3 handshake with the same key and sends text over each. */
-async function runComparison(text) {
-  if (state.compare.busy) return;
-  const handles = hasHandles(engine);
-  const alone = !showsSession() && !(engine === shared && sharers > 1);
-  setCompare({ busy: true, error: '', status: handles || alone ? 'Preparing the comparison…' : 'Starting a second engine for the comparison…' });
-  try {
-    if (!compareEngine) {
-      compareEngine = handles || alone ? engine : new Engine();
-      await compareEngine.ready;
+  /** work runs one engine call with the controls disabled and reports failure in the status line. */
+  async function work(label, fn, { timed = false } = {}) {
+    state.busy = true;
+    state.work = label;
+    render();
+    setStatus(`${label}…`, { busy: true, since: timed ? performance.now() : undefined });
+    try {
+      return await fn();
+    } finally {
+      state.busy = false;
+      state.work = '';
+      render();
     }
-    // The page's own RSA-2048 pair (kept, fresh or the starter), so nobody waits for key generation.
-    if (!keyring.ca) await loadKeyring();
-    const keys = setupKeys('rsa', 2048);
-    const setupOpts = { keyType: 'rsa', keyBits: 2048, serverName: SERVER_NAME, caKeyPem: keys.ca.pem, keyPem: keys.server.pem };
-    let at = {};
-    if (handles) {
-      // A handle of its own, with its own setup: the session on screen keeps its own.
-      release(compareHandle);
-      compareHandle = null;
-      setCompare({ status: 'Signing the certificates of the RSA-2048 server key for both handshakes…' });
-      compareSetup = await compareEngine.setup({ ...setupOpts, own: true });
-      compareHandle = compareSetup.session;
-      at = { session: compareHandle };
-    } else if (!compareSetup) {
-      setCompare({ status: 'Signing the certificates of the RSA-2048 server key for both handshakes…' });
-      compareSetup = await compareEngine.setup(setupOpts);
-    }
-    compareSetup.keyOrigin = { source: keys.server.source, createdAt: keys.server.createdAt, text: keyOrigin(keys.server) };
-    const result = {};
-    for (const mode of ['classic', 'tls13']) {
-      const label = `${modeInfo(mode).label} (${modeInfo(mode).sub})`;
-      setCompare({ status: `Running the ${label} handshake and sending the message…` });
-      let session;
+  }
+
+  // ---- keys ----------------------------------------------------------------------
+  //
+  // Nobody waits for RSA key generation. The keys a setup uses come from the
+  // keyring: the root CA's key ('ca') and a server key per RSA size
+  // ('rsa-2048', …), each {pem, bits, createdAt, source}, where source is
+  //   'starter'   the pair shipped with the page (starter-keys.js): everyone has it;
+  //   'generated' made by the engine in this browser during this visit;
+  //   'kept'      made in this browser on an earlier visit and kept (keystore.js).
+  // A first visit starts with the starter pair, then the engine makes a fresh
+  // pair in the worker while the visitor reads (makeFreshKeys); the next
+  // session (New session, or any change of handshake) uses it. A later visit
+  // finds the kept pair and generates nothing. ECDSA and Ed25519 server keys
+  // are made on demand (milliseconds); an RSA size never made before is
+  // generated on demand, with progress, and kept.
+
+  const keyring = {};
+  const starterAt = Date.parse(STARTER_KEYS.made);
+  let freshKeys = null; // the promise of makeFreshKeys, once started
+
+  /** loadKeyring fills the keyring from the keys kept in this browser (unless starterOnly), and the starter pair where none is kept. */
+  async function loadKeyring({ starterOnly = false } = {}) {
+    const starter = (pem) => ({ pem, bits: STARTER_KEYS.bits, createdAt: starterAt, source: 'starter' });
+    const kept = starterOnly ? [] : await Promise.all(['ca', 'rsa-2048', 'rsa-3072', 'rsa-4096'].map((n) => loadKey(n)));
+    for (const k of kept) if (k) keyring[k.name] = { ...k, source: 'kept' };
+    if (!keyring.ca) keyring.ca = starter(STARTER_KEYS.ca);
+    if (!keyring['rsa-2048']) keyring['rsa-2048'] = starter(STARTER_KEYS.server);
+  }
+
+  /** keep records a key the engine just made, in the keyring and (if the browser lets it) across visits. */
+  function keep(name, pem, bits) {
+    const rec = { name, pem, bits, createdAt: Date.now(), source: 'generated' };
+    keyring[name] = rec;
+    saveKey(rec).catch(() => {});
+    return rec;
+  }
+
+  /** setupKeys is what runSetup would use now: {ca, server} keyring records (server null: generate). */
+  function setupKeys(keyType, keyBits) {
+    return { ca: keyring.ca || null, server: keyType === 'rsa' ? keyring[`rsa-${keyBits}`] || null : null };
+  }
+
+  /** keysChanged says whether the keyring holds keys newer than the current setup's (a fresh pair made since). */
+  function keysChanged() {
+    const used = state.setupKeys;
+    if (!used || !state.setupFor) return false;
+    const now = setupKeys(state.setupFor.keyType, state.setupFor.keyBits);
+    return now.ca !== used.ca || (state.setupFor.keyType === 'rsa' && now.server !== used.server);
+  }
+
+  /** markKey tells scripts and tests which key the session on screen uses. */
+  function markKey() {
+    const o = state.setup && state.setup.keyOrigin;
+    marks.dataset.keySource = o ? o.source : '';
+    marks.dataset.keyCreated = o && o.createdAt ? new Date(o.createdAt).toISOString() : '';
+    marks.dataset.keyFingerprint = state.setup ? state.setup.serverKey.fingerprint || '' : '';
+    // Which keys the setup generated itself ('' when it was given both).
+    marks.dataset.setupGenerated = state.setup
+      ? [!state.setup.caKeyGiven && 'ca', !state.setup.keyGiven && 'server'].filter(Boolean).join(' ') : '';
+  }
+
+  /**
+   * makeFreshKeys has the engine make the visitor's own RSA-2048 pair (the
+   * root's key, then the server's) in the worker, after the first session is on
+   * screen, replacing starter keys; each is kept. The page stays usable: the
+   * controls work, and a call made meanwhile waits at most for the key being made.
+   */
+  function makeFreshKeys() {
+    if (freshKeys) return freshKeys;
+    const todo = ['ca', 'rsa-2048'].filter((n) => !keyring[n] || keyring[n].source === 'starter');
+    if (!todo.length) return (freshKeys = Promise.resolve());
+    freshKeys = (async () => {
+      marks.dataset.keyGeneration = 'running';
+      const since = performance.now();
+      let ms = 0;
       try {
-        session = await compareEngine.newSession({ mode, ...at });
+        for (const name of todo) {
+          setStatus(name === 'ca'
+            ? 'Making a fresh RSA-2048 key of your own in the worker (the root CA’s, then the server’s); the session on screen uses the starter key shipped with this page…'
+            : 'Making a fresh RSA-2048 server key of your own in the worker…', { busy: true, since });
+          const g = await engine.generateKey({ bits: 2048 });
+          ms += g.ms;
+          keep(name, g.pem, g.bits);
+        }
       } catch (err) {
-        throw new Error(`the ${label} handshake: ${err.message}`);
+        marks.dataset.keyGeneration = 'failed';
+        setStatus(`Could not make a fresh key (${err.message}): sessions keep the starter key shipped with this page.`);
+        return;
       }
-      if (session.error) throw new Error(`the ${label} handshake failed: ${session.error.message}`);
-      const exchange = await compareEngine.send({ from: 'client', text, ...at });
-      result[mode] = { session: await compareEngine.exportSession(at.session ? at : undefined), exchange };
+      marks.dataset.keyGeneration = 'done';
+      if (!state.busy) {
+        setStatus(`Your own RSA-2048 keys are ready (made in the worker in ${(ms / 1000).toFixed(2)} s) and kept in this browser: the next session uses them (New session).`);
+      }
+    })();
+    return freshKeys;
+  }
+
+  /** runSetup makes the CA, the server key and its certificate for the key type and size asked for, with the keyring's keys. */
+  async function runSetup() {
+    const t0 = performance.now();
+    const { keyType, keyBits } = state;
+    const name = keyName(keyType, keyBits, KEY_TYPES);
+    const keys = setupKeys(keyType, keyBits);
+    const onProgress = (stage) => {
+      const text = SETUP_STAGES[stage] ? SETUP_STAGES[stage](name) : stage;
+      statusEl.querySelector('.status-text').textContent = `${text} in the worker…`;
+      statusEl.dataset.stage = stage;
+    };
+    const opts = { keyType, serverName: SERVER_NAME, ...(ownHandles ? (handle ? { session: handle } : { own: true }) : {}) };
+    if (keyType === 'rsa') opts.keyBits = keyBits;
+    if (keys.ca) opts.caKeyPem = keys.ca.pem;
+    if (keys.server) opts.keyPem = keys.server.pem;
+    const generates = !keys.ca || (keyType === 'rsa' && !keys.server);
+    let setup;
+    try {
+      try {
+        setup = await work(generates
+          ? `Generating keys (${name} server key) and certificates in the worker`
+          : `Signing the certificates for the ${name} server key`,
+        () => engine.setup(opts, { onProgress }), { timed: generates });
+        if (ownHandles && !handle) handle = setup.session;
+      } catch (err) {
+        // A kept key the engine refuses (a damaged store): forget it here and generate.
+        const bad = [keys.ca, keys.server].filter((k) => k && k.source === 'kept');
+        if (!bad.length) throw err;
+        for (const n of Object.keys(keyring)) if (bad.includes(keyring[n])) delete keyring[n];
+        await loadKeyring({ starterOnly: true });
+        return runSetup();
+      }
+    } catch (err) {
+      refuse(`The engine could not make a ${name} server key.`, err);
+      throw err;
+    } finally {
+      delete statusEl.dataset.stage;
     }
-    setCompare({ busy: false, result, text, status: `Both handshakes ran with the same RSA-2048 server key (${compareSetup.keyOrigin.text}) and carried “${text}”.` });
-  } catch (err) {
-    setCompare({ busy: false, result: null, error: err.message, status: '' });
+    if (!setup.caKeyGiven) keys.ca = keep('ca', setup.caKeyPem, 2048);
+    let server = keys.server;
+    if (!setup.keyGiven) {
+      // An RSA key is kept; an ECDSA or Ed25519 key takes milliseconds and is made anew.
+      server = keyType === 'rsa' ? keep(`rsa-${keyBits}`, setup.serverKey.pem, keyBits)
+        : { pem: setup.serverKey.pem, createdAt: Date.now(), source: 'generated' };
+    }
+    setup.keyOrigin = { source: server.source, createdAt: server.createdAt, text: keyOrigin(server) };
+    setup.keyOrigin.caText = keyOrigin(keys.ca);
+    state.setup = setup;
+    state.setupFor = { keyType, keyBits };
+    state.setupKeys = { ca: keys.ca, server };
+    markKey();
+    const took = performance.now() - t0;
+    setStatus(generates
+      ? `Root CA, ${name} server key and certificate ready in ${(took / 1000).toFixed(2)} s.`
+      : `Certificates signed in ${Math.round(took)} ms for the ${name} server key: ${setup.keyOrigin.text}.`);
+    return setup;
   }
-}
 
-/** showComparison scrolls to the comparison and runs it once. */
-function showComparison() {
-  const el = $('tls-comparison');
-  if (!el) return;
-  if (!embedded) reveal(el);
-  if (mayFocus()) el.focusHeading();
-  if (state.ready && !state.compare.result && !state.compare.busy) runComparison(el.state.text);
-}
-
-// ---- start ---------------------------------------------------------------------
-
-/** showsSession says whether this view has an element that shows the session on screen. */
-function showsSession() {
-  return Boolean($('tls-step-panel, tls-sequence-diagram, tls-key-schedule, tls-attack-lab, tls-session-summary'));
-}
-
-/**
- * showRecorded puts the recorded first session on screen while the engine
- * loads (issue 9's first view), when it is what the view asked for: the
- * classic handshake with the starter RSA-2048 key, both ends in one engine.
- * The live session replaces it at the same step.
- */
-async function showRecorded(since) {
-  const rec = await firstSession;
-  if (!rec || state.live || state.session || disposed) return;
-  if (state.mode !== 'classic' || state.server !== 'local' || state.keyType !== 'rsa' || state.keyBits !== 2048) return;
-  state.session = rec.session;
-  if (rec.setup) state.setup = rec.setup;
-  marks.dataset.firstView = 'recorded';
-  render();
-  performance.mark('tls-playground:recorded');
-  if (!state.live) {
-    setStatus('Showing the session this engine ran at build time with the starter key; loading the engine to run a live one…', { busy: true, since });
+  /** refuse shows why the engine could not do what the visitor asked, in place of a session. */
+  function refuse(title, err) {
+    state.session = null;
+    state.exchanges = [];
+    state.refusal = { title, message: err.message };
+    render();
   }
-}
 
-let disposed = false;
+  async function newSession() {
+    // A fresh key pair made since the current setup: this session uses it.
+    if (state.server !== 'url' && keysChanged()) await runSetup();
+    if (state.server !== 'local') return newRemoteSession();
+    const { mode, group } = state;
+    const opts = { mode };
+    if (mode !== 'classic') opts.group = group;
+    if (state.suiteOrder === 'client') opts.suiteOrder = 'client';
+    let session;
+    try {
+      session = await work(`Running a new ${modeInfo(mode).label} handshake`, () => engine.newSession({ ...opts, ...at() }));
+    } catch (err) {
+      refuse(`The engine could not run the ${modeInfo(mode).label} handshake (${modeInfo(mode).sub}).`, err);
+      throw err;
+    }
+    state.session = session;
+    state.sessionOpts = opts;
+    state.refusal = null;
+    state.notice = '';
+    state.exchanges = [];
+    state.net = { ...state.net, exchanges: [], timing: null, failed: false };
+    await lab.onNewSession();
+    const s = session.error
+      ? `The handshake failed (${session.error.alert}).`
+      : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys. Server key: ${state.setup.keyOrigin.text}.`;
+    setStatus(s);
+    render();
+    return session;
+  }
 
-async function start() {
-  mountWireViews();
-  render();
-  // A deep link to a step lands on it now (the seven steps are text before the
-  // engine runs) and again once the session is drawn, unless the visitor has
-  // started scrolling by then.
-  const arrival = parseHash();
-  const deepStep = Boolean(arrival.step || arrival.mode) && !arrival.compare && !arrival.attack && !arrival.scenario && !arrival.view;
-  if (deepStep && !embedded) landOnStep();
-  const since = performance.now();
-  setStatus('Loading the engine (Go compiled to WebAssembly)…', { busy: true, since });
-  if (given) engine = given;
-  else if (routed) engine = new Engine();
-  else { engine = sharedEngine(); sharers++; }
-  // A view beside others keeps the session on screen in a handle of its own.
-  ownHandles = !routed && hasHandles(engine);
-  connectAnalyzer((arg) => engine.analyze(arg));
-  connectExposure((arg) => engine.callJSON('exposure', arg));
-  // Bring your own capture, and a real browser's hello (capture-import.js, hello-compare.js).
-  if ($('tls-capture-import, tls-hello-compare')) {
-    import('./components/capture-import.js').then(({ connectCapture }) => connectCapture({
-      importCapture: (file, keylog, opts) => engine.importCapture(file, keylog, opts),
-      browserHello: (opts) => engine.browserHello(opts),
-    }));
+  // ---- a server behind HTTP ------------------------------------------------------
+
+  /** serverLabel says where the server is, for sentences: "in this page" or "at http://…". */
+  function serverLabel() {
+    return state.server === 'page' ? 'the in-page server' : `the server at ${state.serverURL}`;
   }
-  // The recorded first session, shown while the engine starts.
-  if (firstSession && showsSession()) showRecorded(since).catch(() => {});
-  // The keys kept in this browser (or the starter pair) are read while the engine starts.
-  const keysLoaded = showsSession() ? loadKeyring() : null;
-  const { ms } = await engine.ready;
-  if (disposed) return;
-  performance.mark('tls-playground:engine-ready');
-  marks.dataset.engineReadyMs = String(Math.round(performance.now()));
-  setStatus(`Engine ready in ${Math.round(performance.now())} ms after navigation (${Math.round(ms)} ms in the worker).`);
-  state.ready = true; // from here on the controls work, even if the handshake asked for is refused
-  state.capabilities = await engine.capabilities().catch(() => ({ remote: false, pageServer: false }));
-  if (state.server !== 'local' && !(state.server === 'page' ? state.capabilities.pageServer : state.capabilities.remote)) {
-    Object.assign(state, { server: 'local', serverURL: '' });
-  }
-  try {
-    if (showsSession()) {
-      await keysLoaded;
-      await runSetup();
-      await newSession();
+
+  /**
+   * newRemoteSession runs a handshake with the server in this page or at the
+   * URL, every flight an HTTP request. For a URL, the client trusts only the
+   * root the visitor accepted: until then there is no handshake.
+   */
+  async function newRemoteSession() {
+    const { mode, group } = state;
+    const opts = { server: state.server, mode };
+    if (mode !== 'classic') opts.group = group;
+    if (state.server === 'page') {
+      opts.serverName = SERVER_NAME;
     } else {
-      setStatus('Engine ready.');
+      if (state.net.infoFor !== state.serverURL || !state.net.info) await loadServerInfo();
+      if (!state.net.info) return null;
+      if (!state.net.trust || !state.net.trust.trusted) {
+        waitFor(`No handshake yet: ${serverLabel()} answered; trust its root CA (under Server, above) and the client connects.`);
+        setStatus(`${cap(serverLabel())} is ${state.net.info.info.serverName}. Check its root CA and trust it to connect.`);
+        return null;
+      }
+      Object.assign(opts, { url: state.serverURL, serverName: state.net.info.info.serverName, trustPem: state.net.trust.pem });
     }
-  } catch (err) {
-    // The handshake a link asked for was refused: the page works, the message says why.
-    setStatus(`Error: ${err.message}`);
+    const label = `${modeInfo(mode).label} (${modeInfo(mode).sub})`;
+    let result;
+    try {
+      result = await work(`Running a new ${label} handshake with ${serverLabel()}, one HTTP request per flight`, () => engine.connect(opts));
+    } catch (err) {
+      refuse(`The client could not run the ${label} handshake with ${serverLabel()}.`, err);
+      throw err;
+    }
+    const { session, timing } = result;
+    state.session = session;
+    state.sessionOpts = null;
+    state.refusal = null;
+    state.notice = '';
+    state.exchanges = [];
+    state.net = { ...state.net, exchanges: result.exchanges, timing, failed: Boolean(session.error) };
+    await lab.onNewSession();
+    const t = totals(result.exchanges).handshake;
+    setStatus(session.error
+      ? `The handshake with ${serverLabel()} failed${session.error.alert ? ` (${session.error.alert})` : ''}: see the Network panel.`
+      : `New session with ${serverLabel()}: ${session.version}, ${session.suite}. ${t.n} HTTP round trip${t.n > 1 ? 's' : ''} in ${formatMs(t.ms)}.`);
+    render();
+    return session;
+  }
+
+  function cap(s) { return s.charAt(0).toUpperCase() + s.slice(1); }
+
+  /** waitFor shows no session, and why, without an error. */
+  function waitFor(notice) {
+    state.session = null;
+    state.exchanges = [];
+    state.refusal = null;
+    state.notice = notice;
+    state.net = { ...state.net, exchanges: [], timing: null, failed: false };
+    render();
+  }
+
+  const trustedRoots = () => readTrustedRoots(globalThis.localStorage);
+  const saveTrustedRoots = (roots) => keepTrustedRoots(globalThis.localStorage, roots);
+
+  /** loadServerInfo asks the server at the URL for GET /tls/info and decides whether its root is already trusted. */
+  async function loadServerInfo() {
+    const url = state.serverURL;
+    state.net = { ...state.net, info: null, infoFor: url, infoError: '', trust: null };
+    let out;
+    try {
+      allowedByCSP(url);
+      out = await work(`Asking ${url}/tls/info who the server is`, () => engine.serverInfo({ server: 'url', url }));
+    } catch (err) {
+      state.net = { ...state.net, infoError: err.message };
+      waitFor(`No handshake: ${url} did not answer as a TLS Playground server (see Server, above).`);
+      setStatus(`Error: ${err.message}`);
+      statusEl.dataset.error = 'true';
+      return;
+    }
+    state.net = { ...state.net, info: out, trust: trustFor(out, trustedRoots()[url]) };
+    render();
+  }
+
+  /** trustRoot makes pem the client's one trusted root for this server, remembers it, and connects. */
+  async function trustRoot(pem) {
+    const text = (pem || '').trim();
+    const fingerprint = await rootFingerprint(text);
+    state.net = { ...state.net, trust: { trusted: true, pem: `${text}\n`, fingerprint } };
+    const roots = trustedRoots();
+    roots[state.serverURL] = { fingerprint, pem: `${text}\n`, at: Date.now() };
+    saveTrustedRoots(roots);
+    await newSession();
+  }
+
+  /**
+   * rootFingerprint is the SHA-256 of the first certificate in pem, hex, as
+   * crypto/x509 reads it in the engine; it throws when pem holds none.
+   */
+  async function rootFingerprint(pem) {
+    const [cert] = await engine.describeCertificates({ pem });
+    if (!cert) throw new Error('that is not a certificate in PEM (-----BEGIN CERTIFICATE-----)');
+    return cert.sha256;
+  }
+
+  function forgetTrust() {
+    const roots = trustedRoots();
+    delete roots[state.serverURL];
+    saveTrustedRoots(roots);
+    state.net = { ...state.net, trust: { trusted: false, pem: state.net.info ? state.net.info.info.rootPem || '' : '', fingerprint: state.net.info ? state.net.info.rootFingerprint : '' } };
+    setStatus('Forgotten: the next connection to this server asks you again.');
+    render();
+  }
+
+  const allowedByCSP = (base) => cspAllows(base, location.origin);
+
+  /** chooseServer switches where the server runs, then runs a new session there. */
+  async function chooseServer({ server, url }) {
+    const next = parseServer(server === 'url' ? url || location.origin : server);
+    if (server === 'url' && next.server !== 'url') throw new Error(`“${url}” is not an http:// or https:// URL`);
+    const changed = next.server !== state.server || next.serverURL !== state.serverURL;
+    Object.assign(state, next);
+    if (changed) state.net = { ...state.net, info: null, infoFor: '', infoError: '', trust: null };
+    writeHash();
+    render();
+    if (next.server === 'url') await loadServerInfo();
+    await newSession();
+  }
+
+  async function probe(kind) {
+    const result = await work(kind === 'tamper' ? 'Resending the last flight with a tampered token' : 'Replaying the last flight',
+      () => engine.probe({ kind }));
+    state.net = { ...state.net, exchanges: result.exchanges };
+    const ex = result.exchange;
+    const err = ex.response && ex.response.json && ex.response.json.error;
+    setStatus(ex.response
+      ? `Probe: ${serverLabel()} answered ${ex.response.status}${err ? ` ${err.code}: ${err.message}` : ex.same ? ', with the same bytes as the first time' : ''}.`
+      : `Probe: no answer (${ex.error}).`);
+    render();
+  }
+
+  /**
+   * configure switches to the handshake asked for (made consistent first): a
+   * new server key when the key type or size changed, then a new session.
+   */
+  async function configure(requested) {
+    const next = normalizeConfig({ ...state, ...requested });
+    Object.assign(state, next);
+    writeHash();
+    render();
+    const f = state.setupFor;
+    if (!f || f.keyType !== next.keyType || (next.keyType === 'rsa' && f.keyBits !== next.keyBits)) await runSetup();
+    await newSession();
+  }
+
+  async function send(from, text) {
+    if (state.server !== 'local') { await sendRemote(text); return; }
+    const exchange = await work(`Encrypting as the ${from}`, () => engine.send({ from, text, ...at() }));
+    state.exchanges = [...state.exchanges, exchange];
+    state.session = await engine.exportSession(at());
+    lab.onSessionGrew();
+    setStatus(`The ${from} sent ${new TextEncoder().encode(text).length} bytes in record ${exchange.record + 1}; the ${exchange.to} decrypted it.`);
+    render();
+  }
+
+  /** sendRemote sends text to the server behind HTTP, which answers it. */
+  async function sendRemote(text) {
+    const result = await work(`Sending ${new TextEncoder().encode(text).length} bytes to ${serverLabel()} in an HTTP request`,
+      () => engine.message({ text }));
+    const { session } = result;
+    const added = result.exchanges.slice(result.exchanges.length - result.added);
+    const hexOf = (records) => records.map((r) => (session.records[r.record] || {}).hex || '');
+    const ex = added[added.length - 1];
+    state.session = session;
+    state.net = { ...state.net, exchanges: result.exchanges, failed: Boolean(session.error) };
+    state.exchanges = [...state.exchanges, {
+      remote: true, text, reply: result.received,
+      sentHex: hexOf(added.flatMap((e) => e.sent)), receivedHex: hexOf(added.flatMap((e) => e.received)),
+      http: ex ? { n: ex.n, status: ex.response ? ex.response.status : 0, ms: ex.ms } : null,
+    }];
+    setStatus(session.error
+      ? `The message did not get through: ${session.error.message}`
+      : `The client sent ${new TextEncoder().encode(text).length} bytes; ${serverLabel()} answered in ${ex ? formatMs(ex.ms) : '—'}: “${result.received}”.`);
+    render();
+  }
+
+  async function closeConnection() {
+    if (state.server !== 'local') {
+      const result = await work(`Closing the connection with ${serverLabel()}`, () => engine.disconnect());
+      state.session = result.session;
+      state.net = { ...state.net, exchanges: result.exchanges };
+      setStatus('Connection closed: the client sent close_notify in a last request, the server answered with its own; the client threw its keys away.');
+      setStep(STEPS);
+      return;
+    }
+    state.session = await work('Closing the connection', () => engine.close(at()));
+    lab.onSessionGrew();
+    setStatus('Connection closed: both sides sent close_notify and threw their keys away.');
+    setStep(STEPS);
+  }
+
+  async function exportSession({ copy = false } = {}) {
+    const session = state.server === 'local'
+      ? await engine.exportSession(at())
+      : { ...withoutSource(state.session), network: { server: state.server, url: state.serverURL || undefined, exchanges: state.net.exchanges } };
+    const json = `${JSON.stringify(session, null, 2)}\n`;
+    if (copy) {
+      try {
+        await navigator.clipboard.writeText(json);
+        setStatus('The session JSON is on the clipboard.');
+      } catch (err) {
+        setStatus(`Could not copy to the clipboard (${err.message}); use Export session instead.`);
+      }
+      return;
+    }
+    const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = `tls-session-${(session.secrets && session.secrets.clientRandom || session.seed || 'export').slice(0, 12)}.json`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    setStatus(`Exported ${session.records.length} records, the key log and every secret as ${a.download}.`);
+  }
+
+  /**
+   * downloadCapture saves the session on screen (source 'session') or
+   * Mallory's two connections ('mitm') as the engine writes them: a pcapng
+   * with the key log inside, or the NSS key log alone. Made in the worker,
+   * saved from a blob: URL: nothing is uploaded, and it works offline.
+   */
+  async function downloadCapture({ source = 'session', what = 'pcapng' }) {
+    const c = await engine.sessionCapture({ source: source === 'mitm' ? 'mitm' : 'session', ...at() });
+    const blob = what === 'keylog'
+      ? new Blob([c.keylog], { type: 'text/plain' })
+      : new Blob([c.pcapng], { type: 'application/vnd.tcpdump.pcap' });
+    const file = what === 'keylog' ? `${c.name}-keylog.txt` : `${c.name}.pcapng`;
+    saveBlob(blob, file);
+    setStatus(what === 'keylog'
+      ? `Saved the key log (${c.keylog.trim().split('\n').length} lines, NSS format) as ${file}.`
+      : `Saved ${file}: ${c.streams === 1 ? 'one TCP stream' : `${c.streams} TCP streams`} and the key log inside, ${c.pcapng.length} bytes. Wireshark opens it decrypted.`);
+  }
+
+  /** saveBlob has the browser save blob as a file named name. */
+  function saveBlob(blob, name) {
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = name;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  /**
+   * mountWireViews adds, on a page that shows the session summary, the
+   * session's records byte by byte (<tls-wire view="bytes">) and its
+   * downloads for Wireshark; beside the attack lab, Mallory's download.
+   */
+  function mountWireViews() {
+    const summary = $('tls-session-summary');
+    if (summary && !$('tls-wire[data-page-wire]')) {
+      const wire = document.createElement('tls-wire');
+      wire.view = 'bytes';
+      wire.dataset.pageWire = '';
+      const title = document.createElement('h2');
+      title.id = 'every-byte-title';
+      title.textContent = 'Every byte';
+      const note = document.createElement('p');
+      note.className = 'explanation';
+      note.textContent = 'Each record as it crossed the wire. Open one: hover or focus any byte (arrow keys move) to see the field it belongs to, its value, what it is for and where the RFC defines it. The engine’s analyzer names every byte; a record it decrypted with the key log shows its plaintext beside it.';
+      const section = document.createElement('section');
+      section.className = 'every-byte';
+      section.setAttribute('aria-labelledby', title.id);
+      section.append(title, note, document.createElement('tls-capture-download'), wire);
+      summary.after(section);
+    }
+    const labEl = $('tls-attack-lab');
+    if (labEl && !$('tls-capture-download[source="mitm"]')) {
+      const d = document.createElement('tls-capture-download');
+      d.setAttribute('source', 'mitm');
+      labEl.after(d);
+    }
+  }
+
+  /** guard runs an async action and shows its failure instead of throwing it at the console. */
+  async function guard(action) {
+    try {
+      await action();
+    } catch (err) {
+      setStatus(`Error: ${err.message}`);
+      statusEl.dataset.error = 'true';
+      return;
+    }
+    delete statusEl.dataset.error;
+  }
+
+  // ---- events --------------------------------------------------------------------
+
+  // Until the engine is ready (the recorded first session on screen), stepping
+  // works and what needs the engine waits for it, saying so.
+  let engineUp;
+  const live = new Promise((resolve, reject) => { engineUp = { resolve, reject }; });
+  live.catch(() => {});
+
+  /** whenLive runs fn now if the engine runs the session on screen, else once it does (what: for the status line). */
+  async function whenLive(what, fn) {
+    if (!state.live) {
+      setStatus(`${what} as soon as the engine is ready: it is still loading…`, { busy: true });
+      marks.dataset.waiting = what;
+      try {
+        await live;
+      } finally {
+        delete marks.dataset.waiting;
+      }
+    }
+    return fn();
+  }
+
+  const needs = (what, fn) => guard(() => whenLive(what, fn));
+
+  on(root, 'tls-command', (e) => {
+    const { command, value } = e.detail;
+    if (command !== 'run-all') stopRunAll();
+    switch (command) {
+      case 'prev': setStep(state.step - 1); landOnStep({ onlyIfHidden: true }); break;
+      case 'next': setStep(state.step + 1); landOnStep({ onlyIfHidden: true }); break;
+      case 'run-all': runAll(); break;
+      case 'new-session': needs('A new session runs', newSession); break;
+      case 'close': needs('The connection closes', closeConnection); break;
+      case 'export': needs('The session is exported', () => exportSession()); break;
+      case 'copy': needs('The session is copied', () => exportSession({ copy: true })); break;
+      case 'configure': needs('The handshake you chose runs', () => configure(value)); break;
+      case 'server': needs('The server you chose connects', () => chooseServer(value)); break;
+      case 'trust': needs('The client connects', () => trustRoot(value.pem)); break;
+      case 'forget-trust': forgetTrust(); break;
+      case 'probe': needs('The probe runs', () => probe(value)); break;
+      case 'download-capture': needs('The capture is saved', () => downloadCapture(value)); break;
+      default: break;
+    }
+  });
+
+  on(root, 'tls-select-step', (e) => { stopRunAll(); setStep(e.detail.step); landOnStep({ onlyIfHidden: true }); });
+
+  on(root, 'tls-send', (e) => needs('Your message is sent', () => send(e.detail.from, e.detail.text)));
+
+  on(root, 'tls-compare', (e) => runComparison(e.detail.text));
+
+  on(root, 'tls-attack', (e) => needs('The attack runs', () => labAction(() => lab.handle(e.detail))));
+
+  /** labAction runs an attack; its failure is shown in the lab as well as in the status line. */
+  async function labAction(fn) {
+    lab.setError('');
+    try {
+      await fn();
+    } catch (err) {
+      lab.setError(err.message);
+      render();
+      throw err;
+    }
+    if (lab.attack) replaceFragment(lab.hash());
+    render();
+  }
+
+  /**
+   * openLab shows an attack (or a scenario) of the lab, scrolls to it, moves
+   * keyboard focus there, and runs what it runs on arrival.
+   */
+  async function openLab({ attack, scenario }) {
+    const running = lab.open({ attack, scenario });
+    const labEl = $('tls-attack-lab');
+    // An attack's link lands on its panel; a scenario's on its result (which a
+    // narrow screen shows next to the chosen case). Once the attack has run, the
+    // view is brought back if the layout moved it, unless the visitor scrolled.
+    const target = () => (scenario && labEl && labEl.querySelector('.scenario-result')) || labEl || $('#attacks');
+    visitorMoved = false;
+    if (!embedded) reveal(target());
+    if (mayFocus()) labEl?.focusPanel();
+    await labAction(() => running);
+    if (!embedded && !visitorMoved) reveal(target(), { onlyIfHidden: true });
+  }
+
+  // A step link (the list of seven, or a deep link typed in) moves the panel,
+  // and keyboard focus with it, so the next Tab continues inside the step. A
+  // link that names a mode, group or key switches the handshake first.
+  if (routed) on(window, 'hashchange', () => {
+    if (/^#glossary-/.test(location.hash)) return; // <tls-glossary> follows these itself
+    cancelHash(); // the link the visitor followed wins over a write still waiting
+    const p = parseHash();
+    if (p.compare) { showComparison(); return; }
+    stopRunAll();
+    if (p.attack || p.scenario) {
+      const want = normalizeConfig({ mode: p.mode ?? state.mode, group: p.group ?? state.group, keyType: state.keyType, keyBits: state.keyBits, suiteOrder: state.suiteOrder });
+      const link = location.hash;
+      guard(async () => {
+        if (state.ready && (want.mode !== state.mode || want.group !== state.group)) await configure(want);
+        replaceFragment(link);
+        await openLab(p);
+      });
+      return;
+    }
+    const asked = {
+      mode: p.mode ?? state.mode, group: p.group ?? state.group,
+      keyType: p.key ?? state.keyType, keyBits: p.bits ?? state.keyBits, suiteOrder: state.suiteOrder,
+    };
+    const next = normalizeConfig(asked);
+    const changed = ['mode', 'group', 'keyType', 'keyBits'].some((k) => next[k] !== state[k]);
+    const server = p.server === null ? null : parseServer(p.server);
+    const moved = server && (server.server !== state.server || server.serverURL !== state.serverURL);
+    if (p.step) state.step = p.step;
+    if (moved && state.ready) {
+      guard(async () => {
+        Object.assign(state, next);
+        await chooseServer({ server: server.server, url: server.serverURL });
+      });
+    } else if (changed && state.ready) guard(() => configure(next));
+    else setStep(state.step);
+    if (p.view === 'schedule') { reveal($('tls-key-schedule')); return; }
+    if (p.step || p.mode) landOnStep();
+    if (state.ready && p.step && mayFocus()) $('tls-step-panel')?.focusHeading();
+  });
+
+  on(routed ? document : root, 'keydown', (e) => {
+    if (!state.session || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    const t = e.target;
+    if (t && (t.closest('input, select, textarea, [contenteditable]'))) return;
+    if (e.key === 'ArrowRight') { stopRunAll(); setStep(state.step + 1); landOnStep({ onlyIfHidden: true }); e.preventDefault(); }
+    if (e.key === 'ArrowLeft') { stopRunAll(); setStep(state.step - 1); landOnStep({ onlyIfHidden: true }); e.preventDefault(); }
+  });
+
+  // ---- the comparison --------------------------------------------------------------
+
+  // The comparison's two sessions never replace the one the visitor is
+  // stepping through: with an engine that keeps sessions as handles they live
+  // in a handle of their own (with its own setup) in the same engine, released
+  // when the comparison runs again or the view ends. An engine without handles
+  // gets a second engine (a second worker) when something else holds a session;
+  // a view with nothing else (the comparison's embed) lends it its own.
+  let compareEngine = null;
+  let compareSetup = null;
+  let compareHandle = null;
+
+  function setCompare(v) {
+    state.compare = { ...state.compare, ...v };
+    render();
+  }
+
+  /** release gives a handle back to the engine, quietly (the engine may be gone). */
+  function release(id) {
+    if (id && hasHandles(engine)) engine.releaseSession(id).catch(() => {});
+  }
+
+  /** runComparison runs a classic and a TLS 1.3 handshake with the same key and sends text over each. */
+  async function runComparison(text) {
+    if (state.compare.busy) return;
+    const handles = hasHandles(engine);
+    const alone = !showsSession() && !(engine === shared && sharers > 1);
+    setCompare({ busy: true, error: '', status: handles || alone ? 'Preparing the comparison…' : 'Starting a second engine for the comparison…' });
+    try {
+      if (!compareEngine) {
+        compareEngine = handles || alone ? engine : new Engine();
+        await compareEngine.ready;
+      }
+      // The page's own RSA-2048 pair (kept, fresh or the starter), so nobody waits for key generation.
+      if (!keyring.ca) await loadKeyring();
+      const keys = setupKeys('rsa', 2048);
+      const setupOpts = { keyType: 'rsa', keyBits: 2048, serverName: SERVER_NAME, caKeyPem: keys.ca.pem, keyPem: keys.server.pem };
+      let at = {};
+      if (handles) {
+        // A handle of its own, with its own setup: the session on screen keeps its own.
+        release(compareHandle);
+        compareHandle = null;
+        setCompare({ status: 'Signing the certificates of the RSA-2048 server key for both handshakes…' });
+        compareSetup = await compareEngine.setup({ ...setupOpts, own: true });
+        compareHandle = compareSetup.session;
+        at = { session: compareHandle };
+      } else if (!compareSetup) {
+        setCompare({ status: 'Signing the certificates of the RSA-2048 server key for both handshakes…' });
+        compareSetup = await compareEngine.setup(setupOpts);
+      }
+      compareSetup.keyOrigin = { source: keys.server.source, createdAt: keys.server.createdAt, text: keyOrigin(keys.server) };
+      const result = {};
+      for (const mode of ['classic', 'tls13']) {
+        const label = `${modeInfo(mode).label} (${modeInfo(mode).sub})`;
+        setCompare({ status: `Running the ${label} handshake and sending the message…` });
+        let session;
+        try {
+          session = await compareEngine.newSession({ mode, ...at });
+        } catch (err) {
+          throw new Error(`the ${label} handshake: ${err.message}`);
+        }
+        if (session.error) throw new Error(`the ${label} handshake failed: ${session.error.message}`);
+        const exchange = await compareEngine.send({ from: 'client', text, ...at });
+        result[mode] = { session: await compareEngine.exportSession(at.session ? at : undefined), exchange };
+      }
+      setCompare({ busy: false, result, text, status: `Both handshakes ran with the same RSA-2048 server key (${compareSetup.keyOrigin.text}) and carried “${text}”.` });
+    } catch (err) {
+      setCompare({ busy: false, result: null, error: err.message, status: '' });
+    }
+  }
+
+  /** showComparison scrolls to the comparison and runs it once. */
+  function showComparison() {
+    const el = $('tls-comparison');
+    if (!el) return;
+    if (!embedded) reveal(el);
+    if (mayFocus()) el.focusHeading();
+    if (state.ready && !state.compare.result && !state.compare.busy) runComparison(el.state.text);
+  }
+
+  // ---- start ---------------------------------------------------------------------
+
+  /** showsSession says whether this view has an element that shows the session on screen. */
+  function showsSession() {
+    return Boolean($('tls-step-panel, tls-sequence-diagram, tls-key-schedule, tls-attack-lab, tls-session-summary'));
+  }
+
+  /**
+   * showRecorded puts the recorded first session on screen while the engine
+   * loads (issue 9's first view), when it is what the view asked for: the
+   * classic handshake with the starter RSA-2048 key, both ends in one engine.
+   * The live session replaces it at the same step.
+   */
+  async function showRecorded(since) {
+    const rec = await firstSession;
+    if (!rec || state.live || state.session || disposed) return;
+    if (state.mode !== 'classic' || state.server !== 'local' || state.keyType !== 'rsa' || state.keyBits !== 2048) return;
+    state.session = rec.session;
+    if (rec.setup) state.setup = rec.setup;
+    marks.dataset.firstView = 'recorded';
+    render();
+    performance.mark('tls-playground:recorded');
+    if (!state.live) {
+      setStatus('Showing the session this engine ran at build time with the starter key; loading the engine to run a live one…', { busy: true, since });
+    }
+  }
+
+  let disposed = false;
+
+  async function start() {
+    mountWireViews();
+    render();
+    // A deep link to a step lands on it now (the seven steps are text before the
+    // engine runs) and again once the session is drawn, unless the visitor has
+    // started scrolling by then.
+    const arrival = parseHash();
+    const deepStep = Boolean(arrival.step || arrival.mode) && !arrival.compare && !arrival.attack && !arrival.scenario && !arrival.view;
+    if (deepStep && !embedded) landOnStep();
+    const since = performance.now();
+    setStatus('Loading the engine (Go compiled to WebAssembly)…', { busy: true, since });
+    if (given) engine = given;
+    else if (routed) engine = new Engine();
+    else { engine = sharedEngine(); sharers++; }
+    // A view beside others keeps the session on screen in a handle of its own.
+    ownHandles = !routed && hasHandles(engine);
+    connectAnalyzer((arg) => engine.analyze(arg));
+    connectExposure((arg) => engine.callJSON('exposure', arg));
+    // Bring your own capture, and a real browser's hello (capture-import.js, hello-compare.js).
+    if ($('tls-capture-import, tls-hello-compare')) {
+      import('./components/capture-import.js').then(({ connectCapture }) => connectCapture({
+        importCapture: (file, keylog, opts) => engine.importCapture(file, keylog, opts),
+        browserHello: (opts) => engine.browserHello(opts),
+      }));
+    }
+    // The recorded first session, shown while the engine starts.
+    if (firstSession && showsSession()) showRecorded(since).catch(() => {});
+    // The keys kept in this browser (or the starter pair) are read while the engine starts.
+    const keysLoaded = showsSession() ? loadKeyring() : null;
+    const { ms } = await engine.ready;
+    if (disposed) return;
+    performance.mark('tls-playground:engine-ready');
+    marks.dataset.engineReadyMs = String(Math.round(performance.now()));
+    setStatus(`Engine ready in ${Math.round(performance.now())} ms after navigation (${Math.round(ms)} ms in the worker).`);
+    state.ready = true; // from here on the controls work, even if the handshake asked for is refused
+    state.capabilities = await engine.capabilities().catch(() => ({ remote: false, pageServer: false }));
+    if (state.server !== 'local' && !(state.server === 'page' ? state.capabilities.pageServer : state.capabilities.remote)) {
+      Object.assign(state, { server: 'local', serverURL: '' });
+    }
+    try {
+      if (showsSession()) {
+        await keysLoaded;
+        await runSetup();
+        await newSession();
+      } else {
+        setStatus('Engine ready.');
+      }
+    } catch (err) {
+      // The handshake a link asked for was refused: the page works, the message says why.
+      setStatus(`Error: ${err.message}`);
+      statusEl.dataset.error = 'true';
+    } finally {
+      // The engine is in charge from here: what waited for it runs now.
+      state.live = true;
+      engineUp.resolve();
+      const { compare, attack, scenario, view } = parseHash();
+      // A link to a part of the page (#import, #hello-compare, #glossary-aead) keeps its fragment.
+      const anchor = routed && /^#[a-z][\w-]*$/i.test(location.hash) && Boolean(document.getElementById(location.hash.slice(1)));
+      setStep(state.step, { hash: !compare && !attack && !scenario && !view && !anchor });
+      marks.dataset.state = 'ready';
+      if (routed) performance.mark('tls-playground:ready');
+      if (deepStep && !embedded && !visitorMoved) landOnStep();
+      if (view === 'schedule' && !embedded && !visitorMoved) reveal($('tls-key-schedule'));
+      if (compare) showComparison();
+      if (attack || scenario) guard(() => openLab({ attack, scenario }));
+      // The first session is on screen: now the engine makes the visitor's own
+      // keys, if this browser has none yet (an embed, a guest in another page,
+      // keeps whatever it has and generates nothing unasked).
+      // It starts once the session has been painted.
+      if (state.setup && !embedded && routed) requestAnimationFrame(() => setTimeout(() => makeFreshKeys(), 0));
+    }
+  }
+
+  /** fail says the engine could not start, in the view's status line. */
+  function fail(err) {
+    marks.dataset.state = 'failed';
+    engineUp.reject(err);
+    setStatus(embedded
+      ? `The engine could not start: ${err.message}. Open the full page (link above) to read the seven steps.`
+      : `The engine could not start: ${err.message}. The seven steps above still explain the handshake.`);
     statusEl.dataset.error = 'true';
-  } finally {
-    // The engine is in charge from here: what waited for it runs now.
-    state.live = true;
-    engineUp.resolve();
-    const { compare, attack, scenario, view } = parseHash();
-    // A link to a part of the page (#import, #hello-compare, #glossary-aead) keeps its fragment.
-    const anchor = routed && /^#[a-z][\w-]*$/i.test(location.hash) && Boolean(document.getElementById(location.hash.slice(1)));
-    setStep(state.step, { hash: !compare && !attack && !scenario && !view && !anchor });
-    marks.dataset.state = 'ready';
-    if (routed) performance.mark('tls-playground:ready');
-    if (deepStep && !embedded && !visitorMoved) landOnStep();
-    if (view === 'schedule' && !embedded && !visitorMoved) reveal($('tls-key-schedule'));
-    if (compare) showComparison();
-    if (attack || scenario) guard(() => openLab({ attack, scenario }));
-    // The first session is on screen: now the engine makes the visitor's own
-    // keys, if this browser has none yet (an embed, a guest in another page,
-    // keeps whatever it has and generates nothing unasked).
-    // It starts once the session has been painted.
-    if (state.setup && !embedded && routed) requestAnimationFrame(() => setTimeout(() => makeFreshKeys(), 0));
   }
-}
 
-/** fail says the engine could not start, in the view's status line. */
-function fail(err) {
-  marks.dataset.state = 'failed';
-  engineUp.reject(err);
-  setStatus(embedded
-    ? `The engine could not start: ${err.message}. Open the full page (link above) to read the seven steps.`
-    : `The engine could not start: ${err.message}. The seven steps above still explain the handshake.`);
-  statusEl.dataset.error = 'true';
-}
-
-/** dispose ends the view: its controllers unsubscribe, its listeners go, its handles are released. */
-function dispose() {
-  if (disposed) return;
-  disposed = true;
-  stopRunAll();
-  cancelHash();
-  clearInterval(elapsedTimer);
-  for (const el of [...bound.keys()]) unbind(el);
-  for (const undo of disposers.splice(0)) undo();
-  release(compareHandle);
-  release(handle);
-  lab.dispose();
-  if (engine && engine === shared && --sharers === 0) {
-    // The last view of the document gives the shared worker back.
-    shared.terminate?.();
-    shared = null;
+  /** dispose ends the view: its controllers unsubscribe, its listeners go, its handles are released. */
+  function dispose() {
+    if (disposed) return;
+    disposed = true;
+    stopRunAll();
+    cancelHash();
+    clearInterval(elapsedTimer);
+    for (const el of [...bound.keys()]) unbind(el);
+    for (const undo of disposers.splice(0)) undo();
+    release(compareHandle);
+    release(handle);
+    lab.dispose();
+    if (engine && engine === shared && --sharers === 0) {
+      // The last view of the document gives the shared worker back.
+      shared.terminate?.();
+      shared = null;
+    }
   }
-}
 
-return {
-  start: () => start().catch((err) => { fail(err); throw err; }),
-  dispose,
-  store,
-  state,
-  get engine() { return engine; },
-};
+  return {
+    start: () => start().catch((err) => { fail(err); throw err; }),
+    dispose,
+    store,
+    state,
+    get engine() { return engine; },
+  };
 }

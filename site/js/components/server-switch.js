@@ -17,7 +17,7 @@
 //         tls-command {command: 'forget-trust'}
 
 import { h, emit, classes } from '../dom.js';
-import { fingerprint } from '../hex.js';
+import { fingerprint, formatByteCount } from '../hex.js';
 
 /** SERVERS describes each place the server can run, in the order shown. */
 export const SERVERS = [
@@ -171,7 +171,7 @@ export class ServerSwitch extends HTMLElement {
         fact('Server name', h('code', { 'data-testid': 'server-name' }, i.serverName)),
         fact('Modes', (i.modes || []).join(', ')),
         fact('Token lifetime', i.tokenTtlSeconds ? `${Math.round(i.tokenTtlSeconds / 60)} minutes` : '—'),
-        fact('Largest flight', i.maxBody ? `${i.maxBody.toLocaleString('en-US')} bytes` : '—')),
+        fact('Largest flight', i.maxBody ? formatByteCount(i.maxBody) : '—')),
       h('details', { class: 'pem' },
         h('summary', null, `Its certificate chain (PEM, ${plural((i.certPem.match(/BEGIN CERTIFICATE/g) || []).length, 'certificate')})`),
         h('pre', { class: 'pem', tabindex: 0 }, i.certPem)),
