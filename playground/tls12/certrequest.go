@@ -25,7 +25,7 @@ func (c *Conn) readCertificateRequest(raw []byte) error {
 	if err != nil {
 		return err
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.certReq = m
 	types := make([]string, len(m.CertificateTypes))
 	for i, t := range m.CertificateTypes {
@@ -39,7 +39,7 @@ func (c *Conn) readCertificateRequest(raw []byte) error {
 	for i, dn := range m.CertificateAuthorities {
 		cas[i] = distinguishedName(dn)
 	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives CertificateRequest: the server asks for a client certificate",
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives CertificateRequest: the server asks for a client certificate",
 		trace.List("Certificate types", types, "the kinds of client key the server accepts"),
 		trace.List("Signature schemes", schemes, "what the client's CertificateVerify may use"),
 		trace.List("Certificate authorities", cas, "the CAs whose certificates the server would accept; empty means any"),
@@ -53,8 +53,8 @@ func (c *Conn) readCertificateRequest(raw []byte) error {
 func (c *Conn) sendEmptyCertificate() {
 	m := &handshake.Certificate{}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "Certificate", StepKeyExchange)
-	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Sends an empty Certificate: it has no client certificate",
+	wire := c.SendHandshake(m.Raw, "Certificate", StepKeyExchange)
+	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Sends an empty Certificate: it has no client certificate",
 		trace.Text("Certificate list", "empty", "the answer to CertificateRequest of a client without a certificate; no CertificateVerify follows (RFC 5246, Section 7.4.6)"),
 		trace.Hex("Record on the wire", wire, "handshake header (4 bytes) + a zero-length certificate list (3 bytes)"))
 }

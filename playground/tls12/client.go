@@ -77,7 +77,7 @@ func (c *Conn) sendClientHello() error {
 	m.Raw = m.Marshal()
 	c.hello = m
 	c.clientVers = m.Version
-	wire := c.sendHandshake(m.Raw, "ClientHello", StepHello)
+	wire := c.SendHandshake(m.Raw, "ClientHello", StepHello)
 	c.state = stateWaitServerHello
 
 	vals := []trace.Value{
@@ -92,7 +92,7 @@ func (c *Conn) sendClientHello() error {
 		}
 	}
 	vals = append(vals, resumeVals...)
-	c.cfg.Trace.Add(StepHello, c.actor, "Sends ClientHello", append(vals,
+	c.cfg.Trace.Add(StepHello, c.Actor(), "Sends ClientHello", append(vals,
 		trace.List("Extensions", describeExtensions(m.Extensions), ""),
 		trace.Text("Server name (SNI)", c.cfg.ServerName, "sent in the clear: an eavesdropper sees which site is visited"),
 		trace.Hex("Record on the wire", wire, "record header (5 bytes) + handshake header (4 bytes) + ClientHello"))...)
@@ -112,7 +112,7 @@ func (c *Conn) readServerHello(raw []byte) error {
 		return alert.New(alert.IllegalParameter, "tls: server sent supported_versions in a TLS 1.2 ServerHello")
 	}
 	if c.cfg.OfferedTLS13 && len(m.Random) == 32 && bytes.Equal(m.Random[24:], handshake.DowngradeTLS12) {
-		c.cfg.Trace.Add(StepCertificate, c.actor, "Detects a downgrade in ServerHello.random",
+		c.cfg.Trace.Add(StepCertificate, c.Actor(), "Detects a downgrade in ServerHello.random",
 			trace.Hex("Server random", m.Random, "its last 8 bytes say DOWNGRD 01: the server speaks TLS 1.3, yet it answered with TLS 1.2"),
 			trace.Check("No downgrade sentinel", false, "the client offered TLS 1.3: someone between the two removed it from the ClientHello"))
 		return alert.New(alert.IllegalParameter, "tls: downgrade detected: the server supports TLS 1.3 (DOWNGRD sentinel in ServerHello.random, RFC 8446 4.1.3) but was offered only TLS 1.2")
@@ -188,7 +188,7 @@ func (c *Conn) readServerHello(raw []byte) error {
 	c.suite = suite
 	c.sec.ServerRandom = m.Random
 	c.serverSessionID = m.SessionID
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.state = stateWaitCertificate
 
 	sidNote := "empty: this server keeps no session cache"
@@ -198,7 +198,7 @@ func (c *Conn) readServerHello(raw []byte) error {
 	case len(m.SessionID) > 0:
 		sidNote = "the name of this session in the server's cache: the client may offer it to resume (RFC 5246, Section 7.4.1.3)"
 	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHello",
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives ServerHello",
 		trace.Hex("Server random", m.Random, "the server's 32 random bytes"),
 		trace.Text("Chosen suite", suite.Name, ""),
 		trace.Hex("Session ID", m.SessionID, sidNote),
@@ -214,7 +214,7 @@ func (c *Conn) readServerHello(raw []byte) error {
 		}
 		return nil
 	}
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Accepts the server's choice",
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Accepts the server's choice",
 		trace.Check("Suite was offered", true, suite.Name+" is in the client's list"),
 		trace.Text("Key exchange", kxName(suite), kxNote(suite)),
 		trace.Check("Extended master secret", c.ems, emsText(c.ems)))
@@ -239,16 +239,16 @@ func (c *Conn) readCertificate(raw []byte) error {
 	if len(m.Certificates) == 0 {
 		return alert.New(alert.DecodeError, "tls: server sent an empty certificate chain")
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.peerChain = m.Certificates
 
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate",
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives the server's Certificate",
 		trace.Chain(m.Certificates, "the root is not sent: the client must already have it")...)
 
 	res := pki.Verify(m.Certificates, c.cfg.Roots, c.cfg.ServerName, c.cfg.now())
 	checks := trace.Verification(res)
 	if !res.OK {
-		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
+		c.cfg.Trace.Add(StepVerify, c.Actor(), "Rejects the certificate", checks...)
 		return alert.Wrap(res.Alert(), "tls: the server's certificate is not trusted", res.Err)
 	}
 	// An RSASSA-PSS key (RFC 4055), which crypto/x509 leaves unparsed,
@@ -262,7 +262,7 @@ func (c *Conn) readCertificate(raw []byte) error {
 	}
 	c.peerKey = pub
 	checks = append(checks, publicKeyValues("Server public key", c.peerKey)...)
-	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
+	c.cfg.Trace.Add(StepVerify, c.Actor(), "Verifies the chain locally against its trust store", checks...)
 	c.state = stateWaitServerHelloDone
 	if c.suite.ForwardSecret() {
 		c.state = stateWaitServerKeyExchange
@@ -276,8 +276,8 @@ func (c *Conn) readServerHelloDone(raw []byte) error {
 	if _, err := handshake.UnmarshalServerHelloDone(raw); err != nil {
 		return err
 	}
-	c.transcript = append(c.transcript, raw...)
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHelloDone: the server's flight is complete")
+	c.AddTranscript(raw)
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives ServerHelloDone: the server's flight is complete")
 	if c.certReq != nil {
 		c.sendEmptyCertificate()
 	}
@@ -286,7 +286,7 @@ func (c *Conn) readServerHelloDone(raw []byte) error {
 		send = c.sendClientKeyExchangeECDHE
 	}
 	if err := send(); err != nil {
-		c.failStep = StepKeyExchange
+		c.FailAt(StepKeyExchange)
 		return err
 	}
 	c.deriveKeys(StepEstablish)
@@ -319,9 +319,9 @@ func (c *Conn) sendClientKeyExchange() error {
 	c.sec.PreMaster = pms
 	m := &handshake.ClientKeyExchange{EncryptedPreMaster: ct}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "ClientKeyExchange", StepKeyExchange)
+	wire := c.SendHandshake(m.Raw, "ClientKeyExchange", StepKeyExchange)
 	k := (pub.N.BitLen() + 7) / 8
-	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Encrypts the pre-master secret with the server's public key and sends ClientKeyExchange",
+	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Encrypts the pre-master secret with the server's public key and sends ClientKeyExchange",
 		trace.Secret("Pre-master secret", pms, "client version (03 03) + 46 random bytes: the \"session key\" of the articles"),
 		trace.Secret("Padded block EM", em, fmt.Sprintf("00 02 + %d nonzero random bytes + 00 + pre-master secret = %d bytes (PKCS#1 v1.5)", k-3-len(pms), k)),
 		trace.Hex("Encrypted pre-master secret", ct, fmt.Sprintf("EM^e mod n with the server's %d-bit key; only the private key can undo it", pub.N.BitLen())),
@@ -363,13 +363,13 @@ func encryptPKCS1v15(rand io.Reader, pub *rsa.PublicKey, msg []byte) (em, ct []b
 
 // sendClientFinished sends ChangeCipherSpec, then Finished under the new keys.
 func (c *Conn) sendClientFinished() {
-	th := c.transcriptHash()
+	th := c.TranscriptHash()
 	vd := prf.Finished(c.suite.Hash, c.sec.Master, prf.LabelClientFinished, th)
 	ccs := c.sendChangeCipherSpec(StepEstablish)
 	m := &handshake.Finished{VerifyData: vd}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "Finished", StepEstablish)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends ChangeCipherSpec, then its Finished, the first encrypted message",
+	wire := c.SendHandshake(m.Raw, "Finished", StepEstablish)
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends ChangeCipherSpec, then its Finished, the first encrypted message",
 		trace.Hex("ChangeCipherSpec record", ccs, "from now on this side encrypts"),
 		trace.Hex("Transcript hash", th, c.suite.HashName()+" of every handshake message so far"),
 		trace.Hex("Client verify_data", vd, "PRF(master, \"client finished\", transcript hash), 12 bytes"),
@@ -385,39 +385,42 @@ func (c *Conn) readFinished(raw []byte) error {
 		return err
 	}
 	label, who := prf.LabelServerFinished, "server"
-	if !c.isClient {
+	if !c.IsClient() {
 		label, who = prf.LabelClientFinished, "client"
 	}
-	th := c.transcriptHash()
+	th := c.TranscriptHash()
 	want := prf.Finished(c.suite.Hash, c.sec.Master, label, th)
 	ok := hmac.Equal(want, m.VerifyData)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives the "+who+"'s Finished and checks it",
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Receives the "+who+"'s Finished and checks it",
 		trace.Hex("Received verify_data", m.VerifyData, "decrypted from the record"),
 		trace.Hex("Expected verify_data", want, "PRF(master, \""+label+"\", transcript hash) computed here"),
 		trace.Check("Finished matches", ok, finishedText(ok)))
 	if !ok {
 		return alert.New(alert.DecryptError, "tls: the "+who+"'s Finished does not match: the two sides saw different handshakes or hold different keys")
 	}
-	c.transcript = append(c.transcript, raw...)
-	if c.resumed && c.isClient {
+	c.AddTranscript(raw)
+	if c.resumed && c.IsClient() {
 		// Abbreviated handshake: the client finishes second.
 		c.sendClientFinished()
-		c.state = stateEstablished
+		c.state = stateDone
+		c.Establish()
 		c.clientSessionDone()
-		c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the session is resumed",
+		c.cfg.Trace.Add(StepEstablish, c.Actor(), "Handshake complete: the session is resumed",
 			trace.Text("Suite", c.suite.Name, ""), trace.Text("Resumed by", c.resumedBy, resumeNote))
 		return nil
 	}
 	if c.resumed {
-		c.state = stateEstablished
-		c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the session is resumed",
+		c.state = stateDone
+		c.Establish()
+		c.cfg.Trace.Add(StepEstablish, c.Actor(), "Handshake complete: the session is resumed",
 			trace.Text("Suite", c.suite.Name, ""), trace.Text("Resumed by", c.resumedBy, resumeNote))
 		return nil
 	}
-	if c.isClient {
+	if c.IsClient() {
 		c.clientSessionDone()
-		c.state = stateEstablished
-		c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the connection is established",
+		c.state = stateDone
+		c.Establish()
+		c.cfg.Trace.Add(StepEstablish, c.Actor(), "Handshake complete: the connection is established",
 			trace.Text("Suite", c.suite.Name, ""))
 		return nil
 	}

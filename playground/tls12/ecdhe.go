@@ -235,10 +235,10 @@ func (c *Conn) sendServerKeyExchange() error {
 	}
 	m.Signature = sig
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "ServerKeyExchange", StepKeyExchange)
+	wire := c.SendHandshake(m.Raw, "ServerKeyExchange", StepKeyExchange)
 	c.kex = &ECDHE{Group: c.group, ServerPublic: eph.Public, Private: cp(eph.Secret), Scheme: c.scheme,
 		Signature: sig, SignedMessage: signed, SignatureOK: true}
-	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Makes an ephemeral "+c.group.Name+" key pair, signs the public key with the certificate's key and sends ServerKeyExchange",
+	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Makes an ephemeral "+c.group.Name+" key pair, signs the public key with the certificate's key and sends ServerKeyExchange",
 		trace.Text("Group", c.group.Name, c.group.Note),
 		trace.Secret("Server ephemeral private key", eph.Secret, "fresh for this connection and never sent; overwritten with zeros as soon as the master secret is derived, so a key stolen later cannot rebuild this session (forward secrecy)"),
 		trace.Hex("Server ephemeral public key", eph.Public, publicNote(c.group)),
@@ -281,7 +281,7 @@ func (c *Conn) readServerKeyExchange(raw []byte) error {
 	if !ok {
 		verdict = "does not verify with the certificate's key: the key exchange was changed on the way, or the server does not hold the certificate's private key"
 	}
-	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Receives ServerKeyExchange and checks its signature with the certificate's public key",
+	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Receives ServerKeyExchange and checks its signature with the certificate's public key",
 		trace.Text("Group", g.Name, g.Note),
 		trace.Hex("Server ephemeral public key", m.Public, publicNote(g)),
 		trace.Text("Signature scheme", scheme.Name, ""),
@@ -291,7 +291,7 @@ func (c *Conn) readServerKeyExchange(raw []byte) error {
 	if !ok {
 		return alert.Wrap(alert.DecryptError, "tls: the ServerKeyExchange signature does not verify with the certificate's key: the server's ephemeral key was changed on the way, or the server does not hold the certificate's private key", verr)
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.group, c.scheme = g, scheme
 	c.state = stateWaitServerHelloDone
 	return nil
@@ -333,8 +333,8 @@ func (c *Conn) sendClientKeyExchangeECDHE() error {
 	c.kex.ClientPublic, c.kex.Private, c.kex.Shared = eph.Public, cp(eph.Secret), cp(shared)
 	m := &handshake.ClientKeyExchangeECDHE{Public: eph.Public}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "ClientKeyExchange", StepKeyExchange)
-	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Makes its own ephemeral key pair, computes the shared secret and sends its public key in ClientKeyExchange",
+	wire := c.SendHandshake(m.Raw, "ClientKeyExchange", StepKeyExchange)
+	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Makes its own ephemeral key pair, computes the shared secret and sends its public key in ClientKeyExchange",
 		trace.Text("Group", c.group.Name, "the server's choice"),
 		trace.Secret("Client ephemeral private key", eph.Secret, "fresh for this connection and never sent; overwritten with zeros as soon as the master secret is derived"),
 		trace.Hex("Client ephemeral public key", eph.Public, publicNote(c.group)),
@@ -356,10 +356,10 @@ func (c *Conn) readClientKeyExchangeECDHE(raw []byte) error {
 	if err != nil {
 		return alert.Wrap(alert.IllegalParameter, "tls: the client's ephemeral public key is not a usable "+c.group.Name+" key", err)
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.sec.PreMaster = shared
 	c.kex.ClientPublic, c.kex.Shared = m.Public, cp(shared)
-	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Receives the client's ephemeral public key and computes the same shared secret",
+	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Receives the client's ephemeral public key and computes the same shared secret",
 		trace.Hex("Client ephemeral public key", m.Public, "from ClientKeyExchange"),
 		trace.Secret("Shared secret", shared, sharedNote(c.group, "the server's", "the client's")+": the same bytes the client computed, now the pre-master secret"))
 	c.deriveKeys(StepEstablish)

@@ -12,7 +12,7 @@ import (
 // encrypted when c's keys are on, without touching the transcript: a
 // server's HelloRequest, a client's renegotiating ClientHello.
 func (c *Conn) SendHandshakeForTest(raw []byte, name string) {
-	c.queue(record.TypeHandshake, raw, name, StepApplication)
+	c.Queue(record.TypeHandshake, raw, name, StepApplication)
 }
 
 // SetPreMasterVersionForTest makes the client put v, not the version of
@@ -21,7 +21,7 @@ func (c *Conn) SetPreMasterVersionForTest(v uint16) { c.clientVers = v }
 
 // SendWarningForTest queues a warning alert from c.
 func (c *Conn) SendWarningForTest(a uint8) {
-	c.queue(record.TypeAlert, []byte{1, a}, "Alert", StepApplication)
+	c.Queue(record.TypeAlert, []byte{1, a}, "Alert", StepApplication)
 }
 
 // EphemeralForTest is what the engine itself holds of the key exchange:

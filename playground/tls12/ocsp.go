@@ -38,8 +38,8 @@ func (c *Conn) sendCertificateStatus() error {
 	b.AddUint8(handshake.TypeCertificateStatus)
 	b.AddUint24LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(body) })
 	raw := b.BytesOrPanic()
-	wire := c.sendHandshake(raw, "CertificateStatus", StepCertificate)
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends CertificateStatus: the OCSP response its CA signed, stapled",
+	wire := c.SendHandshake(raw, "CertificateStatus", StepCertificate)
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends CertificateStatus: the OCSP response its CA signed, stapled",
 		trace.Text("Why", "the client asked with status_request", "instead of asking the CA itself, which would tell the CA which site it visits and wait for an answer, the client gets the CA's signed, dated statement from the server (RFC 6066, Section 8)"),
 		trace.Hex("OCSP response", c.cfg.OCSPStaple, fmt.Sprintf("%d bytes of DER (RFC 6960, Section 4.2.1), signed by the certificate's issuer: the server cannot forge it, only repeat it until it expires", len(c.cfg.OCSPStaple))),
 		trace.Hex("Record on the wire", wire, "status_type ocsp (1), then the response behind a 3-byte length"))
@@ -88,12 +88,12 @@ func (c *Conn) statusOrNot(typ uint8, raw []byte) (bool, error) {
 	}
 	staple, err := pki.ParseCertificateStatus(raw[min(len(raw), handshake.HeaderLen):])
 	if err != nil {
-		c.failStep = StepVerify
+		c.FailAt(StepVerify)
 		return true, alert.Wrap(alert.DecodeError, "tls: malformed CertificateStatus", err)
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.staple = staple
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives CertificateStatus: a stapled OCSP response",
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives CertificateStatus: a stapled OCSP response",
 		trace.Hex("OCSP response", staple, fmt.Sprintf("%d bytes of DER signed by the certificate's issuer (RFC 6960, Section 4.2.1)", len(staple))))
 	return true, c.checkWebPKI(staple, "")
 }
@@ -107,11 +107,11 @@ func (c *Conn) checkWebPKI(staple []byte, why string) error {
 	r := pki.CheckWebPKI(c.verifiedPath, staple, c.cfg.LocalRoot, c.cfg.now())
 	vals := trace.WebPKI(r, why)
 	if !r.OK {
-		c.cfg.Trace.Add(StepVerify, c.actor, "Refuses the certificate after path validation: revocation or transparency", vals...)
-		c.failStep = StepVerify
+		c.cfg.Trace.Add(StepVerify, c.Actor(), "Refuses the certificate after path validation: revocation or transparency", vals...)
+		c.FailAt(StepVerify)
 		return alert.Wrap(r.Alert, "tls: the server's certificate passed path validation but not the WebPKI checks", r.Err)
 	}
-	c.cfg.Trace.Add(StepVerify, c.actor, "Checks revocation and transparency beyond path validation", vals...)
+	c.cfg.Trace.Add(StepVerify, c.Actor(), "Checks revocation and transparency beyond path validation", vals...)
 	return nil
 }
 

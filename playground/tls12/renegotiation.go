@@ -6,6 +6,7 @@ package tls12
 
 import (
 	"tlsplayground/playground/alert"
+	"tlsplayground/playground/conn"
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/trace"
 )
@@ -17,25 +18,25 @@ import (
 // no_renegotiation warning and the connection goes on (RFC 5746, Section
 // 4.2: a client that does not renegotiate may answer so).
 func (c *Conn) readHelloRequest(raw []byte) error {
-	if !c.isClient {
+	if !c.IsClient() {
 		return alert.New(alert.UnexpectedMessage, "tls: the client sent a HelloRequest, which only a server sends (RFC 5246, Section 7.4.1.1)")
 	}
 	if _, err := handshake.UnmarshalHelloRequest(raw); err != nil {
 		return err
 	}
-	if err := c.ignore("a HelloRequest"); err != nil {
+	if err := c.Ignore("a HelloRequest"); err != nil {
 		return err
 	}
-	switch c.state {
-	case stateEstablished:
-		c.sendAlert(alert.LevelWarning, alert.NoRenegotiation, StepApplication)
-		c.cfg.Trace.Add(StepApplication, c.actor, "Receives HelloRequest and declines to renegotiate: sends a no_renegotiation warning",
+	switch c.Phase() {
+	case conn.Established:
+		c.SendAlert(alert.LevelWarning, alert.NoRenegotiation, StepApplication)
+		c.cfg.Trace.Add(StepApplication, c.Actor(), "Receives HelloRequest and declines to renegotiate: sends a no_renegotiation warning",
 			trace.Text("HelloRequest", "the server asks for a new handshake on this connection", "RFC 5246, Section 7.4.1.1"),
 			trace.Text("Answer", "no_renegotiation, level warning (1)", "the connection stays open with the keys it has (RFC 5746, Section 4.2)"))
-	case stateClosed:
+	case conn.Closed:
 		// Our close_notify is sent and our write key is gone: nothing to answer.
 	default:
-		c.cfg.Trace.Add(c.currentStep(), c.actor, "Ignores a HelloRequest: a handshake is already under way",
+		c.cfg.Trace.Add(c.CurrentStep(), c.Actor(), "Ignores a HelloRequest: a handshake is already under way",
 			trace.Text("HelloRequest", "not answered and not hashed into the transcript", "RFC 5246, Section 7.4.1.1"))
 	}
 	return nil
@@ -47,11 +48,11 @@ func (c *Conn) readHelloRequest(raw []byte) error {
 // nothing (RFC 5746, Section 4.4; RFC 5246, Section 7.2.2). The client
 // may go on or close.
 func (c *Conn) refuseRenegotiation(raw []byte) error {
-	if err := c.ignore("a renegotiating ClientHello"); err != nil {
+	if err := c.Ignore("a renegotiating ClientHello"); err != nil {
 		return err
 	}
-	c.sendAlert(alert.LevelWarning, alert.NoRenegotiation, StepApplication)
-	c.cfg.Trace.Add(StepApplication, c.actor, "Receives a ClientHello on the established connection and declines to renegotiate: sends a no_renegotiation warning",
+	c.SendAlert(alert.LevelWarning, alert.NoRenegotiation, StepApplication)
+	c.cfg.Trace.Add(StepApplication, c.Actor(), "Receives a ClientHello on the established connection and declines to renegotiate: sends a no_renegotiation warning",
 		trace.Text("ClientHello", "the client asks for a new handshake on this connection", "RFC 5246, Section 7.4.1.2"),
 		trace.Text("Answer", "no_renegotiation, level warning (1)", "the connection stays open with the keys it has (RFC 5746, Section 4.4)"))
 	return nil

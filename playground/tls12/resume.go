@@ -309,7 +309,7 @@ func (c *Conn) serverResume(m *handshake.ClientHello) (*Session, error) {
 	}
 	if s == nil {
 		if len(checks) > 0 {
-			c.cfg.Trace.Add(StepHello, c.actor, "Cannot resume: falls back to a full handshake", checks...)
+			c.cfg.Trace.Add(StepHello, c.Actor(), "Cannot resume: falls back to a full handshake", checks...)
 		}
 		return nil, nil
 	}
@@ -325,15 +325,15 @@ func (c *Conn) serverResume(m *handshake.ClientHello) (*Session, error) {
 		trace.Check("Same server name", sameName, fmt.Sprintf("the session was made for %q, this ClientHello asks for %q: a server must not resume a session for another name (RFC 6066, Section 3)", s.ServerName, sni)))
 	switch {
 	case !fresh || !suiteOK || !sameName:
-		c.cfg.Trace.Add(StepHello, c.actor, "Cannot resume: falls back to a full handshake", checks...)
+		c.cfg.Trace.Add(StepHello, c.Actor(), "Cannot resume: falls back to a full handshake", checks...)
 		return nil, nil
 	case s.EMS && !clientEMS:
 		checks = append(checks, trace.Check("Extended master secret", false, "the session used it and this ClientHello does not: RFC 7627, Section 5.3 says abort"))
-		c.cfg.Trace.Add(StepHello, c.actor, "Refuses to resume a session without the extended master secret it had", checks...)
+		c.cfg.Trace.Add(StepHello, c.Actor(), "Refuses to resume a session without the extended master secret it had", checks...)
 		return nil, alert.New(alert.HandshakeFailure, "tls: the client offers a session made with the extended master secret in a ClientHello without it: aborted, as RFC 7627 Section 5.3 requires (offer extended_master_secret when resuming)")
 	case !s.EMS && clientEMS:
 		checks = append(checks, trace.Check("Extended master secret", false, "the session was made without it and this ClientHello has it: no abbreviated handshake, a full one instead (RFC 7627, Section 5.3)"))
-		c.cfg.Trace.Add(StepHello, c.actor, "Cannot resume a session without the extended master secret: falls back to a full handshake", checks...)
+		c.cfg.Trace.Add(StepHello, c.Actor(), "Cannot resume a session without the extended master secret: falls back to a full handshake", checks...)
 		return nil, nil
 	case !s.EMS:
 		checks = append(checks, trace.Check("Extended master secret", false, "neither the session nor this ClientHello has it; RFC 7627, Section 5.3 says the server SHOULD abort, and this one resumes anyway as legacy servers do: the resumed connection is open to the triple handshake attack"))
@@ -341,7 +341,7 @@ func (c *Conn) serverResume(m *handshake.ClientHello) (*Session, error) {
 		checks = append(checks, trace.Check("Extended master secret", true, "the session had it and the ClientHello offers it (RFC 7627, Section 5.3)"))
 	}
 	c.resumedBy = by
-	c.cfg.Trace.Add(StepHello, c.actor, "Resumes the session by its "+by+": abbreviated handshake", append(checks,
+	c.cfg.Trace.Add(StepHello, c.Actor(), "Resumes the session by its "+by+": abbreviated handshake", append(checks,
 		trace.Text("Skipped", "Certificate, ServerKeyExchange, ServerHelloDone, ClientKeyExchange", "no certificate is sent or checked and no new key exchange is made (RFC 5246, Section 7.3)"),
 		trace.Text("What it means", "same master secret", resumeNote))...)
 	return s, nil
@@ -387,14 +387,14 @@ func (c *Conn) resumeServer(s *Session) error {
 			return err
 		}
 	}
-	th := c.transcriptHash()
+	th := c.TranscriptHash()
 	vd := c.finishedFor(true, th)
 	ccs := c.sendChangeCipherSpec(StepEstablish)
 	fin := &handshake.Finished{VerifyData: vd}
 	fin.Raw = fin.Marshal()
-	wire := c.sendHandshake(fin.Raw, "Finished", StepEstablish)
+	wire := c.SendHandshake(fin.Raw, "Finished", StepEstablish)
 	c.state = stateWaitChangeCipherSpec
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends ChangeCipherSpec and its Finished first: in an abbreviated handshake the server finishes first",
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends ChangeCipherSpec and its Finished first: in an abbreviated handshake the server finishes first",
 		trace.Hex("ChangeCipherSpec record", ccs, ""),
 		trace.Hex("Transcript hash", th, c.suite.HashName()+" of ClientHello and ServerHello (and NewSessionTicket): all there is"),
 		trace.Hex("Server verify_data", vd, "PRF(master, \"server finished\", transcript hash), 12 bytes: proves the server holds the session's master secret"),
@@ -414,7 +414,7 @@ func (c *Conn) finishedFor(server bool, th []byte) []byte {
 // issuesTicket: the client offered session_ticket and this server has a
 // ticket key (RFC 5077, Section 3.2).
 func (c *Conn) issuesTicket() bool {
-	return !c.isClient && c.clientWantsTicket && c.cfg.TicketKey != nil
+	return !c.IsClient() && c.clientWantsTicket && c.cfg.TicketKey != nil
 }
 
 // sendNewSessionTicket seals the session under the ticket key and sends it
@@ -432,8 +432,8 @@ func (c *Conn) sendNewSessionTicket() error {
 	c.ticket = ticket
 	m := &newSessionTicket{Lifetime: uint32(TicketLifetime / time.Second), Ticket: ticket}
 	m.Raw = m.marshal()
-	wire := c.sendHandshake(m.Raw, "NewSessionTicket", StepEstablish)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Seals the session into a ticket and sends NewSessionTicket",
+	wire := c.SendHandshake(m.Raw, "NewSessionTicket", StepEstablish)
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Seals the session into a ticket and sends NewSessionTicket",
 		trace.Secret("Ticket key", c.cfg.TicketKey, "the server's own AES-256-GCM key, the same for every ticket it issues; it keeps no state per client"),
 		trace.Hex("Key name", ticket[:ticketKeyNameLen], "tells the server which of its keys sealed the ticket (RFC 5077, Section 4)"),
 		trace.Hex("Nonce", ticket[ticketKeyNameLen:ticketKeyNameLen+ticketNonceLen], "12 fresh random bytes"),
@@ -452,15 +452,15 @@ func (c *Conn) deriveResumedKeys(step int) {
 	s := c.suite
 	c.sec.Keys = prf.KeyBlock(s.Hash, c.sec.Master, c.sec.ClientRandom, c.sec.ServerRandom, s.KeyLen, s.FixedIVLen)
 	k := c.sec.Keys
-	c.cfg.Trace.Add(step, c.actor, "Derives the session keys from the resumed master secret and the new randoms ("+s.HashName()+")",
+	c.cfg.Trace.Add(step, c.Actor(), "Derives the session keys from the resumed master secret and the new randoms ("+s.HashName()+")",
 		trace.Secret("Master secret", c.sec.Master, "not derived again: the first connection's, from the "+c.resumedBy),
 		trace.Hex("Client random", c.sec.ClientRandom, "new in this connection"),
 		trace.Hex("Server random", c.sec.ServerRandom, "new in this connection"),
 		trace.Secret("Key block", k.Block, fmt.Sprintf("PRF(master, \"key expansion\", server random + client random), %d bytes: new keys, because the randoms are new", len(k.Block))),
 		trace.Secret("client_write_key", k.ClientWriteKey, s.Cipher+" key for records from the client"),
 		trace.Secret("server_write_key", k.ServerWriteKey, s.Cipher+" key for records from the server"),
-		trace.Secret("client_write_IV", k.ClientWriteIV, notesFor(s).iv+" the client's records"),
-		trace.Secret("server_write_IV", k.ServerWriteIV, notesFor(s).iv+" the server's records"),
+		trace.Secret("client_write_IV", k.ClientWriteIV, ivNote(s)+" the client's records"),
+		trace.Secret("server_write_IV", k.ServerWriteIV, ivNote(s)+" the server's records"),
 		trace.Text("Secrecy", "as secret as the first connection", resumeNote))
 }
 
@@ -474,7 +474,7 @@ func (c *Conn) serverSessionDone() {
 	c.session = s
 	if c.cfg.SessionCache != nil && len(c.sessionID) > 0 {
 		c.cfg.SessionCache.Put(s)
-		c.cfg.Trace.Add(StepEstablish, c.actor, "Stores the session in its session cache",
+		c.cfg.Trace.Add(StepEstablish, c.Actor(), "Stores the session in its session cache",
 			trace.Hex("Session ID", c.sessionID, "the name the client can offer next time"),
 			trace.Secret("Cached master secret", c.sec.Master, "kept after this connection's keys are discarded, until the session expires ("+TicketLifetime.String()+")"),
 			trace.Text("What it means", "the master secret outlives the connection", "until the cache forgets it, a thief of the server's memory decrypts this recorded connection"))
@@ -524,7 +524,7 @@ func (c *Conn) clientServerHelloResume(m *handshake.ServerHello, suite *suites.S
 	r := c.cfg.Resume
 	if r == nil || len(c.hello.SessionID) == 0 || !bytes.Equal(m.SessionID, c.hello.SessionID) {
 		if r != nil {
-			c.cfg.Trace.Add(StepCertificate, c.actor, "The server does not resume: a full handshake follows",
+			c.cfg.Trace.Add(StepCertificate, c.Actor(), "The server does not resume: a full handshake follows",
 				trace.Hex("Session ID offered", c.hello.SessionID, ""),
 				trace.Hex("Session ID received", m.SessionID, "a different one (or none): the server starts a new session"))
 		}
@@ -544,7 +544,7 @@ func (c *Conn) clientServerHelloResume(m *handshake.ServerHello, suite *suites.S
 	c.sec.Master = cp(r.Master)
 	c.session = r.clone()
 	c.peerChain = r.PeerChain
-	c.cfg.Trace.Add(StepCertificate, c.actor, "The server resumes the session: abbreviated handshake",
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "The server resumes the session: abbreviated handshake",
 		trace.Hex("Session ID", m.SessionID, "echoed: the server accepted the "+by),
 		trace.Check("Same suite", true, suite.Name),
 		trace.Check("Extended master secret", true, fmt.Sprintf("%v, as in the session (RFC 7627, Section 5.3)", c.ems)),
@@ -564,11 +564,11 @@ func (c *Conn) readNewSessionTicket(raw []byte) error {
 	if err != nil {
 		return err
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.ticket = m.Ticket
 	c.ticketLifetime = time.Duration(m.Lifetime) * time.Second
 	c.state = stateWaitChangeCipherSpec
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives NewSessionTicket and keeps the ticket",
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Receives NewSessionTicket and keeps the ticket",
 		trace.Hex("Ticket", m.Ticket, "opaque to the client: only the server's ticket key opens it"),
 		trace.Text("Lifetime hint", fmt.Sprintf("%d seconds", m.Lifetime), ""),
 		trace.Text("Ticket key", "the server's", ticketKeyNote))
@@ -611,7 +611,7 @@ func (c *Conn) invalidateSession() {
 		return
 	}
 	var what []string
-	if !c.isClient && c.cfg.SessionCache != nil && len(c.session.ID) > 0 && c.cfg.SessionCache.Get(c.session.ID) != nil {
+	if !c.IsClient() && c.cfg.SessionCache != nil && len(c.session.ID) > 0 && c.cfg.SessionCache.Get(c.session.ID) != nil {
 		c.cfg.SessionCache.Delete(c.session.ID)
 		what = append(what, "removed from the session cache")
 	}
@@ -625,7 +625,7 @@ func (c *Conn) invalidateSession() {
 		if len(c.ticket) > 0 {
 			vals = append(vals, trace.Text("Ticket", "still valid until it expires", "a ticket the client holds cannot be called back: the server keeps no list of them"))
 		}
-		c.cfg.Trace.Add(c.currentStep(), c.actor, "Invalidates the session after the fatal alert", vals...)
+		c.cfg.Trace.Add(c.CurrentStep(), c.Actor(), "Invalidates the session after the fatal alert", vals...)
 	}
 }
 
@@ -635,13 +635,13 @@ func (c *Conn) invalidateSession() {
 func (c *Conn) sessionKept() (trace.Value, bool) {
 	var where string
 	switch {
-	case !c.isClient && len(c.ticket) > 0 && c.cfg.SessionCache != nil && len(c.sessionID) > 0:
+	case !c.IsClient() && len(c.ticket) > 0 && c.cfg.SessionCache != nil && len(c.sessionID) > 0:
 		where = "in the server's session cache and, sealed under the ticket key, in the client's ticket"
-	case !c.isClient && len(c.ticket) > 0:
+	case !c.IsClient() && len(c.ticket) > 0:
 		where = "sealed under the server's ticket key, inside the ticket the client keeps"
-	case !c.isClient && c.cfg.SessionCache != nil && len(c.sessionID) > 0:
+	case !c.IsClient() && c.cfg.SessionCache != nil && len(c.sessionID) > 0:
 		where = "in the server's session cache, under the session ID"
-	case c.isClient && c.session != nil && (len(c.session.ID) > 0 || len(c.session.Ticket) > 0):
+	case c.IsClient() && c.session != nil && (len(c.session.ID) > 0 || len(c.session.Ticket) > 0):
 		where = "in the client's session store, to resume with next time"
 	default:
 		return trace.Value{}, false

@@ -37,7 +37,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	c.sec.ClientRandom = m.Random
 	c.offered = m.CipherSuites
 	c.wantsStatus = handshake.AsksOCSPStatus(m.Extensions)
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 
 	offeredNames := make([]string, len(m.CipherSuites))
 	for i, id := range m.CipherSuites {
@@ -49,13 +49,13 @@ func (c *Conn) readClientHello(raw []byte) error {
 			sni = n
 		}
 	}
-	c.cfg.Trace.Add(StepHello, c.actor, "Receives ClientHello",
+	c.cfg.Trace.Add(StepHello, c.Actor(), "Receives ClientHello",
 		trace.Hex("Client random", m.Random, ""),
 		trace.Text("Server name asked for", sni, "a server hosting several sites picks its certificate with this"),
 		trace.List("Extensions", describeExtensions(m.Extensions), ""))
 
 	if s, err := c.serverResume(m); err != nil {
-		c.failStep = StepHello
+		c.FailAt(StepHello)
 		return err
 	} else if s != nil {
 		return c.resumeServer(s)
@@ -63,7 +63,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 
 	ec, err := c.negotiateECDHE(m)
 	if err != nil {
-		c.failStep = StepNegotiate
+		c.FailAt(StepNegotiate)
 		return err
 	}
 	usable, unusable, reasons := c.usableSuites(ec)
@@ -82,8 +82,8 @@ func (c *Conn) readClientHello(raw []byte) error {
 		if len(reasons) > 0 {
 			msg += " (" + strings.Join(reasons, "; ") + ")"
 		}
-		c.cfg.Trace.Add(StepNegotiate, c.actor, "Finds no cipher suite in common", append(negotiation, trace.Check("Common suite", false, c.choice.Reason))...)
-		c.failStep = StepNegotiate
+		c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Finds no cipher suite in common", append(negotiation, trace.Check("Common suite", false, c.choice.Reason))...)
+		c.FailAt(StepNegotiate)
 		return alert.New(alert.HandshakeFailure, msg)
 	}
 	c.suite = c.choice.Suite
@@ -98,7 +98,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 			trace.Text("Group", c.group.Name, ec.groupWhy),
 			trace.Text("Signature scheme", c.scheme.Name, ec.schemeWhy))
 	}
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Chooses the cipher suite", append(negotiation,
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Chooses the cipher suite", append(negotiation,
 		trace.Text("Record protection", c.suite.Cipher, "authenticated encryption: confidentiality and integrity in one"),
 		trace.Text("PRF hash", c.suite.HashName(), "used to derive keys and to hash the transcript"),
 		trace.Check("Extended master secret", c.ems, emsText(c.ems)))...)
@@ -114,7 +114,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	}
 	if c.suite.ForwardSecret() {
 		if err := c.sendServerKeyExchange(); err != nil {
-			c.failStep = StepKeyExchange
+			c.FailAt(StepKeyExchange)
 			return err
 		}
 	}
@@ -199,8 +199,8 @@ func (c *Conn) sendServerHello() error {
 		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtECPointFormats, Data: handshake.PointFormatsExtension()})
 	}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "ServerHello", StepCertificate)
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends ServerHello",
+	wire := c.SendHandshake(m.Raw, "ServerHello", StepCertificate)
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends ServerHello",
 		trace.Hex("Server random", m.Random, "32 fresh random bytes from the server"),
 		trace.Text("Chosen suite", c.suite.Name, "the negotiation happens here, before the certificate is sent"),
 		trace.Hex("Session ID", m.SessionID, sidNote),
@@ -223,20 +223,20 @@ func containsUint16(list []uint16, v uint16) bool {
 func (c *Conn) sendCertificate() {
 	m := &handshake.Certificate{Certificates: c.cfg.Certificates}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "Certificate", StepCertificate)
+	wire := c.SendHandshake(m.Raw, "Certificate", StepCertificate)
 	vals := []trace.Value{trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(m.Certificates)), "leaf first; the root stays out, clients already have it")}
 	if k := c.serverKey(); k != nil {
 		vals = append(vals, publicKeyValues("Public key", k.Public())...)
 	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends its Certificate: the chain, with its public key inside the leaf",
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends its Certificate: the chain, with its public key inside the leaf",
 		append(vals, trace.Hex("Record on the wire", wire, ""))...)
 }
 
 func (c *Conn) sendServerHelloDone() {
 	m := &handshake.ServerHelloDone{}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "ServerHelloDone", StepCertificate)
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Sends ServerHelloDone: its turn is over",
+	wire := c.SendHandshake(m.Raw, "ServerHelloDone", StepCertificate)
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends ServerHelloDone: its turn is over",
 		trace.Hex("Record on the wire", wire, "an empty handshake message: 4 header bytes"))
 }
 
@@ -258,7 +258,7 @@ func (c *Conn) readClientKeyExchange(raw []byte) error {
 	if len(m.EncryptedPreMaster) != k {
 		return alert.New(alert.DecodeError, fmt.Sprintf("tls: encrypted pre-master secret is %d bytes, the %d-bit key needs %d", len(m.EncryptedPreMaster), k*8, k))
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 
 	pms := make([]byte, 48)
 	if _, err := io.ReadFull(c.cfg.Rand, pms); err != nil {
@@ -269,10 +269,10 @@ func (c *Conn) readClientKeyExchange(raw []byte) error {
 		plain, err := rsa.DecryptPKCS1v15(nil, key, m.EncryptedPreMaster)
 		clear(plain)
 		if err != nil || len(plain) != 48 {
-			c.cfg.Trace.Add(StepEstablish, c.actor, "LEAKY ORACLE: reports that the padding is wrong",
+			c.cfg.Trace.Add(StepEstablish, c.Actor(), "LEAKY ORACLE: reports that the padding is wrong",
 				trace.Check("PKCS#1 v1.5 padding", false, "this deliberately vulnerable server answers a bad padding with its own alert, before any key is derived"),
 				trace.Text("What it leaks", "whether the ciphertext decrypts to 00 02 …", "one bit per query; Bleichenbacher (1998) showed that about a million such queries decrypt any recorded ClientKeyExchange"))
-			c.failStep = StepEstablish
+			c.FailAt(StepEstablish)
 			return alert.New(alert.DecryptError, "tls: bad PKCS#1 padding in ClientKeyExchange (this server is a deliberately leaky padding oracle)")
 		}
 	}
@@ -289,7 +289,7 @@ func (c *Conn) readClientKeyExchange(raw []byte) error {
 	if replaced {
 		note = "the padding or length was wrong, so this is the random stand-in: the handshake will fail at Finished"
 	}
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Decrypts the pre-master secret with its private key",
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Decrypts the pre-master secret with its private key",
 		trace.Hex("Encrypted pre-master secret", m.EncryptedPreMaster, "as received in ClientKeyExchange"),
 		trace.Secret("Pre-master secret", pms, note),
 		trace.Text("Countermeasure", "RFC 5246 §7.4.7.1", "decryption is constant time and never fails visibly: a bad padding gives a random pre-master secret, so an attacker cannot use the server as a padding oracle"))
@@ -313,14 +313,15 @@ func (c *Conn) sendServerFinished() error {
 		}
 	}
 	c.serverSessionDone()
-	th := c.transcriptHash()
+	th := c.TranscriptHash()
 	vd := prf.Finished(c.suite.Hash, c.sec.Master, prf.LabelServerFinished, th)
 	ccs := c.sendChangeCipherSpec(StepEstablish)
 	m := &handshake.Finished{VerifyData: vd}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "Finished", StepEstablish)
-	c.state = stateEstablished
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends ChangeCipherSpec and its Finished: the connection is established",
+	wire := c.SendHandshake(m.Raw, "Finished", StepEstablish)
+	c.state = stateDone
+	c.Establish()
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends ChangeCipherSpec and its Finished: the connection is established",
 		trace.Hex("ChangeCipherSpec record", ccs, ""),
 		trace.Hex("Transcript hash", th, c.suite.HashName()+" of every handshake message, the client's Finished included"),
 		trace.Hex("Server verify_data", vd, "PRF(master, \"server finished\", transcript hash), 12 bytes"),

@@ -50,7 +50,7 @@ func (c *Conn) sendClientHello() error {
 		shares = append(shares, handshake.KeyShareEntry{Group: g.ID, Data: p.Public})
 	}
 	m := c.buildClientHello(shares, nil)
-	wire := c.sendHandshake(m.Raw, "ClientHello", StepHello)
+	wire := c.SendHandshake(m.Raw, "ClientHello", StepHello)
 	c.hello = m
 	c.state = stateWaitServerHello
 
@@ -77,7 +77,7 @@ func (c *Conn) sendClientHello() error {
 			title = "Sends ClientHello offering its ticket with psk_ke: no key share"
 		}
 	}
-	c.cfg.Trace.Add(StepHello, c.actor, title, vals...)
+	c.cfg.Trace.Add(StepHello, c.Actor(), title, vals...)
 	if c.pskOffered && len(c.cfg.EarlyData) > 0 && c.cfg.Resume.MaxEarlyData > 0 {
 		return c.sendEarlyData(m)
 	}
@@ -213,15 +213,15 @@ func (c *Conn) readServerHello(raw []byte) error {
 		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: the server's key share is for %s, for which the client sent none", kx.NameOf(ks.Group)))
 	}
 	c.serverRandom = m.Random
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.group = priv.Group
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHello",
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives ServerHello",
 		trace.Hex("Server random", m.Random, ""),
 		trace.Text("Chosen suite", suite.Name, ""),
 		trace.Text("Chosen group", priv.Group.Name, ""),
 		trace.Hex("Server key share", ks.Data, priv.Group.Note),
 		trace.Text("Downgrade check", "supported_versions says TLS 1.3", "a TLS 1.3 client checks that a 1.2 answer is not a downgrade (RFC 8446, Section 4.1.3)"))
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Accepts the server's choices",
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Accepts the server's choices",
 		trace.Check("Suite was offered", true, suite.Name),
 		trace.Check("Group was offered, with a key share", true, priv.Group.Name))
 
@@ -231,7 +231,7 @@ func (c *Conn) readServerHello(raw []byte) error {
 	}
 	c.shared = shared
 	c.share = newShare(priv.Group, priv.Public, ks.Data, priv.Secret, shared)
-	c.cfg.Trace.Add(StepKeyExchange, c.actor, "Computes the shared secret from its private key and the server's key share",
+	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Computes the shared secret from its private key and the server's key share",
 		trace.Secret("Client private key", priv.Secret, "generated for this connection; never left the client"),
 		trace.Hex("Server key share", ks.Data, "public: anyone on the path sees it"),
 		trace.Secret("Shared secret", shared, sharedNote(priv.Group)))
@@ -256,27 +256,28 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 		earlyNote = "HKDF-Extract(0, resumption PSK): the ticket's PSK enters the key schedule here"
 	}
 	c.ks.Start(c.shared)
-	th := c.transcriptHash()
+	th := c.TranscriptHash()
 	c.ks.HandshakeTraffic(th)
 	read, write := c.ks.ServerHandshake, c.ks.ClientHandshake
 	rn, wn, rw, ww := "s_hs", "c_hs", "server handshake", "client handshake"
-	if !c.isClient {
+	if !c.IsClient() {
 		read, write, rn, wn, rw, ww = write, read, wn, rn, ww, rw
 	}
 	if err := c.setKeys(read, false, rn, rw); err != nil {
 		return err
 	}
-	early := c.write // the client's 0-RTT key, if it sent early data
-	c.write = nil
+	early := c.WriteKey() // the client's 0-RTT key, if it sent early data
+	c.SetWriteKey(nil)
 	if err := c.setKeys(write, true, wn, ww); err != nil {
 		return err
 	}
 	if early != nil {
 		// Until EncryptedExtensions says whether the server took the early
 		// data, the client's write side stays on the early key.
-		c.pendingWrite, c.write = c.write, early
+		c.pendingWrite = c.WriteKey()
+		c.SetWriteKey(early)
 	}
-	c.cfg.Trace.Add(step, c.actor, "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted",
+	c.cfg.Trace.Add(step, c.Actor(), "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted",
 		trace.Secret("Early secret", c.ks.Early, earlyNote),
 		trace.Secret("Handshake secret", c.ks.Handshake, "HKDF-Extract(Derive-Secret(early, \"derived\"), shared secret)"),
 		trace.Hex("Transcript hash (ClientHello…ServerHello)", th, ""),
@@ -320,16 +321,17 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 	// This client offers its ticket in the first ClientHello only; the
 	// second goes without it (RFC 8446, Section 4.1.2 lets it change).
 	c.droppedTicket, c.pskOffered = c.pskOffered, false
-	if c.write != nil { // the 0-RTT key: the server skips that data after a HelloRetryRequest
-		c.write.Discard()
-		c.write, c.earlySent = nil, false
+	if w := c.WriteKey(); w != nil { // the 0-RTT key: the server skips that data after a HelloRetryRequest
+		w.Discard()
+		c.SetWriteKey(nil)
+		c.earlySent = false
 	}
-	c.transcript = append(messageHash(c.suite, c.transcript), m.Raw...)
+	c.SetTranscript(append(messageHash(c.suite, c.Transcript()), m.Raw...))
 	if !hasShare {
 		// Only a cookie: the second ClientHello repeats the key shares.
 		kd, _ := handshake.Find(c.hello.Extensions, handshake.ExtKeyShare)
 		shares, _ := handshake.ParseClientKeyShares(kd)
-		c.cfg.Trace.Add(StepNegotiate, c.actor, "Receives HelloRetryRequest: the server wants its cookie echoed",
+		c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Receives HelloRetryRequest: the server wants its cookie echoed",
 			trace.Hex("Random", m.Random, "SHA-256(\"HelloRetryRequest\"): this ServerHello is a retry request"),
 			trace.Text("Suite", c.suite.Name, "already fixed"),
 			trace.Hex("Cookie", cookie, "opaque to the client: it sends it back in the second ClientHello"))
@@ -350,7 +352,7 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 		// the client already sent a share for, is illegal_parameter.
 		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: HelloRetryRequest asks for %s, which the client did not offer or already sent", kx.NameOf(id)))
 	}
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Receives HelloRetryRequest: the server wants a key share for "+g.Name,
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Receives HelloRetryRequest: the server wants a key share for "+g.Name,
 		trace.Hex("Random", m.Random, "SHA-256(\"HelloRetryRequest\"): this ServerHello is a retry request"),
 		trace.Text("Suite", c.suite.Name, "already fixed"),
 		trace.Text("Requested group", g.Name, "the client's first guess was not one the server accepts: one extra round trip"))
@@ -364,7 +366,7 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 		dropped = append(dropped, old.Group.Name)
 	}
 	c.privates = map[uint16]*kx.Private{g.ID: p}
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Erases the key shares the server did not take",
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Erases the key shares the server did not take",
 		trace.List("Zeroed", dropped, "the private key bytes of each unused share, overwritten now: they were never used"))
 	return c.sendSecondClientHello([]handshake.KeyShareEntry{{Group: g.ID, Data: p.Public}}, cookie, "Sends a second ClientHello with a "+g.Name+" key share",
 		trace.Secret("Ephemeral private key ("+g.Name+")", p.Secret, ""),
@@ -376,13 +378,13 @@ func (c *Conn) readHelloRetryRequest(m *handshake.ServerHello) error {
 // else changed (RFC 8446, Section 4.1.2).
 func (c *Conn) sendSecondClientHello(shares []handshake.KeyShareEntry, cookie []byte, title string, vals ...trace.Value) error {
 	if c.droppedTicket {
-		c.cfg.Trace.Add(StepNegotiate, c.actor, "Drops its ticket offer after the HelloRetryRequest: a full handshake follows",
+		c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Drops its ticket offer after the HelloRetryRequest: a full handshake follows",
 			trace.Text("Why", "this client does not compute the binder again over the new transcript", "RFC 8446, Section 4.1.2 lets the second ClientHello change pre_shared_key"))
 	}
 	hello := c.buildClientHello(shares, cookie)
-	wire := c.sendHandshake(hello.Raw, "ClientHello", StepNegotiate)
+	wire := c.SendHandshake(hello.Raw, "ClientHello", StepNegotiate)
 	c.hello = hello
-	c.cfg.Trace.Add(StepNegotiate, c.actor, title, append(vals, trace.Hex("Record on the wire", wire, ""))...)
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), title, append(vals, trace.Hex("Record on the wire", wire, ""))...)
 	return nil
 }
 
@@ -415,12 +417,12 @@ func (c *Conn) readEncryptedExtensions(raw []byte) error {
 			return alert.New(alert.UnsupportedExtension, "tls: the server sent "+handshake.ExtensionName(e.Type)+", which the client did not offer")
 		}
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.state = stateWaitCertificate
 	if c.pskAccepted {
 		c.state = stateWaitFinished // no Certificate, no CertificateVerify (RFC 8446, Section 2.2)
 	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives EncryptedExtensions: the first encrypted message",
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives EncryptedExtensions: the first encrypted message",
 		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), "whatever needs no key exchange travels here, hidden from eavesdroppers"))
 	return c.readEarlyDecision(m)
 }
@@ -444,7 +446,7 @@ func (c *Conn) readCertificateRequest(raw []byte) error {
 	if !ok {
 		return alert.New(alert.DecodeError, "tls: malformed signature_algorithms in CertificateRequest")
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.certRequest = m
 	names := make([]string, len(schemes))
 	for i, id := range schemes {
@@ -456,7 +458,7 @@ func (c *Conn) readCertificateRequest(raw []byte) error {
 		trace.List("Extensions", handshake.DescribeExtensions(m.Extensions, describers), ""),
 		trace.Text("Client certificate", "none: this client has no certificate", "it will answer with an empty Certificate and no CertificateVerify (RFC 8446, Section 4.4.2); the server decides whether that is enough"),
 	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives CertificateRequest: the server asks for a client certificate", vals...)
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives CertificateRequest: the server asks for a client certificate", vals...)
 	return nil
 }
 
@@ -478,7 +480,7 @@ func (c *Conn) readCertificate(raw []byte) error {
 	if err != nil {
 		return err
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.peerChain = chain
 	c.staple = staple
 	certVals := trace.Chain(chain, "encrypted on the wire in TLS 1.3: an eavesdropper does not see which certificate")
@@ -486,20 +488,20 @@ func (c *Conn) readCertificate(raw []byte) error {
 		certVals = append(certVals, trace.Hex("Stapled OCSP response", staple, fmt.Sprintf(
 			"%d bytes of DER signed by the certificate's issuer (RFC 6960, Section 4.2.1), in the status_request extension of the leaf's entry (RFC 8446, Section 4.4.2.1)", len(staple))))
 	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives the server's Certificate", certVals...)
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives the server's Certificate", certVals...)
 
 	res := pki.Verify(chain, c.cfg.Roots, c.cfg.ServerName, c.cfg.now())
 	checks := trace.Verification(res)
 	if !res.OK {
-		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
+		c.cfg.Trace.Add(StepVerify, c.Actor(), "Rejects the certificate", checks...)
 		return alert.Wrap(res.Alert(), "tls: the server's certificate is not trusted", res.Err)
 	}
 	if c.peerKey, err = sigscheme.CertificateKey(res.Chain[0]); err != nil {
-		c.cfg.Trace.Add(StepVerify, c.actor, "Rejects the certificate", checks...)
+		c.cfg.Trace.Add(StepVerify, c.Actor(), "Rejects the certificate", checks...)
 		return alert.Wrap(alert.UnsupportedCertificate, "tls: the server's certificate holds a key this client cannot use", err)
 	}
 	checks = append(checks, trace.Text("Server public key", pki.Describe(res.Chain[0]).PublicKey, "it will check the CertificateVerify signature"))
-	c.cfg.Trace.Add(StepVerify, c.actor, "Verifies the chain locally against its trust store", checks...)
+	c.cfg.Trace.Add(StepVerify, c.Actor(), "Verifies the chain locally against its trust store", checks...)
 	if c.cfg.WebPKI {
 		if err := c.checkWebPKI(res.Chain, staple); err != nil {
 			return err
@@ -539,10 +541,10 @@ func (c *Conn) readCertificateVerify(raw []byte) error {
 	case !scheme.Fits(c.peerKey):
 		return alert.New(alert.IllegalParameter, fmt.Sprintf("tls: the server signed with %s, which does not fit its certificate's key", scheme.Name))
 	}
-	th := c.transcriptHash()
+	th := c.TranscriptHash()
 	content := serverSignedContent(th)
 	verr := scheme.Verify(c.peerKey, content, m.Signature)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Checks CertificateVerify: the server signed the handshake with its private key",
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Checks CertificateVerify: the server signed the handshake with its private key",
 		trace.Text("Signature scheme", scheme.Name, ""),
 		trace.Hex("Transcript hash (ClientHello…Certificate)", th, ""),
 		trace.Hex("Signed content", content, "64 spaces + \"TLS 1.3, server CertificateVerify\" + 00 + transcript hash"),
@@ -552,7 +554,7 @@ func (c *Conn) readCertificateVerify(raw []byte) error {
 		return alert.Wrap(alert.DecryptError, "tls: the server's CertificateVerify signature does not verify", verr)
 	}
 	c.scheme = scheme
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.state = stateWaitFinished
 	return nil
 }
@@ -570,8 +572,8 @@ func (c *Conn) readServerFinished(raw []byte) error {
 	if err := c.checkFinished(raw, c.ks.ServerHandshake, "s_hs", "server"); err != nil {
 		return err
 	}
-	c.transcript = append(c.transcript, raw...)
-	th := c.transcriptHash()
+	c.AddTranscript(raw)
+	th := c.TranscriptHash()
 	c.ks.AppTraffic(th)
 	c.clientTraffic, c.serverTraffic = append([]byte(nil), c.ks.ClientApp...), append([]byte(nil), c.ks.ServerApp...)
 
@@ -581,21 +583,22 @@ func (c *Conn) readServerFinished(raw []byte) error {
 	if c.certRequest != nil {
 		c.sendEmptyCertificate()
 	}
-	thFinished := c.transcriptHash()
+	thFinished := c.TranscriptHash()
 	cfk := c.ks.FinishedKey(c.ks.ClientHandshake, "c_hs", "client")
 	vd := FinishedMAC(c.suite.Hash, cfk, thFinished)
 	fin := &handshake.Finished{VerifyData: vd}
 	fin.Raw = fin.Marshal()
-	wire := c.sendHandshake(fin.Raw, "Finished", StepEstablish)
-	c.ks.ResumptionMaster(c.transcriptHash())
+	wire := c.SendHandshake(fin.Raw, "Finished", StepEstablish)
+	c.ks.ResumptionMaster(c.TranscriptHash())
 	if err := c.setKeys(c.clientTraffic, true, "c_ap", "client application"); err != nil {
 		return err
 	}
 	if err := c.setKeys(c.serverTraffic, false, "s_ap", "server application"); err != nil {
 		return err
 	}
-	c.state = stateEstablished
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends its Finished and switches to the application keys",
+	c.state = stateDone
+	c.Establish()
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends its Finished and switches to the application keys",
 		trace.Secret("Master secret", c.ks.Master, `HKDF-Extract(Derive-Secret(handshake, "derived"), 0)`),
 		trace.Hex("Transcript hash (ClientHello…server Finished)", th, ""),
 		trace.Secret("client_application_traffic_secret_0", c.ks.ClientApp, `Derive-Secret(master, "c ap traffic", transcript)`),
@@ -616,8 +619,8 @@ func (c *Conn) readServerFinished(raw []byte) error {
 func (c *Conn) sendEmptyCertificate() {
 	m := &handshake.Certificate13{Context: c.certRequest.Context}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "Certificate", StepEstablish)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends an empty Certificate: it has no client certificate",
+	wire := c.SendHandshake(m.Raw, "Certificate", StepEstablish)
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends an empty Certificate: it has no client certificate",
 		trace.Hex("certificate_request_context", m.Context, "the one the server's CertificateRequest carried"),
 		trace.Text("Certificate list", "empty", "no CertificateVerify follows: there is no key to sign with"),
 		trace.Hex("Record on the wire", wire, "encrypted with the client handshake key"))
@@ -631,11 +634,11 @@ func (c *Conn) checkFinished(raw, secret []byte, node, who string) error {
 	if err != nil {
 		return err
 	}
-	th := c.transcriptHash()
+	th := c.TranscriptHash()
 	fk := c.ks.FinishedKey(secret, node, who)
 	want := FinishedMAC(c.suite.Hash, fk, th)
 	ok := hmac.Equal(want, m.VerifyData)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives the "+who+"'s Finished and checks it",
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Receives the "+who+"'s Finished and checks it",
 		trace.Secret(who+" finished_key", fk, `HKDF-Expand-Label(`+who+`_handshake_traffic_secret, "finished")`),
 		trace.Hex("Transcript hash (up to the Finished)", th, ""),
 		trace.Hex("Received verify_data", m.VerifyData, ""),

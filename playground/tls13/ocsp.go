@@ -96,11 +96,11 @@ func (c *Conn) checkWebPKI(path []*x509.Certificate, staple []byte) error {
 	}
 	vals := trace.WebPKI(r, why)
 	if !r.OK {
-		c.failStep = StepVerify
-		c.cfg.Trace.Add(StepVerify, c.actor, "Refuses the certificate after path validation: revocation or transparency", vals...)
+		c.FailAt(StepVerify)
+		c.cfg.Trace.Add(StepVerify, c.Actor(), "Refuses the certificate after path validation: revocation or transparency", vals...)
 		return alert.Wrap(r.Alert, "tls: the server's certificate passed path validation but not the WebPKI checks", r.Err)
 	}
-	c.cfg.Trace.Add(StepVerify, c.actor, "Checks revocation and transparency beyond path validation", vals...)
+	c.cfg.Trace.Add(StepVerify, c.Actor(), "Checks revocation and transparency beyond path validation", vals...)
 	return nil
 }
 

@@ -29,7 +29,7 @@ func (c *Conn) protector(secret []byte, node, who string) (*record.Protector, er
 // handshake; a binder that does not match is decrypt_error.
 func (c *Conn) acceptPSK(m *handshake.ClientHello, p *helloParams, haveShare bool) error {
 	full := func(why string, vals ...trace.Value) error {
-		c.cfg.Trace.Add(StepHello, c.actor, "Cannot resume with the offered ticket: a full handshake instead",
+		c.cfg.Trace.Add(StepHello, c.Actor(), "Cannot resume with the offered ticket: a full handshake instead",
 			append([]trace.Value{trace.Hex("Ticket", p.psk.identity, ""), trace.Text("Why", why, "")}, vals...)...)
 		return nil
 	}
@@ -65,7 +65,7 @@ func (c *Conn) acceptPSK(m *handshake.ClientHello, p *helloParams, haveShare boo
 	th := hashOf(ts, truncated)
 	fk, want := binderFor(ks, th)
 	ok := bindersEqual(want, p.psk.binder)
-	c.cfg.Trace.Add(StepHello, c.actor, "Opens the ticket and checks the PSK binder",
+	c.cfg.Trace.Add(StepHello, c.Actor(), "Opens the ticket and checks the PSK binder",
 		trace.Text("Ticket key", "opens it", "AES-256-GCM under the server's ticket key: the ticket is the server's own, unchanged"),
 		trace.Text("Ticket age", fmt.Sprintf("%s of %d s", age.Round(time.Millisecond), st.lifetime), "not expired"),
 		trace.Secret("Resumption PSK (from the ticket)", st.psk, ""),
@@ -77,7 +77,7 @@ func (c *Conn) acceptPSK(m *handshake.ClientHello, p *helloParams, haveShare boo
 		trace.Hex("Expected binder", want, "HMAC(finished_key, transcript hash)"),
 		trace.Check("Binder matches", ok, binderText(ok)))
 	if !ok {
-		c.failStep = StepHello
+		c.FailAt(StepHello)
 		return alert.New(alert.DecryptError, "tls: the PSK binder does not match: the client does not hold this ticket's PSK, or the ClientHello was changed (RFC 8446, Section 4.2.11.2)")
 	}
 	c.pskKS, c.psk, c.pskAccepted, c.pskDHE = ks, st.psk, true, dhe
@@ -85,7 +85,7 @@ func (c *Conn) acceptPSK(m *handshake.ClientHello, p *helloParams, haveShare boo
 	if !dhe {
 		mode = "psk_ke: the PSK alone, NOT forward secret: a later leak of the PSK or the ticket key decrypts this connection (RFC 8446, Section E.5)"
 	}
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Resumes the session: the ticket's PSK replaces the certificate",
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Resumes the session: the ticket's PSK replaces the certificate",
 		trace.Text("Selected identity", "0", "the only ticket offered"),
 		trace.Text("Key exchange mode", mode, "RFC 8446, Section 4.2.9"),
 		trace.Text("Skipped", "Certificate, CertificateVerify", "the PSK authenticates the server: it was made in a handshake that checked the certificate"))
@@ -150,17 +150,18 @@ func (c *Conn) decideEarly(m *handshake.ClientHello, p *helloParams, st *ticketS
 		trace.Text("Anti-replay", antiReplay, ""),
 	}
 	if refuse != "" {
-		c.cfg.Trace.Add(StepHello, c.actor, "Refuses the client's 0-RTT data: the handshake goes on in 1-RTT",
+		c.cfg.Trace.Add(StepHello, c.Actor(), "Refuses the client's 0-RTT data: the handshake goes on in 1-RTT",
 			append(vals, trace.Text("Why", refuse, "it leaves early_data out of EncryptedExtensions and skips the early records it cannot read (RFC 8446, Section 4.2.10)"))...)
 		return
 	}
-	c.earlyAccepted, c.maxEarly, c.skipEarly = true, min(st.maxEarlyData, c.cfg.MaxEarlyData), false
+	c.earlyAccepted, c.maxEarly = true, min(st.maxEarlyData, c.cfg.MaxEarlyData)
+	c.SkipEarlyData(false, maxEarlyDataSkipped)
 	th := hashOf(c.suite, m.Raw)
 	c.pskKS.EarlyTraffic(th)
 	if c.replays > 0 {
 		vals = append(vals, trace.Check("Seen before", false, fmt.Sprintf("this ClientHello arrived %d time(s) before: a REPLAY, accepted all the same because anti-replay is off", c.replays)))
 	}
-	c.cfg.Trace.Add(StepHello, c.actor, "Accepts the client's 0-RTT data",
+	c.cfg.Trace.Add(StepHello, c.Actor(), "Accepts the client's 0-RTT data",
 		append(vals,
 			trace.Hex("Transcript hash (ClientHello)", th, ""),
 			trace.Secret("client_early_traffic_secret", c.pskKS.ClientEarly, `Derive-Secret(early, "c e traffic", ClientHello)`),
@@ -175,7 +176,7 @@ func (c *Conn) readEarlyData(rec record.Record, payload []byte) error {
 		return alert.New(alert.UnexpectedMessage, fmt.Sprintf("tls: more than max_early_data_size (%d) bytes of 0-RTT data (RFC 8446, Section 4.2.10)", c.maxEarly))
 	}
 	c.earlyData = append(c.earlyData, payload)
-	c.cfg.Trace.Add(StepHello, c.actor, "Receives and decrypts 0-RTT early data, before the handshake is over",
+	c.cfg.Trace.Add(StepHello, c.Actor(), "Receives and decrypts 0-RTT early data, before the handshake is over",
 		trace.Hex("Record received", rec.Marshal(), ""),
 		trace.Text("Decrypted", string(payload), fmt.Sprintf("%d bytes, under the client early traffic key", len(payload))),
 		trace.Text("Caution", "replayable", "an attacker who recorded the ClientHello and this record can send them again (RFC 8446, Section 8)"))
@@ -188,10 +189,11 @@ func (c *Conn) readEndOfEarlyData(raw []byte) error {
 	if len(raw) != 4 {
 		return alert.New(alert.DecodeError, "tls: EndOfEarlyData has a body")
 	}
-	c.transcript = append(c.transcript, raw...)
-	c.in.Discard()
-	c.in, c.pendingIn = c.pendingIn, nil
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Receives EndOfEarlyData: the client's next records use its handshake key",
+	c.AddTranscript(raw)
+	c.ReadKey().Discard()
+	c.SetReadKey(c.pendingIn)
+	c.pendingIn = nil
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Receives EndOfEarlyData: the client's next records use its handshake key",
 		trace.Text("0-RTT data accepted", fmt.Sprintf("%d record(s), %d bytes", len(c.earlyData), c.earlyBytes), ""))
 	return nil
 }

@@ -34,7 +34,7 @@ func (c *Conn) offerTicket() bool {
 		why = fmt.Sprintf("the ticket is %s old, past its lifetime of %d s (RFC 8446, Section 4.6.1)", age.Round(time.Second), t.Lifetime)
 	}
 	if why != "" {
-		c.cfg.Trace.Add(StepHello, c.actor, "Does not offer its ticket: a full handshake", trace.Text("Why", why, ""))
+		c.cfg.Trace.Add(StepHello, c.Actor(), "Does not offer its ticket: a full handshake", trace.Text("Why", why, ""))
 		return false
 	}
 	return true
@@ -102,11 +102,10 @@ func (c *Conn) sendEarlyData(m *handshake.ClientHello) error {
 	if err != nil {
 		return alert.Wrap(alert.InternalError, "tls: cannot set up the early data cipher", err)
 	}
-	c.write, c.earlySent = p, true
-	rec, d := p.Seal13(record.TypeApplicationData, data, 0)
-	w := rec.Marshal()
-	c.out = append(c.out, record.Out{Wire: w, Name: "ApplicationData", Step: StepHello, Encrypted: true})
-	c.cfg.Trace.Add(StepHello, c.actor, "Sends 0-RTT early data right behind the ClientHello, before any answer",
+	c.SetWriteKey(p)
+	c.earlySent = true
+	w, d := c.QueueDetail(record.TypeApplicationData, data, "ApplicationData", StepHello)
+	c.cfg.Trace.Add(StepHello, c.Actor(), "Sends 0-RTT early data right behind the ClientHello, before any answer",
 		trace.Hex("Transcript hash (ClientHello)", th, ""),
 		trace.Secret("client_early_traffic_secret", c.pskKS.ClientEarly, `Derive-Secret(early, "c e traffic", ClientHello)`),
 		trace.Secret("Client early key", keys.Key, ""),
@@ -140,8 +139,8 @@ func (c *Conn) readSelectedPSK(d []byte, suite *suites.Suite) error {
 // handshake secret from the PSK alone.
 func (c *Conn) resumeWithoutShare(m *handshake.ServerHello, raw []byte, suite *suites.Suite) error {
 	c.serverRandom = m.Random
-	c.transcript = append(c.transcript, raw...)
-	c.cfg.Trace.Add(StepCertificate, c.actor, "Receives ServerHello: the server resumes with the PSK alone (psk_ke)",
+	c.AddTranscript(raw)
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Receives ServerHello: the server resumes with the PSK alone (psk_ke)",
 		trace.Hex("Server random", m.Random, ""),
 		trace.Text("Chosen suite", suite.Name, "the ticket's"),
 		trace.Text("Key share", "none", "no (EC)DHE: this connection is NOT forward secret; its keys come from the PSK and the two randoms, and whoever learns the PSK later (from the client's ticket store, or by opening the ticket with the server's ticket key) decrypts it (RFC 8446, Section E.5)"))
@@ -161,13 +160,14 @@ func (c *Conn) readEarlyDecision(m *handshake.EncryptedExtensions) error {
 	}
 	if accepted {
 		c.earlyAccepted = true
-		c.cfg.Trace.Add(StepCertificate, c.actor, "The server accepted the 0-RTT data (early_data in EncryptedExtensions)",
+		c.cfg.Trace.Add(StepCertificate, c.Actor(), "The server accepted the 0-RTT data (early_data in EncryptedExtensions)",
 			trace.Text("Next", "EndOfEarlyData", "sent under the early key before the client's Finished"))
 		return nil
 	}
-	c.write.Discard()
-	c.write, c.pendingWrite = c.pendingWrite, nil
-	c.cfg.Trace.Add(StepCertificate, c.actor, "The server refused the 0-RTT data: it must be sent again after the handshake",
+	c.WriteKey().Discard()
+	c.SetWriteKey(c.pendingWrite)
+	c.pendingWrite = nil
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), "The server refused the 0-RTT data: it must be sent again after the handshake",
 		trace.Text("early_data", "absent from EncryptedExtensions", "the server skipped the early records; the client switches to its handshake key (RFC 8446, Section 4.2.10)"))
 	return nil
 }
@@ -177,9 +177,10 @@ func (c *Conn) readEarlyDecision(m *handshake.EncryptedExtensions) error {
 // Section 4.5).
 func (c *Conn) sendEndOfEarlyData() {
 	raw := []byte{handshake.TypeEndOfEarlyData, 0, 0, 0}
-	wire := c.sendHandshake(raw, "EndOfEarlyData", StepEstablish)
-	c.write.Discard()
-	c.write, c.pendingWrite = c.pendingWrite, nil
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends EndOfEarlyData: no more 0-RTT data",
+	wire := c.SendHandshake(raw, "EndOfEarlyData", StepEstablish)
+	c.WriteKey().Discard()
+	c.SetWriteKey(c.pendingWrite)
+	c.pendingWrite = nil
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends EndOfEarlyData: no more 0-RTT data",
 		trace.Hex("Record on the wire", wire, "the last record under the client early traffic key"))
 }

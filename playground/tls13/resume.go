@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/cryptobyte"
 
 	"tlsplayground/playground/alert"
+	"tlsplayground/playground/conn"
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/suites"
@@ -179,7 +180,7 @@ func (c *Conn) EarlyData() [][]byte { return c.earlyData }
 // maxEarlyData bytes of 0-RTT data with it (0: none). The server end of an
 // established connection only.
 func (c *Conn) SendSessionTicket(key []byte, maxEarlyData uint32) error {
-	if c.isClient || c.state != stateEstablished {
+	if c.IsClient() || c.Phase() != conn.Established {
 		return errors.New("tls: only the server of an established connection sends a session ticket")
 	}
 	if c.ks == nil || len(c.ks.Resumption) == 0 || allZero(c.ks.Resumption) {
@@ -219,12 +220,12 @@ func (c *Conn) sendTicket(key []byte, maxEarly uint32) error {
 		m.Extensions = append(m.Extensions, handshake.Extension{Type: handshake.ExtEarlyData, Data: binary.BigEndian.AppendUint32(nil, maxEarly)})
 	}
 	m.Raw = m.Marshal()
-	wire := c.queue(record.TypeHandshake, m.Raw, "NewSessionTicket", StepApplication)
+	wire := c.Queue(record.TypeHandshake, m.Raw, "NewSessionTicket", StepApplication)
 	early := "none: this ticket allows no 0-RTT data"
 	if maxEarly > 0 {
 		early = fmt.Sprintf("%d bytes (the early_data extension)", maxEarly)
 	}
-	c.cfg.Trace.Add(StepApplication, c.actor, "Sends a NewSessionTicket: the client may resume this session later",
+	c.cfg.Trace.Add(StepApplication, c.Actor(), "Sends a NewSessionTicket: the client may resume this session later",
 		trace.Text("ticket_lifetime", fmt.Sprintf("%d s (7 days)", st.lifetime), "the longest RFC 8446, Section 4.6.1 allows"),
 		trace.Hex("ticket_age_add", ageAdd[:], "random: added to the ticket's age so that an eavesdropper cannot link two connections by it"),
 		trace.Hex("ticket_nonce", nonce, "unique per ticket of this connection"),
@@ -238,7 +239,7 @@ func (c *Conn) sendTicket(key []byte, maxEarly uint32) error {
 }
 
 func (c *Conn) readNewSessionTicket(raw []byte) error {
-	if !c.isClient {
+	if !c.IsClient() {
 		return alert.New(alert.UnexpectedMessage, "tls: a client sent NewSessionTicket")
 	}
 	m, err := handshake.UnmarshalNewSessionTicket(raw)
@@ -263,7 +264,7 @@ func (c *Conn) readNewSessionTicket(raw []byte) error {
 		t.PSK = ResumptionPSK(c.suite.Hash, c.ks.Resumption, m.Nonce)
 	}
 	c.tickets = append(c.tickets, t)
-	c.cfg.Trace.Add(StepApplication, c.actor, "Receives a NewSessionTicket and keeps it to resume later",
+	c.cfg.Trace.Add(StepApplication, c.Actor(), "Receives a NewSessionTicket and keeps it to resume later",
 		trace.Text("Lifetime", fmt.Sprintf("%d s", m.Lifetime), "it must not use the ticket after that"),
 		trace.Text("ticket_age_add", fmt.Sprint(m.AgeAdd), "added to the ticket's age in milliseconds when it resumes: the obfuscated age"),
 		trace.Hex("ticket_nonce", m.Nonce, ""),

@@ -33,13 +33,13 @@ func (c *Conn) readClientHello(raw []byte) error {
 		if err := c.checkSecondClientHello(m, p); err != nil {
 			return err
 		}
-		c.skipEarly = false
+		c.SkipEarlyData(false, maxEarlyDataSkipped)
 	}
 	if first {
 		c.clientRandom = m.Random
 		c.ticketsWanted = len(p.pskModes) > 0
 	}
-	c.transcript = append(c.transcript, raw...)
+	c.AddTranscript(raw)
 	c.sessionID = m.SessionID
 	c.hello = m
 	c.wantsStatus = handshake.AsksOCSPStatus(m.Extensions)
@@ -58,7 +58,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	if !first {
 		title = "Receives the second ClientHello"
 	}
-	c.cfg.Trace.Add(StepHello, c.actor, title,
+	c.cfg.Trace.Add(StepHello, c.Actor(), title,
 		trace.Hex("Client random", m.Random, ""),
 		trace.Text("Server name asked for", sni, "sent in the clear, even in TLS 1.3 (Encrypted Client Hello hides it; not used here)"),
 		trace.List("Extensions", describeHello(m.Extensions), ""))
@@ -66,8 +66,8 @@ func (c *Conn) readClientHello(raw []byte) error {
 	// The cipher suite, by the server's rule (RFC 8446, Section 4.1.1).
 	choice := suites.Negotiate(m.CipherSuites, c.cfg.suites(), c.cfg.SuiteOrder)
 	if choice.Suite == nil {
-		c.failStep = StepNegotiate
-		c.cfg.Trace.Add(StepNegotiate, c.actor, "Finds no TLS 1.3 cipher suite in common",
+		c.FailAt(StepNegotiate)
+		c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Finds no TLS 1.3 cipher suite in common",
 			trace.List("Client offers", offered, ""), trace.List("Server enables", suites.Names(c.cfg.suites()), ""))
 		return alert.New(alert.HandshakeFailure, "tls: no cipher suite in common: the client offers none that the server enables")
 	}
@@ -79,7 +79,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	// The signature scheme for CertificateVerify.
 	scheme, err := sigscheme.Choose(c.cfg.schemes(), p.schemes, c.cfg.Signer.Public(), true)
 	if err != nil {
-		c.failStep = StepNegotiate
+		c.FailAt(StepNegotiate)
 		return alert.Wrap(alert.HandshakeFailure, "tls: no signature scheme in common for the server's key", err)
 	}
 	c.scheme = scheme
@@ -129,15 +129,15 @@ func (c *Conn) readClientHello(raw []byte) error {
 		}
 	}
 	if first && p.earlyData && !c.earlyAccepted {
-		c.skipEarly = true
+		c.SkipEarlyData(true, maxEarlyDataSkipped)
 		if !c.pskAccepted {
-			c.cfg.Trace.Add(StepHello, c.actor, "Declines the client's early data (0-RTT)",
+			c.cfg.Trace.Add(StepHello, c.Actor(), "Declines the client's early data (0-RTT)",
 				trace.Text("early_data", "offered by the client, not accepted", "no ticket of this server was resumed: it leaves early_data out of EncryptedExtensions and skips the records it cannot decrypt, up to "+fmt.Sprint(maxEarlyDataSkipped)+" bytes (RFC 8446, Section 4.2.10)"))
 		}
 	}
 	if c.pskAccepted && !c.pskDHE {
 		c.group = nil
-		c.cfg.Trace.Add(StepNegotiate, c.actor, "Chooses the suite and resumes with the PSK alone (psk_ke)",
+		c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Chooses the suite and resumes with the PSK alone (psk_ke)",
 			append(negotiation[:3:3], trace.Text("Chosen suite", c.suite.Name, "the ticket's suite"),
 				trace.Text("Key exchange", "none: psk_ke", "NOT forward secret: whoever later learns the PSK (or the ticket key that seals it) decrypts this connection (RFC 8446, Section 2.2 and E.5)"))...)
 		return c.sendServerFlight(nil)
@@ -153,16 +153,16 @@ func (c *Conn) readClientHello(raw []byte) error {
 			}
 		}
 		if group == nil {
-			c.failStep = StepNegotiate
-			c.cfg.Trace.Add(StepNegotiate, c.actor, "Finds no key exchange group in common", negotiation...)
+			c.FailAt(StepNegotiate)
+			c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Finds no key exchange group in common", negotiation...)
 			return alert.New(alert.HandshakeFailure, "tls: no key exchange group in common")
 		}
-		c.cfg.Trace.Add(StepNegotiate, c.actor, "No usable key share: asks for "+group.Name+" with a HelloRetryRequest",
+		c.cfg.Trace.Add(StepNegotiate, c.Actor(), "No usable key share: asks for "+group.Name+" with a HelloRetryRequest",
 			append(negotiation, trace.Text("Chosen group", group.Name, "the client supports it but sent no share for it: one more round trip"))...)
 		return c.sendHelloRetryRequest(group)
 	}
 	c.group = group
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Chooses suite, group and signature scheme",
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Chooses suite, group and signature scheme",
 		append(negotiation, trace.Text("Chosen group", group.Name, group.Note))...)
 	return c.sendServerFlight(share)
 }
@@ -344,15 +344,15 @@ func equalUint16(a, b []uint16) bool {
 func (c *Conn) sendHelloRetryRequest(g *kx.Group) error {
 	c.helloRetry = true
 	c.retryGroup = g
-	c.transcript = messageHash(c.suite, c.transcript)
+	c.SetTranscript(messageHash(c.suite, c.Transcript()))
 	m := &handshake.ServerHello{Version: record.VersionTLS12, Random: handshake.HelloRetryRandom, SessionID: c.sessionID, CipherSuite: c.suite.ID,
 		Extensions: []handshake.Extension{
 			{Type: handshake.ExtSupportedVersions, Data: []byte{0x03, 0x04}},
 			{Type: handshake.ExtKeyShare, Data: []byte{byte(g.ID >> 8), byte(g.ID)}},
 		}}
 	m.Raw = m.Marshal()
-	wire := c.sendHandshake(m.Raw, "HelloRetryRequest", StepNegotiate)
-	c.cfg.Trace.Add(StepNegotiate, c.actor, "Sends HelloRetryRequest",
+	wire := c.SendHandshake(m.Raw, "HelloRetryRequest", StepNegotiate)
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Sends HelloRetryRequest",
 		trace.Hex("Random", m.Random, "the fixed value SHA-256(\"HelloRetryRequest\") marks this ServerHello as a retry request"),
 		trace.Text("Requested group", g.Name, ""),
 		trace.Hex("Record on the wire", wire, ""))
@@ -394,7 +394,7 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	}
 	sh := &handshake.ServerHello{Version: record.VersionTLS12, Random: c.serverRandom, SessionID: c.sessionID, CipherSuite: c.suite.ID, Extensions: exts}
 	sh.Raw = sh.Marshal()
-	wire := c.sendHandshake(sh.Raw, "ServerHello", StepCertificate)
+	wire := c.SendHandshake(sh.Raw, "ServerHello", StepCertificate)
 	shVals := []trace.Value{trace.Hex("Server random", c.serverRandom, ""), trace.Text("Chosen suite", c.suite.Name, "")}
 	if c.group != nil {
 		shVals = append(shVals, trace.Hex("Server key share ("+c.group.Name+")", mine.Public, c.group.Note))
@@ -409,13 +409,13 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	} else if c.pskAccepted {
 		title = "Sends ServerHello: resuming with the PSK and its own key share"
 	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, title, shVals...)
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), title, shVals...)
 	if c.group != nil {
 		keyNote := "made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
 		if c.group.KEM {
 			keyNote = "the ML-KEM encapsulation randomness and the X25519 private key, made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
 		}
-		c.cfg.Trace.Add(StepKeyExchange, c.actor, "Computes the shared secret from the client's key share",
+		c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Computes the shared secret from the client's key share",
 			trace.Secret("Server private key", mine.Secret, keyNote),
 			trace.Hex("Client key share", clientShare, "public"),
 			trace.Secret("Shared secret", shared, sharedNote(c.group)))
@@ -430,7 +430,8 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 		if err != nil {
 			return err
 		}
-		c.pendingIn, c.in = c.in, early
+		c.pendingIn = c.ReadKey()
+		c.SetReadKey(early)
 	}
 
 	ee := &handshake.EncryptedExtensions{Extensions: []handshake.Extension{}}
@@ -438,12 +439,12 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 		ee.Extensions = append(ee.Extensions, handshake.Extension{Type: handshake.ExtEarlyData})
 	}
 	ee.Raw = ee.Marshal()
-	wire = c.sendHandshake(ee.Raw, "EncryptedExtensions", StepCertificate)
+	wire = c.SendHandshake(ee.Raw, "EncryptedExtensions", StepCertificate)
 	eeTitle := "Sends EncryptedExtensions (empty), encrypted"
 	if c.earlyAccepted {
 		eeTitle = "Sends EncryptedExtensions with early_data: it accepts the 0-RTT data"
 	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, eeTitle,
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), eeTitle,
 		trace.Hex("Record on the wire", wire, "outer type application_data; the real type is inside"))
 	if c.pskAccepted {
 		return c.sendServerFinished()
@@ -461,17 +462,17 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 		}
 	}
 	cert.Raw = cert.Marshal()
-	wire = c.sendHandshake(cert.Raw, "Certificate", StepCertificate)
+	wire = c.SendHandshake(cert.Raw, "Certificate", StepCertificate)
 	certTitle := "Sends its Certificate, encrypted"
 	if len(cert.Entries) > 0 && len(cert.Entries[0].Extensions) > 0 {
 		certTitle = "Sends its Certificate, encrypted, with the OCSP response stapled to the leaf"
 	}
-	c.cfg.Trace.Add(StepCertificate, c.actor, certTitle, append([]trace.Value{
+	c.cfg.Trace.Add(StepCertificate, c.Actor(), certTitle, append([]trace.Value{
 		trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(cert.Entries)), "leaf first; the root stays out"),
 		trace.Text("Public key", leafKey(c.cfg.Certificates), "used only to sign; TLS 1.3 never encrypts a secret with it")},
 		append(stapleVals, trace.Hex("Record on the wire", wire, "encrypted with the server handshake key"))...)...)
 
-	th := c.transcriptHash()
+	th := c.TranscriptHash()
 	content := serverSignedContent(th)
 	sig, err := c.scheme.Sign(c.cfg.Rand, c.cfg.Signer, content)
 	if err != nil {
@@ -479,8 +480,8 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	}
 	cv := &handshake.CertificateVerify{Scheme: c.scheme.ID, Signature: sig}
 	cv.Raw = cv.Marshal()
-	wire = c.sendHandshake(cv.Raw, "CertificateVerify", StepEstablish)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Signs the transcript with its private key: CertificateVerify",
+	wire = c.SendHandshake(cv.Raw, "CertificateVerify", StepEstablish)
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Signs the transcript with its private key: CertificateVerify",
 		trace.Text("Signature scheme", c.scheme.Name, ""),
 		trace.Hex("Transcript hash (ClientHello…Certificate)", th, ""),
 		trace.Hex("Signed content", content, "64 spaces + context string + 00 + transcript hash"),
@@ -493,25 +494,25 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 // sendServerFinished ends the server's flight: Finished, then the
 // application traffic secrets.
 func (c *Conn) sendServerFinished() error {
-	th := c.transcriptHash()
+	th := c.TranscriptHash()
 	fk := c.ks.FinishedKey(c.ks.ServerHandshake, "s_hs", "server")
 	vd := FinishedMAC(c.suite.Hash, fk, th)
 	fin := &handshake.Finished{VerifyData: vd}
 	fin.Raw = fin.Marshal()
-	wire := c.sendHandshake(fin.Raw, "Finished", StepEstablish)
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Sends its Finished",
+	wire := c.SendHandshake(fin.Raw, "Finished", StepEstablish)
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends its Finished",
 		trace.Secret("Server finished_key", fk, `HKDF-Expand-Label(server_handshake_traffic_secret, "finished")`),
 		trace.Hex("Transcript hash (ClientHello…CertificateVerify)", th, ""),
 		trace.Hex("Server verify_data", vd, "HMAC(finished_key, transcript hash)"),
 		trace.Hex("Record on the wire", wire, ""))
 
-	th = c.transcriptHash()
+	th = c.TranscriptHash()
 	c.ks.AppTraffic(th)
 	c.clientTraffic, c.serverTraffic = append([]byte(nil), c.ks.ClientApp...), append([]byte(nil), c.ks.ServerApp...)
 	if err := c.setKeys(c.serverTraffic, true, "s_ap", "server application"); err != nil {
 		return err
 	}
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Derives the application traffic secrets",
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Derives the application traffic secrets",
 		trace.Secret("Master secret", c.ks.Master, ""),
 		trace.Hex("Transcript hash (ClientHello…server Finished)", th, ""),
 		trace.Secret("client_application_traffic_secret_0", c.ks.ClientApp, ""),
@@ -525,12 +526,13 @@ func (c *Conn) readClientFinished(raw []byte) error {
 	if err := c.checkFinished(raw, c.ks.ClientHandshake, "c_hs", "client"); err != nil {
 		return err
 	}
-	c.transcript = append(c.transcript, raw...)
-	c.ks.ResumptionMaster(c.transcriptHash())
+	c.AddTranscript(raw)
+	c.ks.ResumptionMaster(c.TranscriptHash())
 	if err := c.setKeys(c.clientTraffic, false, "c_ap", "client application"); err != nil {
 		return err
 	}
-	c.state = stateEstablished
+	c.state = stateDone
+	c.Establish()
 	group, sig := "none: psk_ke", "none: resumed, authenticated by the PSK"
 	if c.group != nil {
 		group = c.group.Name
@@ -538,7 +540,7 @@ func (c *Conn) readClientFinished(raw []byte) error {
 	if c.scheme != nil {
 		sig = c.scheme.Name
 	}
-	c.cfg.Trace.Add(StepEstablish, c.actor, "Handshake complete: the connection is established",
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Handshake complete: the connection is established",
 		trace.Text("Suite", c.suite.Name, ""), trace.Text("Group", group, ""), trace.Text("Signature", sig, ""))
 	if len(c.cfg.TicketKey) > 0 && c.ticketsWanted {
 		// Only to a client that said how it would use a ticket (RFC 8446,
