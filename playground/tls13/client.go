@@ -263,13 +263,19 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 	if !c.IsClient() {
 		read, write, rn, wn, rw, ww = write, read, wn, rn, ww, rw
 	}
-	if err := c.setKeys(read, false, rn, rw); err != nil {
+	readKeys, err := c.setKeys(read, false, rn, rw)
+	if err != nil {
 		return err
 	}
 	early := c.WriteKey() // the client's 0-RTT key, if it sent early data
 	c.SetWriteKey(nil)
-	if err := c.setKeys(write, true, wn, ww); err != nil {
+	writeKeys, err := c.setKeys(write, true, wn, ww)
+	if err != nil {
 		return err
+	}
+	serverKeys, clientKeys := readKeys, writeKeys
+	if !c.IsClient() {
+		serverKeys, clientKeys = writeKeys, readKeys
 	}
 	if early != nil {
 		// Until EncryptedExtensions says whether the server took the early
@@ -283,22 +289,11 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 		trace.Hex("Transcript hash (ClientHello…ServerHello)", th, ""),
 		trace.Secret("client_handshake_traffic_secret", c.ks.ClientHandshake, `Derive-Secret(handshake, "c hs traffic", transcript)`),
 		trace.Secret("server_handshake_traffic_secret", c.ks.ServerHandshake, `Derive-Secret(handshake, "s hs traffic", transcript)`),
-		trace.Secret("Server handshake key", lastNode(c.ks, "s_hs_key"), ""),
-		trace.Secret("Server handshake IV", lastNode(c.ks, "s_hs_iv"), ""),
-		trace.Secret("Client handshake key", lastNode(c.ks, "c_hs_key"), ""),
-		trace.Secret("Client handshake IV", lastNode(c.ks, "c_hs_iv"), ""))
+		trace.Secret("Server handshake key", serverKeys.Key, ""),
+		trace.Secret("Server handshake IV", serverKeys.IV, ""),
+		trace.Secret("Client handshake key", clientKeys.Key, ""),
+		trace.Secret("Client handshake IV", clientKeys.IV, ""))
 	c.eraseEphemeral(step)
-	return nil
-}
-
-// lastNode returns the value of the newest node with id.
-func lastNode(k *Schedule, id string) []byte {
-	for i := len(k.Nodes) - 1; i >= 0; i-- {
-		if k.Nodes[i].ID == id {
-			b, _ := hexDecode(k.Nodes[i].Hex)
-			return b
-		}
-	}
 	return nil
 }
 
@@ -590,10 +585,12 @@ func (c *Conn) readServerFinished(raw []byte) error {
 	fin.Raw = fin.Marshal()
 	wire := c.SendHandshake(fin.Raw, "Finished", StepEstablish)
 	c.ks.ResumptionMaster(c.TranscriptHash())
-	if err := c.setKeys(c.clientTraffic, true, "c_ap", "client application"); err != nil {
+	clientKeys, err := c.setKeys(c.clientTraffic, true, "c_ap", "client application")
+	if err != nil {
 		return err
 	}
-	if err := c.setKeys(c.serverTraffic, false, "s_ap", "server application"); err != nil {
+	serverKeys, err := c.setKeys(c.serverTraffic, false, "s_ap", "server application")
+	if err != nil {
 		return err
 	}
 	c.state = stateDone
@@ -603,10 +600,10 @@ func (c *Conn) readServerFinished(raw []byte) error {
 		trace.Hex("Transcript hash (ClientHello…server Finished)", th, ""),
 		trace.Secret("client_application_traffic_secret_0", c.ks.ClientApp, `Derive-Secret(master, "c ap traffic", transcript)`),
 		trace.Secret("server_application_traffic_secret_0", c.ks.ServerApp, `Derive-Secret(master, "s ap traffic", transcript)`),
-		trace.Secret("Client application key", lastNode(c.ks, "c_ap_key"), ""),
-		trace.Secret("Client application IV", lastNode(c.ks, "c_ap_iv"), ""),
-		trace.Secret("Server application key", lastNode(c.ks, "s_ap_key"), ""),
-		trace.Secret("Server application IV", lastNode(c.ks, "s_ap_iv"), ""),
+		trace.Secret("Client application key", clientKeys.Key, ""),
+		trace.Secret("Client application IV", clientKeys.IV, ""),
+		trace.Secret("Server application key", serverKeys.Key, ""),
+		trace.Secret("Server application IV", serverKeys.IV, ""),
 		trace.Hex("Client verify_data", vd, "HMAC(client finished_key, transcript hash)"),
 		trace.Hex("Finished record on the wire", wire, "encrypted with the client handshake key"))
 	return nil

@@ -8,7 +8,6 @@ import (
 	"io"
 	"time"
 
-	"tlsplayground/playground/alert"
 	"tlsplayground/playground/conn"
 	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/kx"
@@ -320,12 +319,12 @@ func (c *Conn) KeyLog() string {
 		line("EXPORTER_SECRET", c.ks.Exporter)
 }
 
-// setKeys installs a new protector for one direction from a traffic secret.
-func (c *Conn) setKeys(secret []byte, write bool, node, who string) error {
-	t := c.ks.Keys(c.suite, secret, node, who)
-	p, err := record.New13(c.suite.AEAD, t.Key, t.IV)
+// setKeys installs a new protector for one direction from a traffic
+// secret, and returns its key and IV.
+func (c *Conn) setKeys(secret []byte, write bool, node, who string) (TrafficKeys, error) {
+	p, t, err := c.protector(secret, node, who)
 	if err != nil {
-		return alert.Wrap(alert.InternalError, "tls: cannot set up the record cipher", err)
+		return t, err
 	}
 	if write {
 		c.WriteKey().Discard()
@@ -334,7 +333,7 @@ func (c *Conn) setKeys(secret []byte, write bool, node, who string) error {
 		c.ReadKey().Discard()
 		c.SetReadKey(p)
 	}
-	return nil
+	return t, nil
 }
 
 // discardKeys overwrites every secret the connection still holds with
@@ -384,8 +383,8 @@ func (c *Conn) updateTraffic(write, requested bool) error {
 	*secret = NextTrafficSecret(c.suite.Hash, old)
 	c.keyUpdates++
 	node := fmt.Sprintf("%s_ap_%d", who[:1], c.keyUpdates)
-	c.ks.add(trace.Node(node, who+"_application_traffic_secret_N+1", *secret, true, `HKDF-Expand-Label("traffic upd")`, c.ks.Nodes[len(c.ks.Nodes)-1].ID))
-	if err := c.setKeys(*secret, write, node, who); err != nil {
+	c.ks.record(node, who+"_application_traffic_secret_N+1", *secret, true, `HKDF-Expand-Label("traffic upd")`, nil, c.ks.lastID())
+	if _, err := c.setKeys(*secret, write, node, who); err != nil {
 		return err
 	}
 	verb := "Receives KeyUpdate and moves its read key"

@@ -117,6 +117,21 @@ func TestKeyErasure(t *testing.T) {
 					if allZero(ks.Shared) || allZero(ks.MyPrivate) || !bytes.Equal(ks.Shared, cli.KeyShare().Shared) {
 						t.Errorf("%s: the page's copy of the key exchange was lost", end.name)
 					}
+					// The key schedule's teaching copies are raw values (the
+					// nodes' hex is drawn from them), intact though the
+					// stages' own secrets are zeros.
+					sch := end.c.Schedule()
+					for i, id := range []string{"early", "handshake"} {
+						v, engine := sch.Value(id), h.secrets[len(h.secrets)-2+i]
+						if len(v) != len(engine) || allZero(v) || &v[0] == &engine[0] {
+							t.Errorf("%s: the teaching copy of %s is %x: not a separate, intact copy", end.name, id, v)
+						}
+					}
+					for _, n := range sch.Nodes {
+						if n.Hex != trace.HexString(sch.Value(n.ID)) {
+							t.Errorf("%s: node %s shows %s, its value is %x", end.name, n.ID, n.Hex, sch.Value(n.ID))
+						}
+					}
 				}
 				if retry {
 					// The client's unused first share was erased at the retry.

@@ -33,22 +33,143 @@ const (
 	labelTrafficUpdate          = "traffic upd"
 )
 
-// Schedule is the TLS 1.3 key schedule of one connection for one suite's
-// hash (RFC 8446, Section 7.1): early secret → handshake secret → master
-// secret, each traffic secret derived from one of them and a transcript
-// hash. Every value it computes is also kept, as hex, in a node for the
-// page's tree: a teaching copy that a real implementation would not keep.
-// The connection overwrites Early and Handshake with zeros once the
-// handshake traffic secrets and the master secret exist.
-type Schedule struct {
-	hash  crypto.Hash
-	Nodes []trace.KSNode
+// EarlySecret is the first stage of the key schedule (RFC 8446, Section
+// 7.1): HKDF-Extract(0, PSK), from zeros when there is no PSK. Each stage
+// holds its secret and derives what comes from it, as crypto/tls's
+// tls13.EarlySecret does: the traffic secrets of 0-RTT and the binder key,
+// and the next stage.
+type EarlySecret struct {
+	hash   crypto.Hash
+	secret []byte
+}
 
-	Early, Handshake, Master         []byte
+// NewEarlySecret extracts the early secret from psk (nil: a zero string).
+func NewEarlySecret(h crypto.Hash, psk []byte) *EarlySecret {
+	zeros := make([]byte, h.Size())
+	if psk == nil {
+		psk = zeros
+	}
+	return &EarlySecret{hash: h, secret: Extract(h, zeros, psk)}
+}
+
+// Bytes returns the secret itself, the very slice (to erase, or to show).
+func (s *EarlySecret) Bytes() []byte { return s.secret }
+
+// ResumptionBinderKey is Derive-Secret(early, "res binder", "") (RFC 8446,
+// Section 4.2.11.2).
+func (s *EarlySecret) ResumptionBinderKey() []byte {
+	return DeriveSecret(s.hash, s.secret, labelResBinder, emptyHash(s.hash))
+}
+
+// ClientEarlyTrafficSecret is Derive-Secret(early, "c e traffic",
+// ClientHello): the key of 0-RTT data.
+func (s *EarlySecret) ClientEarlyTrafficSecret(th []byte) []byte {
+	return DeriveSecret(s.hash, s.secret, labelClientEarlyTraffic, th)
+}
+
+// HandshakeSecret is the next stage: HKDF-Extract(Derive-Secret(early,
+// "derived", ""), shared), with the (EC)DHE shared secret (a zero string
+// with psk_ke). It also returns the intermediate "derived" value.
+func (s *EarlySecret) HandshakeSecret(shared []byte) (*HandshakeSecret, []byte) {
+	derived := DeriveSecret(s.hash, s.secret, labelDerived, emptyHash(s.hash))
+	if shared == nil {
+		shared = make([]byte, s.hash.Size())
+	}
+	return &HandshakeSecret{hash: s.hash, secret: Extract(s.hash, derived, shared)}, derived
+}
+
+// HandshakeSecret is the second stage of the key schedule (RFC 8446,
+// Section 7.1): it gives the handshake traffic secrets and the master
+// secret.
+type HandshakeSecret struct {
+	hash   crypto.Hash
+	secret []byte
+}
+
+// Bytes returns the secret itself, the very slice.
+func (s *HandshakeSecret) Bytes() []byte { return s.secret }
+
+// ClientHandshakeTrafficSecret is Derive-Secret(handshake, "c hs traffic",
+// ClientHello…ServerHello).
+func (s *HandshakeSecret) ClientHandshakeTrafficSecret(th []byte) []byte {
+	return DeriveSecret(s.hash, s.secret, labelClientHandshakeTraffic, th)
+}
+
+// ServerHandshakeTrafficSecret is Derive-Secret(handshake, "s hs traffic",
+// ClientHello…ServerHello).
+func (s *HandshakeSecret) ServerHandshakeTrafficSecret(th []byte) []byte {
+	return DeriveSecret(s.hash, s.secret, labelServerHandshakeTraffic, th)
+}
+
+// MasterSecret is the last stage: HKDF-Extract(Derive-Secret(handshake,
+// "derived", ""), 0). It also returns the intermediate "derived" value.
+func (s *HandshakeSecret) MasterSecret() (*MasterSecret, []byte) {
+	derived := DeriveSecret(s.hash, s.secret, labelDerived, emptyHash(s.hash))
+	return &MasterSecret{hash: s.hash, secret: Extract(s.hash, derived, make([]byte, s.hash.Size()))}, derived
+}
+
+// MasterSecret is the third stage of the key schedule (RFC 8446, Section
+// 7.1): every secret after the handshake comes from it.
+type MasterSecret struct {
+	hash   crypto.Hash
+	secret []byte
+}
+
+// Bytes returns the secret itself, the very slice.
+func (s *MasterSecret) Bytes() []byte { return s.secret }
+
+// ClientApplicationTrafficSecret is Derive-Secret(master, "c ap traffic",
+// ClientHello…server Finished): generation 0.
+func (s *MasterSecret) ClientApplicationTrafficSecret(th []byte) []byte {
+	return DeriveSecret(s.hash, s.secret, labelClientAppTraffic, th)
+}
+
+// ServerApplicationTrafficSecret is Derive-Secret(master, "s ap traffic",
+// ClientHello…server Finished): generation 0.
+func (s *MasterSecret) ServerApplicationTrafficSecret(th []byte) []byte {
+	return DeriveSecret(s.hash, s.secret, labelServerAppTraffic, th)
+}
+
+// ExporterMasterSecret is Derive-Secret(master, "exp master",
+// ClientHello…server Finished).
+func (s *MasterSecret) ExporterMasterSecret(th []byte) []byte {
+	return DeriveSecret(s.hash, s.secret, labelExporterMaster, th)
+}
+
+// ResumptionMasterSecret is Derive-Secret(master, "res master",
+// ClientHello…client Finished).
+func (s *MasterSecret) ResumptionMasterSecret(th []byte) []byte {
+	return DeriveSecret(s.hash, s.secret, labelResumptionMaster, th)
+}
+
+// Schedule is the TLS 1.3 key schedule of one connection for one suite's
+// hash (RFC 8446, Section 7.1): the three stages, early → handshake →
+// master, and the traffic secrets derived from them with a transcript
+// hash. Early, Handshake and Master are the stages' own secrets (the very
+// slices the connection overwrites with zeros once the handshake traffic
+// secrets and the master secret exist); the traffic secrets are plain
+// byte strings.
+//
+// Every value the schedule computes is also recorded, as a teaching copy
+// that a real implementation would not keep, for the page's tree: Value
+// returns it, Nodes draws it (its hex is derived for display only, and
+// nothing reads a key back from it).
+type Schedule struct {
+	hash crypto.Hash
+
+	early     *EarlySecret
+	handshake *HandshakeSecret
+	master    *MasterSecret
+
+	Early, Handshake, Master         []byte // the stages' secrets, nil until reached
 	ClientHandshake, ServerHandshake []byte // traffic secrets
 	ClientApp, ServerApp             []byte // traffic secrets, generation 0
 	Exporter, Resumption             []byte
 	BinderKey, ClientEarly           []byte // with a PSK only (RFC 8446, Section 7.1)
+
+	// Nodes are the values as the page's tree draws them, in order.
+	Nodes  []trace.KSNode
+	values [][]byte // teaching copies, one per node
 }
 
 // NewSchedule starts a key schedule for suite.
@@ -57,7 +178,30 @@ func NewSchedule(s *suites.Suite) *Schedule { return &Schedule{hash: s.Hash} }
 // Hash returns the suite's hash.
 func (k *Schedule) Hash() crypto.Hash { return k.hash }
 
-func (k *Schedule) add(n trace.KSNode) { k.Nodes = append(k.Nodes, n) }
+// record keeps a teaching copy of value as node id, computed by op from the
+// parent nodes; th, when set, is the transcript hash it covers.
+func (k *Schedule) record(id, label string, value []byte, secret bool, op string, th []byte, from ...string) {
+	n := trace.Node(id, label, value, secret, op, from...)
+	if th != nil {
+		n.Transcript = trace.HexString(th)
+	}
+	k.Nodes = append(k.Nodes, n)
+	k.values = append(k.values, append([]byte(nil), value...))
+}
+
+// Value returns the teaching copy of the newest node with id, or nil: what
+// the page shows, even of a secret the connection has since erased.
+func (k *Schedule) Value(id string) []byte {
+	for i := len(k.Nodes) - 1; i >= 0; i-- {
+		if k.Nodes[i].ID == id {
+			return k.values[i]
+		}
+	}
+	return nil
+}
+
+// lastID returns the id of the newest node.
+func (k *Schedule) lastID() string { return k.Nodes[len(k.Nodes)-1].ID }
 
 // ExpandLabel implements HKDF-Expand-Label from RFC 8446, Section 7.1.
 func ExpandLabel(h crypto.Hash, secret []byte, label string, context []byte, length int) []byte {
@@ -92,52 +236,50 @@ func DeriveSecret(h crypto.Hash, secret []byte, label string, transcriptHash []b
 }
 
 // emptyHash is Hash("").
-func (k *Schedule) emptyHash() []byte { return k.hash.New().Sum(nil) }
+func emptyHash(h crypto.Hash) []byte { return h.New().Sum(nil) }
 
 // EarlySecret computes the early secret from a resumption PSK (RFC 8446,
 // Section 7.1), or from a zero string when psk is nil, and, with a PSK, the
 // binder key that proves the client holds it (Section 4.2.11.2).
 func (k *Schedule) EarlySecret(psk []byte) {
-	zeros := make([]byte, k.hash.Size())
+	k.early = NewEarlySecret(k.hash, psk)
+	k.Early = k.early.Bytes()
 	if psk == nil {
-		k.Early = Extract(k.hash, zeros, zeros)
-		k.add(trace.Node("psk", "PSK (none: zeros)", zeros, false, "input"))
-		k.add(trace.Node("early", "Early secret", k.Early, true, "HKDF-Extract(0, PSK)", "psk"))
+		k.record("psk", "PSK (none: zeros)", make([]byte, k.hash.Size()), false, "input", nil)
+		k.record("early", "Early secret", k.Early, true, "HKDF-Extract(0, PSK)", nil, "psk")
 		return
 	}
-	k.Early = Extract(k.hash, zeros, psk)
-	k.BinderKey = DeriveSecret(k.hash, k.Early, labelResBinder, k.emptyHash())
-	k.add(trace.Node("psk", "PSK (resumption, from the ticket)", psk, true, "input"))
-	k.add(trace.Node("early", "Early secret", k.Early, true, "HKDF-Extract(0, PSK)", "psk"))
-	k.add(trace.Node("binder_key", "binder_key", k.BinderKey, true, `Derive-Secret("res binder", "")`, "early"))
+	k.BinderKey = k.early.ResumptionBinderKey()
+	k.record("psk", "PSK (resumption, from the ticket)", psk, true, "input", nil)
+	k.record("early", "Early secret", k.Early, true, "HKDF-Extract(0, PSK)", nil, "psk")
+	k.record("binder_key", "binder_key", k.BinderKey, true, `Derive-Secret("res binder", "")`, nil, "early")
 }
 
 // EarlyTraffic derives client_early_traffic_secret from the transcript hash
 // of the ClientHello (RFC 8446, Section 7.1): the key of 0-RTT data.
 func (k *Schedule) EarlyTraffic(th []byte) {
-	k.ClientEarly = DeriveSecret(k.hash, k.Early, labelClientEarlyTraffic, th)
-	n := trace.Node("c_e", "client_early_traffic_secret", k.ClientEarly, true, `Derive-Secret("c e traffic")`, "early")
-	n.Transcript = trace.HexString(th)
-	k.add(n)
+	k.ClientEarly = k.early.ClientEarlyTrafficSecret(th)
+	k.record("c_e", "client_early_traffic_secret", k.ClientEarly, true, `Derive-Secret("c e traffic")`, th, "early")
 }
 
 // Start computes the handshake secret from the (EC)DHE shared secret (nil
 // with psk_ke: a zero string), after the early secret (from no PSK when
 // EarlySecret was not called).
 func (k *Schedule) Start(shared []byte) {
-	if k.Early == nil {
+	if k.early == nil {
 		k.EarlySecret(nil)
 	}
-	derived := DeriveSecret(k.hash, k.Early, labelDerived, k.emptyHash())
 	label := "(EC)DHE shared secret"
 	if shared == nil {
 		shared = make([]byte, k.hash.Size())
 		label = "(EC)DHE shared secret (none: psk_ke, zeros)"
 	}
-	k.Handshake = Extract(k.hash, derived, shared)
-	k.add(trace.Node("derived_early", "derived", derived, true, `Derive-Secret("derived", "")`, "early"))
-	k.add(trace.Node("shared", label, shared, true, "input"))
-	k.add(trace.Node("handshake", "Handshake secret", k.Handshake, true, "HKDF-Extract(derived, shared)", "derived_early", "shared"))
+	var derived []byte
+	k.handshake, derived = k.early.HandshakeSecret(shared)
+	k.Handshake = k.handshake.Bytes()
+	k.record("derived_early", "derived", derived, true, `Derive-Secret("derived", "")`, nil, "early")
+	k.record("shared", label, shared, true, "input", nil)
+	k.record("handshake", "Handshake secret", k.Handshake, true, "HKDF-Extract(derived, shared)", nil, "derived_early", "shared")
 	clear(derived) // an intermediate: the node keeps the page's copy
 }
 
@@ -149,45 +291,36 @@ func ResumptionPSK(h crypto.Hash, resumptionMaster, nonce []byte) []byte {
 }
 
 // HandshakeTraffic derives both handshake traffic secrets from the
-// transcript hash of ClientHello…ServerHello.
+// transcript hash of ClientHello…ServerHello, and the master secret.
 func (k *Schedule) HandshakeTraffic(th []byte) {
-	k.ClientHandshake = DeriveSecret(k.hash, k.Handshake, labelClientHandshakeTraffic, th)
-	k.ServerHandshake = DeriveSecret(k.hash, k.Handshake, labelServerHandshakeTraffic, th)
-	c := trace.Node("c_hs", "client_handshake_traffic_secret", k.ClientHandshake, true, `Derive-Secret("c hs traffic")`, "handshake")
-	s := trace.Node("s_hs", "server_handshake_traffic_secret", k.ServerHandshake, true, `Derive-Secret("s hs traffic")`, "handshake")
-	c.Transcript, s.Transcript = trace.HexString(th), trace.HexString(th)
-	k.add(c)
-	k.add(s)
-	derived := DeriveSecret(k.hash, k.Handshake, labelDerived, k.emptyHash())
-	k.Master = Extract(k.hash, derived, make([]byte, k.hash.Size()))
-	k.add(trace.Node("derived_hs", "derived", derived, true, `Derive-Secret("derived", "")`, "handshake"))
-	k.add(trace.Node("master", "Master secret", k.Master, true, "HKDF-Extract(derived, 0)", "derived_hs"))
+	k.ClientHandshake = k.handshake.ClientHandshakeTrafficSecret(th)
+	k.ServerHandshake = k.handshake.ServerHandshakeTrafficSecret(th)
+	k.record("c_hs", "client_handshake_traffic_secret", k.ClientHandshake, true, `Derive-Secret("c hs traffic")`, th, "handshake")
+	k.record("s_hs", "server_handshake_traffic_secret", k.ServerHandshake, true, `Derive-Secret("s hs traffic")`, th, "handshake")
+	var derived []byte
+	k.master, derived = k.handshake.MasterSecret()
+	k.Master = k.master.Bytes()
+	k.record("derived_hs", "derived", derived, true, `Derive-Secret("derived", "")`, nil, "handshake")
+	k.record("master", "Master secret", k.Master, true, "HKDF-Extract(derived, 0)", nil, "derived_hs")
 	clear(derived)
 }
 
 // AppTraffic derives the application traffic secrets and the exporter
 // secret from the transcript hash of ClientHello…server Finished.
 func (k *Schedule) AppTraffic(th []byte) {
-	k.ClientApp = DeriveSecret(k.hash, k.Master, labelClientAppTraffic, th)
-	k.ServerApp = DeriveSecret(k.hash, k.Master, labelServerAppTraffic, th)
-	k.Exporter = DeriveSecret(k.hash, k.Master, labelExporterMaster, th)
-	for _, n := range []trace.KSNode{
-		trace.Node("c_ap", "client_application_traffic_secret_0", k.ClientApp, true, `Derive-Secret("c ap traffic")`, "master"),
-		trace.Node("s_ap", "server_application_traffic_secret_0", k.ServerApp, true, `Derive-Secret("s ap traffic")`, "master"),
-		trace.Node("exporter", "exporter_master_secret", k.Exporter, true, `Derive-Secret("exp master")`, "master"),
-	} {
-		n.Transcript = trace.HexString(th)
-		k.add(n)
-	}
+	k.ClientApp = k.master.ClientApplicationTrafficSecret(th)
+	k.ServerApp = k.master.ServerApplicationTrafficSecret(th)
+	k.Exporter = k.master.ExporterMasterSecret(th)
+	k.record("c_ap", "client_application_traffic_secret_0", k.ClientApp, true, `Derive-Secret("c ap traffic")`, th, "master")
+	k.record("s_ap", "server_application_traffic_secret_0", k.ServerApp, true, `Derive-Secret("s ap traffic")`, th, "master")
+	k.record("exporter", "exporter_master_secret", k.Exporter, true, `Derive-Secret("exp master")`, th, "master")
 }
 
 // ResumptionMaster derives the resumption master secret from the transcript
 // hash of ClientHello…client Finished.
 func (k *Schedule) ResumptionMaster(th []byte) {
-	k.Resumption = DeriveSecret(k.hash, k.Master, labelResumptionMaster, th)
-	n := trace.Node("resumption", "resumption_master_secret", k.Resumption, true, `Derive-Secret("res master")`, "master")
-	n.Transcript = trace.HexString(th)
-	k.add(n)
+	k.Resumption = k.master.ResumptionMasterSecret(th)
+	k.record("resumption", "resumption_master_secret", k.Resumption, true, `Derive-Secret("res master")`, th, "master")
 }
 
 // TrafficKeys are the key and IV of one direction (RFC 8446, Section 7.3).
@@ -202,8 +335,8 @@ func (k *Schedule) Keys(s *suites.Suite, secret []byte, parent, who string) Traf
 		Key: ExpandLabel(k.hash, secret, labelKey, nil, s.KeyLen),
 		IV:  ExpandLabel(k.hash, secret, labelIV, nil, 12),
 	}
-	k.add(trace.Node(parent+"_key", who+" key", t.Key, true, `HKDF-Expand-Label("key")`, parent))
-	k.add(trace.Node(parent+"_iv", who+" IV", t.IV, true, `HKDF-Expand-Label("iv")`, parent))
+	k.record(parent+"_key", who+" key", t.Key, true, `HKDF-Expand-Label("key")`, nil, parent)
+	k.record(parent+"_iv", who+" IV", t.IV, true, `HKDF-Expand-Label("iv")`, nil, parent)
 	return t
 }
 
@@ -211,7 +344,7 @@ func (k *Schedule) Keys(s *suites.Suite, secret []byte, parent, who string) Traf
 // traffic secret (RFC 8446, Section 4.4.4).
 func (k *Schedule) FinishedKey(secret []byte, parent, who string) []byte {
 	fk := ExpandLabel(k.hash, secret, labelFinished, nil, k.hash.Size())
-	k.add(trace.Node(parent+"_finished", who+" finished_key", fk, true, `HKDF-Expand-Label("finished")`, parent))
+	k.record(parent+"_finished", who+" finished_key", fk, true, `HKDF-Expand-Label("finished")`, nil, parent)
 	return fk
 }
 

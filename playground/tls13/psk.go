@@ -13,13 +13,13 @@ import (
 
 // protector makes a record protector from a traffic secret, its key and IV
 // recorded under node.
-func (c *Conn) protector(secret []byte, node, who string) (*record.Protector, error) {
+func (c *Conn) protector(secret []byte, node, who string) (*record.Protector, TrafficKeys, error) {
 	t := c.ks.Keys(c.suite, secret, node, who)
 	p, err := record.New13(c.suite.AEAD, t.Key, t.IV)
 	if err != nil {
-		return nil, alert.Wrap(alert.InternalError, "tls: cannot set up the record cipher", err)
+		return nil, t, alert.Wrap(alert.InternalError, "tls: cannot set up the record cipher", err)
 	}
-	return p, nil
+	return p, t, nil
 }
 
 // acceptPSK is the server's look at a ticket the client offers (RFC 8446,

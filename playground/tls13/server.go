@@ -426,7 +426,7 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	if c.earlyAccepted {
 		// The client's 0-RTT records come next, under the early key, until
 		// its EndOfEarlyData (RFC 8446, Section 4.2.10).
-		early, err := c.protector(c.ks.ClientEarly, "c_e", "client early")
+		early, _, err := c.protector(c.ks.ClientEarly, "c_e", "client early")
 		if err != nil {
 			return err
 		}
@@ -509,7 +509,7 @@ func (c *Conn) sendServerFinished() error {
 	th = c.TranscriptHash()
 	c.ks.AppTraffic(th)
 	c.clientTraffic, c.serverTraffic = append([]byte(nil), c.ks.ClientApp...), append([]byte(nil), c.ks.ServerApp...)
-	if err := c.setKeys(c.serverTraffic, true, "s_ap", "server application"); err != nil {
+	if _, err := c.setKeys(c.serverTraffic, true, "s_ap", "server application"); err != nil {
 		return err
 	}
 	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Derives the application traffic secrets",
@@ -528,7 +528,7 @@ func (c *Conn) readClientFinished(raw []byte) error {
 	}
 	c.AddTranscript(raw)
 	c.ks.ResumptionMaster(c.TranscriptHash())
-	if err := c.setKeys(c.clientTraffic, false, "c_ap", "client application"); err != nil {
+	if _, err := c.setKeys(c.clientTraffic, false, "c_ap", "client application"); err != nil {
 		return err
 	}
 	c.state = stateDone
