@@ -1300,6 +1300,7 @@ export function createView({
     for (const undo of disposers.splice(0)) undo();
     release(compareHandle);
     release(handle);
+    if (compareEngine && compareEngine !== engine) compareEngine.terminate();
     lab.dispose();
     if (engine && engine === shared && --sharers === 0) {
       // The last view of the document gives the shared worker back.
