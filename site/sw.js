@@ -1,7 +1,9 @@
 // sw.js is the site's service worker: after one visit, the page works without
-// a network. scripts/sitebuild fills in BUILD (this build's version and the
-// files to store: both pages, the manifest and icons, the page's code under
-// assets/<hash>/ and the engine, assets/engine-<hash>.wasm).
+// a network, and a repeat visit starts the engine from caches. scripts/sitebuild
+// fills in BUILD: this build's version, BUILD.precache (both pages, the
+// manifest and icons, the page's code under assets/<hash>/ and the core
+// engine) and, once the build splits the engine, BUILD.lazy (the modules the
+// page loads on first use: the lab and server engines).
 //
 // - install: fetches every file of BUILD.precache into the cache of this
 //   version, all or nothing (a failed install is retried on the next visit).
@@ -11,10 +13,28 @@
 //   new engine: each version of this worker answers from its own cache only.
 // - activate: deletes the caches of other versions and takes control of the
 //   open pages of this site.
-// - fetch: the stored files, from the cache (a navigation to /, /index.html,
-//   /embed.html or /embed gets that page whatever its query or fragment);
-//   anything else goes to the network untouched: the engine's server at
-//   /tls/…, other origins, other methods than GET.
+// - fetch: a navigation to /, /index.html, /embed.html or /embed gets that
+//   page from the cache whatever its query or fragment. A file under assets/
+//   (named by its content, so it never changes) is answered from the caches
+//   (the HTTP cache, then Cache Storage: see answer) and the network only when
+//   neither has it; a file of BUILD.lazy, or any other hashed file, that is not
+//   stored yet is stored on the way, so what the visitor used works offline
+//   next time. Anything else goes to the network untouched: the
+//   engine's server at /tls/…, other origins, other methods than GET.
+// - message {type: 'store-lazy'}: stores every file of BUILD.lazy that is not
+//   stored yet (js/pwa.js asks once the page is idle, unless the visitor saves
+//   data), so that a classroom that goes offline after one visit still has the
+//   attack lab; it replies {stored, total} on the message's port.
+//
+// The engine's code cache: V8 keeps the compiled engine beside the response
+// it compiled it from (the HTTP cache's entry, or the Cache Storage entry),
+// keyed by its URL, once enough of it has been optimised (a few sessions).
+// The first visit compiles the engine from the network, so its code cache is
+// the HTTP cache's: a repeat visit is answered from the HTTP cache when it
+// still holds the file, and from Cache Storage (the very Response stored,
+// which keeps its URL and type) when it does not, so that
+// WebAssembly.instantiateStreaming deserializes the engine instead of
+// compiling it in both cases.
 'use strict';
 
 const BUILD = { version: 'dev', assets: '', precache: [] }; // filled in by scripts/sitebuild
@@ -23,6 +43,7 @@ const PREFIX = 'tls-playground-';
 const CACHE = PREFIX + BUILD.version;
 const scope = new URL(self.registration.scope);
 const stored = new Set(BUILD.precache);
+const lazy = BUILD.lazy || [];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(precache());
@@ -31,21 +52,31 @@ self.addEventListener('install', (event) => {
 /** precache stores every file of this version, or fails. */
 async function precache() {
   const cache = await caches.open(CACHE);
-  await Promise.all(BUILD.precache.map(async (path) => {
-    const url = new URL(path, scope);
-    // Hashed files may come from the HTTP cache; the others are checked with the server.
-    const hashed = path.startsWith('assets/');
-    const response = await fetch(url, { cache: hashed ? 'default' : 'no-cache' });
-    if (!response.ok) throw new Error(`service worker: fetching ${url.pathname} for offline use: HTTP ${response.status}`);
-    const body = await response.arrayBuffer();
-    if (path.endsWith('.html') && BUILD.assets) {
-      // A page deployed since this worker was built points at other assets: do not store a mix.
-      const text = new TextDecoder().decode(body);
-      if (!text.includes(BUILD.assets)) throw new Error(`service worker: ${url.pathname} is not version ${BUILD.version} (a newer deploy?)`);
-    }
-    // A redirected response cannot answer a navigation: store a plain copy.
-    await cache.put(url, new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
-  }));
+  await Promise.all(BUILD.precache.map((path) => store(cache, path)));
+}
+
+/**
+ * store fetches path and puts it in cache. Hashed files may come from the HTTP
+ * cache; the others are checked with the server.
+ */
+async function store(cache, path) {
+  const url = new URL(path, scope);
+  const hashed = path.startsWith('assets/');
+  const response = await fetch(url, { cache: hashed ? 'default' : 'no-cache' });
+  if (!response.ok) throw new Error(`service worker: fetching ${url.pathname} for offline use: HTTP ${response.status}`);
+  if (hashed && !response.redirected) {
+    // The response itself, so that it keeps its URL and type (V8's code cache needs both).
+    await cache.put(url, response);
+    return;
+  }
+  const body = await response.arrayBuffer();
+  if (path.endsWith('.html') && BUILD.assets) {
+    // A page deployed since this worker was built points at other assets: do not store a mix.
+    const text = new TextDecoder().decode(body);
+    if (!text.includes(BUILD.assets)) throw new Error(`service worker: ${url.pathname} is not version ${BUILD.version} (a newer deploy?)`);
+  }
+  // A redirected response cannot answer a navigation: store a plain copy.
+  await cache.put(url, new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers }));
 }
 
 self.addEventListener('activate', (event) => {
@@ -58,8 +89,26 @@ self.addEventListener('activate', (event) => {
 });
 
 self.addEventListener('message', (event) => {
-  if (event.data && event.data.type === 'skip-waiting') self.skipWaiting();
+  const type = event.data && event.data.type;
+  if (type === 'skip-waiting') self.skipWaiting();
+  if (type === 'store-lazy') event.waitUntil(storeLazy(event.ports[0]));
 });
+
+/** storeLazy stores the files of BUILD.lazy not stored yet, one at a time, and replies on port. */
+async function storeLazy(port) {
+  const cache = await caches.open(CACHE);
+  let n = 0;
+  let error = '';
+  for (const path of lazy) {
+    try {
+      if (!(await cache.match(new URL(path, scope)))) await store(cache, path);
+      n++;
+    } catch (err) {
+      error = String((err && err.message) || err);
+    }
+  }
+  if (port) port.postMessage({ stored: n, total: lazy.length, error });
+}
 
 self.addEventListener('fetch', (event) => {
   const request = event.request;
@@ -68,9 +117,13 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== scope.origin || !url.pathname.startsWith(scope.pathname)) return;
   const path = url.pathname.slice(scope.pathname.length);
   if (path === 'tls' || path.startsWith('tls/')) return; // the engine's server: never stored
-  const key = request.mode === 'navigate' ? pageFor(path) : (stored.has(path) ? path : null);
-  if (!key) return;
-  event.respondWith(answer(key, request));
+  if (request.mode === 'navigate') {
+    const page = pageFor(path);
+    if (page) event.respondWith(answer(event, page, false));
+    return;
+  }
+  if (stored.has(path)) event.respondWith(answer(event, path, false));
+  else if (path.startsWith('assets/')) event.respondWith(answer(event, path, true));
 });
 
 /** pageFor returns the stored page a navigation to path shows, or null. */
@@ -81,9 +134,36 @@ function pageFor(path) {
   return null;
 }
 
-/** answer serves a stored file, and the network if (unexpectedly) it is not stored. */
-async function answer(key, request) {
+/**
+ * answer serves a file of this version. A hashed file comes from the HTTP
+ * cache when it is there (only-if-cached: never the network), else from Cache
+ * Storage; a page comes from Cache Storage. Only when neither has it, the
+ * network answers; with keep (a hashed file not precached, e.g. the lab's
+ * engine used for the first time) it is then stored for the next visit and
+ * offline use.
+ */
+async function answer(event, key, keep) {
+  const url = new URL(key, scope);
+  if (key.startsWith('assets/')) {
+    const fromHTTP = await fetch(event.request, { cache: 'only-if-cached', mode: 'same-origin' }).catch(() => null);
+    if (fromHTTP && fromHTTP.ok) {
+      if (keep) event.waitUntil(ensureStored(key));
+      return fromHTTP;
+    }
+  }
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(new URL(key, scope));
-  return hit || fetch(request);
+  const hit = await cache.match(url);
+  if (hit) return hit;
+  const response = await fetch(event.request);
+  if (keep && response.ok && response.type === 'basic' && !response.redirected) {
+    // Stored from a copy; the page streams the original.
+    event.waitUntil(cache.put(url, response.clone()).catch(() => {}));
+  }
+  return response;
+}
+
+/** ensureStored stores a hashed file of this version in Cache Storage if it is not there yet. */
+async function ensureStored(key) {
+  const cache = await caches.open(CACHE);
+  if (!(await cache.match(new URL(key, scope)))) await store(cache, key).catch(() => {});
 }

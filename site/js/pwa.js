@@ -11,6 +11,15 @@
 //
 // <html data-sw> says where it stands: 'off' (not here), 'registered',
 // 'controlled' (this page is served by the worker), 'update-ready', 'failed'.
+//
+// The worker installs the page and the core engine; the modules the page loads
+// on first use (the lab's and the server's engines) are stored when first used,
+// and, once this page is idle after its engine started, all at once in the
+// background (store-lazy), unless the visitor asked to save data: so a
+// classroom that goes offline after one visit still has the attack lab.
+// <html data-sw-lazy> says how that went: 'stored' (all of them, or there are
+// none), 'partial' (a download failed: retried on the next visit), 'on-use'
+// (Save-Data: each is stored when first used).
 
 import { h, fill } from './dom.js';
 
@@ -51,6 +60,25 @@ function engineSettled() {
     });
     observer.observe(document.body, { attributes: true, attributeFilter: ['data-state'] });
   });
+}
+
+/** storeLazy asks the active worker, when this page is idle, to store the modules loaded on first use. */
+function storeLazy(registration) {
+  if (navigator.connection && navigator.connection.saveData) {
+    root.dataset.swLazy = 'on-use';
+    return;
+  }
+  const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1000));
+  idle(() => {
+    const worker = registration.active;
+    if (!worker) return;
+    const channel = new MessageChannel();
+    channel.port1.onmessage = ({ data }) => {
+      root.dataset.swLazy = data && data.stored === data.total ? 'stored' : 'partial';
+      channel.port1.close();
+    };
+    worker.postMessage({ type: 'store-lazy' }, [channel.port2]);
+  }, { timeout: 5000 });
 }
 
 // Reload once when the worker that controls this page changes, unless this is
@@ -99,6 +127,8 @@ async function start() {
   if (registration.waiting && navigator.serviceWorker.controller) offer(registration, status);
   if (registration.installing) watch(registration.installing);
   registration.addEventListener('updatefound', () => watch(registration.installing));
+
+  navigator.serviceWorker.ready.then(storeLazy, () => {});
 
   // Back online (a classroom's network returns): look for a new version.
   window.addEventListener('online', () => registration.update().catch(() => {}));

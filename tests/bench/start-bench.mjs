@@ -1,0 +1,210 @@
+// start-bench.mjs measures how fast the engine is ready on a first visit and
+// on repeat visits, in Debian's Chromium with a persistent profile (so the
+// HTTP cache, the service worker's Cache Storage and V8's wasm code cache
+// survive from one visit to the next), with the site served by scripts/serve
+// (the production headers: assets/ immutable, pages no-cache).
+//
+//   node tests/bench/start-bench.mjs [DIST] [visits] [--no-sw] [--sessions=N]
+//
+// DIST defaults to TLS_PLAYGROUND_DIST or site/dist (build it with
+// scripts/build.sh); visits (default 6) counts the repeat visits after the
+// first. --no-sw blocks service workers: repeat visits then use the HTTP
+// cache alone (immutable, content-hashed URLs). Each visit clicks "New session"
+// N times (default 12) once the engine is ready, as a visitor uses the page.
+//
+// Per visit, it prints (all from navigation, in the page's timeline; the worker's
+// times are moved onto it through the two timeOrigins):
+//   ready     navigation → the page's tls-playground:engine-ready mark
+//   worker    navigation → the engine worker's start
+//   fetch@    navigation → the engine's fetch starts in the worker
+//   fetch     the engine's fetch (Resource Timing: start → last byte) and where it came
+//             from: net (KB transferred), http-cache, sw (the service worker)
+//   rest      last byte → engine ready: what compiling (streaming compilation overlaps
+//             the fetch), instantiating and Go's start leave after the download
+//   code cache  what V8 did with the engine's compiled code (Chromium's trace events):
+//             hit (deserialized from the cache, wasm.Deserialize), compiled, +stored (wrote
+//             the cache during the visit, wasm.SerializeModule)
+//   then a probe on the page's main thread, after the visit is settled, of the
+//   same URL the worker used, as the worker loads it:
+//   compile   WebAssembly.compileStreaming(fetch(url)): from V8's code cache when
+//             this is a few ms
+//   inst      WebAssembly.instantiate(module)
+//   go        go.run(instance) → globalThis.tlsPlayground installed (Go's start: package
+//             init and main)
+// V8 writes a wasm module's code cache only once enough of it has been
+// optimised (tier-up: a few sessions' worth) and a short timeout passed: a
+// visit that only loads the page never writes it.
+//
+// When the worker sets performance marks engine:fetch, engine:response,
+// engine:compiled, engine:instantiated and engine:ready (js/engine-worker.js),
+// they are printed too (wfetch, wcompile, winst, wgo): the real path, not a probe.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { launchArgs, stats } from './chromium.mjs';
+import { serve, root } from '../browser/helpers.mjs';
+
+
+const args = process.argv.slice(2);
+const noSW = args.includes('--no-sw');
+const positional = args.filter((a) => !a.startsWith('--'));
+const dist = path.resolve(positional[0] || process.env.TLS_PLAYGROUND_DIST || path.join(root, 'site/dist'));
+const visits = Number(positional[1] || 6);
+const settleMs = Number(process.env.START_BENCH_SETTLE_MS || 4000);
+const sessions = Number((args.find((a) => a.startsWith('--sessions=')) || '--sessions=12').split('=')[1]);
+
+const build = JSON.parse(fs.readFileSync(path.join(dist, 'build.json'), 'utf8'));
+const site = await serve(dist);
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'start-bench-profile-'));
+const context = await chromium.launchPersistentContext(profile, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: launchArgs,
+  serviceWorkers: noSW ? 'block' : 'allow',
+});
+
+/** worker returns the page's engine worker, once it exists. */
+async function engineWorker(page) {
+  for (let i = 0; i < 600; i++) {
+    const w = page.workers().find((x) => /engine-worker\.js/.test(x.url()));
+    if (w) return w;
+    await page.waitForTimeout(50);
+  }
+  throw new Error('no engine worker after 30 s');
+}
+
+/** visit navigates page to the site and returns the visit's timings. */
+async function visit(page, first) {
+  if (first) await page.goto(`${site.origin}/`);
+  else await page.reload();
+  await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+  const ready = await page.evaluate(() => ({
+    at: performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime,
+    sw: !!navigator.serviceWorker?.controller,
+  }));
+  const worker = await engineWorker(page);
+  // The worker's times, moved onto the page's timeline through the two timeOrigins.
+  const pageOrigin = await page.evaluate(() => performance.timeOrigin);
+  const inWorker = await worker.evaluate((pageOrigin) => {
+    const at = (t) => t + performance.timeOrigin - pageOrigin;
+    const marks = Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('engine:')).map((m) => [m.name.slice(7), at(m.startTime)]));
+    const r = performance.getEntriesByType('resource').find((e) => /\.wasm$/.test(new URL(e.name).pathname));
+    return {
+      marks,
+      start: at(0),
+      wasm: r && { url: r.name, start: at(r.startTime), end: at(r.responseEnd), transfer: r.transferSize, sw: r.workerStart > 0 },
+    };
+  }, pageOrigin);
+  return { ready, inWorker };
+}
+
+/** probe compiles, instantiates and starts the engine at url on the page's main thread. */
+async function probe(page, url) {
+  await page.addScriptTag({ url: `${site.origin}/${build.wasmExec}` });
+  return page.evaluate(async (wasmURL) => {
+    globalThis.context ??= { binding: {} };
+    const go = new Go();
+    const t0 = performance.now();
+    const response = await fetch(wasmURL);
+    const module = await WebAssembly.compileStreaming(response);
+    const t1 = performance.now();
+    const instance = await WebAssembly.instantiate(module, { ...go.importObject, workers: { ready() {} } });
+    const t2 = performance.now();
+    delete globalThis.tlsPlayground;
+    const installed = new Promise((resolve) => { globalThis.tlsPlaygroundOnReady = () => { resolve(); return true; }; });
+    go.run(instance);
+    if (!globalThis.tlsPlayground) await installed;
+    const t3 = performance.now();
+    return { compile: t1 - t0, inst: t2 - t1, go: t3 - t2 };
+  }, url);
+}
+
+/**
+ * startTrace records Chromium's wasm trace events (the ones its own code cache tests read) until
+ * end(), which resolves what V8 did with the engine's code cache during the visit: "hit" (compiled
+ * from the cache), "stored" (compiled, then wrote the cache), "compiled" (neither).
+ */
+async function startTrace(cdp) {
+  const events = [];
+  const onData = ({ value }) => events.push(...value);
+  cdp.on('Tracing.dataCollected', onData);
+  await cdp.send('Tracing.start', { categories: 'v8.wasm,disabled-by-default-v8.wasm', transferMode: 'ReportEvents' });
+  return {
+    async end() {
+      const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      await done;
+      cdp.off('Tracing.dataCollected', onData);
+      const n = (...names) => events.filter((e) => names.includes(e.name)).length;
+      const what = [];
+      if (n('wasm.Deserialize', 'v8.wasm.moduleCacheHit')) what.push('hit');
+      else if (n('wasm.StartStreamingCompilation', 'v8.wasm.compiledModule')) what.push('compiled');
+      if (n('wasm.SerializeModule', 'v8.wasm.cachedModule')) what.push('stored');
+      return what.join('+') || '?';
+    },
+  };
+}
+
+const from = (w) => !w ? '?' : w.sw ? 'sw' : w.transfer === 0 ? 'http-cache' : `net ${Math.round(w.transfer / 1024)} KB`;
+const ms = (x) => (typeof x === 'number' ? String(Math.round(x)) : '–');
+const rows = [];
+try {
+  const page = context.pages()[0] || await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  for (let i = 0; i <= visits; i++) {
+    const trace = await startTrace(cdp);
+    const v = await visit(page, i === 0);
+    // Let the visit settle (the service worker installs, V8 tiers up and writes its code cache).
+    if (i === 0 && !noSW) await page.waitForFunction(() => document.documentElement.dataset.sw === 'controlled', null, { timeout: 120_000 });
+    // Use the page as a visitor does (New session, a few times): V8 writes a module's code cache
+    // once enough of it has been optimised, then a short timeout after.
+    for (let k = 0; k < sessions; k++) {
+      const seed = await page.evaluate(() => document.body.dataset.sessionSeed);
+      await page.getByTestId('new-session').click();
+      await page.waitForFunction((s) => document.body.dataset.sessionSeed !== s && document.body.dataset.busy === 'false', seed, { timeout: 60_000 });
+    }
+    await page.waitForTimeout(settleMs);
+    const cache = await trace.end();
+    const w = v.inWorker.wasm;
+    const m = v.inWorker.marks;
+    const p = await probe(page, w ? w.url : `${site.origin}/${build.engine}`);
+    // The probe's Go stays on this page: the next visit reloads it away, after the code cache is written.
+    await page.waitForTimeout(500);
+    rows.push({
+      visit: i === 0 ? 'first' : `repeat ${i}`,
+      controlled: v.ready.sw,
+      ready: v.ready.at,
+      worker: v.inWorker.start,
+      'fetch@': w ? w.start : undefined,
+      fetch: w ? w.end - w.start : undefined,
+      from: from(w),
+      rest: w ? v.ready.at - w.end : undefined,
+      'code cache': cache,
+      wfetch: m.response !== undefined && m.fetch !== undefined ? m.response - m.fetch : undefined,
+      wcompile: m.compiled !== undefined ? m.compiled - (m.response ?? m.fetch) : undefined,
+      winst: m.instantiated !== undefined ? m.instantiated - (m.compiled ?? m.fetch) : undefined,
+      wgo: m.ready !== undefined ? m.ready - m.instantiated : undefined,
+      ...p,
+    });
+  }
+} finally {
+  await context.close();
+  await site.close();
+  fs.rmSync(profile, { recursive: true, force: true });
+}
+
+console.log(`${dist} (engine ${build.engine}), ${noSW ? 'service workers blocked (HTTP cache only)' : 'with the service worker'}, persistent profile, ${settleMs} ms on the page between visits\n`);
+const cols = ['visit', 'controlled', 'ready', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo', 'compile', 'inst', 'go'];
+console.log(`| ${cols.join(' | ')} |`);
+console.log(`|${cols.map(() => '---').join('|')}|`);
+for (const r of rows) console.log(`| ${cols.map((c) => (typeof r[c] === 'number' ? ms(r[c]) : String(r[c] ?? '–'))).join(' | ')} |`);
+const repeats = rows.slice(1);
+if (repeats.length) {
+  const s = (k) => { const xs = repeats.map((r) => r[k]).filter((x) => typeof x === 'number'); return xs.length ? stats(xs) : null; };
+  console.log('\nrepeat visits, median (p90):');
+  for (const k of ['ready', 'worker', 'fetch@', 'fetch', 'rest', 'wcompile', 'wgo', 'compile', 'inst', 'go']) {
+    const x = s(k);
+    if (x) console.log(`  ${k.padEnd(9)} ${ms(x.median)} ms (${ms(x.p90)})`);
+  }
+}
