@@ -24,27 +24,20 @@
 //   code cache  what V8 did with the engine's compiled code (Chromium's trace events):
 //             hit (deserialized from the cache, wasm.Deserialize), compiled, +stored (wrote
 //             the cache during the visit, wasm.SerializeModule)
-//   then a probe on the page's main thread, after the visit is settled, of the
-//   same URL the worker used, as the worker loads it:
-//   compile   WebAssembly.compileStreaming(fetch(url)): from V8's code cache when
-//             this is a few ms
-//   inst      WebAssembly.instantiate(module)
-//   go        go.run(instance) → globalThis.tlsPlayground installed (Go's start: package
-//             init and main)
 // V8 writes a wasm module's code cache only once enough of it has been
 // optimised (tier-up: a few sessions' worth) and a short timeout passed: a
 // visit that only loads the page never writes it.
 //
 // When the worker sets performance marks engine:fetch, engine:response,
 // engine:compiled, engine:instantiated and engine:ready (js/engine-worker.js),
-// they are printed too (wfetch, wcompile, winst, wgo): the real path, not a probe.
+// their spans are printed too: wfetch (fetch → response headers), wcompile
+// (→ compiled), winst (→ instantiated), wgo (→ Go's API installed: Go's start).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { launchArgs, stats } from './chromium.mjs';
 import { serve, root } from '../browser/helpers.mjs';
-
 
 const args = process.argv.slice(2);
 const noSW = args.includes('--no-sw');
@@ -99,27 +92,6 @@ async function visit(page, first) {
   return { ready, inWorker };
 }
 
-/** probe compiles, instantiates and starts the engine at url on the page's main thread. */
-async function probe(page, url) {
-  await page.addScriptTag({ url: `${site.origin}/${build.wasmExec}` });
-  return page.evaluate(async (wasmURL) => {
-    globalThis.context ??= { binding: {} };
-    const go = new Go();
-    const t0 = performance.now();
-    const response = await fetch(wasmURL);
-    const module = await WebAssembly.compileStreaming(response);
-    const t1 = performance.now();
-    const instance = await WebAssembly.instantiate(module, { ...go.importObject, workers: { ready() {} } });
-    const t2 = performance.now();
-    delete globalThis.tlsPlayground;
-    const installed = new Promise((resolve) => { globalThis.tlsPlaygroundOnReady = () => { resolve(); return true; }; });
-    go.run(instance);
-    if (!globalThis.tlsPlayground) await installed;
-    const t3 = performance.now();
-    return { compile: t1 - t0, inst: t2 - t1, go: t3 - t2 };
-  }, url);
-}
-
 /**
  * startTrace records Chromium's wasm trace events (the ones its own code cache tests read) until
  * end(), which resolves what V8 did with the engine's code cache during the visit: "hit" (compiled
@@ -168,9 +140,6 @@ try {
     const cache = await trace.end();
     const w = v.inWorker.wasm;
     const m = v.inWorker.marks;
-    const p = await probe(page, w ? w.url : `${site.origin}/${build.engine}`);
-    // The probe's Go stays on this page: the next visit reloads it away, after the code cache is written.
-    await page.waitForTimeout(500);
     rows.push({
       visit: i === 0 ? 'first' : `repeat ${i}`,
       controlled: v.ready.sw,
@@ -185,7 +154,6 @@ try {
       wcompile: m.compiled !== undefined ? m.compiled - (m.response ?? m.fetch) : undefined,
       winst: m.instantiated !== undefined ? m.instantiated - (m.compiled ?? m.fetch) : undefined,
       wgo: m.ready !== undefined ? m.ready - m.instantiated : undefined,
-      ...p,
     });
   }
 } finally {
@@ -195,7 +163,7 @@ try {
 }
 
 console.log(`${dist} (engine ${build.engine}), ${noSW ? 'service workers blocked (HTTP cache only)' : 'with the service worker'}, persistent profile, ${settleMs} ms on the page between visits\n`);
-const cols = ['visit', 'controlled', 'ready', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo', 'compile', 'inst', 'go'];
+const cols = ['visit', 'controlled', 'ready', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo'];
 console.log(`| ${cols.join(' | ')} |`);
 console.log(`|${cols.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${cols.map((c) => (typeof r[c] === 'number' ? ms(r[c]) : String(r[c] ?? '–'))).join(' | ')} |`);
@@ -203,7 +171,7 @@ const repeats = rows.slice(1);
 if (repeats.length) {
   const s = (k) => { const xs = repeats.map((r) => r[k]).filter((x) => typeof x === 'number'); return xs.length ? stats(xs) : null; };
   console.log('\nrepeat visits, median (p90):');
-  for (const k of ['ready', 'worker', 'fetch@', 'fetch', 'rest', 'wcompile', 'wgo', 'compile', 'inst', 'go']) {
+  for (const k of ['ready', 'worker', 'fetch@', 'fetch', 'rest', 'wfetch', 'wcompile', 'winst', 'wgo']) {
     const x = s(k);
     if (x) console.log(`  ${k.padEnd(9)} ${ms(x.median)} ms (${ms(x.p90)})`);
   }
