@@ -55,3 +55,49 @@ export function classes(...names) {
 export function emit(el, type, detail) {
   el.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
 }
+
+// ---- work in tasks of its own ---------------------------------------------------
+//
+// Issue 9: no main-thread task over 50 ms. What the visitor sees first is
+// rendered in the task that changed it; what is below it (a summary, a list
+// nobody opened) in a task of its own, after, so that the browser can paint
+// in between and answer input.
+
+const queued = new Map(); // key -> the latest function asked for
+
+/**
+ * soon runs fn in a task of its own after the current one. Calls with the
+ * same key before it runs coalesce: only the last fn runs (a component that
+ * is told three things in one task renders once).
+ */
+export function soon(key, fn) {
+  const waiting = queued.has(key);
+  queued.set(key, fn);
+  if (waiting) return;
+  postTask(() => {
+    const run = queued.get(key);
+    queued.delete(key);
+    if (run) run();
+  });
+}
+
+/** postTask queues fn as a task (the scheduler's user-visible priority where there is one). */
+function postTask(fn) {
+  const scheduler = globalThis.scheduler;
+  if (scheduler && typeof scheduler.postTask === 'function') {
+    scheduler.postTask(fn, { priority: 'user-visible' }).catch((err) => setTimeout(() => { throw err; }, 0));
+  } else {
+    setTimeout(fn, 0);
+  }
+}
+
+/**
+ * yieldToMain resolves in a later task, so that a long piece of work can let
+ * the browser paint and answer input between its chunks:
+ * for (const chunk of chunks) { render(chunk); await yieldToMain(); }
+ */
+export function yieldToMain() {
+  const scheduler = globalThis.scheduler;
+  if (scheduler && typeof scheduler.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => postTask(resolve));
+}

@@ -34,7 +34,7 @@ export class SequenceDiagram extends HTMLElement {
 
   set session(v) { if (v !== this._session) { this._session = v; this.render(); } }
   get session() { return this._session; }
-  set step(v) { if (v !== this._step) { this._step = v; this.render(); } }
+  set step(v) { if (v !== this._step) { this._step = v; if (!this.mark()) this.render(); } }
   get step() { return this._step; }
   /** notice, when set and there is no session, replaces "waiting for the engine". */
   set notice(v) { if (v !== this._notice) { this._notice = v; if (!this._session) this.render(); } }
@@ -47,17 +47,48 @@ export class SequenceDiagram extends HTMLElement {
         if (e.key === 'Enter' || e.key === ' ') this.select(e);
       });
       // Redraw when the box crosses NARROW_BELOW (a phone turned, a window resized).
+      // The width is read here, where the layout is fresh, never during a render
+      // (which would force a layout of the whole page first).
       if (typeof ResizeObserver === 'function') {
-        new ResizeObserver(() => { if (this.geometry() !== this._geometry) this.render(); }).observe(this);
+        new ResizeObserver(() => {
+          this._width = this.clientWidth;
+          if (this.geometry() !== this._geometry) this.render();
+        }).observe(this);
       }
     }
     this.render();
   }
 
-  /** geometry is the drawing's geometry for the box's current width. */
+  /**
+   * geometry is the drawing's geometry for the box's width, as last measured;
+   * before the first measure, a guess from the window's width (the resize
+   * observer corrects it before the first paint).
+   */
   geometry() {
-    const width = this.clientWidth;
+    const width = this._width !== undefined ? this._width : (innerWidth < NARROW_BELOW + 60 ? innerWidth : 0);
     return width && width < NARROW_BELOW ? NARROW : WIDE;
+  }
+
+  /**
+   * mark moves the highlight to the current step in the drawing already on
+   * screen (a step change redraws nothing); false when there is none to mark.
+   */
+  mark() {
+    const svg = this._svg;
+    if (!svg || !this._session || !svg.isConnected) return false;
+    const n = String(this._step);
+    for (const band of svg.querySelectorAll('g.band')) {
+      const current = band.dataset.band === n;
+      band.classList.toggle('current', current);
+      const button = band.querySelector('.step-button');
+      if (current) button.setAttribute('aria-current', 'step');
+      else button.removeAttribute('aria-current');
+      for (const m of band.querySelectorAll('g.message')) {
+        if (current) m.setAttribute('aria-current', 'step');
+        else m.removeAttribute('aria-current');
+      }
+    }
+    return true;
   }
 
   select(e) {
@@ -75,6 +106,7 @@ export class SequenceDiagram extends HTMLElement {
     const { W, GUTTER, HEAD, ROW, NOTE, BAND_PAD } = g;
     this.dataset.layout = g === NARROW ? 'narrow' : 'wide';
     if (!session) {
+      this._svg = null;
       this.replaceChildren(s('svg', { class: 'sequence empty', viewBox: `0 0 ${W} 120`, role: 'img', 'aria-label': 'The handshake diagram appears once the engine has run a session.' },
         ...lanes(g, 120),
         s('text', { x: W / 2 + GUTTER / 2, y: 96, class: 'placeholder', 'text-anchor': 'middle' }, this._notice ? 'no handshake to show' : 'waiting for the engine…')));
@@ -135,6 +167,7 @@ export class SequenceDiagram extends HTMLElement {
     ...lanes(g, height),
     ...body);
     this.replaceChildren(svg);
+    this._svg = svg;
     if (focusKey) {
       const again = svg.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`);
       if (again) again.focus({ preventScroll: true });
@@ -202,13 +235,14 @@ function note({ CLIENT_X, SERVER_X, NOTE, NOTE_X }, y, title, sub) {
 function fitNotes({ CLIENT_X, SERVER_X, NOTE_X }, svg) {
   const max = SERVER_X - CLIENT_X + 2 * NOTE_X - 8;
   requestAnimationFrame(() => {
-    for (const t of svg.querySelectorAll('.note text')) {
-      let len = 0;
-      try { len = t.getComputedTextLength(); } catch { len = 0; }
-      if (len > max) {
-        t.setAttribute('textLength', String(max));
-        t.setAttribute('lengthAdjust', 'spacingAndGlyphs');
-      }
+    if (!svg.isConnected) return;
+    // Every length first, then every change: one layout, not one per note.
+    const wide = [...svg.querySelectorAll('.note text')].filter((t) => {
+      try { return t.getComputedTextLength() > max; } catch { return false; }
+    });
+    for (const t of wide) {
+      t.setAttribute('textLength', String(max));
+      t.setAttribute('lengthAdjust', 'spacingAndGlyphs');
     }
   });
 }

@@ -7,13 +7,17 @@
 // the round trips cost: the handshake's total and per-round-trip time, and
 // the messages'.
 //
+// A recorded session (the build's first session, shown until the engine is
+// ready: session.source 'recorded') says so at its top.
+//
 // Properties: session (Session JSON), setup (Setup JSON), network (null, or
 // {server: 'page'|'url', base, exchanges}: network.js Exchange[]).
 
-import { h } from '../dom.js';
-import { hexBlock } from './values.js';
+import { h, soon } from '../dom.js';
+import { hexBlock, lazyDetails } from './values.js';
 import { byteLength, formatByteCount } from '../hex.js';
 import { formatMs, totals } from './network-panel.js';
+import { isRecorded, recordedAt } from './recorded.js';
 
 /**
  * Labels of the secrets the page knows, in the order they come into being.
@@ -137,6 +141,20 @@ function keyStateText(session, remote) {
   }
 }
 
+/**
+ * recordedNote says, for the build's first session (scripts/firstsession),
+ * what it is: run by this engine when the site was built, on that date, with
+ * the starter key that everyone has; the engine in this page replaces it.
+ */
+function recordedNote(session) {
+  if (!isRecorded(session)) return null;
+  const when = recordedAt(session) || 'date unknown';
+  return h('p', { class: 'recorded-note', 'data-testid': 'session-source', 'data-source': 'recorded' },
+    h('strong', null, 'Recorded: '),
+    `this session was run by this engine when the site was built (${when}), with the starter key shipped with the page — everyone has it. `,
+    'The engine in your browser replaces it with a session of its own as soon as it is ready.');
+}
+
 let instances = 0;
 
 export class SessionSummary extends HTMLElement {
@@ -145,18 +163,30 @@ export class SessionSummary extends HTMLElement {
     this.uid = `summary${++instances}`;
   }
 
-  set session(v) { if (v !== this._session) { this._session = v; this.render(); } }
-  set setup(v) { if (v !== this._setup) { this._setup = v; this.render(); } }
+  set session(v) { if (v !== this._session) { this._session = v; this.later(); } }
+  set setup(v) { if (v !== this._setup) { this._setup = v; this.later(); } }
   set network(v) {
     const same = v === this._network || (v && this._network && v.exchanges === this._network.exchanges && v.server === this._network.server);
     this._network = v;
-    if (!same) this.render();
+    if (!same) this.later();
   }
 
   connectedCallback() { this.render(); }
 
+  /**
+   * later renders in a task of its own: the summary sits below the step and
+   * the diagram, which a new session changes first (issue 9: no long task).
+   * Whatever changes in one task renders once. data-seed says which session
+   * the summary shows, once shown.
+   */
+  later() {
+    if (!this._pending) this._pending = () => { this._pending = null; this.render(); };
+    soon(this, this._pending);
+  }
+
   render() {
     if (!this.isConnected) return;
+    this.dataset.seed = this._session ? this._session.seed || '' : '';
     const session = this._session;
     const setup = this._setup;
     if (!session) {
@@ -169,6 +199,7 @@ export class SessionSummary extends HTMLElement {
     const secrets = session.secrets || {};
     this.replaceChildren(h('section', { class: 'summary', 'aria-labelledby': `${this.uid}-title` },
       h('h2', { id: `${this.uid}-title` }, 'This session'),
+      recordedNote(session),
       h('dl', { class: 'facts' },
         fact('Protocol', session.version || '—'),
         wide('Cipher suite', h('code', { 'data-testid': 'suite' }, session.suite || 'none negotiated')),
@@ -187,15 +218,15 @@ export class SessionSummary extends HTMLElement {
           ? wide('Server key fingerprint (SHA-256 of the public key)', h('code', { 'data-testid': 'key-fingerprint' }, setup.serverKey.fingerprint)) : null,
         fact('Records', `${(session.records || []).length} (${formatByteCount(wire)} on the wire)`),
         ...networkFacts(this._network, fact),
-        fact('State', session.error ? 'failed' : session.closed ? 'closed' : 'open'),
+        fact('State', isRecorded(session) ? 'recorded (not a live connection)' : session.error ? 'failed' : session.closed ? 'closed' : 'open'),
         wide(this._network ? 'Client’s seed (the server’s randomness is its own)' : 'Seed (replays this session)', h('code', null, session.seed || '—'))),
       h('h3', null, 'Key log'),
       h('p', { class: 'explanation' },
         `The NSS key log ${(session.keylog || '').trim().split('\n').length > 1 ? 'lines' : 'line'}: give ${(session.keylog || '').trim().split('\n').length > 1 ? 'them' : 'it'} to Wireshark (Preferences → Protocols → TLS → (Pre)-Master-Secret log filename) with the exported records and every byte decrypts.`),
       h('pre', { class: 'keylog bytes', 'data-testid': 'keylog' }, session.keylog || '(none)'),
-      h('details', { class: 'secrets' },
-        h('summary', null, 'Every secret of this session'),
-        h('dl', { class: 'values' }, orderedSecrets(secrets).map(([k, hex]) =>
+      // Built when opened: a score of hex dumps nobody has asked for yet.
+      lazyDetails(h('details', { class: 'secrets' }, h('summary', null, 'Every secret of this session')),
+        () => h('dl', { class: 'values' }, orderedSecrets(secrets).map(([k, hex]) =>
           h('div', { class: isSecret(k) ? 'value secret' : 'value', 'data-secret': k },
             h('dt', { class: 'label' }, secretLabel(k), isSecret(k) ? h('span', { class: 'secret-badge' }, 'secret') : null),
             h('dd', null, hexBlock(hex))))))));

@@ -8,6 +8,9 @@
 // a polite live region that the panel keeps across renders; a render of the
 // same step (a new session, say) announces nothing.
 //
+// A recorded session (the build's first session, session.source 'recorded')
+// says so under the step's title.
+//
 // Properties: session (Session JSON), step (1..7), notice (why there is no session).
 // Attributes it sets: data-step (the step shown).
 
@@ -15,8 +18,15 @@ import { h, classes } from '../dom.js';
 import { renderValue, hexBlock } from './values.js';
 import { byteLength, formatByteCount } from '../hex.js';
 import { linkTerms, citations } from './glossary.js';
+import { isRecorded, recordedAt } from './recorded.js';
 
 let instances = 0;
+
+/** recordedLabel says, in one line, what a recorded session is. */
+function recordedLabel(session) {
+  const at = recordedAt(session);
+  return `Recorded by this engine when the site was built${at ? ` (${at})` : ''}, with the starter key everyone has; the engine in your browser replaces it when it is ready.`;
+}
 
 export class StepPanel extends HTMLElement {
   constructor() {
@@ -54,6 +64,7 @@ export class StepPanel extends HTMLElement {
       this._shown = n;
     }
     if (!step) {
+      this._view = null;
       this.content.replaceChildren(h('article', { class: 'step-panel pending', 'aria-labelledby': headingID },
         h('p', { class: 'step-number' }, `Step ${n} of 7`),
         h('h2', { id: headingID, tabindex: -1 }, this._notice ? 'No handshake' : 'Waiting for the engine'),
@@ -63,20 +74,49 @@ export class StepPanel extends HTMLElement {
 
     const messages = (session.messages || []).filter((m) => m.step === n);
     const events = step.events || [];
-    this.content.replaceChildren(h('article', { class: 'step-panel', 'aria-labelledby': headingID },
-      h('header', null,
-        h('p', { class: 'step-number' }, `Step ${n} of 7`),
-        h('h2', { id: headingID, tabindex: -1 }, step.title)),
-      h('div', { class: 'compare' },
+    const recorded = isRecorded(session);
+    // The article on screen is kept and changed where the step differs: a new
+    // session of the same step changes its values, not its text (nor the
+    // heading's focus); the text is rebuilt only when it is another.
+    let v = this._view;
+    if (!v || !v.article.isConnected || v.article.parentNode !== this.content) {
+      const number = h('p', { class: 'step-number' });
+      const title = h('h2', { id: headingID, tabindex: -1 });
+      const header = h('header', null, number, title);
+      const article = h('article', { class: 'step-panel', 'aria-labelledby': headingID }, header);
+      v = this._view = { article, header, number, title, badge: null, compare: null, key: '', rest: [] };
+      this.content.replaceChildren(article);
+    }
+    v.article.dataset.source = recorded ? 'recorded' : 'live';
+    setText(v.number, `Step ${n} of 7`);
+    setText(v.title, step.title);
+    const badge = recorded ? recordedLabel(session) : '';
+    if (badge && !v.badge) v.header.append(v.badge = h('p', { class: 'recorded-badge', 'data-testid': 'step-recorded' }));
+    if (v.badge) {
+      if (badge) setText(v.badge, badge);
+      else { v.badge.remove(); v.badge = null; }
+    }
+    const key = JSON.stringify([step.article, step.really, step.rfc || []]);
+    if (key !== v.key) {
+      const compare = h('div', { class: 'compare' },
         h('section', { class: 'article-says' }, h('h3', null, 'What articles say'), h('p', null, step.article)),
         h('section', { class: 'really-happens' }, h('h3', null, 'What really happens'), paragraphs(step.really),
-          (step.rfc || []).length ? h('p', { class: 'rfc-cites', 'data-testid': 'step-rfc' }, 'In the RFCs: ', citations(step.rfc)) : null)),
+          (step.rfc || []).length ? h('p', { class: 'rfc-cites', 'data-testid': 'step-rfc' }, 'In the RFCs: ', citations(step.rfc)) : null));
+      if (v.compare) v.compare.replaceWith(compare);
+      else v.article.append(compare);
+      v.compare = compare;
+      v.key = key;
+    }
+    for (const el of v.rest) el.remove();
+    v.rest = [
       events.length
         ? h('ol', { class: 'events', 'aria-label': `What happens in step ${n}` }, events.map(renderEvent))
         : h('p', { class: 'explanation no-events' }, n === 7
           ? 'No application data yet: type a message below and send it as the client or as the server.'
           : 'Nothing was recorded for this step.'),
-      messages.length ? recordsOnTheWire(session, messages) : null));
+      messages.length ? recordsOnTheWire(session, messages) : null,
+    ].filter(Boolean);
+    v.article.append(...v.rest);
   }
 
   /** focusHeading moves keyboard focus to the step's title (after a deep link). */
@@ -84,6 +124,11 @@ export class StepPanel extends HTMLElement {
     const heading = this.querySelector('h2');
     if (heading) heading.focus();
   }
+}
+
+/** setText sets el's text, unless it is already that (no needless change for the page to lay out). */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 /** paragraphs splits a text at blank lines, linking each glossary term once across them. */

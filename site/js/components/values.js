@@ -11,7 +11,9 @@ const FOLD_BYTES = 64;
 
 /**
  * hexBlock shows bytes in hex with their count, perLine bytes a line. Long
- * strings show a one-line preview that opens to the full dump.
+ * strings show a one-line preview that opens to the full dump; the dump is
+ * built when the preview is first opened (most never are), unless a testid
+ * names it (a script reads it without opening it).
  */
 export function hexBlock(hex, { len, testid, perLine = 16, label = 'Bytes' } = {}) {
   const n = len || byteLength(hex);
@@ -22,9 +24,32 @@ export function hexBlock(hex, { len, testid, perLine = 16, label = 'Bytes' } = {
   if (n <= FOLD_BYTES) {
     return h('div', { class: 'hex' }, dump(), count);
   }
-  return h('details', { class: 'hex folded' },
-    h('summary', null, h('code', { class: 'bytes preview' }, previewHex(hex, Math.min(12, perLine || 12))), ' ', count),
-    dump());
+  return lazyDetails(h('details', { class: 'hex folded' },
+    h('summary', null, h('code', { class: 'bytes preview' }, previewHex(hex, Math.min(12, perLine || 12))), ' ', count)),
+  dump, { eager: Boolean(testid) });
+}
+
+/**
+ * lazyDetails appends what body() builds to the <details> el the first time
+ * it opens (at once if eager, or if it is already open), and returns el.
+ */
+export function lazyDetails(el, body, { eager = false } = {}) {
+  let built = false;
+  const build = () => {
+    if (built) return;
+    built = true;
+    el.append(...[body()].flat().filter(Boolean));
+  };
+  if (eager || el.open) build();
+  else {
+    const onToggle = () => {
+      if (!el.open) return;
+      el.removeEventListener('toggle', onToggle);
+      build();
+    };
+    el.addEventListener('toggle', onToggle);
+  }
+  return el;
 }
 
 /** renderValue renders one Value as a <div> holding a <dt> and a <dd>, for a <dl class="values">. */
@@ -46,9 +71,8 @@ function renderBody(v) {
     case 'list':
       return h('ol', { class: 'list' }, (v.items || []).map((item) => h('li', null, h('code', null, item))));
     case 'pem':
-      return h('details', { class: 'pem' },
-        h('summary', null, pemSummary(v.text || '')),
-        scrollable(h('pre', { class: 'pem' }, v.text || ''), `${v.label} (PEM)`));
+      return lazyDetails(h('details', { class: 'pem' }, h('summary', null, pemSummary(v.text || ''))),
+        () => scrollable(h('pre', { class: 'pem' }, v.text || ''), `${v.label} (PEM)`));
     case 'cert':
       return v.cert ? certTable(v.cert) : h('p', null, '(no certificate)');
     case 'check':
