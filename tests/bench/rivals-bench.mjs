@@ -8,10 +8,14 @@
 //
 // The rivals are served by this script (plain static files, as their builds
 // expect: crypto-lab under /crypto-lab-tls-handshake/, its Vite base).
-// "Usable" is each page's own moment: the playground's tls-playground:ready
-// mark (the first complete session on screen); crypto-lab's first live
-// handshake rendered (its message list and step detail); the Illustrated
-// page's load event. Bytes: every response the first visit received, page and
+// "Usable" is each page's own moment, and the playground has two, kept apart:
+// the first session on screen, recorded (the tls-playground:recorded
+// mark: the session the build recorded with the same engine, shown, labelled,
+// before the engine is ready; absent from a build without one), and the first
+// live session on screen (the tls-playground:ready mark: run by the engine in
+// the page); crypto-lab's first live handshake rendered (its message list and
+// step detail); the Illustrated page's load event. Both playground rows take
+// their ratio against crypto-lab's usable. Bytes: every response the first visit received, page and
 // service worker, each compressed with brotli quality 11 (what a CDN would send).
 // Long tasks: the browser's own longtask entries (tasks over 50 ms).
 import http from 'node:http';
@@ -56,6 +60,7 @@ const subjects = {
       await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
       return page.evaluate(() => ({
         usable: performance.getEntriesByName('tls-playground:ready')[0]?.startTime,
+        recorded: performance.getEntriesByName('tls-playground:recorded')[0]?.startTime,
         engine: performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime,
       }));
     },
@@ -91,7 +96,7 @@ const longtaskObserver = () => {
 const brotli = (buf) => zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
 const results = Object.fromEntries(Object.keys(subjects).map((k) => [k, {
-  bytes: [], usable: [], engine: [], ltCount: [], ltTotal: [], ltMax: [], click: [], clickLtCount: [], clickLtMax: [], offline: null,
+  bytes: [], fcp: [], usable: [], recorded: [], engine: [], ltCount: [], ltTotal: [], ltMax: [], click: [], clickLtCount: [], clickLtMax: [], offline: null,
 }]));
 
 const browser = await launch();
@@ -113,6 +118,9 @@ try {
       const r = results[name];
       r.usable.push(t.usable);
       if (typeof t.engine === 'number') r.engine.push(t.engine);
+      if (typeof t.recorded === 'number') r.recorded.push(t.recorded);
+      const fcp = await page.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime);
+      if (typeof fcp === 'number') r.fcp.push(fcp);
       const lt = await page.evaluate((u) => window.__longtasks.filter(([start]) => start < u), t.usable);
       r.ltCount.push(lt.length);
       r.ltTotal.push(lt.reduce((a, [, d]) => a + d, 0));
@@ -167,20 +175,22 @@ try {
 
 const ms = (xs) => (xs.length ? `${Math.round(stats(xs).median).toLocaleString('en')} (${Math.round(stats(xs).p90).toLocaleString('en')})` : '—');
 const med = (xs) => (xs.length ? stats(xs).median : NaN);
-const ratio = (k) => {
+const ratio = (k, rivalKey = k) => {
   const a = med(results.playground[k]);
-  const b = med(results['crypto-lab'][k]);
+  const b = med(results['crypto-lab'][rivalKey]);
   return Number.isFinite(a) && Number.isFinite(b) && b > 0 ? (a / b).toFixed(2) : '—';
 };
 const kb = (xs) => (xs.length ? `${Math.round(xs[0] / 1024).toLocaleString('en')} KB` : '—');
 const lt = (r) => `${Math.round(med(r.ltCount))} / ${Math.round(med(r.ltTotal))} ms (max ${Math.round(med(r.ltMax))})`;
 const names = Object.keys(subjects);
-const row = (label, f, ratioKey) => `| ${label} | ${names.map((n) => f(results[n])).join(' | ')} | ${ratioKey ? ratio(ratioKey) : '—'} |`;
+const row = (label, f, ratioKey, rivalKey) => `| ${label} | ${names.map((n) => f(results[n])).join(' | ')} | ${ratioKey ? ratio(ratioKey, rivalKey) : '—'} |`;
 console.log(`Chromium, ${loads} interleaved loads each, ${clicks} "New session" clicks; median (p90) unless said\n`);
 console.log(`| | ${names.join(' | ')} | playground ÷ crypto-lab |`);
 console.log(`|---|${names.map(() => '---').join('|')}|---|`);
 console.log(row('bytes of the first visit, brotli-11', (r) => kb(r.bytes), 'bytes'));
-console.log(row('usable (ms from navigation)', (r) => ms(r.usable), 'usable'));
+console.log(row('first contentful paint (ms)', (r) => ms(r.fcp), 'fcp'));
+console.log(row('first session on screen, recorded (ms from navigation)', (r) => ms(r.recorded), 'recorded', 'usable'));
+console.log(row('usable: live session on screen, engine ready (ms from navigation)', (r) => ms(r.usable), 'usable'));
 console.log(row('engine ready (ms)', (r) => ms(r.engine)));
 console.log(row('long tasks before usable (count / total, median)', lt));
 console.log(row('"New session" click → page updated (ms)', (r) => ms(r.click), 'click'));
