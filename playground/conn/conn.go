@@ -97,7 +97,8 @@ type Core struct {
 	earlySkipped    int
 	maxEarlySkipped int
 
-	erasures []Erasure
+	erasures  []Erasure
+	onDiscard func() // called just before the keys are overwritten with zeros
 
 	ignored    int          // records in a row that carried nothing to act on (see Ignore)
 	appData    [][]byte     // application data received and not yet taken
@@ -639,8 +640,17 @@ func (c *Core) Close() error {
 	return nil
 }
 
+// OnDiscard has the connection call f just before it overwrites its keys
+// and secrets with zeros (once both sides closed, or when it fails): a
+// caller that shows them takes its copy then, rather than after every
+// record.
+func (c *Core) OnDiscard(f func()) { c.onDiscard = f }
+
 // discardKeys drops both record protectors and the version's secrets.
 func (c *Core) discardKeys() {
+	if c.onDiscard != nil {
+		c.onDiscard()
+	}
 	c.write.Discard()
 	c.in.Discard()
 	c.hs.DiscardKeys()

@@ -157,3 +157,29 @@ func wire(out []record.Out) []byte {
 	}
 	return b
 }
+
+// TestOnDiscard: the hook runs once, just before the keys are overwritten
+// with zeros, so what it reads still holds the secrets; in both versions.
+func TestOnDiscard(t *testing.T) {
+	s, err := pki.NewSetup(pki.Options{KeyType: pki.KeyECDSA, Rand: rng.New([]byte("conn limits"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range versions {
+		t.Run(v.name, func(t *testing.T) {
+			cli, _ := established(t, v, s)
+			var seen []string
+			cli.(interface{ OnDiscard(func()) }).OnDiscard(func() { seen = append(seen, cli.KeyLog()) })
+			before := cli.KeyLog()
+			if err := cli.Receive(header(record.TypeApplicationData, 64)); err == nil {
+				t.Fatal("a forged record was accepted")
+			}
+			if len(seen) != 1 || seen[0] != before {
+				t.Fatalf("the hook saw %q, want once %q", seen, before)
+			}
+			if after := cli.KeyLog(); after == before {
+				t.Fatalf("the key log still shows the secrets after the failure: %q", after)
+			}
+		})
+	}
+}
