@@ -254,7 +254,13 @@ func (h *handler) flight(w http.ResponseWriter, r *http.Request) *apiError {
 	if err != nil {
 		return fail(http.StatusInternalServerError, "internal", "%v", err)
 	}
-	rec := &trace.Recorder{}
+	// The server's trace only when the client asks for it: recording it
+	// (the contract's ids and kinds, trace.Annotate) is work a fresh
+	// instance would otherwise do on every flight for nobody.
+	var rec *trace.Recorder
+	if r.Header.Get(HeaderTrace) == "1" {
+		rec = &trace.Recorder{}
+	}
 	srv, err := h.server(st, signer, rec)
 	if err != nil {
 		return fail(http.StatusBadRequest, "bad_mode", "%v", err)
@@ -268,7 +274,10 @@ func (h *handler) flight(w http.ResponseWriter, r *http.Request) *apiError {
 		respond(srv)
 		srv.TakeOutput()
 	}
-	before := len(rec.Events)
+	before := 0
+	if rec != nil {
+		before = len(rec.Events)
+	}
 	rerr := srv.Receive(body)
 	if rerr == nil {
 		respond(srv)
@@ -302,7 +311,7 @@ func (h *handler) flight(w http.ResponseWriter, r *http.Request) *apiError {
 		state = "established"
 	}
 	hdr.Set(HeaderState, state)
-	if r.Header.Get(HeaderTrace) == "1" {
+	if rec != nil {
 		events, _ := json.Marshal(rec.Events[before:])
 		hdr.Set(HeaderTrace, base64.RawURLEncoding.EncodeToString(events))
 	}

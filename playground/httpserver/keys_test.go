@@ -126,3 +126,37 @@ func TestRSAPublicInPEM(t *testing.T) {
 		}
 	}
 }
+
+// The server records its trace only for a client that asks (Tls-Playground-Trace: 1).
+func TestTraceOnlyWhenAsked(t *testing.T) {
+	s, chain := rsaSetup(t, "trace when asked")
+	id, err := IdentityFromPEM(chain, s.KeyPEM(), strings.Repeat("ab", 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(New(id, Options{}))
+	defer ts.Close()
+	for _, ask := range []bool{false, true} {
+		cl := tls13Client(s)
+		if err := cl.Start(); err != nil {
+			t.Fatal(err)
+		}
+		var hello []byte
+		for _, o := range cl.TakeOutput() {
+			hello = append(hello, o.Wire...)
+		}
+		req, _ := http.NewRequest(http.MethodPost, ts.URL+PathFlight+"?mode=tls13", strings.NewReader(string(hello)))
+		req.Header.Set("Content-Type", ContentType)
+		if ask {
+			req.Header.Set(HeaderTrace, "1")
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get(HeaderTrace) != ""; resp.StatusCode != 200 || got != ask {
+			t.Fatalf("asked %v: HTTP %d, trace header present %v", ask, resp.StatusCode, got)
+		}
+	}
+}
