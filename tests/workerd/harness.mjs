@@ -6,6 +6,14 @@
 // waits until GET /tls/info answers. A second service on another port is a plain JS Worker
 // answering "ok": the floor of HTTP plus the runtime, to tell the Go instance's own cost apart.
 //
+// TLSPLAY_WORKER_DIST=DIR serves another build of the Worker (the same five files) instead of
+// scripts/cloudflare/dist, e.g. to measure two builds in turn.
+//
+// workerd runs a Worker's JavaScript (and so its Go instances) on one thread. To use more cores,
+// Cloudflare's guidance for workerd is more processes: startWorkerd(identity, {processes: N})
+// starts N, each on its own port with the same Worker and secrets ({urls}); a client spreads its
+// connections over them (the server is stateless: any process can take any flight).
+//
 // Used by tests/workerd/workerd.test.mjs and scripts/load.sh. Not a test file itself.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
-export const workerDist = path.join(repoRoot, 'scripts', 'cloudflare', 'dist');
+export const workerDist = path.resolve(process.env.TLSPLAY_WORKER_DIST || path.join(repoRoot, 'scripts', 'cloudflare', 'dist'));
 export const workerdBin = path.join(repoRoot, 'tests', 'node_modules', '.bin', 'workerd');
 const workerFiles = ['entry.mjs', 'worker.mjs', 'runtime.mjs', 'wasm_exec.js', 'app.wasm'];
 
@@ -43,6 +51,8 @@ export function freePort() {
 
 /** capnp is the workerd config for the Worker on port and the baseline on basePort. */
 function capnp({ port, basePort, date }) {
+  const baseline = basePort ? `,
+    (name = "baseline", address = "127.0.0.1:${basePort}", http = (), service = "baseline"),` : ',';
   const modules = workerFiles
     .map((f) => (f.endsWith('.wasm') ? `(name = "${f}", wasm = embed "${f}")` : `(name = "${f}", esModule = embed "${f}")`))
     .join(',\n    ');
@@ -52,8 +62,7 @@ using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [ (name = "tls", worker = .tlsWorker), (name = "baseline", worker = .baselineWorker) ],
   sockets = [
-    (name = "tls", address = "127.0.0.1:${port}", http = (), service = "tls"),
-    (name = "baseline", address = "127.0.0.1:${basePort}", http = (), service = "baseline"),
+    (name = "tls", address = "127.0.0.1:${port}", http = (), service = "tls")${baseline}
   ],
 );
 
@@ -77,11 +86,31 @@ const baselineWorker :Workerd.Worker = (
 }
 
 /**
- * startWorkerd serves the Worker with identity {certPem, keyPem, tokenKey}; resolves
- * {url, baselineUrl, startMs, logs(), stop()} once it answers. stop() ends workerd (SIGTERM,
- * then SIGKILL after 3 s) and removes the temporary folder.
+ * cpuMs is the CPU time (user + system) the workerd processes have used so far, in ms, from
+ * /proc (Linux; NaN elsewhere): on a shared machine, CPU per request is what a build costs,
+ * where wall time also counts everyone else's work.
  */
-export async function startWorkerd(identity, { readyTimeoutMs = 20_000 } = {}) {
+function cpuMs(procs) {
+  let ticks = 0;
+  try {
+    for (const p of procs) {
+      const stat = fs.readFileSync(`/proc/${p.child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime: the 14th and 15th
+    }
+  } catch {
+    return NaN;
+  }
+  return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+}
+
+/**
+ * startWorkerd serves the Worker with identity {certPem, keyPem, tokenKey}; resolves
+ * {url, urls, baselineUrl, startMs, logs(), stop()} once it answers. With processes > 1 it starts
+ * that many workerd processes, each on its own port (urls; url is the first, which also serves the
+ * baseline). stop() ends them (SIGTERM, then SIGKILL after 3 s) and removes the temporary folder.
+ */
+export async function startWorkerd(identity, { readyTimeoutMs = 20_000, processes = 1 } = {}) {
   for (const f of workerFiles) {
     if (!fs.existsSync(path.join(workerDist, f))) {
       throw new Error(`${path.join(workerDist, f)} not found: build the Worker first (bash scripts/build.sh)`);
@@ -90,52 +119,62 @@ export async function startWorkerd(identity, { readyTimeoutMs = 20_000 } = {}) {
   if (!fs.existsSync(workerdBin)) throw new Error(`${workerdBin} not found: run npm ci in tests/`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tlsplay-workerd-'));
   for (const f of workerFiles) fs.copyFileSync(path.join(workerDist, f), path.join(dir, f));
-  const [port, basePort] = [await freePort(), await freePort()];
-  fs.writeFileSync(path.join(dir, 'config.capnp'), capnp({ port, basePort, date: compatibilityDate() }));
+  const basePort = await freePort();
+  const date = compatibilityDate();
 
   const t0 = performance.now();
-  const child = spawn(workerdBin, ['serve', 'config.capnp'], {
-    cwd: dir,
-    env: { ...process.env, TLS_CERT_PEM: identity.certPem, TLS_KEY_PEM: identity.keyPem, TOKEN_KEY: identity.tokenKey },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout.on('data', (d) => (log += d));
-  child.stderr.on('data', (d) => (log += d));
-  let exited = null;
-  const exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve((exited = { code, signal }))));
+  const procs = [];
+  for (let i = 0; i < processes; i++) {
+    const port = await freePort();
+    const config = `config-${i}.capnp`;
+    fs.writeFileSync(path.join(dir, config), capnp({ port, basePort: i === 0 ? basePort : 0, date }));
+    const child = spawn(workerdBin, ['serve', config], {
+      cwd: dir,
+      env: { ...process.env, TLS_CERT_PEM: identity.certPem, TLS_KEY_PEM: identity.keyPem, TOKEN_KEY: identity.tokenKey },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const p = { url: `http://127.0.0.1:${port}`, child, log: '', exited: null };
+    child.stdout.on('data', (d) => (p.log += d));
+    child.stderr.on('data', (d) => (p.log += d));
+    p.exit = new Promise((resolve) => child.on('exit', (code, signal) => resolve((p.exited = { code, signal }))));
+    procs.push(p);
+  }
+  const logs = () => procs.map((p) => p.log).join('');
 
   const stop = async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await exit;
+    await Promise.all(procs.map(async (p) => {
+      if (p.exited) return;
+      p.child.kill('SIGTERM');
+      const timer = setTimeout(() => p.child.kill('SIGKILL'), 3000);
+      await p.exit;
       clearTimeout(timer);
-    }
+    }));
     fs.rmSync(dir, { recursive: true, force: true });
   };
 
-  const url = `http://127.0.0.1:${port}`;
   const deadline = performance.now() + readyTimeoutMs;
-  for (;;) {
-    if (exited) {
-      await stop();
-      throw new Error(`workerd exited (${JSON.stringify(exited)}) before serving:\n${log}`);
+  for (const p of procs) {
+    for (;;) {
+      if (p.exited) {
+        await stop();
+        throw new Error(`workerd exited (${JSON.stringify(p.exited)}) before serving:\n${logs()}`);
+      }
+      try {
+        const res = await fetch(`${p.url}/tls/info`);
+        const body = await res.text();
+        if (res.status === 200) break;
+        await stop();
+        throw new Error(`workerd answered GET /tls/info with ${res.status}: ${body}\n${logs()}`);
+      } catch (err) {
+        if (!(err instanceof TypeError)) throw err; // a connection error is a TypeError: not up yet
+      }
+      if (performance.now() > deadline) {
+        await stop();
+        throw new Error(`workerd did not answer within ${readyTimeoutMs} ms:\n${logs()}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    try {
-      const res = await fetch(`${url}/tls/info`);
-      const body = await res.text();
-      if (res.status === 200) break;
-      await stop();
-      throw new Error(`workerd answered GET /tls/info with ${res.status}: ${body}\n${log}`);
-    } catch (err) {
-      if (!(err instanceof TypeError)) throw err; // a connection error is a TypeError: not up yet
-    }
-    if (performance.now() > deadline) {
-      await stop();
-      throw new Error(`workerd did not answer within ${readyTimeoutMs} ms:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, baselineUrl: `http://127.0.0.1:${basePort}/`, startMs: performance.now() - t0, logs: () => log, stop };
+  const urls = procs.map((p) => p.url);
+  return { url: urls[0], urls, baselineUrl: `http://127.0.0.1:${basePort}/`, startMs: performance.now() - t0, logs, stop, cpuMs: () => cpuMs(procs) };
 }

@@ -2,14 +2,16 @@
 // request, as the page's in-page server runs it (site/js/server-runtime.js: one compiled
 // module, a new instance per request), and where its start goes (GODEBUG=inittrace=1).
 //
-// Usage: node tests/workerd/startbench.mjs WASM [N] [--inittrace]
+// Usage: node tests/workerd/startbench.mjs WASM [N] [--inittrace] [--key=rsa|ecdsa|ed25519]
 //   WASM         a server build (GOOS=js GOARCH=wasm go build -o WASM ./wasm/server), or an
 //                older engine.wasm that still had the server role
 //   N            requests (default 200): GET /tls/info, each from a fresh instance
 //   --inittrace  also print the package init trace of one instance (the Go runtime's
 //                GODEBUG=inittrace=1), sorted by clock time, and its total
+//   --key=TYPE   the server key of the identity (default rsa, as the load runs use)
 // Prints the medians and p90 of instantiate / start / handle / total (server-runtime.js's
-// onRequest timings) and the wasm's size. A bench, not a test: nothing is asserted.
+// onRequest timings), the CPU per request, and the wasm's size. A bench, not a test: nothing is
+// asserted.
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -29,7 +31,8 @@ const goroot = (await import('node:child_process')).execFileSync('go', ['env', '
 await import(path.join(goroot, 'lib', 'wasm', 'wasm_exec.js'));
 
 const client = buildClient();
-const identity = makeIdentity(client.bin, client.dir);
+const keyFlag = [...flags].find((f) => f.startsWith('--key='));
+const identity = makeIdentity(client.bin, client.dir, { key: keyFlag ? keyFlag.slice(6) : 'rsa' });
 fs.rmSync(client.dir, { recursive: true, force: true });
 
 const bytes = fs.readFileSync(wasmFile);
@@ -101,13 +104,19 @@ const server = createInPageServer({ module, identity, onRequest: (r) => timings.
 for (let i = 0; i < 20; i++) await (await server.fetch(new Request('https://in-page.invalid/tls/info'))).arrayBuffer();
 timings.length = 0;
 const wall0 = performance.now();
+const cpu0 = process.cpuUsage();
 for (let i = 0; i < n; i++) {
   const res = await server.fetch(new Request('https://in-page.invalid/tls/info'));
   if (res.status !== 200) throw new Error(`GET /tls/info: ${res.status} ${await res.text()}`);
   await res.arrayBuffer();
 }
 const wall = performance.now() - wall0;
+const cpu = process.cpuUsage(cpu0);
+const cpuPerRequest = (cpu.user + cpu.system) / 1000 / n;
 const row = (name, xs) => `${name.padEnd(12)} p50 ${q(xs, 0.5).toFixed(2).padStart(6)} ms  p90 ${q(xs, 0.9).toFixed(2).padStart(6)} ms`;
 console.log(`${path.basename(wasmFile)}: ${bytes.length} bytes, compiled in ${compileMs.toFixed(0)} ms; ${n} x GET /tls/info, each a fresh instance, ${(n / (wall / 1000)).toFixed(1)} requests/s sequential:`);
 for (const k of ['instantiate', 'start', 'handle', 'total']) console.log('  ' + row(k, timings.map((t) => t[k])));
+// CPU, unlike wall time, does not count the other processes of a shared machine (it does count
+// V8's own helper threads: compilation, garbage collection).
+console.log(`  CPU          ${cpuPerRequest.toFixed(2)} ms per request (this process, all threads)`);
 if (flags.has('--inittrace')) await inittrace(20);

@@ -1,5 +1,5 @@
-// workerd.test.mjs: the Cloudflare Worker (scripts/cloudflare/dist: engine.wasm in its server
-// role behind github.com/syumai/workers' glue) under workerd, Cloudflare's own runtime, on
+// workerd.test.mjs: the Cloudflare Worker (scripts/cloudflare/dist: the server build, ./wasm/server,
+// behind github.com/syumai/workers' glue) under workerd, Cloudflare's own runtime, on
 // 127.0.0.1, with a fresh identity as its secrets. The engine's native client
 // (tests/workerd/client) talks to it over real HTTP:
 //   - full classic, ecdhe and tls13 handshakes with application data both ways and a close;
@@ -73,11 +73,17 @@ test('latency: a fresh Go instance per request, and each flight', async (t) => {
 test('bounded load: handshakes from concurrent clients, zero failures', async (t) => {
   const n = process.env.TLSPLAY_LOAD_N || '1000';
   const c = process.env.TLSPLAY_LOAD_C || '8';
+  const cpu0 = wd.cpuMs();
   const run = await runClient(client.bin, ['load', '-url', wd.url, '-trust', identity.trustFile, '-n', n, '-c', c, '-max', '3m', '-json'], { timeoutMs: 200_000 });
+  const cpu = wd.cpuMs() - cpu0;
   const [sum] = jsonLines(run.stdout);
   assert.ok(sum, `no summary:\n${run.stdout}\n${run.stderr}`);
   t.diagnostic(`${sum.handshakes} handshakes (${JSON.stringify(sum.byMode)}) from ${sum.concurrency} clients in ${sum.seconds} s: ${sum.handshakesPerSecond} handshakes/s`);
   t.diagnostic(`handshake p50 ${sum.handshakeMs.p50} ms, p99 ${sum.handshakeMs.p99} ms; one flight p50 ${sum.requestMs.p50} ms, p99 ${sum.requestMs.p99} ms`);
+  // CPU, unlike wall time, leaves out the other work of a shared machine.
+  if (Number.isFinite(cpu) && sum.handshakes > 0) {
+    t.diagnostic(`CPU per handshake: workerd ${(cpu / sum.handshakes).toFixed(2)} ms, the client ${sum.clientCpuMsPerHandshake} ms`);
+  }
   assert.equal(run.code, 0, `load failed: ${(sum.firstErrors || []).join('; ')}\n${run.stderr}`);
   assert.equal(sum.failures, 0);
   assert.equal(sum.handshakes, Number(n));

@@ -29,6 +29,10 @@ type loadSummary struct {
 	ByMode      map[string]int `json:"byMode"`
 	FirstErrors []string       `json:"firstErrors,omitempty"`
 	StoppedBy   string         `json:"stoppedBy,omitempty"` // "time limit" when -max cut the run short
+	// ClientCPUMs is the CPU this client used per handshake (0 where it is
+	// not measured): on a machine it shares with the server, the server's
+	// share of the cores is what is left.
+	ClientCPUMs float64 `json:"clientCpuMsPerHandshake"`
 }
 
 type quantiles struct {
@@ -53,7 +57,7 @@ func quantilesOf(ds []time.Duration) quantiles {
 
 func cmdLoad(args []string) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
-	base := fs.String("url", "", "the server, e.g. http://127.0.0.1:8787")
+	base := fs.String("url", "", "the server, e.g. http://127.0.0.1:8787; several, comma-separated, share the clients in turn (one server per core: workerd runs JavaScript on one thread)")
 	trust := fs.String("trust", "", "PEM file of the root to trust")
 	n := fs.Int("n", 1000, "handshakes in all")
 	c := fs.Int("c", 8, "concurrent clients")
@@ -67,9 +71,13 @@ func cmdLoad(args []string) error {
 		return errors.New("-n and -c must be positive")
 	}
 	ml := strings.Split(*modes, ",")
-	t, err := newTarget(*base, *trust, *c)
-	if err != nil {
-		return err
+	var targets []*target
+	for _, u := range strings.Split(*base, ",") {
+		t, err := newTarget(u, *trust, *c)
+		if err != nil {
+			return err
+		}
+		targets = append(targets, t)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), *maxDur)
 	defer cancel()
@@ -84,8 +92,9 @@ func cmdLoad(args []string) error {
 		wg       sync.WaitGroup
 		timedOut atomic.Bool
 	)
-	start := time.Now()
+	start, cpu0 := time.Now(), cpuTime()
 	for w := 0; w < *c; w++ {
+		t := targets[w%len(targets)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -133,12 +142,17 @@ func cmdLoad(args []string) error {
 		}()
 	}
 	wg.Wait()
-	wall := time.Since(start)
-	t.hc.CloseIdleConnections()
+	wall, cpu := time.Since(start), cpuTime()-cpu0
+	for _, t := range targets {
+		t.hc.CloseIdleConnections()
+	}
 
 	sum := loadSummary{Handshakes: len(hs), Failures: fails, Concurrency: *c, Modes: ml, Seconds: math.Round(wall.Seconds()*1000) / 1000,
 		PerSecond: math.Round(float64(len(hs))/wall.Seconds()*10) / 10, Handshake: quantilesOf(hs), Request: quantilesOf(reqs),
 		ByMode: byMode, FirstErrors: errs}
+	if len(hs) > 0 {
+		sum.ClientCPUMs = math.Round(ms(cpu)/float64(len(hs))*100) / 100
+	}
 	if timedOut.Load() {
 		sum.StoppedBy = "time limit"
 	}
@@ -152,6 +166,7 @@ func cmdLoad(args []string) error {
 			sum.Handshake.P50, sum.Handshake.P90, sum.Handshake.P99, sum.Handshake.Max)
 		fmt.Printf("load: per request (one flight) p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms (%d requests)\n",
 			sum.Request.P50, sum.Request.P90, sum.Request.P99, sum.Request.Max, len(reqs))
+		fmt.Printf("load: the client used %.2f ms of CPU per handshake\n", sum.ClientCPUMs)
 		for _, e := range errs {
 			fmt.Println("load: error:", e)
 		}

@@ -13,7 +13,8 @@
 //	    full handshakes (classic, ecdhe, tls13) with data both ways and close, every
 //	    bad input of issue 4, and a handshake after them
 //	client load -url URL -trust FILE [-n 1000] [-c 8] [-modes tls13,classic] [-max 5m] [-json]
-//	    a bounded load run: n handshakes from c concurrent clients; p50/p99 and rate
+//	    a bounded load run: n handshakes from c concurrent clients; p50/p99 and rate;
+//	    -url may list several servers, comma-separated: the clients take them in turn
 //	client latency -url URL -trust FILE [-n 100] [-baseline URL] [-json]
 //	    sequential requests: GET /tls/info (a fresh instance doing almost nothing),
 //	    the baseline URL (the same runtime without Go), and each flight of handshakes
