@@ -282,7 +282,7 @@ func (p *Protector) Open13(r Record) ([]byte, uint8, Detail, error) {
 		return nil, 0, Detail{}, alert.New(alert.RecordOverflow, fmt.Sprintf("tls: protected record of %d bytes is longer than 2^14 + 256 (RFC 8446, Section 5.2)", len(r.Payload)))
 	}
 	nonce, _ := p.nonce()
-	ad := r.Marshal()[:HeaderLen]
+	ad := []byte{r.Type, byte(r.Version >> 8), byte(r.Version), byte(len(r.Payload) >> 8), byte(len(r.Payload))} // the header, as received
 	n := len(r.Payload) - TagLen
 	d := Detail{Seq: p.seq, Nonce: nonce, AAD: ad, Ciphertext: r.Payload[:n], Tag: r.Payload[n:]}
 	inner, err := p.aead.Open(nil, nonce, r.Payload, ad)

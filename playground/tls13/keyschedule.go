@@ -6,9 +6,7 @@ import (
 	"crypto"
 	"crypto/hkdf"
 	"crypto/hmac"
-	"hash"
 
-	"golang.org/x/crypto/cryptobyte"
 
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/trace"
@@ -173,7 +171,10 @@ type Schedule struct {
 }
 
 // NewSchedule starts a key schedule for suite.
-func NewSchedule(s *suites.Suite) *Schedule { return &Schedule{hash: s.Hash} }
+func NewSchedule(s *suites.Suite) *Schedule {
+	const nodes = 32 // a full handshake with a PSK, 0-RTT and a KeyUpdate or two
+	return &Schedule{hash: s.Hash, Nodes: make([]trace.KSNode, 0, nodes), values: make([][]byte, 0, nodes)}
+}
 
 // Hash returns the suite's hash.
 func (k *Schedule) Hash() crypto.Hash { return k.hash }
@@ -204,16 +205,16 @@ func (k *Schedule) Value(id string) []byte {
 func (k *Schedule) lastID() string { return k.Nodes[len(k.Nodes)-1].ID }
 
 // ExpandLabel implements HKDF-Expand-Label from RFC 8446, Section 7.1.
+// The HkdfLabel it expands is length (2 bytes), "tls13 " + label and
+// context, each of the last two after its 1-byte length; the labels are
+// this file's constants and a context is at most a hash, so both fit.
 func ExpandLabel(h crypto.Hash, secret []byte, label string, context []byte, length int) []byte {
-	var b cryptobyte.Builder
-	b.AddUint16(uint16(length))
-	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) {
-		b.AddBytes([]byte("tls13 "))
-		b.AddBytes([]byte(label))
-	})
-	b.AddUint8LengthPrefixed(func(b *cryptobyte.Builder) { b.AddBytes(context) })
-	info := b.BytesOrPanic()
-	out, err := hkdf.Expand(func() hash.Hash { return h.New() }, secret, string(info), length)
+	if len(label) > 255-len("tls13 ") || len(context) > 255 {
+		panic("tls13: HKDF-Expand-Label: label or context too long")
+	}
+	hdr := [3]byte{byte(length >> 8), byte(length), byte(len("tls13 ") + len(label))}
+	info := string(hdr[:]) + "tls13 " + label + string([]byte{byte(len(context))}) + string(context)
+	out, err := hkdf.Expand(h.New, secret, info, length)
 	if err != nil {
 		panic("tls13: HKDF-Expand-Label: " + err.Error()) // only for lengths > 255*hash size
 	}
@@ -222,7 +223,7 @@ func ExpandLabel(h crypto.Hash, secret []byte, label string, context []byte, len
 
 // Extract is HKDF-Extract(salt, ikm).
 func Extract(h crypto.Hash, salt, ikm []byte) []byte {
-	out, err := hkdf.Extract(func() hash.Hash { return h.New() }, ikm, salt)
+	out, err := hkdf.Extract(h.New, ikm, salt)
 	if err != nil {
 		panic("tls13: HKDF-Extract: " + err.Error())
 	}
