@@ -7,7 +7,6 @@ import (
 	"crypto/hkdf"
 	"crypto/hmac"
 
-
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/trace"
 )
