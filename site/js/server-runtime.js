@@ -199,8 +199,10 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
         exited.then((code) => fail('before answering', code)),
         timeout,
       ]);
-      // Read the body while Go is alive: it streams it, then exits (code 0).
-      // A 204 has no body; its program stays blocked and is garbage-collected.
+      // Read the body while Go is alive. The server build hands it over whole (one
+      // Uint8Array) and its program then waits, holding nothing, until the instance
+      // is garbage-collected, as after a 204; an engine.wasm of before streamed it
+      // and exited (code 0) once it was read.
       const body =
         res.body === null
           ? null

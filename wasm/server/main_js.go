@@ -16,6 +16,8 @@ package main
 
 import (
 	"fmt"
+	"net/http"
+	"syscall/js"
 
 	"github.com/hack-pad/safejs"
 	"github.com/syumai/workers"
@@ -29,14 +31,64 @@ import (
 func main() {
 	page, err := pageIdentityGlobal()
 	if err != nil {
-		workers.Serve(misconfigured(err))
+		workers.Serve(wholeBody(misconfigured(err)))
 		return
 	}
 	var getenv func(string) string
 	if page == nil {
 		getenv = workerEnv // on Cloudflare: the Worker's secrets
 	}
-	workers.Serve(serverHandler(page, getenv, httpserver.Options{}))
+	workers.Serve(wholeBody(serverHandler(page, getenv, httpserver.Options{})))
+}
+
+// rawBodyWriter is the library's ResponseWriter's way to take a body that
+// is already a JS value (its jsutil.RawJSBodyWriter).
+type rawBodyWriter interface {
+	WriteRawJSBody(body js.Value)
+}
+
+// wholeBody hands the response's body to JS in one piece: the handler's
+// writes are kept, and once it returns they become one Uint8Array, the
+// Response's body. Otherwise the library streams the body through an
+// io.Pipe and a ReadableStream that JS pulls chunk by chunk, each pull a
+// call into Go and a goroutine switch, in an instance that lives for this
+// one response; every answer here is small (a flight, an error, the info).
+// A program whose body was handed over this way does not exit after the
+// response (the library ends it when JS has read a streamed body to its
+// end): it waits, holding no event, until its instance is dropped.
+func wholeBody(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		raw, ok := w.(rawBodyWriter)
+		if !ok {
+			h.ServeHTTP(w, r)
+			return
+		}
+		b := &bufferedWriter{ResponseWriter: w}
+		h.ServeHTTP(b, r)
+		arr, err := safejs.Global().Get("Uint8Array")
+		if err == nil {
+			arr, err = arr.New(len(b.body))
+		}
+		if err == nil {
+			_, err = safejs.CopyBytesToJS(arr, b.body)
+		}
+		if err != nil { // no Uint8Array: stream it after all
+			w.Write(b.body)
+			return
+		}
+		raw.WriteRawJSBody(safejs.Unsafe(arr))
+	})
+}
+
+// bufferedWriter keeps the body; the status and header go through.
+type bufferedWriter struct {
+	http.ResponseWriter
+	body []byte
+}
+
+func (b *bufferedWriter) Write(p []byte) (int, error) {
+	b.body = append(b.body, p...)
+	return len(p), nil
 }
 
 // pageIdentityGlobal reads globalThis.tlsPlaygroundServerIdentity: nil when
