@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync"
 
 	"tlsplayground/playground/analyze"
 	"tlsplayground/playground/handshake"
@@ -225,14 +226,17 @@ var rowMakers = []func(b, e *Hello) []Row{
 	paddingRow,
 }
 
-// known lists the extensions that have a row of their own.
-var known = map[uint16]bool{
-	handshake.ExtServerName: true, handshake.ExtALPN: true, handshake.ExtSupportedGroups: true, handshake.ExtKeyShare: true,
-	handshake.ExtSignatureAlgorithms: true, handshake.ExtSupportedVersions: true, handshake.ExtPSKModes: true,
-	extCompressCertificate: true, extALPS: true, extALPSOld: true, extECH: true, handshake.ExtStatusRequest: true,
-	handshake.ExtSCT: true, handshake.ExtExtendedMasterSecret: true, handshake.ExtRenegotiationInfo: true,
-	handshake.ExtSessionTicket: true, handshake.ExtECPointFormats: true, handshake.ExtPadding: true,
-}
+// known lists the extensions that have a row of their own (built on first
+// use, not at the engine's start).
+var known = sync.OnceValue(func() map[uint16]bool {
+	return map[uint16]bool{
+		handshake.ExtServerName: true, handshake.ExtALPN: true, handshake.ExtSupportedGroups: true, handshake.ExtKeyShare: true,
+		handshake.ExtSignatureAlgorithms: true, handshake.ExtSupportedVersions: true, handshake.ExtPSKModes: true,
+		extCompressCertificate: true, extALPS: true, extALPSOld: true, extECH: true, handshake.ExtStatusRequest: true,
+		handshake.ExtSCT: true, handshake.ExtExtendedMasterSecret: true, handshake.ExtRenegotiationInfo: true,
+		handshake.ExtSessionTicket: true, handshake.ExtECPointFormats: true, handshake.ExtPadding: true,
+	}
+})
 
 // presence picks the note for who sent an extension.
 func presence(inB, inE bool, both, browserOnly, engineOnly, neither string) string {
@@ -261,7 +265,7 @@ func extRow(id, field string, t uint16, describe func(*analyze.Field, []byte) st
 		r := Row{ID: id, Field: field, Browser: val(b, bd, inB), Engine: val(e, ed, inE), About: about, RFC: rfc}
 		r.Same = r.Browser == r.Engine
 		r.Note = presence(inB, inE, sameOr(r.Same, "Both send the same.", "Both send it, with different values."),
-			extNotes[id].browserOnly, extNotes[id].engineOnly, "Neither sends it.")
+			extNotes()[id].browserOnly, extNotes()[id].engineOnly, "Neither sends it.")
 		if inB && inE && !r.Same && strings.Contains(r.Browser, "\n") {
 			r.Note = listNote(r.Browser, r.Engine)
 		}
@@ -307,34 +311,36 @@ func sameOr(same bool, yes, no string) string {
 	return no
 }
 
-// extNotes say why only one side sends an extension.
-var extNotes = map[string]struct{ browserOnly, engineOnly string }{
-	"server_name": {"The engine leaves it out when the server is named by an IP address (RFC 6066 allows only host names) or none is set.",
-		"The browser left it out: it reached the server by an IP address, which SNI may not carry."},
-	"alpn": {"The engine speaks only HTTP/1.1, and a server that sees no ALPN assumes that, so it offers nothing to choose from.",
-		"The browser offered no protocol list."},
-	"supported_groups":     {"The engine's hello has no groups list.", "The browser's hello has no groups list: a TLS 1.2-only RSA client?"},
-	"signature_algorithms": {"The engine's hello has no signature list.", "The browser's hello has no signature list."},
-	"supported_versions": {"The engine's hello offers only TLS 1.2, which needs no supported_versions.",
-		"The browser offers only TLS 1.2 (no supported_versions)."},
-	"psk_key_exchange_modes": {"The engine never resumes a session (it keeps no tickets), so it has no use for pre-shared key modes.",
-		"The browser does not offer resumption."},
-	"compress_certificate": {"The engine sends and reads certificates uncompressed; a server without this extension does the same.",
-		"The browser does not offer certificate compression."},
-	"status_request": {"The engine asks for a stapled OCSP response with the same extension (ocsp, empty lists) when its CA is the page's own, and checks it after the chain (RFC 6066 §8).",
-		"The browser does not ask for a stapled OCSP response."},
-	"signed_certificate_timestamp": {"The engine's client does not check Certificate Transparency: its own CA logs nothing.",
-		"The browser does not ask for SCTs."},
-	"extended_master_secret": {"The engine's tls13 mode offers only TLS 1.3, which has no use for it; its TLS 1.2 modes do send it.",
-		"The browser's hello lacks it."},
-	"renegotiation_info": {"The engine's tls13 mode offers only TLS 1.3, which has no renegotiation; its TLS 1.2 modes do send it.",
-		"The browser's hello lacks it."},
-	"session_ticket": {"The engine does not resume sessions, so it asks for no ticket.", "The browser does not ask for a ticket."},
-	"alps":           {"The engine negotiates no application protocol, so it has no settings to carry.", "The browser does not offer ALPS."},
-	"ech":            {"The engine does not implement ECH: its server name travels in the clear.", "The browser sends no ECH."},
-	"ec_point_formats": {"The engine's tls13 mode offers only TLS 1.3, where the point format is fixed per group.",
-		"The browser's hello lacks it."},
-}
+// extNotes say why only one side sends an extension (built on first use).
+var extNotes = sync.OnceValue(func() map[string]struct{ browserOnly, engineOnly string } {
+	return map[string]struct{ browserOnly, engineOnly string }{
+		"server_name": {"The engine leaves it out when the server is named by an IP address (RFC 6066 allows only host names) or none is set.",
+			"The browser left it out: it reached the server by an IP address, which SNI may not carry."},
+		"alpn": {"The engine speaks only HTTP/1.1, and a server that sees no ALPN assumes that, so it offers nothing to choose from.",
+			"The browser offered no protocol list."},
+		"supported_groups":     {"The engine's hello has no groups list.", "The browser's hello has no groups list: a TLS 1.2-only RSA client?"},
+		"signature_algorithms": {"The engine's hello has no signature list.", "The browser's hello has no signature list."},
+		"supported_versions": {"The engine's hello offers only TLS 1.2, which needs no supported_versions.",
+			"The browser offers only TLS 1.2 (no supported_versions)."},
+		"psk_key_exchange_modes": {"The engine never resumes a session (it keeps no tickets), so it has no use for pre-shared key modes.",
+			"The browser does not offer resumption."},
+		"compress_certificate": {"The engine sends and reads certificates uncompressed; a server without this extension does the same.",
+			"The browser does not offer certificate compression."},
+		"status_request": {"The engine asks for a stapled OCSP response with the same extension (ocsp, empty lists) when its CA is the page's own, and checks it after the chain (RFC 6066 §8).",
+			"The browser does not ask for a stapled OCSP response."},
+		"signed_certificate_timestamp": {"The engine's client does not check Certificate Transparency: its own CA logs nothing.",
+			"The browser does not ask for SCTs."},
+		"extended_master_secret": {"The engine's tls13 mode offers only TLS 1.3, which has no use for it; its TLS 1.2 modes do send it.",
+			"The browser's hello lacks it."},
+		"renegotiation_info": {"The engine's tls13 mode offers only TLS 1.3, which has no renegotiation; its TLS 1.2 modes do send it.",
+			"The browser's hello lacks it."},
+		"session_ticket": {"The engine does not resume sessions, so it asks for no ticket.", "The browser does not ask for a ticket."},
+		"alps":           {"The engine negotiates no application protocol, so it has no settings to carry.", "The browser does not offer ALPS."},
+		"ech":            {"The engine does not implement ECH: its server name travels in the clear.", "The browser sends no ECH."},
+		"ec_point_formats": {"The engine's tls13 mode offers only TLS 1.3, where the point format is fixed per group.",
+			"The browser's hello lacks it."},
+	}
+})
 
 func recordVersionRow(b, e *Hello) []Row {
 	if b.Records == 0 || e.Records == 0 {
@@ -622,7 +628,7 @@ func otherRows(b, e *Hello) []Row {
 	seen := map[uint16]bool{}
 	for _, h := range []*Hello{b, e} {
 		for _, x := range h.Extensions {
-			if known[x.Type] || IsGREASE(x.Type) || seen[x.Type] {
+			if known()[x.Type] || IsGREASE(x.Type) || seen[x.Type] {
 				continue
 			}
 			seen[x.Type] = true

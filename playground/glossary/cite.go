@@ -4,11 +4,17 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
+	"sync"
 )
 
 // A citation names one section of an RFC the way the page and the terminal
 // print it: "RFC 8446 §4.1.2", or, for an appendix, "RFC 8446 §D.4".
-var citation = regexp.MustCompile(`^RFC ([1-9][0-9]{0,4}) §((?:[1-9][0-9]*|[A-Z])(?:\.[1-9][0-9]*)*)$`)
+// Compiled on first use, not at package init (the engine's start).
+var citation = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(citationPattern)
+})
+
+const citationPattern = `^RFC ([1-9][0-9]{0,4}) §((?:[1-9][0-9]*|[A-Z])(?:\.[1-9][0-9]*)*)$`
 
 // Citation is a parsed citation: the RFC's number and the section, as
 // written after the "§" ("4.1.2", "D.4").
@@ -19,7 +25,7 @@ type Citation struct {
 
 // ParseCitation reads a citation written as "RFC <number> §<section>".
 func ParseCitation(s string) (Citation, error) {
-	m := citation.FindStringSubmatch(s)
+	m := citation().FindStringSubmatch(s)
 	if m == nil {
 		return Citation{}, fmt.Errorf("citation %q is malformed: write it as \"RFC 8446 §4.1.2\" (an appendix as \"RFC 8446 §D.4\")", s)
 	}

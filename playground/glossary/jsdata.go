@@ -19,7 +19,7 @@ func JSModule() ([]byte, error) {
 	for _, c := range []struct {
 		name  string
 		value any
-	}{{"CITATION_PATTERN", citation.String()}, {"GLOSSARY", All()}} {
+	}{{"CITATION_PATTERN", citationPattern}, {"GLOSSARY", All()}} {
 		var v bytes.Buffer
 		enc := json.NewEncoder(&v)
 		enc.SetEscapeHTML(false)

@@ -39,8 +39,8 @@ type Conn struct {
 
 // The endpoints of a connection that does not name its own.
 var (
-	DefaultClient = netip.MustParseAddrPort("10.0.0.1:50000")
-	DefaultServer = netip.MustParseAddrPort("10.0.0.2:443")
+	DefaultClient = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, 1}), 50000) // 10.0.0.1:50000, not parsed at init
+	DefaultServer = netip.AddrPortFrom(netip.AddrFrom4([4]byte{10, 0, 0, 2}), 443)   // 10.0.0.2:443
 )
 
 // Write returns a classic pcap file (little-endian, microseconds) holding

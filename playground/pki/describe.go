@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"strconv"
+	"sync"
 	"time"
 
 	"tlsplayground/playground/sigscheme"
@@ -95,27 +96,29 @@ func keyUsageNames(u x509.KeyUsage) []string {
 
 // extKeyUsageNames uses the key purpose names of RFC 5280, Section
 // 4.2.1.12, and dotted OIDs for purposes crypto/x509 does not know.
-var extKeyUsageName = map[x509.ExtKeyUsage]string{
-	x509.ExtKeyUsageAny:                            "any",
-	x509.ExtKeyUsageServerAuth:                     "serverAuth",
-	x509.ExtKeyUsageClientAuth:                     "clientAuth",
-	x509.ExtKeyUsageCodeSigning:                    "codeSigning",
-	x509.ExtKeyUsageEmailProtection:                "emailProtection",
-	x509.ExtKeyUsageIPSECEndSystem:                 "ipsecEndSystem",
-	x509.ExtKeyUsageIPSECTunnel:                    "ipsecTunnel",
-	x509.ExtKeyUsageIPSECUser:                      "ipsecUser",
-	x509.ExtKeyUsageTimeStamping:                   "timeStamping",
-	x509.ExtKeyUsageOCSPSigning:                    "OCSPSigning",
-	x509.ExtKeyUsageMicrosoftServerGatedCrypto:     "msSGC",
-	x509.ExtKeyUsageNetscapeServerGatedCrypto:      "nsSGC",
-	x509.ExtKeyUsageMicrosoftCommercialCodeSigning: "msCodeCom",
-	x509.ExtKeyUsageMicrosoftKernelCodeSigning:     "msKernelCode",
-}
+var extKeyUsageName = sync.OnceValue(func() map[x509.ExtKeyUsage]string {
+	return map[x509.ExtKeyUsage]string{
+		x509.ExtKeyUsageAny:                            "any",
+		x509.ExtKeyUsageServerAuth:                     "serverAuth",
+		x509.ExtKeyUsageClientAuth:                     "clientAuth",
+		x509.ExtKeyUsageCodeSigning:                    "codeSigning",
+		x509.ExtKeyUsageEmailProtection:                "emailProtection",
+		x509.ExtKeyUsageIPSECEndSystem:                 "ipsecEndSystem",
+		x509.ExtKeyUsageIPSECTunnel:                    "ipsecTunnel",
+		x509.ExtKeyUsageIPSECUser:                      "ipsecUser",
+		x509.ExtKeyUsageTimeStamping:                   "timeStamping",
+		x509.ExtKeyUsageOCSPSigning:                    "OCSPSigning",
+		x509.ExtKeyUsageMicrosoftServerGatedCrypto:     "msSGC",
+		x509.ExtKeyUsageNetscapeServerGatedCrypto:      "nsSGC",
+		x509.ExtKeyUsageMicrosoftCommercialCodeSigning: "msCodeCom",
+		x509.ExtKeyUsageMicrosoftKernelCodeSigning:     "msKernelCode",
+	}
+})
 
 func extKeyUsageNames(c *x509.Certificate) []string {
 	names := []string{}
 	for _, u := range c.ExtKeyUsage {
-		name, ok := extKeyUsageName[u]
+		name, ok := extKeyUsageName()[u]
 		if !ok {
 			name = "extKeyUsage(" + strconv.Itoa(int(u)) + ")"
 		}

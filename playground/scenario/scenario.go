@@ -378,10 +378,18 @@ func alertName(a alert.Alert) string {
 	return a.String()
 }
 
-// defaultSuites are the suites a session enables in each mode when none are
+// defaultSuites returns the suites a session enables in mode when none are
 // named.
-var defaultSuites = map[string][]*suites.Suite{
-	session.ModeClassic: suites.Classic, session.ModeECDHE: suites.ECDHE, session.ModeTLS13: suites.TLS13,
+func defaultSuites(mode string) []*suites.Suite {
+	switch mode {
+	case session.ModeClassic:
+		return suites.Classic
+	case session.ModeECDHE:
+		return suites.ECDHE
+	case session.ModeTLS13:
+		return suites.TLS13
+	}
+	return nil
 }
 
 // Suites returns the cipher suites the client offers and the server enables
@@ -390,7 +398,7 @@ func (s Scenario) Suites(mode string) (client, server []string) {
 	if l, ok := s.suites[mode]; ok {
 		return slices.Clone(l[0]), slices.Clone(l[1])
 	}
-	def := suites.Names(defaultSuites[mode])
+	def := suites.Names(defaultSuites(mode))
 	return def, slices.Clone(def)
 }
 

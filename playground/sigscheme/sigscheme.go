@@ -85,6 +85,22 @@ func NameOf(id uint16) string {
 	return fmt.Sprintf("0x%04x", id)
 }
 
+// ECDSACurve returns the ECDSA curve the scheme fixes (nil for the others),
+// looked up when asked: unlike the Curve field, it sets up no curve at
+// package init (crypto/elliptic builds all four curves on the first call of
+// any of them). Callers should use it; Curve goes once none reads it.
+func (s *Scheme) ECDSACurve() elliptic.Curve {
+	switch s.ID {
+	case 0x0403:
+		return elliptic.P256()
+	case 0x0503:
+		return elliptic.P384()
+	case 0x0603:
+		return elliptic.P521()
+	}
+	return nil
+}
+
 // Fits reports whether the scheme can be used with public key pub.
 func (s *Scheme) Fits(pub crypto.PublicKey) bool {
 	switch k := pub.(type) {

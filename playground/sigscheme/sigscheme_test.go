@@ -46,3 +46,11 @@ func TestSignVerify(t *testing.T) {
 		t.Fatal("TLS 1.3 accepted rsa_pkcs1")
 	}
 }
+
+func TestECDSACurve(t *testing.T) {
+	for _, s := range All {
+		if got := s.ECDSACurve(); got != s.Curve {
+			t.Errorf("%s: ECDSACurve() = %v, Curve = %v", s.Name, got, s.Curve)
+		}
+	}
+}
