@@ -36,40 +36,43 @@ const (
 	Failed                   // a fatal alert was sent or received
 )
 
-// Handshake is what a version's handshake gives the core. The versions
-// implement it on an unexported type, so that these methods do not become
-// part of their Conn's API.
-type Handshake interface {
+// Handshake is what a version's handshake gives the core: its methods, as
+// function values, so that they need not be part of its Conn's API. The
+// optional ones may be nil.
+type Handshake struct {
 	// Step returns the teaching step of the handshake state the
 	// connection is in.
-	Step() int
+	Step func() int
 	// Suite returns the negotiated suite, or nil.
-	Suite() *suites.Suite
-	// Screen sees each record before the core opens it, for the version's
-	// own rules on records in the clear (TLS 1.2: the header's version
-	// once agreed; TLS 1.3: the middlebox ChangeCipherSpec). done means it
-	// handled the record.
-	Screen(rec record.Record) (done bool, err error)
-	// ChangeCipherSpec handles the content of a ChangeCipherSpec record
-	// that Screen let through.
-	ChangeCipherSpec(payload []byte) error
-	// Message handles one whole handshake message.
-	Message(typ uint8, raw []byte) error
-	// EarlyData handles application data that arrives before the
-	// handshake is complete: a TLS 1.3 server's accepted 0-RTT data, or an
-	// error.
-	EarlyData(rec record.Record, payload []byte) error
+	Suite func() *suites.Suite
 	// SendClientHello sends a client's first flight (Start).
-	SendClientHello() error
-	// Failing is called once, when the connection fails, before the
-	// fatal alert is sent (TLS 1.2: the session is no longer resumable).
-	Failing()
+	SendClientHello func() error
+	// Message handles one whole handshake message.
+	Message func(typ uint8, raw []byte) error
 	// DiscardKeys overwrites with zeros every secret the version holds
 	// beyond the two record protectors the core discards itself.
-	DiscardKeys()
+	DiscardKeys func()
 	// CloseNotes are the trace values of Close: what was erased; both
 	// says that the peer's close_notify came first, so every key went.
-	CloseNotes(both bool) []trace.Value
+	CloseNotes func(both bool) []trace.Value
+
+	// Screen, optional, sees each record before the core opens it, for
+	// the version's own rules on records in the clear (TLS 1.2: the
+	// header's version once agreed; TLS 1.3: the middlebox
+	// ChangeCipherSpec). done means it handled the record.
+	Screen func(rec record.Record) (done bool, err error)
+	// ChangeCipherSpec, optional, handles the content of a
+	// ChangeCipherSpec record that Screen let through (TLS 1.2); without
+	// it such a record is unexpected.
+	ChangeCipherSpec func(payload []byte) error
+	// EarlyData, optional, handles application data that arrives before
+	// the handshake is complete (a TLS 1.3 server's accepted 0-RTT data);
+	// without it, or when it does not take the data, such data is unexpected.
+	EarlyData func(rec record.Record, payload []byte) (bool, error)
+	// Failing, optional, is called once, when the connection fails,
+	// before the fatal alert is sent (TLS 1.2: the session is no longer
+	// resumable).
+	Failing func()
 }
 
 // Core is the part of a connection both versions share. Embed it and call
@@ -262,7 +265,9 @@ func (c *Core) Fail(err error) error {
 	step := c.CurrentStep()
 	ae := alert.Normalize(err)
 	closed := c.phase == Closed // our close_notify went out and our write key is gone: nothing more is sent
-	c.hs.Failing()
+	if c.hs.Failing != nil {
+		c.hs.Failing()
+	}
 	c.err, c.phase = ae, Failed
 	if !ae.Received && !closed {
 		c.SendAlert(alert.LevelFatal, ae.Alert, step)
@@ -368,8 +373,10 @@ func (c *Core) readRecord(rec record.Record) error {
 	if err := c.checkLength(rec); err != nil {
 		return err
 	}
-	if done, err := c.hs.Screen(rec); done || err != nil {
-		return err
+	if c.hs.Screen != nil {
+		if done, err := c.hs.Screen(rec); done || err != nil {
+			return err
+		}
 	}
 	encrypted := c.in != nil
 	typ, payload, skipped, err := c.open(rec)
@@ -381,6 +388,9 @@ func (c *Core) readRecord(rec record.Record) error {
 	case record.TypeAlert:
 		return c.readAlert(payload)
 	case record.TypeChangeCipherSpec:
+		if c.hs.ChangeCipherSpec == nil {
+			return alert.New(alert.UnexpectedMessage, "tls: unexpected ChangeCipherSpec record")
+		}
 		return c.hs.ChangeCipherSpec(payload)
 	case record.TypeHandshake:
 		return c.readHandshake(payload)
@@ -438,7 +448,12 @@ func precedesKeyChange(t uint8) bool {
 // RFC 8446, Section 6.1), or as the version allows before it.
 func (c *Core) readApplicationData(rec record.Record, payload []byte) error {
 	if !c.HandshakeComplete() {
-		return c.hs.EarlyData(rec, payload)
+		if c.hs.EarlyData != nil {
+			if took, err := c.hs.EarlyData(rec, payload); took || err != nil {
+				return err
+			}
+		}
+		return alert.New(alert.UnexpectedMessage, "tls: application data before the handshake finished")
 	}
 	if c.in == nil {
 		return alert.New(alert.UnexpectedMessage, "tls: application data in the clear")

@@ -39,10 +39,7 @@ var versions = []version{
 }
 
 func TestRecordOverflow(t *testing.T) {
-	s, err := pki.NewSetup(pki.Options{KeyType: pki.KeyECDSA, Rand: rng.New([]byte("conn limits"))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := setup(t)
 	for _, v := range versions {
 		inClear := header(record.TypeHandshake, record.MaxPlaintext+1)
 		protected := header(record.TypeApplicationData, v.maxCiphertext+1)
@@ -98,10 +95,7 @@ func TestRecordOverflow(t *testing.T) {
 // is gone, so a failure afterwards sends nothing (and does not try to seal
 // with the discarded key), in both versions.
 func TestFailAfterClose(t *testing.T) {
-	s, err := pki.NewSetup(pki.Options{KeyType: pki.KeyECDSA, Rand: rng.New([]byte("conn limits"))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := setup(t)
 	for _, v := range versions {
 		t.Run(v.name, func(t *testing.T) {
 			cli, _ := established(t, v, s)
@@ -120,6 +114,16 @@ func TestFailAfterClose(t *testing.T) {
 			}
 		})
 	}
+}
+
+// setup is the certificates every test here uses.
+func setup(t *testing.T) *pki.Setup {
+	t.Helper()
+	s, err := pki.NewSetup(pki.Options{KeyType: pki.KeyECDSA, Rand: rng.New([]byte("conn limits"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // header is a record header announcing n bytes, followed by n zeros.
@@ -161,10 +165,7 @@ func wire(out []record.Out) []byte {
 // TestOnDiscard: the hook runs once, just before the keys are overwritten
 // with zeros, so what it reads still holds the secrets; in both versions.
 func TestOnDiscard(t *testing.T) {
-	s, err := pki.NewSetup(pki.Options{KeyType: pki.KeyECDSA, Rand: rng.New([]byte("conn limits"))})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := setup(t)
 	for _, v := range versions {
 		t.Run(v.name, func(t *testing.T) {
 			cli, _ := established(t, v, s)

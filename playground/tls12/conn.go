@@ -269,12 +269,6 @@ type Conn struct {
 // ClientHello.
 func Client(cfg *Config) *Conn { return newConn(cfg, true, stateStart) }
 
-func newConn(cfg *Config, isClient bool, st state) *Conn {
-	c := &Conn{cfg: cfg, state: st}
-	c.Init((*handshaker)(c), suites.VersionTLS12, isClient, cfg.Trace, maxHandshakeMessage)
-	return c
-}
-
 // ClientAfterHello continues as a TLS 1.2 client after a ClientHello that
 // another client (one that offered TLS 1.3 as well) already sent: the
 // server answered with TLS 1.2.

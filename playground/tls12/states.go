@@ -31,42 +31,29 @@ const (
 	stateDone // the handshake is over: the core's phase says the rest
 )
 
-// handshaker is the connection as the core drives it (conn.Handshake):
-// its methods are not part of Conn's API.
-type handshaker Conn
-
-func (h *handshaker) Step() int              { return (*Conn)(h).stateStep() }
-func (h *handshaker) Suite() *suites.Suite   { return h.suite }
-func (h *handshaker) Failing()               { (*Conn)(h).invalidateSession() }
-func (h *handshaker) SendClientHello() error { return (*Conn)(h).sendClientHello() }
-func (h *handshaker) DiscardKeys()           { (*Conn)(h).discardKeys() }
-
-func (h *handshaker) Message(typ uint8, raw []byte) error {
-	return (*Conn)(h).handleMessage(typ, raw)
+// newConn makes a connection in state st and hands the core its handshake.
+func newConn(cfg *Config, isClient bool, st state) *Conn {
+	c := &Conn{cfg: cfg, state: st}
+	c.Init(conn.Handshake{
+		Step: c.stateStep, Suite: c.Suite, SendClientHello: c.sendClientHello, Message: c.handleMessage,
+		DiscardKeys: c.discardKeys, CloseNotes: c.closeNotes,
+		Screen: c.screen, ChangeCipherSpec: c.handleChangeCipherSpec, Failing: c.invalidateSession,
+	}, suites.VersionTLS12, isClient, cfg.Trace, maxHandshakeMessage)
+	return c
 }
 
-func (h *handshaker) ChangeCipherSpec(p []byte) error {
-	return (*Conn)(h).handleChangeCipherSpec(p)
-}
-
-// Screen checks the record's version: only the records before the version
+// screen checks the record's version: only the records before the version
 // is agreed may carry another 3.x version (RFC 5246, Appendix E.1); after
 // that it must be TLS 1.2.
-func (h *handshaker) Screen(rec record.Record) (bool, error) {
-	if rec.Version != record.VersionTLS12 && h.state != stateWaitClientHello && h.state != stateWaitServerHello {
+func (c *Conn) screen(rec record.Record) (bool, error) {
+	if rec.Version != record.VersionTLS12 && c.state != stateWaitClientHello && c.state != stateWaitServerHello {
 		return true, alert.New(alert.ProtocolVersion, fmt.Sprintf("tls: record version 0x%04x after TLS 1.2 was agreed", rec.Version))
 	}
 	return false, nil
 }
 
-// EarlyData: TLS 1.2 has none.
-func (h *handshaker) EarlyData(record.Record, []byte) error {
-	return alert.New(alert.UnexpectedMessage, "tls: application data before the handshake finished")
-}
-
-// CloseNotes say what Close erased, and where the session lives on.
-func (h *handshaker) CloseNotes(both bool) []trace.Value {
-	c := (*Conn)(h)
+// closeNotes say what Close erased, and where the session lives on.
+func (c *Conn) closeNotes(both bool) []trace.Value {
 	what := "its write key and IV are overwritten with zeros and its write cipher dropped; it still reads until the peer's close_notify"
 	if both {
 		what = "write key, read key, IVs and master secret overwritten with zeros; both cipher objects dropped"

@@ -268,12 +268,6 @@ func Client(cfg *Config) *Conn { return newConn(cfg, true, stateStart) }
 // Server returns the server end, waiting for a ClientHello.
 func Server(cfg *Config) *Conn { return newConn(cfg, false, stateWaitClientHello) }
 
-func newConn(cfg *Config, isClient bool, st state) *Conn {
-	c := &Conn{cfg: cfg, state: st}
-	c.Init((*handshaker)(c), suites.VersionTLS13, isClient, cfg.Trace, maxHandshakeMessage)
-	return c
-}
-
 // Suite returns the negotiated suite, or nil.
 func (c *Conn) Suite() *suites.Suite { return c.suite }
 

@@ -30,15 +30,35 @@ const (
 	labelTrafficUpdate          = "traffic upd"
 )
 
-// EarlySecret is the first stage of the key schedule (RFC 8446, Section
-// 7.1): HKDF-Extract(0, PSK), from zeros when there is no PSK. Each stage
-// holds its secret and derives what comes from it, as crypto/tls's
-// tls13.EarlySecret does: the traffic secrets of 0-RTT and the binder key,
-// and the next stage.
-type EarlySecret struct {
+// stage is what each stage of the key schedule holds: its hash and its
+// secret. Each stage derives what comes from it (RFC 8446, Section 7.1),
+// as crypto/tls's tls13.EarlySecret, HandshakeSecret and MasterSecret do.
+type stage struct {
 	hash   crypto.Hash
 	secret []byte
 }
+
+// Bytes returns the secret itself, the very slice (to erase, or to show).
+func (s *stage) Bytes() []byte { return s.secret }
+
+// derive is Derive-Secret(secret, label, messages), the transcript hash
+// of the messages given.
+func (s *stage) derive(label string, th []byte) []byte {
+	return DeriveSecret(s.hash, s.secret, label, th)
+}
+
+// next extracts the next stage's secret from ikm: HKDF-Extract(
+// Derive-Secret(secret, "derived", ""), ikm). It also returns the
+// intermediate "derived" value.
+func (s *stage) next(ikm []byte) (stage, []byte) {
+	derived := s.derive(labelDerived, emptyHash(s.hash))
+	return stage{hash: s.hash, secret: Extract(s.hash, derived, ikm)}, derived
+}
+
+// EarlySecret is the first stage: HKDF-Extract(0, PSK), from zeros when
+// there is no PSK. It gives the binder key, the 0-RTT traffic secret and
+// the handshake secret.
+type EarlySecret struct{ stage }
 
 // NewEarlySecret extracts the early secret from psk (nil: a zero string).
 func NewEarlySecret(h crypto.Hash, psk []byte) *EarlySecret {
@@ -46,97 +66,81 @@ func NewEarlySecret(h crypto.Hash, psk []byte) *EarlySecret {
 	if psk == nil {
 		psk = zeros
 	}
-	return &EarlySecret{hash: h, secret: Extract(h, zeros, psk)}
+	return &EarlySecret{stage{hash: h, secret: Extract(h, zeros, psk)}}
 }
-
-// Bytes returns the secret itself, the very slice (to erase, or to show).
-func (s *EarlySecret) Bytes() []byte { return s.secret }
 
 // ResumptionBinderKey is Derive-Secret(early, "res binder", "") (RFC 8446,
 // Section 4.2.11.2).
 func (s *EarlySecret) ResumptionBinderKey() []byte {
-	return DeriveSecret(s.hash, s.secret, labelResBinder, emptyHash(s.hash))
+	return s.derive(labelResBinder, emptyHash(s.hash))
 }
 
 // ClientEarlyTrafficSecret is Derive-Secret(early, "c e traffic",
 // ClientHello): the key of 0-RTT data.
 func (s *EarlySecret) ClientEarlyTrafficSecret(th []byte) []byte {
-	return DeriveSecret(s.hash, s.secret, labelClientEarlyTraffic, th)
+	return s.derive(labelClientEarlyTraffic, th)
 }
 
-// HandshakeSecret is the next stage: HKDF-Extract(Derive-Secret(early,
-// "derived", ""), shared), with the (EC)DHE shared secret (a zero string
-// with psk_ke). It also returns the intermediate "derived" value.
+// HandshakeSecret is the next stage, from the (EC)DHE shared secret (nil
+// with psk_ke: a zero string). It also returns the intermediate "derived"
+// value.
 func (s *EarlySecret) HandshakeSecret(shared []byte) (*HandshakeSecret, []byte) {
-	derived := DeriveSecret(s.hash, s.secret, labelDerived, emptyHash(s.hash))
 	if shared == nil {
 		shared = make([]byte, s.hash.Size())
 	}
-	return &HandshakeSecret{hash: s.hash, secret: Extract(s.hash, derived, shared)}, derived
+	next, derived := s.next(shared)
+	return &HandshakeSecret{next}, derived
 }
 
-// HandshakeSecret is the second stage of the key schedule (RFC 8446,
-// Section 7.1): it gives the handshake traffic secrets and the master
-// secret.
-type HandshakeSecret struct {
-	hash   crypto.Hash
-	secret []byte
-}
-
-// Bytes returns the secret itself, the very slice.
-func (s *HandshakeSecret) Bytes() []byte { return s.secret }
+// HandshakeSecret is the second stage: it gives the handshake traffic
+// secrets and the master secret.
+type HandshakeSecret struct{ stage }
 
 // ClientHandshakeTrafficSecret is Derive-Secret(handshake, "c hs traffic",
 // ClientHello…ServerHello).
 func (s *HandshakeSecret) ClientHandshakeTrafficSecret(th []byte) []byte {
-	return DeriveSecret(s.hash, s.secret, labelClientHandshakeTraffic, th)
+	return s.derive(labelClientHandshakeTraffic, th)
 }
 
 // ServerHandshakeTrafficSecret is Derive-Secret(handshake, "s hs traffic",
 // ClientHello…ServerHello).
 func (s *HandshakeSecret) ServerHandshakeTrafficSecret(th []byte) []byte {
-	return DeriveSecret(s.hash, s.secret, labelServerHandshakeTraffic, th)
+	return s.derive(labelServerHandshakeTraffic, th)
 }
 
-// MasterSecret is the last stage: HKDF-Extract(Derive-Secret(handshake,
-// "derived", ""), 0). It also returns the intermediate "derived" value.
+// MasterSecret is the last stage, extracted from a zero string. It also
+// returns the intermediate "derived" value.
 func (s *HandshakeSecret) MasterSecret() (*MasterSecret, []byte) {
-	derived := DeriveSecret(s.hash, s.secret, labelDerived, emptyHash(s.hash))
-	return &MasterSecret{hash: s.hash, secret: Extract(s.hash, derived, make([]byte, s.hash.Size()))}, derived
+	next, derived := s.next(make([]byte, s.hash.Size()))
+	return &MasterSecret{next}, derived
 }
 
-// MasterSecret is the third stage of the key schedule (RFC 8446, Section
-// 7.1): every secret after the handshake comes from it.
-type MasterSecret struct {
-	hash   crypto.Hash
-	secret []byte
-}
-
-// Bytes returns the secret itself, the very slice.
-func (s *MasterSecret) Bytes() []byte { return s.secret }
+// MasterSecret is the third stage: every secret after the handshake comes
+// from it.
+type MasterSecret struct{ stage }
 
 // ClientApplicationTrafficSecret is Derive-Secret(master, "c ap traffic",
 // ClientHello…server Finished): generation 0.
 func (s *MasterSecret) ClientApplicationTrafficSecret(th []byte) []byte {
-	return DeriveSecret(s.hash, s.secret, labelClientAppTraffic, th)
+	return s.derive(labelClientAppTraffic, th)
 }
 
 // ServerApplicationTrafficSecret is Derive-Secret(master, "s ap traffic",
 // ClientHello…server Finished): generation 0.
 func (s *MasterSecret) ServerApplicationTrafficSecret(th []byte) []byte {
-	return DeriveSecret(s.hash, s.secret, labelServerAppTraffic, th)
+	return s.derive(labelServerAppTraffic, th)
 }
 
 // ExporterMasterSecret is Derive-Secret(master, "exp master",
 // ClientHello…server Finished).
 func (s *MasterSecret) ExporterMasterSecret(th []byte) []byte {
-	return DeriveSecret(s.hash, s.secret, labelExporterMaster, th)
+	return s.derive(labelExporterMaster, th)
 }
 
 // ResumptionMasterSecret is Derive-Secret(master, "res master",
 // ClientHello…client Finished).
 func (s *MasterSecret) ResumptionMasterSecret(th []byte) []byte {
-	return DeriveSecret(s.hash, s.secret, labelResumptionMaster, th)
+	return s.derive(labelResumptionMaster, th)
 }
 
 // Schedule is the TLS 1.3 key schedule of one connection for one suite's

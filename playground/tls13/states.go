@@ -27,29 +27,23 @@ const (
 	stateDone // the handshake is over: the core's phase says the rest
 )
 
-// handshaker is the connection as the core drives it (conn.Handshake):
-// its methods are not part of Conn's API.
-type handshaker Conn
-
-func (h *handshaker) Step() int                           { return (*Conn)(h).stateStep() }
-func (h *handshaker) Suite() *suites.Suite                { return h.suite }
-func (h *handshaker) Failing()                            {}
-func (h *handshaker) SendClientHello() error              { return (*Conn)(h).sendClientHello() }
-func (h *handshaker) DiscardKeys()                        { (*Conn)(h).discardKeys() }
-func (h *handshaker) Message(typ uint8, raw []byte) error { return (*Conn)(h).handleMessage(typ, raw) }
-
-// ChangeCipherSpec: Screen drops the only one TLS 1.3 allows.
-func (h *handshaker) ChangeCipherSpec([]byte) error {
-	return alert.New(alert.UnexpectedMessage, "tls: unexpected ChangeCipherSpec record")
+// newConn makes a connection in state st and hands the core its handshake.
+func newConn(cfg *Config, isClient bool, st state) *Conn {
+	c := &Conn{cfg: cfg, state: st}
+	c.Init(conn.Handshake{
+		Step: c.stateStep, Suite: c.Suite, SendClientHello: c.sendClientHello, Message: c.handleMessage,
+		DiscardKeys: c.discardKeys, CloseNotes: c.closeNotes,
+		Screen: c.screen, EarlyData: c.takeEarlyData,
+	}, suites.VersionTLS13, isClient, cfg.Trace, maxHandshakeMessage)
+	return c
 }
 
-// Screen handles the records TLS 1.3 reads in the clear beside its
+// screen handles the records TLS 1.3 reads in the clear beside its
 // protected ones. Their legacy_record_version is not checked: RFC 8446,
 // Section 5.1 has it "ignored for all purposes" (record.Parse only refuses
 // a major version other than 3, which is not TLS at all); on a protected
 // record it is part of the additional data, as sent.
-func (h *handshaker) Screen(rec record.Record) (bool, error) {
-	c := (*Conn)(h)
+func (c *Conn) screen(rec record.Record) (bool, error) {
 	// A ChangeCipherSpec of one byte 01 may arrive during the handshake for
 	// middlebox compatibility, and is dropped (RFC 8446, Section 5).
 	if rec.Type == record.TypeChangeCipherSpec {
@@ -70,18 +64,17 @@ func (h *handshaker) Screen(rec record.Record) (bool, error) {
 	return false, nil
 }
 
-// EarlyData takes the 0-RTT data a server accepted; any other application
-// data before the handshake is over is unexpected.
-func (h *handshaker) EarlyData(rec record.Record, payload []byte) error {
-	c := (*Conn)(h)
-	if c.pendingIn != nil && !c.IsClient() {
-		return c.readEarlyData(rec, payload)
+// takeEarlyData takes the 0-RTT data a server accepted, while it reads under
+// the client's early traffic key (RFC 8446, Section 4.2.10).
+func (c *Conn) takeEarlyData(rec record.Record, payload []byte) (bool, error) {
+	if c.pendingIn == nil || c.IsClient() {
+		return false, nil
 	}
-	return alert.New(alert.UnexpectedMessage, "tls: application data before the handshake finished")
+	return true, c.readEarlyData(rec, payload)
 }
 
-// CloseNotes say what Close erased.
-func (h *handshaker) CloseNotes(both bool) []trace.Value {
+// closeNotes say what Close erased.
+func (c *Conn) closeNotes(both bool) []trace.Value {
 	what := "its write key and IV are overwritten with zeros and its write cipher dropped; it still reads until the peer's close_notify"
 	if both {
 		what = "every traffic key, IV and secret it held overwritten with zeros; both cipher objects dropped"
