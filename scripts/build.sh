@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # build.sh builds the static site into site/dist/ (ignored by git):
-#   1. the engine: the Go program in ./wasm, compiled for js/wasm;
+#   1. the engine, compiled for js/wasm as three modules (issue 9, "lazy modules"): the core
+#      (go build -tags core ./wasm: what the first view uses), the lab (go build ./wasm: the
+#      whole engine, which the worker starts beside the core on the first use of an attack,
+#      the analyzer or a capture) and the HTTP server role (go build ./wasm/server, when it
+#      exists); and the page's first session, recorded (go run ./scripts/firstsession, when
+#      it exists);
 #   2. the site's layout (go run ./scripts/sitebuild): the pages (index.html, embed.html), sw.js,
 #      the manifest and icons at fixed names; the page's code (js/, css/, img/ and Go's
 #      wasm_exec.js) in assets/<hash>/ and the engine in assets/engine-<hash>.wasm, named by
-#      their content so that they can be cached for good; build.json says which is which
-#      (scripts and tests read the engine's name from it).
+#      their content so that they can be cached for good, assets/lab-<hash>.wasm and
+#      assets/server-<hash>.wasm beside it; build.json says which is which (scripts and tests
+#      read the engine's name from it: "engine", "lab", "server", "firstSession").
 # and then the Cloudflare Worker from the same engine into scripts/cloudflare/dist/
 # (scripts/cloudflare/build.sh; ignored by git too).
 # It needs only Go and bash; node is used, when present, to report the brotli size.
@@ -31,48 +37,79 @@ wasm_exec="$goroot/lib/wasm/wasm_exec.js"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-echo "build.sh: GOOS=js GOARCH=wasm go build ./wasm"
-GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/engine.wasm" ./wasm
+echo "build.sh: GOOS=js GOARCH=wasm go build -tags core ./wasm (the core), go build ./wasm (the lab)"
+GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -tags core -o "$tmp/engine.wasm" ./wasm
+GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/lab.wasm" ./wasm
+extra=(-lab "$tmp/lab.wasm")
+if [[ -f wasm/server/main.go ]]; then
+  echo "build.sh: GOOS=js GOARCH=wasm go build ./wasm/server (the server role)"
+  GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/server.wasm" ./wasm/server
+  extra+=(-server "$tmp/server.wasm")
+fi
+if [[ -f scripts/firstsession/main.go ]]; then
+  echo "build.sh: go run ./scripts/firstsession (the page's first session, recorded)"
+  go run ./scripts/firstsession -o "$tmp/first-session.json"
+  extra+=(-first-session "$tmp/first-session.json")
+fi
 
 # The site around it (a temporary folder swapped in: a failed build leaves the dist as it was).
-go run ./scripts/sitebuild -site site -wasm "$tmp/engine.wasm" -wasm-exec "$wasm_exec" -out "$dist"
-rm -rf "$tmp"
-trap - EXIT
+go run ./scripts/sitebuild -site site -wasm "$tmp/engine.wasm" "${extra[@]}" -wasm-exec "$wasm_exec" -out "$dist"
+# The single-file edition carries one whole engine (below): keep the lab's bytes until then.
+whole="$tmp/lab.wasm"
 
 # Report the size a visitor downloads: raw, and brotli (what Netlify serves to browsers).
-engine="$(sed -n 's/^  "engine": "\(.*\)",$/\1/p' "$dist/build.json")"
+field() { sed -n "s/^  \"$1\": \"\(.*\)\",\$/\1/p" "$dist/build.json"; }
+engine="$(field engine)"
 [[ -n "$engine" && -f "$dist/$engine" ]] || { echo "build.sh: $dist/build.json names no engine" >&2; exit 1; }
 wasm="$dist/$engine"
-raw=$(wc -c <"$wasm" | tr -d ' ')
-if command -v brotli >/dev/null 2>&1; then
-  br=$(brotli -c -q 11 "$wasm" | wc -c | tr -d ' ')
-elif command -v node >/dev/null 2>&1; then
-  br=$(node -e '
-    const fs = require("fs"), zlib = require("zlib");
-    const buf = fs.readFileSync(process.argv[1]);
-    const out = zlib.brotliCompressSync(buf, { params: {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
-      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length } });
-    process.stdout.write(String(out.length));' "$wasm")
-else
-  br=""
-fi
+brotli_size() {
+  if command -v brotli >/dev/null 2>&1; then
+    brotli -c -q 11 "$1" | wc -c | tr -d ' '
+  elif command -v node >/dev/null 2>&1; then
+    node -e '
+      const fs = require("fs"), zlib = require("zlib");
+      const buf = fs.readFileSync(process.argv[1]);
+      const out = zlib.brotliCompressSync(buf, { params: {
+        [zlib.constants.BROTLI_PARAM_QUALITY]: 11,
+        [zlib.constants.BROTLI_PARAM_SIZE_HINT]: buf.length } });
+      process.stdout.write(String(out.length));' "$1"
+  fi
+}
 mib() { awk -v b="$1" 'BEGIN { printf "%.2f MB", b / 1e6 }'; }
-if [[ -n "$br" ]]; then
-  echo "build.sh: engine.wasm ($engine) $raw bytes raw ($(mib "$raw")), $br bytes brotli ($(mib "$br"))"
-else
-  echo "build.sh: engine.wasm ($engine) $raw bytes raw ($(mib "$raw")); brotli size not measured (no brotli or node)"
-fi
+for name in engine lab server; do
+  file="$(field "$name")"
+  [[ -n "$file" ]] || continue
+  if [[ "$name" != engine && "$file" == "$engine" ]]; then
+    echo "build.sh: $name: none (the engine plays the role)"
+    continue
+  fi
+  raw=$(wc -c <"$dist/$file" | tr -d ' ')
+  # brotli-11 of 10 MB takes a while: the lab's and the server's only when asked (TLSPLAY_SIZES=1).
+  br=""
+  if [[ "$name" == engine || "${TLSPLAY_SIZES:-}" == 1 ]]; then br="$(brotli_size "$dist/$file")"; fi
+  if [[ -n "$br" ]]; then
+    echo "build.sh: $name.wasm ($file) $raw bytes raw ($(mib "$raw")), $br bytes brotli ($(mib "$br"))"
+  else
+    echo "build.sh: $name.wasm ($file) $raw bytes raw ($(mib "$raw")); brotli size not measured (TLSPLAY_SIZES=1; needs brotli or node)"
+  fi
+done
 echo "build.sh: site built in $dist/"
 
-# The same engine serves the page's in-page server (site/js/server-runtime.js, copied with
-# the site) and the Cloudflare Worker: assemble the Worker in scripts/cloudflare/dist/ from it
-# (not for a private build, which would overwrite the one Worker build of the checkout).
+# The Cloudflare Worker serves with the server module (the whole engine when the build has
+# none): assemble it in scripts/cloudflare/dist/ (not for a private build, which would
+# overwrite the one Worker build of the checkout).
+server="$(field server)"
 if [[ "$dist" == "site/dist" || "${TLSPLAY_CLOUDFLARE:-}" == 1 ]]; then
-  bash scripts/cloudflare/build.sh --wasm "$wasm"
+  if [[ "$server" == "$engine" ]]; then server_wasm="$whole"; else server_wasm="$dist/$server"; fi
+  bash scripts/cloudflare/build.sh --wasm "$server_wasm"
 else
   echo "build.sh: private build (TLSPLAY_DIST): the Cloudflare Worker is not rebuilt (TLSPLAY_CLOUDFLARE=1 to rebuild it)"
 fi
 
-# The single-file edition (scripts/singlefile): the page with the engine inside, for file:// and a USB stick.
-go run ./scripts/singlefile -site site -wasm "$wasm" -exec "$wasm_exec" -o "$dist/tls-playground.html"
+# The single-file edition (scripts/singlefile): the page with the engine inside, for file:// and a
+# USB stick. It carries the whole engine (the lab build: every method, no second module to load;
+# it also plays the in-page server's role, so the file needs no server module:
+# scripts/singlefile -server adds one, for a whole engine without that role).
+go run ./scripts/singlefile -site site -wasm "$whole" -exec "$wasm_exec" -o "$dist/tls-playground.html"
+rm -rf "$tmp"
+trap - EXIT

@@ -12,8 +12,11 @@
 //   - the engine worker (Go's wasm_exec.js, the modules the worker imports
 //     lazily, js/engine-worker.js) as one classic script in a non-executing
 //     <script type="text/plain">, which js/singlefile.js starts as a blob: Worker;
-//   - engine.wasm, gzip-compressed and base64-encoded in a non-executing block,
-//     inflated in the page with DecompressionStream('gzip');
+//   - the engine, gzip-compressed and base64-encoded in a non-executing block,
+//     inflated in the page with DecompressionStream('gzip'): the whole engine
+//     (the lab build, every method: the file loads no second module), and, with
+//     -server, the server module (./wasm/server) in a block of its own, for the
+//     in-page server (js/singlefile.js gives it as serverBytes);
 //   - the style sheets in <style>, the icon as a data: URL, and js/boot.js
 //     (which says what failed if the page cannot start) as an inline script;
 //   - the body of index.html as it is (read from site/, so it stays in step).
@@ -34,7 +37,8 @@ import (
 
 func main() {
 	siteDir := flag.String("site", "site", "the site's sources (index.html, css/, js/)")
-	wasm := flag.String("wasm", "site/dist/engine.wasm", "the built engine (scripts/build.sh)")
+	wasm := flag.String("wasm", "site/dist/engine.wasm", "the built engine, whole (scripts/build.sh: the lab build)")
+	server := flag.String("server", "", "the built server module (./wasm/server), optional")
 	execJS := flag.String("exec", "", "Go's wasm_exec.js (default: $(go env GOROOT)/lib/wasm/wasm_exec.js)")
 	out := flag.String("o", "site/dist/tls-playground.html", "the file to write")
 	flag.Parse()
@@ -42,13 +46,13 @@ func main() {
 		fmt.Fprintf(os.Stderr, "singlefile: unexpected argument %q (all inputs are flags; see -h)\n", flag.Arg(0))
 		os.Exit(2)
 	}
-	if err := run(*siteDir, *wasm, *execJS, *out); err != nil {
+	if err := run(*siteDir, *wasm, *server, *execJS, *out); err != nil {
 		fmt.Fprintf(os.Stderr, "singlefile: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(siteDir, wasmPath, execPath, out string) error {
+func run(siteDir, wasmPath, serverPath, execPath, out string) error {
 	if execPath == "" {
 		goroot, err := exec.Command("go", "env", "GOROOT").Output()
 		if err != nil {
@@ -64,7 +68,13 @@ func run(siteDir, wasmPath, execPath, out string) error {
 	if err != nil {
 		return fmt.Errorf("reading Go's wasm_exec.js: %v", err)
 	}
-	page, err := build(os.DirFS(siteDir), wasm, string(glue))
+	var server []byte
+	if serverPath != "" {
+		if server, err = os.ReadFile(serverPath); err != nil {
+			return fmt.Errorf("the server module: %v", err)
+		}
+	}
+	page, err := buildWith(os.DirFS(siteDir), wasm, server, string(glue))
 	if err != nil {
 		return err
 	}

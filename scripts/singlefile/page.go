@@ -19,6 +19,9 @@ import (
 const (
 	workerBlockID = "tls-engine-worker"
 	wasmBlockID   = "tls-engine-wasm"
+	// serverBlockID holds the server module (./wasm/server), when the build
+	// has one, in the same form: js/singlefile.js gives it as serverBytes.
+	serverBlockID = "tls-server-wasm"
 )
 
 // entryModule runs first: it configures the engine loader (js/engine.js) to
@@ -108,6 +111,27 @@ func connectSrc() (string, error) {
 // build assembles the single file from the site's sources (fsys: the site/
 // folder), the engine and Go's wasm_exec.js.
 func build(fsys fs.FS, wasm []byte, glue string) (*page, error) {
+	return buildWith(fsys, wasm, nil, glue)
+}
+
+// gzipBase64 is data as a block carries it: gzip, then base64.
+func gzipBase64(data []byte) (string, error) {
+	var gz bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	if err != nil {
+		return "", err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return "", err
+	}
+	if err := zw.Close(); err != nil {
+		return "", err
+	}
+	return base64.StdEncoding.EncodeToString(gz.Bytes()), nil
+}
+
+// buildWith is build with the server module (nil: none; the engine serves).
+func buildWith(fsys fs.FS, wasm, server []byte, glue string) (*page, error) {
 	index, err := fs.ReadFile(fsys, "index.html")
 	if err != nil {
 		return nil, err
@@ -287,19 +311,17 @@ func build(fsys fs.FS, wasm []byte, glue string) (*page, error) {
 		return nil, err
 	}
 
-	// The engine: gzip, then base64.
-	var gz bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	// The engine (and the server): gzip, then base64.
+	wasmText, err := gzipBase64(wasm)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := zw.Write(wasm); err != nil {
-		return nil, err
+	serverText := ""
+	if server != nil {
+		if serverText, err = gzipBase64(server); err != nil {
+			return nil, err
+		}
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	wasmText := base64.StdEncoding.EncodeToString(gz.Bytes())
 
 	for i, c := range classic {
 		if classic[i], err = scriptText("an inline classic script", c); err != nil {
@@ -345,9 +367,12 @@ func build(fsys fs.FS, wasm []byte, glue string) (*page, error) {
 	out.WriteString(body[:closing])
 	fmt.Fprintf(&out, "<script type=\"text/plain\" id=\"%s\">%s</script>\n", workerBlockID, workerScript)
 	fmt.Fprintf(&out, "<script type=\"application/octet-stream\" id=\"%s\">%s</script>\n", wasmBlockID, wasmText)
+	if serverText != "" {
+		fmt.Fprintf(&out, "<script type=\"application/octet-stream\" id=\"%s\">%s</script>\n", serverBlockID, serverText)
+	}
 	out.WriteString(body[closing:])
 	out.WriteString("\n</html>\n")
-	return &page{html: []byte(out.String()), wasmBytes: len(wasmText)}, nil
+	return &page{html: []byte(out.String()), wasmBytes: len(wasmText) + len(serverText)}, nil
 }
 
 // checkCSS refuses a style sheet that would load anything (the single file

@@ -10,15 +10,23 @@
 //	DIST/assets/<H>/js/, css/, img/, wasm_exec.js
 //	                                 the page's code, immutable: H is a hash of every file
 //	                                 in the folder (after the rewriting below)
-//	DIST/assets/engine-<h>.wasm      the engine, immutable: h is a hash of its bytes
-//	DIST/build.json                  what the build made: {version, engine, assets, wasmExec,
-//	                                 precache, sizes} (tests and scripts read the engine's
-//	                                 name from it)
+//	DIST/assets/engine-<h>.wasm      the engine's core, immutable: h is a hash of its bytes
+//	DIST/assets/lab-<h>.wasm         the lab module, loaded on first use of one of its methods
+//	DIST/assets/server-<h>.wasm      the HTTP server role (./wasm/server), loaded on first use
+//	DIST/assets/<H>/first-session.json  the page's first session, recorded at build time
+//	                                 (scripts/firstsession), read before the engine is ready
+//	DIST/build.json                  what the build made: {version, engine, lab, server,
+//	                                 firstSession, assets, wasmExec, precache, lazy, sizes}
+//	                                 (tests and scripts read the engine's name from it)
 //
 // In the copy of js/engine-worker.js, the engine's default URL '../engine.wasm'
-// becomes '../../engine-<h>.wasm' (and '../wasm_exec.js' stays: the glue is
-// in the same folder as before, relative to js/); the build fails if either
-// literal is not there exactly once. Files are named by hash, so the same
+// becomes '../../engine-<h>.wasm', and '../lab.wasm' and '../server.wasm' the
+// lab's and the server's (the engine's own when the build has no such module:
+// then the engine plays the role, as one whole engine does); '../wasm_exec.js'
+// stays (the glue is in the same folder as before, relative to js/). The build
+// fails if a literal is not there exactly once. The service worker precaches
+// the pages and the assets but the lab and the server (build.json's lazy): a
+// first visit downloads only what the first view needs. Files are named by hash, so the same
 // input gives the same output, and a page can never load a new engine with an
 // old shell or the reverse.
 //
@@ -47,25 +55,38 @@ import (
 
 // Options are the inputs of a build.
 type Options struct {
-	Site     string // the site's sources (site/)
-	Wasm     string // the engine, compiled (GOOS=js GOARCH=wasm go build ./wasm)
-	WasmExec string // Go's JS glue, $(go env GOROOT)/lib/wasm/wasm_exec.js
-	Out      string // the folder to write (site/dist)
+	Site   string // the site's sources (site/)
+	Wasm   string // the engine's core, compiled (GOOS=js GOARCH=wasm go build -tags core ./wasm)
+	Lab    string // the lab module (GOOS=js GOARCH=wasm go build ./wasm); optional
+	Server string // the server role (GOOS=js GOARCH=wasm go build ./wasm/server); optional
+	// FirstSession is the recorded first session (go run ./scripts/firstsession -o FILE); optional.
+	FirstSession string
+	WasmExec     string // Go's JS glue, $(go env GOROOT)/lib/wasm/wasm_exec.js
+	Out          string // the folder to write (site/dist)
 }
 
 // Build is what a build made: written to DIST/build.json.
 type Build struct {
-	Version  string   `json:"version"`  // a hash of everything the service worker precaches, and sw.js itself
-	Engine   string   `json:"engine"`   // assets/engine-<h>.wasm
-	Assets   string   `json:"assets"`   // assets/<H>/
-	WasmExec string   `json:"wasmExec"` // assets/<H>/wasm_exec.js
-	Precache []string `json:"precache"` // the files the service worker stores, relative to the site's root
-	Sizes    Sizes    `json:"sizes"`
+	Version string `json:"version"` // a hash of everything the service worker precaches, and sw.js itself
+	Engine  string `json:"engine"`  // assets/engine-<h>.wasm: the core
+	Lab     string `json:"lab"`     // assets/lab-<h>.wasm (the engine's when the build has no lab)
+	Server  string `json:"server"`  // assets/server-<h>.wasm (the engine's when the build has no server)
+	// FirstSession is assets/<H>/first-session.json, "" when the build has none.
+	FirstSession string   `json:"firstSession,omitempty"`
+	Assets       string   `json:"assets"`   // assets/<H>/
+	WasmExec     string   `json:"wasmExec"` // assets/<H>/wasm_exec.js
+	Precache     []string `json:"precache"` // the files the service worker stores at install, relative to the site's root
+	// Lazy are the files the page loads on first use (the lab, the server):
+	// the service worker stores them then, not at install.
+	Lazy  []string `json:"lazy"`
+	Sizes Sizes    `json:"sizes"`
 }
 
 // Sizes are in bytes.
 type Sizes struct {
-	Engine   int64 `json:"engine"`   // the engine, raw
+	Engine   int64 `json:"engine"`   // the engine's core, raw
+	Lab      int64 `json:"lab"`      // the lab module, raw (0: none)
+	Server   int64 `json:"server"`   // the server module, raw (0: none)
 	Precache int64 `json:"precache"` // what the service worker stores (the engine included)
 	Dist     int64 `json:"dist"`     // every file of the build but build.json
 	Files    int   `json:"files"`    // how many files that is
@@ -78,7 +99,10 @@ var hashedDirs = []string{"js", "css", "img"}
 const (
 	workerFile    = "js/engine-worker.js"
 	wasmLiteral   = "'../engine.wasm'"
+	labLiteral    = "'../lab.wasm'"
+	serverLiteral = "'../server.wasm'"
 	execLiteral   = "'../wasm_exec.js'"
+	firstSession  = "first-session.json"
 	swTemplate    = "sw.js"
 	swMarker      = "// filled in by scripts/sitebuild"
 	hashHexDigits = 12
@@ -90,7 +114,10 @@ var swLine = regexp.MustCompile(`(?m)^const BUILD = .*; ` + regexp.QuoteMeta(swM
 func main() {
 	var o Options
 	flag.StringVar(&o.Site, "site", "site", "the site's sources")
-	flag.StringVar(&o.Wasm, "wasm", "", "the compiled engine (required)")
+	flag.StringVar(&o.Wasm, "wasm", "", "the compiled engine's core (required)")
+	flag.StringVar(&o.Lab, "lab", "", "the compiled lab module (optional: without it the engine is whole)")
+	flag.StringVar(&o.Server, "server", "", "the compiled server role, ./wasm/server (optional: without it the engine serves)")
+	flag.StringVar(&o.FirstSession, "first-session", "", "the recorded first session, JSON (optional)")
 	flag.StringVar(&o.WasmExec, "wasm-exec", "", "Go's wasm_exec.js (required; $(go env GOROOT)/lib/wasm/wasm_exec.js)")
 	flag.StringVar(&o.Out, "out", "site/dist", "the folder to build")
 	flag.Parse()
@@ -104,7 +131,8 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("sitebuild: %s: %d files, %d bytes (version %s)\n", o.Out, b.Sizes.Files, b.Sizes.Dist, b.Version)
-	fmt.Printf("sitebuild: engine %s, %d bytes; page code in %s\n", b.Engine, b.Sizes.Engine, b.Assets)
+	fmt.Printf("sitebuild: engine %s, %d bytes; lab %s, %d bytes; server %s, %d bytes; page code in %s\n",
+		b.Engine, b.Sizes.Engine, b.Lab, b.Sizes.Lab, b.Server, b.Sizes.Server, b.Assets)
 	fmt.Printf("sitebuild: service worker precache: %d files, %d bytes\n", len(b.Precache), b.Sizes.Precache)
 }
 
@@ -138,9 +166,41 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	b := &Build{}
 	b.Engine = "assets/engine-" + short(wasm) + ".wasm"
 	out := map[string][]byte{b.Engine: wasm}
+	b.Sizes.Engine = int64(len(wasm))
+	b.Lab, b.Server = b.Engine, b.Engine
+	for _, m := range []struct {
+		name, path string
+		to         *string
+		size       *int64
+	}{{"lab", o.Lab, &b.Lab, &b.Sizes.Lab}, {"server", o.Server, &b.Server, &b.Sizes.Server}} {
+		if m.path == "" {
+			continue
+		}
+		data, err := os.ReadFile(m.path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("the %s module: %w", m.name, err)
+		}
+		if !bytes.HasPrefix(data, []byte("\x00asm")) {
+			return nil, nil, fmt.Errorf("%s is not a WebAssembly module", m.path)
+		}
+		*m.to = "assets/" + m.name + "-" + short(data) + ".wasm"
+		*m.size = int64(len(data))
+		out[*m.to] = data
+		b.Lazy = append(b.Lazy, *m.to)
+	}
 
 	// The site's sources: the page's code (hashed), the pages, the rest.
 	code := map[string][]byte{"wasm_exec.js": wasmExec}
+	if o.FirstSession != "" {
+		data, err := os.ReadFile(o.FirstSession)
+		if err != nil {
+			return nil, nil, fmt.Errorf("the first session: %w (go run ./scripts/firstsession -o FILE)", err)
+		}
+		if !json.Valid(data) {
+			return nil, nil, fmt.Errorf("the first session %s is not JSON", o.FirstSession)
+		}
+		code[firstSession] = data
+	}
 	pages := map[string][]byte{}
 	var swText []byte
 	err = filepath.WalkDir(o.Site, func(p string, d fs.DirEntry, err error) error {
@@ -196,20 +256,25 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	if !ok {
 		return nil, nil, fmt.Errorf("%s/%s not found: it loads the engine", o.Site, workerFile)
 	}
-	for _, lit := range []string{wasmLiteral, execLiteral} {
+	for _, lit := range []string{wasmLiteral, labLiteral, serverLiteral, execLiteral} {
 		if n := bytes.Count(worker, []byte(lit)); n != 1 {
 			return nil, nil, fmt.Errorf("%s/%s must contain the literal %s exactly once (found %d): it is the default URL the build points at this build's file", o.Site, workerFile, lit, n)
 		}
 	}
-	// The worker ends up in assets/<H>/js/: the engine is two folders up.
-	engineFromWorker := "'" + relPath(path.Dir("assets/H/"+workerFile), b.Engine) + "'"
-	worker = bytes.Replace(worker, []byte(wasmLiteral), []byte(engineFromWorker), 1)
+	// The worker ends up in assets/<H>/js/: the modules are two folders up.
+	fromWorker := func(p string) []byte { return []byte("'" + relPath(path.Dir("assets/H/"+workerFile), p) + "'") }
+	worker = bytes.Replace(worker, []byte(wasmLiteral), fromWorker(b.Engine), 1)
+	worker = bytes.Replace(worker, []byte(labLiteral), fromWorker(b.Lab), 1)
+	worker = bytes.Replace(worker, []byte(serverLiteral), fromWorker(b.Server), 1)
 	code[workerFile] = worker
 
 	// The page's code, under a name made of all of it.
 	h := short(digestOf(code))
 	b.Assets = "assets/" + h + "/"
 	b.WasmExec = b.Assets + "wasm_exec.js"
+	if _, ok := code[firstSession]; ok {
+		b.FirstSession = b.Assets + firstSession
+	}
 	for p, data := range code {
 		out[b.Assets+p] = data
 	}
@@ -226,9 +291,13 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 		}
 	}
 
-	// What the service worker stores: the pages, the manifest and icons, the assets.
+	// What the service worker stores: the pages, the manifest and icons, the
+	// assets but the lazy modules.
 	for p := range out {
 		top, _, nested := strings.Cut(p, "/")
+		if slices.Contains(b.Lazy, p) {
+			continue
+		}
 		if (!nested && (strings.HasSuffix(p, ".html") || p == "manifest.webmanifest" || p == "favicon.svg")) ||
 			(nested && (top == "assets" || top == "icons")) {
 			b.Precache = append(b.Precache, p)
@@ -237,7 +306,7 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	}
 	slices.Sort(b.Precache)
 	version := map[string][]byte{swTemplate: swText}
-	for _, p := range b.Precache {
+	for _, p := range append(slices.Clone(b.Precache), b.Lazy...) {
 		version[p] = out[p]
 	}
 	b.Version = short(digestOf(version))
@@ -246,14 +315,16 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	if n := len(swLine.FindAll(swText, -1)); n != 1 {
 		return nil, nil, fmt.Errorf("%s/%s must have exactly one line `const BUILD = …; %s` (found %d)", o.Site, swTemplate, swMarker, n)
 	}
-	filled, err := json.Marshal(map[string]any{"version": b.Version, "assets": b.Assets, "precache": b.Precache})
+	if b.Lazy == nil {
+		b.Lazy = []string{}
+	}
+	filled, err := json.Marshal(map[string]any{"version": b.Version, "assets": b.Assets, "precache": b.Precache, "lazy": b.Lazy})
 	if err != nil {
 		return nil, nil, err
 	}
 	line := "const BUILD = " + string(filled) + "; " + swMarker
 	out[swTemplate] = swLine.ReplaceAllLiteral(swText, []byte(line))
 
-	b.Sizes.Engine = int64(len(wasm))
 	for _, data := range out {
 		b.Sizes.Dist += int64(len(data))
 	}

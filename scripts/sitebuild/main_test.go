@@ -265,7 +265,7 @@ func TestWorkerLiteral(t *testing.T) {
 	}
 
 	// With the literal, this small site builds; a page naming a missing file does not.
-	if err := os.WriteFile(filepath.Join(src, "js/engine-worker.js"), []byte("const wasm = '../engine.wasm', exec = '../wasm_exec.js';"), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(src, "js/engine-worker.js"), []byte("const wasm = '../engine.wasm', lab = '../lab.wasm', server = '../server.wasm', exec = '../wasm_exec.js';"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := build(o); err != nil {
@@ -276,5 +276,45 @@ func TestWorkerLiteral(t *testing.T) {
 	}
 	if _, err := build(o); err == nil || !strings.Contains(err.Error(), "js/missing.js") {
 		t.Errorf("build with a missing script: %v, want an error naming it", err)
+	}
+}
+
+// TestModules: the lab and the server are content-named beside the engine,
+// named in build.json and the worker, and left out of the precache (loaded
+// on first use); the first session lands in the page's code folder.
+func TestModules(t *testing.T) {
+	dir := t.TempDir()
+	o := inputs(t, "one", filepath.Join(dir, "dist"))
+	for name, body := range map[string]string{"lab.wasm": "\x00asm\x01\x00\x00\x00lab", "server.wasm": "\x00asm\x01\x00\x00\x00server", "first.json": `{"recorded":true}`} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o.Lab, o.Server, o.FirstSession = filepath.Join(dir, "lab.wasm"), filepath.Join(dir, "server.wasm"), filepath.Join(dir, "first.json")
+	b, err := build(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(b.Lab, "assets/lab-") || !strings.HasPrefix(b.Server, "assets/server-") || b.FirstSession != b.Assets+"first-session.json" {
+		t.Fatalf("lab %q, server %q, first session %q", b.Lab, b.Server, b.FirstSession)
+	}
+	if slices.Contains(b.Precache, b.Lab) || slices.Contains(b.Precache, b.Server) || !slices.Contains(b.Precache, b.Engine) || !slices.Contains(b.Precache, b.FirstSession) {
+		t.Fatalf("precache %v: the engine and the first session, not the lab or the server", b.Precache)
+	}
+	if strings.Join(b.Lazy, " ") != b.Lab+" "+b.Server {
+		t.Fatalf("lazy %v", b.Lazy)
+	}
+	worker, err := os.ReadFile(filepath.Join(o.Out, b.Assets, "js/engine-worker.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"'../../" + strings.TrimPrefix(b.Lab, "assets/") + "'", "'../../" + strings.TrimPrefix(b.Server, "assets/") + "'"} {
+		if !strings.Contains(string(worker), want) {
+			t.Errorf("the worker does not name %s", want)
+		}
+	}
+	sw, _ := os.ReadFile(filepath.Join(o.Out, "sw.js"))
+	if !strings.Contains(string(sw), `"lazy":["`+b.Lab+`","`+b.Server+`"]`) {
+		t.Errorf("sw.js's BUILD has no lazy list: %.300s", sw)
 	}
 }

@@ -4,7 +4,10 @@
 // because wasm_exec.js is a classic script.
 //
 // Protocol with js/engine.js (the only module that talks to this worker):
-//   worker → page  {type: 'ready', ms}           engine installed, ms since worker start
+//   worker → page  {type: 'ready', ms, timing}   engine installed, ms since worker start; timing:
+//                                                {load: fetch and compile (streaming) and
+//                                                instantiate, goStart: Go's runtime, package
+//                                                init and main until the API is installed}
 //   worker → page  {type: 'failed', error}       the engine could not start
 //   page → worker  {id, method, arg, bytes?}     arg: a JSON string, or undefined; bytes:
 //                                                Uint8Arrays given after the progress callback
@@ -15,6 +18,28 @@
 //   worker → page  {id, progress}                a stage of a slow call (setup: 'ca-key',
 //                                                'server-key', 'ca-cert', 'leaf-cert'; importCapture:
 //                                                [done, total])
+//
+// The engine is three Go programs (wasm/main_js.go's methodTable, scripts/build.sh):
+//   the core (engine.wasm)  what the first view uses: keys, handles, the handshakes of
+//                           every mode, send/keyUpdate/close/export, the remote client;
+//   the lab (lab.wasm)      the attacks, the scenarios, resumption, the analyzer, captures,
+//                           a browser's hello: started in this worker, beside the core, on
+//                           the first call of one of its methods (a second Go instance,
+//                           globalThis.tlsPlaygroundLab). Before each lab call the worker
+//                           hands the lab the handle's state from the core (sessionState →
+//                           adoptSession: setup, records, key log), so the lab reads the
+//                           session on screen, never a rerun of it;
+//   the server (server.wasm) the HTTP server role (./wasm/server), compiled on the in-page
+//                           server's first request (server-runtime.js runs an instance per
+//                           request).
+// A build with one whole engine (no lab, no server) names the engine for all three.
+// With the engine posted as bytes, the lab and the server come the same way, asked
+// for on first use:
+//   worker → page  {type: 'need', module: 'lab'|'server'}
+//   page → worker  {type: 'wasm', module, bytes} or {type: 'wasm', module, error}
+//
+// engine.preload {module: 'lab'|'server'} → {module, ms} loads a module ahead of its first
+// use (a page that knows a view will need it soon), without calling anything.
 //
 // Methods are Go's (globalThis.tlsPlayground), except those named net.*: the
 // page's network layer (network.js), which runs here, beside the Go client,
@@ -55,9 +80,31 @@ function url(given, fallback) {
   return new URL(given || fallback, self.location.href).href;
 }
 
-// With the engine posted as bytes, its first message brings it.
+// With the engine posted as bytes, its first message brings it; the lab's and
+// the server's come when asked for.
 let receiveWasm;
 const wasmMessage = new Promise((resolve) => { receiveWasm = resolve; });
+const moduleMessages = new Map(); // 'lab'|'server' → {promise, resolve, reject}
+
+/** moduleBytes asks the page for a module's bytes (engine posted as bytes). */
+function moduleBytes(name) {
+  if (!moduleMessages.has(name)) {
+    const m = {};
+    m.promise = new Promise((resolve, reject) => { m.resolve = resolve; m.reject = reject; });
+    moduleMessages.set(name, m);
+    self.postMessage({ type: 'need', module: name });
+  }
+  return moduleMessages.get(name).promise;
+}
+
+const ENGINE_URL = url(params.get('wasm'), '../engine.wasm');
+const LAB_URL = url(params.get('lab'), '../lab.wasm');
+const SERVER_URL = url(params.get('server'), '../server.wasm');
+
+/** goImports is the import object of a Go instance (and the workers.ready a server build imports). */
+function goImports(go) {
+  return { ...go.importObject, workers: { ready: () => {} } };
+}
 
 /** start loads Go's glue and the engine and resolves once globalThis.tlsPlayground exists. */
 async function start() {
@@ -89,9 +136,11 @@ async function start() {
     globalThis.tlsPlaygroundOnReady = () => resolve();
   });
 
+  const t0 = performance.now();
   const { instance, module } = wasmFromMessage
     ? await instantiateBytes(await wasmMessage, importObject)
-    : await instantiate(url(params.get('wasm'), '../engine.wasm'), importObject);
+    : await instantiate(ENGINE_URL, importObject);
+  const t1 = performance.now();
   engineModule = module;
   const exited = go.run(instance).then(() => {
     throw new Error('the Go engine exited');
@@ -100,7 +149,11 @@ async function start() {
   if (!globalThis.tlsPlayground) throw new Error('the Go engine did not install globalThis.tlsPlayground');
   // Afterwards, an exit means every later call would hang: say so.
   exited.catch((err) => self.postMessage({ type: 'failed', error: String(err.message || err) }));
+  const round = (x) => Math.round(x * 10) / 10;
+  startTiming = { load: round(t1 - t0), goStart: round(performance.now() - t1) };
 }
+
+let startTiming = null; // {load, goStart} of the core, for the ready message
 
 /**
  * instantiate fetches the engine and compiles it while it downloads when the
@@ -164,9 +217,98 @@ function lazyModule(name, load) {
   return bundled ? Promise.resolve().then(bundled) : load();
 }
 
+// ---- the lab module ----------------------------------------------------------
+
+let lab = null; // Promise of the lab's API (globalThis.tlsPlaygroundLab), once asked for
+
+/** loadLab starts the lab module in this worker, once: → its API. */
+function loadLab() {
+  lab ??= (async () => {
+    const go = new Go();
+    go.argv = ['lab', '-global=tlsPlaygroundLab'];
+    const installed = new Promise((resolve) => { globalThis.tlsPlaygroundLabOnReady = () => resolve(); });
+    const { instance } = wasmFromMessage
+      ? await instantiateBytes(await moduleBytes('lab'), goImports(go), 'the lab module the page gave')
+      : await instantiate(LAB_URL, goImports(go));
+    const exited = go.run(instance).then(() => { throw new Error('the lab module exited'); });
+    await Promise.race([installed, exited]);
+    if (!globalThis.tlsPlaygroundLab) throw new Error('the lab module did not install globalThis.tlsPlaygroundLab');
+    return globalThis.tlsPlaygroundLab;
+  })();
+  lab.catch(() => { lab = null; }); // a failed load is tried again on the next call
+  return lab;
+}
+
+/** moduleOf says which module runs method: 'core', 'lab', or '' when none has it. */
+function moduleOf(api, method) {
+  if (typeof api[method] === 'function') return 'core';
+  const lists = globalThis.tlsPlaygroundModules;
+  return lists && Array.from(lists.lab || []).includes(method) ? 'lab' : '';
+}
+
+// The core's calls that change no handle: the lab's copy stays good after them.
+const READS = new Set(['exportSession', 'sessionState', 'describeCertificates', 'generateKey', 'catalogue']);
+// The lab's calls that replace the session of the lab's copy of a handle.
+const REPLACES = new Set(['downgrade']);
+let coreVersion = 0;          // counts the core's calls that may have changed a handle
+const adoptedAt = new Map();  // handle → coreVersion when the lab last took its state
+
+/**
+ * callLab runs a lab method on the handle its argument names: the core's state
+ * of that handle first goes to the lab (adoptSession), unless the lab took it
+ * after the core's last change.
+ */
+async function callLab(core, method, arg, progress, bytes) {
+  const labAPI = await loadLab();
+  const named = parsedArg(arg).session;
+  const session = typeof named === 'string' ? named : 'default'; // browserHello's true: the page's
+  if (adoptedAt.get(session) !== coreVersion) {
+    const version = coreVersion;
+    let state;
+    try {
+      state = await core.sessionState(JSON.stringify({ session }));
+    } catch (err) {
+      throw new Error(String(err.message || err).replace(/^sessionState:/, `${method}:`));
+    }
+    await labAPI.adoptSession(state);
+    adoptedAt.set(session, version);
+  }
+  if (REPLACES.has(method)) adoptedAt.delete(session);
+  return labAPI[method](arg === undefined ? '' : arg, progress, ...bytes);
+}
+
 // ---- the network layer (net.* methods) ---------------------------------------
 
-let engineModule = null; // the compiled engine.wasm: the in-page server runs it too
+let engineModule = null; // the compiled engine.wasm: the in-page server's when the build has no server module
+let serverModule = null; // Promise of the compiled server module, on first use
+
+/** loadServerModule compiles the server build once; a build without one serves with the engine. */
+function loadServerModule() {
+  serverModule ??= (async () => {
+    if (wasmFromMessage) {
+      try {
+        const bytes = await moduleBytes('server');
+        return await WebAssembly.compile(bytes);
+      } catch {
+        return engineModule; // the page gave no server: the whole engine serves
+      }
+    }
+    if (SERVER_URL === ENGINE_URL) return engineModule;
+    let response;
+    try {
+      response = await fetch(SERVER_URL);
+    } catch (err) {
+      throw new Error(`could not fetch the server module from ${SERVER_URL}: ${err.message}`);
+    }
+    if (!response.ok) throw new Error(`fetching the server module from ${SERVER_URL} failed: HTTP ${response.status}`);
+    if (WebAssembly.compileStreaming && /^application\/wasm\b/i.test(response.headers.get('Content-Type') || '')) {
+      return WebAssembly.compileStreaming(response);
+    }
+    return WebAssembly.compile(await response.arrayBuffer());
+  })();
+  serverModule.catch(() => { serverModule = null; });
+  return serverModule;
+}
 let network = null;      // network.js, loaded on first use
 let pageServer = null;   // {server, transport} for the current setup
 let connection = null;   // the current Connection
@@ -191,7 +333,7 @@ async function inPageTransport(api) {
   const net = await loadNetwork();
   let transport;
   const server = createInPageServer({
-    module: engineModule,
+    module: loadServerModule,
     identity,
     onRequest: ({ ms }) => { if (transport) transport.lastServerMs = ms; },
   });
@@ -242,8 +384,9 @@ const NET = {
 
 /** callNet runs a net.* method, after the ones before it. */
 function callNet(name, api, arg) {
+  coreVersion++; // the remote client changes
   const run = queue.then(() => NET[name](api, arg ? JSON.parse(arg) : {}));
-  queue = run.catch(() => {});
+  queue = run.catch(() => {}).then(() => { coreVersion++; });
   return run.then((result) => JSON.stringify(result));
 }
 
@@ -271,19 +414,39 @@ function ownAsked(arg) {
 const started = start();
 
 started.then(
-  () => self.postMessage({ type: 'ready', ms: Math.round(performance.now() * 10) / 10 }),
+  () => self.postMessage({ type: 'ready', ms: Math.round(performance.now() * 10) / 10, timing: startTiming }),
   (err) => self.postMessage({ type: 'failed', error: String((err && err.message) || err) }),
 );
 
 self.onmessage = async (event) => {
   const { type, id, method, arg, bytes } = event.data || {};
   if (type === 'wasm') {
-    receiveWasm(event.data.bytes);
+    const name = event.data.module;
+    if (!name || name === 'engine') receiveWasm(event.data.bytes);
+    else if (moduleMessages.has(name)) {
+      const m = moduleMessages.get(name);
+      if (event.data.error) m.reject(new Error(event.data.error));
+      else m.resolve(event.data.bytes);
+    }
     return;
   }
   try {
     await started;
     const api = globalThis.tlsPlayground;
+    if (method === 'engine.preload') {
+      // Load a module ahead of its first use (the page knows a view will need it).
+      const t0 = performance.now();
+      const { module: name } = parsedArg(arg);
+      if (name === 'lab') {
+        if (moduleOf(api, 'eve') === 'lab') await loadLab();
+      } else if (name === 'server') {
+        await loadServerModule();
+      } else {
+        throw new Error(`preload: unknown module ${JSON.stringify(name)}: lab or server`);
+      }
+      self.postMessage({ id, ok: true, result: JSON.stringify({ module: name, ms: Math.round(performance.now() - t0) }) });
+      return;
+    }
     if (typeof method === 'string' && method.startsWith('net.') && Object.hasOwn(NET, method.slice(4))) {
       self.postMessage({ id, ok: true, result: await callNet(method.slice(4), api, arg) });
       return;
@@ -291,11 +454,21 @@ self.onmessage = async (event) => {
     // A new setup of the page's handle is a new server key: the in-page server
     // takes it up on its next use (a setup of an own handle leaves it alone).
     if (method === 'setup' && !handleNamed(arg) && !ownAsked(arg)) pageServer = null;
-    if (typeof api[method] !== 'function') throw new Error(`unknown method ${JSON.stringify(method)}`);
+    const where = typeof method === 'string' ? moduleOf(api, method) : '';
+    if (!where) throw new Error(`unknown method ${JSON.stringify(method)}`);
     // Every method gets a progress callback after its argument; setup reports
     // its stages through it (Go ignores arguments a method does not use).
     const progress = (...stage) => self.postMessage({ id, progress: stage.length > 1 ? stage : String(stage[0]) });
-    const result = await api[method](arg === undefined ? '' : arg, progress, ...(Array.isArray(bytes) ? bytes : []));
+    const extra = Array.isArray(bytes) ? bytes : [];
+    if (where === 'core' && !READS.has(method)) coreVersion++;
+    const result = where === 'lab'
+      ? await callLab(api, method, arg, progress, extra)
+      : await api[method](arg === undefined ? '' : arg, progress, ...extra);
+    // A released handle is forgotten by the lab too, when it holds a copy.
+    if (method === 'releaseSession' && lab) {
+      adoptedAt.delete(handleNamed(arg));
+      lab.then((l) => l.releaseSession(arg).catch(() => {}), () => {});
+    }
     // A result with bytes (sessionCapture) is an object: its buffers move to the page, not copied.
     const transfer = result && typeof result === 'object'
       ? Object.values(result).filter((v) => v instanceof Uint8Array).map((v) => v.buffer) : [];

@@ -6,11 +6,14 @@
 
 // The engine's code reaches the worker in one of two ways:
 //   - by URL (the default): the worker is js/engine-worker.js and fetches
-//     ../engine.wasm and ../wasm_exec.js itself;
+//     ../engine.wasm and ../wasm_exec.js itself (and the lab and server modules
+//     on first use, engine-worker.js);
 //   - as bytes: a page that carries the engine inside it (the single-file
-//     edition) gives a worker (or its script's URL, e.g. a blob: URL of a
-//     bundled worker) and the wasm's bytes, which are posted (transferred) to
-//     the worker as its first message.
+//     edition, an embed's bootstrap) gives a worker (a Worker, a function making
+//     one, its script's URL, e.g. a blob: URL of a bundled worker, or the
+//     script's source text) and the wasm's bytes, which are posted (transferred)
+//     to the worker as its first message; the lab's and the server's bytes, when
+//     given, are posted when the worker first asks for them.
 // configureEngine sets the options every later `new Engine()` starts from, so a
 // page can choose the way before the code that creates engines runs.
 
@@ -50,17 +53,28 @@ if (typeof document !== 'undefined') document.documentElement.dataset.modules = 
 export class Engine {
   /**
    * @typedef {object} EngineOptions
-   * @property {string|URL} [wasm]  URL of engine.wasm (default: the build's, next to js/)
+   * @property {string|URL} [wasm]  URL of engine.wasm, the core (default: the build's)
+   * @property {string|URL} [lab]  URL of the lab module (default: the build's)
+   * @property {string|URL} [server]  URL of the server module (default: the build's)
    * @property {string|URL} [exec]  URL of Go's wasm_exec.js (default: the build's)
    * @property {Worker|string|URL|(() => Worker)} [worker]  the engine worker: a Worker
    *   (for one Engine), a function that creates one, or its classic script's URL (e.g.
    *   a blob: URL of a bundled worker that defines Go's glue itself). Default:
    *   js/engine-worker.js.
+   * @property {string} [workerSource]  the worker's classic script as text (a bundle of
+   *   Go's glue and engine-worker.js, as the single-file edition carries): started from a
+   *   blob: URL made once. Used when `worker` is not given.
    * @property {ArrayBuffer|ArrayBufferView|(() => Promise<ArrayBuffer|ArrayBufferView>)} [wasmBytes]
    *   engine.wasm itself, instead of its URL: a buffer (copied for each Engine), or a
    *   function that resolves a fresh one (transferred to the worker). The worker must
    *   expect it: engine-worker.js does when its URL ends ?wasm=message (added here to
    *   a worker URL) or when a bundle set self.tlsPlaygroundWorker = {wasm: 'message'}.
+   * @property {ArrayBuffer|ArrayBufferView|(() => Promise<ArrayBuffer|ArrayBufferView>)} [labBytes]
+   *   with wasmBytes: the lab module, in the same forms, read when the worker first needs
+   *   it (a page whose wasmBytes is a whole engine needs none).
+   * @property {ArrayBuffer|ArrayBufferView|(() => Promise<ArrayBuffer|ArrayBufferView>)} [serverBytes]
+   *   with wasmBytes: the server module, read on the in-page server's first request
+   *   (without it, the engine itself serves, which a whole engine can).
    */
   /** @param {EngineOptions} [options] */
   constructor(options = {}) {
@@ -97,9 +111,11 @@ export class Engine {
     this.worker.addEventListener('message', (event) => {
       const msg = event.data || {};
       if (msg.type === 'ready') {
-        settle.resolve({ ms: msg.ms });
+        settle.resolve({ ms: msg.ms, timing: msg.timing });
       } else if (msg.type === 'failed') {
         failStart(new Error(msg.error));
+      } else if (msg.type === 'need' && (msg.module === 'lab' || msg.module === 'server')) {
+        this.sendModule(msg.module, opts[`${msg.module}Bytes`]);
       } else if (msg.progress !== undefined) {
         const call = this.pending.get(msg.id);
         if (call && call.onProgress) call.onProgress(msg.progress);
@@ -127,6 +143,18 @@ export class Engine {
         },
       );
     }
+  }
+
+  /** sendModule posts a module's bytes the worker asked for (or why there are none). */
+  sendModule(name, source) {
+    if (source === undefined) {
+      this.worker.postMessage({ type: 'wasm', module: name, error: `this page gave no ${name} module (EngineOptions.${name}Bytes)` });
+      return;
+    }
+    wasmBuffer(source).then(
+      (buffer) => this.worker.postMessage({ type: 'wasm', module: name, bytes: buffer }, [buffer]),
+      (err) => this.worker.postMessage({ type: 'wasm', module: name, error: `the ${name} module could not be read: ${err.message}` }),
+    );
   }
 
   /** fail rejects every pending call and every later one with err. */
@@ -223,6 +251,17 @@ export class Engine {
   /** exportSession returns the Session as it is now ({session?}): this is the export format. */
   exportSession(opts = {}) {
     return this.callJSON('exportSession', opts);
+  }
+
+  /**
+   * preload loads a module of the engine ahead of its first use: 'lab' (the
+   * attacks, the analyzer, captures: otherwise loaded by the first call of one
+   * of its methods) or 'server' (the in-page server's) → {module, ms}. A page
+   * calls it when it knows a view will soon need the module (a link to the lab,
+   * the visitor's pointer on it); nothing else changes.
+   */
+  preload(module = 'lab') {
+    return this.callJSON('engine.preload', { module });
   }
 
   // ---- attacks (the page's attack lab, lab.js) --------------------------------
@@ -370,9 +409,17 @@ export class Engine {
   }
 }
 
+const sourceURLs = new Map(); // worker source text → its blob: URL (one per text)
+
 /** createWorker starts the engine worker that opts name (see EngineOptions.worker) → {worker, url?}. */
 function createWorker(opts) {
-  const { worker } = opts;
+  let { worker } = opts;
+  if (!worker && typeof opts.workerSource === 'string') {
+    if (!sourceURLs.has(opts.workerSource)) {
+      sourceURLs.set(opts.workerSource, URL.createObjectURL(new Blob([opts.workerSource], { type: 'text/javascript' })));
+    }
+    worker = sourceURLs.get(opts.workerSource);
+  }
   if (typeof worker === 'function') return { worker: worker() };
   if (worker && typeof worker === 'object' && !(worker instanceof URL)) return { worker }; // a Worker
   if (worker) {
@@ -385,7 +432,11 @@ function createWorker(opts) {
   }
   const url = new URL('./engine-worker.js', import.meta.url);
   if (opts.wasmBytes !== undefined) url.searchParams.set('wasm', 'message');
-  else if (opts.wasm) url.searchParams.set('wasm', new URL(opts.wasm, document.baseURI).href);
+  else {
+    for (const name of ['wasm', 'lab', 'server']) {
+      if (opts[name]) url.searchParams.set(name, new URL(opts[name], document.baseURI).href);
+    }
+  }
   if (opts.exec) url.searchParams.set('exec', new URL(opts.exec, document.baseURI).href);
   // classic: wasm_exec.js is loaded with importScripts
   return { worker: new Worker(url), url: url.href };

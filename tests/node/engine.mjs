@@ -18,14 +18,22 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const distDir = path.resolve(process.env.TLS_PLAYGROUND_DIST || path.join(repoRoot, 'site', 'dist'));
 
 /**
- * wasmPath is the built engine: the file the dist's build.json names (scripts/sitebuild), or,
- * when there is no build yet, build.json itself, so that "not found: build it first" names it.
+ * modulePath is a built module the dist's build.json names (scripts/sitebuild): 'engine' (the
+ * core), 'lab' (the whole engine) or 'server' (./wasm/server), the engine when the build has no
+ * such module; or, when there is no build yet, build.json itself, so that "not found: build it
+ * first" names it.
  */
-export const wasmPath = (() => {
+function modulePath(name) {
   const build = path.join(distDir, 'build.json');
   if (!fs.existsSync(build)) return build;
-  return path.join(distDir, JSON.parse(fs.readFileSync(build, 'utf8')).engine);
-})();
+  const b = JSON.parse(fs.readFileSync(build, 'utf8'));
+  return path.join(distDir, b[name] || b.engine);
+}
+
+/** wasmPath is the built engine's core, labWasmPath the lab (the whole engine), serverWasmPath the server role. */
+export const wasmPath = modulePath('engine');
+export const labWasmPath = modulePath('lab');
+export const serverWasmPath = modulePath('server');
 
 /** goroot returns $(go env GOROOT); GOROOT in the environment wins when set. */
 export function goroot() {
@@ -50,7 +58,7 @@ export function loadWasmExec() {
  * loadEngine instantiates the wasm, runs Go (without awaiting: go.run resolves when the
  * program exits) and waits until the program has installed globalThis.tlsPlayground.
  */
-export async function loadEngine({ wasm = wasmPath, timeoutMs = 30_000 } = {}) {
+export async function loadEngine({ wasm = wasmPath, global = 'tlsPlayground', timeoutMs = 30_000 } = {}) {
   if (!fs.existsSync(wasm)) {
     throw new Error(`${wasm} not found: build it first with "bash scripts/build.sh"`);
   }
@@ -59,6 +67,9 @@ export async function loadEngine({ wasm = wasmPath, timeoutMs = 30_000 } = {}) {
   // globalThis.context.binding when the program starts, whatever its role.
   globalThis.context ??= { binding: {} };
   const go = new globalThis.Go();
+  // A second engine in the same process (the lab beside the core, as in the page's worker)
+  // installs its API under another global name.
+  if (global !== 'tlsPlayground') go.argv = ['engine', `-global=${global}`];
   const importObject = {
     ...go.importObject,
     // syumai/workers imports workers.ready; outside a Worker nothing needs to hear it.
@@ -74,21 +85,21 @@ export async function loadEngine({ wasm = wasmPath, timeoutMs = 30_000 } = {}) {
   };
   const ready = new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`engine not ready after ${timeoutMs} ms (no globalThis.tlsPlayground)`)),
+      () => reject(new Error(`engine not ready after ${timeoutMs} ms (no globalThis.${global})`)),
       timeoutMs,
     );
     const done = () => {
-      if (!globalThis.tlsPlayground) return false;
+      if (!globalThis[global]) return false;
       clearTimeout(timer);
-      resolve(globalThis.tlsPlayground);
+      resolve(globalThis[global]);
       return true;
     };
-    globalThis.tlsPlaygroundOnReady = done;
+    globalThis[`${global}OnReady`] = done;
     go.run(instance).then(
       () => {
         exited = `Go program exited (code ${exitCode ?? '?'})`;
         clearTimeout(timer);
-        reject(new Error(`${exited} before installing globalThis.tlsPlayground`));
+        reject(new Error(`${exited} before installing globalThis.${global}`));
       },
       (err) => {
         clearTimeout(timer);
@@ -104,7 +115,7 @@ export async function loadEngine({ wasm = wasmPath, timeoutMs = 30_000 } = {}) {
   const call = async (method, arg) => {
     if (exited) throw new Error(exited);
     const fn = api[method];
-    if (typeof fn !== 'function') throw new Error(`globalThis.tlsPlayground.${method} is not a function`);
+    if (typeof fn !== 'function') throw new Error(`globalThis.${global}.${method} is not a function`);
     const json = arg === undefined ? undefined : typeof arg === 'string' ? arg : JSON.stringify(arg);
     const out = json === undefined ? await fn.call(api) : await fn.call(api, json);
     if (typeof out !== 'string') {

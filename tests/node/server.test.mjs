@@ -1,5 +1,5 @@
 // server.test.mjs: the engine's server behind HTTP, in the page's way, under Node: the built
-// engine.wasm compiled once, and site/js/server-runtime.js answering each request with a fresh
+// server module (./wasm/server; the engine when the build has none) compiled once, and site/js/server-runtime.js answering each request with a fresh
 // Go instance in its server role (github.com/syumai/workers' handleRequest). Real handshakes
 // only, no canned bytes:
 //   - the engine's native client (tests/workerd/client) over real HTTP, through a socket that
@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 
 import { createInPageServer } from '../../site/js/server-runtime.js';
 import { buildClient, jsonLines, makeIdentity, runClient } from '../workerd/goclient.mjs';
-import { loadEngine, loadWasmExec, wasmPath } from './engine.mjs';
+import { loadEngine, loadWasmExec, serverWasmPath } from './engine.mjs';
 
 const ORIGIN = 'https://in-page.invalid';
 const octet = { 'content-type': 'application/octet-stream' };
@@ -35,11 +35,11 @@ function pct(xs, p) {
 }
 
 before(async () => {
-  if (!fs.existsSync(wasmPath)) throw new Error(`${wasmPath} not found: build it first with "bash scripts/build.sh"`);
+  if (!fs.existsSync(serverWasmPath)) throw new Error(`${serverWasmPath} not found: build it first with "bash scripts/build.sh"`);
   loadWasmExec();
   client = buildClient();
   identity = makeIdentity(client.bin, client.dir);
-  module = await WebAssembly.compile(fs.readFileSync(wasmPath));
+  module = await WebAssembly.compile(fs.readFileSync(serverWasmPath)); // the server module (./wasm/server)
   server = createInPageServer({ module, identity, onRequest: (r) => timings.push(r) });
 });
 
