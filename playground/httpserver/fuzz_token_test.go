@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/httpserver/token"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/suites"
@@ -56,13 +57,13 @@ func FuzzTokenContents(f *testing.F) {
 	f.Add([]byte("\x01\x05tls13\x00\x20" + strings.Repeat("s", 32) + "\x00\x00\x00\x00\x69\xb5\x7d\x8e\x00\x01\x00\x00\x05\x16\x03\x01\x00\x00"))
 	f.Add([]byte("\x01\x07classic\x06x25519\x20" + strings.Repeat("s", 32) + "\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x00\x00\x00"))
 	f.Add([]byte{2})
-	aead, err := newAEAD(fuzzTokenKey)
+	aead, err := token.NewAEAD(fuzzTokenKey)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, plain []byte) {
 		nonce := make([]byte, aead.NonceSize())
-		token := base64.RawURLEncoding.EncodeToString(aead.Seal(nonce, nonce, plain, tokenAD))
+		token := base64.RawURLEncoding.EncodeToString(aead.Seal(nonce, nonce, plain, token.AD))
 		st, err := open(fuzzTokenKey, token)
 		if err != nil {
 			return
