@@ -3,7 +3,7 @@
 // field, its name, decoded value, explanation and RFC section. The page
 // asks for one record at a time, when it is shown, and keeps what it got.
 //
-// app.js connects it to the page's engine (connectAnalyzer); a component
+// the view (view-controller.js) connects it to its engine (connectAnalyzer); a component
 // only asks:
 //
 //   const a = await recordAnalysis(session, 3);          // the session's record #4

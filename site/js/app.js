@@ -9,15 +9,20 @@ import { createView } from './view-controller.js';
 import { pageStore } from './model/page.js';
 import { loadFirstSession } from './model/first-session.js';
 
-// The single-file edition, opened from a file, has no build to read the recorded session from.
-const built = location.protocol !== 'file:' && document.documentElement.dataset.edition !== 'single-file';
+// The recorded first session: named by <meta name="tls-first-session" content="assets/…/first-session.json">
+// when the build writes one (no request before it), else by build.json's "firstSession". Not in the
+// single-file edition (opened from a file, no build to read), nor offline (build.json is not kept
+// by the service worker: the page waits for the engine, which is kept).
+const named = document.querySelector('meta[name="tls-first-session"]')?.content || '';
+const built = location.protocol !== 'file:' && document.documentElement.dataset.edition !== 'single-file'
+  && (Boolean(named) || navigator.onLine !== false);
 
 const view = createView({
   root: document,
   routed: true,
   marks: document.body,
   store: pageStore,
-  firstSession: built ? loadFirstSession({ base: document.baseURI }) : null,
+  firstSession: built ? loadFirstSession({ base: document.baseURI, path: named }) : null,
 });
 
 // A failure to start is shown in the status line (createView's start says why).

@@ -71,5 +71,6 @@ createView({
   routed: true,
   embedded: true,
   marks: document.body,
-  firstSession: view.kind === 'step' && location.protocol !== 'file:' ? loadFirstSession({ base: document.baseURI }) : null,
+  firstSession: view.kind === 'step' && location.protocol !== 'file:' && navigator.onLine !== false
+    ? loadFirstSession({ base: document.baseURI }) : null,
 }).start().catch(() => {});

@@ -1,6 +1,6 @@
 // lab.js runs the attacks of the page's attack lab (<tls-attack-lab>):
 // Eve, Mallory, the downgrade, the certificate failures, tampering,
-// Bleichenbacher, and resumption with 0-RTT. It is app.js's helper, not a component: it calls the
+// Bleichenbacher, and resumption with 0-RTT. It is a view's helper (view-controller.js), not a component: it calls the
 // engine (through the page's Engine), keeps what each attack produced, and
 // hands a view of it to the components, which only emit tls-attack events.
 //

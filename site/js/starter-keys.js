@@ -3,7 +3,7 @@
 // and a server key, RSA-2048, made once (2026-11-30, openssl genpkey) and
 // shipped with the site. Everyone who loads the page has them, so they are
 // labelled as such wherever they are used; meanwhile the engine makes a
-// fresh pair of the visitor's own (app.js, keystore.js).
+// fresh pair of the visitor's own (model/keyring.js, keystore.js).
 
 export const STARTER_KEYS = {
   made: '2026-11-30T04:40:00Z',

@@ -42,6 +42,7 @@ import { connectExposure } from './components/exposure-panel.js';
 import { normalizeConfig, modeInfo, KEY_TYPES } from './components/mode-switch.js';
 import { formatMs, totals } from './components/network-panel.js';
 import { createLab } from './lab.js';
+import { createComparison } from './compare.js';
 import { fragmentFor } from './views.js';
 import './components/embed-code.js';
 import { STARTER_KEYS } from './starter-keys.js';
@@ -49,6 +50,7 @@ import { loadKey, saveKey } from './keystore.js';
 import { createStore } from './model/store.js';
 import { STEPS, parseHash as readHash, parseParams, parseServer, hashFor as fragmentOf } from './model/route.js';
 import { keyName, keyOrigin, SETUP_STAGES } from './model/keys.js';
+import { createKeyring } from './model/keyring.js';
 import { trustedRoots as readTrustedRoots, saveTrustedRoots as keepTrustedRoots, allowedByCSP as cspAllows, trustFor } from './model/trust.js';
 
 /** withoutSource is a session as the engine exported it, without the page's mark of where it came from. */
@@ -473,44 +475,16 @@ export function createView({
 
   // ---- keys ----------------------------------------------------------------------
   //
-  // Nobody waits for RSA key generation. The keys a setup uses come from the
-  // keyring: the root CA's key ('ca') and a server key per RSA size
-  // ('rsa-2048', …), each {pem, bits, createdAt, source}, where source is
-  //   'starter'   the pair shipped with the page (starter-keys.js): everyone has it;
-  //   'generated' made by the engine in this browser during this visit;
-  //   'kept'      made in this browser on an earlier visit and kept (keystore.js).
-  // A first visit starts with the starter pair, then the engine makes a fresh
-  // pair in the worker while the visitor reads (makeFreshKeys); the next
-  // session (New session, or any change of handshake) uses it. A later visit
-  // finds the kept pair and generates nothing. ECDSA and Ed25519 server keys
-  // are made on demand (milliseconds); an RSA size never made before is
-  // generated on demand, with progress, and kept.
+  // Nobody waits for RSA key generation: setups use the keyring's keys
+  // (model/keyring.js), the starter pair until the engine has made the
+  // visitor's own in the worker while the visitor reads (makeFreshKeys).
 
-  const keyring = {};
-  const starterAt = Date.parse(STARTER_KEYS.made);
+  const keychain = createKeyring({ load: loadKey, save: saveKey, starter: STARTER_KEYS });
+  const keyring = keychain.ring;
+  const loadKeyring = (opts) => keychain.fill(opts);
+  const keep = (name, pem, bits) => keychain.keep(name, pem, bits);
+  const setupKeys = (keyType, keyBits) => keychain.keysFor(keyType, keyBits);
   let freshKeys = null; // the promise of makeFreshKeys, once started
-
-  /** loadKeyring fills the keyring from the keys kept in this browser (unless starterOnly), and the starter pair where none is kept. */
-  async function loadKeyring({ starterOnly = false } = {}) {
-    const starter = (pem) => ({ pem, bits: STARTER_KEYS.bits, createdAt: starterAt, source: 'starter' });
-    const kept = starterOnly ? [] : await Promise.all(['ca', 'rsa-2048', 'rsa-3072', 'rsa-4096'].map((n) => loadKey(n)));
-    for (const k of kept) if (k) keyring[k.name] = { ...k, source: 'kept' };
-    if (!keyring.ca) keyring.ca = starter(STARTER_KEYS.ca);
-    if (!keyring['rsa-2048']) keyring['rsa-2048'] = starter(STARTER_KEYS.server);
-  }
-
-  /** keep records a key the engine just made, in the keyring and (if the browser lets it) across visits. */
-  function keep(name, pem, bits) {
-    const rec = { name, pem, bits, createdAt: Date.now(), source: 'generated' };
-    keyring[name] = rec;
-    saveKey(rec).catch(() => {});
-    return rec;
-  }
-
-  /** setupKeys is what runSetup would use now: {ca, server} keyring records (server null: generate). */
-  function setupKeys(keyType, keyBits) {
-    return { ca: keyring.ca || null, server: keyType === 'rsa' ? keyring[`rsa-${keyBits}`] || null : null };
-  }
 
   /** keysChanged says whether the keyring holds keys newer than the current setup's (a fresh pair made since). */
   function keysChanged() {
@@ -539,7 +513,7 @@ export function createView({
    */
   function makeFreshKeys() {
     if (freshKeys) return freshKeys;
-    const todo = ['ca', 'rsa-2048'].filter((n) => !keyring[n] || keyring[n].source === 'starter');
+    const todo = keychain.stale();
     if (!todo.length) return (freshKeys = Promise.resolve());
     freshKeys = (async () => {
       marks.dataset.keyGeneration = 'running';
@@ -595,7 +569,7 @@ export function createView({
         // A kept key the engine refuses (a damaged store): forget it here and generate.
         const bad = [keys.ca, keys.server].filter((k) => k && k.source === 'kept');
         if (!bad.length) throw err;
-        for (const n of Object.keys(keyring)) if (bad.includes(keyring[n])) delete keyring[n];
+        keychain.forget(bad);
         await loadKeyring({ starterOnly: true });
         return runSetup();
       }
@@ -1097,75 +1071,34 @@ export function createView({
     if (e.key === 'ArrowLeft') { stopRunAll(); setStep(state.step - 1); landOnStep({ onlyIfHidden: true }); e.preventDefault(); }
   });
 
-  // ---- the comparison --------------------------------------------------------------
+  // ---- the comparison (compare.js) ------------------------------------------------
 
-  // The comparison's two sessions never replace the one the visitor is
-  // stepping through: with an engine that keeps sessions as handles they live
-  // in a handle of their own (with its own setup) in the same engine, released
-  // when the comparison runs again or the view ends. An engine without handles
-  // gets a second engine (a second worker) when something else holds a session;
-  // a view with nothing else (the comparison's embed) lends it its own.
-  let compareEngine = null;
-  let compareSetup = null;
-  let compareHandle = null;
+  const comparison = createComparison({
+    engine: () => engine,
+    handles: () => hasHandles(engine),
+    alone: () => !showsSession() && !(engine === shared && sharers > 1),
+    keys: async () => {
+      if (!keyring.ca) await loadKeyring();
+      return setupKeys('rsa', 2048);
+    },
+    serverName: SERVER_NAME,
+    set: (v) => setCompare(v),
+  });
 
   function setCompare(v) {
     state.compare = { ...state.compare, ...v };
     render();
   }
 
+  /** runComparison runs a classic and a TLS 1.3 handshake with the same key and sends text over each. */
+  function runComparison(text) {
+    if (state.compare.busy) return;
+    comparison.run(text);
+  }
+
   /** release gives a handle back to the engine, quietly (the engine may be gone). */
   function release(id) {
     if (id && hasHandles(engine)) engine.releaseSession(id).catch(() => {});
-  }
-
-  /** runComparison runs a classic and a TLS 1.3 handshake with the same key and sends text over each. */
-  async function runComparison(text) {
-    if (state.compare.busy) return;
-    const handles = hasHandles(engine);
-    const alone = !showsSession() && !(engine === shared && sharers > 1);
-    setCompare({ busy: true, error: '', status: handles || alone ? 'Preparing the comparison…' : 'Starting a second engine for the comparison…' });
-    try {
-      if (!compareEngine) {
-        compareEngine = handles || alone ? engine : new Engine();
-        await compareEngine.ready;
-      }
-      // The page's own RSA-2048 pair (kept, fresh or the starter), so nobody waits for key generation.
-      if (!keyring.ca) await loadKeyring();
-      const keys = setupKeys('rsa', 2048);
-      const setupOpts = { keyType: 'rsa', keyBits: 2048, serverName: SERVER_NAME, caKeyPem: keys.ca.pem, keyPem: keys.server.pem };
-      let at = {};
-      if (handles) {
-        // A handle of its own, with its own setup: the session on screen keeps its own.
-        release(compareHandle);
-        compareHandle = null;
-        setCompare({ status: 'Signing the certificates of the RSA-2048 server key for both handshakes…' });
-        compareSetup = await compareEngine.setup({ ...setupOpts, own: true });
-        compareHandle = compareSetup.session;
-        at = { session: compareHandle };
-      } else if (!compareSetup) {
-        setCompare({ status: 'Signing the certificates of the RSA-2048 server key for both handshakes…' });
-        compareSetup = await compareEngine.setup(setupOpts);
-      }
-      compareSetup.keyOrigin = { source: keys.server.source, createdAt: keys.server.createdAt, text: keyOrigin(keys.server) };
-      const result = {};
-      for (const mode of ['classic', 'tls13']) {
-        const label = `${modeInfo(mode).label} (${modeInfo(mode).sub})`;
-        setCompare({ status: `Running the ${label} handshake and sending the message…` });
-        let session;
-        try {
-          session = await compareEngine.newSession({ mode, ...at });
-        } catch (err) {
-          throw new Error(`the ${label} handshake: ${err.message}`);
-        }
-        if (session.error) throw new Error(`the ${label} handshake failed: ${session.error.message}`);
-        const exchange = await compareEngine.send({ from: 'client', text, ...at });
-        result[mode] = { session: await compareEngine.exportSession(at.session ? at : undefined), exchange };
-      }
-      setCompare({ busy: false, result, text, status: `Both handshakes ran with the same RSA-2048 server key (${compareSetup.keyOrigin.text}) and carried “${text}”.` });
-    } catch (err) {
-      setCompare({ busy: false, result: null, error: err.message, status: '' });
-    }
   }
 
   /** showComparison scrolls to the comparison and runs it once. */
@@ -1298,9 +1231,8 @@ export function createView({
     clearInterval(elapsedTimer);
     for (const el of [...bound.keys()]) unbind(el);
     for (const undo of disposers.splice(0)) undo();
-    release(compareHandle);
+    comparison.dispose();
     release(handle);
-    if (compareEngine && compareEngine !== engine) compareEngine.terminate();
     lab.dispose();
     if (engine && engine === shared && --sharers === 0) {
       // The last view of the document gives the shared worker back.

@@ -1,5 +1,5 @@
 // views.js is the one list of the views a link, an embed or the full page can
-// show, and of how each is written as a URL fragment. The full page (app.js)
+// show, and of how each is written as a URL fragment. The full page (app.js, a routed view)
 // reads the same fragments; an embed (embed.html, embed.js) shows one view
 // without the page's chrome; the host script (tls-playground.js) turns a
 // <tls-playground> element's attributes into the same fragment.

@@ -2,7 +2,7 @@
 // downgrade, the certificate failures, tampering, Bleichenbacher or
 // resumption with 0-RTT. Each is
 // a component of its own, made on first use and kept (so that a learner who
-// switches back finds it as left). The page (app.js with lab.js) runs the
+// switches back finds it as left). The view (view-controller.js with lab.js) runs the
 // engine and sets `state`; panels emit tls-attack {action, …}.
 //
 // Property: state = lab.view() (see lab.js): {attack, ready, busy, work,

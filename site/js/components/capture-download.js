@@ -11,7 +11,7 @@
 // Properties: session (the Session JSON on screen, or Mallory's {left,
 //   right}: the offer is hidden when there is nothing to save), busy.
 // Event: tls-command {command: 'download-capture', value: {source, what:
-//   'pcapng' | 'keylog'}}: app.js asks the engine and saves the file, named
+//   'pcapng' | 'keylog'}}: the view asks the engine and saves the file, named
 //   by the engine with the mode and the seed.
 
 import { h, fill, emit } from '../dom.js';

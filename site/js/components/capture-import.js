@@ -12,7 +12,7 @@
 // never freezes. A bad file gets the engine's own message, which names what
 // is wrong (not a capture, cut short, no TLS, keys of another connection).
 //
-// The engine is reached through connectCapture(), which app.js calls once
+// The engine is reached through connectCapture(), which the view (view-controller.js) calls once
 // the engine runs (as analysis.js's connectAnalyzer):
 //
 //   connectCapture({
@@ -42,7 +42,7 @@ import './sequence-diagram.js';
 import './key-schedule.js';
 import './wire.js';
 
-// ---- the connection to the engine (set by app.js) -------------------------------
+// ---- the connection to the engine (set by the view) -------------------------------
 
 let engineFns = null;
 const listeners = new Set();

@@ -12,7 +12,7 @@
 //             when no engine is connected
 //   http      {server: 'page'|'url', base, exchanges} (network.js Exchange):
 //             the real HTTP requests the page made for this session
-// The engine is reached through connectExposure() (app.js), like the
+// The engine is reached through connectExposure() (view-controller.js), like the
 // analyzer (analysis.js); without it the element shows state.exposure.
 //
 // Exposure (JSON of eve.Exposure): {version, suite, items: [{id, status,

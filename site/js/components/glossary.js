@@ -17,7 +17,7 @@ import { GLOSSARY, CITATION_PATTERN } from '../glossary-data.js';
 
 const CITATION = new RegExp(CITATION_PATTERN);
 
-// The fragment the page was opened with, read before app.js rewrites it.
+// The fragment the page was opened with, read before the view rewrites it.
 const initialHash = location.hash;
 
 /** byID maps an entry's id to the entry. */
