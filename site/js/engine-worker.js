@@ -106,6 +106,10 @@ function goImports(go) {
   return { ...go.importObject, workers: { ready: () => {} } };
 }
 
+// The engine's download and compilation start at once, while Go's glue loads.
+const compiling = wasmFromMessage ? null : compile(ENGINE_URL);
+compiling?.catch(() => {}); // start() reports it
+
 /** start loads Go's glue and the engine and resolves once globalThis.tlsPlayground exists. */
 async function start() {
   if (typeof WebAssembly !== 'object') {
@@ -139,7 +143,7 @@ async function start() {
   const t0 = performance.now();
   const { instance, module } = wasmFromMessage
     ? await instantiateBytes(await wasmMessage, importObject)
-    : await instantiate(ENGINE_URL, importObject);
+    : await instantiate(compiling, importObject, ENGINE_URL);
   const t1 = performance.now();
   engineModule = module;
   const exited = go.run(instance).then(() => {
@@ -156,12 +160,13 @@ async function start() {
 let startTiming = null; // {load, goStart} of the core, for the ready message
 
 /**
- * instantiate fetches the engine and compiles it while it downloads when the
- * server sends application/wasm (else from the whole download). It resolves
- * {module, instance}: the in-page server instantiates the same module again.
- * Each failure says which: the fetch (URL and HTTP status) or the compilation.
+ * compile fetches a module from its content-hashed URL (cached for good: a
+ * repeat visit reads it, and its compiled code, from the cache) and compiles
+ * it while it downloads when the server sends application/wasm
+ * (compileStreaming), else from the whole download. Each failure says which:
+ * the fetch (URL and HTTP status) or the compilation.
  */
-async function instantiate(wasmURL, importObject) {
+async function compile(wasmURL) {
   let response;
   try {
     response = await fetch(wasmURL);
@@ -172,9 +177,9 @@ async function instantiate(wasmURL, importObject) {
     throw new Error(`fetching the engine from ${wasmURL} failed: HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''} (the site is incomplete: build it with scripts/build.sh, or reload)`);
   }
   const type = response.headers.get('Content-Type') || '';
-  if (WebAssembly.instantiateStreaming && /^application\/wasm\b/i.test(type)) {
+  if (WebAssembly.compileStreaming && /^application\/wasm\b/i.test(type)) {
     try {
-      return await WebAssembly.instantiateStreaming(response, importObject);
+      return await WebAssembly.compileStreaming(response);
     } catch (err) {
       throw compileError(wasmURL, err);
     }
@@ -185,7 +190,21 @@ async function instantiate(wasmURL, importObject) {
   } catch (err) {
     throw new Error(`could not fetch the engine from ${wasmURL}: the download broke off: ${err.message}`);
   }
-  return instantiateBytes(bytes, importObject, wasmURL);
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (err) {
+    throw compileError(wasmURL, err);
+  }
+}
+
+/** instantiate instantiates a compiled module (or compiles it from the promise) → {module, instance}. */
+async function instantiate(compiled, importObject, from) {
+  const module = await compiled;
+  try {
+    return { module, instance: await WebAssembly.instantiate(module, importObject) };
+  } catch (err) {
+    throw compileError(from, err);
+  }
 }
 
 /** instantiateBytes compiles and instantiates engine.wasm given as bytes. */
@@ -229,7 +248,7 @@ function loadLab() {
     const installed = new Promise((resolve) => { globalThis.tlsPlaygroundLabOnReady = () => resolve(); });
     const { instance } = wasmFromMessage
       ? await instantiateBytes(await moduleBytes('lab'), goImports(go), 'the lab module the page gave')
-      : await instantiate(LAB_URL, goImports(go));
+      : await instantiate(compile(LAB_URL), goImports(go), LAB_URL);
     const exited = go.run(instance).then(() => { throw new Error('the lab module exited'); });
     await Promise.race([installed, exited]);
     if (!globalThis.tlsPlaygroundLab) throw new Error('the lab module did not install globalThis.tlsPlaygroundLab');
@@ -294,17 +313,7 @@ function loadServerModule() {
       }
     }
     if (SERVER_URL === ENGINE_URL) return engineModule;
-    let response;
-    try {
-      response = await fetch(SERVER_URL);
-    } catch (err) {
-      throw new Error(`could not fetch the server module from ${SERVER_URL}: ${err.message}`);
-    }
-    if (!response.ok) throw new Error(`fetching the server module from ${SERVER_URL} failed: HTTP ${response.status}`);
-    if (WebAssembly.compileStreaming && /^application\/wasm\b/i.test(response.headers.get('Content-Type') || '')) {
-      return WebAssembly.compileStreaming(response);
-    }
-    return WebAssembly.compile(await response.arrayBuffer());
+    return compile(SERVER_URL);
   })();
   serverModule.catch(() => { serverModule = null; });
   return serverModule;

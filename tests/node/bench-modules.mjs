@@ -7,7 +7,9 @@
 // the same page again in the same profile (repeat visit: HTTP cache, service
 // worker). Not a test (node --test runs only *.test.mjs).
 //
-//   node tests/node/bench-modules.mjs [-n 5] DIST [DIST...]
+//   node tests/node/bench-modules.mjs [-n 5] [--sizes] DIST [DIST...]
+//
+// --sizes adds brotli-11 of each module (slow: seconds per megabyte).
 //
 // Print medians (and p90) per dist. Numbers from a busy machine: compare the
 // dists of one run, not runs.
@@ -22,8 +24,10 @@ import { launchOptions, serve } from '../browser/helpers.mjs';
 const args = process.argv.slice(2);
 let runs = 5;
 if (args[0] === '-n') { runs = Number(args[1]); args.splice(0, 2); }
+let sizes = false;
+if (args[0] === '--sizes') { sizes = true; args.shift(); }
 if (!args.length) {
-  console.error('usage: node tests/node/bench-modules.mjs [-n 5] DIST [DIST...]');
+  console.error('usage: node tests/node/bench-modules.mjs [-n 5] [--sizes] DIST [DIST...]');
   process.exit(2);
 }
 
@@ -106,7 +110,7 @@ for (const [k, dist] of dists.entries()) {
   for (const name of ['engine', 'lab', 'server']) {
     if (!build[name] || (name !== 'engine' && build[name] === build.engine)) { console.log(`  ${name}: none (the engine)`); continue; }
     const buf = fs.readFileSync(path.join(dist, build[name]));
-    console.log(`  ${name}: ${buf.length} bytes raw, ${brotli(buf)} brotli-11`);
+    console.log(`  ${name}: ${buf.length} bytes raw${sizes ? `, ${brotli(buf)} brotli-11` : ''}`);
   }
   const r = results[k];
   const row = (label, xs) => console.log(`  ${label.padEnd(34)} median ${Math.round(median(xs))} ms (p90 ${Math.round(p90(xs))})`);
