@@ -1,65 +1,129 @@
-// wasm-size.mjs prints where a Go wasm binary's bytes go, per Go package:
-// the code (function bodies, attributed by the binary's own "name" section)
-// and the data section as one row. Brotli sizes: each package's code is
+// wasm-size.mjs prints where a Go wasm binary's bytes go, per Go package, for
+// each module of the site (the core "engine", the "lab", the "server"): the
+// code (function bodies, attributed by the binary's own "name" section) and
+// the data section as one row. Brotli sizes: each package's code is
 // compressed alone (quality 11) and the column is scaled so that it sums to
 // the whole file's brotli size — an estimate of each package's share of what
 // a visitor downloads, reproducible from the file alone.
 //
-//   node tests/bench/wasm-size.mjs site/dist/assets/engine-*.wasm [rows]
+//   node tests/bench/wasm-size.mjs FILE.wasm [rows]            one module
+//   node tests/bench/wasm-size.mjs NAME=FILE.wasm … [--rows=N]  several, one table each
+//   node tests/bench/wasm-size.mjs --build [--rows=N]           builds them, as below
+//   (any form) --share-quality=N: estimate the per-package shares at brotli quality N
+//   (the totals stay brotli-11); quicker on a busy machine
+//
+// A file must keep its name section (built without -ldflags=-s). Sizes are
+// of the module as shipped: without the name section, which is what -s -w
+// drop (scripts/build.sh ships that), and again after scripts/wasmmerge
+// (what the merge of data segments saves), raw and brotli-11.
+//
+// --build compiles, into a temporary folder, with names and -trimpath, what
+// scripts/build.sh compiles: engine = `go build -tags core ./wasm` (the core
+// the first view loads), lab = `go build ./wasm` (every method; loaded on
+// first use of the attack lab, the analyzer, captures), server =
+// `go build ./wasm/server` (the HTTP server role), each GOOS=js GOARCH=wasm
+// with the Go of PATH; a module whose package is missing is skipped. Then the
+// summary says what the split saves the first view (engine vs lab, which is
+// what one module held before the split). Brotli-11 of 10+ MB takes tens of
+// seconds per pass on a loaded machine: expect minutes.
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
 
-const file = process.argv[2];
-const rows = Number(process.argv[3] || 30);
-if (!file) {
-  console.error('usage: node tests/bench/wasm-size.mjs FILE.wasm [rows]');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const argv = process.argv.slice(2);
+const flag = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const positional = argv.filter((a) => !a.startsWith('--'));
+
+let rows = Number(flag('rows') || 30);
+let modules = []; // [{name, file}]
+let tmp = null;
+if (argv.includes('--build')) {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-size-'));
+  const specs = [
+    ['engine', ['-tags', 'core', './wasm'], 'wasm/main.go'],
+    ['lab', ['./wasm'], 'wasm/main.go'],
+    ['server', ['./wasm/server'], 'wasm/server/main.go'],
+  ];
+  for (const [name, pkg, needs] of specs) {
+    if (!fs.existsSync(path.join(root, needs))) continue;
+    const file = path.join(tmp, `${name}.wasm`);
+    console.error(`wasm-size: GOOS=js GOARCH=wasm go build -trimpath -o ${name}.wasm ${pkg.join(' ')}`);
+    execFileSync('go', ['build', '-trimpath', '-o', file, ...pkg], { cwd: root, env: { ...process.env, GOOS: 'js', GOARCH: 'wasm' }, stdio: ['ignore', 'inherit', 'inherit'] });
+    modules.push({ name, file });
+  }
+} else if (positional.length === 2 && /^\d+$/.test(positional[1]) && !positional[0].includes('=')) {
+  modules = [{ name: path.basename(positional[0]), file: positional[0] }];
+  rows = Number(positional[1]);
+} else {
+  modules = positional.map((a) => {
+    const [name, file] = a.includes('=') ? a.split(/=(.*)/s) : [path.basename(a), a];
+    return { name, file };
+  });
+}
+if (!modules.length) {
+  console.error('usage: node tests/bench/wasm-size.mjs FILE.wasm [rows] | NAME=FILE.wasm … [--rows=N] | --build [--rows=N]');
   process.exit(2);
 }
-const buf = fs.readFileSync(file);
-if (buf.readUInt32LE(0) !== 0x6d736100) throw new Error(`${file} is not a WebAssembly binary (no \\0asm magic)`);
 
-let pos = 8;
-const leb = () => {
-  let result = 0, shift = 0, b;
-  do {
-    b = buf[pos++];
-    result += (b & 0x7f) * 2 ** shift;
-    shift += 7;
-  } while (b & 0x80);
-  return result;
-};
-const str = () => {
-  const n = leb();
-  const s = buf.toString('utf8', pos, pos + n);
-  pos += n;
-  return s;
-};
+const brq = (b, q) => zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: q, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
+const br = (b) => brq(b, 11);
+// The per-package shares may be estimated at a lower quality (--share-quality=N, default 11):
+// they are scaled to the file's brotli-11 size anyway, and quality 11 on every package of three
+// 10 MB modules takes many minutes on a busy machine.
+const shareQuality = Number(flag('share-quality') || 11);
+const brShare = (b) => brq(b, shareQuality);
+const kb = (n) => `${(n / 1024).toFixed(1)}`;
+const num = (n) => n.toLocaleString('en');
 
-let imported = 0;
-const bodies = []; // [start, end] of each function body, in function index order after the imports
-const names = new Map();
-let dataBytes = 0;
-while (pos < buf.length) {
-  const id = buf[pos++];
-  const size = leb();
-  const end = pos + size;
-  if (id === 2) { // imports: count the imported functions, which come first in the index space
-    for (let n = leb(); n > 0; n--) {
-      str(); str();
-      const kind = buf[pos++];
-      if (kind === 0) { leb(); imported++; } else if (kind === 1) { pos++; const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 2) { const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 3) { pos += 2; }
-    }
-  } else if (id === 10) {
-    for (let n = leb(); n > 0; n--) {
-      const len = leb();
-      bodies.push([pos, pos + len]);
-      pos += len;
-    }
-  } else if (id === 11) {
-    dataBytes = size;
-  } else if (id === 0) {
-    const name = str();
-    if (name === 'name') {
+/** parse reads a module's sections: function bodies, names, the data section and the name section. */
+function parse(buf, file) {
+  if (buf.readUInt32LE(0) !== 0x6d736100) throw new Error(`${file} is not a WebAssembly binary (no \\0asm magic)`);
+  let pos = 8;
+  const leb = () => {
+    let result = 0, shift = 0, b;
+    do {
+      b = buf[pos++];
+      result += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (b & 0x80);
+    return result;
+  };
+  const str = () => {
+    const n = leb();
+    const s = buf.toString('utf8', pos, pos + n);
+    pos += n;
+    return s;
+  };
+  let imported = 0;
+  const bodies = []; // [start, end] of each function body, in function index order after the imports
+  const names = new Map();
+  let data = null; // [start, end] of the data section's body
+  let nameSection = null; // [start, end] of the whole "name" section, header included
+  while (pos < buf.length) {
+    const at = pos;
+    const id = buf[pos++];
+    const size = leb();
+    const end = pos + size;
+    if (id === 2) { // imports: count the imported functions, which come first in the index space
+      for (let n = leb(); n > 0; n--) {
+        str(); str();
+        const kind = buf[pos++];
+        if (kind === 0) { leb(); imported++; } else if (kind === 1) { pos++; const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 2) { const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 3) { pos += 2; }
+      }
+    } else if (id === 10) {
+      for (let n = leb(); n > 0; n--) {
+        const len = leb();
+        bodies.push([pos, pos + len]);
+        pos += len;
+      }
+    } else if (id === 11) {
+      data = [pos, end];
+    } else if (id === 0 && str() === 'name') {
+      nameSection = [at, end];
       while (pos < end) {
         const sub = buf[pos++];
         const subSize = leb();
@@ -68,10 +132,16 @@ while (pos < buf.length) {
         pos = subEnd;
       }
     }
+    pos = end;
   }
-  pos = end;
+  if (!names.size) throw new Error(`${file} has no "name" section: build without -ldflags=-s to attribute code to packages`);
+  return { imported, bodies, names, data, nameSection };
 }
-if (!names.size) throw new Error(`${file} has no "name" section: build without -ldflags=-s to attribute code to packages`);
+
+/** shipped is the module without its name section: what -ldflags='-s -w' builds. */
+function shipped(buf, m) {
+  return Buffer.concat([buf.subarray(0, m.nameSection[0]), buf.subarray(m.nameSection[1])]);
+}
 
 // A Go symbol's package, from the name section's spelling: the import path
 // with "/" written "_" (a module's domain keeps its dot), then "." and the
@@ -82,37 +152,73 @@ const packageOf = (sym) => {
   const dot = sym.indexOf('.', from);
   return (dot < 0 ? sym : sym.slice(0, dot)).replaceAll('_', '/');
 };
-const byPackage = new Map();
-bodies.forEach(([s, e], i) => {
-  const pkg = packageOf(names.get(imported + i) || '(unnamed)');
-  if (!byPackage.has(pkg)) byPackage.set(pkg, []);
-  byPackage.get(pkg).push(buf.subarray(s, e));
-});
 
-const br = (b) => zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: b.length } }).length;
-const total = br(buf);
-const table = [...byPackage].map(([pkg, parts]) => {
-  const b = Buffer.concat(parts);
-  return { pkg, raw: b.length, br: br(b) };
-});
-// The data section (rodata, type descriptors, pclntab), compressed alone too.
-let dataBr = 0;
-{
-  pos = 8;
-  while (pos < buf.length) {
-    const id = buf[pos++];
-    const size = leb();
-    if (id === 11) dataBr = br(buf.subarray(pos, pos + size));
-    pos += size;
+/** merged runs scripts/wasmmerge on buf and returns the merged module. */
+function merged(buf) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-size-merge-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'in.wasm'), buf);
+    execFileSync('go', ['run', './scripts/wasmmerge', '-o', path.join(dir, 'out.wasm'), path.join(dir, 'in.wasm')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    return fs.readFileSync(path.join(dir, 'out.wasm'));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
-table.push({ pkg: '(data section: rodata, types, pclntab)', raw: dataBytes, br: dataBr });
-const sum = table.reduce((a, r) => a + r.br, 0);
-table.sort((a, b) => b.br - a.br);
-const kb = (n) => `${(n / 1024).toFixed(1)}`;
-console.log(`${file}: ${buf.length.toLocaleString('en')} bytes, brotli-11 ${total.toLocaleString('en')} bytes (${kb(total)} KB)\n`);
-console.log('| package | code bytes | brotli KB (share of the file) |');
-console.log('|---|---|---|');
-for (const r of table.slice(0, rows)) console.log(`| ${r.pkg} | ${r.raw.toLocaleString('en')} | ${kb(r.br * total / sum)} |`);
-const rest = table.slice(rows);
-if (rest.length) console.log(`| ${rest.length} more packages | ${rest.reduce((a, r) => a + r.raw, 0).toLocaleString('en')} | ${kb(rest.reduce((a, r) => a + r.br, 0) * total / sum)} |`);
+
+const summary = [];
+for (const { name, file } of modules) {
+  const buf = fs.readFileSync(file);
+  const m = parse(buf, file);
+  const ship = shipped(buf, m);
+  const total = br(ship);
+  const byPackage = new Map();
+  m.bodies.forEach(([s, e], i) => {
+    const pkg = packageOf(m.names.get(m.imported + i) || '(unnamed)');
+    if (!byPackage.has(pkg)) byPackage.set(pkg, []);
+    byPackage.get(pkg).push(buf.subarray(s, e));
+  });
+  const table = [...byPackage].map(([pkg, parts]) => {
+    const b = Buffer.concat(parts);
+    return { pkg, raw: b.length, br: brShare(b) };
+  });
+  // The data section (rodata, type descriptors, pclntab), compressed alone too.
+  if (m.data) table.push({ pkg: '(data section: rodata, types, pclntab)', raw: m.data[1] - m.data[0], br: brShare(buf.subarray(...m.data)) });
+  const sum = table.reduce((a, r) => a + r.br, 0);
+  table.sort((a, b) => b.br - a.br);
+
+  let after = null;
+  try {
+    const mm = merged(ship);
+    after = { raw: mm.length, br: br(mm) };
+  } catch (err) {
+    console.error(`wasm-size: ${name}: scripts/wasmmerge failed: ${err.message}`);
+  }
+  summary.push({ name, raw: ship.length, br: total, after });
+
+  console.log(`## ${name}: ${file}\n`);
+  console.log(`as shipped (no name section): ${num(ship.length)} bytes, brotli-11 ${num(total)} bytes (${kb(total)} KB)` +
+    (after ? `; after scripts/wasmmerge ${num(after.raw)} bytes, brotli-11 ${num(after.br)} bytes (${kb(after.br)} KB)` : '') + '\n');
+  console.log(`| package | code bytes | brotli KB (share of the file${shareQuality === 11 ? '' : `, shares estimated at quality ${shareQuality}`}) |`);
+  console.log('|---|---|---|');
+  for (const r of table.slice(0, rows)) console.log(`| ${r.pkg} | ${num(r.raw)} | ${kb(r.br * total / sum)} |`);
+  const rest = table.slice(rows);
+  if (rest.length) console.log(`| ${rest.length} more packages | ${num(rest.reduce((a, r) => a + r.raw, 0))} | ${kb(rest.reduce((a, r) => a + r.br, 0) * total / sum)} |`);
+  console.log('');
+}
+
+if (summary.length > 1 || summary[0].after) {
+  console.log('## What each change saves (brotli-11, what a visitor downloads)\n');
+  console.log('| module | raw | brotli KB | merged raw | merged brotli KB | the merge saves |');
+  console.log('|---|---|---|---|---|---|');
+  for (const s of summary) {
+    const a = s.after;
+    console.log(`| ${s.name} | ${num(s.raw)} | ${kb(s.br)} | ${a ? num(a.raw) : '–'} | ${a ? kb(a.br) : '–'} | ${a ? `${kb(s.br - a.br)} KB (${((1 - a.br / s.br) * 100).toFixed(1)} %)` : '–'} |`);
+  }
+  const core = summary.find((s) => s.name === 'engine');
+  const lab = summary.find((s) => s.name === 'lab');
+  if (core && lab) {
+    const c = core.after?.br ?? core.br, l = lab.after?.br ?? lab.br;
+    console.log(`\nThe split: the first view loads the core (${kb(c)} KB) instead of every method in one module (the lab build, ${kb(l)} KB): ${kb(l - c)} KB less (${((1 - c / l) * 100).toFixed(1)} %).`);
+  }
+}
+if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
