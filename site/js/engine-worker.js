@@ -97,9 +97,10 @@ function moduleBytes(name) {
   return moduleMessages.get(name).promise;
 }
 
-const ENGINE_URL = url(params.get('wasm'), '../engine.wasm');
-const LAB_URL = url(params.get('lab'), '../lab.wasm');
-const SERVER_URL = url(params.get('server'), '../server.wasm');
+// The modules' URLs (none when they come as bytes: a blob: worker has no base to resolve against).
+const ENGINE_URL = wasmFromMessage ? '' : url(params.get('wasm'), '../engine.wasm');
+const LAB_URL = wasmFromMessage ? '' : url(params.get('lab'), '../lab.wasm');
+const SERVER_URL = wasmFromMessage ? '' : url(params.get('server'), '../server.wasm');
 
 /** goImports is the import object of a Go instance (and the workers.ready a server build imports). */
 function goImports(go) {
