@@ -458,11 +458,17 @@ func (c *Core) readApplicationData(rec record.Record, payload []byte) error {
 	if c.in == nil {
 		return alert.New(alert.UnexpectedMessage, "tls: application data in the clear")
 	}
+	// An empty record is allowed (RFC 5246, Section 6.2.1; RFC 8446,
+	// Section 5.1: a traffic analysis countermeasure) but carries nothing:
+	// it counts toward maxIgnored, and is still shown.
 	if len(payload) == 0 {
-		return c.Ignore("an empty application data record")
+		if err := c.Ignore("an empty application data record"); err != nil {
+			return err
+		}
+	} else {
+		c.ignored = 0
+		c.appData = append(c.appData, payload)
 	}
-	c.ignored = 0
-	c.appData = append(c.appData, payload)
 	if c.trace == nil {
 		return nil
 	}

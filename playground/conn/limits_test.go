@@ -184,3 +184,30 @@ func TestOnDiscard(t *testing.T) {
 		})
 	}
 }
+
+// TestEmptyApplicationData: an empty record is read and shown in both
+// versions, but more than 16 in a row end the connection (crypto/tls's
+// bound on records that carry nothing).
+func TestEmptyApplicationData(t *testing.T) {
+	s := setup(t)
+	for _, v := range versions {
+		t.Run(v.name, func(t *testing.T) {
+			cli, srv := established(t, v, s)
+			for i := 0; i < 16; i++ {
+				if _, err := cli.Write(nil); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := srv.Receive(wire(cli.TakeOutput())); err != nil {
+				t.Fatalf("16 empty records: %v", err)
+			}
+			if _, err := cli.Write(nil); err != nil {
+				t.Fatal(err)
+			}
+			err := srv.Receive(wire(cli.TakeOutput()))
+			if a, ok := alert.Of(err); !ok || a != alert.UnexpectedMessage {
+				t.Fatalf("the 17th empty record: got %v, want unexpected_message", err)
+			}
+		})
+	}
+}
