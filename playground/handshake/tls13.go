@@ -26,6 +26,11 @@ var HelloRetryRandom = []byte{
 // removed TLS 1.3 from its ClientHello.
 var DowngradeTLS12 = []byte{0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x01}
 
+// DowngradeTLS11 is the sentinel of a server that supports TLS 1.3 and
+// negotiates TLS 1.1 or below (RFC 8446, Section 4.1.3): the engine never
+// does, but a client must recognise it.
+var DowngradeTLS11 = []byte{0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44, 0x00}
+
 // KeyShareEntry is one key share (RFC 8446, Section 4.2.8).
 type KeyShareEntry struct {
 	Group uint16

@@ -114,3 +114,94 @@ func lineDiff(a, b []byte) string {
 	}
 	return out.String()
 }
+
+// seedFile holds the page's copy of the catalogue, used until the engine
+// answers the catalogue method.
+const seedFile = "../../site/js/components/mode-switch.js"
+
+// TestGoldenCatalogue compares the catalogue with
+// testdata/golden/catalogue.json and the page's seed of it (in
+// site/js/components/mode-switch.js: the page's first paint and the
+// explanations of its refusals cannot wait for the engine) with the
+// catalogue; -update rewrites both.
+func TestGoldenCatalogue(t *testing.T) {
+	c := GetCatalogue()
+	full, err := json.MarshalIndent(c, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	full = append(full, '\n')
+	seed, err := seedJSON(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := os.ReadFile(seedFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const begin, end = "// BEGIN catalogue seed\n", "// END catalogue seed\n"
+	i, j := bytes.Index(js, []byte(begin)), bytes.Index(js, []byte(end))
+	if i < 0 || j < i {
+		t.Fatalf("%s has no %q … %q block", seedFile, strings.TrimSpace(begin), strings.TrimSpace(end))
+	}
+	block := []byte("const SEED = " + string(seed) + ";\n")
+	path := filepath.Join("testdata", "golden", "catalogue.json")
+	if *update {
+		out := append(append(append([]byte{}, js[:i+len(begin)]...), block...), js[j:]...)
+		if err := os.WriteFile(seedFile, out, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, full, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	if got := js[i+len(begin) : j]; !bytes.Equal(got, block) {
+		t.Errorf("%s: the catalogue seed is not the engine's catalogue (- page, + engine); rerun with -update:\n%s", seedFile, lineDiff(got, block))
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (create it with -update)", err)
+	}
+	if !bytes.Equal(want, full) {
+		t.Errorf("%s differs from the catalogue (- golden, + now); if the change is meant, rerun with -update and review the diff:\n%s", path, lineDiff(want, full))
+	}
+}
+
+// seedJSON writes the catalogue as JSON with one entry of each list per
+// line: compact for the page, still readable in a diff.
+func seedJSON(c *Catalogue) ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString("{\n")
+	lists := []struct {
+		name string
+		v    any
+	}{{"modes", c.Modes}, {"groups", c.Groups}, {"keyTypes", c.KeyTypes}, {"suites", c.Suites},
+		{"suiteOrders", c.SuiteOrders}, {"checks", c.Checks}, {"alerts", c.Alerts}}
+	for i, l := range lists {
+		raw, err := json.Marshal(l.v)
+		if err != nil {
+			return nil, err
+		}
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(&b, "  %q: [\n", l.name)
+		for j, it := range items {
+			b.WriteString("    ")
+			b.Write(it)
+			if j < len(items)-1 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('\n')
+		}
+		b.WriteString("  ]")
+		if i < len(lists)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("}")
+	return b.Bytes(), nil
+}

@@ -30,6 +30,9 @@ type MITMExport struct {
 	Right        *Export       `json:"right"` // Mallory ↔ server
 	Mallory      []trace.Event `json:"mallory"`
 	MalloryRoot  string        `json:"malloryRootPem"`
+	// MalloryRootName is her root's common name: she copies the real
+	// root's, so that the two look alike.
+	MalloryRootName string `json:"malloryRootName"`
 }
 
 // NewMITM runs both handshakes: the client's with Mallory (who uses
@@ -113,7 +116,7 @@ func (m *MITM) Send(from, text string) (string, error) {
 // Export returns both sessions and Mallory's actions.
 func (m *MITM) Export() *MITMExport {
 	e := &MITMExport{TrustMallory: m.TrustMallory, Left: m.Left.Export(), Mallory: append([]trace.Event{}, m.events...),
-		MalloryRoot: string(pki.CertPEM(m.Left.setup.CA.Raw))}
+		MalloryRoot: string(pki.CertPEM(m.Left.setup.CA.Raw)), MalloryRootName: m.Left.setup.CA.Subject.CommonName}
 	if m.Right != nil {
 		e.Right = m.Right.Export()
 	}

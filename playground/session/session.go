@@ -5,7 +5,9 @@
 package session
 
 import (
+	"bytes"
 	"crypto/x509"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/dual"
 	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/handshake"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -458,6 +461,37 @@ type Export struct {
 	KeyShare    *trace.KeyShare   `json:"keyShare"`
 	KeySchedule KeySchedule       `json:"keySchedule"`
 	Server      ServerInfo        `json:"server"`
+	// ServerRandom is the server's random and what its last bytes say
+	// (the downgrade sentinel), when the client received it.
+	ServerRandom *RandomInfo `json:"serverRandom"`
+}
+
+// RandomInfo is ServerHello.random with the place of the downgrade
+// sentinel (RFC 8446, Section 4.1.3): a TLS 1.3 server that negotiates an
+// older version writes one of two fixed values into its last 8 bytes.
+type RandomInfo struct {
+	Hex         string `json:"hex"`
+	SentinelAt  int    `json:"sentinelAt"`  // the offset of the sentinel's bytes (24)
+	SentinelLen int    `json:"sentinelLen"` // their length (8)
+	// Sentinel is "tls12" (DOWNGRD 01: TLS 1.2 was negotiated), "tls11"
+	// (DOWNGRD 00: TLS 1.1 or older), or "" when the bytes are random.
+	Sentinel string `json:"sentinel"`
+}
+
+// randomInfo reads a server random.
+func randomInfo(random []byte) *RandomInfo {
+	n := len(handshake.DowngradeTLS12)
+	if len(random) < n {
+		return nil
+	}
+	r := &RandomInfo{Hex: trace.HexString(random), SentinelAt: len(random) - n, SentinelLen: n}
+	switch tail := random[len(random)-n:]; {
+	case bytes.Equal(tail, handshake.DowngradeTLS12):
+		r.Sentinel = "tls12"
+	case bytes.Equal(tail, handshake.DowngradeTLS11):
+		r.Sentinel = "tls11"
+	}
+	return r
 }
 
 // Forward secrecy reasons (Export.ForwardSecrecyReason).
@@ -623,6 +657,18 @@ func buildExport(mode string, seed []byte, v view, messages []Message, records [
 	for _, ev := range events {
 		if ev.Step >= 1 && ev.Step <= len(e.Steps) {
 			e.Steps[ev.Step-1].Events = append(e.Steps[ev.Step-1].Events, ev)
+		}
+		for _, val := range ev.Values {
+			if val.ID == "server.random" && e.ServerRandom == nil && ev.Actor == trace.Client {
+				if b, err := hex.DecodeString(val.Hex); err == nil {
+					e.ServerRandom = randomInfo(b)
+				}
+			}
+		}
+	}
+	if e.ServerRandom == nil {
+		if b, err := hex.DecodeString(e.Secrets["serverRandom"]); err == nil && len(b) > 0 {
+			e.ServerRandom = randomInfo(b)
 		}
 	}
 	return e

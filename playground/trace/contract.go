@@ -208,7 +208,7 @@ var EventKinds = []EventKind{
 // ValueIDs is the table of value ids.
 var ValueIDs = []ValueID{
 	// Hellos, negotiation.
-	{"Random", "", "{actor}.random", "{actor}"},
+	{"Random", "", "hello_retry.random", "server"}, // the fixed random that marks a HelloRetryRequest
 	{"Client random", "", "client.random", "client"},
 	{"Server random", "", "server.random", "server"},
 	{"Version", "", "{actor}.version", "{actor}"},

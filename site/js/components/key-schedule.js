@@ -208,12 +208,9 @@ function isInput(n) {
   return !(n.from && n.from.length) || n.op === 'input';
 }
 
-/** sideOf returns 'client', 'server' or 'neutral' from a node's label (and id). */
+/** sideOf returns 'client', 'server' or 'neutral': whose secret the engine says a node is (its `side`). */
 export function sideOf(n) {
-  const text = `${n.label} ${n.id}`;
-  if (/\bclient|^c[ _]|(^|_)c_/i.test(text)) return 'client';
-  if (/\bserver|^s[ _]|(^|_)s_/i.test(text)) return 'server';
-  return 'neutral';
+  return n.side === 'client' || n.side === 'server' ? n.side : 'neutral';
 }
 
 const SIDE_RANK = { client: 0, neutral: 1, server: 2 };

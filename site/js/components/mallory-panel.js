@@ -107,13 +107,13 @@ export class MalloryPanel extends HTMLElement {
     }
     this.rewrite.checked = m.rewrite !== false;
     const refused = !r.right;
-    const verify = eventsOf(r.left).find((ev) => ev.actor === 'client' && (ev.values || []).some((v) => v.kind === 'check' && /trusted root/.test(v.label)));
+    const verify = eventsOf(r.left).find((ev) => ev.actor === 'client' && (ev.values || []).some((v) => v.id === 'x509.trusted_root'));
     const first = h('section', { class: 'attack-step', 'data-testid': 'mallory-left' },
       h('h4', null, '1. The client checks the certificate it received'),
       refused
         ? [refusal(r.left.error, { labels: LEFT, testid: 'mallory-refusal' }),
           h('p', null,
-            'Mallory can copy every name in the real chain — her root is even called “', rootName(r.left), '” like the real one — but not the real root’s private key. crypto/x509 finds the client’s root by name, checks the signature with that root’s key, and it fails. The client sends the alert and hangs up before a single byte of data.')]
+            'Mallory can copy every name in the real chain — her root is even called “', r.malloryRootName, '” like the real one — but not the real root’s private key. crypto/x509 finds the client’s root by name, checks the signature with that root’s key, and it fails. The client sends the alert and hangs up before a single byte of data.')]
         : h('p', { class: 'verdict bad', 'data-testid': 'mallory-accepted' },
           'The client accepts Mallory’s certificate: the chain ends at a root in its trust store — hers.'),
       verify ? h('ol', { class: 'events' }, renderEvent(verify)) : null,
@@ -140,12 +140,6 @@ export class MalloryPanel extends HTMLElement {
       (r.mallory || []).length ? h('ol', { class: 'events mallory-events', 'aria-label': 'What Mallory does' }, r.mallory.map(renderEvent)) : null);
     fill(this.body, ...[first, second, third].filter(Boolean));
   }
-}
-
-function rootName(session) {
-  const leaf = leafOf(session);
-  const m = leaf && /CN=([^,]+)/.exec(leaf.issuer || '');
-  return m ? m[1] : 'TLS Playground Root CA';
 }
 
 /** sessionColumn summarises one of the two sessions. */
@@ -181,8 +175,6 @@ function conversation(sends) {
 customElements.define('tls-mallory', MalloryPanel);
 
 // ---- the downgrade ----------------------------------------------------------------
-
-const SENTINEL_BYTES = 8; // ServerHello.random ends with DOWNGRD and 01 or 00 (RFC 8446, Section 4.1.3)
 
 export class DowngradePanel extends HTMLElement {
   constructor() {
@@ -238,23 +230,24 @@ export class DowngradePanel extends HTMLElement {
   }
 }
 
-/** serverRandom shows the server's random with its last 8 bytes spelled out. */
+/**
+ * serverRandom shows the server's random with the bytes where a downgrade
+ * sentinel goes set apart: the session's serverRandom says where they are
+ * and whether they hold one (RFC 8446, Section 4.1.3).
+ */
 function serverRandom(session) {
-  let hex = '';
-  for (const ev of eventsOf(session)) {
-    const v = (ev.values || []).find((x) => x.label === 'Server random');
-    if (v) { hex = v.hex; break; }
-  }
-  if (!hex) return null;
-  const tail = hex.slice(-SENTINEL_BYTES * 2);
-  const sentinel = asciiOf(tail.slice(0, 14)) === 'DOWNGRD';
+  const r = session && session.serverRandom;
+  if (!r || !r.hex) return null;
+  const at = r.sentinelAt * 2;
+  const tail = r.hex.slice(at, at + r.sentinelLen * 2);
+  const sentinel = Boolean(r.sentinel);
   return h('div', { class: 'server-random', 'data-sentinel': String(sentinel) },
     h('p', { class: 'label' }, 'ServerHello.random'),
-    h('p', null, h('code', { class: 'bytes' }, formatHex(hex.slice(0, -SENTINEL_BYTES * 2), { perLine: 0 }), ' ',
+    h('p', null, h('code', { class: 'bytes' }, formatHex(r.hex.slice(0, at), { perLine: 0 }), ' ',
       h('mark', { class: classes('tail', sentinel && 'sentinel') }, formatHex(tail, { perLine: 0 })))),
     h('p', { class: 'explanation' }, sentinel
-      ? `The last 8 bytes are “${asciiOf(tail.slice(0, 14))}” in ASCII, then ${tail.slice(-2)}: the sentinel of a TLS 1.3 server that was offered only TLS 1.2.`
-      : 'The last 8 bytes are random like the rest: no sentinel.'));
+      ? `The last ${r.sentinelLen} bytes are “${asciiOf(tail.slice(0, -2))}” in ASCII, then ${tail.slice(-2)}: the sentinel of a TLS 1.3 server that was offered only TLS 1.2.`
+      : `The last ${r.sentinelLen} bytes are random like the rest: no sentinel.`));
 }
 
 customElements.define('tls-downgrade', DowngradePanel);

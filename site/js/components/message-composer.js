@@ -16,6 +16,7 @@
 import { h, emit, classes } from '../dom.js';
 import { hexBlock } from './values.js';
 import { byteLength } from '../hex.js';
+import { suiteInfo } from './mode-switch.js';
 
 export class MessageComposer extends HTMLElement {
   constructor() {
@@ -99,11 +100,10 @@ export class MessageComposer extends HTMLElement {
   }
 }
 
-/** aeadOf names the record cipher of an IANA suite name (the engine's suite table is the authority). */
+/** aeadOf names the record cipher of an IANA suite name, from the engine's catalogue. */
 function aeadOf(suite) {
-  const m = /(AES_(128|256)_GCM|CHACHA20_POLY1305)/.exec(suite || '');
-  if (!m) return 'the suite\'s cipher';
-  return m[1] === 'CHACHA20_POLY1305' ? 'ChaCha20-Poly1305' : `AES-${m[2]}-GCM`;
+  const info = suiteInfo(suite);
+  return info ? info.cipher : 'the suite\'s cipher';
 }
 
 /**

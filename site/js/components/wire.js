@@ -27,6 +27,7 @@ import { h, fill, s as svg, emit, classes } from '../dom.js';
 import { scrollable } from './scroll-hint.js';
 import { byteLength, formatByteCount, previewHex, bytesOf, byteHex } from '../hex.js';
 import { recordAnalysis, leaves, pathAt, onAnalyzer, hasAnalyzer } from '../analysis.js';
+import { checkInfo, alertCheck, onCatalogue } from './mode-switch.js';
 
 /** CONTENT_TYPES names the first byte of a record header (RFC 8446, Section 5.1). */
 export const CONTENT_TYPES = { 20: 'change_cipher_spec', 21: 'alert', 22: 'handshake', 23: 'application_data' };
@@ -66,105 +67,41 @@ export function actorClass(side, labels = DEFAULT_LABELS) {
 // ---- what failed ---------------------------------------------------------------
 
 /**
- * CHECKS says, per alert, which check a receiver runs that sends it. The
- * engine's own message (shown beside it) says exactly what it found.
- */
-export const CHECKS = {
-  bad_record_mac: {
-    check: 'the AEAD tag check (record protection)',
-    text: 'Every encrypted record carries an authentication tag computed with the sender’s write key over the ciphertext and the additional data (TLS 1.3: the record header; TLS 1.2: sequence number, type, version and the plaintext’s length). A changed byte — or keys that differ because something earlier in the handshake was changed — makes the tag check fail, and the receiver throws the whole record away without decrypting it.',
-  },
-  decrypt_error: {
-    check: 'a MAC or signature over the handshake',
-    text: 'The Finished message is a MAC of the whole handshake under the master secret; ServerKeyExchange (TLS 1.2) and CertificateVerify (TLS 1.3) are signatures with the certificate’s key. When the two sides saw different handshake bytes, or a signed value was changed, this check fails.',
-  },
-  decode_error: {
-    check: 'parsing: lengths and fields',
-    text: 'Every field of a message has a length, and the lengths must add up to exactly the bytes received. A changed length no longer matches, so the message is refused before anything in it is used.',
-  },
-  unexpected_message: {
-    check: 'the record layer: what may arrive now',
-    text: 'The bytes no longer form the record or message the receiver expects at this point: an unknown content type, or a message out of order.',
-  },
-  illegal_parameter: {
-    check: 'a field holds a forbidden value',
-    text: 'The message parses, but a field holds a value the protocol forbids here — a version, a point format, a downgrade sentinel.',
-  },
-  protocol_version: {
-    check: 'version negotiation',
-    text: 'The version field now names a protocol version this side does not speak.',
-  },
-  handshake_failure: {
-    check: 'negotiation',
-    text: 'No acceptable set of parameters: nothing in common, or an extension that must be empty is not.',
-  },
-  unknown_ca: {
-    check: 'certificate verification (crypto/x509): no path to a trusted root',
-    text: 'crypto/x509 looks for an issuer whose key verifies the certificate’s signature, and a path from it to a root in the client’s trust store. A certificate signed by a stranger and a genuine one whose signature was changed look the same: no trusted key verifies them.',
-  },
-  bad_certificate: {
-    check: 'certificate verification (crypto/x509)',
-    text: 'The chain is refused; crypto/x509’s exact reason is above: an unknown issuer, a signature that no trusted key verifies (a changed byte looks just like a stranger’s certificate), dates, the name, the key usage or a weak key. Like crypto/tls, the client sends bad_certificate whatever the reason: the peer only learns that its certificate was refused.',
-  },
-  certificate_expired: {
-    check: 'certificate verification: the validity period',
-    text: 'The client’s clock is outside the certificate’s notBefore … notAfter window.',
-  },
-  '': {
-    check: 'none yet: the receiver waits for more bytes',
-    text: 'A length field now promises more bytes than were sent, so the receiver keeps what it has and waits for the rest. Nothing is processed, nothing is released, and no alert is sent: a real connection would sit there until a timeout closed it.',
-  },
-};
-
-/**
- * REFINED names the check more exactly where the engine's message says
- * which one it was ([alert, message pattern, check]): decrypt_error covers
- * Finished, signatures and the leaky padding oracle; handshake_failure
- * covers negotiation and renegotiation_info.
- */
-const REFINED = [
-  ['handshake_failure', /no cipher suite in common/, {
-    check: 'cipher suite negotiation',
-    text: 'The server picks one of the suites the client offers that it also enables itself. There is none, so it refuses the ClientHello before sending anything else.',
-  }],
-  ['handshake_failure', /renegotiation_info/, {
-    check: 'secure renegotiation (RFC 5746)',
-    text: 'On a new connection the renegotiation_info extension must be empty; the changed byte made it claim an earlier connection that does not exist.',
-  }],
-  ['decrypt_error', /PKCS#1 padding/, {
-    check: 'the PKCS#1 v1.5 padding of the decrypted pre-master secret',
-    text: 'Not a MAC or a signature: this server reports, with an alert of its own, that the RSA-decrypted block does not start with 00 02 — exactly the one bit Bleichenbacher’s attack needs. The real server never reveals it.',
-  }],
-  ['decrypt_error', /Finished/, {
-    check: 'the Finished check (a MAC of the whole handshake)',
-    text: 'Finished carries a MAC of every handshake message, keyed by the master secret. The keys still agree here, but the two sides saw different handshake bytes, so the MACs differ.',
-  }],
-  ['decrypt_error', /signature/i, {
-    check: 'a signature check with the certificate’s key',
-    text: 'The server signs its key exchange (ServerKeyExchange in TLS 1.2, CertificateVerify in TLS 1.3) with its certificate’s key. A changed byte in what was signed, or in the signature, and it no longer verifies.',
-  }],
-];
-
-/**
  * refusal renders the side that refused, the alert it sent, the engine's
- * exact message, and which check that is. change ({name, record}) is the
- * record that was changed on the way, when there was one; failed names the
- * client's checks that failed (a certificate scenario's verification).
+ * exact message, and which check that is: the error's `check` id, named and
+ * explained by the engine's catalogue (playground/alert/checks.go). Nothing
+ * here reads the message: it is shown as the engine wrote it. change
+ * ({name, record}) is the record that was changed on the way, when there was
+ * one; failed names the client's checks that failed (a certificate
+ * scenario's verification).
  */
 export function refusal(error, { labels = DEFAULT_LABELS, change = null, testid = 'refusal', failed = [] } = {}) {
   if (!error) return null;
   const who = sideLabel(error.side, labels);
-  const refined = REFINED.find(([alert, re]) => alert === error.alert && re.test(error.message || ''));
-  const info = refined ? refined[2] : CHECKS[error.alert || ''] || { check: error.alert, text: '' };
+  const check = error.check || alertCheck(error.alert || '');
   const head = error.alert
     ? [who, ' refused it and sent the fatal alert ', h('code', { class: 'alert-name' }, error.alert)]
     : [who, ' waits for more bytes: no alert was sent'];
-  return h('div', { class: 'refusal', 'data-testid': testid, 'data-side': error.side || '', 'data-alert': error.alert || '' },
+  const name = h('span', { class: 'check-name' });
+  const explanation = h('p', { class: 'explanation' });
+  const el = h('div', { class: 'refusal', 'data-testid': testid, 'data-side': error.side || '', 'data-alert': error.alert || '', 'data-check': check },
     h('p', { class: 'refusal-head' }, h('span', { class: classes('actor', actorClass(error.side, labels)) }, who), ' ', ...head.slice(1)),
-    h('p', { class: 'refusal-check' }, h('span', { class: 'label' }, 'The check that failed: '), info.check,
-      failed.length ? [' — ', failed.map((name, i) => [i ? ', ' : '', h('strong', null, name)])] : null),
+    h('p', { class: 'refusal-check' }, h('span', { class: 'label' }, 'The check that failed: '), name,
+      failed.length ? [' — ', failed.map((n, i) => [i ? ', ' : '', h('strong', null, n)])] : null),
     h('pre', { class: 'engine-message', 'data-testid': `${testid}-message` }, error.message),
-    info.text ? h('p', { class: 'explanation' }, info.text) : null);
+    explanation);
+  // Named by the engine's catalogue; until it has answered, by the alert.
+  const describe = () => {
+    const info = checkInfo(check);
+    name.textContent = info ? info.label : error.alert || '';
+    explanation.textContent = info ? info.text : '';
+    explanation.hidden = !explanation.textContent;
+    return Boolean(info);
+  };
+  if (!describe()) {
+    const off = onCatalogue(() => { if (describe()) off(); });
+  }
+  return el;
 }
 
 // ---- <tls-wire> --------------------------------------------------------------
