@@ -1,3 +1,5 @@
+//go:build !core
+
 package main
 
 // The server role's logic that builds natively: where the identity comes
