@@ -46,6 +46,7 @@ func NewDowngrade(setup *pki.Setup, strip bool, opt Options) (*Session, error) {
 			return out
 		}
 	}
+	s.watchDiscard()
 	if err := s.client.Start(); err != nil {
 		s.noteError(trace.Client, err)
 	}

@@ -98,8 +98,7 @@ func tls13View(c, srv *tls13.Conn) view {
 		// The early and handshake secrets are zeroed once the master
 		// secret exists: the export reads them from the key schedule's
 		// nodes, the teaching copy.
-		early, _ := hexDecode(nodeHex(k.Nodes, "early"))
-		hs, _ := hexDecode(nodeHex(k.Nodes, "handshake"))
+		early, hs := k.Value("early"), k.Value("handshake")
 		for _, kv := range []trace.Named{
 			trace.N("earlySecret", early), trace.N("handshakeSecret", hs), trace.N("masterSecret", k.Master),
 			trace.N("clientHandshakeTrafficSecret", k.ClientHandshake), trace.N("serverHandshakeTrafficSecret", k.ServerHandshake),
@@ -111,23 +110,12 @@ func tls13View(c, srv *tls13.Conn) view {
 		for _, n := range k.Nodes {
 			switch n.ID {
 			case "c_hs_key", "c_hs_iv", "s_hs_key", "s_hs_iv", "c_ap_key", "c_ap_iv", "s_ap_key", "s_ap_iv":
-				b, _ := hexDecode(n.Hex)
-				v.secrets = append(v.secrets, trace.N(camel(n.ID), b))
+				v.secrets = append(v.secrets, trace.N(camel(n.ID), cp(k.Value(n.ID))))
 			}
 		}
 		v.schedule = append([]trace.KSNode(nil), k.Nodes...)
 	}
 	return v
-}
-
-// nodeHex returns the hex of the first node with id, or "".
-func nodeHex(nodes []trace.KSNode, id string) string {
-	for _, n := range nodes {
-		if n.ID == id {
-			return n.Hex
-		}
-	}
-	return ""
 }
 
 // camel turns a node id such as "c_hs_key" into "clientHandshakeKey".

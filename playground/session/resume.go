@@ -178,6 +178,7 @@ func resume13(s *Session, opt ResumeOptions) (*Session, error) {
 		Resume: st.ticket, PSKOnly: opt.PSKOnly, EarlyData: []byte(opt.EarlyData), AcceptTickets: true})
 	r.server13 = tls13.Server(st.serverConfig(rng.New(append([]byte("server "), seed...)), r.rec))
 	r.client, r.server = r.client13, r.server13
+	r.watchDiscard()
 	if err := r.client.Start(); err != nil {
 		r.noteError(trace.Client, err)
 	}

@@ -114,6 +114,7 @@ func resumeTLS12By(s *Session, opt ResumeOptions, by string) (*Session, error) {
 	if s.server12 != nil {
 		n.server12 = server
 	}
+	n.watchDiscard()
 	if err := n.client.Start(); err != nil {
 		n.noteError(trace.Client, err)
 	}
@@ -445,6 +446,7 @@ func NewResumable(setup *pki.Setup, opt Options) (*Session, error) {
 		s.server12 = server
 	}
 	resumable12(s)
+	s.watchDiscard()
 	if err := s.client.Start(); err != nil {
 		s.noteError(trace.Client, err)
 	}

@@ -182,6 +182,7 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 			Certificates: setup.Chain, Signer: setup.Signer, OCSPStaple: setup.OCSPResponse, Trace: s.rec})
 		s.client, s.server = s.client12, s.server12
 	}
+	s.watchDiscard()
 	if err := s.client.Start(); err != nil {
 		s.noteError(trace.Client, err)
 	}
@@ -209,14 +210,26 @@ func (s *Session) checkStalled() {
 	s.err = &ErrorInfo{Side: trace.Client, Check: alert.CheckStalled, Message: "tls: the handshake stopped: each side waits for the other"}
 }
 
-// pump carries records back and forth until neither side has anything to say.
+// pump carries records back and forth until neither side has anything to
+// say, then keeps the client's view (capture). A client that discards its
+// keys in between (a failure, close_notify both ways) has the view kept
+// just before it does (watchDiscard).
 func (s *Session) pump() {
 	for {
 		moved := s.carry(trace.Client, s.client, trace.Server, s.server)
 		moved = s.carry(trace.Server, s.server, trace.Client, s.client) || moved
 		if !moved {
+			s.capture()
 			return
 		}
+	}
+}
+
+// watchDiscard has the client call capture just before it zeroes its
+// keys, so that the export keeps them without a view taken per record.
+func (s *Session) watchDiscard() {
+	if d, ok := s.client.(interface{ OnDiscard(func()) }); ok {
+		d.OnDiscard(s.capture)
 	}
 }
 
@@ -234,12 +247,15 @@ func (s *Session) carry(fromName string, from endpoint.Endpoint, toName string, 
 		if to.Err() != nil {
 			continue // a dead endpoint reads nothing more
 		}
-		s.capture()
+		if s.server12 != nil && !to.HandshakeComplete() {
+			// The ECDHE server erases its ephemeral key as soon as it
+			// derives the master secret: the view keeps it from before.
+			s.capture()
+		}
 		if err := to.Receive(wire); err != nil {
 			s.noteError(toName, err)
 		}
 	}
-	s.capture()
 	return len(out) > 0
 }
 
