@@ -12,6 +12,7 @@ import (
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/tls12"
 	"tlsplayground/playground/tls13"
+	"tlsplayground/playground/trace"
 )
 
 // The record size limits are the core's, so they hold for both versions
@@ -24,17 +25,18 @@ import (
 type version struct {
 	name          string
 	maxCiphertext int
-	pair          func(t *testing.T, s *pki.Setup) (cli, srv endpoint.Endpoint)
+	// pair makes a client and a server, their randomness from name.
+	pair func(name string, s *pki.Setup, rec *trace.Recorder) (cli, srv endpoint.Endpoint)
 }
 
 var versions = []version{
-	{"TLS 1.2", record.MaxPlaintext + 2048, func(t *testing.T, s *pki.Setup) (endpoint.Endpoint, endpoint.Endpoint) {
-		return tls12.Client(&tls12.Config{Rand: rng.New([]byte("client " + t.Name())), ServerName: s.ServerName, Roots: s.Roots()}),
-			tls12.Server(&tls12.Config{Rand: rng.New([]byte("server " + t.Name())), Certificates: s.Chain, Signer: s.Signer})
+	{"TLS 1.2", record.MaxPlaintext + 2048, func(name string, s *pki.Setup, rec *trace.Recorder) (endpoint.Endpoint, endpoint.Endpoint) {
+		return tls12.Client(&tls12.Config{Rand: rng.New([]byte("client " + name)), ServerName: s.ServerName, Roots: s.Roots(), Trace: rec}),
+			tls12.Server(&tls12.Config{Rand: rng.New([]byte("server " + name)), Certificates: s.Chain, Signer: s.Signer, Trace: rec})
 	}},
-	{"TLS 1.3", record.MaxPlaintext + 256, func(t *testing.T, s *pki.Setup) (endpoint.Endpoint, endpoint.Endpoint) {
-		return tls13.Client(&tls13.Config{Rand: rng.New([]byte("client " + t.Name())), ServerName: s.ServerName, Roots: s.Roots()}),
-			tls13.Server(&tls13.Config{Rand: rng.New([]byte("server " + t.Name())), Certificates: s.Chain, Signer: s.Signer})
+	{"TLS 1.3", record.MaxPlaintext + 256, func(name string, s *pki.Setup, rec *trace.Recorder) (endpoint.Endpoint, endpoint.Endpoint) {
+		return tls13.Client(&tls13.Config{Rand: rng.New([]byte("client " + name)), ServerName: s.ServerName, Roots: s.Roots(), Trace: rec}),
+			tls13.Server(&tls13.Config{Rand: rng.New([]byte("server " + name)), Certificates: s.Chain, Signer: s.Signer, Trace: rec})
 	}},
 }
 
@@ -49,11 +51,11 @@ func TestRecordOverflow(t *testing.T) {
 			inKeys bool // the alert goes out protected
 		}{
 			{"plaintext over 2^14 at the server", func(t *testing.T) (endpoint.Endpoint, error) {
-				_, srv := v.pair(t, s)
+				_, srv := v.pair(t.Name(), s, nil)
 				return srv, srv.Receive(inClear)
 			}, false},
 			{"plaintext over 2^14 at the client", func(t *testing.T) (endpoint.Endpoint, error) {
-				cli, _ := v.pair(t, s)
+				cli, _ := v.pair(t.Name(), s, nil)
 				if err := cli.Start(); err != nil {
 					t.Fatal(err)
 				}
@@ -117,7 +119,7 @@ func TestFailAfterClose(t *testing.T) {
 }
 
 // setup is the certificates every test here uses.
-func setup(t *testing.T) *pki.Setup {
+func setup(t testing.TB) *pki.Setup {
 	t.Helper()
 	s, err := pki.NewSetup(pki.Options{KeyType: pki.KeyECDSA, Rand: rng.New([]byte("conn limits"))})
 	if err != nil {
@@ -134,24 +136,33 @@ func header(typ uint8, n int) []byte {
 // established runs a handshake between a fresh client and server.
 func established(t *testing.T, v version, s *pki.Setup) (cli, srv endpoint.Endpoint) {
 	t.Helper()
-	cli, srv = v.pair(t, s)
-	if err := cli.Start(); err != nil {
+	cli, srv = v.pair(t.Name(), s, nil)
+	if err := handshake(cli, srv); err != nil {
 		t.Fatal(err)
-	}
-	for i := 0; i < 10 && !(cli.HandshakeComplete() && srv.HandshakeComplete()); i++ {
-		if err := srv.Receive(wire(cli.TakeOutput())); err != nil {
-			t.Fatal(err)
-		}
-		if err := cli.Receive(wire(srv.TakeOutput())); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if !cli.HandshakeComplete() || !srv.HandshakeComplete() {
-		t.Fatal("the handshake did not complete")
 	}
 	cli.TakeOutput()
 	srv.TakeOutput()
 	return cli, srv
+}
+
+// handshake starts the client and carries records both ways until both
+// ends have completed the handshake.
+func handshake(cli, srv endpoint.Endpoint) error {
+	if err := cli.Start(); err != nil {
+		return err
+	}
+	for i := 0; i < 10 && !(cli.HandshakeComplete() && srv.HandshakeComplete()); i++ {
+		if err := srv.Receive(wire(cli.TakeOutput())); err != nil {
+			return err
+		}
+		if err := cli.Receive(wire(srv.TakeOutput())); err != nil {
+			return err
+		}
+	}
+	if !cli.HandshakeComplete() || !srv.HandshakeComplete() {
+		return errors.New("the handshake did not complete")
+	}
+	return nil
 }
 
 func wire(out []record.Out) []byte {
