@@ -613,12 +613,65 @@ func sideOf(side, actor string) string {
 
 // Annotate fills in the kind of ev and the id and side of each of its
 // values (NewEvent calls it; events decoded from elsewhere may need it).
+// Answers are remembered: a handshake asks the same few dozen questions
+// every time, and the trace is on the engine's hot path (issue 9).
 func Annotate(ev *Event) {
-	ev.Kind = KindOf(ev.Actor, ev.Title)
+	ev.Kind = memo.kind(ev.Actor, ev.Title)
 	for i := range ev.Values {
 		v := &ev.Values[i]
-		v.ID, v.Side = IDOf(ev.Actor, v.Label, v.Kind)
+		v.ID, v.Side = memo.id(ev.Actor, v.Label, v.Kind)
 	}
+}
+
+// memoLimit bounds what the memo keeps (labels with a number in them, such
+// as eve's "Record 12", are many); past it, answers are computed each time.
+const memoLimit = 4096
+
+type kindKey struct{ actor, title string }
+type idKey struct{ actor, label, kind string }
+type idAnswer struct{ id, side string }
+
+// memoTable remembers KindOf's and IDOf's answers.
+type memoTable struct {
+	sync.RWMutex
+	kinds map[kindKey]string
+	ids   map[idKey]idAnswer
+}
+
+var memo = &memoTable{kinds: map[kindKey]string{}, ids: map[idKey]idAnswer{}}
+
+func (m *memoTable) kind(actor, title string) string {
+	k := kindKey{actor, title}
+	m.RLock()
+	got, ok := m.kinds[k]
+	m.RUnlock()
+	if ok {
+		return got
+	}
+	got = KindOf(actor, title)
+	m.Lock()
+	if len(m.kinds) < memoLimit {
+		m.kinds[k] = got
+	}
+	m.Unlock()
+	return got
+}
+
+func (m *memoTable) id(actor, label, kind string) (string, string) {
+	k := idKey{actor, label, kind}
+	m.RLock()
+	got, ok := m.ids[k]
+	m.RUnlock()
+	if ok {
+		return got.id, got.side
+	}
+	got.id, got.side = IDOf(actor, label, kind)
+	m.Lock()
+	if len(m.ids) < memoLimit {
+		m.ids[k] = got
+	}
+	m.Unlock()
+	return got.id, got.side
 }
 
 // NodeSide says whose secret a key schedule node is, from its id: "c_…"
