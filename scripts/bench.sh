@@ -6,6 +6,9 @@
 # (load to ready, handshake in the page, a repeat visit from the service worker),
 # and an embed in a host page of another origin (bytes before its engine starts,
 # time to usable). The Worker's figures: scripts/load.sh.
+# AB_BASE=DIR (a dist built before a change, e.g. TLSPLAY_DIST=DIR bash scripts/build.sh on the
+# old commit) adds a before/after table: tests/bench/ab-bench.mjs, that build against this one,
+# interleaved, with the main thread's CPU time per flow (what a busy machine inflates least).
 # Needs what scripts/test.sh installs (chromium, tests/node_modules).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -37,6 +40,15 @@ if [[ -n "$rivals" ]]; then
   (cd tests && node bench/rivals-bench.mjs "http://127.0.0.1:$port/" "$rivals" "${LOADS:-7}" "${CLICKS:-10}")
 else
   echo "== beside the rivals: skipped, ${RIVALS:-../shared/rivals} not found (RIVALS=DIR) =="
+fi
+if [[ -n "${AB_BASE:-}" ]]; then
+  echo
+  echo "== before ($AB_BASE) and after (site/dist), interleaved (Chromium) =="
+  /tmp/tlsplay-serve -addr "127.0.0.1:$((port + 1))" -dir "$AB_BASE" >/dev/null 2>&1 &
+  abpid=$!
+  trap 'kill $pid $abpid 2>/dev/null' EXIT
+  for _ in $(seq 100); do curl -fsS "http://127.0.0.1:$((port + 1))/" >/dev/null 2>&1 && break; sleep 0.1; done
+  (cd tests && node bench/ab-bench.mjs "http://127.0.0.1:$((port + 1))/" "http://127.0.0.1:$port/" "${AB_ROUNDS:-4}" "${CLICKS:-5}")
 fi
 echo
 echo "== long tasks per flow (Chromium) =="

@@ -34,7 +34,7 @@ try {
     const page = await ctx.newPage();
     const t0 = Date.now();
     await page.goto(url);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+    await page.waitForSelector('body[data-state="ready"]', { timeout: 300_000 });
     await idle(page);
     for (const [name, run] of flows) {
       const r = rows.get(name);

@@ -16,7 +16,8 @@
 // the page); crypto-lab's first live handshake rendered (its message list and
 // step detail); the Illustrated page's load event. Both playground rows take
 // their ratio against crypto-lab's usable. Bytes: every response the first visit received, page and
-// service worker, each compressed with brotli quality 11 (what a CDN would send).
+// service worker, each compressed with brotli quality 11 (what a CDN would send);
+// the bytes the first paint waits for: the document and its stylesheets.
 // Long tasks: the browser's own longtask entries (tasks over 50 ms).
 import http from 'node:http';
 import fs from 'node:fs';
@@ -57,7 +58,7 @@ const subjects = {
   playground: {
     url: playgroundURL,
     usable: async (page) => {
-      await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+      await page.waitForSelector('body[data-state="ready"]', { timeout: 300_000 });
       return page.evaluate(() => ({
         usable: performance.getEntriesByName('tls-playground:ready')[0]?.startTime,
         recorded: performance.getEntriesByName('tls-playground:recorded')[0]?.startTime,
@@ -96,7 +97,7 @@ const longtaskObserver = () => {
 const brotli = (buf) => zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
 const results = Object.fromEntries(Object.keys(subjects).map((k) => [k, {
-  bytes: [], fcp: [], usable: [], recorded: [], engine: [], ltCount: [], ltTotal: [], ltMax: [], click: [], clickLtCount: [], clickLtMax: [], offline: null,
+  bytes: [], shell: [], fcp: [], usable: [], recorded: [], engine: [], ltCount: [], ltTotal: [], ltMax: [], click: [], clickLtCount: [], clickLtMax: [], offline: null,
 }]));
 
 const browser = await launch();
@@ -106,10 +107,15 @@ try {
       const ctx = await browser.newContext();
       await ctx.addInitScript(longtaskObserver);
       const bodies = new Map();
+      const blocking = new Set(); // what the first paint waits for: the document and its stylesheets
       const pending = [];
       ctx.on('response', (r) => {
         if (bodies.has(r.url())) return;
         bodies.set(r.url(), 0);
+        try {
+          // (A service worker's own fetches have no frame: frame() throws for them.)
+          if (['document', 'stylesheet'].includes(r.request().resourceType()) && r.frame() === r.frame().page().mainFrame()) blocking.add(r.url());
+        } catch { /* not the page's */ }
         pending.push(r.body().then((b) => bodies.set(r.url(), brotli(b)), () => {}));
       });
       const page = await ctx.newPage();
@@ -130,6 +136,7 @@ try {
         await page.waitForTimeout(name === 'playground' ? 3000 : 500);
         await Promise.all(pending);
         r.bytes.push([...bodies.values()].reduce((a, b) => a + b, 0));
+        r.shell.push([...blocking].reduce((a, u) => a + (bodies.get(u) || 0), 0));
       }
       if (i === 0 && s.newSession) {
         for (let c = 0; c < clicks; c++) {
@@ -188,6 +195,7 @@ console.log(`Chromium, ${loads} interleaved loads each, ${clicks} "New session" 
 console.log(`| | ${names.join(' | ')} | playground ÷ crypto-lab |`);
 console.log(`|---|${names.map(() => '---').join('|')}|---|`);
 console.log(row('bytes of the first visit, brotli-11', (r) => kb(r.bytes), 'bytes'));
+console.log(row('bytes the first paint waits for (document + stylesheets, brotli-11)', (r) => kb(r.shell), 'shell'));
 console.log(row('first contentful paint (ms)', (r) => ms(r.fcp), 'fcp'));
 console.log(row('first session on screen, recorded (ms from navigation)', (r) => ms(r.recorded), 'recorded', 'usable'));
 console.log(row('usable: live session on screen, engine ready (ms from navigation)', (r) => ms(r.usable), 'usable'));

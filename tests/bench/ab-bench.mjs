@@ -1,0 +1,116 @@
+// ab-bench.mjs compares two builds of the page, A and B (before and after a
+// change), interleaved in one Chromium, on the flows where rendering costs
+// the most: load until the live session is on screen, "New session" (click →
+// page updated), "Run all" and the mode switches; for each, the main
+// thread's long tasks (over 50 ms: count, longest, total), and the main
+// thread's CPU time from a trace (the thread time of its tasks: the sum, and
+// the longest task), which a busy machine inflates much less than wall time.
+// On a busy machine only the ratio B ÷ A of one run means anything.
+//
+//   node tests/bench/ab-bench.mjs URL_A URL_B [rounds] [clicks]
+import { launch, stats } from './chromium.mjs';
+import { FLOWS, idle } from '../browser/helpers.mjs';
+
+const [urlA, urlB] = [process.argv[2], process.argv[3]];
+const rounds = Number(process.argv[4] || 3);
+const clicks = Number(process.argv[5] || 5);
+if (!urlA || !urlB) {
+  console.error('usage: node tests/bench/ab-bench.mjs URL_A URL_B [rounds] [clicks]');
+  process.exit(2);
+}
+const flows = FLOWS.filter(([name]) => /Run all|mode switch/.test(name));
+
+const observe = () => {
+  window.__longtasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longtasks.push(e.duration);
+  }).observe({ type: 'longtask', buffered: true });
+};
+const take = async (page) => {
+  await page.waitForTimeout(150); // the entry of the last task arrives after it
+  return page.evaluate(() => window.__longtasks.splice(0));
+};
+
+const rows = new Map(); // name -> {A: {n, max, sum, ms, cpu, cpuMax}, B: …} of arrays
+const put = (name, who, lt, ms, cpu) => {
+  const fresh = () => ({ n: [], max: [], sum: [], ms: [], cpu: [], cpuMax: [] });
+  if (!rows.has(name)) rows.set(name, { A: fresh(), B: fresh() });
+  const r = rows.get(name)[who];
+  r.n.push(lt.length);
+  r.max.push(lt.length ? Math.max(...lt) : 0);
+  r.sum.push(lt.reduce((a, b) => a + b, 0));
+  if (ms !== undefined) r.ms.push(ms);
+  if (cpu) { r.cpu.push(cpu.sum); r.cpuMax.push(cpu.max); }
+};
+
+/** traced runs fn with a trace running and returns its result and the main thread's CPU time: {sum, max} ms. */
+async function traced(page, cdp, fn) {
+  const events = [];
+  const collect = (e) => events.push(...e.value);
+  cdp.on('Tracing.dataCollected', collect);
+  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
+  const result = await fn();
+  await page.waitForTimeout(150);
+  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
+  await cdp.send('Tracing.end');
+  await done;
+  cdp.off('Tracing.dataCollected', collect);
+  const main = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`)).map((e) => (e.tdur ?? e.dur) / 1000);
+  return { result, cpu: { sum: tasks.reduce((a, b) => a + b, 0), max: tasks.length ? Math.max(...tasks) : 0 } };
+}
+
+const browser = await launch();
+try {
+  for (let i = 0; i < rounds; i++) {
+    for (const [who, url] of i % 2 ? [['B', urlB], ['A', urlA]] : [['A', urlA], ['B', urlB]]) {
+      const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      await ctx.addInitScript(observe);
+      const page = await ctx.newPage();
+      page.setDefaultTimeout(180_000);
+      const cdp = await ctx.newCDPSession(page);
+      const { result: ready, cpu: loadCPU } = await traced(page, cdp, async () => {
+        await page.goto(url);
+        await page.waitForSelector('body[data-state="ready"]', { timeout: 300_000 });
+        return page.evaluate(() => performance.getEntriesByName('tls-playground:ready')[0]?.startTime);
+      });
+      await idle(page);
+      put('load → live session on screen', who, await take(page), ready, loadCPU);
+      for (let c = 0; c < clicks; c++) {
+        const { result: m, cpu } = await traced(page, cdp, () => page.evaluate(async () => {
+          const before = document.body.dataset.sessionSeed;
+          const t0 = performance.now();
+          document.querySelector('[data-testid="new-session"]').click();
+          await new Promise((resolve) => {
+            const tick = () => (document.body.dataset.sessionSeed !== before && document.body.dataset.busy === 'false' ? resolve() : requestAnimationFrame(tick));
+            requestAnimationFrame(tick);
+          });
+          return performance.now() - t0;
+        }));
+        put('"New session" click → page updated', who, await take(page), m, cpu);
+        await idle(page);
+        await take(page);
+      }
+      for (const [name, run] of flows) {
+        const t0 = Date.now();
+        const { cpu } = await traced(page, cdp, () => run(page));
+        put(name, who, await take(page), Date.now() - t0, cpu);
+      }
+      await ctx.close();
+    }
+  }
+} finally {
+  await browser.close();
+}
+
+const med = (xs) => (xs.length ? stats(xs).median : NaN);
+const r0 = (x) => (Number.isFinite(x) ? Math.round(x).toLocaleString('en') : '—');
+const ratio = (a, b) => (a > 0 && Number.isFinite(b) ? (b / a).toFixed(2) : '—');
+console.log(`A ${urlA}\nB ${urlB}\n${rounds} interleaved rounds, ${clicks} "New session" clicks each; medians\n`);
+console.log('| flow | ms A | ms B | B ÷ A | long tasks A (n / longest / total ms) | long tasks B | total B ÷ A | main-thread CPU A (total / longest task ms) | CPU B | CPU total B ÷ A | longest B ÷ A |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+for (const [name, { A, B }] of rows) {
+  const lt = (r) => `${r0(med(r.n))} / ${r0(med(r.max))} / ${r0(med(r.sum))}`;
+  const cpu = (r) => (r.cpu.length ? `${r0(med(r.cpu))} / ${r0(med(r.cpuMax))}` : '—');
+  console.log(`| ${name} | ${r0(med(A.ms))} | ${r0(med(B.ms))} | ${ratio(med(A.ms), med(B.ms))} | ${lt(A)} | ${lt(B)} | ${ratio(med(A.sum), med(B.sum))} | ${cpu(A)} | ${cpu(B)} | ${ratio(med(A.cpu), med(B.cpu))} | ${ratio(med(A.cpuMax), med(B.cpuMax))} |`);
+}
