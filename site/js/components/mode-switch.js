@@ -182,6 +182,11 @@ export function alertCheck(name) {
   return a ? a.check : '';
 }
 
+/** groupInfo returns the catalogue's entry for a group id {id, label, note, hybrid}, or null. */
+export function groupInfo(id) {
+  return (current.groups || []).find((g) => g.id === id) || null;
+}
+
 /** suiteInfo returns the catalogue's entry for an IANA suite name {name, cipher, hash, …}, or null. */
 export function suiteInfo(name) {
   return (current.suites || []).find((x) => x.name === name) || null;
