@@ -40,7 +40,7 @@ func installedMethods(t *testing.T) []string {
 func TestArgumentTypes(t *testing.T) {
 	names := installedMethods(t)
 	// Every method is named here, so that a new one is checked below by name.
-	want := []string{"adoptSession", "analyze", "browserHello", "close", "describeCertificates", "downgrade", "eve", "eveTicketKey",
+	want := []string{"adoptSession", "analyze", "browserHello", "catalogue", "close", "describeCertificates", "downgrade", "eve", "eveTicketKey",
 		"eveTokenKey", "exportSession", "exposure", "generateKey", "importCapture", "keyUpdate", "mitm", "mitmSend",
 		"newSession", "releaseSession", "remoteClose", "remoteDeliver", "remoteSend", "remoteStart", "replayEarlyData", "resume",
 		"runScenario", "scenarios", "send", "serverIdentity", "sessionCapture", "sessionState", "setup"}
