@@ -283,16 +283,18 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 		c.pendingWrite = c.WriteKey()
 		c.SetWriteKey(early)
 	}
-	c.cfg.Trace.Add(step, c.Actor(), "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted",
-		trace.Secret("Early secret", c.ks.Early, earlyNote),
-		trace.Secret("Handshake secret", c.ks.Handshake, "HKDF-Extract(Derive-Secret(early, \"derived\"), shared secret)"),
-		trace.Hex("Transcript hash (ClientHello…ServerHello)", th, ""),
-		trace.Secret("client_handshake_traffic_secret", c.ks.ClientHandshake, `Derive-Secret(handshake, "c hs traffic", transcript)`),
-		trace.Secret("server_handshake_traffic_secret", c.ks.ServerHandshake, `Derive-Secret(handshake, "s hs traffic", transcript)`),
-		trace.Secret("Server handshake key", serverKeys.Key, ""),
-		trace.Secret("Server handshake IV", serverKeys.IV, ""),
-		trace.Secret("Client handshake key", clientKeys.Key, ""),
-		trace.Secret("Client handshake IV", clientKeys.IV, ""))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(step, c.Actor(), "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted",
+			trace.Secret("Early secret", c.ks.Early, earlyNote),
+			trace.Secret("Handshake secret", c.ks.Handshake, "HKDF-Extract(Derive-Secret(early, \"derived\"), shared secret)"),
+			trace.Hex("Transcript hash (ClientHello…ServerHello)", th, ""),
+			trace.Secret("client_handshake_traffic_secret", c.ks.ClientHandshake, `Derive-Secret(handshake, "c hs traffic", transcript)`),
+			trace.Secret("server_handshake_traffic_secret", c.ks.ServerHandshake, `Derive-Secret(handshake, "s hs traffic", transcript)`),
+			trace.Secret("Server handshake key", serverKeys.Key, ""),
+			trace.Secret("Server handshake IV", serverKeys.IV, ""),
+			trace.Secret("Client handshake key", clientKeys.Key, ""),
+			trace.Secret("Client handshake IV", clientKeys.IV, ""))
+	}
 	c.eraseEphemeral(step)
 	return nil
 }

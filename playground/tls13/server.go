@@ -58,10 +58,12 @@ func (c *Conn) readClientHello(raw []byte) error {
 	if !first {
 		title = "Receives the second ClientHello"
 	}
-	c.cfg.Trace.Add(StepHello, c.Actor(), title,
-		trace.Hex("Client random", m.Random, ""),
-		trace.Text("Server name asked for", sni, "sent in the clear, even in TLS 1.3 (Encrypted Client Hello hides it; not used here)"),
-		trace.List("Extensions", describeHello(m.Extensions), ""))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepHello, c.Actor(), title,
+			trace.Hex("Client random", m.Random, ""),
+			trace.Text("Server name asked for", sni, "sent in the clear, even in TLS 1.3 (Encrypted Client Hello hides it; not used here)"),
+			trace.List("Extensions", describeHello(m.Extensions), ""))
+	}
 
 	// The cipher suite, by the server's rule (RFC 8446, Section 4.1.1).
 	choice := suites.Negotiate(m.CipherSuites, c.cfg.suites(), c.cfg.SuiteOrder)
@@ -395,30 +397,34 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	sh := &handshake.ServerHello{Version: record.VersionTLS12, Random: c.serverRandom, SessionID: c.sessionID, CipherSuite: c.suite.ID, Extensions: exts}
 	sh.Raw = sh.Marshal()
 	wire := c.SendHandshake(sh.Raw, "ServerHello", StepCertificate)
-	shVals := []trace.Value{trace.Hex("Server random", c.serverRandom, ""), trace.Text("Chosen suite", c.suite.Name, "")}
-	if c.group != nil {
-		shVals = append(shVals, trace.Hex("Server key share ("+c.group.Name+")", mine.Public, c.group.Note))
+	if c.cfg.Trace != nil {
+		shVals := []trace.Value{trace.Hex("Server random", c.serverRandom, ""), trace.Text("Chosen suite", c.suite.Name, "")}
+		if c.group != nil {
+			shVals = append(shVals, trace.Hex("Server key share ("+c.group.Name+")", mine.Public, c.group.Note))
+		}
+		if c.pskAccepted {
+			shVals = append(shVals, trace.Text("pre_shared_key", "selected_identity 0", "the server takes the client's ticket: no Certificate, no CertificateVerify follow"))
+		}
+		shVals = append(shVals, trace.Hex("Record on the wire", wire, "the last message in the clear"))
+		title := "Sends ServerHello with its own key share"
+		if c.pskAccepted && c.group == nil {
+			title = "Sends ServerHello: resuming with the PSK alone, no key share"
+		} else if c.pskAccepted {
+			title = "Sends ServerHello: resuming with the PSK and its own key share"
+		}
+		c.cfg.Trace.Add(StepCertificate, c.Actor(), title, shVals...)
 	}
-	if c.pskAccepted {
-		shVals = append(shVals, trace.Text("pre_shared_key", "selected_identity 0", "the server takes the client's ticket: no Certificate, no CertificateVerify follow"))
-	}
-	shVals = append(shVals, trace.Hex("Record on the wire", wire, "the last message in the clear"))
-	title := "Sends ServerHello with its own key share"
-	if c.pskAccepted && c.group == nil {
-		title = "Sends ServerHello: resuming with the PSK alone, no key share"
-	} else if c.pskAccepted {
-		title = "Sends ServerHello: resuming with the PSK and its own key share"
-	}
-	c.cfg.Trace.Add(StepCertificate, c.Actor(), title, shVals...)
 	if c.group != nil {
 		keyNote := "made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
 		if c.group.KEM {
 			keyNote = "the ML-KEM encapsulation randomness and the X25519 private key, made for this connection only; overwritten with zeros as soon as the handshake secret is derived"
 		}
-		c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Computes the shared secret from the client's key share",
-			trace.Secret("Server private key", mine.Secret, keyNote),
-			trace.Hex("Client key share", clientShare, "public"),
-			trace.Secret("Shared secret", shared, sharedNote(c.group)))
+		if c.cfg.Trace != nil {
+			c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Computes the shared secret from the client's key share",
+				trace.Secret("Server private key", mine.Secret, keyNote),
+				trace.Hex("Client key share", clientShare, "public"),
+				trace.Secret("Shared secret", shared, sharedNote(c.group)))
+		}
 	}
 	if err := c.establishHandshakeKeys(StepKeyExchange); err != nil {
 		return err
@@ -467,10 +473,12 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	if len(cert.Entries) > 0 && len(cert.Entries[0].Extensions) > 0 {
 		certTitle = "Sends its Certificate, encrypted, with the OCSP response stapled to the leaf"
 	}
-	c.cfg.Trace.Add(StepCertificate, c.Actor(), certTitle, append([]trace.Value{
-		trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(cert.Entries)), "leaf first; the root stays out"),
-		trace.Text("Public key", leafKey(c.cfg.Certificates), "used only to sign; TLS 1.3 never encrypts a secret with it")},
-		append(stapleVals, trace.Hex("Record on the wire", wire, "encrypted with the server handshake key"))...)...)
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepCertificate, c.Actor(), certTitle, append([]trace.Value{
+			trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(cert.Entries)), "leaf first; the root stays out"),
+			trace.Text("Public key", leafKey(c.cfg.Certificates), "used only to sign; TLS 1.3 never encrypts a secret with it")},
+			append(stapleVals, trace.Hex("Record on the wire", wire, "encrypted with the server handshake key"))...)...)
+	}
 
 	th := c.TranscriptHash()
 	content := serverSignedContent(th)
@@ -481,12 +489,14 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	cv := &handshake.CertificateVerify{Scheme: c.scheme.ID, Signature: sig}
 	cv.Raw = cv.Marshal()
 	wire = c.SendHandshake(cv.Raw, "CertificateVerify", StepEstablish)
-	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Signs the transcript with its private key: CertificateVerify",
-		trace.Text("Signature scheme", c.scheme.Name, ""),
-		trace.Hex("Transcript hash (ClientHello…Certificate)", th, ""),
-		trace.Hex("Signed content", content, "64 spaces + context string + 00 + transcript hash"),
-		trace.Hex("Signature", sig, "this is where the private key is used: to sign, not to decrypt"),
-		trace.Hex("Record on the wire", wire, ""))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepEstablish, c.Actor(), "Signs the transcript with its private key: CertificateVerify",
+			trace.Text("Signature scheme", c.scheme.Name, ""),
+			trace.Hex("Transcript hash (ClientHello…Certificate)", th, ""),
+			trace.Hex("Signed content", content, "64 spaces + context string + 00 + transcript hash"),
+			trace.Hex("Signature", sig, "this is where the private key is used: to sign, not to decrypt"),
+			trace.Hex("Record on the wire", wire, ""))
+	}
 
 	return c.sendServerFinished()
 }
@@ -500,11 +510,13 @@ func (c *Conn) sendServerFinished() error {
 	fin := &handshake.Finished{VerifyData: vd}
 	fin.Raw = fin.Marshal()
 	wire := c.SendHandshake(fin.Raw, "Finished", StepEstablish)
-	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends its Finished",
-		trace.Secret("Server finished_key", fk, `HKDF-Expand-Label(server_handshake_traffic_secret, "finished")`),
-		trace.Hex("Transcript hash (ClientHello…CertificateVerify)", th, ""),
-		trace.Hex("Server verify_data", vd, "HMAC(finished_key, transcript hash)"),
-		trace.Hex("Record on the wire", wire, ""))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends its Finished",
+			trace.Secret("Server finished_key", fk, `HKDF-Expand-Label(server_handshake_traffic_secret, "finished")`),
+			trace.Hex("Transcript hash (ClientHello…CertificateVerify)", th, ""),
+			trace.Hex("Server verify_data", vd, "HMAC(finished_key, transcript hash)"),
+			trace.Hex("Record on the wire", wire, ""))
+	}
 
 	th = c.TranscriptHash()
 	c.ks.AppTraffic(th)
@@ -512,11 +524,13 @@ func (c *Conn) sendServerFinished() error {
 	if _, err := c.setKeys(c.serverTraffic, true, "s_ap", "server application"); err != nil {
 		return err
 	}
-	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Derives the application traffic secrets",
-		trace.Secret("Master secret", c.ks.Master, ""),
-		trace.Hex("Transcript hash (ClientHello…server Finished)", th, ""),
-		trace.Secret("client_application_traffic_secret_0", c.ks.ClientApp, ""),
-		trace.Secret("server_application_traffic_secret_0", c.ks.ServerApp, ""))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepEstablish, c.Actor(), "Derives the application traffic secrets",
+			trace.Secret("Master secret", c.ks.Master, ""),
+			trace.Hex("Transcript hash (ClientHello…server Finished)", th, ""),
+			trace.Secret("client_application_traffic_secret_0", c.ks.ClientApp, ""),
+			trace.Secret("server_application_traffic_secret_0", c.ks.ServerApp, ""))
+	}
 	c.state = stateWaitClientFinished
 	return nil
 }
