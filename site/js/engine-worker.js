@@ -107,15 +107,15 @@ function goImports(go) {
   return { ...go.importObject, workers: { ready: () => {} } };
 }
 
-// The engine's download and compilation start at once, while Go's glue loads.
-const compiling = wasmFromMessage ? null : compile(ENGINE_URL);
-compiling?.catch(() => {}); // start() reports it
 
 /** start loads Go's glue and the engine and resolves once globalThis.tlsPlayground exists. */
 async function start() {
   if (typeof WebAssembly !== 'object') {
     throw new Error('this browser has no WebAssembly in Web Workers (it may be turned off, e.g. by a security setting), and the engine is Go compiled to WebAssembly: allow WebAssembly for this page, or use another browser');
   }
+  // The engine's download and streaming compilation start before Go's glue loads.
+  const compiling = wasmFromMessage ? null : compile(ENGINE_URL);
+  compiling?.catch(() => {}); // reported below, where it is awaited
   if (typeof self.Go !== 'function') {
     const execURL = url(params.get('exec'), '../wasm_exec.js');
     try {
@@ -249,10 +249,13 @@ function loadLab() {
     const installed = new Promise((resolve) => { globalThis.tlsPlaygroundLabOnReady = () => resolve(); });
     const { instance } = wasmFromMessage
       ? await instantiateBytes(await moduleBytes('lab'), goImports(go), 'the lab module the page gave')
-      : await instantiate(compile(LAB_URL), goImports(go), LAB_URL);
+      : await instantiate(LAB_URL === ENGINE_URL ? engineModule : compile(LAB_URL), goImports(go), LAB_URL);
     const exited = go.run(instance).then(() => { throw new Error('the lab module exited'); });
     await Promise.race([installed, exited]);
     if (!globalThis.tlsPlaygroundLab) throw new Error('the lab module did not install globalThis.tlsPlaygroundLab');
+    if (globalThis.tlsPlaygroundLabModules?.built !== 'full') {
+      throw new Error(`the lab module (${LAB_URL || 'the bytes the page gave'}) is not a whole engine: rebuild the site with scripts/build.sh`);
+    }
     return globalThis.tlsPlaygroundLab;
   })();
   lab.catch(() => { lab = null; }); // a failed load is tried again on the next call
