@@ -238,14 +238,16 @@ func (c *Conn) sendServerKeyExchange() error {
 	wire := c.SendHandshake(m.Raw, "ServerKeyExchange", StepKeyExchange)
 	c.kex = &ECDHE{Group: c.group, ServerPublic: eph.Public, Private: cp(eph.Secret), Scheme: c.scheme,
 		Signature: sig, SignedMessage: signed, SignatureOK: true}
-	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Makes an ephemeral "+c.group.Name+" key pair, signs the public key with the certificate's key and sends ServerKeyExchange",
-		trace.Text("Group", c.group.Name, c.group.Note),
-		trace.Secret("Server ephemeral private key", eph.Secret, "fresh for this connection and never sent; overwritten with zeros as soon as the master secret is derived, so a key stolen later cannot rebuild this session (forward secrecy)"),
-		trace.Hex("Server ephemeral public key", eph.Public, publicNote(c.group)),
-		trace.Hex("Signed data", signed, "client random + server random + ServerECDHParams (curve type 3, group, public key): the randoms tie the key to this handshake"),
-		trace.Text("Signature scheme", c.scheme.Name, "one the client listed in signature_algorithms"),
-		trace.Hex("Signature", sig, "made with the certificate's private key: proves the ephemeral key comes from the certificate's owner"),
-		trace.Hex("Record on the wire", wire, ""))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Makes an ephemeral "+c.group.Name+" key pair, signs the public key with the certificate's key and sends ServerKeyExchange",
+			trace.Text("Group", c.group.Name, c.group.Note),
+			trace.Secret("Server ephemeral private key", eph.Secret, "fresh for this connection and never sent; overwritten with zeros as soon as the master secret is derived, so a key stolen later cannot rebuild this session (forward secrecy)"),
+			trace.Hex("Server ephemeral public key", eph.Public, publicNote(c.group)),
+			trace.Hex("Signed data", signed, "client random + server random + ServerECDHParams (curve type 3, group, public key): the randoms tie the key to this handshake"),
+			trace.Text("Signature scheme", c.scheme.Name, "one the client listed in signature_algorithms"),
+			trace.Hex("Signature", sig, "made with the certificate's private key: proves the ephemeral key comes from the certificate's owner"),
+			trace.Hex("Record on the wire", wire, ""))
+	}
 	return nil
 }
 
@@ -359,9 +361,11 @@ func (c *Conn) readClientKeyExchangeECDHE(raw []byte) error {
 	c.AddTranscript(raw)
 	c.sec.PreMaster = shared
 	c.kex.ClientPublic, c.kex.Shared = m.Public, cp(shared)
-	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Receives the client's ephemeral public key and computes the same shared secret",
-		trace.Hex("Client ephemeral public key", m.Public, "from ClientKeyExchange"),
-		trace.Secret("Shared secret", shared, sharedNote(c.group, "the server's", "the client's")+": the same bytes the client computed, now the pre-master secret"))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Receives the client's ephemeral public key and computes the same shared secret",
+			trace.Hex("Client ephemeral public key", m.Public, "from ClientKeyExchange"),
+			trace.Secret("Shared secret", shared, sharedNote(c.group, "the server's", "the client's")+": the same bytes the client computed, now the pre-master secret"))
+	}
 	c.deriveKeys(StepEstablish)
 	if err := c.activateKeys(); err != nil {
 		return err

@@ -49,10 +49,12 @@ func (c *Conn) readClientHello(raw []byte) error {
 			sni = n
 		}
 	}
-	c.cfg.Trace.Add(StepHello, c.Actor(), "Receives ClientHello",
-		trace.Hex("Client random", m.Random, ""),
-		trace.Text("Server name asked for", sni, "a server hosting several sites picks its certificate with this"),
-		trace.List("Extensions", describeExtensions(m.Extensions), ""))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepHello, c.Actor(), "Receives ClientHello",
+			trace.Hex("Client random", m.Random, ""),
+			trace.Text("Server name asked for", sni, "a server hosting several sites picks its certificate with this"),
+			trace.List("Extensions", describeExtensions(m.Extensions), ""))
+	}
 
 	if s, err := c.serverResume(m); err != nil {
 		c.FailAt(StepHello)
@@ -200,12 +202,14 @@ func (c *Conn) sendServerHello() error {
 	}
 	m.Raw = m.Marshal()
 	wire := c.SendHandshake(m.Raw, "ServerHello", StepCertificate)
-	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends ServerHello",
-		trace.Hex("Server random", m.Random, "32 fresh random bytes from the server"),
-		trace.Text("Chosen suite", c.suite.Name, "the negotiation happens here, before the certificate is sent"),
-		trace.Hex("Session ID", m.SessionID, sidNote),
-		trace.List("Extensions", describeExtensions(m.Extensions), ""),
-		trace.Hex("Record on the wire", wire, ""))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends ServerHello",
+			trace.Hex("Server random", m.Random, "32 fresh random bytes from the server"),
+			trace.Text("Chosen suite", c.suite.Name, "the negotiation happens here, before the certificate is sent"),
+			trace.Hex("Session ID", m.SessionID, sidNote),
+			trace.List("Extensions", describeExtensions(m.Extensions), ""),
+			trace.Hex("Record on the wire", wire, ""))
+	}
 	return nil
 }
 
@@ -224,12 +228,14 @@ func (c *Conn) sendCertificate() {
 	m := &handshake.Certificate{Certificates: c.cfg.Certificates}
 	m.Raw = m.Marshal()
 	wire := c.SendHandshake(m.Raw, "Certificate", StepCertificate)
-	vals := []trace.Value{trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(m.Certificates)), "leaf first; the root stays out, clients already have it")}
-	if k := c.serverKey(); k != nil {
-		vals = append(vals, publicKeyValues("Public key", k.Public())...)
+	if c.cfg.Trace != nil {
+		vals := []trace.Value{trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(m.Certificates)), "leaf first; the root stays out, clients already have it")}
+		if k := c.serverKey(); k != nil {
+			vals = append(vals, publicKeyValues("Public key", k.Public())...)
+		}
+		c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends its Certificate: the chain, with its public key inside the leaf",
+			append(vals, trace.Hex("Record on the wire", wire, ""))...)
 	}
-	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends its Certificate: the chain, with its public key inside the leaf",
-		append(vals, trace.Hex("Record on the wire", wire, ""))...)
 }
 
 func (c *Conn) sendServerHelloDone() {
@@ -321,10 +327,12 @@ func (c *Conn) sendServerFinished() error {
 	wire := c.SendHandshake(m.Raw, "Finished", StepEstablish)
 	c.state = stateDone
 	c.Establish()
-	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends ChangeCipherSpec and its Finished: the connection is established",
-		trace.Hex("ChangeCipherSpec record", ccs, ""),
-		trace.Hex("Transcript hash", th, c.suite.HashName()+" of every handshake message, the client's Finished included"),
-		trace.Hex("Server verify_data", vd, "PRF(master, \"server finished\", transcript hash), 12 bytes"),
-		trace.Hex("Finished record on the wire", wire, "encrypted with server_write_key"))
+	if c.cfg.Trace != nil {
+		c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends ChangeCipherSpec and its Finished: the connection is established",
+			trace.Hex("ChangeCipherSpec record", ccs, ""),
+			trace.Hex("Transcript hash", th, c.suite.HashName()+" of every handshake message, the client's Finished included"),
+			trace.Hex("Server verify_data", vd, "PRF(master, \"server finished\", transcript hash), 12 bytes"),
+			trace.Hex("Finished record on the wire", wire, "encrypted with server_write_key"))
+	}
 	return nil
 }
