@@ -46,13 +46,7 @@ func TestLazyRSAKey(t *testing.T) {
 			if id.Signer != nil || id.lazy == nil || !isRSA(id) || id.Root == nil {
 				t.Fatalf("signer %T, lazy %v, RSA %v, root %v", id.Signer, id.lazy != nil, isRSA(id), id.Root != nil)
 			}
-			ts := httptest.NewServer(New(id, Options{}))
-			defer ts.Close()
-			resp, err := http.Get(ts.URL + PathInfo)
-			if err != nil || resp.StatusCode != 200 {
-				t.Fatalf("GET %s: %v %v", PathInfo, resp, err)
-			}
-			resp.Body.Close()
+			ts := serveInfo(t, id)
 			if id.lazy.signer != nil {
 				t.Fatal("GET /tls/info parsed the private key")
 			}
@@ -71,6 +65,19 @@ func TestLazyRSAKey(t *testing.T) {
 	if _, err := IdentityFromPEM(chain, other.KeyPEM(), strings.Repeat("ab", 32)); err == nil || !strings.Contains(err.Error(), "does not match") {
 		t.Fatalf("another RSA key: %v", err)
 	}
+}
+
+// serveInfo serves the identity and checks that GET /tls/info answers 200.
+func serveInfo(t *testing.T, id *Identity) *httptest.Server {
+	t.Helper()
+	ts := httptest.NewServer(New(id, Options{}))
+	t.Cleanup(ts.Close)
+	resp, err := http.Get(ts.URL + PathInfo)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("GET %s: %v %v", PathInfo, resp, err)
+	}
+	resp.Body.Close()
+	return ts
 }
 
 func tls13Client(s *pki.Setup) *tls13.Conn {
@@ -95,13 +102,7 @@ func TestBrokenRSAKey(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(New(id, Options{}))
-	defer ts.Close()
-	resp, err := http.Get(ts.URL + PathInfo)
-	if err != nil || resp.StatusCode != 200 {
-		t.Fatalf("GET %s: %v %v", PathInfo, resp, err)
-	}
-	resp.Body.Close()
+	ts := serveInfo(t, id)
 	c := &Client{BaseURL: ts.URL, Mode: ModeTLS13, EP: tls13Client(s)}
 	err = c.Handshake(context.Background())
 	var e *Error
