@@ -284,19 +284,24 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 		c.SetWriteKey(early)
 	}
 	if c.cfg.Trace != nil {
-		c.cfg.Trace.Add(step, c.Actor(), "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted",
+		c.cfg.Trace.Add(step, c.Actor(), "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted", append([]trace.Value{
 			trace.Secret("Early secret", c.ks.Early, earlyNote),
 			trace.Secret("Handshake secret", c.ks.Handshake, "HKDF-Extract(Derive-Secret(early, \"derived\"), shared secret)"),
 			trace.Hex("Transcript hash (ClientHello…ServerHello)", th, ""),
 			trace.Secret("client_handshake_traffic_secret", c.ks.ClientHandshake, `Derive-Secret(handshake, "c hs traffic", transcript)`),
-			trace.Secret("server_handshake_traffic_secret", c.ks.ServerHandshake, `Derive-Secret(handshake, "s hs traffic", transcript)`),
-			trace.Secret("Server handshake key", serverKeys.Key, ""),
-			trace.Secret("Server handshake IV", serverKeys.IV, ""),
-			trace.Secret("Client handshake key", clientKeys.Key, ""),
-			trace.Secret("Client handshake IV", clientKeys.IV, ""))
+			trace.Secret("server_handshake_traffic_secret", c.ks.ServerHandshake, `Derive-Secret(handshake, "s hs traffic", transcript)`)},
+			keyValues("Server handshake", serverKeys, "Client handshake", clientKeys)...)...)
 	}
 	c.eraseEphemeral(step)
 	return nil
+}
+
+// keyValues shows two directions' traffic keys and IVs, first then second.
+func keyValues(first string, f TrafficKeys, second string, s TrafficKeys) []trace.Value {
+	return []trace.Value{
+		trace.Secret(first+" key", f.Key, ""), trace.Secret(first+" IV", f.IV, ""),
+		trace.Secret(second+" key", s.Key, ""), trace.Secret(second+" IV", s.IV, ""),
+	}
 }
 
 // readHelloRetryRequest: the server wants a key share for another group.
@@ -597,17 +602,14 @@ func (c *Conn) readServerFinished(raw []byte) error {
 	}
 	c.state = stateDone
 	c.Establish()
-	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends its Finished and switches to the application keys",
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends its Finished and switches to the application keys", append([]trace.Value{
 		trace.Secret("Master secret", c.ks.Master, `HKDF-Extract(Derive-Secret(handshake, "derived"), 0)`),
 		trace.Hex("Transcript hash (ClientHello…server Finished)", th, ""),
 		trace.Secret("client_application_traffic_secret_0", c.ks.ClientApp, `Derive-Secret(master, "c ap traffic", transcript)`),
 		trace.Secret("server_application_traffic_secret_0", c.ks.ServerApp, `Derive-Secret(master, "s ap traffic", transcript)`),
-		trace.Secret("Client application key", clientKeys.Key, ""),
-		trace.Secret("Client application IV", clientKeys.IV, ""),
-		trace.Secret("Server application key", serverKeys.Key, ""),
-		trace.Secret("Server application IV", serverKeys.IV, ""),
+	}, append(keyValues("Client application", clientKeys, "Server application", serverKeys),
 		trace.Hex("Client verify_data", vd, "HMAC(client finished_key, transcript hash)"),
-		trace.Hex("Finished record on the wire", wire, "encrypted with the client handshake key"))
+		trace.Hex("Finished record on the wire", wire, "encrypted with the client handshake key"))...)...)
 	return nil
 }
 
