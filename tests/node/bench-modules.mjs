@@ -67,6 +67,7 @@ async function labLoad(page) {
     const { Engine } = await import(new URL('engine.js', src.replace(/[^/]*$/, '')).href);
     const e = new Engine();
     await e.ready;
+    if (typeof e.preload !== 'function') { e.terminate(); return 0; } // one whole engine: nothing to load
     const t0 = performance.now();
     await e.preload('lab');
     const ms = performance.now() - t0;
