@@ -46,6 +46,9 @@ if [[ -f wasm/server/main.go ]]; then
   GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/server.wasm" ./wasm/server
   extra+=(-server "$tmp/server.wasm")
 fi
+# Go's linker writes ~100,000 data segments; scripts/wasmmerge rewrites them into a few with the
+# same memory image (about 100 KB less brotli per module, and a faster instantiation).
+for m in "$tmp"/*.wasm; do go run ./scripts/wasmmerge "$m"; done
 if [[ -f scripts/firstsession/main.go ]]; then
   echo "build.sh: go run ./scripts/firstsession (the page's first session, recorded)"
   go run ./scripts/firstsession -o "$tmp/first-session.json"

@@ -119,6 +119,8 @@ test('Eve: the wire as she sees it, the leaked key opens a classic session, not 
   assert.ok(encrypted >= 3, 'both Finished and the message are encrypted');
   assert.equal(await eve.locator('.wire-record.encrypted .opaque-bytes').count(), encrypted, 'encrypted records are opaque bytes');
   assert.ok(!(await eve.getByTestId('wire-eve').textContent()).includes('pin=4321'), 'the secret is not readable on the wire');
+  // The analyzer is in the lab module, loaded on first use: its fields arrive a moment later.
+  await page.waitForFunction(() => /client random/i.test(document.querySelector('tls-eve .wire-record')?.textContent || ''), null, { timeout: 30_000 });
   assert.match(await eve.locator('.wire-record').first().textContent(), /client random/i, 'the ClientHello is readable');
 
   // Later, the key leaks: Eve decrypts the classic session, the secret included.

@@ -84,8 +84,11 @@ test('offline after one visit: every mode and Eve, from the service worker', asy
   await page.goto(`${site.origin}/`);
   await waitReady(page);
   await controlled(page);
-  assert.deepEqual(await stored(page), { [`tls-playground-${b.version}`]: b.precache.length },
-    'one cache, of this version, with every file of the precache list');
+  // The lab and server modules (build.json lazy) are stored once the page is idle: wait for them, so
+  // that the attack lab works offline too.
+  await page.waitForFunction(() => document.documentElement.dataset.swLazy === 'stored', null, { timeout: 120_000 });
+  assert.deepEqual(await stored(page), { [`tls-playground-${b.version}`]: b.precache.length + (b.lazy?.length ?? 0) },
+    'one cache, of this version, with every file of the precache list and the modules loaded on first use');
   assert.deepEqual(engines, [b.engine], 'the page loads the engine named in build.json');
 
   await page.context().setOffline(true);
@@ -130,6 +133,7 @@ test('offline after one visit: every mode and Eve, from the service worker', asy
 
 /** rebuild lays out the served folder again with engine + a custom section: a deploy of a new engine. */
 async function rebuild(dir, engine) {
+  const b = build(dir);
   const wasm = await fs.readFile(path.join(dir, engine));
   const name = Buffer.from('tls-playground-test');
   const payload = Buffer.concat([Buffer.from([name.length]), name, Buffer.from(`rebuilt ${Date.now()}`)]);
@@ -137,8 +141,16 @@ async function rebuild(dir, engine) {
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tls-playground-engine-'));
   try {
     await fs.writeFile(path.join(tmp, 'engine.wasm'), Buffer.concat([wasm, section]));
+    // The deploy keeps the other modules of the split and the recorded first session as they were.
+    const extra = [];
+    for (const [flag, key] of [['-lab', 'lab'], ['-server', 'server'], ['-first-session', 'firstSession']]) {
+      if (!b[key]) continue;
+      const copy = path.join(tmp, path.basename(b[key]));
+      await fs.copyFile(path.join(dir, b[key]), copy);
+      extra.push(flag, copy);
+    }
     const goroot = execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim();
-    execFileSync('go', ['run', './scripts/sitebuild', '-site', 'site', '-wasm', path.join(tmp, 'engine.wasm'),
+    execFileSync('go', ['run', './scripts/sitebuild', '-site', 'site', '-wasm', path.join(tmp, 'engine.wasm'), ...extra,
       '-wasm-exec', path.join(goroot, 'lib/wasm/wasm_exec.js'), '-out', dir], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   } finally {
     await fs.rm(tmp, { recursive: true, force: true });
@@ -184,7 +196,8 @@ test('a new deploy: the update prompt, the old engine until Reload, then the new
   assert.deepEqual(engines, [before.engine, before.engine, after.engine], 'the new engine after Reload');
   assert.ok((await scripts()).every((p) => p.startsWith(`/${after.assets}`)), 'the new shell');
   assert.equal(await page.evaluate(() => location.hash), '#mode=tls13&step=3', 'the reload keeps the view');
-  assert.deepEqual(await stored(page), { [`tls-playground-${after.version}`]: after.precache.length }, 'only the new version is stored');
+  await page.waitForFunction(() => document.documentElement.dataset.swLazy === 'stored', null, { timeout: 120_000 });
+  assert.deepEqual(await stored(page), { [`tls-playground-${after.version}`]: after.precache.length + (after.lazy?.length ?? 0) }, 'only the new version is stored');
   assert.equal(await page.getByTestId('pwa-update').textContent(), '', 'no prompt after the update');
   assert.deepEqual(problems, [], 'no console error, page error, CSP violation or foreign request');
 });
