@@ -6,7 +6,7 @@ import (
 	"fmt"
 
 	"tlsplayground/playground/handshake"
-	"tlsplayground/playground/httpserver"
+	httptoken "tlsplayground/playground/httpserver/token"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/record"
 	"tlsplayground/playground/suites"
@@ -34,7 +34,7 @@ func DecryptWithTokenKey(records []Record, token string, tokenKey []byte) *Resul
 		r.Verdict = err.Error()
 		return r
 	}
-	st, err := httpserver.OpenToken(tokenKey, token)
+	st, err := httptoken.Open(tokenKey, token)
 	if err != nil {
 		r.step("Opens the recorded token with the key", trace.Check("Token opened", false, err.Error()))
 		r.Verdict = "the key does not open the token: " + err.Error()
@@ -85,7 +85,7 @@ func tokenShared13(r *Result, h *hello, seed []byte) ([]byte, bool) {
 		r.Verdict = "the recording has no key share of a group Eve knows in both hellos"
 		return nil, false
 	}
-	mine, shared, err := tls13.ServerKeyShare(httpserver.ServerRand(seed), g, clientShare)
+	mine, shared, err := tls13.ServerKeyShare(httptoken.ServerRand(seed), g, clientShare)
 	same := err == nil && bytes.Equal(mine.Public, h.serverShare.Data)
 	if !same {
 		r.step("Makes the server's key share again from the seed", trace.Check("Same key share as on the wire", false, "this token belongs to another connection or another server"))
@@ -115,7 +115,7 @@ func tokenShared12(r *Result, h *hello, seed []byte) ([]byte, bool) {
 		r.Verdict = "the recorded ServerKeyExchange names a group Eve does not know"
 		return nil, false
 	}
-	eph, err := tls12.ServerEphemeral(httpserver.ServerRand(seed), g)
+	eph, err := tls12.ServerEphemeral(httptoken.ServerRand(seed), g)
 	if err != nil || !bytes.Equal(eph.Public, ske.Public) {
 		r.step("Makes the server's ephemeral key again from the seed", trace.Check("Same public key as on the wire", false, "this token belongs to another connection or another server"))
 		r.Verdict = "the seed in the token does not give the ServerKeyExchange's public key: the token is not from this connection"

@@ -39,7 +39,7 @@ import './components/wire.js';
 import './components/capture-download.js';
 import { connectAnalyzer } from './analysis.js';
 import { connectExposure } from './components/exposure-panel.js';
-import { normalizeConfig, modeInfo, KEY_TYPES } from './components/mode-switch.js';
+import { normalizeConfig, modeInfo, KEY_TYPES, setCatalogue } from './components/mode-switch.js';
 import { formatMs, totals } from './components/network-panel.js';
 import { createLab } from './lab.js';
 import { createComparison } from './compare.js';
@@ -1132,7 +1132,8 @@ export function createView({
     marks.dataset.firstView = 'recorded';
     render();
     performance.mark('tls-playground:recorded');
-    if (!state.live) {
+    // An engine that could not start has said so in the status line: keep that message.
+    if (!state.live && marks.dataset.state !== 'failed') {
       setStatus('Showing the session this engine ran at build time with the starter key; loading the engine to run a live one…', { busy: true, since });
     }
   }
@@ -1175,6 +1176,8 @@ export function createView({
     setStatus(`Engine ready in ${Math.round(performance.now())} ms after navigation (${Math.round(ms)} ms in the worker).`);
     state.ready = true; // from here on the controls work, even if the handshake asked for is refused
     state.capabilities = await engine.capabilities().catch(() => ({ remote: false, pageServer: false }));
+    // The engine's catalogue (modes, groups, suites, checks with their teaching text) replaces the seed.
+    setCatalogue(await engine.callJSON('catalogue').catch(() => null));
     if (state.server !== 'local' && !(state.server === 'page' ? state.capabilities.pageServer : state.capabilities.remote)) {
       Object.assign(state, { server: 'local', serverURL: '' });
     }
