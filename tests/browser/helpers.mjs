@@ -166,6 +166,10 @@ async function openPage(t) {
     if (!isLocal(req.url())) problems.push(`request to another host: ${req.url()}`);
   });
   page.on('requestfailed', (req) => {
+    // The lab and server modules are fetched in the background once the page is idle
+    // (sw.js store-lazy); a navigation that cancels that fetch is not a failure.
+    const lazy = /\/assets\/(lab|server)-[0-9a-f]+\.wasm$/.test(new URL(req.url()).pathname);
+    if (lazy && req.failure()?.errorText === 'net::ERR_ABORTED') return;
     if (isLocal(req.url())) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
   });
   page.on('response', (res) => {
