@@ -14,6 +14,7 @@ import { formatHex, previewHex, asciiOf, fingerprint } from '../hex.js';
 import { renderEvent } from './step-panel.js';
 import { refusal } from './wire.js';
 import { linkTerms } from './glossary.js';
+import { LabPanel } from './lab-panel.js';
 
 const LEFT = { client: 'Client', server: 'Mallory' };
 const RIGHT = { client: 'Mallory', server: 'Server' };
@@ -39,28 +40,20 @@ function wireOf(session, labels) {
   return w;
 }
 
-export class MalloryPanel extends HTMLElement {
-  constructor() {
-    super();
-    this._state = {};
-  }
-
-  set state(v) {
-    const prev = this._state;
-    this._state = v;
-    if (!this.body) this.build();
+export class MalloryPanel extends LabPanel {
+  changed(v, prev) {
     if (v.mallory !== prev.mallory) this.renderBody();
     this.update();
   }
 
   build() {
-    this.rewrite = h('input', { type: 'checkbox', id: 'mallory-rewrite', checked: true, 'data-testid': 'mallory-rewrite' });
+    this.rewrite = h('input', { type: 'checkbox', id: this.id('mallory-rewrite'), checked: true, 'data-testid': 'mallory-rewrite' });
     this.trustButton = h('button', { type: 'button', class: 'primary', 'data-testid': 'mallory-trust' }, 'Add Mallory’s root to the client’s trust store');
     this.trustButton.addEventListener('click', () => emit(this, 'tls-attack', { action: 'mallory-run', trust: true, rewrite: this.rewrite.checked }));
     this.untrustButton = h('button', { type: 'button', 'data-testid': 'mallory-untrust' }, 'Remove her root again');
     this.untrustButton.addEventListener('click', () => emit(this, 'tls-attack', { action: 'mallory-run', trust: false, rewrite: this.rewrite.checked }));
     this.input = h('input', {
-      type: 'text', id: 'mallory-text', value: 'Transfer 100 EUR to Bob', maxlength: 500,
+      type: 'text', id: this.id('mallory-text'), value: 'Transfer 100 EUR to Bob', maxlength: 500,
       autocomplete: 'off', spellcheck: 'false', 'data-testid': 'mallory-input',
     });
     this.sendButtons = ['client', 'server'].map((from) => {
@@ -71,15 +64,15 @@ export class MalloryPanel extends HTMLElement {
       return b;
     });
     this.sendForm = h('form', { class: 'compose-row mallory-send' },
-      h('label', { for: 'mallory-text' }, 'Message'), this.input, h('span', { class: 'send-buttons' }, this.sendButtons));
+      h('label', { for: this.id('mallory-text') }, 'Message'), this.input, h('span', { class: 'send-buttons' }, this.sendButtons));
     this.sendForm.addEventListener('submit', (e) => {
       e.preventDefault();
       if (!this.sendButtons[0].disabled) this.sendButtons[0].click();
     });
     this.body = h('div', { class: 'mallory-body', 'aria-live': 'polite' });
-    fill(this, h('article', { class: 'attack mallory', 'aria-labelledby': 'mallory-title' },
+    fill(this, h('article', { class: 'attack mallory', 'aria-labelledby': this.id('mallory-title') },
       h('header', null,
-        h('h3', { id: 'mallory-title', tabindex: -1 }, h('span', { class: 'actor mallory' }, 'Mallory'), ' in the middle'),
+        h('h3', { id: this.id('mallory-title'), tabindex: -1 }, h('span', { class: 'actor mallory' }, 'Mallory'), ' in the middle'),
         h('p', { class: 'explanation' },
           'Mallory controls a hop between the client and the server — a rogue Wi-Fi access point, a compromised router — and can read, drop and rewrite every byte. Against TLS her plan is to answer the client herself, with a certificate for the server’s name that she made under her own root CA, and to open her own connection to the real server.'),
         h('p', { class: 'explanation', 'data-testid': 'mallory-hsts' }, linkTerms(
@@ -176,16 +169,8 @@ customElements.define('tls-mallory', MalloryPanel);
 
 // ---- the downgrade ----------------------------------------------------------------
 
-export class DowngradePanel extends HTMLElement {
-  constructor() {
-    super();
-    this._state = {};
-  }
-
-  set state(v) {
-    const prev = this._state;
-    this._state = v;
-    if (!this.body) this.build();
+export class DowngradePanel extends LabPanel {
+  changed(v, prev) {
     if (v.downgrade !== prev.downgrade) this.renderBody();
     this.runButton.disabled = !v.ready || v.busy;
   }
@@ -194,9 +179,9 @@ export class DowngradePanel extends HTMLElement {
     this.runButton = h('button', { type: 'button', 'data-testid': 'downgrade-run' }, 'Run both again');
     this.runButton.addEventListener('click', () => emit(this, 'tls-attack', { action: 'downgrade-run' }));
     this.body = h('div', { class: 'downgrade-body', 'aria-live': 'polite' });
-    fill(this, h('article', { class: 'attack downgrade', 'aria-labelledby': 'downgrade-title' },
+    fill(this, h('article', { class: 'attack downgrade', 'aria-labelledby': this.id('downgrade-title') },
       h('header', null,
-        h('h3', { id: 'downgrade-title', tabindex: -1 }, h('span', { class: 'actor mallory' }, 'Mallory'), ' tries a downgrade'),
+        h('h3', { id: this.id('downgrade-title'), tabindex: -1 }, h('span', { class: 'actor mallory' }, 'Mallory'), ' tries a downgrade'),
         h('p', { class: 'explanation' },
           'Mallory cannot break TLS 1.3, so she tries to make both ends settle for TLS 1.2, with its older options. The ClientHello is in the clear and not yet authenticated: she deletes the TLS 1.3 parts (supported_versions, the key share, the TLS 1.3 suites). The server sees a client that offers only TLS 1.2 and answers in TLS 1.2.'),
         h('p', { class: 'explanation' },
