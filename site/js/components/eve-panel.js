@@ -25,6 +25,7 @@ import { renderEvent } from './step-panel.js';
 import { isEncrypted } from './wire.js';
 import './exposure-panel.js';
 import { LabPanel } from './lab-panel.js';
+import { groupInfo } from './mode-switch.js';
 
 const MODES = [
   ['classic', 'a classic session (TLS 1.2, RSA key transport)'],
@@ -214,7 +215,7 @@ function forwardSecrecy(result, session) {
     return h('section', { class: 'fs-explained', 'data-testid': 'eve-fs', 'data-forward-secrecy': 'true' },
       h('p', null, 'The key exchange was ephemeral: the leaked key only signed.'));
   }
-  const hybrid = /mlkem/i.test(ks.group || '');
+  const hybrid = Boolean(groupInfo(ks.group)?.hybrid);
   const sig = session.version === 'TLS 1.3' ? 'the CertificateVerify message' : 'the ServerKeyExchange';
   return h('section', { class: 'fs-explained fs', 'data-testid': 'eve-fs', 'data-forward-secrecy': 'true' },
     h('h4', null, 'Why it failed: forward secrecy'),

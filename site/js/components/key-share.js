@@ -14,7 +14,7 @@
 import { h, classes } from '../dom.js';
 import { hexBlock } from './values.js';
 import { byteLength } from '../hex.js';
-import { GROUPS } from './mode-switch.js';
+import { GROUPS, groupInfo } from './mode-switch.js';
 import { linkTerms } from './glossary.js';
 
 /** FUNCTION names the key agreement of each group, as a formula's function. */
@@ -46,7 +46,7 @@ export class KeyShare extends HTMLElement {
     if (this.hidden) { this.replaceChildren(); return; }
 
     const group = GROUPS[ks.group] || ks.group;
-    const hybrid = /mlkem/i.test(ks.group);
+    const hybrid = Boolean(groupInfo(ks.group)?.hybrid);
     const tls13 = session.mode === 'tls13';
     const titleID = `${this.uid}-title`;
     const where = {
