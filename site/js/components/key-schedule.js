@@ -6,10 +6,11 @@
 // colour. Clicking or focusing a node shows its bytes below the drawing and
 // highlights the path it was derived along.
 //
-// Properties: session (Session JSON).
+// Properties: session (Session JSON). It renders in a task of its own, after
+// the one that set it (issue 9: the tree is below the first screen).
 // Attributes it sets: data-nodes (how many values are drawn).
 
-import { h, s, classes } from '../dom.js';
+import { h, s, classes, soon } from '../dom.js';
 import { linkTerms } from './glossary.js';
 import { hexBlock } from './values.js';
 import { scrollable } from './scroll-hint.js';
@@ -32,7 +33,7 @@ export class KeySchedule extends HTMLElement {
     this._selected = null;
   }
 
-  set session(v) { if (v !== this._session) { this._session = v; this.render(); } }
+  set session(v) { if (v !== this._session) { this._session = v; this.later(); } }
   get session() { return this._session; }
 
   connectedCallback() {
@@ -50,7 +51,18 @@ export class KeySchedule extends HTMLElement {
         }
       });
     }
-    this.render();
+    this.later();
+  }
+
+  /**
+   * later renders in a task of its own: a new session or a mode switch
+   * changes the step and the diagram first, and the tree is laid out and
+   * drawn after (issue 9: no long task). Whatever changes in one task
+   * renders once. data-nodes says how many values are drawn, once drawn.
+   */
+  later() {
+    if (!this._later) this._later = () => this.render();
+    soon(this, this._later);
   }
 
   pick(e) {

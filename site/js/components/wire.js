@@ -16,6 +16,7 @@
 //                       labels ({client, server}), mark ({record, offset, from, to}),
 //                       selected (record index, in 'pick'). Event: tls-pick-record {record}.
 //                       In 'plain' and 'bytes' each record opens to its bytes (asked for when opened).
+//                       It renders in a task of its own, after the one that set it (issue 9).
 //   <tls-record-bytes>  properties: analysis (analysis.js), mark (offset). The bytes of one
 //                       record, wire and plaintext, hover/focus a byte or a field to see it.
 //   <tls-byte-picker>   properties: hex, tree (the analyzer's Field), selected (offset), label.
@@ -23,8 +24,9 @@
 //   refusal(error, {labels, change}) → the block that names the check that failed
 //   messagesOf, isEncrypted, recordName, sideLabel, actorClass, fatalRecord
 
-import { h, fill, s as svg, emit, classes } from '../dom.js';
+import { h, fill, s as svg, emit, classes, soon } from '../dom.js';
 import { scrollable } from './scroll-hint.js';
+import { lazyDetails } from './values.js';
 import { byteLength, formatByteCount, previewHex, bytesOf, byteHex } from '../hex.js';
 import { recordAnalysis, leaves, pathAt, onAnalyzer, hasAnalyzer } from '../analysis.js';
 import { checkInfo, alertCheck, onCatalogue } from './mode-switch.js';
@@ -131,7 +133,17 @@ export class Wire extends HTMLElement {
   set(props) {
     const changed = Object.entries(props).some(([k, v]) => this._props[k] !== v);
     Object.assign(this._props, props);
-    if (changed) this.render();
+    if (changed) this.later();
+  }
+
+  /**
+   * later renders in a task of its own: a wire sits below what a new
+   * session or a mode switch changes first, and a long one is many elements
+   * (issue 9: no long task). Whatever changes in one task renders once.
+   */
+  later() {
+    if (!this._later) this._later = () => this.render();
+    soon(this, this._later);
   }
 
   connectedCallback() {
@@ -141,19 +153,15 @@ export class Wire extends HTMLElement {
         const b = e.target.closest && e.target.closest('button[data-pick-record]');
         if (b && this.contains(b)) emit(this, 'tls-pick-record', { record: Number(b.dataset.pickRecord) });
       });
-      // A record's bytes are asked for when it is opened, not before.
+      // Which records are open, so that they stay open while the session grows.
       this.addEventListener('toggle', (e) => {
         const d = e.target;
         if (!d.matches || !d.matches('details.wire-bytes')) return;
-        if (d.open) {
-          this.opened.add(Number(d.dataset.record));
-          this.openBytes(d);
-        } else {
-          this.opened.delete(Number(d.dataset.record));
-        }
+        if (d.open) this.opened.add(Number(d.dataset.record));
+        else this.opened.delete(Number(d.dataset.record));
       }, true);
     }
-    this.render();
+    this.later();
   }
 
   render() {
@@ -196,26 +204,27 @@ export class Wire extends HTMLElement {
           h('p', { class: 'wire-head' }, head),
           eveBody(session, i, enc));
       }
-      // 'plain' and 'bytes': each record opens to its bytes; the changed one is open.
+      // 'plain' and 'bytes': each record opens to its bytes, asked for and built when first
+      // opened; the changed one is open.
       return h('li', { class: cls, 'data-record': i },
-        h('details', { class: 'wire-bytes', 'data-record': i, open: Boolean(changed) || this.opened.has(i) },
-          h('summary', { class: 'wire-head', 'data-testid': `wire-record-${i}` }, head)));
+        lazyDetails(h('details', { class: 'wire-bytes', 'data-record': i, open: Boolean(changed) || this.opened.has(i) },
+          h('summary', { class: 'wire-head', 'data-testid': `wire-record-${i}` }, head)), () => this.recordBytes(i)));
     });
     fill(this, h('ol', { class: classes('wire', `view-${view}`), 'data-testid': `wire-${view}` }, items));
-    for (const d of this.querySelectorAll('details.wire-bytes[open]')) this.openBytes(d);
     if (view === 'eve') this.fillEve();
   }
 
-  /** openBytes puts the analyzed bytes of a record into its open <details>. */
-  openBytes(d) {
-    if (d.querySelector('tls-record-bytes')) return;
-    const i = Number(d.dataset.record);
+  /**
+   * recordBytes is the analyzed bytes of record i, for its <details> (asked
+   * for now; they show once the analyzer answers, after it is in place).
+   */
+  recordBytes(i) {
     const { session, mark } = this._props;
     const rb = document.createElement('tls-record-bytes');
     rb.label = `Record #${i + 1}`;
     if (mark && mark.record === i) rb.mark = mark.offset;
-    d.append(rb);
     rb.load(session, i);
+    return rb;
   }
 
   /** fillEve names the fields of the records Eve reads in the clear, once the analyzer has them. */
