@@ -31,20 +31,15 @@ import './components/controls.js';
 import './components/session-summary.js';
 import './components/key-share.js';
 import './components/key-schedule.js';
-import './components/comparison.js';
 import './components/server-switch.js';
 import './components/network-panel.js';
-import './components/attack-lab.js';
 import './components/wire.js';
-import './components/capture-download.js';
 import { connectAnalyzer } from './analysis.js';
-import { connectExposure } from './components/exposure-panel.js';
 import { normalizeConfig, modeInfo, KEY_TYPES, setCatalogue } from './components/mode-switch.js';
 import { formatMs, totals } from './components/network-panel.js';
 import { createLab } from './lab.js';
 import { createComparison } from './compare.js';
 import { fragmentFor } from './views.js';
-import './components/embed-code.js';
 import { STARTER_KEYS } from './starter-keys.js';
 import { loadKey, saveKey } from './keystore.js';
 import { createStore } from './model/store.js';
@@ -58,6 +53,31 @@ function withoutSource(session) {
   const { source, ...rest } = session;
   return rest;
 }
+
+/**
+ * loadBelowFold imports what is below the first screen (issue 9: evaluating
+ * every module in one task blocked the main thread at load): the attack lab
+ * and its panels, the comparison, the Wireshark downloads, "Embed this", the
+ * exposure panel. A view calls it once its first session is on screen, or at
+ * once when the fragment asks for one of them. Their elements upgrade when
+ * it resolves; until then no controller touches them (attach()).
+ */
+let belowFold = null;
+export function loadBelowFold() {
+  if (!belowFold) {
+    belowFold = Promise.all([
+      import('./components/attack-lab.js'),
+      import('./components/comparison.js'),
+      import('./components/capture-download.js'),
+      import('./components/embed-code.js'),
+      import('./components/exposure-panel.js'),
+    ]).then(([, , , , exposure]) => exposure);
+  }
+  return belowFold;
+}
+
+/** defined says whether el is not a custom element still waiting for its module (setting its properties now would shadow its class's). */
+const defined = (el) => !el.localName.includes('-') || Boolean(customElements.get(el.localName));
 
 const RUN_ALL_DELAY_MS = 450;
 const SERVER_NAME = 'playground.test';
@@ -254,7 +274,7 @@ export function createView({
   /** attach binds the elements mounted under root that have no controller yet. */
   function attach() {
     for (const [sel, apply] of BINDINGS) {
-      for (const el of all(sel)) if (!bound.has(el)) bind(el, apply);
+      for (const el of all(sel)) if (!bound.has(el) && defined(el)) bind(el, apply);
     }
   }
 
@@ -1010,6 +1030,8 @@ export function createView({
    * keyboard focus there, and runs what it runs on arrival.
    */
   async function openLab({ attack, scenario }) {
+    preloadLab();
+    await loadLater();
     const running = lab.open({ attack, scenario });
     const labEl = $('tls-attack-lab');
     // An attack's link lands on its panel; a scenario's on its result (which a
@@ -1030,7 +1052,7 @@ export function createView({
     if (/^#glossary-/.test(location.hash)) return; // <tls-glossary> follows these itself
     cancelHash(); // the link the visitor followed wins over a write still waiting
     const p = parseHash();
-    if (p.compare) { showComparison(); return; }
+    if (p.compare) { showComparison().catch(() => {}); return; }
     stopRunAll();
     if (p.attack || p.scenario) {
       const want = normalizeConfig({ mode: p.mode ?? state.mode, group: p.group ?? state.group, keyType: state.keyType, keyBits: state.keyBits, suiteOrder: state.suiteOrder });
@@ -1102,15 +1124,58 @@ export function createView({
   }
 
   /** showComparison scrolls to the comparison and runs it once. */
-  function showComparison() {
+  async function showComparison() {
+    if (!$('tls-comparison')) return;
+    await loadLater();
     const el = $('tls-comparison');
-    if (!el) return;
+    if (!el || disposed) return;
     if (!embedded) reveal(el);
     if (mayFocus()) el.focusHeading();
     if (state.ready && !state.compare.result && !state.compare.busy) runComparison(el.state.text);
   }
 
   // ---- start ---------------------------------------------------------------------
+
+  // ---- below the first screen (loadBelowFold) ------------------------------------------
+
+  let later = null;
+  /** loadLater imports what is below the first screen, once, and binds its elements as they upgrade. */
+  function loadLater() {
+    if (!later) {
+      later = loadBelowFold().then(({ connectExposure }) => {
+        connectExposure((arg) => engine.callJSON('exposure', arg));
+        if (!disposed) render();
+      });
+    }
+    return later;
+  }
+
+  let idleAsked = false;
+  /** loadWhenIdle loads what is below the first screen once the main thread is idle (the first session is on screen). */
+  function loadWhenIdle() {
+    if (idleAsked || later) return;
+    idleAsked = true;
+    const idle = globalThis.requestIdleCallback || ((fn) => setTimeout(fn, 50));
+    idle(() => { if (!disposed) loadLater().catch(() => {}); }, { timeout: 2000 });
+  }
+
+  let labAsked = false;
+  /** preloadLab has the engine load its lab module ahead of the first attack (engine.preload). */
+  function preloadLab() {
+    if (labAsked || !engine || typeof engine.preload !== 'function') return;
+    labAsked = true;
+    engine.preload('lab').catch(() => { labAsked = false; });
+  }
+
+  // The visitor's pointer or focus on a link to the lab: its modules start loading now.
+  const toLab = (e) => {
+    const t = e.target;
+    if (!(t instanceof Element) || !t.closest('a[href^="#attack="], a[href^="#scenario="], [data-attack-link]')) return;
+    loadLater().catch(() => {});
+    preloadLab();
+  };
+  on(root, 'pointerover', toLab, { passive: true });
+  on(root, 'focusin', toLab);
 
   /** showsSession says whether this view has an element that shows the session on screen. */
   function showsSession() {
@@ -1132,6 +1197,7 @@ export function createView({
     marks.dataset.firstView = 'recorded';
     render();
     performance.mark('tls-playground:recorded');
+    loadWhenIdle();
     // An engine that could not start has said so in the status line: keep that message.
     if (!state.live && marks.dataset.state !== 'failed') {
       setStatus('Showing the session this engine ran at build time with the starter key; loading the engine to run a live one…', { busy: true, since });
@@ -1157,7 +1223,13 @@ export function createView({
     // A view beside others keeps the session on screen in a handle of its own.
     ownHandles = !routed && hasHandles(engine);
     connectAnalyzer((arg) => engine.analyze(arg));
-    connectExposure((arg) => engine.callJSON('exposure', arg));
+    // A link to the lab, the comparison or another part below the first screen
+    // (or a view with no steps to show first) loads what it needs at once, and
+    // the lab's engine module ahead of the first attack.
+    const wantsLater = arrival.compare || arrival.attack || arrival.scenario || arrival.view
+      || (routed && /^#[a-z][\w-]*$/i.test(location.hash)) || !$('tls-step-panel');
+    if (arrival.attack || arrival.scenario) preloadLab();
+    if (wantsLater) loadLater().catch(() => {});
     // Bring your own capture, and a real browser's hello (capture-import.js, hello-compare.js).
     if ($('tls-capture-import, tls-hello-compare')) {
       import('./components/capture-import.js').then(({ connectCapture }) => connectCapture({
@@ -1203,9 +1275,10 @@ export function createView({
       setStep(state.step, { hash: !compare && !attack && !scenario && !view && !anchor });
       marks.dataset.state = 'ready';
       if (routed) performance.mark('tls-playground:ready');
+      loadWhenIdle();
       if (deepStep && !embedded && !visitorMoved) landOnStep();
       if (view === 'schedule' && !embedded && !visitorMoved) reveal($('tls-key-schedule'));
-      if (compare) showComparison();
+      if (compare) showComparison().catch(() => {});
       if (attack || scenario) guard(() => openLab({ attack, scenario }));
       // The first session is on screen: now the engine makes the visitor's own
       // keys, if this browser has none yet (an embed, a guest in another page,
@@ -1218,6 +1291,7 @@ export function createView({
   /** fail says the engine could not start, in the view's status line. */
   function fail(err) {
     marks.dataset.state = 'failed';
+    loadWhenIdle();
     engineUp.reject(err);
     setStatus(embedded
       ? `The engine could not start: ${err.message}. Open the full page (link above) to read the seven steps.`
