@@ -12,7 +12,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useSite, out, waitReady, idle } from './helpers.mjs';
+import { useSite, out, waitReady, idle, hashAfterIdle } from './helpers.mjs';
 
 const site = useSite();
 
@@ -91,7 +91,7 @@ test('certificate failures: every scenario from its link shows the error, the al
     assert.ok((await result.getByTestId('scenario-why').textContent()).length > 80, `${id}: why the check exists`);
     if (id === 'wrong-host') await page.screenshot({ path: path.join(out, 'attack-scenario-wrong-host.png'), fullPage: false });
   }
-  assert.equal(await page.evaluate(() => location.hash), '#scenario=no-common-suite', 'the URL links to the scenario shown');
+  assert.equal(await hashAfterIdle(page), '#scenario=no-common-suite', 'the URL links to the scenario shown');
 
   // The scenarios run in the handshake chosen by the link.
   await go(page, '#mode=tls13&scenario=expired');
@@ -140,7 +140,7 @@ test('Eve: the wire as she sees it, the leaked key opens a classic session, not 
   assert.equal(await fs.getAttribute('data-forward-secrecy'), 'true');
   assert.match(await fs.textContent(), /key shares.+ephemeral private keys/s);
   assert.match(await eve.getByTestId('wire-eve').textContent(), /encrypted application_data/);
-  assert.equal(await page.evaluate(() => location.hash), '#mode=tls13&attack=eve');
+  assert.equal(await hashAfterIdle(page), '#mode=tls13&attack=eve');
 
   // And on ECDHE.
   await eve.getByTestId('eve-mode-ecdhe').click();

@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { useSite, out, waitReady, stepOf, waitStep } from './helpers.mjs';
+import { useSite, out, waitReady, stepOf, waitStep, hashAfterIdle } from './helpers.mjs';
 
 const site = useSite();
 const openPage = (t) => site.openPage(t);
@@ -48,7 +48,7 @@ test('classic handshake: seven steps, run all, messages both ways, export, close
     assert.ok((await panel.locator('.article-says p').textContent()).trim().length > 0, `step ${n}: what articles say`);
     assert.ok((await panel.locator('.really-happens').textContent()).trim().length > 20, `step ${n}: what really happens`);
     if (n < 7) assert.ok(await panel.locator('.event').count() > 0, `step ${n} shows events`);
-    assert.equal(await page.evaluate(() => location.hash), `#step=${n}`);
+    assert.equal(await hashAfterIdle(page), `#step=${n}`);
     assert.equal(await page.locator('svg.sequence .band.current').getAttribute('data-band'), String(n));
     if (n === 2) await page.screenshot({ path: path.join(out, 'classic-step2.png'), fullPage: true });
   }

@@ -278,3 +278,13 @@ export const FLOWS = [
     }
   }]),
 ];
+
+/**
+ * hashAfterIdle returns the page's URL fragment once a write the page left for
+ * idle time has run: a routed view writes its place with history.replaceState
+ * from requestIdleCallback (timeout 500 ms), and idle callbacks run in order.
+ */
+export async function hashAfterIdle(page) {
+  await page.evaluate(() => new Promise((resolve) => (globalThis.requestIdleCallback || setTimeout)(() => resolve(), { timeout: 2000 })));
+  return page.evaluate(() => location.hash);
+}

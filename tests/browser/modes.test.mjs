@@ -11,7 +11,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useSite, out, waitReady, waitStep } from './helpers.mjs';
+import { useSite, out, waitReady, waitStep, hashAfterIdle } from './helpers.mjs';
 
 const site = useSite();
 
@@ -66,7 +66,7 @@ async function runToCompletion(page, { mode, version, minNodes, shots = false })
     assert.ok((await panel.locator('.really-happens').textContent()).trim().length > 20, `${mode} step ${n}: what really happens`);
     if (n < 7) assert.ok(await panel.locator('.event').count() > 0, `${mode} step ${n} shows events`);
     assert.equal(await page.locator('svg.sequence .band.current').getAttribute('data-band'), String(n));
-    const hash = await page.evaluate(() => location.hash);
+    const hash = await hashAfterIdle(page);
     assert.equal(hash, mode === 'classic' ? `#step=${n}` : new URLSearchParams(hash.slice(1)).get('mode') === mode && hash.endsWith(`step=${n}`) ? hash : `(a #mode=${mode}…&step=${n} link, not ${hash})`);
     if (n === 5) {
       const share = page.locator('tls-key-share');
@@ -154,7 +154,7 @@ test('every mode runs to completion: classic, TLS 1.2 + ECDHE, TLS 1.3', async (
     await choose(page, { mode: 'classic' });
     assert.equal(await page.getByTestId('key-type').inputValue(), 'rsa');
     assert.ok(await page.getByTestId('group').isDisabled(), 'the classic handshake has no group');
-    assert.equal(await page.evaluate(() => location.hash), '#step=7');
+    assert.equal(await hashAfterIdle(page), '#step=7');
   });
 
   assert.deepEqual(problems, [], 'no console error, page error, CSP violation or foreign request');
@@ -174,14 +174,14 @@ test('deep link #mode=tls13&step=5 opens TLS 1.3 at the key share; step links ke
   assert.equal(await page.locator('[data-step-link="3"]').getAttribute('href'), '#mode=tls13&step=3');
   await page.locator('[data-step-link="3"]').click();
   await waitStep(page, 3);
-  assert.equal(await page.evaluate(() => location.hash), '#mode=tls13&step=3');
+  assert.equal(await hashAfterIdle(page), '#mode=tls13&step=3');
   assert.equal(await page.getAttribute('body', 'data-session-mode'), 'tls13');
   // A link typed in that names another mode switches to it.
   const seed = await page.getAttribute('body', 'data-session-seed');
   await page.evaluate(() => { location.hash = '#step=2&mode=classic'; });
   await waitSession(page, { mode: 'classic', notSeed: seed });
   await waitStep(page, 2);
-  assert.equal(await page.evaluate(() => location.hash), '#step=2');
+  assert.equal(await hashAfterIdle(page), '#step=2');
   assert.deepEqual(problems, []);
 });
 
@@ -192,7 +192,7 @@ test('comparison (#compare): classic against TLS 1.3 on the same message', async
   const cmp = page.locator('tls-comparison');
   await page.waitForSelector('tls-comparison[data-state="done"], tls-comparison[data-state="failed"]', { timeout: 30_000 });
   if (await cmp.getAttribute('data-state') === 'failed') assert.fail(await cmp.locator('[data-testid="compare-error"]').textContent());
-  assert.equal(await page.evaluate(() => location.hash), '#compare', 'the deep link stays');
+  assert.equal(await hashAfterIdle(page), '#compare', 'the deep link stays');
 
   const cells = async (testid) => cmp.locator(`[data-testid="${testid}"] td`);
   const text = async (testid, i) => (await (await cells(testid)).nth(i).textContent()).trim();

@@ -25,7 +25,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { useSite, build, launchOptions, out, root, waitReady, waitStep, chooseMode } from './helpers.mjs';
+import { useSite, build, launchOptions, out, root, waitReady, waitStep, chooseMode, hashAfterIdle } from './helpers.mjs';
 
 const site = useSite({
   // A copy of the dist, which the second test rebuilds.
@@ -195,7 +195,7 @@ test('a new deploy: the update prompt, the old engine until Reload, then the new
   await controlled(page);
   assert.deepEqual(engines, [before.engine, before.engine, after.engine], 'the new engine after Reload');
   assert.ok((await scripts()).every((p) => p.startsWith(`/${after.assets}`)), 'the new shell');
-  assert.equal(await page.evaluate(() => location.hash), '#mode=tls13&step=3', 'the reload keeps the view');
+  assert.equal(await hashAfterIdle(page), '#mode=tls13&step=3', 'the reload keeps the view');
   await page.waitForFunction(() => document.documentElement.dataset.swLazy === 'stored', null, { timeout: 120_000 });
   assert.deepEqual(await stored(page), { [`tls-playground-${after.version}`]: after.precache.length + (after.lazy?.length ?? 0) }, 'only the new version is stored');
   assert.equal(await page.getByTestId('pwa-update').textContent(), '', 'no prompt after the update');

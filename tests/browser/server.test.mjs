@@ -21,7 +21,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { useSite, out, waitReady, waitStep } from './helpers.mjs';
+import { useSite, out, waitReady, waitStep, hashAfterIdle } from './helpers.mjs';
 
 const site = useSite({ go: true });
 
@@ -130,7 +130,7 @@ test('server at a URL (scripts/serve, same origin): trust its root, classic and 
     const seed = await page.getAttribute('body', 'data-session-seed');
     await page.getByTestId('mode-tls13').check();
     await waitSession(page, { mode: 'tls13', server: 'url', rows: 2, notSeed: seed });
-    const hash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+    const hash = new URLSearchParams((await hashAfterIdle(page)).slice(1));
     assert.equal(hash.get('server'), origin, 'the server choice is in the link');
     assert.equal(hash.get('mode'), 'tls13');
     let list = await rows(page);

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { useSite, out, root, waitReady, waitStep } from './helpers.mjs';
+import { useSite, out, root, waitReady, waitStep, hashAfterIdle } from './helpers.mjs';
 
 const site = useSite();
 const { GLOSSARY } = await import(pathToFileURL(path.join(root, 'site/js/glossary-data.js')).href);
@@ -61,11 +61,11 @@ test('each step cites its RFC sections and links its glossary terms once', async
   await waitStep(page, 1);
   const sni = page.locator('tls-step-panel .really-happens a.glossary-term[data-glossary="sni"]');
   assert.equal(await sni.count(), 1, 'SNI links to the glossary');
-  const before = await page.evaluate(() => location.hash);
+  const before = await hashAfterIdle(page);
   await sni.click();
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'glossary-sni');
   assert.equal(await page.locator('[data-testid="glossary-entry-sni"]').getAttribute('class'), 'glossary-entry current');
-  assert.equal(await page.evaluate(() => location.hash), before, 'the step link stays in the fragment');
+  assert.equal(await hashAfterIdle(page), before, 'the step link stays in the fragment');
   assert.deepEqual(problems, [], 'no console error, page error, CSP violation or foreign request');
 });
 
