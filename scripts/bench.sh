@@ -15,11 +15,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/build.sh | grep -E 'engine.wasm|precache'
 echo
-echo "== the engine's bytes per Go package (the same build with its name section kept) =="
-named="$(mktemp -d)"
-GOOS=js GOARCH=wasm go build -trimpath -ldflags='-w' -o "$named/engine.wasm" ./wasm
-node tests/bench/wasm-size.mjs "$named/engine.wasm" "${SIZE_ROWS:-30}"
-rm -rf "$named"
+echo "== bytes per Go package, per module (core engine, lab, server; builds with their name sections; --share-quality=5 estimates the shares quicker, totals stay brotli-11) =="
+node tests/bench/wasm-size.mjs --build --rows="${SIZE_ROWS:-30}" --share-quality="${SHARE_QUALITY:-5}"
 echo
 echo "== native (go test -bench): the engine and crypto/tls, same handshakes =="
 go test ./playground/session -run '^$' -bench 'Handshake' -benchtime 300x -count 3 | grep -E '^Benchmark'
@@ -56,6 +53,11 @@ echo "== long tasks per flow (Chromium) =="
 echo
 echo "== page (Chromium) =="
 (cd tests && node bench/page-bench.mjs "http://127.0.0.1:$port/" "${LOADS:-7}" "${HANDSHAKES:-40}")
+echo
+echo "== the Worker: a fresh Go instance per request (the server build, under Node), then workerd under load =="
+server_wasm="site/dist/$(sed -n 's/^  "server": "\(.*\)",$/\1/p' site/dist/build.json)"
+node tests/workerd/startbench.mjs "$server_wasm" "${START_N:-150}"
+node tests/workerd/load.mjs "${LOAD_N:-300}" 8 tls13,classic "$(nproc)"
 echo
 echo "== embed (Chromium): a host page on another origin with one <tls-playground> =="
 (cd tests && node bench/embed-bench.mjs "http://127.0.0.1:$port/" "$PWD/../site/dist" "${LOADS:-7}")

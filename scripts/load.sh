@@ -4,7 +4,9 @@
 # turn (default tls13,classic), zero failures; prints p50/p99 latency and handshakes per second,
 # and before it the sequential latency (a fresh Go instance's cost, each flight).
 #
-# Usage: bash scripts/load.sh [N] [C] [MODES]
+# Usage: bash scripts/load.sh [N] [C] [MODES] [PROCESSES]
+#   PROCESSES: workerd processes (default 1, or TLSPLAY_WORKERD_PROCS): workerd runs a Worker's
+#   JavaScript on one thread, so one process per core is what uses the machine.
 # Builds the site and the Worker (scripts/build.sh) and installs tests/node_modules when missing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
