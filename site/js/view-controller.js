@@ -1114,8 +1114,8 @@ export function createView({
 
   /** runComparison runs a classic and a TLS 1.3 handshake with the same key and sends text over each. */
   function runComparison(text) {
-    if (state.compare.busy) return;
-    comparison.run(text);
+    if (state.compare.busy) return Promise.resolve();
+    return comparison.run(text);
   }
 
   /** release gives a handle back to the engine, quietly (the engine may be gone). */
@@ -1131,7 +1131,15 @@ export function createView({
     if (!el || disposed) return;
     if (!embedded) reveal(el);
     if (mayFocus()) el.focusHeading();
-    if (state.ready && !state.compare.result && !state.compare.busy) runComparison(el.state.text);
+    if (state.ready && !state.compare.result && !state.compare.busy) {
+      await runComparison(el.state.text);
+      // What renders above it meanwhile (the wire and key schedule draw in tasks of their
+      // own) may have moved it: land on it again, unless the visitor has scrolled by then.
+      if (!embedded && !visitorMoved && !disposed) {
+        const { top } = el.getBoundingClientRect();
+        if (top < stickyHeight() || top >= innerHeight * 0.6) reveal(el);
+      }
+    }
   }
 
   // ---- start ---------------------------------------------------------------------
