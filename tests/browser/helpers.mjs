@@ -162,10 +162,17 @@ async function openPage(t) {
   page.on('console', onConsole);
   page.on('worker', (worker) => worker.on('console', onConsole));
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  // A navigation cancels what the previous document was still loading (a module
+  // imported when idle, a background fetch): that is the browser's doing, not a failure.
+  let navigations = 0;
+  const startedIn = new WeakMap();
   page.on('request', (req) => {
+    if (req.isNavigationRequest() && req.frame() === page.mainFrame()) navigations++;
+    else startedIn.set(req, navigations);
     if (!isLocal(req.url())) problems.push(`request to another host: ${req.url()}`);
   });
   page.on('requestfailed', (req) => {
+    if (req.failure()?.errorText === 'net::ERR_ABORTED' && startedIn.has(req) && startedIn.get(req) < navigations) return;
     // The lab and server modules are fetched in the background once the page is idle
     // (sw.js store-lazy); a navigation that cancels that fetch is not a failure.
     const lazy = /\/assets\/(lab|server)-[0-9a-f]+\.wasm$/.test(new URL(req.url()).pathname);
