@@ -5,9 +5,10 @@
 // the handler, github.com/syumai/workers and the TLS server side; the
 // page's engine (./wasm) carries none of it.
 //
-// One instance answers one request: github.com/syumai/workers' glue starts
-// a fresh instance per request, so nothing survives in Go memory between
-// flights (the connection's state travels in the sealed token).
+// One instance answers all of a server's requests (its loader starts it
+// once and hands it each request: main_js.go). A connection's state still
+// travels in the sealed token, never in Go memory, so any instance can take
+// any flight (another isolate, another Worker process, a restarted one).
 //
 // This file is the part that builds natively: where the identity comes
 // from, and what the server answers when it has none. main_js.go reads the
