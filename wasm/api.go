@@ -250,7 +250,7 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 			return "", err
 		}
 	}
-	h.setup, h.sess, h.tokenKey, h.setupID = s, nil, nil, ""
+	h.setup, h.sess, h.tokenKey, h.setupID, h.prepared = s, nil, nil, "", nil
 	var inter *CertOut
 	if s.Intermediate != nil {
 		inter = &CertOut{PEM: string(pki.CertPEM(s.Intermediate.Raw)), Cert: pki.Describe(s.Intermediate)}
@@ -385,19 +385,35 @@ func (a *API) NewSession(arg string) (string, error) {
 			return "", err
 		}
 	}
+	s, err := a.handshake("newSession", h, &req)
+	if err != nil {
+		return "", err
+	}
+	if req.Own {
+		if h, err = a.newHandle("newSession", "", h.setup); err != nil {
+			return "", err
+		}
+	}
+	h.sess = s
+	return exportOf(s, h.id)
+}
+
+// handshake runs the handshake req asks for with h's setup (newSession,
+// prepareSession); method names the call in errors.
+func (a *API) handshake(method string, h *handle, req *SessionRequest) (*session.Session, error) {
 	if h.setup == nil {
-		return "", errors.New("newSession: no keys yet: call setup first")
+		return nil, fmt.Errorf("%s: no keys yet: call setup first", method)
 	}
 	for _, l := range []struct {
 		name  string
 		items []string
 	}{{"serverGroups", req.ServerGroups}, {"clientSuites", req.ClientSuites}, {"serverSuites", req.ServerSuites}} {
-		if err := limits.CheckList("newSession: "+l.name, l.items); err != nil {
-			return "", err
+		if err := limits.CheckList(method+": "+l.name, l.items); err != nil {
+			return nil, err
 		}
 	}
 	if len(req.Tamper) > limits.List {
-		return "", &limits.Error{Arg: "newSession: tamper", What: "entries", Got: len(req.Tamper), Limit: limits.List, Why: "one per byte to change"}
+		return nil, &limits.Error{Arg: method + ": tamper", What: "entries", Got: len(req.Tamper), Limit: limits.List, Why: "one per byte to change"}
 	}
 	opt := session.Options{Mode: req.Mode, Group: req.Group, ServerGroups: req.ServerGroups, ClientSuites: req.ClientSuites, ServerSuites: req.ServerSuites,
 		SuiteOrder: req.SuiteOrder, Now: a.now}
@@ -408,24 +424,19 @@ func (a *API) NewSession(arg string) (string, error) {
 	if len(req.Tamper) > 0 {
 		d, err := deliverTampered(req.Tamper)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		opt.Deliver = d
 	}
-	if opt.Seed, err = seed("newSession", req.Seed); err != nil {
-		return "", err
+	var err error
+	if opt.Seed, err = seed(method, req.Seed); err != nil {
+		return nil, err
 	}
 	s, err := session.New(h.setup, opt)
 	if err != nil {
-		return "", fmt.Errorf("newSession: %w", err)
+		return nil, fmt.Errorf("%s: %w", method, err)
 	}
-	if req.Own {
-		if h, err = a.newHandle("newSession", "", h.setup); err != nil {
-			return "", err
-		}
-	}
-	h.sess = s
-	return exportOf(s, h.id)
+	return s, nil
 }
 
 // exportOf is the export of s with the handle's id as "session".

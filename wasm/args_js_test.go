@@ -42,8 +42,8 @@ func TestArgumentTypes(t *testing.T) {
 	// Every method is named here, so that a new one is checked below by name.
 	want := []string{"adoptSession", "analyze", "browserHello", "catalogue", "close", "describeCertificates", "downgrade", "eve", "eveTicketKey",
 		"eveTokenKey", "exportSession", "exposure", "generateKey", "importCapture", "keyUpdate", "mitm", "mitmSend",
-		"newSession", "releaseSession", "remoteClose", "remoteDeliver", "remoteSend", "remoteStart", "replayEarlyData", "resume",
-		"runScenario", "scenarios", "send", "serverIdentity", "sessionCapture", "sessionState", "setup"}
+		"newSession", "prepareSession", "releaseSession", "remoteClose", "remoteDeliver", "remoteSend", "remoteStart", "replayEarlyData", "resume",
+		"runScenario", "scenarios", "send", "serverIdentity", "sessionCapture", "sessionState", "setup", "takePrepared"}
 	if strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Fatalf("methods %v, this test knows %v: add the new ones to its expectations", names, want)
 	}

@@ -50,6 +50,8 @@ type handle struct {
 	// setupID names the setup (adopt.go): a copy the lab holds already
 	// is not rebuilt.
 	setupID string
+	// prepared is the handle's next session, run ahead (prepared.go).
+	prepared *prepared
 }
 
 // sessionRef is the "session" field of a method's argument: the id of a

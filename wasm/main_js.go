@@ -51,6 +51,7 @@ const (
 var methodTable = []struct{ name, module string }{
 	// Keys, the session's handles and the handshakes of every mode.
 	{"setup", inCore}, {"generateKey", inCore}, {"newSession", inCore}, {"releaseSession", inCore},
+	{"prepareSession", inCore}, {"takePrepared", inCore},
 	{"send", inCore}, {"keyUpdate", inCore}, {"close", inCore}, {"exportSession", inCore},
 	{"describeCertificates", inCore}, {"catalogue", inCore},
 	// A client whose server answers over HTTP (the page carries the flights).
@@ -95,6 +96,8 @@ func coreMethods(api *API) map[string]jsMethod {
 		},
 		"generateKey":          str(api.GenerateKey),
 		"newSession":           str(api.NewSession),
+		"prepareSession":       str(api.PrepareSession),
+		"takePrepared":         str(api.TakePrepared),
 		"releaseSession":       str(api.ReleaseSession),
 		"send":                 str(api.Send),
 		"keyUpdate":            str(api.KeyUpdate),

@@ -38,6 +38,10 @@
 //   worker → page  {type: 'need', module: 'lab'|'server'}
 //   page → worker  {type: 'wasm', module, bytes} or {type: 'wasm', module, error}
 //
+// prepareSession (the next "New session", run ahead: engine.js prepareSession) is idle
+// work: the worker hands it to Go only when no other call is in flight, and drops it
+// when a takePrepared or a setup of its handle comes first.
+//
 // engine.preload {module: 'lab'|'server'} → {module, ms} loads a module ahead of its first
 // use (a page that knows a view will need it soon), without calling anything.
 //
@@ -269,8 +273,9 @@ function moduleOf(api, method) {
   return lists && Array.from(lists.lab || []).includes(method) ? 'lab' : '';
 }
 
-// The core's calls that change no handle: the lab's copy stays good after them.
-const READS = new Set(['exportSession', 'sessionState', 'describeCertificates', 'generateKey', 'catalogue']);
+// The core's calls that change no handle: the lab's copy stays good after them
+// (prepareSession keeps its session beside the handle's until takePrepared).
+const READS = new Set(['exportSession', 'sessionState', 'describeCertificates', 'generateKey', 'catalogue', 'prepareSession']);
 // The lab's calls that replace the session of the lab's copy of a handle.
 const REPLACES = new Set(['downgrade']);
 let coreVersion = 0;          // counts the core's calls that may have changed a handle
@@ -424,6 +429,35 @@ function ownAsked(arg) {
   return parsedArg(arg).own === true;
 }
 
+// ---- idle work ------------------------------------------------------------------
+
+// prepareSession (the next "New session", run ahead) is idle work: it starts
+// only when no other call is in flight, so a visitor's call never waits for
+// more than the one handshake already running (Go runs one call at a time).
+let inFlight = 0;              // calls received and not answered, idle work aside
+let idleWaiters = [];          // resolve functions of idle work waiting for inFlight 0
+const preparing = new Map();   // handle → the prepareSession call waiting to run for it
+
+/** whenIdle resolves once no call is in flight, checked after the tasks already queued. */
+function whenIdle() {
+  return new Promise((resolve) => {
+    const check = () => {
+      if (inFlight === 0) resolve();
+      else idleWaiters.push(check);
+    };
+    setTimeout(check, 0);
+  });
+}
+
+/** callDone counts a call as answered and wakes idle work when none is left. */
+function callDone() {
+  inFlight--;
+  if (inFlight > 0) return;
+  const waiting = idleWaiters;
+  idleWaiters = [];
+  for (const check of waiting) setTimeout(check, 0);
+}
+
 const started = start();
 
 started.then(
@@ -443,8 +477,21 @@ self.onmessage = async (event) => {
     }
     return;
   }
+  const idleWork = method === 'prepareSession';
+  if (!idleWork) inFlight++;
   try {
     await started;
+    if (idleWork) {
+      // A take or a setup of the handle while this waits makes it moot.
+      const target = handleNamed(arg) || 'default';
+      const mine = {};
+      preparing.set(target, mine);
+      await whenIdle();
+      if (preparing.get(target) !== mine) throw new Error('prepareSession: dropped before it ran (the session was taken or the keys changed)');
+      preparing.delete(target);
+    } else if (method === 'takePrepared' || (method === 'setup' && !ownAsked(arg))) {
+      preparing.delete(handleNamed(arg) || 'default');
+    }
     const api = globalThis.tlsPlayground;
     if (method === 'engine.preload') {
       // Load a module ahead of its first use (the page knows a view will need it).
@@ -488,5 +535,7 @@ self.onmessage = async (event) => {
     self.postMessage({ id, ok: true, result }, transfer);
   } catch (err) {
     self.postMessage({ id, ok: false, error: String((err && err.message) || err) });
+  } finally {
+    if (!idleWork) callDone();
   }
 };

@@ -80,6 +80,7 @@ export class Engine {
   constructor(options = {}) {
     const opts = { ...defaults, ...options };
     this.pending = new Map();
+    this.prepared = new Map(); // handle → {key, ready}: the session prepareSession runs or ran for it
     this.nextID = 1;
     this.failed = null;
     this.worker = null;
@@ -195,6 +196,7 @@ export class Engine {
    * Setup.caKeyPem is the root's key, caKeyGiven/keyGiven say which keys were given.
    */
   setup(opts = {}, { onProgress } = {}) {
+    if (!opts.own) this.prepared.delete(opts.session ?? 'default'); // new keys: the prepared session is stale
     return this.callJSON('setup', opts, onProgress);
   }
 
@@ -230,7 +232,54 @@ export class Engine {
 
   /** releaseSession forgets a handle made with own: → {released, live}. Calls naming it fail afterwards. */
   releaseSession(id) {
+    this.prepared.delete(id);
     return this.callJSON('releaseSession', { session: id });
+  }
+
+  /**
+   * prepareSession has the worker run the next "New session" ahead, when it
+   * is idle: a real handshake with fresh randoms and ephemeral keys, with the
+   * handle's keys and newSession's options opts (`session: id` names an own
+   * handle; none: the page's default), kept beside the handle's session,
+   * which it leaves alone. A call while one with equal options is ready or
+   * running does nothing. It resolves true once the session is ready, false
+   * when it could not be made (it never rejects: nothing waits on it). The
+   * worker starts it only when no other call is in flight, so a visitor's
+   * call waits at most for the one handshake already running.
+   * Any other options, a setup of the handle or its release drop it.
+   */
+  prepareSession(opts = {}) {
+    const target = opts.session ?? 'default';
+    const key = optionsKey(opts);
+    const now = this.prepared.get(target);
+    if (now && now.key === key) return now.ready;
+    const entry = { key, ready: null };
+    entry.ready = this.callJSON('prepareSession', opts).then(() => true, () => {
+      if (this.prepared.get(target) === entry) this.prepared.delete(target);
+      return false;
+    });
+    this.prepared.set(target, entry);
+    return entry.ready;
+  }
+
+  /**
+   * takePrepared takes the session prepareSession made with equal options
+   * (`session: id` as there): → Promise of the session exactly as
+   * newSession(opts) resolves (`session` = the handle's id), plus
+   * `prepared: {ranAt (ISO 8601: when its handshake ran), handshakeMs}`; or
+   * of null when none with equal options is ready or running (a running one
+   * is waited for: it ends sooner than a new handshake would), or the
+   * handle's keys changed since. The take is posted at once, so every call
+   * made after takePrepared (send, keyUpdate, exportSession, a lab method)
+   * acts on the taken session; the handle's previous session is dropped, as
+   * a newSession drops it. A null leaves the page to call newSession.
+   */
+  takePrepared(opts = {}) {
+    const target = opts.session ?? 'default';
+    const now = this.prepared.get(target);
+    this.prepared.delete(target); // taken, or stale: other options drop it
+    if (!now || now.key !== optionsKey(opts) || this.failed) return Promise.resolve(null);
+    return this.callJSON('takePrepared', opts);
   }
 
   /** send encrypts one application-data record and decrypts it at the peer: {from, text, session?} → Exchange. */
@@ -407,6 +456,20 @@ export class Engine {
     this.fail(new Error('the engine was terminated'));
     this.worker?.terminate();
   }
+}
+
+/**
+ * optionsKey writes newSession's options one way (keys sorted, the handle
+ * left out), so that two equal option sets compare equal as strings.
+ */
+function optionsKey(opts) {
+  const sorted = (v) => {
+    if (Array.isArray(v)) return v.map(sorted);
+    if (!v || typeof v !== 'object') return v;
+    return Object.fromEntries(Object.keys(v).sort().filter((k) => v[k] !== undefined).map((k) => [k, sorted(v[k])]));
+  };
+  const { session, ...rest } = opts;
+  return JSON.stringify(sorted(rest));
 }
 
 const sourceURLs = new Map(); // worker source text → its blob: URL (one per text)

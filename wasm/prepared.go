@@ -1,0 +1,122 @@
+package main
+
+import (
+	"errors"
+	"reflect"
+	"time"
+
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/session"
+)
+
+// A prepared session is the next "New session" of a handle, run ahead while
+// the page is idle (issue 9: "New session" answers without a handshake on
+// the critical path). prepareSession runs a real handshake, with fresh
+// randoms and ephemeral keys, with the handle's keys and the options the
+// page will ask for, and keeps it beside the handle's session;
+// takePrepared, given the same options, makes it the handle's session (the
+// one send, keyUpdate, close and exportSession act on) as newSession would
+// have. Anything else gets nothing: other options (the page runs a new
+// handshake then), or keys replaced since (setup drops it).
+
+// prepared is a handle's session run ahead.
+type prepared struct {
+	req   SessionRequest // the options it was run with (normalized)
+	setup *pki.Setup     // the keys it was run with
+	sess  *session.Session
+	out   string    // its export, JSON, without the handle's id
+	ranAt time.Time // when its handshake ran
+	ms    float64   // how long the handshake took
+}
+
+// normalized returns the options of req that make a handshake, written one
+// way: the handle and own left out, empty lists as none, extended master
+// secret on as unset.
+func normalized(req SessionRequest) SessionRequest {
+	req.Session, req.Own = sessionRef{}, false
+	for _, l := range []*[]string{&req.ServerGroups, &req.ClientSuites, &req.ServerSuites} {
+		if len(*l) == 0 {
+			*l = nil
+		}
+	}
+	if len(req.Tamper) == 0 {
+		req.Tamper = nil
+	}
+	if req.EMS != nil && *req.EMS {
+		req.EMS = nil
+	}
+	return req
+}
+
+// PreparedInfo says when a taken session's handshake ran: ahead of the
+// visitor's click, while the page was idle.
+type PreparedInfo struct {
+	RanAt       string  `json:"ranAt"` // RFC 3339, milliseconds
+	HandshakeMs float64 `json:"handshakeMs"`
+}
+
+// PrepareSession runs the handshake newSession would run with the same
+// argument (without own) and keeps it for takePrepared, replacing the one
+// kept before. The handle's session is left alone. → {session, ms}.
+func (a *API) PrepareSession(arg string) (string, error) {
+	var req SessionRequest
+	if err := decode("prepareSession", arg, &req); err != nil {
+		return "", err
+	}
+	if req.Own {
+		return "", errors.New("prepareSession: a prepared session is the next session of a handle: leave own out (name the handle with \"session\", or none for the page's)")
+	}
+	h, err := a.handleOf("prepareSession", req.Session)
+	if err != nil {
+		return "", err
+	}
+	h.prepared = nil
+	start := time.Now()
+	s, err := a.handshake("prepareSession", h, &req)
+	if err != nil {
+		return "", err
+	}
+	ms := float64(time.Since(start).Microseconds()) / 1000
+	out, err := encode(s.Export())
+	if err != nil {
+		return "", err
+	}
+	h.prepared = &prepared{req: normalized(req), setup: h.setup, sess: s, out: out, ranAt: start, ms: ms}
+	return encode(struct {
+		Session string  `json:"session"`
+		Ms      float64 `json:"ms"`
+	}{h.id, ms})
+}
+
+// TakePrepared makes the handle's prepared session its session when it was
+// run with the same options and the handle's keys, and returns it as
+// newSession would have (with "prepared": when its handshake ran); else
+// null, and the prepared session is dropped either way.
+func (a *API) TakePrepared(arg string) (string, error) {
+	var req SessionRequest
+	if err := decode("takePrepared", arg, &req); err != nil {
+		return "", err
+	}
+	if req.Own {
+		return "", errors.New("takePrepared: a prepared session replaces a handle's session: leave own out")
+	}
+	h, err := a.handleOf("takePrepared", req.Session)
+	if err != nil {
+		return "", err
+	}
+	p := h.prepared
+	h.prepared = nil
+	if p == nil || p.setup != h.setup || !reflect.DeepEqual(p.req, normalized(req)) {
+		return "null", nil
+	}
+	h.sess = p.sess
+	out, err := withSession(p.out, h.id)
+	if err != nil {
+		return "", err
+	}
+	info, err := encode(PreparedInfo{RanAt: p.ranAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"), HandshakeMs: p.ms})
+	if err != nil {
+		return "", err
+	}
+	return out[:len(out)-1] + `,"prepared":` + info + "}", nil
+}
