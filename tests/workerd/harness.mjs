@@ -26,7 +26,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '..', '..');
 export const workerDist = path.resolve(process.env.TLSPLAY_WORKER_DIST || path.join(repoRoot, 'scripts', 'cloudflare', 'dist'));
 export const workerdBin = path.join(repoRoot, 'tests', 'node_modules', '.bin', 'workerd');
-const workerFiles = ['entry.mjs', 'worker.mjs', 'runtime.mjs', 'wasm_exec.js', 'app.wasm'];
+// worker.mjs: the library's per-request glue, which a Worker of before entry.mjs's own instance
+// imported (TLSPLAY_WORKER_DIST may name one, to measure before and after); served when present.
+const allWorkerFiles = ['entry.mjs', 'worker.mjs', 'runtime.mjs', 'wasm_exec.js', 'app.wasm'];
+const workerFiles = allWorkerFiles.filter((f) => f !== 'worker.mjs' || fs.existsSync(path.join(workerDist, f)));
 
 /** compatibilityDate reads the one in scripts/cloudflare/wrangler.toml, so both stay the same. */
 export function compatibilityDate() {
