@@ -31,7 +31,7 @@ type server struct {
 	now   time.Time
 }
 
-func newServer(t *testing.T, keyType string, opt httpserver.Options) *server {
+func newServer(t testing.TB, keyType string, opt httpserver.Options) *server {
 	t.Helper()
 	s, err := pki.NewSetup(pki.Options{KeyType: keyType, Rand: rng.New([]byte("httpserver " + keyType))})
 	if err != nil {
@@ -54,7 +54,12 @@ func newServer(t *testing.T, keyType string, opt httpserver.Options) *server {
 }
 
 func (s *server) client(mode string) *httpserver.Client {
-	r := rng.New([]byte("client " + mode))
+	return s.clientSeeded(mode, "")
+}
+
+// clientSeeded is a client whose randomness comes from mode and seed.
+func (s *server) clientSeeded(mode, seed string) *httpserver.Client {
+	r := rng.New([]byte("client " + mode + seed))
 	var ep endpoint.Endpoint = tls12.Client(&tls12.Config{Rand: r, ServerName: s.setup.ServerName, Roots: s.setup.Roots()})
 	if mode == httpserver.ModeTLS13 {
 		ep = tls13.Client(&tls13.Config{Rand: r, ServerName: s.setup.ServerName, Roots: s.setup.Roots()})

@@ -29,10 +29,12 @@
 //              classic <script> on the main thread). The engine and the server build
 //              come from the same Go, so one wasm_exec.js serves both.
 //   onRequest  optional: called after each request with
-//              {method, url, status, ms: {instantiate, start, handle, total}}
-//              (instantiate: a new instance of the module; start: Go's runtime,
-//              package init and the handler's setup until the library's
-//              workers.ready; handle: the handler answering, body included).
+//              {method, url, status, instance, ms: {instantiate, start, handle, total}}
+//              (instance: 1 for the server's first Go instance, 2 for the one that replaced
+//              it, ...; instantiate and start: what this request waited for a new instance
+//              of the module, Go's runtime, package init and the handler's setup until the
+//              library's workers.ready, 0 when the instance was already running; handle: the
+//              handler answering, body included).
 //
 //   server.fetch(request: Request): Promise<Response>
 //              answers one request (any origin: only the path and the query
@@ -42,21 +44,24 @@
 //              (4xx/5xx with a JSON body) is a Response, not a rejection; the
 //              promise rejects only when the module cannot be had or is no server
 //              build, or when the Go program fails (it exits or does not answer
-//              within timeoutMs, default 10 s).
+//              within timeoutMs, default 10 s): the next request then starts a new
+//              instance.
 //   server.identity      the identity it serves with (tokenKey as hex).
+//   server.instances     how many Go instances this server has started.
 //
-// How: github.com/syumai/workers answers a request with a fresh Go instance that
-// lives for that one request (a long-lived instance fails on its second request).
-// For each request this module instantiates the compiled module with Go's
-// importObject plus the library's `workers.ready` import, and starts it with
+// How: one Go instance per server (per identity), started on the first request and kept: it
+// instantiates the compiled module with Go's importObject plus the library's `workers.ready`
+// import, and starts it with
 //   globalThis.tlsPlaygroundServerIdentity = identity
-//   globalThis.context = {binding: {}}     (where the library puts handleRequest)
-// then calls binding.handleRequest(request). The program reads these globals when
-// it starts; starts are serialized and the globals restored after each, so
-// requests may overlap. Do not start another Go program in the same realm while
-// a request is starting (create the page's client engine first). Nothing survives
-// in Go memory between requests: the connection's state travels in the
-// Tls-Playground-Token header, sealed with tokenKey.
+//   globalThis.context = {binding: {}}     (where github.com/syumai/workers puts handleRequest)
+// then calls binding.handleRequest(request) for this request and every later one (requests
+// may overlap: each is a goroutine). The program reads these globals once, when it starts;
+// starts are serialized (across servers) and the globals restored after each. Do not start
+// another Go program in the same realm while a server is starting (create the page's client
+// engine first). The connection's state travels in the Tls-Playground-Token header, sealed
+// with tokenKey, never in Go memory: a new instance takes over any connection. The library's
+// own glue started a fresh instance for every request, which cost about three times the
+// handling itself (tests/workerd/startbench.mjs measures both).
 //
 // Runs in a Web Worker (classic or module) or on the main thread. No third-party
 // code, no eval: CSP `script-src 'self' 'wasm-unsafe-eval'` suffices.
@@ -85,6 +90,10 @@ function normalizeIdentity(identity) {
 }
 
 const now = () => performance.now();
+
+// Starts are serialized across servers: each holds the globals from go.run until the program
+// says it is ready (or exits).
+let starting = Promise.resolve();
 
 /** fail throws the error of a Go program that exited too early. */
 function fail(when, code) {
@@ -122,16 +131,19 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
     return had;
   }
 
-  // Starts are serialized: each holds the globals from go.run until the program
-  // says it is ready (or exits).
-  let starting = Promise.resolve();
+  let instances = 0;
+  let current = null; // Promise of the running instance {binding, exited, go, waiting, n}
 
-  /** start instantiates and runs a fresh program; resolves to its binding once ready. */
+  /** start instantiates and runs a new program; resolves to its instance once ready. */
   async function start(timings) {
     const go = new Go();
     let exitCode = null;
+    // The requests in flight, told when the program exits (a set, not a reaction per request on
+    // go.run's promise: those would stay attached, with their requests, for the instance's life).
+    const waiting = new Set();
     go.exit = (code) => {
       exitCode = code;
+      for (const w of waiting) w(code);
     };
     let ready;
     const readyPromise = new Promise((resolve) => {
@@ -159,7 +171,7 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
       globalThis[ROLE] = 'server';
       globalThis[IDENTITY] = id;
       globalThis.context = { binding };
-      // Resolves with the exit code: 0 once the response's body has been read.
+      // Resolves with the exit code when the program ends (it serves until then).
       exited = go.run(instance).then(() => exitCode ?? 0);
       await Promise.race([readyPromise, exited.then((code) => fail('before it was ready', code))]);
     } finally {
@@ -173,47 +185,61 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
     if (typeof binding.handleRequest !== 'function') {
       throw new Error("the in-page server's Go program did not install handleRequest (is the module the server build, ./wasm/server?)");
     }
-    return { binding, exited };
+    return { binding, exited, go, waiting, n: ++instances };
+  }
+
+  /** running returns the running instance, starting one when there is none (or it exited). */
+  function running(timings) {
+    if (!current) {
+      const started = start(timings);
+      current = started;
+      started.then(
+        (inst) => inst.waiting.add(() => { if (current === started) current = null; }),
+        () => { if (current === started) current = null; },
+      );
+    }
+    return current;
   }
 
   async function fetch(request) {
     if (!(request instanceof Request)) {
       throw new TypeError('server.fetch: the argument must be a Request');
     }
-    const timings = {};
+    const timings = { instantiate: 0, start: 0 };
     const t0 = now();
-    const { binding, exited } = await start(timings);
+    const started = running(timings);
+    const inst = await started;
 
     const t1 = now();
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`the in-page server did not answer ${request.method} ${request.url} within ${timeoutMs} ms`)),
-        timeoutMs,
-      );
+      timer = setTimeout(() => {
+        // A program that does not answer is of no use to the next request either.
+        if (current === started) current = null;
+        reject(new Error(`the in-page server did not answer ${request.method} ${request.url} within ${timeoutMs} ms`));
+      }, timeoutMs);
     });
+    // Rejects if the program exits while this request waits; an old engine.wasm that streamed
+    // its body ended with code 0 once the body was read, which is no failure.
+    let exitedWhen = 'before answering';
+    let onExit;
+    const exited = new Promise((_, reject) => {
+      onExit = (code) => {
+        if (current === started) current = null;
+        if (!(code === 0 && exitedWhen === 'while sending the body')) reject(new Error(`the in-page server's Go program exited ${exitedWhen} (exit code ${code})`));
+      };
+    });
+    inst.waiting.add(onExit);
     let response;
     try {
-      const res = await Promise.race([
-        binding.handleRequest(request),
-        exited.then((code) => fail('before answering', code)),
-        timeout,
-      ]);
-      // Read the body while Go is alive. The server build hands it over whole (one
-      // Uint8Array) and its program then waits, holding nothing, until the instance
-      // is garbage-collected, as after a 204; an engine.wasm of before streamed it
-      // and exited (code 0) once it was read.
-      const body =
-        res.body === null
-          ? null
-          : await Promise.race([
-              res.arrayBuffer(),
-              exited.then((code) => (code === 0 ? new Promise(() => {}) : fail('while sending the body', code))),
-              timeout,
-            ]);
+      const res = await Promise.race([inst.binding.handleRequest(request), exited, timeout]);
+      // The server build hands the body over whole (one Uint8Array); read it while Go is alive.
+      exitedWhen = 'while sending the body';
+      const body = res.body === null ? null : await Promise.race([res.arrayBuffer(), exited, timeout]);
       response = new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
     } finally {
       clearTimeout(timer);
+      inst.waiting.delete(onExit);
     }
     timings.handle = now() - t1;
     timings.total = now() - t0;
@@ -221,7 +247,7 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
       const ms = {};
       for (const k of ['instantiate', 'start', 'handle', 'total']) ms[k] = round(timings[k]);
       try {
-        onRequest({ method: request.method, url: request.url, status: response.status, ms });
+        onRequest({ method: request.method, url: request.url, status: response.status, instance: inst.n, ms });
       } catch (err) {
         console.error('server-runtime: onRequest threw', err);
       }
@@ -229,5 +255,11 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
     return response;
   }
 
-  return { fetch, identity: id };
+  return {
+    fetch,
+    identity: id,
+    get instances() {
+      return instances;
+    },
+  };
 }

@@ -1,18 +1,18 @@
 // server.test.mjs: the engine's server behind HTTP, in the page's way, under Node: the built
-// server module (./wasm/server; the engine when the build has none) compiled once, and site/js/server-runtime.js answering each request with a fresh
-// Go instance in its server role (github.com/syumai/workers' handleRequest). Real handshakes
-// only, no canned bytes:
+// server module (./wasm/server) compiled once, and site/js/server-runtime.js answering every
+// request of a server from one Go instance (github.com/syumai/workers' handleRequest), a new
+// one only when Go exits. Real handshakes only, no canned bytes:
 //   - the engine's native client (tests/workerd/client) over real HTTP, through a socket that
 //     hands each request to the in-page server: every mode, every bad input of issue 4;
 //   - the page's own client API (remoteStart/remoteDeliver/…) in the same realm, when the
 //     built engine has it: the flights carried by this test as the page's network layer does.
-// It prints the per-request cost of a fresh instance and the round trip a visitor sees.
+// It prints the per-request cost and the round trip a visitor sees.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import http from 'node:http';
 import { after, before, test } from 'node:test';
 
 import { createInPageServer } from '../../site/js/server-runtime.js';
+import { bridge } from '../workerd/bridge.mjs';
 import { buildClient, jsonLines, makeIdentity, runClient } from '../workerd/goclient.mjs';
 import { loadEngine, loadWasmExec, serverWasmPath } from './engine.mjs';
 
@@ -54,7 +54,7 @@ async function errorOf(res) {
   return { status: res.status, code: body.error && body.error.code, message: body.error && body.error.message };
 }
 
-test('GET /tls/info answers from a fresh instance with the page identity', async () => {
+test('GET /tls/info answers with the page identity', async () => {
   const res = await server.fetch(new Request(`${ORIGIN}/tls/info`));
   assert.equal(res.status, 200);
   const info = await res.json();
@@ -77,6 +77,34 @@ test('bad input: empty body, wrong content type, wrong method, garbage; then it 
   }
   const res = await server.fetch(new Request(`${ORIGIN}/tls/info`));
   assert.equal(res.status, 200);
+});
+
+test('one instance serves hundreds of requests of every route, errors included', async () => {
+  const one = createInPageServer({ module, identity });
+  const ch = await (await one.fetch(new Request(`${ORIGIN}/tls/info`))).json();
+  assert.equal(ch.serverName, identity.serverName);
+  const routes = [
+    [() => new Request(`${ORIGIN}/tls/info`), 200],
+    [() => new Request(`${ORIGIN}/tls/flight`, { method: 'OPTIONS' }), 204],
+    [() => new Request(`${ORIGIN}/tls/flight?mode=tls13`, { method: 'POST', headers: octet, body: new Uint8Array(0) }), 400],
+    [() => new Request(`${ORIGIN}/tls/flight?mode=ssl3`, { method: 'POST', headers: octet, body: new Uint8Array([22]) }), 400],
+    [() => new Request(`${ORIGIN}/tls/flight`, { method: 'POST', headers: octet, body: new Uint8Array(25_000) }), 413],
+    [() => new Request(`${ORIGIN}/tls/flight`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' }), 415],
+    [() => new Request(`${ORIGIN}/tls/flight`, { method: 'GET' }), 405],
+    [() => new Request(`${ORIGIN}/tls/flight`, { method: 'POST', headers: octet, body: 'GET / HTTP/1.1\r\n\r\n' }), 409],
+    [() => new Request(`${ORIGIN}/tls/flight`, { method: 'POST', headers: octet, body: new Uint8Array([22, 3, 3, 0, 5, 1, 0, 0, 1, 0]) }), 422],
+    [() => new Request(`${ORIGIN}/tls/flight`, { method: 'POST', headers: { ...octet, 'tls-playground-token': 'AAAA' }, body: new Uint8Array([22]) }), 400],
+    [() => new Request(`${ORIGIN}/nope`), 404],
+  ];
+  const statuses = [];
+  for (let i = 0; i < 40; i++) {
+    // Overlapping, as a page's requests may be: each is a goroutine of the one instance.
+    const batch = await Promise.all(routes.map(async ([req]) => (await one.fetch(req())).status));
+    statuses.push(...batch);
+  }
+  assert.deepEqual(statuses.slice(0, routes.length), routes.map(([, s]) => s));
+  for (let i = 0; i < statuses.length; i++) assert.equal(statuses[i], routes[i % routes.length][1], `request ${i}`);
+  assert.equal(one.instances, 1, `${statuses.length + 1} requests started ${one.instances} Go instances`);
 });
 
 test('a missing identity is a 500 with the reason, not a crash', async () => {
@@ -104,28 +132,6 @@ test('overlapping requests, two servers with different identities: each answers 
   assert.equal(globalThis.tlsPlaygroundRole, undefined, 'the role global was left set');
   assert.equal(globalThis.tlsPlaygroundServerIdentity, undefined, 'the identity global was left set');
 });
-
-/** bridge serves the in-page server on 127.0.0.1 so that a native client can reach it. */
-function bridge(inPage) {
-  const hop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'content-length']);
-  const srv = http.createServer(async (req, res) => {
-    try {
-      const chunks = [];
-      for await (const c of req) chunks.push(c);
-      const headers = Object.entries(req.headers).filter(([k]) => !hop.has(k));
-      const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-      const request = new Request(`${ORIGIN}${req.url}`, { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined });
-      const response = await inPage.fetch(request);
-      res.writeHead(response.status, Object.fromEntries(response.headers));
-      res.end(Buffer.from(await response.arrayBuffer()));
-    } catch (err) {
-      console.error('bridge:', err);
-      res.writeHead(502, { 'content-type': 'text/plain' });
-      res.end(`bridge: ${err.message}`);
-    }
-  });
-  return new Promise((resolve) => srv.listen(0, '127.0.0.1', () => resolve(srv)));
-}
 
 test('the native client against the in-page server: classic, ecdhe, tls13 handshakes with data, every bad input', async (t) => {
   const srv = await bridge(server);
@@ -192,7 +198,9 @@ test("the page's client API over the in-page server (remote mode): tls13 and cla
   t.diagnostic(`page client ⇄ in-page server, one flight (fetch to Response): median ${median(rtts).toFixed(2)} ms, max ${Math.max(...rtts).toFixed(2)} ms over ${rtts.length}`);
 });
 
-test('report: the per-request cost of a fresh instance in Node', (t) => {
+test('report: the per-request cost in Node, all from one instance', (t) => {
+  assert.equal(server.instances, 1, `the server started ${server.instances} Go instances for ${timings.length} requests`);
+  assert.ok(timings.every((r) => r.instance === 1));
   const ok = timings.filter((r) => r.status < 500).slice(5); // past V8's first tier-up
   assert.ok(ok.length > 10, `only ${ok.length} requests measured`);
   for (const k of ['instantiate', 'start', 'handle', 'total']) {
@@ -200,5 +208,5 @@ test('report: the per-request cost of a fresh instance in Node', (t) => {
     t.diagnostic(`${k.padEnd(11)} p50 ${median(xs).toFixed(2)} ms  p99 ${pct(xs, 0.99).toFixed(2)} ms  (${xs.length} requests)`);
   }
   const flights = ok.filter((r) => r.method === 'POST' && r.status === 200).map((r) => r.ms.total);
-  if (flights.length) t.diagnostic(`a 200 flight (instance + handshake step + token): p50 ${median(flights).toFixed(2)} ms over ${flights.length}`);
+  if (flights.length) t.diagnostic(`a 200 flight (handshake step + token): p50 ${median(flights).toFixed(2)} ms over ${flights.length}`);
 });

@@ -3,8 +3,8 @@
 //   (defaults 1000, 8, tls13,classic, 1; PROCESSES also from TLSPLAY_WORKERD_PROCS)
 // PROCESSES > 1 runs that many workerd processes (workerd runs JavaScript on one thread: one
 // process per core is how it uses several) and spreads the clients over them.
-// Starts workerd with a fresh identity, prints the sequential latency (the fresh Go instance's
-// cost against a plain JS Worker, each flight), then runs N handshakes from C concurrent
+// Starts workerd with a fresh identity, prints the sequential latency (what Go adds to a request
+// against a plain JS Worker, each flight), then runs N handshakes from C concurrent
 // clients and prints p50/p99 and handshakes/s. Exits non-zero on any failure; stops by itself
 // (the run is cut at 10 minutes).
 import fs from 'node:fs';
@@ -38,6 +38,8 @@ try {
       console.log(`load: workerd used ${(cpu / 1000).toFixed(2)} s of CPU: ${(cpu / Number(done[1])).toFixed(2)} ms per handshake`);
     }
   }
+  const replaced = wd.logs().match(/replaces the current one/g);
+  if (replaced) console.log(`load: workerd replaced its Go instance ${replaced.length} times (entry.mjs logs why)`);
   if (/panic:|Uncaught|hung/.test(wd.logs())) {
     console.error(`workerd logged errors:\n${wd.logs()}`);
     failed = true;

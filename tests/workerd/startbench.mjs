@@ -1,22 +1,28 @@
-// startbench.mjs: what a fresh instance of the server build costs under Node, request by
-// request, as the page's in-page server runs it (site/js/server-runtime.js: one compiled
-// module, a new instance per request), and where its start goes (GODEBUG=inittrace=1).
+// startbench.mjs: what a request costs the server build under Node, as the page's in-page
+// server runs it (site/js/server-runtime.js), two ways: a fresh Go instance per request (what
+// github.com/syumai/workers' own glue does, and this project did before one instance served
+// every request), and the one warm instance a server now keeps; and where a fresh instance's
+// start goes (GODEBUG=inittrace=1).
 //
 // Usage: node tests/workerd/startbench.mjs WASM [N] [--inittrace] [--key=rsa|ecdsa|ed25519]
 //   WASM         a server build (GOOS=js GOARCH=wasm go build -o WASM ./wasm/server), or an
 //                older engine.wasm that still had the server role
-//   N            requests (default 200): GET /tls/info, each from a fresh instance
+//   N            requests each way (default 200): GET /tls/info
 //   --inittrace  also print the package init trace of one instance (the Go runtime's
 //                GODEBUG=inittrace=1), sorted by clock time, and its total
 //   --key=TYPE   the server key of the identity (default rsa, as the load runs use)
-// Prints the medians and p90 of instantiate / start / handle / total (server-runtime.js's
-// onRequest timings), the CPU per request, and the wasm's size. A bench, not a test: nothing is
-// asserted.
+//   --flights=M  also M TLS 1.3 and M classic handshakes each way, from the engine's native
+//                client (tests/workerd/client latency) over a local HTTP bridge (default 40; 0: none)
+// Prints, each way, the medians and p90 of instantiate / start / handle / total
+// (server-runtime.js's onRequest timings) and this process's CPU per request, then each
+// handshake's flights and the CPU per handshake, then the ratios. A bench, not a test: nothing
+// is asserted.
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { createInPageServer } from '../../site/js/server-runtime.js';
-import { buildClient, makeIdentity } from './goclient.mjs';
+import { bridge } from './bridge.mjs';
+import { buildClient, makeIdentity, runClient } from './goclient.mjs';
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
@@ -64,12 +70,13 @@ async function inittrace(samples) {
       this.env = { GODEBUG: 'inittrace=1' };
     }
   }
-  const traced = createInPageServer({ module, identity, Go: TracedGo });
   const byPkg = new Map(); // pkg -> {ms: [], bytes, allocs}
   const totals = [];
   const ends = [];
   for (let i = 0; i < samples; i++) {
     out = '';
+    // A server of its own each time: a new instance, whose start is traced.
+    const traced = createInPageServer({ module, identity, Go: TracedGo });
     const res = await traced.fetch(new Request('https://in-page.invalid/tls/info'));
     await res.arrayBuffer();
     let total = 0;
@@ -98,25 +105,79 @@ async function inittrace(samples) {
 }
 
 
-const timings = [];
-const server = createInPageServer({ module, identity, onRequest: (r) => timings.push(r.ms) });
-// Warm up (V8 tiers the module up), then measure.
-for (let i = 0; i < 20; i++) await (await server.fetch(new Request('https://in-page.invalid/tls/info'))).arrayBuffer();
-timings.length = 0;
-const wall0 = performance.now();
-const cpu0 = process.cpuUsage();
-for (let i = 0; i < n; i++) {
-  const res = await server.fetch(new Request('https://in-page.invalid/tls/info'));
-  if (res.status !== 200) throw new Error(`GET /tls/info: ${res.status} ${await res.text()}`);
-  await res.arrayBuffer();
-}
-const wall = performance.now() - wall0;
-const cpu = process.cpuUsage(cpu0);
-const cpuPerRequest = (cpu.user + cpu.system) / 1000 / n;
+const round2 = (x) => x.toFixed(2);
 const row = (name, xs) => `${name.padEnd(12)} p50 ${q(xs, 0.5).toFixed(2).padStart(6)} ms  p90 ${q(xs, 0.9).toFixed(2).padStart(6)} ms`;
-console.log(`${path.basename(wasmFile)}: ${bytes.length} bytes, compiled in ${compileMs.toFixed(0)} ms; ${n} x GET /tls/info, each a fresh instance, ${(n / (wall / 1000)).toFixed(1)} requests/s sequential:`);
-for (const k of ['instantiate', 'start', 'handle', 'total']) console.log('  ' + row(k, timings.map((t) => t[k])));
-// CPU, unlike wall time, does not count the other processes of a shared machine (it does count
-// V8's own helper threads: compilation, garbage collection).
-console.log(`  CPU          ${cpuPerRequest.toFixed(2)} ms per request (this process, all threads)`);
+const cpuNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
+
+// The two ways: a new server (and so a new Go instance) for every request, as the library's
+// glue did; or one server, whose one instance stays.
+function fresh(onRequest) {
+  return { fetch: (req) => createInPageServer({ module, identity, onRequest }).fetch(req) };
+}
+function warm(onRequest) {
+  return createInPageServer({ module, identity, onRequest });
+}
+
+const flightsFlag = [...flags].find((f) => f.startsWith('--flights='));
+const flights = flightsFlag ? Number(flightsFlag.slice(10)) : 40;
+let bin = null;
+let clientDir = null;
+if (flights > 0) {
+  const c = buildClient();
+  bin = c.bin;
+  clientDir = c.dir;
+  fs.writeFileSync(path.join(clientDir, 'root.pem'), identity.trustPem);
+}
+
+const results = {};
+console.log(`${path.basename(wasmFile)}: ${bytes.length} bytes, compiled in ${compileMs.toFixed(0)} ms`);
+for (const [way, make] of [['fresh', fresh], ['warm', warm]]) {
+  const timings = [];
+  const server = make((r) => timings.push(r.ms));
+  // Warm up (V8 tiers the module up), then measure.
+  for (let i = 0; i < 20; i++) await (await server.fetch(new Request('https://in-page.invalid/tls/info'))).arrayBuffer();
+  timings.length = 0;
+  const wall0 = performance.now();
+  const cpu0 = cpuNow();
+  for (let i = 0; i < n; i++) {
+    const res = await server.fetch(new Request('https://in-page.invalid/tls/info'));
+    if (res.status !== 200) throw new Error(`GET /tls/info: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+  const wall = performance.now() - wall0;
+  const cpu = (cpuNow() - cpu0) / n;
+  const label = way === 'fresh' ? 'a fresh Go instance per request' : 'one warm Go instance for all';
+  console.log(`${way}: ${n} x GET /tls/info, ${label}, ${(n / (wall / 1000)).toFixed(1)} requests/s sequential:`);
+  for (const k of ['instantiate', 'start', 'handle', 'total']) console.log('  ' + row(k, timings.map((t) => t[k])));
+  // CPU, unlike wall time, does not count the other processes of a shared machine (it does count
+  // V8's own helper threads: compilation, garbage collection).
+  console.log(`  CPU          ${round2(cpu)} ms per request (this process, all threads)`);
+  results[way] = { info: q(timings.map((t) => t.total), 0.5), infoCpu: cpu };
+
+  if (flights > 0) {
+    const srv = await bridge(server);
+    const url = `http://127.0.0.1:${srv.address().port}`;
+    const cpu1 = cpuNow();
+    const run = await runClient(bin, ['latency', '-url', url, '-trust', path.join(clientDir, 'root.pem'), '-n', String(flights), '-json'], { timeoutMs: 300_000 });
+    const hsCpu = (cpuNow() - cpu1) / (2 * flights);
+    srv.close();
+    if (run.code !== 0) throw new Error(`client latency: ${run.stderr}`);
+    const lat = JSON.parse(run.stdout.trim());
+    for (const k of ['tls13 flight', 'tls13 handshake', 'classic flight', 'classic handshake']) {
+      console.log(`  ${k.padEnd(18)} p50 ${String(lat[k].p50).padStart(7)} ms  p90 ${String(lat[k].p90).padStart(7)} ms`);
+    }
+    console.log(`  CPU          ${round2(hsCpu)} ms per handshake (this process; ${flights} TLS 1.3 and ${flights} classic, plus ${flights} GET /tls/info)`);
+    results[way].tls13 = lat['tls13 handshake'].p50;
+    results[way].classic = lat['classic handshake'].p50;
+    results[way].hsCpu = hsCpu;
+  }
+}
+if (clientDir) fs.rmSync(clientDir, { recursive: true, force: true });
+const ratio = (k) => (results.warm[k] / results.fresh[k]).toFixed(2);
+let line = `warm / fresh: GET /tls/info p50 ${ratio('info')}, CPU per request ${ratio('infoCpu')}`;
+if (flights > 0) line += `; TLS 1.3 handshake p50 ${ratio('tls13')}, classic ${ratio('classic')}, CPU per handshake ${ratio('hsCpu')}`;
+console.log(line);
 if (flags.has('--inittrace')) await inittrace(20);

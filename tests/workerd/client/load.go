@@ -268,7 +268,7 @@ func cmdLatency(args []string) error {
 		fmt.Printf("latency: %-18s p50 %6.2f ms  p90 %6.2f ms  p99 %6.2f ms  max %6.2f ms  (%d sequential)\n", k, q.P50, q.P90, q.P99, q.Max, *n)
 	}
 	if b, ok := out["baseline"]; ok {
-		fmt.Printf("latency: a fresh Go instance costs about %.2f ms per request (GET /tls/info p50 minus the baseline p50)\n", out["info"].P50-b.P50)
+		fmt.Printf("latency: Go adds about %.2f ms to a request that does almost nothing (GET /tls/info p50 minus the baseline p50)\n", out["info"].P50-b.P50)
 	}
 	return nil
 }

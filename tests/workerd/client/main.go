@@ -16,7 +16,7 @@
 //	    a bounded load run: n handshakes from c concurrent clients; p50/p99 and rate;
 //	    -url may list several servers, comma-separated: the clients take them in turn
 //	client latency -url URL -trust FILE [-n 100] [-baseline URL] [-json]
-//	    sequential requests: GET /tls/info (a fresh instance doing almost nothing),
+//	    sequential requests: GET /tls/info (the Go server doing almost nothing),
 //	    the baseline URL (the same runtime without Go), and each flight of handshakes
 //
 // -trust is the PEM of the root the client trusts (identity's trustPem).
