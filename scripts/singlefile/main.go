@@ -2,7 +2,7 @@
 // one HTML file, with the engine inside it, that a teacher can copy to a USB
 // stick and open by double-clicking (file://, no server, no network).
 //
-//	go run ./scripts/singlefile -wasm site/dist/engine.wasm -o site/dist/tls-playground.html
+//	go run ./scripts/singlefile -wasm LAB.wasm -server SERVER.wasm -o site/dist/tls-playground.html
 //
 // Browsers run neither module scripts nor workers from file://, so the file
 // carries everything inline:
@@ -14,9 +14,10 @@
 //     <script type="text/plain">, which js/singlefile.js starts as a blob: Worker;
 //   - the engine, gzip-compressed and base64-encoded in a non-executing block,
 //     inflated in the page with DecompressionStream('gzip'): the whole engine
-//     (the lab build, every method: the file loads no second module), and, with
-//     -server, the server module (./wasm/server) in a block of its own, for the
-//     in-page server (js/singlefile.js gives it as serverBytes);
+//     (the lab build, every method: the file loads no second module), and the
+//     server module (-server: ./wasm/server) in a block of its own, for the
+//     in-page server (js/singlefile.js gives it as serverBytes; a file made
+//     without it has no in-page server: "server: in this page" says so);
 //   - the style sheets in <style>, the icon as a data: URL, and js/boot.js
 //     (which says what failed if the page cannot start) as an inline script;
 //   - the body of index.html as it is (read from site/, so it stays in step).
@@ -38,7 +39,7 @@ import (
 func main() {
 	siteDir := flag.String("site", "site", "the site's sources (index.html, css/, js/)")
 	wasm := flag.String("wasm", "site/dist/engine.wasm", "the built engine, whole (scripts/build.sh: the lab build)")
-	server := flag.String("server", "", "the built server module (./wasm/server), optional")
+	server := flag.String("server", "", "the built server module (./wasm/server), for the in-page server (scripts/build.sh: assets/server-<hash>.wasm)")
 	execJS := flag.String("exec", "", "Go's wasm_exec.js (default: $(go env GOROOT)/lib/wasm/wasm_exec.js)")
 	out := flag.String("o", "site/dist/tls-playground.html", "the file to write")
 	flag.Parse()

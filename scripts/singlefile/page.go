@@ -130,7 +130,7 @@ func gzipBase64(data []byte) (string, error) {
 	return base64.StdEncoding.EncodeToString(gz.Bytes()), nil
 }
 
-// buildWith is build with the server module (nil: none; the engine serves).
+// buildWith is build with the server module (nil: none; the file then has no in-page server).
 func buildWith(fsys fs.FS, wasm, server []byte, glue string) (*page, error) {
 	index, err := fs.ReadFile(fsys, "index.html")
 	if err != nil {
