@@ -64,6 +64,7 @@ export function emit(el, type, detail) {
 // in between and answer input.
 
 const queued = new Map(); // key -> the latest function asked for
+const settling = [];       // resolvers of settled(): called once nothing is queued
 
 /**
  * soon runs fn in a task of its own after the current one. Calls with the
@@ -77,8 +78,21 @@ export function soon(key, fn) {
   postTask(() => {
     const run = queued.get(key);
     queued.delete(key);
-    if (run) run();
+    try {
+      if (run) run();
+    } finally {
+      if (!queued.size) for (const resolve of settling.splice(0)) resolve();
+    }
   });
+}
+
+/**
+ * settled resolves once every render soon() queued has run (at once when none
+ * is): the moment everything a change renders below the first screen is done.
+ */
+export function settled() {
+  if (!queued.size) return Promise.resolve();
+  return new Promise((resolve) => settling.push(resolve));
 }
 
 /** postTask queues fn as a task (the scheduler's user-visible priority where there is one). */

@@ -24,6 +24,7 @@
 // (network.js); the page shows each HTTP exchange in the Network panel.
 
 import { Engine } from './engine.js';
+import { settled } from './dom.js';
 import './components/sequence-diagram.js';
 import './components/step-panel.js';
 import './components/message-composer.js';
@@ -307,9 +308,25 @@ export function createView({
     marks.dataset.sessionSeed = session ? session.seed || '' : '';
     marks.dataset.sessionSource = session ? session.source : '';
     marks.dataset.busy = String(state.busy);
+    markComplete(session);
     marks.dataset.server = state.server;
     marks.dataset.exchanges = String(state.net.exchanges.length);
     renderError(session && session.error, state.refusal);
+  }
+
+  /**
+   * markComplete writes data-rendered-seed, the seed of the session on screen,
+   * once what its render queued for later tasks (soon(): the wire, the key
+   * schedule, the summary, below the first screen) has run too. With
+   * data-busy="false" and data-session-seed, benches tell the moment the first
+   * screen shows a session from the moment every part of the page does.
+   */
+  let completing = 0;
+  function markComplete(session) {
+    const seed = session ? session.seed || '' : '';
+    if (marks.dataset.renderedSeed === seed) return;
+    const mine = ++completing;
+    settled().then(() => { if (mine === completing) marks.dataset.renderedSeed = seed; });
   }
 
   function renderError(error, refusal) {
@@ -478,8 +495,12 @@ export function createView({
 
   // ---- engine work ---------------------------------------------------------------
 
-  /** work runs one engine call with the controls disabled and reports failure in the status line. */
-  async function work(label, fn, { timed = false } = {}) {
+  /**
+   * work runs one engine call with the controls disabled and reports failure in
+   * the status line. With settle false, the caller renders what the call made
+   * (busy false with it) itself: one render, not one of the old view then one of the new.
+   */
+  async function work(label, fn, { timed = false, settle = true } = {}) {
     state.busy = true;
     state.work = label;
     render();
@@ -489,7 +510,7 @@ export function createView({
     } finally {
       state.busy = false;
       state.work = '';
-      render();
+      if (settle) render();
     }
   }
 
@@ -627,17 +648,28 @@ export function createView({
     render();
   }
 
-  async function newSession() {
-    // A fresh key pair made since the current setup: this session uses it.
-    if (state.server !== 'url' && keysChanged()) await runSetup();
-    if (state.server !== 'local') return newRemoteSession();
+  /** sessionOptions are newSession's options for the handshake asked for (without the handle). */
+  function sessionOptions() {
     const { mode, group } = state;
     const opts = { mode };
     if (mode !== 'classic') opts.group = group;
     if (state.suiteOrder === 'client') opts.suiteOrder = 'client';
+    return opts;
+  }
+
+  async function newSession() {
+    // A fresh key pair made since the current setup: this session uses it.
+    if (state.server !== 'url' && keysChanged()) await runSetup();
+    if (state.server !== 'local') return newRemoteSession();
+    const { mode } = state;
+    const opts = sessionOptions();
+    const label = `Running a new ${modeInfo(mode).label} handshake`;
     let session;
     try {
-      session = await work(`Running a new ${modeInfo(mode).label} handshake`, () => engine.newSession({ ...opts, ...at() }));
+      // The worker ran this handshake ahead while the page was idle (same options,
+      // same keys, fresh randoms): taking it renders the click at once.
+      session = await takePrepared(opts, label);
+      if (!session) session = await work(label, () => engine.newSession({ ...opts, ...at() }), { settle: false });
     } catch (err) {
       refuse(`The engine could not run the ${modeInfo(mode).label} handshake (${modeInfo(mode).sub}).`, err);
       throw err;
@@ -654,7 +686,64 @@ export function createView({
       : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys. Server key: ${state.setup.keyOrigin.text}.`;
     setStatus(s);
     render();
+    prepareNext();
     return session;
+  }
+
+  // ---- the next session, run ahead (engine.prepareSession / takePrepared) -----------
+  //
+  // While the page is idle the worker runs the next "New session" with the
+  // options and keys of the one on screen (a real handshake: fresh randoms and
+  // ephemeral keys). Other options, other keys (a setup) or another handle drop
+  // it in the engine; a take with other options finds none and the page runs
+  // the handshake as before.
+
+  /** TAKE_SLOW_MS: a take slower than this (the prepared handshake still running) shows the page busy. */
+  const TAKE_SLOW_MS = 50;
+
+  /** takePrepared resolves to the prepared session with opts, or null (none ready, or an engine without it). */
+  async function takePrepared(opts, label) {
+    if (typeof engine.takePrepared !== 'function') return null;
+    let slow = false;
+    const timer = setTimeout(() => {
+      slow = true;
+      state.busy = true;
+      state.work = label;
+      render();
+      setStatus(`${label}…`, { busy: true });
+    }, TAKE_SLOW_MS);
+    try {
+      return await engine.takePrepared({ ...opts, ...at() });
+    } catch {
+      return null; // the engine runs it anew (newSession), and says why if it cannot
+    } finally {
+      clearTimeout(timer);
+      if (slow) { state.busy = false; state.work = ''; }
+    }
+  }
+
+  let prepareAsked = 0;
+  /**
+   * prepareNext asks the worker, in the task after the session was rendered, to
+   * run the next session of the kind on screen: the worker is idle then (the
+   * engine starts it only when no call is in flight), and the main thread only
+   * posts a message.
+   */
+  function prepareNext() {
+    if (typeof engine.prepareSession !== 'function' || state.server !== 'local' || !state.sessionOpts) return;
+    const shown = state.sessionOpts;
+    cancelPrepare();
+    prepareAsked = setTimeout(() => {
+      prepareAsked = 0;
+      // Still the session on screen (no other handshake asked for meanwhile).
+      if (disposed || state.server !== 'local' || state.sessionOpts !== shown) return;
+      engine.prepareSession({ ...shown, ...at() }).catch(() => {});
+    }, 0);
+  }
+
+  function cancelPrepare() {
+    clearTimeout(prepareAsked);
+    prepareAsked = 0;
   }
 
   // ---- a server behind HTTP ------------------------------------------------------
@@ -1313,6 +1402,7 @@ export function createView({
     disposed = true;
     stopRunAll();
     cancelHash();
+    cancelPrepare();
     clearInterval(elapsedTimer);
     for (const el of [...bound.keys()]) unbind(el);
     for (const undo of disposers.splice(0)) undo();
