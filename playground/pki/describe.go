@@ -130,6 +130,10 @@ func extKeyUsageNames(c *x509.Certificate) []string {
 	return names
 }
 
+// PublicKeyName names the subject's key as Describe does (CertInfo.PublicKey),
+// without decoding the rest of the certificate.
+func PublicKeyName(c *x509.Certificate) string { return publicKeyName(c) }
+
 // publicKeyName names the subject's key: algorithm and size or curve.
 func publicKeyName(c *x509.Certificate) string {
 	switch k := c.PublicKey.(type) {

@@ -297,7 +297,7 @@ func NewSetup(opt Options) (*Setup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pki: self-signing the root certificate: %w", err)
 	}
-	if s.CA, err = x509.ParseCertificate(caDER); err != nil {
+	if s.CA, err = ParseCertificate(caDER); err != nil {
 		return nil, fmt.Errorf("pki: parsing the root certificate just made: %w", err)
 	}
 	issuer, issuerKey := s.CA, crypto.Signer(s.CAKey)
@@ -346,7 +346,7 @@ func NewSetup(opt Options) (*Setup, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pki: issuing the certificate for %q: %w", name, err)
 	}
-	if s.Leaf, err = x509.ParseCertificate(leafDER); err != nil {
+	if s.Leaf, err = ParseCertificate(leafDER); err != nil {
 		return nil, fmt.Errorf("pki: parsing the certificate for %q just made: %w", name, err)
 	}
 

@@ -307,7 +307,7 @@ func (m *minter) leaf(kind, name, keyType string, key crypto.Signer, issuer *x50
 		if err != nil {
 			return nil, fmt.Errorf("pki: issuing the certificate for %s with SCTs: %w", name, err)
 		}
-		return x509.ParseCertificate(der)
+		return ParseCertificate(der)
 	}
 	return m.issue(t, issuer, key.Public(), issuerKey, "the certificate for "+name)
 }
@@ -320,7 +320,7 @@ func (m *minter) issue(template, parent *x509.Certificate, pub crypto.PublicKey,
 	if err != nil {
 		return nil, fmt.Errorf("pki: issuing %s: %w", what, err)
 	}
-	c, err := x509.ParseCertificate(der)
+	c, err := ParseCertificate(der)
 	if err != nil {
 		return nil, fmt.Errorf("pki: parsing %s just made: %w", what, err)
 	}
@@ -348,7 +348,7 @@ func tamperSignature(c *x509.Certificate) (*x509.Certificate, error) {
 		return nil, fmt.Errorf("pki: the certificate for %q does not end with its signature", c.Subject.CommonName)
 	}
 	der[len(der)-len(sig)+len(sig)/2] ^= 0xff
-	t, err := x509.ParseCertificate(der)
+	t, err := ParseCertificate(der)
 	if err != nil {
 		return nil, fmt.Errorf("pki: the certificate with a tampered signature no longer parses: %w", err)
 	}

@@ -63,7 +63,7 @@ func Verify(chain [][]byte, roots *x509.CertPool, serverName string, now time.Ti
 	}
 	certs := make([]*x509.Certificate, len(chain))
 	for i, der := range chain {
-		c, err := x509.ParseCertificate(der)
+		c, err := ParseCertificate(der)
 		if err != nil {
 			err = fmt.Errorf("pki: certificate %d of %d (%s) does not parse: %w", i+1, len(chain), presentedRole(i), err)
 			return VerifyResult{Err: err, Checks: []Check{{
@@ -191,11 +191,17 @@ func pathRole(i, n int) string {
 // signatureChecks checks each certificate's signature with its issuer's
 // public key (RFC 5280, Section 6.1.3 (a)(1)). The root is a trust anchor:
 // its own signature is not part of path validation.
+//
+// A path comes from crypto/x509 (Certificate.Verify), which links a
+// certificate to an issuer only after checking the signature with the
+// issuer's key (CheckSignatureFrom): each check of a path says what that
+// proved, without verifying the signature a second time. Without a path,
+// each certificate sent is checked against the next.
 func signatureChecks(certs, path []*x509.Certificate, pathErr error) []Check {
 	var checks []Check
 	if path != nil {
 		for i := 0; i+1 < len(path); i++ {
-			checks = append(checks, signatureCheck(path[i], path[i+1], "signature on "+pathRole(i, len(path))))
+			checks = append(checks, signatureVerified(path[i], path[i+1], "signature on "+pathRole(i, len(path))))
 		}
 		return checks
 	}
@@ -233,6 +239,12 @@ func signatureCheck(c, issuer *x509.Certificate, name string) Check {
 		return Check{Name: name, OK: false, Detail: fmt.Sprintf("the %s signature does not verify with the %s key of %q: %v",
 			c.SignatureAlgorithm, publicKeyName(issuer), issuer.Subject.String(), err)}
 	}
+	return signatureVerified(c, issuer, name)
+}
+
+// signatureVerified is the check of a signature found to verify with
+// issuer's key.
+func signatureVerified(c, issuer *x509.Certificate, name string) Check {
 	return Check{Name: name, OK: true, Detail: fmt.Sprintf("the %s signature verifies with the %s key of %q",
 		c.SignatureAlgorithm, publicKeyName(issuer), issuer.Subject.String())}
 }

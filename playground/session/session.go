@@ -631,7 +631,7 @@ func classicView(c *tls12.Conn) view {
 // Export returns the session as it is now.
 func (s *Session) Export() *Export {
 	s.capture()
-	server := ServerInfo{Name: s.setup.ServerName, KeyType: pki.Describe(s.setup.Leaf).PublicKey,
+	server := ServerInfo{Name: s.setup.ServerName, KeyType: pki.PublicKeyName(s.setup.Leaf),
 		CertPEM: string(pki.CertPEM(s.setup.Chain[0])), RootPEM: string(pki.CertPEM(s.setup.CA.Raw))}
 	if s.setup.Key != nil {
 		server.KeyBits = s.setup.Key.N.BitLen()
@@ -676,9 +676,7 @@ func buildExport(mode string, seed []byte, v view, messages []Message, records [
 		}
 		for _, val := range ev.Values {
 			if val.ID == "server.random" && e.ServerRandom == nil && ev.Actor == trace.Client {
-				if b, err := hex.DecodeString(val.Hex); err == nil {
-					e.ServerRandom = randomInfo(b)
-				}
+				e.ServerRandom = randomInfo(val.Raw)
 			}
 		}
 	}

@@ -86,7 +86,7 @@ func TestClassicSession(t *testing.T) {
 				if derived[v.Label] == nil {
 					derived[v.Label] = map[string]string{}
 				}
-				derived[v.Label][ev.Actor] = v.Hex
+				derived[v.Label][ev.Actor] = v.Hex()
 			}
 		}
 	}

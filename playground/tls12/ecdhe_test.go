@@ -227,7 +227,7 @@ func checkKeyExchangeTrace(t *testing.T, rec *trace.Recorder) {
 						t.Errorf("%s: check %q failed", w.actor, w.label)
 					}
 					if w.label == "Shared secret" {
-						shared[w.actor] = v.Hex
+						shared[w.actor] = v.Hex()
 					}
 				}
 			}

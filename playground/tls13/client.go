@@ -502,7 +502,7 @@ func (c *Conn) readCertificate(raw []byte) error {
 		c.cfg.Trace.Add(StepVerify, c.Actor(), "Rejects the certificate", checks...)
 		return alert.Wrap(alert.UnsupportedCertificate, "tls: the server's certificate holds a key this client cannot use", err)
 	}
-	checks = append(checks, trace.Text("Server public key", pki.Describe(res.Chain[0]).PublicKey, "it will check the CertificateVerify signature"))
+	checks = append(checks, trace.Text("Server public key", pki.PublicKeyName(res.Chain[0]), "it will check the CertificateVerify signature"))
 	c.cfg.Trace.Add(StepVerify, c.Actor(), "Verifies the chain locally against its trust store", checks...)
 	if c.cfg.WebPKI {
 		if err := c.checkWebPKI(res.Chain, staple); err != nil {

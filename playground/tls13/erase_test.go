@@ -128,8 +128,8 @@ func TestKeyErasure(t *testing.T) {
 						}
 					}
 					for _, n := range sch.Nodes {
-						if n.Hex != trace.HexString(sch.Value(n.ID)) {
-							t.Errorf("%s: node %s shows %s, its value is %x", end.name, n.ID, n.Hex, sch.Value(n.ID))
+						if n.Hex() != trace.HexString(sch.Value(n.ID)) {
+							t.Errorf("%s: node %s shows %s, its value is %x", end.name, n.ID, n.Hex(), sch.Value(n.ID))
 						}
 					}
 				}

@@ -3,6 +3,7 @@
 package tls13
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/hkdf"
 	"crypto/hmac"
@@ -152,9 +153,9 @@ func (s *MasterSecret) ResumptionMasterSecret(th []byte) []byte {
 // byte strings.
 //
 // Every value the schedule computes is also recorded, as a teaching copy
-// that a real implementation would not keep, for the page's tree: Value
-// returns it, Nodes draws it (its hex is derived for display only, and
-// nothing reads a key back from it).
+// that a real implementation would not keep, for the page's tree: a node of
+// Nodes holds it (the page draws it in hex), Value returns it, and nothing
+// reads a key back from it.
 type Schedule struct {
 	hash crypto.Hash
 
@@ -168,15 +169,15 @@ type Schedule struct {
 	Exporter, Resumption             []byte
 	BinderKey, ClientEarly           []byte // with a PSK only (RFC 8446, Section 7.1)
 
-	// Nodes are the values as the page's tree draws them, in order.
-	Nodes  []trace.KSNode
-	values [][]byte // teaching copies, one per node
+	// Nodes are the values as the page's tree draws them, in order, each
+	// with its teaching copy.
+	Nodes []trace.KSNode
 }
 
 // NewSchedule starts a key schedule for suite.
 func NewSchedule(s *suites.Suite) *Schedule {
 	const nodes = 32 // a full handshake with a PSK, 0-RTT and a KeyUpdate or two
-	return &Schedule{hash: s.Hash, Nodes: make([]trace.KSNode, 0, nodes), values: make([][]byte, 0, nodes)}
+	return &Schedule{hash: s.Hash, Nodes: make([]trace.KSNode, 0, nodes)}
 }
 
 // Hash returns the suite's hash.
@@ -187,10 +188,9 @@ func (k *Schedule) Hash() crypto.Hash { return k.hash }
 func (k *Schedule) record(id, label string, value []byte, secret bool, op string, th []byte, from ...string) {
 	n := trace.Node(id, label, value, secret, op, from...)
 	if th != nil {
-		n.Transcript = trace.HexString(th)
+		n.Transcript = bytes.Clone(th)
 	}
 	k.Nodes = append(k.Nodes, n)
-	k.values = append(k.values, append([]byte(nil), value...))
 }
 
 // Value returns the teaching copy of the newest node with id, or nil: what
@@ -198,7 +198,7 @@ func (k *Schedule) record(id, label string, value []byte, secret bool, op string
 func (k *Schedule) Value(id string) []byte {
 	for i := len(k.Nodes) - 1; i >= 0; i-- {
 		if k.Nodes[i].ID == id {
-			return k.values[i]
+			return k.Nodes[i].Raw
 		}
 	}
 	return nil

@@ -122,7 +122,7 @@ func nodeIDs(k *tls13.Schedule) string {
 func nodeValue(k *tls13.Schedule, id string) []byte {
 	for _, n := range k.Nodes {
 		if n.ID == id {
-			return []byte(n.Hex)
+			return []byte(n.Hex())
 		}
 	}
 	return nil

@@ -136,7 +136,7 @@ func rfc8448Node(t *testing.T, k *Schedule, id string) []byte {
 	t.Helper()
 	for _, n := range k.Nodes {
 		if n.ID == id {
-			b, err := hex.DecodeString(n.Hex)
+			b, err := hex.DecodeString(n.Hex())
 			if err != nil {
 				t.Fatalf("node %s: %v", id, err)
 			}

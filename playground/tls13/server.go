@@ -2,7 +2,6 @@ package tls13
 
 import (
 	"bytes"
-	"crypto/x509"
 	"fmt"
 	"io"
 
@@ -569,9 +568,9 @@ func leafKey(chain [][]byte) string {
 	if len(chain) == 0 {
 		return "none"
 	}
-	cert, err := x509.ParseCertificate(chain[0])
+	cert, err := pki.ParseCertificate(chain[0])
 	if err != nil {
 		return "unparsable certificate"
 	}
-	return pki.Describe(cert).PublicKey
+	return pki.PublicKeyName(cert)
 }

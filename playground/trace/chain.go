@@ -1,7 +1,6 @@
 package trace
 
 import (
-	"crypto/x509"
 	"fmt"
 
 	"tlsplayground/playground/pki"
@@ -16,7 +15,7 @@ func Chain(chain [][]byte, note string) []Value {
 		if i > 0 {
 			label = fmt.Sprintf("Certificate %d", i+1)
 		}
-		if cert, err := x509.ParseCertificate(der); err == nil {
+		if cert, err := pki.ParseCertificate(der); err == nil {
 			vals = append(vals, Cert(label, pki.Describe(cert), ""), PEM(label+" (PEM)", pki.CertPEM(der), ""))
 		} else {
 			vals = append(vals, Hex(label+" (unparsable)", der, err.Error()))

@@ -4,6 +4,7 @@
 package trace
 
 import (
+	"bytes"
 	"encoding/hex"
 
 	"tlsplayground/playground/pki"
@@ -34,7 +35,7 @@ type Value struct {
 	Side   string        `json:"side"` // whose value it is: "client", "server" or "both"
 	Label  string        `json:"label"`
 	Kind   string        `json:"kind"`
-	Hex    string        `json:"hex,omitempty"`
+	Raw    Bytes         `json:"hex,omitempty"` // KindHex: the bytes, shown in hex (Hex)
 	Len    int           `json:"len,omitempty"`
 	Text   string        `json:"text,omitempty"`
 	Items  []string      `json:"items,omitempty"`
@@ -57,9 +58,34 @@ type Event struct {
 // HexString is the one hex formatter of the engine: lower case, no separators.
 func HexString(b []byte) string { return hex.EncodeToString(b) }
 
-// Hex is a byte string shown in hex with its length.
+// Bytes is a byte string that the trace shows in hex (HexString). The
+// engine records the bytes as they are; the hex is formatted only when the
+// trace is marshalled to JSON or read (String), off the handshake's path.
+type Bytes []byte
+
+// String returns the bytes in hex.
+func (b Bytes) String() string { return HexString(b) }
+
+// MarshalText returns the bytes in hex: in JSON a Bytes is a hex string.
+func (b Bytes) MarshalText() ([]byte, error) { return hex.AppendEncode(nil, b), nil }
+
+// UnmarshalText reads the hex MarshalText writes.
+func (b *Bytes) UnmarshalText(text []byte) error {
+	d, err := hex.AppendDecode(nil, text)
+	if err != nil {
+		return err
+	}
+	*b = d
+	return nil
+}
+
+// Hex returns the value's bytes in hex ("" for a value of another kind).
+func (v Value) Hex() string { return v.Raw.String() }
+
+// Hex is a byte string shown in hex with its length. It keeps a copy of b:
+// the engine overwrites its secrets with zeros once it is done with them.
 func Hex(label string, b []byte, note string) Value {
-	return Value{Label: label, Kind: KindHex, Hex: HexString(b), Len: len(b), Note: note}
+	return Value{Label: label, Kind: KindHex, Raw: bytes.Clone(b), Len: len(b), Note: note}
 }
 
 // Secret is a byte string that must stay secret; the page marks it.
@@ -125,19 +151,23 @@ type KSNode struct {
 	ID         string   `json:"id"`
 	Side       string   `json:"side"` // whose secret: "client", "server" or "both" (NodeSide)
 	Label      string   `json:"label"`
-	Hex        string   `json:"hex"`
+	Raw        Bytes    `json:"hex"` // the value, shown in hex (Hex)
 	Secret     bool     `json:"secret"`
 	Op         string   `json:"op"`
 	From       []string `json:"from"`
-	Transcript string   `json:"transcript,omitempty"`
+	Transcript Bytes    `json:"transcript,omitempty"` // the transcript hash it covers, if any
 }
 
-// Node returns a key schedule node computed by op from the parent nodes.
+// Hex returns the node's value in hex.
+func (n KSNode) Hex() string { return n.Raw.String() }
+
+// Node returns a key schedule node computed by op from the parent nodes. It
+// keeps a copy of value, which the engine may overwrite with zeros later.
 func Node(id, label string, value []byte, secret bool, op string, from ...string) KSNode {
 	if from == nil {
 		from = []string{}
 	}
-	return KSNode{ID: id, Side: NodeSide(id), Label: label, Hex: HexString(value), Secret: secret, Op: op, From: from}
+	return KSNode{ID: id, Side: NodeSide(id), Label: label, Raw: bytes.Clone(value), Secret: secret, Op: op, From: from}
 }
 
 // KeyShare is an ephemeral key exchange seen from both sides.

@@ -151,7 +151,7 @@ func (p *printer) value(indent string, v trace.Value) {
 	more := indent + "    "
 	switch v.Kind {
 	case trace.KindHex:
-		p.printf("%s%s: %s\n", indent, label, shortHex(v.Hex, v.Len))
+		p.printf("%s%s: %s\n", indent, label, shortHex(v.Hex(), v.Len))
 	case trace.KindText:
 		p.wrap(indent+label+": ", more, v.Text)
 	case trace.KindList:
