@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"tlsplayground/playground/pki"
+	"tlsplayground/playground/rng"
 )
 
 // The handshakes timed, engine and crypto/tls alike: one message each way
@@ -23,12 +24,36 @@ var benchCases = []struct {
 	{"tls13-ecdsa-mlkem", ModeTLS13, "X25519MLKEM768", pki.KeyECDSA, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519MLKEM768}}},
 }
 
+var benchSetups = map[string]*pki.Setup{}
+
+// benchSetup is the setup of the benchmarks, made once per process from the
+// golden exports' fixed RSA keys and a seeded Rand: RSA key generation takes
+// a varying time (package pki), and a benchmark process that made its keys
+// would cost a varying amount of CPU outside the handshakes timed
+// (scripts/cpubench subtracts two runs of the whole process).
+func benchSetup(b *testing.B, keyType string) *pki.Setup {
+	if s := benchSetups[keyType]; s != nil {
+		return s
+	}
+	ca, key := fixedKeys(b)
+	opt := pki.Options{KeyType: keyType, CAKey: ca, Rand: rng.New([]byte("bench " + keyType))}
+	if keyType == pki.KeyRSA {
+		opt.Key = key
+	}
+	s, err := pki.NewSetup(opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchSetups[keyType] = s
+	return s
+}
+
 // BenchmarkHandshake is a full handshake by the engine, both ends in one
 // process with the page's trace recorded, per mode.
 func BenchmarkHandshake(b *testing.B) {
 	for _, c := range benchCases {
 		b.Run(c.name, func(b *testing.B) {
-			setup := setupOf(b, c.keyType)
+			setup := benchSetup(b, c.keyType)
 			if _, err := New(setup, Options{Mode: c.mode, Group: c.group}); err != nil {
 				b.Skip(err) // a mode not built yet
 			}
@@ -53,7 +78,7 @@ func BenchmarkHandshake(b *testing.B) {
 func BenchmarkCryptoTLSHandshake(b *testing.B) {
 	for _, c := range benchCases {
 		b.Run(c.name, func(b *testing.B) {
-			setup := setupOf(b, c.keyType)
+			setup := benchSetup(b, c.keyType)
 			cfg := c.std.Clone()
 			cfg.RootCAs, cfg.ServerName = setup.Roots(), setup.ServerName
 			cfg.Certificates = []tls.Certificate{{Certificate: setup.Chain, PrivateKey: setup.Signer}}

@@ -1,0 +1,227 @@
+// Command cpubench measures the CPU time of one handshake, the engine's and
+// crypto/tls's, from the benchmarks of playground/session (BenchmarkHandshake
+// and BenchmarkCryptoTLSHandshake, the same handshakes with the same key and
+// chain). Wall time on a shared machine is noise; CPU time is inflated least
+// by other work. It compiles the package's test binary once per source tree,
+// then, for each handshake and each tree, runs the binary with -benchtime 2N
+// and N and takes the difference of the process's user+sys time over N (what
+// both runs share, process start and the setup of keys and certificates,
+// cancels out). Trees and rounds are interleaved; the table holds medians.
+//
+// With -instructions it counts the instructions executed instead (valgrind's
+// cachegrind, natively only): a count that other work on the machine does
+// not inflate, and so repeatable on a busy machine where CPU time is not
+// (it leaves out what memory stalls cost).
+//
+//	go run ./scripts/cpubench                      # this tree, native
+//	go run ./scripts/cpubench -wasm                # Go wasm under Node
+//	go run ./scripts/cpubench -trees .,/tmp/base   # before/after, interleaved
+//	go run ./scripts/cpubench -cases 'tls13-ecdsa' -n 300 -rounds 7
+//	go run ./scripts/cpubench -instructions -trees .,/tmp/base
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// cases are BenchmarkHandshake's sub-benchmarks (playground/session/bench_test.go).
+var cases = []string{"classic-rsa2048", "ecdhe-rsa2048-x25519", "tls13-rsa2048-x25519", "tls13-ecdsa-x25519", "tls13-ecdsa-mlkem"}
+
+func main() {
+	trees := flag.String("trees", ".", "comma-separated source trees to compare (each a checkout of this repository)")
+	wasm := flag.Bool("wasm", false, "build for GOOS=js GOARCH=wasm and run under Node, as the page's engine runs")
+	n := flag.Int("n", 0, "handshakes per measurement (default 200 native, 40 wasm)")
+	rounds := flag.Int("rounds", 5, "measurements per handshake, tree and implementation; the median is printed")
+	match := flag.String("cases", ".", "regexp: which handshakes")
+	verbose := flag.Bool("v", false, "print every measurement")
+	instructions := flag.Bool("instructions", false, "count instructions under valgrind (native only) instead of CPU time")
+	flag.Parse()
+	if *instructions && *wasm {
+		log.Fatal("-instructions counts native code only")
+	}
+	if *instructions && !flagSet("rounds") {
+		*rounds = 1 // a count barely varies
+	}
+	if *n == 0 {
+		switch {
+		case *instructions:
+			*n = 100
+		case *wasm:
+			*n = 40
+		default:
+			*n = 200
+		}
+	}
+	re, err := regexp.Compile(*match)
+	if err != nil {
+		log.Fatal(err)
+	}
+	tmp, err := os.MkdirTemp("", "cpubench")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(tmp)
+
+	dirs := strings.Split(*trees, ",")
+	bins := make([]string, len(dirs))
+	for i, d := range dirs {
+		bins[i] = filepath.Join(tmp, fmt.Sprintf("session%d.test", i))
+		cmd := exec.Command("go", "test", "-c", "-o", bins[i], "./playground/session")
+		cmd.Dir, cmd.Stdout, cmd.Stderr = d, os.Stderr, os.Stderr
+		if *wasm {
+			cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		}
+		if err := cmd.Run(); err != nil {
+			log.Fatalf("building the test binary in %s: %v", d, err)
+		}
+	}
+
+	impls := []string{"BenchmarkHandshake", "BenchmarkCryptoTLSHandshake"}
+	// cpu[tree][case][impl] is the list of µs per handshake, one per round.
+	cpu := map[string][]float64{}
+	key := func(t int, c, impl string) string { return fmt.Sprint(t, c, impl) }
+	var chosen []string
+	for _, c := range cases {
+		if re.MatchString(c) {
+			chosen = append(chosen, c)
+		}
+	}
+	for r := 0; r < *rounds; r++ {
+		for _, c := range chosen {
+			for t, bin := range bins {
+				for _, impl := range impls {
+					bench := "^" + impl + "$/^" + c + "$"
+					var us float64
+					if *instructions {
+						us = float64(count(bin, dirs[t], bench, 2**n)-count(bin, dirs[t], bench, *n)) / float64(*n) / 1000
+					} else {
+						big, small := run(bin, dirs[t], *wasm, bench, 2**n), run(bin, dirs[t], *wasm, bench, *n)
+						us = float64((big - small).Microseconds()) / float64(*n)
+					}
+					cpu[key(t, c, impl)] = append(cpu[key(t, c, impl)], us)
+					if *verbose {
+						fmt.Fprintf(os.Stderr, "%s %s %s: %.0f %s\n", dirs[t], c, impl, us, unit(*instructions))
+					}
+				}
+			}
+		}
+		fmt.Fprintf(os.Stderr, "round %d of %d done\n", r+1, *rounds)
+	}
+
+	where := "native"
+	if *wasm {
+		where = "Go wasm in Node"
+	}
+	if *instructions {
+		fmt.Printf("Instructions per handshake (thousands, valgrind cachegrind, median of %d; %d handshakes per measurement), %s\n\n", *rounds, *n, where)
+	} else {
+		fmt.Printf("CPU time per handshake (user+sys, µs, median of %d; %d handshakes per measurement), %s\n\n", *rounds, *n, where)
+	}
+	fmt.Print("| handshake |")
+	for _, d := range dirs {
+		fmt.Printf(" engine (%s) | ratio to crypto/tls |", d)
+	}
+	fmt.Println(" crypto/tls |")
+	fmt.Print("|---|")
+	for range dirs {
+		fmt.Print("---|---|")
+	}
+	fmt.Println("---|")
+	for _, c := range chosen {
+		var std []float64
+		for t := range dirs {
+			std = append(std, cpu[key(t, c, impls[1])]...)
+		}
+		s := median(std)
+		fmt.Printf("| %s |", c)
+		for t := range dirs {
+			e := median(cpu[key(t, c, impls[0])])
+			fmt.Printf(" %.0f | %.2f× |", e, e/s)
+		}
+		fmt.Printf(" %.0f |\n", s)
+	}
+}
+
+// run runs one benchmark for n handshakes and returns the process's CPU time.
+func run(bin, tree string, wasm bool, bench string, n int) time.Duration {
+	args := []string{"-test.run", "^$", "-test.bench", bench, "-test.benchtime", fmt.Sprintf("%dx", n)}
+	cmd := exec.Command(bin, args...)
+	if wasm {
+		out, err := exec.Command("go", "env", "GOROOT").Output()
+		if err != nil {
+			log.Fatal(err)
+		}
+		node := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec_node.js")
+		cmd = exec.Command("node", append([]string{"--stack-size=8192", node, bin}, args...)...)
+	}
+	cmd.Dir = filepath.Join(tree, "playground", "session") // as go test runs it: testdata is relative
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil || !strings.Contains(string(out), "PASS") {
+		log.Fatalf("%s %s: %v\n%s", bin, bench, err, out)
+	}
+	if !strings.Contains(string(out), "Benchmark") {
+		log.Fatalf("%s: no benchmark matched %s", bin, bench)
+	}
+	st := cmd.ProcessState
+	return st.UserTime() + st.SystemTime()
+}
+
+// count runs one benchmark for n handshakes under cachegrind and returns the
+// instructions the process executed.
+func count(bin, tree, bench string, n int) int64 {
+	cmd := exec.Command("valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+		bin, "-test.run", "^$", "-test.bench", bench, "-test.benchtime", fmt.Sprintf("%dx", n))
+	cmd.Dir = filepath.Join(tree, "playground", "session") // as go test runs it: testdata is relative
+	// One P: valgrind runs one thread at a time, and idle Ps spinning for
+	// work would add a varying count.
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "PASS") {
+		log.Fatalf("valgrind %s %s: %v\n%s", bin, bench, err, out)
+	}
+	m := regexp.MustCompile(`I\s+refs:\s+([\d,]+)`).FindSubmatch(out)
+	if m == nil {
+		log.Fatalf("valgrind %s %s: no instruction count in\n%s", bin, bench, out)
+	}
+	v, err := strconv.ParseInt(strings.ReplaceAll(string(m[1]), ",", ""), 10, 64)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return v
+}
+
+func unit(instructions bool) string {
+	if instructions {
+		return "thousand instructions"
+	}
+	return "µs"
+}
+
+func flagSet(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
