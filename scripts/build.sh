@@ -98,21 +98,20 @@ for name in engine lab server; do
 done
 echo "build.sh: site built in $dist/"
 
-# The Cloudflare Worker serves with the server module (the whole engine when the build has
-# none): assemble it in scripts/cloudflare/dist/ (not for a private build, which would
-# overwrite the one Worker build of the checkout).
+# The Cloudflare Worker serves with the server module: assemble it in scripts/cloudflare/dist/
+# (not for a private build, which would overwrite the one Worker build of the checkout).
 server="$(field server)"
+[[ -n "$server" && "$server" != "$engine" && -f "$dist/$server" ]] || { echo "build.sh: $dist/build.json names no server module (./wasm/server)" >&2; exit 1; }
 if [[ "$dist" == "site/dist" || "${TLSPLAY_CLOUDFLARE:-}" == 1 ]]; then
-  if [[ "$server" == "$engine" ]]; then server_wasm="$whole"; else server_wasm="$dist/$server"; fi
-  bash scripts/cloudflare/build.sh --wasm "$server_wasm"
+  bash scripts/cloudflare/build.sh --wasm "$dist/$server"
 else
   echo "build.sh: private build (TLSPLAY_DIST): the Cloudflare Worker is not rebuilt (TLSPLAY_CLOUDFLARE=1 to rebuild it)"
 fi
 
 # The single-file edition (scripts/singlefile): the page with the engine inside, for file:// and a
-# USB stick. It carries the whole engine (the lab build: every method, no second module to load;
-# it also plays the in-page server's role, so the file needs no server module:
-# scripts/singlefile -server adds one, for a whole engine without that role).
-go run ./scripts/singlefile -site site -wasm "$whole" -exec "$wasm_exec" -o "$dist/tls-playground.html"
+# USB stick. It carries the whole engine (the lab build: every method, no second module to load)
+# and the server module (./wasm/server) for the in-page server, each gzip + base64
+# (js/singlefile.js).
+go run ./scripts/singlefile -site site -wasm "$whole" -server "$dist/$server" -exec "$wasm_exec" -o "$dist/tls-playground.html"
 rm -rf "$tmp"
 trap - EXIT
