@@ -32,7 +32,8 @@
 //   the server (server.wasm) the HTTP server role (./wasm/server), compiled on the in-page
 //                           server's first request (server-runtime.js runs an instance per
 //                           request).
-// A build with one whole engine (no lab, no server) names the engine for all three.
+// A build with one whole engine (no lab module) names the engine for the lab too; the
+// in-page server always runs the server module (without one it says so).
 // With the engine posted as bytes, the lab and the server come the same way, asked
 // for on first use:
 //   worker → page  {type: 'need', module: 'lab'|'server'}
@@ -112,13 +113,26 @@ function goImports(go) {
 }
 
 
+/**
+ * mark sets a performance mark engine:NAME in this worker's timeline, for
+ * tests/bench/start-bench.mjs: fetch, response, compiled, instantiated, ready
+ * (the core's start, in order).
+ */
+function mark(name) {
+  try {
+    performance.mark(`engine:${name}`);
+  } catch {
+    // no User Timing here: nothing to record
+  }
+}
+
 /** start loads Go's glue and the engine and resolves once globalThis.tlsPlayground exists. */
 async function start() {
   if (typeof WebAssembly !== 'object') {
     throw new Error('this browser has no WebAssembly in Web Workers (it may be turned off, e.g. by a security setting), and the engine is Go compiled to WebAssembly: allow WebAssembly for this page, or use another browser');
   }
   // The engine's download and streaming compilation start before Go's glue loads.
-  const compiling = wasmFromMessage ? null : compile(ENGINE_URL);
+  const compiling = wasmFromMessage ? null : compile(ENGINE_URL, mark);
   compiling?.catch(() => {}); // reported below, where it is awaited
   if (typeof self.Go !== 'function') {
     const execURL = url(params.get('exec'), '../wasm_exec.js');
@@ -150,12 +164,14 @@ async function start() {
     ? await instantiateBytes(await wasmMessage, importObject)
     : await instantiate(compiling, importObject, ENGINE_URL);
   const t1 = performance.now();
+  mark('instantiated');
   engineModule = module;
   const exited = go.run(instance).then(() => {
     throw new Error('the Go engine exited');
   });
   await Promise.race([installed, exited]);
   if (!globalThis.tlsPlayground) throw new Error('the Go engine did not install globalThis.tlsPlayground');
+  mark('ready');
   // Afterwards, an exit means every later call would hang: say so.
   exited.catch((err) => self.postMessage({ type: 'failed', error: String(err.message || err) }));
   const round = (x) => Math.round(x * 10) / 10;
@@ -171,10 +187,12 @@ let startTiming = null; // {load, goStart} of the core, for the ready message
  * (compileStreaming), else from the whole download. Each failure says which:
  * the fetch (URL and HTTP status) or the compilation.
  */
-async function compile(wasmURL) {
+async function compile(wasmURL, stage = () => {}) {
   let response;
   try {
+    stage('fetch');
     response = await fetch(wasmURL);
+    stage('response');
   } catch (err) {
     throw new Error(`could not fetch the engine from ${wasmURL}: ${err.message} (is the site's server running, and is the page online or installed?)`);
   }
@@ -184,7 +202,9 @@ async function compile(wasmURL) {
   const type = response.headers.get('Content-Type') || '';
   if (WebAssembly.compileStreaming && /^application\/wasm\b/i.test(type)) {
     try {
-      return await WebAssembly.compileStreaming(response);
+      const module = await WebAssembly.compileStreaming(response);
+      stage('compiled');
+      return module;
     } catch (err) {
       throw compileError(wasmURL, err);
     }
@@ -196,7 +216,9 @@ async function compile(wasmURL) {
     throw new Error(`could not fetch the engine from ${wasmURL}: the download broke off: ${err.message}`);
   }
   try {
-    return await WebAssembly.compile(bytes);
+    const module = await WebAssembly.compile(bytes);
+    stage('compiled');
+    return module;
   } catch (err) {
     throw compileError(wasmURL, err);
   }
@@ -307,21 +329,28 @@ async function callLab(core, method, arg, progress, bytes) {
 
 // ---- the network layer (net.* methods) ---------------------------------------
 
-let engineModule = null; // the compiled engine.wasm: the in-page server's when the build has no server module
+let engineModule = null; // the compiled engine.wasm (the lab's too, when a build names the engine for both)
 let serverModule = null; // Promise of the compiled server module, on first use
 
-/** loadServerModule compiles the server build once; a build without one serves with the engine. */
+/** loadServerModule compiles the server build (./wasm/server) once: the in-page server runs it. */
 function loadServerModule() {
   serverModule ??= (async () => {
     if (wasmFromMessage) {
+      let bytes;
       try {
-        const bytes = await moduleBytes('server');
+        bytes = await moduleBytes('server');
+      } catch (err) {
+        throw new Error(`the in-page server needs the server module (./wasm/server), and this page gave none (serverBytes): ${err.message || err}`);
+      }
+      try {
         return await WebAssembly.compile(bytes);
-      } catch {
-        return engineModule; // the page gave no server: the whole engine serves
+      } catch (err) {
+        throw compileError('the server module the page gave', err);
       }
     }
-    if (SERVER_URL === ENGINE_URL) return engineModule;
+    if (!SERVER_URL || SERVER_URL === ENGINE_URL) {
+      throw new Error('this build has no server module (build.json "server"): rebuild with scripts/build.sh, which builds ./wasm/server');
+    }
     return compile(SERVER_URL);
   })();
   serverModule.catch(() => { serverModule = null; });
