@@ -73,8 +73,8 @@ export class Engine {
    *   with wasmBytes: the lab module, in the same forms, read when the worker first needs
    *   it (a page whose wasmBytes is a whole engine needs none).
    * @property {ArrayBuffer|ArrayBufferView|(() => Promise<ArrayBuffer|ArrayBufferView>)} [serverBytes]
-   *   with wasmBytes: the server module, read on the in-page server's first request
-   *   (without it, the engine itself serves, which a whole engine can).
+   *   with wasmBytes: the server module (./wasm/server), read on the in-page server's first
+   *   request (without it, the in-page server cannot start, and says so).
    */
   /** @param {EngineOptions} [options] */
   constructor(options = {}) {
@@ -102,14 +102,15 @@ export class Engine {
       failStart(new Error('this browser has no WebAssembly (it may be turned off, e.g. by a security setting), and the engine is Go compiled to WebAssembly: allow WebAssembly for this page, or use another browser'));
       return;
     }
+    let early = [];
     try {
-      ({ worker: this.worker, url: this.workerURL } = createWorker(opts));
+      ({ worker: this.worker, url: this.workerURL, events: early = [] } = createWorker(opts));
     } catch (err) {
       failStart(new Error(`the engine worker could not be created: ${err.message}`));
       return;
     }
 
-    this.worker.addEventListener('message', (event) => {
+    const onMessage = (event) => {
       const msg = event.data || {};
       if (msg.type === 'ready') {
         settle.resolve({ ms: msg.ms, timing: msg.timing });
@@ -126,14 +127,18 @@ export class Engine {
         if (msg.ok) ok(msg.result);
         else ko(new Error(msg.error));
       }
-    });
-    this.worker.addEventListener('error', (event) => {
+    };
+    const onError = (event) => {
       event.preventDefault();
       const where = this.workerURL ? ` (${this.workerURL})` : '';
       failStart(new Error(event.message
         ? `the engine worker failed: ${event.message}`
         : `the engine worker${where} did not start: its script could not be loaded or was blocked`));
-    });
+    };
+    this.worker.addEventListener('message', onMessage);
+    this.worker.addEventListener('error', onError);
+    // A worker started early (engine-start.js) may have spoken already: its words, in order.
+    for (const event of early) (event.type === 'error' ? onError : onMessage)(event);
 
     if (opts.wasmBytes !== undefined) {
       wasmBuffer(opts.wasmBytes).then(
@@ -494,6 +499,10 @@ function createWorker(opts) {
     throw new Error('a page opened from file:// cannot fetch the engine: open tls-playground.html instead (the single-file edition, in the same folder), or run “tlsplay web”');
   }
   const url = new URL('./engine-worker.js', import.meta.url);
+  const plain = opts.wasmBytes === undefined && !['wasm', 'lab', 'server', 'exec'].some((name) => opts[name]);
+  const early = takeEarlyWorker();
+  if (plain && early && early.url === url.href) return early;
+  early?.worker.terminate(); // started for another engine: not ours
   if (opts.wasmBytes !== undefined) url.searchParams.set('wasm', 'message');
   else {
     for (const name of ['wasm', 'lab', 'server']) {
@@ -503,6 +512,19 @@ function createWorker(opts) {
   if (opts.exec) url.searchParams.set('exec', new URL(opts.exec, document.baseURI).href);
   // classic: wasm_exec.js is loaded with importScripts
   return { worker: new Worker(url), url: url.href };
+}
+
+/**
+ * takeEarlyWorker returns the engine worker engine-start.js started as the
+ * page began to load, once, with the events it kept: {worker, url, events};
+ * null when there is none (or it was taken). Either way no worker is started
+ * early afterwards.
+ */
+function takeEarlyWorker() {
+  const early = globalThis.tlsPlaygroundEarlyWorker;
+  globalThis.tlsPlaygroundEarlyWorker = { taken: true };
+  if (!early || !early.worker || typeof early.release !== 'function') return null;
+  return { worker: early.worker, url: early.url, events: early.release() };
 }
 
 /**
