@@ -11,8 +11,10 @@
 package conn
 
 import (
+	"crypto"
 	"errors"
 	"fmt"
+	"hash"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
@@ -89,6 +91,11 @@ type Core struct {
 
 	inBuf, hsBuf []byte
 	transcript   []byte // every handshake message so far, as sent and received
+	// th is the running hash of transcript[:thLen] with thAlg, so that a
+	// transcript hash costs only the messages added since the last one.
+	th    hash.Hash
+	thAlg crypto.Hash
+	thLen int
 	out          []record.Out
 	in, write    *record.Protector // nil until protection is on
 	helloSent    bool              // a client's first record went out (RFC 8446, Section 5.1; RFC 5246, Appendix E.1)
@@ -534,13 +541,19 @@ func (c *Core) AddTranscript(raw []byte) { c.transcript = append(c.transcript, r
 // SetTranscript replaces the transcript (TLS 1.3's HelloRetryRequest puts
 // a message_hash in place of the first ClientHello, RFC 8446, Section
 // 4.4.1).
-func (c *Core) SetTranscript(t []byte) { c.transcript = t }
+func (c *Core) SetTranscript(t []byte) { c.transcript, c.th = t, nil }
 
 // TranscriptHash is Hash(handshake messages so far) with the suite's hash.
+// The hash runs along the transcript (Sum leaves its state as it was), as
+// crypto/tls keeps it: each call hashes only what was added since.
 func (c *Core) TranscriptHash() []byte {
-	h := c.hs.Suite().Hash.New()
-	h.Write(c.transcript)
-	return h.Sum(nil)
+	alg := c.hs.Suite().Hash
+	if c.th == nil || c.thAlg != alg || c.thLen > len(c.transcript) {
+		c.th, c.thAlg, c.thLen = alg.New(), alg, 0
+	}
+	c.th.Write(c.transcript[c.thLen:])
+	c.thLen = len(c.transcript)
+	return c.th.Sum(nil)
 }
 
 // Expect calls read with a message of type want, and refuses any other as

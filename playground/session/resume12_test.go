@@ -40,6 +40,7 @@ func newResumable12(t *testing.T, setup *pki.Setup, mode, seed string) *Session 
 		s.server12 = server
 	}
 	resumable12(s)
+	s.watchDiscard() // as New does
 	if err := s.client.Start(); err != nil {
 		t.Fatal(err)
 	}

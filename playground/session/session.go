@@ -211,15 +211,19 @@ func (s *Session) checkStalled() {
 }
 
 // pump carries records back and forth until neither side has anything to
-// say, then keeps the client's view (capture). A client that discards its
-// keys in between (a failure, close_notify both ways) has the view kept
-// just before it does (watchDiscard).
+// say. The client's view is kept when it is needed (capture: Export,
+// KeyLog) and just before a client discards its keys (a failure,
+// close_notify both ways: watchDiscard), not after every pump; only a
+// version-negotiating session keeps it at once, since the view names its
+// mode.
 func (s *Session) pump() {
 	for {
 		moved := s.carry(trace.Client, s.client, trace.Server, s.server)
 		moved = s.carry(trace.Server, s.server, trace.Client, s.client) || moved
 		if !moved {
-			s.capture()
+			if s.dualC != nil {
+				s.capture()
+			}
 			return
 		}
 	}

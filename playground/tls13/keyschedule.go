@@ -7,6 +7,7 @@ import (
 	"crypto"
 	"crypto/hkdf"
 	"crypto/hmac"
+	"hash"
 
 	"tlsplayground/playground/suites"
 	"tlsplayground/playground/trace"
@@ -212,12 +213,40 @@ func (k *Schedule) lastID() string { return k.Nodes[len(k.Nodes)-1].ID }
 // context, each of the last two after its 1-byte length; the labels are
 // this file's constants and a context is at most a hash, so both fit.
 func ExpandLabel(h crypto.Hash, secret []byte, label string, context []byte, length int) []byte {
+	if length > h.Size() {
+		return expandLong(h, secret, label, context, length)
+	}
+	return expandLabel(hmac.New(h.New, secret), label, context, length)
+}
+
+// hkdfLabel appends the HkdfLabel structure to b.
+func hkdfLabel(b []byte, label string, context []byte, length int) []byte {
 	if len(label) > 255-len("tls13 ") || len(context) > 255 {
 		panic("tls13: HKDF-Expand-Label: label or context too long")
 	}
-	hdr := [3]byte{byte(length >> 8), byte(length), byte(len("tls13 ") + len(label))}
-	info := string(hdr[:]) + "tls13 " + label + string([]byte{byte(len(context))}) + string(context)
-	out, err := hkdf.Expand(h.New, secret, info, length)
+	b = append(b, byte(length>>8), byte(length), byte(len("tls13 ")+len(label)))
+	b = append(append(b, "tls13 "...), label...)
+	return append(append(b, byte(len(context))), context...)
+}
+
+// expandLabel is HKDF-Expand-Label for a length of at most one hash: the
+// first block of HKDF-Expand, T(1) = HMAC(secret, HkdfLabel || 0x01) (RFC
+// 5869, Section 2.3), cut to length. mac is HMAC keyed with the secret, as
+// it was keyed or after Reset; a caller that expands two labels of one
+// secret keys it once.
+func expandLabel(mac hash.Hash, label string, context []byte, length int) []byte {
+	var buf [128]byte // the labels here and a context of one hash fit
+	mac.Write(append(hkdfLabel(buf[:0], label, context, length), 1))
+	t := mac.Sum(buf[:0])
+	out := append([]byte(nil), t[:length]...)
+	clear(t)
+	return out
+}
+
+// expandLong is HKDF-Expand-Label for a length over one hash, which the key
+// schedule never asks for.
+func expandLong(h crypto.Hash, secret []byte, label string, context []byte, length int) []byte {
+	out, err := hkdf.Expand(h.New, secret, string(hkdfLabel(nil, label, context, length)), length)
 	if err != nil {
 		panic("tls13: HKDF-Expand-Label: " + err.Error()) // only for lengths > 255*hash size
 	}
@@ -335,10 +364,10 @@ type TrafficKeys struct {
 // Keys derives the write key and IV from a traffic secret and records them
 // under the node id parent.
 func (k *Schedule) Keys(s *suites.Suite, secret []byte, parent, who string) TrafficKeys {
-	t := TrafficKeys{
-		Key: ExpandLabel(k.hash, secret, labelKey, nil, s.KeyLen),
-		IV:  ExpandLabel(k.hash, secret, labelIV, nil, 12),
-	}
+	mac := hmac.New(k.hash.New, secret) // keyed once for both
+	t := TrafficKeys{Key: expandLabel(mac, labelKey, nil, s.KeyLen)}
+	mac.Reset()
+	t.IV = expandLabel(mac, labelIV, nil, 12)
 	k.record(parent+"_key", who+" key", t.Key, true, `HKDF-Expand-Label("key")`, nil, parent)
 	k.record(parent+"_iv", who+" IV", t.IV, true, `HKDF-Expand-Label("iv")`, nil, parent)
 	return t
