@@ -5,7 +5,3 @@ package main
 // labMethods: a core build has none of the lab's methods (main_js.go's
 // methodTable); the worker loads the lab module for them.
 func labMethods(*API) map[string]jsMethod { return nil }
-
-// servedRequest: the core never plays the HTTP server role; the server
-// module (./wasm/server) does.
-func servedRequest() bool { return false }

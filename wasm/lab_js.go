@@ -4,16 +4,6 @@ package main
 
 import "github.com/hack-pad/safejs"
 
-// servedRequest plays the server role when the loader asked for it
-// (server_js.go) and reports whether it did.
-func servedRequest() bool {
-	if !isServerRole() {
-		return false
-	}
-	serve()
-	return true
-}
-
 // labMethods are the lab module's implementations of methodTable's lab
 // entries (a core build has none: lab_core_js.go). Among them the methods
 // of the wire views (wire.go): the analyzer, the capture download and

@@ -10,18 +10,12 @@ import (
 	"github.com/hack-pad/safejs"
 )
 
-// main plays one of two roles, chosen by the loader before the program
-// starts: with globalThis.tlsPlaygroundRole === "server" it answers one HTTP
-// request with the engine's server (server_js.go; the lab build only: the
-// core leaves that role to ./wasm/server, servedRequest); otherwise it installs
-// the page's client API, globalThis.tlsPlayground, and keeps the program
-// alive. A loader that runs two engines in one worker (the core and the
-// lab module, site/js/engine-worker.js) names the second one's global with
-// the argument -global=NAME (go.argv).
+// main installs the page's client API, globalThis.tlsPlayground, and keeps
+// the program alive. A loader that runs two engines in one worker (the core
+// and the lab module, site/js/engine-worker.js) names the second one's
+// global with the argument -global=NAME (go.argv). The HTTP server role is
+// another program, ./wasm/server (the Worker and the page's in-page server).
 func main() {
-	if servedRequest() {
-		return
-	}
 	name := "tlsPlayground"
 	for _, a := range os.Args[1:] {
 		if g, ok := strings.CutPrefix(a, "-global="); ok && g != "" {
