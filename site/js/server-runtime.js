@@ -69,9 +69,6 @@
 import { toHex } from './hex.js';
 
 const IDENTITY = 'tlsPlaygroundServerIdentity';
-// An engine.wasm of before ./wasm/server chose its role from this global; the server
-// build ignores it. Set while an instance starts, like the others.
-const ROLE = 'tlsPlaygroundRole';
 
 /** normalizeIdentity checks the identity's shape; Go checks its contents. */
 function normalizeIdentity(identity) {
@@ -166,9 +163,8 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
       release = resolve;
     });
     await previous;
-    const saved = [ROLE, IDENTITY, 'context'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]);
+    const saved = [IDENTITY, 'context'].map((k) => [k, Object.getOwnPropertyDescriptor(globalThis, k)]);
     try {
-      globalThis[ROLE] = 'server';
       globalThis[IDENTITY] = id;
       globalThis.context = { binding };
       // Resolves with the exit code when the program ends (it serves until then).
@@ -219,14 +215,14 @@ export function createInPageServer({ module, identity, Go = globalThis.Go, onReq
         reject(new Error(`the in-page server did not answer ${request.method} ${request.url} within ${timeoutMs} ms`));
       }, timeoutMs);
     });
-    // Rejects if the program exits while this request waits; an old engine.wasm that streamed
-    // its body ended with code 0 once the body was read, which is no failure.
+    // Rejects if the program exits while this request waits (the server build serves until
+    // its instance is dropped: any exit is a failure, and the next request starts another).
     let exitedWhen = 'before answering';
     let onExit;
     const exited = new Promise((_, reject) => {
       onExit = (code) => {
         if (current === started) current = null;
-        if (!(code === 0 && exitedWhen === 'while sending the body')) reject(new Error(`the in-page server's Go program exited ${exitedWhen} (exit code ${code})`));
+        reject(new Error(`the in-page server's Go program exited ${exitedWhen} (exit code ${code})`));
       };
     });
     inst.waiting.add(onExit);

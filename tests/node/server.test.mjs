@@ -129,7 +129,6 @@ test('overlapping requests, two servers with different identities: each answers 
     const want = which === 'rsa' ? identity.certPem : other.certPem;
     assert.equal(leafOf(certPem).trim(), leafOf(want).trim(), `${which} server answered with the other's certificate`);
   }
-  assert.equal(globalThis.tlsPlaygroundRole, undefined, 'the role global was left set');
   assert.equal(globalThis.tlsPlaygroundServerIdentity, undefined, 'the identity global was left set');
 });
 
@@ -153,7 +152,6 @@ test('the native client against the in-page server: classic, ecdhe, tls13 handsh
 });
 
 test("the page's client API over the in-page server (remote mode): tls13 and classic, data both ways", async (t) => {
-  globalThis.context ??= { binding: {} }; // what every loader of engine.wasm sets (wasm/server_js.go)
   const engine = await loadEngine();
   const api = engine.raw;
   if (typeof api.remoteStart !== 'function') {
