@@ -107,6 +107,30 @@ test('one instance serves hundreds of requests of every route, errors included',
   assert.equal(one.instances, 1, `${statuses.length + 1} requests started ${one.instances} Go instances`);
 });
 
+test('a Go program that exits is replaced on the next request', async () => {
+  const goes = [];
+  class TrackedGo extends globalThis.Go {
+    constructor() {
+      super();
+      goes.push(this);
+    }
+  }
+  const s = createInPageServer({ module, identity, Go: TrackedGo });
+  const seen = [];
+  const info = async () => {
+    const res = await s.fetch(new Request(`${ORIGIN}/tls/info`));
+    seen.push(res.status);
+  };
+  await info();
+  await info();
+  assert.equal(s.instances, 1);
+  // Go's runtime calls go.exit(code) when the program ends: here a crash (2) between requests.
+  goes[0].exit(2);
+  await info();
+  assert.deepEqual(seen, [200, 200, 200]);
+  assert.equal(s.instances, 2, 'the request after the exit started a new instance');
+});
+
 test('a missing identity is a 500 with the reason, not a crash', async () => {
   const bare = createInPageServer({ module, identity: { certPem: 'x', keyPem: 'y', tokenKey: 'z' } });
   const got = await errorOf(await bare.fetch(new Request(`${ORIGIN}/tls/info`)));
