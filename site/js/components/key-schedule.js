@@ -110,6 +110,7 @@ export class KeySchedule extends HTMLElement {
     this.dataset.nodes = String(nodes.length);
     const titleID = `${this.uid}-title`;
     if (!nodes.length) {
+      this._shape = '';
       this.replaceChildren(h('section', { class: 'key-schedule', 'aria-labelledby': titleID },
         h('h2', { id: titleID }, 'The key schedule'),
         h('p', { class: 'explanation' }, session
@@ -120,6 +121,16 @@ export class KeySchedule extends HTMLElement {
     }
     this.byID = new Map(nodes.map((n) => [n.id, n]));
     if (this._selected && !this.byID.has(this._selected)) this._selected = null;
+    // The tree shows the values' names and how they derive, never their bytes:
+    // a session with the same tree (a new session of the same handshake) keeps
+    // the drawing and shows the new bytes of the value selected.
+    const shape = JSON.stringify([session.mode, session.version, Boolean(session.ems),
+      nodes.map(({ hex, transcript, ...rest }) => rest)]);
+    if (shape === this._shape && this.detail && this.detail.isConnected && this.contains(this.detail)) {
+      this.select(this._selected);
+      return;
+    }
+    this._shape = shape;
     const layout = layoutTree(nodes);
     this.layout = layout;
     const tls13 = session.mode === 'tls13';

@@ -112,22 +112,46 @@ export class SequenceDiagram extends HTMLElement {
         s('text', { x: W / 2 + GUTTER / 2, y: 96, class: 'placeholder', 'text-anchor': 'middle' }, this._notice ? 'no handshake to show' : 'waiting for the engine…')));
       return;
     }
-    // Keyboard focus survives the redraw: the same step or message gets it back.
-    const active = document.activeElement;
-    const focusKey = active && this.contains(active) && active.dataset ? active.dataset.focusKey : '';
-
+    // What the drawing shows, band by band: the same shape (the messages, the
+    // notes, the geometry) as the drawing on screen is an update of the sizes
+    // in place (a new session of the same handshake), not a new drawing.
     const byStep = new Map();
     for (let n = 1; n <= 7; n++) byStep.set(n, []);
     (session.messages || []).forEach((m, i) => {
       if (!byStep.has(m.step)) byStep.set(m.step, []);
-      byStep.get(m.step).push({ ...m, index: i });
+      const record = (session.records || [])[m.record];
+      const fatal = Boolean(session.error && m.name === 'Alert' && m.from === session.error.side);
+      byStep.get(m.step).push({ m: { ...m, index: i }, bytes: record ? byteLength(record.hex) : 0, fatal });
     });
+    const bands = [...byStep.entries()].sort((a, b) => a[0] - b[0]).map(([n, messages]) => {
+      const stepInfo = (session.steps || []).find((st) => st.n === n) || { title: `Step ${n}` };
+      let sub = '';
+      if (messages.length === 0) {
+        const reached = (stepInfo.events || []).length > 0;
+        sub = 'done locally — nothing on the wire';
+        if (session.error && !reached) sub = 'not reached: the handshake failed';
+        else if (n === 7) sub = session.closed ? 'closed' : 'no application data yet: send a message';
+        else if (session.keyShare && n === 5) sub = 'computed locally from the key shares already sent';
+      }
+      return { n, title: stepInfo.title, sub, messages };
+    });
+    const shape = JSON.stringify([g === NARROW, session.version, bands.map((b) => [b.n, b.title, b.sub,
+      b.messages.map(({ m, bytes, fatal }) => [m.name, m.from, Boolean(m.encrypted), Boolean(bytes), fatal])])]);
+    if (this._svg && this._svg.isConnected && this._svg.parentNode === this && shape === this._shape) {
+      this.resize(bands);
+      this.mark();
+      return;
+    }
+    this._shape = shape;
+
+    // Keyboard focus survives the redraw: the same step or message gets it back.
+    const active = document.activeElement;
+    const focusKey = active && this.contains(active) && active.dataset ? active.dataset.focusKey : '';
 
     const titleDesc = `Sequence diagram of a ${session.version || 'TLS'} handshake: ${(session.messages || []).length} messages between client and server.`;
     const body = [];
     let y = HEAD;
-    for (const [n, messages] of [...byStep.entries()].sort((a, b) => a[0] - b[0])) {
-      const stepInfo = (session.steps || []).find((st) => st.n === n) || { title: `Step ${n}` };
+    for (const { n, title, sub, messages } of bands) {
       const height = BAND_PAD * 2 + (messages.length ? messages.length * ROW : NOTE);
       const current = n === this._step;
       // The whole band takes a click; the step number is the keyboard's button.
@@ -135,25 +159,16 @@ export class SequenceDiagram extends HTMLElement {
         s('rect', { class: 'band-bg', x: 2, y, width: W - 4, height, rx: 6 }),
         s('g', {
           class: 'step-button', tabindex: 0, role: 'button', 'data-focus-key': `step-${n}`,
-          'aria-label': `Step ${n}: ${stepInfo.title}${messages.length ? `, ${messages.length} message${messages.length > 1 ? 's' : ''}` : ', nothing on the wire'}`,
+          'aria-label': `Step ${n}: ${title}${messages.length ? `, ${messages.length} message${messages.length > 1 ? 's' : ''}` : ', nothing on the wire'}`,
           'aria-current': current ? 'step' : null,
         },
         s('circle', { class: 'step-dot', cx: GUTTER / 2 + 2, cy: y + 8 + 12, r: 12 }),
         s('text', { class: 'step-n', x: GUTTER / 2 + 2, y: y + 8 + 16.5, 'text-anchor': 'middle' }, String(n))));
 
       let ry = y + BAND_PAD;
-      if (messages.length === 0) {
-        const reached = (stepInfo.events || []).length > 0;
-        let sub = 'done locally — nothing on the wire';
-        if (session.error && !reached) sub = 'not reached: the handshake failed';
-        else if (n === 7) sub = session.closed ? 'closed' : 'no application data yet: send a message';
-        else if (session.keyShare && n === 5) sub = 'computed locally from the key shares already sent';
-        band.append(note(g, ry, stepInfo.title, sub));
-      }
-      for (const m of messages) {
-        const record = (session.records || [])[m.record];
-        const fatal = Boolean(session.error && m.name === 'Alert' && m.from === session.error.side);
-        band.append(arrow(g, ry, m, record ? byteLength(record.hex) : 0, fatal, n, stepInfo.title, current));
+      if (messages.length === 0) band.append(note(g, ry, title, sub));
+      for (const { m, bytes, fatal } of messages) {
+        band.append(arrow(g, ry, m, bytes, fatal, n, title, current));
         ry += ROW;
       }
       body.push(band);
@@ -173,6 +188,20 @@ export class SequenceDiagram extends HTMLElement {
       if (again) again.focus({ preventScroll: true });
     }
     fitNotes(g, svg);
+  }
+
+  /** resize writes the byte counts of a session drawn with the same shape as the drawing on screen. */
+  resize(bands) {
+    for (const { n, title, messages } of bands) {
+      for (const { m, bytes } of messages) {
+        const el = this._svg.querySelector(`g.message[data-focus-key="message-${m.index}"]`);
+        if (!el) continue;
+        const label = messageName(m, bytes, n, title);
+        if (el.getAttribute('aria-label') !== label) el.setAttribute('aria-label', label);
+        const size = el.querySelector('text.size');
+        if (size && size.textContent !== `${bytes} B`) size.textContent = `${bytes} B`;
+      }
+    }
   }
 }
 
@@ -197,12 +226,9 @@ function arrow({ CLIENT_X, SERVER_X, ROW }, y, m, bytes, fatal, n, title, curren
   const dir = fromClient ? 1 : -1;
   const tip = x2 - dir * 2;
   const mid = (CLIENT_X + SERVER_X) / 2;
-  // The name starts with the text shown (name, size), as speech input expects; no <title>
-  // inside (it would count as shown text).
-  const name = `${m.name}${bytes ? ` ${bytes} B` : ''}: ${m.encrypted ? 'encrypted, ' : ''}from the ${m.from} to the ${fromClient ? 'server' : 'client'}, step ${n}: ${title}`;
   const g = s('g', {
     class: classes('message', m.from, m.encrypted && 'encrypted', fatal && 'fatal'),
-    tabindex: 0, role: 'button', 'aria-label': name, 'aria-current': current ? 'step' : null,
+    tabindex: 0, role: 'button', 'aria-label': messageName(m, bytes, n, title), 'aria-current': current ? 'step' : null,
     'data-focus-key': `message-${m.index}`, 'data-step': n,
   },
     s('rect', { class: 'focus-ring', x: Math.min(x1, x2) - 6, y: y + 1, width: Math.abs(x2 - x1) + 12, height: ROW - 2, rx: 5 }),
@@ -213,6 +239,16 @@ function arrow({ CLIENT_X, SERVER_X, ROW }, y, m, bytes, fatal, n, title, curren
     bytes ? s('text', { class: 'size', x: x1 + dir * 8, y: ly - 6, 'text-anchor': fromClient ? 'start' : 'end' }, `${bytes} B`) : null);
   if (m.encrypted) g.append(lock(mid - m.name.length * 3.9 - 16, ly - 17));
   return g;
+}
+
+/**
+ * messageName is a message's accessible name. It starts with the text shown
+ * (name, size), as speech input expects; no <title> inside (it would count as
+ * shown text).
+ */
+function messageName(m, bytes, n, title) {
+  const to = m.from === 'client' ? 'server' : 'client';
+  return `${m.name}${bytes ? ` ${bytes} B` : ''}: ${m.encrypted ? 'encrypted, ' : ''}from the ${m.from} to the ${to}, step ${n}: ${title}`;
 }
 
 /** lock draws a small padlock with its top-left corner at (x, y). */
