@@ -80,17 +80,18 @@ export class MessageComposer extends HTMLElement {
     this.asClient.disabled = disabled;
     this.asServer.disabled = disabled;
     this.asServer.hidden = Boolean(this._remote);
-    this.asClient.textContent = this._remote ? 'Send to the server →' : 'Send as client →';
+    // Only what changed is written: this runs for each property the page sets.
+    setText(this.asClient, this._remote ? 'Send to the server →' : 'Send as client →');
     this.input.disabled = !this.canSend();
     let text = '';
     if (!s) text = 'The engine is not ready yet.';
     else if (s.error) text = 'The handshake failed, so there are no keys to encrypt with.';
     else if (s.closed) text = 'The connection is closed and both sides have overwritten their keys with zeros. Start a new session to send more.';
     const key = s && s.version === 'TLS 1.3' ? 'application traffic key' : 'write key';
-    this.about.textContent = this._remote
+    setText(this.about, this._remote
       ? `Your message becomes one TLS application-data record, sealed with ${aeadOf(s && s.suite)} under the client's ${key}, and travels in an HTTP POST to the server ${this._remote === 'page' ? 'in this page' : 'at the URL'}. The server decrypts it and answers by itself: its answer comes back in the response, and the client decrypts it.`
-      : `Each message becomes one TLS application-data record, sealed with ${aeadOf(s && s.suite)} under the sender's ${key} and opened by the receiver. Press Enter to send as the client.`;
-    this.notice.textContent = text;
+      : `Each message becomes one TLS application-data record, sealed with ${aeadOf(s && s.suite)} under the sender's ${key} and opened by the receiver. Press Enter to send as the client.`);
+    setText(this.notice, text);
     this.notice.hidden = !text;
   }
 
@@ -98,6 +99,11 @@ export class MessageComposer extends HTMLElement {
     if (!this.list) return;
     this.list.replaceChildren(...this._exchanges.map((ex) => (ex.remote ? renderRemote(ex) : renderExchange(ex))));
   }
+}
+
+/** setText sets el's text unless it is already that (a text set anew is a change to lay out). */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
 }
 
 /** aeadOf names the record cipher of an IANA suite name, from the engine's catalogue. */

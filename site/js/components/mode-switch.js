@@ -321,7 +321,9 @@ export class ModeSwitch extends HTMLElement {
     this.keySize.hidden = !sized || Boolean(fixedKey);
     if (this._state.suiteOrder) this.suiteOrder.value = this._state.suiteOrder;
     this.suiteOrder.disabled = !idle || Boolean(fixedKey);
-    this.hint.textContent = hintFor(m, keyType, fixedKey);
+    // (Written only when it changed: this runs on every render of the page.)
+    const hint = hintFor(m, keyType, fixedKey);
+    if (this.hint.textContent !== hint) this.hint.textContent = hint;
     // A control disabled while the engine works gives focus back once it is done.
     if (focused && focused.disabled) this._restore = focused;
     else if (this._restore && !this._restore.disabled) {

@@ -115,7 +115,8 @@ export class ServerSwitch extends HTMLElement {
       const available = r.value === 'local' || (r.value === 'page' ? pageOK : remoteOK);
       r.disabled = !idle || !available;
       const why = capabilities && !available ? ' (this build of the engine cannot: it has no remote API)' : '';
-      this.notes[i].textContent = SERVERS[i].note + why;
+      const note = SERVERS[i].note + why;
+      if (this.notes[i].textContent !== note) this.notes[i].textContent = note; // only a change is written
     });
     this.urlRow.hidden = server !== 'url';
     if (document.activeElement !== this.url) this.url.value = url || defaultURL || '';

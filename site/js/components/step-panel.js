@@ -84,7 +84,7 @@ export class StepPanel extends HTMLElement {
       const title = h('h2', { id: headingID, tabindex: -1 });
       const header = h('header', null, number, title);
       const article = h('article', { class: 'step-panel', 'aria-labelledby': headingID }, header);
-      v = this._view = { article, header, number, title, badge: null, compare: null, key: '', rest: [] };
+      v = this._view = { article, header, number, title, badge: null, compare: null, key: '', events: null, shape: '', values: [], records: null };
       this.content.replaceChildren(article);
     }
     v.article.dataset.source = recorded ? 'recorded' : 'live';
@@ -107,16 +107,35 @@ export class StepPanel extends HTMLElement {
       v.compare = compare;
       v.key = key;
     }
-    for (const el of v.rest) el.remove();
-    v.rest = [
-      events.length
-        ? h('ol', { class: 'events', 'aria-label': `What happens in step ${n}` }, events.map(renderEvent))
+    // The events: the same events with the same values' names (a new session
+    // of the same step) keep their elements, and only a value that changed
+    // (a random, a key share, a signature) is drawn anew.
+    const shape = JSON.stringify([n, events.map((ev) => [ev.actor, ev.title,
+      (ev.values || []).map((x) => [x.label, x.kind, Boolean(x.secret)])])]);
+    if (!v.events || !v.events.isConnected || shape !== v.shape) {
+      if (v.events) v.events.remove();
+      v.shape = shape;
+      v.values = events.map((ev) => (ev.values || []).map((x) => ({ key: JSON.stringify(x), el: null })));
+      v.events = events.length
+        ? h('ol', { class: 'events', 'aria-label': `What happens in step ${n}` }, events.map((ev, i) => eventItem(ev, v.values[i])))
         : h('p', { class: 'explanation no-events' }, n === 7
           ? 'No application data yet: type a message below and send it as the client or as the server.'
-          : 'Nothing was recorded for this step.'),
-      messages.length ? recordsOnTheWire(session, messages) : null,
-    ].filter(Boolean);
-    v.article.append(...v.rest);
+          : 'Nothing was recorded for this step.');
+      if (v.records) v.records.before(v.events);
+      else v.article.append(v.events);
+    } else {
+      events.forEach((ev, i) => (ev.values || []).forEach((x, j) => {
+        const was = v.values[i][j];
+        const key = JSON.stringify(x);
+        if (key === was.key) return;
+        const el = renderValue(x);
+        was.el.replaceWith(el);
+        v.values[i][j] = { key, el };
+      }));
+    }
+    if (v.records) v.records.remove();
+    v.records = messages.length ? recordsOnTheWire(session, messages) : null;
+    if (v.records) v.article.append(v.records);
   }
 
   /** focusHeading moves keyboard focus to the step's title (after a deep link). */
@@ -139,9 +158,19 @@ function paragraphs(text) {
 
 /** renderEvent shows what one actor did, with its values. */
 export function renderEvent(ev) {
+  return eventItem(ev, null);
+}
+
+/** eventItem is renderEvent's <li>; refs, when given, receives each value's element (refs[j].el). */
+function eventItem(ev, refs) {
+  const values = (ev.values || []).map((x, j) => {
+    const el = renderValue(x);
+    if (refs) refs[j].el = el;
+    return el;
+  });
   return h('li', { class: classes('event', ev.actor) },
     h('h3', null, h('span', { class: classes('actor', ev.actor) }, ev.actor), ' ', ev.title),
-    (ev.values || []).length ? h('dl', { class: 'values' }, ev.values.map(renderValue)) : null);
+    values.length ? h('dl', { class: 'values' }, values) : null);
 }
 
 /** recordsOnTheWire lists the bytes of every record sent during the step. */
