@@ -13,10 +13,10 @@ import (
 // the page is idle (issue 9: "New session" answers without a handshake on
 // the critical path). prepareSession runs a real handshake, with fresh
 // randoms and ephemeral keys, with the handle's keys and the options the
-// page will ask for, and keeps it beside the handle's session;
-// takePrepared, given the same options, makes it the handle's session (the
-// one send, keyUpdate, close and exportSession act on) as newSession would
-// have. Anything else gets nothing: other options (the page runs a new
+// page will ask for, keeps it beside the handle's session and returns it
+// (the page holds it until the visitor asks); takePrepared, given the same
+// options, makes it the handle's session (the one send, keyUpdate, close
+// and exportSession act on) as newSession would have. Anything else gets nothing: other options (the page runs a new
 // handshake then), or keys replaced since (setup drops it).
 
 // prepared is a handle's session run ahead.
@@ -24,9 +24,6 @@ type prepared struct {
 	req   SessionRequest // the options it was run with (normalized)
 	setup *pki.Setup     // the keys it was run with
 	sess  *session.Session
-	out   string    // its export, JSON, without the handle's id
-	ranAt time.Time // when its handshake ran
-	ms    float64   // how long the handshake took
 }
 
 // normalized returns the options of req that make a handshake, written one
@@ -57,7 +54,9 @@ type PreparedInfo struct {
 
 // PrepareSession runs the handshake newSession would run with the same
 // argument (without own) and keeps it for takePrepared, replacing the one
-// kept before. The handle's session is left alone. → {session, ms}.
+// kept before; the handle's session is left alone. It returns the session
+// as newSession would (the handle's id as "session"), with "prepared": when
+// its handshake ran, so that the page holds it before the visitor asks.
 func (a *API) PrepareSession(arg string) (string, error) {
 	var req SessionRequest
 	if err := decode("prepareSession", arg, &req); err != nil {
@@ -77,21 +76,22 @@ func (a *API) PrepareSession(arg string) (string, error) {
 		return "", err
 	}
 	ms := float64(time.Since(start).Microseconds()) / 1000
-	out, err := encode(s.Export())
+	out, err := exportOf(s, h.id)
 	if err != nil {
 		return "", err
 	}
-	h.prepared = &prepared{req: normalized(req), setup: h.setup, sess: s, out: out, ranAt: start, ms: ms}
-	return encode(struct {
-		Session string  `json:"session"`
-		Ms      float64 `json:"ms"`
-	}{h.id, ms})
+	info, err := encode(PreparedInfo{RanAt: start.UTC().Format("2006-01-02T15:04:05.000Z07:00"), HandshakeMs: ms})
+	if err != nil {
+		return "", err
+	}
+	h.prepared = &prepared{req: normalized(req), setup: h.setup, sess: s}
+	return out[:len(out)-1] + `,"prepared":` + info + "}", nil
 }
 
-// TakePrepared makes the handle's prepared session its session when it was
-// run with the same options and the handle's keys, and returns it as
-// newSession would have (with "prepared": when its handshake ran); else
-// null, and the prepared session is dropped either way.
+// TakePrepared makes the handle's prepared session its session, as a
+// newSession would have, when it was run with the same options and the
+// handle's keys: → {session, taken: true}; else null. The prepared session
+// is dropped either way.
 func (a *API) TakePrepared(arg string) (string, error) {
 	var req SessionRequest
 	if err := decode("takePrepared", arg, &req); err != nil {
@@ -110,13 +110,8 @@ func (a *API) TakePrepared(arg string) (string, error) {
 		return "null", nil
 	}
 	h.sess = p.sess
-	out, err := withSession(p.out, h.id)
-	if err != nil {
-		return "", err
-	}
-	info, err := encode(PreparedInfo{RanAt: p.ranAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"), HandshakeMs: p.ms})
-	if err != nil {
-		return "", err
-	}
-	return out[:len(out)-1] + `,"prepared":` + info + "}", nil
+	return encode(struct {
+		Session string `json:"session"`
+		Taken   bool   `json:"taken"`
+	}{h.id, true})
 }

@@ -9,11 +9,13 @@
 //                                                instantiate, goStart: Go's runtime, package
 //                                                init and main until the API is installed}
 //   worker → page  {type: 'failed', error}       the engine could not start
-//   page → worker  {id, method, arg, bytes?}     arg: a JSON string, or undefined; bytes:
-//                                                Uint8Arrays given after the progress callback
-//                                                (importCapture: the capture, the key log)
-//   worker → page  {id, ok: true, result}        result: the JSON string Go returned, or an object
-//                                                whose Uint8Arrays are transferred (sessionCapture)
+//   page → worker  {id, method, arg, bytes?,     arg: a JSON string, or undefined; bytes:
+//                   parsed?}                     Uint8Arrays given after the progress callback
+//                                                (importCapture: the capture, the key log);
+//                                                parsed: answer with the object, not the JSON
+//   worker → page  {id, ok: true, result}        result: the JSON string Go returned (parsed: the
+//                                                object it holds), or an object whose
+//                                                Uint8Arrays are transferred (sessionCapture)
 //   worker → page  {id, ok: false, error}        error: the error's message
 //   worker → page  {id, progress}                a stage of a slow call (setup: 'ca-key',
 //                                                'server-key', 'ca-cert', 'leaf-cert'; importCapture:
@@ -40,8 +42,9 @@
 //   page → worker  {type: 'wasm', module, bytes} or {type: 'wasm', module, error}
 //
 // prepareSession (the next "New session", run ahead: engine.js prepareSession) is idle
-// work: the worker hands it to Go only when no other call is in flight, and drops it
-// when a takePrepared or a setup of its handle comes first.
+// work: the worker hands it to Go only when no other call is in flight, or at once when
+// a takePrepared of its handle comes (before the take), and drops it when a setup of
+// its handle comes first.
 //
 // engine.preload {module: 'lab'|'server'} → {module, ms} loads a module ahead of its first
 // use (a page that knows a view will need it soon), without calling anything.
@@ -508,17 +511,29 @@ self.onmessage = async (event) => {
   }
   const idleWork = method === 'prepareSession';
   if (!idleWork) inFlight++;
+  let submitted = null; // called once Go has the call, or it failed before (prepareSession)
   try {
     await started;
     if (idleWork) {
-      // A take or a setup of the handle while this waits makes it moot.
+      // It waits for idle, unless a take for its handle comes first (then it runs before the
+      // take); a setup of the handle while it waits makes it moot.
       const target = handleNamed(arg) || 'default';
       const mine = {};
+      mine.woken = new Promise((resolve) => { mine.wake = resolve; });
+      mine.submitted = new Promise((resolve) => { submitted = resolve; });
       preparing.set(target, mine);
-      await whenIdle();
-      if (preparing.get(target) !== mine) throw new Error('prepareSession: dropped before it ran (the session was taken or the keys changed)');
+      await Promise.race([whenIdle(), mine.woken]);
+      if (preparing.get(target) !== mine) {
+        throw new Error('prepareSession: dropped before it ran (a later one replaced it, or the keys of its session changed)');
+      }
       preparing.delete(target);
-    } else if (method === 'takePrepared' || (method === 'setup' && !ownAsked(arg))) {
+    } else if (method === 'takePrepared') {
+      const waiting = preparing.get(handleNamed(arg) || 'default');
+      if (waiting) {
+        waiting.wake();
+        await waiting.submitted;
+      }
+    } else if (method === 'setup' && !ownAsked(arg)) {
       preparing.delete(handleNamed(arg) || 'default');
     }
     const api = globalThis.tlsPlayground;
@@ -550,9 +565,11 @@ self.onmessage = async (event) => {
     const progress = (...stage) => self.postMessage({ id, progress: stage.length > 1 ? stage : String(stage[0]) });
     const extra = Array.isArray(bytes) ? bytes : [];
     if (where === 'core' && !READS.has(method)) coreVersion++;
-    const result = where === 'lab'
-      ? await callLab(api, method, arg, progress, extra)
-      : await api[method](arg === undefined ? '' : arg, progress, ...extra);
+    const running = where === 'lab'
+      ? callLab(api, method, arg, progress, extra)
+      : api[method](arg === undefined ? '' : arg, progress, ...extra);
+    submitted?.();
+    const result = await running;
     // A released handle is forgotten by the lab too, when it holds a copy.
     if (method === 'releaseSession' && lab) {
       adoptedAt.delete(handleNamed(arg));
@@ -561,10 +578,13 @@ self.onmessage = async (event) => {
     // A result with bytes (sessionCapture) is an object: its buffers move to the page, not copied.
     const transfer = result && typeof result === 'object'
       ? Object.values(result).filter((v) => v instanceof Uint8Array).map((v) => v.buffer) : [];
-    self.postMessage({ id, ok: true, result }, transfer);
+    // parsed: the page wants the object (a structured clone costs its thread less than JSON.parse).
+    const answer = event.data.parsed && typeof result === 'string' ? JSON.parse(result) : result;
+    self.postMessage({ id, ok: true, result: answer }, transfer);
   } catch (err) {
     self.postMessage({ id, ok: false, error: String((err && err.message) || err) });
   } finally {
+    submitted?.();
     if (!idleWork) callDone();
   }
 };

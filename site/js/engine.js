@@ -171,16 +171,20 @@ export class Engine {
   }
 
   /**
-   * call sends method(arg) to the worker and resolves with Go's JSON string.
-   * onProgress, if given, is told each stage the engine reports.
+   * call sends method(arg) to the worker and resolves with Go's JSON string
+   * (with {parsed: true}, the object the worker parsed from it, when the
+   * worker knows how). onProgress, if given, is told each stage the engine
+   * reports.
    */
-  call(method, arg, onProgress, bytes) {
+  call(method, arg, onProgress, bytes, { parsed = false } = {}) {
     if (this.failed) return Promise.reject(this.failed);
     return new Promise((resolve, reject) => {
       const id = this.nextID++;
       this.pending.set(id, { resolve, reject, onProgress });
       const msg = { id, method, arg: arg === undefined ? undefined : JSON.stringify(arg) };
       if (bytes) msg.bytes = bytes; // copied (structured clone): the caller keeps its own
+      // parsed: the worker parses Go's JSON and posts the object (a structured clone).
+      if (parsed) msg.parsed = true;
       this.worker.postMessage(msg);
     });
   }
@@ -246,20 +250,25 @@ export class Engine {
    * is idle: a real handshake with fresh randoms and ephemeral keys, with the
    * handle's keys and newSession's options opts (`session: id` names an own
    * handle; none: the page's default), kept beside the handle's session,
-   * which it leaves alone. A call while one with equal options is ready or
-   * running does nothing. It resolves true once the session is ready, false
-   * when it could not be made (it never rejects: nothing waits on it). The
-   * worker starts it only when no other call is in flight, so a visitor's
-   * call waits at most for the one handshake already running.
-   * Any other options, a setup of the handle or its release drop it.
+   * which it leaves alone. The session comes to the page at once (a
+   * structured clone, at idle time) and is held here for takePrepared. A
+   * call while one with equal options is ready or running does nothing. It
+   * resolves true once the session is here, false when it could not be made
+   * (it never rejects: nothing waits on it). The worker starts it only when
+   * no other call is in flight, so a visitor's call waits at most for the one
+   * handshake already running. Other options at the take, a setup of the
+   * handle or its release drop it.
    */
   prepareSession(opts = {}) {
     const target = opts.session ?? 'default';
     const key = optionsKey(opts);
     const now = this.prepared.get(target);
     if (now && now.key === key) return now.ready;
-    const entry = { key, ready: null };
-    entry.ready = this.callJSON('prepareSession', opts).then(() => true, () => {
+    const entry = { key, result: null, ready: null };
+    entry.ready = this.call('prepareSession', opts, undefined, undefined, { parsed: true }).then((r) => {
+      entry.result = typeof r === 'string' ? JSON.parse(r) : r;
+      return true;
+    }, () => {
       if (this.prepared.get(target) === entry) this.prepared.delete(target);
       return false;
     });
@@ -271,20 +280,29 @@ export class Engine {
    * takePrepared takes the session prepareSession made with equal options
    * (`session: id` as there): → Promise of the session exactly as
    * newSession(opts) resolves (`session` = the handle's id), plus
-   * `prepared: {ranAt (ISO 8601: when its handshake ran), handshakeMs}`; or
-   * of null when none with equal options is ready or running (a running one
-   * is waited for: it ends sooner than a new handshake would), or the
-   * handle's keys changed since. The take is posted at once, so every call
-   * made after takePrepared (send, keyUpdate, exportSession, a lab method)
-   * acts on the taken session; the handle's previous session is dropped, as
-   * a newSession drops it. A null leaves the page to call newSession.
+   * `prepared: {ranAt (ISO 8601: when its handshake ran), handshakeMs}`;
+   * or of null when none with equal options is ready or running, or the
+   * handle's keys changed since. A session that is here resolves at once
+   * (a microtask, no round trip); one still running resolves when it
+   * arrives (sooner than a new handshake would). The take is posted to the
+   * worker at once, so every call made after takePrepared (send,
+   * keyUpdate, exportSession, a lab method) acts on the taken session; the
+   * handle's previous session is dropped, as a newSession drops it. A null
+   * leaves the page to call newSession.
    */
   takePrepared(opts = {}) {
     const target = opts.session ?? 'default';
     const now = this.prepared.get(target);
     this.prepared.delete(target); // taken, or stale: other options drop it
     if (!now || now.key !== optionsKey(opts) || this.failed) return Promise.resolve(null);
-    return this.callJSON('takePrepared', opts);
+    // In order with every later call. The engine refuses only what this Engine has
+    // already dropped (other options, a setup of the handle): a refusal here means
+    // the worker's handle changed behind this Engine's back.
+    this.callJSON('takePrepared', opts).then((r) => {
+      if (!r && now.result) console.error(`takePrepared: the engine no longer had the session prepared for ${target}: the page shows a session the engine dropped`);
+    }, () => {});
+    if (now.result) return Promise.resolve(now.result);
+    return now.ready.then((ok) => (ok ? now.result : null));
   }
 
   /** send encrypts one application-data record and decrypts it at the peer: {from, text, session?} → Exchange. */

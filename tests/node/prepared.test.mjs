@@ -95,6 +95,18 @@ describe('the prepared session', { timeout: 240_000 }, () => {
         if (t) seen.add(random(t));
       }
       r.cycles = seen.size;
+      // A session that is here is taken without a round trip (the page renders it in the click's task).
+      await e.prepareSession(opts);
+      let resolved = false;
+      const quick = e.takePrepared(opts).then((t) => { resolved = Boolean(t); });
+      await null;
+      await null;
+      r.immediate = resolved;
+      await quick;
+      // A take right after prepareSession (not awaited) runs it before the take: a session.
+      e.prepareSession(opts);
+      const eager = await e.takePrepared(opts);
+      r.eager = Boolean(eager) && random(await e.exportSession()) === random(eager);
       const own = await e.newSession({ own: true, mode: 'ecdhe' });
       await e.prepareSession({ session: own.session, mode: 'ecdhe' });
       r.pageTakesOwn = await e.takePrepared({ mode: 'ecdhe' });
@@ -127,6 +139,8 @@ describe('the prepared session', { timeout: 240_000 }, () => {
     assert.equal(out.newKeys, null, 'new keys');
     assert.equal(out.newKeysEngine, null, 'new keys, the engine asked directly');
     assert.equal(out.cycles, 20, 'twenty takes, twenty fresh sessions, no handle left behind');
+    assert.equal(out.immediate, true, 'a prepared session that is here resolves in a microtask');
+    assert.equal(out.eager, true, 'a take right after prepareSession gets that session');
     assert.equal(out.pageTakesOwn, null, 'the page does not take an own handle\'s prepared session');
     assert.deepEqual(out.ownTaken, { session: true, fresh: true });
     assert.deepEqual(errors, []);
