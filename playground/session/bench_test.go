@@ -4,7 +4,9 @@ import (
 	"crypto/tls"
 	"io"
 	"net"
+	"slices"
 	"testing"
+	"time"
 
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -58,16 +60,7 @@ func BenchmarkHandshake(b *testing.B) {
 				b.Skip(err) // a mode not built yet
 			}
 			for b.Loop() {
-				s, err := New(setup, Options{Mode: c.mode, Group: c.group})
-				if err != nil || !s.Established() {
-					b.Fatal(err, s.Export().Error)
-				}
-				if _, err := s.Send("client", "ping"); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := s.Send("server", "pong"); err != nil {
-					b.Fatal(err)
-				}
+				engineHandshake(b, setup, c.mode, c.group)
 			}
 		})
 	}
@@ -78,39 +71,109 @@ func BenchmarkHandshake(b *testing.B) {
 func BenchmarkCryptoTLSHandshake(b *testing.B) {
 	for _, c := range benchCases {
 		b.Run(c.name, func(b *testing.B) {
-			setup := benchSetup(b, c.keyType)
-			cfg := c.std.Clone()
-			cfg.RootCAs, cfg.ServerName = setup.Roots(), setup.ServerName
-			cfg.Certificates = []tls.Certificate{{Certificate: setup.Chain, PrivateKey: setup.Signer}}
+			cfg := stdConfig(benchSetup(b, c.keyType), c.std)
 			for b.Loop() {
-				c1, c2 := net.Pipe()
-				srv, cli := tls.Server(c2, cfg), tls.Client(c1, cfg)
-				done := make(chan error, 1)
-				go func() {
-					err := srv.Handshake()
-					if err == nil {
-						buf := make([]byte, 4)
-						if _, err = io.ReadFull(srv, buf); err == nil {
-							_, err = srv.Write([]byte("pong"))
-						}
-					}
-					done <- err
-				}()
-				if err := cli.Handshake(); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := cli.Write([]byte("ping")); err != nil {
-					b.Fatal(err)
-				}
-				if _, err := io.ReadFull(cli, make([]byte, 4)); err != nil {
-					b.Fatal(err)
-				}
-				if err := <-done; err != nil {
-					b.Fatal(err)
-				}
-				c1.Close() // close the raw pipe: tls.Conn.Close on a pipe stalls (DESIGN.md)
-				c2.Close()
+				stdHandshake(b, cfg)
 			}
 		})
 	}
+}
+
+// BenchmarkHandshakeRatio times the engine's handshakes and crypto/tls's in
+// turns, batch by batch in one process, and reports the median of the
+// ratios of their times (engine/crypto-tls): where CPU time cannot be read
+// (Go wasm under Node), a ratio taken batch by batch is what load on the
+// machine disturbs least. Each iteration is one batch of each.
+func BenchmarkHandshakeRatio(b *testing.B) {
+	const batch = 10
+	for _, c := range benchCases {
+		b.Run(c.name, func(b *testing.B) {
+			setup := benchSetup(b, c.keyType)
+			cfg := stdConfig(setup, c.std)
+			engine := func() {
+				for range batch {
+					engineHandshake(b, setup, c.mode, c.group)
+				}
+			}
+			std := func() {
+				for range batch {
+					stdHandshake(b, cfg)
+				}
+			}
+			var ratios []float64
+			for i := 0; b.Loop(); i++ {
+				first, second := engine, std
+				if i%2 == 1 {
+					first, second = std, engine // neither always pays for the other's garbage
+				}
+				t0 := time.Now()
+				first()
+				t1 := time.Now()
+				second()
+				t2 := time.Now()
+				e, s := t1.Sub(t0), t2.Sub(t1)
+				if i%2 == 1 {
+					e, s = s, e
+				}
+				ratios = append(ratios, float64(e)/float64(s))
+			}
+			slices.Sort(ratios)
+			b.ReportMetric(ratios[len(ratios)/2], "engine/crypto-tls")
+		})
+	}
+}
+
+// engineHandshake is one session by the engine: the handshake, then one
+// message each way.
+func engineHandshake(b *testing.B, setup *pki.Setup, mode, group string) {
+	s, err := New(setup, Options{Mode: mode, Group: group})
+	if err != nil || !s.Established() {
+		b.Fatal(err, s.Export().Error)
+	}
+	if _, err := s.Send("client", "ping"); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.Send("server", "pong"); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// stdConfig is crypto/tls's configuration of a handshake with setup's key
+// and chain.
+func stdConfig(setup *pki.Setup, std *tls.Config) *tls.Config {
+	cfg := std.Clone()
+	cfg.RootCAs, cfg.ServerName = setup.Roots(), setup.ServerName
+	cfg.Certificates = []tls.Certificate{{Certificate: setup.Chain, PrivateKey: setup.Signer}}
+	return cfg
+}
+
+// stdHandshake is the same session between two crypto/tls ends.
+func stdHandshake(b *testing.B, cfg *tls.Config) {
+	c1, c2 := net.Pipe()
+	srv, cli := tls.Server(c2, cfg), tls.Client(c1, cfg)
+	done := make(chan error, 1)
+	go func() {
+		err := srv.Handshake()
+		if err == nil {
+			buf := make([]byte, 4)
+			if _, err = io.ReadFull(srv, buf); err == nil {
+				_, err = srv.Write([]byte("pong"))
+			}
+		}
+		done <- err
+	}()
+	if err := cli.Handshake(); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := cli.Write([]byte("ping")); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := io.ReadFull(cli, make([]byte, 4)); err != nil {
+		b.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+	c1.Close() // close the raw pipe: tls.Conn.Close on a pipe stalls (DESIGN.md)
+	c2.Close()
 }

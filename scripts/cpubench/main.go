@@ -162,7 +162,11 @@ func run(bin, tree string, wasm bool, bench string, n int) time.Duration {
 			log.Fatal(err)
 		}
 		node := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec_node.js")
-		cmd = exec.Command("node", append([]string{"--stack-size=8192", node, bin}, args...)...)
+		// --no-liftoff: V8 compiles the whole module optimized before it
+		// runs, a cost the same in both runs, rather than tiering functions
+		// up in the background while the handshakes run (a cost that would
+		// not cancel out, and code of varying speed).
+		cmd = exec.Command("node", append([]string{"--stack-size=8192", "--no-liftoff", node, bin}, args...)...)
 	}
 	cmd.Dir = filepath.Join(tree, "playground", "session") // as go test runs it: testdata is relative
 	cmd.Stderr = os.Stderr
