@@ -91,11 +91,6 @@ type Core struct {
 
 	inBuf, hsBuf []byte
 	transcript   []byte // every handshake message so far, as sent and received
-	// th is the running hash of transcript[:thLen] with thAlg, so that a
-	// transcript hash costs only the messages added since the last one.
-	th    hash.Hash
-	thAlg crypto.Hash
-	thLen int
 	out          []record.Out
 	in, write    *record.Protector // nil until protection is on
 	helloSent    bool              // a client's first record went out (RFC 8446, Section 5.1; RFC 5246, Appendix E.1)
@@ -109,6 +104,12 @@ type Core struct {
 
 	erasures  []Erasure
 	onDiscard func() // called just before the keys are overwritten with zeros
+
+	// th is the running hash of transcript[:thLen] with thAlg, so that a
+	// transcript hash costs only the messages added since the last one.
+	th    hash.Hash
+	thAlg crypto.Hash
+	thLen int
 
 	ignored    int          // records in a row that carried nothing to act on (see Ignore)
 	appData    [][]byte     // application data received and not yet taken
