@@ -152,13 +152,13 @@ func (s *Scheme) Sign(rand io.Reader, key crypto.Signer, msg []byte) ([]byte, er
 	}
 	switch s.kind {
 	case "pss":
-		return rsa.SignPSS(rand, key.(*rsa.PrivateKey), s.Hash, s.Digest(msg), &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+		return key.Sign(rand, s.Digest(msg), &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash, Hash: s.Hash})
 	case "pkcs1":
-		return rsa.SignPKCS1v15(nil, key.(*rsa.PrivateKey), s.Hash, s.Digest(msg))
+		return key.Sign(nil, s.Digest(msg), s.Hash)
 	case "ecdsa":
-		return key.(*ecdsa.PrivateKey).Sign(nil, s.Digest(msg), s.Hash)
+		return key.Sign(nil, s.Digest(msg), s.Hash) // nil rand: RFC 6979, as before
 	case "ed25519":
-		return ed25519.Sign(key.(ed25519.PrivateKey), msg), nil
+		return key.Sign(nil, msg, crypto.Hash(0))
 	}
 	return nil, errors.New("unknown scheme")
 }
