@@ -102,8 +102,9 @@ type Session struct {
 	err            *ErrorInfo
 	closed         bool
 	mode           string
-	roots          *x509.CertPool // the client's trust store
-	view           view           // the client's view, kept after it discards its keys
+	roots          *x509.CertPool  // the client's trust store
+	view           view            // the client's view, kept after it discards its keys
+	serverShare    *trace.KeyShare // the ECDHE server's side of the exchange, kept before it erases it
 }
 
 // New runs a classic handshake between a fresh client and server built from
@@ -224,6 +225,9 @@ func (s *Session) pump() {
 			if s.dualC != nil {
 				s.capture()
 			}
+			if s.server12 != nil {
+				s.keepServerShare()
+			}
 			return
 		}
 	}
@@ -253,8 +257,8 @@ func (s *Session) carry(fromName string, from endpoint.Endpoint, toName string, 
 		}
 		if s.server12 != nil && !to.HandshakeComplete() {
 			// The ECDHE server erases its ephemeral key as soon as it
-			// derives the master secret: the view keeps it from before.
-			s.capture()
+			// derives the master secret: the export keeps it from before.
+			s.keepServerShare()
 		}
 		if err := to.Receive(wire); err != nil {
 			s.noteError(toName, err)
@@ -275,7 +279,8 @@ func (s *Session) capture() {
 		}
 		v, s.mode = dualView(s.dualC, s.dualS, s.view.keyShare)
 	case s.server12 != nil:
-		v = ecdheView(s.client12, s.server12, s.view.keyShare)
+		s.keepServerShare()
+		v = ecdheView(s.client12, s.server12, s.serverShare)
 	case s.client12 != nil:
 		v = classicView(s.client12)
 	case s.client13 != nil:
@@ -285,6 +290,14 @@ func (s *Session) capture() {
 	}
 	if s.view.version == "" || hasSecrets(v) {
 		s.view = v
+	}
+}
+
+// keepServerShare copies the ECDHE server's ephemeral private key and shared
+// secret while it holds them (ecdheView shows them).
+func (s *Session) keepServerShare() {
+	if sk := s.server12.ECDHE(); sk != nil && len(sk.Shared) > 0 && !allZero(sk.Shared) {
+		s.serverShare = &trace.KeyShare{ServerPrivate: trace.HexString(sk.Private), ServerShared: trace.HexString(sk.Shared)}
 	}
 }
 
