@@ -23,8 +23,10 @@
 // becomes '../../engine-<h>.wasm', and '../lab.wasm' and '../server.wasm' the
 // lab's and the server's (the engine's own when the build has no such module:
 // then the engine plays the role, as one whole engine does); '../wasm_exec.js'
-// stays (the glue is in the same folder as before, relative to js/). The build
-// fails if a literal is not there exactly once. The service worker precaches
+// stays (the glue is in the same folder as before, relative to js/), and the
+// copy starts with Go's glue itself, so that the worker needs no second
+// request before the engine runs. The build fails if a literal is not there
+// exactly once. The service worker precaches
 // the pages and the assets but the lab and the server (build.json's lazy): a
 // first visit downloads only what the first view needs. Files are named by hash, so the same
 // input gives the same output, and a page can never load a new engine with an
@@ -266,7 +268,11 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	worker = bytes.Replace(worker, []byte(wasmLiteral), fromWorker(b.Engine), 1)
 	worker = bytes.Replace(worker, []byte(labLiteral), fromWorker(b.Lab), 1)
 	worker = bytes.Replace(worker, []byte(serverLiteral), fromWorker(b.Server), 1)
-	code[workerFile] = worker
+	// The worker carries Go's glue before its own code (the worker then skips
+	// importScripts, which defines self.Go): one request fewer before the engine
+	// starts, and nothing blocks the worker's thread while the engine downloads.
+	// wasm_exec.js stays beside it for other loaders.
+	code[workerFile] = slices.Concat(wasmExec, []byte("\n"), worker)
 
 	// The page's code, under a name made of all of it.
 	h := short(digestOf(code))

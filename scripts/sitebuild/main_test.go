@@ -124,6 +124,10 @@ func TestBuild(t *testing.T) {
 	if strings.Contains(worker, wasmLiteral) {
 		t.Errorf("the worker still names %s", wasmLiteral)
 	}
+	// It starts with Go's glue (no importScripts before the engine runs).
+	if !strings.HasPrefix(worker, "'use strict'; // Go's glue\n") || !strings.Contains(worker, "engine-worker.js runs the Go engine") {
+		t.Errorf("the worker does not start with Go's glue followed by its own code: %.80q", worker)
+	}
 
 	// The precache list: every file under assets/, the pages, the manifest and icons; nothing missing.
 	var precached int64
