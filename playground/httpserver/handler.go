@@ -1,11 +1,14 @@
 // Package httpserver puts the engine's server behind a net/http Handler:
 // each client flight is an HTTP POST whose body is the raw TLS records, and
-// the response body is the server's next flight. The server keeps nothing
-// in memory between requests (on Cloudflare Workers and in the page every
-// request runs in a fresh Go instance): the connection's state travels
+// the response body is the server's next flight. The server keeps no
+// connection in memory between requests: the connection's state travels
 // with the client in a sealed token, as TLS session tickets and QUIC retry
-// tokens do, and a fresh server rebuilds it by replaying the client's bytes
-// into a server seeded the same way.
+// tokens do, and the server rebuilds it by replaying the client's bytes
+// into a server seeded the same way, so any instance can take any flight
+// (on Cloudflare Workers one Go instance per isolate, in the page one per
+// server identity, natively one process). What one instance keeps across
+// requests is bounded and holds no connection: the parsed key and its last
+// signatures (sigcache.go).
 package httpserver
 
 import (
@@ -380,7 +383,14 @@ func (h *handler) server(st *connState, signer crypto.Signer, rec *trace.Recorde
 		if st.Mode == ModeClassic {
 			cfg.Suites = suites.Classic
 		}
-		if k, ok := signer.(*rsa.PrivateKey); ok {
+		if st.Mode == ModeClassic {
+			// RSA key transport: the key decrypts the premaster secret (tls12 finds
+			// it by the Signer's type), which no cache of signatures helps.
+			if c, ok := signer.(*cachingSigner); ok {
+				cfg.Signer = c.key
+			}
+		}
+		if k, ok := cfg.Signer.(*rsa.PrivateKey); ok {
 			cfg.Key = k
 		}
 		if st.Group != "" {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
@@ -32,6 +33,9 @@ type Identity struct {
 
 	lazy *lazyKey         // an RSA key not parsed yet (Signer is nil)
 	pub  crypto.PublicKey // the leaf's public key, the key's public half
+
+	sigsOnce sync.Once
+	sigs     *cachingSigner // the key behind the cache of its last signatures (sigcache.go)
 }
 
 // Environment variable names of an identity (Worker secrets, .dev.vars).

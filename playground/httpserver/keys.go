@@ -18,10 +18,10 @@ import (
 // An RSA private key is parsed when a flight first needs it, not when the
 // identity is read. Parsing one is crypto/rsa's precomputation and checks
 // (Montgomery moduli for n, p, q, p-1 and q-1): about as long as signing
-// with it, milliseconds under wasm. On Cloudflare and in the page every
-// request is a fresh Go instance that reads its identity again, and most
-// requests (GET /tls/info, a preflight, every refused request) never use
-// the key. The identity still checks at once that the key is the leaf's,
+// with it, milliseconds under wasm. An instance that has served only
+// GET /tls/info, preflights and refused requests never parsed it; after the
+// first flight it stays parsed for the instance's life (on Cloudflare one
+// instance serves an isolate's requests). The identity still checks at once that the key is the leaf's,
 // from the public half in the key's encoding.
 
 // lazyKey is an RSA key's PEM, parsed once on first use.
@@ -42,12 +42,26 @@ func (k *lazyKey) get() (crypto.Signer, error) {
 	return k.signer, k.err
 }
 
-// signer returns the identity's private key, parsing it on first use.
-func (id *Identity) signer() (crypto.Signer, error) {
+// key returns the identity's private key, parsing it on first use.
+func (id *Identity) key() (crypto.Signer, error) {
 	if id.Signer != nil || id.lazy == nil {
 		return id.Signer, nil
 	}
 	return id.lazy.get()
+}
+
+// signer returns what the server signs with: the identity's private key
+// behind the cache of its last signatures (sigcache.go), made on first use.
+func (id *Identity) signer() (crypto.Signer, error) {
+	key, err := id.key()
+	if err != nil || key == nil {
+		return key, err
+	}
+	id.sigsOnce.Do(func() { id.sigs = newCachingSigner(key) })
+	if id.sigs.key != key { // Signer replaced after the first flight
+		return key, nil
+	}
+	return id.sigs, nil
 }
 
 // public is the identity's public key, without parsing a lazy private key.
