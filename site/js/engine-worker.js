@@ -432,12 +432,12 @@ const NET = {
   },
 };
 
-/** callNet runs a net.* method, after the ones before it. */
+/** callNet runs a net.* method, after the ones before it: → its result, an object. */
 function callNet(name, api, arg) {
   coreVersion++; // the remote client changes
   const run = queue.then(() => NET[name](api, arg ? JSON.parse(arg) : {}));
   queue = run.catch(() => {}).then(() => { coreVersion++; });
-  return run.then((result) => JSON.stringify(result));
+  return run;
 }
 
 /** parsedArg is a call's JSON argument as an object ({} when there is none or it is not one). */
@@ -552,7 +552,8 @@ self.onmessage = async (event) => {
       return;
     }
     if (typeof method === 'string' && method.startsWith('net.') && Object.hasOwn(NET, method.slice(4))) {
-      self.postMessage({ id, ok: true, result: await callNet(method.slice(4), api, arg) });
+      const result = await callNet(method.slice(4), api, arg);
+      self.postMessage({ id, ok: true, result: event.data.parsed ? result : JSON.stringify(result) });
       return;
     }
     // A new setup of the page's handle is a new server key: the in-page server
