@@ -2,6 +2,7 @@ package session
 
 import (
 	"crypto/tls"
+	"encoding/json"
 	"io"
 	"net"
 	"slices"
@@ -66,6 +67,23 @@ func BenchmarkHandshake(b *testing.B) {
 	}
 }
 
+// BenchmarkHandshakeExport is BenchmarkHandshake and then what the page
+// does with the session: its export, in JSON (the trace formatted: hex,
+// decoded certificates).
+func BenchmarkHandshakeExport(b *testing.B) {
+	for _, c := range benchCases {
+		b.Run(c.name, func(b *testing.B) {
+			setup := benchSetup(b, c.keyType)
+			for b.Loop() {
+				s := engineHandshake(b, setup, c.mode, c.group)
+				if _, err := json.Marshal(s.Export()); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkCryptoTLSHandshake is the same handshakes between two crypto/tls
 // ends over net.Pipe, for comparison.
 func BenchmarkCryptoTLSHandshake(b *testing.B) {
@@ -125,7 +143,7 @@ func BenchmarkHandshakeRatio(b *testing.B) {
 
 // engineHandshake is one session by the engine: the handshake, then one
 // message each way.
-func engineHandshake(b *testing.B, setup *pki.Setup, mode, group string) {
+func engineHandshake(b *testing.B, setup *pki.Setup, mode, group string) *Session {
 	s, err := New(setup, Options{Mode: mode, Group: group})
 	if err != nil || !s.Established() {
 		b.Fatal(err, s.Export().Error)
@@ -136,6 +154,7 @@ func engineHandshake(b *testing.B, setup *pki.Setup, mode, group string) {
 	if _, err := s.Send("server", "pong"); err != nil {
 		b.Fatal(err)
 	}
+	return s
 }
 
 // stdConfig is crypto/tls's configuration of a handshake with setup's key

@@ -16,7 +16,7 @@ func Chain(chain [][]byte, note string) []Value {
 			label = fmt.Sprintf("Certificate %d", i+1)
 		}
 		if cert, err := pki.ParseCertificate(der); err == nil {
-			vals = append(vals, Cert(label, pki.Describe(cert), ""), PEM(label+" (PEM)", pki.CertPEM(der), ""))
+			vals = append(vals, Cert(label, cert, ""), PEM(label+" (PEM)", pki.CertPEM(der), ""))
 		} else {
 			vals = append(vals, Hex(label+" (unparsable)", der, err.Error()))
 		}

@@ -5,7 +5,9 @@ package trace
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/hex"
+	"encoding/json"
 
 	"tlsplayground/playground/pki"
 )
@@ -39,7 +41,7 @@ type Value struct {
 	Len    int           `json:"len,omitempty"`
 	Text   string        `json:"text,omitempty"`
 	Items  []string      `json:"items,omitempty"`
-	Cert   *pki.CertInfo `json:"cert,omitempty"`
+	Cert   *CertRef      `json:"cert,omitempty"` // KindCert: decoded when marshalled or read (Info)
 	OK     *bool         `json:"ok,omitempty"`
 	Secret bool          `json:"secret,omitempty"`
 	Note   string        `json:"note,omitempty"`
@@ -110,9 +112,34 @@ func PEM(label string, pem []byte, note string) Value {
 	return Value{Label: label, Kind: KindPEM, Text: string(pem), Note: note}
 }
 
-// Cert is a decoded certificate.
-func Cert(label string, info pki.CertInfo, note string) Value {
-	return Value{Label: label, Kind: KindCert, Cert: &info, Note: note}
+// Cert is a certificate, shown decoded (pki.Describe).
+func Cert(label string, c *x509.Certificate, note string) Value {
+	return Value{Label: label, Kind: KindCert, Cert: &CertRef{cert: c}, Note: note}
+}
+
+// CertRef is a certificate in the trace. It is decoded for the page
+// (pki.Describe) when the trace is marshalled or read (Info), not while the
+// handshake runs.
+type CertRef struct {
+	cert *x509.Certificate
+	info *pki.CertInfo // decoded, or read from JSON
+}
+
+// Info returns the certificate decoded.
+func (r *CertRef) Info() pki.CertInfo {
+	if r.info != nil {
+		return *r.info
+	}
+	return pki.Describe(r.cert)
+}
+
+// MarshalJSON writes the certificate decoded (pki.CertInfo).
+func (r *CertRef) MarshalJSON() ([]byte, error) { return json.Marshal(r.Info()) }
+
+// UnmarshalJSON reads a decoded certificate.
+func (r *CertRef) UnmarshalJSON(b []byte) error {
+	r.info = new(pki.CertInfo)
+	return json.Unmarshal(b, r.info)
 }
 
 // Check is a pass/fail check with what was compared.

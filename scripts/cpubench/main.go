@@ -18,6 +18,7 @@
 //	go run ./scripts/cpubench -trees .,/tmp/base   # before/after, interleaved
 //	go run ./scripts/cpubench -cases 'tls13-ecdsa' -n 300 -rounds 7
 //	go run ./scripts/cpubench -instructions -trees .,/tmp/base
+//	go run ./scripts/cpubench -engine BenchmarkHandshakeExport   # with the page's JSON export
 package main
 
 import (
@@ -44,6 +45,7 @@ func main() {
 	rounds := flag.Int("rounds", 5, "measurements per handshake, tree and implementation; the median is printed")
 	match := flag.String("cases", ".", "regexp: which handshakes")
 	verbose := flag.Bool("v", false, "print every measurement")
+	engineBench := flag.String("engine", "BenchmarkHandshake", "the engine's benchmark: BenchmarkHandshake, or BenchmarkHandshakeExport (the session exported to JSON too, as the page does)")
 	instructions := flag.Bool("instructions", false, "count instructions under valgrind (native only) instead of CPU time")
 	flag.Parse()
 	if *instructions && *wasm {
@@ -86,7 +88,7 @@ func main() {
 		}
 	}
 
-	impls := []string{"BenchmarkHandshake", "BenchmarkCryptoTLSHandshake"}
+	impls := []string{*engineBench, "BenchmarkCryptoTLSHandshake"}
 	// cpu[tree][case][impl] is the list of µs per handshake, one per round.
 	cpu := map[string][]float64{}
 	key := func(t int, c, impl string) string { return fmt.Sprint(t, c, impl) }

@@ -159,7 +159,12 @@ func (p *printer) value(indent string, v trace.Value) {
 	case trace.KindPEM:
 		p.printf("%s%s: %s\n", indent, label, pemSummary(v.Text))
 	case trace.KindCert:
-		p.cert(indent, label, v.Cert)
+		var info *pki.CertInfo
+		if v.Cert != nil {
+			i := v.Cert.Info()
+			info = &i
+		}
+		p.cert(indent, label, info)
 	case trace.KindCheck:
 		mark := "✗"
 		if v.OK != nil && *v.OK {
