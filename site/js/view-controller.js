@@ -667,8 +667,11 @@ export function createView({
     let session;
     try {
       // The worker ran this handshake ahead while the page was idle (same options,
-      // same keys, fresh randoms): taking it renders the click at once.
-      session = await takePrepared(opts, label);
+      // same keys, fresh randoms): taking it renders the click at once. Only for
+      // another session of the kind on screen: after a server, trust or mode change
+      // the handshake runs anew.
+      const again = Boolean(state.sessionOpts) && JSON.stringify(state.sessionOpts) === JSON.stringify(opts);
+      session = again ? await takePrepared(opts, label) : null;
       if (!session) session = await work(label, () => engine.newSession({ ...opts, ...at() }), { settle: false });
     } catch (err) {
       refuse(`The engine could not run the ${modeInfo(mode).label} handshake (${modeInfo(mode).sub}).`, err);
@@ -871,6 +874,7 @@ export function createView({
     const changed = next.server !== state.server || next.serverURL !== state.serverURL;
     Object.assign(state, next);
     if (changed) state.net = { ...state.net, info: null, infoFor: '', infoError: '', trust: null };
+    if (changed) state.sessionOpts = null; // another server: no session prepared for the one before is taken
     writeHash();
     render();
     if (next.server === 'url') await loadServerInfo();

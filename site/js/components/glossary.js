@@ -12,7 +12,7 @@
 //   citations(list)        "RFC 8446 §4.1.2" → <a> to the RFC Editor's page.
 // No innerHTML: every node is built with dom.js.
 
-import { h } from '../dom.js';
+import { h, soon } from '../dom.js';
 import { GLOSSARY, CITATION_PATTERN } from '../glossary-data.js';
 
 const CITATION = new RegExp(CITATION_PATTERN);
@@ -115,6 +115,8 @@ export function citations(list) {
  * own fragment names the step shown).
  */
 export function showEntry(id) {
+  // A list not built yet (it is built after the first screen) is built now.
+  for (const list of document.querySelectorAll('tls-glossary')) if (typeof list.build === 'function') list.build();
   const el = document.getElementById(anchorID(id));
   if (!el) return false;
   const list = el.closest('tls-glossary');
@@ -126,13 +128,13 @@ export function showEntry(id) {
 
 export class Glossary extends HTMLElement {
   connectedCallback() {
-    if (!this.built) {
-      this.built = true;
-      this.render();
+    if (!this.wired) {
+      this.wired = true;
+      // The list sits at the end of the page: it is built in a task of its
+      // own, after the first screen's (issue 9: no long task at load), or at
+      // once when something asks for an entry (showEntry).
+      soon(this, () => this.build());
       this.onHash = () => this.follow(location.hash);
-      // The page may be opened on #glossary-<id>: show it now, and again once
-      // the page is ready (its first session may have scrolled to the step).
-      requestAnimationFrame(() => this.follow(initialHash));
       const settled = () => ['ready', 'failed'].includes(document.body.dataset.state);
       if (/^#glossary-/.test(initialHash) && !settled()) {
         const ready = new MutationObserver(() => {
@@ -148,6 +150,15 @@ export class Glossary extends HTMLElement {
 
   disconnectedCallback() {
     window.removeEventListener('hashchange', this.onHash);
+  }
+
+  /** build makes the list, once; the page may be opened on #glossary-<id>: it is shown then. */
+  build() {
+    if (this.built) return;
+    this.built = true;
+    this.render();
+    // Shown once laid out, and again once the page is ready (its first session may have scrolled to the step).
+    requestAnimationFrame(() => this.follow(initialHash));
   }
 
   /** follow shows the entry a fragment names, if it names one. */
