@@ -38,6 +38,7 @@ const (
 type stage struct {
 	hash   crypto.Hash
 	secret []byte
+	mac    *macer // the HMAC of the stages of one schedule
 }
 
 // Bytes returns the secret itself, the very slice (to erase, or to show).
@@ -46,7 +47,7 @@ func (s *stage) Bytes() []byte { return s.secret }
 // derive is Derive-Secret(secret, label, messages), the transcript hash
 // of the messages given.
 func (s *stage) derive(label string, th []byte) []byte {
-	return DeriveSecret(s.hash, s.secret, label, th)
+	return s.mac.expandLabel(s.secret, label, th, s.hash.Size())
 }
 
 // next extracts the next stage's secret from ikm: HKDF-Extract(
@@ -54,7 +55,71 @@ func (s *stage) derive(label string, th []byte) []byte {
 // intermediate "derived" value.
 func (s *stage) next(ikm []byte) (stage, []byte) {
 	derived := s.derive(labelDerived, emptyHash(s.hash))
-	return stage{hash: s.hash, secret: Extract(s.hash, derived, ikm)}, derived
+	return stage{hash: s.hash, secret: s.mac.extract(derived, ikm), mac: s.mac}, derived
+}
+
+// macer computes the HMACs of one key schedule (RFC 2104): HMAC(K, m) =
+// H((K' ^ opad) || H((K' ^ ipad) || m)), K' being K (or H(K) when K is
+// longer than a block) padded with zeros to a block. Every step of the
+// schedule is one HMAC under a new key; crypto/hmac would make two hash
+// states and two pads for each, where a macer keeps its own and resets
+// them (the RFC 8448 test vectors check it, through the whole schedule).
+type macer struct {
+	inner, outer hash.Hash
+	pad          [128]byte // a block of SHA-256 (64) or SHA-384 (128)
+	buf          [128]byte // the HkdfLabel being expanded, then a hash
+}
+
+func newMacer(h crypto.Hash) *macer { return &macer{inner: h.New(), outer: h.New()} }
+
+// sum returns HMAC(key, a || b) in m.buf, valid until the next call. It
+// leaves no trace of the key in the pad or the hash states.
+func (m *macer) sum(key, a, b []byte) []byte {
+	pad := m.pad[:m.inner.BlockSize()]
+	if len(key) > len(pad) {
+		m.outer.Write(key)
+		key = m.outer.Sum(nil) // m.buf may hold a
+		m.outer.Reset()
+	}
+	copy(pad, key)
+	clear(pad[len(key):])
+	for i := range pad {
+		pad[i] ^= 0x36
+	}
+	m.inner.Write(pad)
+	m.inner.Write(a)
+	m.inner.Write(b)
+	for i := range pad {
+		pad[i] ^= 0x36 ^ 0x5c
+	}
+	m.outer.Write(pad)
+	clear(pad)
+	in := m.inner.Sum(m.buf[:0])
+	m.inner.Reset()
+	m.outer.Write(in)
+	out := m.outer.Sum(m.buf[:0])
+	m.outer.Reset()
+	return out
+}
+
+// extract is HKDF-Extract(salt, ikm) = HMAC(salt, ikm) (RFC 5869, Section
+// 2.2), in a new slice.
+func (m *macer) extract(salt, ikm []byte) []byte {
+	t := m.sum(salt, ikm, nil)
+	out := append([]byte(nil), t...)
+	clear(t)
+	return out
+}
+
+// expandLabel is HKDF-Expand-Label(secret, label, context, length) for a
+// length of at most one hash: the first block of HKDF-Expand, T(1) =
+// HMAC(secret, HkdfLabel || 0x01) (RFC 5869, Section 2.3), cut to length.
+func (m *macer) expandLabel(secret []byte, label string, context []byte, length int) []byte {
+	info := append(hkdfLabel(m.buf[:0], label, context, length), 1)
+	t := m.sum(secret, info, nil)
+	out := append([]byte(nil), t[:length]...)
+	clear(t)
+	return out
 }
 
 // EarlySecret is the first stage: HKDF-Extract(0, PSK), from zeros when
@@ -64,11 +129,15 @@ type EarlySecret struct{ stage }
 
 // NewEarlySecret extracts the early secret from psk (nil: a zero string).
 func NewEarlySecret(h crypto.Hash, psk []byte) *EarlySecret {
+	return newEarlySecret(h, psk, newMacer(h))
+}
+
+func newEarlySecret(h crypto.Hash, psk []byte, m *macer) *EarlySecret {
 	zeros := make([]byte, h.Size())
 	if psk == nil {
 		psk = zeros
 	}
-	return &EarlySecret{stage{hash: h, secret: Extract(h, zeros, psk)}}
+	return &EarlySecret{stage{hash: h, secret: m.extract(zeros, psk), mac: m}}
 }
 
 // ResumptionBinderKey is Derive-Secret(early, "res binder", "") (RFC 8446,
@@ -159,6 +228,7 @@ func (s *MasterSecret) ResumptionMasterSecret(th []byte) []byte {
 // reads a key back from it.
 type Schedule struct {
 	hash crypto.Hash
+	mac  *macer // every HMAC of the schedule
 
 	early     *EarlySecret
 	handshake *HandshakeSecret
@@ -178,7 +248,7 @@ type Schedule struct {
 // NewSchedule starts a key schedule for suite.
 func NewSchedule(s *suites.Suite) *Schedule {
 	const nodes = 32 // a full handshake with a PSK, 0-RTT and a KeyUpdate or two
-	return &Schedule{hash: s.Hash, Nodes: make([]trace.KSNode, 0, nodes)}
+	return &Schedule{hash: s.Hash, mac: newMacer(s.Hash), Nodes: make([]trace.KSNode, 0, nodes)}
 }
 
 // Hash returns the suite's hash.
@@ -216,7 +286,7 @@ func ExpandLabel(h crypto.Hash, secret []byte, label string, context []byte, len
 	if length > h.Size() {
 		return expandLong(h, secret, label, context, length)
 	}
-	return expandLabel(hmac.New(h.New, secret), label, context, length)
+	return newMacer(h).expandLabel(secret, label, context, length)
 }
 
 // hkdfLabel appends the HkdfLabel structure to b.
@@ -227,20 +297,6 @@ func hkdfLabel(b []byte, label string, context []byte, length int) []byte {
 	b = append(b, byte(length>>8), byte(length), byte(len("tls13 ")+len(label)))
 	b = append(append(b, "tls13 "...), label...)
 	return append(append(b, byte(len(context))), context...)
-}
-
-// expandLabel is HKDF-Expand-Label for a length of at most one hash: the
-// first block of HKDF-Expand, T(1) = HMAC(secret, HkdfLabel || 0x01) (RFC
-// 5869, Section 2.3), cut to length. mac is HMAC keyed with the secret, as
-// it was keyed or after Reset; a caller that expands two labels of one
-// secret keys it once.
-func expandLabel(mac hash.Hash, label string, context []byte, length int) []byte {
-	var buf [128]byte // the labels here and a context of one hash fit
-	mac.Write(append(hkdfLabel(buf[:0], label, context, length), 1))
-	t := mac.Sum(buf[:0])
-	out := append([]byte(nil), t[:length]...)
-	clear(t)
-	return out
 }
 
 // expandLong is HKDF-Expand-Label for a length over one hash, which the key
@@ -275,7 +331,7 @@ func emptyHash(h crypto.Hash) []byte { return h.New().Sum(nil) }
 // Section 7.1), or from a zero string when psk is nil, and, with a PSK, the
 // binder key that proves the client holds it (Section 4.2.11.2).
 func (k *Schedule) EarlySecret(psk []byte) {
-	k.early = NewEarlySecret(k.hash, psk)
+	k.early = newEarlySecret(k.hash, psk, k.mac)
 	k.Early = k.early.Bytes()
 	if psk == nil {
 		k.record("psk", "PSK (none: zeros)", make([]byte, k.hash.Size()), false, "input", nil)
@@ -364,10 +420,10 @@ type TrafficKeys struct {
 // Keys derives the write key and IV from a traffic secret and records them
 // under the node id parent.
 func (k *Schedule) Keys(s *suites.Suite, secret []byte, parent, who string) TrafficKeys {
-	mac := hmac.New(k.hash.New, secret) // keyed once for both
-	t := TrafficKeys{Key: expandLabel(mac, labelKey, nil, s.KeyLen)}
-	mac.Reset()
-	t.IV = expandLabel(mac, labelIV, nil, 12)
+	t := TrafficKeys{
+		Key: k.mac.expandLabel(secret, labelKey, nil, s.KeyLen),
+		IV:  k.mac.expandLabel(secret, labelIV, nil, 12),
+	}
 	k.record(parent+"_key", who+" key", t.Key, true, `HKDF-Expand-Label("key")`, nil, parent)
 	k.record(parent+"_iv", who+" IV", t.IV, true, `HKDF-Expand-Label("iv")`, nil, parent)
 	return t
@@ -376,7 +432,7 @@ func (k *Schedule) Keys(s *suites.Suite, secret []byte, parent, who string) Traf
 // FinishedKey derives the key for the Finished MAC from a handshake
 // traffic secret (RFC 8446, Section 4.4.4).
 func (k *Schedule) FinishedKey(secret []byte, parent, who string) []byte {
-	fk := ExpandLabel(k.hash, secret, labelFinished, nil, k.hash.Size())
+	fk := k.mac.expandLabel(secret, labelFinished, nil, k.hash.Size())
 	k.record(parent+"_finished", who+" finished_key", fk, true, `HKDF-Expand-Label("finished")`, nil, parent)
 	return fk
 }
