@@ -11,9 +11,11 @@
 //     the deployment's, the same for every request: changing a secret makes a new deployment,
 //     which runs in new isolates. The runtime context also carries the first request's ctx
 //     (ExecutionContext): the server never uses it (no waitUntil, no passThroughOnException);
-//   - a new instance replaces it when Go exits (a crash), or when a request finds it unable to
-//     answer (no answer within ANSWER_MS, or a call that throws): that request gets the
-//     contract's 500 JSON error, the next one the new instance;
+//   - a new instance replaces it when Go exits (a crash) or a call into it throws (Go has
+//     gone): that request gets the contract's 500 JSON error, the next one the new instance. A
+//     request with no answer within ANSWER_MS gets the 500 too, and the instance stays: Go
+//     runs each request in a goroutine, so one that waits (on a client's slow body) holds up
+//     no other, and a Go stuck in a loop would hold the whole isolate, timers included;
 //   - the connection's state still travels in the sealed token, never in Go memory, so any
 //     isolate (or Worker process) can take any flight.
 // workerd settles a promise only in the request that made it (a promise of a request that has
@@ -47,7 +49,7 @@ function start(env, ctx) {
   const exit = go.exit;
   go.exit = (code) => {
     exit.call(go, code);
-    if (current === inst) current = null;
+    if (inst.ready) replace(inst, `Go exited (code ${code})`);
     for (const reject of inst.waiting) reject(new Error(`the Go server exited (code ${code}) while answering`));
   };
   const instance = new WebAssembly.Instance(mod, { ...go.importObject, workers: { ready: () => { inst.ready = true; } } });
@@ -80,28 +82,22 @@ export default {
   async fetch(request, env, ctx) {
     let inst;
     try {
-      if (current?.go.exited) replace(current, 'Go had exited');
       inst = current ??= start(env, ctx);
     } catch (err) {
       return internalError(`the server could not start: ${err.message}; try again`);
     }
     let timer;
     let reject;
-    let unusable = false; // the instance cannot answer any more: replace it
     const gone = new Promise((_, r) => {
-      reject = (err) => {
-        unusable = true;
-        r(err);
-      };
+      reject = r;
     });
-    inst.waiting.add(reject);
+    inst.waiting.add(reject); // go.exit rejects it
     try {
       timer = setTimeout(() => reject(new Error(`the Go server did not answer within ${ANSWER_MS} ms`)), ANSWER_MS);
       return await Promise.race([inst.binding.handleRequest(request), gone]);
     } catch (err) {
-      // A rejection of handleRequest itself (the library could not read this request) leaves
-      // the instance serving; a throw from the call means Go is gone.
-      if (unusable || inst.go.exited) replace(inst, err.message);
+      // A rejection of handleRequest itself (the library could not read this request) or a
+      // timeout leaves the instance serving; when Go has exited, go.exit has replaced it.
       return internalError(`${err.message}; try again`);
     } finally {
       clearTimeout(timer);
