@@ -60,8 +60,9 @@
 // another Go program in the same realm while a server is starting (create the page's client
 // engine first). The connection's state travels in the Tls-Playground-Token header, sealed
 // with tokenKey, never in Go memory: a new instance takes over any connection. The library's
-// own glue started a fresh instance for every request, which cost about three times the
-// handling itself (tests/workerd/startbench.mjs measures both).
+// own glue starts a fresh instance for every request, whose start (instantiate, Go's runtime,
+// the identity) costs several times a flight's handling: tests/workerd/startbench.mjs
+// measures both ways.
 //
 // Runs in a Web Worker (classic or module) or on the main thread. No third-party
 // code, no eval: CSP `script-src 'self' 'wasm-unsafe-eval'` suffices.
