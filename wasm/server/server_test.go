@@ -125,7 +125,7 @@ func benchIdentity(b *testing.B) *pageIdentity {
 	return &pageIdentity{CertPEM: cert, KeyPEM: key, TokenKey: strings.Repeat("0f", 32)}
 }
 
-// What every fresh instance does before it can answer: read its identity.
+// What an instance does once, when it starts, before it can answer: read its identity.
 // Under wasm: GOOS=js GOARCH=wasm go test -exec=scripts/go_js_wasm_exec -bench . ./wasm/server
 func BenchmarkServerIdentity(b *testing.B) {
 	page := benchIdentity(b)
@@ -136,7 +136,7 @@ func BenchmarkServerIdentity(b *testing.B) {
 	}
 }
 
-// A fresh instance's whole GET /tls/info after the runtime started: the
+// A new instance's first GET /tls/info after the runtime started: the
 // identity, the handler, the answer.
 func BenchmarkInfoRequest(b *testing.B) {
 	page := benchIdentity(b)
