@@ -22,8 +22,6 @@ type Scheme struct {
 	Name string
 	Hash crypto.Hash // 0 for Ed25519 (it hashes internally)
 	kind string      // "pss" (rsaEncryption key), "pss-pss" (RSASSA-PSS key), "pkcs1", "ecdsa", "ed25519"
-	// Curve is the ECDSA curve the scheme fixes.
-	Curve elliptic.Curve
 	// TLS13 reports whether TLS 1.3 allows it in CertificateVerify
 	// (RSA PKCS#1 v1.5 is only for certificates and TLS 1.2).
 	TLS13 bool
@@ -35,19 +33,19 @@ type Scheme struct {
 // says RSASSA-PSS (RFC 4055); an ECDSA scheme fixes the curve; rsa_pkcs1_*
 // appear in TLS 1.3 only in certificates, never in CertificateVerify.
 var (
-	RSAPSSRSAESHA256 = &Scheme{0x0804, "rsa_pss_rsae_sha256", crypto.SHA256, "pss", nil, true}
-	RSAPSSRSAESHA384 = &Scheme{0x0805, "rsa_pss_rsae_sha384", crypto.SHA384, "pss", nil, true}
-	RSAPSSRSAESHA512 = &Scheme{0x0806, "rsa_pss_rsae_sha512", crypto.SHA512, "pss", nil, true}
-	RSAPSSPSSSHA256  = &Scheme{0x0809, "rsa_pss_pss_sha256", crypto.SHA256, "pss-pss", nil, true}
-	RSAPSSPSSSHA384  = &Scheme{0x080a, "rsa_pss_pss_sha384", crypto.SHA384, "pss-pss", nil, true}
-	RSAPSSPSSSHA512  = &Scheme{0x080b, "rsa_pss_pss_sha512", crypto.SHA512, "pss-pss", nil, true}
-	RSAPKCS1SHA256   = &Scheme{0x0401, "rsa_pkcs1_sha256", crypto.SHA256, "pkcs1", nil, false}
-	RSAPKCS1SHA384   = &Scheme{0x0501, "rsa_pkcs1_sha384", crypto.SHA384, "pkcs1", nil, false}
-	RSAPKCS1SHA512   = &Scheme{0x0601, "rsa_pkcs1_sha512", crypto.SHA512, "pkcs1", nil, false}
-	ECDSAP256SHA256  = &Scheme{0x0403, "ecdsa_secp256r1_sha256", crypto.SHA256, "ecdsa", elliptic.P256(), true}
-	ECDSAP384SHA384  = &Scheme{0x0503, "ecdsa_secp384r1_sha384", crypto.SHA384, "ecdsa", elliptic.P384(), true}
-	ECDSAP521SHA512  = &Scheme{0x0603, "ecdsa_secp521r1_sha512", crypto.SHA512, "ecdsa", elliptic.P521(), true}
-	Ed25519          = &Scheme{0x0807, "ed25519", 0, "ed25519", nil, true}
+	RSAPSSRSAESHA256 = &Scheme{0x0804, "rsa_pss_rsae_sha256", crypto.SHA256, "pss", true}
+	RSAPSSRSAESHA384 = &Scheme{0x0805, "rsa_pss_rsae_sha384", crypto.SHA384, "pss", true}
+	RSAPSSRSAESHA512 = &Scheme{0x0806, "rsa_pss_rsae_sha512", crypto.SHA512, "pss", true}
+	RSAPSSPSSSHA256  = &Scheme{0x0809, "rsa_pss_pss_sha256", crypto.SHA256, "pss-pss", true}
+	RSAPSSPSSSHA384  = &Scheme{0x080a, "rsa_pss_pss_sha384", crypto.SHA384, "pss-pss", true}
+	RSAPSSPSSSHA512  = &Scheme{0x080b, "rsa_pss_pss_sha512", crypto.SHA512, "pss-pss", true}
+	RSAPKCS1SHA256   = &Scheme{0x0401, "rsa_pkcs1_sha256", crypto.SHA256, "pkcs1", false}
+	RSAPKCS1SHA384   = &Scheme{0x0501, "rsa_pkcs1_sha384", crypto.SHA384, "pkcs1", false}
+	RSAPKCS1SHA512   = &Scheme{0x0601, "rsa_pkcs1_sha512", crypto.SHA512, "pkcs1", false}
+	ECDSAP256SHA256  = &Scheme{0x0403, "ecdsa_secp256r1_sha256", crypto.SHA256, "ecdsa", true}
+	ECDSAP384SHA384  = &Scheme{0x0503, "ecdsa_secp384r1_sha384", crypto.SHA384, "ecdsa", true}
+	ECDSAP521SHA512  = &Scheme{0x0603, "ecdsa_secp521r1_sha512", crypto.SHA512, "ecdsa", true}
+	Ed25519          = &Scheme{0x0807, "ed25519", 0, "ed25519", true}
 )
 
 // All lists the schemes in the engine's order of preference: what a
@@ -86,9 +84,8 @@ func NameOf(id uint16) string {
 }
 
 // ECDSACurve returns the ECDSA curve the scheme fixes (nil for the others),
-// looked up when asked: unlike the Curve field, it sets up no curve at
-// package init (crypto/elliptic builds all four curves on the first call of
-// any of them). Callers should use it; Curve goes once none reads it.
+// looked up when asked, so that no curve is set up at package init
+// (crypto/elliptic builds all four curves on the first call of any of them).
 func (s *Scheme) ECDSACurve() elliptic.Curve {
 	switch s.ID {
 	case 0x0403:
@@ -110,7 +107,7 @@ func (s *Scheme) Fits(pub crypto.PublicKey) bool {
 		// RFC 4055, Section 3.1: parameters in the key restrict the hash.
 		return s.kind == "pss-pss" && (k.Hash == 0 || k.Hash == s.Hash)
 	case *ecdsa.PublicKey:
-		return s.kind == "ecdsa" && k.Curve == s.Curve
+		return s.kind == "ecdsa" && k.Curve == s.ECDSACurve()
 	case ed25519.PublicKey:
 		return s.kind == "ed25519"
 	}

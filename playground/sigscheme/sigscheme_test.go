@@ -47,10 +47,17 @@ func TestSignVerify(t *testing.T) {
 	}
 }
 
+// TestECDSACurve: each ECDSA scheme names its curve (RFC 8446, Section
+// 4.2.3), and the others none.
 func TestECDSACurve(t *testing.T) {
+	want := map[string]string{"ecdsa_secp256r1_sha256": "P-256", "ecdsa_secp384r1_sha384": "P-384", "ecdsa_secp521r1_sha512": "P-521"}
 	for _, s := range All {
-		if got := s.ECDSACurve(); got != s.Curve {
-			t.Errorf("%s: ECDSACurve() = %v, Curve = %v", s.Name, got, s.Curve)
+		c := s.ECDSACurve()
+		switch {
+		case want[s.Name] == "" && c != nil:
+			t.Errorf("%s: ECDSACurve() = %s, want none", s.Name, c.Params().Name)
+		case want[s.Name] != "" && (c == nil || c.Params().Name != want[s.Name]):
+			t.Errorf("%s: ECDSACurve() = %v, want %s", s.Name, c, want[s.Name])
 		}
 	}
 }

@@ -151,7 +151,7 @@ func (c *Conn) usableSuites(ec ecdheChoice) (usable []*suites.Suite, unusable, r
 		case s.ForwardSecret() && ec.scheme == nil:
 			why = ec.schemeWhy
 		case s.KeyExchange == suites.ECDHEECDSA && !certCurveOffered(key.Public(), ec.clientGroups):
-			why = "the certificate's ECDSA key is on " + kx.NameOf(ecdsaCurves[key.Public().(*ecdsa.PublicKey).Curve]) + ", which the client's supported_groups (" + namesOf(ec.clientGroups, kx.NameOf) + ") leaves out"
+			why = "the certificate's ECDSA key is on " + kx.NameOf(curveID(key.Public().(*ecdsa.PublicKey).Curve)) + ", which the client's supported_groups (" + namesOf(ec.clientGroups, kx.NameOf) + ") leaves out"
 		}
 		if why == "" {
 			usable = append(usable, s)
@@ -174,7 +174,7 @@ func certCurveOffered(pub crypto.PublicKey, clientGroups []uint16) bool {
 	if !ok || clientGroups == nil {
 		return true
 	}
-	return containsUint16(clientGroups, ecdsaCurves[k.Curve])
+	return containsUint16(clientGroups, curveID(k.Curve))
 }
 
 func containsString(list []string, s string) bool {

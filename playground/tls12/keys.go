@@ -26,7 +26,7 @@ func keyFits(s *suites.Suite, pub crypto.PublicKey) bool {
 		// decrypt: ECDHE_RSA, never RSA key transport.
 		return s.KeyExchange == suites.ECDHERSA
 	case *ecdsa.PublicKey:
-		_, ok := ecdsaCurves[k.Curve]
+		_, ok := ecdsaCurveID(k.Curve)
 		return s.KeyExchange == suites.ECDHEECDSA && ok
 	case ed25519.PublicKey:
 		return s.KeyExchange == suites.ECDHEECDSA
@@ -41,11 +41,30 @@ func keyNeeded(s *suites.Suite) string {
 	return "an RSA"
 }
 
-// ecdsaCurves are the curves of the ECDSA certificate keys the engine
-// takes, with their supported_groups code points (RFC 8422, Section 5.1.1).
-var ecdsaCurves = map[elliptic.Curve]uint16{elliptic.P256(): 0x0017, elliptic.P384(): 0x0018, elliptic.P521(): 0x0019}
+// ecdsaCurveID returns the supported_groups code point (RFC 8422, Section
+// 5.1.1) of the curve of an ECDSA certificate key, and whether the engine
+// takes keys on it. It compares with crypto/elliptic's curves when asked,
+// so that none is set up at package init.
+func ecdsaCurveID(c elliptic.Curve) (uint16, bool) {
+	switch c {
+	case elliptic.P256():
+		return 0x0017, true
+	case elliptic.P384():
+		return 0x0018, true
+	case elliptic.P521():
+		return 0x0019, true
+	}
+	return 0, false
+}
 
-// certCurveIDs lists ecdsaCurves' code points in order.
+// curveID is ecdsaCurveID's code point, 0 for a curve the engine does not
+// take.
+func curveID(c elliptic.Curve) uint16 {
+	id, _ := ecdsaCurveID(c)
+	return id
+}
+
+// certCurveIDs lists ecdsaCurveID's code points in order.
 var certCurveIDs = []uint16{0x0017, 0x0018, 0x0019}
 
 // fits12 reports whether the scheme can sign with pub in TLS 1.2. There an
@@ -53,8 +72,8 @@ var certCurveIDs = []uint16{0x0017, 0x0018, 0x0019}
 // the signing curve" (RFC 8446, Section 4.2.3), so ecdsa_secp256r1_sha256
 // is SHA-256 with ECDSA on whatever curve the key is.
 func fits12(s *sigscheme.Scheme, pub crypto.PublicKey) bool {
-	if k, ok := pub.(*ecdsa.PublicKey); ok && s.Curve != nil {
-		_, known := ecdsaCurves[k.Curve]
+	if k, ok := pub.(*ecdsa.PublicKey); ok && s.ECDSACurve() != nil {
+		_, known := ecdsaCurveID(k.Curve)
 		return known
 	}
 	return s.Fits(pub)
@@ -64,7 +83,7 @@ func fits12(s *sigscheme.Scheme, pub crypto.PublicKey) bool {
 // be prepared to accept a signature that uses any curve that they
 // advertise in the supported_groups extension" (RFC 8446, Section 4.2.3).
 func verify12(s *sigscheme.Scheme, pub crypto.PublicKey, msg, sig []byte) error {
-	if k, ok := pub.(*ecdsa.PublicKey); ok && s.Curve != nil {
+	if k, ok := pub.(*ecdsa.PublicKey); ok && s.ECDSACurve() != nil {
 		if !ecdsa.VerifyASN1(k, s.Digest(msg), sig) {
 			return errors.New("ecdsa: signature does not verify")
 		}
