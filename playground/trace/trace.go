@@ -33,18 +33,18 @@ const (
 // contract (contract.go): the label is for people and may be reworded; code
 // keys on ID.
 type Value struct {
-	ID     string        `json:"id"`   // stable machine id, such as "client.random" (ValueIDs)
-	Side   string        `json:"side"` // whose value it is: "client", "server" or "both"
-	Label  string        `json:"label"`
-	Kind   string        `json:"kind"`
-	Raw    Bytes         `json:"hex,omitempty"` // KindHex: the bytes, shown in hex (Hex)
-	Len    int           `json:"len,omitempty"`
-	Text   string        `json:"text,omitempty"`
-	Items  []string      `json:"items,omitempty"`
-	Cert   *CertRef      `json:"cert,omitempty"` // KindCert: decoded when marshalled or read (Info)
-	OK     *bool         `json:"ok,omitempty"`
-	Secret bool          `json:"secret,omitempty"`
-	Note   string        `json:"note,omitempty"`
+	ID     string   `json:"id"`   // stable machine id, such as "client.random" (ValueIDs)
+	Side   string   `json:"side"` // whose value it is: "client", "server" or "both"
+	Label  string   `json:"label"`
+	Kind   string   `json:"kind"`
+	Raw    Bytes    `json:"hex,omitempty"` // KindHex: the bytes, shown in hex (Hex)
+	Len    int      `json:"len,omitempty"`
+	Text   string   `json:"text,omitempty"`
+	Items  []string `json:"items,omitempty"`
+	Cert   *CertRef `json:"cert,omitempty"` // KindCert: decoded when marshalled or read (Info)
+	OK     *bool    `json:"ok,omitempty"`
+	Secret bool     `json:"secret,omitempty"`
+	Note   string   `json:"note,omitempty"`
 }
 
 // Event is one thing one side did. Kind is its stable machine id (contract.go,
