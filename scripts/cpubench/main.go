@@ -8,13 +8,18 @@
 // both runs share, process start and the setup of keys and certificates,
 // cancels out). Trees and rounds are interleaved; the table holds medians.
 //
+// Under Node (-wasm) no CPU time can be read apart from V8's compiling, so
+// -wasm (or -ratio, natively) runs BenchmarkHandshakeRatio instead: the
+// engine and crypto/tls in turns, batch by batch in one process, and prints
+// the median ratio of their times.
+//
 // With -instructions it counts the instructions executed instead (valgrind's
 // cachegrind, natively only): a count that other work on the machine does
 // not inflate, and so repeatable on a busy machine where CPU time is not
 // (it leaves out what memory stalls cost).
 //
 //	go run ./scripts/cpubench                      # this tree, native
-//	go run ./scripts/cpubench -wasm                # Go wasm under Node
+//	go run ./scripts/cpubench -wasm                # Go wasm under Node: ratios
 //	go run ./scripts/cpubench -trees .,/tmp/base   # before/after, interleaved
 //	go run ./scripts/cpubench -cases 'tls13-ecdsa' -n 300 -rounds 7
 //	go run ./scripts/cpubench -instructions -trees .,/tmp/base
@@ -41,12 +46,13 @@ var cases = []string{"classic-rsa2048", "ecdhe-rsa2048-x25519", "tls13-rsa2048-x
 func main() {
 	trees := flag.String("trees", ".", "comma-separated source trees to compare (each a checkout of this repository)")
 	wasm := flag.Bool("wasm", false, "build for GOOS=js GOARCH=wasm and run under Node, as the page's engine runs")
-	n := flag.Int("n", 0, "handshakes per measurement (default 200 native, 40 wasm)")
+	n := flag.Int("n", 0, "handshakes per measurement (default 200; 100 with -instructions); with -wasm or -ratio, batches of 10 of each (default 16)")
 	rounds := flag.Int("rounds", 5, "measurements per handshake, tree and implementation; the median is printed")
 	match := flag.String("cases", ".", "regexp: which handshakes")
 	verbose := flag.Bool("v", false, "print every measurement")
 	engineBench := flag.String("engine", "BenchmarkHandshake", "the engine's benchmark: BenchmarkHandshake, or BenchmarkHandshakeExport (the session exported to JSON too, as the page does)")
 	instructions := flag.Bool("instructions", false, "count instructions under valgrind (native only) instead of CPU time")
+	ratio := flag.Bool("ratio", false, "time the engine and crypto/tls in turns in one process (BenchmarkHandshakeRatio); always so with -wasm")
 	flag.Parse()
 	if *instructions && *wasm {
 		log.Fatal("-instructions counts native code only")
@@ -58,8 +64,8 @@ func main() {
 		switch {
 		case *instructions:
 			*n = 100
-		case *wasm:
-			*n = 40
+		case *wasm || *ratio:
+			*n = 16 // batches of 10 handshakes of each
 		default:
 			*n = 200
 		}
@@ -88,18 +94,17 @@ func main() {
 		}
 	}
 
+	if *wasm || *ratio {
+		ratios(bins, dirs, chosen(re), *wasm, *n, *rounds, *verbose)
+		return
+	}
+
 	impls := []string{*engineBench, "BenchmarkCryptoTLSHandshake"}
 	// cpu[tree][case][impl] is the list of µs per handshake, one per round.
 	cpu := map[string][]float64{}
 	key := func(t int, c, impl string) string { return fmt.Sprint(t, c, impl) }
-	var chosen []string
-	for _, c := range cases {
-		if re.MatchString(c) {
-			chosen = append(chosen, c)
-		}
-	}
 	for r := 0; r < *rounds; r++ {
-		for _, c := range chosen {
+		for _, c := range chosen(re) {
 			for t, bin := range bins {
 				for _, impl := range impls {
 					bench := "^" + impl + "$/^" + c + "$"
@@ -107,7 +112,7 @@ func main() {
 					if *instructions {
 						us = float64(count(bin, dirs[t], bench, 2**n)-count(bin, dirs[t], bench, *n)) / float64(*n) / 1000
 					} else {
-						big, small := run(bin, dirs[t], *wasm, bench, 2**n), run(bin, dirs[t], *wasm, bench, *n)
+						big, small := run(bin, dirs[t], bench, 2**n), run(bin, dirs[t], bench, *n)
 						us = float64((big - small).Microseconds()) / float64(*n)
 					}
 					cpu[key(t, c, impl)] = append(cpu[key(t, c, impl)], us)
@@ -121,9 +126,6 @@ func main() {
 	}
 
 	where := "native"
-	if *wasm {
-		where = "Go wasm in Node"
-	}
 	if *instructions {
 		fmt.Printf("Instructions per handshake (thousands, valgrind cachegrind, median of %d; %d handshakes per measurement), %s\n\n", *rounds, *n, where)
 	} else {
@@ -139,7 +141,7 @@ func main() {
 		fmt.Print("---|---|")
 	}
 	fmt.Println("---|")
-	for _, c := range chosen {
+	for _, c := range chosen(re) {
 		var std []float64
 		for t := range dirs {
 			std = append(std, cpu[key(t, c, impls[1])]...)
@@ -154,22 +156,80 @@ func main() {
 	}
 }
 
+// chosen returns the cases that re matches.
+func chosen(re *regexp.Regexp) []string {
+	var out []string
+	for _, c := range cases {
+		if re.MatchString(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// ratios runs BenchmarkHandshakeRatio for n batches per measurement and
+// prints the median of its engine/crypto-tls figure per tree.
+func ratios(bins, dirs, chosen []string, wasm bool, n, rounds int, verbose bool) {
+	got := map[string][]float64{}
+	metric := regexp.MustCompile(`([\d.]+) engine/crypto-tls`)
+	for r := 0; r < rounds; r++ {
+		for _, c := range chosen {
+			for t, bin := range bins {
+				args := []string{"-test.run", "^$", "-test.bench", "^BenchmarkHandshakeRatio$/^" + c + "$", "-test.benchtime", fmt.Sprintf("%dx", n)}
+				cmd := exec.Command(bin, args...)
+				if wasm {
+					cmd = exec.Command("node", append([]string{"--stack-size=8192", "--no-liftoff", nodeExec(), bin}, args...)...)
+				}
+				cmd.Dir, cmd.Stderr = filepath.Join(dirs[t], "playground", "session"), os.Stderr
+				out, err := cmd.Output()
+				m := metric.FindSubmatch(out)
+				if err != nil || m == nil {
+					log.Fatalf("%s %s: %v\n%s", bin, c, err, out)
+				}
+				v, _ := strconv.ParseFloat(string(m[1]), 64)
+				got[fmt.Sprint(t, c)] = append(got[fmt.Sprint(t, c)], v)
+				if verbose {
+					fmt.Fprintf(os.Stderr, "%s %s: %.3f\n", dirs[t], c, v)
+				}
+			}
+		}
+		fmt.Fprintf(os.Stderr, "round %d of %d done\n", r+1, rounds)
+	}
+	where := "native"
+	if wasm {
+		where = "Go wasm in Node (--no-liftoff)"
+	}
+	fmt.Printf("Engine time / crypto/tls time, taken in turns in one process (BenchmarkHandshakeRatio, %d batches of 10 each), median of %d, %s\n\n", n, rounds, where)
+	fmt.Print("| handshake |")
+	for _, d := range dirs {
+		fmt.Printf(" %s |", d)
+	}
+	fmt.Print("\n|---|")
+	for range dirs {
+		fmt.Print("---|")
+	}
+	fmt.Println()
+	for _, c := range chosen {
+		fmt.Printf("| %s |", c)
+		for t := range dirs {
+			fmt.Printf(" %.2f× |", median(got[fmt.Sprint(t, c)]))
+		}
+		fmt.Println()
+	}
+}
+
+func nodeExec() string {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		log.Fatal(err)
+	}
+	return filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec_node.js")
+}
+
 // run runs one benchmark for n handshakes and returns the process's CPU time.
-func run(bin, tree string, wasm bool, bench string, n int) time.Duration {
+func run(bin, tree, bench string, n int) time.Duration {
 	args := []string{"-test.run", "^$", "-test.bench", bench, "-test.benchtime", fmt.Sprintf("%dx", n)}
 	cmd := exec.Command(bin, args...)
-	if wasm {
-		out, err := exec.Command("go", "env", "GOROOT").Output()
-		if err != nil {
-			log.Fatal(err)
-		}
-		node := filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec_node.js")
-		// --no-liftoff: V8 compiles the whole module optimized before it
-		// runs, a cost the same in both runs, rather than tiering functions
-		// up in the background while the handshakes run (a cost that would
-		// not cancel out, and code of varying speed).
-		cmd = exec.Command("node", append([]string{"--stack-size=8192", "--no-liftoff", node, bin}, args...)...)
-	}
 	cmd.Dir = filepath.Join(tree, "playground", "session") // as go test runs it: testdata is relative
 	cmd.Stderr = os.Stderr
 	out, err := cmd.Output()
