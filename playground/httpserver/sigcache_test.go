@@ -123,3 +123,34 @@ func TestSecondFlightReusesTheSignature(t *testing.T) {
 		}
 	}
 }
+
+// A native server (scripts/serve, tlsplay web) signs from many goroutines.
+func TestCachingSignerConcurrent(t *testing.T) {
+	s, err := pki.NewSetup(pki.Options{KeyType: pki.KeyECDSA, Rand: rng.New([]byte("sig cache concurrent"))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newCachingSigner(s.Signer)
+	sigs := make(chan []byte, 16)
+	for i := 0; i < 16; i++ {
+		go func(i int) {
+			d := sha256.Sum256([]byte{byte(i % 4)})
+			sig, err := c.Sign(nil, d[:], crypto.SHA256)
+			if err != nil {
+				t.Error(err)
+			}
+			sigs <- append([]byte{byte(i % 4)}, sig...)
+		}(i)
+	}
+	first := map[byte][]byte{}
+	for i := 0; i < 16; i++ {
+		got := <-sigs
+		if prev, ok := first[got[0]]; ok && !bytes.Equal(prev, got) {
+			t.Fatalf("digest %d signed two ways", got[0])
+		}
+		first[got[0]] = got
+	}
+	if h, m, kept := c.stats(); h+m != 16 || kept != 4 {
+		t.Fatalf("%d hits, %d misses, %d kept: want 16 calls, 4 kept", h, m, kept)
+	}
+}
