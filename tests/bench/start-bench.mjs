@@ -18,7 +18,9 @@
 //   worker    navigation → the engine worker's start
 //   fetch@    navigation → the engine's fetch starts in the worker
 //   fetch     the engine's fetch (Resource Timing: start → last byte) and where it came
-//             from: net (KB transferred), http-cache, sw (the service worker)
+//             from: net (KB transferred), http-cache, sw (the service worker), or
+//             cache-storage (the worker read it from Cache Storage itself: no fetch, so
+//             fetch@ is the worker's engine:fetch mark and fetch/rest are not measured)
 //   rest      last byte → engine ready: what compiling (streaming compilation overlaps
 //             the fetch), instantiating and Go's start leave after the download
 //   code cache  what V8 did with the engine's compiled code (Chromium's trace events):
@@ -118,7 +120,9 @@ async function startTrace(cdp) {
   };
 }
 
-const from = (w) => !w ? '?' : w.sw ? 'sw' : w.transfer === 0 ? 'http-cache' : `net ${Math.round(w.transfer / 1024)} KB`;
+// No resource entry but the worker's marks: the worker read the engine from Cache Storage itself
+// (js/engine-worker.js, stored), without a fetch.
+const from = (w, m) => !w ? (m.fetch !== undefined ? 'cache-storage' : '?') : w.sw ? 'sw' : w.transfer === 0 ? 'http-cache' : `net ${Math.round(w.transfer / 1024)} KB`;
 const ms = (x) => (typeof x === 'number' ? String(Math.round(x)) : '–');
 const rows = [];
 try {
@@ -145,9 +149,9 @@ try {
       controlled: v.ready.sw,
       ready: v.ready.at,
       worker: v.inWorker.start,
-      'fetch@': w ? w.start : undefined,
+      'fetch@': w ? w.start : m.fetch,
       fetch: w ? w.end - w.start : undefined,
-      from: from(w),
+      from: from(w, m),
       rest: w ? v.ready.at - w.end : undefined,
       'code cache': cache,
       wfetch: m.response !== undefined && m.fetch !== undefined ? m.response - m.fetch : undefined,
