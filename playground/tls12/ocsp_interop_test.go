@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -167,35 +166,12 @@ func TestOCSPGnuTLSServer(t *testing.T) {
 	if err := os.WriteFile(full, append(pki.CertPEM(s.Chain[0]), pki.CertPEM(s.Chain[1])...), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, "--port", strconv.Itoa(port), "--x509certfile", full, "--x509keyfile", key,
+	addr := interop.FreeAddr(t)
+	_, port, _ := net.SplitHostPort(addr)
+	log := interop.StartServer(t, bin, "--port", port, "--x509certfile", full, "--x509keyfile", key,
 		"--ocsp-response", der, "--echo", "--disable-client-cert", "--priority", "NORMAL:-VERS-ALL:+VERS-TLS1.2")
-	var log interop.LockedBuffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Wait()
-	defer cancel()
-	var conn net.Conn
-	for i := 0; i < 250; i++ {
-		if conn, err = net.Dial("tcp", l.Addr().String()); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("gnutls-serv did not start: %v\n%s", err, log.String())
-	}
+	conn := interop.DialServer(t, addr, "gnutls-serv", log)
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(15 * time.Second))
 	rec := &trace.Recorder{}
 	c := tls12.Client(webPKIClient(s, rec))
 	if err := endpoint.Handshake(c, conn); err != nil {

@@ -342,25 +342,10 @@ func hasTitle(r *trace.Recorder, actor, s string) bool {
 func TestHelloRequestOpenSSL(t *testing.T) {
 	s := setup(t)
 	cert, key, _ := interop.WritePEMs(t, s)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := interop.FreeAddr(t)
 	stdin, log := openSSL(t, "s_server", "-accept", addr, "-cert", cert, "-key", key, "-naccept", "1", "-tls1_2")
-	var conn net.Conn
-	for i := 0; i < 250; i++ {
-		if conn, err = net.Dial("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("s_server did not start: %v\n%s", err, log.String())
-	}
+	conn := interop.DialServer(t, addr, "s_server", log)
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(15 * time.Second))
 	cfg := &tls12.Config{Rand: rng.New([]byte(t.Name())), ServerName: s.ServerName, Roots: s.Roots(), Trace: &trace.Recorder{}}
 	c := tls12.Client(cfg)
 	if err := endpoint.Handshake(c, conn); err != nil {
@@ -370,7 +355,7 @@ func TestHelloRequestOpenSSL(t *testing.T) {
 	endpoint.Flush(c, conn)
 	waitFor(t, log, "before the HelloRequest")
 	io.WriteString(stdin, "r\n")
-	_, err = endpoint.ReadApplicationData(c, conn)
+	_, err := endpoint.ReadApplicationData(c, conn)
 	if ae := alert.Normalize(err); err == nil || !ae.Received || ae.Alert != alert.HandshakeFailure {
 		t.Fatalf("got %v, want OpenSSL's handshake_failure after the warning\n%s", err, log.String())
 	}

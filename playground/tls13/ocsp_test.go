@@ -542,36 +542,12 @@ func TestOCSPGnuTLS(t *testing.T) {
 	})
 	t.Run("gnutls-serv", func(t *testing.T) {
 		bin := tooltest.Need(t, "gnutls-serv")
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr := l.Addr().String()
+		addr := interop.FreeAddr(t)
 		_, port, _ := net.SplitHostPort(addr)
-		l.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-		defer cancel()
-		cmd := osexec.CommandContext(ctx, bin, "--port", port, "--x509certfile", full, "--x509keyfile", key,
+		log := interop.StartServer(t, bin, "--port", port, "--x509certfile", full, "--x509keyfile", key,
 			"--ocsp-response", resp, "--echo", "--disable-client-cert", "--priority", tls13Only)
-		var log interop.LockedBuffer
-		cmd.Stdout, cmd.Stderr = &log, &log
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		defer cmd.Wait()
-		defer cancel()
-		var conn net.Conn
-		for i := 0; i < 250; i++ {
-			if conn, err = net.Dial("tcp", addr); err == nil {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if err != nil {
-			t.Fatalf("gnutls-serv did not start: %v\n%s", err, log.String())
-		}
+		conn := interop.DialServer(t, addr, "gnutls-serv", log)
 		defer conn.Close()
-		conn.SetDeadline(time.Now().Add(15 * time.Second))
 		cc, _ := webPKIConfigs(t, nil)
 		c := tls13.Client(cc)
 		if err := endpoint.Handshake(c, conn); err != nil {

@@ -3,7 +3,6 @@ package tls13_test
 import (
 	"context"
 	"crypto/tls"
-	"net"
 	"os"
 	osexec "os/exec"
 	"path/filepath"
@@ -100,12 +99,7 @@ func TestResumeInteropOpenSSLServer(t *testing.T) {
 	openssl := tooltest.Need(t, "openssl")
 	s := setup(t, "ecdsa")
 	cert, key, _ := interop.WritePEMs(t, s)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
+	addr := interop.FreeAddr(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	var log interop.LockedBuffer
@@ -118,16 +112,7 @@ func TestResumeInteropOpenSSLServer(t *testing.T) {
 	defer cmd.Wait()
 	defer cancel()
 	connect := func(cfg *tls13.Config) *tls13.Conn {
-		var conn net.Conn
-		for i := 0; i < 250; i++ {
-			if conn, err = net.Dial("tcp", addr); err == nil {
-				break
-			}
-			time.Sleep(20 * time.Millisecond)
-		}
-		if err != nil {
-			t.Fatalf("s_server did not start: %v\n%s", err, log.String())
-		}
+		conn := interop.DialServer(t, addr, "s_server", &log)
 		defer conn.Close()
 		conn.SetDeadline(time.Now().Add(10 * time.Second))
 		c := tls13.Client(cfg)

@@ -113,44 +113,68 @@ func ClientVsOpenSSLServer(t testing.TB, s *pki.Setup, c endpoint.Endpoint, args
 func ClientVsOpenSSLServerFiles(t testing.TB, cert, key string, c endpoint.Endpoint, args ...string) {
 	t.Helper()
 	openssl := tooltest.Need(t, "openssl")
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	l.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, openssl, append([]string{"s_server", "-accept", addr, "-cert", cert, "-key", key,
+	addr := FreeAddr(t)
+	log := StartServer(t, openssl, append([]string{"s_server", "-accept", addr, "-cert", cert, "-key", key,
 		"-rev", "-naccept", "1"}, args...)...)
-	var log LockedBuffer
-	cmd.Stdout, cmd.Stderr = &log, &log
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer cmd.Wait()
-	defer cancel()
-	var conn net.Conn
-	for i := 0; i < 250; i++ {
-		if conn, err = net.Dial("tcp", addr); err == nil {
-			break
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("s_server did not start: %v\n%s", err, log.String())
-	}
+	conn := DialServer(t, addr, "s_server", log)
 	defer conn.Close()
-	conn.SetDeadline(time.Now().Add(15 * time.Second))
 	if err := endpoint.Handshake(c, conn); err != nil {
 		t.Fatalf("handshake: %v\n%s", err, log.String())
 	}
 	c.Write([]byte("hello openssl\n"))
-	if got := readLine(t, c, conn, &log); got != "lssnepo olleh\n" {
+	if got := readLine(t, c, conn, log); got != "lssnepo olleh\n" {
 		t.Fatalf("got %q", got)
 	}
 	c.Close()
 	endpoint.Flush(c, conn)
+}
+
+// FreeAddr returns a local address that nothing listens on, for a peer's
+// server to listen on.
+func FreeAddr(t testing.TB) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// StartServer starts a peer's server (the command name with args) and
+// returns what it prints; it is stopped when the test ends, or after 20 s.
+func StartServer(t testing.TB, name string, args ...string) *LockedBuffer {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	cmd := exec.CommandContext(ctx, name, args...)
+	log := new(LockedBuffer)
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		cmd.Wait()
+	})
+	return log
+}
+
+// DialServer dials addr until the peer's server (who, printing to log)
+// listens there, for up to 5 s, and gives the connection a 15 s deadline.
+func DialServer(t testing.TB, addr, who string, log *LockedBuffer) net.Conn {
+	t.Helper()
+	var conn net.Conn
+	var err error
+	for i := 0; i < 250; i++ {
+		if conn, err = net.Dial("tcp", addr); err == nil {
+			conn.SetDeadline(time.Now().Add(15 * time.Second))
+			return conn
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("%s did not start: %v\n%s", who, err, log.String())
+	return nil
 }
 
 // OpenSSLClientVsServer runs `openssl s_client` with the extra args,
