@@ -54,7 +54,7 @@ echo
 echo "== page (Chromium) =="
 (cd tests && node bench/page-bench.mjs "http://127.0.0.1:$port/" "${LOADS:-7}" "${HANDSHAKES:-40}")
 echo
-echo "== the Worker: a fresh Go instance per request (the server build, under Node), then workerd under load =="
+echo "== the Worker: a request on a fresh Go instance and on the one warm instance (the server build, under Node), then workerd under load =="
 server_wasm="site/dist/$(sed -n 's/^  "server": "\(.*\)",$/\1/p' site/dist/build.json)"
 node tests/workerd/startbench.mjs "$server_wasm" "${START_N:-150}"
 node tests/workerd/load.mjs "${LOAD_N:-300}" 8 tls13,classic "$(nproc)"

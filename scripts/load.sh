@@ -2,7 +2,7 @@
 # load.sh: the bounded load run of issue 4 against the Cloudflare Worker under workerd on
 # 127.0.0.1: N handshakes (default 1000) from C concurrent clients (default 8), modes taken in
 # turn (default tls13,classic), zero failures; prints p50/p99 latency and handshakes per second,
-# and before it the sequential latency (a fresh Go instance's cost, each flight).
+# and before it the sequential latency (what Go adds to a request, each flight).
 #
 # Usage: bash scripts/load.sh [N] [C] [MODES] [PROCESSES]
 #   PROCESSES: workerd processes (default 1, or TLSPLAY_WORKERD_PROCS): workerd runs a Worker's
