@@ -148,7 +148,10 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 		return nil, err
 	}
 	seed, now := seedAndClock(opt.Seed, opt.Now)
-	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, deliver: opt.Deliver, mode: mode}
+	// Room for a whole handshake and a few messages (about 30 events and
+	// 12 records), so that the lists do not grow as the handshake runs.
+	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{Events: make([]trace.Event, 0, 40)}, deliver: opt.Deliver, mode: mode,
+		records: make([]Record, 0, 16), messages: make([]Message, 0, 16)}
 	crand, srand := rng.New(append([]byte("client "), seed...)), rng.New(append([]byte("server "), seed...))
 	roots := opt.ClientRoots
 	if roots == nil {
