@@ -230,6 +230,8 @@ export class ModeSwitch extends HTMLElement {
     this.update();
     // The engine's catalogue replaces the seed: the choices are built again from it.
     this.off = onCatalogue(() => {
+      // (Most often the engine's catalogue offers what the seed did: nothing to build again.)
+      if (choicesKey() === this._built) { this.update(); return; }
       const focused = this.contains(document.activeElement);
       this.build();
       this.update();
@@ -244,6 +246,7 @@ export class ModeSwitch extends HTMLElement {
 
   build() {
     const id = this.uid;
+    this._built = choicesKey();
     this.radios = MODES.map((m) => h('input', {
       type: 'radio', name: `${id}-mode`, id: `${id}-${m.id}`, value: m.id, 'data-testid': `mode-${m.id}`,
     }));
@@ -331,6 +334,11 @@ export class ModeSwitch extends HTMLElement {
       this._restore = null;
     }
   }
+}
+
+/** choicesKey says what build() draws from the catalogue: the same key, the same form. */
+function choicesKey() {
+  return JSON.stringify([MODES.map((m) => [m.id, m.label, m.sub, m.note]), GROUPS, KEY_TYPES, keySizes, SUITE_ORDERS]);
 }
 
 function hintFor(m, keyType, fixedKey) {
