@@ -32,7 +32,7 @@ func Handshake(c Endpoint, rw io.ReadWriter) error {
 	buf := make([]byte, 1<<15)
 	for {
 		if err := Flush(c, rw); err != nil {
-			return fmt.Errorf("tls: cannot write to the peer: %w", err)
+			return writeFailed(c, rw, err)
 		}
 		if err := c.Err(); err != nil {
 			return err
@@ -64,7 +64,7 @@ func ReadApplicationData(c Endpoint, rw io.ReadWriter) ([]byte, error) {
 			return out, nil
 		}
 		if err := Flush(c, rw); err != nil {
-			return nil, err
+			return nil, writeFailed(c, rw, err)
 		}
 		if err := c.Err(); err != nil {
 			return nil, err
@@ -84,4 +84,28 @@ func ReadApplicationData(c Endpoint, rw io.ReadWriter) ([]byte, error) {
 			return nil, rerr
 		}
 	}
+}
+
+// writeFailed is the error of a write to the peer that failed. A peer that
+// refuses a connection sends its alert and closes (RFC 8446 §6.2), and a
+// write that crosses that close fails (a broken pipe, a reset), though the
+// alert is already in the stream: whatever the peer sent is read and given
+// to the connection first, so that the error names the peer's alert when
+// there is one, and the write's failure only when there is none.
+func writeFailed(c Endpoint, r io.Reader, werr error) error {
+	buf := make([]byte, 1<<12)
+	for c.Err() == nil {
+		n, err := r.Read(buf)
+		if n > 0 {
+			c.Receive(buf[:n])
+			continue
+		}
+		if err != nil {
+			break
+		}
+	}
+	if err := c.Err(); err != nil {
+		return err
+	}
+	return fmt.Errorf("tls: cannot write to the peer: %w", werr)
 }
