@@ -87,6 +87,22 @@ export function soon(key, fn) {
 }
 
 /**
+ * flush runs now, in this task, every render soon() queued (for a change that
+ * is cheap to render whole: a new session of the kind on screen).
+ */
+export function flush() {
+  for (const [key, fn] of [...queued]) {
+    queued.delete(key); // its posted task finds nothing to run
+    try {
+      fn();
+    } catch (err) {
+      queueMicrotask(() => { throw err; });
+    }
+  }
+  for (const resolve of settling.splice(0)) resolve();
+}
+
+/**
  * settled resolves once every render soon() queued has run (at once when none
  * is): the moment everything a change renders below the first screen is done.
  */

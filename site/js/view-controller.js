@@ -24,7 +24,7 @@
 // (network.js); the page shows each HTTP exchange in the Network panel.
 
 import { Engine } from './engine.js';
-import { settled } from './dom.js';
+import { settled, flush } from './dom.js';
 import './components/sequence-diagram.js';
 import './components/step-panel.js';
 import './components/message-composer.js';
@@ -665,6 +665,7 @@ export function createView({
     const opts = sessionOptions();
     const label = `Running a new ${modeInfo(mode).label} handshake`;
     let session;
+    let prepared = false;
     try {
       // The worker ran this handshake ahead while the page was idle (same options,
       // same keys, fresh randoms): taking it renders the click at once. Only for
@@ -672,6 +673,7 @@ export function createView({
       // the handshake runs anew.
       const again = Boolean(state.sessionOpts) && JSON.stringify(state.sessionOpts) === JSON.stringify(opts);
       session = again ? await takePrepared(opts, label) : null;
+      prepared = Boolean(session);
       if (!session) session = await work(label, () => engine.newSession({ ...opts, ...at() }), { settle: false });
     } catch (err) {
       refuse(`The engine could not run the ${modeInfo(mode).label} handshake (${modeInfo(mode).sub}).`, err);
@@ -689,6 +691,10 @@ export function createView({
       : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys. Server key: ${state.setup.keyOrigin.text}.`;
     setStatus(s);
     render();
+    // A session of the same shape as the one before updates the page in place:
+    // what below the first screen would wait for a task of its own (the wire,
+    // the summary) is cheap enough to draw in this one, for the next frame.
+    if (prepared) flush();
     prepareNext();
     return session;
   }
