@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench.sh prints the numbers the README quotes: the wasm size and where it
-# goes per Go package, native handshake benchmarks (the engine and crypto/tls),
+# goes per Go package, CPU per handshake of the engine and crypto/tls (scripts/cpubench; INSTRUCTIONS=1
+# adds valgrind's instruction counts, repeatable on a busy machine),
 # the page beside the two rivals of ../shared/rivals in one Chromium run (issue
 # 9's table, with a ratio column), the long tasks of every flow, the page alone
 # (load to ready, handshake in the page, a repeat visit from the service worker),
@@ -18,12 +19,16 @@ echo
 echo "== bytes per Go package, per module (core engine, lab, server; builds with their name sections; --share-quality=5 estimates the shares quicker, totals stay brotli-11) =="
 node tests/bench/wasm-size.mjs --build --rows="${SIZE_ROWS:-30}" --share-quality="${SHARE_QUALITY:-5}"
 echo
-echo "== native (go test -bench): the engine and crypto/tls, same handshakes =="
-go test ./playground/session -run '^$' -bench 'Handshake' -benchtime 300x -count 3 | grep -E '^Benchmark'
+echo "== CPU per handshake, native: the engine (trace included) and crypto/tls, same handshakes (scripts/cpubench) =="
+go run ./scripts/cpubench -n "${CPU_N:-300}" -rounds "${CPU_ROUNDS:-5}"
+if [[ -n "${INSTRUCTIONS:-}" ]] && command -v valgrind >/dev/null; then
+  echo
+  echo "== instructions per handshake, native (valgrind; about 2 minutes per handshake) =="
+  go run ./scripts/cpubench -instructions -n 60
+fi
 echo
-echo "== Go wasm under Node (go test -bench with go_js_wasm_exec): the engine and crypto/tls =="
-GOOS=js GOARCH=wasm go test -exec="$(go env GOROOT)/lib/wasm/go_js_wasm_exec" ./playground/session \
-  -run '^$' -bench 'Handshake' -benchtime 100x | grep -E '^Benchmark'
+echo "== Go wasm under Node: the engine's time over crypto/tls's, batch by batch in one process (scripts/cpubench -wasm) =="
+go run ./scripts/cpubench -wasm -n 16 -rounds "${CPU_ROUNDS:-5}"
 echo
 port="${PORT:-18093}"
 go build -o /tmp/tlsplay-serve ./scripts/serve
