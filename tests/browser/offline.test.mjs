@@ -47,6 +47,17 @@ function engineRequests(page) {
   return urls;
 }
 
+/**
+ * engineFromStorage adds to urls the engine the page's worker read from Cache Storage itself
+ * (js/engine-worker.js reads a stored module without a request a page could see), from the
+ * detail of its engine:response mark ({url, from}); a worker that fetched it added nothing.
+ */
+async function engineFromStorage(page, urls) {
+  const worker = page.workers().find((w) => /engine-worker\.js/.test(w.url()));
+  const detail = await worker?.evaluate(() => performance.getEntriesByName('engine:response').at(-1)?.detail ?? null);
+  if (detail?.from === 'cache-storage') urls.push(new URL(detail.url).pathname.slice(1));
+}
+
 /** controlled waits until the service worker controls the page (installed: precached, and active). */
 async function controlled(page) {
   await page.waitForFunction(() => navigator.serviceWorker.controller && document.documentElement.dataset.sw === 'controlled', null, { timeout: 60_000 });
@@ -98,6 +109,7 @@ test('offline after one visit: every mode and Eve, from the service worker', asy
   });
   await page.reload();
   await waitReady(page);
+  await engineFromStorage(page, engines);
   assert.equal(await page.evaluate(() => navigator.onLine), false, 'the browser is offline');
   const ready = await page.evaluate(() => performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime);
   if (ready) t.diagnostic(`offline reload: engine ready ${Math.round(ready)} ms after navigation, everything from the service worker`);
@@ -182,6 +194,7 @@ test('a new deploy: the update prompt, the old engine until Reload, then the new
   // Until Reload is pressed, the page keeps its version, even across a reload.
   await page.reload();
   await waitReady(page);
+  await engineFromStorage(page, engines);
   assert.deepEqual(engines, [before.engine, before.engine], 'the old engine, from the old worker\'s cache');
   const scripts = () => page.evaluate(() => [...document.querySelectorAll('script[src]')].map((s) => new URL(s.src).pathname));
   assert.ok((await scripts()).every((p) => p.startsWith(`/${before.assets}`)), 'the old shell');
@@ -193,6 +206,7 @@ test('a new deploy: the update prompt, the old engine until Reload, then the new
   await navigated;
   await waitReady(page);
   await controlled(page);
+  await engineFromStorage(page, engines);
   assert.deepEqual(engines, [before.engine, before.engine, after.engine], 'the new engine after Reload');
   assert.ok((await scripts()).every((p) => p.startsWith(`/${after.assets}`)), 'the new shell');
   assert.equal(await hashAfterIdle(page), '#mode=tls13&step=3', 'the reload keeps the view');
