@@ -6,35 +6,15 @@
 //
 //   bash scripts/build.sh && node --test tests/node/
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { chromium } from '../node_modules/playwright-core/index.mjs';
-import { launchOptions, serve } from '../browser/helpers.mjs';
-import { distDir } from './engine.mjs';
+import { blankPage, useSite } from './site-page.mjs';
 
 describe('the engine loader', { timeout: 240_000 }, () => {
-  let server;
-  let browser;
-  let build;
-  before(async () => {
-    build = JSON.parse(fs.readFileSync(path.join(distDir, 'build.json'), 'utf8'));
-    server = await serve(distDir);
-    browser = await chromium.launch(launchOptions);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useSite();
 
   it('starts from a worker source and bytes, and asks for the lab only when a lab method runs', async () => {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    // A page of our own on the site's origin (no CSP: it makes a blob: worker).
-    await page.route(`${server.origin}/loader-test.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>loader</title>' }));
-    await page.goto(`${server.origin}/loader-test.html`);
+    const { page, errors } = await blankPage(site, 'loader-test');
     const out = await page.evaluate(async ({ assets, engine, lab }) => {
       const text = async (p) => (await fetch(`/${p}`)).text();
       const bytes = async (p) => (await fetch(`/${p}`)).arrayBuffer();
@@ -56,10 +36,10 @@ describe('the engine loader', { timeout: 240_000 }, () => {
       const page = await e.exportSession();
       e.terminate();
       return { ready, beforeLab, asked, tree: { decrypted: tree.decrypted, records: tree.records }, ownRecords: own.records.length, pageSession: page.session };
-    }, { assets: build.assets, engine: build.engine, lab: build.lab });
+    }, { assets: site.build.assets, engine: site.build.engine, lab: site.build.lab });
     assert.ok(out.ready.ms > 0 && out.ready.timing && out.ready.timing.goStart >= 0, `ready: ${JSON.stringify(out.ready)}`);
     assert.deepEqual(out.beforeLab, [], 'no lab bytes before a lab method');
-    if (build.lab !== build.engine) assert.deepEqual(out.asked, ['lab'], 'the lab asked for once');
+    if (site.build.lab !== site.build.engine) assert.deepEqual(out.asked, ['lab'], 'the lab asked for once');
     assert.deepEqual(out.tree, { decrypted: true, records: out.ownRecords + 1 }, 'the lab analysed the message of the own handle');
     assert.equal(out.pageSession, 'default');
     assert.deepEqual(errors, []);

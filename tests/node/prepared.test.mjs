@@ -8,34 +8,15 @@
 //
 //   bash scripts/build.sh && node --test tests/node/prepared.test.mjs
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
-import { chromium } from '../node_modules/playwright-core/index.mjs';
-import { launchOptions, serve } from '../browser/helpers.mjs';
-import { distDir } from './engine.mjs';
+import { blankPage, useSite } from './site-page.mjs';
 
 describe('the prepared session', { timeout: 240_000 }, () => {
-  let server;
-  let browser;
-  let build;
-  before(async () => {
-    build = JSON.parse(fs.readFileSync(path.join(distDir, 'build.json'), 'utf8'));
-    server = await serve(distDir);
-    browser = await chromium.launch(launchOptions);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const site = useSite();
 
   it('is taken as the page\'s next session, and every later call acts on it', async () => {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('pageerror', (e) => errors.push(String(e)));
-    await page.route(`${server.origin}/prepared-test.html`, (route) => route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>prepared</title>' }));
-    await page.goto(`${server.origin}/prepared-test.html`);
+    const { page, errors } = await blankPage(site, 'prepared-test');
     const out = await page.evaluate(async ({ assets, engine, lab }) => {
       const text = async (p) => (await fetch(`/${p}`)).text();
       const bytes = async (p) => (await fetch(`/${p}`)).arrayBuffer();
@@ -116,7 +97,7 @@ describe('the prepared session', { timeout: 240_000 }, () => {
       await e.releaseSession(own.session);
       e.terminate();
       return r;
-    }, { assets: build.assets, engine: build.engine, lab: build.lab });
+    }, { assets: site.build.assets, engine: site.build.engine, lab: site.build.lab });
 
     assert.equal(out.labSawFirst, true, 'the lab read the first session');
     assert.equal(out.sameCall, true, 'a second prepareSession with equal options is the first one');
