@@ -1,7 +1,7 @@
 package main
 
 import (
-	"errors"
+	"fmt"
 	"reflect"
 	"time"
 
@@ -52,20 +52,27 @@ type PreparedInfo struct {
 	HandshakeMs float64 `json:"handshakeMs"`
 }
 
+// preparedArg reads the argument of prepareSession or takePrepared: the
+// options of newSession, naming a handle (none: the page's).
+func (a *API) preparedArg(method, arg string) (*handle, SessionRequest, error) {
+	var req SessionRequest
+	if err := decode(method, arg, &req); err != nil {
+		return nil, req, err
+	}
+	if req.Own {
+		return nil, req, fmt.Errorf("%s: a prepared session is the next session of a handle: leave own out (name the handle with \"session\", or none for the page's)", method)
+	}
+	h, err := a.handleOf(method, req.Session)
+	return h, req, err
+}
+
 // PrepareSession runs the handshake newSession would run with the same
 // argument (without own) and keeps it for takePrepared, replacing the one
 // kept before; the handle's session is left alone. It returns the session
 // as newSession would (the handle's id as "session"), with "prepared": when
 // its handshake ran, so that the page holds it before the visitor asks.
 func (a *API) PrepareSession(arg string) (string, error) {
-	var req SessionRequest
-	if err := decode("prepareSession", arg, &req); err != nil {
-		return "", err
-	}
-	if req.Own {
-		return "", errors.New("prepareSession: a prepared session is the next session of a handle: leave own out (name the handle with \"session\", or none for the page's)")
-	}
-	h, err := a.handleOf("prepareSession", req.Session)
+	h, req, err := a.preparedArg("prepareSession", arg)
 	if err != nil {
 		return "", err
 	}
@@ -93,14 +100,7 @@ func (a *API) PrepareSession(arg string) (string, error) {
 // handle's keys: → {session, taken: true}; else null. The prepared session
 // is dropped either way.
 func (a *API) TakePrepared(arg string) (string, error) {
-	var req SessionRequest
-	if err := decode("takePrepared", arg, &req); err != nil {
-		return "", err
-	}
-	if req.Own {
-		return "", errors.New("takePrepared: a prepared session replaces a handle's session: leave own out")
-	}
-	h, err := a.handleOf("takePrepared", req.Session)
+	h, req, err := a.preparedArg("takePrepared", arg)
 	if err != nil {
 		return "", err
 	}
