@@ -7,12 +7,12 @@
 // Two servers, one protocol (the routes are in the README):
 //   url    a server at a URL the visitor names (scripts/serve's /tls/, a
 //          Cloudflare Worker): the browser's fetch, over the network.
-//   page   the in-page server (server-runtime.js): the same engine.wasm in its
-//          server role, a fresh Go instance per request, no network at all.
+//   page   the in-page server (server-runtime.js): the server module
+//          (./wasm/server), one Go instance for all its requests, no network at all.
 //
 // Each request is a POST /tls/flight whose body is the client's TLS records
 // (application/octet-stream); the answer's body is the server's next flight.
-// The server keeps nothing between requests: it seals the connection's state
+// The server keeps no connection between requests: it seals the connection's state
 // into the Tls-Playground-Token header, and the next request carries it back.
 //
 // An Exchange (one HTTP request and its answer), as the page receives it:

@@ -2,8 +2,8 @@
 // this page or at a URL), one row per HTTP exchange, each with the TLS flight
 // it carried and the server's answer, the status and the round-trip time;
 // a row opens to the request's and the response's headers, bodies and token.
-// It explains the stateless server (a fresh instance per request, its state
-// sealed into a token that comes back with the next flight) and offers two
+// It explains the stateless server (no connection kept between requests, its
+// state sealed into a token that comes back with the next flight) and offers two
 // probes that show what the server does with a tampered or replayed request.
 // With both ends in one engine there is no HTTP: it says so.
 //
@@ -84,7 +84,7 @@ export class NetworkPanel extends HTMLElement {
       return;
     }
     const where = server === 'page'
-      ? 'The in-page server: the same engine.wasm in its server role, a fresh Go instance for every request, answering a real Request with a real Response inside this tab. Nothing goes over the network.'
+      ? 'The in-page server: the server module (./wasm/server), one Go instance that answers every request, a real Request with a real Response, inside this tab. Nothing goes over the network.'
       : `The server at ${base}: every flight is a fetch() over the network, so the times below include the network.`;
 
     this.totalsLine = h('p', { class: 'network-totals', 'data-testid': 'network-totals' });
@@ -229,7 +229,10 @@ function timingNote(ex) {
   const parts = [`Round trip: ${formatMs(ex.ms)}, from the request to the last byte of the answer.`];
   if (ex.serverMs) {
     const s = ex.serverMs;
-    parts.push(` In this page: a fresh Go instance (instantiate ${formatMs(s.instantiate)}, start ${formatMs(s.start)}), then the server answered in ${formatMs(s.handle)}` +
+    const started = s.instantiate || s.start
+      ? `a new Go instance of the server (instantiate ${formatMs(s.instantiate)}, start ${formatMs(s.start)}), then it answered in ${formatMs(s.handle)}`
+      : `the server's Go instance, already running, answered in ${formatMs(s.handle)}`;
+    parts.push(` In this page: ${started}` +
       (ex.request.token ? ', rebuilding the connection from the token first (it redoes its side of the handshake, key exchange and signature included).' : '.'));
   }
   if (ex.kind === 'probe' && ex.probe === 'replay' && typeof ex.same === 'boolean') {

@@ -1,8 +1,8 @@
 // <tls-server-switch> chooses where the server runs:
 //   local  in one engine: both ends in one Go instance, the records passed in
 //          memory (no HTTP);
-//   page   in this page, over HTTP: the in-page server (a fresh Go instance per
-//          request) answers real HTTP requests;
+//   page   in this page, over HTTP: the in-page server (one Go instance of the
+//          server module for all its requests) answers real HTTP requests;
 //   url    at a URL: a TLS Playground server elsewhere (scripts/serve's /tls/,
 //          a Cloudflare Worker), reached with fetch.
 // For a URL it shows what GET /tls/info said (the server's name, its
@@ -26,7 +26,7 @@ export const SERVERS = [
     note: 'Both ends in one Go instance; the records pass in memory.',
   },
   {
-    id: 'page', label: 'In this page, over HTTP', sub: 'a fresh server per request',
+    id: 'page', label: 'In this page, over HTTP', sub: 'a Go server in this tab',
     note: 'Every flight is a real HTTP request to a server running in this tab.',
   },
   {

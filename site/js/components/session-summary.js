@@ -100,7 +100,7 @@ function networkFacts(network, fact) {
   const t = totals(network.exchanges);
   const rt = ({ n, ms }) => `${n} round trip${n === 1 ? '' : 's'}, ${formatMs(ms)}${n > 1 ? ` (${formatMs(ms / n)} each)` : ''}`;
   return [
-    fact('Server', network.server === 'page' ? 'in this page, over HTTP (a fresh Go instance per request)' : h('code', null, network.base)),
+    fact('Server', network.server === 'page' ? 'in this page, over HTTP (one Go instance for all its requests)' : h('code', null, network.base)),
     t.handshake.n ? h('div', { 'data-testid': 'latency-handshake' }, h('dt', null, 'Handshake over HTTP'), h('dd', null, rt(t.handshake))) : null,
     t.data.n ? h('div', { 'data-testid': 'latency-data' }, h('dt', null, 'Messages over HTTP'), h('dd', null, rt(t.data))) : null,
   ];
@@ -118,7 +118,7 @@ function forwardSecrecyText(session) {
     case 'rsa-key-transport':
       return 'no: the pre-master secret travelled encrypted under the server’s RSA key; whoever obtains that key later decrypts every recording.';
     case 'token-key':
-      return 'no: the server behind HTTP keeps no state between requests and seals all its randomness for the connection into the token, under a long-lived token key. A recording plus a later leak of that key rebuilds the server’s ephemeral key and decrypts everything — the weakness of a leaked session-ticket key (RFC 5077 §5.5).';
+      return 'no: the server behind HTTP keeps no connection between requests and seals all its randomness for the connection into the token, under a long-lived token key. A recording plus a later leak of that key rebuilds the server’s ephemeral key and decrypts everything — the weakness of a leaked session-ticket key (RFC 5077 §5.5).';
     default:
       return session.forwardSecrecyNote || (session.forwardSecrecy ? 'yes' : 'no');
   }
