@@ -13,18 +13,30 @@ import (
 	"tlsplayground/playground/rng"
 )
 
-// The handshakes timed, engine and crypto/tls alike: one message each way
-// after the handshake, key generation excluded (the setup is made once).
-var benchCases = []struct {
+// benchCase is one handshake timed, by the engine and by crypto/tls alike:
+// one message each way after the handshake, key generation excluded (the
+// setup is made once). TestBenchAlike checks that both do the same work.
+type benchCase struct {
 	name, mode, group string
 	keyType           string
-	std               *tls.Config // crypto/tls's version of the same handshake
-}{
-	{"classic-rsa2048", ModeClassic, "", pki.KeyRSA, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_256_GCM_SHA384}}},
-	{"ecdhe-rsa2048-x25519", ModeECDHE, "x25519", pki.KeyRSA, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384}, CurvePreferences: []tls.CurveID{tls.X25519}}},
-	{"tls13-rsa2048-x25519", ModeTLS13, "x25519", pki.KeyRSA, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519}}},
-	{"tls13-ecdsa-x25519", ModeTLS13, "x25519", pki.KeyECDSA, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519}}},
-	{"tls13-ecdsa-mlkem", ModeTLS13, "X25519MLKEM768", pki.KeyECDSA, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519MLKEM768}}},
+	// suites is the engine's suite list on both ends, when its default
+	// order would negotiate another suite than crypto/tls does: crypto/tls
+	// picks TLS_AES_128_GCM_SHA256 in TLS 1.3 and cannot be told otherwise,
+	// the engine prefers TLS_AES_256_GCM_SHA384.
+	suites []string
+	std    *tls.Config // crypto/tls's version of the same handshake
+}
+
+// tls13Suites is crypto/tls's TLS 1.3 order on a machine with AES-GCM in
+// hardware.
+var tls13Suites = []string{"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256"}
+
+var benchCases = []benchCase{
+	{"classic-rsa2048", ModeClassic, "", pki.KeyRSA, nil, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_RSA_WITH_AES_256_GCM_SHA384}}},
+	{"ecdhe-rsa2048-x25519", ModeECDHE, "x25519", pki.KeyRSA, nil, &tls.Config{MinVersion: tls.VersionTLS12, MaxVersion: tls.VersionTLS12, CipherSuites: []uint16{tls.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384}, CurvePreferences: []tls.CurveID{tls.X25519}}},
+	{"tls13-rsa2048-x25519", ModeTLS13, "x25519", pki.KeyRSA, tls13Suites, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519}}},
+	{"tls13-ecdsa-x25519", ModeTLS13, "x25519", pki.KeyECDSA, tls13Suites, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519}}},
+	{"tls13-ecdsa-mlkem", ModeTLS13, "X25519MLKEM768", pki.KeyECDSA, tls13Suites, &tls.Config{MinVersion: tls.VersionTLS13, CurvePreferences: []tls.CurveID{tls.X25519MLKEM768}}},
 }
 
 var benchSetups = map[string]*pki.Setup{}
@@ -34,7 +46,7 @@ var benchSetups = map[string]*pki.Setup{}
 // a varying time (package pki), and a benchmark process that made its keys
 // would cost a varying amount of CPU outside the handshakes timed
 // (scripts/cpubench subtracts two runs of the whole process).
-func benchSetup(b *testing.B, keyType string) *pki.Setup {
+func benchSetup(b testing.TB, keyType string) *pki.Setup {
 	if s := benchSetups[keyType]; s != nil {
 		return s
 	}
@@ -61,7 +73,7 @@ func BenchmarkHandshake(b *testing.B) {
 				b.Skip(err) // a mode not built yet
 			}
 			for b.Loop() {
-				engineHandshake(b, setup, c.mode, c.group)
+				engineHandshake(b, setup, c)
 			}
 		})
 	}
@@ -75,7 +87,7 @@ func BenchmarkHandshakeExport(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			setup := benchSetup(b, c.keyType)
 			for b.Loop() {
-				s := engineHandshake(b, setup, c.mode, c.group)
+				s := engineHandshake(b, setup, c)
 				if _, err := json.Marshal(s.Export()); err != nil {
 					b.Fatal(err)
 				}
@@ -110,7 +122,7 @@ func BenchmarkHandshakeRatio(b *testing.B) {
 			cfg := stdConfig(setup, c.std)
 			engine := func() {
 				for range batch {
-					engineHandshake(b, setup, c.mode, c.group)
+					engineHandshake(b, setup, c)
 				}
 			}
 			std := func() {
@@ -143,8 +155,8 @@ func BenchmarkHandshakeRatio(b *testing.B) {
 
 // engineHandshake is one session by the engine: the handshake, then one
 // message each way.
-func engineHandshake(b *testing.B, setup *pki.Setup, mode, group string) *Session {
-	s, err := New(setup, Options{Mode: mode, Group: group})
+func engineHandshake(b testing.TB, setup *pki.Setup, c benchCase) *Session {
+	s, err := New(setup, Options{Mode: c.mode, Group: c.group, ClientSuites: c.suites, ServerSuites: c.suites})
 	if err != nil || !s.Established() {
 		b.Fatal(err, s.Export().Error)
 	}
@@ -167,7 +179,7 @@ func stdConfig(setup *pki.Setup, std *tls.Config) *tls.Config {
 }
 
 // stdHandshake is the same session between two crypto/tls ends.
-func stdHandshake(b *testing.B, cfg *tls.Config) {
+func stdHandshake(b testing.TB, cfg *tls.Config) {
 	c1, c2 := net.Pipe()
 	srv, cli := tls.Server(c2, cfg), tls.Client(c1, cfg)
 	done := make(chan error, 1)

@@ -94,6 +94,14 @@ func main() {
 		}
 	}
 
+	for t, d := range dirs {
+		bin := bins[t]
+		if *wasm {
+			bin = "" // TestBenchAlike talks over loopback TCP: natively only
+		}
+		alike(d, bin, chosen(re))
+	}
+
 	if *wasm || *ratio {
 		ratios(bins, dirs, chosen(re), *wasm, *n, *rounds, *verbose)
 		return
@@ -154,6 +162,47 @@ func main() {
 		}
 		fmt.Printf(" %.0f |\n", s)
 	}
+}
+
+// alike prints what the engine and crypto/tls negotiate in each handshake
+// measured, and what else differs between them, from TestBenchAlike's log
+// (playground/session/bench_alike_test.go), which fails when the two do not
+// negotiate the same version, suite, group, signature scheme, chain and
+// messages. bin is the tree's native test binary, or "" to build one.
+func alike(tree, bin string, chosen []string) {
+	args := []string{"-test.run", "^TestBenchAlike$", "-test.v"}
+	cmd := exec.Command(bin, args...)
+	if bin == "" {
+		cmd = exec.Command("go", "test", "-count=1", "-run", "^TestBenchAlike$", "-v", "./playground/session")
+		cmd.Dir = tree
+	} else {
+		cmd.Dir = filepath.Join(tree, "playground", "session")
+	}
+	out, err := cmd.CombinedOutput()
+	rows := map[string][]string{}
+	for _, line := range strings.Split(string(out), "\n") {
+		if _, rest, ok := strings.Cut(line, "alike\t"); ok {
+			if f := strings.Split(rest, "\t"); len(f) == 4 {
+				rows[f[0]] = f[1:]
+			}
+		}
+	}
+	fmt.Printf("What each side negotiates (%s, TestBenchAlike)\n\n", tree)
+	if len(rows) == 0 {
+		fmt.Printf("(no TestBenchAlike in this tree: %v)\n\n", err)
+		return
+	}
+	if err != nil {
+		fmt.Printf("TestBenchAlike FAILED: the engine and crypto/tls do not do the same handshake (go test -run TestBenchAlike -v ./playground/session)\n\n")
+	}
+	fmt.Println("| handshake | engine | crypto/tls | also differs |")
+	fmt.Println("|---|---|---|---|")
+	for _, c := range chosen {
+		if r := rows[c]; r != nil {
+			fmt.Printf("| %s | %s | %s | %s |\n", c, r[0], r[1], r[2])
+		}
+	}
+	fmt.Println()
 }
 
 // chosen returns the cases that re matches.
