@@ -10,10 +10,14 @@ import { pageStore } from './model/page.js';
 import { loadFirstSession } from './model/first-session.js';
 
 // The recorded first session: named by <meta name="tls-first-session" content="assets/…/first-session.json">
-// when the build writes one (no request before it), else by build.json's "firstSession". Not in the
-// single-file edition (opened from a file, no build to read), nor offline (build.json is not kept
-// by the service worker: the page waits for the engine, which is kept).
-const named = document.querySelector('meta[name="tls-first-session"]')?.content || '';
+// when a page has one; in a build, beside the page's code (scripts/sitebuild puts it in
+// assets/<hash>/, whose js/ holds this module), so no request precedes it and the service worker
+// keeps it with the code; else (a development tree) by build.json's "firstSession". Not in the
+// single-file edition (opened from a file, no build to read), nor offline without a build's name
+// for it (build.json is not kept by the service worker: the page waits for the engine, which is kept).
+const beside = /\/assets\/[^/]+\/js\/app\.js$/.test(new URL(import.meta.url).pathname)
+  ? new URL('../first-session.json', import.meta.url).href : '';
+const named = document.querySelector('meta[name="tls-first-session"]')?.content || beside;
 const built = location.protocol !== 'file:' && document.documentElement.dataset.edition !== 'single-file'
   && (Boolean(named) || navigator.onLine !== false);
 

@@ -582,9 +582,12 @@ export function createView({
     return freshKeys;
   }
 
-  /** runSetup makes the CA, the server key and its certificate for the key type and size asked for, with the keyring's keys. */
-  async function runSetup() {
-    const t0 = performance.now();
+  /**
+   * setupRequest is the setup runSetup asks the engine for: the key type and
+   * size asked for, with the keyring's keys; onProgress shows its stages in the
+   * status line.
+   */
+  function setupRequest() {
     const { keyType, keyBits } = state;
     const name = keyName(keyType, keyBits, KEY_TYPES);
     const keys = setupKeys(keyType, keyBits);
@@ -597,6 +600,18 @@ export function createView({
     if (keyType === 'rsa') opts.keyBits = keyBits;
     if (keys.ca) opts.caKeyPem = keys.ca.pem;
     if (keys.server) opts.keyPem = keys.server.pem;
+    return { keyType, keyBits, name, keys, opts, onProgress };
+  }
+
+  /**
+   * runSetup makes the CA, the server key and its certificate for the key type
+   * and size asked for, with the keyring's keys. With posted, the engine.setup
+   * call of req was posted earlier (the first session's, queued in the worker
+   * before the engine was ready: askFirstSession): it waits for that answer.
+   */
+  async function runSetup(req = setupRequest(), posted = null) {
+    const t0 = performance.now();
+    const { keyType, keyBits, name, keys, opts, onProgress } = req;
     const generates = !keys.ca || (keyType === 'rsa' && !keys.server);
     let setup;
     try {
@@ -604,7 +619,7 @@ export function createView({
         setup = await work(generates
           ? `Generating keys (${name} server key) and certificates in the worker`
           : `Signing the certificates for the ${name} server key`,
-        () => engine.setup(opts, { onProgress }), { timed: generates });
+        () => posted || engine.setup(opts, { onProgress }), { timed: generates });
         if (ownHandles && !handle) handle = setup.session;
       } catch (err) {
         // A kept key the engine refuses (a damaged store): forget it here and generate.
@@ -633,7 +648,8 @@ export function createView({
     state.setupFor = { keyType, keyBits };
     state.setupKeys = { ca: keys.ca, server };
     markKey();
-    const took = performance.now() - t0;
+    // A call posted before the engine was ready waited for its start: the engine's own time says how long the setup took.
+    const took = posted && Number.isFinite(setup.generatedMs) ? setup.generatedMs : performance.now() - t0;
     setStatus(generates
       ? `Root CA, ${name} server key and certificate ready in ${(took / 1000).toFixed(2)} s.`
       : `Certificates signed in ${Math.round(took)} ms for the ${name} server key: ${setup.keyOrigin.text}.`);
@@ -657,7 +673,13 @@ export function createView({
     return opts;
   }
 
-  async function newSession() {
+  /**
+   * newSession runs a new handshake of the kind asked for (or takes the one the
+   * worker prepared). ahead is the first session's call, posted before the
+   * engine was ready (askFirstSession): its answer is taken when it was asked
+   * with the options asked for now.
+   */
+  async function newSession(ahead = null) {
     // A fresh key pair made since the current setup: this session uses it.
     if (state.server !== 'url' && keysChanged()) await runSetup();
     if (state.server !== 'local') return newRemoteSession();
@@ -674,7 +696,8 @@ export function createView({
       const again = Boolean(state.sessionOpts) && JSON.stringify(state.sessionOpts) === JSON.stringify(opts);
       session = again ? await takePrepared(opts, label) : null;
       prepared = Boolean(session);
-      if (!session) session = await work(label, () => engine.newSession({ ...opts, ...at() }), { settle: false });
+      const posted = ahead && JSON.stringify(ahead.opts) === JSON.stringify(opts) ? ahead.session : null;
+      if (!session) session = await work(label, () => posted || engine.newSession({ ...opts, ...at() }), { settle: false });
     } catch (err) {
       refuse(`The engine could not run the ${modeInfo(mode).label} handshake (${modeInfo(mode).sub}).`, err);
       throw err;
@@ -1313,6 +1336,42 @@ export function createView({
 
   let disposed = false;
 
+  /**
+   * askFirstSession posts the first session's setup and handshake to the
+   * engine as soon as the keys are read, before the engine is ready (issue 9:
+   * the live session on screen sooner). The worker queues them behind its
+   * start and runs them in order as soon as Go is up, with no round trip
+   * through this thread between them. It resolves
+   * {req, setup, opts, session}: the setup's request and the two calls'
+   * promises, which runSetup and newSession take up once the engine is ready
+   * (the status line says what the engine does only from then on).
+   */
+  async function askFirstSession(keysLoaded) {
+    await keysLoaded;
+    const req = setupRequest();
+    const setup = engine.setup(req.opts, { onProgress: req.onProgress });
+    const opts = sessionOptions();
+    const session = engine.newSession({ ...opts, ...at() });
+    // Whoever takes them up hears of a failure; one not taken up (other options asked for by then) is dropped.
+    setup.catch(() => {});
+    session.catch(() => {});
+    return { req, setup, opts, session };
+  }
+
+  /** askAbout asks the engine what it can do and its catalogue: → [capabilities, catalogue|null]. */
+  function askAbout() {
+    return Promise.all([
+      engine.capabilities().catch(() => ({ remote: false, pageServer: false })),
+      engine.callJSON('catalogue').catch(() => null),
+    ]);
+  }
+
+  /** learn takes askAbout's answers: the capabilities, and the engine's catalogue (modes, groups, suites, checks with their teaching text) in place of the seed. */
+  function learn([capabilities, catalogue]) {
+    state.capabilities = capabilities;
+    setCatalogue(catalogue);
+  }
+
   async function start() {
     mountWireViews();
     render();
@@ -1348,20 +1407,33 @@ export function createView({
     if (firstSession && showsSession()) showRecorded(since).catch(() => {});
     // The keys kept in this browser (or the starter pair) are read while the engine starts.
     const keysLoaded = showsSession() ? loadKeyring() : null;
+    // The first live session is asked for now, before the engine is ready
+    // (askFirstSession); what can wait for it (the catalogue, the capabilities)
+    // is asked for after it.
+    const ahead = showsSession() && state.server === 'local' && !ownHandles ? askFirstSession(keysLoaded) : null;
+    const asked = ahead ? ahead.then(askAbout, askAbout) : null;
     const { ms } = await engine.ready;
     if (disposed) return;
     performance.mark('tls-playground:engine-ready');
     marks.dataset.engineReadyMs = String(Math.round(performance.now()));
     setStatus(`Engine ready in ${Math.round(performance.now())} ms after navigation (${Math.round(ms)} ms in the worker).`);
     state.ready = true; // from here on the controls work, even if the handshake asked for is refused
-    state.capabilities = await engine.capabilities().catch(() => ({ remote: false, pageServer: false }));
-    // The engine's catalogue (modes, groups, suites, checks with their teaching text) replaces the seed.
-    setCatalogue(await engine.callJSON('catalogue').catch(() => null));
-    if (state.server !== 'local' && !(state.server === 'page' ? state.capabilities.pageServer : state.capabilities.remote)) {
-      Object.assign(state, { server: 'local', serverURL: '' });
+    if (!asked) {
+      learn(await askAbout());
+      if (state.server !== 'local' && !(state.server === 'page' ? state.capabilities.pageServer : state.capabilities.remote)) {
+        Object.assign(state, { server: 'local', serverURL: '' });
+      }
     }
     try {
-      if (showsSession()) {
+      if (ahead) {
+        const first = await ahead;
+        await keysLoaded;
+        // The setup asked for ahead failed (a kept key the engine refused): runSetup
+        // made another, and the handshake queued behind the failed one is not this one's.
+        const setUp = await first.setup.then(() => true, () => false);
+        await runSetup(first.req, first.setup);
+        await newSession(setUp ? first : null);
+      } else if (showsSession()) {
         await keysLoaded;
         await runSetup();
         await newSession();
@@ -1373,6 +1445,7 @@ export function createView({
       setStatus(`Error: ${err.message}`);
       statusEl.dataset.error = 'true';
     } finally {
+      if (asked) learn(await asked);
       // The engine is in charge from here: what waited for it runs now.
       state.live = true;
       engineUp.resolve();
