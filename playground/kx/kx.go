@@ -14,13 +14,16 @@
 package kx
 
 import (
+	"bytes"
 	"crypto/ecdh"
 	"crypto/mlkem"
 	"crypto/mlkem/mlkemtest"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
+	"sync"
 )
 
 // Group is a named group (IANA TLS Supported Groups).
@@ -182,11 +185,51 @@ func (g *Group) Generate(rand io.Reader) (*Private, error) {
 			return nil, err
 		}
 		p.Secret = joinErase(seed, x)
-		p.Public = append(p.dk.EncapsulationKey().Bytes(), p.ec.PublicKey().Bytes()...)
+		ek := p.dk.EncapsulationKey()
+		enc := ek.Bytes()
+		remember(enc, ek)
+		p.Public = append(slices.Clip(enc), p.ec.PublicKey().Bytes()...)
 	default:
 		return nil, fmt.Errorf("kx: group %s is not implemented", g.Name)
 	}
 	return p, nil
+}
+
+// made holds the ML-KEM encapsulation keys this process made last, with
+// their encoding. The page's engine plays both ends, so a server is most
+// often handed a key its own client just made: it takes that key as it is
+// rather than decoding it and expanding its matrix again (FIPS 203,
+// Algorithm 13). mlkemtest.Encapsulate768, which the server needs for a
+// seeded session to replay, decodes the key it is given once more by
+// itself; the server would pay for two decodings where crypto/tls pays for
+// one. The keys are public.
+var made struct {
+	sync.Mutex
+	enc  [4][]byte
+	keys [4]*mlkem.EncapsulationKey768
+	next int
+}
+
+func remember(enc []byte, ek *mlkem.EncapsulationKey768) {
+	made.Lock()
+	made.enc[made.next], made.keys[made.next] = enc, ek
+	made.next = (made.next + 1) % len(made.keys)
+	made.Unlock()
+}
+
+// encapsulationKey decodes a client's ML-KEM-768 key, or returns the same
+// key made in this process.
+func encapsulationKey(enc []byte) (*mlkem.EncapsulationKey768, error) {
+	made.Lock()
+	for i, e := range made.enc {
+		if bytes.Equal(e, enc) {
+			ek := made.keys[i]
+			made.Unlock()
+			return ek, nil
+		}
+	}
+	made.Unlock()
+	return mlkem.NewEncapsulationKey768(enc)
 }
 
 // ecShared runs ECDH and refuses an all-zero result (RFC 8446, Section 7.4.2).
@@ -243,7 +286,7 @@ func (g *Group) Respond(rand io.Reader, clientShare []byte) (mine *Private, shar
 	if len(clientShare) != mlkemEKLen+32 {
 		return nil, nil, fmt.Errorf("the client's %s share is %d bytes, want %d", g.Name, len(clientShare), mlkemEKLen+32)
 	}
-	ek, err := mlkem.NewEncapsulationKey768(clientShare[:mlkemEKLen])
+	ek, err := encapsulationKey(clientShare[:mlkemEKLen])
 	if err != nil {
 		return nil, nil, fmt.Errorf("the client's ML-KEM key is invalid: %w", err)
 	}

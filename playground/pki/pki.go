@@ -37,7 +37,9 @@ import (
 	"io"
 	"math/big"
 	"net"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -163,6 +165,18 @@ type Setup struct {
 	// GeneratedIn is the wall time NewSetup took, measured with the real
 	// clock even when Options.Now is set.
 	GeneratedIn time.Duration
+
+	roots *sharedRoots // SharedRoots' pool, with what it was made from (under rootsMu)
+}
+
+// rootsMu guards every Setup's roots: a Setup may be shared by goroutines
+// (and copied: the pool goes with the anchors it holds).
+var rootsMu sync.Mutex
+
+// sharedRoots is a pool SharedRoots made, and the trust anchors it holds.
+type sharedRoots struct {
+	anchors []*x509.Certificate
+	pool    *x509.CertPool
 }
 
 // resolved is Options checked, with its defaults filled in.
@@ -526,6 +540,25 @@ func (s *Setup) Roots() *x509.CertPool {
 	}
 	p.AddCert(s.CA)
 	return p
+}
+
+// SharedRoots is Roots made once and shared by every caller for as long
+// as CA and TrustedRoots stay the same: each session's client starts from
+// the same trust store, and a new pool costs a hash of every certificate
+// added (crypto/tls, likewise, builds its Config.RootCAs once). Callers
+// must not add to it; Roots gives a pool of one's own.
+func (s *Setup) SharedRoots() *x509.CertPool {
+	anchors := s.TrustedRoots
+	if anchors == nil {
+		anchors = []*x509.Certificate{s.CA}
+	}
+	rootsMu.Lock()
+	defer rootsMu.Unlock()
+	if r := s.roots; r != nil && slices.Equal(r.anchors, anchors) {
+		return r.pool
+	}
+	s.roots = &sharedRoots{anchors: slices.Clone(anchors), pool: s.Roots()}
+	return s.roots.pool
 }
 
 // KeyPEM returns the server's private key, of any type, as a PKCS #8

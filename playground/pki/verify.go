@@ -237,7 +237,7 @@ func signatureChecks(certs, path []*x509.Certificate, pathErr error) []Check {
 func signatureCheck(c, issuer *x509.Certificate, name string) Check {
 	if err := c.CheckSignatureFrom(issuer); err != nil {
 		return Check{Name: name, OK: false, Detail: fmt.Sprintf("the %s signature does not verify with the %s key of %q: %v",
-			c.SignatureAlgorithm, publicKeyName(issuer), issuer.Subject.String(), err)}
+			c.SignatureAlgorithm, publicKeyName(issuer), SubjectName(issuer), err)}
 	}
 	return signatureVerified(c, issuer, name)
 }
@@ -246,7 +246,7 @@ func signatureCheck(c, issuer *x509.Certificate, name string) Check {
 // issuer's key.
 func signatureVerified(c, issuer *x509.Certificate, name string) Check {
 	return Check{Name: name, OK: true, Detail: fmt.Sprintf("the %s signature verifies with the %s key of %q",
-		c.SignatureAlgorithm, publicKeyName(issuer), issuer.Subject.String())}
+		c.SignatureAlgorithm, publicKeyName(issuer), SubjectName(issuer))}
 }
 
 func selfSigned(c *x509.Certificate) bool {
@@ -320,7 +320,7 @@ func trustCheck(path []*x509.Certificate, pathErr error) Check {
 	}
 	ch.OK = true
 	root := path[len(path)-1]
-	ch.Detail = fmt.Sprintf("the chain ends at %q, which is in the client's trust store", root.Subject.String())
+	ch.Detail = fmt.Sprintf("the chain ends at %q, which is in the client's trust store", SubjectName(root))
 	return ch
 }
 

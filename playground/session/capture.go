@@ -1,7 +1,6 @@
 package session
 
 import (
-	"encoding/hex"
 	"net/netip"
 	"time"
 
@@ -38,7 +37,7 @@ func (s *Session) KeyLog() string {
 func (s *Session) pcapConn() pcap.Conn {
 	var c pcap.Conn
 	for _, r := range s.records {
-		b, _ := hex.DecodeString(r.Hex)
+		b, _ := r.Wire()
 		c.Packets = append(c.Packets, pcap.Packet{FromClient: r.From == "client", Payload: b})
 	}
 	return c

@@ -18,7 +18,7 @@ import (
 // TLS 1.3, aborts (RFC 8446, Section 4.1.3).
 func NewDowngrade(setup *pki.Setup, strip bool, opt Options) (*Session, error) {
 	seed, now := seedAndClock(opt.Seed, opt.Now)
-	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, mode: ModeTLS13, roots: setup.Roots()}
+	s := &Session{setup: setup, seed: seed, rec: &trace.Recorder{}, mode: ModeTLS13, roots: setup.SharedRoots()}
 	cfg12 := &tls12.Config{Rand: rng.New(append([]byte("client12 "), seed...)), Time: now, Groups: []*kx.Group{kx.X25519, kx.P256},
 		ServerName: setup.ServerName, Roots: s.roots, Trace: s.rec}
 	cfg13 := &tls13.Config{Rand: rng.New(append([]byte("client "), seed...)), Time: now, KeyShares: []*kx.Group{kx.X25519},

@@ -1,8 +1,8 @@
 package session
 
 import (
+	"bytes"
 	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"hash"
@@ -188,8 +188,8 @@ func resume13(s *Session, opt ResumeOptions) (*Session, error) {
 		if rec.From != trace.Client {
 			break
 		}
-		b, _ := hex.DecodeString(rec.Hex)
-		st.flight = append(st.flight, b)
+		b, _ := rec.Wire()
+		st.flight = append(st.flight, bytes.Clone(b))
 	}
 	remember(r, st)
 	return r, nil
@@ -469,7 +469,7 @@ func eveResumed(records []Record, ticketKey []byte) *eve.Result {
 	var recs []decrypt.Record
 	var ch, sh []byte
 	for _, rec := range records {
-		b, err := hex.DecodeString(rec.Hex)
+		b, err := rec.Wire()
 		if err != nil {
 			r.Verdict = "a recorded record is not hex"
 			return r

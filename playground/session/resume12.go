@@ -310,7 +310,7 @@ func EveTicketKey12(first, resumed *Session, ticketKey []byte) (*EveTicket, erro
 func recordedTicket(records []Record, nst bool) ([]byte, string) {
 	serverCCS := false
 	for _, r := range records {
-		wire, err := hexDecode(r.Hex)
+		wire, err := r.Wire()
 		if err != nil || len(wire) < record.HeaderLen+handshake.HeaderLen {
 			continue
 		}
@@ -344,7 +344,7 @@ func readWithMaster(records []Record, master []byte) (clientRandom []byte, plain
 	plain, problems = []eve.Plaintext{}, []string{}
 	var recs []decrypt.Record
 	for _, r := range records {
-		w, err := hexDecode(r.Hex)
+		w, err := r.Wire()
 		if err != nil {
 			continue
 		}

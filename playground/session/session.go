@@ -64,6 +64,33 @@ const (
 type Record struct {
 	From string `json:"from"`
 	Hex  string `json:"hex"`
+	// wire is the record's bytes, as a session keeps them while it runs:
+	// Hex is formatted from them when the session is exported (hexRecords),
+	// off the handshake's path.
+	wire []byte
+}
+
+// Wire returns the record's bytes. They may be the session's own: callers
+// must not modify them.
+func (r Record) Wire() ([]byte, error) {
+	if r.wire != nil {
+		return r.wire, nil
+	}
+	return hex.DecodeString(r.Hex)
+}
+
+// hexRecords returns the records for an export: each with its hex, which is
+// formatted once and kept.
+func hexRecords(records []Record) []Record {
+	out := make([]Record, len(records))
+	for i := range records {
+		r := &records[i]
+		if r.Hex == "" && r.wire != nil {
+			r.Hex = trace.HexString(r.wire)
+		}
+		out[i] = Record{From: r.From, Hex: r.Hex}
+	}
+	return out
 }
 
 // Message is one arrow of the sequence diagram.
@@ -155,7 +182,7 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 	crand, srand := rng.New(append([]byte("client "), seed...)), rng.New(append([]byte("server "), seed...))
 	roots := opt.ClientRoots
 	if roots == nil {
-		roots = setup.Roots()
+		roots = setup.SharedRoots() // the client only reads it
 	}
 	s.roots = roots
 	cp := clientParams{mode: mode, rand: crand, now: now, suites: cs, group: group, disableEMS: opt.DisableEMS,
@@ -253,7 +280,9 @@ func (s *Session) carry(fromName string, from endpoint.Endpoint, toName string, 
 		if s.deliver != nil {
 			wire = s.deliver(fromName, idx, append([]byte(nil), wire...))
 		}
-		s.records = append(s.records, Record{From: fromName, Hex: trace.HexString(wire)})
+		// A copy: the record as it crossed, whatever its sender does
+		// with its own bytes later.
+		s.records = append(s.records, Record{From: fromName, wire: bytes.Clone(wire)})
 		s.messages = append(s.messages, Message{Name: o.Name, From: fromName, Step: o.Step, Record: idx, Encrypted: o.Encrypted})
 		if to.Err() != nil {
 			continue // a dead endpoint reads nothing more
@@ -397,7 +426,8 @@ func (s *Session) Send(from, text string) (*Exchange, error) {
 	s.pump()
 	ex := &Exchange{From: from, To: to, Plaintext: text, Record: firstRecord}
 	if firstRecord < len(s.records) {
-		ex.RecordHex = s.records[firstRecord].Hex
+		w, _ := s.records[firstRecord].Wire()
+		ex.RecordHex = trace.HexString(w)
 	}
 	if len(details) > 0 {
 		d := details[0]
@@ -669,7 +699,7 @@ func buildExport(mode string, seed []byte, v view, messages []Message, records [
 		ForwardSecrecy: fs, ForwardSecrecyReason: fsWhy, ForwardSecrecyNote: fsNote, KeyState: keyState(v, err, closed),
 		RoundTrips: 2, HelloRetry: v.helloRetry,
 		Seed: trace.HexString(seed), EMS: v.ems, Keylog: v.keylog, Closed: closed, Error: err,
-		Messages: append([]Message{}, messages...), Records: append([]Record{}, records...),
+		Messages: append([]Message{}, messages...), Records: hexRecords(records),
 		Secrets: map[string]string{}, KeyShare: v.keyShare, KeySchedule: KeySchedule{Nodes: v.schedule}, Server: server}
 	if mode == ModeTLS13 {
 		e.RoundTrips = 1

@@ -1,7 +1,7 @@
 package trace
 
 import (
-	"fmt"
+	"strconv"
 
 	"tlsplayground/playground/pki"
 )
@@ -9,14 +9,15 @@ import (
 // Chain describes a certificate chain as the server sent it: each
 // certificate decoded and in PEM, leaf first. note says what travels.
 func Chain(chain [][]byte, note string) []Value {
-	vals := []Value{Text("Chain length", fmt.Sprintf("%d certificate(s), leaf first", len(chain)), note)}
+	vals := make([]Value, 1, 1+2*len(chain))
+	vals[0] = Text("Chain length", strconv.Itoa(len(chain))+" certificate(s), leaf first", note)
 	for i, der := range chain {
 		label := "Leaf certificate"
 		if i > 0 {
-			label = fmt.Sprintf("Certificate %d", i+1)
+			label = "Certificate " + strconv.Itoa(i+1)
 		}
 		if cert, err := pki.ParseCertificate(der); err == nil {
-			vals = append(vals, Cert(label, cert, ""), PEM(label+" (PEM)", pki.CertPEM(der), ""))
+			vals = append(vals, Cert(label, cert, ""), PEM(label+" (PEM)", pki.CertPEMText(cert), ""))
 		} else {
 			vals = append(vals, Hex(label+" (unparsable)", der, err.Error()))
 		}
@@ -36,7 +37,7 @@ func Verification(res pki.VerifyResult) []Value {
 	}
 	path := make([]string, len(res.Chain))
 	for i, cert := range res.Chain {
-		path[i] = cert.Subject.String()
+		path[i] = pki.SubjectName(cert)
 	}
 	return append(vals,
 		List("Verified path", path, "from the leaf up to a root in the client's own trust store"),

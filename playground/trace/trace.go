@@ -108,8 +108,8 @@ func List(label string, items []string, note string) Value {
 }
 
 // PEM is a PEM block.
-func PEM(label string, pem []byte, note string) Value {
-	return Value{Label: label, Kind: KindPEM, Text: string(pem), Note: note}
+func PEM(label, pem, note string) Value {
+	return Value{Label: label, Kind: KindPEM, Text: pem, Note: note}
 }
 
 // Cert is a certificate, shown decoded (pki.Describe).
