@@ -47,8 +47,16 @@ if [[ -f wasm/server/main.go ]]; then
   extra+=(-server "$tmp/server.wasm")
 fi
 # Go's linker writes ~100,000 data segments; scripts/wasmmerge rewrites them into a few with the
-# same memory image (about 100 KB less brotli per module, and a faster instantiation).
-for m in "$tmp"/*.wasm; do go run ./scripts/wasmmerge "$m"; done
+# same memory image (about 100 KB less brotli per module, and a faster instantiation), and zeroes
+# the Go runtime's file and line tables (-strip-lines: about 160 KB less brotli for the core; a
+# Go traceback still names every function, with "?:0" for its file and line).
+# TLSPLAY_LINES=1 keeps them (a build to debug a panic in the browser with file and line).
+merge=(-strip-lines)
+if [[ "${TLSPLAY_LINES:-}" == 1 ]]; then
+  merge=()
+  echo "build.sh: TLSPLAY_LINES=1: the modules keep Go's file and line tables"
+fi
+for m in "$tmp"/*.wasm; do go run ./scripts/wasmmerge "${merge[@]}" "$m"; done
 if [[ -f scripts/firstsession/main.go ]]; then
   echo "build.sh: go run ./scripts/firstsession (the page's first session, recorded)"
   go run ./scripts/firstsession -o "$tmp/first-session.json"

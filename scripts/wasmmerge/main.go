@@ -6,11 +6,14 @@
 // module behaves identically (same memory after instantiation, every other
 // section unchanged) and is smaller, compressed or not.
 //
-//	go run ./scripts/wasmmerge [-gap N] [-o OUT.wasm] IN.wasm
+//	go run ./scripts/wasmmerge [-gap N] [-strip-lines] [-o OUT.wasm] IN.wasm
 //
 // Without -o the input is rewritten in place (through a temporary file in the
 // same folder). -gap is the longest run of zero bytes that is written rather
-// than left out (default 4096). A line on stderr says what changed.
+// than left out (default 4096). -strip-lines zeroes the Go runtime's file and
+// line tables first (lines.go: about 150 KB of the engine's brotli size), so
+// that a Go traceback names each function but says "?:0" for its file and
+// line. A line on stderr says what changed.
 //
 // It fails, leaving the input as it is, on a module whose segments it cannot
 // merge without changing what it does: an imported memory, passive segments
@@ -27,8 +30,9 @@ import (
 func main() {
 	gap := flag.Int("gap", 4096, "longest run of zero bytes to write inside a segment; longer runs are left out (memory starts zeroed)")
 	out := flag.String("o", "", "write the merged module to this file (default: rewrite the input in place)")
+	strip := flag.Bool("strip-lines", false, "zero the Go runtime's file and line tables (tracebacks then say ?:0 for file and line)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wasmmerge [-gap N] [-o OUT.wasm] IN.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmmerge [-gap N] [-strip-lines] [-o OUT.wasm] IN.wasm")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -37,18 +41,18 @@ func main() {
 		os.Exit(2)
 	}
 	in := flag.Arg(0)
-	if err := run(in, *out, *gap); err != nil {
+	if err := run(in, *out, Options{Gap: *gap, StripLines: *strip}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
 }
 
-func run(in, out string, gap int) error {
+func run(in, out string, opt Options) error {
 	module, err := os.ReadFile(in)
 	if err != nil {
 		return fmt.Errorf("wasmmerge: %w", err)
 	}
-	merged, st, err := Merge(module, gap)
+	merged, st, err := Merge(module, opt)
 	if err != nil {
 		return fmt.Errorf("%w (%s)", err, in)
 	}
@@ -74,7 +78,11 @@ func run(in, out string, gap int) error {
 	if err := os.Rename(tmp.Name(), out); err != nil {
 		return fmt.Errorf("wasmmerge: %w", err)
 	}
-	fmt.Fprintf(os.Stderr, "wasmmerge: %s: %d data segments → %d, data section %d → %d bytes, module %d → %d bytes\n",
-		out, st.SegmentsBefore, st.SegmentsAfter, st.DataBefore, st.DataAfter, st.SizeBefore, st.SizeAfter)
+	lines := ""
+	if opt.StripLines {
+		lines = fmt.Sprintf(", line tables of %d functions zeroed (%d bytes)", st.Lines.Funcs, st.Lines.TableBytes+st.Lines.FileBytes)
+	}
+	fmt.Fprintf(os.Stderr, "wasmmerge: %s: %d data segments → %d, data section %d → %d bytes, module %d → %d bytes%s\n",
+		out, st.SegmentsBefore, st.SegmentsAfter, st.DataBefore, st.DataAfter, st.SizeBefore, st.SizeAfter, lines)
 	return nil
 }

@@ -36,11 +36,22 @@ type segment struct {
 	data   []byte
 }
 
+// Options say how Merge rewrites the data.
+type Options struct {
+	// Gap is the longest run of zero bytes written inside a segment; longer
+	// runs are left out (memory starts zeroed).
+	Gap int
+	// StripLines zeroes the Go runtime's file and line tables first (lines.go):
+	// tracebacks then say "?:0" where they named a file and line.
+	StripLines bool
+}
+
 // Stats says what Merge did.
 type Stats struct {
 	SegmentsBefore, SegmentsAfter int
 	DataBefore, DataAfter         int // bytes of the data section's body
 	SizeBefore, SizeAfter         int // bytes of the whole module
+	Lines                         LineStats
 }
 
 // Merge returns module with its data segments rewritten into as few as keep
@@ -55,10 +66,10 @@ type Stats struct {
 // imported memory (whose initial bytes are not known), a passive segment or
 // one for another memory (code may name segments by index), and an offset
 // that is not a constant.
-func Merge(module []byte, gap int) ([]byte, Stats, error) {
+func Merge(module []byte, opt Options) ([]byte, Stats, error) {
 	var st Stats
-	if gap < 0 {
-		return nil, st, fmt.Errorf("wasmmerge: gap %d is negative", gap)
+	if opt.Gap < 0 {
+		return nil, st, fmt.Errorf("wasmmerge: gap %d is negative", opt.Gap)
 	}
 	sections, err := parseModule(module)
 	if err != nil {
@@ -90,7 +101,13 @@ func Merge(module []byte, gap int) ([]byte, Stats, error) {
 	st.SegmentsBefore = len(segs)
 	st.DataBefore = len(sections[dataAt].body)
 
-	merged := mergeSegments(segs, gap)
+	base, image := simulate(segs)
+	if opt.StripLines {
+		if st.Lines, err = StripLines(base, image); err != nil {
+			return nil, st, err
+		}
+	}
+	merged := split(base, image, opt.Gap)
 	st.SegmentsAfter = len(merged)
 	sections[dataAt].body = encodeData(merged)
 	st.DataAfter = len(sections[dataAt].body)
@@ -155,10 +172,9 @@ func simulate(segs []segment) (uint32, []byte) {
 	return uint32(lo), image
 }
 
-// mergeSegments returns segments that write the same non-zero bytes as segs,
-// covering zero runs of at most gap bytes between them.
-func mergeSegments(segs []segment, gap int) []segment {
-	base, image := simulate(segs)
+// split returns segments that write the non-zero bytes of image (the memory
+// from base), covering zero runs of at most gap bytes between them.
+func split(base uint32, image []byte, gap int) []segment {
 	var out []segment
 	i := 0
 	for i < len(image) {

@@ -111,7 +111,7 @@ func TestMergeHandcrafted(t *testing.T) {
 		{gap: 17000, segments: 2}, // 3003..19999 filled; 39,999 zeros before 60000 stay out
 		{gap: 40000, segments: 1},
 	} {
-		out, st, err := Merge(in, tc.gap)
+		out, st, err := Merge(in, Options{Gap: tc.gap})
 		if err != nil {
 			t.Fatalf("gap %d: %v", tc.gap, err)
 		}
@@ -227,12 +227,12 @@ func TestMergeRefuses(t *testing.T) {
 		"global offset":   {[]section{mem, {id: sectionData, body: vec([]byte{0, 0x23, 0, opEnd, 1, 42})}}, "not an i32.const"},
 		"truncated":       {[]section{mem, {id: sectionData, body: vec([]byte{0, opI32Const, 0, opEnd, 9, 42})}}, "unexpected end"},
 	} {
-		_, _, err := Merge(encodeModule(tc.sections), 16)
+		_, _, err := Merge(encodeModule(tc.sections), Options{Gap: 16})
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s: error %v, want one saying %q", name, err, tc.want)
 		}
 	}
-	if _, _, err := Merge([]byte("not wasm"), 16); err == nil {
+	if _, _, err := Merge([]byte("not wasm"), Options{Gap: 16}); err == nil {
 		t.Error("Merge accepted a file that is not WebAssembly")
 	}
 }
@@ -276,7 +276,7 @@ func TestMergeEngine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, st, err := Merge(in, 4096)
+	out, st, err := Merge(in, Options{Gap: 4096})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -304,22 +304,54 @@ func TestMergeEngine(t *testing.T) {
 	}
 	checkSections(t, in, out)
 
+	// What build.sh ships: merged, its line tables zeroed. Only zeros differ.
+	stripped, sst, err := Merge(in, Options{Gap: 4096, StripLines: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseS, s, err := Image(stripped)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strippedMem := make([]byte, len(a))
+	copy(strippedMem[baseS-baseA:], s)
+	changed := 0
+	for i := range a {
+		if strippedMem[i] != a[i] {
+			if strippedMem[i] != 0 {
+				t.Fatalf("stripped memory at address %d is %d, original %d: -strip-lines may only write zeros", int(baseA)+i, strippedMem[i], a[i])
+			}
+			changed++
+		}
+	}
+	if changed == 0 || sst.Lines.TableBytes < 100_000 {
+		t.Errorf("-strip-lines changed %d bytes (tables %d bytes): want the engine's line tables (over 100 KB)", changed, sst.Lines.TableBytes)
+	}
+	checkSections(t, in, stripped)
+
 	node, err := exec.LookPath("node")
 	if err != nil {
 		t.Skip("node not found: the merged engine is not run")
 	}
-	mergedPath := filepath.Join(dir, "merged.wasm")
-	if err := os.WriteFile(mergedPath, out, 0o644); err != nil {
+	for name, module := range map[string][]byte{"merged": out, "stripped": stripped} {
+		runEngine(t, node, filepath.Join(dir, name+".wasm"), module)
+	}
+}
+
+// runEngine runs testdata/run.mjs on module: it must start and complete a TLS 1.3 handshake.
+func runEngine(t *testing.T, node, path string, module []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, module, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	run := exec.Command(node, "--stack-size=8192", filepath.Join("testdata", "run.mjs"), mergedPath)
+	run := exec.Command(node, "--stack-size=8192", filepath.Join("testdata", "run.mjs"), path)
 	res, err := run.Output()
 	if err != nil {
 		stderr := ""
 		if e, ok := err.(*exec.ExitError); ok {
 			stderr = string(e.Stderr)
 		}
-		t.Fatalf("running the merged engine under node: %v\n%s%s", err, res, stderr)
+		t.Fatalf("running %s under node: %v\n%s%s", path, err, res, stderr)
 	}
 	var got struct {
 		Ready   bool   `json:"ready"`
@@ -330,6 +362,6 @@ func TestMergeEngine(t *testing.T) {
 		t.Fatalf("run.mjs printed %q: %v", res, err)
 	}
 	if !got.Ready || got.Version != "TLS 1.3" || got.Steps == 0 {
-		t.Errorf("merged engine: %+v, want ready and a TLS 1.3 session with steps", got)
+		t.Errorf("%s: %+v, want ready and a TLS 1.3 session with steps", path, got)
 	}
 }
