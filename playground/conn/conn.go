@@ -537,7 +537,14 @@ func (c *Core) Ignore(what string) error {
 func (c *Core) Transcript() []byte { return c.transcript }
 
 // AddTranscript appends a handshake message to the transcript.
-func (c *Core) AddTranscript(raw []byte) { c.transcript = append(c.transcript, raw...) }
+// The first message makes room for a whole handshake (about 1 to 2 KB
+// past the ClientHello, more with a long chain).
+func (c *Core) AddTranscript(raw []byte) {
+	if c.transcript == nil {
+		c.transcript = make([]byte, 0, len(raw)+2048)
+	}
+	c.transcript = append(c.transcript, raw...)
+}
 
 // SetTranscript replaces the transcript (TLS 1.3's HelloRetryRequest puts
 // a message_hash in place of the first ClientHello, RFC 8446, Section

@@ -284,24 +284,42 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 		c.SetWriteKey(early)
 	}
 	if c.cfg.Trace != nil {
-		c.cfg.Trace.Add(step, c.Actor(), "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted", append([]trace.Value{
+		vals := append(make([]trace.Value, 0, 9),
 			trace.Secret("Early secret", c.ks.Early, earlyNote),
 			trace.Secret("Handshake secret", c.ks.Handshake, "HKDF-Extract(Derive-Secret(early, \"derived\"), shared secret)"),
 			trace.Hex("Transcript hash (ClientHello…ServerHello)", th, ""),
 			trace.Secret("client_handshake_traffic_secret", c.ks.ClientHandshake, `Derive-Secret(handshake, "c hs traffic", transcript)`),
-			trace.Secret("server_handshake_traffic_secret", c.ks.ServerHandshake, `Derive-Secret(handshake, "s hs traffic", transcript)`)},
-			keyValues("Server handshake", serverKeys, "Client handshake", clientKeys)...)...)
+			trace.Secret("server_handshake_traffic_secret", c.ks.ServerHandshake, `Derive-Secret(handshake, "s hs traffic", transcript)`))
+		c.cfg.Trace.Add(step, c.Actor(), "Derives the handshake keys (HKDF, "+c.suite.HashName()+"): everything after ServerHello is encrypted",
+			appendKeyValues(vals, "Server handshake", serverKeys, "Client handshake", clientKeys)...)
 	}
 	c.eraseEphemeral(step)
 	return nil
 }
 
-// keyValues shows two directions' traffic keys and IVs, first then second.
-func keyValues(first string, f TrafficKeys, second string, s TrafficKeys) []trace.Value {
-	return []trace.Value{
-		trace.Secret(first+" key", f.Key, ""), trace.Secret(first+" IV", f.IV, ""),
-		trace.Secret(second+" key", s.Key, ""), trace.Secret(second+" IV", s.IV, ""),
+// appendKeyValues appends two directions' traffic keys and IVs to vals,
+// first then second.
+func appendKeyValues(vals []trace.Value, first string, f TrafficKeys, second string, s TrafficKeys) []trace.Value {
+	fk, fiv := keyLabels(first)
+	sk, siv := keyLabels(second)
+	return append(vals, trace.Secret(fk, f.Key, ""), trace.Secret(fiv, f.IV, ""),
+		trace.Secret(sk, s.Key, ""), trace.Secret(siv, s.IV, ""))
+}
+
+// keyLabels returns the labels of a direction's key and IV: name+" key",
+// name+" IV", spelled out for a handshake's four directions.
+func keyLabels(name string) (string, string) {
+	switch name {
+	case "Server handshake":
+		return "Server handshake key", "Server handshake IV"
+	case "Client handshake":
+		return "Client handshake key", "Client handshake IV"
+	case "Server application":
+		return "Server application key", "Server application IV"
+	case "Client application":
+		return "Client application key", "Client application IV"
 	}
+	return name + " key", name + " IV"
 }
 
 // readHelloRetryRequest: the server wants a key share for another group.
@@ -602,14 +620,15 @@ func (c *Conn) readServerFinished(raw []byte) error {
 	}
 	c.state = stateDone
 	c.Establish()
-	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends its Finished and switches to the application keys", append([]trace.Value{
+	vals := append(make([]trace.Value, 0, 10),
 		trace.Secret("Master secret", c.ks.Master, `HKDF-Extract(Derive-Secret(handshake, "derived"), 0)`),
 		trace.Hex("Transcript hash (ClientHello…server Finished)", th, ""),
 		trace.Secret("client_application_traffic_secret_0", c.ks.ClientApp, `Derive-Secret(master, "c ap traffic", transcript)`),
-		trace.Secret("server_application_traffic_secret_0", c.ks.ServerApp, `Derive-Secret(master, "s ap traffic", transcript)`),
-	}, append(keyValues("Client application", clientKeys, "Server application", serverKeys),
+		trace.Secret("server_application_traffic_secret_0", c.ks.ServerApp, `Derive-Secret(master, "s ap traffic", transcript)`))
+	vals = appendKeyValues(vals, "Client application", clientKeys, "Server application", serverKeys)
+	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends its Finished and switches to the application keys", append(vals,
 		trace.Hex("Client verify_data", vd, "HMAC(client finished_key, transcript hash)"),
-		trace.Hex("Finished record on the wire", wire, "encrypted with the client handshake key"))...)...)
+		trace.Hex("Finished record on the wire", wire, "encrypted with the client handshake key"))...)
 	return nil
 }
 

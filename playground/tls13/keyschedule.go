@@ -7,6 +7,7 @@ import (
 	"crypto"
 	"crypto/hkdf"
 	"crypto/hmac"
+	"crypto/subtle"
 	"hash"
 
 	"tlsplayground/playground/suites"
@@ -70,6 +71,10 @@ type macer struct {
 	buf          [128]byte // the HkdfLabel being expanded, then a hash
 }
 
+// ipad is HMAC's inner pad byte over a block; ipadToOpad turns an inner
+// pad into the outer one (0x36 ^ 0x5c), both XORed a word at a time.
+var ipad, ipadToOpad = bytes.Repeat([]byte{0x36}, 128), bytes.Repeat([]byte{0x36 ^ 0x5c}, 128)
+
 func newMacer(h crypto.Hash) *macer { return &macer{inner: h.New(), outer: h.New()} }
 
 // sum returns HMAC(key, a || b) in m.buf, valid until the next call. It
@@ -83,15 +88,11 @@ func (m *macer) sum(key, a, b []byte) []byte {
 	}
 	copy(pad, key)
 	clear(pad[len(key):])
-	for i := range pad {
-		pad[i] ^= 0x36
-	}
+	subtle.XORBytes(pad, pad, ipad[:len(pad)])
 	m.inner.Write(pad)
 	m.inner.Write(a)
 	m.inner.Write(b)
-	for i := range pad {
-		pad[i] ^= 0x36 ^ 0x5c
-	}
+	subtle.XORBytes(pad, pad, ipadToOpad[:len(pad)])
 	m.outer.Write(pad)
 	clear(pad)
 	in := m.inner.Sum(m.buf[:0])
@@ -247,7 +248,7 @@ type Schedule struct {
 
 // NewSchedule starts a key schedule for suite.
 func NewSchedule(s *suites.Suite) *Schedule {
-	const nodes = 32 // a full handshake with a PSK, 0-RTT and a KeyUpdate or two
+	const nodes = 24 // a full handshake (23 nodes); resumption and KeyUpdate add a few
 	return &Schedule{hash: s.Hash, mac: newMacer(s.Hash), Nodes: make([]trace.KSNode, 0, nodes)}
 }
 
@@ -424,16 +425,50 @@ func (k *Schedule) Keys(s *suites.Suite, secret []byte, parent, who string) Traf
 		Key: k.mac.expandLabel(secret, labelKey, nil, s.KeyLen),
 		IV:  k.mac.expandLabel(secret, labelIV, nil, 12),
 	}
-	k.record(parent+"_key", who+" key", t.Key, true, `HKDF-Expand-Label("key")`, nil, parent)
-	k.record(parent+"_iv", who+" IV", t.IV, true, `HKDF-Expand-Label("iv")`, nil, parent)
+	n := namesOf(parent, who)
+	k.record(n.key, n.keyLabel, t.Key, true, `HKDF-Expand-Label("key")`, nil, parent)
+	k.record(n.iv, n.ivLabel, t.IV, true, `HKDF-Expand-Label("iv")`, nil, parent)
 	return t
+}
+
+// derivedNames are the ids and labels of the nodes derived from a traffic
+// secret's node parent, whose owner is who: parent+"_key", who+" key",
+// parent+"_iv", who+" IV", parent+"_finished", who+" finished_key".
+type derivedNames struct{ key, keyLabel, iv, ivLabel, fin, finLabel string }
+
+func makeNames(parent, who string) derivedNames {
+	return derivedNames{parent + "_key", who + " key", parent + "_iv", who + " IV", parent + "_finished", who + " finished_key"}
+}
+
+// handshakeNames are the derivedNames of every handshake's traffic
+// secrets, made once rather than per handshake.
+var handshakeNames = []struct {
+	parent, who string
+	names       derivedNames
+}{
+	{"c_hs", "client handshake", makeNames("c_hs", "client handshake")},
+	{"s_hs", "server handshake", makeNames("s_hs", "server handshake")},
+	{"c_ap", "client application", makeNames("c_ap", "client application")},
+	{"s_ap", "server application", makeNames("s_ap", "server application")},
+	{"c_hs", "client", makeNames("c_hs", "client")},
+	{"s_hs", "server", makeNames("s_hs", "server")},
+}
+
+func namesOf(parent, who string) derivedNames {
+	for _, h := range handshakeNames {
+		if h.parent == parent && h.who == who {
+			return h.names
+		}
+	}
+	return makeNames(parent, who)
 }
 
 // FinishedKey derives the key for the Finished MAC from a handshake
 // traffic secret (RFC 8446, Section 4.4.4).
 func (k *Schedule) FinishedKey(secret []byte, parent, who string) []byte {
 	fk := k.mac.expandLabel(secret, labelFinished, nil, k.hash.Size())
-	k.record(parent+"_finished", who+" finished_key", fk, true, `HKDF-Expand-Label("finished")`, nil, parent)
+	n := namesOf(parent, who)
+	k.record(n.fin, n.finLabel, fk, true, `HKDF-Expand-Label("finished")`, nil, parent)
 	return fk
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"strconv"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
@@ -113,7 +114,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 	for i, g := range c.cfg.groups() {
 		serverGroups[i] = g.Name
 	}
-	negotiation := []trace.Value{
+	negotiation := append(make([]trace.Value, 0, 9), // and the chosen group
 		trace.List("Client offers suites", offered, ""),
 		trace.List("Server enables suites", suites.Names(c.cfg.suites()), "in the server's order of preference"),
 		trace.Text("Suite rule", choice.Order.Rule(), "RFC 8446, Section 4.1.1 lets the server choose; the rule is its own"),
@@ -121,8 +122,7 @@ func (c *Conn) readClientHello(raw []byte) error {
 		trace.List("Client's groups", groupNames, "supported_groups"),
 		trace.List("Client sent key shares for", shareNames, "key_share: the client's guess"),
 		trace.List("Server accepts groups", serverGroups, "in the server's order of preference"),
-		trace.Text("Signature scheme", scheme.Name, "the first of the server's schemes that the client accepts and that fits the server's key"),
-	}
+		trace.Text("Signature scheme", scheme.Name, "the first of the server's schemes that the client accepts and that fits the server's key"))
 	// A ticket offered in the first ClientHello (RFC 8446, Section 4.2.11).
 	if first && p.psk != nil {
 		if err := c.acceptPSK(m, p, group != nil); err != nil {
@@ -397,7 +397,7 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 	sh.Raw = sh.Marshal()
 	wire := c.SendHandshake(sh.Raw, "ServerHello", StepCertificate)
 	if c.cfg.Trace != nil {
-		shVals := []trace.Value{trace.Hex("Server random", c.serverRandom, ""), trace.Text("Chosen suite", c.suite.Name, "")}
+		shVals := append(make([]trace.Value, 0, 5), trace.Hex("Server random", c.serverRandom, ""), trace.Text("Chosen suite", c.suite.Name, ""))
 		if c.group != nil {
 			shVals = append(shVals, trace.Hex("Server key share ("+c.group.Name+")", mine.Public, c.group.Note))
 		}
@@ -473,10 +473,11 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 		certTitle = "Sends its Certificate, encrypted, with the OCSP response stapled to the leaf"
 	}
 	if c.cfg.Trace != nil {
-		c.cfg.Trace.Add(StepCertificate, c.Actor(), certTitle, append([]trace.Value{
-			trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(cert.Entries)), "leaf first; the root stays out"),
-			trace.Text("Public key", leafKey(c.cfg.Certificates), "used only to sign; TLS 1.3 never encrypts a secret with it")},
-			append(stapleVals, trace.Hex("Record on the wire", wire, "encrypted with the server handshake key"))...)...)
+		vals := append(make([]trace.Value, 0, 3+len(stapleVals)),
+			trace.Text("Chain", strconv.Itoa(len(cert.Entries))+" certificate(s)", "leaf first; the root stays out"),
+			trace.Text("Public key", leafKey(c.cfg.Certificates), "used only to sign; TLS 1.3 never encrypts a secret with it"))
+		c.cfg.Trace.Add(StepCertificate, c.Actor(), certTitle, append(append(vals, stapleVals...),
+			trace.Hex("Record on the wire", wire, "encrypted with the server handshake key"))...)
 	}
 
 	th := c.TranscriptHash()

@@ -627,51 +627,60 @@ func Annotate(ev *Event) {
 // as eve's "Record 12", are many); past it, answers are computed each time.
 const memoLimit = 4096
 
-type kindKey struct{ actor, title string }
-type idKey struct{ actor, label, kind string }
-type idAnswer struct{ id, side string }
+// kindAnswer is KindOf's answer for a title from one actor.
+type kindAnswer struct{ actor, kind string }
 
-// memoTable remembers KindOf's and IDOf's answers.
+// idAnswer is IDOf's answer for a label from one actor, of one kind.
+type idAnswer struct{ actor, kind, id, side string }
+
+// memoTable remembers KindOf's and IDOf's answers, by title and by label
+// (a map keyed by one string is the runtime's fast path), each with the
+// few actors and kinds it was asked for.
 type memoTable struct {
 	sync.RWMutex
-	kinds map[kindKey]string
-	ids   map[idKey]idAnswer
+	n     int // answers kept, at most memoLimit
+	kinds map[string][]kindAnswer
+	ids   map[string][]idAnswer
 }
 
-var memo = &memoTable{kinds: map[kindKey]string{}, ids: map[idKey]idAnswer{}}
+var memo = &memoTable{kinds: map[string][]kindAnswer{}, ids: map[string][]idAnswer{}}
 
 func (m *memoTable) kind(actor, title string) string {
-	k := kindKey{actor, title}
 	m.RLock()
-	got, ok := m.kinds[k]
-	m.RUnlock()
-	if ok {
-		return got
+	for _, a := range m.kinds[title] {
+		if a.actor == actor {
+			m.RUnlock()
+			return a.kind
+		}
 	}
-	got = KindOf(actor, title)
+	m.RUnlock()
+	got := KindOf(actor, title)
 	m.Lock()
-	if len(m.kinds) < memoLimit {
-		m.kinds[k] = got
+	if m.n < memoLimit {
+		m.kinds[title] = append(m.kinds[title], kindAnswer{actor, got})
+		m.n++
 	}
 	m.Unlock()
 	return got
 }
 
 func (m *memoTable) id(actor, label, kind string) (string, string) {
-	k := idKey{actor, label, kind}
 	m.RLock()
-	got, ok := m.ids[k]
-	m.RUnlock()
-	if ok {
-		return got.id, got.side
+	for _, a := range m.ids[label] {
+		if a.actor == actor && a.kind == kind {
+			m.RUnlock()
+			return a.id, a.side
+		}
 	}
-	got.id, got.side = IDOf(actor, label, kind)
+	m.RUnlock()
+	id, side := IDOf(actor, label, kind)
 	m.Lock()
-	if len(m.ids) < memoLimit {
-		m.ids[k] = got
+	if m.n < memoLimit {
+		m.ids[label] = append(m.ids[label], idAnswer{actor, kind, id, side})
+		m.n++
 	}
 	m.Unlock()
-	return got.id, got.side
+	return id, side
 }
 
 // NodeSide says whose secret a key schedule node is, from its id: "c_…"
