@@ -19,7 +19,7 @@
 import { parseView, titleOf } from './views.js';
 import { mountView } from './tls-view.js';
 import { createView } from './view-controller.js';
-import { loadFirstSession } from './model/first-session.js';
+import { loadFirstSession, besideCode } from './model/first-session.js';
 
 // The modules run: boot.js (the classic script that reports a page that
 // cannot start) waits for this mark, which engine.js sets only once the
@@ -72,5 +72,5 @@ createView({
   embedded: true,
   marks: document.body,
   firstSession: view.kind === 'step' && location.protocol !== 'file:' && navigator.onLine !== false
-    ? loadFirstSession({ base: document.baseURI }) : null,
+    ? loadFirstSession({ base: document.baseURI, path: besideCode(import.meta.url) }) : null,
 }).start().catch(() => {});

@@ -9,12 +9,18 @@
 // On a busy machine only the ratio B ÷ A of one run means anything.
 //
 //   node tests/bench/ab-bench.mjs URL_A URL_B [rounds] [clicks]
+//
+// With clicks 0, only the load is measured (no clicks, no flows). The load has
+// two moments, each its own row: the recorded first session on screen (the
+// tls-playground:recorded mark; none in a build without one) and the live one
+// (tls-playground:ready, as before), with the same long tasks and CPU (the
+// load's, until the live session).
 import { launch, stats } from './chromium.mjs';
 import { FLOWS, idle } from '../browser/helpers.mjs';
 
 const [urlA, urlB] = [process.argv[2], process.argv[3]];
 const rounds = Number(process.argv[4] || 3);
-const clicks = Number(process.argv[5] || 5);
+const clicks = Number(process.argv[5] ?? 5);
 if (!urlA || !urlB) {
   console.error('usage: node tests/bench/ab-bench.mjs URL_A URL_B [rounds] [clicks]');
   process.exit(2);
@@ -40,7 +46,7 @@ const put = (name, who, lt, ms, cpu) => {
   r.n.push(lt.length);
   r.max.push(lt.length ? Math.max(...lt) : 0);
   r.sum.push(lt.reduce((a, b) => a + b, 0));
-  if (ms !== undefined) r.ms.push(ms);
+  if (Number.isFinite(ms)) r.ms.push(ms);
   if (cpu) { r.cpu.push(cpu.sum); r.cpuMax.push(cpu.max); }
 };
 
@@ -73,10 +79,12 @@ try {
       const { result: ready, cpu: loadCPU } = await traced(page, cdp, async () => {
         await page.goto(url);
         await page.waitForSelector('body[data-state="ready"]', { timeout: 300_000 });
-        return page.evaluate(() => performance.getEntriesByName('tls-playground:ready')[0]?.startTime);
+        return page.evaluate(() => ['recorded', 'ready'].map((m) => performance.getEntriesByName(`tls-playground:${m}`)[0]?.startTime));
       });
       await idle(page);
-      put('load → live session on screen', who, await take(page), ready, loadCPU);
+      const loadTasks = await take(page);
+      put('load → recorded session on screen (mark)', who, loadTasks, ready[0] ?? NaN, loadCPU);
+      put('load → live session on screen', who, loadTasks, ready[1], loadCPU);
       for (let c = 0; c < clicks; c++) {
         const { result: m, cpu } = await traced(page, cdp, () => page.evaluate(async () => {
           const b = document.body.dataset;
@@ -107,7 +115,7 @@ try {
         await idle(page);
         await take(page);
       }
-      for (const [name, run] of flows) {
+      for (const [name, run] of clicks ? flows : []) {
         const t0 = Date.now();
         const { cpu } = await traced(page, cdp, () => run(page));
         put(name, who, await take(page), Date.now() - t0, cpu);

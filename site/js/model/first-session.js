@@ -33,6 +33,17 @@ export async function loadFirstSession({ base, fetch = globalThis.fetch, path = 
 }
 
 /**
+ * besideCode names the recorded session where a build puts it, beside the
+ * page's code (scripts/sitebuild: assets/<hash>/first-session.json, whose js/
+ * holds moduleURL, a module directly in js/), so that no request for
+ * build.json precedes it; '' outside a build (a development tree).
+ */
+export function besideCode(moduleURL) {
+  const url = new URL(moduleURL);
+  return /\/assets\/[^/]+\/js\/[^/]+\.js$/.test(url.pathname) ? new URL('../first-session.json', url).href : '';
+}
+
+/**
  * readFirstSession takes the generator's JSON (scripts/firstsession): the
  * session as newSession returns it plus "recorded" ({by, at, seed, key})
  * and "setup"; or {session: {…}, setup}. It returns null for anything that is not
