@@ -129,9 +129,11 @@ type Session struct {
 	err            *ErrorInfo
 	closed         bool
 	mode           string
-	roots          *x509.CertPool  // the client's trust store
-	view           view            // the client's view, kept after it discards its keys
-	serverShare    *trace.KeyShare // the ECDHE server's side of the exchange, kept before it erases it
+	roots          *x509.CertPool // the client's trust store
+	view           view           // the client's view, kept after it discards its keys
+	// serverPrivate and serverShared are the ECDHE server's side of the
+	// exchange, copied before it erases them.
+	serverPrivate, serverShared []byte
 }
 
 // New runs a classic handshake between a fresh client and server built from
@@ -312,7 +314,11 @@ func (s *Session) capture() {
 		v, s.mode = dualView(s.dualC, s.dualS, s.view.keyShare)
 	case s.server12 != nil:
 		s.keepServerShare()
-		v = ecdheView(s.client12, s.server12, s.serverShare)
+		var kept *trace.KeyShare
+		if s.serverShared != nil {
+			kept = &trace.KeyShare{ServerPrivate: trace.HexString(s.serverPrivate), ServerShared: trace.HexString(s.serverShared)}
+		}
+		v = ecdheView(s.client12, s.server12, kept)
 	case s.client12 != nil:
 		v = classicView(s.client12)
 	case s.client13 != nil:
@@ -326,11 +332,13 @@ func (s *Session) capture() {
 }
 
 // keepServerShare copies the ECDHE server's ephemeral private key and shared
-// secret while it holds them (ecdheView shows them).
+// secret while it holds them (ecdheView shows them), when they are new.
 func (s *Session) keepServerShare() {
-	if sk := s.server12.ECDHE(); sk != nil && len(sk.Shared) > 0 && !allZero(sk.Shared) {
-		s.serverShare = &trace.KeyShare{ServerPrivate: trace.HexString(sk.Private), ServerShared: trace.HexString(sk.Shared)}
+	priv, shared := s.server12.ECDHEShared()
+	if len(shared) == 0 || allZero(shared) || bytes.Equal(shared, s.serverShared) && bytes.Equal(priv, s.serverPrivate) {
+		return
 	}
+	s.serverPrivate, s.serverShared = bytes.Clone(priv), bytes.Clone(shared)
 }
 
 // hasSecrets reports whether a view holds a non-zero master secret.

@@ -80,11 +80,10 @@ func (c *Conn) sendClientHello() error {
 	wire := c.SendHandshake(m.Raw, "ClientHello", StepHello)
 	c.state = stateWaitServerHello
 
-	vals := []trace.Value{
+	vals := append(make([]trace.Value, 0, 8+len(resumeVals)), // every value below
 		trace.Text("Version", "TLS 1.2 (0x0303)", "the highest version this client speaks"),
 		trace.Hex("Client random", m.Random, "32 fresh random bytes; they make this session's keys unique"),
-		trace.List("Offered cipher suites", suites.Names(offer), "in the client's order of preference"),
-	}
+		trace.List("Offered cipher suites", suites.Names(offer), "in the client's order of preference"))
 	if ecdhe {
 		vals = append(vals, trace.List("Supported groups", groupNames(c.cfg.groups()), "for ECDHE: the curves on which the client can make an ephemeral key, preferred first"))
 		if len(c.certOnly) > 0 {
@@ -261,7 +260,7 @@ func (c *Conn) readCertificate(raw []byte) error {
 		return alert.New(alert.UnsupportedCertificate, fmt.Sprintf("tls: %s needs %s certificate key; the server's is %s", c.suite.Name, keyNeeded(c.suite), publicKeyName(pub)))
 	}
 	c.peerKey = pub
-	checks = append(checks, publicKeyValues("Server public key", c.peerKey)...)
+	checks = appendPublicKeyValues(checks, "Server public key", c.peerKey)
 	c.cfg.Trace.Add(StepVerify, c.Actor(), "Verifies the chain locally against its trust store", checks...)
 	c.state = stateWaitServerHelloDone
 	if c.suite.ForwardSecret() {

@@ -46,6 +46,17 @@ func (c *Conn) ECDHE() *ECDHE {
 	return &k
 }
 
+// ECDHEShared returns the key exchange's private key and shared secret as
+// the connection holds them, the very slices (it overwrites them with
+// zeros when it erases them): callers copy what they keep and modify
+// nothing. Both are nil before the key exchange.
+func (c *Conn) ECDHEShared() (private, shared []byte) {
+	if c.kex == nil {
+		return nil, nil
+	}
+	return c.kex.Private, c.kex.Shared
+}
+
 func cp(b []byte) []byte { return append([]byte(nil), b...) }
 
 // ecdheChoice is what the server can use for ECDHE with this client: a

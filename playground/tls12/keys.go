@@ -8,6 +8,7 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
+	"strconv"
 
 	"tlsplayground/playground/sigscheme"
 	"tlsplayground/playground/suites"
@@ -107,25 +108,25 @@ func publicKeyName(pub crypto.PublicKey) string {
 	return fmt.Sprintf("%T", pub)
 }
 
-// publicKeyValues shows a public key in the trace.
-func publicKeyValues(label string, pub crypto.PublicKey) []trace.Value {
+// appendPublicKeyValues appends a public key as the trace shows it to vals.
+func appendPublicKeyValues(vals []trace.Value, label string, pub crypto.PublicKey) []trace.Value {
 	switch k := pub.(type) {
 	case *rsa.PublicKey:
-		return []trace.Value{
-			trace.Hex(label+": modulus n", k.N.Bytes(), fmt.Sprintf("%d-bit RSA modulus", k.N.BitLen())),
-			trace.Text(label+": exponent e", fmt.Sprint(k.E), "")}
+		return append(vals,
+			trace.Hex(label+": modulus n", k.N.Bytes(), strconv.Itoa(k.N.BitLen())+"-bit RSA modulus"),
+			trace.Text(label+": exponent e", strconv.Itoa(k.E), ""))
 	case *sigscheme.RSAPSSPublicKey:
-		return []trace.Value{
-			trace.Hex(label+": modulus n", k.N.Bytes(), fmt.Sprintf("%d-bit RSA modulus of an RSASSA-PSS key (RFC 4055): it may only make PSS signatures", k.N.BitLen())),
-			trace.Text(label+": exponent e", fmt.Sprint(k.E), "")}
+		return append(vals,
+			trace.Hex(label+": modulus n", k.N.Bytes(), strconv.Itoa(k.N.BitLen())+"-bit RSA modulus of an RSASSA-PSS key (RFC 4055): it may only make PSS signatures"),
+			trace.Text(label+": exponent e", strconv.Itoa(k.E), ""))
 	case *ecdsa.PublicKey:
 		if b, err := k.Bytes(); err == nil {
-			return []trace.Value{trace.Hex(label, b, "ECDSA "+k.Curve.Params().Name+" point: 04 + x + y (uncompressed); it can sign and verify, not encrypt")}
+			return append(vals, trace.Hex(label, b, "ECDSA "+k.Curve.Params().Name+" point: 04 + x + y (uncompressed); it can sign and verify, not encrypt"))
 		}
 	case ed25519.PublicKey:
-		return []trace.Value{trace.Hex(label, k, "Ed25519 public key (RFC 8032): 32 bytes; it can sign and verify, not encrypt")}
+		return append(vals, trace.Hex(label, k, "Ed25519 public key (RFC 8032): 32 bytes; it can sign and verify, not encrypt"))
 	}
-	return []trace.Value{trace.Text(label, publicKeyName(pub), "")}
+	return append(vals, trace.Text(label, publicKeyName(pub), ""))
 }
 
 // kxName and kxNote say what a suite's key exchange is.

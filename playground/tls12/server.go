@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"tlsplayground/playground/alert"
@@ -70,11 +71,10 @@ func (c *Conn) readClientHello(raw []byte) error {
 	}
 	usable, unusable, reasons := c.usableSuites(ec)
 	c.choice = suites.Negotiate(m.CipherSuites, usable, c.cfg.SuiteOrder)
-	negotiation := []trace.Value{
+	negotiation := append(make([]trace.Value, 0, 13), // every value below
 		trace.List("Client offers", offeredNames, "in the client's order of preference"),
 		trace.List("Server enables", suites.Names(c.cfg.suites()), "in the server's order of preference"),
-		trace.Text("Rule", c.choice.Order.Rule(), "RFC 5246, Section 7.4.1.3 lets the server choose; the rule is its own"),
-	}
+		trace.Text("Rule", c.choice.Order.Rule(), "RFC 5246, Section 7.4.1.3 lets the server choose; the rule is its own"))
 	if len(unusable) > 0 {
 		negotiation = append(negotiation, trace.List("Not usable here", unusable, "enabled, but this server's key, or what the client offers for ECDHE, rules them out"))
 	}
@@ -229,9 +229,9 @@ func (c *Conn) sendCertificate() {
 	m.Raw = m.Marshal()
 	wire := c.SendHandshake(m.Raw, "Certificate", StepCertificate)
 	if c.cfg.Trace != nil {
-		vals := []trace.Value{trace.Text("Chain", fmt.Sprintf("%d certificate(s)", len(m.Certificates)), "leaf first; the root stays out, clients already have it")}
+		vals := append(make([]trace.Value, 0, 4), trace.Text("Chain", strconv.Itoa(len(m.Certificates))+" certificate(s)", "leaf first; the root stays out, clients already have it"))
 		if k := c.serverKey(); k != nil {
-			vals = append(vals, publicKeyValues("Public key", k.Public())...)
+			vals = appendPublicKeyValues(vals, "Public key", k.Public())
 		}
 		c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends its Certificate: the chain, with its public key inside the leaf",
 			append(vals, trace.Hex("Record on the wire", wire, ""))...)
