@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strconv"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/handshake"
@@ -484,7 +485,7 @@ func (c *Core) readApplicationData(rec record.Record, payload []byte) error {
 	c.trace.Add(StepApplication, c.actor, "Receives, authenticates and decrypts application data",
 		trace.Hex("Record received", rec.Marshal(), n.received),
 		trace.Check(n.tagName, true, "the tag matches: the record is authentic and unchanged"),
-		trace.Text("Decrypted", string(payload), fmt.Sprintf("%d bytes", len(payload))))
+		trace.Text("Decrypted", string(payload), strconv.Itoa(len(payload))+" bytes"))
 	return nil
 }
 
@@ -648,7 +649,7 @@ func (c *Core) Write(p []byte) ([]record.Detail, error) {
 				seq = n.seqExplicit
 			}
 			c.trace.Add(StepApplication, c.actor, "Encrypts and sends application data",
-				trace.Text("Plaintext", string(p[off:end]), fmt.Sprintf("%d bytes", end-off)),
+				trace.Text("Plaintext", string(p[off:end]), strconv.Itoa(end-off)+" bytes"),
 				trace.Text("Sequence number", fmt.Sprint(d.Seq), seq),
 				trace.Hex("Nonce", d.Nonce, n.nonce),
 				trace.Hex("Additional data", d.AAD, n.aad),

@@ -2,6 +2,7 @@ package handshake
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"golang.org/x/crypto/cryptobyte"
@@ -77,7 +78,7 @@ func DescribeExtensions(exts []Extension, d Describers) []string {
 			if f, ok := ParsePointFormats(e.Data); ok && len(f) == 1 && f[0] == PointFormatUncompressed {
 				line += ": uncompressed points only"
 			} else {
-				line += fmt.Sprintf(" (%d bytes)", len(e.Data))
+				line += " (" + strconv.Itoa(len(e.Data)) + " bytes)"
 			}
 		case ExtSignatureAlgorithms:
 			if v, ok := ParseUint16List(e.Data, 2); ok {
@@ -97,16 +98,16 @@ func DescribeExtensions(exts []Extension, d Describers) []string {
 			if ks, ok := ParseClientKeyShares(e.Data); ok {
 				parts := make([]string, len(ks))
 				for i, k := range ks {
-					parts[i] = fmt.Sprintf("%s (%d bytes)", names([]uint16{k.Group}, d.Group), len(k.Data))
+					parts[i] = names([]uint16{k.Group}, d.Group) + " (" + strconv.Itoa(len(k.Data)) + " bytes)"
 				}
 				line += ": " + strings.Join(parts, ", ")
 			} else if k, ok := ParseServerKeyShare(e.Data); ok {
-				line += fmt.Sprintf(": %s (%d bytes)", names([]uint16{k.Group}, d.Group), len(k.Data))
+				line += ": " + names([]uint16{k.Group}, d.Group) + " (" + strconv.Itoa(len(k.Data)) + " bytes)"
 			} else if len(e.Data) == 2 {
 				line += ": the server asks for " + names([]uint16{uint16(e.Data[0])<<8 | uint16(e.Data[1])}, d.Group)
 			}
 		default:
-			line += fmt.Sprintf(" (%d bytes)", len(e.Data))
+			line += " (" + strconv.Itoa(len(e.Data)) + " bytes)"
 		}
 		out = append(out, line)
 	}

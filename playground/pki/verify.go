@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"tlsplayground/playground/alert"
@@ -245,8 +246,7 @@ func signatureCheck(c, issuer *x509.Certificate, name string) Check {
 // signatureVerified is the check of a signature found to verify with
 // issuer's key.
 func signatureVerified(c, issuer *x509.Certificate, name string) Check {
-	return Check{Name: name, OK: true, Detail: fmt.Sprintf("the %s signature verifies with the %s key of %q",
-		c.SignatureAlgorithm, publicKeyName(issuer), SubjectName(issuer))}
+	return Check{Name: name, OK: true, Detail: "the " + c.SignatureAlgorithm.String() + " signature verifies with the " + publicKeyName(issuer) + " key of " + strconv.Quote(SubjectName(issuer))}
 }
 
 func selfSigned(c *x509.Certificate) bool {
@@ -269,7 +269,7 @@ func validityChecks(certs, path []*x509.Certificate, now time.Time) []Check {
 			ch.Detail = fmt.Sprintf("expired at %s (%s before %s); it was valid from %s", until, now.Sub(c.NotAfter).Round(time.Second), at, from)
 		default:
 			ch.OK = true
-			ch.Detail = fmt.Sprintf("valid at %s: from %s until %s", at, from, until)
+			ch.Detail = "valid at " + at + ": from " + from + " until " + until
 		}
 		checks[i] = ch
 	}
@@ -298,7 +298,7 @@ func hostnameCheck(leaf *x509.Certificate, serverName string) Check {
 		return ch
 	}
 	ch.OK = true
-	ch.Detail = fmt.Sprintf("%q matches the certificate's names: %s", serverName, strings.Join(sanList(leaf), ", "))
+	ch.Detail = strconv.Quote(serverName) + " matches the certificate's names: " + strings.Join(sanList(leaf), ", ")
 	return ch
 }
 
@@ -320,7 +320,7 @@ func trustCheck(path []*x509.Certificate, pathErr error) Check {
 	}
 	ch.OK = true
 	root := path[len(path)-1]
-	ch.Detail = fmt.Sprintf("the chain ends at %q, which is in the client's trust store", SubjectName(root))
+	ch.Detail = "the chain ends at " + strconv.Quote(SubjectName(root)) + ", which is in the client's trust store"
 	return ch
 }
 

@@ -9,6 +9,7 @@ import (
 	_ "crypto/sha256" // registers SHA-256 for crypto.Hash
 	_ "crypto/sha512" // registers SHA-384 for crypto.Hash
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -270,14 +271,14 @@ func Negotiate(offered []uint16, enabled []*Suite, order Order) Choice {
 		return Choice{Order: order, Reason: "no suite the client offered is enabled on the server"}
 	}
 	best := common[0]
-	reason := fmt.Sprintf("%s is the only suite both sides support", best.Name)
+	reason := best.Name + " is the only suite both sides support"
 	if len(common) > 1 {
 		if order == ClientOrder {
-			reason = fmt.Sprintf("%d suites are shared and this server honours the client's order: %s is the client's first choice the server supports", len(common), best.Name)
+			reason = strconv.Itoa(len(common)) + " suites are shared and this server honours the client's order: " + best.Name + " is the client's first choice the server supports"
 		} else {
-			reason = fmt.Sprintf("%d suites are shared and this server picks by its own order of preference: %s is the server's first preference the client also offers", len(common), best.Name)
+			reason = strconv.Itoa(len(common)) + " suites are shared and this server picks by its own order of preference: " + best.Name + " is the server's first preference the client also offers"
 			if first := firstOffered(offered, common); first != nil && first != best {
-				reason += fmt.Sprintf(" (the client listed %s first)", first.Name)
+				reason += " (the client listed " + first.Name + " first)"
 			}
 		}
 	}
