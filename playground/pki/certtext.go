@@ -14,6 +14,7 @@ import (
 // root every time (issue 9: the trace is on the engine's hot path).
 type certText struct {
 	subject, pem string
+	info         *CertInfo // Describe's
 }
 
 // texts holds a certText per live certificate. An entry is weak: it goes

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -33,8 +34,21 @@ type CertInfo struct {
 	SHA256             string   `json:"sha256"`             // hex SHA-256 fingerprint of the DER
 }
 
-// Describe decodes c for display.
+// Describe decodes c for display. The decoding is made once per
+// certificate (certText) and copied out.
 func Describe(c *x509.Certificate) CertInfo {
+	info := textOf(c, func(t *certText) {
+		if t.info == nil {
+			i := describe(c)
+			t.info = &i
+		}
+	}).info
+	d := *info
+	d.DNSNames, d.KeyUsage, d.ExtKeyUsage = slices.Clone(d.DNSNames), slices.Clone(d.KeyUsage), slices.Clone(d.ExtKeyUsage)
+	return d
+}
+
+func describe(c *x509.Certificate) CertInfo {
 	sum := sha256.Sum256(c.Raw)
 	return CertInfo{
 		Subject:            c.Subject.String(),

@@ -689,8 +689,12 @@ func classicView(c *tls12.Conn) view {
 // Export returns the session as it is now.
 func (s *Session) Export() *Export {
 	s.capture()
-	server := ServerInfo{Name: s.setup.ServerName, KeyType: pki.PublicKeyName(s.setup.Leaf),
-		CertPEM: string(pki.CertPEM(s.setup.Chain[0])), RootPEM: string(pki.CertPEM(s.setup.CA.Raw))}
+	server := ServerInfo{Name: s.setup.ServerName, KeyType: pki.PublicKeyName(s.setup.Leaf), RootPEM: pki.CertPEMText(s.setup.CA)}
+	if leaf, err := pki.ParseCertificate(s.setup.Chain[0]); err == nil {
+		server.CertPEM = pki.CertPEMText(leaf) // formatted once per certificate
+	} else {
+		server.CertPEM = string(pki.CertPEM(s.setup.Chain[0]))
+	}
 	if s.setup.Key != nil {
 		server.KeyBits = s.setup.Key.N.BitLen()
 	}
