@@ -1358,18 +1358,17 @@ export function createView({
     return { req, setup, opts, session };
   }
 
-  /** askAbout asks the engine what it can do and its catalogue: → [capabilities, catalogue|null]. */
+  /**
+   * askAbout asks the engine what it can do (the worker answers that itself,
+   * without Go) and for its catalogue (modes, groups, suites, checks with their
+   * teaching text, which replaces the seed): → {capabilities, catalogue}, two
+   * promises that never reject.
+   */
   function askAbout() {
-    return Promise.all([
-      engine.capabilities().catch(() => ({ remote: false, pageServer: false })),
-      engine.callJSON('catalogue').catch(() => null),
-    ]);
-  }
-
-  /** learn takes askAbout's answers: the capabilities, and the engine's catalogue (modes, groups, suites, checks with their teaching text) in place of the seed. */
-  function learn([capabilities, catalogue]) {
-    state.capabilities = capabilities;
-    setCatalogue(catalogue);
+    return {
+      capabilities: engine.capabilities().catch(() => ({ remote: false, pageServer: false })),
+      catalogue: engine.callJSON('catalogue').catch(() => null),
+    };
   }
 
   async function start() {
@@ -1408,8 +1407,7 @@ export function createView({
     // The keys kept in this browser (or the starter pair) are read while the engine starts.
     const keysLoaded = showsSession() ? loadKeyring() : null;
     // The first live session is asked for now, before the engine is ready
-    // (askFirstSession); what can wait for it (the catalogue, the capabilities)
-    // is asked for after it.
+    // (askFirstSession); the catalogue, which can wait, is asked for after it.
     const ahead = showsSession() && state.server === 'local' && !ownHandles ? askFirstSession(keysLoaded) : null;
     const asked = ahead ? ahead.then(askAbout, askAbout) : null;
     const { ms } = await engine.ready;
@@ -1419,7 +1417,9 @@ export function createView({
     setStatus(`Engine ready in ${Math.round(performance.now())} ms after navigation (${Math.round(ms)} ms in the worker).`);
     state.ready = true; // from here on the controls work, even if the handshake asked for is refused
     if (!asked) {
-      learn(await askAbout());
+      const about = askAbout();
+      state.capabilities = await about.capabilities;
+      setCatalogue(await about.catalogue);
       if (state.server !== 'local' && !(state.server === 'page' ? state.capabilities.pageServer : state.capabilities.remote)) {
         Object.assign(state, { server: 'local', serverURL: '' });
       }
@@ -1431,8 +1431,10 @@ export function createView({
         // The setup asked for ahead failed (a kept key the engine refused): runSetup
         // made another, and the handshake queued behind the failed one is not this one's.
         const setUp = await first.setup.then(() => true, () => false);
-        await runSetup(first.req, first.setup);
-        await newSession(setUp ? first : null);
+        // (Only for the key asked for now: another one meanwhile makes its own setup.)
+        const same = first.req.keyType === state.keyType && first.req.keyBits === state.keyBits;
+        await (same ? runSetup(first.req, first.setup) : runSetup());
+        await newSession(setUp && same ? first : null);
       } else if (showsSession()) {
         await keysLoaded;
         await runSetup();
@@ -1445,7 +1447,12 @@ export function createView({
       setStatus(`Error: ${err.message}`);
       statusEl.dataset.error = 'true';
     } finally {
-      if (asked) learn(await asked);
+      if (asked) {
+        // The catalogue is the seed's until it comes (the engine answers it after the first session).
+        const about = await asked;
+        state.capabilities = await about.capabilities;
+        about.catalogue.then(setCatalogue);
+      }
       // The engine is in charge from here: what waited for it runs now.
       state.live = true;
       engineUp.resolve();
