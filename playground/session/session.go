@@ -202,6 +202,7 @@ func New(setup *pki.Setup, opt Options) (*Session, error) {
 		s.server13 = tls13.Server(&tls13.Config{
 			Rand: srand, Time: now, Suites: ss, SuiteOrder: order, Groups: serverGroups,
 			Certificates: setup.Chain, Signer: setup.Signer, OCSPStaple: setup.OCSPResponse, Trace: s.rec,
+			NoScheduleCopies: true, // the export draws the client's tree (tls13View)
 		})
 		s.client, s.server = s.client13, s.server13
 	default:

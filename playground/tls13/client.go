@@ -249,7 +249,7 @@ func sharedNote(g *kx.Group) string {
 // establishHandshakeKeys runs the key schedule up to the handshake traffic
 // secrets and turns on handshake encryption in both directions.
 func (c *Conn) establishHandshakeKeys(step int) error {
-	c.ks = NewSchedule(c.suite)
+	c.ks = c.newSchedule(c.suite)
 	earlyNote := "HKDF-Extract(0, 0): no pre-shared key"
 	if c.pskAccepted {
 		c.ks = c.pskKS

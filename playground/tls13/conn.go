@@ -87,6 +87,11 @@ type Config struct {
 	OCSPStaple []byte
 
 	Trace *trace.Recorder
+	// NoScheduleCopies has the key schedule keep no teaching copies of its
+	// values (Schedule.Nodes stays empty): for an end whose tree nobody
+	// draws, such as the server of a session, whose page shows the
+	// client's tree (its events still show the secrets).
+	NoScheduleCopies bool
 
 	// Resumption (RFC 8446, Sections 2.2, 2.3, 4.2.11, 4.6.1).
 	// Client side: Resume offers a ticket the server sent before (the

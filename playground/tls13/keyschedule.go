@@ -242,8 +242,10 @@ type Schedule struct {
 	BinderKey, ClientEarly           []byte // with a PSK only (RFC 8446, Section 7.1)
 
 	// Nodes are the values as the page's tree draws them, in order, each
-	// with its teaching copy.
+	// with its teaching copy (none with Config.NoScheduleCopies).
 	Nodes []trace.KSNode
+
+	noCopies bool
 }
 
 // NewSchedule starts a key schedule for suite.
@@ -252,12 +254,24 @@ func NewSchedule(s *suites.Suite) *Schedule {
 	return &Schedule{hash: s.Hash, mac: newMacer(s.Hash), Nodes: make([]trace.KSNode, 0, nodes)}
 }
 
+// newSchedule is NewSchedule, without the teaching copies when the
+// connection's Config says nobody reads them.
+func (c *Conn) newSchedule(s *suites.Suite) *Schedule {
+	if c.cfg.NoScheduleCopies {
+		return &Schedule{hash: s.Hash, mac: newMacer(s.Hash), noCopies: true}
+	}
+	return NewSchedule(s)
+}
+
 // Hash returns the suite's hash.
 func (k *Schedule) Hash() crypto.Hash { return k.hash }
 
 // record keeps a teaching copy of value as node id, computed by op from the
 // parent nodes; th, when set, is the transcript hash it covers.
 func (k *Schedule) record(id, label string, value []byte, secret bool, op string, th []byte, from ...string) {
+	if k.noCopies {
+		return
+	}
 	n := trace.Node(id, label, value, secret, op, from...)
 	if th != nil {
 		n.Transcript = bytes.Clone(th)
@@ -277,7 +291,12 @@ func (k *Schedule) Value(id string) []byte {
 }
 
 // lastID returns the id of the newest node.
-func (k *Schedule) lastID() string { return k.Nodes[len(k.Nodes)-1].ID }
+func (k *Schedule) lastID() string {
+	if len(k.Nodes) == 0 {
+		return ""
+	}
+	return k.Nodes[len(k.Nodes)-1].ID
+}
 
 // ExpandLabel implements HKDF-Expand-Label from RFC 8446, Section 7.1.
 // The HkdfLabel it expands is length (2 bytes), "tls13 " + label and

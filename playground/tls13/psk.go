@@ -59,7 +59,7 @@ func (c *Conn) acceptPSK(m *handshake.ClientHello, p *helloParams, haveShare boo
 		return full("the client offers psk_dhe_ke only, without a key share this server accepts")
 	}
 	c.suite = ts
-	ks := NewSchedule(ts)
+	ks := c.newSchedule(ts)
 	ks.EarlySecret(st.psk)
 	truncated := m.Raw[:len(m.Raw)-p.psk.bindersLen]
 	th := hashOf(ts, truncated)
