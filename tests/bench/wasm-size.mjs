@@ -15,13 +15,15 @@
 // A file must keep its name section (built without -ldflags=-s). Sizes are
 // of the module as shipped: without the name section, which is what -s -w
 // drop (scripts/build.sh ships that), and again after scripts/wasmmerge
-// (what the merge of data segments saves), raw and brotli-11.
+// -strip-lines (what build.sh does next: the data segments merged, Go's file
+// and line tables zeroed), raw and brotli-11.
 //
 // --build compiles, into a temporary folder, with names and -trimpath, what
 // scripts/build.sh compiles: engine = `go build -tags core ./wasm` (the core
 // the first view loads), lab = `go build ./wasm` (every method; loaded on
-// first use of the attack lab, the analyzer, captures), server =
-// `go build ./wasm/server` (the HTTP server role), each GOOS=js GOARCH=wasm
+// first use of the attack lab, the analyzer, captures), both with the
+// compiler flags of scripts/wasm-gcflags, and server = `go build ./wasm/server`
+// (the HTTP server role), each GOOS=js GOARCH=wasm
 // with the Go of PATH; a module whose package is missing is skipped. Then the
 // summary says what the split saves the first view (engine vs lab, which is
 // what one module held before the split). Brotli-11 of 10+ MB takes tens of
@@ -43,15 +45,18 @@ let modules = []; // [{name, file}]
 let tmp = null;
 if (argv.includes('--build')) {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-size-'));
+  // scripts/wasm-gcflags: one -gcflags value a line, as build.sh passes them to the page's modules.
+  const gcflags = fs.readFileSync(path.join(root, 'scripts', 'wasm-gcflags'), 'utf8').split('\n')
+    .filter((l) => l && !l.startsWith('#')).map((l) => `-gcflags=${l}`);
   const specs = [
-    ['engine', ['-tags', 'core', './wasm'], 'wasm/main.go'],
-    ['lab', ['./wasm'], 'wasm/main.go'],
+    ['engine', [...gcflags, '-tags', 'core', './wasm'], 'wasm/main.go'],
+    ['lab', [...gcflags, './wasm'], 'wasm/main.go'],
     ['server', ['./wasm/server'], 'wasm/server/main.go'],
   ];
   for (const [name, pkg, needs] of specs) {
     if (!fs.existsSync(path.join(root, needs))) continue;
     const file = path.join(tmp, `${name}.wasm`);
-    console.error(`wasm-size: GOOS=js GOARCH=wasm go build -trimpath -o ${name}.wasm ${pkg.join(' ')}`);
+    console.error(`wasm-size: GOOS=js GOARCH=wasm go build -trimpath -o ${name}.wasm ${pkg.filter((a) => !a.startsWith('-gcflags=')).join(' ')}${pkg.some((a) => a.startsWith('-gcflags=')) ? ' (with scripts/wasm-gcflags)' : ''}`);
     execFileSync('go', ['build', '-trimpath', '-o', file, ...pkg], { cwd: root, env: { ...process.env, GOOS: 'js', GOARCH: 'wasm' }, stdio: ['ignore', 'inherit', 'inherit'] });
     modules.push({ name, file });
   }
@@ -153,12 +158,12 @@ const packageOf = (sym) => {
   return (dot < 0 ? sym : sym.slice(0, dot)).replaceAll('_', '/');
 };
 
-/** merged runs scripts/wasmmerge on buf and returns the merged module. */
+/** merged runs scripts/wasmmerge -strip-lines on buf (as build.sh does) and returns the module it writes. */
 function merged(buf) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-size-merge-'));
   try {
     fs.writeFileSync(path.join(dir, 'in.wasm'), buf);
-    execFileSync('go', ['run', './scripts/wasmmerge', '-o', path.join(dir, 'out.wasm'), path.join(dir, 'in.wasm')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('go', ['run', './scripts/wasmmerge', '-strip-lines', '-o', path.join(dir, 'out.wasm'), path.join(dir, 'in.wasm')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     return fs.readFileSync(path.join(dir, 'out.wasm'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -197,7 +202,7 @@ for (const { name, file } of modules) {
 
   console.log(`## ${name}: ${file}\n`);
   console.log(`as shipped (no name section): ${num(ship.length)} bytes, brotli-11 ${num(total)} bytes (${kb(total)} KB)` +
-    (after ? `; after scripts/wasmmerge ${num(after.raw)} bytes, brotli-11 ${num(after.br)} bytes (${kb(after.br)} KB)` : '') + '\n');
+    (after ? `; after scripts/wasmmerge -strip-lines ${num(after.raw)} bytes, brotli-11 ${num(after.br)} bytes (${kb(after.br)} KB)` : '') + '\n');
   console.log(`| package | code bytes | brotli KB (share of the file${shareQuality === 11 ? '' : `, shares estimated at quality ${shareQuality}`}) |`);
   console.log('|---|---|---|');
   for (const r of table.slice(0, rows)) console.log(`| ${r.pkg} | ${num(r.raw)} | ${kb(r.br * total / sum)} |`);
@@ -208,7 +213,7 @@ for (const { name, file } of modules) {
 
 if (summary.length > 1 || summary[0].after) {
   console.log('## What each change saves (brotli-11, what a visitor downloads)\n');
-  console.log('| module | raw | brotli KB | merged raw | merged brotli KB | the merge saves |');
+  console.log('| module | raw | brotli KB | merged raw | merged brotli KB | the merge (-strip-lines) saves |');
   console.log('|---|---|---|---|---|---|');
   for (const s of summary) {
     const a = s.after;
