@@ -650,7 +650,7 @@ func (c *Core) Write(p []byte) ([]record.Detail, error) {
 			}
 			c.trace.Add(StepApplication, c.actor, "Encrypts and sends application data",
 				trace.Text("Plaintext", string(p[off:end]), strconv.Itoa(end-off)+" bytes"),
-				trace.Text("Sequence number", fmt.Sprint(d.Seq), seq),
+				trace.Text("Sequence number", strconv.FormatUint(d.Seq, 10), seq),
 				trace.Hex("Nonce", d.Nonce, n.nonce),
 				trace.Hex("Additional data", d.AAD, n.aad),
 				trace.Hex("Ciphertext", d.Ciphertext, n.ciphertext),
