@@ -13,8 +13,10 @@ import (
 // them; the collector and stack growth read pcsp, pcdata and funcdata, which
 // stay. In the engine's core they are about 330 KB raw and 150 KB of its
 // brotli-11 size. StripLines zeroes them in the memory image and the offsets
-// that name them in each function's _func, so that the runtime answers as for
-// a function without line information: file "?", line 0 (runtime.funcline1).
+// that name them in each function's _func (and its cuOffset and startLine,
+// which only a file and line lookup reads), so that the runtime answers as
+// for a function without line information: file "?", line 0
+// (runtime.funcline1).
 //
 // The layout read here is Go 1.20's and later (pcHeader magic 0xfffffff1, see
 // $GOROOT/src/runtime/symtab.go and runtime2.go): StripLines checks the magic
@@ -28,7 +30,7 @@ const (
 	funcPCFile  = 20
 	funcPCLn    = 24
 	funcNPCData = 28
-	funcNFData  = 43
+	funcCU      = 32 // cuOffset, then startLine: read only with a file and line
 )
 
 // LineStats says what StripLines zeroed.
@@ -220,6 +222,7 @@ func StripLines(base uint32, img []byte) (LineStats, error) {
 	}
 	for _, at := range funcs {
 		clear(img[at+funcPCFile-base : at+funcPCLn+4-base])
+		clear(img[at+funcCU-base : at+funcCU+8-base])
 	}
 	return st, nil
 }
