@@ -61,18 +61,36 @@ function withoutSource(session) {
  * and its panels, the comparison, the Wireshark downloads, "Embed this", the
  * exposure panel. A view calls it once its first session is on screen, or at
  * once when the fragment asks for one of them. Their elements upgrade when
- * it resolves; until then no controller touches them (attach()).
+ * it resolves; until then no controller touches them (attach()). With
+ * oneByOne (what nobody waits for, loaded while the page is idle), each
+ * module is imported in a task of its own, the next after the last one's
+ * evaluation (together they were one task of 50 ms and more); a call
+ * without it meanwhile imports the rest at once.
  */
+const BELOW_FOLD = [
+  () => import('./components/attack-lab.js'),
+  () => import('./components/comparison.js'),
+  () => import('./components/capture-download.js'),
+  () => import('./components/embed-code.js'),
+  () => import('./components/exposure-panel.js'),
+];
 let belowFold = null;
-export function loadBelowFold() {
+let belowFoldNow = false; // someone waits: the rest at once
+export function loadBelowFold({ oneByOne = false } = {}) {
+  if (!oneByOne) belowFoldNow = true;
   if (!belowFold) {
-    belowFold = Promise.all([
-      import('./components/attack-lab.js'),
-      import('./components/comparison.js'),
-      import('./components/capture-download.js'),
-      import('./components/embed-code.js'),
-      import('./components/exposure-panel.js'),
-    ]).then(([, , , , exposure]) => exposure);
+    belowFold = (async () => {
+      const loaded = [];
+      while (loaded.length < BELOW_FOLD.length) {
+        if (belowFoldNow) {
+          loaded.push(...await Promise.all(BELOW_FOLD.slice(loaded.length).map((load) => load())));
+          break;
+        }
+        loaded.push(await BELOW_FOLD[loaded.length]());
+        await new Promise((resolve) => { setTimeout(resolve, 0); });
+      }
+      return loaded[4]; // the exposure panel's module
+    })();
   }
   return belowFold;
 }
@@ -1269,13 +1287,15 @@ export function createView({
   // ---- below the first screen (loadBelowFold) ------------------------------------------
 
   let later = null;
-  /** loadLater imports what is below the first screen, once, and binds its elements as they upgrade. */
-  function loadLater() {
+  /** loadLater imports what is below the first screen, once, and binds its elements as they upgrade (oneByOne: loadBelowFold's). */
+  function loadLater({ oneByOne = false } = {}) {
     if (!later) {
-      later = loadBelowFold().then(({ connectExposure }) => {
+      later = loadBelowFold({ oneByOne }).then(({ connectExposure }) => {
         connectExposure((arg) => engine.callJSON('exposure', arg));
         if (!disposed) render();
       });
+    } else if (!oneByOne) {
+      loadBelowFold(); // someone waits now: the rest at once
     }
     return later;
   }
@@ -1286,7 +1306,7 @@ export function createView({
     if (idleAsked || later) return;
     idleAsked = true;
     const idle = globalThis.requestIdleCallback || ((fn) => setTimeout(fn, 50));
-    idle(() => { if (!disposed) loadLater().catch(() => {}); }, { timeout: 2000 });
+    idle(() => { if (!disposed) loadLater({ oneByOne: true }).catch(() => {}); }, { timeout: 2000 });
   }
 
   let labAsked = false;
