@@ -19,7 +19,7 @@
 // (it leaves out what memory stalls cost).
 //
 //	go run ./scripts/cpubench                      # this tree, native
-//	go run ./scripts/cpubench -wasm                # Go wasm under Node: ratios
+//	go run ./scripts/cpubench -wasm                # Go wasm under Node: ratios, built as the page's engine is (scripts/wasm-gcflags)
 //	go run ./scripts/cpubench -trees .,/tmp/base   # before/after, interleaved
 //	go run ./scripts/cpubench -cases 'tls13-ecdsa' -n 300 -rounds 7
 //	go run ./scripts/cpubench -instructions -trees .,/tmp/base
@@ -53,6 +53,7 @@ func main() {
 	engineBench := flag.String("engine", "BenchmarkHandshake", "the engine's benchmark: BenchmarkHandshake, or BenchmarkHandshakeExport (the session exported to JSON too, as the page does)")
 	instructions := flag.Bool("instructions", false, "count instructions under valgrind (native only) instead of CPU time")
 	ratio := flag.Bool("ratio", false, "time the engine and crypto/tls in turns in one process (BenchmarkHandshakeRatio); always so with -wasm")
+	gcflagsFile := flag.String("gcflags-file", "scripts/wasm-gcflags", "with -wasm: the compiler flags the page's engine is built with (one -gcflags value a line, as scripts/build.sh reads them), applied to every tree; empty for Go's defaults")
 	flag.Parse()
 	if *instructions && *wasm {
 		log.Fatal("-instructions counts native code only")
@@ -80,11 +81,29 @@ func main() {
 	}
 	defer os.RemoveAll(tmp)
 
+	var pageFlags []string // -gcflags arguments
+	if *wasm && *gcflagsFile != "" {
+		b, err := os.ReadFile(*gcflagsFile)
+		if err != nil {
+			log.Fatalf("reading the page's compiler flags: %v (-gcflags-file \"\" builds with Go's defaults)", err)
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				pageFlags = append(pageFlags, "-gcflags="+line)
+			}
+		}
+		fmt.Printf("Go wasm built with the page's compiler flags (%s): %s\n\n", *gcflagsFile, strings.Join(pageFlags, " "))
+	}
+
 	dirs := strings.Split(*trees, ",")
 	bins := make([]string, len(dirs))
 	for i, d := range dirs {
 		bins[i] = filepath.Join(tmp, fmt.Sprintf("session%d.test", i))
-		cmd := exec.Command("go", "test", "-c", "-o", bins[i], "./playground/session")
+		args := []string{"test", "-c", "-o", bins[i]}
+		if *wasm {
+			args = append(args, pageFlags...)
+		}
+		cmd := exec.Command("go", append(args, "./playground/session")...)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = d, os.Stderr, os.Stderr
 		if *wasm {
 			cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
