@@ -85,3 +85,34 @@ test('on a phone, Next and Previous keep the step text in view', async (t) => {
   await page.screenshot({ path: path.join(out, 'landing-390-next.png') });
   assert.deepEqual(problems, [], problems.join('\n'));
 });
+
+// The first view (issue 9): while the engine loads (held back here), the session the build
+// recorded is on screen, said to be recorded in the step panel and the summary, and found
+// beside the page's code (no build.json request first); the live one replaces it at the same
+// step once the engine runs, and nothing says "recorded" any more.
+test('the recorded first session is on screen while the engine loads, labelled, then the live one replaces it', async (t) => {
+  const { page, problems } = await site.openPage(t);
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  t.after(() => release());
+  await page.route(/\/assets\/engine-[0-9a-f]+\.wasm$/, async (route) => { await held; await route.continue(); });
+  const asked = [];
+  page.on('request', (req) => asked.push(new URL(req.url()).pathname));
+  await page.goto(`${site.origin}/#step=2`);
+  await page.waitForSelector('body[data-first-view="recorded"][data-session-source="recorded"]', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('body', 'data-state'), 'loading', 'the engine is held back: nothing live yet');
+  assert.equal(await page.getAttribute('tls-step-panel .step-panel', 'data-source'), 'recorded');
+  assert.match(await page.textContent('[data-testid="step-recorded"]'), /recorded/i);
+  assert.match(await page.textContent('[data-testid="session-source"]'), /^Recorded: /);
+  assert.match(await page.textContent('#engine-status .status-text'), /at build time/);
+  assert.deepEqual(asked.filter((p) => p.endsWith('/build.json')), [], 'the recorded session is read without build.json');
+  assert.equal(asked.filter((p) => /\/assets\/[0-9a-f]+\/first-session\.json$/.test(p)).length, 1);
+
+  release();
+  await waitReady(page);
+  await page.waitForSelector('body[data-session-source="live"][data-busy="false"]', { timeout: 60_000 });
+  assert.equal(await page.getAttribute('tls-step-panel', 'data-step'), '2', 'the live session replaces it at the same step');
+  assert.equal(await page.getAttribute('tls-step-panel .step-panel', 'data-source'), 'live');
+  assert.equal(await page.locator('[data-testid="step-recorded"], [data-testid="session-source"][data-source="recorded"]').count(), 0);
+  assert.deepEqual(problems, [], problems.join('\n'));
+});
