@@ -89,7 +89,8 @@ test('on a phone, Next and Previous keep the step text in view', async (t) => {
 // The first view (issue 9): while the engine loads (held back here), the session the build
 // recorded is on screen, said to be recorded in the step panel and the summary, and found
 // beside the page's code (no build.json request first); the live one replaces it at the same
-// step once the engine runs, and nothing says "recorded" any more.
+// step once the engine runs, and nothing says "recorded" any more. The first live session is
+// asked for while the engine loads (setup and handshake queued in the worker, the catalogue after).
 test('the recorded first session is on screen while the engine loads, labelled, then the live one replaces it', async (t) => {
   const { page, problems } = await site.openPage(t);
   let release;
@@ -98,6 +99,15 @@ test('the recorded first session is on screen while the engine loads, labelled, 
   await page.route(/\/assets\/engine-[0-9a-f]+\.wasm$/, async (route) => { await held; await route.continue(); });
   const asked = [];
   page.on('request', (req) => asked.push(new URL(req.url()).pathname));
+  // The calls the page posts to the engine worker, in order.
+  await page.addInitScript(() => {
+    const post = Worker.prototype.postMessage;
+    globalThis.postedToEngine = [];
+    Worker.prototype.postMessage = function postMessage(msg, ...rest) {
+      if (msg && msg.method) globalThis.postedToEngine.push(msg.method);
+      return post.call(this, msg, ...rest);
+    };
+  });
   await page.goto(`${site.origin}/#step=2`);
   await page.waitForSelector('body[data-first-view="recorded"][data-session-source="recorded"]', { timeout: 60_000 });
   assert.equal(await page.getAttribute('body', 'data-state'), 'loading', 'the engine is held back: nothing live yet');
@@ -107,6 +117,11 @@ test('the recorded first session is on screen while the engine loads, labelled, 
   assert.match(await page.textContent('#engine-status .status-text'), /at build time/);
   assert.deepEqual(asked.filter((p) => p.endsWith('/build.json')), [], 'the recorded session is read without build.json');
   assert.equal(asked.filter((p) => /\/assets\/[0-9a-f]+\/first-session\.json$/.test(p)).length, 1);
+  // The first live session is asked for already (queued in the worker behind its start), the catalogue after it.
+  await page.waitForFunction(() => globalThis.postedToEngine.includes('catalogue'), null, { timeout: 30_000 });
+  assert.deepEqual(await page.evaluate(() => globalThis.postedToEngine.filter((m) => ['setup', 'newSession', 'catalogue'].includes(m))),
+    ['setup', 'newSession', 'catalogue']);
+  assert.equal(await page.getAttribute('body', 'data-state'), 'loading');
 
   release();
   await waitReady(page);
