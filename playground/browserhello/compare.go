@@ -145,7 +145,7 @@ func Compare(engine, browser []byte, engineLabel, browserLabel string) (*Compari
 		return s
 	}
 	c := &Comparison{Browser: side(b, browserLabel), Engine: side(e, engineLabel)}
-	for _, f := range rowMakers {
+	for _, f := range rowMakers() {
 		c.Rows = append(c.Rows, f(b, e)...)
 	}
 	c.Rows = append(c.Rows, otherRows(b, e)...)
@@ -177,58 +177,74 @@ func CompareJSON(engineHello, browser []byte) (string, error) {
 }
 
 // rowMakers make the rows in the order a student reads a ClientHello: the
-// fixed fields, then the extensions, the ones a browser adds last.
-var rowMakers = []func(b, e *Hello) []Row{
-	recordVersionRow, legacyVersionRow, randomRow, sessionIDRow, ccsRow, suitesRow, compressionRow,
-	extensionOrderRow, greaseExtensionsRow,
-	extRow("server_name", "server_name", handshake.ExtServerName, describeServerName,
-		"The host name the client wants, in the clear, so that one address can serve many sites with the right certificate.",
-		"RFC 6066, Section 3"),
-	extRow("alpn", "application_layer_protocol_negotiation (ALPN)", handshake.ExtALPN, describe,
-		"The application protocols the client speaks, best first, so that the server can pick HTTP/2 inside the handshake instead of after it.",
-		"RFC 7301, Section 3.1"),
-	extRow("supported_groups", "supported_groups", handshake.ExtSupportedGroups, describeList(2, groupName),
-		"Every key exchange group the client accepts, in its order of preference; the server picks one.",
-		"RFC 8446, Section 4.2.7"),
-	keyShareRow,
-	extRow("signature_algorithms", "signature_algorithms", handshake.ExtSignatureAlgorithms, describeList(2, schemeName),
-		"The signatures the client can verify, in CertificateVerify and in certificates.",
-		"RFC 8446, Section 4.2.3"),
-	extRow("supported_versions", "supported_versions", handshake.ExtSupportedVersions, describeList(1, versionName),
-		"The versions the client really speaks, best first: this list, not legacy_version, negotiates TLS 1.3.",
-		"RFC 8446, Section 4.2.1"),
-	extRow("psk_key_exchange_modes", "psk_key_exchange_modes", handshake.ExtPSKModes, describe,
-		"How a resumed session may use a ticket's pre-shared key: psk_dhe_ke adds a fresh (EC)DHE exchange, so resumption keeps forward secrecy.",
-		"RFC 8446, Section 4.2.9"),
-	extRow("compress_certificate", "compress_certificate", extCompressCertificate, describe,
-		"The algorithms the server may compress its Certificate message with, which saves kilobytes of the first round trip.",
-		"RFC 8879, Section 3"),
-	alpsRow,
-	echRow,
-	extRow("status_request", "status_request", handshake.ExtStatusRequest, describe,
-		"Asks the server to staple a fresh OCSP response to its certificate, so the client need not ask the CA whether it was revoked.",
-		"RFC 6066, Section 8"),
-	extRow("signed_certificate_timestamp", "signed_certificate_timestamp (SCT)", handshake.ExtSCT, describe,
-		"Asks for Certificate Transparency timestamps, proof that the certificate was logged publicly; Chromium requires them for publicly trusted certificates.",
-		"RFC 6962, Section 3.3.1"),
-	extRow("extended_master_secret", "extended_master_secret", handshake.ExtExtendedMasterSecret, describe,
-		"In TLS 1.2, binds the master secret to the whole handshake (the triple-handshake fix); TLS 1.3 does that by design and ignores it.",
-		"RFC 7627, Section 5.1"),
-	extRow("renegotiation_info", "renegotiation_info", handshake.ExtRenegotiationInfo, describe,
-		"In TLS 1.2, ties a renegotiation to the connection it renegotiates; TLS 1.3 has no renegotiation.",
-		"RFC 5746, Section 3.4"),
-	extRow("session_ticket", "session_ticket", handshake.ExtSessionTicket, describe,
-		"In TLS 1.2, asks for a session ticket to resume with later; TLS 1.3 sends tickets after the handshake instead.",
-		"RFC 5077, Section 3.2"),
-	extRow("ec_point_formats", "ec_point_formats", handshake.ExtECPointFormats, describe,
-		"In TLS 1.2, the elliptic curve point encodings the client reads; only uncompressed points are left.",
-		"RFC 8422, Section 5.1.2"),
-	paddingRow,
+// fixed fields, then the extensions, the ones a browser adds last. A function,
+// not a package-level table, so that a build that never compares hellos (the
+// page's core module, which reaches this package only for the bundled
+// Chromium hello) does not link the rows.
+func rowMakers() []func(b, e *Hello) []Row {
+	return []func(b, e *Hello) []Row{
+		recordVersionRow, legacyVersionRow, randomRow, sessionIDRow, ccsRow, suitesRow, compressionRow,
+		extensionOrderRow, greaseExtensionsRow,
+		extRow("server_name", "server_name", handshake.ExtServerName, describeServerName,
+			"The host name the client wants, in the clear, so that one address can serve many sites with the right certificate.",
+			"RFC 6066, Section 3"),
+		extRow("alpn", "application_layer_protocol_negotiation (ALPN)", handshake.ExtALPN, describe,
+			"The application protocols the client speaks, best first, so that the server can pick HTTP/2 inside the handshake instead of after it.",
+			"RFC 7301, Section 3.1"),
+		extRow("supported_groups", "supported_groups", handshake.ExtSupportedGroups, describeList(2, groupName),
+			"Every key exchange group the client accepts, in its order of preference; the server picks one.",
+			"RFC 8446, Section 4.2.7"),
+		keyShareRow,
+		extRow("signature_algorithms", "signature_algorithms", handshake.ExtSignatureAlgorithms, describeList(2, schemeName),
+			"The signatures the client can verify, in CertificateVerify and in certificates.",
+			"RFC 8446, Section 4.2.3"),
+		extRow("supported_versions", "supported_versions", handshake.ExtSupportedVersions, describeList(1, versionName),
+			"The versions the client really speaks, best first: this list, not legacy_version, negotiates TLS 1.3.",
+			"RFC 8446, Section 4.2.1"),
+		extRow("psk_key_exchange_modes", "psk_key_exchange_modes", handshake.ExtPSKModes, describe,
+			"How a resumed session may use a ticket's pre-shared key: psk_dhe_ke adds a fresh (EC)DHE exchange, so resumption keeps forward secrecy.",
+			"RFC 8446, Section 4.2.9"),
+		extRow("compress_certificate", "compress_certificate", extCompressCertificate, describe,
+			"The algorithms the server may compress its Certificate message with, which saves kilobytes of the first round trip.",
+			"RFC 8879, Section 3"),
+		alpsRow,
+		echRow,
+		extRow("status_request", "status_request", handshake.ExtStatusRequest, describe,
+			"Asks the server to staple a fresh OCSP response to its certificate, so the client need not ask the CA whether it was revoked.",
+			"RFC 6066, Section 8"),
+		extRow("signed_certificate_timestamp", "signed_certificate_timestamp (SCT)", handshake.ExtSCT, describe,
+			"Asks for Certificate Transparency timestamps, proof that the certificate was logged publicly; Chromium requires them for publicly trusted certificates.",
+			"RFC 6962, Section 3.3.1"),
+		extRow("extended_master_secret", "extended_master_secret", handshake.ExtExtendedMasterSecret, describe,
+			"In TLS 1.2, binds the master secret to the whole handshake (the triple-handshake fix); TLS 1.3 does that by design and ignores it.",
+			"RFC 7627, Section 5.1"),
+		extRow("renegotiation_info", "renegotiation_info", handshake.ExtRenegotiationInfo, describe,
+			"In TLS 1.2, ties a renegotiation to the connection it renegotiates; TLS 1.3 has no renegotiation.",
+			"RFC 5746, Section 3.4"),
+		extRow("session_ticket", "session_ticket", handshake.ExtSessionTicket, describe,
+			"In TLS 1.2, asks for a session ticket to resume with later; TLS 1.3 sends tickets after the handshake instead.",
+			"RFC 5077, Section 3.2"),
+		extRow("ec_point_formats", "ec_point_formats", handshake.ExtECPointFormats, describe,
+			"In TLS 1.2, the elliptic curve point encodings the client reads; only uncompressed points are left.",
+			"RFC 8422, Section 5.1.2"),
+		paddingRow,
+	}
 }
 
 // known lists the extensions that have a row of their own (built on first
 // use, not at the engine's start).
-var known = sync.OnceValue(func() map[uint16]bool {
+var (
+	knownOnce sync.Once
+	knownMap  map[uint16]bool
+)
+
+func known() map[uint16]bool {
+	knownOnce.Do(func() { knownMap = knownExtensions() })
+	return knownMap
+}
+
+// knownExtensions builds known's map: a function, for the reason rowMakers is.
+func knownExtensions() map[uint16]bool {
 	return map[uint16]bool{
 		handshake.ExtServerName: true, handshake.ExtALPN: true, handshake.ExtSupportedGroups: true, handshake.ExtKeyShare: true,
 		handshake.ExtSignatureAlgorithms: true, handshake.ExtSupportedVersions: true, handshake.ExtPSKModes: true,
@@ -236,7 +252,7 @@ var known = sync.OnceValue(func() map[uint16]bool {
 		handshake.ExtSCT: true, handshake.ExtExtendedMasterSecret: true, handshake.ExtRenegotiationInfo: true,
 		handshake.ExtSessionTicket: true, handshake.ExtECPointFormats: true, handshake.ExtPadding: true,
 	}
-})
+}
 
 // presence picks the note for who sent an extension.
 func presence(inB, inE bool, both, browserOnly, engineOnly, neither string) string {
@@ -312,7 +328,20 @@ func sameOr(same bool, yes, no string) string {
 }
 
 // extNotes say why only one side sends an extension (built on first use).
-var extNotes = sync.OnceValue(func() map[string]struct{ browserOnly, engineOnly string } {
+var (
+	extNotesOnce sync.Once
+	extNotesMap  map[string]struct{ browserOnly, engineOnly string }
+)
+
+func extNotes() map[string]struct{ browserOnly, engineOnly string } {
+	extNotesOnce.Do(func() { extNotesMap = extensionNotes() })
+	return extNotesMap
+}
+
+// extensionNotes builds extNotes's map. A function, not a package-level
+// initializer, so that a build that never compares hellos (the page's core
+// module) does not link it.
+func extensionNotes() map[string]struct{ browserOnly, engineOnly string } {
 	return map[string]struct{ browserOnly, engineOnly string }{
 		"server_name": {"The engine leaves it out when the server is named by an IP address (RFC 6066 allows only host names) or none is set.",
 			"The browser left it out: it reached the server by an IP address, which SNI may not carry."},
@@ -340,7 +369,7 @@ var extNotes = sync.OnceValue(func() map[string]struct{ browserOnly, engineOnly 
 		"ec_point_formats": {"The engine's tls13 mode offers only TLS 1.3, where the point format is fixed per group.",
 			"The browser's hello lacks it."},
 	}
-})
+}
 
 func recordVersionRow(b, e *Hello) []Row {
 	if b.Records == 0 || e.Records == 0 {
