@@ -289,6 +289,10 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	// (any attribute: src, href, and the like of an og:image)
 	ref := regexp.MustCompile(`(\s[a-zA-Z][a-zA-Z0-9:_-]*=")(?:\./)?((?:` + strings.Join(hashedDirs, "|") + `)/[^"]*")`)
 	for p, data := range pages {
+		data, err := withPreloads(p, data, code)
+		if err != nil {
+			return nil, nil, err
+		}
 		out[p] = ref.ReplaceAll(data, []byte("${1}"+b.Assets+"${2}"))
 	}
 	for p := range pages {
