@@ -3,7 +3,8 @@
 # goes per Go package, CPU per handshake of the engine and crypto/tls (scripts/cpubench; INSTRUCTIONS=1
 # adds valgrind's instruction counts, repeatable on a busy machine),
 # the page beside the two rivals of ../shared/rivals in one Chromium run (issue
-# 9's table, with a ratio column), the long tasks of every flow, the page alone
+# 9's table, with a ratio column), the long tasks of every flow, what the engine's first calls
+# cost in a fresh worker (tests/bench/cold-bench.mjs), the page alone
 # (load to ready, handshake in the page, a repeat visit from the service worker),
 # and an embed in a host page of another origin (bytes before its engine starts,
 # time to usable). The Worker's figures: scripts/load.sh.
@@ -55,6 +56,9 @@ fi
 echo
 echo "== long tasks per flow (Chromium) =="
 (cd tests && node bench/flows-bench.mjs "http://127.0.0.1:$port/" "${FLOW_RUNS:-3}")
+echo
+echo "== first calls in a fresh engine worker against the same calls again (Chromium; V8 compiles wasm on first call) =="
+(cd tests && node bench/cold-bench.mjs "http://127.0.0.1:$port/" "${COLD_ROUNDS:-5}")
 echo
 echo "== page (Chromium) =="
 (cd tests && node bench/page-bench.mjs "http://127.0.0.1:$port/" "${LOADS:-7}" "${HANDSHAKES:-40}")

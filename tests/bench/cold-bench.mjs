@@ -1,0 +1,78 @@
+// cold-bench.mjs shows what a first call costs in a fresh engine worker
+// against the same call made again (issue 9: why the live session comes
+// long after the engine is ready). Each round opens a new browser context,
+// starts the build's engine worker on a page of the site's origin, waits for
+// its ready message, then calls setup (the starter keys) and a classic
+// newSession three times each, one call at a time, and the catalogue once.
+// V8 compiles a wasm function on its first call, so the first of each is
+// the cold one.
+//
+//   node bench/cold-bench.mjs URL [rounds]     (in tests/, the site served at URL)
+import { launch, stats } from './chromium.mjs';
+
+const [url, roundsArg = '5'] = process.argv.slice(2);
+if (!url) {
+  console.error('usage: node bench/cold-bench.mjs URL [rounds]   (the built site served at URL)');
+  process.exit(2);
+}
+const rounds = Number(roundsArg);
+const base = url.endsWith('/') ? url : url + '/';
+const browser = await launch();
+const rows = new Map();
+try {
+  for (let r = 0; r < rounds; r++) {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(base + 'build.json');
+    const times = await page.evaluate(async () => {
+      const build = await (await fetch('/build.json')).json();
+      const { STARTER_KEYS: keys } = await import('/' + build.assets + 'js/starter-keys.js');
+      const worker = new Worker('/' + build.assets + 'js/engine-worker.js');
+      const started = performance.now();
+      const waiting = new Map();
+      let next = 0;
+      const ready = new Promise((resolve, reject) => {
+        worker.addEventListener('error', (e) => reject(new Error(`the engine worker failed: ${e.message}`)));
+        worker.addEventListener('message', (e) => {
+          if (e.data.type === 'ready') resolve(performance.now() - started);
+          else if (e.data.id && e.data.progress === undefined) waiting.get(e.data.id)?.(e.data);
+        });
+      });
+      const call = (method, arg) => new Promise((resolve) => {
+        const id = ++next;
+        waiting.set(id, resolve);
+        worker.postMessage({ id, method, arg: arg === undefined ? undefined : JSON.stringify(arg), parsed: true });
+      });
+      const out = [['ready (from new Worker)', await ready]];
+      const timed = async (name, method, arg) => {
+        const t = performance.now();
+        const answer = await call(method, arg);
+        if (!answer.ok) throw new Error(`${method}: ${answer.error}`);
+        out.push([name, performance.now() - t]);
+      };
+      const setup = { keyType: 'rsa', keyBits: 2048, serverName: 'playground.test', caKeyPem: keys.ca, keyPem: keys.server };
+      for (let i = 1; i <= 3; i++) {
+        await timed(`setup, call ${i}`, 'setup', setup);
+        await timed(`classic newSession, call ${i}`, 'newSession', { mode: 'classic' });
+        if (i === 1) await timed('catalogue', 'catalogue');
+      }
+      worker.terminate();
+      return out;
+    });
+    for (const [name, ms] of times) {
+      if (!rows.has(name)) rows.set(name, []);
+      rows.get(name).push(ms);
+    }
+    await context.close();
+    console.error(`round ${r + 1} of ${rounds} done`);
+  }
+} finally {
+  await browser.close();
+}
+console.log(`Chromium ${base}, a fresh engine worker per round, ${rounds} rounds; ms, median (p90)\n`);
+console.log('| call | median | p90 |');
+console.log('|---|---|---|');
+for (const [name, ms] of rows) {
+  const s = stats(ms);
+  console.log(`| ${name} | ${Math.round(s.median)} | ${Math.round(s.p90)} |`);
+}
