@@ -1,10 +1,7 @@
 package session
 
 import (
-	"bytes"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -48,20 +45,7 @@ func TestGoldenMore(t *testing.T) {
 				t.Fatal(err)
 			}
 			got = append(got, '\n')
-			path := filepath.Join("testdata", "golden", c.name+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (create it with -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from this run (- golden, + now); if the change is meant, rerun with -update and review the diff:\n%s", path, lineDiff(want, got))
-			}
+			matchGolden(t, c.name, got)
 		})
 	}
 }

@@ -60,21 +60,28 @@ func TestGolden(t *testing.T) {
 			if again := goldenExport(t, mode); !bytes.Equal(got, again) {
 				t.Fatalf("two runs with the same keys, seed and clock differ (something reads real randomness or time):\n%s", lineDiff(got, again))
 			}
-			path := filepath.Join("testdata", "golden", mode+".json")
-			if *update {
-				if err := os.WriteFile(path, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (create it with -update)", err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from this run (- golden, + now); if the change is meant, rerun with -update and review the diff:\n%s", path, lineDiff(want, got))
-			}
+			matchGolden(t, mode, got)
 		})
+	}
+}
+
+// matchGolden compares got with testdata/golden/<name>.json, or writes it
+// there with -update.
+func matchGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name+".json")
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (create it with -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from this run (- golden, + now); if the change is meant, rerun with -update and review the diff:\n%s", path, lineDiff(want, got))
 	}
 }
 
