@@ -300,26 +300,8 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 // appendKeyValues appends two directions' traffic keys and IVs to vals,
 // first then second.
 func appendKeyValues(vals []trace.Value, first string, f TrafficKeys, second string, s TrafficKeys) []trace.Value {
-	fk, fiv := keyLabels(first)
-	sk, siv := keyLabels(second)
-	return append(vals, trace.Secret(fk, f.Key, ""), trace.Secret(fiv, f.IV, ""),
-		trace.Secret(sk, s.Key, ""), trace.Secret(siv, s.IV, ""))
-}
-
-// keyLabels returns the labels of a direction's key and IV: name+" key",
-// name+" IV", spelled out for a handshake's four directions.
-func keyLabels(name string) (string, string) {
-	switch name {
-	case "Server handshake":
-		return "Server handshake key", "Server handshake IV"
-	case "Client handshake":
-		return "Client handshake key", "Client handshake IV"
-	case "Server application":
-		return "Server application key", "Server application IV"
-	case "Client application":
-		return "Client application key", "Client application IV"
-	}
-	return name + " key", name + " IV"
+	return append(vals, trace.Secret(first+" key", f.Key, ""), trace.Secret(first+" IV", f.IV, ""),
+		trace.Secret(second+" key", s.Key, ""), trace.Secret(second+" IV", s.IV, ""))
 }
 
 // readHelloRetryRequest: the server wants a key share for another group.

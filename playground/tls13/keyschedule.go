@@ -444,50 +444,16 @@ func (k *Schedule) Keys(s *suites.Suite, secret []byte, parent, who string) Traf
 		Key: k.mac.expandLabel(secret, labelKey, nil, s.KeyLen),
 		IV:  k.mac.expandLabel(secret, labelIV, nil, 12),
 	}
-	n := namesOf(parent, who)
-	k.record(n.key, n.keyLabel, t.Key, true, `HKDF-Expand-Label("key")`, nil, parent)
-	k.record(n.iv, n.ivLabel, t.IV, true, `HKDF-Expand-Label("iv")`, nil, parent)
+	k.record(parent+"_key", who+" key", t.Key, true, `HKDF-Expand-Label("key")`, nil, parent)
+	k.record(parent+"_iv", who+" IV", t.IV, true, `HKDF-Expand-Label("iv")`, nil, parent)
 	return t
-}
-
-// derivedNames are the ids and labels of the nodes derived from a traffic
-// secret's node parent, whose owner is who: parent+"_key", who+" key",
-// parent+"_iv", who+" IV", parent+"_finished", who+" finished_key".
-type derivedNames struct{ key, keyLabel, iv, ivLabel, fin, finLabel string }
-
-func makeNames(parent, who string) derivedNames {
-	return derivedNames{parent + "_key", who + " key", parent + "_iv", who + " IV", parent + "_finished", who + " finished_key"}
-}
-
-// handshakeNames are the derivedNames of every handshake's traffic
-// secrets, made once rather than per handshake.
-var handshakeNames = []struct {
-	parent, who string
-	names       derivedNames
-}{
-	{"c_hs", "client handshake", makeNames("c_hs", "client handshake")},
-	{"s_hs", "server handshake", makeNames("s_hs", "server handshake")},
-	{"c_ap", "client application", makeNames("c_ap", "client application")},
-	{"s_ap", "server application", makeNames("s_ap", "server application")},
-	{"c_hs", "client", makeNames("c_hs", "client")},
-	{"s_hs", "server", makeNames("s_hs", "server")},
-}
-
-func namesOf(parent, who string) derivedNames {
-	for _, h := range handshakeNames {
-		if h.parent == parent && h.who == who {
-			return h.names
-		}
-	}
-	return makeNames(parent, who)
 }
 
 // FinishedKey derives the key for the Finished MAC from a handshake
 // traffic secret (RFC 8446, Section 4.4.4).
 func (k *Schedule) FinishedKey(secret []byte, parent, who string) []byte {
 	fk := k.mac.expandLabel(secret, labelFinished, nil, k.hash.Size())
-	n := namesOf(parent, who)
-	k.record(n.fin, n.finLabel, fk, true, `HKDF-Expand-Label("finished")`, nil, parent)
+	k.record(parent+"_finished", who+" finished_key", fk, true, `HKDF-Expand-Label("finished")`, nil, parent)
 	return fk
 }
 

@@ -9,13 +9,12 @@ import { createView } from './view-controller.js';
 import { pageStore } from './model/page.js';
 import { loadFirstSession, besideCode } from './model/first-session.js';
 
-// The recorded first session: named by <meta name="tls-first-session" content="assets/…/first-session.json">
-// when a page has one; in a build, beside the page's code (scripts/sitebuild puts it in
+// The recorded first session: in a build, beside the page's code (scripts/sitebuild puts it in
 // assets/<hash>/, whose js/ holds this module), so no request precedes it and the service worker
 // keeps it with the code; else (a development tree) by build.json's "firstSession". Not in the
 // single-file edition (opened from a file, no build to read), nor offline without a build's name
 // for it (build.json is not kept by the service worker: the page waits for the engine, which is kept).
-const named = document.querySelector('meta[name="tls-first-session"]')?.content || besideCode(import.meta.url);
+const named = besideCode(import.meta.url);
 const built = location.protocol !== 'file:' && document.documentElement.dataset.edition !== 'single-file'
   && (Boolean(named) || navigator.onLine !== false);
 
