@@ -145,6 +145,8 @@ test('over HTTP: the real requests, their sizes and times', async (t) => {
   assert.match(await x.locator('.exposure-requests').textContent(), /never reach a network/);
   await send(page, 'over http');
   await page.waitForFunction((k) => document.querySelectorAll('tls-exposure [data-testid="exposure-http"] tbody tr').length > k, n);
+  // The sizes table follows from the worker's exposure, which may land after the HTTP row.
+  await page.waitForFunction(() => document.querySelectorAll('tls-exposure tr[data-phase="data"] .actor.client').length === 1);
   assert.deepEqual((await clientData(page)).map((d) => d.plaintext), [9]);
   await x.locator('.exposure-requests').screenshot({ path: path.join(out, 'exposure-http.png') });
   await axe(page);
