@@ -1,0 +1,164 @@
+// Package jsonenc appends JSON values to a byte slice, byte for byte as
+// encoding/json's Marshal writes them (HTML-safe escaping included), with
+// no reflection. The session export is written with it on every session
+// the page shows (session.Export.AppendJSON): encoding/json spent as long
+// formatting an export as the engine spent on the handshake, most of it
+// walking the types by reflection.
+//
+// Each exported type keeps its struct tags as the source of truth for its
+// JSON names; its AppendJSON method writes the same names, and a test
+// proves they agree with encoding/json on every field
+// (playground/session's export_json_test.go).
+package jsonenc
+
+import (
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// plain marks the bytes a string copies as they are: printable ASCII
+// other than '"', '\\' and the three that encoding/json escapes to keep
+// its output safe inside HTML ('<', '>', '&'). DEL (0x7f) is plain there
+// too. Every other byte (controls, and the first byte of a multi-byte
+// UTF-8 sequence) takes String's slow path.
+var plain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'], t['<'], t['>'], t['&'] = false, false, false, false, false
+	return t
+}()
+
+const hexDigits = "0123456789abcdef"
+
+// String appends s as a JSON string, escaped as encoding/json escapes it
+// with HTML escaping on: '"' and '\\' with a backslash; \b, \f, \n, \r
+// and \t in short form; the other controls and '<', '>', '&' as \u00XX;
+// U+2028 and U+2029 as \u2028 and \u2029 (they end a line in JavaScript);
+// each byte of invalid UTF-8 as \ufffd.
+func String(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if plain[c] {
+			i++
+			continue
+		}
+		if c < utf8.RuneSelf {
+			b = append(b, s[start:i]...)
+			switch c {
+			case '\\', '"':
+				b = append(b, '\\', c)
+			case '\b':
+				b = append(b, '\\', 'b')
+			case '\f':
+				b = append(b, '\\', 'f')
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
+
+// Hex appends raw as a JSON string of lower-case hex digits, as
+// encoding/json writes a trace.Bytes (its MarshalText) and the same form
+// as trace.HexString: hex digits need no escaping.
+func Hex(b []byte, raw []byte) []byte {
+	b = append(b, '"')
+	b = hex.AppendEncode(b, raw)
+	return append(b, '"')
+}
+
+// Int appends n in decimal.
+func Int(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) }
+
+// Uint64 appends n in decimal.
+func Uint64(b []byte, n uint64) []byte { return strconv.AppendUint(b, n, 10) }
+
+// Bool appends true or false.
+func Bool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
+
+// Strings appends a list of strings: null for a nil slice, as
+// encoding/json writes it, [] for an empty one.
+func Strings(b []byte, list []string) []byte {
+	if list == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i, s := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = String(b, s)
+	}
+	return append(b, ']')
+}
+
+// StringMap appends m as an object with its keys in sorted order, as
+// encoding/json writes a map: null for a nil map.
+func StringMap(b []byte, m map[string]string) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	var buf [32]string
+	keys := buf[:0]
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, '{')
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = String(b, k)
+		b = append(b, ':')
+		b = String(b, m[k])
+	}
+	return append(b, '}')
+}
+
+// Slice appends a list whose elements append themselves (elem is a
+// method expression such as (*trace.Event).AppendJSON): null for a nil
+// slice, [] for an empty one.
+func Slice[T any](b []byte, list []T, elem func(*T, []byte) []byte) []byte {
+	if list == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '[')
+	for i := range list {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = elem(&list[i], b)
+	}
+	return append(b, ']')
+}

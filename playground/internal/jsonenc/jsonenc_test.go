@@ -1,0 +1,95 @@
+package jsonenc
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"testing"
+)
+
+// strs are strings encoding/json escapes one way or another.
+var strs = []string{
+	"", "plain", `"q" \b/`, "<a href='x'>&amp;</a>", "\x00\x01\b\f\n\r\t\x0b\x1b\x1f\x7f",
+	"é ü 日本 🔒", "\u2028\u2029", "x\u2028", "\xff", "a\xfeb", "cut \xe2\x80", "\xed\xa0\x80", "\xc0\xaf", "\xf4\x90\x80\x80",
+	"\ufffd", "end\\",
+}
+
+// marshal is what encoding/json writes for v.
+func marshal(t testing.TB, v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestString(t *testing.T) {
+	for _, s := range strs {
+		if got, want := String([]byte("x"), s), append([]byte("x"), marshal(t, s)...); !bytes.Equal(got, want) {
+			t.Errorf("String(%q) = %s, json.Marshal writes %s", s, got[1:], want[1:])
+		}
+	}
+}
+
+// TestEveryByte writes every byte value alone and inside text.
+func TestEveryByte(t *testing.T) {
+	for c := range 256 {
+		for _, s := range []string{string(rune(0)) + string([]byte{byte(c)}), "ab" + string([]byte{byte(c)}) + "cd"} {
+			if got, want := String(nil, s), marshal(t, s); !bytes.Equal(got, want) {
+				t.Errorf("String(%q) = %s, json.Marshal writes %s", s, got, want)
+			}
+		}
+	}
+}
+
+func TestLists(t *testing.T) {
+	for _, list := range [][]string{nil, {}, {""}, strs} {
+		if got, want := Strings(nil, list), marshal(t, list); !bytes.Equal(got, want) {
+			t.Errorf("Strings(%q) = %s, json.Marshal writes %s", list, got, want)
+		}
+	}
+	for _, m := range []map[string]string{nil, {}, {"b": "1", "a": "<", "": "", "é": "\xff", "\u2028": "x", "B": "y"}} {
+		if got, want := StringMap(nil, m), marshal(t, m); !bytes.Equal(got, want) {
+			t.Errorf("StringMap(%q) = %s, json.Marshal writes %s", m, got, want)
+		}
+	}
+	for _, raw := range [][]byte{nil, {}, {0, 1, 0xab, 0xff}} {
+		want := marshal(t, hex.EncodeToString(raw))
+		if got := Hex(nil, raw); !bytes.Equal(got, want) {
+			t.Errorf("Hex(%x) = %s, want %s", raw, got, want)
+		}
+	}
+	for _, n := range []int{0, 1, -1, 1 << 40, -1 << 62} {
+		if got, want := Int(nil, n), marshal(t, n); !bytes.Equal(got, want) {
+			t.Errorf("Int(%d) = %s, json.Marshal writes %s", n, got, want)
+		}
+	}
+	if got, want := Uint64(nil, 1<<63+5), marshal(t, uint64(1<<63+5)); !bytes.Equal(got, want) {
+		t.Errorf("Uint64 = %s, json.Marshal writes %s", got, want)
+	}
+	for _, v := range []bool{false, true} {
+		if got, want := Bool(nil, v), marshal(t, v); !bytes.Equal(got, want) {
+			t.Errorf("Bool(%v) = %s, json.Marshal writes %s", v, got, want)
+		}
+	}
+	type item struct{ N int }
+	each := func(it *item, b []byte) []byte { return append(Int(append(b, `{"N":`...), it.N), '}') }
+	for _, list := range [][]item{nil, {}, {{1}, {2}}} {
+		if got, want := Slice(nil, list, each), marshal(t, list); !bytes.Equal(got, want) {
+			t.Errorf("Slice(%v) = %s, json.Marshal writes %s", list, got, want)
+		}
+	}
+}
+
+// FuzzString compares String with json.Marshal on any string (only the
+// seeds run in go test).
+func FuzzString(f *testing.F) {
+	for _, s := range strs {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := String(nil, s), marshal(t, s); !bytes.Equal(got, want) {
+			t.Errorf("String(%q) = %s, json.Marshal writes %s", s, got, want)
+		}
+	})
+}

@@ -1,0 +1,455 @@
+package session
+
+import (
+	"bytes"
+	"encoding"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/rng"
+	"tlsplayground/playground/trace"
+)
+
+// sameJSON fails unless v's AppendJSON wrote exactly what json.Marshal
+// writes for it, behind a prefix it must keep.
+func sameJSON[T any, P interface {
+	*T
+	AppendJSON([]byte) []byte
+}](t *testing.T, name string, v P) {
+	t.Helper()
+	want, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("%s: json.Marshal: %v", name, err)
+	}
+	const prefix = `{"session":"x",`
+	got := v.AppendJSON([]byte(prefix))
+	if !bytes.HasPrefix(got, []byte(prefix)) {
+		t.Fatalf("%s: AppendJSON overwrote the bytes before it", name)
+	}
+	got = got[len(prefix):]
+	if bytes.Equal(got, want) {
+		return
+	}
+	i := 0
+	for i < len(got) && i < len(want) && got[i] == want[i] {
+		i++
+	}
+	from := max(0, i-80)
+	t.Errorf("%s: AppendJSON and json.Marshal differ at byte %d of %d/%d:\n AppendJSON: …%s\n json:       …%s",
+		name, i, len(got), len(want), got[from:min(len(got), i+80)], want[from:min(len(want), i+80)])
+}
+
+// TestExportJSONSessions compares AppendJSON with json.Marshal on the
+// exports of real sessions: the golden ones at each point of their life,
+// every mode with every key type, a HelloRetryRequest, failures (a
+// tampered Finished, every certificate scenario), resumption (the first
+// connection, the resumed one, 0-RTT replayed), the downgrade and the
+// interception.
+func TestExportJSONSessions(t *testing.T) {
+	now := func() time.Time { return corpusNow }
+	base := fixedSetupOCSP(t, pki.KeyRSA, false)
+	for _, mode := range Modes() {
+		s, err := New(base, Options{Mode: mode, Seed: []byte("golden " + mode), Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, mode+" handshake", s.Export())
+		s.Send("client", "GET / HTTP/1.1 <&> \u2028 \xff")
+		if mode == ModeTLS13 {
+			s.KeyUpdate("client")
+		}
+		s.Send("server", "HTTP/1.1 200 OK")
+		sameJSON(t, mode+" talked", s.Export())
+		s.Close()
+		sameJSON(t, mode+" closed", s.Export())
+	}
+	for _, c := range goldenMore {
+		s, err := New(fixedSetupOCSP(t, c.keyType, false), Options{Mode: c.mode, Group: c.group, Seed: []byte("golden " + c.name), Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, c.name, s.Export())
+	}
+	keyed := map[string]*pki.Setup{}
+	for _, kt := range pki.KeyTypes() {
+		keyed[kt] = fixedSetup(t, kt) // with a stapled OCSP response
+	}
+	run := func(name string, setup *pki.Setup, opt Options) *Session {
+		t.Helper()
+		opt.Seed, opt.Now = []byte(name), now
+		s, err := New(setup, opt)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		sameJSON(t, name, s.Export())
+		return s
+	}
+	for _, mode := range Modes() {
+		for _, kt := range pki.KeyTypes() {
+			if mode == ModeTLS13 || kt != pki.KeyEd25519 && (mode != ModeClassic || kt == pki.KeyRSA) {
+				run(mode+"-"+kt, keyed[kt], Options{Mode: mode})
+			}
+		}
+		run(mode+"-tamper-finished", base, Options{Mode: mode, Deliver: flipLast(trace.Client, 7)})
+		for _, kind := range pki.ScenarioKinds() {
+			sc, err := pki.NewScenarioSetup(kind, pki.Options{Rand: rng.New([]byte("scenario " + kind)), Now: corpusNow, CAKey: base.CAKey, Key: base.Key})
+			if err != nil {
+				t.Fatal(err)
+			}
+			run(mode+"-scenario-"+kind, sc, Options{Mode: mode})
+		}
+	}
+	run("classic-noems", base, Options{DisableEMS: true})
+	run("tls13-hrr", base, Options{Mode: ModeTLS13, ServerGroups: []string{"secp256r1"}})
+	run("tls13-mlkem", base, Options{Mode: ModeTLS13, Group: "X25519MLKEM768"})
+	run("classic-nosuite", base, Options{ClientSuites: []string{"TLS_RSA_WITH_AES_128_GCM_SHA256"}, ServerSuites: []string{"TLS_RSA_WITH_AES_256_GCM_SHA384"}})
+	for _, mode := range Modes() {
+		for _, ro := range []ResumeOptions{{}, {PSKOnly: true}, {EarlyData: "early"}} {
+			if mode != ModeTLS13 && (ro.PSKOnly || ro.EarlyData != "") {
+				continue
+			}
+			name := fmt.Sprintf("%s-resume-%+v", mode, ro)
+			first, err := NewResumable(base, Options{Mode: mode, Seed: []byte("resume " + mode), Now: now})
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameJSON(t, name+" first", first.Export())
+			second, err := first.Resume(ro)
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			re, err := second.ResumptionExport()
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameJSON(t, name+" resumed", re.Export)
+			if ro.EarlyData != "" {
+				if _, err := second.ReplayEarlyData(); err != nil {
+					t.Fatal(err)
+				}
+				sameJSON(t, name+" replayed", second.Export())
+			}
+		}
+	}
+	for _, strip := range []bool{false, true} {
+		d, err := NewDowngrade(base, strip, Options{Seed: []byte("downgrade"), Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sameJSON(t, fmt.Sprintf("downgrade strip=%v", strip), d.Export())
+	}
+	for _, trust := range []bool{false, true} {
+		mal, err := pki.NewSetup(pki.Options{Rand: rng.New([]byte("mallory")), Now: corpusNow, CAKey: base.Key, Key: base.CAKey})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := NewMITM(base, mal, trust, Options{Seed: []byte("mitm"), Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		me := m.Export()
+		sameJSON(t, fmt.Sprintf("mitm trust=%v left", trust), me.Left)
+		if me.Right != nil {
+			sameJSON(t, fmt.Sprintf("mitm trust=%v right", trust), me.Right)
+		}
+	}
+}
+
+// TestExportJSONCorpus compares AppendJSON with json.Marshal on every
+// event, error and key-schedule node of the trace contract's corpus: every
+// mode and attack the page shows, a changed byte in every record.
+func TestExportJSONCorpus(t *testing.T) {
+	for _, c := range contractCorpus(t) {
+		for i := range c.events {
+			sameJSON(t, fmt.Sprintf("%s event %d", c.name, i), &c.events[i])
+		}
+		for i := range c.nodes {
+			sameJSON(t, fmt.Sprintf("%s node %d", c.name, i), &c.nodes[i])
+		}
+		if c.err != nil {
+			sameJSON(t, c.name+" error", c.err)
+		}
+	}
+}
+
+// TestExportJSONGoldenFiles reads each golden export back and writes it
+// again both ways (certificates read from JSON, not decoded).
+func TestExportJSONGoldenFiles(t *testing.T) {
+	for _, path := range goldenExportFiles(t) {
+		var e Export
+		if err := json.Unmarshal(readFile(t, path), &e); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		sameJSON(t, filepath.Base(path), &e)
+	}
+}
+
+func goldenExportFiles(t testing.TB) []string {
+	paths, err := filepath.Glob(filepath.Join("testdata", "golden", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range paths {
+		if filepath.Base(p) != "catalogue.json" {
+			out = append(out, p)
+		}
+	}
+	if len(out) < 6 {
+		t.Fatalf("only %d golden exports in testdata/golden", len(out))
+	}
+	return out
+}
+
+func readFile(t testing.TB, path string) []byte {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestExportJSONEveryField fills every field of every type the export
+// holds, by reflection, and compares AppendJSON with json.Marshal: a field
+// added to one of those types and forgotten in its AppendJSON (or written
+// under another name, or with another omitempty) fails here. Each round
+// draws, field by field, a value that needs escaping, invalid UTF-8, an
+// empty or a nil slice, map or pointer, or a zero; one round fills them
+// all with a distinct non-zero value.
+func TestExportJSONEveryField(t *testing.T) {
+	for round := range 200 {
+		f := &filler{t: t, rnd: rand.New(rand.NewPCG(uint64(round), 9)), full: round == 0}
+		var e Export
+		f.fill(reflect.ValueOf(&e).Elem(), "Export")
+		sameJSON(t, fmt.Sprintf("round %d", round), &e)
+		if t.Failed() {
+			t.FailNow()
+		}
+	}
+	var zero Export
+	sameJSON(t, "the zero export", &zero)
+}
+
+// filler sets every exported field of a value.
+type filler struct {
+	t    *testing.T
+	rnd  *rand.Rand
+	full bool // every field non-zero, every pointer set, every list with elements
+	n    int  // makes each value distinct
+}
+
+// tricky are strings encoding/json escapes: its HTML escapes, controls
+// and their short forms, U+2028 and U+2029, invalid UTF-8 (a lone
+// continuation byte, a truncated sequence, an encoded surrogate, an
+// overlong form), multi-byte characters and DEL.
+var tricky = []string{
+	"plain", `"quoted" \back\slash/`, "<b>&amp;</b>", "\x00\x01\b\f\n\r\t\x1b\x1f\x7f",
+	"é ü 日本 🔒", "line\u2028para\u2029end", "bad \xff\xfe x\x80", "cut \xe2\x80", "\xed\xa0\x80 surrogate", "\xc0\xaf overlong",
+}
+
+var (
+	certRefType = reflect.TypeFor[trace.CertRef]()
+	bytesType   = reflect.TypeFor[trace.Bytes]()
+)
+
+// shape picks what a list, map or pointer holds this time.
+func (f *filler) shape() string {
+	if f.full {
+		return "full"
+	}
+	return [...]string{"full", "full", "empty", "nil"}[f.rnd.IntN(4)]
+}
+
+func (f *filler) str() string {
+	f.n++
+	if !f.full && f.rnd.IntN(5) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s#%d", tricky[f.n%len(tricky)], f.n)
+}
+
+func (f *filler) fill(v reflect.Value, path string) {
+	t := v.Type()
+	switch {
+	case t == certRefType:
+		// Its fields are unexported: set it as the page's JSON reads it.
+		var info pki.CertInfo
+		f.fill(reflect.ValueOf(&info).Elem(), path+".info")
+		b, err := json.Marshal(info)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if err := v.Addr().Interface().(*trace.CertRef).UnmarshalJSON(b); err != nil {
+			f.t.Fatal(err)
+		}
+		return
+	case t == bytesType:
+		if s := f.shape(); s != "nil" {
+			b := make([]byte, 0, 8)
+			if s == "full" {
+				f.n++
+				b = append(b, byte(f.n), 0, 0xff, byte(f.n>>8))
+			}
+			v.SetBytes(b)
+		}
+		return
+	}
+	// A type with its own MarshalJSON or MarshalText is written by it, not
+	// field by field: only the two above are known to AppendJSON.
+	if reflect.PointerTo(t).Implements(reflect.TypeFor[json.Marshaler]()) || reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextMarshaler]()) {
+		f.t.Fatalf("%s: %s has its own JSON or text form: teach AppendJSON (and this test) about it", path, t)
+	}
+	switch t.Kind() {
+	case reflect.String:
+		v.SetString(f.str())
+	case reflect.Bool:
+		v.SetBool(f.full || f.rnd.IntN(2) == 0)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		f.n++
+		switch {
+		case f.full:
+			v.SetInt(int64(f.n))
+		case f.rnd.IntN(3) == 0:
+			v.SetInt(0)
+		default:
+			v.SetInt(int64(f.n) * [...]int64{1, -1, 1 << 40}[f.rnd.IntN(3)])
+		}
+	case reflect.Uint64:
+		f.n++
+		v.SetUint(uint64(f.n) << 50)
+	case reflect.Pointer:
+		if f.shape() == "nil" {
+			return
+		}
+		p := reflect.New(t.Elem())
+		f.fill(p.Elem(), path)
+		v.Set(p)
+	case reflect.Slice:
+		switch f.shape() {
+		case "nil":
+			return
+		case "empty":
+			v.Set(reflect.MakeSlice(t, 0, 0))
+		default:
+			n := 1 + f.rnd.IntN(3)
+			if f.full {
+				n = 2
+			}
+			s := reflect.MakeSlice(t, n, n)
+			for i := range n {
+				f.fill(s.Index(i), fmt.Sprintf("%s[%d]", path, i))
+			}
+			v.Set(s)
+		}
+	case reflect.Map:
+		if t.Key().Kind() != reflect.String || t.Elem().Kind() != reflect.String {
+			f.t.Fatalf("%s: a %s: jsonenc writes only maps of strings to strings: teach it (and this test) this one", path, t)
+		}
+		switch f.shape() {
+		case "nil":
+			return
+		case "empty":
+			v.Set(reflect.MakeMap(t))
+		default:
+			m := reflect.MakeMap(t)
+			// Keys in an order other than sorted, some needing escapes.
+			for _, k := range []string{"zeta", "Alpha", "<key>", "a", "é", "a\u2028", "b\xff", ""} {
+				m.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(f.str()))
+			}
+			v.Set(m)
+		}
+	case reflect.Struct:
+		for i := range t.NumField() {
+			sf := t.Field(i)
+			if !sf.IsExported() {
+				continue // not in the JSON (Record's wire bytes)
+			}
+			f.fill(v.Field(i), path+"."+sf.Name)
+		}
+	default:
+		f.t.Fatalf("%s: a %s (%s): teach AppendJSON and this test to write it", path, t, t.Kind())
+	}
+}
+
+// FuzzExportJSON reads an export from JSON, starting from the golden
+// ones, and compares AppendJSON with json.Marshal on it. Only its seeds
+// run in go test; go test -fuzz FuzzExportJSON ./playground/session runs
+// it for real.
+func FuzzExportJSON(f *testing.F) {
+	for _, path := range goldenExportFiles(f) {
+		f.Add(readFile(f, path))
+	}
+	f.Add([]byte(`{"error":{"message":"<\u2028\ud800>"},"secrets":{"b":"\u0000","a":"\u00e9"},"steps":[{"rfc":[],"events":[{"values":[{"ok":false,"items":["x"],"hex":"00ff"}]}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var e Export
+		if json.Unmarshal(data, &e) != nil {
+			return
+		}
+		sameJSON(t, "fuzzed", &e)
+	})
+}
+
+// BenchmarkExportJSON splits what the page's export costs after a
+// handshake: the handshake alone, then with Export built, then written by
+// json.Marshal (how it was written), or by AppendJSON (how wasm writes it
+// now). Under cpubench-style runs, subtract the first from the others.
+func BenchmarkExportJSON(b *testing.B) {
+	for _, c := range benchCases {
+		for _, phase := range []string{"handshake", "export", "marshal", "append"} {
+			b.Run(c.name+"/"+phase, func(b *testing.B) {
+				setup := benchSetup(b, c.keyType)
+				size := 0
+				for b.Loop() {
+					s := engineHandshake(b, setup, c)
+					if phase == "handshake" {
+						continue
+					}
+					e := s.Export()
+					switch phase {
+					case "marshal":
+						out, err := json.Marshal(e)
+						if err != nil {
+							b.Fatal(err)
+						}
+						size = len(out)
+					case "append":
+						size = len(e.AppendJSON(nil))
+					}
+				}
+				if size > 0 {
+					b.ReportMetric(float64(size), "bytes/export")
+				}
+			})
+		}
+	}
+}
+
+// BenchmarkExportEncode writes one session's export again and again, by
+// json.Marshal and by AppendJSON into a buffer of the last export's size
+// (as wasm's exportOf does): the encoders alone, without the handshake's
+// noise.
+func BenchmarkExportEncode(b *testing.B) {
+	for _, c := range benchCases {
+		e := engineHandshake(b, benchSetup(b, c.keyType), c).Export()
+		b.Run(c.name+"/marshal", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := json.Marshal(e); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(c.name+"/append", func(b *testing.B) {
+			size := 0
+			for b.Loop() {
+				size = len(e.AppendJSON(make([]byte, 0, size)))
+			}
+		})
+	}
+}
