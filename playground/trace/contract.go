@@ -614,13 +614,32 @@ func sideOf(side, actor string) string {
 // Annotate fills in the kind of ev and the id and side of each of its
 // values (NewEvent calls it; events decoded from elsewhere may need it).
 // Answers are remembered: a handshake asks the same few dozen questions
-// every time, and the trace is on the engine's hot path (issue 9).
+// every time, and the trace is on the engine's hot path (issue 9). An
+// event seen before with the same title, from the same actor, is answered
+// in one look-up: each value whose label and kind are those at its place
+// the first time takes the id and side found then; any other is looked up
+// by its label.
 func Annotate(ev *Event) {
+	if a := memo.event(ev.Actor, ev.Title); a != nil {
+		ev.Kind = a.kind
+		for i := range ev.Values {
+			v := &ev.Values[i]
+			if i < len(a.values) && a.values[i].label == v.Label && a.values[i].kind == v.Kind {
+				v.ID, v.Side = a.values[i].id, a.values[i].side
+			} else {
+				v.ID, v.Side = memo.id(ev.Actor, v.Label, v.Kind)
+			}
+		}
+		return
+	}
 	ev.Kind = memo.kind(ev.Actor, ev.Title)
+	a := &eventAnswer{actor: ev.Actor, kind: ev.Kind, values: make([]idAnswer, len(ev.Values))}
 	for i := range ev.Values {
 		v := &ev.Values[i]
 		v.ID, v.Side = memo.id(ev.Actor, v.Label, v.Kind)
+		a.values[i] = idAnswer{label: v.Label, kind: v.Kind, id: v.ID, side: v.Side}
 	}
+	memo.keepEvent(ev.Title, a)
 }
 
 // memoLimit bounds what the memo keeps (labels with a number in them, such
@@ -630,20 +649,57 @@ const memoLimit = 4096
 // kindAnswer is KindOf's answer for a title from one actor.
 type kindAnswer struct{ actor, kind string }
 
-// idAnswer is IDOf's answer for a label from one actor, of one kind.
-type idAnswer struct{ actor, kind, id, side string }
+// idAnswer is IDOf's answer for a label from one actor (by label) or at
+// one place of an event (in an eventAnswer), of one kind.
+type idAnswer struct{ actor, label, kind, id, side string }
+
+// eventAnswer is what Annotate found for an event of one actor and title:
+// its kind, and its values' answers in order. It does not change once kept.
+type eventAnswer struct {
+	actor, kind string
+	values      []idAnswer
+}
 
 // memoTable remembers KindOf's and IDOf's answers, by title and by label
 // (a map keyed by one string is the runtime's fast path), each with the
-// few actors and kinds it was asked for.
+// few actors and kinds it was asked for, and whole events' answers by
+// title.
 type memoTable struct {
 	sync.RWMutex
-	n     int // answers kept, at most memoLimit
-	kinds map[string][]kindAnswer
-	ids   map[string][]idAnswer
+	n      int // answers kept, at most memoLimit
+	kinds  map[string][]kindAnswer
+	ids    map[string][]idAnswer
+	events map[string][]*eventAnswer
 }
 
-var memo = &memoTable{kinds: map[string][]kindAnswer{}, ids: map[string][]idAnswer{}}
+var memo = &memoTable{kinds: map[string][]kindAnswer{}, ids: map[string][]idAnswer{}, events: map[string][]*eventAnswer{}}
+
+// event returns the answer kept for an event of actor with title, or nil.
+func (m *memoTable) event(actor, title string) *eventAnswer {
+	m.RLock()
+	defer m.RUnlock()
+	for _, a := range m.events[title] {
+		if a.actor == actor {
+			return a
+		}
+	}
+	return nil
+}
+
+// keepEvent keeps the answer for an event with title (the first one only).
+func (m *memoTable) keepEvent(title string, a *eventAnswer) {
+	m.Lock()
+	defer m.Unlock()
+	for _, b := range m.events[title] {
+		if b.actor == a.actor {
+			return
+		}
+	}
+	if m.n < memoLimit {
+		m.events[title] = append(m.events[title], a)
+		m.n++
+	}
+}
 
 func (m *memoTable) kind(actor, title string) string {
 	m.RLock()
@@ -676,7 +732,7 @@ func (m *memoTable) id(actor, label, kind string) (string, string) {
 	id, side := IDOf(actor, label, kind)
 	m.Lock()
 	if m.n < memoLimit {
-		m.ids[label] = append(m.ids[label], idAnswer{actor, kind, id, side})
+		m.ids[label] = append(m.ids[label], idAnswer{actor: actor, label: label, kind: kind, id: id, side: side})
 		m.n++
 	}
 	m.Unlock()
