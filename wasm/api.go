@@ -439,15 +439,6 @@ func (a *API) handshake(method string, h *handle, req *SessionRequest) (*session
 	return s, nil
 }
 
-// exportOf is the export of s with the handle's id as "session".
-func exportOf(s *session.Session, id string) (string, error) {
-	out, err := encode(s.Export())
-	if err != nil {
-		return "", err
-	}
-	return withSession(out, id)
-}
-
 // sessionOf returns the handle ref names and its session.
 func (a *API) sessionOf(method string, ref sessionRef) (*handle, error) {
 	h, err := a.handleOf(method, ref)

@@ -146,22 +146,6 @@ func (a *API) ReleaseSession(arg string) (string, error) {
 	}{req.Session.ID, len(a.handles)})
 }
 
-// withSession adds "session": id to the JSON object out (a method's result).
-func withSession(out, id string) (string, error) {
-	if len(out) < 2 || out[0] != '{' {
-		return out, nil
-	}
-	tail := out[1:]
-	if tail != "}" {
-		tail = "," + tail
-	}
-	q, err := json.Marshal(id)
-	if err != nil {
-		return "", err
-	}
-	return `{"session":` + string(q) + tail, nil
-}
-
 // sessionData is a session as the lab's methods read it: the records as
 // they crossed the wire and the key log that opens them.
 type sessionData struct {

@@ -83,16 +83,15 @@ func (a *API) PrepareSession(arg string) (string, error) {
 		return "", err
 	}
 	ms := float64(time.Since(start).Microseconds()) / 1000
-	out, err := exportOf(s, h.id)
-	if err != nil {
-		return "", err
-	}
 	info, err := encode(PreparedInfo{RanAt: start.UTC().Format("2006-01-02T15:04:05.000Z07:00"), HandshakeMs: ms})
 	if err != nil {
 		return "", err
 	}
+	out := appendExport(exportBuffer(), s, h.id)
+	out = append(out[:len(out)-1], `,"prepared":`...) // the export's closing '}'
+	out = append(append(out, info...), '}')
 	h.prepared = &prepared{req: normalized(req), setup: h.setup, sess: s}
-	return out[:len(out)-1] + `,"prepared":` + info + "}", nil
+	return string(out), nil
 }
 
 // TakePrepared makes the handle's prepared session its session, as a

@@ -1,6 +1,6 @@
 package pki
 
-import "tlsplayground/playground/internal/jsonenc"
+import "tlsplayground/playground/jsonenc"
 
 // AppendJSON appends the certificate's description as encoding/json
 // writes it (the field names are its struct tags; export_json_test.go in

@@ -1,7 +1,7 @@
 package session
 
 import (
-	"tlsplayground/playground/internal/jsonenc"
+	"tlsplayground/playground/jsonenc"
 	"tlsplayground/playground/trace"
 )
 

@@ -1,6 +1,6 @@
 package trace
 
-import "tlsplayground/playground/internal/jsonenc"
+import "tlsplayground/playground/jsonenc"
 
 // The trace's types append their JSON as encoding/json writes it (the
 // field names are their struct tags; export_json_test.go in
