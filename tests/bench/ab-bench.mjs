@@ -15,7 +15,7 @@
 // tls-playground:recorded mark; none in a build without one) and the live one
 // (tls-playground:ready, as before), with the same long tasks and CPU (the
 // load's, until the live session).
-import { launch, stats } from './chromium.mjs';
+import { launch, stats, bodyState } from './chromium.mjs';
 import { FLOWS, idle } from '../browser/helpers.mjs';
 
 const [urlA, urlB] = [process.argv[2], process.argv[3]];
@@ -78,10 +78,10 @@ try {
       const cdp = await ctx.newCDPSession(page);
       const { result: ready, cpu: loadCPU } = await traced(page, cdp, async () => {
         await page.goto(url);
-        await page.waitForSelector('body[data-state="ready"]', { timeout: 300_000 });
+        await bodyState(page, 'state', ['ready']);
         return page.evaluate(() => ['recorded', 'ready'].map((m) => performance.getEntriesByName(`tls-playground:${m}`)[0]?.startTime));
       });
-      await idle(page);
+      await bodyState(page, 'busy', ['false'], 30_000);
       const loadTasks = await take(page);
       put('load → recorded session on screen (mark)', who, loadTasks, ready[0] ?? NaN, loadCPU);
       put('load → live session on screen', who, loadTasks, ready[1], loadCPU);

@@ -17,3 +17,25 @@ export function stats(xs) {
   const q = (p) => s[Math.min(s.length - 1, Math.floor(p * (s.length - 1) + 0.5))];
   return { n: s.length, median: q(0.5), p90: q(0.9), min: s[0], max: s[s.length - 1] };
 }
+
+/**
+ * bodyState waits until <body data-NAME> holds one of values and returns it,
+ * with a MutationObserver in the page: not Playwright's waitForSelector or
+ * waitForFunction, whose injected script (some 500 functions: 10-20 ms of the
+ * page's main thread, a long task on a busy machine) would otherwise be
+ * parsed and run in the middle of the load being measured.
+ */
+export function bodyState(page, name, values, timeout = 300_000) {
+  return page.evaluate(({ name, values, timeout }) => new Promise((resolve, reject) => {
+    const now = () => document.body && values.includes(document.body.dataset[name]);
+    if (now()) { resolve(document.body.dataset[name]); return; }
+    const observer = new MutationObserver(() => {
+      if (!now()) return;
+      observer.disconnect();
+      clearTimeout(timer);
+      resolve(document.body.dataset[name]);
+    });
+    observer.observe(document.documentElement, { attributes: true, subtree: true, childList: true });
+    const timer = setTimeout(() => { observer.disconnect(); reject(new Error(`body data-${name} is not ${values.join(' or ')} after ${timeout} ms`)); }, timeout);
+  }), { name, values, timeout });
+}

@@ -5,12 +5,15 @@
 // is zero tasks over 50 ms in each; the browser suite only guards against gross
 // regressions (tests/browser/longtasks.test.mjs), this is where the number is read.
 //
-//   node tests/bench/flows-bench.mjs PLAYGROUND_URL [repeats]
-import { launch, stats } from './chromium.mjs';
-import { FLOWS, idle } from '../browser/helpers.mjs';
+//   node tests/bench/flows-bench.mjs PLAYGROUND_URL [repeats] [only]
+//
+// only: run just the flows whose name holds it ("eve"), the load's rows always.
+import { launch, stats, bodyState } from './chromium.mjs';
+import { FLOWS } from '../browser/helpers.mjs';
 
 const url = process.argv[2] || 'http://127.0.0.1:18093/';
 const repeats = Number(process.argv[3] || 3);
+const only = process.argv[4] || '';
 
 const observe = () => {
   window.__longtasks = [];
@@ -23,7 +26,7 @@ const observe = () => {
 // recording, tls-playground:recorded; absent from a build without one),
 // and up to the live session on screen (the page ready).
 const RECORDED = 'load → recorded first session shown';
-const flows = [[RECORDED, null], ['load → live session shown (engine ready)', null], ...FLOWS];
+const flows = [[RECORDED, null], ['load → live session shown (engine ready)', null], ...FLOWS.filter(([name]) => name.includes(only))];
 
 const rows = new Map(flows.map(([name]) => [name, { count: [], max: [], took: [] }]));
 const browser = await launch();
@@ -34,8 +37,8 @@ try {
     const page = await ctx.newPage();
     const t0 = Date.now();
     await page.goto(url);
-    await page.waitForSelector('body[data-state="ready"]', { timeout: 300_000 });
-    await idle(page);
+    await bodyState(page, 'state', ['ready']);
+    await bodyState(page, 'busy', ['false'], 30_000);
     for (const [name, run] of flows) {
       const r = rows.get(name);
       let took = Date.now() - t0;

@@ -23,7 +23,7 @@ import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { launch, stats } from './chromium.mjs';
+import { launch, stats, bodyState } from './chromium.mjs';
 
 const playgroundURL = process.argv[2] || 'http://127.0.0.1:18093/';
 const rivalsDir = path.resolve(process.argv[3] || '../../shared/rivals');
@@ -58,7 +58,7 @@ const subjects = {
   playground: {
     url: playgroundURL,
     usable: async (page) => {
-      await page.waitForSelector('body[data-state="ready"]', { timeout: 300_000 });
+      await bodyState(page, 'state', ['ready']);
       return page.evaluate(() => ({
         usable: performance.getEntriesByName('tls-playground:ready')[0]?.startTime,
         recorded: performance.getEntriesByName('tls-playground:recorded')[0]?.startTime,
@@ -84,8 +84,12 @@ const subjects = {
     url: `${rivalsBase}/crypto-lab-tls-handshake/`,
     usable: async (page) => {
       // Its first live handshake: the message list and the step detail rendered.
-      await page.waitForFunction(() => document.querySelectorAll('.msg').length >= 8 && document.querySelector('#resetBtn'), null, { timeout: 60_000, polling: 'raf' });
-      return page.evaluate(() => ({ usable: performance.now() }));
+      // Polled once a frame in the page, as the playground's is observed there: no Playwright selector engine in either page's load.
+      return page.evaluate(() => new Promise((resolve) => {
+        const tick = () => (document.querySelectorAll('.msg').length >= 8 && document.querySelector('#resetBtn')
+          ? resolve({ usable: performance.now() }) : requestAnimationFrame(tick));
+        tick();
+      }));
     },
     newSession: { button: '#resetBtn', before: () => document.querySelector('#app').textContent,
       done: (b) => document.querySelector('#app').textContent !== b, complete: () => Promise.resolve() },
