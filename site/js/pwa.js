@@ -62,6 +62,14 @@ function engineSettled() {
   });
 }
 
+/** whenIdle resolves once the page is idle (at most 3 s later). */
+function whenIdle() {
+  return new Promise((resolve) => {
+    if (window.requestIdleCallback) requestIdleCallback(() => resolve(), { timeout: 3000 });
+    else setTimeout(resolve, 500);
+  });
+}
+
 /** storeLazy asks the active worker, when this page is idle, to store the modules loaded on first use. */
 function storeLazy(registration) {
   if (navigator.connection && navigator.connection.saveData) {
@@ -106,8 +114,11 @@ async function start() {
   });
 
   // On a first visit the worker downloads everything again (from the HTTP cache when it can):
-  // let the page's own engine download finish first, so they do not compete.
+  // let the page's own engine download finish first, so they do not compete, and the live
+  // session's first render too: the worker's install (its fetches, its cache writes) took
+  // 100-140 ms of CPU beside that render, on a machine with two cores (issue 9: long tasks).
   await engineSettled();
+  await whenIdle();
 
   let registration;
   try {

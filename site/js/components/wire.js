@@ -121,6 +121,7 @@ export class Wire extends HTMLElement {
     this._props = { session: null, view: 'plain', labels: DEFAULT_LABELS, mark: null, selected: -1 };
     this.opened = new Set(); // records whose bytes are open
     this.first = '';
+    this.eveKept = new Map(); // Eve's view: each record's <li>, by what it shows
   }
 
   set session(v) { this.set({ session: v }); }
@@ -173,6 +174,7 @@ export class Wire extends HTMLElement {
     const first = `${session.importId ?? ''}|${session.connection ?? ''}|${(records[0] || {}).hex || ''}`;
     if (first !== this.first) { this.first = first; this.opened = new Set(); }
     const fatal = session.error ? fatalRecord(session) : -1;
+    const eveKept = new Map(); // Eve's records shown after this render, by what they show
     const items = records.map((r, i) => {
       const enc = isEncrypted(session, i);
       const other = r.from === 'client' ? 'server' : 'client';
@@ -200,9 +202,16 @@ export class Wire extends HTMLElement {
           }, head));
       }
       if (view === 'eve') {
-        return h('li', { class: cls, 'data-record': i },
+        // A record Eve already shows is kept as it is, its fields read once: a message sent
+        // adds its records without rebuilding (and re-laying out) those before it (issue 9).
+        const key = [i, r.from, r.hex, cls, sideLabel(r.from, labels), sideLabel(other, labels), i === fatal ? session.error.alert : ''].join('|');
+        const kept = this.eveKept.get(key);
+        if (kept) { eveKept.set(key, kept); return kept; }
+        const li = h('li', { class: cls, 'data-record': i },
           h('p', { class: 'wire-head' }, head),
           eveBody(session, i, enc));
+        eveKept.set(key, li);
+        return li;
       }
       // 'plain' and 'bytes': each record opens to its bytes, asked for and built when first
       // opened; the changed one is open.
@@ -210,7 +219,15 @@ export class Wire extends HTMLElement {
         lazyDetails(h('details', { class: 'wire-bytes', 'data-record': i, open: Boolean(changed) || this.opened.has(i) },
           h('summary', { class: 'wire-head', 'data-testid': `wire-record-${i}` }, head)), () => this.recordBytes(i)));
     });
-    fill(this, h('ol', { class: classes('wire', `view-${view}`), 'data-testid': `wire-${view}` }, items));
+    this.eveKept = eveKept;
+    const list = this.firstElementChild;
+    if (view === 'eve' && list && list.matches('ol.wire.view-eve')) {
+      // The list in place: only the records that changed move, the others stay laid out.
+      items.forEach((li, k) => { if (list.children[k] !== li) list.insertBefore(li, list.children[k] || null); });
+      while (list.children.length > items.length) list.lastElementChild.remove();
+    } else {
+      fill(this, h('ol', { class: classes('wire', `view-${view}`), 'data-testid': `wire-${view}` }, items));
+    }
     if (view === 'eve') this.fillEve();
   }
 
@@ -230,11 +247,13 @@ export class Wire extends HTMLElement {
   /** fillEve names the fields of the records Eve reads in the clear, once the analyzer has them. */
   fillEve() {
     const { session } = this._props;
-    for (const body of this.querySelectorAll('.eve-body.clear[data-record]')) {
+    for (const body of this.querySelectorAll('.eve-body.clear[data-record]:not([data-asked])')) {
       const i = Number(body.dataset.record);
       const slot = body.querySelector('.eve-fields');
+      body.dataset.asked = '';
       whenAnalyzer(this, () => recordAnalysis(session, i, { keys: false }).then((a) => {
-        if (this._props.session !== session) return;
+        // The record may be shown for a later session too (kept by render): fill it while it is on the page.
+        if (!body.isConnected) { delete body.dataset.asked; return; }
         fill(slot, eveFields(a.tree.wire));
       }, (err) => fill(slot, h('span', { class: 'explanation' }, `the analyzer could not read it: ${err.message}`))));
     }
