@@ -377,8 +377,9 @@ func (c *Core) skipEarlyData(rec record.Record) error {
 	return nil
 }
 
-// readRecord handles one record received.
-func (c *Core) readRecord(rec record.Record) error {
+// readRecord handles one record received, wire its bytes as they came
+// (record.Drain: never written to).
+func (c *Core) readRecord(rec record.Record, wire []byte) error {
 	if err := c.checkLength(rec); err != nil {
 		return err
 	}
@@ -392,7 +393,7 @@ func (c *Core) readRecord(rec record.Record) error {
 	if skipped || err != nil {
 		return err
 	}
-	c.received = append(c.received, record.Out{Wire: rec.Marshal(), Name: handshake.RecordName(typ, payload, len(c.hsBuf) > 0), Step: c.CurrentStep(), Encrypted: encrypted})
+	c.received = append(c.received, record.Out{Wire: wire, Name: handshake.RecordName(typ, payload, len(c.hsBuf) > 0), Step: c.CurrentStep(), Encrypted: encrypted})
 	switch typ {
 	case record.TypeAlert:
 		return c.readAlert(payload)
@@ -404,7 +405,7 @@ func (c *Core) readRecord(rec record.Record) error {
 	case record.TypeHandshake:
 		return c.readHandshake(payload)
 	case record.TypeApplicationData:
-		return c.readApplicationData(rec, payload)
+		return c.readApplicationData(rec, wire, payload)
 	}
 	return alert.New(alert.UnexpectedMessage, "tls: unexpected record type "+record.TypeName(typ))
 }
@@ -455,7 +456,7 @@ func precedesKeyChange(t uint8) bool {
 // readApplicationData takes application data: after the handshake (and,
 // after our own close_notify, until the peer's: RFC 5246, Section 7.2.1;
 // RFC 8446, Section 6.1), or as the version allows before it.
-func (c *Core) readApplicationData(rec record.Record, payload []byte) error {
+func (c *Core) readApplicationData(rec record.Record, wire, payload []byte) error {
 	if !c.HandshakeComplete() {
 		if c.hs.EarlyData != nil {
 			if took, err := c.hs.EarlyData(rec, payload); took || err != nil {
@@ -483,7 +484,7 @@ func (c *Core) readApplicationData(rec record.Record, payload []byte) error {
 	}
 	n := c.notes()
 	c.trace.Add(StepApplication, c.actor, "Receives, authenticates and decrypts application data",
-		trace.Hex("Record received", rec.Marshal(), n.received),
+		trace.Hex("Record received", wire, n.received),
 		trace.Check(n.tagName, true, "the tag matches: the record is authentic and unchanged"),
 		trace.Text("Decrypted", string(payload), strconv.Itoa(len(payload))+" bytes"))
 	return nil

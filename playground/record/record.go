@@ -4,6 +4,7 @@
 package record
 
 import (
+	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"encoding/binary"
@@ -72,6 +73,15 @@ func (r Record) Marshal() []byte {
 // Parse reads one record from the front of buf. It returns n == 0 and no
 // error when buf does not yet hold a whole record.
 func Parse(buf []byte) (r Record, n int, err error) {
+	r, n, err = parse(buf)
+	if n > 0 {
+		r.Payload = bytes.Clone(r.Payload)
+	}
+	return r, n, err
+}
+
+// parse is Parse with the payload a slice of buf, its capacity clipped.
+func parse(buf []byte) (r Record, n int, err error) {
 	if len(buf) < HeaderLen {
 		return Record{}, 0, nil
 	}
@@ -90,9 +100,8 @@ func Parse(buf []byte) (r Record, n int, err error) {
 	if len(buf) < HeaderLen+length {
 		return Record{}, 0, nil
 	}
-	p := make([]byte, length)
-	copy(p, buf[HeaderLen:HeaderLen+length])
-	return Record{Type: typ, Version: vers, Payload: p}, HeaderLen + length, nil
+	n = HeaderLen + length
+	return Record{Type: typ, Version: vers, Payload: buf[HeaderLen:n:n]}, n, nil
 }
 
 // Out is one record an endpoint wants sent, with what it carries.
@@ -331,20 +340,26 @@ func (p *Protector) Discard() {
 }
 
 // Drain appends data to *buf and calls handle for each whole record at
-// its front, in order, keeping a partial record for later. It stops at the
-// first error, from a malformed record or from handle.
-func Drain(buf *[]byte, data []byte, handle func(Record) error) error {
+// its front, in order, with the record's wire bytes, keeping a partial
+// record for later. It stops at the first error, from a malformed record or
+// from handle. The record's payload and wire bytes are slices of *buf,
+// their capacity clipped, and they stay as they are: Drain only ever
+// appends to *buf beyond what it has handed out, and handle must not write
+// to them (the records a connection received are kept as they came,
+// without a copy each).
+func Drain(buf *[]byte, data []byte, handle func(rec Record, wire []byte) error) error {
 	*buf = append(*buf, data...)
 	for {
-		rec, n, err := Parse(*buf)
+		rec, n, err := parse(*buf)
 		if err != nil {
 			return err
 		}
 		if n == 0 {
 			return nil
 		}
+		wire := (*buf)[:n:n]
 		*buf = (*buf)[n:]
-		if err := handle(rec); err != nil {
+		if err := handle(rec, wire); err != nil {
 			return err
 		}
 	}

@@ -281,11 +281,14 @@ func (s *Session) carry(fromName string, from endpoint.Endpoint, toName string, 
 		idx := len(s.records)
 		wire := o.Wire
 		if s.deliver != nil {
-			wire = s.deliver(fromName, idx, append([]byte(nil), wire...))
+			// A copy of what a hook returns: it may keep and change it.
+			wire = bytes.Clone(s.deliver(fromName, idx, append([]byte(nil), wire...)))
 		}
-		// A copy: the record as it crossed, whatever its sender does
-		// with its own bytes later.
-		s.records = append(s.records, Record{From: fromName, wire: bytes.Clone(wire)})
+		// The record as it crossed, without a copy of an endpoint's: an
+		// endpoint marshals each record it sends afresh and never writes
+		// to it again, and a receiver copies what it is given
+		// (record.Drain).
+		s.records = append(s.records, Record{From: fromName, wire: wire})
 		s.messages = append(s.messages, Message{Name: o.Name, From: fromName, Step: o.Step, Record: idx, Encrypted: o.Encrypted})
 		if to.Err() != nil {
 			continue // a dead endpoint reads nothing more
