@@ -300,8 +300,26 @@ func (c *Conn) establishHandshakeKeys(step int) error {
 // appendKeyValues appends two directions' traffic keys and IVs to vals,
 // first then second.
 func appendKeyValues(vals []trace.Value, first string, f TrafficKeys, second string, s TrafficKeys) []trace.Value {
-	return append(vals, trace.Secret(first+" key", f.Key, ""), trace.Secret(first+" IV", f.IV, ""),
-		trace.Secret(second+" key", s.Key, ""), trace.Secret(second+" IV", s.IV, ""))
+	fk, fiv := keyLabels(first)
+	sk, siv := keyLabels(second)
+	return append(vals, trace.Secret(fk, f.Key, ""), trace.Secret(fiv, f.IV, ""),
+		trace.Secret(sk, s.Key, ""), trace.Secret(siv, s.IV, ""))
+}
+
+// keyLabels returns the labels of a direction's key and IV: name+" key",
+// name+" IV", spelled out for a handshake's four directions.
+func keyLabels(name string) (string, string) {
+	switch name {
+	case "Server handshake":
+		return "Server handshake key", "Server handshake IV"
+	case "Client handshake":
+		return "Client handshake key", "Client handshake IV"
+	case "Server application":
+		return "Server application key", "Server application IV"
+	case "Client application":
+		return "Client application key", "Client application IV"
+	}
+	return name + " key", name + " IV"
 }
 
 // readHelloRetryRequest: the server wants a key share for another group.
@@ -587,7 +605,7 @@ func (c *Conn) readServerFinished(raw []byte) error {
 	}
 	thFinished := c.TranscriptHash()
 	cfk := c.ks.FinishedKey(c.ks.ClientHandshake, "c_hs", "client")
-	vd := FinishedMAC(c.suite.Hash, cfk, thFinished)
+	vd := c.ks.FinishedMAC(cfk, thFinished)
 	fin := &handshake.Finished{VerifyData: vd}
 	fin.Raw = fin.Marshal()
 	wire := c.SendHandshake(fin.Raw, "Finished", StepEstablish)
@@ -638,7 +656,7 @@ func (c *Conn) checkFinished(raw, secret []byte, node, who string) error {
 	}
 	th := c.TranscriptHash()
 	fk := c.ks.FinishedKey(secret, node, who)
-	want := FinishedMAC(c.suite.Hash, fk, th)
+	want := c.ks.FinishedMAC(fk, th)
 	ok := hmac.Equal(want, m.VerifyData)
 	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Receives the "+who+"'s Finished and checks it",
 		trace.Secret(who+" finished_key", fk, `HKDF-Expand-Label(`+who+`_handshake_traffic_secret, "finished")`),

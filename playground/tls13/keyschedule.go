@@ -344,8 +344,31 @@ func DeriveSecret(h crypto.Hash, secret []byte, label string, transcriptHash []b
 	return ExpandLabel(h, secret, label, transcriptHash, h.Size())
 }
 
-// emptyHash is Hash("").
-func emptyHash(h crypto.Hash) []byte { return h.New().Sum(nil) }
+// emptyHash is Hash(""), the context of Derive-Secret(secret, "derived",
+// ""): written out for the suites' two hashes (TestEmptyHash checks them)
+// rather than hashed twice per handshake and side. The caller only reads
+// it.
+func emptyHash(h crypto.Hash) []byte {
+	switch h {
+	case crypto.SHA256:
+		return emptySHA256[:]
+	case crypto.SHA384:
+		return emptySHA384[:]
+	}
+	return h.New().Sum(nil)
+}
+
+var (
+	emptySHA256 = [...]byte{
+		0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
+		0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
+	}
+	emptySHA384 = [...]byte{
+		0x38, 0xb0, 0x60, 0xa7, 0x51, 0xac, 0x96, 0x38, 0x4c, 0xd9, 0x32, 0x7e, 0xb1, 0xb1, 0xe3, 0x6a,
+		0x21, 0xfd, 0xb7, 0x11, 0x14, 0xbe, 0x07, 0x43, 0x4c, 0x0c, 0xc7, 0xbf, 0x63, 0xf6, 0xe1, 0xda,
+		0x27, 0x4e, 0xde, 0xbf, 0xe7, 0x6f, 0x65, 0xfb, 0xd5, 0x1a, 0xd2, 0xf1, 0x48, 0x98, 0xb9, 0x5b,
+	}
+)
 
 // EarlySecret computes the early secret from a resumption PSK (RFC 8446,
 // Section 7.1), or from a zero string when psk is nil, and, with a PSK, the
@@ -444,17 +467,57 @@ func (k *Schedule) Keys(s *suites.Suite, secret []byte, parent, who string) Traf
 		Key: k.mac.expandLabel(secret, labelKey, nil, s.KeyLen),
 		IV:  k.mac.expandLabel(secret, labelIV, nil, 12),
 	}
-	k.record(parent+"_key", who+" key", t.Key, true, `HKDF-Expand-Label("key")`, nil, parent)
-	k.record(parent+"_iv", who+" IV", t.IV, true, `HKDF-Expand-Label("iv")`, nil, parent)
+	n := namesOf(parent, who)
+	k.record(n.key, n.keyLabel, t.Key, true, `HKDF-Expand-Label("key")`, nil, parent)
+	k.record(n.iv, n.ivLabel, t.IV, true, `HKDF-Expand-Label("iv")`, nil, parent)
 	return t
+}
+
+// derivedNames are the ids and labels of the nodes derived from a traffic
+// secret's node parent, whose owner is who: parent+"_key", who+" key",
+// parent+"_iv", who+" IV", parent+"_finished", who+" finished_key".
+type derivedNames struct{ key, keyLabel, iv, ivLabel, fin, finLabel string }
+
+func makeNames(parent, who string) derivedNames {
+	return derivedNames{parent + "_key", who + " key", parent + "_iv", who + " IV", parent + "_finished", who + " finished_key"}
+}
+
+// handshakeNames are the derivedNames of every handshake's traffic
+// secrets, made once rather than per handshake.
+var handshakeNames = []struct {
+	parent, who string
+	names       derivedNames
+}{
+	{"c_hs", "client handshake", makeNames("c_hs", "client handshake")},
+	{"s_hs", "server handshake", makeNames("s_hs", "server handshake")},
+	{"c_ap", "client application", makeNames("c_ap", "client application")},
+	{"s_ap", "server application", makeNames("s_ap", "server application")},
+	{"c_hs", "client", makeNames("c_hs", "client")},
+	{"s_hs", "server", makeNames("s_hs", "server")},
+}
+
+func namesOf(parent, who string) derivedNames {
+	for _, h := range handshakeNames {
+		if h.parent == parent && h.who == who {
+			return h.names
+		}
+	}
+	return makeNames(parent, who)
 }
 
 // FinishedKey derives the key for the Finished MAC from a handshake
 // traffic secret (RFC 8446, Section 4.4.4).
 func (k *Schedule) FinishedKey(secret []byte, parent, who string) []byte {
 	fk := k.mac.expandLabel(secret, labelFinished, nil, k.hash.Size())
-	k.record(parent+"_finished", who+" finished_key", fk, true, `HKDF-Expand-Label("finished")`, nil, parent)
+	n := namesOf(parent, who)
+	k.record(n.fin, n.finLabel, fk, true, `HKDF-Expand-Label("finished")`, nil, parent)
 	return fk
+}
+
+// FinishedMAC is verify_data = HMAC(finished_key, transcript hash)
+// (RFC 8446, Section 4.4.4), with the schedule's own HMAC.
+func (k *Schedule) FinishedMAC(finishedKey, th []byte) []byte {
+	return bytes.Clone(k.mac.sum(finishedKey, th, nil))
 }
 
 // FinishedMAC is verify_data = HMAC(finished_key, transcript hash).

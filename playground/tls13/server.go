@@ -506,7 +506,7 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 func (c *Conn) sendServerFinished() error {
 	th := c.TranscriptHash()
 	fk := c.ks.FinishedKey(c.ks.ServerHandshake, "s_hs", "server")
-	vd := FinishedMAC(c.suite.Hash, fk, th)
+	vd := c.ks.FinishedMAC(fk, th)
 	fin := &handshake.Finished{VerifyData: vd}
 	fin.Raw = fin.Marshal()
 	wire := c.SendHandshake(fin.Raw, "Finished", StepEstablish)
