@@ -274,7 +274,7 @@ func (k *Schedule) record(id, label string, value []byte, secret bool, op string
 	}
 	n := trace.Node(id, label, value, secret, op, from...)
 	if th != nil {
-		n.Transcript = bytes.Clone(th)
+		n.Transcript = trace.Keep(th)
 	}
 	k.Nodes = append(k.Nodes, n)
 }

@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"sync"
 
 	"tlsplayground/playground/pki"
 )
@@ -87,8 +88,38 @@ func (v Value) Hex() string { return v.Raw.String() }
 // Hex is a byte string shown in hex with its length. It keeps a copy of b:
 // the engine overwrites its secrets with zeros once it is done with them.
 func Hex(label string, b []byte, note string) Value {
-	return Value{Label: label, Kind: KindHex, Raw: bytes.Clone(b), Len: len(b), Note: note}
+	return Value{Label: label, Kind: KindHex, Raw: Keep(b), Len: len(b), Note: note}
 }
+
+// Keep returns a copy of b for the trace (nil for nil). Short copies are
+// carved out of a shared chunk rather than allocated each: a handshake
+// records about a hundred byte strings, most of them a few dozen bytes
+// (issue 9). A chunk lives as long as any copy in it does.
+func Keep(b []byte) []byte {
+	if b == nil {
+		return nil
+	}
+	if len(b) == 0 || len(b) > keepMax {
+		return bytes.Clone(b)
+	}
+	keepChunk.Lock()
+	if len(keepChunk.free) < len(b) {
+		keepChunk.free = make([]byte, keepChunkSize)
+	}
+	c := keepChunk.free[:len(b):len(b)] // clipped: an append to it copies
+	keepChunk.free = keepChunk.free[len(b):]
+	keepChunk.Unlock()
+	copy(c, b)
+	return c
+}
+
+// keepChunk is the rest of the chunk Keep copies into.
+var keepChunk struct {
+	sync.Mutex
+	free []byte
+}
+
+const keepChunkSize, keepMax = 4096, 256
 
 // Secret is a byte string that must stay secret; the page marks it.
 func Secret(label string, b []byte, note string) Value {
@@ -194,7 +225,7 @@ func Node(id, label string, value []byte, secret bool, op string, from ...string
 	if from == nil {
 		from = []string{}
 	}
-	return KSNode{ID: id, Side: NodeSide(id), Label: label, Raw: bytes.Clone(value), Secret: secret, Op: op, From: from}
+	return KSNode{ID: id, Side: NodeSide(id), Label: label, Raw: Keep(value), Secret: secret, Op: op, From: from}
 }
 
 // KeyShare is an ephemeral key exchange seen from both sides.
