@@ -33,6 +33,10 @@ var plain = func() (t [256]bool) {
 
 const hexDigits = "0123456789abcdef"
 
+// ones and tops are a byte's lowest and highest bit in each byte of a
+// word (String's scan, 8 bytes at a time).
+const ones, tops = 0x0101010101010101, 0x8080808080808080
+
 // String appends s as a JSON string, escaped as encoding/json escapes it
 // with HTML escaping on: '"' and '\\' with a backslash; \b, \f, \n, \r
 // and \t in short form; the other controls and '<', '>', '&' as \u00XX;
@@ -41,12 +45,37 @@ const hexDigits = "0123456789abcdef"
 func String(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if plain[c] {
-			i++
-			continue
+	for i := 0; ; {
+		// Skip plain bytes 8 at a time, then one at a time. With ones =
+		// 0x0101…01, (v - ones) &^ v has the top bit of some byte set if
+		// and only if v has a zero byte (exact for the word; which byte it
+		// marks may be wrong past the first, which does not matter here);
+		// (x - 0x20*ones) &^ x likewise finds a byte below 0x20, and x's
+		// own top bits a byte of 0x80 or more. The five ASCII bytes to
+		// escape are the zero bytes of three words: x|0x04 ^ 0x26 ('"'
+		// 0x22, '&' 0x26), x|0x02 ^ 0x3e ('<' 0x3c, '>' 0x3e) and x ^ 0x5c
+		// ('\\'). Most of an export's text is plain, and scanning it was
+		// most of the encoder's time; written out here, not called: the
+		// page's engine is built without inlining (scripts/wasm-gcflags).
+		for i+8 <= len(s) {
+			w := s[i : i+8]
+			x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+				uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+			q := (x | 0x04*ones) ^ 0x26*ones
+			a := (x | 0x02*ones) ^ 0x3e*ones
+			e := x ^ 0x5c*ones
+			if ((q-ones)&^q|(a-ones)&^a|(e-ones)&^e|(x-0x20*ones)&^x|x)&tops != 0 {
+				break
+			}
+			i += 8
 		}
+		for i < len(s) && plain[s[i]] {
+			i++
+		}
+		if i == len(s) {
+			break
+		}
+		c := s[i]
 		if c < utf8.RuneSelf {
 			b = append(b, s[start:i]...)
 			switch c {

@@ -31,10 +31,17 @@ func TestString(t *testing.T) {
 	}
 }
 
-// TestEveryByte writes every byte value alone and inside text.
+// TestEveryByte writes every byte value alone and at every place of the
+// first 8-byte words of plain text, and after a multi-byte character.
 func TestEveryByte(t *testing.T) {
 	for c := range 256 {
-		for _, s := range []string{string(rune(0)) + string([]byte{byte(c)}), "ab" + string([]byte{byte(c)}) + "cd"} {
+		list := []string{string([]byte{byte(c)}), "é" + string([]byte{byte(c)}) + "é"}
+		for at := range 18 {
+			s := []byte("abcdefghijklmnopqrstuvwxyz")
+			s[at] = byte(c)
+			list = append(list, string(s[:at+1]), string(s))
+		}
+		for _, s := range list {
 			if got, want := String(nil, s), marshal(t, s); !bytes.Equal(got, want) {
 				t.Errorf("String(%q) = %s, json.Marshal writes %s", s, got, want)
 			}

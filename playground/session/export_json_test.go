@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -399,10 +400,12 @@ func FuzzExportJSON(f *testing.F) {
 // BenchmarkExportJSON splits what the page's export costs after a
 // handshake: the handshake alone, then with Export built, then written by
 // json.Marshal (how it was written), or by AppendJSON (how wasm writes it
-// now). Under cpubench-style runs, subtract the first from the others.
+// now); "describe" is the export and its certificates decoded (which
+// either encoder does first, once per certificate). Under cpubench-style
+// runs (instructions of 2N runs minus N), subtract one from the next.
 func BenchmarkExportJSON(b *testing.B) {
 	for _, c := range benchCases {
-		for _, phase := range []string{"handshake", "export", "marshal", "append"} {
+		for _, phase := range []string{"handshake", "export", "describe", "marshal", "append"} {
 			b.Run(c.name+"/"+phase, func(b *testing.B) {
 				setup := benchSetup(b, c.keyType)
 				size := 0
@@ -413,6 +416,8 @@ func BenchmarkExportJSON(b *testing.B) {
 					}
 					e := s.Export()
 					switch phase {
+					case "describe":
+						describeCerts(e)
 					case "marshal":
 						out, err := json.Marshal(e)
 						if err != nil {
@@ -420,7 +425,7 @@ func BenchmarkExportJSON(b *testing.B) {
 						}
 						size = len(out)
 					case "append":
-						size = len(e.AppendJSON(nil))
+						size = len(e.AppendJSON(make([]byte, 0, size)))
 					}
 				}
 				if size > 0 {
@@ -451,5 +456,71 @@ func BenchmarkExportEncode(b *testing.B) {
 				size = len(e.AppendJSON(make([]byte, 0, size)))
 			}
 		})
+	}
+}
+
+// BenchmarkExportEncodeRatio writes one session's export by json.Marshal
+// and by AppendJSON in turns, a batch of each per iteration, and reports
+// the median of their times and of the ratio AppendJSON/json.Marshal:
+// what load on the machine disturbs least (under Node, where no CPU time
+// can be read).
+func BenchmarkExportEncodeRatio(b *testing.B) {
+	const batch = 5
+	for _, c := range benchCases {
+		e := engineHandshake(b, benchSetup(b, c.keyType), c).Export()
+		b.Run(c.name, func(b *testing.B) {
+			size := 0
+			marshal := func() {
+				for range batch {
+					if _, err := json.Marshal(e); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+			appendJSON := func() {
+				for range batch {
+					size = len(e.AppendJSON(make([]byte, 0, size)))
+				}
+			}
+			var ratios, ms, as []float64
+			for i := 0; b.Loop(); i++ {
+				first, second := marshal, appendJSON
+				if i%2 == 1 {
+					first, second = appendJSON, marshal
+				}
+				t0 := time.Now()
+				first()
+				t1 := time.Now()
+				second()
+				t2 := time.Now()
+				m, a := t1.Sub(t0), t2.Sub(t1)
+				if i%2 == 1 {
+					m, a = a, m
+				}
+				ratios = append(ratios, float64(a)/float64(m))
+				ms = append(ms, float64(m.Microseconds())/batch)
+				as = append(as, float64(a.Microseconds())/batch)
+			}
+			for _, l := range [][]float64{ratios, ms, as} {
+				slices.Sort(l)
+			}
+			b.ReportMetric(ratios[len(ratios)/2], "append/marshal")
+			b.ReportMetric(ms[len(ms)/2], "µs-marshal")
+			b.ReportMetric(as[len(as)/2], "µs-append")
+		})
+	}
+}
+
+// describeCerts decodes the certificates e's events show (CertRef.Info),
+// as either encoder does when it writes them.
+func describeCerts(e *Export) {
+	for _, st := range e.Steps {
+		for _, ev := range st.Events {
+			for _, v := range ev.Values {
+				if v.Cert != nil {
+					v.Cert.Info()
+				}
+			}
+		}
 	}
 }
