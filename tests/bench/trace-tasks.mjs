@@ -52,9 +52,10 @@ function report(events) {
   for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') names.set(`${e.pid}:${e.tid}`, e.args.name);
   const key = (e) => `${e.pid}:${e.tid}`;
   const mainKeys = [...names].filter(([, n]) => n === 'CrRendererMain').map(([k]) => k);
-  // The renderer's main thread with the most tasks is the page's.
+  // The page's main thread: the one its marks are on (a load), else the renderer's main thread with the most tasks.
   const X = events.filter((e) => e.ph === 'X');
-  const main = mainKeys.sort((a, b) => X.filter((e) => key(e) === b).length - X.filter((e) => key(e) === a).length)[0];
+  const marked = events.find((e) => /^tls-playground:/.test(e.name) && mainKeys.includes(key(e)));
+  const main = marked ? key(marked) : mainKeys.sort((a, b) => X.filter((e) => key(e) === b).length - X.filter((e) => key(e) === a).length)[0];
   const onMain = X.filter((e) => key(e) === main).sort((a, b) => a.ts - b.ts);
   const t0 = Math.min(...onMain.map((e) => e.ts));
   // Top-level tasks only (a ThreadControllerImpl::RunTask holds a RunTask).
