@@ -69,6 +69,38 @@ type macer struct {
 	inner, outer hash.Hash
 	pad          [128]byte // a block of SHA-256 (64) or SHA-384 (128)
 	buf          [128]byte // the HkdfLabel being expanded, then a hash
+	// chunk is the rest of the memory a schedule's values are carved
+	// from (one allocation for a handshake's two dozen secrets, keys and
+	// IVs, rather than one each); nil for a macer of one value.
+	chunk []byte
+	carve bool
+}
+
+// scheduleChunk holds one side's values of a full handshake (about 530
+// bytes with SHA-256, 800 with SHA-384).
+const scheduleChunk = 1024
+
+// newScheduleMacer is the macer of a schedule: its values carved from
+// chunks.
+func newScheduleMacer(h crypto.Hash) *macer {
+	m := newMacer(h)
+	m.carve = true
+	return m
+}
+
+// keep returns a copy of t, carved from the chunk for a schedule's macer.
+// A copy's capacity is its length: an append to it moves it.
+func (m *macer) keep(t []byte) []byte {
+	if !m.carve || len(t) > scheduleChunk {
+		return append([]byte(nil), t...)
+	}
+	if len(m.chunk) < len(t) {
+		m.chunk = make([]byte, scheduleChunk)
+	}
+	c := m.chunk[:len(t):len(t)]
+	m.chunk = m.chunk[len(t):]
+	copy(c, t)
+	return c
 }
 
 // ipad is HMAC's inner pad byte over a block; ipadToOpad turns an inner
@@ -107,7 +139,7 @@ func (m *macer) sum(key, a, b []byte) []byte {
 // 2.2), in a new slice.
 func (m *macer) extract(salt, ikm []byte) []byte {
 	t := m.sum(salt, ikm, nil)
-	out := append([]byte(nil), t...)
+	out := m.keep(t)
 	clear(t)
 	return out
 }
@@ -118,7 +150,7 @@ func (m *macer) extract(salt, ikm []byte) []byte {
 func (m *macer) expandLabel(secret []byte, label string, context []byte, length int) []byte {
 	info := append(hkdfLabel(m.buf[:0], label, context, length), 1)
 	t := m.sum(secret, info, nil)
-	out := append([]byte(nil), t[:length]...)
+	out := m.keep(t[:length])
 	clear(t)
 	return out
 }
@@ -251,14 +283,14 @@ type Schedule struct {
 // NewSchedule starts a key schedule for suite.
 func NewSchedule(s *suites.Suite) *Schedule {
 	const nodes = 24 // a full handshake (23 nodes); resumption and KeyUpdate add a few
-	return &Schedule{hash: s.Hash, mac: newMacer(s.Hash), Nodes: make([]trace.KSNode, 0, nodes)}
+	return &Schedule{hash: s.Hash, mac: newScheduleMacer(s.Hash), Nodes: make([]trace.KSNode, 0, nodes)}
 }
 
 // newSchedule is NewSchedule, without the teaching copies when the
 // connection's Config says nobody reads them.
 func (c *Conn) newSchedule(s *suites.Suite) *Schedule {
 	if c.cfg.NoScheduleCopies {
-		return &Schedule{hash: s.Hash, mac: newMacer(s.Hash), noCopies: true}
+		return &Schedule{hash: s.Hash, mac: newScheduleMacer(s.Hash), noCopies: true}
 	}
 	return NewSchedule(s)
 }
@@ -517,7 +549,7 @@ func (k *Schedule) FinishedKey(secret []byte, parent, who string) []byte {
 // FinishedMAC is verify_data = HMAC(finished_key, transcript hash)
 // (RFC 8446, Section 4.4.4), with the schedule's own HMAC.
 func (k *Schedule) FinishedMAC(finishedKey, th []byte) []byte {
-	return bytes.Clone(k.mac.sum(finishedKey, th, nil))
+	return k.mac.keep(k.mac.sum(finishedKey, th, nil))
 }
 
 // FinishedMAC is verify_data = HMAC(finished_key, transcript hash).
