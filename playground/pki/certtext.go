@@ -3,7 +3,10 @@ package pki
 import (
 	"crypto/x509"
 	"runtime"
+	"strconv"
+	"strings"
 	"sync"
+	"time"
 	"weak"
 )
 
@@ -14,7 +17,43 @@ import (
 // root every time (issue 9: the trace is on the engine's hot path).
 type certText struct {
 	subject, pem string
-	info         *CertInfo // Describe's
+	info         *CertInfo  // Describe's
+	checks       *checkText // what Verify's checks say of it
+}
+
+// checkText is what Verify's checks say of a certificate itself, whatever
+// the chain and the time it is checked in.
+type checkText struct {
+	quoted      string   // the subject name, quoted
+	keyName     string   // publicKeyName
+	from, until string   // the validity period, RFC 3339 in UTC
+	sans        string   // the subjectAltNames, ", " between them
+	eku         []string // extKeyUsageNames
+	ekuText     string   // eku, ", " between them
+	kuText      string   // keyUsageNames, ", " between them
+}
+
+// checkTextOf returns c's checkText, made once per certificate.
+func checkTextOf(c *x509.Certificate) *checkText {
+	return textOf(c, func(t *certText) {
+		if t.checks != nil {
+			return
+		}
+		if t.subject == "" {
+			t.subject = c.Subject.String()
+		}
+		eku := extKeyUsageNames(c)
+		t.checks = &checkText{
+			quoted:  strconv.Quote(t.subject),
+			keyName: publicKeyName(c),
+			from:    c.NotBefore.UTC().Format(time.RFC3339),
+			until:   c.NotAfter.UTC().Format(time.RFC3339),
+			sans:    strings.Join(sanList(c), ", "),
+			eku:     eku,
+			ekuText: strings.Join(eku, ", "),
+			kuText:  strings.Join(keyUsageNames(c.KeyUsage), ", "),
+		}
+	}).checks
 }
 
 // texts holds a certText per live certificate. An entry is weak: it goes

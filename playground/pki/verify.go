@@ -246,7 +246,8 @@ func signatureCheck(c, issuer *x509.Certificate, name string) Check {
 // signatureVerified is the check of a signature found to verify with
 // issuer's key.
 func signatureVerified(c, issuer *x509.Certificate, name string) Check {
-	return Check{Name: name, OK: true, Detail: "the " + c.SignatureAlgorithm.String() + " signature verifies with the " + publicKeyName(issuer) + " key of " + strconv.Quote(SubjectName(issuer))}
+	t := checkTextOf(issuer)
+	return Check{Name: name, OK: true, Detail: "the " + c.SignatureAlgorithm.String() + " signature verifies with the " + t.keyName + " key of " + t.quoted}
 }
 
 func selfSigned(c *x509.Certificate) bool {
@@ -260,7 +261,8 @@ func validityChecks(certs, path []*x509.Certificate, now time.Time) []Check {
 	checks := make([]Check, len(list))
 	at := now.UTC().Format(time.RFC3339)
 	for i, c := range list {
-		from, until := c.NotBefore.UTC().Format(time.RFC3339), c.NotAfter.UTC().Format(time.RFC3339)
+		t := checkTextOf(c)
+		from, until := t.from, t.until
 		ch := Check{Name: "validity of " + role(i)}
 		switch {
 		case now.Before(c.NotBefore):
@@ -298,7 +300,7 @@ func hostnameCheck(leaf *x509.Certificate, serverName string) Check {
 		return ch
 	}
 	ch.OK = true
-	ch.Detail = strconv.Quote(serverName) + " matches the certificate's names: " + strings.Join(sanList(leaf), ", ")
+	ch.Detail = strconv.Quote(serverName) + " matches the certificate's names: " + checkTextOf(leaf).sans
 	return ch
 }
 
@@ -320,7 +322,7 @@ func trustCheck(path []*x509.Certificate, pathErr error) Check {
 	}
 	ch.OK = true
 	root := path[len(path)-1]
-	ch.Detail = "the chain ends at " + strconv.Quote(SubjectName(root)) + ", which is in the client's trust store"
+	ch.Detail = "the chain ends at " + checkTextOf(root).quoted + ", which is in the client's trust store"
 	return ch
 }
 
@@ -379,15 +381,15 @@ func extKeyUsageCheck(certs, path []*x509.Certificate) Check {
 	var parts []string
 	for i, c := range list {
 		role := roleOf(i)
-		names := extKeyUsageNames(c)
+		t := checkTextOf(c)
 		switch {
-		case len(names) == 0:
+		case len(t.eku) == 0:
 			parts = append(parts, role+": none (no restriction)")
 		case hasEKU(c, x509.ExtKeyUsageServerAuth) || hasEKU(c, x509.ExtKeyUsageAny):
-			parts = append(parts, role+": "+strings.Join(names, ", "))
+			parts = append(parts, role+": "+t.ekuText)
 		default:
 			ch.OK = false
-			parts = append(parts, role+": "+strings.Join(names, ", ")+" (serverAuth missing)")
+			parts = append(parts, role+": "+t.ekuText+" (serverAuth missing)")
 		}
 	}
 	ch.Detail = strings.Join(parts, "; ")
@@ -418,7 +420,7 @@ func keyUsageCheck(certs, path []*x509.Certificate) Check {
 			parts = append(parts, role+": none (no restriction)")
 			continue
 		}
-		desc := role + ": " + strings.Join(keyUsageNames(c.KeyUsage), ", ")
+		desc := role + ": " + checkTextOf(c).kuText
 		switch {
 		case i == 0 && c.KeyUsage&(x509.KeyUsageDigitalSignature|x509.KeyUsageKeyEncipherment) == 0:
 			ch.OK = false
