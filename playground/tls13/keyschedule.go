@@ -74,28 +74,30 @@ type macer struct {
 	// IVs, rather than one each); nil for a macer of one value.
 	chunk []byte
 	carve bool
+	hash  crypto.Hash
 }
 
 // scheduleChunk holds one side's values of a full handshake (about 530
-// bytes with SHA-256, 800 with SHA-384).
-const scheduleChunk = 1024
+// bytes with SHA-256, 800 with SHA-384): sixteen hashes and a few keys and
+// IVs.
+func scheduleChunk(h crypto.Hash) int { return 16*h.Size() + 128 }
 
 // newScheduleMacer is the macer of a schedule: its values carved from
 // chunks.
 func newScheduleMacer(h crypto.Hash) *macer {
 	m := newMacer(h)
-	m.carve = true
+	m.carve, m.hash = true, h
 	return m
 }
 
 // keep returns a copy of t, carved from the chunk for a schedule's macer.
 // A copy's capacity is its length: an append to it moves it.
 func (m *macer) keep(t []byte) []byte {
-	if !m.carve || len(t) > scheduleChunk {
+	if !m.carve || len(t) > m.inner.Size() {
 		return append([]byte(nil), t...)
 	}
 	if len(m.chunk) < len(t) {
-		m.chunk = make([]byte, scheduleChunk)
+		m.chunk = make([]byte, scheduleChunk(m.hash))
 	}
 	c := m.chunk[:len(t):len(t)]
 	m.chunk = m.chunk[len(t):]
