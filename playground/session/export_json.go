@@ -13,36 +13,21 @@ import (
 // of every type the export holds, so a field added to one of them and
 // not here fails it.
 func (e *Export) AppendJSON(b []byte) []byte {
-	b = append(b, `{"version":`...)
-	b = jsonenc.String(b, e.Version)
-	b = append(b, `,"mode":`...)
-	b = jsonenc.String(b, e.Mode)
-	b = append(b, `,"suite":`...)
-	b = jsonenc.String(b, e.Suite)
-	b = append(b, `,"group":`...)
-	b = jsonenc.String(b, e.Group)
-	b = append(b, `,"signatureScheme":`...)
-	b = jsonenc.String(b, e.SignatureScheme)
-	b = append(b, `,"forwardSecrecy":`...)
-	b = jsonenc.Bool(b, e.ForwardSecrecy)
-	b = append(b, `,"forwardSecrecyReason":`...)
-	b = jsonenc.String(b, e.ForwardSecrecyReason)
-	b = append(b, `,"forwardSecrecyNote":`...)
-	b = jsonenc.String(b, e.ForwardSecrecyNote)
-	b = append(b, `,"keyState":`...)
-	b = jsonenc.String(b, e.KeyState)
-	b = append(b, `,"roundTrips":`...)
-	b = jsonenc.Int(b, e.RoundTrips)
-	b = append(b, `,"helloRetry":`...)
-	b = jsonenc.Bool(b, e.HelloRetry)
-	b = append(b, `,"seed":`...)
-	b = jsonenc.String(b, e.Seed)
-	b = append(b, `,"ems":`...)
-	b = jsonenc.Bool(b, e.EMS)
-	b = append(b, `,"keylog":`...)
-	b = jsonenc.String(b, e.Keylog)
-	b = append(b, `,"closed":`...)
-	b = jsonenc.Bool(b, e.Closed)
+	b = jsonenc.StringField(b, `{"version":`, e.Version)
+	b = jsonenc.StringField(b, `,"mode":`, e.Mode)
+	b = jsonenc.StringField(b, `,"suite":`, e.Suite)
+	b = jsonenc.StringField(b, `,"group":`, e.Group)
+	b = jsonenc.StringField(b, `,"signatureScheme":`, e.SignatureScheme)
+	b = jsonenc.BoolField(b, `,"forwardSecrecy":`, e.ForwardSecrecy)
+	b = jsonenc.StringField(b, `,"forwardSecrecyReason":`, e.ForwardSecrecyReason)
+	b = jsonenc.StringField(b, `,"forwardSecrecyNote":`, e.ForwardSecrecyNote)
+	b = jsonenc.StringField(b, `,"keyState":`, e.KeyState)
+	b = jsonenc.IntField(b, `,"roundTrips":`, e.RoundTrips)
+	b = jsonenc.BoolField(b, `,"helloRetry":`, e.HelloRetry)
+	b = jsonenc.StringField(b, `,"seed":`, e.Seed)
+	b = jsonenc.BoolField(b, `,"ems":`, e.EMS)
+	b = jsonenc.StringField(b, `,"keylog":`, e.Keylog)
+	b = jsonenc.BoolField(b, `,"closed":`, e.Closed)
 	b = append(b, `,"error":`...)
 	if e.Error == nil {
 		b = append(b, "null"...)
@@ -78,30 +63,21 @@ func (e *Export) AppendJSON(b []byte) []byte {
 
 // AppendJSON appends the error.
 func (x *ErrorInfo) AppendJSON(b []byte) []byte {
-	b = append(b, `{"side":`...)
-	b = jsonenc.String(b, x.Side)
-	b = append(b, `,"alert":`...)
-	b = jsonenc.String(b, x.Alert)
-	b = append(b, `,"check":`...)
-	b = jsonenc.String(b, x.Check)
-	b = append(b, `,"message":`...)
-	b = jsonenc.String(b, x.Message)
+	b = jsonenc.StringField(b, `{"side":`, x.Side)
+	b = jsonenc.StringField(b, `,"alert":`, x.Alert)
+	b = jsonenc.StringField(b, `,"check":`, x.Check)
+	b = jsonenc.StringField(b, `,"message":`, x.Message)
 	return append(b, '}')
 }
 
 // AppendJSON appends the step: its text's fields (StepText is embedded),
 // then its events.
 func (s *Step) AppendJSON(b []byte) []byte {
-	b = append(b, `{"n":`...)
-	b = jsonenc.Int(b, s.N)
-	b = append(b, `,"title":`...)
-	b = jsonenc.String(b, s.Title)
-	b = append(b, `,"article":`...)
-	b = jsonenc.String(b, s.Article)
-	b = append(b, `,"really":`...)
-	b = jsonenc.String(b, s.Really)
-	b = append(b, `,"rfc":`...)
-	b = jsonenc.Strings(b, s.RFC)
+	b = jsonenc.IntField(b, `{"n":`, s.N)
+	b = jsonenc.StringField(b, `,"title":`, s.Title)
+	b = jsonenc.StringField(b, `,"article":`, s.Article)
+	b = jsonenc.StringField(b, `,"really":`, s.Really)
+	b = jsonenc.StringsField(b, `,"rfc":`, s.RFC)
 	b = append(b, `,"events":`...)
 	b = jsonenc.Slice(b, s.Events, (*trace.Event).AppendJSON)
 	return append(b, '}')
@@ -109,26 +85,19 @@ func (s *Step) AppendJSON(b []byte) []byte {
 
 // AppendJSON appends the handshake message.
 func (m *Message) AppendJSON(b []byte) []byte {
-	b = append(b, `{"name":`...)
-	b = jsonenc.String(b, m.Name)
-	b = append(b, `,"from":`...)
-	b = jsonenc.String(b, m.From)
-	b = append(b, `,"step":`...)
-	b = jsonenc.Int(b, m.Step)
-	b = append(b, `,"record":`...)
-	b = jsonenc.Int(b, m.Record)
-	b = append(b, `,"encrypted":`...)
-	b = jsonenc.Bool(b, m.Encrypted)
+	b = jsonenc.StringField(b, `{"name":`, m.Name)
+	b = jsonenc.StringField(b, `,"from":`, m.From)
+	b = jsonenc.IntField(b, `,"step":`, m.Step)
+	b = jsonenc.IntField(b, `,"record":`, m.Record)
+	b = jsonenc.BoolField(b, `,"encrypted":`, m.Encrypted)
 	return append(b, '}')
 }
 
 // AppendJSON appends the record (its wire bytes are not exported: Hex
 // says them).
 func (r *Record) AppendJSON(b []byte) []byte {
-	b = append(b, `{"from":`...)
-	b = jsonenc.String(b, r.From)
-	b = append(b, `,"hex":`...)
-	b = jsonenc.String(b, r.Hex)
+	b = jsonenc.StringField(b, `{"from":`, r.From)
+	b = jsonenc.StringField(b, `,"hex":`, r.Hex)
 	return append(b, '}')
 }
 
@@ -141,28 +110,19 @@ func (k *KeySchedule) AppendJSON(b []byte) []byte {
 
 // AppendJSON appends the server's identity.
 func (s *ServerInfo) AppendJSON(b []byte) []byte {
-	b = append(b, `{"name":`...)
-	b = jsonenc.String(b, s.Name)
-	b = append(b, `,"keyType":`...)
-	b = jsonenc.String(b, s.KeyType)
-	b = append(b, `,"keyBits":`...)
-	b = jsonenc.Int(b, s.KeyBits)
-	b = append(b, `,"certPem":`...)
-	b = jsonenc.String(b, s.CertPEM)
-	b = append(b, `,"rootPem":`...)
-	b = jsonenc.String(b, s.RootPEM)
+	b = jsonenc.StringField(b, `{"name":`, s.Name)
+	b = jsonenc.StringField(b, `,"keyType":`, s.KeyType)
+	b = jsonenc.IntField(b, `,"keyBits":`, s.KeyBits)
+	b = jsonenc.StringField(b, `,"certPem":`, s.CertPEM)
+	b = jsonenc.StringField(b, `,"rootPem":`, s.RootPEM)
 	return append(b, '}')
 }
 
 // AppendJSON appends the server random and its sentinel.
 func (r *RandomInfo) AppendJSON(b []byte) []byte {
-	b = append(b, `{"hex":`...)
-	b = jsonenc.String(b, r.Hex)
-	b = append(b, `,"sentinelAt":`...)
-	b = jsonenc.Int(b, r.SentinelAt)
-	b = append(b, `,"sentinelLen":`...)
-	b = jsonenc.Int(b, r.SentinelLen)
-	b = append(b, `,"sentinel":`...)
-	b = jsonenc.String(b, r.Sentinel)
+	b = jsonenc.StringField(b, `{"hex":`, r.Hex)
+	b = jsonenc.IntField(b, `,"sentinelAt":`, r.SentinelAt)
+	b = jsonenc.IntField(b, `,"sentinelLen":`, r.SentinelLen)
+	b = jsonenc.StringField(b, `,"sentinel":`, r.Sentinel)
 	return append(b, '}')
 }

@@ -11,44 +11,34 @@ import "tlsplayground/playground/jsonenc"
 // AppendJSON appends the value: the fields tagged omitempty are left out
 // when empty.
 func (v *Value) AppendJSON(b []byte) []byte {
-	b = append(b, `{"id":`...)
-	b = jsonenc.String(b, v.ID)
-	b = append(b, `,"side":`...)
-	b = jsonenc.String(b, v.Side)
-	b = append(b, `,"label":`...)
-	b = jsonenc.String(b, v.Label)
-	b = append(b, `,"kind":`...)
-	b = jsonenc.String(b, v.Kind)
+	b = jsonenc.StringField(b, `{"id":`, v.ID)
+	b = jsonenc.StringField(b, `,"side":`, v.Side)
+	b = jsonenc.StringField(b, `,"label":`, v.Label)
+	b = jsonenc.StringField(b, `,"kind":`, v.Kind)
 	if len(v.Raw) > 0 {
-		b = append(b, `,"hex":`...)
-		b = jsonenc.Hex(b, v.Raw)
+		b = jsonenc.HexField(b, `,"hex":`, v.Raw)
 	}
 	if v.Len != 0 {
-		b = append(b, `,"len":`...)
-		b = jsonenc.Int(b, v.Len)
+		b = jsonenc.IntField(b, `,"len":`, v.Len)
 	}
 	if v.Text != "" {
-		b = append(b, `,"text":`...)
-		b = jsonenc.String(b, v.Text)
+		b = jsonenc.StringField(b, `,"text":`, v.Text)
 	}
 	if len(v.Items) > 0 {
-		b = append(b, `,"items":`...)
-		b = jsonenc.Strings(b, v.Items)
+		b = jsonenc.StringsField(b, `,"items":`, v.Items)
 	}
 	if v.Cert != nil {
 		b = append(b, `,"cert":`...)
 		b = v.Cert.AppendJSON(b)
 	}
 	if v.OK != nil {
-		b = append(b, `,"ok":`...)
-		b = jsonenc.Bool(b, *v.OK)
+		b = jsonenc.BoolField(b, `,"ok":`, *v.OK)
 	}
 	if v.Secret {
 		b = append(b, `,"secret":true`...)
 	}
 	if v.Note != "" {
-		b = append(b, `,"note":`...)
-		b = jsonenc.String(b, v.Note)
+		b = jsonenc.StringField(b, `,"note":`, v.Note)
 	}
 	return append(b, '}')
 }
@@ -61,14 +51,10 @@ func (r *CertRef) AppendJSON(b []byte) []byte {
 
 // AppendJSON appends the event.
 func (e *Event) AppendJSON(b []byte) []byte {
-	b = append(b, `{"kind":`...)
-	b = jsonenc.String(b, e.Kind)
-	b = append(b, `,"step":`...)
-	b = jsonenc.Int(b, e.Step)
-	b = append(b, `,"actor":`...)
-	b = jsonenc.String(b, e.Actor)
-	b = append(b, `,"title":`...)
-	b = jsonenc.String(b, e.Title)
+	b = jsonenc.StringField(b, `{"kind":`, e.Kind)
+	b = jsonenc.IntField(b, `,"step":`, e.Step)
+	b = jsonenc.StringField(b, `,"actor":`, e.Actor)
+	b = jsonenc.StringField(b, `,"title":`, e.Title)
 	b = append(b, `,"values":`...)
 	b = jsonenc.Slice(b, e.Values, (*Value).AppendJSON)
 	return append(b, '}')
@@ -76,44 +62,28 @@ func (e *Event) AppendJSON(b []byte) []byte {
 
 // AppendJSON appends the key schedule's node.
 func (n *KSNode) AppendJSON(b []byte) []byte {
-	b = append(b, `{"id":`...)
-	b = jsonenc.String(b, n.ID)
-	b = append(b, `,"side":`...)
-	b = jsonenc.String(b, n.Side)
-	b = append(b, `,"label":`...)
-	b = jsonenc.String(b, n.Label)
-	b = append(b, `,"hex":`...)
-	b = jsonenc.Hex(b, n.Raw)
-	b = append(b, `,"secret":`...)
-	b = jsonenc.Bool(b, n.Secret)
-	b = append(b, `,"op":`...)
-	b = jsonenc.String(b, n.Op)
-	b = append(b, `,"from":`...)
-	b = jsonenc.Strings(b, n.From)
+	b = jsonenc.StringField(b, `{"id":`, n.ID)
+	b = jsonenc.StringField(b, `,"side":`, n.Side)
+	b = jsonenc.StringField(b, `,"label":`, n.Label)
+	b = jsonenc.HexField(b, `,"hex":`, n.Raw)
+	b = jsonenc.BoolField(b, `,"secret":`, n.Secret)
+	b = jsonenc.StringField(b, `,"op":`, n.Op)
+	b = jsonenc.StringsField(b, `,"from":`, n.From)
 	if len(n.Transcript) > 0 {
-		b = append(b, `,"transcript":`...)
-		b = jsonenc.Hex(b, n.Transcript)
+		b = jsonenc.HexField(b, `,"transcript":`, n.Transcript)
 	}
 	return append(b, '}')
 }
 
 // AppendJSON appends the key exchange.
 func (k *KeyShare) AppendJSON(b []byte) []byte {
-	b = append(b, `{"group":`...)
-	b = jsonenc.String(b, k.Group)
-	b = append(b, `,"clientPublic":`...)
-	b = jsonenc.String(b, k.ClientPublic)
-	b = append(b, `,"serverPublic":`...)
-	b = jsonenc.String(b, k.ServerPublic)
-	b = append(b, `,"clientPrivate":`...)
-	b = jsonenc.String(b, k.ClientPrivate)
-	b = append(b, `,"serverPrivate":`...)
-	b = jsonenc.String(b, k.ServerPrivate)
-	b = append(b, `,"clientShared":`...)
-	b = jsonenc.String(b, k.ClientShared)
-	b = append(b, `,"serverShared":`...)
-	b = jsonenc.String(b, k.ServerShared)
-	b = append(b, `,"match":`...)
-	b = jsonenc.Bool(b, k.Match)
+	b = jsonenc.StringField(b, `{"group":`, k.Group)
+	b = jsonenc.StringField(b, `,"clientPublic":`, k.ClientPublic)
+	b = jsonenc.StringField(b, `,"serverPublic":`, k.ServerPublic)
+	b = jsonenc.StringField(b, `,"clientPrivate":`, k.ClientPrivate)
+	b = jsonenc.StringField(b, `,"serverPrivate":`, k.ServerPrivate)
+	b = jsonenc.StringField(b, `,"clientShared":`, k.ClientShared)
+	b = jsonenc.StringField(b, `,"serverShared":`, k.ServerShared)
+	b = jsonenc.BoolField(b, `,"match":`, k.Match)
 	return append(b, '}')
 }
