@@ -69,9 +69,11 @@
     return null;
   }
 
-  // An uncaught error before the page is ready stops it; say which.
+  // An uncaught error before the page is ready stops it; say which. Not a ResizeObserver's
+  // "loop completed with undelivered notifications": the browser only tells that some sizes
+  // are delivered at the next frame (a panel laid out as it came near the view), nothing failed.
   window.addEventListener('error', (event) => {
-    if (!loading() || !event.message) return;
+    if (!loading() || !event.message || /^ResizeObserver loop/.test(event.message)) return;
     const where = event.filename ? ` (${event.filename.split('/').pop()}:${event.lineno})` : '';
     report('error', [`The page failed while starting: ${event.message}${where}. Reload the page; if this stays, the site is broken.`]);
   });

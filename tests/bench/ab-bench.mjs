@@ -15,7 +15,7 @@
 // tls-playground:recorded mark; none in a build without one) and the live one
 // (tls-playground:ready, as before), with the same long tasks and CPU (the
 // load's, until the live session).
-import { launch, stats, bodyState } from './chromium.mjs';
+import { launch, stats, bodyState, warmSelectors } from './chromium.mjs';
 import { FLOWS, idle } from '../browser/helpers.mjs';
 
 const [urlA, urlB] = [process.argv[2], process.argv[3]];
@@ -117,6 +117,10 @@ try {
         put('"New session" click → page updated (visible)', who, lt, m.visible, cpu);
         put('"New session" click → every part rendered (complete)', who, lt, m.complete, cpu);
         await idle(page);
+        await take(page);
+      }
+      if (clicks) {
+        await warmSelectors(page);
         await take(page);
       }
       for (const [name, run] of clicks ? flows : []) {

@@ -39,3 +39,13 @@ export function bodyState(page, name, values, timeout = 300_000) {
     const timer = setTimeout(() => { observer.disconnect(); reject(new Error(`body data-${name} is not ${values.join(' or ')} after ${timeout} ms`)); }, timeout);
   }), { name, values, timeout });
 }
+
+/**
+ * warmSelectors has Playwright load its selector engine into the page now
+ * (between flows, its cost measured in none): a flow that clicks a locator
+ * would otherwise pay for it in its first task.
+ */
+export async function warmSelectors(page) {
+  await page.locator('body').count();
+  await page.waitForTimeout(200);
+}

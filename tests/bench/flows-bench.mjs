@@ -8,7 +8,7 @@
 //   node tests/bench/flows-bench.mjs PLAYGROUND_URL [repeats] [only]
 //
 // only: run just the flows whose name holds it ("eve"), the load's rows always.
-import { launch, stats, bodyState } from './chromium.mjs';
+import { launch, stats, bodyState, warmSelectors } from './chromium.mjs';
 import { FLOWS } from '../browser/helpers.mjs';
 
 const url = process.argv[2] || 'http://127.0.0.1:18093/';
@@ -39,6 +39,7 @@ try {
     await page.goto(url);
     await bodyState(page, 'state', ['ready']);
     await bodyState(page, 'busy', ['false'], 30_000);
+    let warm = false;
     for (const [name, run] of flows) {
       const r = rows.get(name);
       let took = Date.now() - t0;
@@ -50,6 +51,7 @@ try {
         took = Math.round(at);
       }
       if (run) {
+        if (!warm) { warm = true; await warmSelectors(page); }
         await page.evaluate(() => { window.__longtasks.length = 0; });
         const s = Date.now();
         await run(page);

@@ -11,7 +11,7 @@
 //
 // flow: "load" (default: navigation until the live session is on screen) or a
 // part of a flow's name in FLOWS ("eve", "Run all", …), run after the load.
-import { launch, bodyState } from './chromium.mjs';
+import { launch, bodyState, warmSelectors } from './chromium.mjs';
 import { FLOWS, idle } from '../browser/helpers.mjs';
 
 const url = process.argv[2];
@@ -28,7 +28,9 @@ if (flowName !== 'load' && !flow) {
   process.exit(2);
 }
 
-const categories = ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute',
+// PROFILE=1 adds V8's sampling profiler: each long task's JavaScript functions by self time.
+const profiling = process.env.PROFILE === '1';
+const categories = [...(profiling ? ['disabled-by-default-v8.cpu_profiler'] : []), 'toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute',
   'blink', 'loading', 'disabled-by-default-v8.compile', 'blink.user_timing'].join(',');
 
 async function trace(page, cdp, fn) {
@@ -46,6 +48,34 @@ async function trace(page, cdp, fn) {
 }
 
 const ms = (us) => (us / 1000).toFixed(1);
+
+/**
+ * samplesOf reads the profiler's chunks of thread pid:tid into [time µs, label] samples
+ * (label: the function, its file and line).
+ */
+function samplesOf(events, pid, tid) {
+  const nodes = new Map();
+  const out = [];
+  // One profile per isolate: the thread's is the one its Profile event is on; its chunks share its id.
+  const profile = events.find((e) => e.name === 'Profile' && e.pid === pid && e.tid === tid);
+  if (!profile) return out;
+  let t = profile.args?.data?.startTime ?? profile.ts;
+  for (const e of events) {
+    if (e.name !== 'ProfileChunk' || e.pid !== pid || e.id !== profile.id) continue;
+    const d = e.args?.data?.cpuProfile || {};
+    for (const n of d.nodes || []) {
+      const f = n.callFrame || {};
+      const file = (f.url || '').replace(/^.*\/assets\/[^/]+\//, '');
+      nodes.set(n.id, `${f.functionName || '(anonymous)'} ${file}${file ? `:${(f.lineNumber ?? -1) + 1}` : ''}`);
+    }
+    const deltas = e.args?.data?.timeDeltas || [];
+    (d.samples || []).forEach((id, k) => {
+      t += deltas[k] || 0;
+      out.push([t, nodes.get(id) || `node ${id}`]);
+    });
+  }
+  return out;
+}
 
 function report(events) {
   const names = new Map(); // pid:tid -> thread name
@@ -113,6 +143,16 @@ function report(events) {
       const n = names.get(key(e)) ?? key(e);
       others.set(n, (others.get(n) ?? 0) + ((e.tdur ?? e.dur) * (b - a)) / e.dur);
     }
+    if (profiling) {
+      const [pid, tid] = main.split(':').map(Number);
+      const fns = new Map();
+      for (const [at, label] of samplesOf(events, pid, tid)) {
+        if (at < t.ts || at > end || /^\((idle|program|garbage collector|root)\)/.test(label)) continue;
+        fns.set(label, (fns.get(label) || 0) + 1);
+      }
+      const topFns = [...fns].sort((a, b) => b[1] - a[1]).slice(0, 10);
+      if (topFns.length) console.log(`   JavaScript by samples (self): ${topFns.map(([l, n]) => `${l} ×${n}`).join(' | ')}`);
+    }
     const busy = [...others].filter(([, c]) => c > 1000).sort((a, b) => b[1] - a[1]);
     if (busy.length) console.log(`   other threads meanwhile (CPU ms): ${busy.map(([n, c]) => `${n} ${ms(c)}`).join(', ')}`);
   }
@@ -136,6 +176,7 @@ try {
       await page.goto(url);
       await bodyState(page, 'state', ['ready']);
       await idle(page);
+      await warmSelectors(page);
       await page.waitForTimeout(1000);
     }
     const events = await trace(page, cdp, async () => {

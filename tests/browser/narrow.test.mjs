@@ -88,7 +88,10 @@ for (const mode of ['classic', 'ecdhe', 'tls13']) {
     assert.equal(await page.getAttribute('tls-sequence-diagram', 'data-layout'), 'narrow');
 
     // The key schedule: wider than the phone, it scrolls inside its box, which says so.
+    // Where the visitor sees it: below the first screen it is laid out only once near the view
+    // (content-visibility), and the hint is measured then.
     const ks = page.locator('tls-key-schedule .ks-scroll');
+    await ks.scrollIntoViewIfNeeded();
     await page.waitForSelector('tls-key-schedule .ks-scroll.scrolls', { timeout: 5_000 });
     const box = await ks.evaluate((el) => ({
       client: el.clientWidth, scroll: el.scrollWidth, tabindex: el.getAttribute('tabindex'),

@@ -138,11 +138,20 @@ export class HelloCompare extends HTMLElement {
     this.pending = mine;
     this.dataset.state = 'loading';
     this.status.textContent = 'Comparing the two hellos…';
-    mine.then((c) => {
+    mine.then(async (c) => {
       if (this.pending !== mine) return;
-      this.dataset.state = 'done';
       this.status.textContent = summary(c);
-      fill(this.body, table(c, this.uid));
+      // The rows arrive a few at a time, a frame each: all of them at once (some 300 texts) were
+      // one frame of 30-50 ms of layout (issue 9). The table's layout is fixed: no column moves.
+      const rows = c.rows.map((r) => row(r));
+      const tbody = h('tbody', null, rows.slice(0, ROWS_AT_ONCE));
+      fill(this.body, table(c, this.uid, tbody));
+      for (let i = ROWS_AT_ONCE; i < rows.length; i += ROWS_AT_ONCE) {
+        await afterFrame();
+        if (this.pending !== mine) return;
+        tbody.append(...rows.slice(i, i + ROWS_AT_ONCE));
+      }
+      this.dataset.state = 'done';
     }, (err) => {
       if (this.pending !== mine) return;
       this.results.delete(key);
@@ -168,8 +177,19 @@ function summary(c) {
     + `${c.rows.filter((r) => !r.same).length} of ${c.rows.length} rows differ.`;
 }
 
-/** table lays the comparison out: one row per field, the two values, what it is for. */
-function table(c, uid) {
+/** ROWS_AT_ONCE rows of the table are laid out in one frame. */
+const ROWS_AT_ONCE = 8;
+
+/** afterFrame resolves in a task after the next frame (a hidden page: after a second at most). */
+function afterFrame() {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    requestAnimationFrame(() => setTimeout(() => { clearTimeout(timer); resolve(); }, 0));
+  });
+}
+
+/** table lays the comparison out: one row per field (tbody holds them), the two values, what it is for. */
+function table(c, uid, tbody) {
   return h('div', { class: 'hello-table-wrap' },
     h('table', { class: 'hello-table', 'data-testid': 'hello-table' },
       h('caption', { class: 'visually-hidden' }, `${c.browser.label} beside ${c.engine.label}, field by field`),
@@ -180,13 +200,18 @@ function table(c, uid) {
         h('th', { scope: 'col', class: 'engine' }, h('span', { class: 'col-title' }, 'The engine'),
           h('span', { class: 'col-sub' }, c.engine.label)),
         h('th', { scope: 'col', class: 'why' }, 'What it is for, and why they differ'))),
-      h('tbody', null, c.rows.map((r) => h('tr', {
-        class: classes('hello-row', r.same ? 'same' : 'differs'), 'data-row': r.id, 'data-testid': `hello-row-${r.id}`,
-      },
-      h('th', { scope: 'row', class: 'field' }, h('span', { class: 'field-name' }, breakable(r.field)), h('span', { class: 'rfc' }, r.rfc)),
-      h('td', { class: 'browser', 'data-label': 'Browser' }, value(r.browser)),
-      h('td', { class: 'engine', 'data-label': 'Engine' }, value(r.engine)),
-      h('td', { class: 'why' }, h('p', null, r.about), r.note ? h('p', { class: 'note' }, r.note) : null))))));
+      tbody));
+}
+
+/** row is one field of the comparison: its name and RFC, the two values, what it is for. */
+function row(r) {
+  return h('tr', {
+    class: classes('hello-row', r.same ? 'same' : 'differs'), 'data-row': r.id, 'data-testid': `hello-row-${r.id}`,
+  },
+  h('th', { scope: 'row', class: 'field' }, h('span', { class: 'field-name' }, breakable(r.field)), h('span', { class: 'rfc' }, r.rfc)),
+  h('td', { class: 'browser', 'data-label': 'Browser' }, value(r.browser)),
+  h('td', { class: 'engine', 'data-label': 'Engine' }, value(r.engine)),
+  h('td', { class: 'why' }, h('p', null, r.about), r.note ? h('p', { class: 'note' }, r.note) : null));
 }
 
 /** breakable lets a long field name wrap after its underscores (<wbr>), never inside a word. */
