@@ -135,6 +135,11 @@ func ByID(id uint16) *Suite {
 
 // ByName returns the suite with the IANA name (case-insensitive).
 func ByName(name string) (*Suite, error) {
+	for _, s := range All { // as IANA spells it, the usual case: no case folding
+		if s.Name == name {
+			return s, nil
+		}
+	}
 	for _, s := range All {
 		if strings.EqualFold(s.Name, name) {
 			return s, nil
