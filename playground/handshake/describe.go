@@ -52,64 +52,87 @@ type Describers struct {
 // ones a learner cares about, what it says.
 func DescribeExtensions(exts []Extension, d Describers) []string {
 	out := make([]string, 0, len(exts))
-	names := func(vals []uint16, n Namer) string {
-		parts := make([]string, len(vals))
-		for i, v := range vals {
-			if n != nil {
-				parts[i] = n(v)
-			} else {
-				parts[i] = fmt.Sprintf("0x%04x", v)
-			}
+	var b strings.Builder // each line written in one buffer (issue 9)
+	name := func(v uint16, n Namer) {
+		if n != nil {
+			b.WriteString(n(v))
+		} else {
+			fmt.Fprintf(&b, "0x%04x", v)
 		}
-		return strings.Join(parts, ", ")
+	}
+	names := func(vals []uint16, n Namer) {
+		for i, v := range vals {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			name(v, n)
+		}
+	}
+	size := func(n int) {
+		b.WriteString(" (")
+		b.WriteString(strconv.Itoa(n))
+		b.WriteString(" bytes)")
 	}
 	for _, e := range exts {
-		line := ExtensionName(e.Type)
+		b.Reset()
+		b.Grow(96)
+		b.WriteString(ExtensionName(e.Type))
 		switch e.Type {
 		case ExtServerName:
 			if n, ok := ParseServerName(e.Data); ok {
-				line += ": " + n
+				b.WriteString(": ")
+				b.WriteString(n)
 			}
 		case ExtExtendedMasterSecret:
-			line += ": bind the master secret to the whole handshake (RFC 7627)"
+			b.WriteString(": bind the master secret to the whole handshake (RFC 7627)")
 		case ExtRenegotiationInfo:
-			line += ": secure renegotiation (RFC 5746)"
+			b.WriteString(": secure renegotiation (RFC 5746)")
 		case ExtECPointFormats:
 			if f, ok := ParsePointFormats(e.Data); ok && len(f) == 1 && f[0] == PointFormatUncompressed {
-				line += ": uncompressed points only"
+				b.WriteString(": uncompressed points only")
 			} else {
-				line += " (" + strconv.Itoa(len(e.Data)) + " bytes)"
+				size(len(e.Data))
 			}
 		case ExtSignatureAlgorithms:
 			if v, ok := ParseUint16List(e.Data, 2); ok {
-				line += ": " + names(v, d.Scheme)
+				b.WriteString(": ")
+				names(v, d.Scheme)
 			}
 		case ExtSupportedGroups:
 			if v, ok := ParseUint16List(e.Data, 2); ok {
-				line += ": " + names(v, d.Group)
+				b.WriteString(": ")
+				names(v, d.Group)
 			}
 		case ExtSupportedVersions:
 			if v, ok := ParseUint16List(e.Data, 1); ok {
-				line += ": " + names(v, d.Version)
+				b.WriteString(": ")
+				names(v, d.Version)
 			} else if len(e.Data) == 2 {
-				line += ": " + names([]uint16{uint16(e.Data[0])<<8 | uint16(e.Data[1])}, d.Version)
+				b.WriteString(": ")
+				name(uint16(e.Data[0])<<8|uint16(e.Data[1]), d.Version)
 			}
 		case ExtKeyShare:
 			if ks, ok := ParseClientKeyShares(e.Data); ok {
-				parts := make([]string, len(ks))
+				b.WriteString(": ")
 				for i, k := range ks {
-					parts[i] = names([]uint16{k.Group}, d.Group) + " (" + strconv.Itoa(len(k.Data)) + " bytes)"
+					if i > 0 {
+						b.WriteString(", ")
+					}
+					name(k.Group, d.Group)
+					size(len(k.Data))
 				}
-				line += ": " + strings.Join(parts, ", ")
 			} else if k, ok := ParseServerKeyShare(e.Data); ok {
-				line += ": " + names([]uint16{k.Group}, d.Group) + " (" + strconv.Itoa(len(k.Data)) + " bytes)"
+				b.WriteString(": ")
+				name(k.Group, d.Group)
+				size(len(k.Data))
 			} else if len(e.Data) == 2 {
-				line += ": the server asks for " + names([]uint16{uint16(e.Data[0])<<8 | uint16(e.Data[1])}, d.Group)
+				b.WriteString(": the server asks for ")
+				name(uint16(e.Data[0])<<8|uint16(e.Data[1]), d.Group)
 			}
 		default:
-			line += " (" + strconv.Itoa(len(e.Data)) + " bytes)"
+			size(len(e.Data))
 		}
-		out = append(out, line)
+		out = append(out, b.String())
 	}
 	return out
 }
