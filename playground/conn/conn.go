@@ -484,7 +484,7 @@ func (c *Core) readApplicationData(rec record.Record, wire, payload []byte) erro
 	}
 	n := c.notes()
 	c.trace.Add(StepApplication, c.actor, "Receives, authenticates and decrypts application data",
-		trace.Hex("Record received", wire, n.received),
+		trace.Frozen("Record received", wire, n.received),
 		trace.Check(n.tagName, true, "the tag matches: the record is authentic and unchanged"),
 		trace.Text("Decrypted", string(payload), strconv.Itoa(len(payload))+" bytes"))
 	return nil
@@ -584,6 +584,10 @@ func (c *Core) SendHandshake(raw []byte, name string, step int) []byte {
 	for off := 0; off < len(raw); off += record.MaxPlaintext {
 		end := min(off+record.MaxPlaintext, len(raw))
 		w, _ := c.queue(record.TypeHandshake, raw[off:end], name, step)
+		if off == 0 && end == len(raw) {
+			wire = w // one record: its own bytes, which nothing writes to again
+			break
+		}
 		wire = append(wire, w...)
 	}
 	c.helloSent = c.helloSent || c.isClient
@@ -656,7 +660,7 @@ func (c *Core) Write(p []byte) ([]record.Detail, error) {
 				trace.Hex("Additional data", d.AAD, n.aad),
 				trace.Hex("Ciphertext", d.Ciphertext, n.ciphertext),
 				trace.Hex("Tag", d.Tag, n.tag),
-				trace.Hex("Record on the wire", w, n.wire))
+				trace.Frozen("Record on the wire", w, n.wire))
 		}
 		if len(p) == 0 {
 			break

@@ -56,7 +56,7 @@ func (c *Conn) sendEmptyCertificate() {
 	wire := c.SendHandshake(m.Raw, "Certificate", StepKeyExchange)
 	c.cfg.Trace.Add(StepKeyExchange, c.Actor(), "Sends an empty Certificate: it has no client certificate",
 		trace.Text("Certificate list", "empty", "the answer to CertificateRequest of a client without a certificate; no CertificateVerify follows (RFC 5246, Section 7.4.6)"),
-		trace.Hex("Record on the wire", wire, "handshake header (4 bytes) + a zero-length certificate list (3 bytes)"))
+		trace.Frozen("Record on the wire", wire, "handshake header (4 bytes) + a zero-length certificate list (3 bytes)"))
 }
 
 // certTypeName names a ClientCertificateType (RFC 5246, Section 7.4.4;

@@ -94,7 +94,7 @@ func (c *Conn) sendClientHello() error {
 	c.cfg.Trace.Add(StepHello, c.Actor(), "Sends ClientHello", append(vals,
 		trace.List("Extensions", describeExtensions(m.Extensions), ""),
 		trace.Text("Server name (SNI)", c.cfg.ServerName, "sent in the clear: an eavesdropper sees which site is visited"),
-		trace.Hex("Record on the wire", wire, "record header (5 bytes) + handshake header (4 bytes) + ClientHello"))...)
+		trace.Frozen("Record on the wire", wire, "record header (5 bytes) + handshake header (4 bytes) + ClientHello"))...)
 	return nil
 }
 
@@ -324,7 +324,7 @@ func (c *Conn) sendClientKeyExchange() error {
 		trace.Secret("Pre-master secret", pms, "client version (03 03) + 46 random bytes: the \"session key\" of the articles"),
 		trace.Secret("Padded block EM", em, fmt.Sprintf("00 02 + %d nonzero random bytes + 00 + pre-master secret = %d bytes (PKCS#1 v1.5)", k-3-len(pms), k)),
 		trace.Hex("Encrypted pre-master secret", ct, fmt.Sprintf("EM^e mod n with the server's %d-bit key; only the private key can undo it", pub.N.BitLen())),
-		trace.Hex("Record on the wire", wire, ""))
+		trace.Frozen("Record on the wire", wire, ""))
 	clear(em) // it holds the pre-master secret too
 	return nil
 }
@@ -369,7 +369,7 @@ func (c *Conn) sendClientFinished() {
 	m.Raw = m.Marshal()
 	wire := c.SendHandshake(m.Raw, "Finished", StepEstablish)
 	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends ChangeCipherSpec, then its Finished, the first encrypted message",
-		trace.Hex("ChangeCipherSpec record", ccs, "from now on this side encrypts"),
+		trace.Frozen("ChangeCipherSpec record", ccs, "from now on this side encrypts"),
 		trace.Hex("Transcript hash", th, c.suite.HashName()+" of every handshake message so far"),
 		trace.Hex("Client verify_data", vd, "PRF(master, \"client finished\", transcript hash), 12 bytes"),
 		trace.Hex("Finished record on the wire", wire, "encrypted with client_write_key"))

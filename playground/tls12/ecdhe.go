@@ -257,7 +257,7 @@ func (c *Conn) sendServerKeyExchange() error {
 			trace.Hex("Signed data", signed, "client random + server random + ServerECDHParams (curve type 3, group, public key): the randoms tie the key to this handshake"),
 			trace.Text("Signature scheme", c.scheme.Name, "one the client listed in signature_algorithms"),
 			trace.Hex("Signature", sig, "made with the certificate's private key: proves the ephemeral key comes from the certificate's owner"),
-			trace.Hex("Record on the wire", wire, ""))
+			trace.Frozen("Record on the wire", wire, ""))
 	}
 	return nil
 }
@@ -352,7 +352,7 @@ func (c *Conn) sendClientKeyExchangeECDHE() error {
 		trace.Secret("Client ephemeral private key", eph.Secret, "fresh for this connection and never sent; overwritten with zeros as soon as the master secret is derived"),
 		trace.Hex("Client ephemeral public key", eph.Public, publicNote(c.group)),
 		trace.Secret("Shared secret", shared, sharedNote(c.group, "the client's", "the server's")+": the pre-master secret; it never travels"),
-		trace.Hex("Record on the wire", wire, "an eavesdropper sees both public keys and still cannot compute the shared secret"))
+		trace.Frozen("Record on the wire", wire, "an eavesdropper sees both public keys and still cannot compute the shared secret"))
 	return nil
 }
 

@@ -42,7 +42,7 @@ func (c *Conn) sendCertificateStatus() error {
 	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends CertificateStatus: the OCSP response its CA signed, stapled",
 		trace.Text("Why", "the client asked with status_request", "instead of asking the CA itself, which would tell the CA which site it visits and wait for an answer, the client gets the CA's signed, dated statement from the server (RFC 6066, Section 8)"),
 		trace.Hex("OCSP response", c.cfg.OCSPStaple, fmt.Sprintf("%d bytes of DER (RFC 6960, Section 4.2.1), signed by the certificate's issuer: the server cannot forge it, only repeat it until it expires", len(c.cfg.OCSPStaple))),
-		trace.Hex("Record on the wire", wire, "status_type ocsp (1), then the response behind a 3-byte length"))
+		trace.Frozen("Record on the wire", wire, "status_type ocsp (1), then the response behind a 3-byte length"))
 	return nil
 }
 

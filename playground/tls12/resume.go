@@ -395,7 +395,7 @@ func (c *Conn) resumeServer(s *Session) error {
 	wire := c.SendHandshake(fin.Raw, "Finished", StepEstablish)
 	c.state = stateWaitChangeCipherSpec
 	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends ChangeCipherSpec and its Finished first: in an abbreviated handshake the server finishes first",
-		trace.Hex("ChangeCipherSpec record", ccs, ""),
+		trace.Frozen("ChangeCipherSpec record", ccs, ""),
 		trace.Hex("Transcript hash", th, c.suite.HashName()+" of ClientHello and ServerHello (and NewSessionTicket): all there is"),
 		trace.Hex("Server verify_data", vd, "PRF(master, \"server finished\", transcript hash), 12 bytes: proves the server holds the session's master secret"),
 		trace.Hex("Finished record on the wire", wire, "encrypted with server_write_key"))
@@ -441,7 +441,7 @@ func (c *Conn) sendNewSessionTicket() error {
 		trace.Hex("Ticket", ticket, "opaque to the client: it stores it and sends it back in its next ClientHello"),
 		trace.Text("Lifetime hint", fmt.Sprintf("%d seconds", m.Lifetime), "how long the client may keep it"),
 		trace.Text("What a leak of the ticket key means", "every recorded ticket opens", ticketKeyNote),
-		trace.Hex("Record on the wire", wire, "sent before ChangeCipherSpec: in the clear, an eavesdropper records the ticket"))
+		trace.Frozen("Record on the wire", wire, "sent before ChangeCipherSpec: in the clear, an eavesdropper records the ticket"))
 	return nil
 }
 

@@ -208,7 +208,7 @@ func (c *Conn) sendServerHello() error {
 			trace.Text("Chosen suite", c.suite.Name, "the negotiation happens here, before the certificate is sent"),
 			trace.Hex("Session ID", m.SessionID, sidNote),
 			trace.List("Extensions", describeExtensions(m.Extensions), ""),
-			trace.Hex("Record on the wire", wire, ""))
+			trace.Frozen("Record on the wire", wire, ""))
 	}
 	return nil
 }
@@ -234,7 +234,7 @@ func (c *Conn) sendCertificate() {
 			vals = appendPublicKeyValues(vals, "Public key", k.Public())
 		}
 		c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends its Certificate: the chain, with its public key inside the leaf",
-			append(vals, trace.Hex("Record on the wire", wire, ""))...)
+			append(vals, trace.Frozen("Record on the wire", wire, ""))...)
 	}
 }
 
@@ -243,7 +243,7 @@ func (c *Conn) sendServerHelloDone() {
 	m.Raw = m.Marshal()
 	wire := c.SendHandshake(m.Raw, "ServerHelloDone", StepCertificate)
 	c.cfg.Trace.Add(StepCertificate, c.Actor(), "Sends ServerHelloDone: its turn is over",
-		trace.Hex("Record on the wire", wire, "an empty handshake message: 4 header bytes"))
+		trace.Frozen("Record on the wire", wire, "an empty handshake message: 4 header bytes"))
 }
 
 // readClientKeyExchange is step 6: the server decrypts the pre-master secret
@@ -329,7 +329,7 @@ func (c *Conn) sendServerFinished() error {
 	c.Establish()
 	if c.cfg.Trace != nil {
 		c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends ChangeCipherSpec and its Finished: the connection is established",
-			trace.Hex("ChangeCipherSpec record", ccs, ""),
+			trace.Frozen("ChangeCipherSpec record", ccs, ""),
 			trace.Hex("Transcript hash", th, c.suite.HashName()+" of every handshake message, the client's Finished included"),
 			trace.Hex("Server verify_data", vd, "PRF(master, \"server finished\", transcript hash), 12 bytes"),
 			trace.Hex("Finished record on the wire", wire, "encrypted with server_write_key"))

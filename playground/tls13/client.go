@@ -68,7 +68,7 @@ func (c *Conn) sendClientHello() error {
 	}
 	vals = append(vals,
 		trace.List("Extensions", describeHello(m.Extensions), ""),
-		trace.Hex("Record on the wire", wire, "in the clear"))
+		trace.Frozen("Record on the wire", wire, "in the clear"))
 	title := "Sends ClientHello with its key share already inside"
 	if c.pskOffered {
 		vals = append(vals, c.pskValues(m)...)
@@ -404,7 +404,7 @@ func (c *Conn) sendSecondClientHello(shares []handshake.KeyShareEntry, cookie []
 	hello := c.buildClientHello(shares, cookie)
 	wire := c.SendHandshake(hello.Raw, "ClientHello", StepNegotiate)
 	c.hello = hello
-	c.cfg.Trace.Add(StepNegotiate, c.Actor(), title, append(vals, trace.Hex("Record on the wire", wire, ""))...)
+	c.cfg.Trace.Add(StepNegotiate, c.Actor(), title, append(vals, trace.Frozen("Record on the wire", wire, ""))...)
 	return nil
 }
 
@@ -643,7 +643,7 @@ func (c *Conn) sendEmptyCertificate() {
 	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends an empty Certificate: it has no client certificate",
 		trace.Hex("certificate_request_context", m.Context, "the one the server's CertificateRequest carried"),
 		trace.Text("Certificate list", "empty", "no CertificateVerify follows: there is no key to sign with"),
-		trace.Hex("Record on the wire", wire, "encrypted with the client handshake key"))
+		trace.Frozen("Record on the wire", wire, "encrypted with the client handshake key"))
 }
 
 // checkFinished checks the peer's Finished: verify_data must be the HMAC,

@@ -177,7 +177,7 @@ func (c *Conn) readEarlyData(rec record.Record, payload []byte) error {
 	}
 	c.earlyData = append(c.earlyData, payload)
 	c.cfg.Trace.Add(StepHello, c.Actor(), "Receives and decrypts 0-RTT early data, before the handshake is over",
-		trace.Hex("Record received", rec.Marshal(), ""),
+		trace.Frozen("Record received", rec.Marshal(), ""),
 		trace.Text("Decrypted", string(payload), fmt.Sprintf("%d bytes, under the client early traffic key", len(payload))),
 		trace.Text("Caution", "replayable", "an attacker who recorded the ClientHello and this record can send them again (RFC 8446, Section 8)"))
 	return nil

@@ -112,7 +112,7 @@ func (c *Conn) sendEarlyData(m *handshake.ClientHello) error {
 		trace.Secret("Client early IV", keys.IV, ""),
 		trace.Text("Plaintext", string(data), fmt.Sprintf("%d bytes (the ticket allows %d)", len(data), c.cfg.Resume.MaxEarlyData)),
 		trace.Hex("Ciphertext", d.Ciphertext, ""),
-		trace.Hex("Record on the wire", w, "zero round trips: the request travels with the ClientHello"),
+		trace.Frozen("Record on the wire", w, "zero round trips: the request travels with the ClientHello"),
 		trace.Text("Not forward secret, replayable", "0-RTT data", "its key comes from the PSK alone; whoever recorded it can send it again, and a server without anti-replay takes it again (RFC 8446, Sections 2.3 and 8)"))
 	return nil
 }
@@ -182,5 +182,5 @@ func (c *Conn) sendEndOfEarlyData() {
 	c.SetWriteKey(c.pendingWrite)
 	c.pendingWrite = nil
 	c.cfg.Trace.Add(StepEstablish, c.Actor(), "Sends EndOfEarlyData: no more 0-RTT data",
-		trace.Hex("Record on the wire", wire, "the last record under the client early traffic key"))
+		trace.Frozen("Record on the wire", wire, "the last record under the client early traffic key"))
 }

@@ -233,7 +233,7 @@ func (c *Conn) sendTicket(key []byte, maxEarly uint32) error {
 		trace.Secret("Resumption PSK", psk, `HKDF-Expand-Label(resumption_master_secret, "resumption", ticket_nonce): the client derives the same value`),
 		trace.Hex("Ticket", sealed, "the PSK, suite, creation time and age_add sealed with AES-256-GCM under the server's ticket key: the server keeps no state, and whoever gets that key opens every ticket"),
 		trace.Text("Max early data", early, "RFC 8446, Section 4.2.10"),
-		trace.Hex("Record on the wire", wire, "encrypted with the server application key"))
+		trace.Frozen("Record on the wire", wire, "encrypted with the server application key"))
 	clear(psk)
 	return nil
 }

@@ -356,7 +356,7 @@ func (c *Conn) sendHelloRetryRequest(g *kx.Group) error {
 	c.cfg.Trace.Add(StepNegotiate, c.Actor(), "Sends HelloRetryRequest",
 		trace.Hex("Random", m.Random, "the fixed value SHA-256(\"HelloRetryRequest\") marks this ServerHello as a retry request"),
 		trace.Text("Requested group", g.Name, ""),
-		trace.Hex("Record on the wire", wire, ""))
+		trace.Frozen("Record on the wire", wire, ""))
 	return nil
 }
 
@@ -404,7 +404,7 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 		if c.pskAccepted {
 			shVals = append(shVals, trace.Text("pre_shared_key", "selected_identity 0", "the server takes the client's ticket: no Certificate, no CertificateVerify follow"))
 		}
-		shVals = append(shVals, trace.Hex("Record on the wire", wire, "the last message in the clear"))
+		shVals = append(shVals, trace.Frozen("Record on the wire", wire, "the last message in the clear"))
 		title := "Sends ServerHello with its own key share"
 		if c.pskAccepted && c.group == nil {
 			title = "Sends ServerHello: resuming with the PSK alone, no key share"
@@ -450,7 +450,7 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 		eeTitle = "Sends EncryptedExtensions with early_data: it accepts the 0-RTT data"
 	}
 	c.cfg.Trace.Add(StepCertificate, c.Actor(), eeTitle,
-		trace.Hex("Record on the wire", wire, "outer type application_data; the real type is inside"))
+		trace.Frozen("Record on the wire", wire, "outer type application_data; the real type is inside"))
 	if c.pskAccepted {
 		return c.sendServerFinished()
 	}
@@ -477,7 +477,7 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 			trace.Text("Chain", strconv.Itoa(len(cert.Entries))+" certificate(s)", "leaf first; the root stays out"),
 			trace.Text("Public key", leafKey(c.cfg.Certificates), "used only to sign; TLS 1.3 never encrypts a secret with it"))
 		c.cfg.Trace.Add(StepCertificate, c.Actor(), certTitle, append(append(vals, stapleVals...),
-			trace.Hex("Record on the wire", wire, "encrypted with the server handshake key"))...)
+			trace.Frozen("Record on the wire", wire, "encrypted with the server handshake key"))...)
 	}
 
 	th := c.TranscriptHash()
@@ -495,7 +495,7 @@ func (c *Conn) sendServerFlight(clientShare []byte) error {
 			trace.Hex("Transcript hash (ClientHello…Certificate)", th, ""),
 			trace.Hex("Signed content", content, "64 spaces + context string + 00 + transcript hash"),
 			trace.Hex("Signature", sig, "this is where the private key is used: to sign, not to decrypt"),
-			trace.Hex("Record on the wire", wire, ""))
+			trace.Frozen("Record on the wire", wire, ""))
 	}
 
 	return c.sendServerFinished()
@@ -515,7 +515,7 @@ func (c *Conn) sendServerFinished() error {
 			trace.Secret("Server finished_key", fk, `HKDF-Expand-Label(server_handshake_traffic_secret, "finished")`),
 			trace.Hex("Transcript hash (ClientHello…CertificateVerify)", th, ""),
 			trace.Hex("Server verify_data", vd, "HMAC(finished_key, transcript hash)"),
-			trace.Hex("Record on the wire", wire, ""))
+			trace.Frozen("Record on the wire", wire, ""))
 	}
 
 	th = c.TranscriptHash()

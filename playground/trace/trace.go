@@ -121,6 +121,14 @@ var keepChunk struct {
 
 const keepChunkSize, keepMax = 4096, 256
 
+// Frozen is Hex for bytes that never change once made, such as a record's
+// wire bytes as marshalled (an endpoint never writes to them again): the
+// trace keeps b itself rather than a copy. Never for a secret, which the
+// engine overwrites, nor for a buffer that is reused.
+func Frozen(label string, b []byte, note string) Value {
+	return Value{Label: label, Kind: KindHex, Raw: b, Len: len(b), Note: note}
+}
+
 // Secret is a byte string that must stay secret; the page marks it.
 func Secret(label string, b []byte, note string) Value {
 	v := Hex(label, b, note)
