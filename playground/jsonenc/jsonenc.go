@@ -175,19 +175,40 @@ func StringMap(b []byte, m map[string]string) []byte {
 	return append(b, '}')
 }
 
-// Slice appends a list whose elements append themselves (elem is a
-// method expression such as (*trace.Event).AppendJSON): null for a nil
-// slice, [] for an empty one.
-func Slice[T any](b []byte, list []T, elem func(*T, []byte) []byte) []byte {
-	if list == nil {
+// ListField appends key and then the start of a list: null for a nil
+// one, as encoding/json writes it, or its opening bracket. The caller
+// appends each element after Next and ends the list with EndList:
+//
+//	b = jsonenc.ListField(b, `,"steps":`, e.Steps == nil)
+//	for i := range e.Steps {
+//		b = e.Steps[i].AppendJSON(jsonenc.Next(b, i))
+//	}
+//	b = jsonenc.EndList(b, e.Steps == nil)
+//
+// (A generic function taking the element's method made a copy of itself
+// per element type, each with a long name, in the page's engine.)
+func ListField(b []byte, key string, isNil bool) []byte {
+	b = append(b, key...)
+	if isNil {
 		return append(b, "null"...)
 	}
-	b = append(b, '[')
-	for i := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = elem(&list[i], b)
+	return append(b, '[')
+}
+
+// Next appends the comma before element i of a list (none before the
+// first).
+func Next(b []byte, i int) []byte {
+	if i > 0 {
+		return append(b, ',')
+	}
+	return b
+}
+
+// EndList appends the closing bracket of a list ListField started (none
+// after null).
+func EndList(b []byte, isNil bool) []byte {
+	if isNil {
+		return b
 	}
 	return append(b, ']')
 }

@@ -80,10 +80,17 @@ func TestLists(t *testing.T) {
 		}
 	}
 	type item struct{ N int }
-	each := func(it *item, b []byte) []byte { return append(Int(append(b, `{"N":`...), it.N), '}') }
-	for _, list := range [][]item{nil, {}, {{1}, {2}}} {
-		if got, want := Slice(nil, list, each), marshal(t, list); !bytes.Equal(got, want) {
-			t.Errorf("Slice(%v) = %s, json.Marshal writes %s", list, got, want)
+	for _, list := range [][]item{nil, {}, {{1}, {2}, {3}}} {
+		got := ListField([]byte("{"), `"list":`, list == nil)
+		for i := range list {
+			got = IntField(Next(got, i), `{"N":`, list[i].N)
+			got = append(got, '}')
+		}
+		got = append(EndList(got, list == nil), '}')
+		if want := marshal(t, struct {
+			List []item `json:"list"`
+		}{list}); !bytes.Equal(got, want) {
+			t.Errorf("a list of %v: %s, json.Marshal writes %s", list, got, want)
 		}
 	}
 }

@@ -1,9 +1,6 @@
 package session
 
-import (
-	"tlsplayground/playground/jsonenc"
-	"tlsplayground/playground/trace"
-)
+import "tlsplayground/playground/jsonenc"
 
 // AppendJSON appends the export's JSON to b, byte for byte what
 // json.Marshal(e) writes, without reflection: the page receives an export
@@ -34,12 +31,21 @@ func (e *Export) AppendJSON(b []byte) []byte {
 	} else {
 		b = e.Error.AppendJSON(b)
 	}
-	b = append(b, `,"steps":`...)
-	b = jsonenc.Slice(b, e.Steps, (*Step).AppendJSON)
-	b = append(b, `,"messages":`...)
-	b = jsonenc.Slice(b, e.Messages, (*Message).AppendJSON)
-	b = append(b, `,"records":`...)
-	b = jsonenc.Slice(b, e.Records, (*Record).AppendJSON)
+	b = jsonenc.ListField(b, `,"steps":`, e.Steps == nil)
+	for i := range e.Steps {
+		b = e.Steps[i].AppendJSON(jsonenc.Next(b, i))
+	}
+	b = jsonenc.EndList(b, e.Steps == nil)
+	b = jsonenc.ListField(b, `,"messages":`, e.Messages == nil)
+	for i := range e.Messages {
+		b = e.Messages[i].AppendJSON(jsonenc.Next(b, i))
+	}
+	b = jsonenc.EndList(b, e.Messages == nil)
+	b = jsonenc.ListField(b, `,"records":`, e.Records == nil)
+	for i := range e.Records {
+		b = e.Records[i].AppendJSON(jsonenc.Next(b, i))
+	}
+	b = jsonenc.EndList(b, e.Records == nil)
 	b = append(b, `,"secrets":`...)
 	b = jsonenc.StringMap(b, e.Secrets)
 	b = append(b, `,"keyShare":`...)
@@ -78,8 +84,11 @@ func (s *Step) AppendJSON(b []byte) []byte {
 	b = jsonenc.StringField(b, `,"article":`, s.Article)
 	b = jsonenc.StringField(b, `,"really":`, s.Really)
 	b = jsonenc.StringsField(b, `,"rfc":`, s.RFC)
-	b = append(b, `,"events":`...)
-	b = jsonenc.Slice(b, s.Events, (*trace.Event).AppendJSON)
+	b = jsonenc.ListField(b, `,"events":`, s.Events == nil)
+	for i := range s.Events {
+		b = s.Events[i].AppendJSON(jsonenc.Next(b, i))
+	}
+	b = jsonenc.EndList(b, s.Events == nil)
 	return append(b, '}')
 }
 
@@ -103,8 +112,11 @@ func (r *Record) AppendJSON(b []byte) []byte {
 
 // AppendJSON appends the key schedule.
 func (k *KeySchedule) AppendJSON(b []byte) []byte {
-	b = append(b, `{"nodes":`...)
-	b = jsonenc.Slice(b, k.Nodes, (*trace.KSNode).AppendJSON)
+	b = jsonenc.ListField(b, `{"nodes":`, k.Nodes == nil)
+	for i := range k.Nodes {
+		b = k.Nodes[i].AppendJSON(jsonenc.Next(b, i))
+	}
+	b = jsonenc.EndList(b, k.Nodes == nil)
 	return append(b, '}')
 }
 

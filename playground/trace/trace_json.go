@@ -55,8 +55,11 @@ func (e *Event) AppendJSON(b []byte) []byte {
 	b = jsonenc.IntField(b, `,"step":`, e.Step)
 	b = jsonenc.StringField(b, `,"actor":`, e.Actor)
 	b = jsonenc.StringField(b, `,"title":`, e.Title)
-	b = append(b, `,"values":`...)
-	b = jsonenc.Slice(b, e.Values, (*Value).AppendJSON)
+	b = jsonenc.ListField(b, `,"values":`, e.Values == nil)
+	for i := range e.Values {
+		b = e.Values[i].AppendJSON(jsonenc.Next(b, i))
+	}
+	b = jsonenc.EndList(b, e.Values == nil)
 	return append(b, '}')
 }
 
