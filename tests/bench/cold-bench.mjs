@@ -2,25 +2,34 @@
 // against the same call made again (issue 9: why the live session comes
 // long after the engine is ready). Each round opens a new browser context,
 // starts the build's engine worker on a page of the site's origin, waits for
-// its ready message, then calls setup (the starter keys) and a classic
-// newSession three times each, one call at a time, and the catalogue once.
+// its ready message, then calls setup (the starter keys), a classic
+// newSession and exportSession (the same session's export again: what
+// writing one costs, without its handshake) three times each, one call at
+// a time, and the catalogue once.
 // V8 compiles a wasm function on its first call, so the first of each is
 // the cold one.
 //
 //   node bench/cold-bench.mjs URL [rounds]     (in tests/, the site served at URL)
+//   node bench/cold-bench.mjs URL_A URL_B … [rounds]
+//     several builds, a round of each in turn (A, B, A, B, …: what load on
+//     the machine does falls on all alike), one column per build
 import { launch, stats } from './chromium.mjs';
 
-const [url, roundsArg = '5'] = process.argv.slice(2);
-if (!url) {
-  console.error('usage: node bench/cold-bench.mjs URL [rounds]   (the built site served at URL)');
+const args = process.argv.slice(2);
+const urls = args.filter((a) => /^https?:/.test(a));
+const roundsArg = args.find((a) => /^\d+$/.test(a)) ?? '5';
+if (!urls.length || urls.length + (args.length > urls.length ? 1 : 0) !== args.length) {
+  console.error('usage: node bench/cold-bench.mjs URL [URL…] [rounds]   (each a built site served at URL)');
   process.exit(2);
 }
 const rounds = Number(roundsArg);
-const base = url.endsWith('/') ? url : url + '/';
+const bases = urls.map((u) => (u.endsWith('/') ? u : u + '/'));
 const browser = await launch();
-const rows = new Map();
+const rows = new Map(); // call → [ms per round] per build
 try {
-  for (let r = 0; r < rounds; r++) {
+  for (let r = 0; r < rounds * bases.length; r++) {
+    const at = r % bases.length;
+    const base = bases[at];
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(base + 'build.json');
@@ -54,25 +63,25 @@ try {
       for (let i = 1; i <= 3; i++) {
         await timed(`setup, call ${i}`, 'setup', setup);
         await timed(`classic newSession, call ${i}`, 'newSession', { mode: 'classic' });
+        await timed(`exportSession, call ${i}`, 'exportSession', {});
         if (i === 1) await timed('catalogue', 'catalogue');
       }
       worker.terminate();
       return out;
     });
     for (const [name, ms] of times) {
-      if (!rows.has(name)) rows.set(name, []);
-      rows.get(name).push(ms);
+      if (!rows.has(name)) rows.set(name, bases.map(() => []));
+      rows.get(name)[at].push(ms);
     }
     await context.close();
-    console.error(`round ${r + 1} of ${rounds} done`);
+    console.error(`round ${Math.floor(r / bases.length) + 1} of ${rounds} done (${base})`);
   }
 } finally {
   await browser.close();
 }
-console.log(`Chromium ${base}, a fresh engine worker per round, ${rounds} rounds; ms, median (p90)\n`);
-console.log('| call | median | p90 |');
-console.log('|---|---|---|');
-for (const [name, ms] of rows) {
-  const s = stats(ms);
-  console.log(`| ${name} | ${Math.round(s.median)} | ${Math.round(s.p90)} |`);
+console.log(`Chromium, a fresh engine worker per round, ${rounds} rounds of each build${bases.length > 1 ? ' in turns' : ''}; ms, median (p90)\n`);
+console.log(`| call | ${bases.map((b) => `${b} median | p90`).join(' | ')} |`);
+console.log(`|---|${bases.map(() => '---|---').join('|')}|`);
+for (const [name, per] of rows) {
+  console.log(`| ${name} | ${per.map((ms) => { const s = stats(ms); return `${Math.round(s.median)} | ${Math.round(s.p90)}`; }).join(' | ')} |`);
 }
