@@ -126,15 +126,6 @@ func Hex(b []byte, raw []byte) []byte {
 	return append(b, '"')
 }
 
-// Int appends n in decimal.
-func Int(b []byte, n int) []byte { return strconv.AppendInt(b, int64(n), 10) }
-
-// Uint64 appends n in decimal.
-func Uint64(b []byte, n uint64) []byte { return strconv.AppendUint(b, n, 10) }
-
-// Bool appends true or false.
-func Bool(b []byte, v bool) []byte { return strconv.AppendBool(b, v) }
-
 // Strings appends a list of strings: null for a nil slice, as
 // encoding/json writes it, [] for an empty one.
 func Strings(b []byte, list []string) []byte {
