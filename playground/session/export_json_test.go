@@ -1,11 +1,8 @@
 package session
 
 import (
-	"bytes"
-	"encoding"
 	"encoding/json"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -13,38 +10,16 @@ import (
 	"testing"
 	"time"
 
+	"tlsplayground/playground/jsonenc/jsonenctest"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
 	"tlsplayground/playground/trace"
 )
 
-// sameJSON fails unless v's AppendJSON wrote exactly what json.Marshal
-// writes for it, behind a prefix it must keep.
-func sameJSON[T any, P interface {
-	*T
-	AppendJSON([]byte) []byte
-}](t *testing.T, name string, v P) {
+// sameJSON fails unless v's AppendJSON writes what json.Marshal writes.
+func sameJSON(t *testing.T, name string, v jsonenctest.Appender) {
 	t.Helper()
-	want, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("%s: json.Marshal: %v", name, err)
-	}
-	const prefix = `{"session":"x",`
-	got := v.AppendJSON([]byte(prefix))
-	if !bytes.HasPrefix(got, []byte(prefix)) {
-		t.Fatalf("%s: AppendJSON overwrote the bytes before it", name)
-	}
-	got = got[len(prefix):]
-	if bytes.Equal(got, want) {
-		return
-	}
-	i := 0
-	for i < len(got) && i < len(want) && got[i] == want[i] {
-		i++
-	}
-	from := max(0, i-80)
-	t.Errorf("%s: AppendJSON and json.Marshal differ at byte %d of %d/%d:\n AppendJSON: …%s\n json:       …%s",
-		name, i, len(got), len(want), got[from:min(len(got), i+80)], want[from:min(len(want), i+80)])
+	jsonenctest.Same(t, name, v)
 }
 
 // TestExportJSONSessions compares AppendJSON with json.Marshal on the
@@ -226,9 +201,8 @@ func readFile(t testing.TB, path string) []byte {
 // all with a distinct non-zero value.
 func TestExportJSONEveryField(t *testing.T) {
 	for round := range 200 {
-		f := &filler{t: t, rnd: rand.New(rand.NewPCG(uint64(round), 9)), full: round == 0}
 		var e Export
-		f.fill(reflect.ValueOf(&e).Elem(), "Export")
+		jsonenctest.NewFiller(t, round, knownJSON).Fill(&e, "Export")
 		sameJSON(t, fmt.Sprintf("round %d", round), &e)
 		if t.Failed() {
 			t.FailNow()
@@ -238,145 +212,31 @@ func TestExportJSONEveryField(t *testing.T) {
 	sameJSON(t, "the zero export", &zero)
 }
 
-// filler sets every exported field of a value.
-type filler struct {
-	t    *testing.T
-	rnd  *rand.Rand
-	full bool // every field non-zero, every pointer set, every list with elements
-	n    int  // makes each value distinct
-}
-
-// tricky are strings encoding/json escapes: its HTML escapes, controls
-// and their short forms, U+2028 and U+2029, invalid UTF-8 (a lone
-// continuation byte, a truncated sequence, an encoded surrogate, an
-// overlong form), multi-byte characters and DEL.
-var tricky = []string{
-	"plain", `"quoted" \back\slash/`, "<b>&amp;</b>", "\x00\x01\b\f\n\r\t\x1b\x1f\x7f",
-	"é ü 日本 🔒", "line\u2028para\u2029end", "bad \xff\xfe x\x80", "cut \xe2\x80", "\xed\xa0\x80 surrogate", "\xc0\xaf overlong",
-}
-
-var (
-	certRefType = reflect.TypeFor[trace.CertRef]()
-	bytesType   = reflect.TypeFor[trace.Bytes]()
-)
-
-// shape picks what a list, map or pointer holds this time.
-func (f *filler) shape() string {
-	if f.full {
-		return "full"
-	}
-	return [...]string{"full", "full", "empty", "nil"}[f.rnd.IntN(4)]
-}
-
-func (f *filler) str() string {
-	f.n++
-	if !f.full && f.rnd.IntN(5) == 0 {
-		return ""
-	}
-	return fmt.Sprintf("%s#%d", tricky[f.n%len(tricky)], f.n)
-}
-
-func (f *filler) fill(v reflect.Value, path string) {
-	t := v.Type()
-	switch {
-	case t == certRefType:
-		// Its fields are unexported: set it as the page's JSON reads it.
+// knownJSON fills the trace's two types that write themselves: a
+// certificate (its fields are unexported: set as the page's JSON reads
+// it) and a byte string (hex).
+var knownJSON = map[reflect.Type]func(f *jsonenctest.Filler, v reflect.Value, path string){
+	reflect.TypeFor[trace.CertRef](): func(f *jsonenctest.Filler, v reflect.Value, path string) {
 		var info pki.CertInfo
-		f.fill(reflect.ValueOf(&info).Elem(), path+".info")
+		f.Fill(&info, path+".info")
 		b, err := json.Marshal(info)
+		if err == nil {
+			err = v.Addr().Interface().(*trace.CertRef).UnmarshalJSON(b)
+		}
 		if err != nil {
-			f.t.Fatal(err)
+			panic(err)
 		}
-		if err := v.Addr().Interface().(*trace.CertRef).UnmarshalJSON(b); err != nil {
-			f.t.Fatal(err)
-		}
-		return
-	case t == bytesType:
-		if s := f.shape(); s != "nil" {
+	},
+	reflect.TypeFor[trace.Bytes](): func(f *jsonenctest.Filler, v reflect.Value, path string) {
+		if s := f.Shape(); s != "nil" {
 			b := make([]byte, 0, 8)
 			if s == "full" {
-				f.n++
-				b = append(b, byte(f.n), 0, 0xff, byte(f.n>>8))
+				n := f.Next()
+				b = append(b, byte(n), 0, 0xff, byte(n>>8))
 			}
 			v.SetBytes(b)
 		}
-		return
-	}
-	// A type with its own MarshalJSON or MarshalText is written by it, not
-	// field by field: only the two above are known to AppendJSON.
-	if reflect.PointerTo(t).Implements(reflect.TypeFor[json.Marshaler]()) || reflect.PointerTo(t).Implements(reflect.TypeFor[encoding.TextMarshaler]()) {
-		f.t.Fatalf("%s: %s has its own JSON or text form: teach AppendJSON (and this test) about it", path, t)
-	}
-	switch t.Kind() {
-	case reflect.String:
-		v.SetString(f.str())
-	case reflect.Bool:
-		v.SetBool(f.full || f.rnd.IntN(2) == 0)
-	case reflect.Int, reflect.Int64, reflect.Int32:
-		f.n++
-		switch {
-		case f.full:
-			v.SetInt(int64(f.n))
-		case f.rnd.IntN(3) == 0:
-			v.SetInt(0)
-		default:
-			v.SetInt(int64(f.n) * [...]int64{1, -1, 1 << 40}[f.rnd.IntN(3)])
-		}
-	case reflect.Uint64:
-		f.n++
-		v.SetUint(uint64(f.n) << 50)
-	case reflect.Pointer:
-		if f.shape() == "nil" {
-			return
-		}
-		p := reflect.New(t.Elem())
-		f.fill(p.Elem(), path)
-		v.Set(p)
-	case reflect.Slice:
-		switch f.shape() {
-		case "nil":
-			return
-		case "empty":
-			v.Set(reflect.MakeSlice(t, 0, 0))
-		default:
-			n := 1 + f.rnd.IntN(3)
-			if f.full {
-				n = 2
-			}
-			s := reflect.MakeSlice(t, n, n)
-			for i := range n {
-				f.fill(s.Index(i), fmt.Sprintf("%s[%d]", path, i))
-			}
-			v.Set(s)
-		}
-	case reflect.Map:
-		if t.Key().Kind() != reflect.String || t.Elem().Kind() != reflect.String {
-			f.t.Fatalf("%s: a %s: jsonenc writes only maps of strings to strings: teach it (and this test) this one", path, t)
-		}
-		switch f.shape() {
-		case "nil":
-			return
-		case "empty":
-			v.Set(reflect.MakeMap(t))
-		default:
-			m := reflect.MakeMap(t)
-			// Keys in an order other than sorted, some needing escapes.
-			for _, k := range []string{"zeta", "Alpha", "<key>", "a", "é", "a\u2028", "b\xff", ""} {
-				m.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(f.str()))
-			}
-			v.Set(m)
-		}
-	case reflect.Struct:
-		for i := range t.NumField() {
-			sf := t.Field(i)
-			if !sf.IsExported() {
-				continue // not in the JSON (Record's wire bytes)
-			}
-			f.fill(v.Field(i), path+"."+sf.Name)
-		}
-	default:
-		f.t.Fatalf("%s: a %s (%s): teach AppendJSON and this test to write it", path, t, t.Kind())
-	}
+	},
 }
 
 // FuzzExportJSON reads an export from JSON, starting from the golden
