@@ -131,3 +131,23 @@ export function yieldToMain() {
   if (scheduler && typeof scheduler.yield === 'function') return scheduler.yield();
   return new Promise((resolve) => postTask(resolve));
 }
+
+/**
+ * layOutInTurn has elements that are laid out only near the view
+ * (content-visibility: auto) laid out anyway, one a frame, when the page is
+ * idle (the class laid-out, which the stylesheet makes content-visibility:
+ * visible): a long list below the view is ready, a piece at a time, before
+ * a scroll brings all of it near at once (issue 9: one frame of layout for
+ * all of it).
+ */
+export function layOutInTurn(elements) {
+  const list = [...elements];
+  const idle = globalThis.requestIdleCallback || ((fn) => setTimeout(fn, 50));
+  const next = () => {
+    const el = list.shift();
+    if (!el) return;
+    if (el.isConnected) el.classList.add('laid-out');
+    if (list.length) requestAnimationFrame(() => idle(next, { timeout: 2000 }));
+  };
+  idle(next, { timeout: 2000 });
+}

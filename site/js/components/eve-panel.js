@@ -19,7 +19,7 @@
 //         {action: 'eve-token'} (the session over HTTP: leak the token key);
 //         tls-send {from: 'client', text} (a message for Eve to read).
 
-import { h, fill, emit, classes } from '../dom.js';
+import { h, fill, emit, classes, layOutInTurn } from '../dom.js';
 import { byteLength, formatByteCount, previewHex } from '../hex.js';
 import { renderEvent } from './step-panel.js';
 import { isEncrypted } from './wire.js';
@@ -126,6 +126,7 @@ export class EvePanel extends LabPanel {
     fill(this.result, renderResult(result, result.recorded), result.leaked === 'token-key' ? null : h('div', { class: 'actions try-other' },
       h('p', { class: 'label' }, 'Try the same on another handshake (the session above changes):'),
       this.modeButtons.filter((b) => !result.recorded || b.dataset.mode !== result.recorded.mode)));
+    layOutInTurn(this.result.querySelectorAll('.eve-steps > li'));
   }
 }
 

@@ -23,7 +23,7 @@
 // spans}}. ids, statuses, kinds and phases are stable codes, matched here;
 // values are data, shown as they are.
 
-import { h, fill, classes } from '../dom.js';
+import { h, fill, classes, layOutInTurn } from '../dom.js';
 import { formatByteCount } from '../hex.js';
 import { citations, linkTerms } from './glossary.js';
 import { formatMs } from './network-panel.js';
@@ -165,6 +165,7 @@ export class ExposurePanel extends LabPanel {
         `${items.filter((i) => i.status === 'around').length} are in the packets around them.`),
       h('ol', { class: 'exposure-items' }, items.map((it) => this.renderItem(it, x))),
     );
+    layOutInTurn(this.body.querySelectorAll('.exposure-item'));
   }
 
   showError(err) {
