@@ -255,7 +255,7 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 	if s.Intermediate != nil {
 		inter = &CertOut{PEM: string(pki.CertPEM(s.Intermediate.Raw)), Cert: pki.Describe(s.Intermediate)}
 	}
-	return encode(SetupResponse{
+	r := SetupResponse{
 		Intermediate: inter,
 		ServerName:   s.ServerName,
 		KeyType:      s.KeyType,
@@ -268,7 +268,8 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 		CAKeyGiven:   req.CAKeyPEM != "",
 		KeyGiven:     req.KeyPEM != "",
 		Session:      h.id,
-	})
+	}
+	return string(r.AppendJSON(make([]byte, 0, 16<<10))), nil
 }
 
 // GenerateKeyRequest is the argument of generateKey.

@@ -13,6 +13,7 @@ package jsonenc
 
 import (
 	"encoding/hex"
+	"math"
 	"slices"
 	"strconv"
 	"unicode/utf8"
@@ -229,3 +230,24 @@ func StringsField(b []byte, key string, list []string) []byte {
 
 // HexField appends key and then raw as Hex does.
 func HexField(b []byte, key string, raw []byte) []byte { return Hex(append(b, key...), raw) }
+
+// FloatField appends key and then f as encoding/json writes a float64:
+// the shortest decimal that reads back as f, in exponent form (with no
+// leading zero in the exponent) below 1e-6 and from 1e21 on. encoding/json
+// refuses NaN and the infinities; FloatField writes null for them.
+func FloatField(b []byte, key string, f float64) []byte {
+	b = append(b, key...)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return append(b, "null"...)
+	}
+	format := byte('f')
+	if abs := math.Abs(f); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, f, format, -1, 64)
+	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2] = b[n-1] // e-07 -> e-7
+		b = b[:n-1]
+	}
+	return b
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
+	"math"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -88,6 +90,29 @@ func TestLists(t *testing.T) {
 			List []item `json:"list"`
 		}{list}); !bytes.Equal(got, want) {
 			t.Errorf("a list of %v: %s, json.Marshal writes %s", list, got, want)
+		}
+	}
+}
+
+func TestFloatField(t *testing.T) {
+	fs := []float64{0, math.Copysign(0, -1), 1, -1, 0.1, 1.5, 123456.789, 1e20, 1e21, 1.5e21, 1e-6, 9.99e-7, 1e-7, 2.5e-300, 5e-324,
+		math.MaxFloat64, math.SmallestNonzeroFloat64, 1e100, -1e-10, 0.000001234, 12.345e-8}
+	rnd := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		fs = append(fs, math.Float64frombits(rnd.Uint64()), rnd.Float64()*math.Pow(10, float64(rnd.IntN(60)-30)))
+	}
+	for _, f := range fs {
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			continue
+		}
+		got := append(FloatField([]byte("{"), `"f":`, f), '}')
+		if want := marshal(t, map[string]float64{"f": f}); !bytes.Equal(got, want) {
+			t.Errorf("FloatField(%v) = %s, json.Marshal writes %s", f, got, want)
+		}
+	}
+	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := FloatField(nil, "", f); string(got) != "null" {
+			t.Errorf("FloatField(%v) = %s, want null", f, got)
 		}
 	}
 }
