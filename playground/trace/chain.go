@@ -28,7 +28,7 @@ func Chain(chain [][]byte, note string) []Value {
 // Verification describes a client's check of a chain: each check, and
 // crypto/x509's verdict; when it passed, the verified path.
 func Verification(res pki.VerifyResult) []Value {
-	vals := make([]Value, 0, len(res.Checks)+3) // room for one value more from the caller
+	vals := make([]Value, 0, len(res.Checks)+4) // room for two values more from the caller (an RSA key: n and e)
 	for _, ch := range res.Checks {
 		vals = append(vals, Check(ch.Name, ch.OK, ch.Detail))
 	}
