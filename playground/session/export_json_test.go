@@ -343,24 +343,11 @@ func BenchmarkExportEncodeRatio(b *testing.B) {
 				}
 			}
 			var ratios, ms, as []float64
-			for i := 0; b.Loop(); i++ {
-				first, second := marshal, appendJSON
-				if i%2 == 1 {
-					first, second = appendJSON, marshal
-				}
-				t0 := time.Now()
-				first()
-				t1 := time.Now()
-				second()
-				t2 := time.Now()
-				m, a := t1.Sub(t0), t2.Sub(t1)
-				if i%2 == 1 {
-					m, a = a, m
-				}
+			inTurns(b, marshal, appendJSON, func(m, a time.Duration) {
 				ratios = append(ratios, float64(a)/float64(m))
 				ms = append(ms, float64(m.Microseconds())/batch)
 				as = append(as, float64(a.Microseconds())/batch)
-			}
+			})
 			for _, l := range [][]float64{ratios, ms, as} {
 				slices.Sort(l)
 			}
