@@ -24,8 +24,10 @@ echo "== CPU per handshake, native: the engine (trace included) and crypto/tls, 
 go run ./scripts/cpubench -n "${CPU_N:-300}" -rounds "${CPU_ROUNDS:-5}"
 if [[ -n "${INSTRUCTIONS:-}" ]] && command -v valgrind >/dev/null; then
   echo
-  echo "== instructions per handshake, native (valgrind; about 2 minutes per handshake) =="
-  go run ./scripts/cpubench -instructions -n 60
+  # Three rounds, their median: where the garbage collector's cycles fall in the 2N and N runs
+  # moves a single round's count by 1-2 % (scripts/cpubench's comment).
+  echo "== instructions per handshake, native (valgrind, median of 3 rounds; about 6 minutes per handshake) =="
+  go run ./scripts/cpubench -instructions -n 60 -rounds 3
 fi
 echo
 echo "== Go wasm under Node: the engine's time over crypto/tls's, batch by batch in one process (scripts/cpubench -wasm) =="
