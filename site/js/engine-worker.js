@@ -185,6 +185,9 @@ async function start() {
 
 let startTiming = null; // {load, goStart} of the core, for the ready message
 
+// How long a module is looked for in Cache Storage before it is fetched instead (stored).
+const STORED_WAIT_MS = 300;
+
 /**
  * stored returns the response the service worker keeps for url in Cache
  * Storage (sw.js stores the engine when the site is installed, the lab and
@@ -194,7 +197,11 @@ let startTiming = null; // {load, goStart} of the core, for the ready message
 async function stored(url) {
   if (!self.caches || typeof caches.match !== 'function') return null;
   try {
-    const hit = await caches.match(url);
+    // A read waits behind any write to the same cache, and the service worker may be
+    // storing a module of tens of MB right now (its install, or the lab and server when
+    // the page is idle): past a moment, the network (or the HTTP cache) answers instead.
+    const late = new Promise((resolve) => { setTimeout(resolve, STORED_WAIT_MS, null); });
+    const hit = await Promise.race([caches.match(url), late]);
     return hit && hit.ok ? hit : null;
   } catch {
     return null; // no storage here (an opaque origin, storage turned off): the network answers

@@ -171,12 +171,27 @@ async function openPage(t) {
     else startedIn.set(req, navigations);
     if (!isLocal(req.url())) problems.push(`request to another host: ${req.url()}`);
   });
+  // A navigation to about:blank makes no request: count the main frame's new documents
+  // too (not a change of the #fragment alone, which cancels nothing).
+  let documentURL = '';
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) return;
+    const u = frame.url().replace(/#.*$/, '');
+    if (u !== documentURL) { documentURL = u; navigations++; }
+  });
   page.on('requestfailed', (req) => {
-    if (req.failure()?.errorText === 'net::ERR_ABORTED' && startedIn.has(req) && startedIn.get(req) < navigations) return;
     // The lab and server modules are fetched in the background once the page is idle
     // (sw.js store-lazy); a navigation that cancels that fetch is not a failure.
     const lazy = /\/assets\/(lab|server)-[0-9a-f]+\.wasm$/.test(new URL(req.url()).pathname);
     if (lazy && req.failure()?.errorText === 'net::ERR_ABORTED') return;
+    const aborted = req.failure()?.errorText === 'net::ERR_ABORTED' && startedIn.has(req);
+    if (aborted && startedIn.get(req) < navigations) return;
+    if (aborted) {
+      // The abort can reach us just before the navigation that caused it: decide a moment later.
+      const at = navigations;
+      setTimeout(() => { if (navigations === at) problems.push(`request failed: ${req.url()} net::ERR_ABORTED`); }, 1000);
+      return;
+    }
     if (isLocal(req.url())) problems.push(`request failed: ${req.url()} ${req.failure()?.errorText}`);
   });
   page.on('response', (res) => {
