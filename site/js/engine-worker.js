@@ -197,9 +197,11 @@ const STORED_WAIT_MS = 300;
 async function stored(url) {
   if (!self.caches || typeof caches.match !== 'function') return null;
   try {
-    // A read waits behind any write to the same cache, and the service worker may be
-    // storing a module of tens of MB right now (its install, or the lab and server when
-    // the page is idle): past a moment, the network (or the HTTP cache) answers instead.
+    // Chromium runs a read of a cache after the writes to it queued before it, and the
+    // service worker may be storing modules of tens of MB right now (its install, or the
+    // lab and server when the page is idle). Whether that is what once held Eve's first
+    // lab call for 20 s on a loaded machine is not proven; either way, past a moment the
+    // network (or the HTTP cache, or the service worker) answers instead.
     const late = new Promise((resolve) => { setTimeout(resolve, STORED_WAIT_MS, null); });
     const hit = await Promise.race([caches.match(url), late]);
     return hit && hit.ok ? hit : null;
