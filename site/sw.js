@@ -11,8 +11,13 @@
 //   says "A new version is ready — Reload" and the visitor presses it, which
 //   posts {type: 'skip-waiting'}. So a page never mixes an old shell with a
 //   new engine: each version of this worker answers from its own cache only.
-// - activate: deletes the caches of other versions and takes control of the
-//   open pages of this site.
+// - activate: takes control of the open pages of this site. It keeps the
+//   caches of other versions: a page of the old version is controlled by this
+//   worker from now until its reload, and it may still be importing its own
+//   files (the modules below the fold load one by one when idle); they are
+//   named by their content, so any version's cache answers for them. The
+//   first page of this version to be idle (js/pwa.js: store-lazy, or
+//   drop-old when the visitor saves data) has the old caches deleted.
 // - fetch: a navigation to /, /index.html, /embed.html or /embed gets that
 //   page from the cache whatever its query or fragment. A file under assets/
 //   (named by its content, so it never changes) is answered from the caches
@@ -21,8 +26,8 @@
 //   stored yet is stored on the way, so what the visitor used works offline
 //   next time. Anything else goes to the network untouched: the
 //   engine's server at /tls/…, other origins, other methods than GET.
-// - message {type: 'store-lazy'}: stores every file of BUILD.lazy that is not
-//   stored yet (js/pwa.js asks once the page is idle, unless the visitor saves
+// - message {type: 'store-lazy'}: deletes the other versions' caches, then
+//   stores every file of BUILD.lazy that is not stored yet (js/pwa.js asks once the page is idle, unless the visitor saves
 //   data), so that a classroom that goes offline after one visit still has the
 //   attack lab; it replies {stored, total} on the message's port.
 //
@@ -86,19 +91,27 @@ async function store(cache, path) {
 }
 
 self.addEventListener('activate', (event) => {
-  event.waitUntil((async () => {
-    for (const name of await caches.keys()) {
-      if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
-    }
-    await self.clients.claim();
-  })());
+  event.waitUntil(self.clients.claim());
 });
 
 self.addEventListener('message', (event) => {
   const type = event.data && event.data.type;
   if (type === 'skip-waiting') self.skipWaiting();
-  if (type === 'store-lazy') event.waitUntil(storeLazy(event.ports[0]));
+  if (type === 'drop-old') event.waitUntil(dropOld());
+  if (type === 'store-lazy') event.waitUntil(dropOld().then(() => storeLazy(event.ports[0])));
 });
+
+/**
+ * dropOld deletes the caches of other versions: a page of this version is up
+ * and idle, so no old page needs them. Not while a newer version installs or
+ * waits: the other caches include its own.
+ */
+async function dropOld() {
+  if (self.registration.installing || self.registration.waiting) return;
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+  }
+}
 
 /** storeLazy stores the files of BUILD.lazy not stored yet, one at a time, and replies on port. */
 async function storeLazy(port) {
@@ -158,7 +171,8 @@ async function answer(event, key, keep) {
     }
   }
   const cache = await caches.open(CACHE);
-  const hit = await cache.match(url);
+  // A hashed file this version does not have may be an old page's, between Reload and its reload: any version's copy is the same file.
+  const hit = (await cache.match(url)) || (key.startsWith('assets/') ? await caches.match(url) : undefined);
   if (hit) return hit;
   const response = await fetch(event.request);
   if (keep && response.ok && response.type === 'basic' && !response.redirected) {

@@ -70,16 +70,22 @@ function whenIdle() {
   });
 }
 
-/** storeLazy asks the active worker, when this page is idle, to store the modules loaded on first use. */
+/**
+ * storeLazy asks the active worker, when this page is idle, to store the
+ * modules loaded on first use. Either message also has the caches of older
+ * versions deleted (sw.js keeps them until a page of its own version is up).
+ */
 function storeLazy(registration) {
-  if (navigator.connection && navigator.connection.saveData) {
-    root.dataset.swLazy = 'on-use';
-    return;
-  }
+  const saveData = Boolean(navigator.connection && navigator.connection.saveData);
   const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1000));
   idle(() => {
     const worker = registration.active;
     if (!worker) return;
+    if (saveData) {
+      worker.postMessage({ type: 'drop-old' });
+      root.dataset.swLazy = 'on-use';
+      return;
+    }
     const channel = new MessageChannel();
     channel.port1.onmessage = ({ data }) => {
       root.dataset.swLazy = data && data.stored === data.total ? 'stored' : 'partial';

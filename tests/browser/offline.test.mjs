@@ -204,6 +204,12 @@ test('a new deploy: the update prompt, the old engine until Reload, then the new
   const navigated = page.waitForEvent('framenavigated', (frame) => frame === page.mainFrame());
   await page.getByTestId('pwa-reload').click();
   await navigated;
+  // From the new worker's activation until its reload, an old page may still import its own files
+  // (the modules below the fold load one by one when idle): the new worker answers them until a
+  // page of its version is idle, though the server no longer has them.
+  const old = await page.evaluate(async (paths) => Promise.all(paths.map(async (p) => (await fetch(p)).status)),
+    before.precache.filter((p) => p.startsWith(before.assets)).map((p) => `/${p}`));
+  assert.ok(old.length > 10 && old.every((status) => status === 200), `the old version's files, just after Reload: ${old.join(' ')}`);
   await waitReady(page);
   await controlled(page);
   await engineFromStorage(page, engines);
