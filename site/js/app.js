@@ -7,7 +7,7 @@
 
 import { createView } from './view-controller.js';
 import { pageStore } from './model/page.js';
-import { loadFirstSession, besideCode } from './model/first-session.js';
+import { loadFirstSession, besideCode, takeEarlyFirstSession } from './model/first-session.js';
 
 // The recorded first session: in a build, beside the page's code (scripts/sitebuild puts it in
 // assets/<hash>/, whose js/ holds this module), so no request precedes it and the service worker
@@ -18,12 +18,16 @@ const named = besideCode(import.meta.url);
 const built = location.protocol !== 'file:' && document.documentElement.dataset.edition !== 'single-file'
   && (Boolean(named) || navigator.onLine !== false);
 
+// js/first-session-start.js began to fetch it with the page: by now it is usually here, and the
+// view's first render shows it (createView takes the session itself as well as a promise of it).
+const early = built ? takeEarlyFirstSession() : undefined;
+
 const view = createView({
   root: document,
   routed: true,
   marks: document.body,
   store: pageStore,
-  firstSession: built ? loadFirstSession({ base: document.baseURI, path: named }) : null,
+  firstSession: early !== undefined ? early : built ? loadFirstSession({ base: document.baseURI, path: named }) : null,
 });
 
 // A failure to start is shown in the status line (createView's start says why).

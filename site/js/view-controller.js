@@ -24,7 +24,7 @@
 // (network.js); the page shows each HTTP exchange in the Network panel.
 
 import { Engine } from './engine.js';
-import { settled, flush } from './dom.js';
+import { settled, flush, yieldToMain } from './dom.js';
 import './components/sequence-diagram.js';
 import './components/step-panel.js';
 import './components/message-composer.js';
@@ -126,7 +126,7 @@ export function hasHandles(engine) {
  *   embedded  a guest in someone else's page: never scroll or focus the host
  *   engine    the Engine to use (default: a new one for a routed view, the shared one otherwise)
  *   store     the view's store (default: a new one); 'session', 'step', 'ready', 'busy', 'view' are written
- *   firstSession  a promise of the recorded first session ({session, setup} or null): shown until the engine is ready
+ *   firstSession  the recorded first session ({session, setup} or null), or a promise of it: shown until the engine is ready
  * It returns {start(), dispose(), store, state}.
  */
 export function createView({
@@ -1339,13 +1339,23 @@ export function createView({
    * The live session replaces it at the same step.
    */
   async function showRecorded(since) {
-    const rec = await firstSession;
-    if (!rec || state.live || state.session || disposed) return;
-    if (state.mode !== 'classic' || state.server !== 'local' || state.keyType !== 'rsa' || state.keyBits !== 2048) return;
+    if (!takeRecorded(await firstSession)) return;
+    render();
+    recordedShown(since);
+  }
+
+  /** takeRecorded makes rec, the recorded first session, the view's session if it is the one asked for (above): → whether it did. */
+  function takeRecorded(rec) {
+    if (!rec || state.live || state.session || disposed) return false;
+    if (state.mode !== 'classic' || state.server !== 'local' || state.keyType !== 'rsa' || state.keyBits !== 2048) return false;
     state.session = rec.session;
     if (rec.setup) state.setup = rec.setup;
     marks.dataset.firstView = 'recorded';
-    render();
+    return true;
+  }
+
+  /** recordedShown follows the render that put the recorded session on screen. */
+  function recordedShown(since) {
     performance.mark('tls-playground:recorded');
     loadWhenIdle();
     // An engine that could not start has said so in the status line: keep that message.
@@ -1393,6 +1403,13 @@ export function createView({
 
   async function start() {
     mountWireViews();
+    // The recorded first session, when it is here already (app.js: fetched with the page), is in
+    // the view's first render: no render without it, and no frame of that, before it.
+    const recordedNow = Boolean(firstSession) && typeof firstSession.then !== 'function' && showsSession() && takeRecorded(firstSession);
+    // It is rendered in a task of its own, after the one that evaluated the page's modules and
+    // upgraded its elements (issue 9: each task at load a few ms of CPU, not the two in one).
+    if (recordedNow) await yieldToMain();
+    if (disposed) return;
     render();
     // A deep link to a step lands on it now (the seven steps are text before the
     // engine runs) and again once the session is drawn, unless the visitor has
@@ -1423,7 +1440,8 @@ export function createView({
       }));
     }
     // The recorded first session, shown while the engine starts.
-    if (firstSession && showsSession()) showRecorded(since).catch(() => {});
+    if (recordedNow) recordedShown(since);
+    else if (firstSession && showsSession()) showRecorded(since).catch(() => {});
     // The keys kept in this browser (or the starter pair) are read while the engine starts.
     const keysLoaded = showsSession() ? loadKeyring() : null;
     // The first live session is asked for now, before the engine is ready

@@ -117,6 +117,8 @@ test('the recorded first session is on screen while the engine loads, labelled, 
   assert.match(await page.textContent('#engine-status .status-text'), /at build time/);
   assert.deepEqual(asked.filter((p) => p.endsWith('/build.json')), [], 'the recorded session is read without build.json');
   assert.equal(asked.filter((p) => /\/assets\/[0-9a-f]+\/first-session\.json$/.test(p)).length, 1);
+  // That one request is first-session-start.js's, made with the page (the modules took its answer).
+  assert.equal(await page.evaluate(() => typeof globalThis.tlsPlaygroundFirstSession?.json?.records), 'object');
   // The first live session is asked for already (queued in the worker behind its start), the catalogue after it.
   await page.waitForFunction(() => globalThis.postedToEngine.includes('catalogue'), null, { timeout: 30_000 });
   assert.deepEqual(await page.evaluate(() => globalThis.postedToEngine.filter((m) => ['setup', 'newSession', 'catalogue'].includes(m))),

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 
-import { besideCode, loadFirstSession } from '../../site/js/model/first-session.js';
+import { besideCode, loadFirstSession, takeEarlyFirstSession } from '../../site/js/model/first-session.js';
 import { distDir } from './engine.mjs';
 
 const site = 'https://example.test/';
@@ -48,6 +48,27 @@ describe('the recorded first session', () => {
     const none = fakeFetch({});
     assert.equal(await loadFirstSession({ base: site, fetch: none.fetch, path: file }), null, 'a build without one: the page waits for the engine');
     assert.equal(await loadFirstSession({ base: site, fetch: fakeFetch({ [file]: { ...session, error: { alert: 'x' } } }).fetch, path: file }), null);
+  });
+
+  it('is taken from the fetch first-session-start.js began with the page: itself once parsed, else a promise', async () => {
+    assert.equal(takeEarlyFirstSession(undefined), undefined, 'no early fetch (not a build): the page loads it itself');
+    assert.equal(takeEarlyFirstSession({}), undefined);
+
+    const here = { json: { session, setup: { serverName: 'playground.test' } }, promise: Promise.resolve() };
+    const now = takeEarlyFirstSession(here);
+    assert.equal(typeof now.then, 'undefined', 'arrived: the session itself, for the first render');
+    assert.equal(now.session.source, 'recorded');
+    assert.equal(now.setup.serverName, 'playground.test');
+
+    let arrive;
+    const coming = { json: undefined, promise: new Promise((resolve) => { arrive = resolve; }) };
+    const later = takeEarlyFirstSession(coming);
+    assert.equal(typeof later.then, 'function', 'still on its way: a promise of it');
+    arrive(session);
+    assert.equal((await later).session.source, 'recorded');
+
+    assert.equal(takeEarlyFirstSession({ json: null, promise: Promise.resolve(null) }), null, 'it could not be fetched: none');
+    assert.equal(takeEarlyFirstSession({ json: { ...session, records: [] }, promise: Promise.resolve() }), null, 'not a complete session: none');
   });
 
   it('is where the build put it (build.json firstSession)', (t) => {

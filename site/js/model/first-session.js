@@ -33,6 +33,20 @@ export async function loadFirstSession({ base, fetch = globalThis.fetch, path = 
 }
 
 /**
+ * takeEarlyFirstSession takes the recorded session first-session-start.js
+ * began to fetch with the page (issue 9: the session arrives with the code
+ * that renders it, not after it): the session itself, {session, setup} or
+ * null, when it has arrived and been parsed; else a promise of it; undefined
+ * when that script did not fetch it (not a build, the single-file edition),
+ * and the caller loads it itself (loadFirstSession).
+ */
+export function takeEarlyFirstSession(early = globalThis.tlsPlaygroundFirstSession) {
+  if (!early || typeof early.promise?.then !== 'function') return undefined;
+  if (early.json !== undefined) return early.json === null ? null : readFirstSession(early.json);
+  return early.promise.then((json) => readFirstSession(json));
+}
+
+/**
  * besideCode names the recorded session where a build puts it, beside the
  * page's code (scripts/sitebuild: assets/<hash>/first-session.json, whose js/
  * holds moduleURL, a module directly in js/), so that no request for
