@@ -23,12 +23,23 @@
 //             fetch@ is the worker's engine:fetch mark and fetch/rest are not measured)
 //   rest      last byte → engine ready: what compiling (streaming compilation overlaps
 //             the fetch), instantiating and Go's start leave after the download
-//   code cache  what V8 did with the engine's compiled code (Chromium's trace events):
-//             hit (deserialized from the cache, wasm.Deserialize), compiled, +stored (wrote
-//             the cache during the visit, wasm.SerializeModule)
-// V8 writes a wasm module's code cache only once enough of it has been
-// optimised (tier-up: a few sessions' worth) and a short timeout passed: a
-// visit that only loads the page never writes it.
+//   code cache  what Chromium did with the engine's compiled code (its trace events, see
+//             startTrace): hit (read from the code cache), compiled (not), +stored (wrote it)
+// Below the table, per visit, the events that say why: V8's caching events, the writes,
+// the TurboFan compilations.
+//
+// What was found (Chromium 156, 2026-11-30; --js-flags=... passes V8 flags to the
+// browser for such experiments, never the product's):
+// - V8 hands a module's code to Blink for its cache when a chunk of new TurboFan code is
+//   done. With a timeout (--wasm-caching-timeout-ms, 2000 by default) that never happened
+//   here, even 4-8 s after the last TurboFan compilation (300 and 1000 ms neither); with
+//   --wasm-caching-timeout-ms=0, every chunk is written. So only the hard threshold writes:
+//   1 MB of new TurboFan code (--wasm-caching-hard-threshold=1000000); 12 sessions of the
+//   engine make less (40 do: one write of 1.3 MB).
+// - Blink gives V8 a code cache only for a response with a cache handler: one fetched (from
+//   the network, the HTTP cache, or a service worker); a Response read from Cache Storage
+//   with caches.match() in the worker has none (no v8.wasm.compiledModule however many
+//   chunks V8 finishes; no hit).
 //
 // When the worker sets performance marks engine:fetch, engine:response,
 // engine:compiled, engine:instantiated and engine:ready (js/engine-worker.js),
@@ -48,6 +59,9 @@ const dist = path.resolve(positional[0] || process.env.TLS_PLAYGROUND_DIST || pa
 const visits = Number(positional[1] || 6);
 const settleMs = Number(process.env.START_BENCH_SETTLE_MS || 4000);
 const sessions = Number((args.find((a) => a.startsWith('--sessions=')) || '--sessions=12').split('=')[1]);
+// V8's flags, for experiments on the code cache only (never the product's): e.g.
+// --js-flags=--wasm-caching-timeout-ms=0
+const jsFlags = (args.find((a) => a.startsWith('--js-flags=')) || '').slice('--js-flags='.length);
 
 const build = JSON.parse(fs.readFileSync(path.join(dist, 'build.json'), 'utf8'));
 const site = await serve(dist);
@@ -55,7 +69,7 @@ const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'start-bench-profile-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
-  args: launchArgs,
+  args: jsFlags ? [...launchArgs, `--js-flags=${jsFlags}`] : launchArgs,
   serviceWorkers: noSW ? 'block' : 'allow',
 });
 
@@ -95,27 +109,40 @@ async function visit(page, first) {
 }
 
 /**
- * startTrace records Chromium's wasm trace events (the ones its own code cache tests read) until
- * end(), which resolves what V8 did with the engine's code cache during the visit: "hit" (compiled
- * from the cache), "stored" (compiled, then wrote the cache), "compiled" (neither).
+ * startTrace records Chromium's wasm trace events until end(), which resolves what V8 did with
+ * the engine's code cache during the visit (cache) and the events that explain it (why):
+ *   cache  "hit" (Blink found the engine's code cache: v8.wasm.moduleCacheHit for its URL),
+ *          "compiled" (no hit), "+stored" (Blink was handed a chunk of the engine's code to
+ *          write: v8.wasm.compiledModule for its URL)
+ *   why    chunks: V8's caching events (wasm.CompilationChunkFinished, any module); writes:
+ *          v8.wasm.cachedModule and the largest size written (any module: the lab's too);
+ *          top tier: TurboFan compilations (wasm.TopTierCompilation) and when the last one
+ *          ended, from the trace's start.
+ * Blink's events (v8.wasm.*) are in disabled-by-default-devtools.timeline, V8's (wasm.*) in v8.wasm.
  */
 async function startTrace(cdp) {
   const events = [];
   const onData = ({ value }) => events.push(...value);
   cdp.on('Tracing.dataCollected', onData);
-  await cdp.send('Tracing.start', { categories: 'v8.wasm,disabled-by-default-v8.wasm', transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories: 'v8.wasm,disabled-by-default-v8.wasm,disabled-by-default-devtools.timeline', transferMode: 'ReportEvents' });
   return {
     async end() {
       const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
       await cdp.send('Tracing.end');
       await done;
       cdp.off('Tracing.dataCollected', onData);
-      const n = (...names) => events.filter((e) => names.includes(e.name)).length;
-      const what = [];
-      if (n('wasm.Deserialize', 'v8.wasm.moduleCacheHit')) what.push('hit');
-      else if (n('wasm.StartStreamingCompilation', 'v8.wasm.compiledModule')) what.push('compiled');
-      if (n('wasm.SerializeModule', 'v8.wasm.cachedModule')) what.push('stored');
-      return what.join('+') || '?';
+      const named = (name) => events.filter((e) => e.name === name);
+      const ofEngine = (e) => String(e.args?.url || '').endsWith(build.engine);
+      const what = [named('v8.wasm.moduleCacheHit').some(ofEngine) ? 'hit' : 'compiled'];
+      if (named('v8.wasm.compiledModule').some(ofEngine)) what.push('stored');
+      const t0 = Math.min(...events.filter((e) => e.ts > 0).map((e) => e.ts));
+      const top = named('wasm.TopTierCompilation');
+      const lastTop = top.length ? Math.max(...top.map((e) => e.ts + (e.dur || 0))) : undefined;
+      const writes = named('v8.wasm.cachedModule');
+      const why = `chunks ${named('wasm.CompilationChunkFinished').length}, writes ${writes.length}` +
+        (writes.length ? ` (largest ${Math.round(Math.max(...writes.map((e) => e.args?.producedCacheSize || 0)) / 1024)} KB)` : '') +
+        `, top tier ${top.length}` + (lastTop ? ` (last at ${((lastTop - t0) / 1e6).toFixed(1)} s of ${((Math.max(...events.map((e) => e.ts)) - t0) / 1e6).toFixed(1)})` : '');
+      return { cache: what.join('+'), why };
     },
   };
 }
@@ -141,7 +168,7 @@ try {
       await page.waitForFunction((s) => document.body.dataset.sessionSeed !== s && document.body.dataset.busy === 'false', seed, { timeout: 60_000 });
     }
     await page.waitForTimeout(settleMs);
-    const cache = await trace.end();
+    const { cache, why } = await trace.end();
     const w = v.inWorker.wasm;
     const m = v.inWorker.marks;
     rows.push({
@@ -154,6 +181,7 @@ try {
       from: from(w, m),
       rest: w ? v.ready.at - w.end : undefined,
       'code cache': cache,
+      why,
       wfetch: m.response !== undefined && m.fetch !== undefined ? m.response - m.fetch : undefined,
       wcompile: m.compiled !== undefined ? m.compiled - (m.response ?? m.fetch) : undefined,
       winst: m.instantiated !== undefined ? m.instantiated - (m.compiled ?? m.fetch) : undefined,
@@ -166,11 +194,13 @@ try {
   fs.rmSync(profile, { recursive: true, force: true });
 }
 
-console.log(`${dist} (engine ${build.engine}), ${noSW ? 'service workers blocked (HTTP cache only)' : 'with the service worker'}, persistent profile, ${settleMs} ms on the page between visits\n`);
+console.log(`${dist} (engine ${build.engine}), ${noSW ? 'service workers blocked (HTTP cache only)' : 'with the service worker'}, persistent profile, ${sessions} sessions and ${settleMs} ms on the page per visit${jsFlags ? `, V8 flags ${jsFlags}` : ''}\n`);
 const cols = ['visit', 'controlled', 'ready', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo'];
 console.log(`| ${cols.join(' | ')} |`);
 console.log(`|${cols.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${cols.map((c) => (typeof r[c] === 'number' ? ms(r[c]) : String(r[c] ?? '–'))).join(' | ')} |`);
+console.log('\nthe code cache, per visit (see startTrace):');
+for (const r of rows) console.log(`  ${r.visit.padEnd(9)} ${r.why}`);
 const repeats = rows.slice(1);
 if (repeats.length) {
   const s = (k) => { const xs = repeats.map((r) => r[k]).filter((x) => typeof x === 'number'); return xs.length ? stats(xs) : null; };
