@@ -5,19 +5,18 @@
 package main
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
-	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"tlsplayground/playground/jsonlite"
 	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/rng"
@@ -50,13 +49,8 @@ func decode(method, arg string, v any) error {
 	if t := strings.TrimLeft(arg, " \t\r\n"); t[0] != '{' {
 		return fmt.Errorf("%s: the argument must be a JSON object such as {} (got %.40q)", method, arg)
 	}
-	d := json.NewDecoder(bytes.NewReader([]byte(arg)))
-	d.DisallowUnknownFields()
-	if err := d.Decode(v); err != nil {
+	if err := jsonlite.Unmarshal([]byte(arg), v); err != nil {
 		return fmt.Errorf("%s: bad argument %.80q: %v", method, arg, err)
-	}
-	if d.More() {
-		return fmt.Errorf("%s: bad argument %.80q: more than one JSON value", method, arg)
 	}
 	return nil
 }
@@ -82,8 +76,10 @@ func checkText(method, text string) error {
 	return limits.Size(method+": text", len(text), limits.Message, "the engine splits it into records of at most 16384 bytes, RFC 8446 §5.1")
 }
 
+// encode writes a response as json.Marshal would (package jsonlite: the
+// core is built without encoding/json).
 func encode(v any) (string, error) {
-	b, err := json.Marshal(v)
+	b, err := jsonlite.Marshal(v)
 	return string(b), err
 }
 

@@ -2,11 +2,12 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 
+	"tlsplayground/playground/jsonenc"
+	"tlsplayground/playground/jsonlite"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/session"
 )
@@ -75,7 +76,7 @@ func (r *sessionRef) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
+	if err := jsonlite.Unmarshal(b, &s); err != nil {
 		return errors.New(`"session" must be a session id such as "s1" (a string newSession returned)`)
 	}
 	*r = sessionRef{ID: s, Set: true}
@@ -187,5 +188,5 @@ func (r sessionRef) MarshalJSON() ([]byte, error) {
 	if !r.Set {
 		return []byte("null"), nil
 	}
-	return json.Marshal(r.ID)
+	return jsonenc.String(nil, r.ID), nil
 }

@@ -4,10 +4,10 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 
+	"tlsplayground/playground/jsonlite"
 	"tlsplayground/playground/limits"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/session"
@@ -143,7 +143,7 @@ func (a *API) RemoteDeliver(arg string) (string, error) {
 	var events []trace.Event
 	if req.Trace != "" {
 		raw, err := base64.RawURLEncoding.DecodeString(req.Trace)
-		if err != nil || json.Unmarshal(raw, &events) != nil {
+		if err != nil || jsonlite.Unmarshal(raw, &events) != nil {
 			return "", errors.New("remoteDeliver: the trace header is not base64url JSON")
 		}
 	}

@@ -1,13 +1,13 @@
 package browserhello
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"sync"
 
 	"tlsplayground/playground/analyze"
 	"tlsplayground/playground/handshake"
+	"tlsplayground/playground/jsonlite"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/sigscheme"
 	"tlsplayground/playground/suites"
@@ -172,7 +172,7 @@ func CompareJSON(engineHello, browser []byte) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	out, err := json.Marshal(c)
+	out, err := jsonlite.Marshal(c)
 	return string(out), err
 }
 

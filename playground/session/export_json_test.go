@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -212,32 +211,8 @@ func TestExportJSONEveryField(t *testing.T) {
 	sameJSON(t, "the zero export", &zero)
 }
 
-// knownJSON fills the trace's two types that write themselves: a
-// certificate (its fields are unexported: set as the page's JSON reads
-// it) and a byte string (hex).
-var knownJSON = map[reflect.Type]func(f *jsonenctest.Filler, v reflect.Value, path string){
-	reflect.TypeFor[trace.CertRef](): func(f *jsonenctest.Filler, v reflect.Value, path string) {
-		var info pki.CertInfo
-		f.Fill(&info, path+".info")
-		b, err := json.Marshal(info)
-		if err == nil {
-			err = v.Addr().Interface().(*trace.CertRef).UnmarshalJSON(b)
-		}
-		if err != nil {
-			panic(err)
-		}
-	},
-	reflect.TypeFor[trace.Bytes](): func(f *jsonenctest.Filler, v reflect.Value, path string) {
-		if s := f.Shape(); s != "nil" {
-			b := make([]byte, 0, 8)
-			if s == "full" {
-				n := f.Next()
-				b = append(b, byte(n), 0, 0xff, byte(n>>8))
-			}
-			v.SetBytes(b)
-		}
-	},
-}
+// knownJSON fills the trace's types that write themselves.
+var knownJSON = jsonenctest.Known
 
 // FuzzExportJSON reads an export from JSON, starting from the golden
 // ones, and compares AppendJSON with json.Marshal on it. Only its seeds

@@ -7,9 +7,9 @@ import (
 	"bytes"
 	"crypto/x509"
 	"encoding/hex"
-	"encoding/json"
 	"sync"
 
+	"tlsplayground/playground/jsonlite"
 	"tlsplayground/playground/pki"
 )
 
@@ -173,12 +173,12 @@ func (r *CertRef) Info() pki.CertInfo {
 }
 
 // MarshalJSON writes the certificate decoded (pki.CertInfo).
-func (r *CertRef) MarshalJSON() ([]byte, error) { return json.Marshal(r.Info()) }
+func (r *CertRef) MarshalJSON() ([]byte, error) { return r.AppendJSON(nil), nil }
 
 // UnmarshalJSON reads a decoded certificate.
 func (r *CertRef) UnmarshalJSON(b []byte) error {
 	r.info = new(pki.CertInfo)
-	return json.Unmarshal(b, r.info)
+	return jsonlite.Unmarshal(b, r.info)
 }
 
 // Check is a pass/fail check with what was compared.

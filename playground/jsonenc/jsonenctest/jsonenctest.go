@@ -14,6 +14,9 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"testing"
+
+	"tlsplayground/playground/pki"
+	"tlsplayground/playground/trace"
 )
 
 // Appender is a type with an encoder written with jsonenc.
@@ -53,6 +56,9 @@ type Filler struct {
 	rnd  *rand.Rand
 	full bool // every field non-zero, every pointer set, every list with elements
 	n    int  // makes each value distinct
+	// depth counts the pointers and lists being filled: a recursive type
+	// (a tree of fields) is left nil below maxFill of them.
+	depth int
 	// Known fills the types that write themselves (a MarshalJSON or a
 	// MarshalText) and that the encoder under test knows: any other such
 	// type fails the test, since AppendJSON cannot know how it looks.
@@ -91,6 +97,9 @@ var tricky = []string{
 	"plain", `"quoted" \back\slash/`, "<b>&amp;</b>", "\x00\x01\b\f\n\r\t\x1b\x1f\x7f",
 	"é ü 日本 🔒", "line\u2028para\u2029end", "bad \xff\xfe x\x80", "cut \xe2\x80", "\xed\xa0\x80 surrogate", "\xc0\xaf overlong",
 }
+
+// maxFill bounds the pointers and lists filled inside one another.
+const maxFill = 8
 
 // shape picks what a list, map or pointer holds this time.
 func (f *Filler) shape() string {
@@ -145,14 +154,24 @@ func (f *Filler) fill(v reflect.Value, path string) {
 	case reflect.Uint64:
 		f.n++
 		v.SetUint(uint64(f.n) << 50)
+	case reflect.Uint8, reflect.Uint16, reflect.Uint32:
+		f.n++
+		v.SetUint(uint64(f.n*97) & (1<<t.Bits() - 1))
 	case reflect.Pointer:
-		if f.shape() == "nil" {
+		if f.shape() == "nil" || f.depth >= maxFill {
 			return
 		}
+		f.depth++
+		defer func() { f.depth-- }()
 		p := reflect.New(t.Elem())
 		f.fill(p.Elem(), path)
 		v.Set(p)
 	case reflect.Slice:
+		if f.depth >= maxFill {
+			return
+		}
+		f.depth++
+		defer func() { f.depth-- }()
 		switch f.shape() {
 		case "nil":
 			return
@@ -197,4 +216,32 @@ func (f *Filler) fill(v reflect.Value, path string) {
 	default:
 		f.t.Fatalf("%s: a %s (%s): teach AppendJSON and this test to write it", path, t, t.Kind())
 	}
+}
+
+// Known fills the trace's two types that write themselves: a certificate
+// (its fields are unexported: set as the page's JSON reads it) and a byte
+// string (hex). Tests of the export and of the bridge's responses pass it
+// to NewFiller.
+var Known = map[reflect.Type]func(f *Filler, v reflect.Value, path string){
+	reflect.TypeFor[trace.CertRef](): func(f *Filler, v reflect.Value, path string) {
+		var info pki.CertInfo
+		f.Fill(&info, path+".info")
+		b, err := json.Marshal(info)
+		if err == nil {
+			err = v.Addr().Interface().(*trace.CertRef).UnmarshalJSON(b)
+		}
+		if err != nil {
+			panic(err)
+		}
+	},
+	reflect.TypeFor[trace.Bytes](): func(f *Filler, v reflect.Value, path string) {
+		if s := f.Shape(); s != "nil" {
+			b := make([]byte, 0, 8)
+			if s == "full" {
+				n := f.Next()
+				b = append(b, byte(n), 0, 0xff, byte(n>>8))
+			}
+			v.SetBytes(b)
+		}
+	},
 }
