@@ -18,6 +18,8 @@
 //   named by their content, so any version's cache answers for them. The
 //   first page of this version to be idle (js/pwa.js: store-lazy, or
 //   drop-old when the visitor saves data) has the old caches deleted.
+// - routes (install): this version's page code and core engine are answered by the
+//   browser from Cache Storage, without this worker's fetch handler (see routes).
 // - fetch: a navigation to /, /index.html, /embed.html or /embed gets that
 //   page from the cache whatever its query or fragment. A file under assets/
 //   (named by its content, so it never changes) is answered from the caches
@@ -37,15 +39,12 @@
 // slower. The handler still answers the first visit's requests, and any loader
 // that fetches.
 //
-// The engine's code cache: V8 keeps the compiled engine beside the response
-// it compiled it from (the HTTP cache's entry, or the Cache Storage entry),
-// keyed by its URL, once enough of it has been optimised (a few sessions).
-// The first visit compiles the engine from the network, so its code cache is
-// the HTTP cache's: a repeat visit is answered from the HTTP cache when it
-// still holds the file, and from Cache Storage (the very Response stored,
-// which keeps its URL and type) when it does not, so that
-// WebAssembly.instantiateStreaming deserializes the engine instead of
-// compiling it in both cases.
+// The engine's code cache: Chromium keeps V8's compiled engine beside the response it
+// was compiled from (the HTTP cache's entry, or the Cache Storage entry), but only for a
+// response that was fetched, not one read with caches.match, and V8 hands it the code only
+// once a visit has made 1 MB of optimised code (tests/bench/start-bench.mjs says what was
+// measured): so a repeat visit of a visitor who ran a few sessions compiles the engine
+// again (with a hit, the compile was not faster in the runs measured either).
 'use strict';
 
 const BUILD = { version: 'dev', assets: '', precache: [] }; // filled in by scripts/sitebuild
@@ -57,8 +56,35 @@ const stored = new Set(BUILD.precache);
 const lazy = BUILD.lazy || [];
 
 self.addEventListener('install', (event) => {
+  routes(event);
   event.waitUntil(precache());
 });
+
+/**
+ * routes has the browser answer this version's page code and core engine from Cache
+ * Storage itself, without starting or running this worker (the static routing API of
+ * the Service Worker spec, InstallEvent.addRoutes; Chromium 123 and later): a repeat
+ * visit's modules, the engine worker's script, Go's glue and the engine no longer wait,
+ * one by one, for this worker's fetch handler while it answers the page's other requests.
+ * Only the files this install stores (BUILD.precache): they are all in the cache before
+ * this version controls a page. A file a route does not find there (an old page's, once
+ * its cache is dropped) comes from the network, as without a route. The lab and server
+ * engines (BUILD.lazy), stored later, the pages (a navigation to / is index.html) and a
+ * URL with a query keep going through fetch (below). Where the API is missing, fetch
+ * answers everything.
+ */
+function routes(event) {
+  if (typeof event.addRoutes !== 'function' || !BUILD.assets) return;
+  const path = (p) => scope.pathname + p;
+  // Every file under this version's assets directory, and the precached hashed files outside it (the engine).
+  const files = BUILD.precache.filter((p) => p.startsWith('assets/') && !p.startsWith(BUILD.assets));
+  const rule = (pathname) => ({ condition: { urlPattern: { pathname, search: '' }, requestMethod: 'GET' }, source: 'cache' });
+  try {
+    event.addRoutes([rule(path(`${BUILD.assets}*`)), ...files.map((p) => rule(path(p)))]).catch(() => {});
+  } catch {
+    // no routes: the fetch handler answers these files too
+  }
+}
 
 /** precache stores every file of this version, or fails. */
 async function precache() {

@@ -24,6 +24,8 @@
     return; // engine.js makes its own, and says why if it cannot
   }
   const early = { worker, url, events: [], startedAt: performance.now() };
+  // For tests/bench/start-bench.mjs: when the page asked for the worker (its "made" column).
+  performance.mark?.('tls-playground:engine-worker');
   const keep = (event) => {
     if (event.type === 'error') event.preventDefault(); // engine.js reports it
     early.events.push(event);

@@ -15,7 +15,8 @@
 // Per visit, it prints (all from navigation, in the page's timeline; the worker's
 // times are moved onto it through the two timeOrigins):
 //   ready     navigation → the page's tls-playground:engine-ready mark
-//   worker    navigation → the engine worker's start
+//   made      navigation → the page asks for the engine worker (js/engine-start.js's mark)
+//   worker    navigation → the engine worker's start (its timeOrigin)
 //   fetch@    navigation → the engine's fetch starts in the worker
 //   fetch     the engine's fetch (Resource Timing: start → last byte) and where it came
 //             from: net (KB transferred), http-cache, sw (the service worker), or
@@ -90,6 +91,7 @@ async function visit(page, first) {
   await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
   const ready = await page.evaluate(() => ({
     at: performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime,
+    made: performance.getEntriesByName('tls-playground:engine-worker')[0]?.startTime,
     sw: !!navigator.serviceWorker?.controller,
   }));
   const worker = await engineWorker(page);
@@ -175,6 +177,7 @@ try {
       visit: i === 0 ? 'first' : `repeat ${i}`,
       controlled: v.ready.sw,
       ready: v.ready.at,
+      made: v.ready.made,
       worker: v.inWorker.start,
       'fetch@': w ? w.start : m.fetch,
       fetch: w ? w.end - w.start : undefined,
@@ -195,7 +198,7 @@ try {
 }
 
 console.log(`${dist} (engine ${build.engine}), ${noSW ? 'service workers blocked (HTTP cache only)' : 'with the service worker'}, persistent profile, ${sessions} sessions and ${settleMs} ms on the page per visit${jsFlags ? `, V8 flags ${jsFlags}` : ''}\n`);
-const cols = ['visit', 'controlled', 'ready', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo'];
+const cols = ['visit', 'controlled', 'ready', 'made', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo'];
 console.log(`| ${cols.join(' | ')} |`);
 console.log(`|${cols.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${cols.map((c) => (typeof r[c] === 'number' ? ms(r[c]) : String(r[c] ?? '–'))).join(' | ')} |`);
@@ -205,7 +208,7 @@ const repeats = rows.slice(1);
 if (repeats.length) {
   const s = (k) => { const xs = repeats.map((r) => r[k]).filter((x) => typeof x === 'number'); return xs.length ? stats(xs) : null; };
   console.log('\nrepeat visits, median (p90):');
-  for (const k of ['ready', 'worker', 'fetch@', 'fetch', 'rest', 'wfetch', 'wcompile', 'winst', 'wgo']) {
+  for (const k of ['ready', 'made', 'worker', 'fetch@', 'fetch', 'rest', 'wfetch', 'wcompile', 'winst', 'wgo']) {
     const x = s(k);
     if (x) console.log(`  ${k.padEnd(9)} ${ms(x.median)} ms (${ms(x.p90)})`);
   }

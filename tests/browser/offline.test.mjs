@@ -114,6 +114,15 @@ test('offline after one visit: every mode and Eve, from the service worker', asy
   const ready = await page.evaluate(() => performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime);
   if (ready) t.diagnostic(`offline reload: engine ready ${Math.round(ready)} ms after navigation, everything from the service worker`);
   assert.deepEqual(engines, [b.engine, b.engine], 'offline, the same engine again');
+  // The page's code came from the routes the worker declared (sw.js routes: Cache Storage without
+  // running the worker's fetch handler), where the browser has them (Chromium 123 and later).
+  const sources = await page.evaluate((assets) => performance.getEntriesByType('resource')
+    .filter((e) => new URL(e.name).pathname.startsWith(`/${assets}`))
+    .map((e) => `${new URL(e.name).pathname} ${e.workerFinalSourceType}`), b.assets);
+  if (await page.evaluate(() => 'workerFinalSourceType' in PerformanceResourceTiming.prototype)) {
+    assert.ok(sources.length > 10, `the page's code was loaded: ${sources.length} files`);
+    assert.deepEqual(sources.filter((s) => !s.endsWith(' cache')), [], 'every file of the page\'s code answered by the static route (Cache Storage)');
+  }
 
   await t.test('classic', async () => {
     await chooseMode(page, 'classic');
