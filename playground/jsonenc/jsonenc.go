@@ -14,7 +14,6 @@ package jsonenc
 import (
 	"encoding/hex"
 	"math"
-	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -154,7 +153,7 @@ func StringMap(b []byte, m map[string]string) []byte {
 	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys)
+	SortStrings(keys)
 	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -165,6 +164,18 @@ func StringMap(b []byte, m map[string]string) []byte {
 		b = String(b, m[k])
 	}
 	return append(b, '}')
+}
+
+// SortStrings sorts a short list of strings (an object's keys) in place,
+// by insertion: the page's engine then carries no copy of the slices
+// package's generic sort for strings (about 17 KB of wasm) for the few
+// keys of a map.
+func SortStrings(list []string) {
+	for i := 1; i < len(list); i++ {
+		for j := i; j > 0 && list[j] < list[j-1]; j-- {
+			list[j], list[j-1] = list[j-1], list[j]
+		}
+	}
 }
 
 // ListField appends key and then the start of a list: null for a nil

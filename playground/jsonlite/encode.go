@@ -192,17 +192,20 @@ func appendMap(b []byte, v reflect.Value, depth int) ([]byte, error) {
 	if v.IsNil() {
 		return append(b, "null"...), nil
 	}
-	keys := v.MapKeys()
-	slices.SortFunc(keys, func(x, y reflect.Value) int { return strings.Compare(x.String(), y.String()) })
+	keys := make([]string, 0, v.Len())
+	for _, k := range v.MapKeys() {
+		keys = append(keys, k.String())
+	}
+	jsonenc.SortStrings(keys)
 	b = append(b, '{')
 	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = jsonenc.String(b, k.String())
+		b = jsonenc.String(b, k)
 		b = append(b, ':')
 		var err error
-		if b, err = appendValue(b, v.MapIndex(k), depth+1); err != nil {
+		if b, err = appendValue(b, v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())), depth+1); err != nil {
 			return b, err
 		}
 	}
