@@ -19,7 +19,7 @@
 //   #mode=classic&…       as everywhere on the page: the handshake the attacks use
 
 import { recordName } from './components/wire.js';
-import { presetsFor } from './components/tamper-panel.js';
+import { presetsFor } from './tamper-presets.js';
 
 /** ATTACKS are the lab's views, in the order of its menu. */
 export const ATTACKS = ['eve', 'mallory', 'downgrade', 'certificates', 'tamper', 'bleichenbacher', 'resumption'];
