@@ -31,8 +31,9 @@ func main() {
 	gap := flag.Int("gap", 4096, "longest run of zero bytes to write inside a segment; longer runs are left out (memory starts zeroed)")
 	out := flag.String("o", "", "write the merged module to this file (default: rewrite the input in place)")
 	strip := flag.Bool("strip-lines", false, "zero the Go runtime's file and line tables (tracebacks then say ?:0 for file and line)")
+	names := flag.Bool("strip-names", false, "zero the names of the functions only a traceback reads (the runtime's, reflect's and wrappers' stay)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wasmmerge [-gap N] [-strip-lines] [-o OUT.wasm] IN.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmmerge [-gap N] [-strip-lines] [-strip-names] [-o OUT.wasm] IN.wasm")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -41,7 +42,7 @@ func main() {
 		os.Exit(2)
 	}
 	in := flag.Arg(0)
-	if err := run(in, *out, Options{Gap: *gap, StripLines: *strip}); err != nil {
+	if err := run(in, *out, Options{Gap: *gap, StripLines: *strip, StripNames: *names}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -81,6 +82,9 @@ func run(in, out string, opt Options) error {
 	lines := ""
 	if opt.StripLines {
 		lines = fmt.Sprintf(", line tables of %d functions zeroed (%d bytes)", st.Lines.Funcs, st.Lines.TableBytes+st.Lines.FileBytes)
+	}
+	if opt.StripNames {
+		lines += fmt.Sprintf(", names of %d functions zeroed (%d bytes; %d kept)", st.Names.Zeroed, st.Names.Bytes, st.Names.Kept)
 	}
 	fmt.Fprintf(os.Stderr, "wasmmerge: %s: %d data segments → %d, data section %d → %d bytes, module %d → %d bytes%s\n",
 		out, st.SegmentsBefore, st.SegmentsAfter, st.DataBefore, st.DataAfter, st.SizeBefore, st.SizeAfter, lines)

@@ -44,6 +44,9 @@ type Options struct {
 	// StripLines zeroes the Go runtime's file and line tables first (lines.go):
 	// tracebacks then say "?:0" where they named a file and line.
 	StripLines bool
+	// StripNames zeroes the names of the functions only a printout reads
+	// (names.go).
+	StripNames bool
 }
 
 // Stats says what Merge did.
@@ -52,6 +55,7 @@ type Stats struct {
 	DataBefore, DataAfter         int // bytes of the data section's body
 	SizeBefore, SizeAfter         int // bytes of the whole module
 	Lines                         LineStats
+	Names                         NameStats
 }
 
 // Merge returns module with its data segments rewritten into as few as keep
@@ -104,6 +108,11 @@ func Merge(module []byte, opt Options) ([]byte, Stats, error) {
 	base, image := simulate(segs)
 	if opt.StripLines {
 		if st.Lines, err = StripLines(base, image); err != nil {
+			return nil, st, err
+		}
+	}
+	if opt.StripNames {
+		if st.Names, err = StripNames(base, image); err != nil {
 			return nil, st, err
 		}
 	}

@@ -15,8 +15,8 @@
 // A file must keep its name section (built without -ldflags=-s). Sizes are
 // of the module as shipped: without the name section, which is what -s -w
 // drop (scripts/build.sh ships that), and again after scripts/wasmmerge
-// -strip-lines (what build.sh does next: the data segments merged, Go's file
-// and line tables zeroed), raw and brotli-11.
+// -strip-lines -strip-names (what build.sh does next: the data segments merged, Go's file
+// and line tables and the names only a traceback reads zeroed), raw and brotli-11.
 //
 // --build compiles, into a temporary folder, with names and -trimpath, what
 // scripts/build.sh compiles: engine = `go build -tags core ./wasm` (the core
@@ -158,12 +158,12 @@ const packageOf = (sym) => {
   return (dot < 0 ? sym : sym.slice(0, dot)).replaceAll('_', '/');
 };
 
-/** merged runs scripts/wasmmerge -strip-lines on buf (as build.sh does) and returns the module it writes. */
+/** merged runs scripts/wasmmerge -strip-lines -strip-names on buf (as build.sh does) and returns the module it writes. */
 function merged(buf) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-size-merge-'));
   try {
     fs.writeFileSync(path.join(dir, 'in.wasm'), buf);
-    execFileSync('go', ['run', './scripts/wasmmerge', '-strip-lines', '-o', path.join(dir, 'out.wasm'), path.join(dir, 'in.wasm')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+    execFileSync('go', ['run', './scripts/wasmmerge', '-strip-lines', '-strip-names', '-o', path.join(dir, 'out.wasm'), path.join(dir, 'in.wasm')], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
     return fs.readFileSync(path.join(dir, 'out.wasm'));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -202,7 +202,7 @@ for (const { name, file } of modules) {
 
   console.log(`## ${name}: ${file}\n`);
   console.log(`as shipped (no name section): ${num(ship.length)} bytes, brotli-11 ${num(total)} bytes (${kb(total)} KB)` +
-    (after ? `; after scripts/wasmmerge -strip-lines ${num(after.raw)} bytes, brotli-11 ${num(after.br)} bytes (${kb(after.br)} KB)` : '') + '\n');
+    (after ? `; after scripts/wasmmerge -strip-lines -strip-names ${num(after.raw)} bytes, brotli-11 ${num(after.br)} bytes (${kb(after.br)} KB)` : '') + '\n');
   console.log(`| package | code bytes | brotli KB (share of the file${shareQuality === 11 ? '' : `, shares estimated at quality ${shareQuality}`}) |`);
   console.log('|---|---|---|');
   for (const r of table.slice(0, rows)) console.log(`| ${r.pkg} | ${num(r.raw)} | ${kb(r.br * total / sum)} |`);
@@ -213,7 +213,7 @@ for (const { name, file } of modules) {
 
 if (summary.length > 1 || summary[0].after) {
   console.log('## What each change saves (brotli-11, what a visitor downloads)\n');
-  console.log('| module | raw | brotli KB | merged raw | merged brotli KB | the merge (-strip-lines) saves |');
+  console.log('| module | raw | brotli KB | merged raw | merged brotli KB | the merge (-strip-lines -strip-names) saves |');
   console.log('|---|---|---|---|---|---|');
   for (const s of summary) {
     const a = s.after;
