@@ -293,6 +293,7 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		data = firstSessionRefs(data, b.FirstSession)
 		out[p] = ref.ReplaceAll(data, []byte("${1}"+b.Assets+"${2}"))
 	}
 	for p := range pages {
@@ -366,6 +367,26 @@ var (
 	attr   = regexp.MustCompile(`\s(?:src|href)="([^"]*)"`)
 	scheme = regexp.MustCompile(`^[a-zA-Z][a-zA-Z0-9+.-]*:`)
 )
+
+// firstSessionRef is an attribute naming the recorded first session, as a
+// page writes it: href="first-session.json" (a preload link, so that the
+// browser fetches it before the page's scripts run); firstSessionLine is
+// the whole line that holds one.
+var (
+	firstSessionRef  = regexp.MustCompile(`(\s[a-zA-Z][a-zA-Z0-9:_-]*=")(?:\./)?` + regexp.QuoteMeta(firstSession) + `"`)
+	firstSessionLine = regexp.MustCompile(`(?m)^[^\n]*\s[a-zA-Z][a-zA-Z0-9:_-]*="(?:\./)?` + regexp.QuoteMeta(firstSession) + `"[^\n]*\n?`)
+)
+
+// firstSessionRefs points a page's references to first-session.json at
+// the build's copy (to: assets/<H>/first-session.json) or, in a build
+// without a recorded session (to == ""), drops each line that holds one:
+// no reference to a missing file, no preload that fails.
+func firstSessionRefs(page []byte, to string) []byte {
+	if to == "" {
+		return firstSessionLine.ReplaceAll(page, nil)
+	}
+	return firstSessionRef.ReplaceAll(page, []byte("${1}"+to+`"`))
+}
 
 // checkRefs fails when a page refers to a file of this site that the build does not have.
 func checkRefs(page string, files map[string][]byte) error {

@@ -322,3 +322,22 @@ func TestModules(t *testing.T) {
 		t.Errorf("sw.js's BUILD has no lazy list: %.300s", sw)
 	}
 }
+
+// TestFirstSessionRefs: a page's reference to first-session.json (the
+// preload link) points at the build's copy, or, without one, its line goes.
+func TestFirstSessionRefs(t *testing.T) {
+	page := "<head>\n  <script src=\"js/a.js\" async></script>\n" +
+		"  <link rel=\"preload\" href=\"first-session.json\" as=\"fetch\" crossorigin>\n" +
+		"  <link rel=\"preload\" href=\"./first-session.json\" as=\"fetch\">\n</head>\n"
+	got := string(firstSessionRefs([]byte(page), "assets/abc/first-session.json"))
+	want := strings.ReplaceAll(strings.ReplaceAll(page, `"first-session.json"`, `"assets/abc/first-session.json"`), `"./first-session.json"`, `"assets/abc/first-session.json"`)
+	if got != want {
+		t.Errorf("with a first session:\n%s\nwant\n%s", got, want)
+	}
+	if got, want := string(firstSessionRefs([]byte(page), "")), "<head>\n  <script src=\"js/a.js\" async></script>\n</head>\n"; got != want {
+		t.Errorf("without one:\n%s\nwant\n%s", got, want)
+	}
+	if other := "<p data-x=\"my-first-session.json\">first-session.json</p>\n"; string(firstSessionRefs([]byte(other), "")) != other {
+		t.Error("a line without an attribute naming first-session.json was changed")
+	}
+}
