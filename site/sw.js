@@ -51,6 +51,10 @@ const BUILD = { version: 'dev', assets: '', precache: [] }; // filled in by scri
 
 const PREFIX = 'tls-playground-';
 const CACHE = PREFIX + BUILD.version;
+// The files stored after the install (BUILD.lazy, any other hashed file, on first use or when
+// idle) go to a cache of their own: Chromium runs a read of a cache after the writes to it
+// queued before it, and these are tens of MB, while the routes read CACHE.
+const LAZY = `${CACHE}-lazy`;
 const scope = new URL(self.registration.scope);
 const stored = new Set(BUILD.precache);
 const lazy = BUILD.lazy || [];
@@ -78,7 +82,7 @@ function routes(event) {
   const path = (p) => scope.pathname + p;
   // Every file under this version's assets directory, and the precached hashed files outside it (the engine).
   const files = BUILD.precache.filter((p) => p.startsWith('assets/') && !p.startsWith(BUILD.assets));
-  const rule = (pathname) => ({ condition: { urlPattern: { pathname, search: '' }, requestMethod: 'GET' }, source: 'cache' });
+  const rule = (pathname) => ({ condition: { urlPattern: { pathname, search: '' }, requestMethod: 'GET' }, source: { cacheName: CACHE } });
   try {
     event.addRoutes([rule(path(`${BUILD.assets}*`)), ...files.map((p) => rule(path(p)))]).catch(() => {});
   } catch {
@@ -135,13 +139,13 @@ self.addEventListener('message', (event) => {
 async function dropOld() {
   if (self.registration.installing || self.registration.waiting) return;
   for (const name of await caches.keys()) {
-    if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+    if (name.startsWith(PREFIX) && name !== CACHE && name !== LAZY) await caches.delete(name);
   }
 }
 
 /** storeLazy stores the files of BUILD.lazy not stored yet, one at a time, and replies on port. */
 async function storeLazy(port) {
-  const cache = await caches.open(CACHE);
+  const cache = await caches.open(LAZY);
   let n = 0;
   let error = '';
   for (const path of lazy) {
@@ -197,19 +201,21 @@ async function answer(event, key, keep) {
     }
   }
   const cache = await caches.open(CACHE);
-  // A hashed file this version does not have may be an old page's, between Reload and its reload: any version's copy is the same file.
+  // A hashed file stored after the install is in LAZY; one this version does not have may be an
+  // old page's, between Reload and its reload: any version's copy is the same file.
   const hit = (await cache.match(url)) || (key.startsWith('assets/') ? await caches.match(url) : undefined);
   if (hit) return hit;
   const response = await fetch(event.request);
   if (keep && response.ok && response.type === 'basic' && !response.redirected) {
     // Stored from a copy; the page streams the original.
-    event.waitUntil(cache.put(url, response.clone()).catch(() => {}));
+    const copy = response.clone();
+    event.waitUntil(caches.open(LAZY).then((lazyCache) => lazyCache.put(url, copy)).catch(() => {}));
   }
   return response;
 }
 
-/** ensureStored stores a hashed file of this version in Cache Storage if it is not there yet. */
+/** ensureStored stores a hashed file of this version in Cache Storage (LAZY) if it is not there yet. */
 async function ensureStored(key) {
-  const cache = await caches.open(CACHE);
+  const cache = await caches.open(LAZY);
   if (!(await cache.match(new URL(key, scope)))) await store(cache, key).catch(() => {});
 }
