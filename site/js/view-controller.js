@@ -1405,18 +1405,15 @@ export function createView({
     mountWireViews();
     // The recorded first session, when it is here already (app.js: fetched with the page), is in
     // the view's first render: no render without it, and no frame of that, before it.
+    // (It is rendered below, once the engine has been asked for the live one.)
     const recordedNow = Boolean(firstSession) && typeof firstSession.then !== 'function' && showsSession() && takeRecorded(firstSession);
-    // It is rendered in a task of its own, after the one that evaluated the page's modules and
-    // upgraded its elements (issue 9: each task at load a few ms of CPU, not the two in one).
-    if (recordedNow) await yieldToMain();
-    if (disposed) return;
-    render();
+    if (!recordedNow) render();
     // A deep link to a step lands on it now (the seven steps are text before the
     // engine runs) and again once the session is drawn, unless the visitor has
     // started scrolling by then.
     const arrival = parseHash();
     const deepStep = Boolean(arrival.step || arrival.mode) && !arrival.compare && !arrival.attack && !arrival.scenario && !arrival.view;
-    if (deepStep && !embedded) landOnStep();
+    if (deepStep && !embedded && !recordedNow) landOnStep();
     const since = performance.now();
     setStatus('Loading the engine (Go compiled to WebAssembly)…', { busy: true, since });
     if (given) engine = given;
@@ -1439,15 +1436,24 @@ export function createView({
         browserHello: (opts) => engine.browserHello(opts),
       }));
     }
-    // The recorded first session, shown while the engine starts.
-    if (recordedNow) recordedShown(since);
-    else if (firstSession && showsSession()) showRecorded(since).catch(() => {});
+    // The recorded first session, shown while the engine starts (when it is not here yet).
+    if (!recordedNow && firstSession && showsSession()) showRecorded(since).catch(() => {});
     // The keys kept in this browser (or the starter pair) are read while the engine starts.
     const keysLoaded = showsSession() ? loadKeyring() : null;
     // The first live session is asked for now, before the engine is ready
     // (askFirstSession); the catalogue, which can wait, is asked for after it.
     const ahead = showsSession() && state.server === 'local' && !ownHandles ? askFirstSession(keysLoaded) : null;
     const asked = ahead ? ahead.then(askAbout, askAbout) : null;
+    // The recorded session here already is rendered in a task of its own, after the one that
+    // evaluated the page's modules, upgraded its elements and asked the engine for the live
+    // session (issue 9: each task at load a few ms of CPU, not all of it in one).
+    if (recordedNow) {
+      await yieldToMain();
+      if (disposed) return;
+      render();
+      if (deepStep && !embedded) landOnStep();
+      recordedShown(since);
+    }
     const { ms } = await engine.ready;
     if (disposed) return;
     performance.mark('tls-playground:engine-ready');
