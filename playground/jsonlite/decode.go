@@ -417,18 +417,6 @@ func (d *decoder) value(v reflect.Value, depth int) error {
 		}
 		return nil
 	}
-	if v.Kind() == reflect.Interface && v.NumMethod() == 0 {
-		x, err := d.anyValue(depth)
-		if err != nil {
-			return err
-		}
-		if x != nil {
-			v.Set(reflect.ValueOf(x))
-		} else {
-			v.SetZero()
-		}
-		return nil
-	}
 	mismatch := func() error {
 		return d.errorf("expected %s, found %s", typeName(v.Type()), d.kindName())
 	}
@@ -463,8 +451,7 @@ func (d *decoder) value(v reflect.Value, depth int) error {
 			if err != nil {
 				return err
 			}
-			s = strings.NewReplacer("\r", "", "\n", "").Replace(s)
-			b, err := base64.StdEncoding.AppendDecode(make([]byte, 0, base64.StdEncoding.DecodedLen(len(s))), []byte(s))
+			b, err := base64.StdEncoding.AppendDecode(make([]byte, 0, base64.StdEncoding.DecodedLen(len(s))), []byte(s)) // it skips \r and \n, as encoding/json's
 			if err != nil {
 				d.i = at
 				return d.errorf("expected a base64 string: %v", err)
@@ -685,47 +672,4 @@ func (d *decoder) mapValue(v reflect.Value, depth int) error {
 			return err
 		}
 	}
-}
-
-// anyValue reads a value into what encoding/json puts in an any: a
-// map[string]any, []any, string, float64, bool or nil.
-func (d *decoder) anyValue(depth int) (any, error) {
-	if depth > maxDepth {
-		return nil, d.errorf("more than %d levels of nesting", maxDepth)
-	}
-	d.space()
-	if d.i >= len(d.data) {
-		return nil, d.errorf("expected a value, found the end of the text")
-	}
-	var x any
-	switch d.data[d.i] {
-	case '{':
-		m := map[string]any{}
-		err := d.mapValue(reflect.ValueOf(&m).Elem(), depth)
-		return m, err
-	case '[':
-		l := []any{}
-		err := d.list(reflect.ValueOf(&l).Elem(), depth)
-		return l, err
-	case '"':
-		return d.str()
-	case 't', 'f', 'n':
-		l, err := d.literal()
-		if err != nil || l == "null" {
-			return nil, err
-		}
-		return l == "true", nil
-	}
-	at := d.i
-	n, err := d.number()
-	if err != nil {
-		return nil, err
-	}
-	f, err := strconv.ParseFloat(n, 64)
-	if err != nil {
-		d.i = at
-		return nil, d.errorf("%s does not fit a float64", n)
-	}
-	x = f
-	return x, nil
 }

@@ -10,9 +10,9 @@
 // What it knows: structs with json tags (a name, "-", omitempty; embedded
 // structs without a tag have their fields promoted), strings, booleans,
 // integers, float64, pointers, slices ([]byte as base64), maps with string
-// keys, interfaces holding any of those, and the methods AppendJSON,
-// MarshalJSON and MarshalText (UnmarshalJSON and UnmarshalText when
-// reading). Anything else (a channel, a float32, a `,string` option) is an
+// keys, interfaces holding any of those (when writing: no argument has
+// one), and the methods AppendJSON, MarshalJSON and MarshalText
+// (UnmarshalJSON and UnmarshalText when reading). Anything else (a channel, a float32, a `,string` option) is an
 // error that names the type, so that a response type the bridge gains
 // fails its test rather than writing other bytes than encoding/json.
 // The tests compare both ways against encoding/json over every field of

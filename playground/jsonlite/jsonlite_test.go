@@ -97,7 +97,11 @@ func TestSameAsEncodingJSON(t *testing.T) {
 	same(t, "zero", &zero)
 	same(t, "a list of values", &[]shapes{{}, {S: "<&>"}})
 	same(t, "a map", &map[string]int{"b": 1, "a": 2, "é": 3})
-	same(t, "any", &map[string]any{"n": 1.5, "s": "x", "l": []any{true, nil, "y"}, "o": map[string]any{}})
+	anyValues := map[string]any{"n": 1.5, "s": "x", "l": []any{true, nil, "y"}, "o": map[string]any{}}
+	want, _ := json.Marshal(anyValues)
+	if got, err := jsonlite.Marshal(anyValues); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("values in an any: %s, %v; encoding/json writes %s", got, err, want)
+	}
 	for _, f := range []float64{0, 1, -1, 0.1, 1e-7, 1e21, 123456789.125, 5e-324, 1.7976931348623157e308} {
 		same(t, fmt.Sprint(f), &f)
 	}
@@ -194,9 +198,12 @@ func TestUnmarshalBadInput(t *testing.T) {
 	}
 }
 
+// deep nests lists in lists.
+type deep []deep
+
 // TestDeep: nesting beyond maxDepth is refused, not followed.
 func TestDeep(t *testing.T) {
-	var v any
+	var v deep
 	if err := jsonlite.Unmarshal([]byte(strings.Repeat("[", 300)), &v); err == nil || !strings.Contains(err.Error(), "levels of nesting") {
 		t.Errorf("300 brackets: %v", err)
 	}
@@ -206,6 +213,17 @@ func TestDeep(t *testing.T) {
 	}
 	if !jsonlite.Valid(deep) || jsonlite.Valid(deep[1:]) || jsonlite.Valid([]byte("[1,]")) {
 		t.Error("Valid")
+	}
+}
+
+// TestUnmarshalRefusesAny: reading into an interface is not done here
+// (no argument of the bridge has one): an error, not a guess.
+func TestUnmarshalRefusesAny(t *testing.T) {
+	var v struct {
+		X any `json:"x"`
+	}
+	if err := jsonlite.Unmarshal([]byte(`{"x":1}`), &v); err == nil || !strings.Contains(err.Error(), `"x": at byte 5: expected interface {}, found a number`) {
+		t.Errorf("into an any: %v", err)
 	}
 }
 
