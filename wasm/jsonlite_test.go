@@ -43,12 +43,13 @@ var coreResponses = []any{
 }
 
 func TestBridgeJSON(t *testing.T) {
-	sameBothWays(t, append(append([]any{}, coreRequests...), coreResponses...))
+	sameJSON(t, coreRequests, true)
+	sameJSON(t, coreResponses, false)
 }
 
-// sameBothWays fills each value (100 rounds) and compares jsonlite with
-// encoding/json writing it and reading it back.
-func sameBothWays(t *testing.T, values []any) {
+// sameJSON fills each value (100 rounds) and compares jsonlite with
+// encoding/json writing it and, for a request (read), reading it back.
+func sameJSON(t *testing.T, values []any, read bool) {
 	t.Helper()
 	for _, v := range values {
 		typ := reflect.TypeOf(v).Elem()
@@ -66,6 +67,9 @@ func sameBothWays(t *testing.T, values []any) {
 			}
 			if !bytes.Equal(got, want) {
 				t.Fatalf("%s: jsonlite wrote\n%.400s\nencoding/json writes\n%.400s", name, got, want)
+			}
+			if !read {
+				continue
 			}
 			back, jback := reflect.New(typ), reflect.New(typ)
 			if err := jsonlite.Unmarshal(want, back.Interface()); err != nil {

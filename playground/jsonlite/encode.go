@@ -10,8 +10,8 @@
 // What it knows: structs with json tags (a name, "-", omitempty; embedded
 // structs without a tag have their fields promoted), strings, booleans,
 // integers, float64, pointers, slices ([]byte as base64), maps with string
-// keys, interfaces holding any of those (when writing: no argument has
-// one), and the methods AppendJSON, MarshalJSON and MarshalText
+// keys and interfaces holding any of those (maps and interfaces when
+// writing only: no argument of the bridge has one), and the methods AppendJSON, MarshalJSON and MarshalText
 // (UnmarshalJSON and UnmarshalText when reading). Anything else (a channel, a float32, a `,string` option) is an
 // error that names the type, so that a response type the bridge gains
 // fails its test rather than writing other bytes than encoding/json.
@@ -192,9 +192,13 @@ func appendMap(b []byte, v reflect.Value, depth int) ([]byte, error) {
 	if v.IsNil() {
 		return append(b, "null"...), nil
 	}
+	// The keys in sorted order, as encoding/json writes them: a map of the
+	// bridge has a few (session.Export's secrets).
 	keys := make([]string, 0, v.Len())
-	for _, k := range v.MapKeys() {
-		keys = append(keys, k.String())
+	values := map[string]reflect.Value{}
+	for it := v.MapRange(); it.Next(); {
+		keys = append(keys, it.Key().String())
+		values[it.Key().String()] = it.Value()
 	}
 	jsonenc.SortStrings(keys)
 	b = append(b, '{')
@@ -205,7 +209,7 @@ func appendMap(b []byte, v reflect.Value, depth int) ([]byte, error) {
 		b = jsonenc.String(b, k)
 		b = append(b, ':')
 		var err error
-		if b, err = appendValue(b, v.MapIndex(reflect.ValueOf(k).Convert(v.Type().Key())), depth+1); err != nil {
+		if b, err = appendValue(b, values[k], depth+1); err != nil {
 			return b, err
 		}
 	}

@@ -25,28 +25,27 @@ type inner struct {
 // Shapes holds every kind the package writes and reads.
 type shapes struct {
 	inner
-	S     string            `json:"s"`
-	Empty string            `json:"empty,omitempty"`
-	B     bool              `json:"b"`
-	I     int               `json:"i,omitempty"`
-	I64   int64             `json:"i64"`
-	U8    uint8             `json:"u8"`
-	U16   uint16            `json:"u16"`
-	U64   uint64            `json:"u64"`
-	F     float64           `json:"f"`
-	P     *int              `json:"p"`
-	PB    *bool             `json:"pb,omitempty"`
-	L     []string          `json:"l"`
-	LO    []string          `json:"lo,omitempty"`
-	Raw   []byte            `json:"raw"`
-	Lists [][]byte          `json:"lists"`
-	M     map[string]string `json:"m"`
-	Sub   *inner            `json:"sub,omitempty"`
-	Hex   trace.Bytes       `json:"hex,omitempty"`
-	Event *trace.Event      `json:"event"`
-	Evs   []trace.Event     `json:"evs"`
-	Cert  pki.CertInfo      `json:"cert"`
-	Skip  string            `json:"-"`
+	S     string        `json:"s"`
+	Empty string        `json:"empty,omitempty"`
+	B     bool          `json:"b"`
+	I     int           `json:"i,omitempty"`
+	I64   int64         `json:"i64"`
+	U8    uint8         `json:"u8"`
+	U16   uint16        `json:"u16"`
+	U64   uint64        `json:"u64"`
+	F     float64       `json:"f"`
+	P     *int          `json:"p"`
+	PB    *bool         `json:"pb,omitempty"`
+	L     []string      `json:"l"`
+	LO    []string      `json:"lo,omitempty"`
+	Raw   []byte        `json:"raw"`
+	Lists [][]byte      `json:"lists"`
+	Sub   *inner        `json:"sub,omitempty"`
+	Hex   trace.Bytes   `json:"hex,omitempty"`
+	Event *trace.Event  `json:"event"`
+	Evs   []trace.Event `json:"evs"`
+	Cert  pki.CertInfo  `json:"cert"`
+	Skip  string        `json:"-"`
 	NoTag string
 	quiet string
 }
@@ -96,9 +95,18 @@ func TestSameAsEncodingJSON(t *testing.T) {
 	var zero shapes
 	same(t, "zero", &zero)
 	same(t, "a list of values", &[]shapes{{}, {S: "<&>"}})
-	same(t, "a map", &map[string]int{"b": 1, "a": 2, "é": 3})
+	maps := struct {
+		M map[string]string `json:"m"`
+		N map[string]int    `json:"n,omitempty"`
+		E map[string]int    `json:"e"`
+		O map[string]string `json:"o,omitempty"`
+	}{M: map[string]string{"zeta": "<&>", "Alpha": "x", "a\u2028": "", "b\xff": "y", "": "e", "é": "é"}, N: map[string]int{"b": 1, "a": 2}, E: map[string]int{}}
+	want, _ := json.Marshal(maps)
+	if got, err := jsonlite.Marshal(maps); err != nil || !bytes.Equal(got, want) {
+		t.Errorf("maps: %s, %v; encoding/json writes %s", got, err, want)
+	}
 	anyValues := map[string]any{"n": 1.5, "s": "x", "l": []any{true, nil, "y"}, "o": map[string]any{}}
-	want, _ := json.Marshal(anyValues)
+	want, _ = json.Marshal(anyValues)
 	if got, err := jsonlite.Marshal(anyValues); err != nil || !bytes.Equal(got, want) {
 		t.Errorf("values in an any: %s, %v; encoding/json writes %s", got, err, want)
 	}
@@ -116,8 +124,8 @@ func TestUnmarshalAsEncodingJSON(t *testing.T) {
 		`{"s":"\ud83d\udd12 \ud800 x \udc00 \ud800\u0041 \ud800\ud800"}`,
 		"{\"s\":\"bad \xff utf-8 \xed\xa0\x80\"}",
 		`{"S":"upper","PROMOTED":"p","also":3}`,
-		`{"p":null,"l":null,"m":null,"raw":null,"sub":null,"event":null,"s":null,"b":null,"i":null}`,
-		`{"p":7,"pb":false,"l":[],"m":{},"raw":"","sub":{"promoted":"deep"}}`,
+		`{"p":null,"l":null,"raw":null,"sub":null,"event":null,"s":null,"b":null,"i":null}`,
+		`{"p":7,"pb":false,"l":[],"raw":"","sub":{"promoted":"deep"}}`,
 		`{"raw":[0,1,2,255]}`, `{"raw":"AAEC/w==","lists":["","AA=="],"u8":255,"u16":65535,"u64":18446744073709551615,"i64":-9223372036854775808}`,
 		`{"f":-0,"i":-0}`, `{"f":1E+2}`, `{"f":1.5e-3}`,
 		`{"s":"first","s":"second"}`, `{"l":["a"],"l":["b","c"]}`,
@@ -170,7 +178,7 @@ func TestUnmarshalBadInput(t *testing.T) {
 		`{"l":[1]}`:                   "[0]: at byte 6: expected a string, found a number",
 		`{"l":["a",]}`:                "expected a value, found ']'",
 		`{"l":["a"`:                   `expected ',' or ']'`,
-		`{"m":[]}`:                    "expected an object, found a list",
+		`{"l":{}}`:                    "expected a list, found an object",
 		`{"raw":"***"}`:               "expected a base64 string",
 		`{"raw":{}}`:                  "expected a base64 string, found an object",
 		`{"hex":"0g"}`:                "invalid byte",
@@ -216,9 +224,13 @@ func TestDeep(t *testing.T) {
 	}
 }
 
-// TestUnmarshalRefusesAny: reading into an interface is not done here
-// (no argument of the bridge has one): an error, not a guess.
+// TestUnmarshalRefusesAny: reading into an interface or a map is not done
+// here (no argument of the bridge has one): an error, not a guess.
 func TestUnmarshalRefusesAny(t *testing.T) {
+	var m map[string]string
+	if err := jsonlite.Unmarshal([]byte(`{"a":"b"}`), &m); err == nil || !strings.Contains(err.Error(), "cannot read an object into a map[string]string") {
+		t.Errorf("into a map: %v", err)
+	}
 	var v struct {
 		X any `json:"x"`
 	}
