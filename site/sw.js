@@ -52,8 +52,9 @@ const BUILD = { version: 'dev', assets: '', precache: [] }; // filled in by scri
 const PREFIX = 'tls-playground-';
 const CACHE = PREFIX + BUILD.version;
 // The files stored after the install (BUILD.lazy, any other hashed file, on first use or when
-// idle) go to a cache of their own: Chromium runs a read of a cache after the writes to it
-// queued before it, and these are tens of MB, while the routes read CACHE.
+// idle) go to a cache of their own: these are tens of MB, and a read of a cache may wait for
+// the writes to it queued before it (see engine-worker.js, stored: likely, not proven), while
+// the routes read CACHE.
 const LAZY = `${CACHE}-lazy`;
 const scope = new URL(self.registration.scope);
 const stored = new Set(BUILD.precache);
@@ -69,7 +70,9 @@ self.addEventListener('install', (event) => {
  * Storage itself, without starting or running this worker (the static routing API of
  * the Service Worker spec, InstallEvent.addRoutes; Chromium 123 and later): a repeat
  * visit's modules, the engine worker's script, Go's glue and the engine no longer wait,
- * one by one, for this worker's fetch handler while it answers the page's other requests.
+ * one by one, for this worker's fetch handler while it answers the page's other requests
+ * (about 55 requests a load; what it gains in engine ready was within start-bench's noise
+ * on a loaded machine, 2026-11-30).
  * Only the files this install stores (BUILD.precache): they are all in the cache before
  * this version controls a page. A file a route does not find there (an old page's, once
  * its cache is dropped) comes from the network, as without a route. The lab and server

@@ -41,6 +41,15 @@ try {
   }
   for (const r of rows) console.log(`${r.matched || '-'}\t${r.final || '-'}\t${r.sw ? 'sw' : '-'}\t${r.ms} ms\t${r.path}`);
   console.log('\nmatched/final/through the fetch handler:', JSON.stringify(counts));
+  // The start of the engine's worker, from navigation (ms): the page's HTML, engine-start.js, the worker asked for.
+  const start = await page.evaluate(() => {
+    const n = performance.getEntriesByType('navigation')[0];
+    const s = performance.getEntriesByType('resource').find((e) => /engine-start\.js$/.test(e.name));
+    const made = performance.getEntriesByName('tls-playground:engine-worker')[0];
+    const r = Math.round;
+    return `html ${r(n.responseStart)}-${r(n.responseEnd)}, engine-start.js ${s ? `${r(s.startTime)}-${r(s.responseEnd)}` : '?'}, worker asked for at ${made ? r(made.startTime) : '?'}, DOMContentLoaded ${r(n.domContentLoadedEventStart)}`;
+  });
+  console.log(start);
 } finally {
   await context.close();
   await site.close();
