@@ -5,7 +5,8 @@
 # the page beside the two rivals of ../shared/rivals in one Chromium run (issue
 # 9's table, with a ratio column), the long tasks of every flow, what the engine's first calls
 # cost in a fresh worker (tests/bench/cold-bench.mjs), the page alone
-# (load to ready, handshake in the page, a repeat visit from the service worker),
+# (load to ready, handshake in the page, a repeat visit from the service worker), repeat visits
+# with a kept profile (tests/bench/start-bench.mjs),
 # and an embed in a host page of another origin (bytes before its engine starts,
 # time to usable). The Worker's figures: scripts/load.sh.
 # AB_BASE=DIR (a dist built before a change, e.g. TLSPLAY_DIST=DIR bash scripts/build.sh on the
@@ -64,6 +65,9 @@ echo "== first calls in a fresh engine worker against the same calls again (Chro
 echo
 echo "== page (Chromium) =="
 (cd tests && node bench/page-bench.mjs "http://127.0.0.1:$port/" "${LOADS:-7}" "${HANDSHAKES:-40}")
+echo
+echo "== repeat visits (Chromium, a profile kept across visits): engine ready, where it goes, what V8's code cache did =="
+(cd tests && node bench/start-bench.mjs "$PWD/../site/dist" "${VISITS:-6}")
 echo
 echo "== the Worker: a request on a fresh Go instance and on the one warm instance (the server build, under Node), then workerd under load =="
 server_wasm="site/dist/$(sed -n 's/^  "server": "\(.*\)",$/\1/p' site/dist/build.json)"
