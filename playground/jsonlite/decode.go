@@ -108,6 +108,19 @@ func (d *decoder) expect(c byte, context string) error {
 	return d.errorf("%s: expected %q, found %s", context, c, d.what())
 }
 
+// opens steps over the '{' or '[' at d.i and the spaces after it, and
+// reports whether closing follows at once (an empty object or list, which
+// it steps over too).
+func (d *decoder) opens(closing byte) (empty bool) {
+	d.i++
+	d.space()
+	if d.i < len(d.data) && d.data[d.i] == closing {
+		d.i++
+		return true
+	}
+	return false
+}
+
 // skip reads past one value, checking its syntax; it returns the error
 // the first bad byte makes.
 func (d *decoder) skip(depth int) error {
@@ -120,10 +133,7 @@ func (d *decoder) skip(depth int) error {
 	}
 	switch c := d.data[d.i]; {
 	case c == '{':
-		d.i++
-		d.space()
-		if d.i < len(d.data) && d.data[d.i] == '}' {
-			d.i++
+		if d.opens('}') {
 			return nil
 		}
 		for {
@@ -142,10 +152,7 @@ func (d *decoder) skip(depth int) error {
 			}
 		}
 	case c == '[':
-		d.i++
-		d.space()
-		if d.i < len(d.data) && d.data[d.i] == ']' {
-			d.i++
+		if d.opens(']') {
 			return nil
 		}
 		for {
@@ -558,10 +565,7 @@ func (d *decoder) object(v reflect.Value, depth int) error {
 	if err != nil {
 		return err
 	}
-	d.i++ // '{'
-	d.space()
-	if d.i < len(d.data) && d.data[d.i] == '}' {
-		d.i++
+	if d.opens('}') {
 		return nil
 	}
 	for {
@@ -623,11 +627,8 @@ func fieldForSet(v reflect.Value, index []int) (reflect.Value, error) {
 
 // list reads a list into a slice, replacing what it held.
 func (d *decoder) list(v reflect.Value, depth int) error {
-	d.i++ // '['
 	v.Set(reflect.MakeSlice(v.Type(), 0, 0))
-	d.space()
-	if d.i < len(d.data) && d.data[d.i] == ']' {
-		d.i++
+	if d.opens(']') {
 		return nil
 	}
 	for n := 0; ; n++ {
