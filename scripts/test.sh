@@ -4,9 +4,10 @@
 #   deps      install what is missing: Debian's chromium, openssl, tshark, gnutls-bin (as root, via apt-get)
 #             and the npm dev dependencies in tests/ (npm ci)
 #   gofmt     every Go file is gofmt-formatted
-#   vet       go vet ./... natively, and for js/wasm on ./wasm/...
-#   go        go test ./... natively (TLSPLAY_REQUIRE_TOOLS=1: tests needing openssl/tshark/gnutls fail, not skip)
-#   wasm      GOOS=js GOARCH=wasm go test ./wasm/... under Node (scripts/go_js_wasm_exec)
+#   vet       go vet ./... natively, and for js/wasm on ./wasm/...; both again with -tags core on ./wasm
+#   go        go test ./... natively (TLSPLAY_REQUIRE_TOOLS=1: tests needing openssl/tshark/gnutls fail, not skip),
+#             and go test -tags core ./wasm (the page's first engine: the bridge without the lab)
+#   wasm      GOOS=js GOARCH=wasm go test ./wasm/... under Node (scripts/go_js_wasm_exec), and ./wasm with -tags core
 #   build     scripts/build.sh (site/dist: content-hashed, with the engine and sw.js; build.json names them)
 #   node      node --test tests/node/   (the built wasm through the JS API, under Node)
 #   browser   node --test tests/browser/ (Playwright + Debian's Chromium against the served site;
@@ -146,7 +147,11 @@ fi
 if want vet; then
   begin vet "go vet ./... (native) and GOOS=js GOARCH=wasm go vet ./wasm/..."
   go vet ./...
-  if [[ -d wasm ]]; then GOOS=js GOARCH=wasm go vet ./wasm/...; fi
+  if [[ -d wasm ]]; then
+    GOOS=js GOARCH=wasm go vet ./wasm/...
+    go vet -tags core ./wasm
+    GOOS=js GOARCH=wasm go vet -tags core ./wasm
+  fi
   end
 fi
 
@@ -154,6 +159,7 @@ fi
 if want go; then
   begin go "go test ./... (native, TLSPLAY_REQUIRE_TOOLS=1)"
   go test ./...
+  go test -tags core ./wasm
   end
 fi
 
@@ -163,6 +169,8 @@ if want wasm; then
   # scripts/go_js_wasm_exec: Go's go_js_wasm_exec plus the globalThis.context that
   # github.com/syumai/workers reads at init (./wasm imports it for the server role).
   GOOS=js GOARCH=wasm go test -exec="$root/scripts/go_js_wasm_exec" ./wasm/...
+  # The core (-tags core), as the page's first engine is built: its bridge without the lab's methods.
+  GOOS=js GOARCH=wasm go test -tags core -exec="$root/scripts/go_js_wasm_exec" ./wasm
   end
 fi
 

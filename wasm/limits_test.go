@@ -19,6 +19,13 @@ func TestMessageLimitIsTheSession(t *testing.T) {
 
 func jsonString(s string) string { b, _ := json.Marshal(s); return string(b) }
 
+// limitCase is one call of TestAPILimits and the error it must give.
+type limitCase struct {
+	name string
+	call func() (string, error)
+	want string
+}
+
 // TestAPILimits: every length the page (or any caller of the wasm API)
 // gives is checked before the engine sees it, and refused with an error
 // naming the method, the argument and the limit, not a recovered panic
@@ -37,11 +44,7 @@ func TestAPILimits(t *testing.T) {
 	if _, err := a.RemoteStart(`{"serverName":"playground.test","trustPem":` + trust + `}`); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range []struct {
-		name string
-		call func() (string, error)
-		want string
-	}{
+	for _, c := range append([]limitCase{
 		{"setup serverName of 70,000 bytes", func() (string, error) { return a.Setup(`{"serverName":"`+long(70000)+`"}`, nil) }, "setup: serverName is 70000 bytes: the limit is 253"},
 		{"setup serverName with a space", func() (string, error) { return a.Setup(`{"serverName":"a b"}`, nil) }, `setup: serverName "a b" contains ' '`},
 		{"setup seed of 65 bytes", func() (string, error) { return a.Setup(`{"seed":"`+seed130+`"}`, nil) }, "setup: seed is 130 hex digits: the limit is 128"},
@@ -60,9 +63,6 @@ func TestAPILimits(t *testing.T) {
 		}, "newSession: tamper is 33 entries: the limit is 32"},
 		{"newSession seed of 65 bytes", func() (string, error) { return a.NewSession(`{"seed":"` + seed130 + `"}`) }, "newSession: seed is 130 hex digits"},
 		{"send text of 65,537 bytes", func() (string, error) { return a.Send(`{"from":"client","text":"` + long(65537) + `"}`) }, "send: text is 65537 bytes: the limit is 65536 (the engine splits it into records of at most 16384 bytes, RFC 8446 §5.1)"},
-		{"mitm seed of 65 bytes", func() (string, error) { return a.MITM(`{"seed":"` + seed130 + `"}`) }, "mitm: seed is 130 hex digits"},
-		{"mitmSend text of 65,537 bytes", func() (string, error) { return a.MITMSend(`{"from":"client","text":"` + long(65537) + `"}`) }, "mitmSend: text is 65537 bytes"},
-		{"downgrade seed of 65 bytes", func() (string, error) { return a.Downgrade(`{"seed":"` + seed130 + `"}`) }, "downgrade: seed is 130 hex digits"},
 		{"remoteStart serverName of 70,000 bytes", func() (string, error) {
 			return a.RemoteStart(`{"serverName":"` + long(70000) + `","trustPem":` + trust + `}`)
 		}, "remoteStart: serverName is 70000 bytes: the limit is 253"},
@@ -83,10 +83,8 @@ func TestAPILimits(t *testing.T) {
 		}, "remoteDeliver: records is 1048578 bytes: the limit is 1048576"},
 		{"remoteDeliver trace over 1 MiB", func() (string, error) { return a.RemoteDeliver(`{"trace":"` + long(1<<20+1) + `"}`) }, "remoteDeliver: trace is 1048577 bytes"},
 		{"remoteSend text of 65,537 bytes", func() (string, error) { return a.RemoteSend(`{"text":"` + long(65537) + `"}`) }, "remoteSend: text is 65537 bytes"},
-		{"runScenario id of 70,000 bytes", func() (string, error) { return a.RunScenario(`{"id":"` + long(70000) + `"}`) }, "runScenario: id is 70000 bytes: the limit is 64"},
-		{"runScenario seed of 65 bytes", func() (string, error) { return a.RunScenario(`{"id":"expired","seed":"` + seed130 + `"}`) }, "runScenario: seed is 130 hex digits"},
 		{"an argument over 4 MiB", func() (string, error) { return a.NewSession(`{"mode":"` + long(4<<20) + `"}`) }, "newSession: the argument is 4194315 bytes: the limit is 4194304"},
-	} {
+	}, labLimitCases(a, long, seed130)...) {
 		t.Run(c.name, func(t *testing.T) {
 			var out string
 			var err error

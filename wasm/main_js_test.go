@@ -80,7 +80,7 @@ func TestInstalledAPI(t *testing.T) {
 // TestModules: the engine says which module has each method
 // (globalThis.tlsPlaygroundModules, from methodTable), so that the worker
 // routes a call without loading the lab for a core method; this build is
-// the full engine. A second engine installed under another name (the lab
+// the full engine (the core with -tags core). A second engine installed under another name (the lab
 // beside the core in one worker) has handles of its own.
 func TestModules(t *testing.T) {
 	if err := install(&API{}); err != nil {
@@ -88,8 +88,8 @@ func TestModules(t *testing.T) {
 	}
 	m, _ := safejs.Global().Get("tlsPlaygroundModules")
 	built, _ := m.Get("built")
-	if s, _ := built.String(); s != "full" {
-		t.Fatalf("built %q, want full", s)
+	if s, _ := built.String(); s != wantBuilt {
+		t.Fatalf("built %q, want %s", s, wantBuilt)
 	}
 	names := func(k string) string {
 		l, _ := m.Get(k)
