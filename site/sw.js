@@ -10,7 +10,9 @@
 //   It does not take over: a new version waits until the page (js/pwa.js)
 //   says "A new version is ready — Reload" and the visitor presses it, which
 //   posts {type: 'skip-waiting'}. So a page never mixes an old shell with a
-//   new engine: each version of this worker answers from its own cache only.
+//   new engine: each version of this worker answers its pages and the files
+//   it precached from its own caches (a content-named file another version
+//   still has is the same file: see activate).
 // - activate: takes control of the open pages of this site. It keeps the
 //   caches of other versions: a page of the old version is controlled by this
 //   worker from now until its reload, and it may still be importing its own
@@ -29,7 +31,8 @@
 //   next time. Anything else goes to the network untouched: the
 //   engine's server at /tls/…, other origins, other methods than GET.
 // - message {type: 'store-lazy'}: deletes the other versions' caches, then
-//   stores every file of BUILD.lazy that is not stored yet (js/pwa.js asks once the page is idle, unless the visitor saves
+//   stores every file of BUILD.lazy that is not stored yet, in this version's
+//   LAZY cache (js/pwa.js asks once the page is idle, unless the visitor saves
 //   data), so that a classroom that goes offline after one visit still has the
 //   attack lab; it replies {stored, total} on the message's port.
 //

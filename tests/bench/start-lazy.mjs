@@ -17,6 +17,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { launch } from './chromium.mjs';
 import { serve, root } from '../browser/helpers.mjs';
+import { parseWasm } from './wasm-module.mjs';
 
 const args = process.argv.slice(2);
 const positional = args.filter((a) => !a.startsWith('--'));
@@ -26,37 +27,9 @@ const top = Number(positional[1] || 25);
 const build = JSON.parse(fs.readFileSync(path.join(dist, 'build.json'), 'utf8'));
 
 /** wasmFunctions reads a module's function names (name section) and body sizes (code section), by function index. */
-function wasmFunctions(bytes) {
-  let p = 8;
-  const u32 = () => { let x = 0; let s = 0; for (;;) { const b = bytes[p++]; x += (b & 0x7f) * 2 ** s; s += 7; if (b < 0x80) return x; } };
-  const str = () => { const n = u32(); const t = bytes.subarray(p, p + n).toString('utf8'); p += n; return t; };
-  let imports = 0;
-  const names = new Map();
-  const sizes = [];
-  while (p < bytes.length) {
-    const id = bytes[p++];
-    const size = u32();
-    const end = p + size;
-    if (id === 2) { // imports: count the functions among them
-      for (let n = u32(); n > 0; n--) {
-        str(); str();
-        const kind = bytes[p++];
-        if (kind === 0) { u32(); imports++; } else if (kind === 1) { p++; const f = bytes[p++]; u32(); if (f & 1) u32(); } else if (kind === 2) { const f = bytes[p++]; u32(); if (f & 1) u32(); } else if (kind === 3) { p += 2; } else { p++; u32(); }
-      }
-    } else if (id === 10) {
-      for (let n = u32(); n > 0; n--) { const s = u32(); sizes.push(s); p += s; }
-    } else if (id === 0 && str() === 'name') {
-      while (p < end) {
-        const sub = bytes[p++];
-        const len = u32();
-        const subEnd = p + len;
-        if (sub === 1) for (let n = u32(); n > 0; n--) { const i = u32(); names.set(i, str()); }
-        p = subEnd;
-      }
-    }
-    p = end;
-  }
-  return { imports, names, sizes };
+function wasmFunctions(bytes, file) {
+  const m = parseWasm(bytes, file);
+  return { imports: m.imported, names: m.names, sizes: m.bodies.map(([start, end]) => end - start) };
 }
 
 /** pkg is the Go package of a function name: "crypto/tls.(*Conn).Read" → "crypto/tls". */
@@ -69,9 +42,9 @@ function pkg(name) {
   return dot > 0 ? name.slice(0, dot) : name;
 }
 
-const fns = wasmFunctions(fs.readFileSync(path.join(dist, build.engine)));
+const fns = wasmFunctions(fs.readFileSync(path.join(dist, build.engine)), build.engine);
 if (namesFile) {
-  const named = wasmFunctions(fs.readFileSync(namesFile));
+  const named = wasmFunctions(fs.readFileSync(namesFile), namesFile);
   const same = named.imports === fns.imports && named.sizes.length === fns.sizes.length && named.sizes.every((n, i) => n === fns.sizes[i]);
   if (!same) throw new Error(`${namesFile} is not the engine's code (its functions differ): build it from the dist's commit with the same flags`);
   fns.names = named.names;

@@ -34,6 +34,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import zlib from 'node:zlib';
+import { parseWasm } from './wasm-module.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const argv = process.argv.slice(2);
@@ -84,65 +85,6 @@ const brShare = (b) => brq(b, shareQuality);
 const kb = (n) => `${(n / 1024).toFixed(1)}`;
 const num = (n) => n.toLocaleString('en');
 
-/** parse reads a module's sections: function bodies, names, the data section and the name section. */
-function parse(buf, file) {
-  if (buf.readUInt32LE(0) !== 0x6d736100) throw new Error(`${file} is not a WebAssembly binary (no \\0asm magic)`);
-  let pos = 8;
-  const leb = () => {
-    let result = 0, shift = 0, b;
-    do {
-      b = buf[pos++];
-      result += (b & 0x7f) * 2 ** shift;
-      shift += 7;
-    } while (b & 0x80);
-    return result;
-  };
-  const str = () => {
-    const n = leb();
-    const s = buf.toString('utf8', pos, pos + n);
-    pos += n;
-    return s;
-  };
-  let imported = 0;
-  const bodies = []; // [start, end] of each function body, in function index order after the imports
-  const names = new Map();
-  let data = null; // [start, end] of the data section's body
-  let nameSection = null; // [start, end] of the whole "name" section, header included
-  while (pos < buf.length) {
-    const at = pos;
-    const id = buf[pos++];
-    const size = leb();
-    const end = pos + size;
-    if (id === 2) { // imports: count the imported functions, which come first in the index space
-      for (let n = leb(); n > 0; n--) {
-        str(); str();
-        const kind = buf[pos++];
-        if (kind === 0) { leb(); imported++; } else if (kind === 1) { pos++; const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 2) { const f = leb(); leb(); if (f & 1) leb(); } else if (kind === 3) { pos += 2; }
-      }
-    } else if (id === 10) {
-      for (let n = leb(); n > 0; n--) {
-        const len = leb();
-        bodies.push([pos, pos + len]);
-        pos += len;
-      }
-    } else if (id === 11) {
-      data = [pos, end];
-    } else if (id === 0 && str() === 'name') {
-      nameSection = [at, end];
-      while (pos < end) {
-        const sub = buf[pos++];
-        const subSize = leb();
-        const subEnd = pos + subSize;
-        if (sub === 1) for (let n = leb(); n > 0; n--) { const idx = leb(); names.set(idx, str()); }
-        pos = subEnd;
-      }
-    }
-    pos = end;
-  }
-  if (!names.size) throw new Error(`${file} has no "name" section: build without -ldflags=-s to attribute code to packages`);
-  return { imported, bodies, names, data, nameSection };
-}
-
 /** shipped is the module without its name section: what -ldflags='-s -w' builds. */
 function shipped(buf, m) {
   return Buffer.concat([buf.subarray(0, m.nameSection[0]), buf.subarray(m.nameSection[1])]);
@@ -173,7 +115,8 @@ function merged(buf) {
 const summary = [];
 for (const { name, file } of modules) {
   const buf = fs.readFileSync(file);
-  const m = parse(buf, file);
+  const m = parseWasm(buf, file);
+  if (!m.names.size) throw new Error(`${file} has no "name" section: build without -ldflags=-s to attribute code to packages`);
   const ship = shipped(buf, m);
   const total = br(ship);
   const byPackage = new Map();
