@@ -99,6 +99,12 @@ type SetupRequest struct {
 	// page's); Own makes a new handle with this setup instead.
 	Session sessionRef `json:"session"`
 	Own     bool       `json:"own"`
+	// State, when set, is the certificates (and OCSP response) an earlier
+	// setup issued for the same keys, as setup_state.go reads them: setup
+	// checks them and signs nothing, or issues anew and says why
+	// (stateRefused). KeepState asks for this setup's state in the answer.
+	State     *setupState `json:"state"`
+	KeepState bool        `json:"keepState"`
 }
 
 // CertOut is a certificate for the page: PEM and decoded fields.
@@ -233,9 +239,30 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 	// As a public CA issues: from an intermediate, logged (two SCTs), with
 	// a good OCSP response for the server to staple.
 	opt.Intermediate, opt.CT, opt.OCSP = true, true, true
-	s, err := pki.NewSetup(opt)
-	if err != nil {
-		return "", err
+	var s *pki.Setup
+	var issuedAt, ocspAt, refused string
+	if req.State != nil {
+		start, now := time.Now(), opt.Now
+		if now.IsZero() {
+			now = start
+		}
+		restored, freshOCSP, err := restoreSetup(req.State, opt, now)
+		switch {
+		case err != nil:
+			refused = "the state given was not taken: " + err.Error()
+		default:
+			s = restored
+			s.GeneratedIn = time.Since(start)
+			issuedAt = pki.IssuedAt(s.Leaf).Format(time.RFC3339)
+			if freshOCSP {
+				ocspAt = now.UTC().Truncate(time.Second).Format(time.RFC3339)
+			}
+		}
+	}
+	if s == nil {
+		if s, err = pki.NewSetup(opt); err != nil {
+			return "", err
+		}
 	}
 	caDER, err := x509.MarshalPKCS8PrivateKey(s.CAKey)
 	if err != nil {
@@ -265,7 +292,18 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 		KeyGiven:     req.KeyPEM != "",
 		Session:      h.id,
 	}
-	return string(r.AppendJSON(make([]byte, 0, 16<<10))), nil
+	b := r.AppendJSON(make([]byte, 0, 16<<10))
+	if req.State == nil && !req.KeepState {
+		return string(b), nil
+	}
+	x := setupStateAnswer{IssuedAt: issuedAt, OCSPSignedAt: ocspAt, StateRefused: refused}
+	if req.KeepState {
+		if x.State, err = stateOfSetup(s); err != nil {
+			return "", fmt.Errorf("setup: keepState: %v", err)
+		}
+		x.State.CAKey, x.State.Key = nil, nil
+	}
+	return x.appendTo(b)
 }
 
 // GenerateKeyRequest is the argument of generateKey.

@@ -510,6 +510,12 @@ func newSerial(random io.Reader) (*big.Int, error) {
 	}
 }
 
+// IssuedAt is the time NewSetup issued c at (its Options.Now, whole
+// seconds): every certificate it makes starts backdate before it.
+func IssuedAt(c *x509.Certificate) time.Time {
+	return c.NotBefore.Add(backdate).UTC()
+}
+
 // Issuer returns the certificate that signed the leaf: the intermediate,
 // or the root when there is none. An OCSP response for the leaf is signed
 // by it (RFC 6960, Section 2.6).

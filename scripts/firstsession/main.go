@@ -12,6 +12,12 @@
 //	"recorded": {"by", "at", "seed", "key": {"source", "made", "text"}}
 //	"setup":    what the engine's setup returns for the starter keys (its
 //	            keyOrigin as the page writes it), without the root's private key
+//	"setupState": what the setup member lacks for the engine to take these
+//	            certificates back instead of issuing its own (setup's "state",
+//	            wasm/setup_state.go): the intermediate's key and the OCSP
+//	            response, DER in base64. The page adds the certificates of
+//	            "setup" (model/first-session.js setupStateOf); the engine
+//	            checks it all and issues anew if anything is off or expired.
 //
 // Usage:
 //
@@ -25,6 +31,7 @@ package main
 import (
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -202,11 +209,22 @@ type Setup struct {
 	KeyOrigin    KeyOrigin `json:"keyOrigin"`
 }
 
+// SetupState is the part of the engine's setup state (wasm/adopt.go
+// setupState, the same member names) that Setup does not carry: the
+// intermediate CA's private key (a key everyone has, like the starter
+// keys: it signs nothing but the playground's own certificates) and the
+// stapled OCSP response.
+type SetupState struct {
+	IntermediateKey []byte `json:"intermediateKey"` // PKCS #8
+	OCSP            []byte `json:"ocsp"`
+}
+
 // First is the file: the session's JSON with the recording's label and setup beside it.
 type First struct {
 	*session.Export
-	Recorded Recorded `json:"recorded"`
-	Setup    Setup    `json:"setup"`
+	Recorded   Recorded   `json:"recorded"`
+	Setup      Setup      `json:"setup"`
+	SetupState SetupState `json:"setupState"`
 }
 
 // serverName is the name the page's setup uses (app.js SERVER_NAME).
@@ -255,6 +273,10 @@ func record(k *StarterKeys, at time.Time, seedHex string) (*First, error) {
 		CAText: "the starter key shipped with this page, made " + made + ": everyone has it",
 	}
 	sum := sha256.Sum256(setup.Leaf.RawSubjectPublicKeyInfo)
+	interKey, err := x509.MarshalPKCS8PrivateKey(setup.IntermediateKey)
+	if err != nil {
+		return nil, fmt.Errorf("the intermediate's key: %w", err)
+	}
 	var inter *CertOut
 	if setup.Intermediate != nil {
 		inter = &CertOut{PEM: string(pki.CertPEM(setup.Intermediate.Raw)), Cert: pki.Describe(setup.Intermediate)}
@@ -278,6 +300,7 @@ func record(k *StarterKeys, at time.Time, seedHex string) (*First, error) {
 			CAKeyGiven: true, KeyGiven: true,
 			KeyOrigin: origin,
 		},
+		SetupState: SetupState{IntermediateKey: interKey, OCSP: setup.OCSPResponse},
 	}, nil
 }
 

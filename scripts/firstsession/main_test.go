@@ -63,7 +63,7 @@ func TestRecordClassicWithStarterKeys(t *testing.T) {
 	if err := json.Unmarshal(a, &m); err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{"version", "mode", "suite", "seed", "keylog", "steps", "messages", "records", "secrets", "keySchedule", "server", "recorded", "setup"} {
+	for _, key := range []string{"version", "mode", "suite", "seed", "keylog", "steps", "messages", "records", "secrets", "keySchedule", "server", "recorded", "setup", "setupState"} {
 		if _, ok := m[key]; !ok {
 			t.Errorf("the recording has no %q", key)
 		}
