@@ -43,13 +43,19 @@ gcflags=()
 while IFS= read -r line; do
   [[ -z "$line" || "$line" == \#* ]] || gcflags+=("-gcflags=$line")
 done <scripts/wasm-gcflags
+# scripts/wasm-overlay: Go's P-256 base-point table (88,064 incompressible bytes, about 88 KB
+# of brotli per module) is computed on first use instead; the overlay prints nothing, and says
+# why loudly, when this Go's files are not the ones it was written for (then Go's table stays).
+overlay=()
+flag="$(go run ./scripts/wasm-overlay -dir "$tmp/overlay")"
+if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256 table computed on first use)"; fi
 echo "build.sh: GOOS=js GOARCH=wasm go build -tags core ./wasm (the core), go build ./wasm (the lab), with scripts/wasm-gcflags"
-GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' "${gcflags[@]}" -tags core -o "$tmp/engine.wasm" ./wasm
-GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' "${gcflags[@]}" -o "$tmp/lab.wasm" ./wasm
+GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" -tags core -o "$tmp/engine.wasm" ./wasm
+GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" -o "$tmp/lab.wasm" ./wasm
 extra=(-lab "$tmp/lab.wasm")
 if [[ -f wasm/server/main.go ]]; then
   echo "build.sh: GOOS=js GOARCH=wasm go build ./wasm/server (the server role)"
-  GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/server.wasm" ./wasm/server
+  GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} -o "$tmp/server.wasm" ./wasm/server
   extra+=(-server "$tmp/server.wasm")
 fi
 # Go's linker writes ~100,000 data segments; scripts/wasmmerge rewrites them into a few with the

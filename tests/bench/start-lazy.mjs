@@ -11,7 +11,8 @@
 // The shipped engine has no name section (build.sh links with -s): --names gives the same core
 // built without it (the same commit and flags, -ldflags=-w only), e.g. from a worktree of the
 // dist's commit: GOOS=js GOARCH=wasm go build -trimpath -ldflags=-w $(each line of
-// scripts/wasm-gcflags as -gcflags=LINE) -tags core -o /tmp/core-names.wasm ./wasm
+// scripts/wasm-gcflags as -gcflags=LINE) $(go run ./scripts/wasm-overlay -dir /tmp/ov)
+// -tags core -o /tmp/core-names.wasm ./wasm
 // Its function bodies must match the engine's one by one (checked), else the names are not used.
 import fs from 'node:fs';
 import path from 'node:path';

@@ -9,6 +9,7 @@
 //   node tests/bench/wasm-size.mjs FILE.wasm [rows]            one module
 //   node tests/bench/wasm-size.mjs NAME=FILE.wasm … [--rows=N]  several, one table each
 //   node tests/bench/wasm-size.mjs --build [--rows=N]           builds them, as below
+//   (--build) --no-overlay: without scripts/wasm-overlay (Go's P-256 table, for a before/after)
 //   (any form) --share-quality=N: estimate the per-package shares at brotli quality N
 //   (the totals stay brotli-11); quicker on a busy machine
 //
@@ -23,7 +24,7 @@
 // the first view loads), lab = `go build ./wasm` (every method; loaded on
 // first use of the attack lab, the analyzer, captures), both with the
 // compiler flags of scripts/wasm-gcflags, and server = `go build ./wasm/server`
-// (the HTTP server role), each GOOS=js GOARCH=wasm
+// (the HTTP server role), each GOOS=js GOARCH=wasm with scripts/wasm-overlay
 // with the Go of PATH; a module whose package is missing is skipped. Then the
 // summary says what the split saves the first view (engine vs lab, which is
 // what one module held before the split). Brotli-11 of 10+ MB takes tens of
@@ -49,10 +50,17 @@ if (argv.includes('--build')) {
   // scripts/wasm-gcflags: one -gcflags value a line, as build.sh passes them to the page's modules.
   const gcflags = fs.readFileSync(path.join(root, 'scripts', 'wasm-gcflags'), 'utf8').split('\n')
     .filter((l) => l && !l.startsWith('#')).map((l) => `-gcflags=${l}`);
+  // scripts/wasm-overlay, as build.sh applies it to every module (the P-256 base-point table
+  // computed on first use); it prints nothing, and says why, when this Go is not the one it was
+  // written for. --no-overlay measures Go's table instead.
+  const overlay = argv.includes('--no-overlay') ? '' : execFileSync('go', ['run', './scripts/wasm-overlay', '-dir', path.join(tmp, 'overlay')],
+    { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  const ov = overlay ? [overlay] : [];
+  if (!overlay) console.error('wasm-size: without scripts/wasm-overlay (Go\'s P-256 table in every module)');
   const specs = [
-    ['engine', [...gcflags, '-tags', 'core', './wasm'], 'wasm/main.go'],
-    ['lab', [...gcflags, './wasm'], 'wasm/main.go'],
-    ['server', ['./wasm/server'], 'wasm/server/main.go'],
+    ['engine', [...ov, ...gcflags, '-tags', 'core', './wasm'], 'wasm/main.go'],
+    ['lab', [...ov, ...gcflags, './wasm'], 'wasm/main.go'],
+    ['server', [...ov, './wasm/server'], 'wasm/server/main.go'],
   ];
   for (const [name, pkg, needs] of specs) {
     if (!fs.existsSync(path.join(root, needs))) continue;

@@ -1,0 +1,167 @@
+// Command wasm-overlay writes the `go build -overlay` file of the playground's
+// wasm modules and prints the flag that applies it:
+//
+//	flag="$(go run ./scripts/wasm-overlay -dir DIR)"   # "-overlay=DIR/overlay.json", or nothing
+//
+// The overlay swaps one file of Go's standard library: the P-256 base-point
+// table (crypto/internal/fips140/nistec/p256_table.go, 88,064 bytes of
+// precomputed points that no compressor can shrink, about 88 KB of the core
+// engine's brotli) for _nistec/p256_table.go, which computes the same table on
+// the first P-256 ScalarBaseMult. For that first call to happen, Go's p256.go is
+// copied into DIR with one line added at the top of ScalarBaseMult
+// (p256GeneratorTablesReady()).
+//
+// It is written for one version of those two files (their SHA-256 below). If
+// Go's files differ (another Go release), it says so on stderr, prints nothing,
+// and the build goes on without the overlay: the modules then carry Go's table
+// (about 88 KB more brotli) and nothing else changes. To move to a new Go:
+// check that p256.go still aliases p256GeneratorTables into
+// p256PrecomputedEmbed and that ScalarBaseMult reads only
+// p256GeneratorTables, then update the hashes and run this package's tests.
+//
+// -tests adds _nistec/tlsplay_table_test.go to the package (the computed table
+// against Go's literal, byte for byte), for `go test -tags purego` natively.
+//
+// Go's FIPS 140-3 mode is not affected: it cannot be enabled on js/wasm at all
+// (GODEBUG=fips140=on makes crypto/internal/fips140/check's init panic with
+// "FIPS 140-3 mode is not supported" there, overlay or not), so the module's
+// integrity check never runs in these builds; the playground never sets it.
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+)
+
+const nistecDir = "src/crypto/internal/fips140/nistec"
+
+// The files the overlay was written for (Go 1.26.8).
+var written = map[string]string{
+	"p256.go":       "aefa1a76543721e8e4d0b38cb07dfc71bfda7b005500864c7a69457fe216d660",
+	"p256_table.go": "ba494ee6fc933a189b5dad8cff8d86b8b19786cfdb27929453a4c851cfdc802b",
+}
+
+// scalarBaseMult is the line of p256.go after which the table is made ready.
+const scalarBaseMult = "func (p *P256Point) ScalarBaseMult(scalar []byte) (*P256Point, error) {\n"
+
+func main() {
+	dir := flag.String("dir", "", "the folder to write overlay.json and the edited p256.go into (made if missing)")
+	tests := flag.Bool("tests", false, "add _nistec/tlsplay_table_test.go to the package (for go test)")
+	flag.Parse()
+	if *dir == "" || flag.NArg() != 0 {
+		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/wasm-overlay -dir DIR [-tests]")
+		os.Exit(2)
+	}
+	flagValue, err := write(*dir, *tests)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "wasm-overlay: %v\n", err)
+		os.Exit(1)
+	}
+	if flagValue == "" {
+		return
+	}
+	fmt.Println(flagValue)
+}
+
+// write writes the overlay into dir and returns the -overlay flag, or "" (and
+// a warning on stderr) when Go's files are not the ones it was written for.
+func write(dir string, tests bool) (string, error) {
+	goroot, err := gorootDir()
+	if err != nil {
+		return "", err
+	}
+	src := filepath.Join(goroot, filepath.FromSlash(nistecDir))
+	files := map[string][]byte{}
+	for name, want := range written {
+		b, err := os.ReadFile(filepath.Join(src, name))
+		if err != nil {
+			return "", fmt.Errorf("reading Go's %s: %v", name, err)
+		}
+		if sum := sha256.Sum256(b); hex.EncodeToString(sum[:]) != want {
+			warn(fmt.Sprintf("Go's %s (%s) is not the file the overlay was written for (Go 1.26.8, sha256 %s…, this one %s…)",
+				name, runtime.Version(), want[:12], hex.EncodeToString(sum[:])[:12]))
+			return "", nil
+		}
+		files[name] = b
+	}
+	p256 := files["p256.go"]
+	if bytes.Count(p256, []byte(scalarBaseMult)) != 1 {
+		warn("Go's p256.go has no single ScalarBaseMult line to add the table's first use to")
+		return "", nil
+	}
+	edited := bytes.Replace(p256, []byte(scalarBaseMult),
+		[]byte(scalarBaseMult+"\tp256GeneratorTablesReady() // scripts/wasm-overlay: the table is computed on first use\n"), 1)
+
+	here, err := selfDir()
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	dir, err = filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	editedPath := filepath.Join(dir, "p256.go")
+	if err := os.WriteFile(editedPath, edited, 0o644); err != nil {
+		return "", err
+	}
+	replace := map[string]string{
+		filepath.Join(src, "p256.go"):       editedPath,
+		filepath.Join(src, "p256_table.go"): filepath.Join(here, "_nistec", "p256_table.go"),
+	}
+	if tests {
+		replace[filepath.Join(src, "tlsplay_table_test.go")] = filepath.Join(here, "_nistec", "tlsplay_table_test.go")
+	}
+	out, err := json.MarshalIndent(map[string]any{"Replace": replace}, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	jsonPath := filepath.Join(dir, "overlay.json")
+	if err := os.WriteFile(jsonPath, append(out, '\n'), 0o644); err != nil {
+		return "", err
+	}
+	return "-overlay=" + jsonPath, nil
+}
+
+func warn(why string) {
+	bar := strings.Repeat("!", 78)
+	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256 table (about 88 KB more brotli).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
+}
+
+// gorootDir is the GOROOT of the go command on PATH (the one that builds).
+func gorootDir() (string, error) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOROOT: %v", err)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// selfDir is this package's folder: scripts/wasm-overlay of the module the
+// go command is run in (build.sh and the tests run it from the checkout).
+func selfDir() (string, error) {
+	out, err := exec.Command("go", "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("go env GOMOD: %v", err)
+	}
+	mod := strings.TrimSpace(string(out))
+	if mod == "" || mod == os.DevNull {
+		return "", fmt.Errorf("not inside the playground's module (go env GOMOD is empty): run from the checkout")
+	}
+	here := filepath.Join(filepath.Dir(mod), "scripts", "wasm-overlay")
+	if _, err := os.Stat(filepath.Join(here, "_nistec", "p256_table.go")); err != nil {
+		return "", fmt.Errorf("the overlay's table file: %v", err)
+	}
+	return here, nil
+}
