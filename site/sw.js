@@ -5,8 +5,15 @@
 // engine) and, once the build splits the engine, BUILD.lazy (the modules the
 // page loads on first use: the lab and server engines).
 //
-// - install: fetches every file of BUILD.precache into the cache of this
+// - install: stores the files of BUILD.precache into the cache of this
 //   version, all or nothing (a failed install is retried on the next visit).
+//   On a first visit (no version installed yet), only what the page has
+//   already loaded (from the HTTP cache: no download) and the files outside
+//   assets/<hash>/ (the pages, the manifest, the icons, the core engine); the
+//   page code it has not loaded (the modules below the fold and the lab's,
+//   about 85 KB brotli) is left to store-lazy, once the page is idle, so that
+//   the first visit downloads nothing it did not ask for. An update installs
+//   every file: it waits, complete, until the visitor presses Reload.
 //   It does not take over: a new version waits until the page (js/pwa.js)
 //   says "A new version is ready — Reload" and the visitor presses it, which
 //   posts {type: 'skip-waiting'}. So a page never mixes an old shell with a
@@ -18,8 +25,8 @@
 //   worker from now until its reload, and it may still be importing its own
 //   files (the modules below the fold load one by one when idle); they are
 //   named by their content, so any version's cache answers for them. The
-//   first page of this version to be idle (js/pwa.js: store-lazy, or
-//   drop-old when the visitor saves data) has the old caches deleted.
+//   first page of this version to be idle (js/pwa.js: store-lazy) has the
+//   old caches deleted (drop-old does only that).
 // - routes (install): this version's page code and core engine are answered by the
 //   browser from Cache Storage, without this worker's fetch handler (see routes).
 // - fetch: a navigation to /, /index.html, /embed.html or /embed gets that
@@ -30,11 +37,16 @@
 //   stored yet is stored on the way, so what the visitor used works offline
 //   next time. Anything else goes to the network untouched: the
 //   engine's server at /tls/…, other origins, other methods than GET.
-// - message {type: 'store-lazy'}: deletes the other versions' caches, then
-//   stores every file of BUILD.lazy that is not stored yet, in this version's
-//   LAZY cache (js/pwa.js asks once the page is idle, unless the visitor saves
-//   data), so that a classroom that goes offline after one visit still has the
-//   attack lab; it replies {stored, total} on the message's port.
+// - message {type: 'store-lazy', engines}: deletes the other versions' caches,
+//   then stores every file of BUILD.precache that the install left (in this
+//   version's cache) and, unless engines is false, every file of BUILD.lazy
+//   that is not stored yet (in this version's LAZY cache). js/pwa.js asks once
+//   the page is idle (engines false when the visitor saves data), so that a
+//   classroom that goes offline after one visit still has every view and the
+//   attack lab. It replies {stored, total, deferred, error} on the message's
+//   port: deferred is how many files of the precache it had to store. When
+//   stored equals total (and engines was not false), this version works
+//   offline: js/pwa.js sets <html data-sw-lazy="stored"> ("offline-ready").
 //
 // The engine worker (js/engine-worker.js) reads the modules stored here from
 // Cache Storage itself (caches.match), without this worker's fetch handler:
@@ -96,10 +108,22 @@ function routes(event) {
   }
 }
 
-/** precache stores every file of this version, or fails. */
+/**
+ * precache stores the files of this version, or fails: on a first install, the page code
+ * (BUILD.assets) only if the HTTP cache has it (the page loaded it); storeLazy stores the rest.
+ */
 async function precache() {
   const cache = await caches.open(CACHE);
-  await Promise.all(BUILD.precache.map((path) => store(cache, path)));
+  const first = !self.registration.active;
+  await Promise.all(BUILD.precache.map(async (path) => {
+    if (first && BUILD.assets && path.startsWith(BUILD.assets)) {
+      const url = new URL(path, scope);
+      const cached = await fetch(url, { cache: 'only-if-cached', mode: 'same-origin' }).catch(() => null);
+      if (cached && cached.ok && !cached.redirected) await cache.put(url, cached);
+      return;
+    }
+    await store(cache, path);
+  }));
 }
 
 /**
@@ -134,7 +158,7 @@ self.addEventListener('message', (event) => {
   const type = event.data && event.data.type;
   if (type === 'skip-waiting') self.skipWaiting();
   if (type === 'drop-old') event.waitUntil(dropOld());
-  if (type === 'store-lazy') event.waitUntil(dropOld().then(() => storeLazy(event.ports[0])));
+  if (type === 'store-lazy') event.waitUntil(dropOld().then(() => storeLazy(event.ports[0], event.data.engines !== false)));
 });
 
 /**
@@ -149,20 +173,33 @@ async function dropOld() {
   }
 }
 
-/** storeLazy stores the files of BUILD.lazy not stored yet, one at a time, and replies on port. */
-async function storeLazy(port) {
-  const cache = await caches.open(LAZY);
+/**
+ * storeLazy stores, one at a time, the files of BUILD.precache the install left (into CACHE)
+ * and, with engines, those of BUILD.lazy (into LAZY), each unless stored already, and replies
+ * on port.
+ */
+async function storeLazy(port, engines) {
+  const jobs = [[await caches.open(CACHE), BUILD.precache, true]];
+  if (engines) jobs.push([await caches.open(LAZY), lazy, false]);
   let n = 0;
+  let total = 0;
+  let deferred = 0;
   let error = '';
-  for (const path of lazy) {
-    try {
-      if (!(await cache.match(new URL(path, scope)))) await store(cache, path);
-      n++;
-    } catch (err) {
-      error = String((err && err.message) || err);
+  for (const [cache, paths, counted] of jobs) {
+    total += paths.length;
+    for (const path of paths) {
+      try {
+        if (!(await cache.match(new URL(path, scope)))) {
+          await store(cache, path);
+          if (counted) deferred++;
+        }
+        n++;
+      } catch (err) {
+        error = String((err && err.message) || err);
+      }
     }
   }
-  if (port) port.postMessage({ stored: n, total: lazy.length, error });
+  if (port) port.postMessage({ stored: n, total, deferred, error });
 }
 
 self.addEventListener('fetch', (event) => {

@@ -12,14 +12,18 @@
 // <html data-sw> says where it stands: 'off' (not here), 'registered',
 // 'controlled' (this page is served by the worker), 'update-ready', 'failed'.
 //
-// The worker installs the page and the core engine; the modules the page loads
-// on first use (the lab's and the server's engines) are stored when first used,
-// and, once this page is idle after its engine started, all at once in the
-// background (store-lazy), unless the visitor asked to save data: so a
-// classroom that goes offline after one visit still has the attack lab.
-// <html data-sw-lazy> says how that went: 'stored' (all of them, or there are
-// none), 'partial' (a download failed: retried on the next visit), 'on-use'
-// (Save-Data: each is stored when first used).
+// On a first visit the worker installs what the page has loaded (the page, its
+// code so far, the core engine); the rest of the page's code (the modules
+// below the fold and the lab's) and the modules the page loads on first use
+// (the lab's and the server's engines) are stored once this page is idle after
+// its engine started, all at once in the background (store-lazy), the engines
+// only unless the visitor asked to save data (then each is stored when first
+// used): so a classroom that goes offline after one visit still has every view
+// and the attack lab. <html data-sw-lazy> says how that went: 'stored' (every
+// file: this version works offline, "offline-ready"), 'partial' (a download
+// failed: retried on the next visit), 'on-use' (Save-Data: the page's code is
+// stored, the engines when first used). <html data-sw-deferred> is how many
+// files of the page's code store-lazy stored (the install had left them).
 
 import { h, fill } from './dom.js';
 
@@ -71,9 +75,10 @@ function whenIdle() {
 }
 
 /**
- * storeLazy asks the active worker, when this page is idle, to store the
- * modules loaded on first use. Either message also has the caches of older
- * versions deleted (sw.js keeps them until a page of its own version is up).
+ * storeLazy asks the active worker, when this page is idle, to store the page's
+ * code the install left and (unless Save-Data) the modules loaded on first use.
+ * It also has the caches of older versions deleted (sw.js keeps them until a
+ * page of its own version is up).
  */
 function storeLazy(registration) {
   const saveData = Boolean(navigator.connection && navigator.connection.saveData);
@@ -81,17 +86,14 @@ function storeLazy(registration) {
   idle(() => {
     const worker = registration.active;
     if (!worker) return;
-    if (saveData) {
-      worker.postMessage({ type: 'drop-old' });
-      root.dataset.swLazy = 'on-use';
-      return;
-    }
     const channel = new MessageChannel();
     channel.port1.onmessage = ({ data }) => {
-      root.dataset.swLazy = data && data.stored === data.total ? 'stored' : 'partial';
+      const complete = data && data.stored === data.total;
+      root.dataset.swDeferred = String((data && data.deferred) || 0);
+      root.dataset.swLazy = !complete ? 'partial' : saveData ? 'on-use' : 'stored';
       channel.port1.close();
     };
-    worker.postMessage({ type: 'store-lazy' }, [channel.port2]);
+    worker.postMessage({ type: 'store-lazy', engines: !saveData }, [channel.port2]);
   }, { timeout: 5000 });
 }
 

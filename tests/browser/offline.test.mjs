@@ -2,8 +2,11 @@
 // prompt, in Debian's Chromium, with the site served by scripts/serve (the
 // production headers) from a copy of the dist that the second test rebuilds:
 //
-// 1. Visit once; the service worker (sw.js) precaches the shell and the engine
-//    and takes control. Go offline (context.setOffline), reload: the page,
+// 1. Visit once; the service worker (sw.js) installs what the page loaded (the
+//    shell, its code so far, the engine) and takes control; once the page is
+//    idle it stores the rest of the page's code and the lab and server modules
+//    (store-lazy): <html data-sw-lazy="stored"> is "offline-ready", and the test
+//    waits for it. Go offline (context.setOffline), reload: the page,
 //    its code and the engine come from the worker; a handshake in each mode
 //    (classic, TLS 1.2 + ECDHE, TLS 1.3, each to a message each way) and
 //    Eve's attack run; no console error.
@@ -95,9 +98,13 @@ test('offline after one visit: every mode and Eve, from the service worker', asy
   await page.goto(`${site.origin}/`);
   await waitReady(page);
   await controlled(page);
-  // The lab and server modules (build.json lazy) are stored once the page is idle: wait for them, so
-  // that the attack lab works offline too.
+  // Offline-ready: the page's code the install left (not loaded by the page: a first visit does not
+  // download it before it is idle) and the lab and server modules (build.json lazy) are stored once
+  // the page is idle (js/pwa.js store-lazy).
   await page.waitForFunction(() => document.documentElement.dataset.swLazy === 'stored', null, { timeout: 120_000 });
+  const deferred = Number(await page.evaluate(() => document.documentElement.dataset.swDeferred));
+  t.diagnostic(`store-lazy stored ${deferred} of the ${b.precache.length} precached files (the install left them: the page had not loaded them)`);
+  assert.ok(deferred > 0 && deferred < b.precache.length, `a first visit's install leaves the page code the page did not load to store-lazy: ${deferred} of ${b.precache.length} files`);
   assert.deepEqual(await stored(page), { [`tls-playground-${b.version}`]: b.precache.length, [`tls-playground-${b.version}-lazy`]: b.lazy?.length ?? 0 },
     'the caches of this version: every file of the precache list, and (apart) the modules loaded on first use');
   assert.deepEqual(engines, [b.engine], 'the page loads the engine named in build.json');
@@ -185,6 +192,7 @@ test('a new deploy: the update prompt, the old engine until Reload, then the new
   await page.goto(`${site.origin}/#mode=tls13&step=3`);
   await waitReady(page);
   await controlled(page);
+  await page.waitForFunction(() => document.documentElement.dataset.swLazy === 'stored', null, { timeout: 120_000 });
   assert.equal(await page.getByTestId('pwa-update').textContent(), '', 'no prompt yet');
 
   await rebuild(site.dir, before.engine);
@@ -197,6 +205,7 @@ test('a new deploy: the update prompt, the old engine until Reload, then the new
   const prompt = page.getByTestId('pwa-update');
   await page.getByTestId('pwa-reload').waitFor({ timeout: 60_000 });
   assert.match(await prompt.textContent(), /A new version is ready — Reload/);
+  assert.equal((await stored(page))[`tls-playground-${after.version}`], after.precache.length, 'an update installs every file of its precache (it waits, complete, for Reload)');
   assert.equal(await prompt.getAttribute('role'), 'status', 'the prompt is announced');
   await page.screenshot({ path: path.join(out, 'offline-update-prompt.png') });
 
