@@ -236,6 +236,36 @@ export async function chooseMode(page, mode) {
 }
 
 /**
+ * pageState says what the page is doing, for a failure's message: busy, the status
+ * line, the lab's error, the fragment.
+ */
+export async function pageState(page) {
+  return page.evaluate(() => {
+    const text = (sel) => (document.querySelector(sel)?.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 300);
+    const lab = document.querySelector('tls-attack-lab [data-testid="lab-error"]:not([hidden])');
+    return `busy=${document.body.dataset.busy} state=${document.body.dataset.state} hash=${location.hash} status="${text('[data-testid="engine-status"]')}"${lab ? ` lab error="${text('tls-attack-lab [data-testid="lab-error"]')}"` : ''}`;
+  }).catch((err) => `(the page could not be read: ${err.message})`);
+}
+
+/**
+ * outcome waits for what an attack's action shows (selector, within timeout ms). When
+ * the lab shows an error instead (the action failed: the page then shows no result),
+ * it fails at once with that error; past the timeout it fails with what the page was
+ * doing (pageState), so that a failure on a loaded CI machine says why.
+ */
+export async function outcome(page, selector, timeout) {
+  const failed = 'tls-attack-lab [data-testid="lab-error"]:not([hidden])';
+  try {
+    await page.locator(`${selector}, ${failed}`).first().waitFor({ timeout });
+  } catch (err) {
+    throw new Error(`${selector} did not show within ${timeout} ms; the page: ${await pageState(page)}`, { cause: err });
+  }
+  if (await page.locator(failed).count()) {
+    assert.fail(`the lab failed instead of showing ${selector}: ${await pageState(page)}`);
+  }
+}
+
+/**
  * ATTACKS lists each attack of the lab: its name (#attack=NAME), what shows it
  * arrived, and what runs it further (null: it runs on arrival).
  */
@@ -243,26 +273,26 @@ export const ATTACKS = [
   ['eve', 'tls-eve [data-testid="wire-eve"]', async (page) => {
     await page.getByTestId('eve-send').click();
     await page.locator('tls-eve').getByTestId('eve-leak').click();
-    await page.getByTestId('eve-verdict').waitFor({ timeout: 20_000 });
+    await outcome(page, '[data-testid="eve-verdict"]', 20_000);
   }],
   ['mallory', '[data-testid="mallory-refusal"]', async (page) => {
     await page.getByTestId('mallory-trust').click();
-    await page.getByTestId('mallory-sessions').waitFor({ timeout: 30_000 });
+    await outcome(page, '[data-testid="mallory-sessions"]', 30_000);
     await idle(page);
     await page.getByTestId('mallory-input').fill('Transfer 100 EUR to Bob');
     await page.getByTestId('mallory-send-client').click();
-    await page.getByTestId('mallory-delivered').first().waitFor({ timeout: 20_000 });
+    await outcome(page, '[data-testid="mallory-delivered"]', 20_000);
   }],
   ['downgrade', '[data-testid="downgrade-refusal"]', null],
   ['certificates', 'tls-scenarios [data-scenario-link]', null],
   ['tamper', '[data-testid="tamper-preset-aead"]', async (page) => {
     await page.getByTestId('tamper-preset-aead').click();
-    await page.getByTestId('tamper-result').waitFor({ timeout: 30_000 });
+    await outcome(page, '[data-testid="tamper-result"]', 30_000);
   }],
   ['bleichenbacher', '[data-testid="bleich-leaky-refusal"]', null],
   ['resumption', 'tls-resumption [data-testid="resume-second"], tls-resumption [data-testid="lab-error"]:not([hidden])', async (page) => {
     await page.locator('tls-resumption').getByTestId('resume-eve').click();
-    await page.locator('tls-resumption').getByTestId('resume-eve-result').waitFor({ timeout: 20_000 });
+    await outcome(page, 'tls-resumption [data-testid="resume-eve-result"]', 20_000);
   }],
 ];
 
