@@ -7,13 +7,13 @@
 //
 // - install: stores the files of BUILD.precache into the cache of this
 //   version, all or nothing (a failed install is retried on the next visit).
-//   On a first visit (no version installed yet), only what the page has
-//   already loaded (from the HTTP cache: no download) and the files outside
-//   assets/<hash>/ (the pages, the manifest, the icons, the core engine); the
-//   page code it has not loaded (the modules below the fold and the lab's,
-//   about 85 KB brotli) is left to store-lazy, once the page is idle, so that
-//   the first visit downloads nothing it did not ask for. An update installs
-//   every file: it waits, complete, until the visitor presses Reload.
+//   On a first visit (no version installed yet), only index.html and what the
+//   page has already loaded (from the HTTP cache: no download; its code, the
+//   core engine); the rest (embed.html and its code, the icons, the in-page
+//   server's and the single file's code: about 25 KB brotli) is left to
+//   store-lazy, once the page is idle, so that the first visit downloads
+//   nothing it did not ask for before then. An update installs every file: it
+//   waits, complete, until the visitor presses Reload.
 //   It does not take over: a new version waits until the page (js/pwa.js)
 //   says "A new version is ready — Reload" and the visitor presses it, which
 //   posts {type: 'skip-waiting'}. So a page never mixes an old shell with a
@@ -109,14 +109,14 @@ function routes(event) {
 }
 
 /**
- * precache stores the files of this version, or fails: on a first install, the page code
- * (BUILD.assets) only if the HTTP cache has it (the page loaded it); storeLazy stores the rest.
+ * precache stores the files of this version, or fails: on a first install, index.html and
+ * what the HTTP cache has (the page loaded it); storeLazy stores the rest.
  */
 async function precache() {
   const cache = await caches.open(CACHE);
   const first = !self.registration.active;
   await Promise.all(BUILD.precache.map(async (path) => {
-    if (first && BUILD.assets && path.startsWith(BUILD.assets)) {
+    if (first && path !== 'index.html') {
       const url = new URL(path, scope);
       const cached = await fetch(url, { cache: 'only-if-cached', mode: 'same-origin' }).catch(() => null);
       if (cached && cached.ok && !cached.redirected) await cache.put(url, cached);
