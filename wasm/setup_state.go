@@ -121,10 +121,10 @@ func restoreSetup(st *setupState, opt pki.Options, now time.Time) (*pki.Setup, b
 	for _, p := range []struct {
 		what string
 		c    *x509.Certificate
-		pub  crypto.PublicKey
-	}{{"root certificate", s.CA, caKey.Public()}, {"intermediate certificate", s.Intermediate, s.IntermediateKey.Public()}, {"server certificate", s.Leaf, key.Public()}} {
-		spki, err := x509.MarshalPKIXPublicKey(p.pub)
-		if err != nil || !bytes.Equal(spki, p.c.RawSubjectPublicKeyInfo) {
+		key  crypto.Signer
+	}{{"root certificate", s.CA, caKey}, {"intermediate certificate", s.Intermediate, s.IntermediateKey}, {"server certificate", s.Leaf, key}} {
+		pub, ok := p.key.Public().(interface{ Equal(crypto.PublicKey) bool })
+		if !ok || !pub.Equal(p.c.PublicKey) {
 			return nil, false, fmt.Errorf("its %s is not for the key given", p.what)
 		}
 	}
@@ -143,16 +143,18 @@ func restoreSetup(st *setupState, opt pki.Options, now time.Time) (*pki.Setup, b
 		return nil, false, errors.New("its chain is not its server certificate and intermediate")
 	}
 
-	// The OCSP response: sound and good when the certificates were issued
-	// (RFC 6960, Section 3.2); signed anew by the intermediate when it would
-	// be stale within a day.
-	issued := pki.IssuedAt(s.Leaf)
-	if r := pki.CheckOCSP(st.OCSP, s.Leaf, s.Intermediate, issued); len(st.OCSP) == 0 || !r.OK || r.Status != pki.OCSPGood {
-		return nil, false, errors.New("its OCSP response is missing or does not say good for its server certificate")
+	// The OCSP response: sound, good and current for a day more (RFC 6960,
+	// Sections 3.2 and 4.2.2.1); if it is only stale, the intermediate signs
+	// a fresh one.
+	if len(st.OCSP) == 0 {
+		return nil, false, errors.New("it has no OCSP response")
 	}
 	s.OCSPResponse = st.OCSP
-	if r := pki.CheckOCSP(st.OCSP, s.Leaf, s.Intermediate, now.Add(stateMargin)); r.OK {
+	if r := pki.CheckOCSP(st.OCSP, s.Leaf, s.Intermediate, now.Add(stateMargin)); r.OK && r.Status == pki.OCSPGood {
 		return s, false, nil
+	}
+	if r := pki.CheckOCSP(st.OCSP, s.Leaf, s.Intermediate, pki.IssuedAt(s.Leaf)); !r.OK || r.Status != pki.OCSPGood {
+		return nil, false, errors.New("its OCSP response does not say good for its server certificate")
 	}
 	if s.OCSPResponse, err = pki.NewOCSPResponse(s.Leaf, s.Intermediate, s.IntermediateKey, pki.OCSPGood, now); err != nil {
 		return nil, false, err

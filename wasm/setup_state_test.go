@@ -145,7 +145,11 @@ func TestSetupStateRefused(t *testing.T) {
 		{"a changed byte", with(good, clone(func(s *setupState) { s.Leaf[40] ^= 0x40 })), issued, "its server certificate"},
 		{"the leaf expiring within a day", with(good, st), issued.Add(89 * day), "its server certificate is valid from"},
 		{"before it was issued", with(good, st), issued.Add(-2 * time.Hour), "is valid from"},
-		{"no OCSP response", with(good, clone(func(s *setupState) { s.OCSP = nil })), issued, "its OCSP response is missing"},
+		{"no OCSP response", with(good, clone(func(s *setupState) { s.OCSP = nil })), issued, "it has no OCSP response"},
+		{"a changed OCSP response", with(good, clone(func(s *setupState) {
+			s.OCSP = slices.Clone(s.OCSP)
+			s.OCSP[len(s.OCSP)-1] ^= 1
+		})), issued, "its OCSP response does not say good"},
 		{"another chain", with(good, clone(func(s *setupState) { s.Chain = s.Chain[:1] })), issued, "its chain is not"},
 		{"no intermediate", with(good, clone(func(s *setupState) { s.Intermediate = nil })), issued, "it has no intermediate certificate"},
 		{"no keys at all", with(SetupRequest{}, st), issued, "neither given nor in it"},

@@ -45,7 +45,7 @@ import { STARTER_KEYS } from './starter-keys.js';
 import { loadKey, saveKey } from './keystore.js';
 import { createStore } from './model/store.js';
 import { STEPS, parseHash as readHash, parseParams, parseServer, hashFor as fragmentOf } from './model/route.js';
-import { keyName, keyOrigin, SETUP_STAGES } from './model/keys.js';
+import { certOrigin, keyName, keyOrigin, SETUP_STAGES } from './model/keys.js';
 import { createKeyring } from './model/keyring.js';
 import { trustedRoots as readTrustedRoots, saveTrustedRoots as keepTrustedRoots, allowedByCSP as cspAllows, trustFor } from './model/trust.js';
 
@@ -126,7 +126,8 @@ export function hasHandles(engine) {
  *   embedded  a guest in someone else's page: never scroll or focus the host
  *   engine    the Engine to use (default: a new one for a routed view, the shared one otherwise)
  *   store     the view's store (default: a new one); 'session', 'step', 'ready', 'busy', 'view' are written
- *   firstSession  the recorded first session ({session, setup} or null), or a promise of it: shown until the engine is ready
+ *   firstSession  the recorded first session ({session, setup, state} or null), or a promise of it: shown until the engine is
+ *                 ready; its state is the certificates the build issued to the starter keys, which the first setup takes back
  * It returns {start(), dispose(), store, state}.
  */
 export function createView({
@@ -544,6 +545,11 @@ export function createView({
   const keep = (name, pem, bits) => keychain.keep(name, pem, bits);
   const setupKeys = (keyType, keyBits) => keychain.keysFor(keyType, keyBits);
   let freshKeys = null; // the promise of makeFreshKeys, once started
+  // The certificates the build issued to the starter keys (first-session.json): a setup with
+  // the starter pair takes them back instead of signing its own (issue 9: setup is the longest
+  // call before the first live session). Null until the recorded session is read, or without one.
+  let builtState = null;
+  const recordedRead = Promise.resolve(firstSession).then((rec) => { builtState = (rec && rec.state) || null; }, () => {});
 
   /** keysChanged says whether the keyring holds keys newer than the current setup's (a fresh pair made since). */
   function keysChanged() {
@@ -559,6 +565,8 @@ export function createView({
     marks.dataset.keySource = o ? o.source : '';
     marks.dataset.keyCreated = o && o.createdAt ? new Date(o.createdAt).toISOString() : '';
     marks.dataset.keyFingerprint = state.setup ? state.setup.serverKey.fingerprint || '' : '';
+    // When the certificates were issued: at build time (taken back: the time) or by this setup ('now').
+    marks.dataset.certsIssued = state.setup ? state.setup.issuedAt || 'now' : '';
     // Which keys the setup generated itself ('' when it was given both).
     marks.dataset.setupGenerated = state.setup
       ? [!state.setup.caKeyGiven && 'ca', !state.setup.keyGiven && 'server'].filter(Boolean).join(' ') : '';
@@ -618,6 +626,9 @@ export function createView({
     if (keyType === 'rsa') opts.keyBits = keyBits;
     if (keys.ca) opts.caKeyPem = keys.ca.pem;
     if (keys.server) opts.keyPem = keys.server.pem;
+    // The starter pair's certificates, as the build issued them: the engine checks them (and issues anew if anything is off).
+    const starter = keys.ca && keys.ca.source === 'starter' && keys.server && keys.server.source === 'starter';
+    if (starter && builtState && keyType === builtState.keyType) opts.state = builtState;
     return { keyType, keyBits, name, keys, opts, onProgress };
   }
 
@@ -662,6 +673,7 @@ export function createView({
     }
     setup.keyOrigin = { source: server.source, createdAt: server.createdAt, text: keyOrigin(server) };
     setup.keyOrigin.caText = keyOrigin(keys.ca);
+    setup.keyOrigin.certText = certOrigin(setup);
     state.setup = setup;
     state.setupFor = { keyType, keyBits };
     state.setupKeys = { ca: keys.ca, server };
@@ -670,7 +682,9 @@ export function createView({
     const took = posted && Number.isFinite(setup.generatedMs) ? setup.generatedMs : performance.now() - t0;
     setStatus(generates
       ? `Root CA, ${name} server key and certificate ready in ${(took / 1000).toFixed(2)} s.`
-      : `Certificates signed in ${Math.round(took)} ms for the ${name} server key: ${setup.keyOrigin.text}.`);
+      : setup.issuedAt
+        ? `Certificates for the ${name} server key (${setup.keyOrigin.text}) ${setup.keyOrigin.certText}; checked in ${Math.round(took)} ms.`
+        : `Certificates signed in ${Math.round(took)} ms for the ${name} server key: ${setup.keyOrigin.text}.${setup.stateRefused ? ` (The build’s were not taken back: ${setup.stateRefused.replace(/^the state given was not taken: /, '')}.)` : ''}`);
     return setup;
   }
 
@@ -729,7 +743,7 @@ export function createView({
     await lab.onNewSession();
     const s = session.error
       ? `The handshake failed (${session.error.alert}).`
-      : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys. Server key: ${state.setup.keyOrigin.text}.`;
+      : `New session: ${session.version}, ${session.suite}${session.group ? `, ${session.group}` : ''}. New randoms, new secrets, new keys. Server key: ${state.setup.keyOrigin.text}${state.setup.keyOrigin.certText ? `; certificates ${state.setup.keyOrigin.certText}` : ''}.`;
     setStatus(s);
     render();
     // A session of the same shape as the one before updates the page in place:
@@ -1378,6 +1392,7 @@ export function createView({
    */
   async function askFirstSession(keysLoaded) {
     await keysLoaded;
+    await recordedRead;
     const req = setupRequest();
     const setup = engine.setup(req.opts, { onProgress: req.onProgress });
     const opts = sessionOptions();

@@ -62,7 +62,9 @@ describe('the build’s certificates for the starter keys', { timeout: 120_000 }
     assert.equal(setup.issuedAt, undefined);
     assert.deepEqual(stages, ['ca-cert', 'leaf-cert'], 'signed anew');
     assert.notEqual(setup.leaf.pem, rec.setup.leaf.pem);
-    assert.equal(certOrigin(setup), 'issued in this browser just now');
+    assert.equal(certOrigin(setup, Date.parse('2026-12-01T00:05:09Z')), 'issued in this browser at 2026-12-01 00:05 UTC');
+    assert.equal(certOrigin({ issuedAt: '2026-11-30T22:10:00Z', ocspSignedAt: '2026-12-08T09:00:00Z' }),
+      'issued when this site was built, 2026-11-30 22:10 UTC (the OCSP response signed in this browser at 2026-12-08 09:00 UTC)');
     assert.equal((await engine.newSession({ mode: 'classic' })).error, null);
   });
 

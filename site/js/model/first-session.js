@@ -59,9 +59,10 @@ export function besideCode(moduleURL) {
 
 /**
  * readFirstSession takes the generator's JSON (scripts/firstsession): the
- * session as newSession returns it plus "recorded" ({by, at, seed, key})
- * and "setup"; or {session: {…}, setup}. It returns null for anything that is not
- * a complete session (no records, or an error).
+ * session as newSession returns it plus "recorded" ({by, at, seed, key}),
+ * "setup" and "setupState"; or {session: {…}, setup}. It returns {session,
+ * setup, state} (state: setupStateOf's, or null), or null for anything that
+ * is not a complete session (no records, or an error).
  */
 export function readFirstSession(json) {
   if (!json || typeof json !== 'object') return null;
@@ -69,5 +70,34 @@ export function readFirstSession(json) {
   if (!Array.isArray(session.records) || !session.records.length || session.error) return null;
   // The generator's "recorded" member ({by, at, seed, key}) stays on the session: the label reads it.
   const marked = withSource(session, 'recorded');
-  return { session: marked, setup: json.setup && typeof json.setup === 'object' ? json.setup : null };
+  const setup = json.setup && typeof json.setup === 'object' ? json.setup : null;
+  return { session: marked, setup, state: setupStateOf(setup, json.setupState) };
+}
+
+/** der64 is a PEM block's body: its DER in base64, without the armour lines and line breaks. */
+function der64(pem) {
+  return typeof pem === 'string' ? pem.replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, '') : '';
+}
+
+/**
+ * setupStateOf is the state the engine's setup takes back instead of
+ * issuing certificates anew (setup's "state": wasm/setup_state.go), for the
+ * certificates the build issued to the starter keys: those of setup (the
+ * recording's, PEM) with the intermediate's key and the OCSP response of
+ * extra (the file's "setupState"); null when either is incomplete. The
+ * engine checks it against the keys it is given and issues anew if anything
+ * is off (its answer's stateRefused says why).
+ */
+export function setupStateOf(setup, extra) {
+  if (!setup || !extra || typeof extra !== 'object') return null;
+  const state = {
+    serverName: setup.serverName,
+    keyType: setup.keyType,
+    ca: der64(setup.ca && setup.ca.pem),
+    intermediate: der64(setup.intermediate && setup.intermediate.pem),
+    leaf: der64(setup.leaf && setup.leaf.pem),
+    intermediateKey: extra.intermediateKey,
+    ocsp: extra.ocsp,
+  };
+  return Object.values(state).every((v) => typeof v === 'string' && v) ? state : null;
 }

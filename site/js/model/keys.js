@@ -26,6 +26,20 @@ export function keyOrigin(rec) {
   return `generated in this browser at ${utc(rec.createdAt)}`;
 }
 
+/**
+ * certOrigin says, for people, when a setup's certificates were issued
+ * (setup: the engine's answer; now: when it answered, ms since 1970): by the
+ * build, for the starter keys, when the engine took those back (issuedAt),
+ * else by the engine in this browser.
+ */
+export function certOrigin(setup, now = Date.now()) {
+  if (!setup.issuedAt) return `issued in this browser at ${utc(now)}`;
+  const at = utc(Date.parse(setup.issuedAt));
+  return setup.ocspSignedAt
+    ? `issued when this site was built, ${at} (the OCSP response signed in this browser at ${utc(Date.parse(setup.ocspSignedAt))})`
+    : `issued when this site was built, ${at}`;
+}
+
 /** SETUP_STAGES say what the engine is doing at each stage of setup (pki.Stage). */
 export const SETUP_STAGES = {
   'ca-key': () => 'Generating the root CA’s key',
