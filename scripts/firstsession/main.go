@@ -174,6 +174,10 @@ type KeyOrigin struct {
 	CreatedAt int64  `json:"createdAt"` // ms since 1970, as the page keeps it
 	Text      string `json:"text"`
 	CAText    string `json:"caText"`
+	// CertText says when the certificates were issued (model/keys.js
+	// certOrigin's words): at build time, as the first live setup's are
+	// when it takes these back.
+	CertText string `json:"certText,omitempty"`
 }
 
 // CertOut, KeyOut and Setup have the shape of the engine's setup answer
@@ -272,6 +276,8 @@ func record(k *StarterKeys, at time.Time, seedHex string) (*First, error) {
 		Text:   "the starter key shipped with this page, made " + made + ": everyone has it",
 		CAText: "the starter key shipped with this page, made " + made + ": everyone has it",
 	}
+	certs := origin
+	certs.CertText = "issued when this site was built, " + at.UTC().Format("2006-01-02 15:04") + " UTC"
 	sum := sha256.Sum256(setup.Leaf.RawSubjectPublicKeyInfo)
 	interKey, err := x509.MarshalPKCS8PrivateKey(setup.IntermediateKey)
 	if err != nil {
@@ -298,7 +304,7 @@ func record(k *StarterKeys, at time.Time, seedHex string) (*First, error) {
 				Fingerprint: trace.HexString(sum[:]),
 			},
 			CAKeyGiven: true, KeyGiven: true,
-			KeyOrigin: origin,
+			KeyOrigin: certs,
 		},
 		SetupState: SetupState{IntermediateKey: interKey, OCSP: setup.OCSPResponse},
 	}, nil
