@@ -8,6 +8,8 @@
 //
 //   node tests/bench/trace-tasks.mjs URL [flow] [threshold ms] [runs]
 //   BY_CPU=1 node tests/bench/trace-tasks.mjs …   (the threshold on CPU time, not wall)
+//   FORCED=1 node tests/bench/trace-tasks.mjs …   (each style or layout that script forced,
+//                                                  with the JavaScript that asked for it)
 //
 // flow: "load" (default: navigation until the live session is on screen) or a
 // part of a flow's name in FLOWS ("eve", "Run all", …), run after the load.
@@ -30,7 +32,8 @@ if (flowName !== 'load' && !flow) {
 
 // PROFILE=1 adds V8's sampling profiler: each long task's JavaScript functions by self time.
 const profiling = process.env.PROFILE === '1';
-const categories = [...(profiling ? ['disabled-by-default-v8.cpu_profiler'] : []), 'toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute',
+const categories = [...(profiling ? ['disabled-by-default-v8.cpu_profiler'] : []),
+  ...(process.env.FORCED === '1' ? ['disabled-by-default-devtools.timeline.stack'] : []), 'toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.execute',
   'blink', 'loading', 'disabled-by-default-v8.compile', 'blink.user_timing'].join(',');
 
 async function trace(page, cdp, fn) {
@@ -152,6 +155,17 @@ function report(events) {
       }
       const topFns = [...fns].sort((a, b) => b[1] - a[1]).slice(0, 10);
       if (topFns.length) console.log(`   JavaScript by samples (self): ${topFns.map(([l, n]) => `${l} ×${n}`).join(' | ')}`);
+    }
+    if (process.env.FORCED === '1') {
+      // A layout or style recalculation that carries a stack ran because script read the
+      // layout (or style) before the frame: where, and what it cost.
+      for (const e of inside) {
+        if (!/^(Layout|UpdateLayoutTree|ScheduleStyleRecalculation)$/.test(e.name)) continue;
+        const stack = e.args?.beginData?.stackTrace || e.args?.data?.stackTrace;
+        if (!stack || !stack.length) continue;
+        const where = stack.slice(0, 4).map((f) => `${f.functionName || '(anonymous)'} ${String(f.url || '').replace(/^.*\/assets\/[^/]+\//, '')}:${(f.lineNumber ?? -1) + 1}`).join(' < ');
+        console.log(`   forced ${e.name} wall ${ms(e.dur ?? 0)} cpu ${ms(e.tdur ?? 0)}: ${where}`);
+      }
     }
     const busy = [...others].filter(([, c]) => c > 1000).sort((a, b) => b[1] - a[1]);
     if (busy.length) console.log(`   other threads meanwhile (CPU ms): ${busy.map(([n, c]) => `${n} ${ms(c)}`).join(', ')}`);
