@@ -35,3 +35,7 @@ func (c *Conn) EphemeralForTest() (eph *kx.Private, preMaster []byte) {
 // BeforeEraseForTest has c call f just before it erases its key exchange
 // secrets.
 func (c *Conn) BeforeEraseForTest(f func()) { c.beforeErase = f }
+
+// HasServerResumptionForTest says whether this build has the server's
+// resumption (not in a core build: serverResumption).
+func HasServerResumptionForTest() bool { return serverResumption != nil }

@@ -258,6 +258,9 @@ func indexOf(list []string, s string) int {
 // CertificateStatus and no status_request answer, even to a client that
 // asks again; the first connection's checks stand.
 func TestOCSPResumed(t *testing.T) {
+	if !tls12.HasServerResumptionForTest() {
+		t.Skip("a core build has no server resumption (resume_core_test.go)")
+	}
 	s := webPKI(t)
 	cache := tls12.NewSessionCache()
 	resp := staple(t, s, pki.OCSPGood)

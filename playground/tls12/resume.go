@@ -273,6 +273,38 @@ const resumeNote = "the master secret of the first connection is reused (RFC 524
 // ticketKeyNote is what a ticket means for the server's ticket key.
 const ticketKeyNote = "sealed under the server's long-lived ticket key: a recorded ticket plus a later leak of that key gives the master secret, so every connection whose ticket was recorded can be decrypted, the first and every one resumed from it (RFC 5077, Section 5.5); the same weakness as the token key of this page's HTTP server"
 
+// serverResumption is the server's side of resumption: a session offered in
+// the ClientHello (by ticket or session ID), and the tickets it issues. Every
+// build sets it (resume_server.go) but the page's core engine (build tag
+// core), which never configures a ticket key or a session cache: the linker
+// then leaves this code out of it. A server configured for resumption in such
+// a build fails at ClientHello with errNoServerResumption.
+var serverResumption *serverResumer
+
+type serverResumer struct {
+	// hello resumes the session the ClientHello offers, if it can: true
+	// when it ran the abbreviated handshake (or failed).
+	hello func(c *Conn, m *handshake.ClientHello) (bool, error)
+	// ticket sends a NewSessionTicket (issuesTicket).
+	ticket func(c *Conn) error
+}
+
+const errNoServerResumption = "tls: this server is configured for resumption (a ticket key or a session cache), but this build of the engine (the page's core) has none: resumption is in the lab build"
+
+// resumeFromHello is serverResumer.hello: serverResume, then the abbreviated
+// handshake if it found a session.
+func (c *Conn) resumeFromHello(m *handshake.ClientHello) (bool, error) {
+	s, err := c.serverResume(m)
+	if err != nil {
+		c.FailAt(StepHello)
+		return true, err
+	}
+	if s == nil {
+		return false, nil
+	}
+	return true, c.resumeServer(s)
+}
+
 // serverResume is the server's decision on a ClientHello (RFC 5246,
 // Section 7.4.1.2; RFC 5077, Section 3.1; RFC 7627, Section 5.3): it
 // returns the session to resume, or nil for a full handshake, or an error

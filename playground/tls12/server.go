@@ -57,11 +57,13 @@ func (c *Conn) readClientHello(raw []byte) error {
 			trace.List("Extensions", describeExtensions(m.Extensions), ""))
 	}
 
-	if s, err := c.serverResume(m); err != nil {
+	if serverResumption != nil {
+		if resumed, err := serverResumption.hello(c, m); err != nil || resumed {
+			return err
+		}
+	} else if c.cfg.TicketKey != nil || c.cfg.SessionCache != nil {
 		c.FailAt(StepHello)
-		return err
-	} else if s != nil {
-		return c.resumeServer(s)
+		return alert.New(alert.InternalError, errNoServerResumption)
 	}
 
 	ec, err := c.negotiateECDHE(m)
@@ -313,8 +315,9 @@ func (c *Conn) readClientKeyExchange(raw []byte) error {
 func (c *Conn) sendServerFinished() error {
 	if c.issuesTicket() {
 		// RFC 5077, Section 3.3: after the client's Finished, before the
-		// server's ChangeCipherSpec.
-		if err := c.sendNewSessionTicket(); err != nil {
+		// server's ChangeCipherSpec. (issuesTicket needs a ticket key, which
+		// a build without serverResumption refuses at ClientHello.)
+		if err := serverResumption.ticket(c); err != nil {
 			return err
 		}
 	}

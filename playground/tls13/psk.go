@@ -22,19 +22,42 @@ func (c *Conn) protector(secret []byte, node, who string) (*record.Protector, Tr
 	return p, t, nil
 }
 
+// serverResumption is the server's side of resumption: a ticket offered in
+// the ClientHello (acceptPSK, with 0-RTT) and the tickets it issues. Every
+// build sets it (resume_server.go) but the page's core engine (build tag
+// core), which never configures a ticket key: the linker then leaves this
+// code out of it. A server with a ticket key in such a build fails at
+// ClientHello with errNoServerResumption; a ticket offered to a server
+// without one is declined as acceptPSK declines it.
+var serverResumption *serverResumer
+
+type serverResumer struct {
+	acceptPSK func(c *Conn, m *handshake.ClientHello, p *helloParams, haveShare bool) error
+	ticket    func(c *Conn, key []byte, maxEarly uint32) error
+}
+
+const errNoServerResumption = "tls: this server has a ticket key, but this build of the engine (the page's core) has no resumption: it is in the lab build"
+
+// noTicketKey is why a server without a ticket key declines a ticket.
+const noTicketKey = "this server issues no tickets (it has no ticket key)"
+
+// declinePSK records why the server does not resume with the offered
+// ticket: a full handshake follows.
+func (c *Conn) declinePSK(p *helloParams, why string, vals ...trace.Value) error {
+	c.cfg.Trace.Add(StepHello, c.Actor(), "Cannot resume with the offered ticket: a full handshake instead",
+		append([]trace.Value{trace.Hex("Ticket", p.psk.identity, ""), trace.Text("Why", why, "")}, vals...)...)
+	return nil
+}
+
 // acceptPSK is the server's look at a ticket the client offers (RFC 8446,
 // Section 4.2.11): it opens the ticket under its ticket key, checks its age
 // and suite and the binder, and decides on 0-RTT. A ticket it cannot use
 // (sealed under another key, expired, another hash) means a full
 // handshake; a binder that does not match is decrypt_error.
 func (c *Conn) acceptPSK(m *handshake.ClientHello, p *helloParams, haveShare bool) error {
-	full := func(why string, vals ...trace.Value) error {
-		c.cfg.Trace.Add(StepHello, c.Actor(), "Cannot resume with the offered ticket: a full handshake instead",
-			append([]trace.Value{trace.Hex("Ticket", p.psk.identity, ""), trace.Text("Why", why, "")}, vals...)...)
-		return nil
-	}
+	full := func(why string, vals ...trace.Value) error { return c.declinePSK(p, why, vals...) }
 	if len(c.cfg.TicketKey) == 0 {
-		return full("this server issues no tickets (it has no ticket key)")
+		return full(noTicketKey)
 	}
 	st, err := openTicket(c.cfg.TicketKey, p.psk.identity)
 	if err != nil {

@@ -29,6 +29,9 @@ func (c *Conn) readClientHello(raw []byte) error {
 	if err != nil {
 		return err
 	}
+	if serverResumption == nil && len(c.cfg.TicketKey) > 0 {
+		return alert.New(alert.InternalError, errNoServerResumption)
+	}
 	if !first {
 		if err := c.checkSecondClientHello(m, p); err != nil {
 			return err
@@ -125,7 +128,9 @@ func (c *Conn) readClientHello(raw []byte) error {
 		trace.Text("Signature scheme", scheme.Name, "the first of the server's schemes that the client accepts and that fits the server's key"))
 	// A ticket offered in the first ClientHello (RFC 8446, Section 4.2.11).
 	if first && p.psk != nil {
-		if err := c.acceptPSK(m, p, group != nil); err != nil {
+		if serverResumption == nil { // no ticket key (checked above): what acceptPSK says then
+			c.declinePSK(p, noTicketKey)
+		} else if err := serverResumption.acceptPSK(c, m, p, group != nil); err != nil {
 			return err
 		}
 	}
@@ -559,7 +564,7 @@ func (c *Conn) readClientFinished(raw []byte) error {
 	if len(c.cfg.TicketKey) > 0 && c.ticketsWanted {
 		// Only to a client that said how it would use a ticket (RFC 8446,
 		// Section 4.2.9).
-		return c.sendTicket(c.cfg.TicketKey, c.cfg.MaxEarlyData)
+		return serverResumption.ticket(c, c.cfg.TicketKey, c.cfg.MaxEarlyData)
 	}
 	return nil
 }
