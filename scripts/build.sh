@@ -43,12 +43,13 @@ gcflags=()
 while IFS= read -r line; do
   [[ -z "$line" || "$line" == \#* ]] || gcflags+=("-gcflags=$line")
 done <scripts/wasm-gcflags
-# scripts/wasm-overlay: Go's P-256 base-point table (88,064 incompressible bytes, about 88 KB
-# of brotli per module) is computed on first use instead; the overlay prints nothing, and says
-# why loudly, when this Go's files are not the ones it was written for (then Go's table stays).
+# scripts/wasm-overlay: Go's P-256 base-point table (88,064 incompressible bytes, about 83 KB
+# of the core's brotli) is computed on first use instead, and AES's tables (8 KB, about 9 KB) as
+# the package starts; the overlay prints nothing, and says why loudly, when this Go's files are
+# not the ones it was written for (then Go's tables stay).
 overlay=()
 flag="$(go run ./scripts/wasm-overlay -dir "$tmp/overlay")"
-if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256 table computed on first use)"; fi
+if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256 and AES tables computed, not shipped)"; fi
 echo "build.sh: GOOS=js GOARCH=wasm go build -tags core ./wasm (the core), go build ./wasm (the lab), with scripts/wasm-gcflags"
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" -tags core -o "$tmp/engine.wasm" ./wasm
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" -o "$tmp/lab.wasm" ./wasm

@@ -3,24 +3,31 @@
 //
 //	flag="$(go run ./scripts/wasm-overlay -dir DIR)"   # "-overlay=DIR/overlay.json", or nothing
 //
-// The overlay swaps one file of Go's standard library: the P-256 base-point
-// table (crypto/internal/fips140/nistec/p256_table.go, 88,064 bytes of
-// precomputed points that no compressor can shrink, about 88 KB of the core
-// engine's brotli) for _nistec/p256_table.go, which computes the same table on
-// the first P-256 ScalarBaseMult. For that first call to happen, Go's p256.go is
-// copied into DIR with one line added at the top of ScalarBaseMult
-// (p256GeneratorTablesReady()).
+// The overlay swaps tables of Go's standard library that no compressor can
+// shrink for code that computes them:
 //
-// It is written for one version of those two files (their SHA-256 below). If
-// Go's files differ (another Go release), it says so on stderr, prints nothing,
-// and the build goes on without the overlay: the modules then carry Go's table
-// (about 88 KB more brotli) and nothing else changes. To move to a new Go:
-// check that p256.go still aliases p256GeneratorTables into
-// p256PrecomputedEmbed and that ScalarBaseMult reads only
-// p256GeneratorTables, then update the hashes and run this package's tests.
+//   - the P-256 base-point table (crypto/internal/fips140/nistec/p256_table.go,
+//     88,064 bytes of precomputed points, about 83 KB of the core engine's
+//     brotli) for _nistec/p256_table.go, which computes the same table on the
+//     first P-256 ScalarBaseMult. For that first call to happen, Go's p256.go
+//     is copied into DIR with one line added at the top of ScalarBaseMult
+//     (p256GeneratorTablesReady()).
+//   - AES's tables (crypto/internal/fips140/aes/const.go: the S-boxes and the
+//     eight 1 KB round tables of the generic cipher) for _aes/const.go, which
+//     computes them as the package is initialised.
 //
-// -tests adds _nistec/tlsplay_table_test.go to the package (the computed table
-// against Go's literal, byte for byte), for `go test -tags purego` natively.
+// It is written for one version of those files (their SHA-256 below). If one
+// of Go's files differs (another Go release), it says so on stderr, prints
+// nothing, and the build goes on without the overlay: the modules then carry
+// Go's tables (about 90 KB more brotli) and nothing else changes. To move to
+// a new Go: check that p256.go still aliases p256GeneratorTables into
+// p256PrecomputedEmbed, that ScalarBaseMult reads only p256GeneratorTables,
+// and that const.go still declares only these tables, then update the hashes
+// and run this package's tests.
+//
+// -tests adds _nistec/tlsplay_table_test.go and _aes/tlsplay_const_test.go to
+// their packages (the computed tables against Go's literals), for
+// `go test -tags purego` natively.
 //
 // Go's FIPS 140-3 mode is not affected: it cannot be enabled on js/wasm at all
 // (GODEBUG=fips140=on makes crypto/internal/fips140/check's init panic with
@@ -42,13 +49,27 @@ import (
 	"strings"
 )
 
-const nistecDir = "src/crypto/internal/fips140/nistec"
-
-// The files the overlay was written for (Go 1.26.8).
+// The files the overlay was written for (Go 1.26.8), under GOROOT/src.
 var written = map[string]string{
-	"p256.go":       "aefa1a76543721e8e4d0b38cb07dfc71bfda7b005500864c7a69457fe216d660",
-	"p256_table.go": "ba494ee6fc933a189b5dad8cff8d86b8b19786cfdb27929453a4c851cfdc802b",
+	"crypto/internal/fips140/nistec/p256.go":       "aefa1a76543721e8e4d0b38cb07dfc71bfda7b005500864c7a69457fe216d660",
+	"crypto/internal/fips140/nistec/p256_table.go": "ba494ee6fc933a189b5dad8cff8d86b8b19786cfdb27929453a4c851cfdc802b",
+	"crypto/internal/fips140/aes/const.go":         "1e425707426f310a093c92512a88c134f508801dae0326b1deea4c7e135fdf38",
 }
+
+// ours is what replaces each file (a file of this folder; p256.go is edited
+// instead), and testFiles what -tests adds.
+var (
+	ours = map[string]string{
+		"crypto/internal/fips140/nistec/p256_table.go": "_nistec/p256_table.go",
+		"crypto/internal/fips140/aes/const.go":         "_aes/const.go",
+	}
+	testFiles = map[string]string{
+		"crypto/internal/fips140/nistec/tlsplay_table_test.go": "_nistec/tlsplay_table_test.go",
+		"crypto/internal/fips140/aes/tlsplay_const_test.go":    "_aes/tlsplay_const_test.go",
+	}
+)
+
+const p256Go = "crypto/internal/fips140/nistec/p256.go"
 
 // scalarBaseMult is the line of p256.go after which the table is made ready.
 const scalarBaseMult = "func (p *P256Point) ScalarBaseMult(scalar []byte) (*P256Point, error) {\n"
@@ -79,10 +100,10 @@ func write(dir string, tests bool) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	src := filepath.Join(goroot, filepath.FromSlash(nistecDir))
+	src := filepath.Join(goroot, "src")
 	files := map[string][]byte{}
 	for name, want := range written {
-		b, err := os.ReadFile(filepath.Join(src, name))
+		b, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
 		if err != nil {
 			return "", fmt.Errorf("reading Go's %s: %v", name, err)
 		}
@@ -93,7 +114,7 @@ func write(dir string, tests bool) (string, error) {
 		}
 		files[name] = b
 	}
-	p256 := files["p256.go"]
+	p256 := files[p256Go]
 	if bytes.Count(p256, []byte(scalarBaseMult)) != 1 {
 		warn("Go's p256.go has no single ScalarBaseMult line to add the table's first use to")
 		return "", nil
@@ -116,12 +137,15 @@ func write(dir string, tests bool) (string, error) {
 	if err := os.WriteFile(editedPath, edited, 0o644); err != nil {
 		return "", err
 	}
-	replace := map[string]string{
-		filepath.Join(src, "p256.go"):       editedPath,
-		filepath.Join(src, "p256_table.go"): filepath.Join(here, "_nistec", "p256_table.go"),
+	replace := map[string]string{filepath.Join(src, filepath.FromSlash(p256Go)): editedPath}
+	add := func(files map[string]string) {
+		for goPath, mine := range files {
+			replace[filepath.Join(src, filepath.FromSlash(goPath))] = filepath.Join(here, filepath.FromSlash(mine))
+		}
 	}
+	add(ours)
 	if tests {
-		replace[filepath.Join(src, "tlsplay_table_test.go")] = filepath.Join(here, "_nistec", "tlsplay_table_test.go")
+		add(testFiles)
 	}
 	out, err := json.MarshalIndent(map[string]any{"Replace": replace}, "", "  ")
 	if err != nil {
@@ -136,7 +160,7 @@ func write(dir string, tests bool) (string, error) {
 
 func warn(why string) {
 	bar := strings.Repeat("!", 78)
-	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256 table (about 88 KB more brotli).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
+	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256 and AES tables (about 90 KB more brotli).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
 }
 
 // gorootDir is the GOROOT of the go command on PATH (the one that builds).

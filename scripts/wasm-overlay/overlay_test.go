@@ -208,9 +208,10 @@ func TestP256WycheproofECDSA(t *testing.T) {
 }
 
 // TestOverlay writes the overlay and runs, natively with -tags purego (the
-// generic P-256 code, as in wasm) and the overlay: the computed table against
-// Go's literal byte for byte, Go's own tests of crypto/ecdh, crypto/ecdsa and
-// crypto/elliptic, and this package's P-256 tests.
+// generic P-256 and AES code, as in wasm) and the overlay: the computed tables
+// against Go's literals, Go's own tests of crypto/ecdh, crypto/ecdsa,
+// crypto/elliptic, AES (crypto/internal/fips140/aes, crypto/aes) and
+// crypto/cipher (GCM), and this package's P-256 tests.
 func TestOverlay(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs go test in a child process: native only")
@@ -226,8 +227,8 @@ func TestOverlay(t *testing.T) {
 		t.Fatal("Go's files are not the ones the overlay was written for: move it (see main.go)")
 	}
 	for _, args := range [][]string{
-		{"-run", "TestTLSPlayComputedTable", "crypto/internal/fips140/nistec"},
-		{"-skip", "TestP256PrecomputedTable", "crypto/ecdh", "crypto/ecdsa", "crypto/elliptic"},
+		{"-run", "TestTLSPlayComputedTable", "crypto/internal/fips140/nistec", "crypto/internal/fips140/aes"},
+		{"-skip", "TestP256PrecomputedTable", "crypto/ecdh", "crypto/ecdsa", "crypto/elliptic", "crypto/internal/fips140/aes", "crypto/aes", "crypto/cipher"},
 		{"-run", "TestP256", "."},
 	} {
 		cmd := exec.Command("go", append([]string{"test", "-count=1", "-tags", "purego", flagValue}, args...)...)
@@ -244,9 +245,10 @@ func TestOverlayGuard(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs the go command: native only")
 	}
-	saved := written["p256_table.go"]
-	written["p256_table.go"] = strings.Repeat("0", 64)
-	defer func() { written["p256_table.go"] = saved }()
+	const name = "crypto/internal/fips140/aes/const.go"
+	saved := written[name]
+	written[name] = strings.Repeat("0", 64)
+	defer func() { written[name] = saved }()
 	dir := t.TempDir()
 	flagValue, err := write(dir, false)
 	if err != nil || flagValue != "" {

@@ -1,7 +1,7 @@
 // This file replaces Go's crypto/internal/fips140/nistec/p256_table.go in the
 // playground's wasm builds (scripts/wasm-overlay: `go build -overlay`). Go's
 // file is the P-256 base-point table as a literal: 43 tables of 32 affine
-// points, 88,064 bytes that look random to a compressor, about 88 KB of the
+// points, 88,064 bytes that look random to a compressor, about 83 KB of the
 // core engine's brotli. Here the same table is computed on the first
 // ScalarBaseMult instead (the overlay's p256.go calls p256GeneratorTablesReady
 // first), in a few milliseconds, and lives in zeroed memory (no bytes in the
