@@ -61,16 +61,26 @@ func setupID(s *pki.Setup) string {
 
 // stateOfSetup writes s for the lab.
 func stateOfSetup(s *pki.Setup) (*setupState, error) {
-	st := &setupState{ID: setupID(s), ServerName: s.ServerName, KeyType: s.KeyType, CA: s.CA.Raw, Leaf: s.Leaf.Raw,
-		OCSP: s.OCSPResponse, Chain: s.Chain, GeneratedMs: float64(s.GeneratedIn.Microseconds()) / 1000}
-	var err error
+	st, err := certStateOf(s)
+	if err != nil {
+		return nil, err
+	}
 	if st.CAKey, err = x509.MarshalPKCS8PrivateKey(s.CAKey); err != nil {
 		return nil, fmt.Errorf("the root's key: %v", err)
 	}
 	if st.Key, err = x509.MarshalPKCS8PrivateKey(s.Signer); err != nil {
 		return nil, fmt.Errorf("the server's key: %v", err)
 	}
+	return st, nil
+}
+
+// certStateOf writes s without the root's and the server's keys: what
+// setup answers to keepState (the caller has those keys).
+func certStateOf(s *pki.Setup) (*setupState, error) {
+	st := &setupState{ID: setupID(s), ServerName: s.ServerName, KeyType: s.KeyType, CA: s.CA.Raw, Leaf: s.Leaf.Raw,
+		OCSP: s.OCSPResponse, Chain: s.Chain, GeneratedMs: float64(s.GeneratedIn.Microseconds()) / 1000}
 	if s.Intermediate != nil {
+		var err error
 		st.Intermediate = s.Intermediate.Raw
 		if st.IntermediateKey, err = x509.MarshalPKCS8PrivateKey(s.IntermediateKey); err != nil {
 			return nil, fmt.Errorf("the intermediate's key: %v", err)

@@ -298,10 +298,9 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 	}
 	x := setupStateAnswer{IssuedAt: issuedAt, OCSPSignedAt: ocspAt, StateRefused: refused}
 	if req.KeepState {
-		if x.State, err = stateOfSetup(s); err != nil {
+		if x.State, err = certStateOf(s); err != nil {
 			return "", fmt.Errorf("setup: keepState: %v", err)
 		}
-		x.State.CAKey, x.State.Key = nil, nil
 	}
 	return x.appendTo(b)
 }
