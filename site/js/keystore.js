@@ -9,6 +9,8 @@
 //
 // Records (object store "keys", key = name):
 //   {name: 'ca' | 'rsa-2048' | 'rsa-3072' | 'rsa-4096', pem, bits, createdAt (ms since 1970)}
+//   {name: 'setup-rsa-2048' | …, state}: the certificates a setup issued for the kept keys (the
+//     engine's keepState answer), which a later visit's setup takes back instead of signing anew
 
 const DB = 'tls-playground';
 const STORE = 'keys';
@@ -71,6 +73,17 @@ export async function loadKey(name) {
 export async function saveKey({ name, pem, bits, createdAt }) {
   const ok = await run('readwrite', (s) => s.put({ name, pem, bits, createdAt }));
   return ok !== null;
+}
+
+/** loadSetupState resolves the setup state kept as name ('setup-rsa-2048', …), or null. */
+export async function loadSetupState(name) {
+  const r = (await run('readonly', (s) => s.get(name)))?.value;
+  return r && r.state && typeof r.state === 'object' && !Array.isArray(r.state) ? r.state : null;
+}
+
+/** saveSetupState keeps a setup's state (the engine checks it when it is given back); resolves whether the browser kept it. */
+export async function saveSetupState(name, state) {
+  return (await run('readwrite', (s) => s.put({ name, state }))) !== null;
 }
 
 /** forgetKeys removes every kept key (for tests and a "forget" control); resolves whether it could. */

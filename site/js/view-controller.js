@@ -42,7 +42,7 @@ import { createLab } from './lab.js';
 import { createComparison } from './compare.js';
 import { fragmentFor } from './views.js';
 import { STARTER_KEYS } from './starter-keys.js';
-import { loadKey, saveKey } from './keystore.js';
+import { loadKey, loadSetupState, saveKey, saveSetupState } from './keystore.js';
 import { createStore } from './model/store.js';
 import { STEPS, parseHash as readHash, parseParams, parseServer, hashFor as fragmentOf } from './model/route.js';
 import { certOrigin, keyName, keyOrigin, SETUP_STAGES } from './model/keys.js';
@@ -539,7 +539,7 @@ export function createView({
   // (model/keyring.js), the starter pair until the engine has made the
   // visitor's own in the worker while the visitor reads (makeFreshKeys).
 
-  const keychain = createKeyring({ load: loadKey, save: saveKey, starter: STARTER_KEYS });
+  const keychain = createKeyring({ load: loadKey, save: saveKey, starter: STARTER_KEYS, loadState: loadSetupState, saveState: saveSetupState });
   const keyring = keychain.ring;
   const loadKeyring = (opts) => keychain.fill(opts);
   const keep = (name, pem, bits) => keychain.keep(name, pem, bits);
@@ -629,6 +629,14 @@ export function createView({
     // The starter pair's certificates, as the build issued them: the engine checks them (and issues anew if anything is off).
     const starter = keys.ca && keys.ca.source === 'starter' && keys.server && keys.server.source === 'starter';
     if (starter && builtState && keyType === builtState.keyType) opts.state = builtState;
+    // The visitor's own RSA keys: the certificates a setup issued to them (on this visit or an
+    // earlier one) are given back, and a setup that issues anew answers its state, to keep.
+    const own = keyType === 'rsa' && !starter && keys.ca && keys.server;
+    if (own) {
+      const kept = keychain.stateFor(keyBits);
+      if (kept) opts.state = kept;
+      opts.keepState = true;
+    }
     return { keyType, keyBits, name, keys, opts, onProgress };
   }
 
@@ -674,6 +682,11 @@ export function createView({
     setup.keyOrigin = { source: server.source, createdAt: server.createdAt, text: keyOrigin(server) };
     setup.keyOrigin.caText = keyOrigin(keys.ca);
     setup.keyOrigin.certText = certOrigin(setup);
+    // (The state answered to keepState: kept for the next setup with these keys, not shown.)
+    if (setup.state) {
+      if (!setup.issuedAt || setup.ocspSignedAt) keychain.keepState(keyBits, setup.state);
+      delete setup.state;
+    }
     state.setup = setup;
     state.setupFor = { keyType, keyBits };
     state.setupKeys = { ca: keys.ca, server };

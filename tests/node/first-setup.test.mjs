@@ -1,6 +1,6 @@
 // The page's first live session takes back the certificates the build issued to the starter
 // keys (issue 9: the first setup signs nothing), and says so; once the visitor's own keys are
-// made, the next setup signs its own. The built dist (TLS_PLAYGROUND_DIST) in headless
+// made, the next setup signs its own, and a later visit takes those back. The built dist (TLS_PLAYGROUND_DIST) in headless
 // Chromium, a first visit.
 //
 //   bash scripts/build.sh && node --test tests/node/first-setup.test.mjs
@@ -48,6 +48,17 @@ describe('the first setup of a first visit', { timeout: 240_000 }, () => {
     await bodyData(page, 'busy', (v) => v === 'false');
     const status = await page.textContent('[data-testid="engine-status"]');
     assert.match(status, /Server key: generated in this browser at .*; certificates issued in this browser at \d{4}-\d\d-\d\d \d\d:\d\d UTC\./);
+    const own = await page.evaluate(() => document.body.dataset.keyFingerprint);
+
+    // A later visit (the same browser profile): the kept pair, and the certificates issued to it
+    // on the first visit, taken back (nothing signed).
+    await page.reload();
+    await bodyData(page, 'state', (v) => v === 'ready');
+    assert.equal(await page.evaluate(() => document.body.dataset.keySource), 'kept');
+    assert.equal(await page.evaluate(() => document.body.dataset.keyFingerprint), own);
+    const issued = await page.evaluate(() => document.body.dataset.certsIssued);
+    assert.match(issued, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'the certificates of the first visit, taken back');
+    assert.ok(Date.now() - Date.parse(issued) < 10 * 60_000, 'issued on the first visit, minutes ago');
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -20,10 +20,14 @@ const KEPT = ['ca', 'rsa-2048', 'rsa-3072', 'rsa-4096'];
  *   load(name)  resolves a kept key record or null (keystore.js's loadKey)
  *   save(rec)   keeps a record across visits, may reject (keystore.js's saveKey)
  *   starter     the starter pair: {ca, server, bits, made} (starter-keys.js)
+ *   loadState(name), saveState(name, state)  the same for the certificates a setup issued to
+ *               the visitor's own RSA keys (keystore.js's loadSetupState, saveSetupState)
  */
-export function createKeyring({ load, save, starter }) {
+export function createKeyring({ load, save, starter, loadState = async () => null, saveState = async () => false }) {
   /** ring maps a key's name to its record. */
   const ring = {};
+  /** states maps an RSA key's name ('rsa-2048') to the setup state kept for it and the kept root key. */
+  const states = {};
   const starterAt = Date.parse(starter.made);
   const fromStarter = (name, pem) => ({ name, pem, bits: starter.bits, createdAt: starterAt, source: 'starter' });
 
@@ -33,6 +37,11 @@ export function createKeyring({ load, save, starter }) {
     async fill({ starterOnly = false } = {}) {
       const kept = starterOnly ? [] : await Promise.all(KEPT.map((n) => load(n)));
       for (const k of kept) if (k) ring[k.name] = { ...k, source: 'kept' };
+      // The certificates issued for the kept pair on an earlier visit (read only where the pair is).
+      if (ring.ca && ring['rsa-2048']) {
+        const state = await loadState('setup-rsa-2048').catch(() => null);
+        if (state) states['rsa-2048'] = state;
+      }
       if (!ring.ca) ring.ca = fromStarter('ca', starter.ca);
       if (!ring['rsa-2048']) ring['rsa-2048'] = fromStarter('rsa-2048', starter.server);
     },
@@ -46,6 +55,18 @@ export function createKeyring({ load, save, starter }) {
     /** keysFor is what a setup of keyType (and keyBits) would use now: {ca, server} records (server null: generate). */
     keysFor(keyType, keyBits) {
       return { ca: ring.ca || null, server: keyType === 'rsa' ? ring[`rsa-${keyBits}`] || null : null };
+    },
+    /**
+     * stateFor is the setup state kept for the visitor's own RSA key of keyBits, or null
+     * (the engine checks it against the keys it is given, and issues anew if it does not fit).
+     */
+    stateFor(keyBits) {
+      return states[`rsa-${keyBits}`] || null;
+    },
+    /** keepState keeps the state a setup answered for the visitor's own RSA key of keyBits, here and across visits. */
+    keepState(keyBits, state) {
+      states[`rsa-${keyBits}`] = state;
+      saveState(`setup-rsa-${keyBits}`, state).catch(() => {});
     },
     /** forget drops the given records (keys the engine refused, e.g. a damaged store). */
     forget(records) {
