@@ -86,6 +86,40 @@ export function soon(key, fn) {
   });
 }
 
+// How long laterFrame waits for its frames at most (a hidden page gets none).
+const FRAME_WAIT_MS = 250;
+
+/**
+ * laterFrame runs fn at the start of a later frame: frames after the next one
+ * (1: the frame after the next). It is for a part of a first render that may
+ * appear a frame or two after the rest, so that its style and layout fall in
+ * a frame of their own instead of the rest's (at load, one frame laid out the
+ * whole recorded session: the load's largest task). Like soon(), calls with the
+ * same key coalesce, flush() runs it at once and settled() waits for it; a page
+ * that gets no frames (hidden) runs it after FRAME_WAIT_MS.
+ */
+export function laterFrame(key, fn, frames = 1) {
+  const waiting = queued.has(key);
+  queued.set(key, fn);
+  if (waiting) return;
+  let timer = 0;
+  const run = () => {
+    clearTimeout(timer);
+    if (!queued.has(key)) return; // flushed, or already run
+    const f = queued.get(key);
+    queued.delete(key);
+    try {
+      f();
+    } finally {
+      if (!queued.size) for (const resolve of settling.splice(0)) resolve();
+    }
+  };
+  timer = setTimeout(run, FRAME_WAIT_MS * (frames + 1));
+  let left = frames + 1;
+  const frame = () => { if (--left > 0) requestAnimationFrame(frame); else run(); };
+  requestAnimationFrame(frame);
+}
+
 /**
  * flush runs now, in this task, every render soon() queued (for a change that
  * is cheap to render whole: a new session of the kind on screen).

@@ -10,7 +10,7 @@
 // the one that set it (issue 9: the tree is below the first screen).
 // Attributes it sets: data-nodes (how many values are drawn).
 
-import { h, s, classes, soon } from '../dom.js';
+import { h, s, classes, soon, laterFrame } from '../dom.js';
 import { linkTerms } from './glossary.js';
 import { hexBlock } from './values.js';
 import { scrollable } from './scroll-hint.js';
@@ -62,7 +62,10 @@ export class KeySchedule extends HTMLElement {
    */
   later() {
     if (!this._later) this._later = () => this.render();
-    soon(this, this._later);
+    // The first tree (at load) comes two frames after the rest, a frame after the
+    // sequence diagram's: each in a frame of its own (dom.js laterFrame).
+    if (!this._shape && this._session) laterFrame(this, this._later, 2);
+    else soon(this, this._later);
   }
 
   pick(e) {

@@ -11,7 +11,7 @@
 // Properties: session (Session JSON), step (1..7), notice (why there is no session).
 // Events: tls-select-step {step}.
 
-import { s, emit, classes } from '../dom.js';
+import { s, emit, classes, laterFrame } from '../dom.js';
 import { byteLength } from '../hex.js';
 
 // Two geometries: WIDE for a box of NARROW_BELOW px or more, NARROW below it.
@@ -110,6 +110,20 @@ export class SequenceDiagram extends HTMLElement {
       this.replaceChildren(s('svg', { class: 'sequence empty', viewBox: `0 0 ${W} 120`, role: 'img', 'aria-label': 'The handshake diagram appears once the engine has run a session.' },
         ...lanes(g, 120),
         s('text', { x: W / 2 + GUTTER / 2, y: 96, class: 'placeholder', 'text-anchor': 'middle' }, this._notice ? 'no handshake to show' : 'waiting for the engine…')));
+      return;
+    }
+    // The first drawing (the placeholder on screen) comes a frame after the rest of the
+    // page: at load, the recorded session's step panel and this drawing were laid out in
+    // one frame, the load's largest task (issue 9: no task over 50 ms). dom.js laterFrame.
+    if (!this._svg && !this._now) {
+      laterFrame(this, () => {
+        this._now = true;
+        try {
+          this.render();
+        } finally {
+          this._now = false;
+        }
+      });
       return;
     }
     // What the drawing shows, band by band: the same shape (the messages, the
