@@ -237,13 +237,14 @@ export async function chooseMode(page, mode) {
 
 /**
  * pageState says what the page is doing, for a failure's message: busy, the status
- * line, the lab's error, the fragment.
+ * line, the lab's error, the fragment, the visitor's key generation, what waits for the engine.
  */
 export async function pageState(page) {
   return page.evaluate(() => {
     const text = (sel) => (document.querySelector(sel)?.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 300);
     const lab = document.querySelector('tls-attack-lab [data-testid="lab-error"]:not([hidden])');
-    return `busy=${document.body.dataset.busy} state=${document.body.dataset.state} hash=${location.hash} status="${text('[data-testid="engine-status"]')}"${lab ? ` lab error="${text('tls-attack-lab [data-testid="lab-error"]')}"` : ''}`;
+    const d = document.body.dataset;
+    return `busy=${d.busy} state=${d.state} key generation=${d.keyGeneration || ''}${d.waiting ? ` waiting for the engine: ${d.waiting}` : ''} hash=${location.hash} status="${text('[data-testid="engine-status"]')}"${lab ? ` lab error="${text('tls-attack-lab [data-testid="lab-error"]')}"` : ''}`;
   }).catch((err) => `(the page could not be read: ${err.message})`);
 }
 
