@@ -297,7 +297,7 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 		return string(b), nil
 	}
 	x := setupStateAnswer{IssuedAt: issuedAt, OCSPSignedAt: ocspAt, StateRefused: refused}
-	if req.KeepState {
+	if req.KeepState && (issuedAt == "" || ocspAt != "") {
 		if x.State, err = certStateOf(s); err != nil {
 			return "", fmt.Errorf("setup: keepState: %v", err)
 		}

@@ -193,3 +193,58 @@ func TestSetupStateIssuedAt(t *testing.T) {
 		t.Errorf("IssuedAt(intermediate) = %s, want %s", got, at)
 	}
 }
+
+// TestSetupStateJSON: setup's answer with the state's members is what
+// encoding/json writes for SetupResponse and setupStateAnswer together, for
+// each kind of answer (taken back, the OCSP response signed anew, refused,
+// a state kept); a state taken as it was is not answered again.
+func TestSetupStateJSON(t *testing.T) {
+	issued := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	a := &API{now: func() time.Time { return issued }}
+	gen, _, _ := setupWith(t, a, SetupRequest{})
+	keys := SetupRequest{CAKeyPEM: gen.CAKeyPEM, KeyPEM: gen.ServerKey.PEM}
+	with := func(at time.Time, change func(r *SetupRequest)) string {
+		a.now = func() time.Time { return at }
+		r := keys
+		change(&r)
+		arg, _ := json.Marshal(r)
+		out, err := a.Setup(string(arg), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back stateAnswer
+		if err := json.Unmarshal([]byte(out), &back); err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(back)
+		if out != string(want) {
+			t.Errorf("setup(%.80s) wrote\n%.400s\nencoding/json writes\n%.400s", arg, out, want)
+		}
+		return out
+	}
+	kept, _, _ := setupWith(t, a, SetupRequest{CAKeyPEM: gen.CAKeyPEM, KeyPEM: gen.ServerKey.PEM, KeepState: true})
+	for _, c := range []struct {
+		name      string
+		at        time.Time
+		change    func(r *SetupRequest)
+		has, hasn []string
+	}{
+		{"kept", issued, func(r *SetupRequest) { r.KeepState = true }, []string{"state"}, []string{"issuedAt", "stateRefused"}},
+		{"taken back", issued, func(r *SetupRequest) { r.State = kept.State }, []string{"issuedAt"}, []string{"state", "stateRefused", "ocspSignedAt"}},
+		{"taken back, keepState", issued, func(r *SetupRequest) { r.State, r.KeepState = kept.State, true }, []string{"issuedAt"}, []string{"state"}},
+		{"a fresh OCSP response", issued.Add(6*24*time.Hour + 12*time.Hour), func(r *SetupRequest) { r.State, r.KeepState = kept.State, true }, []string{"issuedAt", "ocspSignedAt", "state"}, []string{"stateRefused"}},
+		{"refused", issued.Add(89 * 24 * time.Hour), func(r *SetupRequest) { r.State, r.KeepState = kept.State, true }, []string{"stateRefused", "state"}, []string{"issuedAt"}},
+	} {
+		got := members(t, with(c.at, c.change))
+		for _, m := range c.has {
+			if !slices.Contains(got, m) {
+				t.Errorf("%s: no %q in %v", c.name, m, got)
+			}
+		}
+		for _, m := range c.hasn {
+			if slices.Contains(got, m) {
+				t.Errorf("%s: %q in %v", c.name, m, got)
+			}
+		}
+	}
+}

@@ -682,9 +682,10 @@ export function createView({
     setup.keyOrigin = { source: server.source, createdAt: server.createdAt, text: keyOrigin(server) };
     setup.keyOrigin.caText = keyOrigin(keys.ca);
     setup.keyOrigin.certText = certOrigin(setup);
-    // (The state answered to keepState: kept for the next setup with these keys, not shown.)
+    // The state answered to keepState (only when this setup issued anything): kept for the next
+    // setup with these keys, not shown.
     if (setup.state) {
-      if (!setup.issuedAt || setup.ocspSignedAt) keychain.keepState(keyBits, setup.state);
+      keychain.keepState(keyBits, setup.state);
       delete setup.state;
     }
     state.setup = setup;
