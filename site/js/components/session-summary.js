@@ -90,7 +90,8 @@ function serverKeyName(setup) {
  * the engine took to make it.
  */
 function keyOriginText(setup) {
-  if (setup.keyOrigin) return `: ${setup.keyOrigin.text}`;
+  // certText: when the certificates were issued (at build time, taken back, or in this browser: model/keys.js certOrigin).
+  if (setup.keyOrigin) return `: ${setup.keyOrigin.text}${setup.keyOrigin.certText ? `; certificates ${setup.keyOrigin.certText}` : ''}`;
   return typeof setup.generatedMs === 'number' ? `, generated in ${Math.round(setup.generatedMs)} ms` : '';
 }
 
