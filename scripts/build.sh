@@ -40,8 +40,13 @@ trap 'rm -rf "$tmp"' EXIT
 # The page's modules with the compiler flags of scripts/wasm-gcflags (no inlining outside the
 # cryptography: about 125 KB less brotli for the core; the file says why and what it costs).
 gcflags=()
+coreflags=() # the lines "#core: VALUE": the core's own, after the others
 while IFS= read -r line; do
-  [[ -z "$line" || "$line" == \#* ]] || gcflags+=("-gcflags=$line")
+  if [[ "$line" == "#core: "* ]]; then
+    coreflags+=("-gcflags=${line#\#core: }")
+  elif [[ -n "$line" && "$line" != \#* ]]; then
+    gcflags+=("-gcflags=$line")
+  fi
 done <scripts/wasm-gcflags
 # scripts/wasm-overlay: Go's P-256 base-point table (88,064 incompressible bytes, about 83 KB
 # of the core's brotli) is computed on first use instead, and AES's tables (8 KB, about 9 KB) as
@@ -51,7 +56,7 @@ overlay=()
 flag="$(go run ./scripts/wasm-overlay -dir "$tmp/overlay")"
 if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256 and AES tables computed, not shipped)"; fi
 echo "build.sh: GOOS=js GOARCH=wasm go build -tags core ./wasm (the core), go build ./wasm (the lab), with scripts/wasm-gcflags"
-GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" -tags core -o "$tmp/engine.wasm" ./wasm
+GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" ${coreflags[@]+"${coreflags[@]}"} -tags core -o "$tmp/engine.wasm" ./wasm
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" -o "$tmp/lab.wasm" ./wasm
 extra=(-lab "$tmp/lab.wasm")
 if [[ -f wasm/server/main.go ]]; then

@@ -48,8 +48,10 @@ let tmp = null;
 if (argv.includes('--build')) {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'wasm-size-'));
   // scripts/wasm-gcflags: one -gcflags value a line, as build.sh passes them to the page's modules.
-  const gcflags = fs.readFileSync(path.join(root, 'scripts', 'wasm-gcflags'), 'utf8').split('\n')
-    .filter((l) => l && !l.startsWith('#')).map((l) => `-gcflags=${l}`);
+  // A line "#core: VALUE" is the core's own, after the others.
+  const lines = fs.readFileSync(path.join(root, 'scripts', 'wasm-gcflags'), 'utf8').split('\n');
+  const gcflags = lines.filter((l) => l && !l.startsWith('#')).map((l) => `-gcflags=${l}`);
+  const coreflags = lines.filter((l) => l.startsWith('#core: ')).map((l) => `-gcflags=${l.slice('#core: '.length)}`);
   // scripts/wasm-overlay, as build.sh applies it to every module (the P-256 and AES tables
   // computed, not shipped); it prints nothing, and says why, when this Go is not the one it was
   // written for. --no-overlay measures Go's tables instead.
@@ -58,7 +60,7 @@ if (argv.includes('--build')) {
   const ov = overlay ? [overlay] : [];
   if (!overlay) console.error('wasm-size: without scripts/wasm-overlay (Go\'s P-256 and AES tables in every module)');
   const specs = [
-    ['engine', [...ov, ...gcflags, '-tags', 'core', './wasm'], 'wasm/main.go'],
+    ['engine', [...ov, ...gcflags, ...coreflags, '-tags', 'core', './wasm'], 'wasm/main.go'],
     ['lab', [...ov, ...gcflags, './wasm'], 'wasm/main.go'],
     ['server', [...ov, './wasm/server'], 'wasm/server/main.go'],
   ];
