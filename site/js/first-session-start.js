@@ -12,11 +12,13 @@
 // build (a development tree), in a page opened from a file and in the
 // single-file edition (this script inline, without a URL), this script does
 // nothing and the page reads the session as before, if it has one.
+// It also begins opening the keys' database (openKeystore, below) for keystore.js.
 (() => {
   'use strict';
   const script = document.currentScript;
   if (globalThis.tlsPlaygroundFirstSession || !script || !script.src) return;
   if (location.protocol === 'file:' || document.documentElement.dataset.edition === 'single-file') return;
+  openKeystore();
   const src = new URL(script.src);
   if (!/\/assets\/[^/]+\/js\/[^/]+\.js$/.test(src.pathname)) return;
   const early = { json: undefined };
@@ -29,4 +31,28 @@
       return json;
     });
   globalThis.tlsPlaygroundFirstSession = early;
+
+  // openKeystore begins opening the keys' database (keystore.js: the same name, version and store;
+  // keep them in step) as the page begins to load: a first visit's first IndexedDB open takes a
+  // few hundred ms, and the first live session's setup is posted only once the keys are read.
+  // keystore.js takes the connection (globalThis.tlsPlaygroundKeystore.opened: the database, or
+  // null where it cannot be opened or does not answer within a second, as keystore.js would).
+  function openKeystore() {
+    if (globalThis.tlsPlaygroundKeystore) return;
+    let req;
+    try {
+      if (typeof indexedDB === 'undefined' || !indexedDB) return;
+      req = indexedDB.open('tls-playground', 1);
+    } catch {
+      return; // keystore.js tries itself, and fails soft
+    }
+    const opened = new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(null), 1000);
+      req.onupgradeneeded = () => { req.result.createObjectStore('keys', { keyPath: 'name' }); };
+      req.onsuccess = () => { clearTimeout(timer); resolve(req.result); };
+      req.onerror = () => { clearTimeout(timer); resolve(null); };
+      req.onblocked = () => { clearTimeout(timer); resolve(null); };
+    });
+    globalThis.tlsPlaygroundKeystore = { opened };
+  }
 })();

@@ -12,19 +12,45 @@
 //   {name: 'setup-rsa-2048' | …, state}: the certificates a setup issued for the kept keys (the
 //     engine's keepState answer), which a later visit's setup takes back instead of signing anew
 
+// (first-session-start.js opens the same database, version and store as the page begins to
+// load: keep the three in step.)
 const DB = 'tls-playground';
+const VERSION = 1;
 const STORE = 'keys';
 const WAIT_MS = 1000; // a store that does not answer in time counts as none
 
 let opened = null;
 
+/**
+ * open resolves the database, or null. The page's early script (first-session-start.js) began
+ * opening it as the page began to load (a first visit's first open takes a few hundred ms, and
+ * the first live session's setup waits for the keys read here): its connection is taken when it
+ * is the one this module would open.
+ */
 function open() {
   if (opened) return opened;
-  opened = new Promise((resolve) => {
+  const early = globalThis.tlsPlaygroundKeystore;
+  if (early && typeof early.opened?.then === 'function') {
+    // (None there, or no answer in time: none here either, as if this module had asked. One of
+    // another version or without the store, out of step with this module: closed, and opened anew.)
+    opened = early.opened.then((db) => {
+      if (!db || (db.version === VERSION && db.objectStoreNames.contains(STORE))) return db || null;
+      db.close();
+      return openNow();
+    }, () => null);
+    return opened;
+  }
+  opened = openNow();
+  return opened;
+}
+
+/** openNow opens the database (made on first use), resolving null where it cannot or does not answer in time. */
+function openNow() {
+  return new Promise((resolve) => {
     let req;
     try {
       if (typeof indexedDB === 'undefined' || !indexedDB) { resolve(null); return; }
-      req = indexedDB.open(DB, 1);
+      req = indexedDB.open(DB, VERSION);
     } catch {
       resolve(null);
       return;
@@ -35,7 +61,6 @@ function open() {
     req.onerror = () => { clearTimeout(timer); resolve(null); };
     req.onblocked = () => { clearTimeout(timer); resolve(null); };
   });
-  return opened;
 }
 
 /** run does one request in a transaction and resolves {value} (null on any failure). */
