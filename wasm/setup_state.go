@@ -18,12 +18,12 @@ import (
 	"crypto"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"time"
 
 	"tlsplayground/playground/jsonenc"
-	"tlsplayground/playground/jsonlite"
 	"tlsplayground/playground/pki"
 )
 
@@ -185,9 +185,9 @@ type setupStateAnswer struct {
 }
 
 // appendTo writes x's members into resp, a SetupResponse's JSON object,
-// as encoding/json would (TestSetupStateJSON): the strings by hand (the
-// first live session's setup writes them, and nothing else is written by
-// reflection before that session), the state, rarer, by jsonlite.
+// as encoding/json would (TestSetupStateJSON), by hand: the first live
+// session's setup writes them, and nothing is written by reflection before
+// that session.
 func (x *setupStateAnswer) appendTo(resp []byte) (string, error) {
 	b := resp[:len(resp)-1] // {…SetupResponse…} → {…SetupResponse…,…x…}
 	if x.IssuedAt != "" {
@@ -200,11 +200,43 @@ func (x *setupStateAnswer) appendTo(resp []byte) (string, error) {
 		b = jsonenc.StringField(b, `,"stateRefused":`, x.StateRefused)
 	}
 	if x.State != nil {
-		st, err := jsonlite.Marshal(x.State)
-		if err != nil {
-			return "", fmt.Errorf("setup: writing the state: %v", err)
-		}
-		b = append(append(b, `,"state":`...), st...)
+		b = x.State.appendJSON(append(b, `,"state":`...))
 	}
 	return string(append(b, '}')), nil
+}
+
+// appendJSON appends st as encoding/json writes it (byte slices in
+// base64, a nil one as null), by hand: a New session after the visitor's
+// own keys are made asks for it (TestSetupStateJSON).
+func (st *setupState) appendJSON(b []byte) []byte {
+	bytesField := func(b []byte, key string, v []byte) []byte {
+		b = append(b, key...)
+		if v == nil {
+			return append(b, "null"...)
+		}
+		return append(base64.StdEncoding.AppendEncode(append(b, '"'), v), '"')
+	}
+	b = jsonenc.StringField(b, `{"id":`, st.ID)
+	b = jsonenc.StringField(b, `,"serverName":`, st.ServerName)
+	b = jsonenc.StringField(b, `,"keyType":`, st.KeyType)
+	b = bytesField(b, `,"caKey":`, st.CAKey)
+	b = bytesField(b, `,"ca":`, st.CA)
+	b = bytesField(b, `,"key":`, st.Key)
+	b = bytesField(b, `,"leaf":`, st.Leaf)
+	if len(st.Intermediate) > 0 {
+		b = bytesField(b, `,"intermediate":`, st.Intermediate)
+	}
+	if len(st.IntermediateKey) > 0 {
+		b = bytesField(b, `,"intermediateKey":`, st.IntermediateKey)
+	}
+	if len(st.OCSP) > 0 {
+		b = bytesField(b, `,"ocsp":`, st.OCSP)
+	}
+	b = jsonenc.ListField(b, `,"chain":`, st.Chain == nil)
+	for i, c := range st.Chain {
+		b = bytesField(jsonenc.Next(b, i), "", c)
+	}
+	b = jsonenc.EndList(b, st.Chain == nil)
+	b = jsonenc.FloatField(b, `,"generatedMs":`, st.GeneratedMs)
+	return append(b, '}')
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"tlsplayground/playground/jsonenc/jsonenctest"
 	"tlsplayground/playground/pki"
 )
 
@@ -246,5 +248,26 @@ func TestSetupStateJSON(t *testing.T) {
 				t.Errorf("%s: %q in %v", c.name, m, got)
 			}
 		}
+	}
+}
+
+// TestSetupStateAppendJSON: a state written by hand is what encoding/json
+// writes, with every field filled by reflection and with the empty ones.
+func TestSetupStateAppendJSON(t *testing.T) {
+	check := func(name string, st *setupState) {
+		want, err := json.Marshal(st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := st.appendJSON(nil); string(got) != string(want) {
+			t.Errorf("%s: wrote\n%.300s\nencoding/json writes\n%.300s", name, got, want)
+		}
+	}
+	check("empty", &setupState{})
+	check("an empty chain", &setupState{Chain: [][]byte{}, CA: []byte{}})
+	for round := range 50 {
+		var st setupState
+		jsonenctest.NewFiller(t, round, nil).Fill(&st, "setupState")
+		check(fmt.Sprintf("round %d", round), &st)
 	}
 }
