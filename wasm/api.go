@@ -182,8 +182,9 @@ func givenKey(what, field, data string) (crypto.Signer, error) {
 	return k, nil
 }
 
-// Setup creates the root CA, the server key and its certificate. progress,
-// if not nil, is told each stage as it starts.
+// Setup creates the root CA, the server key and its certificate, or takes
+// back those an earlier setup issued for the same keys (req.State,
+// setup_state.go). progress, if not nil, is told each stage as it starts.
 func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 	var req SetupRequest
 	if err := decode("setup", arg, &req); err != nil {
@@ -247,10 +248,9 @@ func (a *API) Setup(arg string, progress func(stage string)) (string, error) {
 			now = start
 		}
 		restored, freshOCSP, err := restoreSetup(req.State, opt, now)
-		switch {
-		case err != nil:
+		if err != nil {
 			refused = "the state given was not taken: " + err.Error()
-		default:
+		} else {
 			s = restored
 			s.GeneratedIn = time.Since(start)
 			issuedAt = pki.IssuedAt(s.Leaf).Format(time.RFC3339)
