@@ -15,9 +15,18 @@
 // live session on screen (the tls-playground:ready mark: run by the engine in
 // the page); crypto-lab's first live handshake rendered (its message list and
 // step detail); the Illustrated page's load event. Both playground rows take
-// their ratio against crypto-lab's usable. Bytes: every response the first visit received, page and
-// service worker, each compressed with brotli quality 11 (what a CDN would send);
-// the bytes the first paint waits for: the document and its stylesheets.
+// their ratio against crypto-lab's usable. Bytes, each response once (by URL) and compressed with
+// brotli quality 11 (what a CDN would send), in two rows: the first view, every file the page or
+// one of its workers (the engine's) asked for until the page was usable and then idle (a
+// requestIdleCallback), whoever fetched it (the page, or the service worker for it); and after it,
+// until the service worker has stored what it stores when the page is idle (the playground's
+// data-sw-lazy) and no response came for 2 s: the code the page imports when idle and what only
+// the service worker fetched (its precache, the lab and server modules it stores for offline), that part also
+// on its own. Playwright cannot read the body of a response a
+// worker or the service worker received: that file is fetched again from the same server and
+// counted (BYTES=1 lists every response: its phase, who fetched it, its size). The ratio is the
+// first view's. Also: the bytes the first paint waits for (the document
+// and its stylesheets).
 // Long tasks: the browser's own longtask entries (tasks over 50 ms).
 import http from 'node:http';
 import fs from 'node:fs';
@@ -111,8 +120,26 @@ const longtaskObserver = () => {
 };
 const brotli = (buf) => zlib.brotliCompressSync(buf, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
 
+/**
+ * bodyOf is a response's body: Playwright's, or, for a response a worker or the service
+ * worker received (whose body Playwright cannot read, or reads as empty), the same URL
+ * fetched again from the same server (a GET of a static file: the same bytes).
+ */
+async function bodyOf(r) {
+  try {
+    const body = await r.body();
+    // (Playwright gives an empty body for some of the service worker's responses.)
+    if (body.length || r.status() !== 200) return body;
+  } catch { /* a worker's or the service worker's response */ }
+  // (Another host than this machine: not reachable from here; the browser got nothing either.)
+  if (r.request().method() !== 'GET' || !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(r.url())) return Buffer.alloc(0);
+  const res = await fetch(r.url());
+  if (!res.ok) throw new Error(`${r.url()}: HTTP ${res.status} when fetched again for its size`);
+  return Buffer.from(await res.arrayBuffer());
+}
+
 const results = Object.fromEntries(Object.keys(subjects).map((k) => [k, {
-  bytes: [], shell: [], fcp: [], usable: [], recorded: [], engine: [], ltCount: [], ltTotal: [], ltMax: [], click: [], clickAll: [], clickLtCount: [], clickLtMax: [], offline: null,
+  bytes: [], after: [], afterSW: [], shell: [], fcp: [], usable: [], recorded: [], engine: [], ltCount: [], ltTotal: [], ltMax: [], click: [], clickAll: [], clickLtCount: [], clickLtMax: [], offline: null,
 }]));
 
 const browser = await launch();
@@ -121,17 +148,30 @@ try {
     for (const [name, s] of Object.entries(subjects)) {
       const ctx = await browser.newContext();
       await ctx.addInitScript(longtaskObserver);
-      const bodies = new Map();
+      const bodies = new Map(); // URL -> {bytes (brotli-11), sw: fetched by the service worker}
       const blocking = new Set(); // what the first paint waits for: the document and its stylesheets
       const pending = [];
+      const failures = [];
+      let phase = 'first';
+      // URL -> 'first' when the page or one of its workers asked for it before it was usable and
+      // idle, else 'after' (the service worker's precache counts where the page asked for the file).
+      const asked = new Map();
+      let lastResponse = Date.now();
+      ctx.on('request', (q) => {
+        if (q.serviceWorker()) return;
+        if (asked.get(q.url()) !== 'first') asked.set(q.url(), phase);
+      });
       ctx.on('response', (r) => {
-        if (bodies.has(r.url())) return;
-        bodies.set(r.url(), 0);
+        lastResponse = Date.now();
+        const url = r.url();
+        if (bodies.has(url) || !/^https?:/.test(url)) return;
+        const entry = { bytes: 0, sw: Boolean(r.request().serviceWorker()) };
+        bodies.set(url, entry);
         try {
           // (A service worker's own fetches have no frame: frame() throws for them.)
-          if (['document', 'stylesheet'].includes(r.request().resourceType()) && r.frame() === r.frame().page().mainFrame()) blocking.add(r.url());
+          if (['document', 'stylesheet'].includes(r.request().resourceType()) && r.frame() === r.frame().page().mainFrame()) blocking.add(url);
         } catch { /* not the page's */ }
-        pending.push(r.body().then((b) => bodies.set(r.url(), brotli(b)), () => {}));
+        pending.push(bodyOf(r).then((b) => { entry.bytes = brotli(b); }, (err) => failures.push(`${url}: ${err.message}`)));
       });
       const page = await ctx.newPage();
       await page.goto(s.url);
@@ -147,11 +187,44 @@ try {
       r.ltTotal.push(lt.reduce((a, [, d]) => a + d, 0));
       r.ltMax.push(lt.reduce((a, [, d]) => Math.max(a, d), 0));
       if (i === 0) {
-        // The first visit's bytes, once everything it asked for (the service worker's precache too) arrived.
-        await page.waitForTimeout(name === 'playground' ? 3000 : 500);
+        // The first view: what was asked for until the page was usable and then idle; after it,
+        // what the next seconds asked for (the service worker's precache and store-lazy too).
+        await page.evaluate(() => new Promise((resolve) => (globalThis.requestIdleCallback || setTimeout)(resolve, { timeout: 2000 })));
+        // What a worker loaded with importScripts makes no request event here: the page's and its
+        // workers' resource timing entries name every file they loaded.
+        const loaded = [await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name))];
+        for (const w of page.workers()) loaded.push(await w.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name)).catch(() => []));
+        // (This machine's origins only: another host was not reachable from this bench's browser either.)
+        const here = new URL(s.url).origin;
+        for (const u of loaded.flat()) if (u.startsWith(`${here}/`) && !asked.has(u)) asked.set(u, 'first');
+        phase = 'after';
+        // Then until the playground's service worker has stored what it stores for offline when the
+        // page is idle (pwa.js data-sw-lazy, at most 30 s), and no response came for 2 s.
+        const since = Date.now();
+        if (name === 'playground') {
+          await page.waitForFunction(() => document.documentElement.dataset.swLazy || document.body.dataset.swLazy, null, { timeout: 30_000 })
+            .catch(() => console.error('playground: the service worker did not say it stored the lazy files within 30 s (data-sw-lazy)'));
+        }
+        while (Date.now() - lastResponse < 2000 && Date.now() - since < 40_000) await page.waitForTimeout(250);
+        // A file loaded but never seen as a response (a worker's import): fetched again for its size.
+        for (const u of asked.keys()) {
+          if (bodies.has(u) || !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u)) continue;
+          const entry = { bytes: 0, sw: false };
+          bodies.set(u, entry);
+          pending.push(fetch(u).then((res) => (res.ok ? res.arrayBuffer() : Promise.reject(new Error(`HTTP ${res.status}`))))
+            .then((b) => { entry.bytes = brotli(Buffer.from(b)); }, (err) => failures.push(`${u}: ${err.message}`)));
+        }
         await Promise.all(pending);
-        r.bytes.push([...bodies.values()].reduce((a, b) => a + b, 0));
-        r.shell.push([...blocking].reduce((a, u) => a + (bodies.get(u) || 0), 0));
+        if (failures.length) console.error(`${name}: responses not counted (their size unknown):\n  ${failures.join('\n  ')}`);
+        if (process.env.BYTES === '1') {
+          if (name === 'playground') console.error(`playground: data-sw-lazy=${await page.evaluate(() => document.documentElement.dataset.swLazy)} data-sw-deferred=${await page.evaluate(() => document.documentElement.dataset.swDeferred)}`);
+          for (const [u, e] of bodies) console.error(`${name} ${asked.get(u) || 'after'} ${asked.has(u) ? 'page' : 'sw  '} ${String(e.bytes).padStart(9)} ${u}`);
+        }
+        const sum = (f) => [...bodies].filter(([u]) => f(u)).reduce((a, [, e]) => a + e.bytes, 0);
+        r.bytes.push(sum((u) => asked.get(u) === 'first'));
+        r.after.push(sum((u) => asked.get(u) !== 'first'));
+        r.afterSW.push(sum((u) => !asked.has(u)));
+        r.shell.push([...blocking].reduce((a, u) => a + (bodies.get(u)?.bytes || 0), 0));
       }
       if (i === 0 && s.newSession) {
         for (let c = 0; c < clicks; c++) {
@@ -213,7 +286,8 @@ const row = (label, f, ratioKey, rivalKey) => `| ${label} | ${names.map((n) => f
 console.log(`Chromium, ${loads} interleaved loads each, ${clicks} "New session" clicks; median (p90) unless said\n`);
 console.log(`| | ${names.join(' | ')} | playground ÷ crypto-lab |`);
 console.log(`|---|${names.map(() => '---').join('|')}|---|`);
-console.log(row('bytes of the first visit, brotli-11', (r) => kb(r.bytes), 'bytes'));
+console.log(row('bytes of the first view (until usable, then idle), brotli-11', (r) => kb(r.bytes), 'bytes'));
+console.log(row('bytes after it (of which only the service worker\'s: stored for offline), brotli-11', (r) => (r.after.length ? `${kb(r.after)} (${kb(r.afterSW)})` : '—')));
 console.log(row('bytes the first paint waits for (document + stylesheets, brotli-11)', (r) => kb(r.shell), 'shell'));
 console.log(row('first contentful paint (ms)', (r) => ms(r.fcp), 'fcp'));
 console.log(row('first session on screen, recorded (ms from navigation)', (r) => ms(r.recorded), 'recorded', 'usable'));
