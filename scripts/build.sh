@@ -49,12 +49,13 @@ while IFS= read -r line; do
   fi
 done <scripts/wasm-gcflags
 # scripts/wasm-overlay: Go's P-256 base-point table (88,064 incompressible bytes, about 83 KB
-# of the core's brotli) is computed on first use instead, and AES's tables (8 KB, about 9 KB) as
-# the package starts; the overlay prints nothing, and says why loudly, when this Go's files are
-# not the ones it was written for (then Go's tables stay).
+# of the core's brotli) is computed on first use instead, AES's tables (8 KB, about 9 KB) and
+# strconv's powers of ten (11 KB, about 10 KB) as their packages start; the overlay prints
+# nothing, and says why loudly, when this Go's files are not the ones it was written for (then
+# Go's tables stay).
 overlay=()
 flag="$(go run ./scripts/wasm-overlay -dir "$tmp/overlay")"
-if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256 and AES tables computed, not shipped)"; fi
+if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256, AES and powers-of-ten tables computed, not shipped)"; fi
 echo "build.sh: GOOS=js GOARCH=wasm go build -tags core ./wasm (the core), go build ./wasm (the lab), with scripts/wasm-gcflags"
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" ${coreflags[@]+"${coreflags[@]}"} -tags core -o "$tmp/engine.wasm" ./wasm
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" -o "$tmp/lab.wasm" ./wasm

@@ -15,19 +15,22 @@
 //   - AES's tables (crypto/internal/fips140/aes/const.go: the S-boxes and the
 //     eight 1 KB round tables of the generic cipher) for _aes/const.go, which
 //     computes them as the package is initialised.
+//   - the powers of ten of float parsing and formatting
+//     (internal/strconv/pow10tab.go, 696 128-bit mantissas) for
+//     _strconv/pow10tab.go, which computes them as the package is initialised.
 //
 // It is written for one version of those files (their SHA-256 below). If one
 // of Go's files differs (another Go release), it says so on stderr, prints
 // nothing, and the build goes on without the overlay: the modules then carry
-// Go's tables (about 90 KB more brotli) and nothing else changes. To move to
+// Go's tables (about 110 KB more brotli) and nothing else changes. To move to
 // a new Go: check that p256.go still aliases p256GeneratorTables into
 // p256PrecomputedEmbed, that ScalarBaseMult reads only p256GeneratorTables,
-// and that const.go still declares only these tables, then update the hashes
-// and run this package's tests.
+// and that const.go and pow10tab.go still declare only these tables, then
+// update the hashes and run this package's tests.
 //
-// -tests adds _nistec/tlsplay_table_test.go and _aes/tlsplay_const_test.go to
-// their packages (the computed tables against Go's literals), for
-// `go test -tags purego` natively.
+// -tests adds _nistec/tlsplay_table_test.go, _aes/tlsplay_const_test.go and
+// _strconv/tlsplay_pow10_test.go to their packages (the computed tables
+// against Go's literals), for `go test -tags purego` natively.
 //
 // Go's FIPS 140-3 mode is not affected: it cannot be enabled on js/wasm at all
 // (GODEBUG=fips140=on makes crypto/internal/fips140/check's init panic with
@@ -54,6 +57,7 @@ var written = map[string]string{
 	"crypto/internal/fips140/nistec/p256.go":       "aefa1a76543721e8e4d0b38cb07dfc71bfda7b005500864c7a69457fe216d660",
 	"crypto/internal/fips140/nistec/p256_table.go": "ba494ee6fc933a189b5dad8cff8d86b8b19786cfdb27929453a4c851cfdc802b",
 	"crypto/internal/fips140/aes/const.go":         "1e425707426f310a093c92512a88c134f508801dae0326b1deea4c7e135fdf38",
+	"internal/strconv/pow10tab.go":                 "1c4356efc589a293b12b6af86f0fca7a88d139d01876ba98306cc1aae2e19ab4",
 }
 
 // ours is what replaces each file (a file of this folder; p256.go is edited
@@ -62,10 +66,12 @@ var (
 	ours = map[string]string{
 		"crypto/internal/fips140/nistec/p256_table.go": "_nistec/p256_table.go",
 		"crypto/internal/fips140/aes/const.go":         "_aes/const.go",
+		"internal/strconv/pow10tab.go":                 "_strconv/pow10tab.go",
 	}
 	testFiles = map[string]string{
 		"crypto/internal/fips140/nistec/tlsplay_table_test.go": "_nistec/tlsplay_table_test.go",
 		"crypto/internal/fips140/aes/tlsplay_const_test.go":    "_aes/tlsplay_const_test.go",
+		"internal/strconv/tlsplay_pow10_test.go":               "_strconv/tlsplay_pow10_test.go",
 	}
 )
 
@@ -160,7 +166,7 @@ func write(dir string, tests bool) (string, error) {
 
 func warn(why string) {
 	bar := strings.Repeat("!", 78)
-	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256 and AES tables (about 90 KB more brotli).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
+	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256, AES and powers-of-ten tables (about 110 KB more brotli).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
 }
 
 // gorootDir is the GOROOT of the go command on PATH (the one that builds).

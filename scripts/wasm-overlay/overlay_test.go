@@ -210,8 +210,9 @@ func TestP256WycheproofECDSA(t *testing.T) {
 // TestOverlay writes the overlay and runs, natively with -tags purego (the
 // generic P-256 and AES code, as in wasm) and the overlay: the computed tables
 // against Go's literals, Go's own tests of crypto/ecdh, crypto/ecdsa,
-// crypto/elliptic, AES (crypto/internal/fips140/aes, crypto/aes) and
-// crypto/cipher (GCM), and this package's P-256 tests.
+// crypto/elliptic, AES (crypto/internal/fips140/aes, crypto/aes),
+// crypto/cipher (GCM), internal/strconv and strconv, and this package's P-256
+// tests.
 func TestOverlay(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs go test in a child process: native only")
@@ -227,8 +228,8 @@ func TestOverlay(t *testing.T) {
 		t.Fatal("Go's files are not the ones the overlay was written for: move it (see main.go)")
 	}
 	for _, args := range [][]string{
-		{"-run", "TestTLSPlayComputedTable", "crypto/internal/fips140/nistec", "crypto/internal/fips140/aes"},
-		{"-skip", "TestP256PrecomputedTable", "crypto/ecdh", "crypto/ecdsa", "crypto/elliptic", "crypto/internal/fips140/aes", "crypto/aes", "crypto/cipher"},
+		{"-run", "TestTLSPlayComputed", "crypto/internal/fips140/nistec", "crypto/internal/fips140/aes", "internal/strconv"},
+		{"-skip", "TestP256PrecomputedTable", "crypto/ecdh", "crypto/ecdsa", "crypto/elliptic", "crypto/internal/fips140/aes", "crypto/aes", "crypto/cipher", "internal/strconv", "strconv"},
 		{"-run", "TestP256", "."},
 	} {
 		cmd := exec.Command("go", append([]string{"test", "-count=1", "-tags", "purego", flagValue}, args...)...)

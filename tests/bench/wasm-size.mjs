@@ -9,7 +9,7 @@
 //   node tests/bench/wasm-size.mjs FILE.wasm [rows]            one module
 //   node tests/bench/wasm-size.mjs NAME=FILE.wasm … [--rows=N]  several, one table each
 //   node tests/bench/wasm-size.mjs --build [--rows=N]           builds them, as below
-//   (--build) --no-overlay: without scripts/wasm-overlay (Go's P-256 and AES tables, for a before/after)
+//   (--build) --no-overlay: without scripts/wasm-overlay (Go's P-256, AES and powers-of-ten tables, for a before/after)
 //   (any form) --share-quality=N: estimate the per-package shares at brotli quality N
 //   (the totals stay brotli-11); quicker on a busy machine
 //
@@ -52,13 +52,13 @@ if (argv.includes('--build')) {
   const lines = fs.readFileSync(path.join(root, 'scripts', 'wasm-gcflags'), 'utf8').split('\n');
   const gcflags = lines.filter((l) => l && !l.startsWith('#')).map((l) => `-gcflags=${l}`);
   const coreflags = lines.filter((l) => l.startsWith('#core: ')).map((l) => `-gcflags=${l.slice('#core: '.length)}`);
-  // scripts/wasm-overlay, as build.sh applies it to every module (the P-256 and AES tables
+  // scripts/wasm-overlay, as build.sh applies it to every module (the P-256, AES and powers-of-ten tables
   // computed, not shipped); it prints nothing, and says why, when this Go is not the one it was
   // written for. --no-overlay measures Go's tables instead.
   const overlay = argv.includes('--no-overlay') ? '' : execFileSync('go', ['run', './scripts/wasm-overlay', '-dir', path.join(tmp, 'overlay')],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const ov = overlay ? [overlay] : [];
-  if (!overlay) console.error('wasm-size: without scripts/wasm-overlay (Go\'s P-256 and AES tables in every module)');
+  if (!overlay) console.error('wasm-size: without scripts/wasm-overlay (Go\'s P-256, AES and powers-of-ten tables in every module)');
   const specs = [
     ['engine', [...ov, ...gcflags, ...coreflags, '-tags', 'core', './wasm'], 'wasm/main.go'],
     ['lab', [...ov, ...gcflags, './wasm'], 'wasm/main.go'],
