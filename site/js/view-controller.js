@@ -681,7 +681,9 @@ export function createView({
     }
     setup.keyOrigin = { source: server.source, createdAt: server.createdAt, text: keyOrigin(server) };
     setup.keyOrigin.caText = keyOrigin(keys.ca);
-    setup.keyOrigin.certText = certOrigin(setup);
+    // Whether the certificates given back were the build's (the starter pair's) or the visitor's kept ones.
+    const built = Boolean(opts.state) && opts.state === builtState;
+    setup.keyOrigin.certText = certOrigin(setup, { built });
     // The state answered to keepState (only when this setup issued anything): kept for the next
     // setup with these keys, not shown.
     if (setup.state) {
@@ -698,7 +700,7 @@ export function createView({
       ? `Root CA, ${name} server key and certificate ready in ${(took / 1000).toFixed(2)} s.`
       : setup.issuedAt
         ? `Certificates for the ${name} server key (${setup.keyOrigin.text}) ${setup.keyOrigin.certText}; checked in ${Math.round(took)} ms.`
-        : `Certificates signed in ${Math.round(took)} ms for the ${name} server key: ${setup.keyOrigin.text}.${setup.stateRefused ? ` (The build’s were not taken back: ${setup.stateRefused.replace(/^the state given was not taken: /, '')}.)` : ''}`);
+        : `Certificates signed in ${Math.round(took)} ms for the ${name} server key: ${setup.keyOrigin.text}.${setup.stateRefused ? ` (The ${built ? 'build’s' : 'kept ones'} were not taken back: ${setup.stateRefused.replace(/^the state given was not taken: /, '')}.)` : ''}`);
     return setup;
   }
 

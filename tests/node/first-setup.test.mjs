@@ -59,6 +59,10 @@ describe('the first setup of a first visit', { timeout: 240_000 }, () => {
     const issued = await page.evaluate(() => document.body.dataset.certsIssued);
     assert.match(issued, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/, 'the certificates of the first visit, taken back');
     assert.ok(Date.now() - Date.parse(issued) < 10 * 60_000, 'issued on the first visit, minutes ago');
+    // And the page says so: issued in this browser (on the first visit), not by the build.
+    const row = await page.getByTestId('key-origin').first().textContent();
+    assert.match(row, /certificates issued in this browser at \d{4}-\d\d-\d\d \d\d:\d\d UTC, kept since/);
+    assert.doesNotMatch(row, /when this site was built/);
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -46,7 +46,7 @@ describe('the build’s certificates for the starter keys', { timeout: 120_000 }
     assert.equal(setup.ca.pem, rec.setup.ca.pem);
     assert.equal(setup.serverKey.fingerprint, rec.setup.serverKey.fingerprint);
     assert.equal(setup.caKeyGiven && setup.keyGiven, true);
-    assert.match(certOrigin(setup), /^issued when this site was built, \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
+    assert.match(certOrigin(setup, { built: true }), /^issued when this site was built, \d{4}-\d\d-\d\d \d\d:\d\d UTC/);
     const session = await engine.newSession({ mode: 'classic' });
     assert.equal(session.error, null);
     assert.equal((await engine.newSession({ mode: 'tls13' })).error, null);
@@ -62,9 +62,12 @@ describe('the build’s certificates for the starter keys', { timeout: 120_000 }
     assert.equal(setup.issuedAt, undefined);
     assert.deepEqual(stages, ['ca-cert', 'leaf-cert'], 'signed anew');
     assert.notEqual(setup.leaf.pem, rec.setup.leaf.pem);
-    assert.equal(certOrigin(setup, Date.parse('2026-12-01T00:05:09Z')), 'issued in this browser at 2026-12-01 00:05 UTC');
-    assert.equal(certOrigin({ issuedAt: '2026-11-30T22:10:00Z', ocspSignedAt: '2026-12-08T09:00:00Z' }),
+    assert.equal(certOrigin(setup, { now: Date.parse('2026-12-01T00:05:09Z') }), 'issued in this browser at 2026-12-01 00:05 UTC');
+    assert.equal(certOrigin({ issuedAt: '2026-11-30T22:10:00Z', ocspSignedAt: '2026-12-08T09:00:00Z' }, { built: true }),
       'issued when this site was built, 2026-11-30 22:10 UTC (the OCSP response signed in this browser at 2026-12-08 09:00 UTC)');
+    // The visitor's own keys' certificates, kept from an earlier visit and given back: issued in this browser, not by the build.
+    assert.equal(certOrigin({ issuedAt: '2026-11-30T22:10:00Z' }, { now: Date.parse('2026-12-03T08:00:00Z') }),
+      'issued in this browser at 2026-11-30 22:10 UTC, kept since');
     assert.equal((await engine.newSession({ mode: 'classic' })).error, null);
   });
 

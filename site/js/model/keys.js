@@ -28,16 +28,16 @@ export function keyOrigin(rec) {
 
 /**
  * certOrigin says, for people, when a setup's certificates were issued
- * (setup: the engine's answer; now: when it answered, ms since 1970): by the
- * build, for the starter keys, when the engine took those back (issuedAt),
- * else by the engine in this browser.
+ * (setup: the engine's answer; built: the state given was the build's, for the
+ * starter keys; now: when it answered, ms since 1970): by the build, when the
+ * engine took those back (issuedAt), in this browser on an earlier visit when
+ * it took back the visitor's own, else in this browser now.
  */
-export function certOrigin(setup, now = Date.now()) {
+export function certOrigin(setup, { built = false, now = Date.now() } = {}) {
   if (!setup.issuedAt) return `issued in this browser at ${utc(now)}`;
   const at = utc(Date.parse(setup.issuedAt));
-  return setup.ocspSignedAt
-    ? `issued when this site was built, ${at} (the OCSP response signed in this browser at ${utc(Date.parse(setup.ocspSignedAt))})`
-    : `issued when this site was built, ${at}`;
+  const ocsp = setup.ocspSignedAt ? ` (the OCSP response signed in this browser at ${utc(Date.parse(setup.ocspSignedAt))})` : '';
+  return built ? `issued when this site was built, ${at}${ocsp}` : `issued in this browser at ${at}, kept since${ocsp}`;
 }
 
 /** SETUP_STAGES say what the engine is doing at each stage of setup (pki.Stage). */
