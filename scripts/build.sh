@@ -19,7 +19,8 @@
 #
 # TLSPLAY_DIST=DIR builds into DIR instead of site/dist (a private build, e.g. for tests:
 # TLS_PLAYGROUND_DIST=DIR node --test tests/browser/...); the Cloudflare Worker is then not
-# rebuilt unless TLSPLAY_CLOUDFLARE=1.
+# rebuilt unless TLSPLAY_CLOUDFLARE=1. TLSPLAY_OVERLAY=0 builds the modules without
+# scripts/wasm-overlay (Go's own tables: a "before" for an A/B).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -53,9 +54,14 @@ done <scripts/wasm-gcflags
 # strconv's powers of ten (11 KB, about 10 KB) as their packages start; the overlay prints
 # nothing, and says why loudly, when this Go's files are not the ones it was written for (then
 # Go's tables stay).
+# TLSPLAY_OVERLAY=0 builds with Go's tables (a "before" for an A/B of the first P-256 use).
 overlay=()
-flag="$(go run ./scripts/wasm-overlay -dir "$tmp/overlay")"
-if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256, AES and powers-of-ten tables computed, not shipped)"; fi
+if [[ "${TLSPLAY_OVERLAY:-}" == 0 ]]; then
+  echo "build.sh: TLSPLAY_OVERLAY=0: without scripts/wasm-overlay (Go's P-256, AES and powers-of-ten tables shipped)"
+else
+  flag="$(go run ./scripts/wasm-overlay -dir "$tmp/overlay")"
+  if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256, AES and powers-of-ten tables computed, not shipped)"; fi
+fi
 echo "build.sh: GOOS=js GOARCH=wasm go build -tags core ./wasm (the core), go build ./wasm (the lab), with scripts/wasm-gcflags"
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" ${coreflags[@]+"${coreflags[@]}"} -tags core -o "$tmp/engine.wasm" ./wasm
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" -o "$tmp/lab.wasm" ./wasm
