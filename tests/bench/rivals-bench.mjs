@@ -165,13 +165,15 @@ try {
         lastResponse = Date.now();
         const url = r.url();
         if (bodies.has(url) || !/^https?:/.test(url)) return;
-        const entry = { bytes: 0, sw: Boolean(r.request().serviceWorker()) };
+        const entry = { buf: null, bytes: 0, sw: Boolean(r.request().serviceWorker()) };
         bodies.set(url, entry);
         try {
           // (A service worker's own fetches have no frame: frame() throws for them.)
           if (['document', 'stylesheet'].includes(r.request().resourceType()) && r.frame() === r.frame().page().mainFrame()) blocking.add(url);
         } catch { /* not the page's */ }
-        pending.push(bodyOf(r).then((b) => { entry.bytes = brotli(b); }, (err) => failures.push(`${url}: ${err.message}`)));
+        // (Kept raw, compressed only when counted: brotli-11 of a 10 MB module blocks this process for
+        // many seconds, and the rivals' pages are served by it.)
+        pending.push(bodyOf(r).then((b) => { entry.buf = b; }, (err) => failures.push(`${url}: ${err.message}`)));
       });
       const page = await ctx.newPage();
       await page.goto(s.url);
@@ -209,12 +211,13 @@ try {
         // A file loaded but never seen as a response (a worker's import): fetched again for its size.
         for (const u of asked.keys()) {
           if (bodies.has(u) || !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(u)) continue;
-          const entry = { bytes: 0, sw: false };
+          const entry = { buf: null, bytes: 0, sw: false };
           bodies.set(u, entry);
           pending.push(fetch(u).then((res) => (res.ok ? res.arrayBuffer() : Promise.reject(new Error(`HTTP ${res.status}`))))
-            .then((b) => { entry.bytes = brotli(Buffer.from(b)); }, (err) => failures.push(`${u}: ${err.message}`)));
+            .then((b) => { entry.buf = Buffer.from(b); }, (err) => failures.push(`${u}: ${err.message}`)));
         }
         await Promise.all(pending);
+        for (const e of bodies.values()) if (e.buf) { e.bytes = brotli(e.buf); e.buf = null; }
         if (failures.length) console.error(`${name}: responses not counted (their size unknown):\n  ${failures.join('\n  ')}`);
         if (process.env.BYTES === '1') {
           if (name === 'playground') console.error(`playground: data-sw-lazy=${await page.evaluate(() => document.documentElement.dataset.swLazy)} data-sw-deferred=${await page.evaluate(() => document.documentElement.dataset.swDeferred)}`);
