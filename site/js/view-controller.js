@@ -1538,8 +1538,16 @@ export function createView({
       marks.dataset.state = 'ready';
       if (routed) performance.mark('tls-playground:ready');
       loadWhenIdle();
-      if (deepStep && !embedded && !visitorMoved) landOnStep();
-      if (view === 'schedule' && !embedded && !visitorMoved) reveal($('tls-key-schedule'));
+      // Arrival scrolling, now and again once the first drawings are in: the sequence diagram
+      // and the key schedule come a frame or two after the rest (dom.js laterFrame) and move
+      // what is below them (on a phone, the step text and the key schedule).
+      const arrive = () => {
+        if (embedded || visitorMoved) return;
+        if (deepStep) landOnStep();
+        if (view === 'schedule') reveal($('tls-key-schedule'));
+      };
+      arrive();
+      settled().then(arrive);
       if (compare) showComparison().catch(() => {});
       if (attack || scenario) guard(() => openLab({ attack, scenario }));
       // The first session is on screen: now the engine makes the visitor's own
