@@ -27,6 +27,10 @@
 //    same?: the replay got the same answer as the original, error?}
 
 import { toHex } from './hex.js';
+import { normalizeBase } from './server-url.js';
+
+// Until model/route.js imports it from server-url.js itself.
+export { normalizeBase };
 
 export const TOKEN = 'Tls-Playground-Token';
 export const STATE = 'Tls-Playground-State';
@@ -49,16 +53,6 @@ function toBase64(bytes) {
   let bin = '';
   for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
   return btoa(bin);
-}
-
-/** normalizeBase turns what a visitor typed into a server's base URL (no trailing slash). */
-export function normalizeBase(url) {
-  const u = new URL(String(url || '').trim());
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`${u.protocol} is not http: or https:`);
-  let path = u.pathname.replace(/\/+$/, '');
-  // A link to the info route itself still names the server.
-  path = path.replace(/\/tls(\/(info|flight))?$/, '');
-  return `${u.origin}${path}`;
 }
 
 /**
