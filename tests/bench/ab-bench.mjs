@@ -85,10 +85,12 @@ try {
       const { result: ready, cpu: loadCPU } = await traced(page, cdp, async () => {
         await page.goto(url);
         await bodyState(page, 'state', ['ready']);
-        return page.evaluate(() => ['recorded', 'ready'].map((m) => performance.getEntriesByName(`tls-playground:${m}`)[0]?.startTime));
+        return page.evaluate(() => [...['recorded', 'ready'].map((m) => performance.getEntriesByName(`tls-playground:${m}`)[0]?.startTime),
+          performance.getEntriesByName('first-contentful-paint')[0]?.startTime]);
       });
       await bodyState(page, 'busy', ['false'], 30_000);
       const loadTasks = await take(page);
+      put('load → first contentful paint', who, [], ready[2] ?? NaN, null);
       put('load → recorded session on screen (mark)', who, loadTasks, ready[0] ?? NaN, loadCPU);
       put('load → live session on screen', who, loadTasks, ready[1], loadCPU);
       // The clicks begin once the visitor's own keys are made (in the worker, after the live

@@ -14,7 +14,7 @@
 // An embed's <tls-view> element takes the same names as attributes
 // (view, mode, group, key, bits, step, attack, scenario, server).
 
-import { normalizeBase } from '../network.js';
+import { normalizeBase } from '../server-url.js';
 
 /** STEPS is how many steps the handshake is told in. */
 export const STEPS = 7;
