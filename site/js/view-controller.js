@@ -39,6 +39,7 @@ import { connectAnalyzer } from './analysis.js';
 import { normalizeConfig, modeInfo, KEY_TYPES, setCatalogue } from './components/mode-switch.js';
 import { formatMs, totals } from './components/network-panel.js';
 import { createLab } from './lab.js';
+import { loadPart, partsUnder, watchParts, PART_NAMES } from './below-fold.js';
 import { createComparison } from './compare.js';
 import { fragmentFor } from './views.js';
 import { STARTER_KEYS } from './starter-keys.js';
@@ -53,46 +54,6 @@ import { trustedRoots as readTrustedRoots, saveTrustedRoots as keepTrustedRoots,
 function withoutSource(session) {
   const { source, ...rest } = session;
   return rest;
-}
-
-/**
- * loadBelowFold imports what is below the first screen (issue 9: evaluating
- * every module in one task blocked the main thread at load): the attack lab
- * and its panels, the comparison, the Wireshark downloads, "Embed this", the
- * exposure panel. A view calls it once its first session is on screen, or at
- * once when the fragment asks for one of them. Their elements upgrade when
- * it resolves; until then no controller touches them (attach()). With
- * oneByOne (what nobody waits for, loaded while the page is idle), each
- * module is imported in a task of its own, the next after the last one's
- * evaluation (together they were one task of 50 ms and more); a call
- * without it meanwhile imports the rest at once.
- */
-const BELOW_FOLD = [
-  () => import('./components/attack-lab.js'),
-  () => import('./components/comparison.js'),
-  () => import('./components/capture-download.js'),
-  () => import('./components/embed-code.js'),
-  () => import('./components/exposure-panel.js'),
-];
-let belowFold = null;
-let belowFoldNow = false; // someone waits: the rest at once
-export function loadBelowFold({ oneByOne = false } = {}) {
-  if (!oneByOne) belowFoldNow = true;
-  if (!belowFold) {
-    belowFold = (async () => {
-      const loaded = [];
-      while (loaded.length < BELOW_FOLD.length) {
-        if (belowFoldNow) {
-          loaded.push(...await Promise.all(BELOW_FOLD.slice(loaded.length).map((load) => load())));
-          break;
-        }
-        loaded.push(await BELOW_FOLD[loaded.length]());
-        await new Promise((resolve) => { setTimeout(resolve, 0); });
-      }
-      return loaded[4]; // the exposure panel's module
-    })();
-  }
-  return belowFold;
 }
 
 /** defined says whether el is not a custom element still waiting for its module (setting its properties now would shadow its class's). */
@@ -1201,7 +1162,7 @@ export function createView({
    */
   async function openLab({ attack, scenario }) {
     preloadLab();
-    await loadLater();
+    await loadLater(['lab']);
     const running = lab.open({ attack, scenario });
     const labEl = $('tls-attack-lab');
     // An attack's link lands on its panel; a scenario's on its result (which a
@@ -1296,7 +1257,7 @@ export function createView({
   /** showComparison scrolls to the comparison and runs it once. */
   async function showComparison() {
     if (!$('tls-comparison')) return;
-    await loadLater();
+    await loadLater(['compare']);
     const el = $('tls-comparison');
     if (!el || disposed) return;
     if (!embedded) reveal(el);
@@ -1314,29 +1275,57 @@ export function createView({
 
   // ---- start ---------------------------------------------------------------------
 
-  // ---- below the first screen (loadBelowFold) ------------------------------------------
+  // ---- below the first screen (below-fold.js) ------------------------------------------
 
-  let later = null;
-  /** loadLater imports what is below the first screen, once, and binds its elements as they upgrade (oneByOne: loadBelowFold's). */
-  function loadLater({ oneByOne = false } = {}) {
-    if (!later) {
-      later = loadBelowFold({ oneByOne }).then(({ connectExposure }) => {
-        connectExposure((arg) => engine.callJSON('exposure', arg));
-        if (!disposed) render();
-      });
-    } else if (!oneByOne) {
-      loadBelowFold(); // someone waits now: the rest at once
-    }
-    return later;
+  const parts = new Map(); // a part below the first screen (below-fold.js) → the promise of its elements bound
+  /**
+   * loadLater imports the parts below the first screen named (default: every one this view has), at
+   * once (someone waits for them), and binds their elements as they upgrade: → when all are.
+   */
+  function loadLater(names = partsUnder(root)) {
+    return Promise.all(names.map((name) => {
+      if (!parts.has(name)) {
+        const p = loadPart(name).then((mod) => partLoaded(name, mod));
+        p.catch(() => parts.delete(name));
+        parts.set(name, p);
+      } else {
+        loadPart(name); // imported one by one so far: the rest at once
+      }
+      return parts.get(name);
+    }));
   }
 
-  let idleAsked = false;
-  /** loadWhenIdle loads what is below the first screen once the main thread is idle (the first session is on screen). */
+  /** partLoaded connects what a part needs from the view (its engine) and binds its elements. */
+  function partLoaded(name, mod) {
+    if (disposed) return;
+    if (name === 'lab') mod.connectExposure((arg) => engine.callJSON('exposure', arg));
+    // Bring your own capture, and a real browser's hello (capture-import.js, hello-compare.js).
+    if (name === 'browser') {
+      mod.connectCapture({
+        importCapture: (file, keylog, opts) => engine.importCapture(file, keylog, opts),
+        browserHello: (opts) => engine.browserHello(opts),
+      });
+    }
+    render();
+  }
+
+  let watching = false;
+  /**
+   * loadWhenIdle, once the first session is on screen and the main thread idle, watches the parts
+   * below the first screen: each loads when it comes near the viewport, keyboard focus reaches it or
+   * the visitor first presses Tab (below-fold.js watchParts).
+   */
   function loadWhenIdle() {
-    if (idleAsked || later) return;
-    idleAsked = true;
+    if (watching) return;
+    watching = true;
     const idle = globalThis.requestIdleCallback || ((fn) => setTimeout(fn, 50));
-    idle(() => { if (!disposed) loadLater({ oneByOne: true }).catch(() => {}); }, { timeout: 2000 });
+    idle(() => {
+      if (disposed) return;
+      const stop = watchParts(root, PART_NAMES.filter((name) => !parts.has(name)), (name, mod) => {
+        if (!parts.has(name)) parts.set(name, Promise.resolve(partLoaded(name, mod)));
+      });
+      disposers.push(stop);
+    }, { timeout: 2000 });
   }
 
   let labAsked = false;
@@ -1460,13 +1449,6 @@ export function createView({
       || (routed && /^#[a-z][\w-]*$/i.test(location.hash)) || !$('tls-step-panel');
     if (arrival.attack || arrival.scenario) preloadLab();
     if (wantsLater) loadLater().catch(() => {});
-    // Bring your own capture, and a real browser's hello (capture-import.js, hello-compare.js).
-    if ($('tls-capture-import, tls-hello-compare')) {
-      import('./components/capture-import.js').then(({ connectCapture }) => connectCapture({
-        importCapture: (file, keylog, opts) => engine.importCapture(file, keylog, opts),
-        browserHello: (opts) => engine.browserHello(opts),
-      }));
-    }
     // The recorded first session, shown while the engine starts (when it is not here yet).
     if (!recordedNow && firstSession && showsSession()) showRecorded(since).catch(() => {});
     // The keys kept in this browser (or the starter pair) are read while the engine starts.
