@@ -29,9 +29,6 @@
 import { toHex } from './hex.js';
 import { normalizeBase } from './server-url.js';
 
-// Until model/route.js imports it from server-url.js itself.
-export { normalizeBase };
-
 export const TOKEN = 'Tls-Playground-Token';
 export const STATE = 'Tls-Playground-State';
 export const TRACE = 'Tls-Playground-Trace';
