@@ -19,14 +19,21 @@
 //     (internal/strconv/pow10tab.go, 696 128-bit mantissas) for
 //     _strconv/pow10tab.go, which computes them as the package is initialised.
 //
+// and, for the core engine alone (-tags core), leaves P-224, P-384 and P-521
+// out of crypto/ecdsa, crypto/ecdh and crypto/elliptic (about 60 KB of the
+// core's brotli): four of Go's files are split in a copy for every other
+// build and an edited one for the core (curves.go says how and why).
+//
 // It is written for one version of those files (their SHA-256 below). If one
 // of Go's files differs (another Go release), it says so on stderr, prints
 // nothing, and the build goes on without the overlay: the modules then carry
-// Go's tables (about 110 KB more brotli) and nothing else changes. To move to
-// a new Go: check that p256.go still aliases p256GeneratorTables into
-// p256PrecomputedEmbed, that ScalarBaseMult reads only p256GeneratorTables,
-// and that const.go and pow10tab.go still declare only these tables, then
-// update the hashes and run this package's tests.
+// Go's tables (about 110 KB more brotli) and the core all four curves (about
+// 60 KB more), and nothing else changes. To move to a new Go: check that
+// p256.go still aliases p256GeneratorTables into p256PrecomputedEmbed, that
+// ScalarBaseMult reads only p256GeneratorTables, that const.go and
+// pow10tab.go still declare only these tables, and that curves.go's edits
+// still apply (they fail loudly when they do not), then update the hashes and
+// run this package's tests.
 //
 // -tests adds _nistec/tlsplay_table_test.go, _aes/tlsplay_const_test.go and
 // _strconv/tlsplay_pow10_test.go to their packages (the computed tables
@@ -58,6 +65,11 @@ var written = map[string]string{
 	"crypto/internal/fips140/nistec/p256_table.go": "ba494ee6fc933a189b5dad8cff8d86b8b19786cfdb27929453a4c851cfdc802b",
 	"crypto/internal/fips140/aes/const.go":         "1e425707426f310a093c92512a88c134f508801dae0326b1deea4c7e135fdf38",
 	"internal/strconv/pow10tab.go":                 "1c4356efc589a293b12b6af86f0fca7a88d139d01876ba98306cc1aae2e19ab4",
+	// The core's split files (curves.go).
+	"crypto/ecdsa/ecdsa.go":                  "61d06e6707ef461f7e77fcff654430dea46970edd446ac49dc3692dd5b43ac55",
+	"crypto/ecdh/nist.go":                    "1c4f8e4e6d809ab78d22a2255b237cfddb2e957b57c07927ef7fb414ff622953",
+	"crypto/elliptic/nistec.go":              "19452fe2c70d7b0136868829fc6466fe6ee8394c996d78bc1e7a4d27964a594b",
+	"crypto/internal/fips140/ecdsa/ecdsa.go": "a8cada6e2681439e415b81b698f94aa499d1ba7157fc4fb9e34881ba9d082ec3",
 }
 
 // ours is what replaces each file (a file of this folder; p256.go is edited
@@ -153,6 +165,29 @@ func write(dir string, tests bool) (string, error) {
 	if tests {
 		add(testFiles)
 	}
+	// The core's files (curves.go): Go's file for every other build, an edited
+	// copy beside it for -tags core, and ours that the copies call.
+	for _, split := range coreSplits {
+		edited, err := split.edit(files[split.file])
+		if err != nil {
+			return "", fmt.Errorf("editing Go's %s for the core: %v", split.file, err)
+		}
+		flat := strings.ReplaceAll(split.file, "/", "_")
+		all, core := filepath.Join(dir, "core", flat), filepath.Join(dir, "core", "tlsplay_core_"+flat)
+		if err := os.MkdirAll(filepath.Dir(all), 0o755); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(all, constrained("!core", "scripts/wasm-overlay: Go's "+split.file+" as it is, in every build but the core (curves.go)", files[split.file]), 0o644); err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(core, constrained("core", "scripts/wasm-overlay: Go's "+split.file+" for the core: without P-224, P-384 and P-521 (curves.go)", edited), 0o644); err != nil {
+			return "", err
+		}
+		goFile := filepath.Join(src, filepath.FromSlash(split.file))
+		replace[goFile] = all
+		replace[filepath.Join(filepath.Dir(goFile), "tlsplay_core_"+filepath.Base(goFile))] = core
+	}
+	add(coreFiles)
 	out, err := json.MarshalIndent(map[string]any{"Replace": replace}, "", "  ")
 	if err != nil {
 		return "", err
@@ -166,7 +201,7 @@ func write(dir string, tests bool) (string, error) {
 
 func warn(why string) {
 	bar := strings.Repeat("!", 78)
-	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256, AES and powers-of-ten tables (about 110 KB more brotli).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
+	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256, AES and powers-of-ten tables (about 110 KB more brotli), and the core P-224, P-384 and P-521 (about 60 KB more).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
 }
 
 // gorootDir is the GOROOT of the go command on PATH (the one that builds).

@@ -210,9 +210,12 @@ func TestP256WycheproofECDSA(t *testing.T) {
 // TestOverlay writes the overlay and runs, natively with -tags purego (the
 // generic P-256 and AES code, as in wasm) and the overlay: the computed tables
 // against Go's literals, Go's own tests of crypto/ecdh, crypto/ecdsa,
-// crypto/elliptic, AES (crypto/internal/fips140/aes, crypto/aes),
-// crypto/cipher (GCM), internal/strconv and strconv, and this package's P-256
-// tests.
+// crypto/elliptic, crypto/internal/fips140/ecdsa, crypto/x509 (the files the
+// core splits, as every other build has them), AES
+// (crypto/internal/fips140/aes, crypto/aes), crypto/cipher (GCM),
+// internal/strconv and strconv, and this package's P-256 tests; then with
+// -tags core,purego, the core's curves (core_test.go) and the P-256 tests
+// again.
 func TestOverlay(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs go test in a child process: native only")
@@ -228,11 +231,13 @@ func TestOverlay(t *testing.T) {
 		t.Fatal("Go's files are not the ones the overlay was written for: move it (see main.go)")
 	}
 	for _, args := range [][]string{
-		{"-run", "TestTLSPlayComputed", "crypto/internal/fips140/nistec", "crypto/internal/fips140/aes", "internal/strconv"},
-		{"-skip", "TestP256PrecomputedTable", "crypto/ecdh", "crypto/ecdsa", "crypto/elliptic", "crypto/internal/fips140/aes", "crypto/aes", "crypto/cipher", "internal/strconv", "strconv"},
-		{"-run", "TestP256", "."},
+		{"-tags", "purego", "-run", "TestTLSPlayComputed", "crypto/internal/fips140/nistec", "crypto/internal/fips140/aes", "internal/strconv"},
+		{"-tags", "purego", "-skip", "TestP256PrecomputedTable", "crypto/ecdh", "crypto/ecdsa", "crypto/elliptic", "crypto/internal/fips140/ecdsa", "crypto/internal/fips140/aes", "crypto/aes", "crypto/cipher", "crypto/x509", "internal/strconv", "strconv"},
+		{"-tags", "purego", "-run", "TestP256", "."},
+		// The core (curves.go): P-224, P-384 and P-521 refused, P-256 whole.
+		{"-tags", "core,purego", "-run", "TestCore|TestP256", "."},
 	} {
-		cmd := exec.Command("go", append([]string{"test", "-count=1", "-tags", "purego", flagValue}, args...)...)
+		cmd := exec.Command("go", append([]string{"test", "-count=1", flagValue}, args...)...)
 		out, err := cmd.CombinedOutput()
 		if err != nil || bytes.Contains(out, []byte("no tests to run")) {
 			t.Fatalf("go test %s: %v\n%s", strings.Join(args, " "), err, out)
