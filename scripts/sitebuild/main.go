@@ -253,6 +253,20 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 		return nil, nil, fmt.Errorf("%s has no %s (the service worker's template)", o.Site, swTemplate)
 	}
 
+	// The page's own code and styles, without their comments (strip.go).
+	for p, data := range code {
+		var err error
+		switch {
+		case strings.HasPrefix(p, "js/") && strings.HasSuffix(p, ".js"):
+			code[p], err = stripJS(p, data)
+		case strings.HasPrefix(p, "css/") && strings.HasSuffix(p, ".css"):
+			code[p], err = stripCSS(p, data)
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+
 	// The engine's default URL, in the worker that loads it.
 	worker, ok := code[workerFile]
 	if !ok {
@@ -334,7 +348,10 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 		return nil, nil, err
 	}
 	line := "const BUILD = " + string(filled) + "; " + swMarker
-	out[swTemplate] = swLine.ReplaceAllLiteral(swText, []byte(line))
+	// Its comments go too (strip.go), the marker's with them, once the line is filled in.
+	if out[swTemplate], err = stripJS(swTemplate, swLine.ReplaceAllLiteral(swText, []byte(line))); err != nil {
+		return nil, nil, err
+	}
 
 	for _, data := range out {
 		b.Sizes.Dist += int64(len(data))
