@@ -10,6 +10,8 @@
 // the cold one.
 //
 //   node bench/cold-bench.mjs URL [rounds]     (in tests/, the site served at URL)
+//   STATE=1 node bench/cold-bench.mjs …         (each setup gives back the certificates the build
+//                                                issued, as the page's first setup does)
 //   node bench/cold-bench.mjs URL_A URL_B … [rounds]
 //     several builds, a round of each in turn (A, B, A, B, …: what load on
 //     the machine does falls on all alike), one column per build
@@ -33,9 +35,18 @@ try {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(base + 'build.json');
-    const times = await page.evaluate(async () => {
+    const times = await page.evaluate(async (STATE) => {
       const build = await (await fetch('/build.json')).json();
       const { STARTER_KEYS: keys } = await import('/' + build.assets + 'js/starter-keys.js');
+      // The certificates the build issued to the starter keys, which the page's first setup gives back
+      // (model/first-session.js): STATE=1 makes every setup do so, as the page's first live session does.
+      const withState = STATE;
+      let state = null;
+      if (withState) {
+        const { readFirstSession } = await import('/' + build.assets + 'js/model/first-session.js');
+        state = readFirstSession(await (await fetch('/' + build.assets + 'first-session.json')).json())?.state;
+        if (!state) throw new Error('STATE=1: this build has no first-session.json with a setupState');
+      }
       const worker = new Worker('/' + build.assets + 'js/engine-worker.js');
       const started = performance.now();
       const waiting = new Map();
@@ -59,7 +70,8 @@ try {
         if (!answer.ok) throw new Error(`${method}: ${answer.error}`);
         out.push([name, performance.now() - t]);
       };
-      const setup = { keyType: 'rsa', keyBits: 2048, serverName: 'playground.test', caKeyPem: keys.ca, keyPem: keys.server };
+      const setup = { keyType: 'rsa', keyBits: 2048, serverName: state ? state.serverName : 'playground.test', caKeyPem: keys.ca, keyPem: keys.server };
+      if (state) setup.state = state;
       for (let i = 1; i <= 3; i++) {
         await timed(`setup, call ${i}`, 'setup', setup);
         await timed(`classic newSession, call ${i}`, 'newSession', { mode: 'classic' });
@@ -68,7 +80,7 @@ try {
       }
       worker.terminate();
       return out;
-    });
+    }, process.env.STATE === '1');
     for (const [name, ms] of times) {
       if (!rows.has(name)) rows.set(name, bases.map(() => []));
       rows.get(name)[at].push(ms);
