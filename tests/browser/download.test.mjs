@@ -16,7 +16,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { useSite, waitReady, idle, chooseMode, dist } from './helpers.mjs';
+import { useSite, waitReady, idle, chooseMode, dist, reach } from './helpers.mjs';
 
 const site = useSite();
 const single = path.join(dist, 'tls-playground.html');
@@ -51,6 +51,7 @@ test('every mode: the capture opens decrypted in tshark, the key log is the engi
   const { page, problems } = await site.openPage(t);
   await page.goto(`${site.origin}/#mode=classic&step=7`);
   await waitReady(page);
+  await reach(page, 'tls-capture-download'); // below the first screen: loaded as it comes near
   for (const mode of ['classic', 'ecdhe', 'tls13']) {
     await chooseMode(page, mode);
     const text = `typed in ${mode}: pin 2468`;

@@ -224,6 +224,21 @@ export async function idle(page) {
   await page.waitForFunction(() => document.body.dataset.busy === 'false', null, { timeout: 30_000 });
 }
 
+/**
+ * reach scrolls to the first element matching selector, of a part of the page that loads only as it
+ * comes near the screen (site/js/below-fold.js), and waits until its module has run. Playwright's click
+ * scrolls only to an element that exists, and what such a part shows does not until then.
+ */
+export async function reach(page, selector) {
+  await page.waitForFunction((sel) => {
+    const el = document.querySelector(sel);
+    if (!el) return false;
+    if (customElements.get(el.localName)) return true;
+    el.scrollIntoView({ block: 'center' });
+    return false;
+  }, selector, { timeout: 30_000, polling: 100 });
+}
+
 /** chooseMode selects a mode with the mode switch (if it is not on screen) and waits for its new session. */
 export async function chooseMode(page, mode) {
   if (await page.getByTestId(`mode-${mode}`).isChecked()) return;
