@@ -1,18 +1,21 @@
 package main
 
-// The core engine without P-224, P-384 and P-521 (go build -tags core).
+// The core engine's own cuts of Go's standard library (go build -tags core:
+// what the page's first view loads; the lab, the server and every test
+// without the tag build Go's files as they are).
 //
-// The page's first view (the core module) makes and reads only RSA, P-256
-// and Ed25519 keys: pki issues those three, the servers it talks to are the
-// playground's own. Yet crypto/x509 reaches every NIST curve (its key parsers
-// name all four), and crypto/ecdsa's switches instantiate Go's generic ECDSA
-// and the fiat field arithmetic once per curve: about 450 KB of code, 55 KB
-// of brotli, of which the first view runs none.
+// The overlay splits some of Go's files in two: Go's file as it is, with
+// `!core` added to its build constraint, and beside it an edited copy for
+// `core` (coreSplits: each edit must match Go 1.26.8's text exactly and
+// fails loudly otherwise; the SHA-256 of each file is checked first, with
+// the others). The copies call our files in _core (coreFiles).
 //
-// For the core only, the overlay splits four of Go's files in two: Go's file
-// as it is, with the constraint `//go:build !core` added (the lab, the
-// server, the tests: nothing changes), and beside it an edited copy with
-// `//go:build core`, in which those three curves have no arithmetic:
+// 1. No P-224, P-384 or P-521. The first view makes and reads only RSA,
+// P-256 and Ed25519 keys: pki issues those three, the servers it talks to
+// are the playground's own. Yet crypto/x509 reaches every NIST curve (its
+// key parsers name all four), and crypto/ecdsa's switches instantiate Go's
+// generic ECDSA and the fiat field arithmetic once per curve: about 450 KB
+// of code, 60 KB of the core's brotli, of which the first view runs none.
 //
 //   - crypto/ecdsa/ecdsa.go: each `case elliptic.P384():` (and P-224,
 //     P-521) of the nine curve switches returns errCurveNotInCore instead of
@@ -31,9 +34,12 @@ package main
 // an error that says the core has P-256 only and the lab has the others
 // (x509.ParseCertificate, ParsePKCS8PrivateKey, ParseECPrivateKey; signing,
 // verification and key generation the same way), and nothing panics on the
-// paths crypto/x509 and crypto/ecdsa take. Go's files are read and edited
-// when the overlay is written; each edit must match Go 1.26.8's text
-// exactly (the SHA-256 of each file is checked first, with the others).
+// paths crypto/x509 and crypto/ecdsa take.
+//
+// 2. No system roots (crypto/x509/root_unix.go, editSystemRoots): about 9 KB.
+//
+// 3. net's /etc/protocols reader is not linked by net's initialiser
+// (net/lookup_unix.go, editProtocols).
 
 import (
 	"bytes"
@@ -53,6 +59,8 @@ var coreSplits = []coreSplit{
 	{"crypto/ecdh/nist.go", editECDH},
 	{"crypto/elliptic/nistec.go", editElliptic},
 	{"crypto/internal/fips140/ecdsa/ecdsa.go", editFIPSECDSA},
+	{"crypto/x509/root_unix.go", editSystemRoots},
+	{"net/lookup_unix.go", editProtocols},
 }
 
 // coreFiles are our files that the edited copies call, added to Go's
@@ -61,6 +69,7 @@ var coreFiles = map[string]string{
 	"crypto/ecdsa/tlsplay_core.go":    "_core/ecdsa.go",
 	"crypto/ecdh/tlsplay_core.go":     "_core/ecdh.go",
 	"crypto/elliptic/tlsplay_core.go": "_core/elliptic.go",
+	"crypto/x509/tlsplay_core.go":     "_core/x509.go",
 }
 
 // coreCaseReturn is a switch case on one of the omitted curves and the line
@@ -137,15 +146,24 @@ func editECDH(src []byte) ([]byte, error) {
 }
 
 // editElliptic: crypto/elliptic's P-224, P-384 and P-521 are omittedCurve
-// values (their parameters, set by initP224 and the others as before).
+// values, whose parameters are set when first asked for (omittedCurve.Params
+// calls initP384Params, Go's initP384), not by initAll with P-256's: parsing
+// their decimal constants took a few milliseconds of the first setup, and
+// only a P-224 comparison in crypto/ecdsa's switches ever asks.
 func editElliptic(src []byte) ([]byte, error) {
 	out := src
 	for _, c := range []string{"224", "384", "521"} {
-		old := "var p" + c + " = &nistCurve[*nistec.P" + c + "Point]{\n\tnewPoint: nistec.NewP" + c + "Point,\n}\n"
-		if bytes.Count(out, []byte(old)) != 1 {
-			return nil, fmt.Errorf("no single declaration of p%s", c)
+		for _, e := range [][2]string{
+			{"var p" + c + " = &nistCurve[*nistec.P" + c + "Point]{\n\tnewPoint: nistec.NewP" + c + "Point,\n}\n",
+				"var p" + c + " = &omittedCurve{}\n"},
+			{"func initP" + c + "() {\n",
+				"func initP" + c + "() {} // the core: when first asked for (omittedCurve.Params)\n\nfunc initP" + c + "Params() {\n"},
+		} {
+			if bytes.Count(out, []byte(e[0])) != 1 {
+				return nil, fmt.Errorf("no single %q", e[0])
+			}
+			out = bytes.Replace(out, []byte(e[0]), []byte(e[1]), 1)
 		}
-		out = bytes.Replace(out, []byte(old), []byte("var p"+c+" = &omittedCurve{}\n"), 1)
 	}
 	return out, mustNotMention(out, `P(224|384|521)Point`)
 }
@@ -187,9 +205,54 @@ func mustNotMention(src []byte, expr string) error {
 	return nil
 }
 
-// constrained puts a build constraint at the top of a Go file (before its
-// copyright: line comments may precede a constraint) and says where it
-// comes from.
+// goBuild is a file's build constraint line.
+var goBuild = regexp.MustCompile(`(?m)^//go:build (.*)$`)
+
+// constrained adds a build constraint to a Go file and says where the file
+// comes from: at the top (before its copyright: line comments may precede a
+// constraint), or joined to the file's own constraint (`//go:build (X) &&
+// expr`).
 func constrained(expr, why string, src []byte) []byte {
+	if m := goBuild.FindSubmatchIndex(src); m != nil && m[0] < bytes.Index(src, []byte("\npackage ")) {
+		out := append([]byte{}, src[:m[0]]...)
+		out = append(out, "//go:build ("+string(src[m[2]:m[3]])+") && "+expr+"\n\n// "+why...)
+		return append(out, src[m[1]:]...)
+	}
 	return append([]byte("//go:build "+expr+"\n\n// "+why+"\n\n"), src...)
+}
+
+// loadSystemRoots is the function of crypto/x509 (root_unix.go, which
+// js/wasm builds) that reads the system's certificates from files.
+var loadSystemRoots = regexp.MustCompile(`(?ms)^func loadSystemRoots\(\) \(\*CertPool, error\) \{\n.*?^\}\n`)
+
+// editSystemRoots: the core's crypto/x509 reads no system roots. In a
+// browser there are none to read (wasm_exec.js has no file system: every
+// open fails, and Verify without Roots fails with x509.SystemRootsError, as
+// it does here); the engine always verifies against its own roots. Reading
+// files linked the os package's file and directory code into the core.
+func editSystemRoots(src []byte) ([]byte, error) {
+	if len(loadSystemRoots.FindAllIndex(src, -1)) != 1 {
+		return nil, fmt.Errorf("no single loadSystemRoots")
+	}
+	return loadSystemRoots.ReplaceAll(src, []byte("func loadSystemRoots() (*CertPool, error) {\n\treturn nil, errNoSystemRoots\n}\n")), nil
+}
+
+// editProtocols: net's reader of /etc/protocols (lookup_unix.go, which
+// js/wasm builds) is a function, not a package-level sync.OnceFunc: Go's
+// variable is initialised as the package starts, which linked the reader
+// (and with it os.Open and the file system calls) into every program that
+// imports net, as crypto/x509 does; the core never looks a protocol up.
+// The same once-only reading, called the same way.
+func editProtocols(src []byte) ([]byte, error) {
+	for _, e := range [][2]string{
+		{"var readProtocolsOnce = sync.OnceFunc(func() {\n",
+			"var readProtocolsDone sync.Once\n\nfunc readProtocolsOnce() { readProtocolsDone.Do(readProtocols) }\n\nfunc readProtocols() {\n"},
+		{"\n})\n\n// lookupProtocol looks up", "\n}\n\n// lookupProtocol looks up"},
+	} {
+		if bytes.Count(src, []byte(e[0])) != 1 {
+			return nil, fmt.Errorf("no single %q", e[0])
+		}
+		src = bytes.Replace(src, []byte(e[0]), []byte(e[1]), 1)
+	}
+	return src, nil
 }

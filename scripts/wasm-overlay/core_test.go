@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"fmt"
 	"math/big"
 	"os"
@@ -20,7 +21,7 @@ import (
 	"time"
 )
 
-// The core's curves (curves.go), with the overlay and -tags core, as the
+// The core's cuts (core.go), with the overlay and -tags core, as the
 // core engine is built. TestOverlay runs these natively with -tags
 // core,purego; in wasm:
 //
@@ -33,7 +34,7 @@ const omittedInCore = "is not in the playground's core engine"
 func overlaid(t *testing.T) {
 	t.Helper()
 	if got := fmt.Sprintf("%T", elliptic.P384()); got != "*elliptic.omittedCurve" {
-		t.Fatalf("elliptic.P384() is a %s: built -tags core without scripts/wasm-overlay (its curves.go)", got)
+		t.Fatalf("elliptic.P384() is a %s: built -tags core without scripts/wasm-overlay (its core.go)", got)
 	}
 }
 
@@ -166,5 +167,33 @@ func TestCoreP256(t *testing.T) {
 	s2, err2 := b.ECDH(a.PublicKey())
 	if err1 != nil || err2 != nil || string(s1) != string(s2) {
 		t.Fatalf("P-256 ECDH: %v, %v, equal %v", err1, err2, string(s1) == string(s2))
+	}
+}
+
+// TestCoreNoSystemRoots: the core reads no system roots (there are none in
+// a browser): SystemCertPool and Verify without Roots fail and say so;
+// Verify with Roots (what the engine does) is unchanged (TestCoreP256).
+func TestCoreNoSystemRoots(t *testing.T) {
+	overlaid(t)
+	if pool, err := x509.SystemCertPool(); pool != nil || err == nil || !strings.Contains(err.Error(), "reads no system roots") {
+		t.Fatalf("SystemCertPool: %v, %v", pool, err)
+	}
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "roots.example"},
+		NotBefore: time.Now(), NotAfter: time.Now().Add(time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rootsErr x509.SystemRootsError
+	if _, err := cert.Verify(x509.VerifyOptions{}); !errors.As(err, &rootsErr) || !strings.Contains(err.Error(), "reads no system roots") {
+		t.Fatalf("Verify without Roots: %v", err)
 	}
 }

@@ -19,19 +19,21 @@
 //     (internal/strconv/pow10tab.go, 696 128-bit mantissas) for
 //     _strconv/pow10tab.go, which computes them as the package is initialised.
 //
-// and, for the core engine alone (-tags core), leaves P-224, P-384 and P-521
-// out of crypto/ecdsa, crypto/ecdh and crypto/elliptic (about 60 KB of the
-// core's brotli): four of Go's files are split in a copy for every other
-// build and an edited one for the core (curves.go says how and why).
+// and, for the core engine alone (-tags core), cuts what the first view
+// never runs out of Go's standard library: P-224, P-384 and P-521 from
+// crypto/ecdsa, crypto/ecdh and crypto/elliptic (about 60 KB of the core's
+// brotli), the system roots' file reading from crypto/x509 (about 9 KB).
+// Each such file of Go's is split in a copy for every other build and an
+// edited one for the core (core.go says how and why).
 //
 // It is written for one version of those files (their SHA-256 below). If one
 // of Go's files differs (another Go release), it says so on stderr, prints
 // nothing, and the build goes on without the overlay: the modules then carry
-// Go's tables (about 110 KB more brotli) and the core all four curves (about
-// 60 KB more), and nothing else changes. To move to a new Go: check that
+// Go's tables (about 110 KB more brotli) and the core Go's files as they
+// are (about 70 KB more), and nothing else changes. To move to a new Go: check that
 // p256.go still aliases p256GeneratorTables into p256PrecomputedEmbed, that
 // ScalarBaseMult reads only p256GeneratorTables, that const.go and
-// pow10tab.go still declare only these tables, and that curves.go's edits
+// pow10tab.go still declare only these tables, and that core.go's edits
 // still apply (they fail loudly when they do not), then update the hashes and
 // run this package's tests.
 //
@@ -65,11 +67,13 @@ var written = map[string]string{
 	"crypto/internal/fips140/nistec/p256_table.go": "ba494ee6fc933a189b5dad8cff8d86b8b19786cfdb27929453a4c851cfdc802b",
 	"crypto/internal/fips140/aes/const.go":         "1e425707426f310a093c92512a88c134f508801dae0326b1deea4c7e135fdf38",
 	"internal/strconv/pow10tab.go":                 "1c4356efc589a293b12b6af86f0fca7a88d139d01876ba98306cc1aae2e19ab4",
-	// The core's split files (curves.go).
+	// The core's split files (core.go).
 	"crypto/ecdsa/ecdsa.go":                  "61d06e6707ef461f7e77fcff654430dea46970edd446ac49dc3692dd5b43ac55",
 	"crypto/ecdh/nist.go":                    "1c4f8e4e6d809ab78d22a2255b237cfddb2e957b57c07927ef7fb414ff622953",
 	"crypto/elliptic/nistec.go":              "19452fe2c70d7b0136868829fc6466fe6ee8394c996d78bc1e7a4d27964a594b",
 	"crypto/internal/fips140/ecdsa/ecdsa.go": "a8cada6e2681439e415b81b698f94aa499d1ba7157fc4fb9e34881ba9d082ec3",
+	"crypto/x509/root_unix.go":               "421c066f193250dc1adaf13fce4779fc3dc576e20faa86e43bc22af6c9536a14",
+	"net/lookup_unix.go":                     "7fc0ecb91aa268d3dbd6dad3b6b806d92223e11782d6fc1b4dcc4f5f9a4b788e",
 }
 
 // ours is what replaces each file (a file of this folder; p256.go is edited
@@ -165,7 +169,7 @@ func write(dir string, tests bool) (string, error) {
 	if tests {
 		add(testFiles)
 	}
-	// The core's files (curves.go): Go's file for every other build, an edited
+	// The core's files (core.go): Go's file for every other build, an edited
 	// copy beside it for -tags core, and ours that the copies call.
 	for _, split := range coreSplits {
 		edited, err := split.edit(files[split.file])
@@ -177,10 +181,10 @@ func write(dir string, tests bool) (string, error) {
 		if err := os.MkdirAll(filepath.Dir(all), 0o755); err != nil {
 			return "", err
 		}
-		if err := os.WriteFile(all, constrained("!core", "scripts/wasm-overlay: Go's "+split.file+" as it is, in every build but the core (curves.go)", files[split.file]), 0o644); err != nil {
+		if err := os.WriteFile(all, constrained("!core", "scripts/wasm-overlay: Go's "+split.file+" as it is, in every build but the core (core.go)", files[split.file]), 0o644); err != nil {
 			return "", err
 		}
-		if err := os.WriteFile(core, constrained("core", "scripts/wasm-overlay: Go's "+split.file+" for the core: without P-224, P-384 and P-521 (curves.go)", edited), 0o644); err != nil {
+		if err := os.WriteFile(core, constrained("core", "scripts/wasm-overlay: Go's "+split.file+" edited for the core (core.go)", edited), 0o644); err != nil {
 			return "", err
 		}
 		goFile := filepath.Join(src, filepath.FromSlash(split.file))
@@ -201,7 +205,7 @@ func write(dir string, tests bool) (string, error) {
 
 func warn(why string) {
 	bar := strings.Repeat("!", 78)
-	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256, AES and powers-of-ten tables (about 110 KB more brotli), and the core P-224, P-384 and P-521 (about 60 KB more).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
+	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256, AES and powers-of-ten tables (about 110 KB more brotli), and the core Go's ecdsa, ecdh, elliptic and x509 as they are (about 70 KB more).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
 }
 
 // gorootDir is the GOROOT of the go command on PATH (the one that builds).

@@ -214,8 +214,8 @@ func TestP256WycheproofECDSA(t *testing.T) {
 // core splits, as every other build has them), AES
 // (crypto/internal/fips140/aes, crypto/aes), crypto/cipher (GCM),
 // internal/strconv and strconv, and this package's P-256 tests; then with
-// -tags core,purego, the core's curves (core_test.go) and the P-256 tests
-// again.
+// -tags core,purego, the core's cuts (core_test.go), the P-256 tests again
+// and net's protocol lookup.
 func TestOverlay(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs go test in a child process: native only")
@@ -234,8 +234,9 @@ func TestOverlay(t *testing.T) {
 		{"-tags", "purego", "-run", "TestTLSPlayComputed", "crypto/internal/fips140/nistec", "crypto/internal/fips140/aes", "internal/strconv"},
 		{"-tags", "purego", "-skip", "TestP256PrecomputedTable", "crypto/ecdh", "crypto/ecdsa", "crypto/elliptic", "crypto/internal/fips140/ecdsa", "crypto/internal/fips140/aes", "crypto/aes", "crypto/cipher", "crypto/x509", "internal/strconv", "strconv"},
 		{"-tags", "purego", "-run", "TestP256", "."},
-		// The core (curves.go): P-224, P-384 and P-521 refused, P-256 whole.
+		// The core (core.go): P-224, P-384 and P-521 refused, P-256 whole.
 		{"-tags", "core,purego", "-run", "TestCore|TestP256", "."},
+		{"-tags", "core,purego", "-run", "TestLookupProtocol", "net"},
 	} {
 		cmd := exec.Command("go", append([]string{"test", "-count=1", flagValue}, args...)...)
 		out, err := cmd.CombinedOutput()

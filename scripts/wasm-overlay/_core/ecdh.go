@@ -1,5 +1,5 @@
 // This file is added to Go's crypto/ecdh in the playground's core engine
-// (scripts/wasm-overlay, curves.go): there P384() and P521() answer
+// (scripts/wasm-overlay, core.go): there P384() and P521() answer
 // errCurveNotInCore from every operation, whose arithmetic the core does
 // not carry.
 

@@ -1,5 +1,5 @@
 // This file is added to Go's crypto/ecdsa in the playground's core engine
-// (scripts/wasm-overlay, curves.go): there the package's switches answer
+// (scripts/wasm-overlay, core.go): there the package's switches answer
 // errCurveNotInCore for P-224, P-384 and P-521, whose arithmetic the core
 // does not carry.
 

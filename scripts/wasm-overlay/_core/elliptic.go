@@ -1,12 +1,15 @@
 // This file is added to Go's crypto/elliptic in the playground's core engine
-// (scripts/wasm-overlay, curves.go): there P224(), P384() and P521() return
+// (scripts/wasm-overlay, core.go): there P224(), P384() and P521() return
 // an omittedCurve, their parameters without the arithmetic.
 
 //go:build core
 
 package elliptic
 
-import "math/big"
+import (
+	"math/big"
+	"sync"
+)
 
 // omittedCurve is a NIST curve the core engine left out: Params tells its
 // name, size and constants (what crypto/x509, crypto/ecdsa and the
@@ -16,10 +19,25 @@ import "math/big"
 // arithmetic, so these panics are for a caller that goes around them
 // (crypto/elliptic's deprecated low-level functions).
 type omittedCurve struct {
-	params *CurveParams // set by initP224, initP384 and initP521, as for Go's curves
+	once   sync.Once
+	params *CurveParams
 }
 
-func (c *omittedCurve) Params() *CurveParams { return c.params }
+// Params sets the curve's parameters on the first call (Go's initP384,
+// renamed initP384Params in the core's copy of nistec.go).
+func (c *omittedCurve) Params() *CurveParams {
+	c.once.Do(func() {
+		switch c {
+		case p224:
+			initP224Params()
+		case p384:
+			initP384Params()
+		case p521:
+			initP521Params()
+		}
+	})
+	return c.params
+}
 
 func (c *omittedCurve) IsOnCurve(x, y *big.Int) bool { panic(c.omitted("IsOnCurve")) }
 
@@ -40,5 +58,5 @@ func (c *omittedCurve) Unmarshal(data []byte) (x, y *big.Int) { return nil, nil 
 func (c *omittedCurve) UnmarshalCompressed(data []byte) (x, y *big.Int) { return nil, nil }
 
 func (c *omittedCurve) omitted(op string) string {
-	return "crypto/elliptic: " + c.params.Name + " " + op + ": the playground's core engine has no arithmetic on this curve, only P-256's (scripts/wasm-overlay); the lab engine (go build ./wasm, without -tags core) has it"
+	return "crypto/elliptic: " + c.Params().Name + " " + op + ": the playground's core engine has no arithmetic on this curve, only P-256's (scripts/wasm-overlay); the lab engine (go build ./wasm, without -tags core) has it"
 }
