@@ -41,8 +41,10 @@ type ResumeOptions struct {
 	Seed []byte
 }
 
-// resume12 resumes a TLS 1.2 session (session ID or RFC 5077 ticket). It is
-// set by resume12.go's init (package tls12's resumption, H9); nil until then.
+// resume12 resumes a TLS 1.2 session (session ID or RFC 5077 ticket). Every
+// build sets it (resume12_hook.go) but the page's core engine (build tag
+// core), which never resumes (resume is a lab method): the linker then
+// leaves resume12.go's second connection out of it.
 var resume12 func(s *Session, opt ResumeOptions) (*Session, error)
 
 // Resume runs a second connection from the same client to the same server,
@@ -64,7 +66,7 @@ func (s *Session) Resume(opt ResumeOptions) (*Session, error) {
 			return nil, fmt.Errorf("session: psk_ke and 0-RTT early data are TLS 1.3 features (RFC 8446, Sections 2.2 and 2.3): the %s mode resumes with a session ID or a ticket only", s.mode)
 		}
 		if resume12 == nil {
-			return nil, errors.New("resumption in TLS 1.2: not yet")
+			return nil, errors.New("session: TLS 1.2 resumption is not in this build of the engine (the page's core): it is in the lab build")
 		}
 		return resume12(s, opt)
 	}

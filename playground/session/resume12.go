@@ -22,8 +22,6 @@ import (
 	"tlsplayground/playground/trace"
 )
 
-func init() { resume12 = resumeTLS12 }
-
 // Resumption12By: how a TLS 1.2 client offers the session. "ticket" needs
 // the ticket the server sent; "session-id" the session ID it gave.
 const (
