@@ -10,7 +10,7 @@ import (
 )
 
 // coreWithoutCurves says whether this build is the core as build.sh makes
-// it: -tags core with scripts/wasm-overlay, whose curves.go leaves P-224,
+// it: -tags core with scripts/wasm-overlay, whose core.go leaves P-224,
 // P-384 and P-521 out of crypto/ecdsa, crypto/ecdh and crypto/elliptic.
 func coreWithoutCurves() bool {
 	return fmt.Sprintf("%T", elliptic.P384()) == "*elliptic.omittedCurve"
