@@ -40,8 +40,8 @@ const PARTS = {
   lab: {
     select: 'tls-attack-lab',
     margin: 1.5,
-    // The panels first, each in a task of its own; the lab's element last. Mallory's download
-    // and the lab's "Embed this" are hidden until an attack is shown: they come with it.
+    // The panels first, each in a task of its own; the lab's element last. Mallory's download,
+    // the lab's "Embed this" (hidden until an attack is shown) and the attacks' code come with it.
     modules: [
       () => import('./components/lab-panel.js'),
       () => import('./components/exposure-panel.js'),
@@ -52,6 +52,7 @@ const PARTS = {
       () => import('./components/resumption-panel.js'),
       () => import('./components/capture-download.js'),
       () => import('./components/embed-code.js'),
+      () => import('./lab-attacks.js'), // what the attacks ask the engine (lab.js imports it on the first one)
       () => import('./components/attack-lab.js'),
     ],
     exports: 1, // exposure-panel.js: connectExposure
