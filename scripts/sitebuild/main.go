@@ -160,6 +160,9 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("Go's JS glue: %w (Go 1.24+ keeps it in $(go env GOROOT)/lib/wasm)", err)
 	}
+	if wasmExec, err = stripGlue(wasmExec); err != nil {
+		return nil, nil, err
+	}
 	outAbs, err := filepath.Abs(o.Out)
 	if err != nil {
 		return nil, nil, err

@@ -33,7 +33,7 @@ func inputs(t *testing.T, tag, out string) Options {
 	if err := os.WriteFile(wasm, fakeWasm(tag), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(exec, []byte("'use strict'; // Go's glue\n"), 0o644); err != nil {
+	if err := os.WriteFile(exec, []byte("// Copyright: Go's glue\n'use strict'; // a comment that goes\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return Options{Site: "../../site", Wasm: wasm, WasmExec: exec, Out: out}
@@ -125,7 +125,7 @@ func TestBuild(t *testing.T) {
 		t.Errorf("the worker still names %s", wasmLiteral)
 	}
 	// It starts with Go's glue (no importScripts before the engine runs).
-	if !strings.HasPrefix(worker, "'use strict'; // Go's glue\n") || !strings.Contains(worker, "function lazyModule(") {
+	if !strings.HasPrefix(worker, "// Copyright: Go's glue\n'use strict';\n") || !strings.Contains(worker, "function lazyModule(") {
 		t.Errorf("the worker does not start with Go's glue followed by its own code: %.80q", worker)
 	}
 

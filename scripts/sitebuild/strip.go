@@ -11,7 +11,8 @@ import (
 // or a stack trace is the source's. What is not a comment is copied byte for
 // byte: strings, template literals (with ${} inside), regular expression
 // literals. The build fails on anything unterminated rather than guessing.
-// Go's glue (wasm_exec.js) keeps its comments and its licence.
+// Go's glue (wasm_exec.js, which the engine worker starts with) keeps its
+// licence: the comment lines it starts with.
 
 // regexAfter lists the keywords after which a slash starts a regular
 // expression literal, not a division (as scripts/singlefile's tokenizer).
@@ -248,4 +249,23 @@ func stripCSS(name string, src []byte) ([]byte, error) {
 		}
 	}
 	return out.Bytes(), nil
+}
+
+// stripGlue returns Go's wasm_exec.js without its comments but the lines of
+// // comments it starts with (its copyright and licence), kept as they are.
+func stripGlue(src []byte) ([]byte, error) {
+	head := 0
+	for head < len(src) && bytes.HasPrefix(src[head:], []byte("//")) {
+		end := bytes.IndexByte(src[head:], '\n')
+		if end < 0 {
+			head = len(src)
+			break
+		}
+		head += end + 1
+	}
+	rest, err := stripJS("wasm_exec.js", src[head:])
+	if err != nil {
+		return nil, err
+	}
+	return append(src[:head:head], rest...), nil
 }

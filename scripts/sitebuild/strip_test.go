@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -97,5 +98,27 @@ func TestStripSite(t *testing.T) {
 		if len(got) >= len(src) && bytes.Contains(src, []byte("//")) {
 			t.Errorf("%s: nothing stripped", f)
 		}
+	}
+}
+
+// TestStripGlue strips this Go's wasm_exec.js: its licence stays, the other comments go.
+func TestStripGlue(t *testing.T) {
+	out, err := exec.Command("go", "env", "GOROOT").Output()
+	if err != nil {
+		t.Skipf("go env GOROOT: %v", err)
+	}
+	src, err := os.ReadFile(filepath.Join(strings.TrimSpace(string(out)), "lib/wasm/wasm_exec.js"))
+	if err != nil {
+		t.Skipf("Go's glue: %v", err)
+	}
+	got, err := stripGlue(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(got, []byte("// Copyright ")) || !bytes.Contains(got, []byte("BSD-style")) {
+		t.Errorf("the licence is not kept: %.120q", got)
+	}
+	if len(got) >= len(src) || bytes.Count(got, []byte("\n")) != bytes.Count(src, []byte("\n")) {
+		t.Errorf("stripped %d bytes in %d lines from %d in %d", len(got), bytes.Count(got, []byte("\n")), len(src), bytes.Count(src, []byte("\n")))
 	}
 }
