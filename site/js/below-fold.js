@@ -118,7 +118,8 @@ export function partsUnder(root) {
 export function watchParts(root, names, loaded) {
   const doc = root.ownerDocument || root;
   const win = doc.defaultView || globalThis;
-  const pending = new Set(names.filter((name) => root.querySelector(PARTS[name].select)));
+  const waiting = new Set(names.filter((name) => root.querySelector(PARTS[name].select))); // not loaded yet
+  const asked = new Map(); // name → whether it was asked for at once (now)
   const observers = [];
   const stops = [];
   const stop = () => {
@@ -127,19 +128,28 @@ export function watchParts(root, names, loaded) {
     observers.length = 0;
     stops.length = 0;
   };
+  // go asks for a part: one module a task, or (now) the rest at once, e.g. once it is on screen.
   const go = (name, now) => {
-    if (!pending.delete(name)) return;
-    loadPart(name, { now }).then((mod) => loaded(name, mod), () => { pending.add(name); });
-    if (!pending.size) stop();
+    if (!waiting.has(name) || asked.get(name) === true || (asked.has(name) && !now)) return;
+    const first = !asked.has(name);
+    asked.set(name, now);
+    const p = loadPart(name, { now });
+    if (!first) return;
+    p.then((mod) => {
+      waiting.delete(name);
+      loaded(name, mod);
+      if (!waiting.size) stop();
+    }, () => { asked.delete(name); });
   };
-  if (!pending.size) return stop;
+  if (!waiting.size) return stop;
   if (typeof win.IntersectionObserver !== 'function') {
-    for (const name of [...pending]) go(name, false);
+    for (const name of waiting) go(name, false);
     return stop;
   }
-  // One observer per margin (rootMargin is the observer's): a screen is the viewport's height.
-  const byMargin = new Map();
-  for (const name of pending) {
+  // One observer per margin (rootMargin is the observer's; a screen is the viewport's height): a
+  // part within its margin loads one module a task, a part on screen at once.
+  const byMargin = new Map([[0, [...waiting]]]);
+  for (const name of waiting) {
     const m = PARTS[name].margin;
     if (!byMargin.has(m)) byMargin.set(m, []);
     byMargin.get(m).push(name);
@@ -150,7 +160,7 @@ export function watchParts(root, names, loaded) {
       for (const e of entries) {
         if (!e.isIntersecting) continue;
         const name = list.find((n) => e.target.matches(PARTS[n].select));
-        if (name) go(name, false); // a screen or more away: one module a task
+        if (name) go(name, margin === 0);
       }
     }, { rootMargin: `${pct} 0px ${pct} 0px` });
     for (const name of list) for (const el of root.querySelectorAll(PARTS[name].select)) observer.observe(el);
@@ -161,11 +171,11 @@ export function watchParts(root, names, loaded) {
   const onFocus = (e) => {
     const t = e.target;
     if (!(t instanceof win.Element)) return;
-    for (const name of [...pending]) if (t.closest(PARTS[name].select)) go(name, true);
+    for (const name of waiting) if (t.closest(PARTS[name].select)) go(name, true);
   };
   const onKey = (e) => {
     if (e.key !== 'Tab') return;
-    for (const name of [...pending]) go(name, false);
+    for (const name of waiting) go(name, false);
   };
   doc.addEventListener('focusin', onFocus);
   doc.addEventListener('keydown', onKey);
