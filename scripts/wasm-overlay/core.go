@@ -20,7 +20,9 @@ package main
 //   - crypto/ecdsa/ecdsa.go: each `case elliptic.P384():` (and P-224,
 //     P-521) of the nine curve switches returns errCurveNotInCore instead of
 //     calling the generic code (false for VerifyASN1, no crypto/ecdh curve
-//     for curveToECDH);
+//     for curveToECDH), and so does the default case of GenerateKey,
+//     SignASN1 and VerifyASN1, which took any other curve to Go's math/big
+//     code (ecdsa_legacy.go and crypto/elliptic's CurveParams arithmetic);
 //   - crypto/ecdh/nist.go: P384() and P521() keep their curve values, whose
 //     four operations return errCurveNotInCore;
 //   - crypto/elliptic/nistec.go: P224(), P384() and P521() keep their
@@ -124,7 +126,20 @@ func editECDSA(src []byte) ([]byte, error) {
 	if n != 26 {
 		return nil, fmt.Errorf("%d cases on P-224, P-384 and P-521 found, want 26 (8 switches over three curves, curveToECDH over two)", n)
 	}
-	return out, mustNotMention(out, `ecdsa\.P(224|384|521)\(\)|nistec\.NewP(224|384|521)Point`)
+	// Any other curve (a custom elliptic.Curve) went to Go's generic
+	// math/big code (ecdsa_legacy.go, with crypto/elliptic's CurveParams
+	// arithmetic): the core has none either.
+	for _, e := range [][2]string{
+		{"\tdefault:\n\t\treturn generateLegacy(c, r)\n", "\tdefault:\n\t\treturn nil, errCurveNotInCore(c.Params().Name)\n"},
+		{"\tdefault:\n\t\treturn signLegacy(priv, r, hash)\n", "\tdefault:\n\t\treturn nil, errCurveNotInCore(priv.Curve.Params().Name)\n"},
+		{"\tdefault:\n\t\treturn verifyLegacy(pub, hash, sig)\n", "\tdefault:\n\t\treturn false\n"},
+	} {
+		if bytes.Count(out, []byte(e[0])) != 1 {
+			return nil, fmt.Errorf("no single %q", e[0])
+		}
+		out = bytes.Replace(out, []byte(e[0]), []byte(e[1]), 1)
+	}
+	return out, mustNotMention(out, `ecdsa\.P(224|384|521)\(\)|nistec\.NewP(224|384|521)Point|Legacy\(`)
 }
 
 // ecdhReturn is one operation of crypto/ecdh's P-384 or P-521 curve value.

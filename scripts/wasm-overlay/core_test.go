@@ -115,6 +115,21 @@ func TestCoreOmittedCurvesOperations(t *testing.T) {
 			t.Errorf("%s: Unmarshal gave a point", tc.name)
 		}
 	}
+	// Any other curve (Go's math/big code for it, ecdsa_legacy.go, is not in
+	// the core either): P-256's parameters under another name.
+	custom := *elliptic.P256().Params()
+	custom.Name = "custom-256"
+	if _, err := ecdsa.GenerateKey(&custom, rand.Reader); err == nil || !strings.Contains(err.Error(), "custom-256 "+omittedInCore) {
+		t.Errorf("a custom curve: GenerateKey: %v", err)
+	}
+	priv := &ecdsa.PrivateKey{PublicKey: ecdsa.PublicKey{Curve: &custom, X: custom.Gx, Y: custom.Gy}, D: big.NewInt(1)}
+	digest := sha256.Sum256([]byte("m"))
+	if _, err := ecdsa.SignASN1(rand.Reader, priv, digest[:]); err == nil || !strings.Contains(err.Error(), omittedInCore) {
+		t.Errorf("a custom curve: SignASN1: %v", err)
+	}
+	if ecdsa.VerifyASN1(&priv.PublicKey, digest[:], []byte{0x30, 0x06, 0x02, 0x01, 0x01, 0x02, 0x01, 0x01}) {
+		t.Errorf("a custom curve: VerifyASN1 accepted a signature")
+	}
 	for _, c := range []ecdh.Curve{ecdh.P384(), ecdh.P521()} {
 		if _, err := c.GenerateKey(rand.Reader); err == nil || !strings.Contains(err.Error(), omittedInCore) {
 			t.Errorf("ecdh %v: GenerateKey: %v", c, err)
