@@ -1,6 +1,6 @@
 //go:build ignore
 
-// gen writes site/js/glossary-data.js from the catalogue: run it with
+// gen writes site/js/glossary-data.js and glossary-terms.js from the catalogue: run it with
 // `go generate ./playground/glossary`.
 package main
 
@@ -12,11 +12,16 @@ import (
 )
 
 func main() {
-	b, err := glossary.JSModule()
-	if err != nil {
-		log.Fatalf("glossary: %v", err)
-	}
-	if err := os.WriteFile(glossary.JSPath, b, 0o644); err != nil {
-		log.Fatalf("glossary: %v", err)
+	for _, m := range []struct {
+		path string
+		make func() ([]byte, error)
+	}{{glossary.JSPath, glossary.JSModule}, {glossary.JSTermsPath, glossary.JSTermsModule}} {
+		b, err := m.make()
+		if err != nil {
+			log.Fatalf("glossary: %v", err)
+		}
+		if err := os.WriteFile(m.path, b, 0o644); err != nil {
+			log.Fatalf("glossary: %v", err)
+		}
 	}
 }

@@ -78,19 +78,24 @@ func TestCitations(t *testing.T) {
 	}
 }
 
-// TestJSModuleFresh fails when site/js/glossary-data.js no longer matches
-// the catalogue: run `go generate ./playground/glossary`.
+// TestJSModuleFresh fails when site/js/glossary-data.js or glossary-terms.js
+// no longer matches the catalogue: run `go generate ./playground/glossary`.
 func TestJSModuleFresh(t *testing.T) {
-	want, err := JSModule()
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(JSPath)
-	if err != nil {
-		t.Fatalf("%v: run go generate ./playground/glossary", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s is stale: run go generate ./playground/glossary", JSPath)
+	for _, m := range []struct {
+		path string
+		make func() ([]byte, error)
+	}{{JSPath, JSModule}, {JSTermsPath, JSTermsModule}} {
+		want, err := m.make()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := os.ReadFile(m.path)
+		if err != nil {
+			t.Fatalf("%v: run go generate ./playground/glossary", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("%s is stale: run go generate ./playground/glossary", m.path)
+		}
 	}
 }
 

@@ -22,8 +22,9 @@ async function hexOf(locator) {
   return (await locator.textContent()).replace(/[^0-9a-f]/gi, '').toLowerCase();
 }
 
-/** glossaryShown waits for index.html's <tls-glossary> to draw its entries. */
+/** glossaryShown scrolls to index.html's <tls-glossary> (it draws its entries only as it comes near) and waits for them. */
 async function glossaryShown(page) {
+  await page.locator('tls-glossary').scrollIntoViewIfNeeded();
   await page.locator('tls-glossary [data-testid="glossary"]').waitFor();
 }
 

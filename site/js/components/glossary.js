@@ -2,7 +2,10 @@
 // copied into ../glossary-data.js by `go generate`): the term, what it
 // stands for, a short explanation and the RFC sections it rests on. Each
 // entry has the id "glossary-<id>", so a link such as #glossary-prf lands on
-// it (and :target highlights it).
+// it (and :target highlights it). The list is built, and its entries
+// imported, only as it comes near the screen, on the visitor's first Tab or
+// when a link asks for an entry (issue 9: the first view loads only the
+// terms, ../glossary-terms.js, which the step texts link).
 //
 // The helpers beside it serve the other components:
 //   linkTerms(text, seen)  text → text nodes and <a class="glossary-term">
@@ -12,20 +15,20 @@
 //   citations(list)        "RFC 8446 §4.1.2" → <a> to the RFC Editor's page.
 // No innerHTML: every node is built with dom.js.
 
-import { h, soon } from '../dom.js';
-import { GLOSSARY, CITATION_PATTERN } from '../glossary-data.js';
+import { h } from '../dom.js';
+import { TERMS, CITATION_PATTERN } from '../glossary-terms.js';
 
 const CITATION = new RegExp(CITATION_PATTERN);
 
 // The fragment the page was opened with, read before the view rewrites it.
 const initialHash = location.hash;
 
-/** byID maps an entry's id to the entry. */
-const byID = new Map(GLOSSARY.map((e) => [e.id, e]));
+/** byID maps an entry's id to its term ({id, term, expansion, match}). */
+const byID = new Map(TERMS.map((e) => [e.id, e]));
 
 /** phraseOwner maps each phrase that links to an entry to the entry's id. */
 const phraseOwner = new Map();
-for (const e of GLOSSARY) for (const p of e.match) phraseOwner.set(p, e.id);
+for (const e of TERMS) for (const p of e.match) phraseOwner.set(p, e.id);
 
 function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -45,7 +48,7 @@ export function anchorID(id) {
   return `glossary-${id}`;
 }
 
-/** entry returns the glossary entry with the id, or undefined. */
+/** entry returns the term of the glossary entry with the id ({id, term, expansion, match}), or undefined. */
 export function entry(id) {
   return byID.get(id);
 }
@@ -110,19 +113,22 @@ export function citations(list) {
 
 /**
  * showEntry opens the entry with the id in the page's <tls-glossary>, if
- * there is one: scrolls it into view, marks it and moves focus to it. It
- * reports whether it found the entry. The fragment is left alone (the page's
- * own fragment names the step shown).
+ * there is one: scrolls it into view, marks it and moves focus to it, once
+ * the list is built (it may have to import the entries first: a frame or
+ * two). It reports whether there is a list to show the entry in. The
+ * fragment is left alone (the page's own fragment names the step shown).
  */
 export function showEntry(id) {
-  // A list not built yet (it is built after the first screen) is built now.
-  for (const list of document.querySelectorAll('tls-glossary')) if (typeof list.build === 'function') list.build();
-  const el = document.getElementById(anchorID(id));
-  if (!el) return false;
-  const list = el.closest('tls-glossary');
-  if (list) list.mark(id);
-  el.scrollIntoView({ block: 'start' });
-  el.focus({ preventScroll: true });
+  const lists = [...document.querySelectorAll('tls-glossary')].filter((list) => typeof list.build === 'function');
+  if (!lists.length || !byID.has(id)) return false;
+  Promise.all(lists.map((list) => list.build())).then(() => {
+    const el = document.getElementById(anchorID(id));
+    if (!el) return;
+    const list = el.closest('tls-glossary');
+    if (list) list.mark(id);
+    el.scrollIntoView({ block: 'start' });
+    el.focus({ preventScroll: true });
+  }, () => {});
   return true;
 }
 
@@ -130,10 +136,18 @@ export class Glossary extends HTMLElement {
   connectedCallback() {
     if (!this.wired) {
       this.wired = true;
-      // The list sits at the end of the page: it is built in a task of its
-      // own, after the first screen's (issue 9: no long task at load), or at
-      // once when something asks for an entry (showEntry).
-      soon(this, () => this.build());
+      // The list sits at the end of the page: it is built when it comes within
+      // two screens of the view, on the first Tab (the keyboard may go there),
+      // or at once when something asks for an entry (showEntry).
+      if (typeof IntersectionObserver === 'function') {
+        this.near = new IntersectionObserver((entries) => {
+          if (entries.some((e) => e.isIntersecting)) this.build();
+        }, { rootMargin: '200% 0px 200% 0px' });
+        this.near.observe(this);
+      } else {
+        this.build();
+      }
+      this.onKey = (e) => { if (e.key === 'Tab') this.build(); };
       this.onHash = () => this.follow(location.hash);
       const settled = () => ['ready', 'failed'].includes(document.body.dataset.state);
       if (/^#glossary-/.test(initialHash) && !settled()) {
@@ -146,19 +160,29 @@ export class Glossary extends HTMLElement {
       }
     }
     window.addEventListener('hashchange', this.onHash);
+    document.addEventListener('keydown', this.onKey);
   }
 
   disconnectedCallback() {
     window.removeEventListener('hashchange', this.onHash);
+    document.removeEventListener('keydown', this.onKey);
   }
 
-  /** build makes the list, once; the page may be opened on #glossary-<id>: it is shown then. */
+  /**
+   * build imports the entries and makes the list, once: → when it is made. The page may be opened on
+   * #glossary-<id>: it is shown then.
+   */
   build() {
-    if (this.built) return;
-    this.built = true;
-    this.render();
-    // Shown once laid out, and again once the page is ready (its first session may have scrolled to the step).
-    requestAnimationFrame(() => this.follow(initialHash));
+    if (!this.built) {
+      if (this.near) this.near.disconnect();
+      this.built = import('../glossary-data.js').then(({ GLOSSARY }) => {
+        this.render(GLOSSARY);
+        // Shown once laid out, and again once the page is ready (its first session may have scrolled to the step).
+        requestAnimationFrame(() => this.follow(initialHash));
+      });
+      this.built.catch(() => { this.built = null; }); // offline before it was stored: tried again when asked again
+    }
+    return this.built;
   }
 
   /** follow shows the entry a fragment names, if it names one. */
@@ -174,14 +198,15 @@ export class Glossary extends HTMLElement {
     if (dt) dt.parentElement.classList.add('current');
   }
 
-  render() {
+  /** render lists the entries (glossary-data.js GLOSSARY). */
+  render(entries) {
     const titleID = 'glossary-title';
     this.replaceChildren(h('section', { class: 'glossary', 'aria-labelledby': titleID, 'data-testid': 'glossary' },
       h('h2', { id: titleID }, 'Glossary'),
       h('p', { class: 'explanation' },
         'Every term the steps use, spelled out, with the RFC sections it comes from. A term underlined in a step links here; each entry is a link of its own (#glossary-prf, …). ',
         'The same list prints in a terminal with "tlsplay glossary".'),
-      h('dl', { class: 'glossary-list' }, GLOSSARY.map((e) => h('div', { class: 'glossary-entry', 'data-testid': `glossary-entry-${e.id}` },
+      h('dl', { class: 'glossary-list' }, entries.map((e) => h('div', { class: 'glossary-entry', 'data-testid': `glossary-entry-${e.id}` },
         h('dt', { id: anchorID(e.id), tabindex: -1 },
           h('dfn', null, e.term), ' ', h('span', { class: 'expansion' }, e.expansion)),
         h('dd', null,
