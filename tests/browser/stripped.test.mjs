@@ -1,0 +1,86 @@
+// The page's code ships without its comments (scripts/sitebuild/strip.go): a
+// check of the built site that does not trust the stripper's tokenizer.
+// Every .js file of the dist parses as what it is (node --check: a module,
+// or a classic script: Go's glue, the engine worker, the early scripts, the
+// service worker). And each file of site/js, line by line, is its source
+// line, or the source line with only a comment cut off its end, or an empty
+// line where the source had a comment's line: a regular expression or a
+// division taken for the other would show here as a cut that is not one.
+// No browser: it reads the dist (TLS_PLAYGROUND_DIST, as the others).
+//
+//   TLS_PLAYGROUND_DIST=/tmp/dist node --test tests/browser/stripped.test.mjs
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { root, dist, build } from './helpers.mjs';
+
+/** files lists the files under dir, recursively, relative to it. */
+function files(dir, base = dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? files(p, base) : [path.relative(base, p)];
+  });
+}
+
+// The classic scripts: loaded with <script src> (no type=module), as a worker, or as the service worker.
+const CLASSIC = new Set(['wasm_exec.js', 'js/engine-worker.js', 'js/engine-start.js', 'js/first-session-start.js', 'js/boot.js']);
+
+test('every .js file the site ships parses, as a module or as a classic script', () => {
+  const b = build();
+  const code = path.join(dist, b.assets);
+  const all = [
+    ...files(code).filter((f) => f.endsWith('.js')).map((f) => ({ file: path.join(code, f), classic: CLASSIC.has(f) })),
+    { file: path.join(dist, 'sw.js'), classic: true },
+  ];
+  assert.ok(all.length > 40, `only ${all.length} files found in ${code}`);
+  for (const { file, classic } of all) {
+    const src = readFileSync(file);
+    try {
+      execFileSync(process.execPath, ['--check', `--input-type=${classic ? 'commonjs' : 'module'}`], { input: src, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (err) {
+      assert.fail(`${path.relative(dist, file)} does not parse as ${classic ? 'a classic script' : 'a module'}:\n${err.stderr}`);
+    }
+  }
+});
+
+/** comment says whether text (a line's end, trimmed) is where a comment starts, or a line inside a block comment. */
+const comment = (text) => text.startsWith('//') || text.startsWith('/*') || text.startsWith('*');
+
+test('the stripped code is its source with only comments cut: line by line', () => {
+  const b = build();
+  const code = path.join(dist, b.assets);
+  const sources = files(path.join(root, 'site/js')).filter((f) => f.endsWith('.js'));
+  let cut = 0;
+  for (const f of sources) {
+    if (f === 'engine-worker.js') continue; // Go's glue comes first there: its lines are not the source's
+    const built = path.join(code, 'js', f);
+    if (!existsSync(built)) continue;
+    const src = readFileSync(path.join(root, 'site/js', f), 'utf8').split('\n');
+    const out = readFileSync(built, 'utf8').split('\n');
+    assert.equal(out.length, src.length, `js/${f}: ${out.length} lines shipped, ${src.length} in the source`);
+    let inBlock = false;
+    for (let i = 0; i < src.length; i++) {
+      const s = src[i];
+      const o = out[i];
+      const where = `js/${f}:${i + 1}`;
+      if (o === s) continue;
+      cut++;
+      if (o === '') {
+        assert.ok(inBlock || comment(s.trim()), `${where}: a line emptied that is not a comment: ${JSON.stringify(s)}`);
+      } else {
+        assert.ok(s.startsWith(o), `${where}: changed, not cut: ${JSON.stringify(s)} → ${JSON.stringify(o)}`);
+        assert.ok(comment(s.slice(o.length).trim()), `${where}: what was cut is not a comment: ${JSON.stringify(s.slice(o.length))}`);
+      }
+      // A block comment that goes on to the next line (its lines are emptied too).
+      const rest = inBlock ? s : s.slice(o.length);
+      const open = rest.lastIndexOf('/*');
+      const close = rest.lastIndexOf('*/');
+      if (open > close) inBlock = true;
+      else if (close >= 0) inBlock = false;
+    }
+  }
+  assert.ok(cut > 1000, `only ${cut} lines stripped: is the dist built by scripts/build.sh?`);
+});
