@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"strings"
+
+	"tlsplayground/scripts/jssyntax"
 )
 
 // This file is a JavaScript tokenizer, just good enough to find the import
@@ -31,18 +33,12 @@ type token struct {
 	nlBefore   bool   // a line break between the previous token and this one
 }
 
-// regexAfter lists the keywords after which a slash starts a regular expression.
-var regexAfter = map[string]bool{
-	"return": true, "typeof": true, "instanceof": true, "in": true, "of": true, "new": true,
-	"delete": true, "void": true, "throw": true, "case": true, "do": true, "else": true,
-	"yield": true, "await": true,
-}
-
-func isIdentStart(c byte) bool {
-	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
-}
-
-func isIdentPart(c byte) bool { return isIdentStart(c) || c >= '0' && c <= '9' }
+// The rules shared with scripts/sitebuild's comment stripper (scripts/jssyntax).
+var (
+	regexAfter   = jssyntax.RegexAfter
+	isIdentStart = jssyntax.IdentStart
+	isIdentPart  = jssyntax.IdentPart
+)
 
 // lexError is a tokenizing failure with its place.
 func lexError(name string, src string, at int, format string, args ...any) error {

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+
+	"tlsplayground/scripts/jssyntax"
 )
 
 // The page's code ships without its comments (issue 9, the first view's
@@ -14,19 +16,12 @@ import (
 // Go's glue (wasm_exec.js, which the engine worker starts with) keeps its
 // licence: the comment lines it starts with.
 
-// regexAfter lists the keywords after which a slash starts a regular
-// expression literal, not a division (as scripts/singlefile's tokenizer).
-var regexAfter = map[string]bool{
-	"return": true, "typeof": true, "instanceof": true, "in": true, "of": true, "new": true,
-	"delete": true, "void": true, "throw": true, "case": true, "do": true, "else": true,
-	"yield": true, "await": true,
-}
-
-func identStart(c byte) bool {
-	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
-}
-
-func identPart(c byte) bool { return identStart(c) || c >= '0' && c <= '9' }
+// The rules shared with scripts/singlefile's tokenizer (scripts/jssyntax).
+var (
+	regexAfter = jssyntax.RegexAfter
+	identStart = jssyntax.IdentStart
+	identPart  = jssyntax.IdentPart
+)
 
 // stripError is a failure at byte at of src, with its line.
 func stripError(name string, src []byte, at int, what string) error {
