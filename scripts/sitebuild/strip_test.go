@@ -12,7 +12,8 @@ import (
 func TestStripJS(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"a = 1; // a comment\nb = 2;", "a = 1;\nb = 2;"},
-		{"  // a whole line\n  x();\n", "\n  x();\n"},
+		{"  // a whole line\n  x();\n", "\nx();\n"},
+		{"f(() => {\n\tx = `\n  kept\n`;\n    y(' a');\n});", "f(() => {\nx = `\n  kept\n`;\ny(' a');\n});"},
 		{"/* two\nlines */\nz", "\n\nz"},
 		{"a/**/b", "a b"},
 		{"a /* c */ b", "a b"},
@@ -46,6 +47,7 @@ func TestStripJS(t *testing.T) {
 func TestStripCSS(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"/* head */\na { b: c; } /* d */\n", "\na { b: c; }\n"},
+		{"a {\n  b: c;\n  content: '\\\n  x';\n}", "a {\nb: c;\ncontent: '\\\n  x';\n}"},
 		{`a::before { content: "/* not */"; }`, `a::before { content: "/* not */"; }`},
 		{"a/**/b { }", "a b { }"},
 	} {

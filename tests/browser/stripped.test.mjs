@@ -3,8 +3,8 @@
 // Every .js file of the dist parses as what it is (node --check: a module,
 // or a classic script: Go's glue, the engine worker, the early scripts, the
 // service worker). And each file of site/js, line by line, is its source
-// line, or the source line with only a comment cut off its end, or an empty
-// line where the source had a comment's line: a regular expression or a
+// line (its indentation may go), or the source line with only a comment cut
+// off its end, or an empty line where the source had a comment's line: a regular expression or a
 // division taken for the other would show here as a cut that is not one.
 // No browser: it reads the dist (TLS_PLAYGROUND_DIST, as the others).
 //
@@ -63,15 +63,16 @@ test('the stripped code is its source with only comments cut: line by line', () 
     assert.equal(out.length, src.length, `js/${f}: ${out.length} lines shipped, ${src.length} in the source`);
     let inBlock = false;
     for (let i = 0; i < src.length; i++) {
-      const s = src[i];
-      const o = out[i];
+      // Indentation goes too (outside literals; a template literal's lines keep theirs).
+      const s = src[i].trimStart();
+      const o = out[i].trimStart();
       const where = `js/${f}:${i + 1}`;
       if (o === s) continue;
       cut++;
       if (o === '') {
-        assert.ok(inBlock || comment(s.trim()), `${where}: a line emptied that is not a comment: ${JSON.stringify(s)}`);
+        assert.ok(inBlock || comment(s.trim()), `${where}: a line emptied that is not a comment: ${JSON.stringify(src[i])}`);
       } else {
-        assert.ok(s.startsWith(o), `${where}: changed, not cut: ${JSON.stringify(s)} → ${JSON.stringify(o)}`);
+        assert.ok(s.startsWith(o), `${where}: changed, not cut: ${JSON.stringify(src[i])} → ${JSON.stringify(out[i])}`);
         assert.ok(comment(s.slice(o.length).trim()), `${where}: what was cut is not a comment: ${JSON.stringify(s.slice(o.length))}`);
       }
       // A block comment that goes on to the next line (its lines are emptied too).
