@@ -42,6 +42,9 @@ package main
 //
 // 3. net's /etc/protocols reader is not linked by net's initialiser
 // (net/lookup_unix.go, editProtocols).
+//
+// 4. No GODEBUG bisect matcher (internal/godebug/godebug.go,
+// editGodebugBisect).
 
 import (
 	"bytes"
@@ -63,6 +66,7 @@ var coreSplits = []coreSplit{
 	{"crypto/internal/fips140/ecdsa/ecdsa.go", editFIPSECDSA},
 	{"crypto/x509/root_unix.go", editSystemRoots},
 	{"net/lookup_unix.go", editProtocols},
+	{"internal/godebug/godebug.go", editGodebugBisect},
 }
 
 // coreFiles are our files that the edited copies call, added to Go's
@@ -263,6 +267,24 @@ func editProtocols(src []byte) ([]byte, error) {
 		{"var readProtocolsOnce = sync.OnceFunc(func() {\n",
 			"var readProtocolsDone sync.Once\n\nfunc readProtocolsOnce() { readProtocolsDone.Do(readProtocols) }\n\nfunc readProtocols() {\n"},
 		{"\n})\n\n// lookupProtocol looks up", "\n}\n\n// lookupProtocol looks up"},
+	} {
+		if bytes.Count(src, []byte(e[0])) != 1 {
+			return nil, fmt.Errorf("no single %q", e[0])
+		}
+		src = bytes.Replace(src, []byte(e[0]), []byte(e[1]), 1)
+	}
+	return src, nil
+}
+
+// editGodebugBisect: in the core a GODEBUG setting's "#pattern" suffix
+// (for golang.org/x/tools/cmd/bisect, which finds the call that a setting
+// changes) is dropped and the setting applies everywhere: nobody bisects
+// Go's runtime from a web page, and the matcher (internal/bisect) came
+// with every package that reads a GODEBUG setting (crypto/x509, net).
+func editGodebugBisect(src []byte) ([]byte, error) {
+	for _, e := range [][2]string{
+		{"\tif v.bisect != nil && !v.bisect.Stack(&stderr) {\n\t\treturn \"\"\n\t}\n", ""},
+		{"\t\t\t\t\t\t\tv.bisect, _ = bisect.New(arg[j+1:])\n", "\t\t\t\t\t\t\t_ = bisect.New // the core: no bisect matcher (scripts/wasm-overlay)\n"},
 	} {
 		if bytes.Count(src, []byte(e[0])) != 1 {
 			return nil, fmt.Errorf("no single %q", e[0])

@@ -214,8 +214,8 @@ func TestP256WycheproofECDSA(t *testing.T) {
 // core splits, as every other build has them), AES
 // (crypto/internal/fips140/aes, crypto/aes), crypto/cipher (GCM),
 // internal/strconv and strconv, and this package's P-256 tests; then with
-// -tags core,purego, the core's cuts (core_test.go), the P-256 tests again
-// and net's protocol lookup.
+// -tags core,purego, the core's cuts (core_test.go), the P-256 tests again,
+// net's protocol lookup and internal/godebug's settings.
 func TestOverlay(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs go test in a child process: native only")
@@ -237,6 +237,7 @@ func TestOverlay(t *testing.T) {
 		// The core (core.go): P-224, P-384 and P-521 refused, P-256 whole.
 		{"-tags", "core,purego", "-run", "TestCore|TestP256", "."},
 		{"-tags", "core,purego", "-run", "TestLookupProtocol", "net"},
+		{"-tags", "core,purego", "-skip", "Bisect", "internal/godebug"}, // the core has no bisect matcher
 	} {
 		cmd := exec.Command("go", append([]string{"test", "-count=1", flagValue}, args...)...)
 		out, err := cmd.CombinedOutput()
