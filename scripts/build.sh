@@ -52,18 +52,20 @@ done <scripts/wasm-gcflags
 # scripts/wasm-overlay: Go's P-256 base-point table (88,064 incompressible bytes, about 83 KB
 # of the core's brotli) is computed on first use instead, AES's tables (8 KB, about 9 KB) and
 # strconv's powers of ten (11 KB, about 10 KB) as their packages start; and the core alone
-# (-tags core) has no P-224, P-384 or P-521 in crypto/ecdsa, ecdh and elliptic (about 60 KB:
-# the first view makes and reads RSA, P-256 and Ed25519 keys only; such a certificate or key
-# fails there with an error that names the lab, which has them). The overlay prints nothing,
+# (-tags core) has no P-224, P-384, P-521 or custom curves in crypto/ecdsa, ecdh and elliptic
+# (about 70 KB: the first view makes and reads RSA, P-256 and Ed25519 keys only; such a
+# certificate or key fails there with an error that names the lab, which has them), no system
+# roots' file reading, net's /etc/protocols reader not linked by net's initialiser and no
+# GODEBUG bisect matcher (about 21 KB; scripts/wasm-overlay/core.go). The overlay prints nothing,
 # and says why loudly, when this Go's files are not the ones it was written for (then Go's
 # files stay).
 # TLSPLAY_OVERLAY=0 builds with Go's tables (a "before" for an A/B of the first P-256 use).
 overlay=()
 if [[ "${TLSPLAY_OVERLAY:-}" == 0 ]]; then
-  echo "build.sh: TLSPLAY_OVERLAY=0: without scripts/wasm-overlay (Go's P-256, AES and powers-of-ten tables shipped)"
+  echo "build.sh: TLSPLAY_OVERLAY=0: without scripts/wasm-overlay (Go's P-256, AES and powers-of-ten tables shipped, Go's files in the core)"
 else
   flag="$(go run ./scripts/wasm-overlay -dir "$tmp/overlay")"
-  if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256, AES and powers-of-ten tables computed, not shipped; the core without P-224, P-384 and P-521)"; fi
+  if [[ -n "$flag" ]]; then overlay=("$flag"); echo "build.sh: with scripts/wasm-overlay (the P-256, AES and powers-of-ten tables computed, not shipped; the core's cuts of Go's files, core.go)"; fi
 fi
 echo "build.sh: GOOS=js GOARCH=wasm go build -tags core ./wasm (the core), go build ./wasm (the lab), with scripts/wasm-gcflags"
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" ${coreflags[@]+"${coreflags[@]}"} -tags core -o "$tmp/engine.wasm" ./wasm

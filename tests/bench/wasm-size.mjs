@@ -9,7 +9,8 @@
 //   node tests/bench/wasm-size.mjs FILE.wasm [rows]            one module
 //   node tests/bench/wasm-size.mjs NAME=FILE.wasm … [--rows=N]  several, one table each
 //   node tests/bench/wasm-size.mjs --build [--rows=N]           builds them, as below
-//   (--build) --no-overlay: without scripts/wasm-overlay (Go's P-256, AES and powers-of-ten tables, for a before/after)
+//   (--build) --no-overlay: without scripts/wasm-overlay (Go's P-256, AES and powers-of-ten tables, and the
+//   core with Go's files as they are: its cuts in core.go; for a before/after)
 //   (any form) --share-quality=N: estimate the per-package shares at brotli quality N
 //   (the totals stay brotli-11); quicker on a busy machine
 //
@@ -58,7 +59,7 @@ if (argv.includes('--build')) {
   const overlay = argv.includes('--no-overlay') ? '' : execFileSync('go', ['run', './scripts/wasm-overlay', '-dir', path.join(tmp, 'overlay')],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
   const ov = overlay ? [overlay] : [];
-  if (!overlay) console.error('wasm-size: without scripts/wasm-overlay (Go\'s P-256, AES and powers-of-ten tables in every module)');
+  if (!overlay) console.error('wasm-size: without scripts/wasm-overlay (Go\'s P-256, AES and powers-of-ten tables in every module, Go\'s files in the core)');
   const specs = [
     ['engine', [...ov, ...gcflags, ...coreflags, '-tags', 'core', './wasm'], 'wasm/main.go'],
     ['lab', [...ov, ...gcflags, './wasm'], 'wasm/main.go'],
