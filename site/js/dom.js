@@ -156,17 +156,6 @@ function postTask(fn) {
 }
 
 /**
- * yieldToMain resolves in a later task, so that a long piece of work can let
- * the browser paint and answer input between its chunks:
- * for (const chunk of chunks) { render(chunk); await yieldToMain(); }
- */
-export function yieldToMain() {
-  const scheduler = globalThis.scheduler;
-  if (scheduler && typeof scheduler.yield === 'function') return scheduler.yield();
-  return new Promise((resolve) => postTask(resolve));
-}
-
-/**
  * layOutInTurn has elements that are laid out only near the view
  * (content-visibility: auto) laid out anyway, one a frame, when the page is
  * idle (the class laid-out, which the stylesheet makes content-visibility:
