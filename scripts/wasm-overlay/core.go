@@ -45,6 +45,9 @@ package main
 //
 // 4. No GODEBUG bisect matcher (internal/godebug/godebug.go,
 // editGodebugBisect).
+//
+// 5. No FIPS 140-3 self-tests (crypto/internal/fips140/cast.go,
+// editSelfTests): the mode cannot be on in js/wasm.
 
 import (
 	"bytes"
@@ -67,6 +70,7 @@ var coreSplits = []coreSplit{
 	{"crypto/x509/root_unix.go", editSystemRoots},
 	{"net/lookup_unix.go", editProtocols},
 	{"internal/godebug/godebug.go", editGodebugBisect},
+	{"crypto/internal/fips140/cast.go", editSelfTests},
 }
 
 // coreFiles are our files that the edited copies call, added to Go's
@@ -292,4 +296,24 @@ func editGodebugBisect(src []byte) ([]byte, error) {
 		src = bytes.Replace(src, []byte(e[0]), []byte(e[1]), 1)
 	}
 	return src, nil
+}
+
+// selfTest is fips140.CAST or fips140.PCT, whole.
+var selfTest = regexp.MustCompile(`(?ms)^func (CAST|PCT)\(name string, f func\(\) error\) \{\n.*?^\}\n`)
+
+// editSelfTests: in the core, fips140.CAST and fips140.PCT (the FIPS 140-3
+// self-tests, which run only when FIPS 140-3 mode is on) are empty. That
+// mode cannot be on in js/wasm (crypto/internal/fips140/check's initialiser
+// panics there when GODEBUG asks for it), yet every self-test's closure, its
+// test vectors and what it calls were linked, since CAST decides at run
+// time; an empty CAST is inlined and its closure is left out.
+func editSelfTests(src []byte) ([]byte, error) {
+	if n := len(selfTest.FindAllIndex(src, -1)); n != 2 {
+		return nil, fmt.Errorf("%d of CAST and PCT found, want 2", n)
+	}
+	out := selfTest.ReplaceAllFunc(src, func(m []byte) []byte {
+		name := selfTest.FindSubmatch(m)[1]
+		return []byte("func " + string(name) + "(name string, f func() error) {} // the core: FIPS 140-3 mode is never on in js/wasm\n")
+	})
+	return append(out, "\n// Go's CAST and PCT used these (scripts/wasm-overlay, core.go).\nvar _, _ = errors.New, strings.ContainsAny\n"...), nil
 }

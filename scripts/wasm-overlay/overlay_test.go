@@ -215,7 +215,8 @@ func TestP256WycheproofECDSA(t *testing.T) {
 // (crypto/internal/fips140/aes, crypto/aes), crypto/cipher (GCM),
 // internal/strconv and strconv, and this package's P-256 tests; then with
 // -tags core,purego, the core's cuts (core_test.go), the P-256 tests again,
-// net's protocol lookup and internal/godebug's settings.
+// net's protocol lookup, internal/godebug's settings, and RSA, Ed25519,
+// HMAC and SHA-256 (whose FIPS self-tests the core leaves out).
 func TestOverlay(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs go test in a child process: native only")
@@ -237,7 +238,8 @@ func TestOverlay(t *testing.T) {
 		// The core (core.go): P-224, P-384 and P-521 refused, P-256 whole.
 		{"-tags", "core,purego", "-run", "TestCore|TestP256", "."},
 		{"-tags", "core,purego", "-run", "TestLookupProtocol", "net"},
-		{"-tags", "core,purego", "-skip", "Bisect", "internal/godebug"}, // the core has no bisect matcher
+		{"-tags", "core,purego", "-skip", "Bisect", "internal/godebug"},                                                         // the core has no bisect matcher
+		{"-tags", "core,purego", "crypto/internal/fips140/rsa", "crypto/rsa", "crypto/ed25519", "crypto/hmac", "crypto/sha256"}, // empty self-tests
 	} {
 		cmd := exec.Command("go", append([]string{"test", "-count=1", flagValue}, args...)...)
 		out, err := cmd.CombinedOutput()
