@@ -39,7 +39,7 @@ import { connectAnalyzer } from './analysis.js';
 import { normalizeConfig, modeInfo, KEY_TYPES, setCatalogue } from './components/mode-switch.js';
 import { formatMs, totals } from './components/network-panel.js';
 import { createLab } from './lab.js';
-import { loadPart, partsUnder, watchParts, PART_NAMES } from './below-fold.js';
+import { loadPart, partsUnder, watchParts, showFailure, PART_NAMES } from './below-fold.js';
 import { createComparison } from './compare.js';
 import { fragmentFor } from './views.js';
 import { STARTER_KEYS } from './starter-keys.js';
@@ -1286,7 +1286,10 @@ export function createView({
     return Promise.all(names.map((name) => {
       if (!parts.has(name)) {
         const p = loadPart(name).then((mod) => partLoaded(name, mod));
-        p.catch(() => parts.delete(name));
+        p.catch((err) => {
+          parts.delete(name);
+          if (!disposed) showFailure(root, name, err);
+        });
         parts.set(name, p);
       } else {
         loadPart(name); // imported one by one so far: the rest at once
