@@ -105,6 +105,24 @@ export function loadPart(name, { now = true } = {}) {
   return l.promise;
 }
 
+/**
+ * showFailure says, in place of the elements of a part under root, that the
+ * part could not be loaded (err: why), instead of leaving empty placeholders.
+ * The part is asked for again when it comes near again or when a control asks.
+ */
+export function showFailure(root, name, err) {
+  const part = PARTS[name];
+  if (!part) return;
+  for (const el of root.querySelectorAll(part.select)) {
+    if (customElements.get(el.localName)) continue;
+    const p = document.createElement('p');
+    p.className = 'session-error below-fold-error';
+    p.setAttribute('role', 'alert');
+    p.textContent = `This part of the page could not be loaded: ${(err && err.message) || err}. Reload the page to try again.`;
+    el.replaceChildren(p);
+  }
+}
+
 /** partsUnder names the parts that have an element under root. */
 export function partsUnder(root) {
   return PART_NAMES.filter((name) => root.querySelector(PARTS[name].select));
@@ -139,7 +157,10 @@ export function watchParts(root, names, loaded) {
       waiting.delete(name);
       loaded(name, mod);
       if (!waiting.size) stop();
-    }, () => { asked.delete(name); });
+    }, (err) => {
+      asked.delete(name);
+      showFailure(root, name, err);
+    });
   };
   if (!waiting.size) return stop;
   if (typeof win.IntersectionObserver !== 'function') {
