@@ -113,7 +113,11 @@ async function start() {
 
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     if (!reloadOnChange) {
+      // The first visit's worker took this page over: from now on, a new version taking over
+      // reloads it like any other page of this site (it loads parts of itself as they come near,
+      // from its own version's files, which the new version keeps only a few seconds: sw.js).
       root.dataset.sw = 'controlled';
+      reloadOnChange = true;
       return;
     }
     if (reloaded) return;
