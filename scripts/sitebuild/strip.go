@@ -31,6 +31,27 @@ func stripError(name string, src []byte, at int, what string) error {
 // dropComment writes what replaces a comment: its line breaks, else a space
 // when the code on both sides would otherwise touch. The spaces and tabs before
 // it go too (they are code's, not a literal's: a comment starts only in code).
+// stringEnd returns where the quoted string at src[start] ends (just past its
+// closing quote), in JavaScript and CSS alike: a backslash escapes the next
+// byte, and a line break before the closing quote is an error.
+func stringEnd(name string, src []byte, start int) (int, error) {
+	quote := src[start]
+	i := start + 1
+	for {
+		if i >= len(src) || src[i] == '\n' {
+			return 0, stripError(name, src, start, "unterminated string")
+		}
+		if src[i] == '\\' {
+			i += 2
+			continue
+		}
+		i++
+		if src[i-1] == quote {
+			return i, nil
+		}
+	}
+}
+
 func dropComment(out *bytes.Buffer, comment []byte, next byte) {
 	b := bytes.TrimRight(out.Bytes(), " \t")
 	out.Truncate(len(b))
@@ -105,22 +126,12 @@ func stripJS(name string, src []byte) ([]byte, error) {
 			i += len(comment)
 			dropComment(&out, comment, at(i))
 		case c == '\'' || c == '"':
-			start := i
-			i++
-			for {
-				if i >= len(src) || src[i] == '\n' {
-					return nil, stripError(name, src, start, "unterminated string")
-				}
-				if src[i] == '\\' {
-					i += 2
-					continue
-				}
-				i++
-				if src[i-1] == c {
-					break
-				}
+			end, err := stringEnd(name, src, i)
+			if err != nil {
+				return nil, err
 			}
-			out.Write(src[start:i])
+			out.Write(src[i:end])
+			i = end
 			last = ")"
 		case c == '`':
 			start := i
@@ -224,22 +235,12 @@ func stripCSS(name string, src []byte) ([]byte, error) {
 			}
 			dropComment(&out, comment, next)
 		case c == '\'' || c == '"':
-			start := i
-			i++
-			for {
-				if i >= len(src) || src[i] == '\n' {
-					return nil, stripError(name, src, start, "unterminated string")
-				}
-				if src[i] == '\\' {
-					i += 2
-					continue
-				}
-				i++
-				if src[i-1] == c {
-					break
-				}
+			end, err := stringEnd(name, src, i)
+			if err != nil {
+				return nil, err
 			}
-			out.Write(src[start:i])
+			out.Write(src[i:end])
+			i = end
 		case (c == ' ' || c == '\t') && lineStart(&out):
 			i++
 		default:
