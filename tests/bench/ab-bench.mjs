@@ -17,7 +17,7 @@
 // tls-playground:recorded mark; none in a build without one) and the live one
 // (tls-playground:ready, as before), with the same long tasks and CPU (the
 // load's, until the live session).
-import { launch, stats, bodyState, warmSelectors } from './chromium.mjs';
+import { launch, stats, bodyState, warmSelectors, traced } from './chromium.mjs';
 import { FLOWS, idle } from '../browser/helpers.mjs';
 
 const [urlA, urlB] = [process.argv[2], process.argv[3]];
@@ -51,27 +51,6 @@ const put = (name, who, lt, ms, cpu) => {
   if (Number.isFinite(ms)) r.ms.push(ms);
   if (cpu) { r.cpu.push(cpu.sum); r.cpuMax.push(cpu.max); }
 };
-
-/** traced runs fn with a trace running and returns its result and the main thread's CPU time: {sum, max} ms. */
-async function traced(page, cdp, fn) {
-  const events = [];
-  const collect = (e) => events.push(...e.value);
-  cdp.on('Tracing.dataCollected', collect);
-  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
-  const result = await fn();
-  await page.waitForTimeout(150);
-  // A mark names the page's own main thread: not another renderer's (a closed context's, a blank page's).
-  await page.evaluate(() => performance.mark('ab-bench:page'));
-  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.end');
-  await done;
-  cdp.off('Tracing.dataCollected', collect);
-  const renderers = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
-  const mark = events.find((e) => e.name === 'ab-bench:page' && renderers.has(`${e.pid}:${e.tid}`));
-  const main = mark ? new Set([`${mark.pid}:${mark.tid}`]) : renderers;
-  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && main.has(`${e.pid}:${e.tid}`)).map((e) => (e.tdur ?? e.dur) / 1000);
-  return { result, cpu: { sum: tasks.reduce((a, b) => a + b, 0), max: tasks.length ? Math.max(...tasks) : 0 } };
-}
 
 const browser = await launch();
 try {

@@ -14,7 +14,7 @@
 // and reports each kind apart.
 //
 //   node tests/bench/newsession-bench.mjs URL_A URL_B [rounds] [clicks]
-import { launch, stats, bodyState } from './chromium.mjs';
+import { launch, stats, bodyState, traced } from './chromium.mjs';
 
 const [urlA, urlB] = [process.argv[2], process.argv[3]];
 const rounds = Number(process.argv[4] || 6);
@@ -22,25 +22,6 @@ const clicks = Number(process.argv[5] || 4);
 if (!urlA || !urlB) {
   console.error('usage: node tests/bench/newsession-bench.mjs URL_A URL_B [rounds] [clicks]');
   process.exit(2);
-}
-
-/** traced runs fn with a trace running and returns its result and the page's main-thread CPU: {sum, max} ms. */
-async function traced(page, cdp, fn) {
-  const events = [];
-  const collect = (e) => events.push(...e.value);
-  cdp.on('Tracing.dataCollected', collect);
-  await cdp.send('Tracing.start', { categories: 'toplevel,devtools.timeline,disabled-by-default-devtools.timeline,blink.user_timing', transferMode: 'ReportEvents' });
-  const result = await fn();
-  await page.waitForTimeout(150);
-  await page.evaluate(() => performance.mark('newsession-bench:page'));
-  const done = new Promise((resolve) => cdp.once('Tracing.tracingComplete', resolve));
-  await cdp.send('Tracing.end');
-  await done;
-  cdp.off('Tracing.dataCollected', collect);
-  const mark = events.find((e) => e.name === 'newsession-bench:page');
-  const tasks = events.filter((e) => e.ph === 'X' && e.name === 'RunTask' && mark && e.pid === mark.pid && e.tid === mark.tid)
-    .map((e) => (e.tdur ?? e.dur) / 1000);
-  return { result, cpu: { sum: tasks.reduce((a, b) => a + b, 0), max: tasks.length ? Math.max(...tasks) : 0 } };
 }
 
 const rows = new Map(); // kind -> {A: {ms: [], cpu: [], max: []}, B: …}
