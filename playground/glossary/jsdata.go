@@ -23,10 +23,25 @@ type term struct {
 	Match     []string `json:"match"`
 }
 
-// JSModule returns site/js/glossary-data.js: an ES module exporting the
-// entries (GLOSSARY), for the page's glossary list.
+// explanation is what the page's list adds to an entry's term: its text and
+// RFC sections (the rest is in glossary-terms.js, which the page already has).
+type explanation struct {
+	ID   string   `json:"id"`
+	Text string   `json:"text"`
+	RFC  []string `json:"rfc"`
+}
+
+// JSModule returns site/js/glossary-data.js: an ES module exporting each
+// entry's explanation (GLOSSARY: id, text, rfc, in the catalogue's order),
+// for the page's glossary list, which joins them to glossary-terms.js's TERMS
+// by id.
 func JSModule() ([]byte, error) {
-	return jsModule("The glossary (playground/glossary/entries.go) for the page's list, <tls-glossary>; the links in the\n// step texts need only glossary-terms.js.", []jsConst{{"GLOSSARY", All()}})
+	all := All()
+	ex := make([]explanation, len(all))
+	for i, e := range all {
+		ex[i] = explanation{ID: e.ID, Text: e.Text, RFC: e.RFC}
+	}
+	return jsModule("The glossary's explanations (playground/glossary/entries.go) for the page's list, <tls-glossary>, which\n// joins them to glossary-terms.js's TERMS by id; the links in the step texts need only glossary-terms.js.", []jsConst{{"GLOSSARY", ex}})
 }
 
 // JSTermsModule returns site/js/glossary-terms.js: an ES module exporting

@@ -176,7 +176,8 @@ export class Glossary extends HTMLElement {
     if (!this.built) {
       if (this.near) this.near.disconnect();
       this.built = import('../glossary-data.js').then(({ GLOSSARY }) => {
-        this.render(GLOSSARY);
+        // Each explanation joined to its term (glossary-terms.js, already here), in the catalogue's order.
+        this.render(GLOSSARY.map((e) => ({ ...byID.get(e.id), ...e })));
         // Shown once laid out, and again once the page is ready (its first session may have scrolled to the step).
         requestAnimationFrame(() => this.follow(initialHash));
       });
@@ -198,7 +199,7 @@ export class Glossary extends HTMLElement {
     if (dt) dt.parentElement.classList.add('current');
   }
 
-  /** render lists the entries (glossary-data.js GLOSSARY). */
+  /** render lists the entries ({id, term, expansion, text, rfc}: TERMS joined to glossary-data.js GLOSSARY). */
   render(entries) {
     const titleID = 'glossary-title';
     this.replaceChildren(h('section', { class: 'glossary', 'aria-labelledby': titleID, 'data-testid': 'glossary' },
