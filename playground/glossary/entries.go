@@ -230,7 +230,7 @@ var entries = []Entry{
 		ID: "session-ticket", Term: "session ticket", Expansion: "resumption state the server hands the client",
 		Text: "To skip the full handshake next time, a server caches the session (TLS 1.2 session IDs) or gives the client a ticket: the session's secret, encrypted under a ticket key only the server knows (TLS 1.2, RFC 5077; TLS 1.3's NewSessionTicket, from which a PSK is derived). " +
 			"Whoever obtains the ticket key can decrypt, in TLS 1.2, every session that received a ticket and each resumption of it; in TLS 1.3, the 0-RTT data and any PSK-only (psk_ke) resumption, while a psk_dhe_ke resumption still has its fresh ECDHE. Servers rotate the key often. " +
-			"Real HTTPS resumes most connections this way; this page's engine issues no tickets and runs a full handshake every time.",
+			"Real HTTPS resumes most connections this way. The sessions this page steps through are full handshakes; the resumption lab (\"Resumption and 0-RTT\") has the engine's server issue a ticket and its client resume with it, in TLS 1.2 and TLS 1.3.",
 		RFC:   []string{"RFC 5077 §3.1", "RFC 5077 §4", "RFC 8446 §4.6.1"},
 		Match: []string{"session ticket", "session tickets", "tickets", "session caches", "session cache"},
 	},
@@ -238,7 +238,7 @@ var entries = []Entry{
 		ID: "psk", Term: "PSK", Expansion: "pre-shared key",
 		Text: "In TLS 1.3 a secret both sides already hold: from a previous connection's ticket (resumption) or configured out of band. " +
 			"With psk_dhe_ke the handshake still does a fresh ECDHE, so it stays forward secret; with psk_ke it does not, and whoever learns the PSK can decrypt the session. " +
-			"Resumption also skips the certificate: the PSK proves who the server is. The engine does not resume; every handshake here is a full one.",
+			"Resumption also skips the certificate: the PSK proves who the server is. The sessions this page steps through are full handshakes; the resumption lab resumes with a ticket's PSK, with psk_dhe_ke or psk_ke.",
 		RFC:   []string{"RFC 8446 §2.2", "RFC 8446 §4.2.9", "RFC 8446 §4.2.11"},
 		Match: []string{"PSK", "pre-shared key", "resumption"},
 	},
@@ -246,7 +246,7 @@ var entries = []Entry{
 		ID: "0-rtt", Term: "0-RTT", Expansion: "zero round-trip time: early data",
 		Text: "A client resuming with a PSK may send application data in its first flight, before any answer, encrypted under keys derived from the PSK alone. " +
 			"That data is not forward secret, and an attacker can replay it to the server, so servers must limit replays and accept only requests that are safe to repeat. " +
-			"This engine sends no early data, and a server of the engine's skips any it receives, as a server that rejects 0-RTT does.",
+			"In the resumption lab the engine's client sends early data and its server, which issued the ticket, accepts it: a replayed request is served twice. Everywhere else no early data is sent, and a server of the engine's that did not issue the ticket skips any it receives, as a server that rejects 0-RTT does.",
 		RFC:   []string{"RFC 8446 §2.3", "RFC 8446 §8", "RFC 8446 §E.5"},
 		Match: []string{"0-RTT", "early data"},
 	},

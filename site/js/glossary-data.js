@@ -244,7 +244,7 @@ export const GLOSSARY = [
   },
   {
     "id": "session-ticket",
-    "text": "To skip the full handshake next time, a server caches the session (TLS 1.2 session IDs) or gives the client a ticket: the session's secret, encrypted under a ticket key only the server knows (TLS 1.2, RFC 5077; TLS 1.3's NewSessionTicket, from which a PSK is derived). Whoever obtains the ticket key can decrypt, in TLS 1.2, every session that received a ticket and each resumption of it; in TLS 1.3, the 0-RTT data and any PSK-only (psk_ke) resumption, while a psk_dhe_ke resumption still has its fresh ECDHE. Servers rotate the key often. Real HTTPS resumes most connections this way; this page's engine issues no tickets and runs a full handshake every time.",
+    "text": "To skip the full handshake next time, a server caches the session (TLS 1.2 session IDs) or gives the client a ticket: the session's secret, encrypted under a ticket key only the server knows (TLS 1.2, RFC 5077; TLS 1.3's NewSessionTicket, from which a PSK is derived). Whoever obtains the ticket key can decrypt, in TLS 1.2, every session that received a ticket and each resumption of it; in TLS 1.3, the 0-RTT data and any PSK-only (psk_ke) resumption, while a psk_dhe_ke resumption still has its fresh ECDHE. Servers rotate the key often. Real HTTPS resumes most connections this way. The sessions this page steps through are full handshakes; the resumption lab (\"Resumption and 0-RTT\") has the engine's server issue a ticket and its client resume with it, in TLS 1.2 and TLS 1.3.",
     "rfc": [
       "RFC 5077 §3.1",
       "RFC 5077 §4",
@@ -253,7 +253,7 @@ export const GLOSSARY = [
   },
   {
     "id": "psk",
-    "text": "In TLS 1.3 a secret both sides already hold: from a previous connection's ticket (resumption) or configured out of band. With psk_dhe_ke the handshake still does a fresh ECDHE, so it stays forward secret; with psk_ke it does not, and whoever learns the PSK can decrypt the session. Resumption also skips the certificate: the PSK proves who the server is. The engine does not resume; every handshake here is a full one.",
+    "text": "In TLS 1.3 a secret both sides already hold: from a previous connection's ticket (resumption) or configured out of band. With psk_dhe_ke the handshake still does a fresh ECDHE, so it stays forward secret; with psk_ke it does not, and whoever learns the PSK can decrypt the session. Resumption also skips the certificate: the PSK proves who the server is. The sessions this page steps through are full handshakes; the resumption lab resumes with a ticket's PSK, with psk_dhe_ke or psk_ke.",
     "rfc": [
       "RFC 8446 §2.2",
       "RFC 8446 §4.2.9",
@@ -262,7 +262,7 @@ export const GLOSSARY = [
   },
   {
     "id": "0-rtt",
-    "text": "A client resuming with a PSK may send application data in its first flight, before any answer, encrypted under keys derived from the PSK alone. That data is not forward secret, and an attacker can replay it to the server, so servers must limit replays and accept only requests that are safe to repeat. This engine sends no early data, and a server of the engine's skips any it receives, as a server that rejects 0-RTT does.",
+    "text": "A client resuming with a PSK may send application data in its first flight, before any answer, encrypted under keys derived from the PSK alone. That data is not forward secret, and an attacker can replay it to the server, so servers must limit replays and accept only requests that are safe to repeat. In the resumption lab the engine's client sends early data and its server, which issued the ticket, accepts it: a replayed request is served twice. Everywhere else no early data is sent, and a server of the engine's that did not issue the ticket skips any it receives, as a server that rejects 0-RTT does.",
     "rfc": [
       "RFC 8446 §2.3",
       "RFC 8446 §8",
