@@ -105,8 +105,12 @@ async function expectDecrypted(page, name) {
   for (const side of ['client', 'server']) {
     assert.equal(await imp.locator(`[data-testid="import-finished"] li[data-side="${side}"]`).getAttribute('data-ok'), 'true', `${name}: the ${side} Finished`);
   }
-  assert.ok(await imp.locator('tls-sequence-diagram svg .message').count() >= 4, `${name}: the sequence diagram has no messages`);
-  assert.ok(Number(await imp.locator('tls-key-schedule').getAttribute('data-nodes')) > 0, `${name}: no key schedule`);
+  // The sequence diagram's and the key schedule's first drawings come a frame or two after the
+  // rest (dom.js laterFrame): waited for, not read at once.
+  await imp.locator('tls-sequence-diagram svg .message').nth(3).waitFor({ timeout: 10_000 })
+    .catch(() => assert.fail(`${name}: the sequence diagram has fewer than 4 messages`));
+  await imp.locator('tls-key-schedule:not([data-nodes="0"])[data-nodes]').waitFor({ timeout: 10_000 })
+    .catch(() => assert.fail(`${name}: no key schedule`));
   // The analyzer's fields of the first encrypted record, wire and plaintext.
   const rec = imp.locator('tls-wire li.wire-record.encrypted').first();
   await rec.locator('summary').click();
