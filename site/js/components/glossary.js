@@ -181,9 +181,19 @@ export class Glossary extends HTMLElement {
         // Shown once laid out, and again once the page is ready (its first session may have scrolled to the step).
         requestAnimationFrame(() => this.follow(initialHash));
       });
-      this.built.catch(() => { this.built = null; }); // offline before it was stored: tried again when asked again
+      // Offline before it was stored, say: the list says so in place, and the next
+      // ask (its button, a term's link, a Tab) tries again.
+      this.built.catch((err) => { this.built = null; this.showFailure(err); });
     }
     return this.built;
+  }
+
+  /** showFailure says, in place of the list, that its entries could not be loaded (err: why). */
+  showFailure(err) {
+    const retry = h('button', { type: 'button' }, 'Try again');
+    retry.addEventListener('click', () => this.build());
+    this.replaceChildren(h('p', { class: 'session-error below-fold-error', role: 'alert', 'data-testid': 'glossary-error' },
+      `The glossary's entries could not be loaded: ${(err && err.message) || err}. `, retry));
   }
 
   /** follow shows the entry a fragment names, if it names one. */
