@@ -160,6 +160,8 @@ if want go; then
   begin go "go test ./... (native, TLSPLAY_REQUIRE_TOOLS=1)"
   go test ./...
   go test -tags core ./wasm
+  # The page's core engine refuses resumption (the lab has it): those tests run only with its tag.
+  go test -tags core -run Core ./playground/tls12 ./playground/tls13 ./playground/session
   end
 fi
 

@@ -8,6 +8,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -198,7 +199,7 @@ func contractCorpus(t *testing.T) []corpusEvents {
 		}
 		out = append(out, corpusEvents{name: "mitm-mallory", events: me.Mallory})
 	}
-	for _, mode := range Modes() {
+	for _, mode := range resumableModes() {
 		for _, ro := range []ResumeOptions{{}, {PSKOnly: true}, {EarlyData: "early"}} {
 			if mode != ModeTLS13 && (ro.PSKOnly || ro.EarlyData != "") {
 				continue
@@ -253,4 +254,13 @@ func flipLast(from string, idx int) func(string, int, []byte) []byte {
 		}
 		return wire
 	}
+}
+
+// messageNames lists an export's messages, "client:ClientHello …".
+func messageNames(e *Export) string {
+	var out []string
+	for _, m := range e.Messages {
+		out = append(out, m.From+":"+m.Name)
+	}
+	return strings.Join(out, " ")
 }

@@ -85,7 +85,7 @@ func TestExportJSONSessions(t *testing.T) {
 	run("tls13-hrr", base, Options{Mode: ModeTLS13, ServerGroups: []string{"secp256r1"}})
 	run("tls13-mlkem", base, Options{Mode: ModeTLS13, Group: "X25519MLKEM768"})
 	run("classic-nosuite", base, Options{ClientSuites: []string{"TLS_RSA_WITH_AES_128_GCM_SHA256"}, ServerSuites: []string{"TLS_RSA_WITH_AES_256_GCM_SHA384"}})
-	for _, mode := range Modes() {
+	for _, mode := range resumableModes() {
 		for _, ro := range []ResumeOptions{{}, {PSKOnly: true}, {EarlyData: "early"}} {
 			if mode != ModeTLS13 && (ro.PSKOnly || ro.EarlyData != "") {
 				continue

@@ -1,3 +1,5 @@
+//go:build !core
+
 package session
 
 import (
@@ -60,14 +62,6 @@ func keylogMaster(line string) string {
 		return ""
 	}
 	return f[2]
-}
-
-func messageNames(e *Export) string {
-	var out []string
-	for _, m := range e.Messages {
-		out = append(out, m.From+":"+m.Name)
-	}
-	return strings.Join(out, " ")
 }
 
 // TestResume12: Session.Resume runs the abbreviated handshake by ticket
