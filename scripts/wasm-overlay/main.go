@@ -101,12 +101,19 @@ const scalarBaseMult = "func (p *P256Point) ScalarBaseMult(scalar []byte) (*P256
 func main() {
 	dir := flag.String("dir", "", "the folder to write overlay.json and the edited p256.go into (made if missing)")
 	tests := flag.Bool("tests", false, "add _nistec/tlsplay_table_test.go to the package (for go test)")
+	server := flag.Bool("server", false, "write the server build's overlay instead, overlay-server.json (server.go)")
 	flag.Parse()
-	if *dir == "" || flag.NArg() != 0 {
-		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/wasm-overlay -dir DIR [-tests]")
+	if *dir == "" || flag.NArg() != 0 || (*server && *tests) {
+		fmt.Fprintln(os.Stderr, "usage: go run ./scripts/wasm-overlay -dir DIR [-tests | -server]")
 		os.Exit(2)
 	}
-	flagValue, err := write(*dir, *tests)
+	var flagValue string
+	var err error
+	if *server {
+		flagValue, err = writeServer(*dir)
+	} else {
+		flagValue, err = write(*dir, *tests)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "wasm-overlay: %v\n", err)
 		os.Exit(1)
