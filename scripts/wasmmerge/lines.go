@@ -47,6 +47,7 @@ type pclntab struct {
 	base uint32
 
 	header               uint32 // address of runtime.pcHeader
+	moduledata           uint32 // address of runtime.firstmoduledata
 	nfunc                int
 	funcnametab, cutab   [2]uint32 // [address, length in bytes]
 	filetab, pctab, ftab [2]uint32
@@ -108,6 +109,7 @@ func findPclntab(base uint32, img []byte) (*pclntab, error) {
 		at := md + 8 + uint32(k)*24
 		return [2]uint32{uint32(p.u64(at)), uint32(p.u64(at+8)) * elem}
 	}
+	p.moduledata = md
 	p.funcnametab, p.cutab, p.filetab = slice(0, 1), slice(1, 4), slice(2, 1)
 	p.pctab, p.pclntable, p.ftab = slice(3, 1), slice(4, 1), slice(5, 8)
 	// The header's offsets must name the same tables.

@@ -30,10 +30,10 @@ func TestStripLines(t *testing.T) {
 	}
 }
 
-// runMerged builds the program pkg for js/wasm, merges it with opt and
-// runs it under Node: its output (stdout and stderr, whatever its exit
-// status) and what Merge did.
-func runMerged(t *testing.T, pkg string, opt Options) (string, Stats) {
+// runMerged builds the program pkg for js/wasm (with the go build flags
+// given), merges it with opt and runs it under Node: its output (stdout and
+// stderr, whatever its exit status) and what Merge did.
+func runMerged(t *testing.T, pkg string, opt Options, flags ...string) (string, Stats) {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds a wasm program")
@@ -49,7 +49,7 @@ func runMerged(t *testing.T, pkg string, opt Options) (string, Stats) {
 	runner := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec_node.js")
 	dir := t.TempDir()
 	prog := filepath.Join(dir, "prog.wasm")
-	build := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", prog, pkg)
+	build := exec.Command("go", append(append([]string{"build", "-trimpath", "-ldflags=-s -w"}, flags...), "-o", prog, pkg)...)
 	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("building %s: %v\n%s", pkg, err, out)

@@ -47,6 +47,9 @@ type Options struct {
 	// StripNames zeroes the names of the functions only a printout reads
 	// (names.go).
 	StripNames bool
+	// DropFindfunctab zeroes the runtime's findfunctab, which the server
+	// build's runtime does not read (findfunctab.go).
+	DropFindfunctab bool
 }
 
 // Stats says what Merge did.
@@ -56,6 +59,7 @@ type Stats struct {
 	SizeBefore, SizeAfter         int // bytes of the whole module
 	Lines                         LineStats
 	Names                         NameStats
+	Findfunc                      FindfuncStats
 }
 
 // Merge returns module with its data segments rewritten into as few as keep
@@ -113,6 +117,11 @@ func Merge(module []byte, opt Options) ([]byte, Stats, error) {
 	}
 	if opt.StripNames {
 		if st.Names, err = StripNames(base, image); err != nil {
+			return nil, st, err
+		}
+	}
+	if opt.DropFindfunctab {
+		if st.Findfunc, err = DropFindfunctab(base, image); err != nil {
 			return nil, st, err
 		}
 	}
