@@ -60,6 +60,7 @@ done <scripts/wasm-gcflags
 # and says why loudly, when this Go's files are not the ones it was written for (then Go's
 # files stay).
 # TLSPLAY_OVERLAY=0 builds with Go's tables (a "before" for an A/B of the first P-256 use).
+# The server role has an overlay of its own (scripts/cloudflare/server.sh, below).
 overlay=()
 if [[ "${TLSPLAY_OVERLAY:-}" == 0 ]]; then
   echo "build.sh: TLSPLAY_OVERLAY=0: without scripts/wasm-overlay (Go's P-256, AES and powers-of-ten tables shipped, Go's files in the core)"
@@ -71,11 +72,6 @@ echo "build.sh: GOOS=js GOARCH=wasm go build -tags core ./wasm (the core), go bu
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" ${coreflags[@]+"${coreflags[@]}"} -tags core -o "$tmp/engine.wasm" ./wasm
 GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} "${gcflags[@]}" -o "$tmp/lab.wasm" ./wasm
 extra=(-lab "$tmp/lab.wasm")
-if [[ -f wasm/server/main.go ]]; then
-  echo "build.sh: GOOS=js GOARCH=wasm go build ./wasm/server (the server role)"
-  GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' ${overlay[@]+"${overlay[@]}"} -o "$tmp/server.wasm" ./wasm/server
-  extra+=(-server "$tmp/server.wasm")
-fi
 # Go's linker writes ~100,000 data segments; scripts/wasmmerge rewrites them into a few with the
 # same memory image (about 100 KB less brotli per module, and a faster instantiation), zeroes
 # the Go runtime's file and line tables (-strip-lines: about 160 KB less brotli for the core; a
@@ -88,7 +84,13 @@ if [[ "${TLSPLAY_LINES:-}" == 1 ]]; then
   merge=()
   echo "build.sh: TLSPLAY_LINES=1: the modules keep Go's file and line tables and function names"
 fi
-for m in "$tmp"/*.wasm; do go run ./scripts/wasmmerge "${merge[@]}" "$m"; done
+for m in "$tmp"/engine.wasm "$tmp"/lab.wasm; do go run ./scripts/wasmmerge "${merge[@]}" "$m"; done
+# The server role (./wasm/server), built and merged by scripts/cloudflare/server.sh, as the Worker
+# runs it: with the server's own overlay (a fresh Go instance's start counts there, not the size).
+if [[ -f wasm/server/main.go ]]; then
+  bash scripts/cloudflare/server.sh "$tmp/server.wasm"
+  extra+=(-server "$tmp/server.wasm")
+fi
 if [[ -f scripts/firstsession/main.go ]]; then
   echo "build.sh: go run ./scripts/firstsession (the page's first session, recorded)"
   go run ./scripts/firstsession -o "$tmp/first-session.json"

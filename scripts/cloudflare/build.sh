@@ -6,7 +6,8 @@
 #   dist/wasm_exec.js  /  `go tool workers-assets-gen -mode=go -runtime=cloudflare` (v0.32.0, go.mod);
 #                      its worker.mjs (a fresh instance per request) is generated, checked and left out
 #   dist/app.wasm      the server build: GOOS=js GOARCH=wasm go build ./wasm/server (the HTTP server
-#                      role only; the page's in-page server runs the same build)
+#                      role only; the page's in-page server runs the same build), made by
+#                      scripts/cloudflare/server.sh
 # wrangler.toml points at dist/entry.mjs; wrangler runs this script before `wrangler dev|deploy`.
 #
 # Usage: bash scripts/cloudflare/build.sh [--wasm PATH]
@@ -25,7 +26,7 @@ wasm_in=""
 while (($#)); do
   case "$1" in
     --wasm) wasm_in="${2:?--wasm needs a path}"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) echo "cloudflare/build.sh: unknown argument \"$1\" (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -63,14 +64,15 @@ if [[ -n "$wasm_in" ]]; then
     wasm_in=""
   fi
 fi
+# The server build as scripts/build.sh makes it (scripts/cloudflare/server.sh: the server's overlay,
+# Go's ~85,000 data segments merged into a few, the line tables zeroed).
 if [[ -z "$wasm_in" ]]; then
-  echo "cloudflare/build.sh: GOOS=js GOARCH=wasm go build ./wasm/server -> scripts/cloudflare/dist/app.wasm"
-  GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -o "$tmp/app.wasm" ./wasm/server
-fi
-# Go's linker writes a data segment per run of non-zero bytes (~85,000 here); the Worker
-# instantiates the module for every request, and a few merged segments instantiate faster
-# (scripts/wasmmerge: the same memory image). Merging a merged module changes nothing.
-if [[ -f scripts/wasmmerge/main.go ]]; then
+  echo "cloudflare/build.sh: the server build (scripts/cloudflare/server.sh) -> scripts/cloudflare/dist/app.wasm"
+  bash "$here/server.sh" "$tmp/app.wasm"
+elif [[ -f scripts/wasmmerge/main.go ]]; then
+  # A module given may be Go's linker output, a data segment per run of non-zero bytes: the Worker
+  # instantiates it per isolate, and a few merged segments instantiate faster (the same memory
+  # image). Merging a merged module changes nothing.
   go run ./scripts/wasmmerge "$tmp/app.wasm"
 fi
 cp "$here/entry.mjs" "$tmp/entry.mjs"
