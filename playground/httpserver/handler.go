@@ -16,15 +16,16 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"sync"
 	"time"
 
 	"tlsplayground/playground/alert"
 	"tlsplayground/playground/endpoint"
+	"tlsplayground/playground/jsonenc"
 	"tlsplayground/playground/kx"
 	"tlsplayground/playground/pki"
 	"tlsplayground/playground/suites"
@@ -94,6 +95,9 @@ type Options struct {
 type handler struct {
 	id  *Identity
 	opt Options
+
+	infoOnce sync.Once
+	infoBody []byte // GET /tls/info's body, the same for every request: written once
 }
 
 // New returns the handler for an identity.
@@ -131,15 +135,32 @@ func cors(h http.Header) {
 	h.Set("Access-Control-Max-Age", "600")
 }
 
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// AppendJSON appends the error as encoding/json writes it (jsonenc: no
+// reflection, whose first use costs a fresh instance's first request more
+// than the rest of its answer).
+func (e *apiError) AppendJSON(b []byte) []byte {
+	b = jsonenc.StringField(b, `{"code":`, e.Code)
+	b = jsonenc.StringField(b, `,"message":`, e.Message)
+	if e.Alert != "" {
+		b = jsonenc.StringField(b, `,"alert":`, e.Alert)
+	}
+	if e.Records != "" {
+		b = jsonenc.StringField(b, `,"records":`, e.Records)
+	}
+	return append(b, '}')
+}
+
+// writeJSON answers with a JSON body (one value and a newline, as
+// json.Encoder writes it).
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	w.Write(body)
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {
-	writeJSON(w, e.Status, map[string]*apiError{"error": e})
+	writeJSON(w, e.Status, append(e.AppendJSON([]byte(`{"error":`)), "}\n"...))
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -212,18 +233,39 @@ type Info struct {
 	ReplayProtection   string `json:"replayProtection"`
 }
 
+// AppendJSON appends the info as encoding/json writes it (jsonenc).
+func (in *Info) AppendJSON(b []byte) []byte {
+	b = jsonenc.StringField(b, `{"serverName":`, in.ServerName)
+	b = jsonenc.StringsField(b, `,"modes":`, in.Modes)
+	b = jsonenc.StringField(b, `,"certPem":`, in.CertPEM)
+	if in.RootPEM != "" {
+		b = jsonenc.StringField(b, `,"rootPem":`, in.RootPEM)
+	}
+	b = jsonenc.IntField(b, `,"maxBody":`, in.MaxBody)
+	b = jsonenc.IntField(b, `,"maxConnectionBytes":`, in.MaxConnectionBytes)
+	b = jsonenc.IntField(b, `,"maxHeaderBytes":`, in.MaxHeaderBytes)
+	b = jsonenc.IntField(b, `,"tokenTtlSeconds":`, in.TokenTTL)
+	b = jsonenc.StringField(b, `,"replayProtection":`, in.ReplayProtection)
+	return append(b, '}')
+}
+
+// info answers GET /tls/info: its body depends on the identity and the
+// options only, and is written on the first such request.
 func (h *handler) info(w http.ResponseWriter) {
-	var chain []byte
-	for _, der := range h.id.Chain {
-		chain = append(chain, pki.CertPEM(der)...)
-	}
-	info := Info{ServerName: h.id.ServerName, Modes: []string{ModeClassic, ModeECDHE, ModeTLS13},
-		CertPEM: string(chain), MaxBody: h.opt.MaxClientBytes, MaxConnectionBytes: h.opt.MaxClientBytes, MaxHeaderBytes: MaxHeaderBytes,
-		TokenTTL: int(h.opt.TokenTTL.Seconds()), ReplayProtection: ReplayProtection}
-	if h.id.Root != nil {
-		info.RootPEM = string(pki.CertPEM(h.id.Root))
-	}
-	writeJSON(w, http.StatusOK, info)
+	h.infoOnce.Do(func() {
+		var chain []byte
+		for _, der := range h.id.Chain {
+			chain = append(chain, pki.CertPEM(der)...)
+		}
+		info := Info{ServerName: h.id.ServerName, Modes: []string{ModeClassic, ModeECDHE, ModeTLS13},
+			CertPEM: string(chain), MaxBody: h.opt.MaxClientBytes, MaxConnectionBytes: h.opt.MaxClientBytes, MaxHeaderBytes: MaxHeaderBytes,
+			TokenTTL: int(h.opt.TokenTTL.Seconds()), ReplayProtection: ReplayProtection}
+		if h.id.Root != nil {
+			info.RootPEM = string(pki.CertPEM(h.id.Root))
+		}
+		h.infoBody = append(info.AppendJSON(nil), '\n')
+	})
+	writeJSON(w, http.StatusOK, h.infoBody)
 }
 
 // flight handles one client flight.
@@ -315,8 +357,12 @@ func (h *handler) flight(w http.ResponseWriter, r *http.Request) *apiError {
 	}
 	hdr.Set(HeaderState, state)
 	if rec != nil {
-		events, _ := json.Marshal(rec.Events[before:])
-		hdr.Set(HeaderTrace, base64.RawURLEncoding.EncodeToString(events))
+		events := rec.Events[before:]
+		b := jsonenc.ListField(nil, "", events == nil)
+		for i := range events {
+			b = events[i].AppendJSON(jsonenc.Next(b, i))
+		}
+		hdr.Set(HeaderTrace, base64.RawURLEncoding.EncodeToString(jsonenc.EndList(b, events == nil)))
 	}
 	hdr.Set("Content-Type", ContentType)
 	hdr.Set("Cache-Control", "no-store")

@@ -16,11 +16,11 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 
 	"tlsplayground/playground/httpserver"
+	"tlsplayground/playground/jsonenc"
 )
 
 // identityGlobal is the in-page server's identity, set by
@@ -94,11 +94,8 @@ func (w nonEmptyWriter) Write(p []byte) (int, error) {
 // misconfigured answers every request with 500 and err's message, with the
 // same CORS headers as the real handler (a page on another origin can read it).
 func misconfigured(err error) http.Handler {
-	type apiError struct {
-		Code    string `json:"code"`
-		Message string `json:"message"`
-	}
-	body, _ := json.Marshal(map[string]apiError{"error": {Code: "internal", Message: err.Error()}})
+	body := jsonenc.StringField([]byte(`{"error":{"code":"internal"`), `,"message":`, err.Error())
+	body = append(body, "}}"...)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Access-Control-Allow-Origin", "*")
