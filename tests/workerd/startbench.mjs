@@ -5,11 +5,17 @@
 // start goes (GODEBUG=inittrace=1).
 //
 // Usage: node tests/workerd/startbench.mjs WASM [N] [--inittrace] [--key=rsa|ecdsa|ed25519]
-//   WASM         a server build (GOOS=js GOARCH=wasm go build -o WASM ./wasm/server), or an
+//        node tests/workerd/startbench.mjs WASM WASM2... [N] [--key=...]
+//   WASM         a server build (bash scripts/cloudflare/server.sh WASM, as the Worker and the
+//                page run it; or GOOS=js GOARCH=wasm go build -o WASM ./wasm/server), or an
 //                older engine.wasm that still had the server role
+//   WASM2...     an A/B: the builds' fresh instances interleaved (a request of each in turn,
+//                the order reversed every round), each one's timings, CPU and its ratio to the
+//                first build's; nothing else is run
 //   N            requests each way (default 200): GET /tls/info
 //   --inittrace  also print the package init trace of one instance (the Go runtime's
-//                GODEBUG=inittrace=1), sorted by clock time, and its total
+//                GODEBUG=inittrace=1), sorted by clock time, and its total; it needs the
+//                functions' names (a build with TLSPLAY_LINES=1: -strip-names breaks it)
 //   --key=TYPE   the server key of the identity (default rsa, as the load runs use)
 //   --flights=M  also M TLS 1.3 and M classic handshakes each way, from the engine's native
 //                client (tests/workerd/client latency) over a local HTTP bridge (default 40; 0: none)
@@ -26,9 +32,12 @@ import { buildClient, makeIdentity, runClient } from './goclient.mjs';
 
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
-const [wasmFile, nArg = '200'] = args.filter((a) => !a.startsWith('--'));
+const positional = args.filter((a) => !a.startsWith('--'));
+const wasmFiles = positional.filter((a) => !/^\d+$/.test(a));
+const [wasmFile] = wasmFiles;
+const nArg = positional.find((a) => /^\d+$/.test(a)) ?? '200';
 if (!wasmFile) {
-  console.error('usage: node tests/workerd/startbench.mjs WASM [N] [--inittrace]');
+  console.error('usage: node tests/workerd/startbench.mjs WASM [WASM2...] [N] [--inittrace]');
   process.exit(2);
 }
 const n = Number(nArg);
@@ -50,6 +59,40 @@ const q = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.max(0, Math.min(s.length - 1, Math.ceil(p * s.length) - 1))];
 };
+
+// interleaved runs the A/B of several builds: a fresh instance (a new in-page server) per
+// GET /tls/info, the builds in turn, the order reversed every round, after a warm-up of each.
+async function interleaved() {
+  const builds = [];
+  for (const file of wasmFiles) {
+    const b = fs.readFileSync(file);
+    builds.push({ file, size: b.length, module: await WebAssembly.compile(b), timings: [], cpu: 0 });
+  }
+  const once = async (build, timings) => {
+    const server = createInPageServer({ module: build.module, identity, onRequest: (r) => timings?.push(r.ms) });
+    const res = await server.fetch(new Request('https://in-page.invalid/tls/info'));
+    if (res.status !== 200) throw new Error(`${build.file}: GET /tls/info: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  for (let i = 0; i < 20; i++) for (const b of builds) await once(b);
+  for (let i = 0; i < n; i++) {
+    for (const b of i % 2 ? [...builds].reverse() : builds) {
+      const c0 = cpuNow();
+      await once(b, b.timings);
+      b.cpu += cpuNow() - c0;
+    }
+  }
+  const load = (await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ');
+  console.log(`${n} x GET /tls/info per build, a fresh Go instance each, interleaved (load average ${load}):`);
+  const [first] = builds;
+  for (const b of builds) {
+    const p50 = (k) => q(b.timings.map((t) => t[k]), 0.5);
+    const ratio = b === first ? '' : `  (total ${(p50('total') / q(first.timings.map((t) => t.total), 0.5)).toFixed(2)}, CPU ${(b.cpu / first.cpu).toFixed(2)} of the first)`;
+    console.log(`${path.basename(b.file)}: ${b.size} bytes${ratio}`);
+    for (const k of ['instantiate', 'start', 'handle', 'total']) console.log('  ' + row(k, b.timings.map((t) => t[k])));
+    console.log(`  CPU          ${(b.cpu / n).toFixed(2)} ms per request (this process, all threads)`);
+  }
+}
 
 // inittrace: instances whose Go runtime gets GODEBUG and whose stderr this collects
 // (after the warm-up: the first instances of a module also pay V8's lazy compilation).
@@ -111,6 +154,11 @@ const cpuNow = () => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
 };
+
+if (wasmFiles.length > 1) {
+  await interleaved();
+  process.exit(0);
+}
 
 // The two ways: a new server (and so a new Go instance) for every request, as the library's
 // glue did; or one server, whose one instance stays.
