@@ -66,8 +66,16 @@ async function interleaved() {
   const builds = [];
   for (const file of wasmFiles) {
     const b = fs.readFileSync(file);
-    builds.push({ file, size: b.length, module: await WebAssembly.compile(b), timings: [], cpu: 0 });
+    builds.push({ file, size: b.length, module: await WebAssembly.compile(b), timings: [], cpu: 0, gc: 0 });
   }
+  // V8's collections (of the dropped instances' memories among the rest), each counted to the
+  // build whose request was running when it ended.
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  let running = null;
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) if (running) running.gc += e.duration;
+  });
+  gcs.observe({ entryTypes: ['gc'] });
   const once = async (build, timings) => {
     const server = createInPageServer({ module: build.module, identity, onRequest: (r) => timings?.push(r.ms) });
     const res = await server.fetch(new Request('https://in-page.invalid/tls/info'));
@@ -78,7 +86,10 @@ async function interleaved() {
   for (let i = 0; i < n; i++) {
     for (const b of i % 2 ? [...builds].reverse() : builds) {
       const c0 = cpuNow();
+      running = b;
       await once(b, b.timings);
+      await new Promise((resolve) => setImmediate(resolve)); // the GC entries of this request
+      running = null;
       b.cpu += cpuNow() - c0;
     }
   }
@@ -90,8 +101,9 @@ async function interleaved() {
     const ratio = b === first ? '' : `  (total ${(p50('total') / q(first.timings.map((t) => t.total), 0.5)).toFixed(2)}, CPU ${(b.cpu / first.cpu).toFixed(2)} of the first)`;
     console.log(`${path.basename(b.file)}: ${b.size} bytes${ratio}`);
     for (const k of ['instantiate', 'start', 'handle', 'total']) console.log('  ' + row(k, b.timings.map((t) => t[k])));
-    console.log(`  CPU          ${(b.cpu / n).toFixed(2)} ms per request (this process, all threads)`);
+    console.log(`  CPU          ${(b.cpu / n).toFixed(2)} ms per request (this process, all threads), of which V8's GC ${(b.gc / n).toFixed(2)} ms`);
   }
+  gcs.disconnect();
 }
 
 // inittrace: instances whose Go runtime gets GODEBUG and whose stderr this collects
