@@ -50,6 +50,9 @@ type Options struct {
 	// DropFindfunctab zeroes the runtime's findfunctab, which the server
 	// build's runtime does not read (findfunctab.go).
 	DropFindfunctab bool
+	// CompactPctab moves the pc-value tables together (pctab.go), after
+	// StripLines has zeroed those it could.
+	CompactPctab bool
 }
 
 // Stats says what Merge did.
@@ -60,6 +63,7 @@ type Stats struct {
 	Lines                         LineStats
 	Names                         NameStats
 	Findfunc                      FindfuncStats
+	Pctab                         CompactStats
 }
 
 // Merge returns module with its data segments rewritten into as few as keep
@@ -122,6 +126,11 @@ func Merge(module []byte, opt Options) ([]byte, Stats, error) {
 	}
 	if opt.DropFindfunctab {
 		if st.Findfunc, err = DropFindfunctab(base, image); err != nil {
+			return nil, st, err
+		}
+	}
+	if opt.CompactPctab {
+		if st.Pctab, err = CompactPctab(base, image); err != nil {
 			return nil, st, err
 		}
 	}
