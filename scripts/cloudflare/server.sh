@@ -4,7 +4,7 @@
 # (when it compiles the server itself) both build it here.
 #
 #   GOOS=js GOARCH=wasm go build -trimpath -ldflags='-s -w' -overlay=<the server's> ./wasm/server
-#   go run ./scripts/wasmmerge -strip-lines -strip-names -drop-findfunctab OUT.wasm
+#   go run ./scripts/wasmmerge -strip-lines -strip-names -drop-findfunctab -compact-pctab OUT.wasm
 #
 # The server's overlay (go run ./scripts/wasm-overlay -server; scripts/wasm-overlay/server.go) is
 # not the page's: a server may start a Go instance per request, and what an instance costs to
@@ -36,6 +36,9 @@ if [[ "${TLSPLAY_OVERLAY:-}" != 0 ]]; then
   # The server's runtime does not read the findfunctab: wasmmerge leaves it out of the data.
   if [[ -n "$flag" ]]; then overlay=("$flag"); merge+=(-drop-findfunctab); fi
 fi
+# The pc-value tables that stay moved together: the zeros -strip-lines leaves between them are
+# left out of the data (pctab's pages written per instantiation: 110 -> 38).
+if [[ "${TLSPLAY_LINES:-}" != 1 ]]; then merge+=(-compact-pctab); fi
 
 with=" (Go's files as they are)"
 if ((${#overlay[@]})); then with=" with the server overlay (scripts/wasm-overlay/server.go)"; fi
