@@ -13,7 +13,7 @@ import "unsafe"
 // ftab[0].entryoff], which is the entry Go's findfunc reaches through the
 // findfunctab (a lower bound from the table, then forward to the last entry
 // at or below pcOff). The table itself is 16 buckets of 20 bytes per
-// function, most of the module's data (scripts/wasmmerge
+// function, 40% of the server build's data (scripts/wasmmerge
 // -drop-findfunctab zeroes it in modules that carry this file, which it
 // recognises by the message below).
 func findfuncWasm(datap *moduledata, pcOff uint32) funcInfo {
