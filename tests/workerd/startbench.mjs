@@ -12,6 +12,10 @@
 //   WASM2...     an A/B: the builds' fresh instances interleaved (a request of each in turn,
 //                the order reversed every round), each one's timings, CPU and its ratio to the
 //                first build's; nothing else is run
+//   --split      (with an A/B) also split each start: Go's runtime until its first call into
+//                syscall/js (runtime.main's first package inits), package init until main reads
+//                the identity global, main until Go blocks serving (after workers.ready); the
+//                rest of "start" is the loader's JS
 //   N            requests each way (default 200): GET /tls/info
 //   --inittrace  also print the package init trace of one instance (the Go runtime's
 //                GODEBUG=inittrace=1), sorted by clock time, and its total; it needs the
@@ -76,8 +80,39 @@ async function interleaved() {
     for (const e of list.getEntries()) if (running) running.gc += e.duration;
   });
   gcs.observe({ entryTypes: ['gc'] });
+  // --split: a Go whose imports and run say when the program first calls into syscall/js and
+  // when it blocks, and an identity global whose first read says that main began.
+  const split = flags.has('--split');
+  let marks = null;
+  class SplitGo extends globalThis.Go {
+    constructor() {
+      super();
+      const gojs = this.importObject.gojs;
+      for (const [name, fn] of Object.entries(gojs)) {
+        if (name.startsWith('syscall/js.')) gojs[name] = (sp) => { marks.js ??= performance.now(); return fn(sp); };
+      }
+    }
+    run(instance) {
+      marks.run = performance.now();
+      const done = super.run(instance); // runs main until Go blocks
+      marks.blocked = performance.now();
+      return done;
+    }
+  }
+  if (split) {
+    let value;
+    Object.defineProperty(globalThis, 'tlsPlaygroundServerIdentity', {
+      configurable: true,
+      get() { if (marks && value) marks.main ??= performance.now(); return value; },
+      set(v) { value = v; },
+    });
+  }
   const once = async (build, timings) => {
-    const server = createInPageServer({ module: build.module, identity, onRequest: (r) => timings?.push(r.ms) });
+    marks = {};
+    const server = createInPageServer({ module: build.module, identity, Go: split ? SplitGo : globalThis.Go, onRequest: (r) => {
+      if (timings && split) Object.assign(r.ms, { runtime: marks.js - marks.run, init: marks.main - marks.js, main: marks.blocked - marks.main });
+      timings?.push(r.ms);
+    } });
     const res = await server.fetch(new Request('https://in-page.invalid/tls/info'));
     if (res.status !== 200) throw new Error(`${build.file}: GET /tls/info: ${res.status} ${await res.text()}`);
     await res.arrayBuffer();
@@ -100,7 +135,9 @@ async function interleaved() {
     const p50 = (k) => q(b.timings.map((t) => t[k]), 0.5);
     const ratio = b === first ? '' : `  (total ${(p50('total') / q(first.timings.map((t) => t.total), 0.5)).toFixed(2)}, CPU ${(b.cpu / first.cpu).toFixed(2)} of the first)`;
     console.log(`${path.basename(b.file)}: ${b.size} bytes${ratio}`);
-    for (const k of ['instantiate', 'start', 'handle', 'total']) console.log('  ' + row(k, b.timings.map((t) => t[k])));
+    for (const k of ['instantiate', 'start', ...(split ? ['  runtime', '  init', '  main'] : []), 'handle', 'total']) {
+      console.log('  ' + row(k, b.timings.map((t) => t[k.trim()])));
+    }
     console.log(`  CPU          ${(b.cpu / n).toFixed(2)} ms per request (this process, all threads), of which V8's GC ${(b.gc / n).toFixed(2)} ms`);
   }
   gcs.disconnect();
