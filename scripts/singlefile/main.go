@@ -8,7 +8,7 @@
 // carries everything inline:
 //   - the page's ES modules (js/singlefile.js, then the module scripts of
 //     index.html, and everything they import) bundled into one inline
-//     <script type="module"> (see bundle.go);
+//     <script type="module"> (see scripts/jsbundle);
 //   - the engine worker (Go's wasm_exec.js, the modules the worker imports
 //     lazily, js/engine-worker.js) as one classic script in a non-executing
 //     <script type="text/plain">, which js/singlefile.js starts as a blob: Worker;

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 
+	"tlsplayground/scripts/jsbundle"
 	"tlsplayground/site"
 )
 
@@ -256,17 +257,17 @@ func buildWith(fsys fs.FS, wasm, server []byte, glue string) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	pageBundle := newBundler(jsFS, false)
+	pageBundle := jsbundle.New(jsFS, false)
 	for _, name := range modules {
-		if err := pageBundle.add(name); err != nil {
+		if err := pageBundle.Add(name); err != nil {
 			return nil, err
 		}
 	}
 	var mod strings.Builder
 	mod.WriteString("// The TLS Playground's modules, bundled by scripts/singlefile (the single-file edition).\n")
-	mod.WriteString(pageBundle.write())
+	mod.WriteString(pageBundle.Write())
 	for _, name := range modules {
-		fmt.Fprintf(&mod, "%s.load(%q);\n", registryName, name)
+		fmt.Fprintf(&mod, "%s.load(%q);\n", jsbundle.RegistryName, name)
 	}
 	moduleScript, err := scriptText("the page's modules", mod.String())
 	if err != nil {
@@ -278,16 +279,16 @@ func buildWith(fsys fs.FS, wasm, server []byte, glue string) (*page, error) {
 	if err != nil {
 		return nil, err
 	}
-	wm, err := parseModule(engineWorker, string(workerSrc), true)
+	wm, err := jsbundle.Parse(engineWorker, string(workerSrc), true)
 	if err != nil {
 		return nil, err
 	}
-	if len(wm.imports) > 0 || len(wm.order) > 0 {
+	if len(wm.Imports) > 0 || len(wm.Order) > 0 {
 		return nil, fmt.Errorf("%s: a classic worker script has no import or export statements", engineWorker)
 	}
-	workerBundle := newBundler(jsFS, true)
-	for _, name := range wm.dynamic {
-		if err := workerBundle.add(name); err != nil {
+	workerBundle := jsbundle.New(jsFS, true)
+	for _, name := range wm.Dynamic {
+		if err := workerBundle.Add(name); err != nil {
 			return nil, err
 		}
 		if !strings.Contains(string(workerSrc), fmt.Sprintf("lazyModule('%s'", name)) {
@@ -298,10 +299,10 @@ func buildWith(fsys fs.FS, wasm, server []byte, glue string) (*page, error) {
 	w.WriteString(glue)
 	w.WriteString("\n;// ---- the TLS Playground's engine worker, bundled by scripts/singlefile\n")
 	w.WriteString("self.tlsPlaygroundWorker = { wasm: 'message' };\n(() => {\n")
-	w.WriteString(workerBundle.write())
+	w.WriteString(workerBundle.Write())
 	w.WriteString("self.__tlsModules = Object.assign(self.__tlsModules || {}, {\n")
-	for _, name := range wm.dynamic {
-		fmt.Fprintf(&w, "  %q: () => %s.load(%q),\n", name, registryName, name)
+	for _, name := range wm.Dynamic {
+		fmt.Fprintf(&w, "  %q: () => %s.load(%q),\n", name, jsbundle.RegistryName, name)
 	}
 	w.WriteString("});\n})();\n(function () {\n")
 	w.Write(workerSrc)

@@ -1,4 +1,6 @@
-package main
+// Package jsbundle bundles the site's ES modules into one script (scripts/singlefile,
+// the single-file edition; scripts/sitebuild, the first view of the site).
+package jsbundle
 
 import (
 	"fmt"
@@ -27,17 +29,17 @@ import (
 // import cycle, a name a module imports but the other does not export,
 // top-level await, and (in a classic script) import.meta.
 
-// registryName is the bundle's one global name inside its scope; no module may use it.
-const registryName = "__tls"
+// RegistryName is the bundle's one global name inside its scope; no module may use it.
+const RegistryName = "__tls"
 
 // module is one parsed module.
-type module struct {
+type Module struct {
 	name    string // path relative to the root, e.g. "components/wire.js"
 	src     string
-	imports []importDecl
-	dynamic []string          // modules it imports with import()
+	Imports []importDecl
+	Dynamic []string          // modules it imports with import()
 	exports map[string]string // exported name → local name
-	order   []string          // exported names, in source order
+	Order   []string          // exported names, in source order
 	cuts    []cut             // source ranges to replace
 }
 
@@ -55,15 +57,15 @@ type cut struct {
 	text       string
 }
 
-// bundler loads modules from a file system rooted at the site's js/ folder.
-type bundler struct {
+// Bundler loads modules from a file system rooted at the site's js/ folder.
+type Bundler struct {
 	fsys    fs.FS
 	classic bool // the bundle is a classic script (a worker): no import.meta
-	mods    map[string]*module
+	mods    map[string]*Module
 }
 
-func newBundler(fsys fs.FS, classic bool) *bundler {
-	return &bundler{fsys: fsys, classic: classic, mods: map[string]*module{}}
+func New(fsys fs.FS, classic bool) *Bundler {
+	return &Bundler{fsys: fsys, classic: classic, mods: map[string]*Module{}}
 }
 
 // resolve turns a specifier written in module from into a module name.
@@ -80,7 +82,7 @@ func resolve(from, spec string, line int) (string, error) {
 
 // add loads name and, recursively, every module it imports (statically or
 // with import()), then checks the graph: no cycle, every imported name exported.
-func (b *bundler) add(name string) error {
+func (b *Bundler) Add(name string) error {
 	if err := b.load(name); err != nil {
 		return err
 	}
@@ -90,7 +92,7 @@ func (b *bundler) add(name string) error {
 	return b.checkNames()
 }
 
-func (b *bundler) load(name string) error {
+func (b *Bundler) load(name string) error {
 	if _, ok := b.mods[name]; ok {
 		return nil
 	}
@@ -98,13 +100,13 @@ func (b *bundler) load(name string) error {
 	if err != nil {
 		return fmt.Errorf("reading module %s: %w", name, err)
 	}
-	m, err := parseModule(name, string(data), b.classic)
+	m, err := Parse(name, string(data), b.classic)
 	if err != nil {
 		return err
 	}
 	b.mods[name] = m
-	deps := append([]string(nil), m.dynamic...)
-	for _, imp := range m.imports {
+	deps := append([]string(nil), m.Dynamic...)
+	for _, imp := range m.Imports {
 		deps = append(deps, imp.from)
 	}
 	for _, dep := range deps {
@@ -117,7 +119,7 @@ func (b *bundler) load(name string) error {
 
 // checkCycles fails on a cycle of static imports (dynamic imports are evaluated
 // later, on demand, and may point back).
-func (b *bundler) checkCycles() error {
+func (b *Bundler) checkCycles() error {
 	const (
 		visiting = 1
 		done     = 2
@@ -138,7 +140,7 @@ func (b *bundler) checkCycles() error {
 		}
 		state[name] = visiting
 		stack = append(stack, name)
-		for _, imp := range b.mods[name].imports {
+		for _, imp := range b.mods[name].Imports {
 			if err := visit(imp.from); err != nil {
 				return err
 			}
@@ -147,7 +149,7 @@ func (b *bundler) checkCycles() error {
 		state[name] = done
 		return nil
 	}
-	for _, name := range b.sorted() {
+	for _, name := range b.Names() {
 		if err := visit(name); err != nil {
 			return err
 		}
@@ -156,10 +158,10 @@ func (b *bundler) checkCycles() error {
 }
 
 // checkNames fails when a module imports a name the other module does not export.
-func (b *bundler) checkNames() error {
-	for _, name := range b.sorted() {
+func (b *Bundler) checkNames() error {
+	for _, name := range b.Names() {
 		m := b.mods[name]
-		for _, imp := range m.imports {
+		for _, imp := range m.Imports {
 			target := b.mods[imp.from]
 			for _, n := range imp.names {
 				if _, ok := target.exports[n[0]]; !ok {
@@ -171,7 +173,7 @@ func (b *bundler) checkNames() error {
 	return nil
 }
 
-func (b *bundler) sorted() []string {
+func (b *Bundler) Names() []string {
 	names := make([]string, 0, len(b.mods))
 	for n := range b.mods {
 		names = append(names, n)
@@ -180,13 +182,13 @@ func (b *bundler) sorted() []string {
 	return names
 }
 
-// parseModule finds the import and export statements of a module.
-func parseModule(name, src string, classic bool) (*module, error) {
+// Parse finds the import and export statements of a module.
+func Parse(name, src string, classic bool) (*Module, error) {
 	toks, err := tokenize(name, src)
 	if err != nil {
 		return nil, err
 	}
-	m := &module{name: name, src: src, exports: map[string]string{}}
+	m := &Module{name: name, src: src, exports: map[string]string{}}
 	fail := func(t token, format string, args ...any) error {
 		return fmt.Errorf("%s:%d: %s", name, t.line, fmt.Sprintf(format, args...))
 	}
@@ -198,7 +200,7 @@ func parseModule(name, src string, classic bool) (*module, error) {
 			return fail(t, "%s is exported twice", exported)
 		}
 		m.exports[exported] = local
-		m.order = append(m.order, exported)
+		m.Order = append(m.Order, exported)
 		return nil
 	}
 	// end returns the index after a statement ending at token i (an optional semicolon).
@@ -220,8 +222,8 @@ func parseModule(name, src string, classic bool) (*module, error) {
 			continue // not a name, or a property (x.import, {export: …})
 		}
 		switch t.text {
-		case registryName:
-			return nil, fail(t, "the name %s is reserved for the bundle's registry", registryName)
+		case RegistryName:
+			return nil, fail(t, "the name %s is reserved for the bundle's registry", RegistryName)
 		case "await":
 			if t.depth == 0 {
 				return nil, fail(t, "top-level await cannot be bundled (each module becomes a plain function)")
@@ -241,8 +243,8 @@ func parseModule(name, src string, classic bool) (*module, error) {
 				if err != nil {
 					return nil, err
 				}
-				m.dynamic = append(m.dynamic, target)
-				m.cuts = append(m.cuts, cut{t.start, toks[i+3].end, fmt.Sprintf("%s.dynamic(%q)", registryName, target)})
+				m.Dynamic = append(m.Dynamic, target)
+				m.cuts = append(m.cuts, cut{t.start, toks[i+3].end, fmt.Sprintf("%s.dynamic(%q)", RegistryName, target)})
 				i += 3
 				continue
 			}
@@ -304,7 +306,7 @@ func parseModule(name, src string, classic bool) (*module, error) {
 			}
 			stop := end(j + 1)
 			remove(i, stop)
-			m.imports = append(m.imports, decl)
+			m.Imports = append(m.Imports, decl)
 			i = stop - 1
 		case "export":
 			if t.depth != 0 {
@@ -409,7 +411,7 @@ func parseModule(name, src string, classic bool) (*module, error) {
 	}
 	// The dynamic imports' cuts are interleaved with the statements' ones: order them.
 	sort.Slice(m.cuts, func(a, b int) bool { return m.cuts[a].start < m.cuts[b].start })
-	for _, e := range m.order {
+	for _, e := range m.Order {
 		if local := m.exports[e]; !m.imported(local) && !declares(toks, m.cuts, local) {
 			return nil, fmt.Errorf("%s: exports %s, which it does not declare", name, local)
 		}
@@ -418,8 +420,8 @@ func parseModule(name, src string, classic bool) (*module, error) {
 }
 
 // imported reports whether local is bound by one of the module's imports.
-func (m *module) imported(local string) bool {
-	for _, imp := range m.imports {
+func (m *Module) imported(local string) bool {
+	for _, imp := range m.Imports {
 		if imp.all == local {
 			return true
 		}
@@ -454,7 +456,7 @@ next:
 func unquote(lit string) string { return lit[1 : len(lit)-1] }
 
 // body returns the module's source with its import and export syntax cut out.
-func (m *module) body() string {
+func (m *Module) body() string {
 	var sb strings.Builder
 	at := 0
 	for _, c := range m.cuts {
@@ -469,7 +471,7 @@ func (m *module) body() string {
 // registryPrelude defines the registry: define(name, factory), load(name)
 // (evaluates a module once and returns its exports, frozen like a module
 // namespace) and dynamic(name) (load, as a promise, like import()).
-const registryPrelude = `const ` + registryName + ` = (() => {
+const registryPrelude = `const ` + RegistryName + ` = (() => {
   const factories = new Map();
   const loaded = new Map();
   const load = (name) => {
@@ -491,16 +493,16 @@ const registryPrelude = `const ` + registryName + ` = (() => {
 
 // write returns the bundle's text: the registry and every module, without
 // evaluating any (the caller appends what to load).
-func (b *bundler) write() string {
+func (b *Bundler) Write() string {
 	var sb strings.Builder
 	sb.WriteString(registryPrelude)
-	for _, name := range b.sorted() {
+	for _, name := range b.Names() {
 		m := b.mods[name]
-		fmt.Fprintf(&sb, "\n// ---- js/%s\n%s.define(%q, function () {\n'use strict';\n", name, registryName, name)
-		for _, imp := range m.imports {
+		fmt.Fprintf(&sb, "\n// ---- js/%s\n%s.define(%q, function () {\n'use strict';\n", name, RegistryName, name)
+		for _, imp := range m.Imports {
 			switch {
 			case imp.all != "":
-				fmt.Fprintf(&sb, "const %s = %s.load(%q);\n", imp.all, registryName, imp.from)
+				fmt.Fprintf(&sb, "const %s = %s.load(%q);\n", imp.all, RegistryName, imp.from)
 			case len(imp.names) > 0:
 				var parts []string
 				for _, n := range imp.names {
@@ -510,14 +512,14 @@ func (b *bundler) write() string {
 						parts = append(parts, n[0]+": "+n[1])
 					}
 				}
-				fmt.Fprintf(&sb, "const { %s } = %s.load(%q);\n", strings.Join(parts, ", "), registryName, imp.from)
+				fmt.Fprintf(&sb, "const { %s } = %s.load(%q);\n", strings.Join(parts, ", "), RegistryName, imp.from)
 			default:
-				fmt.Fprintf(&sb, "%s.load(%q);\n", registryName, imp.from)
+				fmt.Fprintf(&sb, "%s.load(%q);\n", RegistryName, imp.from)
 			}
 		}
 		sb.WriteString(m.body())
 		var exports []string
-		for _, e := range m.order {
+		for _, e := range m.Order {
 			if local := m.exports[e]; local == e {
 				exports = append(exports, e)
 			} else {
