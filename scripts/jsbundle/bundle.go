@@ -40,6 +40,7 @@ type Module struct {
 	Dynamic []string          // modules it imports with import()
 	exports map[string]string // exported name → local name
 	Order   []string          // exported names, in source order
+	meta    int               // the line of its first import.meta, 0: none
 	cuts    []cut             // source ranges to replace
 }
 
@@ -51,21 +52,38 @@ type importDecl struct {
 	names [][2]string // {imported, local}
 }
 
-// cut replaces src[start:end] with text.
+// cut replaces src[start:end] with text (dynamic: an import() of that
+// module, before text).
 type cut struct {
 	start, end int
 	text       string
+	dynamic    string
 }
 
 // Bundler loads modules from a file system rooted at the site's js/ folder.
 type Bundler struct {
 	fsys    fs.FS
 	classic bool // the bundle is a classic script (a worker): no import.meta
+	split   bool // NewSplit: import() of a module outside the bundle stays an import()
 	mods    map[string]*Module
 }
 
+// New returns a bundler of the modules of fsys into one script that holds
+// every module they import, with import() too.
 func New(fsys fs.FS, classic bool) *Bundler {
 	return &Bundler{fsys: fsys, classic: classic, mods: map[string]*Module{}}
+}
+
+// NewSplit returns a bundler for one module file of a site that keeps its
+// other modules as files: the bundle, written at the root of fsys (import.meta
+// is then the bundle's, which only a module at the root may use), holds what
+// its entries import statically; an import() stays one (its path made relative
+// to the bundle) unless the bundle holds that module. The registry is a module
+// of its own (RegistryModule), which the bundle and the modules' stand-ins
+// (Stub) import, so that a module loaded later and the bundle share one
+// instance of each module.
+func NewSplit(fsys fs.FS) *Bundler {
+	return &Bundler{fsys: fsys, split: true, mods: map[string]*Module{}}
 }
 
 // resolve turns a specifier written in module from into a module name.
@@ -104,8 +122,14 @@ func (b *Bundler) load(name string) error {
 	if err != nil {
 		return err
 	}
+	if b.split && m.meta > 0 && path.Dir(name) != "." {
+		return fmt.Errorf("%s:%d: import.meta in a module outside the bundle's folder would be the bundle's, not its own", name, m.meta)
+	}
 	b.mods[name] = m
-	deps := append([]string(nil), m.Dynamic...)
+	deps := []string(nil)
+	if !b.split {
+		deps = append(deps, m.Dynamic...)
+	}
 	for _, imp := range m.Imports {
 		deps = append(deps, imp.from)
 	}
@@ -213,7 +237,7 @@ func Parse(name, src string, classic bool) (*Module, error) {
 	// remove cuts tokens [from, to) out, keeping their line breaks.
 	remove := func(from, to int) {
 		start, stop := toks[from].start, toks[to-1].end
-		m.cuts = append(m.cuts, cut{start, stop, strings.Repeat("\n", strings.Count(src[start:stop], "\n"))})
+		m.cuts = append(m.cuts, cut{start, stop, strings.Repeat("\n", strings.Count(src[start:stop], "\n")), ""})
 	}
 
 	for i := 0; i < len(toks); i++ {
@@ -233,6 +257,9 @@ func Parse(name, src string, classic bool) (*Module, error) {
 				if classic {
 					return nil, fail(t, "import.meta cannot be used in a classic script bundle")
 				}
+				if m.meta == 0 {
+					m.meta = t.line
+				}
 				continue // import.meta: the inline module script has its own
 			}
 			if is(i+1, tokPunct, "(") {
@@ -244,7 +271,8 @@ func Parse(name, src string, classic bool) (*Module, error) {
 					return nil, err
 				}
 				m.Dynamic = append(m.Dynamic, target)
-				m.cuts = append(m.cuts, cut{t.start, toks[i+3].end, fmt.Sprintf("%s.dynamic(%q)", RegistryName, target)})
+				// The text is the bundler's to choose (Bundler.body); the line breaks stay.
+				m.cuts = append(m.cuts, cut{t.start, toks[i+3].end, strings.Repeat("\n", strings.Count(src[t.start:toks[i+3].end], "\n")), target})
 				i += 3
 				continue
 			}
@@ -335,7 +363,7 @@ func Parse(name, src string, classic bool) (*Module, error) {
 				if err := export(t, toks[k].text, toks[k].text); err != nil {
 					return nil, err
 				}
-				m.cuts = append(m.cuts, cut{t.start, next.start, ""})
+				m.cuts = append(m.cuts, cut{t.start, next.start, "", ""})
 			case next.kind == tokIdent && next.text == "const":
 				k := j + 1
 				if k >= len(toks) || toks[k].kind != tokIdent {
@@ -364,7 +392,7 @@ func Parse(name, src string, classic bool) (*Module, error) {
 						}
 					}
 				}
-				m.cuts = append(m.cuts, cut{t.start, next.start, ""})
+				m.cuts = append(m.cuts, cut{t.start, next.start, "", ""})
 			case next.kind == tokIdent && (next.text == "let" || next.text == "var"):
 				return nil, fail(t, "export %s cannot be bundled (its importers would not see it change): use export const or a function", next.text)
 			case next.kind == tokPunct && next.text == "{":
@@ -455,12 +483,21 @@ next:
 // unquote returns the value of a string literal without escapes (a module path).
 func unquote(lit string) string { return lit[1 : len(lit)-1] }
 
-// body returns the module's source with its import and export syntax cut out.
-func (m *Module) body() string {
+// body returns the module's source with its import and export syntax cut
+// out, its import() calls pointed at the registry (or, split, at the module's
+// file when the bundle does not hold it), on the source's lines.
+func (b *Bundler) body(m *Module) string {
 	var sb strings.Builder
 	at := 0
 	for _, c := range m.cuts {
 		sb.WriteString(m.src[at:c.start])
+		switch _, held := b.mods[c.dynamic]; {
+		case c.dynamic == "":
+		case held:
+			fmt.Fprintf(&sb, "%s.dynamic(%q)", RegistryName, c.dynamic)
+		default:
+			fmt.Fprintf(&sb, "import(%q)", "./"+c.dynamic)
+		}
 		sb.WriteString(c.text)
 		at = c.end
 	}
@@ -468,10 +505,10 @@ func (m *Module) body() string {
 	return sb.String()
 }
 
-// registryPrelude defines the registry: define(name, factory), load(name)
+// registry is the registry's value: define(name, factory), load(name)
 // (evaluates a module once and returns its exports, frozen like a module
 // namespace) and dynamic(name) (load, as a promise, like import()).
-const registryPrelude = `const ` + RegistryName + ` = (() => {
+const registry = `(() => {
   const factories = new Map();
   const loaded = new Map();
   const load = (name) => {
@@ -488,21 +525,90 @@ const registryPrelude = `const ` + RegistryName + ` = (() => {
     load,
     dynamic: (name) => Promise.resolve().then(() => load(name)),
   };
-})();
+})()`
+
+// registryPrelude defines the registry in the bundle (New).
+const registryPrelude = `const ` + RegistryName + ` = ` + registry + `;
 `
 
-// write returns the bundle's text: the registry and every module, without
-// evaluating any (the caller appends what to load).
+// RegistryModule is the text of the registry's module (NewSplit): the bundle
+// defines its modules in it, a stand-in (Stub) loads one from it.
+const RegistryModule = `export const ` + RegistryName + ` = ` + registry + `;
+`
+
+// Line is where a line of a bundle comes from: a line (from 1) of a module,
+// or (Module "") the bundle's own.
+type Line struct {
+	Module string
+	Line   int
+}
+
+// Write returns the bundle's text (New): the registry and every module,
+// without evaluating any (the caller appends what to load).
 func (b *Bundler) Write() string {
 	var sb strings.Builder
 	sb.WriteString(registryPrelude)
+	b.writeModules(&sb, true)
+	return sb.String()
+}
+
+// WriteSplit returns the text of a bundle made by NewSplit, and where each of
+// its lines comes from (for a source map): it imports the registry from
+// registry (a path from the bundle), defines every module in it, then
+// evaluates the entries in order, each as a module script of its own would
+// be: an entry that throws is reported (reportError) and the next runs.
+func (b *Bundler) WriteSplit(registry string, entries []string) (string, []Line) {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "import { %s } from %q;\n", RegistryName, registry)
+	bodies := b.writeModules(&sb, false)
+	for _, e := range entries {
+		fmt.Fprintf(&sb, "try { %s.load(%q); } catch (err) { reportError(err); }\n", RegistryName, e)
+	}
+	text := sb.String()
+	lines := make([]Line, strings.Count(text, "\n")+1)
+	for _, bd := range bodies {
+		for k := 0; k < bd.lines; k++ {
+			lines[bd.at+k] = Line{bd.name, k + 1}
+		}
+	}
+	return text, lines
+}
+
+// Stub returns the text of the stand-in for a module of a NewSplit bundle,
+// written at the module's own path: it exports what the module exports, taken
+// from the registry (registry: its path from the stand-in), so that a module
+// loaded later that imports it gets the bundle's instance.
+func (b *Bundler) Stub(name, registry string) (string, error) {
+	m, ok := b.mods[name]
+	if !ok {
+		return "", fmt.Errorf("the bundle has no module %s", name)
+	}
+	load := fmt.Sprintf("%s.load(%q)", RegistryName, name)
+	if len(m.Order) == 0 {
+		return fmt.Sprintf("import { %s } from %q;\n%s;\n", RegistryName, registry, load), nil
+	}
+	return fmt.Sprintf("import { %s } from %q;\nexport const { %s } = %s;\n", RegistryName, registry, strings.Join(m.Order, ", "), load), nil
+}
+
+// body is where a module's body is in a bundle: from line at (from 0), lines long.
+type body struct {
+	name      string
+	at, lines int
+}
+
+// writeModules writes every module's definition; comments, a line naming each module.
+func (b *Bundler) writeModules(sb *strings.Builder, comments bool) []body {
+	var bodies []body
 	for _, name := range b.Names() {
 		m := b.mods[name]
-		fmt.Fprintf(&sb, "\n// ---- js/%s\n%s.define(%q, function () {\n'use strict';\n", name, RegistryName, name)
+		if comments {
+			fmt.Fprintf(sb, "\n// ---- js/%s\n", name)
+		}
+		fmt.Fprintf(sb, "%s.define(%q, function () {\n'use strict';\n", RegistryName, name)
 		for _, imp := range m.Imports {
 			switch {
 			case imp.all != "":
-				fmt.Fprintf(&sb, "const %s = %s.load(%q);\n", imp.all, RegistryName, imp.from)
+				fmt.Fprintf(sb, "const %s = %s.load(%q);\n", imp.all, RegistryName, imp.from)
 			case len(imp.names) > 0:
 				var parts []string
 				for _, n := range imp.names {
@@ -512,12 +618,14 @@ func (b *Bundler) Write() string {
 						parts = append(parts, n[0]+": "+n[1])
 					}
 				}
-				fmt.Fprintf(&sb, "const { %s } = %s.load(%q);\n", strings.Join(parts, ", "), RegistryName, imp.from)
+				fmt.Fprintf(sb, "const { %s } = %s.load(%q);\n", strings.Join(parts, ", "), RegistryName, imp.from)
 			default:
-				fmt.Fprintf(&sb, "%s.load(%q);\n", RegistryName, imp.from)
+				fmt.Fprintf(sb, "%s.load(%q);\n", RegistryName, imp.from)
 			}
 		}
-		sb.WriteString(m.body())
+		text := b.body(m)
+		bodies = append(bodies, body{name, strings.Count(sb.String(), "\n"), strings.Count(text, "\n") + 1})
+		sb.WriteString(text)
 		var exports []string
 		for _, e := range m.Order {
 			if local := m.exports[e]; local == e {
@@ -526,7 +634,7 @@ func (b *Bundler) Write() string {
 				exports = append(exports, e+": "+local)
 			}
 		}
-		fmt.Fprintf(&sb, "\nreturn { %s };\n});\n", strings.Join(exports, ", "))
+		fmt.Fprintf(sb, "\nreturn { %s };\n});\n", strings.Join(exports, ", "))
 	}
-	return sb.String()
+	return bodies
 }

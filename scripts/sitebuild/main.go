@@ -9,14 +9,16 @@
 //	                                 the other files of site/, copied as they are
 //	DIST/assets/<H>/js/, css/, img/, wasm_exec.js
 //	                                 the page's code, immutable: H is a hash of every file
-//	                                 in the folder (after the rewriting below)
+//	                                 in the folder (after the rewriting below); each page's
+//	                                 modules in one file, at its first module script's path,
+//	                                 with a source map (bundle.go)
 //	DIST/assets/engine-<h>.wasm      the engine's core, immutable: h is a hash of its bytes
 //	DIST/assets/lab-<h>.wasm         the lab module, loaded on first use of one of its methods
 //	DIST/assets/server-<h>.wasm      the HTTP server role (./wasm/server), loaded on first use
 //	DIST/assets/<H>/first-session.json  the page's first session, recorded at build time
 //	                                 (scripts/firstsession), read before the engine is ready
 //	DIST/build.json                  what the build made: {version, engine, lab, server,
-//	                                 firstSession, assets, wasmExec, precache, lazy, sizes}
+//	                                 firstSession, assets, wasmExec, precache, lazy, bundles, sizes}
 //	                                 (tests and scripts read the engine's name from it)
 //
 // In the copy of js/engine-worker.js, the engine's default URL '../engine.wasm'
@@ -47,6 +49,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -80,8 +83,11 @@ type Build struct {
 	Precache     []string `json:"precache"` // the files the service worker stores at install, relative to the site's root
 	// Lazy are the files the page loads on first use (the lab, the server):
 	// the service worker stores them then, not at install.
-	Lazy  []string `json:"lazy"`
-	Sizes Sizes    `json:"sizes"`
+	Lazy []string `json:"lazy"`
+	// Bundles are each page's modules in one file (bundle.go): its path in
+	// the site (js/app.js) → the modules it holds (relative to js/).
+	Bundles map[string][]string `json:"bundles"`
+	Sizes   Sizes               `json:"sizes"`
 }
 
 // Sizes are in bytes.
@@ -257,6 +263,7 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	}
 
 	// The page's own code and styles, without their comments (strip.go).
+	sources := maps.Clone(code)
 	for p, data := range code {
 		var err error
 		switch {
@@ -268,6 +275,11 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+	}
+
+	// Each page's modules in one (bundle.go).
+	if b.Bundles, err = bundlePages(pages, code, sources); err != nil {
+		return nil, nil, err
 	}
 
 	// The engine's default URL, in the worker that loads it.
@@ -323,8 +335,8 @@ func layout(o Options) (map[string][]byte, *Build, error) {
 	// assets but the lazy modules.
 	for p := range out {
 		top, _, nested := strings.Cut(p, "/")
-		if slices.Contains(b.Lazy, p) {
-			continue
+		if slices.Contains(b.Lazy, p) || strings.HasSuffix(p, ".map") {
+			continue // loaded on first use; a source map, by the developer tools only
 		}
 		if (!nested && (strings.HasSuffix(p, ".html") || p == "manifest.webmanifest" || p == "favicon.svg")) ||
 			(nested && (top == "assets" || top == "icons")) {

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 )
@@ -40,45 +37,6 @@ func TestWithPreloads(t *testing.T) {
 		_, err := withPreloads("index.html", []byte(c.page), map[string][]byte{"js/app.js": []byte(c.code)})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: error %v, want one saying %q", c.page, err, c.want)
-		}
-	}
-}
-
-// TestSitePreloads builds the real site: each page's links name every module
-// its entry imports statically, and no marker is left.
-func TestSitePreloads(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "dist")
-	if _, err := build(inputs(t, "preload", out)); err != nil {
-		t.Fatal(err)
-	}
-	code := map[string][]byte{}
-	for p, data := range tree(t, "../../site/js") {
-		code["js/"+p] = data
-	}
-	link := regexp.MustCompile(`<link rel="modulepreload" href="assets/[0-9a-f]+/([^"]+)"`)
-	for page, entry := range map[string]string{"index.html": "js/app.js", "embed.html": "js/embed.js"} {
-		data, err := os.ReadFile(filepath.Join(out, page))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if preloadMarker.Match(data) {
-			t.Errorf("%s: a modulepreload marker is left", page)
-		}
-		linked := map[string]bool{}
-		for _, m := range link.FindAllSubmatch(data, -1) {
-			linked[string(m[1])] = true
-		}
-		modules, err := importClosure(entry, code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(modules) < 10 {
-			t.Fatalf("%s imports only %d modules: the import patterns no longer read the site's code", entry, len(modules))
-		}
-		for _, p := range modules[1:] {
-			if !linked[p] {
-				t.Errorf("%s: no modulepreload of %s, which %s imports", page, p, entry)
-			}
 		}
 	}
 }
