@@ -5,7 +5,10 @@
 // service worker). And each file of site/js, line by line, is its source
 // line (its indentation may go), or the source line with only a comment cut
 // off its end, or an empty line where the source had a comment's line: a regular expression or a
-// division taken for the other would show here as a cut that is not one.
+// division taken for the other would show here as a cut that is not one. The modules of a page's
+// bundle (scripts/sitebuild/bundle.go; build.json bundles) are checked in it, through its source
+// map: every line of each is there once, in order, the same way, but for what the bundler cuts
+// (import statements, the word export) and rewrites (an import()'s path, from the bundle's folder).
 // No browser: it reads the dist (TLS_PLAYGROUND_DIST, as the others).
 //
 //   TLS_PLAYGROUND_DIST=/tmp/dist node --test tests/browser/stripped.test.mjs
@@ -49,39 +52,107 @@ test('every .js file the site ships parses, as a module or as a classic script',
 /** comment says whether text (a line's end, trimmed) is where a comment starts, or a line inside a block comment. */
 const comment = (text) => text.startsWith('//') || text.startsWith('/*') || text.startsWith('*');
 
+const IMPORT_PATH = /\bimport\(\s*['"][^'"]+['"]\s*\)/g;
+
+/**
+ * compare checks the shipped lines out (out[i]: source line i + 1) of js/f against its source src;
+ * bundled, what the bundler cuts and rewrites is allowed too. → the number of lines that differ.
+ */
+function compare(f, src, out, bundled = false) {
+  let cut = 0;
+  let inBlock = false;
+  let inImport = false; // a bundled import statement over several lines (emptied)
+  for (let i = 0; i < src.length; i++) {
+    // Indentation goes too (outside literals; a template literal's lines keep theirs).
+    let s = src[i].trimStart();
+    let o = out[i].trimStart();
+    const where = `js/${f}:${i + 1}`;
+    if (bundled) {
+      s = s.replace(IMPORT_PATH, 'import(…)');
+      o = o.replace(IMPORT_PATH, 'import(…)');
+      const statement = /^(import\b(?!\()|export\s*\{)/.test(s);
+      if (o === '' && (statement || inImport)) {
+        inImport = !/;\s*(\/\/.*)?$/.test(s);
+        cut++;
+        continue;
+      }
+      s = s.replace(/^export (?=(const|function|async function|class)\b)/, '');
+    }
+    if (o === s) continue;
+    cut++;
+    if (o === '') {
+      assert.ok(inBlock || comment(s.trim()), `${where}: a line emptied that is not a comment: ${JSON.stringify(src[i])}`);
+    } else {
+      assert.ok(s.startsWith(o), `${where}: changed, not cut: ${JSON.stringify(src[i])} → ${JSON.stringify(out[i])}`);
+      assert.ok(comment(s.slice(o.length).trim()), `${where}: what was cut is not a comment: ${JSON.stringify(s.slice(o.length))}`);
+    }
+    // A block comment that goes on to the next line (its lines are emptied too).
+    const rest = inBlock ? s : s.slice(o.length);
+    const open = rest.lastIndexOf('/*');
+    const close = rest.lastIndexOf('*/');
+    if (open > close) inBlock = true;
+    else if (close >= 0) inBlock = false;
+  }
+  return cut;
+}
+
+const VLQ = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** mapped reads a bundle's source map: → Map(module → its lines in the bundle, by source line from 0). */
+function mapped(bundleFile) {
+  const map = JSON.parse(readFileSync(`${bundleFile}.map`, 'utf8'));
+  const lines = readFileSync(bundleFile, 'utf8').split('\n');
+  const by = new Map(map.sources.map((s) => [s, []]));
+  let source = 0;
+  let line = 0;
+  map.mappings.split(';').forEach((seg, i) => {
+    if (seg === '') return;
+    const fields = [];
+    let v = 0;
+    let shift = 0;
+    for (const c of seg) {
+      const d = VLQ.indexOf(c);
+      v |= (d & 31) << shift;
+      shift += 5;
+      if (!(d & 32)) { fields.push(v & 1 ? -(v >> 1) : v >> 1); v = 0; shift = 0; }
+    }
+    source += fields[1];
+    line += fields[2];
+    const got = by.get(map.sources[source]);
+    assert.equal(got.length, line, `${bundleFile}:${i + 1}: maps to ${map.sources[source]}:${line + 1}, after its line ${got.length}`);
+    got.push(lines[i]);
+  });
+  return by;
+}
+
 test('the stripped code is its source with only comments cut: line by line', () => {
   const b = build();
   const code = path.join(dist, b.assets);
   const sources = files(path.join(root, 'site/js')).filter((f) => f.endsWith('.js'));
+  const bundled = new Set(Object.values(b.bundles || {}).flat());
   let cut = 0;
   for (const f of sources) {
     if (f === 'engine-worker.js') continue; // Go's glue comes first there: its lines are not the source's
+    if (bundled.has(f)) continue; // in its bundle, below
     const built = path.join(code, 'js', f);
     if (!existsSync(built)) continue;
     const src = readFileSync(path.join(root, 'site/js', f), 'utf8').split('\n');
     const out = readFileSync(built, 'utf8').split('\n');
     assert.equal(out.length, src.length, `js/${f}: ${out.length} lines shipped, ${src.length} in the source`);
-    let inBlock = false;
-    for (let i = 0; i < src.length; i++) {
-      // Indentation goes too (outside literals; a template literal's lines keep theirs).
-      const s = src[i].trimStart();
-      const o = out[i].trimStart();
-      const where = `js/${f}:${i + 1}`;
-      if (o === s) continue;
-      cut++;
-      if (o === '') {
-        assert.ok(inBlock || comment(s.trim()), `${where}: a line emptied that is not a comment: ${JSON.stringify(src[i])}`);
-      } else {
-        assert.ok(s.startsWith(o), `${where}: changed, not cut: ${JSON.stringify(src[i])} → ${JSON.stringify(out[i])}`);
-        assert.ok(comment(s.slice(o.length).trim()), `${where}: what was cut is not a comment: ${JSON.stringify(s.slice(o.length))}`);
-      }
-      // A block comment that goes on to the next line (its lines are emptied too).
-      const rest = inBlock ? s : s.slice(o.length);
-      const open = rest.lastIndexOf('/*');
-      const close = rest.lastIndexOf('*/');
-      if (open > close) inBlock = true;
-      else if (close >= 0) inBlock = false;
+    cut += compare(f, src, out);
+  }
+
+  // Each bundle: every module it holds, each line once and in order.
+  for (const [bundle, modules] of Object.entries(b.bundles || {})) {
+    const by = mapped(path.join(code, bundle));
+    assert.deepEqual([...by.keys()].sort(), [...modules].sort(), `${bundle}'s map names other modules than build.json`);
+    for (const f of modules) {
+      const src = readFileSync(path.join(root, 'site/js', f), 'utf8').split('\n');
+      const out = by.get(f);
+      assert.equal(out.length, src.length, `js/${f} in ${bundle}: ${out.length} lines, ${src.length} in the source`);
+      cut += compare(f, src, out, true);
     }
   }
   assert.ok(cut > 1000, `only ${cut} lines stripped: is the dist built by scripts/build.sh?`);
+  assert.ok(Object.keys(b.bundles || {}).length >= 2, `build.json names ${Object.keys(b.bundles || {}).length} bundles: index.html's and embed.html's`);
 });
