@@ -47,6 +47,7 @@ type Module struct {
 // importDecl is a static import: the target module and how its exports bind.
 type importDecl struct {
 	from  string
+	spec  string // as written
 	line  int
 	all   string      // import * as all
 	names [][2]string // {imported, local}
@@ -328,7 +329,7 @@ func Parse(name, src string, classic bool) (*Module, error) {
 			if err != nil {
 				return nil, err
 			}
-			decl.from = target
+			decl.from, decl.spec = target, unquote(toks[j].text)
 			if is(j+1, tokIdent, "with") || is(j+1, tokIdent, "assert") {
 				return nil, fail(t, "import attributes (with { … }) cannot be bundled")
 			}
@@ -486,13 +487,20 @@ func unquote(lit string) string { return lit[1 : len(lit)-1] }
 // body returns the module's source with its import and export syntax cut
 // out, its import() calls pointed at the registry (or, split, at the module's
 // file when the bundle does not hold it), on the source's lines.
-func (b *Bundler) body(m *Module) string {
+func (b *Bundler) body(m *Module) string { return b.bodyIn(m, false) }
+
+// bodyIn is body; alone, for the module's stand-in: each import() as written.
+func (b *Bundler) bodyIn(m *Module, alone bool) string {
 	var sb strings.Builder
 	at := 0
 	for _, c := range m.cuts {
 		sb.WriteString(m.src[at:c.start])
 		switch _, held := b.mods[c.dynamic]; {
 		case c.dynamic == "":
+		case alone:
+			sb.WriteString(m.src[c.start:c.end])
+			at = c.end
+			continue
 		case held:
 			fmt.Fprintf(&sb, "%s.dynamic(%q)", RegistryName, c.dynamic)
 		default:
@@ -521,7 +529,7 @@ const registry = `(() => {
     return loaded.get(name);
   };
   return {
-    define: (name, factory) => factories.set(name, factory),
+    define: (name, factory) => { if (!factories.has(name)) factories.set(name, factory); },
     load,
     dynamic: (name) => Promise.resolve().then(() => load(name)),
   };
@@ -575,19 +583,67 @@ func (b *Bundler) WriteSplit(registry string, entries []string) (string, []Line)
 }
 
 // Stub returns the text of the stand-in for a module of a NewSplit bundle,
-// written at the module's own path: it exports what the module exports, taken
-// from the registry (registry: its path from the stand-in), so that a module
-// loaded later that imports it gets the bundle's instance.
+// written at the module's own path (registry: the registry's path from it).
+// It exports what the module exports: the bundle's instance when the page's
+// bundle holds the module (a module loaded later that imports it gets that
+// one), else its own, made once in the registry from the module's code, which
+// it carries (a page without the bundle that loads the module still works).
+// Each line of the module is on its own line: the first holds the stand-in's
+// imports too, the module's own written again.
 func (b *Bundler) Stub(name, registry string) (string, error) {
 	m, ok := b.mods[name]
 	if !ok {
 		return "", fmt.Errorf("the bundle has no module %s", name)
 	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "import { %s } from %q; ", RegistryName, registry)
+	for _, imp := range m.Imports {
+		switch {
+		case imp.all != "":
+			fmt.Fprintf(&sb, "import * as %s from %q; ", imp.all, imp.spec)
+		case len(imp.names) > 0:
+			var parts []string
+			for _, n := range imp.names {
+				if n[0] == n[1] {
+					parts = append(parts, n[0])
+				} else {
+					parts = append(parts, n[0]+" as "+n[1])
+				}
+			}
+			fmt.Fprintf(&sb, "import { %s } from %q; ", strings.Join(parts, ", "), imp.spec)
+		default:
+			fmt.Fprintf(&sb, "import %q; ", imp.spec)
+		}
+	}
+	fmt.Fprintf(&sb, "%s.define(%q, function () { 'use strict'; ", RegistryName, name)
+	sb.WriteString(b.bodyIn(m, true))
+	fmt.Fprintf(&sb, "\nreturn { %s };\n});\n", strings.Join(m.exportList(), ", "))
 	load := fmt.Sprintf("%s.load(%q)", RegistryName, name)
 	if len(m.Order) == 0 {
-		return fmt.Sprintf("import { %s } from %q;\n%s;\n", RegistryName, registry, load), nil
+		fmt.Fprintf(&sb, "%s;\n", load)
+	} else {
+		// Under names of the bundle's own: an export may be one of the stand-in's imports.
+		var from, as []string
+		for i, e := range m.Order {
+			from = append(from, fmt.Sprintf("%s: %s_%d", e, RegistryName, i))
+			as = append(as, fmt.Sprintf("%s_%d as %s", RegistryName, i, e))
+		}
+		fmt.Fprintf(&sb, "const { %s } = %s;\nexport { %s };\n", strings.Join(from, ", "), load, strings.Join(as, ", "))
 	}
-	return fmt.Sprintf("import { %s } from %q;\nexport const { %s } = %s;\n", RegistryName, registry, strings.Join(m.Order, ", "), load), nil
+	return sb.String(), nil
+}
+
+// exportList is what a module's factory returns: its exports, by name.
+func (m *Module) exportList() []string {
+	var exports []string
+	for _, e := range m.Order {
+		if local := m.exports[e]; local == e {
+			exports = append(exports, e)
+		} else {
+			exports = append(exports, e+": "+local)
+		}
+	}
+	return exports
 }
 
 // body is where a module's body is in a bundle: from line at (from 0), lines long.
@@ -626,15 +682,7 @@ func (b *Bundler) writeModules(sb *strings.Builder, comments bool) []body {
 		text := b.body(m)
 		bodies = append(bodies, body{name, strings.Count(sb.String(), "\n"), strings.Count(text, "\n") + 1})
 		sb.WriteString(text)
-		var exports []string
-		for _, e := range m.Order {
-			if local := m.exports[e]; local == e {
-				exports = append(exports, e)
-			} else {
-				exports = append(exports, e+": "+local)
-			}
-		}
-		fmt.Fprintf(sb, "\nreturn { %s };\n});\n", strings.Join(exports, ", "))
+		fmt.Fprintf(sb, "\nreturn { %s };\n});\n", strings.Join(m.exportList(), ", "))
 	}
 	return bodies
 }

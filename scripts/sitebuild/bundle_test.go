@@ -140,7 +140,8 @@ func unvlq(t *testing.T, seg string) []int {
 // TestBundleIdentity builds a small site and runs it in node: the page's
 // bundle evaluates its modules once, in order; a module it loads later gets
 // the bundle's instances through the stand-ins (one counter, not two); an
-// entry that throws does not stop the next.
+// entry that throws does not stop the next; without the bundle, a stand-in
+// runs its module's own code.
 func TestBundleIdentity(t *testing.T) {
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -211,5 +212,19 @@ console.log(JSON.stringify(globalThis.seen));
 	want := `["count","app 1","broken","reported: broken on purpose","last","later 2"]`
 	if strings.TrimSpace(string(got)) != want {
 		t.Errorf("node printed %s, want %s", got, want)
+	}
+
+	// A page without the bundle that loads a module (views.test.mjs: tls-view.js alone) gets its own instances.
+	cmd = exec.Command(node, "--input-type=module", "-")
+	cmd.Dir = run
+	cmd.Stdin = strings.NewReader(`const { count, log } = await import('./js/lib/count.mjs');
+log('alone ' + count() + ' ' + count());
+console.log(JSON.stringify(globalThis.seen));
+`)
+	if got, err = cmd.CombinedOutput(); err != nil {
+		t.Fatalf("node: %v\n%s", err, got)
+	}
+	if want := `["count","alone 1 2"]`; strings.TrimSpace(string(got)) != want {
+		t.Errorf("alone, node printed %s, want %s", got, want)
 	}
 }

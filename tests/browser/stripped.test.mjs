@@ -8,7 +8,8 @@
 // division taken for the other would show here as a cut that is not one. The modules of a page's
 // bundle (scripts/sitebuild/bundle.go; build.json bundles) are checked in it, through its source
 // map: every line of each is there once, in order, the same way, but for what the bundler cuts
-// (import statements, the word export) and rewrites (an import()'s path, from the bundle's folder).
+// (import statements, the word export) and rewrites (an import()'s path, from the bundle's folder);
+// so are their stand-ins (the module's code on its lines, after the stand-in's own text on line 1).
 // No browser: it reads the dist (TLS_PLAYGROUND_DIST, as the others).
 //
 //   TLS_PLAYGROUND_DIST=/tmp/dist node --test tests/browser/stripped.test.mjs
@@ -133,11 +134,21 @@ test('the stripped code is its source with only comments cut: line by line', () 
   let cut = 0;
   for (const f of sources) {
     if (f === 'engine-worker.js') continue; // Go's glue comes first there: its lines are not the source's
-    if (bundled.has(f)) continue; // in its bundle, below
     const built = path.join(code, 'js', f);
     if (!existsSync(built)) continue;
     const src = readFileSync(path.join(root, 'site/js', f), 'utf8').split('\n');
-    const out = readFileSync(built, 'utf8').split('\n');
+    let out = readFileSync(built, 'utf8').split('\n');
+    const bundle = Object.keys(b.bundles || {}).find((p) => p === `js/${f}`);
+    if (bundle) continue; // a page's bundle (at its first module's path), below
+    if (bundled.has(f)) {
+      // A stand-in: the module's lines on their lines, after the stand-in's own text on its first
+      // line (its imports, the registry's), then a few lines of its own after the last.
+      const open = "function () { 'use strict'; ";
+      assert.ok(out[0].includes(open), `js/${f}: a bundled module's file is not its stand-in: ${JSON.stringify(out[0].slice(0, 200))}`);
+      out = [out[0].slice(out[0].indexOf(open) + open.length), ...out.slice(1, src.length)];
+      cut += compare(f, src, out, true);
+      continue;
+    }
     assert.equal(out.length, src.length, `js/${f}: ${out.length} lines shipped, ${src.length} in the source`);
     cut += compare(f, src, out);
   }
