@@ -25,11 +25,11 @@ import (
 //
 // What the page loads later (below-fold.js's parts, glossary-data.js, the
 // lab's attacks) stays as it is, modules that import the bundled ones by their
-// paths: each bundled module but the entries is replaced by a stand-in that
-// exports what the module exports, taken from the registry, so that a part
-// loaded later gets the same instance (one definition of each custom element,
-// one store). A page's later modules may import only the bundled modules its
-// own bundle holds: the build fails otherwise.
+// paths: each bundled module but the entries is replaced by a stand-in, at its
+// path, that exports the bundle's instance (a part loaded later gets the same
+// one: one definition of each custom element, one store) or, on a page that
+// has no bundle holding it (a page of the origin that loads js/tls-view.js
+// alone), runs the module's code, which it carries, once.
 //
 // Each bundle has a source map (<bundle>.js.map, with the sources inside it:
 // the stand-ins are at their URLs): the developer tools show an error's place
@@ -45,7 +45,6 @@ const registryFile = "js/modules.js"
 var (
 	moduleScriptLine  = regexp.MustCompile(`(?m)^[ \t]*<script type="module" src="(?:\./)?js/([^"]+\.js)"></script>[ \t]*\n`)
 	modulePreloadLine = regexp.MustCompile(`(?m)^[ \t]*<link rel="modulepreload" href="(?:\./)?js/([^"]+\.js)">[ \t]*\n`)
-	dynamicImport     = regexp.MustCompile(`\bimport\(\s*['"](\.{1,2}/[^'"]+)['"]\s*\)`)
 )
 
 // pageBundle is one page's bundle.
@@ -160,51 +159,6 @@ func bundlePages(pages, code, sources map[string][]byte) (map[string][]string, e
 	}
 	code[registryFile] = []byte(jsbundle.RegistryModule)
 
-	// What a page loads later imports only the stand-ins of its own bundle's modules.
-	for _, pb := range bundles {
-		held := pb.b.Names()
-		var later []string
-		seen := map[string]bool{}
-		var visit func(name string) error
-		visit = func(name string) error {
-			if seen[name] || slices.Contains(held, name) {
-				return nil
-			}
-			seen[name] = true
-			later = append(later, name)
-			src, ok := code["js/"+name]
-			if !ok {
-				return fmt.Errorf("%s: its modules import js/%s, which is not in the site", pb.page, name)
-			}
-			closure, err := importClosure("js/"+name, code)
-			if err != nil {
-				return err
-			}
-			for _, p := range closure[1:] {
-				if err := visit(strings.TrimPrefix(p, "js/")); err != nil {
-					return err
-				}
-			}
-			for _, m := range dynamicImport.FindAllSubmatch(src, -1) {
-				if err := visit(path.Join(path.Dir(name), string(m[1]))); err != nil {
-					return err
-				}
-			}
-			return nil
-		}
-		for _, name := range held {
-			for _, m := range dynamicImport.FindAllSubmatch(jsFS[name].Data, -1) {
-				if err := visit(path.Join(path.Dir(name), string(m[1]))); err != nil {
-					return nil, err
-				}
-			}
-		}
-		for _, name := range later {
-			if _, stub := stubs[name]; stub {
-				return nil, fmt.Errorf("%s loads js/%s later, a stand-in of a module its bundle does not hold (another page's): bundle it there too, or leave it out of the other", pb.page, name)
-			}
-		}
-	}
 	return out, nil
 }
 

@@ -110,6 +110,9 @@ func TestSiteBundles(t *testing.T) {
 	}
 }
 
+// dynamicImport is an import() of a module by its path.
+var dynamicImport = regexp.MustCompile(`\bimport\(\s*['"](\.{1,2}/[^'"]+)['"]\s*\)`)
+
 // unvlq decodes one segment of a source map's mappings.
 func unvlq(t *testing.T, seg string) []int {
 	const digits = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
