@@ -100,3 +100,51 @@ func TestBundleRefuses(t *testing.T) {
 		})
 	}
 }
+
+// TestSplit: a bundle of a site that keeps its other modules as files holds
+// only what its entries import statically; an import() of another module
+// stays one, its path from the bundle's folder, and one of a held module
+// loads it from the registry; import.meta is refused outside the bundle's
+// folder; the line map names each body line's source line.
+func TestSplit(t *testing.T) {
+	fsys := fstest.MapFS{
+		"a.js":        {Data: []byte("import { b } from './lib/b.js';\nexport const a = () => import('./lib/d.js');\nexport const here = import.meta.url;\n")},
+		"lib/b.js":    {Data: []byte("export const b = 1;\nexport const c = () => import('./c.js');\nexport const self = () => import('../a.js');\n")},
+		"lib/c.js":    {Data: []byte("export const c = 2;\n")},
+		"meta.js":     {Data: []byte("import './lib/meta.js';\n")},
+		"lib/meta.js": {Data: []byte("export const m = import.meta.url;\n")},
+	}
+	b := NewSplit(fsys)
+	if err := b.Add("a.js"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(b.Names(), " "); got != "a.js lib/b.js" {
+		t.Errorf("the bundle holds %q, want a.js lib/b.js (not the modules imported with import())", got)
+	}
+	text, lines := b.WriteSplit("./modules.js", []string{"a.js"})
+	for _, want := range []string{`import { __tls } from "./modules.js";`, `import("./lib/d.js")`, `import("./lib/c.js")`, `__tls.dynamic("a.js")`, `try { __tls.load("a.js"); } catch (err) { reportError(err); }`} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the bundle has no %s:\n%s", want, text)
+		}
+	}
+	out := strings.Split(text, "\n")
+	if len(lines) != len(out) {
+		t.Fatalf("%d lines mapped, the bundle has %d", len(lines), len(out))
+	}
+	for i, l := range lines {
+		if l.Module == "lib/b.js" && l.Line == 2 && !strings.Contains(out[i], "const c = () =>") {
+			t.Errorf("line %d, mapped to lib/b.js:2, is %q", i+1, out[i])
+		}
+	}
+	stub, err := b.Stub("lib/b.js", "../modules.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(stub, `import { __tls } from "../modules.js"; `) || !strings.Contains(stub, `export { __tls_0 as b, __tls_1 as c, __tls_2 as self };`) {
+		t.Errorf("the stand-in of lib/b.js:\n%s", stub)
+	}
+	err = NewSplit(fsys).Add("meta.js")
+	if err == nil || !strings.Contains(err.Error(), "lib/meta.js:1: import.meta") {
+		t.Errorf("import.meta outside the bundle's folder: error %v", err)
+	}
+}
