@@ -11,11 +11,16 @@
 //                older engine.wasm that still had the server role
 //   WASM2...     an A/B: the builds' fresh instances interleaved (a request of each in turn,
 //                the order reversed every round), each one's timings, CPU and its ratio to the
-//                first build's; nothing else is run
+//                first build's; nothing else is run. WASM=LOADER (in an A/B) runs that build with
+//                another tree's loader (LOADER: its site/js/server-runtime.js), e.g. main's
+//                against this tree's: the same .wasm, old loader and new
 //   --split      (with an A/B) also split each start: Go's runtime until its first call into
 //                syscall/js (runtime.main's first package inits), package init until main reads
 //                the identity global, main until Go blocks serving (after workers.ready); the
 //                rest of "start" is the loader's JS
+//   --gc-between (with an A/B) a full collection between two requests, outside the timings and
+//                the CPU counted: each instance then starts as an isolate's first one does, with
+//                no dropped instances (their 5-7 MB memories) for V8 to collect on the way
 //   N            requests each way (default 200): GET /tls/info
 //   --inittrace  also print the package init trace of one instance (the Go runtime's
 //                GODEBUG=inittrace=1), sorted by clock time, and its total; it needs the
@@ -37,7 +42,11 @@ import { buildClient, makeIdentity, runClient } from './goclient.mjs';
 const args = process.argv.slice(2);
 const flags = new Set(args.filter((a) => a.startsWith('--')));
 const positional = args.filter((a) => !a.startsWith('--'));
-const wasmFiles = positional.filter((a) => !/^\d+$/.test(a));
+const builds0 = positional.filter((a) => !/^\d+$/.test(a)).map((a) => {
+  const [file, loader] = a.split('=');
+  return { file, loader };
+});
+const wasmFiles = builds0.map((b) => b.file);
 const [wasmFile] = wasmFiles;
 const nArg = positional.find((a) => /^\d+$/.test(a)) ?? '200';
 if (!wasmFile) {
@@ -68,9 +77,11 @@ const q = (xs, p) => {
 // GET /tls/info, the builds in turn, the order reversed every round, after a warm-up of each.
 async function interleaved() {
   const builds = [];
-  for (const file of wasmFiles) {
+  for (const { file, loader } of builds0) {
     const b = fs.readFileSync(file);
-    builds.push({ file, size: b.length, module: await WebAssembly.compile(b), timings: [], cpu: 0, gc: 0 });
+    const create = loader ? (await import(path.resolve(loader))).createInPageServer : createInPageServer;
+    const name = loader ? `${path.basename(file)} (loader ${loader})` : path.basename(file);
+    builds.push({ file, name, create, size: b.length, module: await WebAssembly.compile(b), timings: [], cpu: 0, gc: 0 });
   }
   // V8's collections (of the dropped instances' memories among the rest), each counted to the
   // build whose request was running when it ended.
@@ -109,7 +120,7 @@ async function interleaved() {
   }
   const once = async (build, timings) => {
     marks = {};
-    const server = createInPageServer({ module: build.module, identity, Go: split ? SplitGo : globalThis.Go, onRequest: (r) => {
+    const server = build.create({ module: build.module, identity, Go: split ? SplitGo : globalThis.Go, onRequest: (r) => {
       if (timings && split) Object.assign(r.ms, { runtime: marks.js - marks.run, init: marks.main - marks.js, main: marks.blocked - marks.main });
       timings?.push(r.ms);
     } });
@@ -118,8 +129,17 @@ async function interleaved() {
     await res.arrayBuffer();
   };
   for (let i = 0; i < 20; i++) for (const b of builds) await once(b);
+  let gc = null;
+  if (flags.has('--gc-between')) {
+    (await import('node:v8')).setFlagsFromString('--expose-gc');
+    gc = (await import('node:vm')).runInNewContext('gc');
+  }
   for (let i = 0; i < n; i++) {
     for (const b of i % 2 ? [...builds].reverse() : builds) {
+      if (gc) {
+        gc();
+        await new Promise((resolve) => setImmediate(resolve)); // its GC entries, counted to no build
+      }
       const c0 = cpuNow();
       running = b;
       await once(b, b.timings);
@@ -129,12 +149,12 @@ async function interleaved() {
     }
   }
   const load = (await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ');
-  console.log(`${n} x GET /tls/info per build, a fresh Go instance each, interleaved (load average ${load}):`);
+  console.log(`${n} x GET /tls/info per build, a fresh Go instance each, interleaved${gc ? ', a full collection before each' : ''} (load average ${load}):`);
   const [first] = builds;
   for (const b of builds) {
     const p50 = (k) => q(b.timings.map((t) => t[k]), 0.5);
     const ratio = b === first ? '' : `  (total ${(p50('total') / q(first.timings.map((t) => t.total), 0.5)).toFixed(2)}, CPU ${(b.cpu / first.cpu).toFixed(2)} of the first)`;
-    console.log(`${path.basename(b.file)}: ${b.size} bytes${ratio}`);
+    console.log(`${b.name}: ${b.size} bytes${ratio}`);
     for (const k of ['instantiate', 'start', ...(split ? ['  runtime', '  init', '  main'] : []), 'handle', 'total']) {
       console.log('  ' + row(k, b.timings.map((t) => t[k.trim()])));
     }
