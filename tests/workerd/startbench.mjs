@@ -81,14 +81,15 @@ async function interleaved() {
     const b = fs.readFileSync(file);
     const create = loader ? (await import(path.resolve(loader))).createInPageServer : createInPageServer;
     const name = loader ? `${path.basename(file)} (loader ${loader})` : path.basename(file);
-    builds.push({ file, name, create, size: b.length, module: await WebAssembly.compile(b), timings: [], cpu: 0, gc: 0 });
+    builds.push({ file, name, create, size: b.length, module: await WebAssembly.compile(b), timings: [], cpu: 0, main: 0, sys: 0, gc: 0 });
   }
   // V8's collections (of the dropped instances' memories among the rest), each counted to the
-  // build whose request was running when it ended.
+  // build whose request was running when it began (the observer hears of them later).
   const { PerformanceObserver } = await import('node:perf_hooks');
-  let running = null;
+  const gcEntries = [];
+  const windows = []; // [start, end, build] of each request, in order
   const gcs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if (running) running.gc += e.duration;
+    gcEntries.push(...list.getEntries());
   });
   gcs.observe({ entryTypes: ['gc'] });
   // --split: a Go whose imports and run say when the program first calls into syscall/js and
@@ -136,17 +137,23 @@ async function interleaved() {
   }
   for (let i = 0; i < n; i++) {
     for (const b of i % 2 ? [...builds].reverse() : builds) {
-      if (gc) {
-        gc();
-        await new Promise((resolve) => setImmediate(resolve)); // its GC entries, counted to no build
-      }
+      gc?.();
       const c0 = cpuNow();
-      running = b;
+      const m0 = mainCpuNow();
+      const s0 = process.cpuUsage().system;
+      const w0 = performance.now();
       await once(b, b.timings);
-      await new Promise((resolve) => setImmediate(resolve)); // the GC entries of this request
-      running = null;
+      await new Promise((resolve) => setImmediate(resolve)); // what this request left to do
+      windows.push([w0, performance.now(), b]);
       b.cpu += cpuNow() - c0;
+      b.main += mainCpuNow() - m0;
+      b.sys += (process.cpuUsage().system - s0) / 1000;
     }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 100)); // the last GC entries
+  for (const e of gcEntries) {
+    const w = windows.find(([w0, w1]) => e.startTime >= w0 && e.startTime < w1);
+    if (w) w[2].gc += e.duration;
   }
   const load = (await import('node:os')).loadavg().map((x) => x.toFixed(2)).join(' ');
   console.log(`${n} x GET /tls/info per build, a fresh Go instance each, interleaved${gc ? ', a full collection before each' : ''} (load average ${load}):`);
@@ -158,7 +165,9 @@ async function interleaved() {
     for (const k of ['instantiate', 'start', ...(split ? ['  runtime', '  init', '  main'] : []), 'handle', 'total']) {
       console.log('  ' + row(k, b.timings.map((t) => t[k.trim()])));
     }
-    console.log(`  CPU          ${(b.cpu / n).toFixed(2)} ms per request (this process, all threads), of which V8's GC ${(b.gc / n).toFixed(2)} ms`);
+    console.log(`  CPU          ${(b.cpu / n).toFixed(2)} ms per request (this process, all threads), of which V8's GC ${(b.gc / n).toFixed(2)} ms` +
+      ` (GC on the main thread), the main thread's ${(b.main / n).toFixed(2)} ms` +
+      ` and the kernel's ${(b.sys / n).toFixed(2)} ms (system time: the memory's page faults, its mappings)`);
   }
   gcs.disconnect();
 }
@@ -219,6 +228,10 @@ async function inittrace(samples) {
 
 const round2 = (x) => x.toFixed(2);
 const row = (name, xs) => `${name.padEnd(12)} p50 ${q(xs, 0.5).toFixed(2).padStart(6)} ms  p90 ${q(xs, 0.9).toFixed(2).padStart(6)} ms`;
+// mainCpuNow: the CPU time of this (the main) thread alone, in ms (Linux: its schedstat; else 0).
+const schedstat = `/proc/self/task/${process.pid}/schedstat`;
+const hasSchedstat = fs.existsSync(schedstat);
+const mainCpuNow = () => (hasSchedstat ? Number(fs.readFileSync(schedstat, 'utf8').split(' ')[0]) / 1e6 : 0);
 const cpuNow = () => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
