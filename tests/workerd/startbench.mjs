@@ -19,7 +19,8 @@
 //                the identity global, main until Go blocks serving (after workers.ready); the
 //                rest of "start" is the loader's JS
 //   --gc-between (with an A/B) a full collection between two requests, outside the timings and
-//                the CPU counted: each instance then starts as an isolate's first one does, with
+//                the CPU counted (V8's helper threads may still sweep after it, into the next
+//                request's CPU): each instance then starts as an isolate's first one does, with
 //                no dropped instances (their 5-7 MB memories) for V8 to collect on the way
 //   N            requests each way (default 200): GET /tls/info
 //   --inittrace  also print the package init trace of one instance (the Go runtime's
@@ -166,7 +167,7 @@ async function interleaved() {
       console.log('  ' + row(k, b.timings.map((t) => t[k.trim()])));
     }
     console.log(`  CPU          ${(b.cpu / n).toFixed(2)} ms per request (this process, all threads), of which V8's GC ${(b.gc / n).toFixed(2)} ms` +
-      ` (GC on the main thread), the main thread's ${(b.main / n).toFixed(2)} ms` +
+      ` (its pauses of the main thread), the main thread's ${(b.main / n).toFixed(2)} ms` +
       ` and the kernel's ${(b.sys / n).toFixed(2)} ms (system time: the memory's page faults, its mappings)`);
   }
   gcs.disconnect();
