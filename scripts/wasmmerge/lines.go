@@ -66,6 +66,27 @@ func (p *pclntab) u64(addr uint32) uint64 {
 	return binary.LittleEndian.Uint64(p.img[addr-p.base:])
 }
 
+// funcAt returns the address of function i's _func (ftab's entry i), checked
+// to lie in pclntable with its header.
+func (p *pclntab) funcAt(i int) (uint32, error) {
+	off := p.u32(p.ftab[0] + uint32(i)*8 + 4)
+	at := p.pclntable[0] + off
+	if !p.in(at, funcHeader) || off+funcHeader > p.pclntable[1] {
+		return 0, fmt.Errorf("wasmmerge: function %d's _func at pclntable+%d is outside pclntable", i, off)
+	}
+	return at, nil
+}
+
+// npcdata returns how many pcdata offsets the _func at at has, checked to lie
+// in the image after its header (function i's, for the error).
+func (p *pclntab) npcdata(i int, at uint32) (uint32, error) {
+	n := p.u32(at + funcNPCData)
+	if !p.in(at, funcHeader+4*n) {
+		return 0, fmt.Errorf("wasmmerge: function %d's %d pcdata offsets run past the data", i, n)
+	}
+	return n, nil
+}
+
 // findPclntab finds runtime.pcHeader by its magic and runtime.firstmoduledata
 // by its first fields (a pointer to the header, then funcnametab's slice,
 // which the header locates too), and reads the table slices from moduledata.
@@ -177,14 +198,13 @@ func StripLines(base uint32, img []byte) (LineStats, error) {
 	lines := map[uint32]bool{} // pcfile and pcln offsets
 	keep := map[uint32]bool{}  // pcsp and pcdata offsets
 	for i := range funcs {
-		off := p.u32(p.ftab[0] + uint32(i)*8 + 4)
-		at := p.pclntable[0] + off
-		if !p.in(at, funcHeader) || off+funcHeader > p.pclntable[1] {
-			return st, fmt.Errorf("wasmmerge: function %d's _func at pclntable+%d is outside pclntable", i, off)
+		at, err := p.funcAt(i)
+		if err != nil {
+			return st, err
 		}
-		npcdata := p.u32(at + funcNPCData)
-		if !p.in(at, funcHeader+4*npcdata) {
-			return st, fmt.Errorf("wasmmerge: function %d's %d pcdata offsets run past the data", i, npcdata)
+		npcdata, err := p.npcdata(i, at)
+		if err != nil {
+			return st, err
 		}
 		funcs[i] = at
 		for _, o := range []uint32{p.u32(at + funcPCFile), p.u32(at + funcPCLn)} {

@@ -52,10 +52,9 @@ func StripNames(base uint32, img []byte) (NameStats, error) {
 	tab := img[p.funcnametab[0]-base : p.funcnametab[0]-base+p.funcnametab[1]]
 	used := make([]bool, len(tab)) // bytes of a kept name, its NUL included
 	for i := range p.nfunc {
-		off := p.u32(p.ftab[0] + uint32(i)*8 + 4)
-		at := p.pclntable[0] + off
-		if !p.in(at, funcHeader) || off+funcHeader > p.pclntable[1] {
-			return st, fmt.Errorf("wasmmerge: function %d's _func at pclntable+%d is outside pclntable", i, off)
+		at, err := p.funcAt(i)
+		if err != nil {
+			return st, err
 		}
 		nameOff := p.u32(at + funcNameOff)
 		if int(nameOff) >= len(tab) {

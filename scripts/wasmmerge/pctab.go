@@ -36,14 +36,13 @@ func CompactPctab(base uint32, img []byte) (CompactStats, error) {
 	var fields []uint32 // addresses of the _func fields that hold a table's offset
 	offsets := map[uint32]uint32{}
 	for i := range p.nfunc {
-		off := p.u32(p.ftab[0] + uint32(i)*8 + 4)
-		at := p.pclntable[0] + off
-		if !p.in(at, funcHeader) || off+funcHeader > p.pclntable[1] {
-			return st, fmt.Errorf("wasmmerge: function %d's _func at pclntable+%d is outside pclntable", i, off)
+		at, err := p.funcAt(i)
+		if err != nil {
+			return st, err
 		}
-		npcdata := p.u32(at + funcNPCData)
-		if !p.in(at, funcHeader+4*npcdata) {
-			return st, fmt.Errorf("wasmmerge: function %d's %d pcdata offsets run past the data", i, npcdata)
+		npcdata, err := p.npcdata(i, at)
+		if err != nil {
+			return st, err
 		}
 		fields = append(fields, at+funcPCSP, at+funcPCFile, at+funcPCLn)
 		for j := range npcdata {
