@@ -6,7 +6,8 @@
 // Not a test file itself (node --test runs only *.test.mjs).
 //
 // Environment: TLS_PLAYGROUND_DIST (default site/dist), CHROMIUM (default
-// /usr/bin/chromium). Screenshots go to tests/browser/out/ (ignored by git).
+// /usr/bin/chromium), TLSPLAY_SERVE and TLSPLAY_BIN (scripts/serve and tlsplay already
+// built; default: goBinary builds them). Screenshots go to tests/browser/out/ (ignored by git).
 //
 // Usage, in a test file:
 //   const site = useSite();                  // registers before/after hooks
@@ -41,18 +42,28 @@ export function build(dir = dist) {
   return JSON.parse(readFileSync(file, 'utf8'));
 }
 
-let serveBinary;
+const binaries = new Map();
 
-/** serveBin builds scripts/serve once per test process, into a temporary folder. */
-async function serveBin() {
-  serveBinary ??= (async () => {
-    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tls-playground-serve-'));
-    const bin = path.join(dir, 'serve');
-    execFileSync('go', ['build', '-o', bin, './scripts/serve'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return bin;
-  })();
-  return serveBinary;
+/**
+ * goBinary builds a Go program of this repository (pkg: './scripts/serve', './playground/cmd/tlsplay')
+ * once per test process, into a temporary folder, unless the environment variable env names one
+ * already built (scripts/test.sh builds them once for every file: TLSPLAY_SERVE, TLSPLAY_BIN).
+ */
+export function goBinary(pkg, env) {
+  if (!binaries.has(pkg)) {
+    binaries.set(pkg, (async () => {
+      if (process.env[env]) {
+        assert.ok(existsSync(process.env[env]), `${env}=${process.env[env]}: no such file`);
+        return process.env[env];
+      }
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'tls-playground-bin-'));
+      const bin = path.join(dir, path.basename(pkg));
+      execFileSync('go', ['build', '-o', bin, pkg], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      return bin;
+    })());
+  }
+  return binaries.get(pkg);
 }
 
 /**
@@ -60,7 +71,7 @@ async function serveBin() {
  * the engine's TLS server at /tls/ too) and resolves {origin, close}.
  */
 export async function serve(dir, { tls = false } = {}) {
-  const bin = await serveBin();
+  const bin = await goBinary('./scripts/serve', 'TLSPLAY_SERVE');
   const child = spawn(bin, ['-addr', '127.0.0.1:0', '-dir', dir, `-tls-server=${tls}`], { stdio: ['ignore', 'ignore', 'pipe'] });
   const origin = await new Promise((resolve, reject) => {
     let log = '';

@@ -20,7 +20,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import { chromium } from 'playwright-core';
-import { useSite, waitReady, launchOptions, root, out } from './helpers.mjs';
+import { useSite, waitReady, launchOptions, root, out, goBinary } from './helpers.mjs';
 
 const site = useSite();
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -40,8 +40,7 @@ let tlsplay;
 
 before(async () => {
   tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tlsplay-import-'));
-  tlsplay = path.join(tmp, 'tlsplay');
-  execFileSync('go', ['build', '-o', tlsplay, './playground/cmd/tlsplay'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  tlsplay = await goBinary('./playground/cmd/tlsplay', 'TLSPLAY_BIN');
 });
 
 after(() => rmSync(tmp, { recursive: true, force: true }));

@@ -16,31 +16,23 @@
 // it: the browser's preference order protects a user only from servers that
 // could do better. The test checks both halves of that lesson.
 
-import { test, before, after } from 'node:test';
+import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { existsSync, rmSync } from 'node:fs';
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import tls from 'node:tls';
 import { chromium } from 'playwright-core';
-import { root, launchOptions } from './helpers.mjs';
+import { launchOptions, goBinary } from './helpers.mjs';
 
 const serverName = 'playground.test';
 let bin;
-let tmp;
 
 before(async () => {
   assert.ok(existsSync(launchOptions.executablePath),
     `${launchOptions.executablePath} not found: install Chromium with "apt-get install -y chromium" (or set CHROMIUM)`);
-  tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tlsplay-peers-'));
-  bin = path.join(tmp, 'tlsplay');
-  execFileSync('go', ['build', '-o', bin, './playground/cmd/tlsplay'], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  bin = await goBinary('./playground/cmd/tlsplay', 'TLSPLAY_BIN');
 });
-
-after(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** serve runs `tlsplay serve` in a mode and resolves {port, log(), close()}. */
 async function serve(mode) {
