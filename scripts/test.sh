@@ -18,6 +18,7 @@
 #
 # Usage: bash scripts/test.sh [STAGE...]   (no argument: every stage; deps always runs)
 # Fuzzing is not a stage (it runs for minutes): bash scripts/fuzz.sh [FUZZTIME].
+# A stage silent for a minute prints what it still runs, once a minute.
 # Made for a fresh Debian machine with Go and Node, run as root (as CI does: .ci/run).
 set -euo pipefail
 
@@ -46,9 +47,68 @@ summary=()
 current=""
 started=0
 total_start=$(now_ms)
+ticker=""
+bg_pid=""
+bg_log=""
+bg_what=""
+
+# running names the test programs this script runs at the moment: Go test binaries (natively or
+# under Node) and node --test files, from the processes below this one.
+running() {
+  ps -eo pid=,ppid=,args= | awk -v top=$$ '
+    { pid[NR] = $1; ppid[NR] = $2; line[NR] = $0 }
+    END {
+      mine[top] = 1
+      do { n = 0; for (i in pid) if (!(pid[i] in mine) && (ppid[i] in mine)) { mine[pid[i]] = 1; n++ } } while (n)
+      for (i in pid) {
+        if (!(pid[i] in mine)) continue
+        k = split(line[i], a, " ")
+        for (j = 3; j <= k; j++) if (a[j] ~ /\.test(\.mjs)?$/) { sub(/.*\//, "", a[j]); seen[a[j]] = 1 }
+      }
+      for (s in seen) out = out (out ? ", " : "") s
+      print out ? out : "(between programs)"
+    }'
+}
+
+# A stage that prints nothing for a minute says it is still at work, and what runs, once a minute.
+start_ticker() {
+  ( while sleep 60; do echo "........ [$current] still running after $(fmt_ms $(( $(now_ms) - started ))): $(running)"; done ) &
+  ticker=$!
+}
+stop_ticker() {
+  if [[ -n "$ticker" ]]; then
+    kill "$ticker" 2>/dev/null || true
+    wait "$ticker" 2>/dev/null || true
+    ticker=""
+  fi
+}
+
+# background runs a command beside what the stage runs next (its output kept until reap);
+# reap waits for it, prints its output and fails as it failed.
+background() {
+  bg_what="$*"
+  bg_log="$(mktemp)"
+  "$@" >"$bg_log" 2>&1 &
+  bg_pid=$!
+}
+reap() {
+  local rc=0
+  wait "$bg_pid" || rc=$?
+  bg_pid=""
+  echo "(run beside the above: $bg_what)"
+  cat "$bg_log"
+  rm -f "$bg_log"
+  return "$rc"
+}
 
 on_exit() {
   local rc=$?
+  stop_ticker
+  [[ -n "${servedir:-}" ]] && rm -rf "$servedir"
+  if [[ -n "$bg_pid" ]]; then
+    kill "$bg_pid" 2>/dev/null || true
+    [[ -f "$bg_log" ]] && { echo "(stopped: $bg_what)"; cat "$bg_log"; rm -f "$bg_log"; }
+  fi
   if ((rc != 0)) && [[ -n "$current" ]]; then
     local took=$(( $(now_ms) - started ))
     echo
@@ -69,8 +129,10 @@ begin() {
   started=$(now_ms)
   echo
   echo "======== [$current] $2 ========"
+  start_ticker
 }
 end() {
+  stop_ticker
   local took=$(( $(now_ms) - started ))
   echo "-------- [$current] ok in $(fmt_ms "$took")"
   summary+=("$(printf '%-8s ok      %s' "$current" "$(fmt_ms "$took")")")
@@ -157,11 +219,17 @@ fi
 
 # ---- native Go tests ------------------------------------------------------------------------------
 if want go; then
-  begin go "go test ./... (native, TLSPLAY_REQUIRE_TOOLS=1)"
-  go test ./...
+  begin go "go test ./... (native, TLSPLAY_REQUIRE_TOOLS=1; scripts/wasm-overlay beside the rest)"
+  # scripts/wasm-overlay's TestOverlay runs Go's own tests of what the overlay changes (crypto/x509's
+  # alone about a minute, mostly on one core). Last in ./..., it ran alone for the stage's last 87 s of
+  # 216 (a1e1103, go test -json): it starts first, beside the other packages (stage 116 and 155 s
+  # against 173 and 165 s, A/B in both orders at load 5-8).
+  background go test ./scripts/wasm-overlay
+  go test $(go list ./... | grep -v '/scripts/wasm-overlay$')
   go test -tags core ./wasm
   # The page's core engine refuses resumption (the lab has it): those tests run only with its tag.
   go test -tags core -run Core ./playground/tls12 ./playground/tls13 ./playground/session
+  reap
   end
 fi
 
@@ -176,6 +244,8 @@ if want wasm; then
   ovflag="$(go run ./scripts/wasm-overlay -dir "$ovdir")"
   GOOS=js GOARCH=wasm go test ${ovflag:+"$ovflag"} -exec="$root/scripts/go_js_wasm_exec" ./wasm/... ./scripts/wasm-overlay
   # The core (-tags core), as the page's first engine is built: its bridge without the lab's methods.
+  # (Run beside the line above, the stage took as long: 72.3 and 77.2 s against 71.9 and 78.5 s, load 5-8;
+  # Node compiles the test module on every core.)
   GOOS=js GOARCH=wasm go test ${ovflag:+"$ovflag"} -tags core -exec="$root/scripts/go_js_wasm_exec" ./wasm
   rm -rf "$ovdir"
   end
@@ -185,11 +255,21 @@ fi
 if want build || want node || want browser || want workerd; then
   begin build "scripts/build.sh (site/dist and the Worker in scripts/cloudflare/dist)"
   bash scripts/build.sh
+  # scripts/serve and tlsplay, built once here for every file of the node and browser suites
+  # (without TLSPLAY_SERVE and TLSPLAY_BIN, each file builds its own: helpers.mjs goBinary).
+  if [[ -z "${TLSPLAY_SERVE:-}${TLSPLAY_BIN:-}" ]]; then
+    servedir="$(mktemp -d)"
+    go build -o "$servedir/serve" ./scripts/serve
+    go build -o "$servedir/tlsplay" ./playground/cmd/tlsplay
+    export TLSPLAY_SERVE="$servedir/serve" TLSPLAY_BIN="$servedir/tlsplay"
+  fi
   end
 fi
 
 # ---- Node suites against the built wasm ---------------------------------------------------------
 if want node; then
+  # One file at a time (node's default on 2 cores): each compiles the engine on both cores; two at a
+  # time took 39.1 and 41.8 s against 28.0 and 49.3 s (load 5-8), no clear gain.
   begin node "node --test tests/node/"
   node_suite tests/node
   end
