@@ -222,8 +222,9 @@ if want go; then
   begin go "go test ./... (native, TLSPLAY_REQUIRE_TOOLS=1; scripts/wasm-overlay beside the rest)"
   # scripts/wasm-overlay's TestOverlay runs Go's own tests of what the overlay changes (crypto/x509's
   # alone about a minute, mostly on one core). Last in ./..., it ran alone for the stage's last 87 s of
-  # 216 (a1e1103, go test -json): it starts first, beside the other packages (stage 116 and 155 s
-  # against 173 and 165 s, A/B in both orders at load 5-8).
+  # 216 (a1e1103, go test -json): it starts first, beside the other packages. On the shared machine
+  # (load 5-16) the stage took 116, 155 and 159 s against 173, 165 and 126 s: no clear gain where
+  # other work fills the second core; what it removes is those 87 s on one core.
   background go test ./scripts/wasm-overlay
   go test $(go list ./... | grep -v '/scripts/wasm-overlay$')
   go test -tags core ./wasm
