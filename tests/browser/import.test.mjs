@@ -206,6 +206,11 @@ async function record() {
       const page = await browser.newPage();
       const res = await page.goto(`https://${serverName}:${srv.port}/`, { timeout: 20_000 });
       assert.match(await res.text(), /over TLS 1\.3 .* X25519MLKEM768/);
+      // Chromium writes its key log from another thread: closing it before that write left the file
+      // empty once (a1e1103's suite at load 14). Wait for the line while the browser is open.
+      for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+        if (existsSync(keys) && /^CLIENT_HANDSHAKE_TRAFFIC_SECRET /m.test(readFileSync(keys, 'utf8'))) break;
+      }
     } finally {
       await browser.close();
     }
