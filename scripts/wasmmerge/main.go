@@ -6,7 +6,7 @@
 // module behaves identically (same memory after instantiation, every other
 // section unchanged) and is smaller, compressed or not.
 //
-//	go run ./scripts/wasmmerge [-gap N] [-strip-lines] [-strip-names] [-drop-findfunctab] [-compact-pctab] [-o OUT.wasm] IN.wasm
+//	go run ./scripts/wasmmerge [-gap N] [-strip-lines] [-strip-names] [-drop-findfunctab] [-compact-pctab] [-min-memory-pages N] [-o OUT.wasm] IN.wasm
 //
 // Without -o the input is rewritten in place (through a temporary file in the
 // same folder). -gap is the longest run of zero bytes that is written rather
@@ -19,8 +19,9 @@
 // with the server's overlay (go run ./scripts/wasm-overlay -server), whose
 // runtime does not read it; it refuses any other. -compact-pctab moves the
 // pc-value tables that stay together (pctab.go), so that the zeros
-// -strip-lines leaves between them are left out of the data. A line on stderr
-// says what changed.
+// -strip-lines leaves between them are left out of the data.
+// -min-memory-pages declares more initial memory, so that a Go program's
+// start does not grow it (memory.go). A line on stderr says what changed.
 //
 // It fails, leaving the input as it is, on a module whose segments it cannot
 // merge without changing what it does: an imported memory, passive segments
@@ -40,9 +41,10 @@ func main() {
 	strip := flag.Bool("strip-lines", false, "zero the Go runtime's file and line tables (tracebacks then say ?:0 for file and line)")
 	names := flag.Bool("strip-names", false, "zero the names of the functions only a traceback reads (the runtime's, reflect's and wrappers' stay)")
 	compact := flag.Bool("compact-pctab", false, "move the pc-value tables that stay together (after -strip-lines: the zero runs between them are left out)")
+	pages := flag.Uint("min-memory-pages", 0, "declare at least this many 64 KiB pages of initial memory (a Go program then does not grow its memory until it needs more)")
 	findfunc := flag.Bool("drop-findfunctab", false, "zero the runtime's findfunctab (only for a module built with go run ./scripts/wasm-overlay -server's overlay, whose runtime does not read it)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wasmmerge [-gap N] [-strip-lines] [-strip-names] [-drop-findfunctab] [-compact-pctab] [-o OUT.wasm] IN.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmmerge [-gap N] [-strip-lines] [-strip-names] [-drop-findfunctab] [-compact-pctab] [-min-memory-pages N] [-o OUT.wasm] IN.wasm")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -51,7 +53,7 @@ func main() {
 		os.Exit(2)
 	}
 	in := flag.Arg(0)
-	if err := run(in, *out, Options{Gap: *gap, StripLines: *strip, StripNames: *names, DropFindfunctab: *findfunc, CompactPctab: *compact}); err != nil {
+	if err := run(in, *out, Options{Gap: *gap, StripLines: *strip, StripNames: *names, DropFindfunctab: *findfunc, CompactPctab: *compact, MinMemoryPages: uint32(*pages)}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -100,6 +102,9 @@ func run(in, out string, opt Options) error {
 	}
 	if opt.CompactPctab {
 		lines += fmt.Sprintf(", %d pc-value tables compacted (pctab %d -> %d bytes)", st.Pctab.Tables, st.Pctab.BytesBefore, st.Pctab.BytesAfter)
+	}
+	if st.MemoryPagesAfter != st.MemoryPagesBefore {
+		lines += fmt.Sprintf(", initial memory %d -> %d pages", st.MemoryPagesBefore, st.MemoryPagesAfter)
 	}
 	fmt.Fprintf(os.Stderr, "wasmmerge: %s: %d data segments → %d, data section %d → %d bytes, module %d → %d bytes%s\n",
 		out, st.SegmentsBefore, st.SegmentsAfter, st.DataBefore, st.DataAfter, st.SizeBefore, st.SizeAfter, lines)

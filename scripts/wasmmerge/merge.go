@@ -53,6 +53,9 @@ type Options struct {
 	// CompactPctab moves the pc-value tables together (pctab.go), after
 	// StripLines has zeroed those it could.
 	CompactPctab bool
+	// MinMemoryPages raises the memory's initial size to this many 64 KiB
+	// pages when it declares fewer (memory.go); 0 leaves it.
+	MinMemoryPages uint32
 }
 
 // Stats says what Merge did.
@@ -63,6 +66,8 @@ type Stats struct {
 	Lines                         LineStats
 	Names                         NameStats
 	Findfunc                      FindfuncStats
+	MemoryPagesBefore             uint32 // the memory's initial size, in 64 KiB pages
+	MemoryPagesAfter              uint32
 	Pctab                         CompactStats
 }
 
@@ -101,10 +106,24 @@ func Merge(module []byte, opt Options) ([]byte, Stats, error) {
 			}
 		case sectionData:
 			dataAt = i
+		case sectionMemory:
+			if opt.MinMemoryPages > 0 {
+				if sections[i].body, st.MemoryPagesBefore, st.MemoryPagesAfter, err = minMemoryPages(s.body, opt.MinMemoryPages); err != nil {
+					return nil, st, err
+				}
+			}
 		}
 	}
-	if dataAt < 0 {
-		return module, st, nil // no data: nothing to do
+	if opt.MinMemoryPages > 0 && st.MemoryPagesAfter == 0 {
+		return nil, st, errors.New("wasmmerge: the module declares no memory of its own to resize")
+	}
+	if dataAt < 0 { // no data to merge
+		if opt.MinMemoryPages == 0 {
+			return module, st, nil
+		}
+		out := encodeModule(sections)
+		st.SizeAfter = len(out)
+		return out, st, nil
 	}
 	segs, err := parseData(sections[dataAt].body)
 	if err != nil {
