@@ -77,14 +77,17 @@ func (p *pclntab) funcAt(i int) (uint32, error) {
 	return at, nil
 }
 
-// npcdata returns how many pcdata offsets the _func at at has, checked to lie
-// in the image after its header (function i's, for the error).
-func (p *pclntab) npcdata(i int, at uint32) (uint32, error) {
-	n := p.u32(at + funcNPCData)
-	if !p.in(at, funcHeader+4*n) {
-		return 0, fmt.Errorf("wasmmerge: function %d's %d pcdata offsets run past the data", i, n)
+// funcPCData returns function i's _func (funcAt) and how many pcdata
+// offsets follow its header, checked to lie in the image.
+func (p *pclntab) funcPCData(i int) (at, n uint32, err error) {
+	if at, err = p.funcAt(i); err != nil {
+		return 0, 0, err
 	}
-	return n, nil
+	n = p.u32(at + funcNPCData)
+	if !p.in(at, funcHeader+4*n) {
+		return 0, 0, fmt.Errorf("wasmmerge: function %d's %d pcdata offsets run past the data", i, n)
+	}
+	return at, n, nil
 }
 
 // findPclntab finds runtime.pcHeader by its magic and runtime.firstmoduledata
@@ -198,11 +201,7 @@ func StripLines(base uint32, img []byte) (LineStats, error) {
 	lines := map[uint32]bool{} // pcfile and pcln offsets
 	keep := map[uint32]bool{}  // pcsp and pcdata offsets
 	for i := range funcs {
-		at, err := p.funcAt(i)
-		if err != nil {
-			return st, err
-		}
-		npcdata, err := p.npcdata(i, at)
+		at, npcdata, err := p.funcPCData(i)
 		if err != nil {
 			return st, err
 		}

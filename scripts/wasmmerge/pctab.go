@@ -36,11 +36,7 @@ func CompactPctab(base uint32, img []byte) (CompactStats, error) {
 	var fields []uint32 // addresses of the _func fields that hold a table's offset
 	offsets := map[uint32]uint32{}
 	for i := range p.nfunc {
-		at, err := p.funcAt(i)
-		if err != nil {
-			return st, err
-		}
-		npcdata, err := p.npcdata(i, at)
+		at, npcdata, err := p.funcPCData(i)
 		if err != nil {
 			return st, err
 		}
