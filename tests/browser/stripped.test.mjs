@@ -17,6 +17,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { SourceMap } from 'node:module';
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { root, dist, build } from './helpers.mjs';
@@ -97,31 +98,22 @@ function compare(f, src, out, bundled = false) {
   return cut;
 }
 
-const VLQ = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** mapped reads a bundle's source map: → Map(module → its lines in the bundle, by source line from 0). */
+/**
+ * mapped reads a bundle's source map with Node's own reader (node:module SourceMap, as a
+ * debugger would): → Map(module → its lines in the bundle, by source line from 0).
+ */
 function mapped(bundleFile) {
-  const map = JSON.parse(readFileSync(`${bundleFile}.map`, 'utf8'));
+  const payload = JSON.parse(readFileSync(`${bundleFile}.map`, 'utf8'));
+  const map = new SourceMap(payload);
   const lines = readFileSync(bundleFile, 'utf8').split('\n');
-  const by = new Map(map.sources.map((s) => [s, []]));
-  let source = 0;
-  let line = 0;
-  map.mappings.split(';').forEach((seg, i) => {
-    if (seg === '') return;
-    const fields = [];
-    let v = 0;
-    let shift = 0;
-    for (const c of seg) {
-      const d = VLQ.indexOf(c);
-      v |= (d & 31) << shift;
-      shift += 5;
-      if (!(d & 32)) { fields.push(v & 1 ? -(v >> 1) : v >> 1); v = 0; shift = 0; }
-    }
-    source += fields[1];
-    line += fields[2];
-    const got = by.get(map.sources[source]);
-    assert.equal(got.length, line, `${bundleFile}:${i + 1}: maps to ${map.sources[source]}:${line + 1}, after its line ${got.length}`);
-    got.push(lines[i]);
+  const by = new Map(payload.sources.map((s) => [s, []]));
+  lines.forEach((text, i) => {
+    const e = map.findEntry(i, 0);
+    if (e.generatedLine !== i || !e.originalSource) return; // a line of the bundle's own
+    const got = by.get(e.originalSource);
+    assert.ok(got, `${bundleFile}:${i + 1}: maps to ${e.originalSource}, which the map does not list`);
+    assert.equal(got.length, e.originalLine, `${bundleFile}:${i + 1}: maps to ${e.originalSource}:${e.originalLine + 1}, after its line ${got.length}`);
+    got.push(text);
   });
   return by;
 }
