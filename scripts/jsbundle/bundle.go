@@ -32,7 +32,7 @@ import (
 // RegistryName is the bundle's one global name inside its scope; no module may use it.
 const RegistryName = "__tls"
 
-// module is one parsed module.
+// Module is one parsed module.
 type Module struct {
 	name    string // path relative to the root, e.g. "components/wire.js"
 	src     string
@@ -99,7 +99,7 @@ func resolve(from, spec string, line int) (string, error) {
 	return name, nil
 }
 
-// add loads name and, recursively, every module it imports (statically or
+// Add loads name and, recursively, every module it imports (statically or
 // with import()), then checks the graph: no cycle, every imported name exported.
 func (b *Bundler) Add(name string) error {
 	if err := b.load(name); err != nil {
@@ -198,6 +198,7 @@ func (b *Bundler) checkNames() error {
 	return nil
 }
 
+// Names returns the modules the bundler holds, sorted.
 func (b *Bundler) Names() []string {
 	names := make([]string, 0, len(b.mods))
 	for n := range b.mods {
