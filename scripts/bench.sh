@@ -12,6 +12,11 @@
 # AB_BASE=DIR (a dist built before a change, e.g. TLSPLAY_DIST=DIR bash scripts/build.sh on the
 # old commit) adds a before/after table: tests/bench/ab-bench.mjs, that build against this one,
 # interleaved, with the main thread's CPU time per flow (what a busy machine inflates least).
+# WORKER_BASE=REV (default 5792e83, the commit before issue 9's first change, whose fresh Go
+# instance issue 9 measured at "6 ms"; WORKER_BASE= to skip) adds the fresh instance's A/B:
+# that commit's Worker (built in a temporary worktree) against this tree's server build run by the
+# same per-request glue (github.com/syumai/workers' worker.mjs), under workerd (what Go adds to a
+# request), and under Node (startbench.mjs, each build with its own loader), in both orders.
 # Needs what scripts/test.sh installs (chromium, tests/node_modules).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -73,6 +78,23 @@ echo "== the Worker: a request on a fresh Go instance and on the one warm instan
 server_wasm="site/dist/$(sed -n 's/^  "server": "\(.*\)",$/\1/p' site/dist/build.json)"
 node tests/workerd/startbench.mjs "$server_wasm" "${START_N:-150}"
 node tests/workerd/load.mjs "${LOAD_N:-300}" 8 tls13,classic "$(nproc)"
+worker_base="${WORKER_BASE-5792e83}"
+if [[ -n "$worker_base" ]] && git rev-parse -q --verify "$worker_base^{commit}" >/dev/null; then
+  echo
+  echo "== the Worker's fresh Go instance: $worker_base (issue 9's baseline) against this tree, the same per-request glue =="
+  wb="$(mktemp -d)"
+  trap 'kill $pid ${abpid:-} 2>/dev/null; git worktree remove --force "$wb/tree" >/dev/null 2>&1; rm -rf "$wb"' EXIT
+  git worktree add -q --detach "$wb/tree" "$worker_base"
+  (cd "$wb/tree" && bash scripts/cloudflare/build.sh >/dev/null && cp -r scripts/cloudflare/dist "$wb/base")
+  cp -r "$wb/base" "$wb/fresh"
+  cp "$server_wasm" "$wb/fresh/app.wasm"
+  for d in base fresh base fresh; do
+    echo "-- $([[ $d == base ]] && echo "$worker_base" || echo "this tree"), workerd"
+    TLSPLAY_WORKER_DIST="$wb/$d" node tests/workerd/load.mjs 20 2 tls13,classic 1 | grep -E '^latency: (baseline|info) |Go adds'
+  done
+  node tests/workerd/startbench.mjs "$wb/base/app.wasm=$wb/tree/site/js/server-runtime.js" "$server_wasm" "${START_N:-150}"
+  node tests/workerd/startbench.mjs "$server_wasm" "$wb/base/app.wasm=$wb/tree/site/js/server-runtime.js" "${START_N:-150}"
+fi
 echo
 echo "== embed (Chromium): a host page on another origin with one <tls-playground> =="
 (cd tests && node bench/embed-bench.mjs "http://127.0.0.1:$port/" "$PWD/../site/dist" "${LOADS:-7}")
