@@ -561,18 +561,57 @@ func (b *Bundler) Write() string {
 	return sb.String()
 }
 
+// SliceMs is how long, at most, a bundle made by NewSplit evaluates its
+// modules in one task before it yields (WriteSplit); a module that takes longer
+// has a task of its own.
+const SliceMs = 6
+
 // WriteSplit returns the text of a bundle made by NewSplit, and where each of
 // its lines comes from (for a source map): it imports the registry from
 // registry (a path from the bundle), defines every module in it, then
 // evaluates the entries in order, each as a module script of its own would
 // be: an entry that throws is reported (reportError) and the next runs.
-func (b *Bundler) WriteSplit(registry string, entries []string) (string, []Line) {
+//
+// The modules are evaluated one by one, in the browser's order (each after
+// the modules it imports, in the order it imports them), in tasks of about
+// SliceMs after the bundle's own: that one runs now (JavaScript, or "") and
+// yields to the browser (scheduler.yield, where there is one; else a message
+// to itself); each later task evaluates modules until SliceMs have passed,
+// and yields. A page's modules in one task were its longest task at load
+// (issue 9: the task that ended the document's parse, evaluated all of them,
+// upgraded every custom element and laid out what they changed); split, the
+// parse ends (DOMContentLoaded) with nothing changed, and what the modules
+// change is laid out at a later frame. The bundle exports ran, a promise that
+// resolves once every entry has run (or was reported).
+func (b *Bundler) WriteSplit(registry string, entries []string, now string) (string, []Line) {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "import { %s } from %q;\n", RegistryName, registry)
 	bodies := b.writeModules(&sb, false)
+	var order []string
+	done := map[string]bool{}
 	for _, e := range entries {
-		fmt.Fprintf(&sb, "try { %s.load(%q); } catch (err) { reportError(err); }\n", RegistryName, e)
+		names := b.evalOrder(e, done)
+		quoted := make([]string, len(names))
+		for i, n := range names {
+			quoted[i] = fmt.Sprintf("%q", n)
+		}
+		order = append(order, "["+strings.Join(quoted, ", ")+"]")
 	}
+	if now != "" {
+		sb.WriteString(now + "\n")
+	}
+	fmt.Fprintf(&sb, "export const ran = (async () => {\n"+
+		"let since = -Infinity;\n"+
+		"const next = () => globalThis.scheduler?.yield?.() ?? new Promise((resolve) => { const ch = new MessageChannel(); ch.port1.onmessage = () => { ch.port1.close(); resolve(); }; ch.port2.postMessage(0); });\n"+
+		"for (const names of [%s]) {\n"+
+		"try {\n"+
+		"for (const name of names) {\n"+
+		"if (performance.now() - since > %d) { await next(); since = performance.now(); }\n"+
+		"%s.load(name);\n"+
+		"}\n"+
+		"} catch (err) { reportError(err); }\n"+
+		"}\n"+
+		"})();\n", strings.Join(order, ", "), SliceMs, RegistryName)
 	text := sb.String()
 	lines := make([]Line, strings.Count(text, "\n")+1)
 	for _, bd := range bodies {
@@ -632,6 +671,21 @@ func (b *Bundler) Stub(name, registry string) (string, error) {
 		fmt.Fprintf(&sb, "const { %s } = %s;\nexport { %s };\n", strings.Join(from, ", "), load, strings.Join(as, ", "))
 	}
 	return sb.String(), nil
+}
+
+// evalOrder returns the modules the browser evaluates for name, in its order:
+// each module after the modules it imports (in the order it imports them),
+// name last; none of those in done (which it fills in).
+func (b *Bundler) evalOrder(name string, done map[string]bool) []string {
+	if done[name] {
+		return nil
+	}
+	done[name] = true
+	var order []string
+	for _, imp := range b.mods[name].Imports {
+		order = append(order, b.evalOrder(imp.from, done)...)
+	}
+	return append(order, name)
 }
 
 // exportList is what a module's factory returns: its exports, by name.

@@ -121,8 +121,8 @@ func TestSplit(t *testing.T) {
 	if got := strings.Join(b.Names(), " "); got != "a.js lib/b.js" {
 		t.Errorf("the bundle holds %q, want a.js lib/b.js (not the modules imported with import())", got)
 	}
-	text, lines := b.WriteSplit("./modules.js", []string{"a.js"})
-	for _, want := range []string{`import { __tls } from "./modules.js";`, `import("./lib/d.js")`, `import("./lib/c.js")`, `__tls.dynamic("a.js")`, `try { __tls.load("a.js"); } catch (err) { reportError(err); }`} {
+	text, lines := b.WriteSplit("./modules.js", []string{"a.js"}, "")
+	for _, want := range []string{`import { __tls } from "./modules.js";`, `import("./lib/d.js")`, `import("./lib/c.js")`, `__tls.dynamic("a.js")`, `for (const names of [["lib/b.js", "a.js"]]) {`, `} catch (err) { reportError(err); }`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the bundle has no %s:\n%s", want, text)
 		}

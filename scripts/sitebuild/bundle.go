@@ -40,6 +40,13 @@ import (
 // registryFile is the registry's module, written by the build.
 const registryFile = "js/modules.js"
 
+// modulesRan is what a page's bundle runs in its own task, before its modules
+// (which run in the tasks after it: jsbundle.WriteSplit): boot.js, on
+// DOMContentLoaded, which now comes before them, reads this mark that the
+// page's module scripts run (engine.js and embed.js set it too, when they run
+// without a bundle).
+const modulesRan = "document.documentElement.dataset.modules = 'ran';"
+
 // moduleScriptLine is a page's line loading a module script of js/;
 // modulePreloadLine, one preloading a module of js/.
 var (
@@ -140,7 +147,7 @@ func bundlePages(pages, code, sources map[string][]byte) (map[string][]string, e
 		if _, ok := out[file]; ok {
 			return nil, fmt.Errorf("%s: two pages' bundles would be %s (a page's first module script names its bundle)", pb.page, file)
 		}
-		text, lines := pb.b.WriteSplit("./"+path.Base(registryFile), pb.entries)
+		text, lines := pb.b.WriteSplit("./"+path.Base(registryFile), pb.entries, modulesRan)
 		smap, err := sourceMap(path.Base(file), lines, sources)
 		if err != nil {
 			return nil, err

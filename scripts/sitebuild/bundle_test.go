@@ -141,7 +141,8 @@ func unvlq(t *testing.T, seg string) []int {
 }
 
 // TestBundleIdentity builds a small site and runs it in node: the page's
-// bundle evaluates its modules once, in order; a module it loads later gets
+// bundle marks that modules run (boot.js) in its own task and evaluates its
+// modules once, in order, in later ones; a module it loads later gets
 // the bundle's instances through the stand-ins (one counter, not two); an
 // entry that throws does not stop the next; without the bundle, a stand-in
 // runs its module's own code.
@@ -157,7 +158,7 @@ func TestBundleIdentity(t *testing.T) {
 		"js/engine-worker.js": "const wasm = '../engine.wasm', lab = '../lab.wasm', server = '../server.wasm', exec = '../wasm_exec.js';\n",
 		"js/app.js":           "import { count, log } from './lib/count.js';\nlog('app ' + count());\nexport const later = () => import('./later.js');\nglobalThis.later = later;\n",
 		"js/lib/count.js":     "import { log } from '../log.js';\nlet n = 0;\nexport function count() { return ++n; }\nexport { log };\nlog('count');\n",
-		"js/log.js":           "export const seen = [];\nexport const log = (s) => seen.push(s);\nglobalThis.seen = seen;\n",
+		"js/log.js":           "export const seen = ['log'];\nexport const log = (s) => seen.push(s);\nglobalThis.seen = seen;\n",
 		"js/broken.js":        "import { log } from './log.js';\nlog('broken');\nthrow new Error('broken on purpose');\n",
 		"js/last.js":          "import { log } from './log.js';\nlog('last');\n",
 		"js/later.js":         "import { count, log } from './lib/count.js';\nlog('later ' + count());\n",
@@ -200,10 +201,14 @@ func TestBundleIdentity(t *testing.T) {
 			}
 		}
 	}
+	// The bundle's own task sets boot.js's mark and evaluates no module: they run in later tasks.
 	program := `globalThis.reportError = (err) => globalThis.seen.push('reported: ' + err.message);
-await import('./js/app.mjs');
+globalThis.document = { documentElement: { dataset: {} } };
+const { ran } = await import('./js/app.mjs');
+const first = [document.documentElement.dataset.modules, globalThis.seen?.length];
+await ran;
 await globalThis.later();
-console.log(JSON.stringify(globalThis.seen));
+console.log(JSON.stringify([first, globalThis.seen]));
 `
 	cmd := exec.Command(node, "--input-type=module", "-")
 	cmd.Dir = run
@@ -212,7 +217,7 @@ console.log(JSON.stringify(globalThis.seen));
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, got)
 	}
-	want := `["count","app 1","broken","reported: broken on purpose","last","later 2"]`
+	want := `[["ran",null],["log","count","app 1","broken","reported: broken on purpose","last","later 2"]]`
 	if strings.TrimSpace(string(got)) != want {
 		t.Errorf("node printed %s, want %s", got, want)
 	}
@@ -227,7 +232,7 @@ console.log(JSON.stringify(globalThis.seen));
 	if got, err = cmd.CombinedOutput(); err != nil {
 		t.Fatalf("node: %v\n%s", err, got)
 	}
-	if want := `["count","alone 1 2"]`; strings.TrimSpace(string(got)) != want {
+	if want := `["log","count","alone 1 2"]`; strings.TrimSpace(string(got)) != want {
 		t.Errorf("alone, node printed %s, want %s", got, want)
 	}
 }
