@@ -10,6 +10,8 @@
 //   BY_CPU=1 node tests/bench/trace-tasks.mjs …   (the threshold on CPU time, not wall)
 //   FORCED=1 node tests/bench/trace-tasks.mjs …   (each style or layout that script forced,
 //                                                  with the JavaScript that asked for it)
+//   TREE=1 node tests/bench/trace-tasks.mjs …      (each long task's events as a tree, those
+//                                                  of at least 1 ms of CPU: what ran inside what)
 //
 // flow: "load" (default: navigation until the live session is on screen) or a
 // part of a flow's name in FLOWS ("eve", "Run all", …), run after the load.
@@ -155,6 +157,17 @@ function report(events) {
       }
       const topFns = [...fns].sort((a, b) => b[1] - a[1]).slice(0, 10);
       if (topFns.length) console.log(`   JavaScript by samples (self): ${topFns.map(([l, n]) => `${l} ×${n}`).join(' | ')}`);
+    }
+    if (process.env.TREE) {
+      // TREE=ms: the task's events as a tree, each that took at least ms of CPU, in order.
+      const min = Number(process.env.TREE) * 1000;
+      const open = [];
+      for (const e of inside) {
+        while (open.length && open.at(-1).ts + (open.at(-1).dur ?? 0) <= e.ts) open.pop();
+        if ((e.dur ?? 0) > 0) open.push(e);
+        if ((e.tdur ?? 0) < min) continue;
+        console.log(`   ${'  '.repeat(open.length - 1)}${labelOf(e)} @${ms(e.ts - t.ts)} wall ${ms(e.dur ?? 0)} cpu ${ms(e.tdur ?? 0)}`);
+      }
     }
     if (process.env.FORCED === '1') {
       // A layout or style recalculation that carries a stack ran because script read the
