@@ -17,7 +17,8 @@ import (
 // page's bundle, written at the first one's path (so that import.meta.url
 // still names a file of js/): every module they import statically, each a
 // function in a registry (scripts/jsbundle), evaluated once, dependencies
-// first, in the order the browser would. The page keeps the first script and
+// first, in the order the browser would, a few ms of them a task after the
+// parse has ended (jsbundle.WriteSplit; modulesRan, below). The page keeps the first script and
 // loses the others and its modulepreload links to the bundled modules; the
 // bundle's one import, the registry (js/modules.js), is preloaded in their
 // place (the <!-- modulepreload --> marker finds it). Before, the first view

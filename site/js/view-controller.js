@@ -1460,13 +1460,14 @@ export function createView({
     // (askFirstSession); the catalogue, which can wait, is asked for after it.
     const ahead = showsSession() && state.server === 'local' && !ownHandles ? askFirstSession(keysLoaded) : null;
     const asked = ahead ? ahead.then(askAbout, askAbout) : null;
-    // The recorded session here already is rendered now, in the task that evaluated the page's
-    // modules, upgraded its elements and asked the engine for the live session: a task of its
-    // own (scheduler.yield) came after the parser's other work (pwa.js, DOMContentLoaded's
-    // layout of the page without it) and often after a frame, and put the recorded session on
-    // screen ~50-250 ms later on a loaded machine for ~3 ms of CPU less in the longest task
-    // (ab-bench, 12 rounds each order: recorded 0.57 and 0.90 of the time). The diagram and the
-    // key schedule still come a frame or two later (dom.js laterFrame).
+    // The recorded session here already is rendered now, in the task that made the view and
+    // asked the engine for the live session (in a built page, the last of the bundle's tasks,
+    // which evaluate its modules a few ms a task after the parse has ended: jsbundle.WriteSplit):
+    // a task of its own (scheduler.yield) came after the parser's other work (pwa.js,
+    // DOMContentLoaded's layout of the page without it) and often after a frame, and put the
+    // recorded session on screen ~50-250 ms later on a loaded machine for ~3 ms of CPU less in
+    // the longest task (ab-bench, 12 rounds each order: recorded 0.57 and 0.90 of the time). The
+    // diagram and the key schedule still come a frame or two later (dom.js laterFrame).
     if (recordedNow) {
       render();
       if (deepStep && !embedded) landOnStep();
