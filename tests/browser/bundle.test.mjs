@@ -3,7 +3,8 @@
 // own files; the parts it loads later (below-fold.js, the lab) import the
 // bundled modules through their stand-ins and get the bundle's instances:
 // each custom element is defined once, the lab runs an attack on the page's
-// session, and nothing fails on the console.
+// session, and nothing fails on the console. The modules run in the tasks
+// after the bundle's own, once the document's parse has ended.
 //
 //   bash scripts/build.sh && node --test tests/browser/bundle.test.mjs
 
@@ -73,6 +74,27 @@ test('one module file for the first view; the parts loaded later share its modul
   assert.deepEqual(twice, [], `elements defined more than once: ${JSON.stringify(twice)}`);
   assert.ok(defined['tls-attack-lab'] === 1 && defined['tls-step-panel'] === 1, `defined: ${JSON.stringify(defined)}`);
   assert.deepEqual(problems, []);
+});
+
+// The bundle evaluates its modules in the tasks after its own (jsbundle.WriteSplit): the
+// document's parse ends (DOMContentLoaded) before any of them has run, with boot.js's mark set.
+test('each page ends its parse before its modules run, and marks that they run', async (t) => {
+  for (const path of ['/', '/embed.html']) {
+    const { page, problems } = await site.openPage(t);
+    await page.addInitScript(() => {
+      document.addEventListener('DOMContentLoaded', () => {
+        window.__atParseEnd = {
+          modules: document.documentElement.dataset.modules,
+          defined: ['tls-step-panel', 'tls-sequence-diagram', 'tls-controls'].filter((n) => customElements.get(n)),
+        };
+      }, { once: true });
+    });
+    await page.goto(`${site.origin}${path}`);
+    await waitReady(page);
+    const at = await page.evaluate(() => window.__atParseEnd);
+    assert.deepEqual(at, { modules: 'ran', defined: [] }, `${path} at DOMContentLoaded`);
+    assert.deepEqual(problems, []);
+  }
 });
 
 test('embed.html: one module file too, and it works', async (t) => {
