@@ -6,7 +6,7 @@
 // module behaves identically (same memory after instantiation, every other
 // section unchanged) and is smaller, compressed or not.
 //
-//	go run ./scripts/wasmmerge [-gap N] [-strip-lines] [-strip-names] [-drop-findfunctab] [-compact-pctab] [-min-memory-pages N] [-o OUT.wasm] IN.wasm
+//	go run ./scripts/wasmmerge [-gap N] [-strip-lines] [-strip-names] [-drop-findfunctab] [-drop-inltree] [-compact-names] [-compact-pctab] [-min-memory-pages N] [-o OUT.wasm] IN.wasm
 //
 // Without -o the input is rewritten in place (through a temporary file in the
 // same folder). -gap is the longest run of zero bytes that is written rather
@@ -17,9 +17,13 @@
 // reads (names.go). -drop-findfunctab zeroes the runtime's findfunctab
 // (findfunctab.go: 1.55 MB of the server's data), only in a module built
 // with the server's overlay (go run ./scripts/wasm-overlay -server), whose
-// runtime does not read it; it refuses any other. -compact-pctab moves the
-// pc-value tables that stay together (pctab.go), so that the zeros
-// -strip-lines leaves between them are left out of the data.
+// runtime does not read it; it refuses any other. -drop-inltree zeroes the
+// functions' inline trees (inltree.go: 260 KB of the server's data), so that
+// a traceback and runtime.Callers show physical frames only. -compact-names
+// moves the names -strip-names leaves together (names.go). -compact-pctab
+// moves the pc-value tables that stay together (pctab.go), so that the
+// zeros -strip-lines and -drop-inltree leave between them are left out of
+// the data.
 // -min-memory-pages declares more initial memory, so that a Go program's
 // start does not grow it (memory.go). A line on stderr says what changed.
 //
@@ -43,8 +47,10 @@ func main() {
 	compact := flag.Bool("compact-pctab", false, "move the pc-value tables that stay together (after -strip-lines: the zero runs between them are left out)")
 	pages := flag.Uint("min-memory-pages", 0, "declare at least this many 64 KiB pages of initial memory (a Go program then does not grow its memory until it needs more)")
 	findfunc := flag.Bool("drop-findfunctab", false, "zero the runtime's findfunctab (only for a module built with go run ./scripts/wasm-overlay -server's overlay, whose runtime does not read it)")
+	inl := flag.Bool("drop-inltree", false, "zero the functions' inline trees (tracebacks and runtime.Callers then show no inlined calls' frames)")
+	cnames := flag.Bool("compact-names", false, "move the function names that stay together (after -strip-names: the zero runs between them are left out)")
 	flag.Usage = func() {
-		fmt.Fprintln(os.Stderr, "usage: wasmmerge [-gap N] [-strip-lines] [-strip-names] [-drop-findfunctab] [-compact-pctab] [-min-memory-pages N] [-o OUT.wasm] IN.wasm")
+		fmt.Fprintln(os.Stderr, "usage: wasmmerge [-gap N] [-strip-lines] [-strip-names] [-drop-findfunctab] [-drop-inltree] [-compact-names] [-compact-pctab] [-min-memory-pages N] [-o OUT.wasm] IN.wasm")
 		flag.PrintDefaults()
 	}
 	flag.Parse()
@@ -53,7 +59,7 @@ func main() {
 		os.Exit(2)
 	}
 	in := flag.Arg(0)
-	if err := run(in, *out, Options{Gap: *gap, StripLines: *strip, StripNames: *names, DropFindfunctab: *findfunc, CompactPctab: *compact, MinMemoryPages: uint32(*pages)}); err != nil {
+	if err := run(in, *out, Options{Gap: *gap, StripLines: *strip, StripNames: *names, DropFindfunctab: *findfunc, DropInlTrees: *inl, CompactNames: *cnames, CompactPctab: *compact, MinMemoryPages: uint32(*pages)}); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
@@ -99,6 +105,12 @@ func run(in, out string, opt Options) error {
 	}
 	if opt.DropFindfunctab {
 		lines += fmt.Sprintf(", findfunctab of %d functions zeroed (%d bytes)", st.Findfunc.Funcs, st.Findfunc.Bytes)
+	}
+	if opt.DropInlTrees {
+		lines += fmt.Sprintf(", inline trees of %d functions zeroed (%d bytes)", st.Inl.Funcs, st.Inl.Bytes)
+	}
+	if opt.CompactNames {
+		lines += fmt.Sprintf(", %d names compacted (funcnametab %d -> %d bytes)", st.NameTab.Tables, st.NameTab.BytesBefore, st.NameTab.BytesAfter)
 	}
 	if opt.CompactPctab {
 		lines += fmt.Sprintf(", %d pc-value tables compacted (pctab %d -> %d bytes)", st.Pctab.Tables, st.Pctab.BytesBefore, st.Pctab.BytesAfter)

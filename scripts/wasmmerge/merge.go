@@ -47,9 +47,15 @@ type Options struct {
 	// StripNames zeroes the names of the functions only a printout reads
 	// (names.go).
 	StripNames bool
+	// CompactNames moves the names that stay together (names.go), after
+	// StripNames has zeroed those it could.
+	CompactNames bool
 	// DropFindfunctab zeroes the runtime's findfunctab, which the server
 	// build's runtime does not read (findfunctab.go).
 	DropFindfunctab bool
+	// DropInlTrees zeroes the functions' inline trees, read only to show
+	// inlined calls' frames (inltree.go).
+	DropInlTrees bool
 	// CompactPctab moves the pc-value tables together (pctab.go), after
 	// StripLines has zeroed those it could.
 	CompactPctab bool
@@ -66,6 +72,8 @@ type Stats struct {
 	Lines                         LineStats
 	Names                         NameStats
 	Findfunc                      FindfuncStats
+	Inl                           InlStats
+	NameTab                       CompactStats
 	MemoryPagesBefore             uint32 // the memory's initial size, in 64 KiB pages
 	MemoryPagesAfter              uint32
 	Pctab                         CompactStats
@@ -145,6 +153,16 @@ func Merge(module []byte, opt Options) ([]byte, Stats, error) {
 	}
 	if opt.DropFindfunctab {
 		if st.Findfunc, err = DropFindfunctab(base, image); err != nil {
+			return nil, st, err
+		}
+	}
+	if opt.DropInlTrees {
+		if st.Inl, err = DropInlTrees(base, image); err != nil {
+			return nil, st, err
+		}
+	}
+	if opt.CompactNames {
+		if st.NameTab, err = CompactNames(base, image); err != nil {
 			return nil, st, err
 		}
 	}
