@@ -16,7 +16,8 @@
 # instance issue 9 measured at "6 ms"; WORKER_BASE= to skip) adds the fresh instance's A/B:
 # that commit's Worker (built in a temporary worktree) against this tree's server build run by the
 # same per-request glue (github.com/syumai/workers' worker.mjs), under workerd (what Go adds to a
-# request), and under Node (startbench.mjs, each build with its own loader), in both orders.
+# request, ABAB; workerd's CPU and page faults per fresh instance, freshbench.mjs, both orders),
+# and under Node (startbench.mjs, each build with its own loader, both orders).
 # Needs what scripts/test.sh installs (chromium, tests/node_modules).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -92,6 +93,10 @@ if [[ -n "$worker_base" ]] && git rev-parse -q --verify "$worker_base^{commit}" 
     echo "-- $([[ $d == base ]] && echo "$worker_base" || echo "this tree"), workerd"
     TLSPLAY_WORKER_DIST="$wb/$d" node tests/workerd/load.mjs 20 2 tls13,classic 1 | grep -E '^latency: (baseline|info) |Go adds'
   done
+  echo "-- inside workerd, its CPU and page faults per fresh instance (tests/workerd/freshbench.mjs), both orders"
+  TLSPLAY_WORKER_DIST="$wb/fresh" node tests/workerd/freshbench.mjs "$wb/base/app.wasm" "$server_wasm" 4
+  TLSPLAY_WORKER_DIST="$wb/fresh" node tests/workerd/freshbench.mjs "$server_wasm" "$wb/base/app.wasm" 4
+  echo "-- under Node (startbench.mjs), each build with its own loader, both orders"
   node tests/workerd/startbench.mjs "$wb/base/app.wasm=$wb/tree/site/js/server-runtime.js" "$server_wasm" "${START_N:-150}"
   node tests/workerd/startbench.mjs "$server_wasm" "$wb/base/app.wasm=$wb/tree/site/js/server-runtime.js" "${START_N:-150}"
 fi
