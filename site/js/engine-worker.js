@@ -9,6 +9,8 @@
 //                                                instantiate, goStart: Go's runtime, package
 //                                                init and main until the API is installed}
 //   worker → page  {type: 'failed', error}       the engine could not start
+//   worker → page  {type: 'engine-module',       the core's compiled WebAssembly.Module, once
+//                   module}                      instantiated (before ready); the page keeps it
 //   page → worker  {id, method, arg, bytes?,     arg: a JSON string, or undefined; bytes:
 //                   parsed?}                     Uint8Arrays given after the progress callback
 //                                                (importCapture: the capture, the key log);
@@ -171,6 +173,8 @@ async function start() {
   const t1 = performance.now();
   mark('instantiated');
   engineModule = module;
+  // The page keeps it (engine.js, engineModule): a reload's worker then compiles from V8's copy.
+  self.postMessage({ type: 'engine-module', module });
   const exited = go.run(instance).then(() => {
     throw new Error('the Go engine exited');
   });
