@@ -174,7 +174,11 @@ async function start() {
   mark('instantiated');
   engineModule = module;
   // The page keeps it (engine.js, engineModule): a reload's worker then compiles from V8's copy.
-  self.postMessage({ type: 'engine-module', module });
+  try {
+    self.postMessage({ type: 'engine-module', module });
+  } catch {
+    // A browser that cannot send a Module to the page (DataCloneError) loses only the reuse.
+  }
   const exited = go.run(instance).then(() => {
     throw new Error('the Go engine exited');
   });
