@@ -241,6 +241,33 @@ func Parse(name, src string, classic bool) (*Module, error) {
 		start, stop := toks[from].start, toks[to-1].end
 		m.cuts = append(m.cuts, cut{start, stop, strings.Repeat("\n", strings.Count(src[start:stop], "\n")), ""})
 	}
+	// braces reads the list of names of import { … } or export { … } (kw)
+	// from the "{" at toks[j]: each name and the one after as (or itself), and
+	// the index of the closing "}".
+	braces := func(t token, j int, kw string) ([][2]string, int, error) {
+		var names [][2]string
+		for j++; !is(j, tokPunct, "}"); {
+			if j >= len(toks) || toks[j].kind != tokIdent {
+				return nil, j, fail(t, "expected a name in %s { … }", kw)
+			}
+			first, second := toks[j].text, toks[j].text
+			j++
+			if is(j, tokIdent, "as") {
+				if j+1 >= len(toks) || toks[j+1].kind != tokIdent {
+					return nil, j, fail(t, "expected a name after as in %s { … }", kw)
+				}
+				second = toks[j+1].text
+				j += 2
+			}
+			names = append(names, [2]string{first, second})
+			if is(j, tokPunct, ",") {
+				j++
+			} else if !is(j, tokPunct, "}") {
+				return nil, j, fail(t, "expected , or } in %s { … }", kw)
+			}
+		}
+		return names, j, nil
+	}
 
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
@@ -292,27 +319,11 @@ func Parse(name, src string, classic bool) (*Module, error) {
 				decl.all = toks[j+2].text
 				j += 4
 			case is(j, tokPunct, "{"):
-				j++
-				for !is(j, tokPunct, "}") {
-					if j >= len(toks) || toks[j].kind != tokIdent {
-						return nil, fail(t, "expected a name in import { … }")
-					}
-					imported, local := toks[j].text, toks[j].text
-					j++
-					if is(j, tokIdent, "as") {
-						if j+1 >= len(toks) || toks[j+1].kind != tokIdent {
-							return nil, fail(t, "expected a name after as in import { … }")
-						}
-						local = toks[j+1].text
-						j += 2
-					}
-					decl.names = append(decl.names, [2]string{imported, local})
-					if is(j, tokPunct, ",") {
-						j++
-					} else if !is(j, tokPunct, "}") {
-						return nil, fail(t, "expected , or } in import { … }")
-					}
+				names, brace, err := braces(t, j, "import")
+				if err != nil {
+					return nil, err
 				}
+				decl.names, j = names, brace
 				j++
 				if !is(j, tokIdent, "from") {
 					return nil, fail(t, "expected from after import { … }")
@@ -398,30 +409,17 @@ func Parse(name, src string, classic bool) (*Module, error) {
 			case next.kind == tokIdent && (next.text == "let" || next.text == "var"):
 				return nil, fail(t, "export %s cannot be bundled (its importers would not see it change): use export const or a function", next.text)
 			case next.kind == tokPunct && next.text == "{":
-				k := j + 1
-				for !is(k, tokPunct, "}") {
-					if k >= len(toks) || toks[k].kind != tokIdent {
-						return nil, fail(t, "expected a name in export { … }")
-					}
-					local, exported := toks[k].text, toks[k].text
-					k++
-					if is(k, tokIdent, "as") {
-						if k+1 >= len(toks) || toks[k+1].kind != tokIdent {
-							return nil, fail(t, "expected a name after as in export { … }")
-						}
-						exported = toks[k+1].text
-						k += 2
-					}
+				names, k, err := braces(t, j, "export")
+				if err != nil {
+					return nil, err
+				}
+				for _, n := range names {
+					local, exported := n[0], n[1]
 					if exported == "default" {
 						return nil, fail(t, "a default export cannot be bundled: use a named export")
 					}
 					if err := export(t, exported, local); err != nil {
 						return nil, err
-					}
-					if is(k, tokPunct, ",") {
-						k++
-					} else if !is(k, tokPunct, "}") {
-						return nil, fail(t, "expected , or } in export { … }")
 					}
 				}
 				if is(k+1, tokIdent, "from") {
