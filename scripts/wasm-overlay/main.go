@@ -201,20 +201,33 @@ func write(dir string, tests bool) (string, error) {
 		replace[filepath.Join(filepath.Dir(goFile), "tlsplay_core_"+filepath.Base(goFile))] = core
 	}
 	add(coreFiles)
+	return writeOverlay(dir, "overlay.json", replace)
+}
+
+// writeOverlay writes go build's -overlay file (replace: Go's file → ours) as
+// dir/name and returns the flag that names it.
+func writeOverlay(dir, name string, replace map[string]string) (string, error) {
 	out, err := json.MarshalIndent(map[string]any{"Replace": replace}, "", "  ")
 	if err != nil {
 		return "", err
 	}
-	jsonPath := filepath.Join(dir, "overlay.json")
+	jsonPath := filepath.Join(dir, name)
 	if err := os.WriteFile(jsonPath, append(out, '\n'), 0o644); err != nil {
 		return "", err
 	}
 	return "-overlay=" + jsonPath, nil
 }
 
-func warn(why string) {
+// warnAbout prints, framed so that it stands out in a build's output, why an
+// overlay is left out and what the build is without it (without; file: the
+// source that says how to move the overlay to this Go).
+func warnAbout(why, without, file string) {
 	bar := strings.Repeat("!", 78)
-	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building WITHOUT the overlay: the modules carry Go's P-256, AES and powers-of-ten tables (about 110 KB more brotli), and the core Go's ecdsa, ecdh, elliptic and x509 as they are (about 70 KB more).\nwasm-overlay: see scripts/wasm-overlay/main.go to move the overlay to this Go.\n%s\n", bar, why, bar)
+	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: %s.\nwasm-overlay: see scripts/wasm-overlay/%s to move the overlay to this Go.\n%s\n", bar, why, without, file, bar)
+}
+
+func warn(why string) {
+	warnAbout(why, "building WITHOUT the overlay: the modules carry Go's P-256, AES and powers-of-ten tables (about 110 KB more brotli), and the core Go's ecdsa, ecdh, elliptic and x509 as they are (about 70 KB more)", "main.go")
 }
 
 // gorootDir is the GOROOT of the go command on PATH (the one that builds).

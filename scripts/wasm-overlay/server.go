@@ -45,7 +45,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -154,18 +153,9 @@ func writeServer(dir string) (string, error) {
 	for goPath, mine := range serverFiles {
 		replace[filepath.Join(src, filepath.FromSlash(goPath))] = filepath.Join(here, filepath.FromSlash(mine))
 	}
-	out, err := json.MarshalIndent(map[string]any{"Replace": replace}, "", "  ")
-	if err != nil {
-		return "", err
-	}
-	jsonPath := filepath.Join(dir, "overlay-server.json")
-	if err := os.WriteFile(jsonPath, append(out, '\n'), 0o644); err != nil {
-		return "", err
-	}
-	return "-overlay=" + jsonPath, nil
+	return writeOverlay(dir, "overlay-server.json", replace)
 }
 
 func warnServer(why string) {
-	bar := strings.Repeat("!", 78)
-	fmt.Fprintf(os.Stderr, "%s\nwasm-overlay: WARNING: %s.\nwasm-overlay: building the server WITHOUT its overlay: Go's runtime as it is, and the findfunctab (1.5 MB of data, instantiated per Go instance) stays in the module.\nwasm-overlay: see scripts/wasm-overlay/server.go to move the overlay to this Go.\n%s\n", bar, why, bar)
+	warnAbout(why, "building the server WITHOUT its overlay: Go's runtime as it is, and the findfunctab (1.5 MB of data, instantiated per Go instance) stays in the module", "server.go")
 }
