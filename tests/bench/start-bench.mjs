@@ -4,7 +4,7 @@
 // survive from one visit to the next), with the site served by scripts/serve
 // (the production headers: assets/ immutable, pages no-cache).
 //
-//   node tests/bench/start-bench.mjs [DIST] [visits] [--no-sw] [--sessions=N] [--from-blank]
+//   node tests/bench/start-bench.mjs [DIST] [visits] [--no-sw] [--sessions=N] [--from-blank] [--stop-sw]
 //
 // DIST defaults to TLS_PLAYGROUND_DIST or site/dist (build it with
 // scripts/build.sh); visits (default 6) counts the repeat visits after the
@@ -15,11 +15,14 @@
 // about:blank, as a visitor who comes back by a link or the address bar: a reload
 // first unloads the page it replaces (its engine worker, its DOM), and the new
 // page's parser starts 30-50 ms after its HTML arrived, against 20-30 from blank
-// (Navigation Timing, 2026-12-01, loaded machine).
+// (Navigation Timing, 2026-12-01, loaded machine). --stop-sw stops the service
+// worker before each repeat visit, as Chromium does after 30 s idle: a visitor who
+// comes back later.
 //
 // Per visit, it prints (all from navigation, in the page's timeline; the worker's
 // times are moved onto it through the two timeOrigins):
 //   ready     navigation → the page's tls-playground:engine-ready mark
+//   recorded  navigation → the recorded first session on screen (tls-playground:recorded)
 //   made      navigation → the page asks for the engine worker (js/engine-start.js's mark)
 //   worker    navigation → the engine worker's start (its timeOrigin)
 //   fetch@    navigation → the engine's fetch starts in the worker
@@ -55,12 +58,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { launchArgs, stats } from './chromium.mjs';
+import { launchArgs, stats, bodyState } from './chromium.mjs';
 import { serve, root } from '../browser/helpers.mjs';
 
 const args = process.argv.slice(2);
 const noSW = args.includes('--no-sw');
 const fromBlank = args.includes('--from-blank');
+const stopSW = args.includes('--stop-sw');
 const positional = args.filter((a) => !a.startsWith('--'));
 const dist = path.resolve(positional[0] || process.env.TLS_PLAYGROUND_DIST || path.join(root, 'site/dist'));
 const visits = Number(positional[1] || 6);
@@ -92,15 +96,28 @@ async function engineWorker(page) {
 
 /** visit navigates page to the site and returns the visit's timings. */
 async function visit(page, first) {
+  if (!first && stopSW) {
+    // A visitor who comes back later finds the service worker stopped (Chromium stops one idle for
+    // 30 s): the navigation, and any request no static route answers, wait for it to start.
+    const sw = await context.newCDPSession(page);
+    await sw.send('ServiceWorker.enable');
+    await sw.send('ServiceWorker.stopAllWorkers');
+    await sw.detach();
+    await page.waitForTimeout(200);
+  }
   if (first) await page.goto(`${site.origin}/`);
   else if (fromBlank) {
     await page.goto('about:blank');
     await page.goto(`${site.origin}/`);
   } else await page.reload();
-  await page.waitForSelector('body[data-state="ready"]', { timeout: 120_000 });
+  // Not waitForSelector: its injected script (10-20 ms of the page's main thread) would run in the
+  // middle of the start being measured, right when the worker's ready message is to be handled.
+  const state = await bodyState(page, 'state', ['ready', 'failed'], 120_000);
+  if (state !== 'ready') throw new Error(`the page says its engine ${state}`);
   const ready = await page.evaluate(() => ({
     at: performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime,
     made: performance.getEntriesByName('tls-playground:engine-worker')[0]?.startTime,
+    recorded: performance.getEntriesByName('tls-playground:recorded')[0]?.startTime,
     sw: !!navigator.serviceWorker?.controller,
   }));
   const worker = await engineWorker(page);
@@ -186,6 +203,7 @@ try {
       visit: i === 0 ? 'first' : `repeat ${i}`,
       controlled: v.ready.sw,
       ready: v.ready.at,
+      recorded: v.ready.recorded,
       made: v.ready.made,
       worker: v.inWorker.start,
       'fetch@': w ? w.start : m.fetch,
@@ -207,7 +225,7 @@ try {
 }
 
 console.log(`${dist} (engine ${build.engine}), ${noSW ? 'service workers blocked (HTTP cache only)' : 'with the service worker'}, persistent profile, repeat visits ${fromBlank ? 'from about:blank' : 'by reload'}, ${sessions} sessions and ${settleMs} ms on the page per visit${jsFlags ? `, V8 flags ${jsFlags}` : ''}\n`);
-const cols = ['visit', 'controlled', 'ready', 'made', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo'];
+const cols = ['visit', 'controlled', 'ready', 'recorded', 'made', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo'];
 console.log(`| ${cols.join(' | ')} |`);
 console.log(`|${cols.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${cols.map((c) => (typeof r[c] === 'number' ? ms(r[c]) : String(r[c] ?? '–'))).join(' | ')} |`);
@@ -217,7 +235,7 @@ const repeats = rows.slice(1);
 if (repeats.length) {
   const s = (k) => { const xs = repeats.map((r) => r[k]).filter((x) => typeof x === 'number'); return xs.length ? stats(xs) : null; };
   console.log('\nrepeat visits, median (p90):');
-  for (const k of ['ready', 'made', 'worker', 'fetch@', 'fetch', 'rest', 'wfetch', 'wcompile', 'winst', 'wgo']) {
+  for (const k of ['ready', 'recorded', 'made', 'worker', 'fetch@', 'fetch', 'rest', 'wfetch', 'wcompile', 'winst', 'wgo']) {
     const x = s(k);
     if (x) console.log(`  ${k.padEnd(9)} ${ms(x.median)} ms (${ms(x.p90)})`);
   }
