@@ -249,22 +249,32 @@ func TestOverlay(t *testing.T) {
 	}
 }
 
-// TestOverlayGuard: when Go's file is not the one the overlay was written
-// for, no overlay is written and the flag is empty.
-func TestOverlayGuard(t *testing.T) {
+// TestOverlayGuards: when one of Go's files is not the one an overlay was
+// written for (the core's, or the server's runtime files), that overlay is not
+// written and its flag is empty.
+func TestOverlayGuards(t *testing.T) {
 	if runtime.GOOS == "js" {
 		t.Skip("runs the go command: native only")
 	}
-	const name = "crypto/internal/fips140/aes/const.go"
-	saved := written[name]
-	written[name] = strings.Repeat("0", 64)
-	defer func() { written[name] = saved }()
-	dir := t.TempDir()
-	flagValue, err := write(dir, false)
-	if err != nil || flagValue != "" {
-		t.Fatalf("write with a wrong hash: %q, %v; want no overlay", flagValue, err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "overlay.json")); err == nil {
-		t.Fatal("overlay.json written despite the wrong hash")
+	for _, c := range []struct {
+		file   string            // a file of Go's the overlay replaces
+		hashes map[string]string // the sha256 the overlay expects of each
+		write  func(dir string) (string, error)
+		json   string // the overlay file write writes
+	}{
+		{"crypto/internal/fips140/aes/const.go", written, func(dir string) (string, error) { return write(dir, false) }, "overlay.json"},
+		{"runtime/mem_sbrk.go", serverWritten, writeServer, "overlay-server.json"},
+	} {
+		saved := c.hashes[c.file]
+		c.hashes[c.file] = strings.Repeat("0", 64)
+		dir := t.TempDir()
+		flagValue, err := c.write(dir)
+		c.hashes[c.file] = saved
+		if err != nil || flagValue != "" {
+			t.Errorf("%s with a wrong hash of %s: %q, %v; want no overlay", c.json, c.file, flagValue, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, c.json)); err == nil {
+			t.Errorf("%s written despite a wrong hash of %s", c.json, c.file)
+		}
 	}
 }

@@ -74,23 +74,3 @@ func TestServerEditsRefuse(t *testing.T) {
 		}
 	}
 }
-
-// TestServerOverlayGuard: when one of Go's runtime files is not the one the
-// server overlay was written for, none is written and the flag is empty.
-func TestServerOverlayGuard(t *testing.T) {
-	if runtime.GOOS == "js" {
-		t.Skip("runs the go command: native only")
-	}
-	const name = "runtime/mem_sbrk.go"
-	saved := serverWritten[name]
-	serverWritten[name] = strings.Repeat("0", 64)
-	defer func() { serverWritten[name] = saved }()
-	dir := t.TempDir()
-	flagValue, err := writeServer(dir)
-	if err != nil || flagValue != "" {
-		t.Fatalf("writeServer with a wrong hash: %q, %v; want no overlay", flagValue, err)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "overlay-server.json")); err == nil {
-		t.Fatal("overlay-server.json written despite the wrong hash")
-	}
-}
