@@ -1,6 +1,7 @@
-// Package jssyntax holds the rules of JavaScript's lexical grammar that the
-// site's build tools share: scripts/singlefile's tokenizer (the bundler) and
-// scripts/sitebuild's comment stripper read the site's code the same way.
+// Package jssyntax is the JavaScript scanner the site's build tools share
+// (Scan), with the rules of JavaScript's lexical grammar it needs:
+// scripts/jsbundle (the bundler) and scripts/sitebuild's comment stripper read
+// the site's code the same way.
 package jssyntax
 
 // RegexAfter lists the keywords after which a slash starts a regular
