@@ -4,7 +4,7 @@
 // survive from one visit to the next), with the site served by scripts/serve
 // (the production headers: assets/ immutable, pages no-cache).
 //
-//   node tests/bench/start-bench.mjs [DIST] [visits] [--no-sw] [--sessions=N] [--from-blank] [--stop-sw]
+//   node tests/bench/start-bench.mjs [DIST] [visits] [--no-sw] [--sessions=N] [--from-blank | --new-tab] [--stop-sw]
 //
 // DIST defaults to TLS_PLAYGROUND_DIST or site/dist (build it with
 // scripts/build.sh); visits (default 6) counts the repeat visits after the
@@ -17,7 +17,10 @@
 // page's parser starts 30-50 ms after its HTML arrived, against 20-30 from blank
 // (Navigation Timing, 2026-12-01, loaded machine). --stop-sw stops the service
 // worker before each repeat visit, as Chromium does after 30 s idle: a visitor who
-// comes back later.
+// comes back later. --new-tab closes the tab and opens the site in a new one: a
+// renderer process of its own, which no longer holds the compiled engine (the page
+// keeps it for the next page of its process: js/engine.js, engine-module), as for
+// a visitor who comes back another day.
 //
 // Per visit, it prints (all from navigation, in the page's timeline; the worker's
 // times are moved onto it through the two timeOrigins):
@@ -65,6 +68,7 @@ const args = process.argv.slice(2);
 const noSW = args.includes('--no-sw');
 const fromBlank = args.includes('--from-blank');
 const stopSW = args.includes('--stop-sw');
+const newTab = args.includes('--new-tab');
 const positional = args.filter((a) => !a.startsWith('--'));
 const dist = path.resolve(positional[0] || process.env.TLS_PLAYGROUND_DIST || path.join(root, 'site/dist'));
 const visits = Number(positional[1] || 6);
@@ -105,7 +109,7 @@ async function visit(page, first) {
     await sw.detach();
     await page.waitForTimeout(200);
   }
-  if (first) await page.goto(`${site.origin}/`);
+  if (first || newTab) await page.goto(`${site.origin}/`);
   else if (fromBlank) {
     await page.goto('about:blank');
     await page.goto(`${site.origin}/`);
@@ -181,9 +185,16 @@ const from = (w, m) => !w ? (m.fetch !== undefined ? 'cache-storage' : '?') : w.
 const ms = (x) => (typeof x === 'number' ? String(Math.round(x)) : '–');
 const rows = [];
 try {
-  const page = context.pages()[0] || await context.newPage();
-  const cdp = await context.newCDPSession(page);
+  let page = context.pages()[0] || await context.newPage();
+  let cdp = await context.newCDPSession(page);
   for (let i = 0; i <= visits; i++) {
+    if (i > 0 && newTab) {
+      // The old tab closed first: its renderer process ends, and the visit's is a new one.
+      await page.close();
+      await new Promise((resolve) => { setTimeout(resolve, 1000); });
+      page = await context.newPage();
+      cdp = await context.newCDPSession(page);
+    }
     const trace = await startTrace(cdp);
     const v = await visit(page, i === 0);
     // Let the visit settle (the service worker installs, V8 tiers up and writes its code cache).
@@ -224,7 +235,7 @@ try {
   fs.rmSync(profile, { recursive: true, force: true });
 }
 
-console.log(`${dist} (engine ${build.engine}), ${noSW ? 'service workers blocked (HTTP cache only)' : 'with the service worker'}, persistent profile, repeat visits ${fromBlank ? 'from about:blank' : 'by reload'}, ${sessions} sessions and ${settleMs} ms on the page per visit${jsFlags ? `, V8 flags ${jsFlags}` : ''}\n`);
+console.log(`${dist} (engine ${build.engine}), ${noSW ? 'service workers blocked (HTTP cache only)' : 'with the service worker'}, persistent profile, repeat visits ${newTab ? 'in a new tab' : fromBlank ? 'from about:blank' : 'by reload'}, ${sessions} sessions and ${settleMs} ms on the page per visit${jsFlags ? `, V8 flags ${jsFlags}` : ''}\n`);
 const cols = ['visit', 'controlled', 'ready', 'recorded', 'made', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo'];
 console.log(`| ${cols.join(' | ')} |`);
 console.log(`|${cols.map(() => '---').join('|')}|`);
