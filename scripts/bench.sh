@@ -73,7 +73,10 @@ echo "== page (Chromium) =="
 (cd tests && node bench/page-bench.mjs "http://127.0.0.1:$port/" "${LOADS:-7}" "${HANDSHAKES:-40}")
 echo
 echo "== repeat visits (Chromium, a profile kept across visits): engine ready, where it goes, what V8's code cache did =="
+echo "-- by reload (the renderer process keeps the compiled engine) --"
 (cd tests && node bench/start-bench.mjs "$PWD/../site/dist" "${VISITS:-6}")
+echo "-- in a new tab (a new renderer process: a visitor who comes back another day) --"
+(cd tests && node bench/start-bench.mjs "$PWD/../site/dist" "${VISITS:-6}" --new-tab)
 echo
 echo "== the Worker: a request on a fresh Go instance and on the one warm instance (the server build, under Node), then workerd under load =="
 server_wasm="site/dist/$(sed -n 's/^  "server": "\(.*\)",$/\1/p' site/dist/build.json)"
