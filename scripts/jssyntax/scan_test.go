@@ -1,6 +1,8 @@
 package jssyntax
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -81,6 +83,38 @@ func TestScanRefuses(t *testing.T) {
 		err := Scan("t.js", src, func(Token) {})
 		if err == nil || !strings.HasPrefix(err.Error(), want) {
 			t.Errorf("Scan(%q): %v, want %s…", src, err, want)
+		}
+	}
+}
+
+// TestScanSite: every script of the site scans, its tokens cover it whole and
+// in order, and its brackets close at depth 0.
+func TestScanSite(t *testing.T) {
+	files, _ := filepath.Glob("../../site/js/*.js")
+	more, _ := filepath.Glob("../../site/js/*/*.js")
+	files = append(append(files, more...), "../../site/sw.js")
+	if len(files) < 20 {
+		t.Fatalf("only %d scripts found under site/", len(files))
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		at, last := 0, Token{}
+		err = Scan(f, src, func(tok Token) {
+			if tok.Start != at {
+				t.Errorf("%s: a token starts at %d, after one that ended at %d", f, tok.Start, at)
+			}
+			at, last = tok.End, tok
+		})
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		if at != len(src) || last.Depth != 0 {
+			t.Errorf("%s: the tokens end at %d of %d bytes, the last at depth %d", f, at, len(src), last.Depth)
 		}
 	}
 }
