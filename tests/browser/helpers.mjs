@@ -114,9 +114,11 @@ let site;
 /**
  * useSite registers the hooks that serve the site and start Chromium for the
  * test file, and returns {origin, dir, openPage} (origin and dir are set once
- * the hooks ran). With {go: true}, the engine's TLS server answers at /tls/.
+ * the hooks ran). With {go: true}, the engine's TLS server answers at /tls/;
+ * with {backForwardCache: true}, Chromium keeps pages in its back/forward cache
+ * (Playwright turns it off by default).
  */
-export function useSite({ go = false, prepare } = {}) {
+export function useSite({ go = false, prepare, backForwardCache = false } = {}) {
   const handle = { origin: '', dir: '', openPage };
   before(async () => {
     const b = build(dist);
@@ -128,7 +130,9 @@ export function useSite({ go = false, prepare } = {}) {
     handle.dir = prepare ? await prepare(dist) : dist;
     site = await serve(handle.dir, { tls: go });
     handle.origin = site.origin;
-    browser = await chromium.launch(launchOptions);
+    browser = await chromium.launch(backForwardCache
+      ? { ...launchOptions, ignoreDefaultArgs: ['--disable-back-forward-cache'] }
+      : launchOptions);
   });
   after(async () => {
     await browser?.close();
