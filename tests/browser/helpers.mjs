@@ -24,6 +24,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import fs from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -371,3 +372,53 @@ export async function hashAfterIdle(page) {
   await page.evaluate(() => new Promise((resolve) => (globalThis.requestIdleCallback || setTimeout)(() => resolve(), { timeout: 2000 })));
   return page.evaluate(() => location.hash);
 }
+
+/** snippet opens "Embed this" for the view on screen and returns its two snippets. */
+export async function snippet(page, forView) {
+  const code = page.locator(`tls-embed-code[for="${forView}"]`);
+  const toggle = code.getByTestId('embed-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  return {
+    iframe: await code.getByTestId('embed-iframe').inputValue(),
+    element: await code.getByTestId('embed-element').inputValue(),
+  };
+}
+
+/** hostServer serves a blog page made of the snippets (embed.test.mjs, bfcache.test.mjs), with a strict CSP, on its own port. */
+export async function hostServer(siteOrigin, body) {
+  const csp = `default-src 'none'; script-src ${siteOrigin}/tls-playground.js; frame-src ${siteOrigin}; `
+    + "style-src 'self'; img-src 'none'; base-uri 'none'; form-action 'none'";
+  const html = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>A blog post about TLS</title><link rel="stylesheet" href="/host.css"></head>
+<body><h1>How HTTPS really works</h1><p>My readers can try it right here:</p>
+<main>${body}</main>
+${'<p>The rest of the post, long enough for the host page to scroll.</p>\n'.repeat(80)}
+</body></html>`;
+  const css = 'body { margin: 0 auto; max-width: 1400px; font: 16px/1.5 sans-serif; padding: 0 8px; }\n'
+    + 'main { display: grid; grid-template-columns: repeat(auto-fit, minmax(280px, 1fr)); gap: 12px; align-items: start; }\n'
+    + 'main > * { min-width: 0; border: 1px solid #999; }\n';
+  const server = http.createServer((req, res) => {
+    if (req.url === '/host.css') { res.writeHead(200, { 'Content-Type': 'text/css' }).end(css); return; }
+    if (req.url === '/favicon.ico') { res.writeHead(204).end(); return; }
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp }).end(html);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, origin: `http://127.0.0.1:${server.address().port}` };
+}
+
+/** embedFrames lists the host's embed iframes (plain ones and those inside <tls-playground>), with their Playwright frames. */
+export async function embedFrames(page) {
+  const handles = await page.evaluateHandle(() => [
+    ...document.querySelectorAll('main > iframe'),
+    ...[...document.querySelectorAll('tls-playground')].map((el) => el.shadowRoot.querySelector('iframe')),
+  ]);
+  const n = await handles.evaluate((list) => list.length);
+  const result = [];
+  for (let i = 0; i < n; i++) {
+    const el = await handles.evaluateHandle((list, j) => list[j], i);
+    result.push({ el, frame: await el.asElement().contentFrame() });
+  }
+  return result;
+}
+
