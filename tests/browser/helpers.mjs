@@ -421,4 +421,3 @@ export async function embedFrames(page) {
   }
   return result;
 }
-
