@@ -6,7 +6,7 @@
 # 9's table, with a ratio column), the long tasks of every flow, what the engine's first calls
 # cost in a fresh worker (tests/bench/cold-bench.mjs), the page alone
 # (load to ready, handshake in the page, a repeat visit from the service worker), repeat visits
-# with a kept profile (tests/bench/start-bench.mjs),
+# with a kept profile (tests/bench/start-bench.mjs) and their floor (tests/bench/start-floor.mjs),
 # and an embed in a host page of another origin (bytes before its engine starts,
 # time to usable). The Worker's figures: scripts/load.sh.
 # AB_BASE=DIR (a dist built before a change, e.g. TLSPLAY_DIST=DIR bash scripts/build.sh on the
@@ -77,6 +77,8 @@ echo "-- by reload (the renderer process keeps the compiled engine) --"
 (cd tests && node bench/start-bench.mjs "$PWD/../site/dist" "${VISITS:-6}")
 echo "-- in a new tab (a new renderer process: a visitor who comes back another day) --"
 (cd tests && node bench/start-bench.mjs "$PWD/../site/dist" "${VISITS:-6}" --new-tab)
+echo "-- the floor: a page that only starts the engine worker, with the core and with a Go hello world, beside the page (each kind of repeat visit) --"
+(cd tests && node bench/start-floor.mjs "$PWD/../site/dist" "${VISITS:-6}")
 echo
 echo "== the Worker: a request on a fresh Go instance and on the one warm instance (the server build, under Node), then workerd under load =="
 server_wasm="site/dist/$(sed -n 's/^  "server": "\(.*\)",$/\1/p' site/dist/build.json)"

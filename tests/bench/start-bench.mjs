@@ -26,6 +26,7 @@
 // times are moved onto it through the two timeOrigins):
 //   ready     navigation → the page's tls-playground:engine-ready mark
 //   recorded  navigation → the recorded first session on screen (tls-playground:recorded)
+//   live      navigation → the first live session on screen (tls-playground:ready)
 //   made      navigation → the page asks for the engine worker (js/engine-start.js's mark)
 //   worker    navigation → the engine worker's start (its timeOrigin)
 //   fetch@    navigation → the engine's fetch starts in the worker
@@ -122,6 +123,7 @@ async function visit(page, first) {
     at: performance.getEntriesByName('tls-playground:engine-ready')[0]?.startTime,
     made: performance.getEntriesByName('tls-playground:engine-worker')[0]?.startTime,
     recorded: performance.getEntriesByName('tls-playground:recorded')[0]?.startTime,
+    live: performance.getEntriesByName('tls-playground:ready')[0]?.startTime,
     sw: !!navigator.serviceWorker?.controller,
   }));
   const worker = await engineWorker(page);
@@ -215,6 +217,7 @@ try {
       controlled: v.ready.sw,
       ready: v.ready.at,
       recorded: v.ready.recorded,
+      live: v.ready.live,
       made: v.ready.made,
       worker: v.inWorker.start,
       'fetch@': w ? w.start : m.fetch,
@@ -236,7 +239,7 @@ try {
 }
 
 console.log(`${dist} (engine ${build.engine}), ${noSW ? 'service workers blocked (HTTP cache only)' : 'with the service worker'}, persistent profile, repeat visits ${newTab ? 'in a new tab' : fromBlank ? 'from about:blank' : 'by reload'}, ${sessions} sessions and ${settleMs} ms on the page per visit${jsFlags ? `, V8 flags ${jsFlags}` : ''}\n`);
-const cols = ['visit', 'controlled', 'ready', 'recorded', 'made', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo'];
+const cols = ['visit', 'controlled', 'ready', 'recorded', 'live', 'made', 'worker', 'fetch@', 'fetch', 'from', 'rest', 'code cache', 'wfetch', 'wcompile', 'winst', 'wgo'];
 console.log(`| ${cols.join(' | ')} |`);
 console.log(`|${cols.map(() => '---').join('|')}|`);
 for (const r of rows) console.log(`| ${cols.map((c) => (typeof r[c] === 'number' ? ms(r[c]) : String(r[c] ?? '–'))).join(' | ')} |`);
@@ -246,7 +249,7 @@ const repeats = rows.slice(1);
 if (repeats.length) {
   const s = (k) => { const xs = repeats.map((r) => r[k]).filter((x) => typeof x === 'number'); return xs.length ? stats(xs) : null; };
   console.log('\nrepeat visits, median (p90):');
-  for (const k of ['ready', 'recorded', 'made', 'worker', 'fetch@', 'fetch', 'rest', 'wfetch', 'wcompile', 'winst', 'wgo']) {
+  for (const k of ['ready', 'recorded', 'live', 'made', 'worker', 'fetch@', 'fetch', 'rest', 'wfetch', 'wcompile', 'winst', 'wgo']) {
     const x = s(k);
     if (x) console.log(`  ${k.padEnd(9)} ${ms(x.median)} ms (${ms(x.p90)})`);
   }
