@@ -43,6 +43,7 @@ const settleMs = 1500;
 const build = JSON.parse(fs.readFileSync(path.join(source, 'build.json'), 'utf8'));
 const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'start-floor-'));
 fs.cpSync(source, dist, { recursive: true });
+process.on('exit', () => fs.rmSync(dist, { recursive: true, force: true })); // also when a step below fails
 
 // floor-hello, named by its content as the build names the engine.
 const helloTmp = path.join(dist, 'floor-hello.wasm');
@@ -150,7 +151,6 @@ try {
   await context.close();
   await site.close();
   fs.rmSync(profile, { recursive: true, force: true });
-  fs.rmSync(dist, { recursive: true, force: true });
 }
 
 const size = (p) => fs.statSync(path.join(source, p)).size;
