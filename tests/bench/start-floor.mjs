@@ -3,7 +3,7 @@
 // build's core engine and with the smallest Go program there is, beside the playground's
 // own page, in the same browser, visits of each kind interleaved.
 //
-//   node tests/bench/start-floor.mjs [DIST] [rounds]
+//   node tests/bench/start-floor.mjs [DIST] [rounds] [--js-flags=V8FLAGS]
 //
 // DIST defaults to TLS_PLAYGROUND_DIST or site/dist (scripts/build.sh); rounds (default 6)
 // repeat each kind of visit of each page once. It serves a copy of DIST with two more
@@ -26,6 +26,8 @@
 // Per page and kind it prints, median (p90), from navigation: ready, when the page asked
 // for the worker (made), when the worker started (worker), and inside the worker the
 // compile (Cache Storage read → compiled) and Go's start (instantiated → API installed).
+// --js-flags passes V8 flags to the browser, for experiments on what the platform would need
+// (e.g. --js-flags=--no-wasm-lazy-compilation: what no web page can ask for), never the product's.
 import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -39,6 +41,7 @@ const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const source = path.resolve(positional[0] || process.env.TLS_PLAYGROUND_DIST || path.join(root, 'site/dist'));
 const rounds = Number(positional[1] || 6);
 const settleMs = 1500;
+const jsFlags = (process.argv.find((a) => a.startsWith('--js-flags=')) || '').slice('--js-flags='.length);
 
 const build = JSON.parse(fs.readFileSync(path.join(source, 'build.json'), 'utf8'));
 const dist = fs.mkdtempSync(path.join(os.tmpdir(), 'start-floor-'));
@@ -77,7 +80,7 @@ const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'start-floor-profile-'));
 const context = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   headless: true,
-  args: launchArgs,
+  args: jsFlags ? [...launchArgs, `--js-flags=${jsFlags}`] : launchArgs,
 });
 
 const targets = [['page', '/'], ['core', '/floor.html?engine=core'], ['hello', '/floor.html?engine=hello']];
@@ -154,7 +157,7 @@ try {
 }
 
 const size = (p) => fs.statSync(path.join(source, p)).size;
-console.log(`${source}: the core ${build.engine} (${size(build.engine).toLocaleString('en')} bytes), floor-hello (${helloBytes.length.toLocaleString('en')} bytes); ${rounds} visits of each kind, interleaved; ms from navigation, median (p90)\n`);
+console.log(`${source}: the core ${build.engine} (${size(build.engine).toLocaleString('en')} bytes), floor-hello (${helloBytes.length.toLocaleString('en')} bytes); ${rounds} visits of each kind, interleaved${jsFlags ? `, V8 flags ${jsFlags}` : ''}; ms from navigation, median (p90)\n`);
 const cols = ['ready', 'made', 'worker', 'compile', 'go'];
 console.log(`| page | repeat visit | ${cols.join(' | ')} |`);
 console.log(`|---|---|${cols.map(() => '---').join('|')}|`);
